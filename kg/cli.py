@@ -1,0 +1,113 @@
+"""The `kg` command: parse arguments, call the library, print, exit with a documented code.
+
+Exit codes: 0 success; 1 the data failed a check (facts, SHACL); 2 usage or environment error.
+No traceback is ever shown for a KgError; an unexpected crash says where to report it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg import __version__, export
+from kg.errors import KgError
+from kg.rdf import DEFAULT_BASE
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ and facts/ (default: data)")
+    parser.add_argument("--ontology", type=Path, default=None, help="directory with kg.ttl and shapes.ttl (default: the shipped ontology/)")
+    parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the entities (default: {DEFAULT_BASE})")
+
+
+def _formats(text: str) -> list[str]:
+    names = [x.strip() for x in text.split(",") if x.strip()]
+    for name in names:
+        export.get(name)  # raises with the list of valid names
+    return names
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kg", description="Build knowledge graphs of organisations, people, regions and policies from news articles.")
+    top.add_argument("--version", action="version", version=f"kg {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("build", help="check data/ and write the graph in every format to build/")
+    _common(p)
+    p.add_argument("--out", type=Path, default=Path("build"), help="output directory (default: build)")
+    p.add_argument("--formats", default=None, help=f"comma-separated formats to write (default: all): {', '.join(export.FORMATS)}")
+
+    p = sub.add_parser("validate", help="run every check and the SHACL shapes; exit 1 with findings if the data is wrong")
+    _common(p)
+
+    p = sub.add_parser("export", help="write one format to one file")
+    _common(p)
+    p.add_argument("--format", required=True, help=f"one of: {', '.join(export.FORMATS)}")
+    p.add_argument("--out", type=Path, default=None, help="output file (default: build/<the format's file name>)")
+
+    sub.add_parser("formats", help="list the export formats")
+    return top
+
+
+def _load(args: argparse.Namespace):
+    from kg import pipeline
+
+    return pipeline.load(args.data, args.ontology, args.base)
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:
+        parser().print_help()
+        return 2
+    if args.command == "formats":
+        for fmt in export.FORMATS.values():
+            print(f"{fmt.name:<10} {fmt.filename:<11} {fmt.description}")
+        return 0
+    if args.command == "build":
+        from kg import pipeline
+
+        formats = _formats(args.formats) if args.formats else None
+        build = _load(args)
+        written = pipeline.write(build, args.out, formats)
+        print(build.summary())
+        print("wrote " + ", ".join(str(p) for p in written))
+        return 0
+    if args.command == "export":
+        from kg import pipeline
+
+        fmt = export.get(args.format)
+        build = _load(args)
+        path = pipeline.export_one(build, fmt.name, args.out or Path("build") / fmt.filename)
+        print(f"wrote {path}")
+        return 0
+    if args.command == "validate":
+        from kg import validate
+
+        build = _load(args)
+        findings = validate.shacl(build, args.ontology)
+        if findings:
+            print(f"{len(findings)} SHACL finding{'s' if len(findings) != 1 else ''}:")
+            for finding in findings:
+                print(f"  {finding}")
+            return 1
+        print(build.summary())
+        print("valid: all checks and SHACL shapes pass")
+        return 0
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except KgError as err:
+        print(f"kg: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted; outputs were left as they were", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

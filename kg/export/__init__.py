@@ -1,0 +1,46 @@
+"""The registry of export formats: one module per format, one `write(data, path)` in each.
+
+To add a format, write `kg/export/<name>.py` with `write(data, path)` and add one line to FORMATS.
+`input` says what `write` takes: the RDF dataset ("rdf") or the shared property-graph view ("view").
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+from kg.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str
+    filename: str  # default output name inside the build directory
+    input: str  # "rdf" or "view"
+    description: str
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("turtle", "kg.export.turtle", "kg.ttl", "rdf", "default graph: entities, types, labels and facts (Turtle)"),
+        Format("trig", "kg.export.trig", "kg.trig", "rdf", "whole dataset with one named graph of evidence per article, and the ontology (TriG)"),
+        Format("ntriples", "kg.export.ntriples", "kg.nt", "rdf", "default graph as sorted N-Triples lines, for bulk loaders"),
+        Format("nquads", "kg.export.nquads", "kg.nq", "rdf", "whole dataset as sorted N-Quads lines, for bulk loaders"),
+        Format("graphml", "kg.export.graphml", "kg.graphml", "view", "property graph for Gephi, yEd, Cytoscape, networkx, igraph (GraphML)"),
+        Format("html", "kg.export.html", "kg.html", "view", "interactive graph page that works offline"),
+    )
+}
+
+
+def get(name: str) -> Format:
+    """The format called `name`; an unknown name lists the valid ones."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UsageError(f"unknown format {name!r}; available formats: {', '.join(FORMATS)}") from None

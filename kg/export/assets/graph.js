@@ -1,0 +1,163 @@
+// The explorer page. Every string from the data goes into the DOM with textContent, never innerHTML.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var legend = {};
+  data.legend.forEach(function (g) { legend[g.group] = g; });
+  var hiddenGroups = {};
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  function tooltip(n) {
+    var box = el("div");
+    box.appendChild(el("strong", n.label));
+    box.appendChild(el("div", n.cls));
+    if (n.aliases.length) box.appendChild(el("div", "also: " + n.aliases.join(", ")));
+    return box;
+  }
+
+  document.title = data.title;
+  document.getElementById("title").textContent = data.title;
+
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    var g = legend[n.group] || { colour: "#8c564b", shape: "dot" };
+    return { id: n.n, label: n.label, title: tooltip(n), group: n.group, shape: g.shape,
+             color: { background: g.colour, border: g.colour }, size: n.group === "Article" ? 14 : 12,
+             font: { size: 13, strokeWidth: 3, strokeColor: "#ffffff" } };
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e) {
+    var tip = el("div");
+    tip.appendChild(el("strong", e.label));
+    if (e.role) tip.appendChild(el("div", "role: " + e.role));
+    if (e.date) tip.appendChild(el("div", "date: " + e.date));
+    return { id: e.n, from: e.from, to: e.to, label: e.label, title: tip, arrows: "to",
+             font: { size: 10, align: "middle", color: "#555", strokeWidth: 2, strokeColor: "#ffffff" },
+             color: { color: "#aaaaaa", highlight: "#333333" }, smooth: { type: "continuous" } };
+  }));
+
+  var network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
+    layout: { randomSeed: 7, improvedLayout: true },
+    physics: { solver: "forceAtlas2Based", forceAtlas2Based: { gravitationalConstant: -120, springLength: 160, avoidOverlap: 1 },
+               stabilization: { iterations: 600, fit: true } },
+    interaction: { hover: true, tooltipDelay: 150 },
+  });
+  var frozen = false;
+  var freezeButton = document.getElementById("freeze");
+  function setFrozen(value) {
+    frozen = value;
+    network.setOptions({ physics: { enabled: !frozen } });
+    freezeButton.textContent = frozen ? "Unfreeze layout" : "Freeze layout";
+    freezeButton.setAttribute("aria-pressed", frozen ? "true" : "false");
+  }
+  freezeButton.addEventListener("click", function () { setFrozen(!frozen); });
+  network.once("stabilizationIterationsDone", function () {
+    setFrozen(true);
+    document.body.setAttribute("data-ready", "1");
+  });
+
+  // Legend doubles as the class filter.
+  var legendBox = document.getElementById("legend");
+  data.legend.forEach(function (g) {
+    var label = el("label");
+    var box = el("input");
+    box.type = "checkbox"; box.checked = true; box.value = g.group;
+    box.addEventListener("change", function () {
+      hiddenGroups[g.group] = !box.checked;
+      nodes.update(data.nodes.filter(function (n) { return n.group === g.group; })
+                             .map(function (n) { return { id: n.n, hidden: !box.checked }; }));
+      status();
+    });
+    var swatch = el("span", null, "swatch");
+    swatch.style.background = g.colour;
+    label.appendChild(box); label.appendChild(swatch); label.appendChild(el("span", g.group + " (" + g.count + ")"));
+    legendBox.appendChild(label);
+  });
+
+  function status() {
+    var shown = data.nodes.filter(function (n) { return !hiddenGroups[n.group]; }).length;
+    document.getElementById("status").textContent = shown + " of " + data.nodes.length + " entities, " + data.edges.length + " statements";
+  }
+  status();
+
+  // Search by label, alias or Chinese name.
+  var names = document.getElementById("names");
+  var index = [];
+  data.nodes.forEach(function (n) {
+    [n.label, n.labelZh].concat(n.aliases).forEach(function (name) {
+      if (!name) return;
+      index.push([name.toLowerCase(), n.n]);
+      var option = el("option"); option.value = name; names.appendChild(option);
+    });
+  });
+  function find(text) {
+    var q = text.trim().toLowerCase();
+    if (!q) return null;
+    var exact = index.filter(function (x) { return x[0] === q; });
+    if (exact.length) return exact[0][1];
+    var part = index.filter(function (x) { return x[0].indexOf(q) >= 0; });
+    return part.length ? part[0][1] : null;
+  }
+  function focus(id) {
+    var n = data.nodes[id];
+    if (hiddenGroups[n.group]) return;
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.3, animation: false });
+    show(id);
+  }
+  var search = document.getElementById("search");
+  search.addEventListener("change", function () { var id = find(search.value); if (id !== null) focus(id); });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") { var id = find(search.value); if (id !== null) focus(id); }
+  });
+
+  // Side panel.
+  var panel = document.getElementById("panel");
+  function link(id) {
+    var a = el("a", data.nodes[id].label);
+    a.addEventListener("click", function () { focus(id); });
+    return a;
+  }
+  function statementBox(e, outgoing) {
+    var box = el("div", null, "statement");
+    var line = el("div");
+    if (outgoing) { line.appendChild(el("span", e.label + " ")); line.appendChild(link(e.to)); }
+    else { line.appendChild(link(e.from)); line.appendChild(el("span", " " + e.label + " this")); }
+    box.appendChild(line);
+    if (e.role) box.appendChild(el("div", "role: " + e.role, "meta"));
+    if (e.date) box.appendChild(el("div", "date: " + e.date, "meta"));
+    e.evidence.forEach(function (q) { box.appendChild(el("blockquote", q)); });
+    if (e.sources.length) box.appendChild(el("div", "source: " + e.sources.join(", "), "meta"));
+    return box;
+  }
+  function show(id) {
+    var n = data.nodes[id];
+    panel.replaceChildren();
+    panel.appendChild(el("h2", n.label));
+    panel.appendChild(el("div", n.cls, "cls"));
+    if (n.labelZh) panel.appendChild(el("div", "中文: " + n.labelZh, "meta"));
+    if (n.aliases.length) panel.appendChild(el("div", "Also written: " + n.aliases.join(", "), "meta"));
+    if (n.note) panel.appendChild(el("p", n.note, "meta"));
+    panel.appendChild(el("div", n.iri, "meta"));
+    if (n.facts.length) {
+      panel.appendChild(el("h3", "Facts"));
+      n.facts.forEach(function (f) {
+        var box = el("div", null, "statement");
+        box.appendChild(el("div", f[0] + ": " + f[1]));
+        f[2].split("\n").filter(Boolean).forEach(function (q) { box.appendChild(el("blockquote", q)); });
+        panel.appendChild(box);
+      });
+    }
+    var out = data.edges.filter(function (e) { return e.from === id; });
+    var inc = data.edges.filter(function (e) { return e.to === id; });
+    if (out.length) { panel.appendChild(el("h3", "Statements (" + out.length + " out)")); out.forEach(function (e) { panel.appendChild(statementBox(e, true)); }); }
+    if (inc.length) { panel.appendChild(el("h3", "Statements (" + inc.length + " in)")); inc.forEach(function (e) { panel.appendChild(statementBox(e, false)); }); }
+  }
+  network.on("click", function (params) { if (params.nodes.length) show(params.nodes[0]); });
+
+  window.kg = { network: network, nodes: nodes, edges: edges, data: data, find: find, focus: focus, show: show };
+})();

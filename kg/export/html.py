@@ -1,0 +1,109 @@
+"""One self-contained HTML page to explore the graph, with no network access at all.
+
+vis-network is read from the copy that ships inside the pyvis package and inlined; nothing is loaded from
+a CDN. Article text never reaches `innerHTML`: the graph travels as JSON inside a
+`<script type="application/json">` block (with `<`, `>` and `&` escaped) and the page puts every string
+into the DOM with `textContent`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+
+from kg import style
+from kg.errors import UsageError
+
+VIS_VERSION = "9.1.2"
+
+
+@lru_cache(maxsize=1)
+def _vis_network() -> tuple[str, str]:
+    """The vis-network script and stylesheet shipped in pyvis's package data."""
+    try:
+        lib = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
+        return (lib / "vis-network.min.js").read_text("utf-8"), (lib / "vis-network.css").read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError) as err:
+        raise UsageError(f"vis-network {VIS_VERSION} not found in the pyvis package; reinstall kg's dependencies (pip install -e .)") from err
+
+
+def _json_for_script(value: object) -> str:
+    """JSON that cannot close its <script> element or open a comment, whatever the strings hold."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+SKIP_NODE_KEYS = {"iri", "id", "label", "class", "classes", "group", "aliases", "label_zh", "note"}
+
+
+def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
+    """The JSON the page runs on: nodes, edges and the legend, in a stable order."""
+    nodes = []
+    for index, (node_id, attrs) in enumerate(sorted(view.nodes(data=True))):
+        group = attrs.get("group", "")
+        facts = {k: v for k, v in sorted(attrs.items()) if k not in SKIP_NODE_KEYS and not k.endswith("_evidence")}
+        nodes.append({
+            "n": index,
+            "iri": node_id,
+            "label": attrs.get("label", node_id),
+            "labelZh": attrs.get("label_zh", ""),
+            "cls": attrs.get("class", ""),
+            "group": group,
+            "aliases": [a for a in attrs.get("aliases", "").split(" | ") if a],
+            "note": attrs.get("note", ""),
+            "facts": [[k, str(v), attrs.get(f"{k}_evidence", "")] for k, v in facts.items()],
+        })
+    number = {n["iri"]: n["n"] for n in nodes}
+    edges = []
+    for index, (s, o, key, attrs) in enumerate(sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))):
+        edges.append({
+            "n": index,
+            "from": number[s],
+            "to": number[o],
+            "name": key,
+            "label": attrs.get("label", key),
+            "date": attrs.get("date", ""),
+            "role": attrs.get("role", ""),
+            "evidence": [q for q in attrs.get("evidence", "").split("\n") if q],
+            "sources": [x for x in attrs.get("sources", "").split(" | ") if x],
+        })
+    groups = sorted({n["group"] for n in nodes})
+    legend = [{"group": g, "colour": style.colour(g), "shape": style.shape(g), "count": sum(n["group"] == g for n in nodes)} for g in groups]
+    return {"title": title, "nodes": nodes, "edges": edges, "legend": legend}
+
+
+def render(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> str:
+    script, css = _vis_network()
+    template = (resources.files("kg.export") / "assets" / "graph.html").read_text("utf-8")
+    app = (resources.files("kg.export") / "assets" / "graph.js").read_text("utf-8")
+    parts = {
+        "VIS_JS": _no_end_tag(script),
+        "VIS_CSS": _no_end_tag(css),
+        "APP_JS": _no_end_tag(app),
+        "KG_DATA": _json_for_script(page_data(view, title)),
+    }
+    # The page's Content-Security-Policy allows exactly these two scripts, by hash: an injected inline
+    # handler such as onerror=... cannot run even if some string ever reached the DOM as markup.
+    parts["SCRIPT_HASHES"] = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(parts[k].encode("utf-8")).digest()).decode("ascii") + "'"
+        for k in ("VIS_JS", "APP_JS")
+    )
+    # One pass over the template only: text inserted for one placeholder is never scanned for another.
+    return re.sub(r"/\*(VIS_JS|VIS_CSS|APP_JS|KG_DATA|SCRIPT_HASHES)\*/", lambda m: parts[m.group(1)], template)
+
+
+def _no_end_tag(code: str) -> str:
+    return re.sub(r"</(script|style)", r"<\\/\1", code, flags=re.IGNORECASE)
+
+
+def write(view: nx.MultiDiGraph, path: Path) -> None:
+    Path(path).write_text(render(view), encoding="utf-8", newline="\n")

@@ -1,0 +1,13 @@
+"""N-Quads of the whole dataset, one sorted line per quad, for bulk loaders that keep named graphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset
+
+
+def write(ds: Dataset, path: Path) -> None:
+    text = ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
+    lines = sorted(set(line for line in text.splitlines() if line.strip()))
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8", newline="\n")

@@ -1,0 +1,240 @@
+"""Read data/: the articles and their curated facts files, into model objects.
+
+Every problem is collected (not just the first) and reported with file, line and a fix, because a
+person editing a facts file by hand wants the whole list in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from kg import yamlsafe
+from kg.errors import DataError, Problem, UsageError
+from kg.model import Entity, Facts, Location, Source, Statement
+from kg.sources import SLUG, read_source, read_text
+from kg.yamlsafe import YList, YMap, YStr
+
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOP_KEYS = ("article", "entities", "statements")
+ENTITY_KEYS = ("id", "class", "label", "aliases", "note", "iso3166")
+STATEMENT_KEYS = ("subject", "predicate", "object", "value", "date", "role", "note", "evidence")
+EVIDENCE_KEYS = ("quote", "start")
+
+
+def closest(word: str, options: list[str] | set[str], n: int = 3) -> str:
+    """A hint naming the nearest valid choices, or all of them when few (spaCy-style messages)."""
+    options = sorted(options)
+    near = difflib.get_close_matches(word, options, n=n, cutoff=0.6)
+    if near:
+        return "did you mean " + " or ".join(repr(x) for x in near) + "?"
+    if len(options) <= 30:
+        return "valid choices: " + ", ".join(options)
+    return f"no close match among {len(options)} choices"
+
+
+def _display(path: Path, root: Path) -> str:
+    return str(path)
+
+
+class _Reader:
+    """Turns parsed YAML into model objects, recording problems instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.facts = Facts()
+
+    def problem(self, path: str, line: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, line, message, hint))
+
+    def text(self, node, path: str, line: int, what: str, required: bool = True) -> str:
+        if node is None or (isinstance(node, YStr) and node.kind == "null"):
+            if required:
+                self.problem(path, line, f"{what} is missing", f"add '{what}: ...'")
+            return ""
+        if not isinstance(node, YStr):
+            self.problem(path, getattr(node, "line", line), f"{what} must be text, not a {'list' if isinstance(node, list) else 'mapping'}")
+            return ""
+        value = str(node).strip()
+        if required and not value:
+            self.problem(path, node.line, f"{what} is empty")
+        return value
+
+    def unknown_keys(self, mapping: YMap, allowed: tuple[str, ...], path: str, what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.problem(path, mapping.key_line(key), f"unknown key {key!r} in {what}", closest(key, list(allowed)))
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def add_source(self, source: Source) -> None:
+        self.facts.sources[source.slug] = source
+
+    # -- one facts file ------------------------------------------------------------------------
+
+    def read_facts_file(self, path: Path, display: str) -> None:
+        try:
+            doc = yamlsafe.load(read_text(path, display), display)
+        except DataError as err:
+            self.problems.extend(err.problems)
+            return
+        if doc is None:
+            self.problem(display, 1, "facts file is empty", "add 'entities:' and 'statements:' lists (see docs/facts-format.md)")
+            return
+        if not isinstance(doc, YMap):
+            self.problem(display, getattr(doc, "line", 1), "a facts file must be a mapping with 'entities' and 'statements'")
+            return
+        self.unknown_keys(doc, TOP_KEYS, display, "the facts file")
+        slug = self.text(doc.get("article"), display, doc.line, "article", required=False) or path.stem
+        if slug not in self.facts.sources:
+            line = doc.key_line("article") if "article" in doc else 1
+            self.problem(display, line, f"no article {slug!r} for this facts file", f"add data/articles/{slug}.md or set 'article:' to one of: {', '.join(sorted(self.facts.sources)) or '(none)'}")
+            return
+        for key, reader in (("entities", self.read_entity), ("statements", self.read_statement)):
+            items = doc.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, YList):
+                self.problem(display, doc.key_line(key), f"'{key}' must be a list (each item starts with '- ')")
+                continue
+            for item in items:
+                if not isinstance(item, YMap):
+                    self.problem(display, getattr(item, "line", doc.key_line(key)), f"each item of '{key}' must be a mapping of keys to values")
+                    continue
+                reader(item, display, slug)
+
+    def read_entity(self, item: YMap, path: str, slug: str) -> None:
+        self.unknown_keys(item, ENTITY_KEYS, path, "an entity")
+        eid = self.text(item.get("id"), path, item.line, "id")
+        if not eid:
+            return
+        id_line = item.key_line("id")
+        if not ID.match(eid):
+            self.problem(path, id_line, f"invalid id {eid!r}", "use lower-case letters, digits and single hyphens, e.g. 'binance-china'")
+            return
+        where = Location(path, id_line)
+        if eid in self.facts.entities:
+            first = self.facts.entities[eid].where
+            self.problem(path, id_line, f"duplicate id {eid!r}", f"first defined at {first.path}:{first.line}; one thing is one entity: merge them and add aliases")
+            return
+        if eid in self.facts.sources:
+            self.problem(path, id_line, f"id {eid!r} is taken by the article data/articles/{eid}.md", "choose another id")
+            return
+        aliases_node = item.get("aliases")
+        aliases: list[str] = []
+        if isinstance(aliases_node, YStr) and aliases_node.kind != "null":
+            aliases = [str(aliases_node).strip()]
+        elif isinstance(aliases_node, YList):
+            for alias in aliases_node:
+                value = self.text(alias, path, aliases_node.line, "alias")
+                if value:
+                    aliases.append(value)
+        elif aliases_node is not None and not (isinstance(aliases_node, YStr)):
+            self.problem(path, item.key_line("aliases"), "aliases must be a list of names")
+        entity = Entity(
+            id=eid,
+            cls=self.text(item.get("class"), path, item.line, "class"),
+            label=self.text(item.get("label"), path, item.line, "label"),
+            where=where,
+            aliases=aliases,
+            note=self.text(item.get("note"), path, item.line, "note", required=False),
+            iso3166=self.text(item.get("iso3166"), path, item.line, "iso3166", required=False),
+            source=slug,
+        )
+        entity.lines = {k: item.key_line(k) for k in item}  # type: ignore[attr-defined]
+        self.facts.entities[eid] = entity
+
+    def read_statement(self, item: YMap, path: str, slug: str) -> None:
+        self.unknown_keys(item, STATEMENT_KEYS, path, "a statement")
+        where = Location(path, item.line)
+        has_object, has_value = "object" in item, "value" in item
+        if has_object == has_value:
+            self.problem(path, item.line, "a statement needs exactly one of 'object' (an entity id) or 'value' (a literal)")
+        value_node = item.get("value")
+        if isinstance(value_node, (YList, YMap)):
+            self.problem(path, value_node.line, "'value' must be a single number, date or text")
+            value_node = None
+        statement = Statement(
+            subject=self.text(item.get("subject"), path, item.line, "subject"),
+            predicate=self.text(item.get("predicate"), path, item.line, "predicate"),
+            source=slug,
+            where=where,
+            object=self.text(item.get("object"), path, item.line, "object") if has_object else None,
+            value=str(value_node).strip() if isinstance(value_node, YStr) else None,
+            value_kind=value_node.kind if isinstance(value_node, YStr) else "",
+            date=self.text(item.get("date"), path, item.line, "date", required=False),
+            role=self.text(item.get("role"), path, item.line, "role", required=False),
+            note=self.text(item.get("note"), path, item.line, "note", required=False),
+        )
+        statement.lines = {k: item.key_line(k) for k in item}  # type: ignore[attr-defined]
+        statement.quotes = self.read_evidence(item.get("evidence"), path, item)  # type: ignore[attr-defined]
+        self.facts.statements.append(statement)
+
+    def read_evidence(self, node, path: str, item: YMap) -> list[tuple[str, int | None, int]]:
+        """Quotes as (text, requested start or None, line); checked against the article later."""
+        if node is None:
+            self.problem(path, item.line, "statement has no evidence", "add 'evidence: \"<a quote copied from the article>\"'")
+            return []
+        entries = node if isinstance(node, YList) else [node]
+        quotes = []
+        for entry in entries:
+            if isinstance(entry, YStr):
+                quote, start, line = str(entry), None, entry.line
+            elif isinstance(entry, YMap):
+                self.unknown_keys(entry, EVIDENCE_KEYS, path, "an evidence entry")
+                quote = self.text(entry.get("quote"), path, entry.line, "quote")
+                start_node = entry.get("start")
+                start = None
+                if start_node is not None:
+                    if isinstance(start_node, YStr) and start_node.kind == "int" and int(start_node) >= 0:
+                        start = int(start_node)
+                    else:
+                        self.problem(path, entry.key_line("start"), f"start must be a character offset (0 or more), not {start_node!r}")
+                line = entry.line
+            else:
+                self.problem(path, getattr(entry, "line", item.line), "evidence must be a quote or a list of quotes")
+                continue
+            if not quote.strip():
+                self.problem(path, line, "evidence quote is empty", "copy the sentence that states the fact")
+                continue
+            quotes.append((quote, start, line))
+        return quotes
+
+
+def read(data_dir: Path) -> Facts:
+    """Read every article and facts file under data_dir, in name order; raise DataError on any problem."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise UsageError(f"{data_dir}: no such data directory; pass --data DIR holding articles/ and facts/")
+    articles = data_dir / "articles"
+    facts_dir = data_dir / "facts"
+    if not articles.is_dir():
+        raise UsageError(f"{data_dir}: no articles/ directory; put the source texts in {articles}/<slug>.md")
+    reader = _Reader()
+    for path in sorted(articles.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        display = _display(path, data_dir)
+        if path.suffix != ".md":
+            reader.problem(display, 0, "not an article file", "articles are Markdown files with front matter: rename to <slug>.md or move it out of articles/")
+            continue
+        try:
+            reader.add_source(read_source(path, display))
+        except DataError as err:
+            reader.problems.extend(err.problems)
+    if facts_dir.is_dir():
+        for path in sorted(facts_dir.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            display = _display(path, data_dir)
+            if path.suffix not in (".yaml", ".yml"):
+                reader.problem(display, 0, "not a facts file", "facts files end in .yaml")
+                continue
+            if not SLUG.match(path.stem):
+                reader.problem(display, 0, f"facts file name {path.stem!r} is not a valid slug", "name it after its article: <slug>.yaml")
+                continue
+            reader.read_facts_file(path, display)
+    if reader.problems:
+        raise DataError(reader.problems)
+    return reader.facts

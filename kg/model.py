@@ -1,0 +1,85 @@
+"""Plain data objects that carry a fact from the YAML file to the last exporter, with its evidence.
+
+No I/O here: the loader fills these, the RDF emitter reads them. Every object remembers where it was
+written (file and line) so a check far downstream can still point a person at the right place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a record was written, for error messages."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source article: metadata from its front matter and its body text, which evidence offsets index."""
+
+    slug: str
+    path: str
+    title: str
+    body: str
+    author: str = ""
+    publisher: str = ""
+    date: str = ""
+    language: str = ""
+    translated_from: str = ""
+    url: str = ""
+    body_line: int = 1  # line of the file on which the body starts
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A verbatim quote of a source and its character offsets [start, end) in the source body."""
+
+    source: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass
+class Entity:
+    """One real-world thing: one node, whatever the number of spellings the articles use."""
+
+    id: str
+    cls: str
+    label: str
+    where: Location
+    aliases: list[str] = field(default_factory=list)
+    note: str = ""
+    iso3166: str = ""
+    label_zh: str = ""  # filled from a library (pycountry), never by hand
+    source: str = ""  # the facts file's article that declared it
+
+
+@dataclass
+class Statement:
+    """One fact as one source states it: subject, predicate and an entity or a literal, with qualifiers."""
+
+    subject: str
+    predicate: str
+    source: str
+    where: Location
+    object: str | None = None  # an entity id
+    value: str | None = None  # a literal's lexical form, for datatype properties
+    value_kind: str = ""  # YAML kind of the literal (int, float, str, timestamp)
+    date: str = ""
+    role: str = ""
+    note: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Facts:
+    """Everything read from data/: sources, entities and statements, in a stable order."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)

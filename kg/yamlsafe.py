@@ -1,0 +1,115 @@
+"""Read YAML into plain Python values that remember their line numbers.
+
+PyYAML's composer gives us the node tree with marks; we build the values ourselves so that no tag can
+construct a Python object, aliases cannot multiply a document's size, and every value can name the line
+it came from in an error message.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from kg.errors import DataError, Problem
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class YStr(str):
+    """A scalar's source text with its line and resolved YAML tag (int, bool, null, timestamp, ...)."""
+
+    line: int
+    tag: str
+
+    @property
+    def kind(self) -> str:
+        return self.tag.rsplit(":", 1)[-1]
+
+
+class YList(list):
+    line: int
+
+
+class YMap(dict):
+    """A mapping whose keys are plain strings; `key_line(k)` says where each key stands."""
+
+    line: int
+    key_lines: dict
+
+    def key_line(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors/aliases: facts files never need them and they enable size bombs."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in kg files; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _convert(node: yaml.Node, path: str, problems: list[Problem]):
+    line = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(path, line, f"unsupported YAML tag {node.tag!r}", "remove the tag; kg files hold plain text, numbers, lists and mappings"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        value = YStr(node.value)
+        value.line = line
+        value.tag = node.tag
+        return value
+    if isinstance(node, yaml.SequenceNode):
+        out = YList(_convert(child, path, problems) for child in node.value)
+        out.line = line
+        return out
+    mapping = YMap()
+    mapping.line = line
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(path, key_line, "mapping keys must be plain words"))
+            continue
+        key = key_node.value
+        if key in mapping:
+            problems.append(Problem(path, key_line, f"key {key!r} appears twice in one mapping", f"first at line {mapping.key_lines[key]}; keep one"))
+            continue
+        mapping.key_lines[key] = key_line
+        mapping[key] = _convert(value_node, path, problems)
+    return mapping
+
+
+def load(text: str, path: str):
+    """Parse one YAML document; raise DataError naming the file and line of any syntax or tag problem."""
+    problems: list[Problem] = []
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 0
+        message = " ".join(x for x in (err.context, err.problem) if x)
+        raise DataError([Problem(path, line, f"YAML syntax error: {message}", "check indentation and quoting on this line and the one before")]) from err
+    except yaml.YAMLError as err:
+        raise DataError([Problem(path, 0, f"YAML error: {err}")]) from err
+    if node is None:
+        return None
+    value = _convert(node, path, problems)
+    if problems:
+        raise DataError(problems)
+    return value
