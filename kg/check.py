@@ -41,10 +41,25 @@ def check(facts: Facts, ontology: Ontology) -> Facts:
     seen: dict[tuple, Statement] = {}
     for statement in facts.statements:
         problems.extend(_check_statement(statement, facts, ontology))
-        key = (statement.source, statement.subject, statement.predicate, statement.object, statement.value, statement.date, statement.role)
+        key = (
+            statement.source,
+            statement.subject,
+            statement.predicate,
+            statement.object,
+            statement.value,
+            statement.date,
+            statement.role,
+        )
         if key in seen:
             first = seen[key]
-            problems.append(Problem(statement.where.path, statement.where.line, f"the same fact is stated twice ({statement.subject} {statement.predicate} {statement.object or statement.value})", f"first at line {first.where.line}; merge the two evidence lists into one statement"))
+            problems.append(
+                Problem(
+                    statement.where.path,
+                    statement.where.line,
+                    f"the same fact is stated twice ({statement.subject} {statement.predicate} {statement.object or statement.value})",
+                    f"first at line {first.where.line}; merge the two evidence lists into one statement",
+                )
+            )
         seen.setdefault(key, statement)
     problems.extend(_check_unused(facts))
     problems.extend(_check_part_of_cycles(facts))
@@ -57,7 +72,14 @@ def _check_entity(entity: Entity, ontology: Ontology) -> list[Problem]:
     problems: list[Problem] = []
     path = entity.where.path
     if entity.cls and entity.cls not in ontology.classes:
-        problems.append(Problem(path, _line(entity, "class"), f"unknown class {entity.cls!r} for {entity.id!r}", closest(entity.cls, list(ontology.classes))))
+        problems.append(
+            Problem(
+                path,
+                _line(entity, "class"),
+                f"unknown class {entity.cls!r} for {entity.id!r}",
+                closest(entity.cls, list(ontology.classes)),
+            )
+        )
     if entity.iso3166:
         problems.extend(_check_region_code(entity, ontology))
     return problems
@@ -67,15 +89,38 @@ def _check_region_code(entity: Entity, ontology: Ontology) -> list[Problem]:
     path, line = entity.where.path, _line(entity, "iso3166")
     region = regions.lookup(entity.iso3166)
     if region is None:
-        return [Problem(path, line, f"unknown ISO 3166 code {entity.iso3166!r} for {entity.id!r}", "use a code pycountry knows: python -c \"import pycountry; print(pycountry.subdivisions.lookup('Hunan'))\"")]
+        return [
+            Problem(
+                path,
+                line,
+                f"unknown ISO 3166 code {entity.iso3166!r} for {entity.id!r}",
+                "use a code pycountry knows: python -c \"import pycountry; print(pycountry.subdivisions.lookup('Hunan'))\"",
+            )
+        ]
     problems = []
     if entity.cls in ontology.classes and not ontology.is_a(entity.cls, (ontology.classes["Region"],)):
-        problems.append(Problem(path, line, f"{entity.id!r} has an ISO 3166 code but its class {entity.cls} is not a Region"))
+        problems.append(
+            Problem(path, line, f"{entity.id!r} has an ISO 3166 code but its class {entity.cls} is not a Region")
+        )
     expected = regions.expected_class(region)
     if expected and entity.cls in ontology.classes and entity.cls != expected:
-        problems.append(Problem(path, _line(entity, "class"), f"{entity.iso3166} is a {region.kind.lower()} ({region.name}) but {entity.id!r} has class {entity.cls}", f"set 'class: {expected}'"))
+        problems.append(
+            Problem(
+                path,
+                _line(entity, "class"),
+                f"{entity.iso3166} is a {region.kind.lower()} ({region.name}) but {entity.id!r} has class {entity.cls}",
+                f"set 'class: {expected}'",
+            )
+        )
     if not regions.names_match(region, [entity.label, *entity.aliases]):
-        problems.append(Problem(path, line, f"{entity.iso3166} is {region.name!r}, which does not match {entity.label!r}", "check the code: pycountry.subdivisions.lookup('<name>')"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"{entity.iso3166} is {region.name!r}, which does not match {entity.label!r}",
+                "check the code: pycountry.subdivisions.lookup('<name>')",
+            )
+        )
     if not problems:
         entity.iso3166 = region.code
         entity.label_zh = region.name_zh
@@ -87,32 +132,89 @@ def _check_statement(st: Statement, facts: Facts, ontology: Ontology) -> list[Pr
     path = st.where.path
     subject = facts.entities.get(st.subject) if st.subject else None
     if st.subject and subject is None:
-        problems.append(Problem(path, _line(st, "subject"), f"unknown entity id {st.subject!r} as subject", closest(st.subject, set(facts.entities))))
+        problems.append(
+            Problem(
+                path,
+                _line(st, "subject"),
+                f"unknown entity id {st.subject!r} as subject",
+                closest(st.subject, set(facts.entities)),
+            )
+        )
     prop = ontology.properties.get(st.predicate) if st.predicate else None
     if st.predicate and prop is None:
-        problems.append(Problem(path, _line(st, "predicate"), f"unknown property {st.predicate!r}", closest(st.predicate, list(ontology.properties))))
+        problems.append(
+            Problem(
+                path,
+                _line(st, "predicate"),
+                f"unknown property {st.predicate!r}",
+                closest(st.predicate, list(ontology.properties)),
+            )
+        )
     obj = None
     if st.object:
         obj = facts.entities.get(st.object)
         if obj is None:
-            problems.append(Problem(path, _line(st, "object"), f"unknown entity id {st.object!r} as object", closest(st.object, set(facts.entities))))
+            problems.append(
+                Problem(
+                    path,
+                    _line(st, "object"),
+                    f"unknown entity id {st.object!r} as object",
+                    closest(st.object, set(facts.entities)),
+                )
+            )
     if prop is not None:
         if prop.is_object and st.value is not None:
-            problems.append(Problem(path, _line(st, "value"), f"{st.predicate} links to an entity: use 'object: <id>' instead of 'value'"))
+            problems.append(
+                Problem(
+                    path,
+                    _line(st, "value"),
+                    f"{st.predicate} links to an entity: use 'object: <id>' instead of 'value'",
+                )
+            )
         if not prop.is_object and st.object is not None:
-            problems.append(Problem(path, _line(st, "object"), f"{st.predicate} takes a literal: use 'value: ...' instead of 'object'"))
+            problems.append(
+                Problem(
+                    path, _line(st, "object"), f"{st.predicate} takes a literal: use 'value: ...' instead of 'object'"
+                )
+            )
         if subject is not None and subject.cls in ontology.classes and not ontology.is_a(subject.cls, prop.domain):
             allowed = " or ".join(ontology.short(c) for c in prop.domain)
-            problems.append(Problem(path, _line(st, "subject"), f"{st.predicate} needs a subject of class {allowed}, but {st.subject!r} is a {subject.cls}", "change the subject, the property or the entity's class"))
-        if prop.is_object and obj is not None and obj.cls in ontology.classes and not ontology.is_a(obj.cls, prop.range):
+            problems.append(
+                Problem(
+                    path,
+                    _line(st, "subject"),
+                    f"{st.predicate} needs a subject of class {allowed}, but {st.subject!r} is a {subject.cls}",
+                    "change the subject, the property or the entity's class",
+                )
+            )
+        if (
+            prop.is_object
+            and obj is not None
+            and obj.cls in ontology.classes
+            and not ontology.is_a(obj.cls, prop.range)
+        ):
             allowed = " or ".join(ontology.short(c) for c in prop.range)
-            problems.append(Problem(path, _line(st, "object"), f"{st.predicate} needs an object of class {allowed}, but {st.object!r} is a {obj.cls}", "change the object, the property or the entity's class"))
+            problems.append(
+                Problem(
+                    path,
+                    _line(st, "object"),
+                    f"{st.predicate} needs an object of class {allowed}, but {st.object!r} is a {obj.cls}",
+                    "change the object, the property or the entity's class",
+                )
+            )
         if not prop.is_object and st.value is not None:
             problem = _check_literal(st, prop.range[0] if prop.range else None)
             if problem:
                 problems.append(Problem(path, _line(st, "value"), problem[0], problem[1]))
     if st.date and dates.parse(st.date) is None:
-        problems.append(Problem(path, _line(st, "date"), f"malformed date {st.date!r}", "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day"))
+        problems.append(
+            Problem(
+                path,
+                _line(st, "date"),
+                f"malformed date {st.date!r}",
+                "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+            )
+        )
     problems.extend(_locate_evidence(st, facts))
     return problems
 
@@ -122,9 +224,15 @@ def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
     if datatype == XSD.integer and not _INTEGER.match(value):
         return f"{st.predicate} needs a whole number, not {value!r}", "write digits only, e.g. 'value: 86'"
     if datatype == XSD.decimal and not _DECIMAL.match(value):
-        return f"{st.predicate} needs a number, not {value!r}", "write the plain number, e.g. 'value: 588900000000' for 588.9 billion"
+        return (
+            f"{st.predicate} needs a number, not {value!r}",
+            "write the plain number, e.g. 'value: 588900000000' for 588.9 billion",
+        )
     if datatype == XSD.date and dates.parse(value) is None:
-        return f"malformed date {value!r} for {st.predicate}", "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day"
+        return (
+            f"malformed date {value!r} for {st.predicate}",
+            "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+        )
     return None
 
 
@@ -135,12 +243,16 @@ def _locate_evidence(st: Statement, facts: Facts) -> list[Problem]:
     problems = []
     st.evidence = []
     for quote, start, line in getattr(st, "quotes", []):
-        if start is None:
-            found = source.body.find(quote)
-        else:
-            found = start if source.body.startswith(quote, start) else -1
+        found = source.body.find(quote) if start is None else start if source.body.startswith(quote, start) else -1
         if found < 0:
-            problems.append(Problem(st.where.path, line, f"evidence quote not found in {source.path}: {_preview(quote)}", _quote_hint(quote, source.body, start)))
+            problems.append(
+                Problem(
+                    st.where.path,
+                    line,
+                    f"evidence quote not found in {source.path}: {_preview(quote)}",
+                    _quote_hint(quote, source.body, start),
+                )
+            )
             continue
         st.evidence.append(Evidence(source=source.slug, quote=quote, start=found, end=found + len(quote)))
     return problems
@@ -171,7 +283,12 @@ def _quote_hint(quote: str, body: str, start: int | None) -> str:
 def _check_unused(facts: Facts) -> list[Problem]:
     used = {st.subject for st in facts.statements} | {st.object for st in facts.statements if st.object}
     return [
-        Problem(e.where.path, e.where.line, f"entity {e.id!r} is in no statement, so nothing traces it to its source", "add a statement with evidence that names it, or remove it")
+        Problem(
+            e.where.path,
+            e.where.line,
+            f"entity {e.id!r} is in no statement, so nothing traces it to its source",
+            "add a statement with evidence that names it, or remove it",
+        )
         for e in facts.entities.values()
         if e.cls != "Article" and e.id not in used
     ]
@@ -191,7 +308,14 @@ def _check_part_of_cycles(facts: Facts) -> list[Problem]:
                 cycle = [*trail, st]
                 begin = next(i for i, s in enumerate(cycle) if s.subject == st.object)
                 names = " -> ".join([s.subject for s in cycle[begin:]] + [st.object])
-                problems.append(Problem(st.where.path, st.where.line, f"partOf forms a cycle: {names}", "a region cannot lie within itself; remove one of these statements"))
+                problems.append(
+                    Problem(
+                        st.where.path,
+                        st.where.line,
+                        f"partOf forms a cycle: {names}",
+                        "a region cannot lie within itself; remove one of these statements",
+                    )
+                )
             elif st.object not in state:
                 visit(st.object, [*trail, st])
         state[node] = "done"

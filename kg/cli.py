@@ -16,8 +16,15 @@ from kg.rdf import DEFAULT_BASE
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ and facts/ (default: data)")
-    parser.add_argument("--ontology", type=Path, default=None, help="directory with kg.ttl and shapes.ttl (default: the shipped ontology/)")
+    parser.add_argument(
+        "--data", type=Path, default=Path("data"), help="directory with articles/ and facts/ (default: data)"
+    )
+    parser.add_argument(
+        "--ontology",
+        type=Path,
+        default=None,
+        help="directory with kg.ttl and shapes.ttl (default: the shipped ontology/)",
+    )
     parser.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the entities (default: {DEFAULT_BASE})")
 
 
@@ -29,16 +36,23 @@ def _formats(text: str) -> list[str]:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="kg", description="Build knowledge graphs of organisations, people, regions and policies from news articles.")
+    top = argparse.ArgumentParser(
+        prog="kg",
+        description="Build knowledge graphs of organisations, people, regions and policies from news articles.",
+    )
     top.add_argument("--version", action="version", version=f"kg {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("build", help="check data/ and write the graph in every format to build/")
     _common(p)
     p.add_argument("--out", type=Path, default=Path("build"), help="output directory (default: build)")
-    p.add_argument("--formats", default=None, help=f"comma-separated formats to write (default: all): {', '.join(export.FORMATS)}")
+    p.add_argument(
+        "--formats", default=None, help=f"comma-separated formats to write (default: all): {', '.join(export.FORMATS)}"
+    )
 
-    p = sub.add_parser("validate", help="run every check and the SHACL shapes; exit 1 with findings if the data is wrong")
+    p = sub.add_parser(
+        "validate", help="run every check and the SHACL shapes; exit 1 with findings if the data is wrong"
+    )
     _common(p)
 
     p = sub.add_parser("export", help="write one format to one file")

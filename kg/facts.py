@@ -54,7 +54,11 @@ class _Reader:
                 self.problem(path, line, f"{what} is missing", f"add '{what}: ...'")
             return ""
         if not isinstance(node, YStr):
-            self.problem(path, getattr(node, "line", line), f"{what} must be text, not a {'list' if isinstance(node, list) else 'mapping'}")
+            self.problem(
+                path,
+                getattr(node, "line", line),
+                f"{what} must be text, not a {'list' if isinstance(node, list) else 'mapping'}",
+            )
             return ""
         value = str(node).strip()
         if required and not value:
@@ -80,16 +84,25 @@ class _Reader:
             self.problems.extend(err.problems)
             return
         if doc is None:
-            self.problem(display, 1, "facts file is empty", "add 'entities:' and 'statements:' lists (see docs/facts-format.md)")
+            self.problem(
+                display, 1, "facts file is empty", "add 'entities:' and 'statements:' lists (see docs/facts-format.md)"
+            )
             return
         if not isinstance(doc, YMap):
-            self.problem(display, getattr(doc, "line", 1), "a facts file must be a mapping with 'entities' and 'statements'")
+            self.problem(
+                display, getattr(doc, "line", 1), "a facts file must be a mapping with 'entities' and 'statements'"
+            )
             return
         self.unknown_keys(doc, TOP_KEYS, display, "the facts file")
         slug = self.text(doc.get("article"), display, doc.line, "article", required=False) or path.stem
         if slug not in self.facts.sources:
             line = doc.key_line("article") if "article" in doc else 1
-            self.problem(display, line, f"no article {slug!r} for this facts file", f"add data/articles/{slug}.md or set 'article:' to one of: {', '.join(sorted(self.facts.sources)) or '(none)'}")
+            self.problem(
+                display,
+                line,
+                f"no article {slug!r} for this facts file",
+                f"add data/articles/{slug}.md or set 'article:' to one of: {', '.join(sorted(self.facts.sources)) or '(none)'}",
+            )
             return
         for key, reader in (("entities", self.read_entity), ("statements", self.read_statement)):
             items = doc.get(key)
@@ -100,7 +113,11 @@ class _Reader:
                 continue
             for item in items:
                 if not isinstance(item, YMap):
-                    self.problem(display, getattr(item, "line", doc.key_line(key)), f"each item of '{key}' must be a mapping of keys to values")
+                    self.problem(
+                        display,
+                        getattr(item, "line", doc.key_line(key)),
+                        f"each item of '{key}' must be a mapping of keys to values",
+                    )
                     continue
                 reader(item, display, slug)
 
@@ -111,15 +128,27 @@ class _Reader:
             return
         id_line = item.key_line("id")
         if not ID.match(eid):
-            self.problem(path, id_line, f"invalid id {eid!r}", "use lower-case letters, digits and single hyphens, e.g. 'binance-china'")
+            self.problem(
+                path,
+                id_line,
+                f"invalid id {eid!r}",
+                "use lower-case letters, digits and single hyphens, e.g. 'binance-china'",
+            )
             return
         where = Location(path, id_line)
         if eid in self.facts.entities:
             first = self.facts.entities[eid].where
-            self.problem(path, id_line, f"duplicate id {eid!r}", f"first defined at {first.path}:{first.line}; one thing is one entity: merge them and add aliases")
+            self.problem(
+                path,
+                id_line,
+                f"duplicate id {eid!r}",
+                f"first defined at {first.path}:{first.line}; one thing is one entity: merge them and add aliases",
+            )
             return
         if eid in self.facts.sources:
-            self.problem(path, id_line, f"id {eid!r} is taken by the article data/articles/{eid}.md", "choose another id")
+            self.problem(
+                path, id_line, f"id {eid!r} is taken by the article data/articles/{eid}.md", "choose another id"
+            )
             return
         aliases_node = item.get("aliases")
         aliases: list[str] = []
@@ -150,7 +179,9 @@ class _Reader:
         where = Location(path, item.line)
         has_object, has_value = "object" in item, "value" in item
         if has_object == has_value:
-            self.problem(path, item.line, "a statement needs exactly one of 'object' (an entity id) or 'value' (a literal)")
+            self.problem(
+                path, item.line, "a statement needs exactly one of 'object' (an entity id) or 'value' (a literal)"
+            )
         value_node = item.get("value")
         if isinstance(value_node, (YList, YMap)):
             self.problem(path, value_node.line, "'value' must be a single number, date or text")
@@ -174,7 +205,9 @@ class _Reader:
     def read_evidence(self, node, path: str, item: YMap) -> list[tuple[str, int | None, int]]:
         """Quotes as (text, requested start or None, line); checked against the article later."""
         if node is None:
-            self.problem(path, item.line, "statement has no evidence", "add 'evidence: \"<a quote copied from the article>\"'")
+            self.problem(
+                path, item.line, "statement has no evidence", "add 'evidence: \"<a quote copied from the article>\"'"
+            )
             return []
         entries = node if isinstance(node, YList) else [node]
         quotes = []
@@ -190,7 +223,11 @@ class _Reader:
                     if isinstance(start_node, YStr) and start_node.kind == "int" and int(start_node) >= 0:
                         start = int(start_node)
                     else:
-                        self.problem(path, entry.key_line("start"), f"start must be a character offset (0 or more), not {start_node!r}")
+                        self.problem(
+                            path,
+                            entry.key_line("start"),
+                            f"start must be a character offset (0 or more), not {start_node!r}",
+                        )
                 line = entry.line
             else:
                 self.problem(path, getattr(entry, "line", item.line), "evidence must be a quote or a list of quotes")
@@ -217,7 +254,12 @@ def read(data_dir: Path) -> Facts:
             continue
         display = _display(path, data_dir)
         if path.suffix != ".md":
-            reader.problem(display, 0, "not an article file", "articles are Markdown files with front matter: rename to <slug>.md or move it out of articles/")
+            reader.problem(
+                display,
+                0,
+                "not an article file",
+                "articles are Markdown files with front matter: rename to <slug>.md or move it out of articles/",
+            )
             continue
         try:
             reader.add_source(read_source(path, display))
@@ -232,7 +274,12 @@ def read(data_dir: Path) -> Facts:
                 reader.problem(display, 0, "not a facts file", "facts files end in .yaml")
                 continue
             if not SLUG.match(path.stem):
-                reader.problem(display, 0, f"facts file name {path.stem!r} is not a valid slug", "name it after its article: <slug>.yaml")
+                reader.problem(
+                    display,
+                    0,
+                    f"facts file name {path.stem!r} is not a valid slug",
+                    "name it after its article: <slug>.yaml",
+                )
                 continue
             reader.read_facts_file(path, display)
     if reader.problems:

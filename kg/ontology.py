@@ -56,7 +56,7 @@ class Ontology:
     def classes(self) -> dict[str, URIRef]:
         """Our own classes by local name."""
         return {
-            str(c)[len(KG):]: c
+            str(c)[len(KG) :]: c
             for c in sorted(self.graph.subjects(RDF.type, OWL.Class))
             if isinstance(c, URIRef) and str(c).startswith(str(KG))
         }
@@ -68,7 +68,7 @@ class Ontology:
             for p in sorted(self.graph.subjects(RDF.type, kind)):
                 if not str(p).startswith(str(KG)):
                     continue
-                name = str(p)[len(KG):]
+                name = str(p)[len(KG) :]
                 out[name] = Property(
                     name=name,
                     iri=p,
@@ -125,7 +125,7 @@ class Ontology:
         """A readable name for a class expression member in messages: kg terms by local name."""
         text = str(iri)
         if text.startswith(str(KG)):
-            return text[len(KG):]
+            return text[len(KG) :]
         if iri == PROV_AGENT:
             return "Organisation or Person (prov:Agent)"
         return text

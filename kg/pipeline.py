@@ -37,7 +37,9 @@ class Build:
 
     def summary(self) -> str:
         by_class = Counter(e.cls for e in self.facts.entities.values() if e.cls != "Article")
-        lines = [f"{sum(by_class.values())} entities, {len(self.facts.statements)} statements, {len(self.facts.sources)} sources"]
+        lines = [
+            f"{sum(by_class.values())} entities, {len(self.facts.statements)} statements, {len(self.facts.sources)} sources"
+        ]
         width = max((len(c) for c in by_class), default=0)
         for cls, count in sorted(by_class.items(), key=lambda x: (-x[1], x[0])):
             lines.append(f"  {cls:<{width}}  {count}")

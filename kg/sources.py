@@ -24,7 +24,16 @@ def read_text(path: Path, display: str) -> str:
     except OSError as err:
         raise DataError([Problem(display, 0, f"cannot read file: {err.strerror}")]) from err
     if size > MAX_BYTES:
-        raise DataError([Problem(display, 0, f"file is {size:,} bytes, over the limit of {MAX_BYTES:,}", "split it into smaller files")])
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    0,
+                    f"file is {size:,} bytes, over the limit of {MAX_BYTES:,}",
+                    "split it into smaller files",
+                )
+            ]
+        )
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -38,46 +47,103 @@ def read_text(path: Path, display: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise DataError([Problem(display, line, f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})", "re-save the file as UTF-8")]) from err
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    line,
+                    f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})",
+                    "re-save the file as UTF-8",
+                )
+            ]
+        ) from err
 
 
 def read_source(path: Path, display: str) -> Source:
     """Read one article file; its slug is the file name without `.md`."""
     slug = path.stem
     if not SLUG.match(slug):
-        raise DataError([Problem(display, 0, f"article file name {slug!r} is not a valid slug", "use lower-case letters, digits and hyphens, e.g. china-times-blockchain.md")])
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    0,
+                    f"article file name {slug!r} is not a valid slug",
+                    "use lower-case letters, digits and hyphens, e.g. china-times-blockchain.md",
+                )
+            ]
+        )
     text = read_text(path, display)
     if not text.startswith("---\n"):
-        raise DataError([Problem(display, 1, "article has no front matter", "start the file with a '---' line, 'title: ...', and a closing '---' line before the text")])
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "article has no front matter",
+                    "start the file with a '---' line, 'title: ...', and a closing '---' line before the text",
+                )
+            ]
+        )
     end = text.find("\n---\n", 3)
     if end < 0:
-        raise DataError([Problem(display, 1, "front matter is not closed", "add a line '---' after the metadata, before the article text")])
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    1,
+                    "front matter is not closed",
+                    "add a line '---' after the metadata, before the article text",
+                )
+            ]
+        )
     header = text[4 : end + 1]
     body = text[end + 5 :]
     body_line = text[: end + 5].count("\n") + 1
     meta = yamlsafe.load(header, display)
     problems: list[Problem] = []
     if not isinstance(meta, dict):
-        raise DataError([Problem(display, 2, "front matter must be a mapping of keys to values", "write 'title: ...' on its own line")])
+        raise DataError(
+            [
+                Problem(
+                    display, 2, "front matter must be a mapping of keys to values", "write 'title: ...' on its own line"
+                )
+            ]
+        )
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
-            problems.append(Problem(display, meta.key_line(key) + 1, f"unknown front-matter key {key!r}", f"allowed keys: {', '.join(FRONT_MATTER_KEYS)}"))
+            problems.append(
+                Problem(
+                    display,
+                    meta.key_line(key) + 1,
+                    f"unknown front-matter key {key!r}",
+                    f"allowed keys: {', '.join(FRONT_MATTER_KEYS)}",
+                )
+            )
     values = {}
     for key in FRONT_MATTER_KEYS:
         value = meta.get(key)
         if value is None or value.__class__.__name__ != "YStr":
             if value is not None:
-                problems.append(Problem(display, meta.key_line(key) + 1, f"front-matter key {key!r} must be plain text"))
+                problems.append(
+                    Problem(display, meta.key_line(key) + 1, f"front-matter key {key!r} must be plain text")
+                )
             values[key] = ""
             continue
         values[key] = str(value).strip()
     if not values["title"]:
         problems.append(Problem(display, 2, "front matter has no title", "add 'title: <the headline>'"))
     if values["date"] and dates.parse(values["date"]) is None:
-        problems.append(Problem(display, meta.key_line("date") + 1, f"malformed date {values['date']!r}", "use YYYY, YYYY-MM or YYYY-MM-DD"))
+        problems.append(
+            Problem(
+                display,
+                meta.key_line("date") + 1,
+                f"malformed date {values['date']!r}",
+                "use YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+        )
     if not body.strip():
         problems.append(Problem(display, body_line, "article has no text after the front matter"))
     if problems:
         raise DataError(problems)
     return Source(slug=slug, path=display, body=body, body_line=body_line, **values)
-

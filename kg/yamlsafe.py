@@ -63,7 +63,14 @@ class _NoAliasLoader(yaml.SafeLoader):
 def _convert(node: yaml.Node, path: str, problems: list[Problem]):
     line = node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(path, line, f"unsupported YAML tag {node.tag!r}", "remove the tag; kg files hold plain text, numbers, lists and mappings"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"unsupported YAML tag {node.tag!r}",
+                "remove the tag; kg files hold plain text, numbers, lists and mappings",
+            )
+        )
         return None
     if isinstance(node, yaml.ScalarNode):
         value = YStr(node.value)
@@ -84,7 +91,14 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]):
             continue
         key = key_node.value
         if key in mapping:
-            problems.append(Problem(path, key_line, f"key {key!r} appears twice in one mapping", f"first at line {mapping.key_lines[key]}; keep one"))
+            problems.append(
+                Problem(
+                    path,
+                    key_line,
+                    f"key {key!r} appears twice in one mapping",
+                    f"first at line {mapping.key_lines[key]}; keep one",
+                )
+            )
             continue
         mapping.key_lines[key] = key_line
         mapping[key] = _convert(value_node, path, problems)
@@ -104,7 +118,16 @@ def load(text: str, path: str):
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 0
         message = " ".join(x for x in (err.context, err.problem) if x)
-        raise DataError([Problem(path, line, f"YAML syntax error: {message}", "check indentation and quoting on this line and the one before")]) from err
+        raise DataError(
+            [
+                Problem(
+                    path,
+                    line,
+                    f"YAML syntax error: {message}",
+                    "check indentation and quoting on this line and the one before",
+                )
+            ]
+        ) from err
     except yaml.YAMLError as err:
         raise DataError([Problem(path, 0, f"YAML error: {err}")]) from err
     if node is None:

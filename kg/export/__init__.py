@@ -28,11 +28,31 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", "kg.export.turtle", "kg.ttl", "rdf", "default graph: entities, types, labels and facts (Turtle)"),
-        Format("trig", "kg.export.trig", "kg.trig", "rdf", "whole dataset with one named graph of evidence per article, and the ontology (TriG)"),
-        Format("ntriples", "kg.export.ntriples", "kg.nt", "rdf", "default graph as sorted N-Triples lines, for bulk loaders"),
+        Format(
+            "turtle", "kg.export.turtle", "kg.ttl", "rdf", "default graph: entities, types, labels and facts (Turtle)"
+        ),
+        Format(
+            "trig",
+            "kg.export.trig",
+            "kg.trig",
+            "rdf",
+            "whole dataset with one named graph of evidence per article, and the ontology (TriG)",
+        ),
+        Format(
+            "ntriples",
+            "kg.export.ntriples",
+            "kg.nt",
+            "rdf",
+            "default graph as sorted N-Triples lines, for bulk loaders",
+        ),
         Format("nquads", "kg.export.nquads", "kg.nq", "rdf", "whole dataset as sorted N-Quads lines, for bulk loaders"),
-        Format("graphml", "kg.export.graphml", "kg.graphml", "view", "property graph for Gephi, yEd, Cytoscape, networkx, igraph (GraphML)"),
+        Format(
+            "graphml",
+            "kg.export.graphml",
+            "kg.graphml",
+            "view",
+            "property graph for Gephi, yEd, Cytoscape, networkx, igraph (GraphML)",
+        ),
         Format("html", "kg.export.html", "kg.html", "view", "interactive graph page that works offline"),
     )
 }

@@ -31,13 +31,21 @@ def _vis_network() -> tuple[str, str]:
         lib = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
         return (lib / "vis-network.min.js").read_text("utf-8"), (lib / "vis-network.css").read_text("utf-8")
     except (FileNotFoundError, ModuleNotFoundError) as err:
-        raise UsageError(f"vis-network {VIS_VERSION} not found in the pyvis package; reinstall kg's dependencies (pip install -e .)") from err
+        raise UsageError(
+            f"vis-network {VIS_VERSION} not found in the pyvis package; reinstall kg's dependencies (pip install -e .)"
+        ) from err
 
 
 def _json_for_script(value: object) -> str:
     """JSON that cannot close its <script> element or open a comment, whatever the strings hold."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -51,33 +59,42 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
     for index, (node_id, attrs) in enumerate(sorted(view.nodes(data=True))):
         group = attrs.get("group", "")
         facts = {k: v for k, v in sorted(attrs.items()) if k not in SKIP_NODE_KEYS and not k.endswith("_evidence")}
-        nodes.append({
-            "n": index,
-            "iri": node_id,
-            "label": attrs.get("label", node_id),
-            "labelZh": attrs.get("label_zh", ""),
-            "cls": attrs.get("class", ""),
-            "group": group,
-            "aliases": [a for a in attrs.get("aliases", "").split(" | ") if a],
-            "note": attrs.get("note", ""),
-            "facts": [[k, str(v), attrs.get(f"{k}_evidence", "")] for k, v in facts.items()],
-        })
+        nodes.append(
+            {
+                "n": index,
+                "iri": node_id,
+                "label": attrs.get("label", node_id),
+                "labelZh": attrs.get("label_zh", ""),
+                "cls": attrs.get("class", ""),
+                "group": group,
+                "aliases": [a for a in attrs.get("aliases", "").split(" | ") if a],
+                "note": attrs.get("note", ""),
+                "facts": [[k, str(v), attrs.get(f"{k}_evidence", "")] for k, v in facts.items()],
+            }
+        )
     number = {n["iri"]: n["n"] for n in nodes}
     edges = []
-    for index, (s, o, key, attrs) in enumerate(sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))):
-        edges.append({
-            "n": index,
-            "from": number[s],
-            "to": number[o],
-            "name": key,
-            "label": attrs.get("label", key),
-            "date": attrs.get("date", ""),
-            "role": attrs.get("role", ""),
-            "evidence": [q for q in attrs.get("evidence", "").split("\n") if q],
-            "sources": [x for x in attrs.get("sources", "").split(" | ") if x],
-        })
+    for index, (s, o, key, attrs) in enumerate(
+        sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    ):
+        edges.append(
+            {
+                "n": index,
+                "from": number[s],
+                "to": number[o],
+                "name": key,
+                "label": attrs.get("label", key),
+                "date": attrs.get("date", ""),
+                "role": attrs.get("role", ""),
+                "evidence": [q for q in attrs.get("evidence", "").split("\n") if q],
+                "sources": [x for x in attrs.get("sources", "").split(" | ") if x],
+            }
+        )
     groups = sorted({n["group"] for n in nodes})
-    legend = [{"group": g, "colour": style.colour(g), "shape": style.shape(g), "count": sum(n["group"] == g for n in nodes)} for g in groups]
+    legend = [
+        {"group": g, "colour": style.colour(g), "shape": style.shape(g), "count": sum(n["group"] == g for n in nodes)}
+        for g in groups
+    ]
     return {"title": title, "nodes": nodes, "edges": edges, "legend": legend}
 
 
