@@ -1,0 +1,59 @@
+"""Shared fixtures: the shipped data built once per session, and helpers to run the CLI for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def need_tool(name: str) -> str:
+    """Path of an external program the test needs. In CI a missing tool fails the test instead of skipping it,
+    so a broken install step can never turn into a green run that tested nothing."""
+    path = shutil.which(name)
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is not installed; .ci/run must install it")
+    pytest.skip(f"{name} not installed")
+
+
+def run_kg(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `kg` command in a subprocess, as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args], cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/ of the shipped data, written once by the real CLI."""
+    out = tmp_path_factory.mktemp("shipped") / "build"
+    result = run_kg("build", "--data", str(DATA), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped():  # noqa: ANN201 - pipeline.Build
+    from kg import pipeline
+
+    return pipeline.load(DATA)
+
+
+@pytest.fixture()
+def mini_data(tmp_path: Path) -> Path:
+    """A private copy of the small fictional data set, for tests that break it."""
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
