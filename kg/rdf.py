@@ -8,6 +8,7 @@ qualifiers. IRIs come from curated ids and content, never from run order.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import to_canonical_graph
@@ -81,9 +82,20 @@ def _literal_for(st: Statement, datatype) -> Literal:
     if datatype == XSD.date:
         lexical, actual = dates.parse(st.value or "")  # checked already
         return Literal(lexical, datatype=actual)
-    if datatype in (XSD.integer, XSD.decimal):
-        return Literal(st.value, datatype=datatype)
+    if datatype == XSD.integer:
+        return Literal(str(int(st.value or "0")), datatype=XSD.integer)
+    if datatype == XSD.decimal:
+        return Literal(canonical_decimal(st.value or "0"), datatype=XSD.decimal)
     return Literal(st.value)
+
+
+def canonical_decimal(text: str) -> str:
+    """XSD canonical decimal ("588900000000.0"): the form every Turtle writer and reader agrees on."""
+    value = Decimal(text)
+    plain = format(value, "f")
+    if "." in plain:
+        plain = plain.rstrip("0")
+    return plain + "0" if plain.endswith(".") else plain if "." in plain else plain + ".0"
 
 
 def _date_literal(text: str) -> Literal:
@@ -96,7 +108,7 @@ def to_dataset(facts: Facts, ontology: Ontology, base: str = DEFAULT_BASE) -> Da
     mint = Minter(base, ontology)
     ds = Dataset()
     _bind(ds)
-    default = ds.default_context
+    default = ds.default_graph
     iri = {eid: mint.entity(e) for eid, e in facts.entities.items()}
     graphs = {slug: ds.graph(mint.graph(slug)) for slug in sorted(facts.sources)}
 

@@ -51,7 +51,7 @@ def supports(ds: Dataset) -> dict[tuple, Support]:
     """Evidence and qualifiers of every triple, read from the statement nodes of all source graphs."""
     out: dict[tuple, Support] = defaultdict(Support)
     for graph in ds.graphs():
-        if graph.identifier in (ONTOLOGY_IRI,) or graph.identifier == ds.default_context.identifier:
+        if graph.identifier in (ONTOLOGY_IRI,) or graph.identifier == ds.default_graph.identifier:
             continue
         for node in graph.subjects(RDF.type, KG.Statement):
             key = (graph.value(node, RDF.subject), graph.value(node, RDF.predicate), graph.value(node, RDF.object))
@@ -83,7 +83,7 @@ def _label(ds_default, node: URIRef) -> tuple[str, str]:
 
 def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
     """Build the property-graph view of a dataset built by kg.rdf.to_dataset."""
-    default = ds.default_context
+    default = ds.default_graph
     view = nx.MultiDiGraph()
     support = supports(ds)
     ours = set(ontology.classes.values())

@@ -45,7 +45,7 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped():  # noqa: ANN201 - pipeline.Build
+def shipped():
     from kg import pipeline
 
     return pipeline.load(DATA)

@@ -30,48 +30,148 @@ def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
 
 # (name, old text, new text, expected message part, expected hint part, line-finder needle in the NEW text)
 CASES = [
-    ("unknown subject id", "  - subject: ada-wu\n    predicate: holdsPostIn", "  - subject: ada-wuu\n    predicate: holdsPostIn",
-     "unknown entity id 'ada-wuu' as subject", "did you mean 'ada-wu'", "subject: ada-wuu"),
-    ("unknown object id", "object: shanghai", "object: shang-hai",
-     "unknown entity id 'shang-hai' as object", "did you mean 'shanghai'", "object: shang-hai"),
-    ("unknown class", "class: Company", "class: Compnay",
-     "unknown class 'Compnay' for 'northwind'", "did you mean 'Company'", "class: Compnay"),
-    ("unknown property", "predicate: locatedIn", "predicate: locatedAt",
-     "unknown property 'locatedAt'", "did you mean 'locatedIn'", "predicate: locatedAt"),
-    ("domain violation", "  - subject: ada-wu\n    predicate: holdsPostIn", "  - subject: shanghai\n    predicate: holdsPostIn",
-     "holdsPostIn needs a subject of class Person, but 'shanghai' is a Municipality", "change the subject", "subject: shanghai\n    predicate: holdsPostIn"),
-    ("range violation", "object: shanghai", "object: ada-wu",
-     "locatedIn needs an object of class Region, but 'ada-wu' is a Person", "change the object", "object: ada-wu\n    evidence: opened"),
-    ("quote not in article", "evidence: opened in Shanghai", "evidence: opened in Beijing",
-     "evidence quote not found in", "then the article has 'Shanghai", "evidence: opened in Beijing"),
-    ("duplicate id", "  - id: mei-tan\n", "  - id: ada-wu\n",
-     "duplicate id 'ada-wu'", "first defined at", "id: ada-wu\n    class: Person\n    label: Mei Tan"),
-    ("missing label", "    label: Ada Wu\n", "",
-     "label is missing", "add 'label: ...'", "id: ada-wu"),
-    ("malformed date qualifier", "date: 2020-04-01\n    evidence: jointly established by Northwind Technology and Qinglan Polytechnic College\n  - subject: ledger-institute\n    predicate: coFoundedBy\n    object: polytechnic",
-     "date: 2020-02-30\n    evidence: jointly established by Northwind Technology and Qinglan Polytechnic College\n  - subject: ledger-institute\n    predicate: coFoundedBy\n    object: polytechnic",
-     "malformed date '2020-02-30'", "YYYY-MM-DD", "date: 2020-02-30"),
-    ("malformed date value", "value: 2020-04-01", "value: 1 April 2020",
-     "malformed date '1 April 2020' for foundingDate", "YYYY-MM-DD", "value: 1 April 2020"),
-    ("malformed YAML", "  - id: polytechnic\n    class: College", "  - id: polytechnic\n   class: College",
-     "YAML syntax error", "check indentation", "   class: College"),
-    ("unknown key", "    role: chief scientist", "    rol: chief scientist",
-     "unknown key 'rol' in a statement", "did you mean 'role'", "rol: chief scientist"),
-    ("literal for object property", "object: shanghai", "value: Shanghai",
-     "locatedIn links to an entity", "", "value: Shanghai"),
-    ("wrong ISO code", "iso3166: CN-SH", "iso3166: CN-BJ",
-     "CN-BJ is 'Beijing Shi', which does not match 'Shanghai'", "check the code", "iso3166: CN-BJ"),
-    ("unknown ISO code", "iso3166: CN-SH", "iso3166: CN-XX",
-     "unknown ISO 3166 code 'CN-XX'", "pycountry", "iso3166: CN-XX"),
-    ("python object tag", "label: Northwind Technology", "label: !!python/object/apply:os.system ['true']",
-     "unsupported YAML tag", "remove the tag", "!!python"),
-    ("YAML alias", "  - id: mei-tan\n    class: Person\n    label: Mei Tan", "  - id: mei-tan\n    class: Person\n    label: &x Mei Tan\n    note: *x",
-     "YAML aliases (*name) are not allowed", "", "note: *x"),
+    (
+        "unknown subject id",
+        "  - subject: ada-wu\n    predicate: holdsPostIn",
+        "  - subject: ada-wuu\n    predicate: holdsPostIn",
+        "unknown entity id 'ada-wuu' as subject",
+        "did you mean 'ada-wu'",
+        "subject: ada-wuu",
+    ),
+    (
+        "unknown object id",
+        "object: shanghai",
+        "object: shang-hai",
+        "unknown entity id 'shang-hai' as object",
+        "did you mean 'shanghai'",
+        "object: shang-hai",
+    ),
+    (
+        "unknown class",
+        "class: Company",
+        "class: Compnay",
+        "unknown class 'Compnay' for 'northwind'",
+        "did you mean 'Company'",
+        "class: Compnay",
+    ),
+    (
+        "unknown property",
+        "predicate: locatedIn",
+        "predicate: locatedAt",
+        "unknown property 'locatedAt'",
+        "did you mean 'locatedIn'",
+        "predicate: locatedAt",
+    ),
+    (
+        "domain violation",
+        "  - subject: ada-wu\n    predicate: holdsPostIn",
+        "  - subject: shanghai\n    predicate: holdsPostIn",
+        "holdsPostIn needs a subject of class Person, but 'shanghai' is a Municipality",
+        "change the subject",
+        "subject: shanghai\n    predicate: holdsPostIn",
+    ),
+    (
+        "range violation",
+        "object: shanghai",
+        "object: ada-wu",
+        "locatedIn needs an object of class Region, but 'ada-wu' is a Person",
+        "change the object",
+        "object: ada-wu\n    evidence: opened",
+    ),
+    (
+        "quote not in article",
+        "evidence: opened in Shanghai",
+        "evidence: opened in Beijing",
+        "evidence quote not found in",
+        "then the article has 'Shanghai",
+        "evidence: opened in Beijing",
+    ),
+    (
+        "duplicate id",
+        "  - id: mei-tan\n",
+        "  - id: ada-wu\n",
+        "duplicate id 'ada-wu'",
+        "first defined at",
+        "id: ada-wu\n    class: Person\n    label: Mei Tan",
+    ),
+    ("missing label", "    label: Ada Wu\n", "", "label is missing", "add 'label: ...'", "id: ada-wu"),
+    (
+        "malformed date qualifier",
+        "date: 2020-04-01\n    evidence: jointly established by Northwind Technology and Qinglan Polytechnic College\n  - subject: ledger-institute\n    predicate: coFoundedBy\n    object: polytechnic",
+        "date: 2020-02-30\n    evidence: jointly established by Northwind Technology and Qinglan Polytechnic College\n  - subject: ledger-institute\n    predicate: coFoundedBy\n    object: polytechnic",
+        "malformed date '2020-02-30'",
+        "YYYY-MM-DD",
+        "date: 2020-02-30",
+    ),
+    (
+        "malformed date value",
+        "value: 2020-04-01",
+        "value: 1 April 2020",
+        "malformed date '1 April 2020' for foundingDate",
+        "YYYY-MM-DD",
+        "value: 1 April 2020",
+    ),
+    (
+        "malformed YAML",
+        "  - id: polytechnic\n    class: College",
+        "  - id: polytechnic\n   class: College",
+        "YAML syntax error",
+        "check indentation",
+        "   class: College",
+    ),
+    (
+        "unknown key",
+        "    role: chief scientist",
+        "    rol: chief scientist",
+        "unknown key 'rol' in a statement",
+        "did you mean 'role'",
+        "rol: chief scientist",
+    ),
+    (
+        "literal for object property",
+        "object: shanghai",
+        "value: Shanghai",
+        "locatedIn links to an entity",
+        "",
+        "value: Shanghai",
+    ),
+    (
+        "wrong ISO code",
+        "iso3166: CN-SH",
+        "iso3166: CN-BJ",
+        "CN-BJ is 'Beijing Shi', which does not match 'Shanghai'",
+        "check the code",
+        "iso3166: CN-BJ",
+    ),
+    (
+        "unknown ISO code",
+        "iso3166: CN-SH",
+        "iso3166: CN-XX",
+        "unknown ISO 3166 code 'CN-XX'",
+        "pycountry",
+        "iso3166: CN-XX",
+    ),
+    (
+        "python object tag",
+        "label: Northwind Technology",
+        "label: !!python/object/apply:os.system ['true']",
+        "unsupported YAML tag",
+        "remove the tag",
+        "!!python",
+    ),
+    (
+        "YAML alias",
+        "  - id: mei-tan\n    class: Person\n    label: Mei Tan",
+        "  - id: mei-tan\n    class: Person\n    label: &x Mei Tan\n    note: *x",
+        "YAML aliases (*name) are not allowed",
+        "",
+        "note: *x",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "old", "new", "message", "hint", "needle"), CASES, ids=[c[0] for c in CASES])
-def test_broken_facts_file(mini_data: Path, tmp_path: Path, name, old, new, message, hint, needle) -> None:  # noqa: ANN001
+def test_broken_facts_file(mini_data: Path, tmp_path: Path, name, old, new, message, hint, needle) -> None:
     out = tmp_path / "build"
     first = run_kg("build", "--data", str(mini_data), "--out", str(out))
     assert first.returncode == 0, first.stderr
@@ -104,26 +204,34 @@ def test_every_problem_is_reported_at_once(mini_data: Path) -> None:
     result = run_kg("build", "--data", str(mini_data), "--out", str(mini_data / "out"))
     assert result.returncode == 1
     assert "3 problems in the input" in result.stderr
-    for part in ("unknown class 'Compnay'", "unknown entity id 'nowhere' as object", "entity 'shanghai' is in no statement"):
+    for part in (
+        "unknown class 'Compnay'",
+        "unknown entity id 'nowhere' as object",
+        "entity 'shanghai' is in no statement",
+    ):
         assert part in result.stderr
     assert not (mini_data / "out").exists()
 
 
 def test_entity_without_statement_is_refused(mini_data: Path) -> None:
     path = mini_data / FACTS
-    path.write_text(path.read_text(encoding="utf-8").replace("entities:\n", "entities:\n  - id: lonely\n    class: Person\n    label: Lonely\n", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "entities:\n", "entities:\n  - id: lonely\n    class: Person\n    label: Lonely\n", 1
+        ),
+        encoding="utf-8",
+    )
     result = run_kg("build", "--data", str(mini_data), "--out", str(mini_data / "out"))
     assert result.returncode == 1
-    assert f"{path}:4: entity 'lonely' is in no statement" in result.stderr
+    assert f"{path}:3: entity 'lonely' is in no statement" in result.stderr
 
 
 def test_part_of_cycle(mini_data: Path) -> None:
     path = mini_data / FACTS
-    extra = (
-        "\n  - {id: north, class: District, label: North}\n"
-        "statements_placeholder"
+    extra = "\n  - {id: north, class: District, label: North}\nstatements_placeholder"
+    text = path.read_text(encoding="utf-8").replace(
+        "\nstatements:\n", extra.replace("statements_placeholder", "statements:\n"), 1
     )
-    text = path.read_text(encoding="utf-8").replace("\nstatements:\n", extra.replace("statements_placeholder", "statements:\n"), 1)
     text += (
         "  - {subject: north, predicate: partOf, object: shanghai, evidence: Shanghai}\n"
         "  - {subject: shanghai, predicate: partOf, object: north, evidence: Shanghai}\n"
@@ -131,7 +239,10 @@ def test_part_of_cycle(mini_data: Path) -> None:
     path.write_text(text, encoding="utf-8")
     result = run_kg("build", "--data", str(mini_data), "--out", str(mini_data / "out"))
     assert result.returncode == 1
-    assert "partOf forms a cycle: north -> shanghai -> north" in result.stderr or "partOf forms a cycle: shanghai -> north -> shanghai" in result.stderr
+    assert (
+        "partOf forms a cycle: north -> shanghai -> north" in result.stderr
+        or "partOf forms a cycle: shanghai -> north -> shanghai" in result.stderr
+    )
 
 
 def test_article_problems(mini_data: Path) -> None:

@@ -14,7 +14,7 @@ def default_graph(ds: Dataset) -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
-    for triple in ds.default_context:
+    for triple in ds.default_graph:
         graph.add(triple)
     return graph
 
