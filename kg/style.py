@@ -9,7 +9,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "Region": ("#2ca02c", "triangle"),
     "Policy": ("#ff7f0e", "square"),
     "Event": ("#9467bd", "star"),
-    "Article": ("#7f7f7f", "box"),
+    "Article": ("#7f7f7f", "hexagon"),
 }
 OTHER = ("#8c564b", "dot")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg import style
+from kg import layout, style
 from kg.errors import UsageError
 
 VIS_VERSION = "9.1.2"
@@ -56,6 +56,7 @@ SKIP_NODE_KEYS = {"iri", "id", "label", "class", "classes", "group", "aliases", 
 def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
     """The JSON the page runs on: nodes, edges and the legend, in a stable order."""
     nodes = []
+    where = layout.positions(view)
     for index, (node_id, attrs) in enumerate(sorted(view.nodes(data=True))):
         group = attrs.get("group", "")
         facts = {k: v for k, v in sorted(attrs.items()) if k not in SKIP_NODE_KEYS and not k.endswith("_evidence")}
@@ -64,6 +65,9 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
                 "n": index,
                 "iri": node_id,
                 "label": attrs.get("label", node_id),
+                "short": layout.short_label(attrs.get("label", node_id)),
+                "x": where[node_id][0],
+                "y": where[node_id][1],
                 "labelZh": attrs.get("label_zh", ""),
                 "cls": attrs.get("class", ""),
                 "group": group,

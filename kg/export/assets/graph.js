@@ -26,8 +26,8 @@
 
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var g = legend[n.group] || { colour: "#8c564b", shape: "dot" };
-    return { id: n.n, label: n.label, title: tooltip(n), group: n.group, shape: g.shape,
-             color: { background: g.colour, border: g.colour }, size: n.group === "Article" ? 14 : 12,
+    return { id: n.n, label: n.short, title: tooltip(n), group: n.group, shape: g.shape, x: n.x, y: n.y,
+             color: { background: g.colour, border: g.colour }, size: 12,
              font: { size: 13, strokeWidth: 3, strokeColor: "#ffffff" } };
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
@@ -40,13 +40,16 @@
              color: { color: "#aaaaaa", highlight: "#333333" }, smooth: { type: "continuous" } };
   }));
 
+  // Positions come from the build (no two labels overlap there), so the layout starts frozen and the
+  // first frame is the final one; "Unfreeze" hands the nodes to the physics engine for rearranging.
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
-    layout: { randomSeed: 7, improvedLayout: true },
-    physics: { solver: "forceAtlas2Based", forceAtlas2Based: { gravitationalConstant: -120, springLength: 160, avoidOverlap: 1 },
-               stabilization: { iterations: 600, fit: true } },
+    layout: { randomSeed: 7, improvedLayout: false },
+    physics: { enabled: false, solver: "forceAtlas2Based",
+               forceAtlas2Based: { gravitationalConstant: -60, springLength: 120, avoidOverlap: 1 },
+               stabilization: { enabled: false } },
     interaction: { hover: true, tooltipDelay: 150 },
   });
-  var frozen = false;
+  var frozen = true;
   var freezeButton = document.getElementById("freeze");
   function setFrozen(value) {
     frozen = value;
@@ -55,10 +58,10 @@
     freezeButton.setAttribute("aria-pressed", frozen ? "true" : "false");
   }
   freezeButton.addEventListener("click", function () { setFrozen(!frozen); });
-  network.once("stabilizationIterationsDone", function () {
-    setFrozen(true);
-    document.body.setAttribute("data-ready", "1");
-  });
+  setFrozen(true);
+  network.fit();
+  network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "1"); });
+  network.redraw();
 
   // Legend doubles as the class filter.
   var legendBox = document.getElementById("legend");
@@ -80,7 +83,7 @@
 
   function status() {
     var shown = data.nodes.filter(function (n) { return !hiddenGroups[n.group]; }).length;
-    document.getElementById("status").textContent = shown + " of " + data.nodes.length + " entities, " + data.edges.length + " statements";
+    document.getElementById("status").textContent = shown + " of " + data.nodes.length + " entities, " + data.edges.length + " links";
   }
   status();
 
