@@ -7,6 +7,7 @@ No traceback is ever shown for a KgError; an unexpected crash says where to repo
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -15,7 +16,17 @@ from kg.errors import KgError
 from kg.rdf import DEFAULT_BASE
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+# Commands that live in their own module under kg/commands/: each has HELP, add_arguments(parser) and
+# run(args) -> exit code. To add a command, write the module and add one line here.
+PLUGINS = {
+    "query": "kg.commands.query",
+    "serve": "kg.commands.serve",
+    "push": "kg.commands.push",
+    "extract": "kg.commands.extract",
+}
+
+
+def common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="directory with articles/ and facts/ (default: data)"
     )
@@ -44,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("build", help="check data/ and write the graph in every format to build/")
-    _common(p)
+    common_arguments(p)
     p.add_argument("--out", type=Path, default=Path("build"), help="output directory (default: build)")
     p.add_argument(
         "--formats", default=None, help=f"comma-separated formats to write (default: all): {', '.join(export.FORMATS)}"
@@ -53,14 +64,25 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate", help="run every check and the SHACL shapes; exit 1 with findings if the data is wrong"
     )
-    _common(p)
+    common_arguments(p)
 
     p = sub.add_parser("export", help="write one format to one file")
-    _common(p)
+    common_arguments(p)
     p.add_argument("--format", required=True, help=f"one of: {', '.join(export.FORMATS)}")
     p.add_argument("--out", type=Path, default=None, help="output file (default: build/<the format's file name>)")
 
     sub.add_parser("formats", help="list the export formats")
+
+    for name, module in sorted(PLUGINS.items()):
+        try:
+            command = importlib.import_module(module)
+        except ModuleNotFoundError as err:
+            if err.name != module:
+                raise
+            continue  # not built yet
+        p = sub.add_parser(name, help=command.HELP, description=command.__doc__)
+        command.add_arguments(p)
+        p.set_defaults(plugin=command)
     return top
 
 
@@ -75,6 +97,8 @@ def run(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser().print_help()
         return 2
+    if getattr(args, "plugin", None) is not None:
+        return args.plugin.run(args)
     if args.command == "formats":
         for fmt in export.FORMATS.values():
             print(f"{fmt.name:<10} {fmt.filename:<11} {fmt.description}")

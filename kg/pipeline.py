@@ -84,14 +84,27 @@ def write(build: Build, out_dir: Path | str = "build", formats: list[str] | None
                     fmt.load().write(data, staging / fmt.filename)
                 for fmt in chosen:
                     target = out_dir / fmt.filename
-                    os.chmod(staging / fmt.filename, 0o644)
-                    os.replace(staging / fmt.filename, target)
+                    _replace(staging / fmt.filename, target, staging)
                     written.append(target)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except PermissionError as err:
         raise UsageError(f"{out_dir}: cannot write here ({err.strerror}); pass another --out") from err
     return written
+
+
+def _replace(new: Path, target: Path, staging: Path) -> None:
+    """Move a written file or directory over its target; a directory's old version is swapped out, not merged."""
+    if new.is_dir():
+        for path in [new, *new.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        if target.is_dir():
+            old = staging / (".old-" + target.name)
+            os.replace(target, old)
+        os.replace(new, target)
+        return
+    os.chmod(new, 0o644)
+    os.replace(new, target)
 
 
 def export_one(build: Build, name: str, path: Path) -> Path:
