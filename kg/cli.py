@@ -15,7 +15,6 @@ from kg import __version__, export
 from kg.errors import KgError
 from kg.rdf import DEFAULT_BASE
 
-
 # Commands that live in their own module under kg/commands/: each has HELP, add_arguments(parser) and
 # run(args) -> exit code. To add a command, write the module and add one line here.
 PLUGINS = {
