@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset
 
-from kg import check, export, facts, view
+from kg import check, export, facts, fsutil, view
 from kg.errors import UsageError
 from kg.model import Facts
 from kg.ontology import Ontology
@@ -55,9 +55,12 @@ def load(data_dir: Path | str = "data", ontology_dir: Path | None = None, base: 
 
 @contextlib.contextmanager
 def _lock(out_dir: Path) -> Iterator[None]:
-    """One build at a time per output directory; a second one gets a clear message instead of interleaving."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(out_dir / ".kg-build.lock", "w")  # noqa: SIM115 - held for the whole block
+    """One build at a time per output directory; a second one gets a clear message instead of interleaving.
+
+    The lock file sits beside the output directory (not inside it), because the directory itself is swapped.
+    """
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(out_dir.parent / f".{out_dir.name}.kg-lock", "w")  # noqa: SIM115 - held for the whole block
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -69,50 +72,68 @@ def _lock(out_dir: Path) -> Iterator[None]:
 
 
 def write(build: Build, out_dir: Path | str = "build", formats: list[str] | None = None) -> list[Path]:
-    """Write the chosen formats (all by default) into out_dir; every file is replaced whole or not at all."""
+    """Write the chosen formats (all by default) into out_dir, replacing the directory in one atomic step.
+
+    A complete new directory is staged beside the old one (formats not rebuilt are hard-linked from it), then
+    the two are exchanged with one rename. A build killed at any moment leaves the previous build/ whole:
+    never a mix of old and new files.
+    """
     out_dir = Path(out_dir)
     chosen = [export.get(name) for name in (formats or list(export.FORMATS))]
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a directory; pass another --out")
-    written = []
     try:
         with _lock(out_dir):
-            staging = Path(tempfile.mkdtemp(prefix=".kg-staging-", dir=out_dir))
+            _remove_leftovers(out_dir)
+            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
             try:
+                if out_dir.is_dir():
+                    _link_tree(out_dir, staging)
                 for fmt in chosen:
+                    target = staging / fmt.filename
+                    _remove(target)  # never write through a hard link into the old build
                     data = build.dataset if fmt.input == "rdf" else build.view
-                    fmt.load().write(data, staging / fmt.filename)
-                for fmt in chosen:
-                    target = out_dir / fmt.filename
-                    _replace(staging / fmt.filename, target, staging)
-                    written.append(target)
+                    fmt.load().write(data, target)
+                _fix_modes(staging)
+                fsutil.exchange(staging, out_dir)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except PermissionError as err:
         raise UsageError(f"{out_dir}: cannot write here ({err.strerror}); pass another --out") from err
-    return written
+    return [out_dir / fmt.filename for fmt in chosen]
 
 
-def _replace(new: Path, target: Path, staging: Path) -> None:
-    """Move a written file or directory over its target; a directory's old version is swapped out, not merged."""
-    if new.is_dir():
-        for path in [new, *new.rglob("*")]:
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        if target.is_dir():
-            old = staging / (".old-" + target.name)
-            os.replace(target, old)
-        os.replace(new, target)
-        return
-    os.chmod(new, 0o644)
-    os.replace(new, target)
+def _remove_leftovers(out_dir: Path) -> None:
+    """Staging directories of builds that were killed: safe to delete while we hold the lock."""
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for entry in sorted(source.iterdir()):
+        if entry.is_dir():
+            shutil.copytree(entry, target / entry.name, copy_function=os.link)
+        else:
+            os.link(entry, target / entry.name)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _fix_modes(root: Path) -> None:
+    os.chmod(root, 0o755)
+    for path in root.rglob("*"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
 
 
 def export_one(build: Build, name: str, path: Path) -> Path:
     """Write one format to one path, atomically."""
     fmt = export.get(name)
-    from kg.fsutil import atomic_path
-
     data = build.dataset if fmt.input == "rdf" else build.view
-    with atomic_path(Path(path)) as tmp:
+    with fsutil.atomic_path(Path(path)) as tmp:
         fmt.load().write(data, tmp)
     return Path(path)
