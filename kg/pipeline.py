@@ -21,6 +21,7 @@ from kg.errors import UsageError
 from kg.model import Facts
 from kg.ontology import Ontology
 from kg.rdf import DEFAULT_BASE, to_dataset
+from kg.sources import URL
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Build:
 
 def load(data_dir: Path | str = "data", ontology_dir: Path | None = None, base: str = DEFAULT_BASE) -> Build:
     """Read, check and emit; raises DataError listing every problem, before anything is written."""
+    if not URL.match(base) or not base.endswith(("/", "#")):
+        raise UsageError(f"--base {base!r} is not usable as a base IRI; give an http(s) address ending in / or #")
     ontology = Ontology.load(ontology_dir)
     checked = check.check(facts.read(Path(data_dir)), ontology)
     return Build(checked, ontology, to_dataset(checked, ontology, base))

@@ -15,6 +15,8 @@ from kg.model import Source
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER_KEYS = ("title", "author", "publisher", "date", "language", "translated_from", "url")
 MAX_BYTES = 20 * 1024 * 1024
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
 def read_text(path: Path, display: str) -> str:
@@ -40,6 +42,8 @@ def read_text(path: Path, display: str) -> str:
         raise DataError([Problem(display, 0, f"cannot read file: {err.strerror}")]) from err
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError([Problem(display, 1, "file is UTF-16, not UTF-8", "re-save the file as UTF-8")])
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DataError([Problem(display, line, "file contains a NUL byte; it looks binary", "save it as UTF-8 text")])
@@ -100,7 +104,7 @@ def read_source(path: Path, display: str) -> Source:
     header = text[4 : end + 1]
     body = text[end + 5 :]
     body_line = text[: end + 5].count("\n") + 1
-    meta = yamlsafe.load(header, display)
+    meta = yamlsafe.load(header, display, first_line=2)
     problems: list[Problem] = []
     if not isinstance(meta, dict):
         raise DataError(
@@ -115,7 +119,7 @@ def read_source(path: Path, display: str) -> Source:
             problems.append(
                 Problem(
                     display,
-                    meta.key_line(key) + 1,
+                    meta.key_line(key),
                     f"unknown front-matter key {key!r}",
                     f"allowed keys: {', '.join(FRONT_MATTER_KEYS)}",
                 )
@@ -125,9 +129,7 @@ def read_source(path: Path, display: str) -> Source:
         value = meta.get(key)
         if value is None or value.__class__.__name__ != "YStr":
             if value is not None:
-                problems.append(
-                    Problem(display, meta.key_line(key) + 1, f"front-matter key {key!r} must be plain text")
-                )
+                problems.append(Problem(display, meta.key_line(key), f"front-matter key {key!r} must be plain text"))
             values[key] = ""
             continue
         values[key] = str(value).strip()
@@ -137,9 +139,27 @@ def read_source(path: Path, display: str) -> Source:
         problems.append(
             Problem(
                 display,
-                meta.key_line("date") + 1,
+                meta.key_line("date"),
                 f"malformed date {values['date']!r}",
                 "use YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+        )
+    for key in ("language", "translated_from"):
+        if values[key] and not LANGUAGE.match(values[key]):
+            problems.append(
+                Problem(
+                    display,
+                    meta.key_line(key),
+                    f"{key.replace('_', ' ')} must be a BCP 47 tag like en or zh-Hans, not {values[key]!r}",
+                )
+            )
+    if values["url"] and not URL.match(values["url"]):
+        problems.append(
+            Problem(
+                display,
+                meta.key_line("url"),
+                f'url must be an absolute http(s) address without spaces or <>"{{}}|\\^`, not {values["url"]!r}',
+                "percent-encode such characters (a space is %20)",
             )
         )
     if not body.strip():

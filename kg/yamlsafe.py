@@ -60,8 +60,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _convert(node: yaml.Node, path: str, problems: list[Problem]):
-    line = node.start_mark.line + 1
+def _convert(node: yaml.Node, path: str, problems: list[Problem], first_line: int = 1):
+    line = node.start_mark.line + first_line
     if node.tag not in _PLAIN_TAGS:
         problems.append(
             Problem(
@@ -78,14 +78,14 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]):
         value.tag = node.tag
         return value
     if isinstance(node, yaml.SequenceNode):
-        out = YList(_convert(child, path, problems) for child in node.value)
+        out = YList(_convert(child, path, problems, first_line) for child in node.value)
         out.line = line
         return out
     mapping = YMap()
     mapping.line = line
     mapping.key_lines = {}
     for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
+        key_line = key_node.start_mark.line + first_line
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(Problem(path, key_line, "mapping keys must be plain words"))
             continue
@@ -101,12 +101,15 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]):
             )
             continue
         mapping.key_lines[key] = key_line
-        mapping[key] = _convert(value_node, path, problems)
+        mapping[key] = _convert(value_node, path, problems, first_line)
     return mapping
 
 
-def load(text: str, path: str):
-    """Parse one YAML document; raise DataError naming the file and line of any syntax or tag problem."""
+def load(text: str, path: str, first_line: int = 1):
+    """Parse one YAML document; raise DataError naming the file and line of any syntax or tag problem.
+
+    `first_line` is the file line on which `text` starts (front matter starts on line 2 of an article).
+    """
     problems: list[Problem] = []
     try:
         loader = _NoAliasLoader(text)
@@ -116,7 +119,7 @@ def load(text: str, path: str):
             loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 0
+        line = mark.line + first_line if mark else 0
         message = " ".join(x for x in (err.context, err.problem) if x)
         raise DataError(
             [
@@ -132,7 +135,7 @@ def load(text: str, path: str):
         raise DataError([Problem(path, 0, f"YAML error: {err}")]) from err
     if node is None:
         return None
-    value = _convert(node, path, problems)
+    value = _convert(node, path, problems, first_line)
     if problems:
         raise DataError(problems)
     return value
