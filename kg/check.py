@@ -18,6 +18,11 @@ from kg.ontology import Ontology
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# Characters XML 1.0 cannot hold at all (not even as &#...; references): C0 controls other than tab, line
+# feed and carriage return, surrogates, U+FFFE and U+FFFF. kg refuses them at load time, with the file and
+# line, rather than letting the GraphML writer fail mid-build or escaping them into a private convention that
+# no GraphML reader would undo. They have no meaning in news text; they are copy-paste debris.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _line(record: Entity | Statement, key: str) -> int:
@@ -63,6 +68,7 @@ def check(facts: Facts, ontology: Ontology) -> Facts:
         seen.setdefault(key, statement)
     problems.extend(_check_unused(facts))
     problems.extend(_check_part_of_cycles(facts))
+    problems.extend(_check_text(facts))
     if problems:
         raise DataError(problems)
     return facts
@@ -323,4 +329,36 @@ def _check_part_of_cycles(facts: Facts) -> list[Problem]:
     for node in sorted(edges):
         if node not in state:
             visit(node, [])
+    return problems
+
+
+def _check_text(facts: Facts) -> list[Problem]:
+    """Every free text that reaches an export holds only characters that XML 1.0 (GraphML) can carry."""
+    problems: list[Problem] = []
+
+    def scan(text: str, path: str, line: int, what: str) -> None:
+        bad = _NOT_XML.search(text or "")
+        if bad:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{what} contains the character U+{ord(bad.group()):04X} at position {bad.start()}, "
+                    "which XML (GraphML) cannot hold",
+                    "delete it; write a plain space or a real line break instead",
+                )
+            )
+
+    for entity in facts.entities.values():
+        path = entity.where.path
+        scan(entity.label, path, _line(entity, "label"), "label" if entity.cls != "Article" else "article title")
+        for alias in entity.aliases:
+            scan(alias, path, _line(entity, "aliases"), "alias")
+        scan(entity.note, path, _line(entity, "note"), "note")
+    for st in facts.statements:
+        path = st.where.path
+        for key in ("value", "role", "note"):
+            scan(getattr(st, key) or "", path, _line(st, key), key)
+        for quote, _start, line in getattr(st, "quotes", []):
+            scan(quote, path, line, "evidence quote")
     return problems

@@ -54,6 +54,21 @@ FORMATS: dict[str, Format] = {
             "property graph for Gephi, yEd, Cytoscape, networkx, igraph (GraphML)",
         ),
         Format("html", "kg.export.html", "kg.html", "view", "interactive graph page that works offline"),
+        Format("store", "kg.export.store", "store", "rdf", "SPARQL store (pyoxigraph) with RDFS entailment: kg query"),
+        Format(
+            "jsonld",
+            "kg.export.jsonld",
+            "kg.jsonld",
+            "rdf",
+            "default graph as compacted JSON-LD with readable keys (label, type, coFoundedBy, ...)",
+        ),
+        Format(
+            "neo4j",
+            "kg.export.neo4j",
+            "neo4j",
+            "view",
+            "directory for Neo4j: nodes.csv and relationships.csv for neo4j-admin import, and import.cypher",
+        ),
     )
 }
 

@@ -1,0 +1,236 @@
+"""The Neo4j bundle: a directory with nodes.csv, relationships.csv and import.cypher, all from the shared view.
+
+- `nodes.csv` and `relationships.csv` follow the header format of `neo4j-admin database import full`:
+  `iri:ID` (the IRI is the node id and is stored as the `iri` property), `:LABEL` (`Entity` plus every kg
+  class of the node, joined by `;`, the importer's default array delimiter), typed property columns
+  (`projectCount:long`, `totalInvestmentYuan:double`; text columns carry no type, which means string), and
+  `:START_ID`, `:END_ID`, `:TYPE` for relationships. The relationship type is the kg property name
+  (`coFoundedBy`), the same name the property has in SPARQL, GraphML, JSON-LD and a neosemantics import, so
+  one name works everywhere. No array columns: list values (aliases, sources) stay the view's " | "-joined
+  text, as in GraphML, because an alias may itself contain any delimiter.
+- An empty view value (no date, no aliases) is an empty, unquoted CSV field, which the importer treats as
+  "no property"; import.cypher leaves the property out too, so both routes give the same graph.
+- Text may span lines (evidence quotes are joined by newlines): the importer needs `--multiline-fields=true`.
+- `import.cypher` holds one statement per line: a uniqueness constraint on `Entity.iri`, a `MERGE` on the IRI
+  per node with its properties, a `MATCH ... SET n:Label` per node for its classes, and a `MERGE` per
+  relationship between two matched nodes. Running it again changes nothing. Every string literal goes through
+  `cypher_string`, every name through `cypher_name`; a raw `;` or line break never appears inside a
+  statement, so even a naive line- or semicolon-splitting runner reads it right.
+
+CSV is written by the csv module (RFC 4180: quotes doubled, never backslash-escaped).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+
+from kg.errors import KgError
+
+ENTITY_LABEL = "Entity"  # on every node: the label of the uniqueness constraint and of every MERGE
+ID_COLUMN = "iri:ID"
+LABEL_COLUMN = ":LABEL"
+LABEL_DELIMITER = ";"  # neo4j-admin's default --array-delimiter
+VIEW_JOIN = " | "  # how the view joins list values (kg.view.JOIN)
+
+# Node attributes of the view that become structure rather than properties.
+NODE_STRUCTURE = {"iri", "classes"}
+# Edge attributes that become structure: the kg property name is the relationship type.
+EDGE_STRUCTURE = {"name"}
+# Leading property columns, in this order; the rest follow sorted by name.
+NODE_FIRST = ("id", "label", "class", "group", "aliases", "label_zh", "note")
+EDGE_FIRST = ("predicate", "label", "date", "role", "note", "evidence", "sources")
+
+CSV_TYPES = {bool: "boolean", int: "long", float: "double", str: ""}
+
+# Named escapes of the Cypher string literal grammar; everything else invisible goes out as \uXXXX.
+_NAMED_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# Unicode categories escaped by code point: controls, format characters (bidi overrides, zero-width
+# joiners: a reviewer reading import.cypher sees them), line/paragraph separators, private use, unassigned.
+_ESCAPED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
+
+
+class Neo4jExportError(KgError):
+    """The view holds a value the bundle cannot represent (a bug upstream, never user text)."""
+
+
+def cypher_string(text: str) -> str:
+    """A single-quoted Cypher string literal that evaluates to exactly `text`.
+
+    Quotes and backslashes are escaped; line breaks, tabs and every invisible or format character become
+    escapes, so a literal never spans lines and never hides a right-to-left override; `;` becomes `\\u003B`
+    so that statement splitters that do not parse strings still see one statement per line.
+    """
+    out = ["'"]
+    for char in text:
+        if char in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[char])
+        elif char == ";":
+            out.append("\\u003B")
+        elif unicodedata.category(char) in _ESCAPED_CATEGORIES:
+            code = ord(char)
+            out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+        else:
+            out.append(char)
+    out.append("'")
+    return "".join(out)
+
+
+def cypher_name(name: str) -> str:
+    """A backtick-quoted Cypher name (label, relationship type or property key); backticks are doubled."""
+    if not name:
+        raise Neo4jExportError("empty label, type or property name")
+    return "`" + name.replace("`", "``") + "`"
+
+
+def cypher_value(value: str | int | float | bool) -> str:
+    """A Cypher literal for one plain view value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Neo4jExportError(f"cannot write the non-finite number {value!r}")
+        return repr(value)
+    return cypher_string(str(value))
+
+
+def _present(value: object) -> bool:
+    return value is not None and value != ""
+
+
+def _columns(records: Iterable[dict], skip: set[str], first: tuple[str, ...]) -> list[tuple[str, type]]:
+    """(name, type) of every property column: the leading names that occur, then the rest sorted.
+
+    A column whose values disagree in type is written as text, so the file stays loadable.
+    """
+    types: dict[str, set[type]] = {}
+    for attrs in records:
+        for key, value in attrs.items():
+            if key in skip or not _present(value):
+                continue
+            if type(value) not in CSV_TYPES:
+                raise Neo4jExportError(f"property {key!r} has a value of type {type(value).__name__}")
+            types.setdefault(key, set()).add(type(value))
+    ordered = [k for k in first if k in types] + sorted(k for k in types if k not in first)
+    return [(k, next(iter(types[k])) if len(types[k]) == 1 else str) for k in ordered]
+
+
+def _header(name: str, kind: type) -> str:
+    suffix = CSV_TYPES[kind]
+    return f"{name}:{suffix}" if suffix else name
+
+
+def _csv_field(value: object, kind: type) -> str:
+    if not _present(value):
+        return ""
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float:
+        return repr(float(value))  # type: ignore[arg-type]
+    return str(value)
+
+
+def node_labels(attrs: dict) -> list[str]:
+    """`Entity` first, then the node's kg classes (the view's `classes`, already sorted)."""
+    classes = [c for c in str(attrs.get("classes", "")).split(VIEW_JOIN) if c]
+    if not classes and attrs.get("class"):
+        classes = [str(attrs["class"])]
+    return [ENTITY_LABEL, *(c for c in classes if c != ENTITY_LABEL)]
+
+
+def _nodes(view: nx.MultiDiGraph) -> list[tuple[str, dict]]:
+    return sorted(view.nodes(data=True), key=lambda item: item[0])
+
+
+def _edges(view: nx.MultiDiGraph) -> list[tuple[str, str, str, dict]]:
+    rows = [(s, o, str(attrs.get("name") or key), attrs) for s, o, key, attrs in view.edges(keys=True, data=True)]
+    return sorted(rows, key=lambda row: (row[0], row[1], row[2]))
+
+
+def _writer(handle) -> csv.writer:  # type: ignore[valid-type]
+    # CRLF, as RFC 4180 says: with a bare "\n" terminator the csv module leaves a field holding a lone "\r"
+    # unquoted, and every reader then ends the record there
+    return csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def write_nodes(view: nx.MultiDiGraph, path: Path) -> None:
+    nodes = _nodes(view)
+    columns = _columns((attrs for _, attrs in nodes), NODE_STRUCTURE, NODE_FIRST)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = _writer(handle)
+        out.writerow([ID_COLUMN, LABEL_COLUMN, *(_header(name, kind) for name, kind in columns)])
+        for node, attrs in nodes:
+            labels = LABEL_DELIMITER.join(node_labels(attrs))
+            out.writerow([node, labels, *(_csv_field(attrs.get(name), kind) for name, kind in columns)])
+
+
+def write_relationships(view: nx.MultiDiGraph, path: Path) -> None:
+    edges = _edges(view)
+    columns = _columns((attrs for *_, attrs in edges), EDGE_STRUCTURE, EDGE_FIRST)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = _writer(handle)
+        out.writerow([":START_ID", ":END_ID", ":TYPE", *(_header(name, kind) for name, kind in columns)])
+        for start, end, rel_type, attrs in edges:
+            out.writerow([start, end, rel_type, *(_csv_field(attrs.get(name), kind) for name, kind in columns)])
+
+
+def _set_clause(variable: str, attrs: dict, columns: list[tuple[str, type]]) -> str:
+    items = [
+        f"{variable}.{cypher_name(name)} = {cypher_value(attrs[name])}"
+        for name, _ in columns
+        if _present(attrs.get(name))
+    ]
+    return " SET " + ", ".join(items) if items else ""
+
+
+def cypher_statements(view: nx.MultiDiGraph) -> list[str]:
+    """Every statement of import.cypher, in file order, each ending with `;`."""
+    entity = cypher_name(ENTITY_LABEL)
+    nodes = _nodes(view)
+    edges = _edges(view)
+    node_columns = _columns((attrs for _, attrs in nodes), NODE_STRUCTURE, NODE_FIRST)
+    edge_columns = _columns((attrs for *_, attrs in edges), EDGE_STRUCTURE, EDGE_FIRST)
+    statements = [f"CREATE CONSTRAINT kg_entity_iri IF NOT EXISTS FOR (n:{entity}) REQUIRE n.`iri` IS UNIQUE;"]
+    for node, attrs in nodes:
+        key = f"(n:{entity} {{`iri`: {cypher_string(node)}}})"
+        statements.append(f"MERGE {key}{_set_clause('n', attrs, node_columns)};")
+        labels = "".join(":" + cypher_name(label) for label in node_labels(attrs)[1:])
+        if labels:
+            statements.append(f"MATCH {key} SET n{labels};")
+    for start, end, rel_type, attrs in edges:
+        statements.append(
+            f"MATCH (s:{entity} {{`iri`: {cypher_string(start)}}}) MATCH (o:{entity} {{`iri`: {cypher_string(end)}}}) "
+            f"MERGE (s)-[r:{cypher_name(rel_type)}]->(o){_set_clause('r', attrs, edge_columns)};"
+        )
+    return statements
+
+
+HEADER = """\
+// kg: the knowledge graph as idempotent Cypher for Neo4j 5 or later; running it twice creates nothing new.
+// Run with: cypher-shell -u neo4j -p <password> -f import.cypher   (see docs/exports.md)
+// One statement per line: a constraint, then per node a MERGE on its IRI and a SET of its kg classes as
+// labels, then per fact a MERGE of the relationship, typed by the kg property name.
+"""
+
+
+def write_cypher(view: nx.MultiDiGraph, path: Path) -> None:
+    text = HEADER + "".join(statement + "\n" for statement in cypher_statements(view))
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write(view: nx.MultiDiGraph, path: Path) -> None:
+    """Write the bundle into the directory `path` (created; the pipeline moves it into place whole)."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        path.unlink()  # the empty placeholder a file-oriented atomic writer reserves for us (pipeline.export_one)
+    path.mkdir(parents=True, exist_ok=True)
+    write_nodes(view, path / "nodes.csv")
+    write_relationships(view, path / "relationships.csv")
+    write_cypher(view, path / "import.cypher")
