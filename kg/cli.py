@@ -22,6 +22,7 @@ PLUGINS = {
     "serve": "kg.commands.serve",
     "push": "kg.commands.push",
     "extract": "kg.commands.extract",
+    "synth": "kg.commands.synth",
 }
 
 

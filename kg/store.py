@@ -1,0 +1,831 @@
+"""The build's embedded SPARQL store (build/store/) and everything needed to ask it questions.
+
+What the store holds (written by kg/export/store.py from the build's dataset):
+
+- **Its default graph is the query view**: the build's default graph (entities, types, labels, every fact as a
+  plain triple), the ontology, and the RDFS entailment of the facts under the ontology's class and property
+  hierarchy — an `rdf:type` triple for every superclass and a triple for every superproperty. So
+  `?x a kg:Organisation` finds the government bodies, `?x kg:locatedIn ?r` finds where an organisation is
+  registered or headquartered, and `?x schema:founder ?y` finds co-founders. It is a set: each triple once,
+  so no query sees duplicates because a fact is both asserted and entailed.
+- **Named graphs**: one per article (statement nodes with evidence, exactly as in kg.trig), the ontology
+  (`<https://kg.example.org/ontology>`), and `<https://kg.example.org/ontology/entailed>` holding exactly the
+  entailed triples, so a query can keep to what a source asserted:
+  `FILTER NOT EXISTS { GRAPH <https://kg.example.org/ontology/entailed> { ?x a ?class } }`.
+
+Why materialise instead of teaching property paths: an analyst's first query is `?x a kg:Organisation`, and
+queries written for schema.org, W3C ORG or PROV should work unchanged, in `kg query`, behind `kg serve` and on
+any server `kg push` feeds. The closure is computed from the small class and property hierarchy only
+(DESIGN.md: owlrl's full closure takes minutes at 100k triples); the cost is linear in the facts.
+
+Parameters (`--param name=value`, or keyword arguments of `kg.query`) become RDF terms and are bound with a
+VALUES block placed at the start of the query's WHERE group, written from the terms by pyoxigraph's own
+N-Triples serialisation: a value is never pasted into query text, so it cannot change the query's shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import UsageError
+
+STORE_DIR = "store"
+ENTAILED_GRAPH = "https://kg.example.org/ontology/entailed"
+ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# Prefixes every query may use without declaring them, and the ones tables use to shorten IRIs.
+PREFIXES: dict[str, str] = {
+    "kg": "https://kg.example.org/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": XSD,
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "oa": "http://www.w3.org/ns/oa#",
+}
+
+FORMATS = ("table", "csv", "tsv", "json", "md", "turtle", "ntriples")
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:([^\s<>\"{}|^`\\]*)")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|^`\\]+")
+_QUOTED = re.compile(r'"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(.+))?', re.DOTALL)
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?\d*\.\d+")
+_DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
+
+_INTEGER_TYPES = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Opening the store
+
+
+def store_path(build: str | Path = "build") -> Path:
+    return Path(build) / STORE_DIR
+
+
+def open_store(build: str | Path = "build") -> ox.Store:
+    """The build's store, opened read-only so any number of readers (kg query, kg serve) can share it."""
+    path = store_path(build)
+    if not (path / "CURRENT").is_file():
+        raise UsageError(
+            f"{path}: no SPARQL store here; run `kg build` first (or `kg build --formats store`), "
+            "or pass --build DIR of a build that has one"
+        )
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as err:
+        raise UsageError(f"{path}: cannot open the store ({err}); rebuild it with `kg build`") from err
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Saved questions and query files
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter a query file declares: `# param NAME (KIND[, optional]): help`."""
+
+    name: str
+    kind: str  # "entity": kg id or IRI; "iri": IRI or prefixed name; "literal": typed from its form
+    required: bool
+    help: str
+
+    def usage(self) -> str:
+        value = {"entity": "ID|<IRI>", "iri": "<IRI>|prefix:name", "literal": "VALUE"}[self.kind]
+        flag = f"--param {self.name}={value}"
+        return (flag if self.required else f"[{flag}]") + (f"  {self.help}" if self.help else "")
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """A query ready to run: its text, where it came from (for messages) and the parameters it declares."""
+
+    text: str
+    origin: str
+    name: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    declared: bool = False  # True when the header declares parameters (saved questions always do)
+
+
+_PARAM_LINE = re.compile(
+    r"#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<kind>entity|iri|literal)\s*"
+    r"(?P<optional>,\s*optional\s*)?\)\s*:?\s*(?P<help>.*)"
+)
+
+
+def parse_query_file(text: str, origin: str, name: str = "") -> QueryText:
+    """Read the header of a query file: the first comment line describes it, `# param` lines declare parameters."""
+    description = ""
+    params: list[Param] = []
+    declared = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        match = _PARAM_LINE.fullmatch(stripped)
+        if match:
+            declared = True
+            params.append(Param(match["name"], match["kind"], match["optional"] is None, match["help"].strip()))
+        elif re.match(r"#\s*param\b", stripped):
+            raise UsageError(
+                f"{origin}:{number}: cannot read the parameter line; write `# param NAME (entity|iri|literal[, optional]): help`"
+            )
+        elif not description:
+            description = stripped.lstrip("#").strip()
+    return QueryText(text, origin, name, description, tuple(params), declared)
+
+
+def _queries_dir():
+    return resources.files("kg") / "queries"
+
+
+@cache
+def saved_queries() -> dict[str, QueryText]:
+    """The saved analyst questions shipped in kg/queries/*.rq, by name."""
+    out = {}
+    for entry in sorted(_queries_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[: -len(".rq")]
+            out[name] = parse_query_file(entry.read_text(encoding="utf-8"), f"kg/queries/{entry.name}", name)
+    return out
+
+
+def resolve(query: str) -> QueryText:
+    """A saved question's name, a path to a .rq file, or SPARQL text -> the query to run."""
+    saved = saved_queries()
+    if query in saved:
+        return saved[query]
+    looks_like_text = any(c in query for c in "{}\n") or re.match(
+        r"\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I
+    )
+    if not looks_like_text:
+        path = Path(query)
+        if path.is_file():
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise UsageError(f"{path}: cannot read the query file ({err})") from err
+            return parse_query_file(text, str(path), path.stem)
+        hint = difflib.get_close_matches(query, list(saved), n=3)
+        raise UsageError(
+            f"{query!r} is neither a saved question nor a file"
+            + (f"; did you mean {', '.join(hint)}?" if hint else "")
+            + " (`kg query --list` shows the saved questions)"
+        )
+    return parse_query_file(query, "query")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reading a query's shape: a small tokenizer that knows strings, IRIs, comments and braces
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<brace>[{}])
+  | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*(?::[^\s{}()<>"',;]*)?|:[^\s{}()<>"',;]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What kg needs to know about a query without a full parser: its form, where its WHERE group is, and
+    whether it orders its own rows."""
+
+    form: str
+    group: tuple[int, int] | None  # offsets of the WHERE group's "{" and its matching "}"
+    subselect: bool  # the group is a sub-SELECT, which must stay alone in its braces
+    short_construct: bool  # CONSTRUCT WHERE { ... }: a template, where VALUES is not allowed
+    ordered: bool  # a top-level ORDER BY
+    variables: frozenset[str]
+
+
+def shape(text: str) -> Shape:
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    tokens = [t for t in tokens if t[0] not in ("space", "comment")]
+    variables = frozenset(value[1:] for kind, value, _ in tokens if kind == "var")
+    form = ""
+    index = 0
+    for index, (kind, value, _) in enumerate(tokens):  # noqa: B007 - index is used after the loop
+        if kind == "word" and value.upper() in _FORMS | _UPDATES:
+            form = value.upper()
+            break
+    if form in _UPDATES or not form:
+        raise UsageError(
+            "kg query only reads: this is a SPARQL update, and the store is read-only"
+            if form
+            else "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
+        )
+    position = index + 1
+
+    def skip_block(start: int) -> int:
+        """Index of the token after the block whose "{" is at tokens[start]."""
+        depth = 0
+        for j in range(start, len(tokens)):
+            if tokens[j][0] == "brace":
+                depth += 1 if tokens[j][1] == "{" else -1
+                if depth == 0:
+                    return j + 1
+        return len(tokens)
+
+    short_construct = False
+    if form == "CONSTRUCT" and position < len(tokens):
+        if tokens[position][1] == "{":
+            position = skip_block(position)
+        elif tokens[position][0] == "word" and tokens[position][1].upper() == "WHERE":
+            short_construct = True
+    group = None
+    subselect = False
+    ordered = False
+    for j in range(position, len(tokens)):
+        if tokens[j][1] == "{" and tokens[j][0] == "brace":
+            end = skip_block(j)
+            group = (tokens[j][2], tokens[end - 1][2])
+            subselect = j + 1 < len(tokens) and tokens[j + 1][0] == "word" and tokens[j + 1][1].upper() == "SELECT"
+            depth = 0
+            for kind, value, _ in tokens[end:]:
+                if kind == "brace":
+                    depth += 1 if value == "{" else -1
+                elif kind == "word" and depth == 0 and value.upper() == "ORDER":
+                    ordered = True
+            break
+    return Shape(form, group, subselect, short_construct, ordered, variables)
+
+
+def bind(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
+    """The query with a VALUES block for `bindings` at the start of its WHERE group.
+
+    At the start of the group the values are in scope for every pattern, FILTER and OPTIONAL of the group, as
+    if the variables had been bound before the query ran; the terms are written by pyoxigraph (escaped
+    N-Triples), on the line of the opening brace so syntax errors keep their line numbers."""
+    if not bindings:
+        return text
+    info = shape(text)
+    if info.short_construct:
+        raise UsageError(
+            "--param needs the long form CONSTRUCT { ... } WHERE { ... }: the short form has no group to bind in"
+        )
+    if info.group is None:
+        raise UsageError("--param needs a query with a WHERE { ... } group to bind the values in")
+    names = sorted(bindings)
+    values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
+    start, end = info.group
+    if info.subselect:  # a sub-SELECT must stay alone inside its braces: nest it one level down
+        return text[: start + 1] + " " + values + " {" + text[start + 1 : end] + "} " + text[end:]
+    return text[: start + 1] + " " + values + " " + text[start + 1 :]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Parameter values -> RDF terms
+
+
+class _Entities:
+    """kg ids -> entity IRIs, read from the store once when a parameter names an entity by its id."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._index: dict[str, set[str]] | None = None
+
+    def index(self) -> dict[str, set[str]]:
+        if self._index is None:
+            index: dict[str, set[str]] = {}
+            rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
+            for quad in self.store.quads_for_pattern(None, rdf_type, None, ox.DefaultGraph()):
+                subject, cls = quad.subject, quad.object
+                if (
+                    isinstance(subject, ox.NamedNode)
+                    and isinstance(cls, ox.NamedNode)
+                    and cls.value.startswith(PREFIXES["kg"])
+                ):
+                    tail = subject.value.rstrip("/").rsplit("/", 1)[-1]
+                    if _ID.fullmatch(tail):
+                        index.setdefault(tail, set()).add(subject.value)
+            self._index = index
+        return self._index
+
+    def lookup(self, name: str, param: str) -> ox.NamedNode:
+        found = sorted(self.index().get(name, ()))
+        if len(found) == 1:
+            return ox.NamedNode(found[0])
+        if found:
+            raise UsageError(
+                f"--param {param}={name}: several entities have this id ({', '.join(found)}); pass the <IRI>"
+            )
+        hint = difflib.get_close_matches(name, list(self.index()), n=3)
+        raise UsageError(
+            f"--param {param}={name}: no entity with this id in the store"
+            + (f"; did you mean {', '.join(hint)}?" if hint else "")
+        )
+
+
+def _iri(text: str, param: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(text)
+    except ValueError as err:
+        raise UsageError(f"--param {param}: {text!r} is not a valid IRI ({err})") from err
+
+
+def _prefixed(text: str) -> str | None:
+    match = _PREFIXED.fullmatch(text)
+    if match and (match[1] or "") in PREFIXES:
+        return PREFIXES[match[1] or ""] + match[2]
+    return None
+
+
+def _typed(lexical: str, datatype: str) -> ox.Literal:
+    return ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype))
+
+
+def parse_value(text: str, kind: str = "literal", name: str = "value", entities: _Entities | None = None):
+    """A parameter's text -> an RDF term.
+
+    `<IRI>`, a prefixed name with a known prefix (kg:Company) or an absolute URL -> IRI; for entity parameters a
+    kg id (shanghai) -> that entity's IRI; otherwise a literal typed from its form: 42 integer, 4.2 decimal,
+    4e2 double, true/false boolean, 2020-03-27 date, 2020-03 gYearMonth, "text"@en or "1"^^xsd:gYear as
+    written, anything else a plain string."""
+    if text.startswith("<") and text.endswith(">"):
+        return _iri(text[1:-1], name)
+    if kind == "entity" and _ID.fullmatch(text):
+        if entities is None:
+            raise UsageError(f"--param {name}={text}: an entity id needs the store to resolve it")
+        return entities.lookup(text, name)
+    expanded = _prefixed(text)
+    if expanded is not None:
+        return _iri(expanded, name)
+    if _URL.fullmatch(text):
+        return _iri(text, name)
+    if kind in ("entity", "iri"):
+        what = "a kg id (like shanghai), " if kind == "entity" else ""
+        raise UsageError(f"--param {name}={text!r}: expected {what}an <IRI> or a prefixed name (kg:Company)")
+    quoted = _QUOTED.fullmatch(text)
+    if quoted:
+        lexical, language, datatype = quoted.groups()
+        try:
+            if language:
+                return ox.Literal(lexical, language=language)
+            if datatype:
+                iri = datatype[1:-1] if datatype.startswith("<") and datatype.endswith(">") else _prefixed(datatype)
+                if iri is None:
+                    raise UsageError(f"--param {name}: unknown datatype {datatype!r}; write <IRI> or xsd:name")
+                return ox.Literal(lexical, datatype=_iri(iri, name))
+        except ValueError as err:
+            raise UsageError(f"--param {name}: {err}") from err
+        return ox.Literal(lexical)
+    if text in ("true", "false"):
+        return _typed(text, "boolean")
+    if _INTEGER.fullmatch(text):
+        return _typed(text, "integer")
+    if _DECIMAL.fullmatch(text):
+        return _typed(text, "decimal")
+    if _DOUBLE.fullmatch(text):
+        return _typed(text, "double")
+    if _DATE.fullmatch(text):
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            raise UsageError(f"--param {name}={text}: not a real date") from None
+        return _typed(text, "date")
+    if _YEAR_MONTH.fullmatch(text) and 1 <= int(text[5:]) <= 12:
+        return _typed(text, "gYearMonth")
+    return ox.Literal(text)
+
+
+def to_term(value: Any, kind: str = "literal", name: str = "value", entities: _Entities | None = None):
+    """A Python value (or a str in the command line's syntax) -> an RDF term."""
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value
+    if isinstance(value, bool):
+        return _typed("true" if value else "false", "boolean")
+    if isinstance(value, int):
+        return _typed(str(value), "integer")
+    if isinstance(value, float):
+        return _typed(repr(value), "double")
+    if isinstance(value, Decimal):
+        return _typed(format(value, "f"), "decimal")
+    if isinstance(value, datetime.datetime):
+        return _typed(value.isoformat(), "dateTime")
+    if isinstance(value, datetime.date):
+        return _typed(value.isoformat(), "date")
+    module = type(value).__module__
+    if module.startswith("rdflib"):  # URIRef, Literal, BNode without importing rdflib here
+        from rdflib import BNode, Literal, URIRef
+
+        if isinstance(value, URIRef):
+            return _iri(str(value), name)
+        if isinstance(value, BNode):
+            return ox.BlankNode(str(value))
+        if isinstance(value, Literal):
+            if value.language:
+                return ox.Literal(str(value), language=value.language)
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)) if value.datatype else None)
+    if isinstance(value, str):
+        return parse_value(value, kind, name, entities)
+    raise UsageError(f"parameter {name}: cannot turn a {type(value).__name__} into an RDF term")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Running a query
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass
+class Result:
+    """The answer to one query: rows for SELECT, a boolean for ASK, triples for CONSTRUCT and DESCRIBE."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (see `plain`)."""
+        return [dict(zip(self.variables, (plain(t) for t in row), strict=True)) for row in self.rows]
+
+
+def plain(term: Term | None) -> Any:
+    """An RDF term as a plain Python value: IRIs as str, numbers as int/Decimal/float, dates as date/datetime,
+    booleans as bool, other literals as their lexical form; None for an unbound variable."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        value = term.value
+        try:
+            if datatype in _INTEGER_TYPES:
+                return int(value)
+            if datatype == XSD + "decimal":
+                return Decimal(value)
+            if datatype in (XSD + "double", XSD + "float"):
+                return float(value)
+            if datatype == XSD + "boolean":
+                return value in ("true", "1")
+            if datatype == XSD + "date":
+                return datetime.date.fromisoformat(value)
+            if datatype == XSD + "dateTime":
+                return datetime.datetime.fromisoformat(value)
+        except (ValueError, InvalidOperation):
+            return value  # an ill-typed literal keeps its text rather than failing the whole answer
+        return value
+    return str(term)
+
+
+def _check_syntax(text: str, origin: str) -> None:
+    """Parse without evaluating (against an empty in-memory store), so errors point into the text as written."""
+    try:
+        ox.Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as err:
+        raise UsageError(syntax_message(str(err), text, origin)) from None
+
+
+def syntax_message(message: str, text: str, origin: str) -> str:
+    """pyoxigraph's "error at LINE:COLUMN: expected ..." -> origin:LINE:COLUMN, the message and the line itself."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not match:
+        return f"{origin}: SPARQL syntax error: {message}"
+    line, column, detail = int(match[1]), int(match[2]), " ".join(match[3].split())
+    if len(detail) > 240:
+        detail = detail[:240] + " ..."
+    lines = text.splitlines()
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    return f"{origin}:{line}:{column}: SPARQL syntax error: {detail}\n    {line} | {shown}"
+
+
+def prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store) -> str:
+    """Check the query's syntax, then bind its parameters; returns the text to run."""
+    _check_syntax(query.text, query.origin)
+    info = shape(query.text)
+    declared = {p.name: p for p in query.params}
+    entities = _Entities(store)
+    bindings = {}
+    for name, value in params.items():
+        if not _VARNAME.fullmatch(name):
+            raise UsageError(f"--param {name}: a parameter name is a SPARQL variable name (letters, digits, _)")
+        if query.declared:
+            if name not in declared:
+                known = ", ".join(p.name for p in query.params) or "none"
+                raise UsageError(f"{query.name or query.origin} takes no parameter {name!r}; its parameters: {known}")
+            kind = declared[name].kind
+        else:
+            if name not in info.variables:
+                raise UsageError(f"--param {name}: the query has no variable ?{name}")
+            kind = "literal"
+        bindings[name] = to_term(value, kind, name, entities)
+    missing = [p for p in query.params if p.required and p.name not in params]
+    if missing:
+        raise UsageError(f"{query.name or query.origin} needs " + "; ".join(p.usage() for p in missing))
+    text = bind(query.text, bindings)
+    if bindings:
+        try:
+            ox.Store().query(text, prefixes=PREFIXES)
+        except SyntaxError as err:
+            names = ", ".join("?" + n for n in sorted(bindings))
+            raise UsageError(
+                f"{query.origin}: cannot bind {names}: the query assigns it itself (BIND, VALUES or AS): "
+                + " ".join(str(err).split())[:240]
+            ) from None
+    return text
+
+
+def _term_key(term: Term | None) -> tuple[int, str]:
+    return (0, "") if term is None else (1, str(term))
+
+
+def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
+    """Run prepared query text; rows come sorted unless the query orders them itself."""
+    info = shape(text)
+    try:
+        answer = store.query(text, prefixes=PREFIXES)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result("ASK", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(solution[v] for v in variables) for solution in answer]
+            if not info.ordered:
+                rows.sort(key=lambda row: [_term_key(t) for t in row])
+            return Result("SELECT", variables=variables, rows=rows)
+        triples = sorted(answer, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return Result(info.form, triples=triples)
+    except SyntaxError as err:
+        raise UsageError(syntax_message(str(err), text, origin)) from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise UsageError(f"{origin}: the query failed: {err}") from None
+
+
+def run(query: str | QueryText, params: Mapping[str, Any] | None = None, build: str | Path = "build") -> Result:
+    """Resolve, bind and run a query against the build's store."""
+    source = query if isinstance(query, QueryText) else resolve(query)
+    store = open_store(build)
+    text = prepare(source, params or {}, store)
+    return execute(store, text, source.origin)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Writing results
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and _PREFIXED.fullmatch(prefix + ":" + iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _visible(text: str) -> str:
+    """Control characters (newlines, tabs, terminal escapes) shown as escapes, so a hostile label cannot
+    break a table's layout or drive the terminal."""
+    return "".join(
+        {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\x{ord(c):02x}") if unicodedata.category(c) == "Cc" else c
+        for c in text
+    )
+
+
+def display(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return _visible(_short(term.value))
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        return _visible(term.value)
+    return _visible(str(term))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def to_table(result: Result) -> str:
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    header = result.variables
+    cells = [[display(t) for t in row] for row in result.rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
+    lines = [
+        "  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    count = len(result.rows)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\").replace("|", "\\|").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def to_markdown(result: Result) -> str:
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    lines = [
+        "| " + " | ".join(_md_cell(v) for v in result.variables) + " |",
+        "|" + "|".join(" --- " for _ in result.variables) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_cell(display(t)) for t in row) + " |" for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(result: Result) -> str:
+    """SPARQL 1.1 Query Results CSV: header of names, IRIs and literals as plain text, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.form == "ASK":
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(
+            [
+                ""
+                if t is None
+                else "_:" + t.value
+                if isinstance(t, ox.BlankNode)
+                else str(t.value)
+                if isinstance(t, ox.NamedNode | ox.Literal)
+                else str(t)
+                for t in row
+            ]
+        )
+    return out.getvalue()
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    # N-Triples syntax is valid Turtle; tabs inside literals must be escaped in TSV.
+    return str(term).replace("\t", "\\t")
+
+
+def to_tsv(result: Result) -> str:
+    """SPARQL 1.1 Query Results TSV: header of ?names, terms in Turtle syntax."""
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD + "string", RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
+    }
+
+
+def to_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.form == "ASK":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+    bindings = [
+        {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows
+    ]
+    return (
+        json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
+    )
+
+
+def to_rdf(result: Result, fmt: str) -> str:
+    rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "ntriples" else ox.RdfFormat.TURTLE
+    prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+    return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes).decode("utf-8")
+
+
+def render(result: Result, fmt: str = "table") -> str:
+    """The result in one of FORMATS; SELECT and ASK answers as tables or SPARQL results, graphs as RDF."""
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        if fmt in ("table", "turtle", "ntriples"):
+            return to_rdf(result, fmt)
+        raise UsageError(f"a {result.form} query answers with RDF: use --format turtle (the default) or ntriples")
+    writers = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "md": to_markdown}
+    if fmt not in writers:
+        raise UsageError(f"a {result.form} query answers with rows: use --format {', '.join(writers)}")
+    return writers[fmt](result)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Python API
+
+
+def query(
+    sparql_or_name: str,
+    build: str | Path = "build",
+    *,
+    as_frame: bool = False,
+    params: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+):
+    """Ask the build's store a question: SPARQL text, a .rq file or a saved question's name.
+
+    Keyword arguments (or `params=` for names that clash with these arguments) bind the query's variables:
+    `kg.query("organisations-in-region", region="shanghai")`. Returns, for SELECT, a list of dicts of plain
+    Python values (see `plain`), or a pandas DataFrame with `as_frame=True`; for ASK a bool; for CONSTRUCT and
+    DESCRIBE a list of {"subject", "predicate", "object"} dicts."""
+    bound = {**(params or {}), **kwargs}
+    result = run(sparql_or_name, bound, build)
+    if result.form == "ASK":
+        if as_frame:
+            raise UsageError("an ASK query answers true or false, not a table: drop as_frame=True")
+        return bool(result.boolean)
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        records = [
+            {"subject": plain(t.subject), "predicate": plain(t.predicate), "object": plain(t.object)}
+            for t in result.triples
+        ]
+        columns = ["subject", "predicate", "object"]
+    else:
+        records = result.records()
+        columns = result.variables
+    if not as_frame:
+        return records
+    try:
+        import pandas
+    except ImportError:
+        raise UsageError("as_frame=True needs pandas: pip install pandas") from None
+    return pandas.DataFrame.from_records(records, columns=columns)
+
+
+def describe_saved() -> Iterable[tuple[str, QueryText]]:
+    return sorted(saved_queries().items())
