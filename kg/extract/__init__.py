@@ -1,0 +1,1 @@
+"""Text -> draft facts: sentences and quotations, gazetteers, mention rules and relation patterns."""

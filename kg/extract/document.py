@@ -1,0 +1,158 @@
+"""The article body cut into paragraphs, sentences and quotations, every piece with its character offsets.
+
+Offsets index the body exactly as loaded (kg.sources never normalises it), so a span found here is an
+evidence quote the loader will find at the same place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from kg.extract import when
+from kg.model import Source
+
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "no", "co", "ltd", "inc", "corp", "st", "vs", "etc", "jr", "sr"}
+_BOUNDARY = re.compile(r"[.!?]+[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-][A-Za-z0-9]+)*(?:[’']s\b)?")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Sentence(Span):
+    index: int
+    paragraph: int
+    date: str = ""  # the event date the sentence states or inherits ("On the same day"), ISO
+    tokens: list[Span] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Quote(Span):
+    """Text between quotation marks; `start`/`end` exclude the marks."""
+
+    paragraph: int
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def is_title(self) -> bool:
+        """Short and without a sentence inside: a name or title, not reported speech."""
+        return 0 < self.words <= 16 and not re.search(r"[.!?][\"”]?\s+[A-Z]", self.text)
+
+
+class Document:
+    """One article prepared for the rules: cut once, queried many times."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.body = source.body
+        self.anchor = when.anchor(source.date)
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        spans = []
+        position = 0
+        for match in [*_PARAGRAPH.finditer(self.body), None]:
+            end = match.start() if match else len(self.body)
+            chunk = self.body[position:end]
+            stripped = chunk.strip()
+            if stripped:
+                start = position + (len(chunk) - len(chunk.lstrip()))
+                spans.append(Span(start, start + len(stripped), stripped))
+            position = match.end() if match else end
+        return spans
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        out: list[Sentence] = []
+        for p_index, para in enumerate(self.paragraphs):
+            begin = 0
+            for match in _BOUNDARY.finditer(para.text):
+                if self._abbreviation(para.text, match.start()):
+                    continue
+                self._add(out, para, p_index, begin, match.end())
+                begin = match.end()
+            self._add(out, para, p_index, begin, len(para.text))
+        self._date(out)
+        return out
+
+    def _abbreviation(self, text: str, dot: int) -> bool:
+        word = re.search(r"([A-Za-z]+)$", text[:dot])
+        return bool(word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1))
+
+    def _add(self, out: list[Sentence], para: Span, p_index: int, begin: int, end: int) -> None:
+        chunk = para.text[begin:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        text = chunk.strip()
+        if not text:
+            return
+        start = para.start + begin + lead
+        tokens = [Span(start + m.start(), start + m.end(), m.group()) for m in TOKEN.finditer(text)]
+        out.append(Sentence(start, start + len(text), text, len(out), p_index, tokens=tokens))
+
+    def _date(self, sentences: list[Sentence]) -> None:
+        """Give each sentence the date it states, or the one it points back to ("On the same day")."""
+        previous = ""
+        events: dict[str, str] = {}
+        for sentence in sentences:
+            own = when.day_in(sentence.text, self.anchor)
+            if own:
+                sentence.date = own
+            elif previous and when.SAME_DAY.search(sentence.text):
+                sentence.date = previous
+            elif previous and (n := when.days_later(sentence.text)) is not None:
+                sentence.date = when.shift(previous, n)
+            elif match := when.SAME_EVENT.search(sentence.text):
+                sentence.date = events.get(match.group("noun").split()[-1], "")
+            if sentence.date:
+                previous = sentence.date
+                for noun in re.findall(r"\b(forum|conference|meeting|summit|ceremony|expo)\b", sentence.text.lower()):
+                    events.setdefault(noun, sentence.date)
+
+    @cached_property
+    def quotes(self) -> list[Quote]:
+        """Quotations per paragraph: curly marks by nesting, straight marks paired in order."""
+        out: list[Quote] = []
+        for p_index, para in enumerate(self.paragraphs):
+            stack: list[int] = []
+            straight: int | None = None
+            for i, char in enumerate(para.text):
+                if char == "“":
+                    stack.append(i)
+                elif char == "”" and stack:
+                    begin = stack.pop()
+                    out.append(self._quote(para, p_index, begin + 1, i))
+                elif char == '"':
+                    if straight is None:
+                        straight = i
+                    else:
+                        out.append(self._quote(para, p_index, straight + 1, i))
+                        straight = None
+        return sorted(out, key=lambda q: q.start)
+
+    def _quote(self, para: Span, p_index: int, begin: int, end: int) -> Quote:
+        return Quote(para.start + begin, para.start + end, para.text[begin:end], p_index)
+
+    def sentence_at(self, offset: int) -> Sentence:
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return min(self.sentences, key=lambda s: abs(s.start - offset))
+
+    def line_paragraph(self, prefix: str) -> Span | None:
+        """A paragraph that starts with `prefix` ("Author:", "Source:") as a byline does."""
+        for para in self.paragraphs:
+            if para.text.startswith(prefix) and "\n" not in para.text and len(para.text) < 120:
+                return para
+        return None

@@ -1,0 +1,83 @@
+"""Region names from pycountry, the library that already holds kg's ISO 3166 codes: countries everywhere,
+subdivisions of the countries an article names (so "Central" or "North" elsewhere in the world never match).
+
+Subdivision names in ISO 3166-2 carry their romanised type ("<Name> Sheng", "<Name> Zhuangzu Zizhiqu"); news
+writes "<Name>", "<Name> Province" or "<Name> Provincial ...", so the type words are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+
+from kg import regions
+
+# Romanised type words in ISO 3166-2 names, dropped to get the name news uses.
+_TYPE_WORDS = {"sheng", "shi", "zizhiqu", "zhuangzu", "huizu", "uygur", "sar", "province", "municipality"}
+# English forms of a subdivision type that may follow the name in text.
+_FORMS = {
+    "Province": ("Province", "Provincial"),
+    "Municipality": ("Municipality", "Municipal", "City"),
+    "AutonomousRegion": ("Autonomous Region",),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # the short name news uses
+    code: str  # ISO 3166-1 alpha-2 or ISO 3166-2
+    cls: str  # kg class: Country, Province, Municipality, AutonomousRegion, or Region
+
+
+def short_name(iso_name: str) -> str:
+    words = [w for w in iso_name.replace(",", "").split() if w.lower() not in _TYPE_WORDS]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Place]:
+    """Every country by each of its English names (name, common name, official name)."""
+    out: dict[str, Place] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(country, attr, None)
+            if name and "," not in name and "(" not in name:
+                out.setdefault(name, Place(name, country.alpha_2, "Country"))
+    return out
+
+
+@lru_cache(maxsize=64)
+def subdivisions(country_code: str) -> dict[str, Place]:
+    """Top-level subdivisions of one country by short name, with the kg class their ISO type implies."""
+    out: dict[str, Place] = {}
+    for sub in pycountry.subdivisions.get(country_code=country_code) or []:
+        if getattr(sub, "parent_code", None):
+            continue
+        name = short_name(sub.name)
+        code = regions.lookup(sub.code)
+        cls = regions.expected_class(code) if code else None
+        if name and len(name) > 2:
+            out.setdefault(name, Place(name, sub.code, cls or "Region"))
+    return out
+
+
+def forms(place: Place) -> tuple[str, ...]:
+    """The words that may follow a place's name and still name it: "Province", "Provincial", ..."""
+    return _FORMS.get(place.cls, ())
+
+
+def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
+    """Countries named in the text, and the subdivisions of those countries, by short name."""
+    found: dict[str, Place] = {}
+    for name, place in countries().items():
+        if re.search(rf"\b{re.escape(name)}\b", text):
+            found[name] = place
+    codes = {p.code for p in found.values()}
+    if translated_from == "zh":
+        codes.add("CN")  # a translation from Chinese names provinces without naming their country
+    for code in sorted(codes):
+        found.update({k: v for k, v in subdivisions(code).items() if k not in found})
+    return found

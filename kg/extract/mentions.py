@@ -1,0 +1,537 @@
+"""Find the spans of an article that name organisations, people, regions, policies and events.
+
+Each finder is one rule with a name and a confidence, so a reviewer reading the draft knows why a name
+was proposed. Rules look at the shape of the text only: head words ("... Research Institute"), library
+gazetteers (pycountry), quotation marks around titles, speech verbs and appositions for people, and the
+slots of relation patterns ("jointly established by A, B and C") for names that have no head word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract import lexicon as lx
+from kg.extract.document import Document, Sentence, Span
+from kg.extract.gazetteer import Place, forms
+from kg.extract.model import Mention
+
+NAME_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
+PERSON_NAME = rf"{NAME_WORD}(?: {NAME_WORD}){{0,2}}"
+_SPEECH = "|".join(re.escape(v) for v in lx.SPEECH_VERBS)
+_ADVERBS = "|".join(sorted(lx.SPEECH_ADVERBS))
+_POSTS = "|".join(re.escape(p) for p in lx.POSTS)
+POST = rf"(?:(?:a|an|the) )?(?:(?:senior|chief|executive|honorary|former|acting|deputy|vice|general|assistant|associate) )*(?:{_POSTS})"
+APPOSITION = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME}), (?P<post>{POST})(?= (?:of|at|in|for|with)\b|,)", re.I)
+SPEECH_AFTER = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME})(?: (?:{_ADVERBS}))* (?:{_SPEECH})\b")
+SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at )")
+BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
+SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
+POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
+LAUNCHED_BY = re.compile(r"^[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
+ESTABLISH_WHAT = re.compile(
+    r"\b(?:established|founded|set up|built|launched) (?:a|an) (?P<words>(?:[a-z][a-z-]* ){0,4}?)"
+    r"(?P<noun>" + "|".join(sorted(lx.ORG_NOUNS, key=len, reverse=True)) + r")\b(?: in (?P<place>[A-Z][\w-]*))?"
+)
+EVENT_HELD_BY = re.compile(
+    rf"\b[Tt]he (?P<ord>{lx.ORDINAL} )?(?P<words>(?:[a-z-]+ ){{0,8}}?)(?P<noun>{'|'.join(lx.EVENT_NOUNS)})"
+    r"(?= (?:held|hosted|organi[sz]ed|convened) by\b)"
+)
+PRESS_CONFERENCE = re.compile(
+    r"\bheld a (?P<noun>press conference|news conference|briefing)(?: (?:to interpret|on|about|introducing|to introduce) (?:the )?)?"
+)
+POLICY_ON = re.compile(
+    r"\b(?:issued|released|introduced|published) a policy (?P<prep>on|for) (?P<topic>[a-z][a-z -]{2,60}?)(?=[.,;]|$)"
+)
+MEASURES = re.compile(
+    r"\b(?:issued|introduced|released|launched|unveiled|published|rolled out) (?P<n>\d+|"
+    + "|".join(lx.NUMBER_WORDS)
+    + r") measures (?P<rest>(?:to|for|on) [^,.;“”\"]{3,160}?)(?=[,.;]|$)"
+)
+NEW_AREA = re.compile(r"\b(?:new area|pilot zone|new district) of (?:the )?")
+DEFINITE = re.compile(
+    r"\b[Tt]he (?P<noun>"
+    + "|".join(sorted(lx.BACK_REFERENCES, key=len, reverse=True))
+    + r"|country|free trade zone|new area)\b"
+)
+THERE = re.compile(r"\b(?:headquartered|located|based|registered) there\b")
+JOINTLY = re.compile(
+    r"\bjointly (?:established|founded|set up|built|initiated|launched|sponsored|created) by (?P<list>.+?)"
+    r"(?=, (?:was|were|is|are|has|have|will|which|and was)\b|[.;]|$)"
+)
+AGENT_VERB = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})(?: (?:has|have|had|also|then|recently|once))* "
+    r"(?:established|founded|set up|launched|issued|released|announced)\b"
+)
+POST_OF = re.compile(rf"\b(?:{_POSTS}) (?:of|at) (?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){{0,3}})", re.I)
+COMPANY_APPOSITION = re.compile(
+    r"\b(?:company|subsidiary|firm|startup|platform|affiliate)(?: called| named)?, (?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3}),"
+)
+INCLUDING = re.compile(r"\bincluding (?P<list>[A-Z][^.;:]{2,120}?)(?=[.;:]| (?:also|have|has|were|are|all)\b)")
+IN_PLACE = re.compile(
+    r"\b(?:established|headquartered|located|registered|settled|based|opened|unveiled|set up)\b[^.;]{0,80}? in "
+    r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[ .,;]|$)"
+)
+
+# Which mention wins when two spans cross or coincide: higher first.
+PRIORITY = {
+    "byline": 100,
+    "source-line": 100,
+    "person-apposition": 95,
+    "policy-quoted-title": 90,
+    "org-head": 80,
+    "region-head": 80,
+    "policy-head": 80,
+    "event-head": 80,
+    "region-gazetteer": 75,
+    "org-branch": 85,
+    "person-speech": 70,
+    "event-held-by": 65,
+    "event-press-conference": 65,
+    "policy-measures": 65,
+    "policy-on-topic": 60,
+    "org-established-noun": 60,
+    "zone-new-area": 60,
+    "policy-quoted-launched": 55,
+    "org-slot": 50,
+    "region-slot": 45,
+    "same-name": 40,
+}
+
+
+def _norm_token(text: str) -> str:
+    return re.sub(r"[’']s$", "", text)
+
+
+class Finder:
+    """Runs every mention rule over one document; `find()` returns non-conflicting mentions in text order."""
+
+    def __init__(self, doc: Document, places: dict[str, Place]):
+        self.doc = doc
+        self.body = doc.body
+        self.places = places
+        self.found: list[Mention] = []
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def add(self, start: int, end: int, kind: str, cls: str, rule: str, confidence: float, **extra) -> Mention:
+        text = self.body[start:end]
+        mention = Mention(start, end, text, kind, cls, rule, confidence, **extra)
+        self.found.append(mention)
+        return mention
+
+    def place(self, text: str) -> Place | None:
+        return self.places.get(text)
+
+    # -- capitalised runs and head words ----------------------------------------------------------
+
+    def runs(self, sentence: Sentence) -> list[list[Span]]:
+        """Maximal sequences of capitalised tokens, joined by single spaces and a few connectors."""
+        out: list[list[Span]] = []
+        current: list[Span] = []
+        tokens = sentence.tokens
+        for i, token in enumerate(tokens):
+            cap = token.text[0].isupper() or re.fullmatch(r"\d{4}(?:-\d{4})?|" + lx.ORDINAL, token.text) is not None
+            joined = bool(current) and self.body[current[-1].end : token.start] == " "
+            if current and re.search(r"[’']s$", current[-1].text) and not current[-1].text.startswith("People"):
+                joined = False  # a possessive ends a name ("X's China business"), except in "People's ..."
+            if cap and (joined or not current):
+                current.append(token)
+                continue
+            if (
+                not cap
+                and token.text in lx.CONNECTORS
+                and current
+                and joined
+                and i + 1 < len(tokens)
+                and self.body[token.end : tokens[i + 1].start] == " "
+                and (tokens[i + 1].text[0].isupper() or tokens[i + 1].text == "the")
+            ):
+                current.append(token)
+                continue
+            if current:
+                out.append(current)
+            current = [token] if cap else []
+        if current:
+            out.append(current)
+        return [self._trim(run) for run in out if self._trim(run)]
+
+    def _trim(self, run: list[Span]) -> list[Span]:
+        while run and (run[0].text.lower() in lx.STOP_WORDS or run[0].text.lower().endswith("ly")):
+            run = run[1:]
+        while run and run[-1].text in lx.CONNECTORS:
+            run = run[:-1]
+        return run
+
+    def heads(self, words: list[str]) -> list[tuple[int, int, str, str]]:
+        """(first token, end token, kind, head) of each head in a run, longest match from the left."""
+        tables = (
+            ("Region", lx.REGION_HEADS),
+            ("Organisation", lx.ORG_HEADS),
+            ("Policy", lx.POLICY_HEADS),
+            ("Event", lx.EVENT_HEADS),
+        )
+        out = []
+        i = 0
+        while i < len(words):
+            best = None
+            for size in (4, 3, 2, 1):
+                phrase = " ".join(_norm_token(w) for w in words[i : i + size])
+                if len(words[i : i + size]) < size:
+                    continue
+                for kind, table in tables:
+                    if phrase in table:
+                        best = (i, i + size, kind, phrase)
+                        break
+                if best:
+                    break
+            if best:
+                out.append(best)
+                i = best[1]
+            else:
+                i += 1
+        return out
+
+    def find_heads(self) -> None:
+        for sentence in self.doc.sentences:
+            for run in self.runs(sentence):
+                self._run_mentions(run)
+
+    def _run_mentions(self, run: list[Span]) -> None:
+        words = [t.text for t in run]
+        heads = self.heads(words)
+        head_ends = {end for _, end, _, _ in heads}
+        # Every head makes a mention, so a head inside a longer name ("X Province Digital ... Plan",
+        # "X District Government") still names its own thing as an inner mention.
+        for first, end, kind, head in heads:
+            start = first
+            while start > 0:
+                prev = words[start - 1]
+                if prev in ("of", "the", "for", "on", "&"):
+                    break
+                if prev == "and" and start - 1 in head_ends:
+                    break
+                if prev == "and" and start - 2 >= 0 and (start - 1) in head_ends:
+                    break
+                start -= 1
+            while start < first and words[start] in lx.CONNECTORS:
+                start += 1
+            if start == first and kind != "Event" and head not in ("Executive Meeting", "General Office"):
+                continue  # a bare head word ("the Institute") names nothing by itself
+            stop = end
+            if kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
+                stop = self._tail(words, end)
+            if kind == "Region" and words[start] in ("of", "and"):
+                continue
+            s, e = run[start].start, run[stop - 1].end
+            text = self.body[s:e]
+            if re.search(r"[’']s$", text) and not text.endswith(("People's", "People’s")):
+                e -= 2
+            self._classify(s, e, kind, head, words[start:stop])
+
+    def _tail(self, words: list[str], at: int) -> int:
+        """End of an "of ..." tail after an organisation head; stops where a second place follows a first."""
+        i = at + 1
+        last_place_end = -1
+        while i < len(words):
+            w = _norm_token(words[i])
+            if self.place(w) and last_place_end == i:
+                break
+            if self.place(w):
+                last_place_end = i + 1
+            i += 1
+        return i
+
+    def _classify(self, start: int, end: int, kind: str, head: str, words: list[str]) -> None:
+        text = self.body[start:end]
+        core = " ".join(_norm_token(w) for w in words)
+        if kind == "Region":
+            name = core[: -len(head)].strip() if core.endswith(head) else core
+            cls = lx.REGION_HEADS[head]
+            place = self.place(name)
+            code = ""
+            if place and (cls in lx.CODED_CLASSES or (cls == "City" and place.cls == "Municipality")):
+                cls, code = place.cls, place.code
+            elif cls in lx.CODED_CLASSES:
+                cls = "Region"  # not in ISO 3166: kg's shapes need a code for the province-level classes
+            if head == "Area" and re.match(r" of (?:the )?[A-Z][^.;,]*(?:Free Trade Zone|New Area)", self.body[end:]):
+                cls = "FreeTradeZone"
+            self.add(start, end, "Region", cls, "region-head", 0.85, iso3166=code, head=head.lower())
+        elif kind == "Organisation":
+            cls = lx.ORG_HEADS[head]
+            if cls == "GovernmentBody" and not self._governmental(words):
+                cls = "Organisation"
+            if head == "Bank" and re.match(r"People[’']s Bank of ", text):
+                cls = "CentralBank"
+            if head == "Executive Meeting" and not re.search(r"\bGovernment\b", text):
+                cls = "Organisation"
+            if cls == "Branch":
+                self.add(start, end, "Organisation", "Organisation", "org-branch", 0.8, head=head.lower())
+                return
+            self.add(start, end, "Organisation", cls, "org-head", 0.85, head=head.lower())
+        elif kind == "Policy":
+            end = self._years_after(end)
+            self.add(start, end, "Policy", lx.POLICY_HEADS[head], "policy-head", 0.8, head=head.lower())
+        elif kind == "Event":
+            if head == "Meeting" and re.match(r" of (?:the )?[A-Z]", self.body[end:]):
+                return  # "... Meeting of the X Government" is a body of that government, found with its tail
+            ordinal = re.match(lx.ORDINAL, text)
+            self.add(start, end, "Event", lx.EVENT_HEADS[head], "event-head", 0.8, head=head.lower())
+            if ordinal and len(words) > 2:
+                inner = start + ordinal.end() + 1
+                self.add(inner, end, "Event", lx.EVENT_HEADS[head], "event-head", 0.7, head=head.lower())
+
+    def _years_after(self, end: int) -> int:
+        match = re.match(r" ?\(\d{4}(?:[-–]\d{4})?\)", self.body[end:])
+        return end + match.end() if match else end
+
+    def _governmental(self, words: list[str]) -> bool:
+        return any(w in lx.GOVERNMENT_WORDS or self.place(_norm_token(w)) for w in words) or any(
+            w.endswith(("Provincial", "Municipal")) for w in words
+        )
+
+    def find_branches(self) -> None:
+        """ "<Bank> <Place> headquarters": a branch named by its parent, its place and a lower-case head."""
+        parents = [m for m in self.found if m.kind == "Organisation" and m.rule == "org-head"]
+        for parent in parents:
+            match = re.match(r" (?:[A-Z][a-z]+ ){1,2}(?:headquarters|branch|sub-branch)\b", self.body[parent.end :])
+            if match:
+                self.add(
+                    parent.start,
+                    parent.end + match.end(),
+                    "Organisation",
+                    "Organisation",
+                    "org-branch",
+                    0.75,
+                    head="branch",
+                )
+
+    # -- gazetteer --------------------------------------------------------------------------------
+
+    def find_places(self) -> None:
+        for name in sorted(self.places, key=len, reverse=True):
+            place = self.places[name]
+            suffix = "|".join(re.escape(f) for f in forms(place))
+            pattern = rf"(?<![\w-]){re.escape(name)}(?: (?P<form>{suffix}))?(?![\w-])" if suffix else None
+            pattern = pattern or rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            for match in re.finditer(pattern, self.body):
+                form = match.groupdict().get("form")
+                end = match.end() if form and form not in ("Provincial", "Municipal") else match.start() + len(name)
+                self.add(match.start(), end, "Region", place.cls, "region-gazetteer", 0.95, iso3166=place.code)
+
+    # -- policies ---------------------------------------------------------------------------------
+
+    def find_quoted_titles(self) -> None:
+        for quote in self.doc.quotes:
+            if not quote.is_title:
+                continue
+            head = POLICY_WORDS.search(quote.text)
+            text = quote.text.strip()
+            lead = quote.text.index(text[:1]) if text else 0
+            start, end = quote.start + lead, quote.start + lead + len(text)
+            if head:
+                cls = lx.POLICY_HEADS[head.group(1)]
+                self.add(start, end, "Policy", cls, "policy-quoted-title", 0.85, head=head.group(1).lower())
+            elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
+                self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
+
+    def find_descriptions(self) -> None:
+        """Things the text describes without naming: a policy on a topic, N measures, an unnamed event."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in MEASURES.finditer(text):
+                s = base + match.start("n")
+                self.add(s, base + match.end(), "Policy", "Measures", "policy-measures", 0.6, head="measures")
+            for match in POLICY_ON.finditer(text):
+                s = base + match.start() + match.group().index("policy")
+                self.add(s, base + match.end(), "Policy", "Policy", "policy-on-topic", 0.5, head="policy")
+            for match in ESTABLISH_WHAT.finditer(text):
+                words, noun = match.group("words").strip(), match.group("noun")
+                if not words or words.split()[0] in ("new", "separate", "physical"):
+                    continue
+                s = base + match.start("words")
+                e = base + (match.end("place") if match.group("place") else match.end("noun"))
+                label = self.body[s:e]
+                self.add(s, e, "Organisation", lx.ORG_NOUNS[noun], "org-established-noun", 0.5, label=label, head=noun)
+            for match in EVENT_HELD_BY.finditer(text):
+                s = base + match.start() + 4  # after "the "
+                label = self.body[s : base + match.end()]
+                cls = lx.EVENT_NOUNS[match.group("noun")]
+                self.add(
+                    s, base + match.end(), "Event", cls, "event-held-by", 0.6, label=label, head=match.group("noun")
+                )
+            for match in PRESS_CONFERENCE.finditer(text):
+                s = base + match.start("noun")
+                self.add(
+                    s,
+                    base + match.end("noun"),
+                    "Event",
+                    "PressConference",
+                    "event-press-conference",
+                    0.6,
+                    head="press conference",
+                )
+
+    # -- people -----------------------------------------------------------------------------------
+
+    def find_people(self) -> None:
+        byline = self.doc.line_paragraph("Author")
+        if byline:
+            match = BYLINE.match(byline.text)
+            if match:
+                s = byline.start + match.start("name")
+                self.add(s, s + len(match.group("name")), "Person", "Person", "byline", 0.95)
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in APPOSITION.finditer(text):
+                self._person(base, match, "person-apposition", 0.85)
+            for pattern in (SPEECH_AFTER, SPEECH_BEFORE):
+                for match in pattern.finditer(text):
+                    self._person(base, match, "person-speech", 0.75)
+
+    def _person(self, base: int, match: re.Match, rule: str, confidence: float) -> None:
+        words = match.group("name").split()
+        while words and (words[0] in lx.PERSON_STOP or words[0].lower() in lx.STOP_WORDS):
+            words = words[1:]
+        if not words or len(words) > 3:
+            return
+        name = " ".join(words)
+        s = base + match.end("name") - len(name)
+        if any(w[0].islower() for w in words) or self.place(name):
+            return
+        self.add(s, s + len(name), "Person", "Person", rule, confidence)
+
+    # -- names in relation slots ------------------------------------------------------------------
+
+    def find_sources(self) -> None:
+        line = self.doc.line_paragraph("Source") or self.doc.line_paragraph("Publisher")
+        if line:
+            match = SOURCE_LINE.match(line.text)
+            if match:
+                s = line.start + match.start("name")
+                self.add(s, s + len(match.group("name")), "Organisation", "MediaOutlet", "source-line", 0.9)
+
+    def find_slots(self) -> None:
+        """Names with no head word, known to be organisations or places by the slot they stand in."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in JOINTLY.finditer(text):
+                for s, e in list_items(text, match.start("list"), match.end("list")):
+                    self._slot(base + s, base + e)
+            for match in AGENT_VERB.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"))
+            for match in POST_OF.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"))
+            for match in COMPANY_APPOSITION.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in INCLUDING.finditer(text):
+                for s, e in list_items(text, match.start("list"), match.end("list")):
+                    self._slot(base + s, base + e, only_if_known=True)
+            for match in IN_PLACE.finditer(text):
+                s, e = base + match.start("name"), base + match.end("name")
+                if not self._covered(s, e):
+                    self.add(s, e, "Region", "City", "region-slot", 0.5)
+
+    def _covered(self, start: int, end: int) -> bool:
+        return any(m.start <= start and end <= m.end for m in self.found)
+
+    def _slot(self, start: int, end: int, cls: str = "Organisation", only_if_known: bool = False) -> None:
+        text = self.body[start:end]
+        match = re.match(r"(?:members of |the )?(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})", text)
+        if not match:
+            return
+        name = _norm_token(match.group("name").split("’s")[0].split("'s")[0])
+        words = name.split()
+        while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
+            words = words[1:]
+        if not words:
+            return
+        name = " ".join(words)
+        s = start + text.index(name)
+        e = s + len(name)
+        if any(m.start <= s and e <= m.end for m in self.found if m.kind != "Region") or self.place(name):
+            return
+        known = any(m.text == name for m in self.found)
+        near_organisation = any(m.kind == "Organisation" for m in self.found if m.start >= start and m.end <= end + 200)
+        if only_if_known and not known and not near_organisation:
+            return
+        if any(re.sub(r"[’']s$", "", m.text) == name and m.kind == "Person" for m in self.found):
+            return
+        if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
+            cls = "Company"  # a brand and a country: a company's national arm
+        self.add(s, e, "Organisation", cls, "org-slot", 0.6)
+
+    # -- back references --------------------------------------------------------------------------
+
+    def find_back_references(self) -> None:
+        for match in DEFINITE.finditer(self.body):
+            noun = match.group("noun")
+            kind = "Region" if noun in ("country", "free trade zone", "new area") else ""
+            if not kind:
+                kind = "Event" if noun in ("forum", "conference", "press conference", "meeting") else ""
+            if not kind:
+                kind = "Policy" if noun in ("plan", "opinions", "measures", "guidelines", "projects", "project") else ""
+            kind = kind or "Organisation"
+            s = match.start("noun")
+            self.add(s, match.end(), kind, "", "back-reference", 0.6, head=noun, descriptive=True)
+        for match in THERE.finditer(self.body):
+            s = match.end() - len("there")
+            self.add(s, match.end(), "Region", "", "back-reference", 0.5, head="there", descriptive=True)
+
+    def find_new_areas(self) -> None:
+        """ "the new area of the X Free Trade Zone": an unnamed part read as the zone itself (one zone in the data)."""
+        zones = [m for m in self.found if m.kind == "Region" and m.cls in lx.ZONE_CLASSES and not m.descriptive]
+        for match in NEW_AREA.finditer(self.body):
+            zone = next((z for z in zones if z.start == match.end()), None)
+            if zone:
+                self.add(match.start(), zone.end, "Region", zone.cls, "zone-new-area", 0.6, head=zone.head)
+
+    # -- all together -----------------------------------------------------------------------------
+
+    def find(self) -> list[Mention]:
+        self.find_sources()
+        self.find_people()
+        self.find_heads()
+        self.find_branches()
+        self.find_places()
+        self.find_quoted_titles()
+        self.find_descriptions()
+        self.find_slots()
+        self.find_new_areas()
+        self.found = resolve_overlaps(self.found)
+        self.find_back_references()
+        return sorted(self.found, key=lambda m: (m.start, -m.end))
+
+
+def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Offsets of the items of "A, B and C" (also "A, B, and C") within text[start:end]."""
+    items = []
+    position = start
+    for match in re.finditer(r",? and |, ", text[start:end]):
+        items.append((position, start + match.start()))
+        position = start + match.end()
+    items.append((position, end))
+    return [(s, e) for s, e in items if e > s]
+
+
+def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep nested mentions (a region inside a body's name) but drop the weaker of two that cross or coincide,
+    and people whose span lies inside a name of another kind."""
+    ranked = sorted(mentions, key=lambda m: (-PRIORITY.get(m.rule, 0), -(m.end - m.start), m.start))
+    kept: list[Mention] = []
+    for m in ranked:
+        clash = False
+        for k in kept:
+            same = k.start == m.start and k.end == m.end
+            cross = k.start < m.end and m.start < k.end and not (k.start <= m.start and m.end <= k.end)
+            cross = cross and not (m.start <= k.start and k.end <= m.end)
+            inside_other = k.start <= m.start and m.end <= k.end and k.kind != m.kind
+            person_inside = m.kind == "Person" and k.start <= m.start and m.end <= k.end
+            inside_title = (
+                inside_other and k.kind == "Policy" and k.rule == "policy-quoted-title" and m.kind != "Region"
+            )
+            clash = same or cross or person_inside or inside_title
+            if clash:
+                break
+        if not clash:
+            kept.append(m)
+    return kept
