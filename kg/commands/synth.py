@@ -1,0 +1,23 @@
+"""Write a synthetic corpus of articles and facts files shaped like the real one (for benchmarks)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kg import synth
+
+HELP = "write a synthetic corpus (articles + facts) for benchmarks and scale tests"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--statements", type=int, required=True, help="how many statements in all")
+    parser.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same corpus")
+    parser.add_argument("--per-article", type=int, default=25, help="statements per article (default 25)")
+    parser.add_argument("--out", type=Path, required=True, help="directory to write articles/ and facts/ into")
+
+
+def run(args: argparse.Namespace) -> int:
+    articles, statements = synth.generate(args.out, args.statements, args.seed, args.per_article)
+    print(f"wrote {articles} articles with {statements} statements to {args.out}")
+    return 0

@@ -1,0 +1,307 @@
+"""A synthetic corpus shaped like the real one, for benchmarks and scale tests.
+
+Articles and facts files are generated together from one seed: every evidence quote is a sentence of the
+generated text, every region with a code is a real ISO 3166-2 subdivision from pycountry (so the loader's
+checks pass unchanged), and the class and relation mix follows the shipped China Times article.
+Names of companies, people and zones are invented from syllables; nothing here is a real fact.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+import yaml
+
+from kg import regions
+from kg.errors import UsageError
+from kg.fsutil import write_text
+
+SYLLABLES = [
+    "qing",
+    "lan",
+    "hai",
+    "nor",
+    "wei",
+    "tian",
+    "ming",
+    "shu",
+    "yao",
+    "rui",
+    "jin",
+    "xiu",
+    "bao",
+    "an",
+    "lin",
+    "zhen",
+    "hua",
+    "dong",
+    "kai",
+    "yun",
+    "feng",
+    "he",
+    "long",
+    "ping",
+]
+SURNAMES = ["Li", "Wang", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Ma", "Zhu"]
+ORG_HEADS = {
+    "Company": ["Technology Co.", "Digital Group", "Chain Technology", "Data Holdings"],
+    "ResearchInstitute": ["Blockchain Research Institute", "Digital Economy Institute", "Ledger Laboratory"],
+    "College": ["Innovation College", "Polytechnic College"],
+    "IndustryAlliance": ["Blockchain Industry Alliance", "Data Industry Alliance"],
+}
+POLICY_HEADS = {
+    "ActionPlan": "Action Plan for the Digital Economy",
+    "Guidelines": "Guidelines on Blockchain Infrastructure",
+    "Measures": "Measures to Support the Blockchain Industry",
+    "ProjectList": "Key Blockchain Projects",
+    "Opinions": "Opinions on Fintech Development",
+}
+SUFFIXES = {"Sheng", "Shi", "Zizhiqu", "Huizu", "Zhuangzu", "Uygur"}
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass
+class _Article:
+    slug: str
+    year: int
+    sentences: list[str] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)
+    statements: list[dict] = field(default_factory=list)
+    keys: set = field(default_factory=set)
+
+
+class _Corpus:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.used_names: set[str] = set()
+        self.declared: set[str] = set()
+        subdivisions = [
+            s for s in pycountry.subdivisions.get(country_code="CN") if s.type in regions.SUBDIVISION_CLASSES
+        ]
+        self.provinces = []
+        for sub in sorted(subdivisions, key=lambda s: s.code):
+            label = " ".join(w for w in sub.name.split() if w not in SUFFIXES)
+            cls = regions.SUBDIVISION_CLASSES[sub.type]
+            self.provinces.append(
+                {"id": label.lower().replace(" ", "-"), "class": cls, "label": label, "iso3166": sub.code}
+            )
+        self.pool: dict[str, list[dict]] = {"Person": [], "Org": [], "Gov": [], "Zone": [], "City": []}
+
+    def name(self, parts: int = 2) -> str:
+        while True:
+            word = "".join(self.rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
+            if word not in self.used_names:
+                self.used_names.add(word)
+                return word
+
+    def _new(self, kind: str) -> dict:
+        rng = self.rng
+        if kind == "Person":
+            given = self.name(2)
+            label = f"{rng.choice(SURNAMES)} {given}"
+            ent = {"id": f"p-{given.lower()}", "class": "Person", "label": label}
+            if rng.random() < 0.3:
+                ent["aliases"] = [label.replace(" ", "")]
+        elif kind == "Org":
+            cls = rng.choice(list(ORG_HEADS))
+            stem = self.name(2)
+            ent = {"id": f"o-{stem.lower()}", "class": cls, "label": f"{stem} {rng.choice(ORG_HEADS[cls])}"}
+            if rng.random() < 0.3:
+                ent["aliases"] = [stem]
+        elif kind == "Gov":
+            province = rng.choice(self.provinces)
+            stem = self.name(1)
+            ent = {
+                "id": f"g-{stem.lower()}-{province['id']}",
+                "class": "GovernmentBody",
+                "label": f"{province['label']} Provincial {stem} Commission",
+                "_region": province,
+            }
+        elif kind == "Zone":
+            stem = self.name(2)
+            ent = {"id": f"z-{stem.lower()}", "class": "FreeTradeZone", "label": f"{stem} Free Trade Zone"}
+        else:
+            stem = self.name(2)
+            ent = {"id": f"c-{stem.lower()}", "class": "City", "label": f"{stem} City"}
+        self.pool[kind].append(ent)
+        return ent
+
+    def pick(self, kind: str, fresh: float = 0.35) -> dict:
+        if not self.pool[kind] or self.rng.random() < fresh:
+            return self._new(kind)
+        return self.rng.choice(self.pool[kind])
+
+    def use(self, article: _Article, ent: dict) -> str:
+        if ent["id"] not in self.declared:
+            self.declared.add(ent["id"])
+            article.entities.append({k: v for k, v in ent.items() if not k.startswith("_")})
+        return ent["id"]
+
+    def date(self, article: _Article) -> tuple[str, str]:
+        month = self.rng.randrange(12)
+        day = self.rng.randrange(1, 29)
+        return f"{article.year}-{month + 1:02d}-{day:02d}", f"On {MONTHS[month]} {day}"
+
+    def add(
+        self,
+        article: _Article,
+        sentence: str,
+        subject: dict,
+        predicate: str,
+        obj: dict | None = None,
+        value: str | None = None,
+        say: bool = True,
+        **qualifiers: str,
+    ) -> None:
+        key = (subject["id"], predicate, obj["id"] if obj else value, tuple(sorted(qualifiers.items())))
+        if key in article.keys:
+            return  # the loader refuses a fact stated twice in one article
+        article.keys.add(key)
+        if say:
+            article.sentences.append(sentence)
+        st = {"subject": self.use(article, subject), "predicate": predicate}
+        if obj is not None:
+            st["object"] = self.use(article, obj)
+        else:
+            st["value"] = value
+        st.update({k: v for k, v in qualifiers.items() if v})
+        st["evidence"] = sentence
+        article.statements.append(st)
+
+    def paragraph(self, article: _Article) -> int:
+        """One news paragraph: a few related statements. Returns how many it made."""
+        rng = self.rng
+        kind = rng.random()
+        if kind < 0.3:  # a policy issued by a provincial body
+            gov = self.pick("Gov")
+            province = gov["_region"]
+            cls = rng.choice(list(POLICY_HEADS))
+            policy = {
+                "id": f"pol-{self.name(2).lower()}-{article.year}",
+                "class": cls,
+                "label": f"{article.year} {province['label']} {POLICY_HEADS[cls]}",
+            }
+            iso, spoken = self.date(article)
+            count = rng.randrange(5, 400)
+            self.add(
+                article,
+                f"{spoken}, the {gov['label']} released the “{policy['label']}”.",
+                policy,
+                "issuedBy",
+                gov,
+                date=iso,
+            )
+            self.add(
+                article,
+                f"The “{policy['label']}” was issued on {spoken[3:]}, {article.year}.",
+                policy,
+                "dateIssued",
+                value=iso,
+            )
+            self.add(article, f"The “{policy['label']}” applies to {province['label']}.", policy, "appliesTo", province)
+            self.add(
+                article, f"The {gov['label']} is responsible for {province['label']}.", gov, "jurisdiction", province
+            )
+            self.add(
+                article, f"The “{policy['label']}” lists {count} projects.", policy, "projectCount", value=str(count)
+            )
+            return 5
+        if kind < 0.55:  # an institute co-founded by two organisations
+            inst = self._new("Org")
+            founders = [self.pick("Org"), self.pick("Org")]
+            if founders[0]["id"] == founders[1]["id"] or inst["id"] in (founders[0]["id"], founders[1]["id"]):
+                return 0
+            iso, spoken = self.date(article)
+            zone = self.pick("Zone")
+            sentence = (
+                f"{spoken}, the {inst['label']}, which was jointly established by {founders[0]['label']} "
+                f"and {founders[1]['label']}, opened in the {zone['label']}."
+            )
+            article.sentences.append(sentence)
+            for founder in founders:
+                self.add(article, sentence, inst, "coFoundedBy", founder, say=False, date=iso)
+            self.add(article, f"The {inst['label']} is located in the {zone['label']}.", inst, "locatedIn", zone)
+            self.add(
+                article,
+                f"The {zone['label']} lies in {zone.setdefault('_province', rng.choice(self.provinces))['label']}.",
+                zone,
+                "partOf",
+                zone["_province"],
+            )
+            return 4
+        if kind < 0.85:  # a person with a post, quoted
+            person = self.pick("Person")
+            org = self.pick("Org")
+            role = rng.choice(["chief executive", "deputy director", "head of research", "founder", "senior analyst"])
+            self.add(
+                article,
+                f"“Blockchain needs clear rules,” said {person['label']}, {role} of {org['label']}.",
+                person,
+                "holdsPostIn",
+                org,
+                role=role,
+            )
+            self.add(
+                article,
+                f"{person['label']} spoke to our reporter about {org['label']}.",
+                person,
+                "quotedIn",
+                {"id": article.slug},
+            )
+            return 2
+        city = self.pick("City")  # a company headquartered in a city of a province
+        org = self.pick("Org")
+        province = city.setdefault("_province", rng.choice(self.provinces))
+        self.add(article, f"{org['label']} will be headquartered in {city['label']}.", org, "headquarteredIn", city)
+        self.add(article, f"{city['label']} is a city of {province['label']}.", city, "partOf", province)
+        return 2
+
+
+def generate(out: Path, statements: int, seed: int = 1, per_article: int = 25) -> tuple[int, int]:
+    """Write a corpus of about `statements` statements under out/articles and out/facts; returns (articles, statements)."""
+    if statements < 1:
+        raise UsageError("--statements must be at least 1")
+    out = Path(out)
+    corpus = _Corpus(seed)
+    made, number = 0, 0
+    while made < statements:
+        number += 1
+        article = _Article(slug=f"synth-{number:06d}", year=corpus.rng.choice([2019, 2020, 2021]))
+        corpus.declared.add(article.slug)
+        while len(article.statements) < per_article and made + len(article.statements) < statements:
+            corpus.paragraph(article)
+        made += len(article.statements)
+        _write(out, article)
+    return number, made
+
+
+def _write(out: Path, article: _Article) -> None:
+    front = {
+        "title": f"Synthetic policy news {article.slug}",
+        "author": "kg synth",
+        "publisher": "kg synth",
+        "date": str(article.year),
+        "language": "en",
+    }
+    header = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
+    write_text(out / "articles" / f"{article.slug}.md", f"---\n{header}---\n" + "\n\n".join(article.sentences) + "\n")
+    facts = {"article": article.slug, "entities": article.entities, "statements": article.statements}
+    write_text(
+        out / "facts" / f"{article.slug}.yaml", yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, width=1000)
+    )
