@@ -31,6 +31,7 @@ class Build:
     facts: Facts
     ontology: Ontology
     dataset: Dataset
+    base: str = DEFAULT_BASE
 
     @cached_property
     def view(self) -> nx.MultiDiGraph:
@@ -53,7 +54,7 @@ def load(data_dir: Path | str = "data", ontology_dir: Path | None = None, base: 
         raise UsageError(f"--base {base!r} is not usable as a base IRI; give an http(s) address ending in / or #")
     ontology = Ontology.load(ontology_dir)
     checked = check.check(facts.read(Path(data_dir)), ontology)
-    return Build(checked, ontology, to_dataset(checked, ontology, base))
+    return Build(checked, ontology, to_dataset(checked, ontology, base), base)
 
 
 @contextlib.contextmanager
