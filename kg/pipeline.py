@@ -135,9 +135,40 @@ def _fix_modes(root: Path) -> None:
 
 
 def export_one(build: Build, name: str, path: Path) -> Path:
-    """Write one format to one path, atomically."""
+    """Write one format to one path, atomically: readers see the old output or the new one, never half.
+
+    A directory format (neo4j, store) is written beside `path` and swapped in; it replaces only an empty
+    directory or an earlier output of the same format, never a directory holding anything else.
+    """
     fmt = export.get(name)
+    path = Path(path)
     data = build.dataset if fmt.input == "rdf" else build.view
-    with fsutil.atomic_path(Path(path)) as tmp:
-        fmt.load().write(data, tmp)
-    return Path(path)
+    try:
+        if fmt.is_directory:
+            return _export_directory(fmt, data, path)
+        if path.is_dir():
+            raise UsageError(f"{path}: is a directory; give a file name, e.g. --out {path / fmt.filename}")
+        with fsutil.atomic_path(path) as tmp:
+            fmt.load().write(data, tmp)
+    except OSError as err:  # permission denied, read-only or pseudo file system, a file where a directory must be
+        raise UsageError(f"{path}: cannot write here ({err.strerror or err}); pass another --out") from err
+    return path
+
+
+def _export_directory(fmt: export.Format, data: object, path: Path) -> Path:
+    if path.exists() and not fmt.is_earlier_output(path):
+        kind = "a directory holding other files" if path.is_dir() else "not a directory"
+        raise UsageError(
+            f"{path}: {kind}; the {fmt.name} format writes a directory and replaces only an earlier "
+            f"{fmt.name} output or an empty directory; pass a new --out"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        staging.rmdir()  # the writer creates its directory
+        fmt.load().write(data, staging)
+        _fix_modes(staging)
+        fsutil.exchange(staging, path)  # afterwards `staging` holds the earlier output, if there was one
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return path

@@ -2,12 +2,17 @@
 
 To add a format, write `kg/export/<name>.py` with `write(data, path)` and add one line to FORMATS.
 `input` says what `write` takes: the RDF dataset ("rdf") or the shared property-graph view ("view").
+A format that writes a directory (the Neo4j bundle, the store) names in `owns` the files it writes (glob
+patterns; those without a wildcard must all be there): only an empty directory or one that holds exactly
+such files is replaced, so `kg export --format neo4j --out ~/work` can never delete somebody's files.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from kg.errors import UsageError
@@ -20,9 +25,30 @@ class Format:
     filename: str  # default output name inside the build directory
     input: str  # "rdf" or "view"
     description: str
+    owns: tuple[str, ...] = ()  # directory formats only: globs of the files this format writes in it
+
+    @property
+    def is_directory(self) -> bool:
+        """True when `write` makes a directory rather than a file."""
+        return bool(self.owns)
 
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
+
+    def is_earlier_output(self, path: Path) -> bool:
+        """True for an empty directory or one holding only files this format writes (safe to replace)."""
+        if not path.is_dir() or path.is_symlink():
+            return False
+        entries = list(path.iterdir())
+        if not entries:
+            return True
+        required = {pattern for pattern in self.owns if not any(c in pattern for c in "*?[")}
+        names = {entry.name for entry in entries}
+        return (
+            required <= names
+            and all(entry.is_file() and not entry.is_symlink() for entry in entries)
+            and all(any(fnmatch.fnmatchcase(name, pattern) for pattern in self.owns) for name in names)
+        )
 
 
 FORMATS: dict[str, Format] = {
@@ -54,7 +80,14 @@ FORMATS: dict[str, Format] = {
             "property graph for Gephi, yEd, Cytoscape, networkx, igraph (GraphML)",
         ),
         Format("html", "kg.export.html", "kg.html", "view", "interactive graph page that works offline"),
-        Format("store", "kg.export.store", "store", "rdf", "SPARQL store (pyoxigraph) with RDFS entailment: kg query"),
+        Format(
+            "store",
+            "kg.export.store",
+            "store",
+            "rdf",
+            "SPARQL store (pyoxigraph) with RDFS entailment: kg query",
+            owns=("CURRENT", "IDENTITY", "LOCK", "LOG", "LOG.old.*", "MANIFEST-*", "OPTIONS-*", "*.log", "*.sst"),
+        ),
         Format(
             "jsonld",
             "kg.export.jsonld",
@@ -68,6 +101,7 @@ FORMATS: dict[str, Format] = {
             "neo4j",
             "view",
             "directory for Neo4j: nodes.csv and relationships.csv for neo4j-admin import, and import.cypher",
+            owns=("import.cypher", "nodes.csv", "relationships.csv"),
         ),
     )
 }
