@@ -6,6 +6,7 @@ subject and object has the type its property needs, every quote is really in the
 
 from __future__ import annotations
 
+import math
 import re
 
 from rdflib import XSD
@@ -17,6 +18,7 @@ from kg.model import Entity, Evidence, Facts, Location, Statement
 from kg.ontology import Ontology
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
+_INT64_MAX = 2**63 - 1
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # Characters XML 1.0 cannot hold at all (not even as &#...; references): C0 controls other than tab, line
 # feed and carriage return, surrogates, U+FFFE and U+FFFF. kg refuses them at load time, with the file and
@@ -106,7 +108,12 @@ def _check_region_code(entity: Entity, ontology: Ontology) -> list[Problem]:
     problems = []
     if entity.cls in ontology.classes and not ontology.is_a(entity.cls, (ontology.classes["Region"],)):
         problems.append(
-            Problem(path, line, f"{entity.id!r} has an ISO 3166 code but its class {entity.cls} is not a Region")
+            Problem(
+                path,
+                line,
+                f"{entity.id!r} has an ISO 3166 code but its class {entity.cls} is not a Region",
+                "remove 'iso3166' or give the entity a Region class",
+            )
         )
     expected = regions.expected_class(region)
     if expected and entity.cls in ontology.classes and entity.cls != expected:
@@ -175,12 +182,16 @@ def _check_statement(st: Statement, facts: Facts, ontology: Ontology) -> list[Pr
                     path,
                     _line(st, "value"),
                     f"{st.predicate} links to an entity: use 'object: <id>' instead of 'value'",
+                    "replace 'value: ...' with 'object: <the id of an entity>'",
                 )
             )
         if not prop.is_object and st.object is not None:
             problems.append(
                 Problem(
-                    path, _line(st, "object"), f"{st.predicate} takes a literal: use 'value: ...' instead of 'object'"
+                    path,
+                    _line(st, "object"),
+                    f"{st.predicate} takes a literal: use 'value: ...' instead of 'object'",
+                    "replace 'object: ...' with 'value: <a number, date or text>'",
                 )
             )
         if subject is not None and subject.cls in ontology.classes and not ontology.is_a(subject.cls, prop.domain):
@@ -228,10 +239,19 @@ def _check_statement(st: Statement, facts: Facts, ontology: Ontology) -> list[Pr
 def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
     value = st.value or ""
     if datatype == XSD.integer and not _INTEGER.match(value):
-        return f"{st.predicate} needs a whole number, not {value!r}", "write digits only, e.g. 'value: 86'"
+        return f"{st.predicate} needs a whole number, not {_cut(value)}", "write digits only, e.g. 'value: 86'"
+    # Property graphs (Neo4j, ladybug, igraph) store whole numbers as 64-bit integers and numbers as doubles:
+    # a value beyond those would fail there, or turn into infinity, long after this check could name the line.
+    if datatype == XSD.integer and abs(int(value[:25])) > _INT64_MAX:
+        return (
+            f"{st.predicate} is {_cut(value)}, beyond a 64-bit integer",
+            "check the number; a count fits in 19 digits",
+        )
+    if datatype == XSD.decimal and _DECIMAL.match(value) and not math.isfinite(float(value[:400])):
+        return f"{st.predicate} is {_cut(value)}, beyond a double-precision number", "check the number"
     if datatype == XSD.decimal and not _DECIMAL.match(value):
         return (
-            f"{st.predicate} needs a number, not {value!r}",
+            f"{st.predicate} needs a number, not {_cut(value)}",
             "write the plain number, e.g. 'value: 588900000000' for 588.9 billion",
         )
     if datatype == XSD.date and dates.parse(value) is None:
@@ -240,6 +260,11 @@ def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
             "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
         )
     return None
+
+
+def _cut(text: str, size: int = 60) -> str:
+    """repr of a value for a message, shortened: a 5,000-digit number must not flood the terminal."""
+    return repr(text if len(text) <= size else text[: size - 3] + "...")
 
 
 def _locate_evidence(st: Statement, facts: Facts) -> list[Problem]:

@@ -21,6 +21,13 @@ TOP_KEYS = ("article", "entities", "statements")
 ENTITY_KEYS = ("id", "class", "label", "aliases", "note", "iso3166")
 STATEMENT_KEYS = ("subject", "predicate", "object", "value", "date", "role", "note", "evidence")
 EVIDENCE_KEYS = ("quote", "start")
+_OFFSET = re.compile(r"^\+?[0-9]{1,15}$")
+
+
+def _short(node) -> str:
+    """A value for a message: repr, cut so a huge scalar cannot flood the terminal."""
+    text = repr(node if isinstance(node, str) else getattr(node, "__class__", type(node)).__name__)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def closest(word: str, options: list[str] | set[str], n: int = 3) -> str:
@@ -44,6 +51,7 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.facts = Facts()
+        self.failed_sources: set[str] = set()  # slugs of articles that could not be read
 
     def problem(self, path: str, line: int, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, message, hint))
@@ -58,11 +66,12 @@ class _Reader:
                 path,
                 getattr(node, "line", line),
                 f"{what} must be text, not a {'list' if isinstance(node, list) else 'mapping'}",
+                f"write '{what}: <text>' on one line; quote the text if it holds ': ' or starts with [ {{ - # &",
             )
             return ""
         value = str(node).strip()
         if required and not value:
-            self.problem(path, node.line, f"{what} is empty")
+            self.problem(path, node.line, f"{what} is empty", f"write the {what} after '{what}:', or remove the line")
         return value
 
     def unknown_keys(self, mapping: YMap, allowed: tuple[str, ...], path: str, what: str) -> None:
@@ -90,12 +99,17 @@ class _Reader:
             return
         if not isinstance(doc, YMap):
             self.problem(
-                display, getattr(doc, "line", 1), "a facts file must be a mapping with 'entities' and 'statements'"
+                display,
+                getattr(doc, "line", 1),
+                "a facts file must be a mapping with 'entities' and 'statements'",
+                "start the file with 'entities:' at the beginning of a line, then the list of entities",
             )
             return
         self.unknown_keys(doc, TOP_KEYS, display, "the facts file")
         slug = self.text(doc.get("article"), display, doc.line, "article", required=False) or path.stem
-        if slug not in self.facts.sources:
+        if slug in self.failed_sources:
+            pass  # the article's own problems are reported; still check this file, without a second complaint
+        elif slug not in self.facts.sources:
             line = doc.key_line("article") if "article" in doc else 1
             self.problem(
                 display,
@@ -109,7 +123,12 @@ class _Reader:
             if items is None:
                 continue
             if not isinstance(items, YList):
-                self.problem(display, doc.key_line(key), f"'{key}' must be a list (each item starts with '- ')")
+                self.problem(
+                    display,
+                    doc.key_line(key),
+                    f"'{key}' must be a list",
+                    f"write each item on its own line starting with '- ', indented under '{key}:'",
+                )
                 continue
             for item in items:
                 if not isinstance(item, YMap):
@@ -117,6 +136,7 @@ class _Reader:
                         display,
                         getattr(item, "line", doc.key_line(key)),
                         f"each item of '{key}' must be a mapping of keys to values",
+                        "write '- id: ...' (entities) or '- subject: ...' (statements), then its other keys",
                     )
                     continue
                 reader(item, display, slug)
@@ -160,7 +180,12 @@ class _Reader:
                 if value:
                     aliases.append(value)
         elif aliases_node is not None and not (isinstance(aliases_node, YStr)):
-            self.problem(path, item.key_line("aliases"), "aliases must be a list of names")
+            self.problem(
+                path,
+                item.key_line("aliases"),
+                "aliases must be a list of names",
+                "write 'aliases: [Name one, Name two]'",
+            )
         entity = Entity(
             id=eid,
             cls=self.text(item.get("class"), path, item.line, "class"),
@@ -180,11 +205,19 @@ class _Reader:
         has_object, has_value = "object" in item, "value" in item
         if has_object == has_value:
             self.problem(
-                path, item.line, "a statement needs exactly one of 'object' (an entity id) or 'value' (a literal)"
+                path,
+                item.line,
+                "a statement needs exactly one of 'object' (an entity id) or 'value' (a literal)",
+                "entity-valued properties take 'object: <id>'; numbers and dates take 'value: ...'",
             )
         value_node = item.get("value")
         if isinstance(value_node, (YList, YMap)):
-            self.problem(path, value_node.line, "'value' must be a single number, date or text")
+            self.problem(
+                path,
+                value_node.line,
+                "'value' must be a single number, date or text",
+                "write one value; state each further value in its own statement",
+            )
             value_node = None
         statement = Statement(
             subject=self.text(item.get("subject"), path, item.line, "subject"),
@@ -220,17 +253,25 @@ class _Reader:
                 start_node = entry.get("start")
                 start = None
                 if start_node is not None:
-                    if isinstance(start_node, YStr) and start_node.kind == "int" and int(start_node) >= 0:
+                    # Decimal digits only: YAML 1.1 also reads 0x1F, 0b101 and 1:30 as integers, which int() refuses.
+                    if isinstance(start_node, YStr) and _OFFSET.match(start_node):
                         start = int(start_node)
                     else:
                         self.problem(
                             path,
                             entry.key_line("start"),
-                            f"start must be a character offset (0 or more), not {start_node!r}",
+                            f"start must be a character offset (0 or more), not {_short(start_node)}",
+                            "count characters from the first one after the front matter; leave 'start' out to take "
+                            "the first occurrence",
                         )
                 line = entry.line
             else:
-                self.problem(path, getattr(entry, "line", item.line), "evidence must be a quote or a list of quotes")
+                self.problem(
+                    path,
+                    getattr(entry, "line", item.line),
+                    "evidence must be a quote or a list of quotes",
+                    "write 'evidence: \"<quote>\"', or a list of quotes, or '- {quote: \"<quote>\", start: N}' items",
+                )
                 continue
             if not quote.strip():
                 self.problem(path, line, "evidence quote is empty", "copy the sentence that states the fact")
@@ -265,13 +306,16 @@ def read(data_dir: Path) -> Facts:
             reader.add_source(read_source(path, display))
         except DataError as err:
             reader.problems.extend(err.problems)
+            reader.failed_sources.add(path.stem)
     if facts_dir.is_dir():
         for path in sorted(facts_dir.iterdir()):
             if path.name.startswith(".") or path.is_dir():
                 continue
             display = _display(path, data_dir)
             if path.suffix not in (".yaml", ".yml"):
-                reader.problem(display, 0, "not a facts file", "facts files end in .yaml")
+                reader.problem(
+                    display, 0, "not a facts file", "facts files end in .yaml: rename it or move it out of facts/"
+                )
                 continue
             if not SLUG.match(path.stem):
                 reader.problem(

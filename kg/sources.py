@@ -24,7 +24,12 @@ def read_text(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise DataError([Problem(display, 0, f"cannot read file: {err.strerror}")]) from err
+        raise DataError(
+            [Problem(display, 0, f"cannot read file: {err.strerror}", "check that it exists and is readable")]
+        ) from err
+    if not path.is_file():
+        # A FIFO or device named like a data file would block the read forever, or never end.
+        raise DataError([Problem(display, 0, "not a regular file", "replace it with a plain text file")])
     if size > MAX_BYTES:
         raise DataError(
             [
@@ -39,9 +44,13 @@ def read_text(path: Path, display: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise DataError([Problem(display, 0, f"cannot read file: {err.strerror}")]) from err
+        raise DataError(
+            [Problem(display, 0, f"cannot read file: {err.strerror}", "check that it exists and is readable")]
+        ) from err
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise DataError([Problem(display, 1, "file is UTF-32, not UTF-8", "re-save the file as UTF-8")])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError([Problem(display, 1, "file is UTF-16, not UTF-8", "re-save the file as UTF-8")])
     if b"\x00" in raw:
@@ -78,18 +87,16 @@ def read_source(path: Path, display: str) -> Source:
             ]
         )
     text = read_text(path, display)
-    if not text.startswith("---\n"):
-        raise DataError(
-            [
-                Problem(
-                    display,
-                    1,
-                    "article has no front matter",
-                    "start the file with a '---' line, 'title: ...', and a closing '---' line before the text",
-                )
-            ]
-        )
-    end = text.find("\n---\n", 3)
+    # Windows editors save CR LF line endings: accepted, and the body keeps them (offsets index it as saved).
+    newline = "\r\n" if text.startswith("---\r\n") else "\n"
+    if not text.startswith("---" + newline):
+        hint = "start the file with a '---' line, 'title: ...', and a closing '---' line before the text"
+        if text.startswith("---\r"):
+            hint = "the file has old Mac (CR only) line endings; save it with LF line endings"
+        elif text.startswith("---") and text[3:4] in (" ", "\t"):
+            hint = "remove the spaces after '---' on the first line"
+        raise DataError([Problem(display, 1, "article has no front matter", hint)])
+    end = text.find(f"{newline}---{newline}", 3)
     if end < 0:
         raise DataError(
             [
@@ -101,9 +108,9 @@ def read_source(path: Path, display: str) -> Source:
                 )
             ]
         )
-    header = text[4 : end + 1]
-    body = text[end + 5 :]
-    body_line = text[: end + 5].count("\n") + 1
+    header = text[3 + len(newline) : end + len(newline)]
+    body = text[end + 3 + 2 * len(newline) :]
+    body_line = text[: end + 3 + 2 * len(newline)].count("\n") + 1
     meta = yamlsafe.load(header, display, first_line=2)
     problems: list[Problem] = []
     if not isinstance(meta, dict):
@@ -129,7 +136,14 @@ def read_source(path: Path, display: str) -> Source:
         value = meta.get(key)
         if value is None or value.__class__.__name__ != "YStr":
             if value is not None:
-                problems.append(Problem(display, meta.key_line(key), f"front-matter key {key!r} must be plain text"))
+                problems.append(
+                    Problem(
+                        display,
+                        meta.key_line(key),
+                        f"front-matter key {key!r} must be plain text",
+                        f"write '{key}: <text>' on one line, not a list or mapping",
+                    )
+                )
             values[key] = ""
             continue
         values[key] = str(value).strip()
@@ -151,6 +165,7 @@ def read_source(path: Path, display: str) -> Source:
                     display,
                     meta.key_line(key),
                     f"{key.replace('_', ' ')} must be a BCP 47 tag like en or zh-Hans, not {values[key]!r}",
+                    "use the two-letter code of the language: en, zh, de, ...",
                 )
             )
     if values["url"] and not URL.match(values["url"]):
@@ -163,7 +178,14 @@ def read_source(path: Path, display: str) -> Source:
             )
         )
     if not body.strip():
-        problems.append(Problem(display, body_line, "article has no text after the front matter"))
+        problems.append(
+            Problem(
+                display,
+                body_line,
+                "article has no text after the front matter",
+                "paste the article text, exactly as published, after the closing '---' line",
+            )
+        )
     if problems:
         raise DataError(problems)
     return Source(slug=slug, path=display, body=body, body_line=body_line, **values)

@@ -48,8 +48,16 @@ class YMap(dict):
         return self.key_lines.get(key, self.line)
 
 
+# Facts files nest four levels deep (file > entities > entity > aliases/evidence). PyYAML's composer recurses
+# once per level, so `[[[[...]]]]` a few thousand deep would end in RecursionError, a traceback; refuse it here.
+MAX_DEPTH = 20
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors/aliases: facts files never need them and they enable size bombs."""
+    """SafeLoader that refuses anchors/aliases (facts files never need them; they enable size bombs) and
+    nesting deeper than MAX_DEPTH (which would exhaust Python's stack)."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -57,7 +65,18 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in kg files; write the value out", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                self.peek_event().start_mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _convert(node: yaml.Node, path: str, problems: list[Problem], first_line: int = 1):
@@ -87,7 +106,9 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem], first_line: in
     for key_node, value_node in node.value:
         key_line = key_node.start_mark.line + first_line
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(path, key_line, "mapping keys must be plain words"))
+            problems.append(
+                Problem(path, key_line, "mapping keys must be plain words", "write the key as a word, e.g. 'label:'")
+            )
             continue
         key = key_node.value
         if key in mapping:
@@ -105,6 +126,21 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem], first_line: in
     return mapping
 
 
+def _syntax_hint(message: str) -> str:
+    """The fix for the YAML errors people actually make, in their words rather than the parser's."""
+    if "aliases" in message:
+        return "write the value out in full where the alias stands, and remove the '&name' anchor"
+    if "nested more than" in message:
+        return "kg files need at most four levels (entities, an entity, its aliases or evidence); remove brackets"
+    if "single document" in message:
+        return "a kg file is one YAML document: remove the '---' line (or split the file in two)"
+    if "'\\t'" in message:
+        return "indent with spaces, not tabs"
+    if "end of stream" in message:
+        return "close the quote or bracket opened on this line"
+    return "check indentation and quoting on this line and the one before"
+
+
 def load(text: str, path: str, first_line: int = 1):
     """Parse one YAML document; raise DataError naming the file and line of any syntax or tag problem.
 
@@ -118,21 +154,14 @@ def load(text: str, path: str, first_line: int = 1):
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # An unclosed quote or bracket fails at the end of the file; where it was opened is the line to fix.
+        at_end = "end of stream" in (err.problem or "") and err.context_mark is not None
+        mark = err.context_mark if at_end else err.problem_mark or err.context_mark
         line = mark.line + first_line if mark else 0
         message = " ".join(x for x in (err.context, err.problem) if x)
-        raise DataError(
-            [
-                Problem(
-                    path,
-                    line,
-                    f"YAML syntax error: {message}",
-                    "check indentation and quoting on this line and the one before",
-                )
-            ]
-        ) from err
+        raise DataError([Problem(path, line, f"YAML syntax error: {message}", _syntax_hint(message))]) from err
     except yaml.YAMLError as err:
-        raise DataError([Problem(path, 0, f"YAML error: {err}")]) from err
+        raise DataError([Problem(path, 1, f"YAML error: {err}", "re-save the file as plain UTF-8 YAML text")]) from err
     if node is None:
         return None
     value = _convert(node, path, problems, first_line)

@@ -1,10 +1,19 @@
 """The bad-input catalogue: one broken file per case in tests/bad_input/, plus cases generated here that cannot
-live in git (binary, huge, wrong encodings). Each must give a clear message naming the file and line, exit
-non-zero, print no traceback, and leave an existing build/ untouched."""
+live in git (binary, huge, wrong encodings, special files). Every case must:
+
+- exit 1 (the data failed a check), print nothing on stdout and no traceback on stderr;
+- name the file and the line of the problem, and give a fix: every problem printed has a `hint:` line;
+- leave an existing build/ byte for byte as it was, and leave nothing beside it (no lock, no staging
+  directory): a failed build never half-writes anything.
+
+Only problems about a whole file (its size, its name, what kind of file it is) may name no line.
+The cases run in process (fast); tests/test_bad_input.py and the subprocess test at the end run the real
+`kg` command."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from kg import cli
-from tests.conftest import MINI
+from tests.conftest import MINI, run_kg
 
 CASES = Path(__file__).resolve().parent / "bad_input"
 YAML_CASES = sorted(CASES.glob("*.yaml"))
@@ -34,28 +43,60 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _run_case(tmp_path: Path, good_build: Path, capsys, target: str, content: bytes) -> tuple[int, str, Path]:
+TRIED: list[str] = []  # every case run, counted by test_catalogue_size (the README's figure)
+
+
+def _run_case(tmp_path: Path, good_build: Path, capsys, target: str, content: bytes | None) -> tuple[int, str, Path]:
+    """Put `content` at data/<target> (None: the test made the file itself) and build over a good build/."""
     data = tmp_path / "data"
-    shutil.copytree(MINI, data)
+    if not data.exists():
+        shutil.copytree(MINI, data)
     path = data / target
-    path.write_bytes(content)
+    if content is not None:
+        path.write_bytes(content)
     out = tmp_path / "build"
     shutil.copytree(good_build, out)
     before = _snapshot(out)
+    beside = sorted(p.name for p in tmp_path.iterdir())
     capsys.readouterr()
     code = cli.main(["build", "--data", str(data), "--out", str(out), "--formats", "turtle,trig,graphml"])
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
     assert _snapshot(out) == before, "a failed build changed build/"
-    assert "Traceback" not in err
-    return code, err, path
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside, "a failed build left files beside build/"
+    assert captured.out == "", captured.out
+    assert "Traceback" not in captured.err
+    TRIED.append(target)
+    return code, captured.err, path
+
+
+PROBLEM = re.compile(r"^(?P<path>\S.*?)(?::(?P<line>\d+))?: (?P<message>.*)$")
+
+
+def problems_of(err: str) -> list[tuple[str, int, str, str]]:
+    """(path, line, message, hint) of every problem the CLI printed; asserts the whole output has that shape."""
+    lines = err.rstrip("\n").split("\n")
+    assert re.fullmatch(r"kg: error: \d+ problems? in the input:", lines[0]), err
+    found: list[tuple[str, int, str, str]] = []
+    for text in lines[1:]:
+        if text.startswith("    hint: "):
+            assert found and not found[-1][3], f"a hint without its problem: {err}"
+            found[-1] = (*found[-1][:3], text[len("    hint: ") :])
+            continue
+        match = PROBLEM.match(text)
+        assert match, f"not a located problem: {text!r}"
+        found.append((match["path"], int(match["line"] or 0), match["message"], ""))
+    count = int(re.search(r"\d+", lines[0]).group())
+    assert len(found) == count, err
+    return found
 
 
 def _check(code: int, err: str, path: Path, expect: str, line: int) -> None:
     assert code == 1, err
-    assert expect in err, err
-    prefix = f"{path}:{line}: " if line else f"{path}"
-    assert prefix in err, err
-    assert re.search(r"^\s+hint: |problems? in the input", err, re.M)
+    found = problems_of(err)
+    assert any(p == str(path) and n == line and expect in f"{m}\n{h}" for p, n, m, h in found), err
+    for where, number, message, hint in found:
+        assert hint, f"no fix given for: {where}:{number}: {message}"
+        assert number > 0 or re.search(r"file|bytes", message), f"no line named for: {message}"
 
 
 @pytest.mark.parametrize("case", YAML_CASES, ids=[p.stem for p in YAML_CASES])
@@ -103,6 +144,45 @@ GENERATED = {
         FACTS[: FACTS.index(b"label: Ada Wu")].count(b"\n") + 1,
     ),
     "facts-utf16": ("facts/mini-news.yaml", FACTS.decode("utf-8").encode("utf-16"), "file is UTF-16, not UTF-8", 1),
+    "facts-utf16-big-endian": (
+        "facts/mini-news.yaml",
+        FACTS.decode("utf-8").encode("utf-16-be").join([b"\xfe\xff", b""]),
+        "file is UTF-16, not UTF-8",
+        1,
+    ),
+    "facts-utf32": ("facts/mini-news.yaml", FACTS.decode("utf-8").encode("utf-32"), "file is UTF-32, not UTF-8", 1),
+    "facts-utf16-without-bom": ("facts/mini-news.yaml", FACTS.decode("utf-8").encode("utf-16-le"), "NUL byte", 1),
+    "facts-bom-inside": (
+        "facts/mini-news.yaml",
+        FACTS.replace(b"\nstatements:", "\n\ufeffstatements:".encode()),
+        "unknown key '\\ufeffstatements' in the facts file",
+        FACTS[: FACTS.index(b"\nstatements:")].count(b"\n") + 2,
+    ),
+    "facts-overlong-utf8": (
+        "facts/mini-news.yaml",
+        FACTS.replace(b"label: Ada Wu", b"label: Ada \xc0\xafWu"),
+        "not valid UTF-8 (byte 0xc0",
+        FACTS[: FACTS.index(b"label: Ada Wu")].count(b"\n") + 1,
+    ),
+    "facts-lone-surrogate-escape": (
+        "facts/mini-news.yaml",
+        FACTS.replace(b"label: Ada Wu", b'label: "Ada \\ud800 Wu"'),
+        "contains the character U+D800",
+        FACTS[: FACTS.index(b"label: Ada Wu")].count(b"\n") + 1,
+    ),
+    "facts-wrong-extension": ("facts/notes.txt", b"entities: []\n", "not a facts file", 0),
+    "facts-file-name-not-a-slug": ("facts/Mini News.yaml", FACTS, "facts file name 'Mini News' is not a valid slug", 0),
+    "facts-file-name-with-dots": ("facts/x.y.yaml", FACTS, "facts file name 'x.y' is not a valid slug", 0),
+    "article-file-name-not-a-slug": ("articles/Mini_News.md", ARTICLE, "article file name 'Mini_News'", 0),
+    "article-wrong-extension": ("articles/mini-news.txt", ARTICLE, "not an article file", 0),
+    "article-cr-line-endings": (
+        "articles/mini-news.md",
+        ARTICLE.replace(b"\n", b"\r"),
+        "article has no front matter",
+        1,
+    ),
+    "article-utf16": ("articles/mini-news.md", ARTICLE.decode("utf-8").encode("utf-16"), "file is UTF-16", 1),
+    "article-nul-in-body": ("articles/mini-news.md", ARTICLE + b"tail\x00\n", "NUL byte", ARTICLE.count(b"\n") + 1),
     "article-binary": ("articles/mini-news.md", bytes(range(256)) * 4, "contains a NUL byte", 1),
     "article-latin-1": (
         "articles/mini-news.md",
@@ -120,10 +200,59 @@ def test_generated_bad_input(name: str, tmp_path: Path, good_build: Path, capsys
     _check(code, err, path, expect, line)
 
 
-def test_huge_facts_file(tmp_path: Path, good_build: Path, capsys) -> None:
-    content = FACTS + b"# " + b"x" * (50 * 1024 * 1024) + b"\n"
-    code, err, path = _run_case(tmp_path, good_build, capsys, "facts/mini-news.yaml", content)
-    assert code == 1 and f"{path}: file is {len(content):,} bytes, over the limit" in err
+HUGE = 50 * 1024 * 1024
+
+
+@pytest.mark.parametrize("target", ["facts/mini-news.yaml", "articles/mini-news.md"])
+def test_huge_file(target: str, tmp_path: Path, good_build: Path, capsys) -> None:
+    """50 MB, generated here (never committed): refused from its size alone, before it is read into memory."""
+    original = FACTS if target.startswith("facts") else ARTICLE
+    content = original + b"# " + b"x" * HUGE + b"\n"
+    code, err, path = _run_case(tmp_path, good_build, capsys, target, content)
+    _check(code, err, path, f"file is {len(content):,} bytes, over the limit", 0)
+
+
+def test_special_file_is_refused_without_blocking(tmp_path: Path, good_build: Path, capsys) -> None:
+    """A FIFO named like a facts file would block a plain read forever; it is refused, not opened."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    os.mkfifo(data / "facts" / "pipe.yaml")
+    code, err, path = _run_case(tmp_path, good_build, capsys, "facts/pipe.yaml", None)
+    _check(code, err, path, "not a regular file", 0)
+
+
+def test_broken_symlink_is_refused(tmp_path: Path, good_build: Path, capsys) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "facts" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    code, err, path = _run_case(tmp_path, good_build, capsys, "facts/gone.yaml", None)
+    _check(code, err, path, "cannot read file", 0)
+
+
+def test_a_broken_article_is_reported_once(tmp_path: Path, good_build: Path, capsys) -> None:
+    """Its facts file is still checked, but not also told that its article is missing."""
+    broken = FACTS.replace(b"class: Company", b"class: Compnay")
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "facts" / "mini-news.yaml").write_bytes(broken)
+    code, err, path = _run_case(tmp_path, good_build, capsys, "articles/mini-news.md", b"no front matter\n")
+    _check(code, err, path, "article has no front matter", 1)
+    assert "no article" not in err and "YAML" not in err
+
+
+def test_crlf_article_is_accepted(tmp_path: Path, capsys) -> None:
+    """Windows line endings: read as saved; the body keeps its CR LF and evidence offsets index it."""
+    from kg import pipeline
+
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "articles" / "mini-news.md").write_bytes(ARTICLE.replace(b"\n", b"\r\n"))
+    build = pipeline.load(data)
+    body = build.facts.sources["mini-news"].body
+    assert body.startswith("Fictional test") and "\r\n" in body and "---" not in body
+    for statement in build.facts.statements:
+        for evidence in statement.evidence:
+            assert body[evidence.start : evidence.end] == evidence.quote
 
 
 def test_byte_order_mark_is_accepted(tmp_path: Path, capsys) -> None:
@@ -141,5 +270,23 @@ def test_bad_base_iri(tmp_path: Path, capsys) -> None:
     assert code == 2 and "is not usable as a base IRI" in capsys.readouterr().err
 
 
+def test_the_real_command_on_the_nastiest_cases(tmp_path: Path, good_build: Path) -> None:
+    """The real `kg` process: exit status 1 and no traceback, for the cases most likely to crash a parser."""
+    nasty = ["yaml-billion-laughs", "yaml-deep-nesting", "python-object-tag", "evidence-offset-5000-digits"]
+    for name in nasty:
+        data = tmp_path / name / "data"
+        shutil.copytree(MINI, data)
+        shutil.copy(CASES / f"{name}.yaml", data / "facts" / "mini-news.yaml")
+        out = tmp_path / name / "build"
+        shutil.copytree(good_build, out)
+        result = run_kg("build", "--data", str(data), "--out", str(out))
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr and result.stdout == ""
+        assert problems_of(result.stderr)
+
+
 def test_catalogue_size() -> None:
-    assert len(YAML_CASES) + len(MD_CASES) + len(GENERATED) + 3 >= 40
+    """Runs last in this file: every case above has run, and the catalogue holds what the issue asks for."""
+    assert len(YAML_CASES) + len(MD_CASES) >= 80
+    assert len(TRIED) >= len(YAML_CASES) + len(MD_CASES) + len(GENERATED) + 2  # + the two huge files
+    print(f"\nbad-input cases tried: {len(TRIED)}")
