@@ -17,9 +17,11 @@ from kg.sources import SLUG, read_source, read_text
 from kg.yamlsafe import YList, YMap, YStr
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOP_KEYS = ("article", "entities", "statements")
-ENTITY_KEYS = ("id", "class", "label", "aliases", "note", "iso3166")
-STATEMENT_KEYS = ("subject", "predicate", "object", "value", "date", "role", "note", "evidence")
+# `draft:` marks what `kg extract` proposed and nobody has reviewed yet (rule, confidence); the loader
+# accepts and ignores it, so a draft builds, and a reviewer deletes it entry by entry.
+TOP_KEYS = ("article", "entities", "statements", "draft")
+ENTITY_KEYS = ("id", "class", "label", "aliases", "note", "iso3166", "draft")
+STATEMENT_KEYS = ("subject", "predicate", "object", "value", "date", "role", "note", "evidence", "draft")
 EVIDENCE_KEYS = ("quote", "start")
 _OFFSET = re.compile(r"^\+?[0-9]{1,15}$")
 

@@ -1,1 +1,105 @@
-"""Text -> draft facts: sentences and quotations, gazetteers, mention rules and relation patterns."""
+"""Text -> draft facts: sentences and quotations, gazetteers, mention rules and relation patterns.
+
+`extract(article, data_dir)` reads one article and returns a Draft: proposed entities (resolved against the
+entities already curated in data_dir/facts/) and statements, each with the rule that proposed it and a
+confidence. Backends are listed in BACKENDS; the rules backend is the only one and needs nothing downloaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from kg import yamlsafe
+from kg.errors import DataError, UsageError
+from kg.extract.entities import Known
+from kg.extract.model import Draft
+from kg.model import Source
+from kg.ontology import Ontology
+from kg.sources import SLUG, read_source, read_text
+
+# To add a backend, write a module with NAME and extract(source, known) -> Draft, and add one line here.
+BACKENDS = {"rules": "kg.extract.rules"}
+
+
+def read_article(path: Path) -> Source:
+    """The article with every check of the loader (size, encoding, binary, front matter), as a DataError."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such article file")
+    if not SLUG.match(path.stem) or path.suffix != ".md":
+        raise UsageError(f"{path}: an article is a file named <slug>.md (lower-case letters, digits and hyphens)")
+    return read_source(path, str(path))
+
+
+def known_entities(data_dir: Path, exclude: str = "") -> list[Known]:
+    """Entities curated in data_dir/facts/, except those of the facts file of article `exclude`.
+
+    A file that cannot be read is reported on stderr and skipped: a broken neighbour should not stop a draft.
+    """
+    facts = Path(data_dir) / "facts"
+    out: list[Known] = []
+    if not facts.is_dir():
+        return out
+    for path in sorted(facts.glob("*.y*ml")):
+        try:
+            doc = yamlsafe.load(read_text(path, str(path)), str(path))
+        except DataError as err:
+            print(f"kg: warning: {path} skipped for entity resolution: {err.problems[0].message}", file=sys.stderr)
+            continue
+        if not isinstance(doc, dict):
+            continue
+        if str(doc.get("article") or path.stem) == exclude:
+            continue
+        for item in doc.get("entities") or []:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            aliases = item.get("aliases") or []
+            aliases = [str(a) for a in aliases] if isinstance(aliases, list) else [str(aliases)]
+            out.append(
+                Known(
+                    id=str(item["id"]),
+                    cls=str(item.get("class") or ""),
+                    label=str(item.get("label") or ""),
+                    aliases=aliases,
+                    iso3166=str(item.get("iso3166") or ""),
+                    path=str(path),
+                )
+            )
+    return out
+
+
+def extract(
+    article: Path, data_dir: Path, ontology_dir: Path | None = None, backend: str = "rules", ignore_own: bool = False
+) -> Draft:
+    """Draft facts for one article. With ignore_own, the article's own facts file is not used for resolution
+    (what --evaluate needs: extraction as if that file did not exist)."""
+    if backend not in BACKENDS:
+        raise UsageError(f"no extraction backend {backend!r}; available: {', '.join(sorted(BACKENDS))}")
+    source = read_article(article)
+    known = known_entities(data_dir, exclude=source.slug if ignore_own else "")
+    module = importlib.import_module(BACKENDS[backend])
+    draft: Draft = module.extract(source, known)
+    fit_ontology(draft, Ontology.load(ontology_dir))
+    return draft
+
+
+def fit_ontology(draft: Draft, ontology: Ontology) -> None:
+    """Drop proposals the loader would refuse (a subject or object outside the property's domain or range),
+    so a draft always builds; they are listed in draft.unused for the reviewer."""
+    classes = {e.id or e.resolved: e.cls for e in draft.entities}
+    kept = []
+    for st in draft.statements:
+        prop = ontology.properties.get(st.predicate)
+        subject_cls = st.subject.cls if st.subject.cls in ontology.classes else None
+        ok = prop is not None and subject_cls is not None and ontology.is_a(subject_cls, prop.domain)
+        if ok and st.object is not None:
+            ok = prop.is_object and st.object.cls in ontology.classes and ontology.is_a(st.object.cls, prop.range)
+        if ok:
+            kept.append(st)
+        else:
+            target = st.object.label if st.object else st.value
+            draft.unused.append(f"{st.subject.label} {st.predicate} {target} ({st.rule}: outside domain or range)")
+    draft.statements = kept
+    del classes

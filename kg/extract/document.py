@@ -20,7 +20,7 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-][A-Za-z0-9]+)*(?:[’']s\b)?")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Span:
     start: int
     end: int
@@ -35,7 +35,7 @@ class Sentence(Span):
     tokens: list[Span] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Quote(Span):
     """Text between quotation marks; `start`/`end` exclude the marks."""
 

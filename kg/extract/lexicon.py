@@ -227,3 +227,5 @@ NUMBER_WORDS = {
     "fifty": 50, "hundred": 100,
 }  # fmt: skip
 SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# An ordinal written in digits ("61st", "3rd"): the session number of a recurring event.
+ORDINAL = r"\d+(?:st|nd|rd|th)"

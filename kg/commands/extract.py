@@ -1,0 +1,91 @@
+"""Propose facts for an article: a draft facts file in the loader's format, every entry marked `draft:` with the
+rule that proposed it and a confidence, for a person to review. Offline and deterministic.
+
+kg extract data/articles/x.md                 writes data/facts/x.yaml (refuses to overwrite)
+kg extract data/articles/x.md -o -            prints the draft
+kg extract data/articles/x.md --merge         adds new proposals to the existing file, keeps every line of it
+kg extract --evaluate [ARTICLE...]            scores extraction against the curated facts files
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from kg import fsutil
+from kg.errors import UsageError
+from kg.extract import draftfile, evaluate, extract
+from kg.sources import read_text
+
+HELP = "propose a draft facts file for an article (rules, offline), or --evaluate against curated facts"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("articles", nargs="*", type=Path, metavar="ARTICLE", help="data/articles/<slug>.md")
+    parser.add_argument(
+        "-o", "--out", default=None, help="facts file to write (default: DATA/facts/<slug>.yaml; - prints)"
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite an existing facts file")
+    parser.add_argument("--merge", action="store_true", help="add new proposals to an existing facts file")
+    parser.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="extract each article as if its facts file did not exist and score it against that file "
+        "(default: every article of DATA that has one)",
+    )
+    parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ and facts/")
+    parser.add_argument("--ontology", type=Path, default=None, help="directory with kg.ttl (default: shipped)")
+    parser.add_argument("--quiet", action="store_true", help="with --evaluate: the table only, no misses listed")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.evaluate:
+        return _evaluate(args)
+    if len(args.articles) != 1:
+        raise UsageError("kg extract needs exactly one ARTICLE (or --evaluate [ARTICLE...])")
+    if args.force and args.merge:
+        raise UsageError("--force and --merge exclude each other: --force replaces the file, --merge adds to it")
+    article = args.articles[0]
+    started = time.perf_counter()
+    draft = extract(article, args.data, args.ontology)
+    elapsed = time.perf_counter() - started
+    target = args.out or str(args.data / "facts" / f"{draft.slug}.yaml")
+    if target == "-":
+        sys.stdout.write(draftfile.render(draft, str(article)))
+        return 0
+    path = Path(target)
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{path} exists and is not a file")
+    if args.merge and path.exists():
+        text, n_entities, n_statements = draftfile.merge(read_text(path, str(path)), str(path), draft)
+        fsutil.write_text(path, text)
+        print(f"merged into {path}: {n_entities} new entities, {n_statements} new statements ({elapsed:.2f} s)")
+        return 0
+    if path.exists() and not args.force:
+        raise UsageError(f"{path} exists; pass --merge to add new proposals to it, or --force to replace it")
+    declared, unlinked = draftfile.linked(draft)
+    fsutil.write_text(path, draftfile.render(draft, str(article)))
+    print(
+        f"wrote {path}: {len(declared)} entities, {len(draft.statements)} statements, "
+        f"{sum(1 for e in draft.entities if e.resolved)} resolved to curated entities, "
+        f"{len(unlinked)} unlinked names ({elapsed:.2f} s); review it before kg build"
+    )
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    articles = list(args.articles)
+    if not articles:
+        facts = args.data / "facts"
+        articles = sorted(p for p in (args.data / "articles").glob("*.md") if (facts / f"{p.stem}.yaml").is_file())
+        if not articles:
+            raise UsageError(f"no article in {args.data}/articles has a curated facts file to compare with")
+    results = []
+    for article in articles:
+        draft = extract(article, args.data, args.ontology, ignore_own=True)
+        gold = evaluate.read_gold(args.data / "facts" / f"{draft.slug}.yaml")
+        results.append(evaluate.evaluate(draft, gold))
+    sys.stdout.write(evaluate.table(results) if args.quiet else evaluate.report(results))
+    return 0

@@ -1,0 +1,240 @@
+"""A draft -> the text of a facts file, in the format the loader reads, and the merge into an existing file.
+
+The YAML is written by hand, one entry at a time, so that it reads like a curated file (a reviewer edits it)
+and so that --merge can add new entries as text without touching a single byte of the reviewed ones.
+Strings are written as JSON strings, which are YAML double-quoted scalars: any text round-trips.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from kg import yamlsafe
+from kg.errors import DataError, Problem
+from kg.extract.model import Draft, DraftEntity, DraftStatement
+
+LITERAL = re.compile(r"^(?:-?\d+|\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
+
+HEADER = """\
+# Draft facts proposed by `kg extract` ({backend} backend) from {path}.
+# Nothing here is curated yet. Review every entry against the article: fix or delete it, then delete its
+# `draft:` line; entries without `draft:` count as reviewed and `kg extract --merge` never touches them.
+# `draft.resolved` lists mentions that were taken to be entities already in data/facts/: to undo one,
+# declare a new entity and point the statements at it. `draft.unlinked` lists names no rule linked to
+# anything: add a statement with evidence to keep one, or ignore it.
+"""
+
+
+def q(text: str) -> str:
+    """A YAML scalar for any text: a JSON string is a valid double-quoted YAML scalar."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _value(value: str) -> str:
+    return value if LITERAL.match(value) else q(value)
+
+
+def _draft_map(rule: str, confidence: float, **extra: str) -> str:
+    parts = [f"rule: {rule}", f"confidence: {confidence:.2f}"]
+    parts += [f"{key}: {q(value)}" for key, value in extra.items() if value]
+    return "{" + ", ".join(parts) + "}"
+
+
+def entity_block(e: DraftEntity) -> str:
+    lines = [f"  - id: {e.id}", f"    class: {e.cls}", f"    label: {q(e.label)}"]
+    if e.aliases:
+        lines.append("    aliases: [" + ", ".join(q(a) for a in e.aliases) + "]")
+    if e.iso3166:
+        lines.append(f"    iso3166: {e.iso3166}")
+    if e.note:
+        lines.append(f"    note: {q(e.note)}")
+    lines.append(f"    draft: {_draft_map(e.rule, e.confidence, merged=e.resolution)}")
+    return "\n".join(lines) + "\n"
+
+
+def _evidence(body: str, span: tuple[int, int]) -> str:
+    quote = body[span[0] : span[1]]
+    if body.find(quote) == span[0]:
+        return q(quote)
+    return "{quote: " + q(quote) + f", start: {span[0]}" + "}"
+
+
+def statement_block(st: DraftStatement, body: str) -> str:
+    assert st.subject.id and (st.object is None or st.object.id)
+    lines = [f"  - subject: {st.subject.id}", f"    predicate: {st.predicate}"]
+    lines.append(f"    object: {st.object.id}" if st.object is not None else f"    value: {_value(st.value or '')}")
+    if st.date:
+        lines.append(f"    date: {st.date}")
+    if st.role:
+        lines.append(f"    role: {q(st.role)}")
+    if st.note:
+        lines.append(f"    note: {q(st.note)}")
+    spans = sorted(set(st.evidence))
+    if len(spans) == 1:
+        lines.append(f"    evidence: {_evidence(body, spans[0])}")
+    else:
+        lines.append("    evidence:")
+        lines += [f"      - {_evidence(body, span)}" for span in spans]
+    lines.append(f"    draft: {_draft_map(st.rule, st.confidence)}")
+    return "\n".join(lines) + "\n"
+
+
+def linked(draft: Draft) -> tuple[list[DraftEntity], list[DraftEntity]]:
+    """Entities that some statement names (declared), and the rest (listed for the reviewer only): the loader
+    refuses an entity no statement traces to the text."""
+    used = {id(st.subject) for st in draft.statements} | {id(st.object) for st in draft.statements if st.object}
+    declared = [e for e in draft.entities if id(e) in used and not e.resolved]
+    unlinked = [e for e in draft.entities if id(e) not in used and not e.resolved]
+    return declared, unlinked
+
+
+def _sorted_statements(draft: Draft) -> list[DraftStatement]:
+    order = {id(e): i for i, e in enumerate(draft.entities)}
+    return sorted(
+        draft.statements,
+        key=lambda st: (
+            -1 if st.subject is draft.article else order.get(id(st.subject), 0),
+            st.predicate,
+            st.object.id if st.object else "",
+            st.value or "",
+        ),
+    )
+
+
+def draft_header(draft: Draft, unlinked: list[DraftEntity]) -> str:
+    lines = ["draft:", f"  backend: {draft.backend}"]
+    resolved = [e for e in draft.entities if e.resolved]
+    if resolved:
+        lines.append("  resolved:")
+        for e in resolved:
+            lines.append(f"    - {{mention: {q(e.label)}, id: {e.resolved}, how: {q(e.resolution)}}}")
+    if unlinked:
+        lines.append("  unlinked:")
+        for e in unlinked:
+            extra = f", iso3166: {e.iso3166}" if e.iso3166 else ""
+            lines.append(
+                f"    - {{label: {q(e.label)}, class: {e.cls}{extra}, rule: {e.rule}, confidence: {e.confidence:.2f}}}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def render(draft: Draft, article_path: str) -> str:
+    """The whole draft facts file."""
+    declared, unlinked = linked(draft)
+    out = [HEADER.format(backend=draft.backend, path=article_path), f"article: {draft.slug}\n", "\n"]
+    out.append(draft_header(draft, unlinked))
+    out.append("\nentities:\n")
+    out += [entity_block(e) for e in declared]
+    out.append("\nstatements:\n")
+    out += [statement_block(st, draft.body) for st in _sorted_statements(draft)]
+    return "".join(out)
+
+
+# -- merge ------------------------------------------------------------------------------------------
+
+
+def merge(existing: str, display: str, draft: Draft) -> tuple[str, int, int]:
+    """The existing file with the draft's new entities and statements added as text; every existing line kept.
+
+    An entity is new if no existing entity has its id or one of its names; a statement is new if no existing
+    statement has its subject, predicate and object (or value). Returns the text and the counts added.
+    """
+    doc = yamlsafe.load(existing, display)
+    if doc is None:
+        doc = yamlsafe.YMap()
+    if not isinstance(doc, dict):
+        raise DataError([Problem(display, 1, "cannot merge: the facts file is not a mapping")])
+    entities = doc.get("entities") or []
+    statements = doc.get("statements") or []
+    if not isinstance(entities, list) or not isinstance(statements, list):
+        raise DataError([Problem(display, 1, "cannot merge: 'entities' and 'statements' must be lists")])
+    names: dict[str, str] = {}
+    for item in entities:
+        if isinstance(item, dict) and item.get("id"):
+            for name in [item.get("label"), *(item.get("aliases") or [])]:
+                if isinstance(name, str):
+                    names[name.casefold()] = str(item["id"])
+            names[str(item["id"])] = str(item["id"])
+    # point the draft's entities at existing ones with the same name, so new statements use reviewed ids
+    for e in draft.entities:
+        for name in (e.label, *e.aliases):
+            if name.casefold() in names:
+                e.id = names[name.casefold()]
+                break
+    keys = set()
+    for item in statements:
+        if isinstance(item, dict):
+            keys.add((str(item.get("subject")), str(item.get("predicate")), str(item.get("object", item.get("value")))))
+    declared, _ = linked(draft)
+    existing_ids = set(names.values())
+    new_entities = [e for e in declared if e.id not in existing_ids]
+    new_statements = []
+    for st in _sorted_statements(draft):
+        key = (st.subject.id, st.predicate, st.object.id if st.object else str(st.value))
+        if key not in keys:
+            new_statements.append(st)
+            keys.add(key)
+    lines = existing.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    blocks = {
+        "entities": [entity_block(e) for e in new_entities],
+        "statements": [statement_block(st, draft.body) for st in new_statements],
+    }
+    top = sorted((doc.key_line(k), k) for k in doc)
+    inserts: list[tuple[int, str]] = []
+    tail = ""
+    for key in ("entities", "statements"):
+        if not blocks[key]:
+            continue
+        if key not in doc or doc[key] is None:
+            if key in doc:
+                raise DataError(
+                    [
+                        Problem(
+                            display,
+                            doc.key_line(key),
+                            f"cannot merge: '{key}:' has no list; write '{key}:' with items or remove it",
+                        )
+                    ]
+                )
+            tail += f"\n{key}:\n" + "".join(blocks[key])
+            continue
+        if not doc[key]:
+            raise DataError(
+                [
+                    Problem(
+                        display,
+                        doc.key_line(key),
+                        f"cannot merge into the empty flow list '{key}: []'",
+                        f"write '{key}:' on its own line",
+                    )
+                ]
+            )
+        indent = _item_indent(lines, doc.key_line(key))
+        text = "".join(_reindent(b, indent) for b in blocks[key])
+        following = [line for line, k in top if line > doc.key_line(key)]
+        at = following[0] - 1 if following else len(lines)
+        while at > doc.key_line(key) and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
+            at -= 1  # before the blank and comment lines that introduce the next key
+        inserts.append((at, text))
+    for at, text in sorted(inserts, reverse=True):
+        lines[at:at] = [text]
+    merged = "".join(lines) + tail
+    yamlsafe.load(merged, display)  # never write a file the loader cannot read
+    return merged, len(new_entities), len(new_statements)
+
+
+def _item_indent(lines: list[str], key_line: int) -> str:
+    for line in lines[key_line:]:
+        match = re.match(r"^( *)- ", line)
+        if match:
+            return match.group(1)
+    return "  "
+
+
+def _reindent(block: str, indent: str) -> str:
+    if indent == "  ":
+        return block
+    return "".join(indent + line[2:] if line.startswith("  ") else line for line in block.splitlines(keepends=True))

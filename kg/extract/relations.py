@@ -1,0 +1,667 @@
+"""Draft entities -> draft statements, by patterns of translated policy news.
+
+Each rule is a verb or phrase pattern with slots ("<agent> issued <policy>", "<X>, jointly established by
+<A>, <B> and <C>", "<person>, <post> of <organisation>") filled with the mentions found around it. A rule
+never invents a name: its slots are filled only by mentions the text contains, and every statement carries
+the sentence that supports it as evidence, the rule's name and a confidence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from decimal import Decimal
+
+from kg.extract import lexicon as lx
+from kg.extract.document import Document, Sentence
+from kg.extract.entities import branch_parent, government_key, norm
+from kg.extract.mentions import APPOSITION, JOINTLY, list_items
+from kg.extract.model import DraftEntity, DraftStatement, Mention
+
+_POSTS = "|".join(re.escape(p) for p in lx.POSTS)
+_SPEECH = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lx.SPEECH_VERBS) + r")\b")
+ISSUE = re.compile(
+    r"\b(?:issued|released|announced|introduced|published|unveiled|launched|rolled out|printed and distributed)\b"
+)
+APPROVE = re.compile(r"\b(?:reviewed and approved|deliberated and adopted|approved|adopted|passed)\b")
+PASSIVE_BY = re.compile(r"\b(?:launched|issued|released|proposed|introduced|promoted|formulated) by (?:the )?")
+HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:the )?")
+HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) ")
+ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
+FOUND = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )\b(?:established|founded|set up|built|created) ")
+SUBSIDIARY = re.compile(
+    r"\bset up (?:a|an) (?:separate |new |wholly[- ]owned )?(?:company|subsidiary|firm)(?: called| named)?, "
+)
+LOCATED = re.compile(
+    r"\b(?P<verb>headquartered|registered|located|based|settled|opened|established|unveiled|set up|launched) "
+    r"(?:in|at) (?:the )?"
+)
+THERE = re.compile(r"\b(?P<verb>headquartered|located|based|registered) there\b")
+PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn"}
+PRE_NAME_POST = re.compile(rf"\b[Tt]he (?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) of (?:the )?", re.I)
+CAPITAL = re.compile(r"\b(?:its|the provincial) capital $|^, the (?:provincial )?capital\b")
+PART_OF_PHRASE = re.compile(
+    r"^ (?:is|was|has become|will become) (?:the |an |a )?(?:core|core city|centre|center|important part|"
+    r"part|hub|important city|member|heart|gateway)(?: city)? (?:of|in) (?:the )?$"
+)
+IN_REGION = re.compile(
+    r"^(?:, a (?:province|city|region|county|district)| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$"
+)
+OF_REGION = re.compile(r"^ of (?:the )?$")
+PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
+BLOCKCHAIN_PROJECTS = re.compile(
+    r"\bof which (?P<n>\d+) (?:are|were|is) (?:in the direction of |related to |for |in )?(?:the )?blockchain\b"
+)
+FOCUS_PROJECTS = re.compile(r"\bnumber of (?:investment |key )?projects (?:has |have )?reached (?P<n>\d+)")
+INVESTMENT = re.compile(
+    r"\btotal investment of (?:about |nearly |over |more than )?(?P<n>\d[\d,]*(?:\.\d+)?) ?"
+    r"(?P<scale>thousand|million|billion|trillion)? ?yuan\b"
+)
+MEASURE_COUNT = re.compile(
+    r"\b(?:put forward|puts forward|proposed|proposes|sets out|set out|contains|includes) (?P<n>\d+|"
+    + "|".join(lx.NUMBER_WORDS)
+    + r") (?:specific )?measures\b"
+)
+
+
+def number(word: str) -> int | None:
+    word = word.replace(",", "").lower()
+    if word.isdigit():
+        return int(word)
+    return lx.NUMBER_WORDS.get(word)
+
+
+class Relator:
+    """Runs every relation rule over one article's sentences and mentions."""
+
+    def __init__(self, doc: Document, mentions: list[Mention], entities: list[DraftEntity], article: DraftEntity):
+        self.doc = doc
+        self.body = doc.body
+        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self.entities = entities
+        self.article = article
+        self.statements: dict[tuple, DraftStatement] = {}
+        for m in self.mentions:  # a description points back to what it describes, in text order
+            if m.descriptive and m.entity is None:
+                m.entity = self.entity(m)
+        self._outer = [m for m in self.mentions if m.entity is not None and not self._inside_other(m)]
+
+    # -- mentions and back references ----------------------------------------------------------
+
+    def _inside_other(self, m: Mention) -> bool:
+        return any(
+            o is not m
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
+            and o.entity is not None
+            and not o.descriptive
+            for o in self.mentions
+        )
+
+    def entity(self, m: Mention) -> DraftEntity | None:
+        if m.entity is not None:
+            return m.entity
+        if not m.descriptive:
+            return None
+        if any(
+            o.entity is not None and not o.descriptive and o.start <= m.start and m.end <= o.end for o in self.mentions
+        ):
+            return None  # "the institute" inside a name is part of the name
+        return self.refer(m)
+
+    def refer(self, m: Mention) -> DraftEntity | None:
+        """What a definite description points back to: "the country", "the fund", "there"."""
+        before = [o for o in self.mentions if o.entity is not None and o.end <= m.start and not o.descriptive]
+        if m.head == "there":
+            regions = [o for o in before if o.kind == "Region"]
+            return regions[-1].entity if regions else None
+        if m.head == "country":
+            countries = {e.label: e for e in self.entities if e.cls == "Country"}
+            if len(countries) == 1:
+                return next(iter(countries.values()))
+            found = [o for o in before if o.entity.cls == "Country"]
+            return found[-1].entity if found else None
+        heads = tuple(h.lower() for h in lx.BACK_REFERENCES.get(m.head, (m.head,)))
+        for o in reversed(before):
+            if o.kind != m.kind and m.kind != "Organisation":
+                continue
+            if (o.head and o.head.lower() in heads) or norm(o.entity.label).endswith(heads):
+                return o.entity
+        return None
+
+    def in_sentence(self, sentence: Sentence, kinds: tuple[str, ...] = ()) -> list[Mention]:
+        return [
+            m
+            for m in self._outer
+            if sentence.start <= m.start and m.end <= sentence.end and (not kinds or m.kind in kinds)
+        ]
+
+    def at(self, position: int, kinds: tuple[str, ...], gap: str = r"^$", window: int = 60) -> Mention | None:
+        """The first mention of a kind starting at `position`, after text matching `gap`."""
+        for m in self._outer:
+            if m.start < position or m.start > position + window:
+                continue
+            if m.kind in kinds and re.match(gap, self.body[position : m.start]):
+                return m
+        return None
+
+    def agent_before(self, sentence: Sentence, position: int, kinds: tuple[str, ...]) -> Mention | None:
+        """The subject of the clause whose verb is at `position`: the nearest mention before it, or the one a
+        relative clause (", which ...", ", jointly ...") hangs on."""
+        text = self.body[sentence.start : position]
+        clause = max(text.rfind("; "), -1)
+        limit = position
+        relative = list(re.finditer(r", (?:which|who|that) |, jointly ", text))
+        if relative:
+            limit = sentence.start + relative[-1].start()
+        candidates = [
+            m
+            for m in self.in_sentence(sentence, kinds)
+            if m.end <= limit and m.start >= sentence.start + clause + 1 and not self._in_by_list(sentence, m)
+        ]
+        return candidates[-1] if candidates else None
+
+    def _in_by_list(self, sentence: Sentence, m: Mention) -> bool:
+        for match in JOINTLY.finditer(sentence.text):
+            if sentence.start + match.start("list") <= m.start < sentence.start + match.end("list"):
+                return True
+        return False
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def add(
+        self,
+        subject: DraftEntity | None,
+        predicate: str,
+        rule: str,
+        confidence: float,
+        evidence: tuple[int, int],
+        obj: DraftEntity | None = None,
+        value: str | None = None,
+        date: str = "",
+        role: str = "",
+        note: str = "",
+    ) -> None:
+        if subject is None or (obj is None and value is None) or obj is subject:
+            return
+        key = (id(subject), predicate, id(obj) if obj else None, value)
+        found = self.statements.get(key)
+        if found:
+            if evidence not in found.evidence:
+                found.evidence.append(evidence)
+            found.confidence = max(found.confidence, confidence)
+            found.date = found.date or date
+            found.role = found.role or role
+            return
+        self.statements[key] = DraftStatement(
+            subject, predicate, rule, confidence, [evidence], obj, value, date, role, note
+        )
+
+    def span(self, sentence: Sentence) -> tuple[int, int]:
+        return (sentence.start, sentence.end)
+
+    # -- rules ------------------------------------------------------------------------------------
+
+    def run(self) -> list[DraftStatement]:
+        self.article_lines()
+        for sentence in self.doc.sentences:
+            self.jointly(sentence)
+            self.founded(sentence)
+            self.located(sentence)
+            self.issued(sentence)
+            self.events(sentence)
+            self.posts(sentence)
+            self.speech(sentence)
+            self.counts(sentence)
+            self.part_of(sentence)
+        self.from_names()
+        self.event_facts()
+        self.merge_measures()
+        self.name_unnamed()
+        return list(self.statements.values())
+
+    def article_lines(self) -> None:
+        for m in self.mentions:
+            if m.rule == "byline" and m.entity:
+                para = next(p for p in self.doc.paragraphs if p.start <= m.start < p.end)
+                self.add(self.article, "author", "byline", 0.95, (para.start, para.end), obj=m.entity)
+            if m.rule == "source-line" and m.entity:
+                para = next(p for p in self.doc.paragraphs if p.start <= m.start < p.end)
+                self.add(self.article, "publisher", "source-line", 0.9, (para.start, para.end), obj=m.entity)
+
+    def jointly(self, s: Sentence) -> None:
+        for match in JOINTLY.finditer(s.text):
+            subject = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if subject is None:
+                continue
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                founder = next(
+                    (
+                        m
+                        for m in self.in_sentence(s, ("Organisation", "Person"))
+                        if s.start + a <= m.start < s.start + b
+                    ),
+                    None,
+                )
+                if founder:
+                    self.add(
+                        subject.entity,
+                        "coFoundedBy",
+                        "jointly-established-by",
+                        0.8,
+                        self.span(s),
+                        obj=founder.entity,
+                        date=s.date,
+                    )
+            rest = s.text[match.end("list") :]
+            if s.date and re.search(
+                r"\b(?:was|were) (?:officially )?(?:established|launched|unveiled|founded|set up|inaugurated)\b", rest
+            ):
+                self.add(subject.entity, "foundingDate", "founded-on-date", 0.7, self.span(s), value=s.date)
+
+    def founded(self, s: Sentence) -> None:
+        for match in FOUND.finditer(s.text):
+            pos = s.start + match.end()
+            target = self.at(pos, ("Organisation",), gap=r"^(?:a |an |the )?$", window=12)
+            if target is None:
+                target = next(
+                    (m for m in self.mentions if m.start == pos + 2 or m.start == pos + 3),
+                    None,
+                )
+                if target is None or target.rule != "org-established-noun" or target.entity is None:
+                    continue
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            if agent is None:
+                continue
+            self.add(target.entity, "foundedBy", "agent-established", 0.7, self.span(s), obj=agent.entity)
+            place = self.at(target.end, ("Region",), gap=r"^[^.;“”\"]{0,40}? in (?:the )?$", window=60)
+            if place is None and target.rule == "org-established-noun":
+                place = next(
+                    (
+                        m
+                        for m in self.mentions
+                        if m.kind == "Region" and m.entity and target.start < m.start < target.end
+                    ),
+                    None,
+                )
+            if place:
+                self.add(target.entity, "locatedIn", "established-in", 0.65, self.span(s), obj=place.entity)
+        for match in SUBSIDIARY.finditer(s.text):
+            child = self.at(s.start + match.end(), ("Organisation",))
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if child and agent:
+                self.add(child.entity, "subOrganisationOf", "set-up-company", 0.7, self.span(s), obj=agent.entity)
+
+    def located(self, s: Sentence) -> None:
+        for match in THERE.finditer(s.text):
+            there = next((m for m in self.mentions if m.head == "there" and m.start == s.start + match.end() - 5), None)
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if there is not None and there.entity is not None and agent is not None:
+                predicate = PREDICATE_OF_VERB.get(match.group("verb"), "locatedIn")
+                self.add(agent.entity, predicate, f"{match.group('verb')}-there", 0.6, self.span(s), obj=there.entity)
+        for match in LOCATED.finditer(s.text):
+            region = self.at(s.start + match.end(), ("Region",), window=3)
+            if region is None:
+                region = next(
+                    (m for m in self.mentions if m.head == "there" and m.start == s.start + match.end()), None
+                )
+                if region is None:
+                    continue
+            target = self.entity(region)
+            verb = match.group("verb")
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Region"))
+            if agent is None or target is None:
+                continue
+            if agent.kind == "Region":
+                if verb in ("located", "based") and re.fullmatch(
+                    r" (?:is|are|was|were) ", self.body[agent.end : s.start + match.start()]
+                ):
+                    self.add(agent.entity, "partOf", "located-in", 0.75, self.span(s), obj=target)
+                continue
+            predicate = PREDICATE_OF_VERB.get(verb, "locatedIn")
+            self.add(agent.entity, predicate, f"{verb}-in", 0.7, self.span(s), obj=target)
+
+    def issued(self, s: Sentence) -> None:
+        for pattern, predicate, date_predicate, rule in (
+            (ISSUE, "issuedBy", "dateIssued", "agent-issued"),
+            (APPROVE, "approvedBy", "dateApproved", "agent-approved"),
+        ):
+            for match in pattern.finditer(s.text):
+                policy = self.at(s.start + match.end(), ("Policy",), gap=r"^[^.;,“”\"]{0,40}?[“\"]?$", window=48)
+                if policy is None:
+                    continue
+                agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Region"))
+                if agent is None:
+                    continue
+                self.add(policy.entity, predicate, rule, 0.75, self.span(s), obj=agent.entity, date=s.date)
+                if s.date:
+                    self.add(policy.entity, date_predicate, rule, 0.7, self.span(s), value=s.date)
+        for match in PASSIVE_BY.finditer(s.text):
+            agent = self.at(s.start + match.end(), ("Organisation", "Region"), window=3)
+            policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
+            if agent and policies and agent.entity:
+                self.add(policies[-1].entity, "issuedBy", "launched-by", 0.5, self.span(s), obj=agent.entity)
+            elif policies:
+                description = next(
+                    (m for m in self.mentions if m.descriptive and m.start == s.start + match.end() - 0), None
+                )
+                desc_entity = self.entity(description) if description else None
+                if desc_entity is None:
+                    desc = re.match(r"(?:the )?(country|state)\b", self.body[s.start + match.end() - 4 :])
+                    if desc:
+                        countries = [e for e in self.entities if e.cls == "Country"]
+                        desc_entity = countries[0] if len(countries) == 1 else None
+                if desc_entity is not None:
+                    self.add(policies[-1].entity, "issuedBy", "launched-by", 0.45, self.span(s), obj=desc_entity)
+        for match in MEASURE_COUNT.finditer(s.text):
+            policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
+            n = number(match.group("n"))
+            if policies and n is not None:
+                self.add(policies[-1].entity, "measureCount", "puts-forward-measures", 0.7, self.span(s), value=str(n))
+
+    def events(self, s: Sentence) -> None:
+        for match in HELD_BY.finditer(s.text):
+            organiser = self.at(s.start + match.end(), ("Organisation",), window=3)
+            events = [m for m in self.in_sentence(s, ("Event",)) if m.end <= s.start + match.start()]
+            if organiser and events and s.start + match.start() - events[-1].end <= 2:
+                self.add(events[-1].entity, "organisedBy", "held-by", 0.8, self.span(s), obj=organiser.entity)
+        for match in HOLD_EVENT.finditer(s.text):
+            event = self.at(s.start + match.end(), ("Event",), window=2)
+            if event is None:
+                continue
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if agent:
+                self.add(event.entity, "organisedBy", "agent-held", 0.75, self.span(s), obj=agent.entity)
+            about = ABOUT.match(self.body, event.end)
+            if about:
+                policy = self.at(about.end(), ("Policy",), window=2)
+                if policy:
+                    self.add(event.entity, "about", "held-to-interpret", 0.75, self.span(s), obj=policy.entity)
+
+    def event_facts(self) -> None:
+        """An event's date is the date of the sentence that reports it; "61st" in its name is its session."""
+        for e in self.entities:
+            if e.kind != "Event":
+                continue
+            named = [m for m in e.mentions if not m.descriptive]
+            if named:
+                s = self.doc.sentence_at(named[0].start)
+                if s.date:
+                    self.add(e, "startDate", "event-sentence-date", 0.65, self.span(s), value=s.date)
+            for m in named:
+                ordinal = re.match(r"(\d+)(?:st|nd|rd|th) ", m.text)
+                if ordinal:
+                    self.add(e, "sessionNumber", "ordinal-in-name", 0.8, (m.start, m.end), value=ordinal.group(1))
+                    break
+
+    def posts(self, s: Sentence) -> None:
+        for match in APPOSITION.finditer(s.text):
+            person = self.at(
+                s.start + match.start("name"), ("Person",), gap=r"^(?:[A-Za-z]+ )*$", window=len(match.group("name"))
+            )
+            if person is None:
+                continue
+            after = s.start + match.end("post")
+            org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12)
+            if org is None:
+                continue
+            post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)
+            if post.lower() in ("founder", "co-founder"):
+                self.add(org.entity, "foundedBy", "founder-apposition", 0.8, self.span(s), obj=person.entity)
+                continue
+            role = post
+            if re.match(r"[’']s ", self.body[org.end : org.end + 3]):
+                role = self.body[s.start + match.start("post") : s.start + match.end("post")]
+                tail = re.match(r"[^,.;]*", self.body[after:])
+                role = (role + tail.group()).strip() if tail else role
+            self.add(person.entity, "holdsPostIn", "post-apposition", 0.8, self.span(s), obj=org.entity, role=role)
+        for match in PRE_NAME_POST.finditer(s.text):
+            org = self.at(s.start + match.end(), ("Organisation",), window=2)
+            if org is None:
+                continue
+            person = self.at(org.end, ("Person",), gap=r"^(?: and (?:[a-z-]+ ){1,3})? ?$", window=40)
+            if person:
+                role = match.group("post")
+                self.add(person.entity, "holdsPostIn", "post-before-name", 0.7, self.span(s), obj=org.entity, role=role)
+
+    def speech(self, s: Sentence) -> None:
+        verb = _SPEECH.search(s.text)
+        if not verb:
+            return
+        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule != "byline"]
+        for person in people:
+            self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
+        for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
+            position = s.start + at_event.end()
+            event = next((m for m in self.mentions if m.kind == "Event" and m.start == position and m.entity), None)
+            if event is not None:
+                for person in people:
+                    self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
+                break
+
+    def counts(self, s: Sentence) -> None:
+        lists = [m for m in self._outer if m.kind == "Policy" and m.entity.cls == "ProjectList" and m.start < s.end]
+        backrefs = [
+            m for m in self.mentions if m.descriptive and m.kind == "Policy" and m.start < s.end and self.entity(m)
+        ]
+        candidates = sorted(lists + backrefs, key=lambda m: m.start)
+        if not candidates:
+            return
+        last = candidates[-1]
+        paragraph = self.doc.sentence_at(last.start).paragraph
+        if s.paragraph - paragraph > 1:
+            return
+        target = self.entity(last)
+        if target is None or target.cls != "ProjectList":
+            return
+        for pattern, predicate in (
+            (PROJECTS, "projectCount"),
+            (BLOCKCHAIN_PROJECTS, "blockchainProjectCount"),
+            (FOCUS_PROJECTS, "focusAreaProjectCount"),
+        ):
+            match = pattern.search(s.text)
+            if match:
+                self.add(target, predicate, "project-count", 0.6, self.span(s), value=str(number(match.group("n"))))
+        match = INVESTMENT.search(s.text)
+        if match:
+            amount = Decimal(match.group("n").replace(",", "")) * lx.SCALES.get(match.group("scale") or "", 1)
+            self.add(target, "totalInvestmentYuan", "total-investment", 0.6, self.span(s), value=str(int(amount)))
+
+    def part_of(self, s: Sentence) -> None:
+        regions = self.in_sentence(s, ("Region",))
+        for a, b in itertools.pairwise(regions):
+            between = self.body[a.end : b.start]
+            if OF_REGION.match(between) or IN_REGION.match(between):
+                if b.entity.cls == "MacroRegion" and not OF_REGION.match(between):
+                    continue
+                self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
+            elif PART_OF_PHRASE.match(between):
+                self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
+        for m in regions:
+            before = self.body[max(s.start, m.start - 40) : m.start]
+            after = self.body[m.end : m.end + 30]
+            if CAPITAL.search(before) or re.match(r", the (?:provincial )?capital\b", after):
+                provinces = [
+                    o.entity
+                    for o in self._outer
+                    if o.kind == "Region"
+                    and o.end <= m.start
+                    and o.entity is not m.entity
+                    and (o.entity.cls in ("Province", "AutonomousRegion") or (o.head or "") == "province")
+                ]
+                if provinces:
+                    self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=provinces[-1])
+
+    # -- facts read from names ----------------------------------------------------------------------
+
+    def from_names(self) -> None:
+        """What a name says by itself: a provincial department's province, a branch's bank, a zone's city."""
+        countries = {e.iso3166: e for e in self.entities if e.cls == "Country" and e.iso3166}
+        by_name: dict[str, DraftEntity] = {}
+        for e in self.entities:
+            for name in (e.label, *e.aliases):
+                by_name.setdefault(government_key(name) if e.cls == "GovernmentBody" else norm(name), e)
+        for e in self.entities:
+            first = e.mentions[0] if e.mentions else None
+            evidence = (first.start, first.end) if first else (0, 0)
+            inner = self.inner_regions(e)
+            if e.cls in ("GovernmentBody", "CentralBank") and inner:
+                self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=inner[0])
+            if e.kind == "Organisation":
+                part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)
+                if part and any(part.group("part").endswith(h) for h in lx.PART_HEADS):
+                    whole = part.group("whole")
+                    parent = by_name.get(government_key(whole)) or by_name.get(norm(whole))
+                    if parent is not None and parent is not e:
+                        self.add(e, "subOrganisationOf", "part-of-organisation", 0.8, evidence, obj=parent)
+                        if e.rule == "org-branch" or part.group("part").endswith("Branch"):
+                            place = self.inner_regions(e, exclude=parent)
+                            if place:
+                                self.add(e, "locatedIn", "branch-place", 0.7, evidence, obj=place[0])
+            if e.rule == "org-branch":
+                parent = branch_parent(e, self.entities)
+                if parent:
+                    self.add(e, "subOrganisationOf", "branch-of", 0.75, evidence, obj=parent)
+                    place = self.inner_regions(e, exclude=parent)
+                    if place:
+                        self.add(e, "locatedIn", "branch-place", 0.7, evidence, obj=place[0])
+            if e.kind == "Organisation" and e.cls == "Company":
+                words = e.label.split()
+                if len(words) > 1 and any(c.label == words[-1] for c in countries.values()):
+                    parent = by_name.get(norm(" ".join(words[:-1])))
+                    if parent is not None and parent is not e and parent.kind == "Organisation":
+                        self.add(e, "subOrganisationOf", "brand-country", 0.6, evidence, obj=parent)
+            if e.kind == "Region" and e.cls in lx.ZONE_CLASSES:
+                for m in e.mentions:
+                    place = self._leading_place(m, e)
+                    if place is not None:
+                        self.add(e, "partOf", "place-in-zone-name", 0.7, (m.start, m.end), obj=place)
+            if e.kind == "Region" and e.iso3166 and "-" in e.iso3166:
+                country = countries.get(e.iso3166.split("-")[0])
+                if country is not None:
+                    self.add(
+                        e,
+                        "partOf",
+                        "iso3166-subdivision",
+                        0.9,
+                        evidence,
+                        obj=country,
+                        note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
+                    )
+            if e.kind == "Policy":
+                for region in inner:
+                    self.add(e, "appliesTo", "region-in-title", 0.7, evidence, obj=region)
+        for st in list(self.statements.values()):
+            if st.predicate != "issuedBy" or st.object is None:
+                continue
+            region = st.object if st.object.kind == "Region" else None
+            if region is None:
+                region = next(
+                    (
+                        o.object
+                        for o in self.statements.values()
+                        if o.subject is st.object and o.predicate == "jurisdiction"
+                    ),
+                    None,
+                )
+            if region is not None and region.cls != "Country":
+                self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    def inner_regions(self, e: DraftEntity, exclude: DraftEntity | None = None) -> list[DraftEntity]:
+        """Regions named inside an entity's mentions ("Shandong" in "Shandong Provincial Government"), or whose
+        core name starts it ("Fenghe" in "Fenghe Municipal Government")."""
+        found: list[DraftEntity] = []
+        skip = [(m.start, m.end) for m in exclude.mentions] if exclude else []
+        for m in e.mentions:
+            for o in self.mentions:
+                if o.kind != "Region" or o.entity is None or o.entity is e or not (m.start <= o.start < o.end <= m.end):
+                    continue
+                if any(a <= o.start and o.end <= b for a, b in skip):
+                    continue
+                if o.entity not in found:
+                    found.append(o.entity)
+        if not found:
+            words = norm(e.label).split()
+            for r in self.entities:
+                if r.kind != "Region" or r is e:
+                    continue
+                core = norm(r.label).rsplit(" ", 1)[0] if len(r.label.split()) > 1 else norm(r.label)
+                named = any(" ".join(words[i : i + len(core.split())]) == core for i in range(len(words)))
+                if named and not (exclude and core in norm(exclude.label)):
+                    found.append(r)
+        return found
+
+    def _leading_place(self, m: Mention, zone: DraftEntity) -> DraftEntity | None:
+        for o in self.mentions:
+            if o.kind == "Region" and o.entity not in (None, zone) and o.start == m.start and o.end < m.end:
+                return o.entity
+        return None
+
+    # -- after the rules ----------------------------------------------------------------------------
+
+    def merge_measures(self) -> None:
+        """Two "twelve measures ..." issued by the same body in one article are one set of measures."""
+        counts: dict[tuple, list[DraftEntity]] = {}
+        for e in self.entities:
+            if e.cls != "Measures":
+                continue
+            n = number(norm(e.label).split()[0])
+            issuers = sorted(
+                id(st.object) for st in self.statements.values() if st.subject is e and st.predicate == "issuedBy"
+            )
+            if n is not None and issuers:
+                counts.setdefault((n, tuple(issuers)), []).append(e)
+        for group in counts.values():
+            if len(group) < 2:
+                continue
+            keep = max(group, key=lambda e: (self._dated(e), e.first))
+            for other in group:
+                if other is keep:
+                    continue
+                keep.aliases.append(other.label)
+                keep.mentions.extend(other.mentions)
+                keep.resolution = (keep.resolution + "; " if keep.resolution else "") + (
+                    f"merged {other.label!r} (the same number of measures from the same issuer)"
+                )
+                self.entities.remove(other)
+                for st in list(self.statements.values()):
+                    if st.subject is other:
+                        self.add(
+                            keep, st.predicate, st.rule, st.confidence, st.evidence[0], st.object, st.value, st.date
+                        )
+                    if st.object is other:
+                        self.add(
+                            st.subject, st.predicate, st.rule, st.confidence, st.evidence[0], keep, st.value, st.date
+                        )
+                self.statements = {
+                    k: st for k, st in self.statements.items() if st.subject is not other and st.object is not other
+                }
+        for e in self.entities:
+            if e.cls == "Measures":
+                n = number(norm(e.label).split()[0])
+                if n is not None:
+                    m = e.mentions[0]
+                    self.add(
+                        e,
+                        "measureCount",
+                        "n-measures",
+                        0.75,
+                        (m.start, m.start + len(m.text.split()[0]) + 9),
+                        value=str(n),
+                    )
+
+    def _dated(self, e: DraftEntity) -> bool:
+        return any(self.doc.sentence_at(m.start).date for m in e.mentions)
+
+    def name_unnamed(self) -> None:
+        """Labels for things the text describes without naming, built from the statements about them."""
+        for st in self.statements.values():
+            e = st.subject
+            if st.predicate == "issuedBy" and e.rule == "policy-on-topic" and st.object is not None:
+                e.label = f"{st.object.label} {e.label}"
+            if st.predicate == "about" and e.rule == "event-press-conference" and st.object is not None:
+                e.label = f"Press conference on the {st.object.label}"
+        for e in self.entities:
+            if e.cls == "Measures" and e.label[:1].islower():
+                e.label = e.label[0].upper() + e.label[1:]
