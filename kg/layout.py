@@ -1,7 +1,15 @@
-"""Node positions computed at build time, so the page draws at once and no two labels overlap.
+"""Node positions and edge-label places computed at build time, so the page draws at once and no two
+labels overlap, node labels and edge labels alike.
 
 A force layout (networkx, seeded) places connected entities near each other; then label boxes are pushed
 apart until none overlap. Coordinates are rounded to whole pixels so the output is byte-stable.
+
+vis-network draws an edge's label at the middle of the edge: the midpoint of a straight edge, or of the
+quadratic curve of a `curvedCW`/`curvedCCW` edge, whose control point follows from the roundness
+(`edge_label_point` reproduces vis-network 9.1's formula). So each edge gets the first curve, from straight
+to ever rounder on either side, that puts its label where it overlaps no node label and no label already
+placed. An edge whose label fits nowhere is drawn without it (its predicate stays in its tooltip and in the
+side panel): a label drawn over another helps nobody.
 """
 
 from __future__ import annotations
@@ -23,14 +31,21 @@ def short_label(label: str, limit: int = MAX_LABEL) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+def _padded(box: tuple[float, float, float], padding: float) -> tuple[float, float, float]:
+    return box[0] + padding, box[1] + padding, box[2] + padding
+
+
 def _box(label: str) -> tuple[float, float, float]:
     """(half width, height above centre, height below centre) of a node with its label drawn beneath it."""
     width = max(2 * NODE_PX, len(label) * CHAR_PX)
     return width / 2 + GAP_PX / 2, NODE_PX + GAP_PX / 2, NODE_PX + 4 + FONT_PX * 1.4 + GAP_PX / 2
 
 
-def positions(view: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[int, int]]:
-    """Pixel positions for every node of the view, by node id."""
+def positions(
+    view: nx.MultiDiGraph, seed: int = 7, padding: float = 0.0, stretch: float = 2.2
+) -> dict[str, tuple[int, int]]:
+    """Pixel positions for every node of the view, by node id; `padding` pixels of free space around every
+    label box leave room between them for edge labels."""
     nodes = sorted(view.nodes)
     if not nodes:
         return {}
@@ -40,10 +55,102 @@ def positions(view: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[int, int]
     scale = 60.0 * math.sqrt(len(nodes))
     start = nx.circular_layout(nodes, scale=scale)
     raw = nx.spring_layout(simple, pos=start, seed=seed, iterations=300, scale=scale, k=1.6 / math.sqrt(len(nodes)))
-    pos = {n: [float(raw[n][0]) * 2.2, float(raw[n][1])] for n in nodes}  # wider than tall, like labels
-    boxes = {n: _box(short_label(view.nodes[n].get("label", n))) for n in nodes}
+    pos = {n: [float(raw[n][0]) * stretch, float(raw[n][1])] for n in nodes}  # wider than tall, like labels
+    boxes = {n: _padded(_box(short_label(view.nodes[n].get("label", n))), padding) for n in nodes}
     _separate(nodes, pos, boxes)
     return {n: (round(pos[n][0]), round(pos[n][1])) for n in nodes}
+
+
+EDGE_FONT_PX = 10
+EDGE_CHAR_PX = 6.0  # generous for vis-network's default face at EDGE_FONT_PX (measured: 4.4 to 4.8)
+# Candidate roundness per edge, in the order tried: positive is vis-network's curvedCW, negative curvedCCW.
+ROUNDNESS = (0.0, *(sign * step / 10 for step in range(1, 11) for sign in (1, -1)))
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def edge_label_point(a: tuple[float, float], b: tuple[float, float], roundness: float) -> tuple[float, float]:
+    """Where vis-network 9.1 centres the label of an edge from `a` to `b` drawn with this roundness."""
+    if roundness == 0:
+        return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    factor = abs(roundness)
+    dx, dy = b[0] - a[0], a[1] - b[1]
+    radius = math.hypot(dx, dy)
+    turn = 0.5 * factor + 0.5 if roundness > 0 else -0.5 * factor + 0.5
+    angle = (math.atan2(dy, dx) + turn * math.pi) % (2 * math.pi)
+    via = (
+        a[0] + (0.5 * factor + 0.5) * radius * math.sin(angle),
+        a[1] + (0.5 * factor + 0.5) * radius * math.cos(angle),
+    )
+    return 0.25 * a[0] + 0.5 * via[0] + 0.25 * b[0], 0.25 * a[1] + 0.5 * via[1] + 0.25 * b[1]
+
+
+def _edge_box(centre: tuple[float, float], label: str) -> Box:
+    half_w = len(label) * EDGE_CHAR_PX / 2 + GAP_PX / 2
+    half_h = EDGE_FONT_PX * 0.7 + GAP_PX / 2
+    return centre[0] - half_w, centre[1] - half_h, centre[0] + half_w, centre[1] + half_h
+
+
+def _hits(box: Box, others: list[Box]) -> bool:
+    return any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in others)
+
+
+def edge_curves(
+    view: nx.MultiDiGraph, where: dict[str, tuple[int, int]], edges: list[tuple[str, str, str]]
+) -> list[float | None]:
+    """Per edge (source id, target id, label), in the given order: the roundness that gives its label a free
+    place, or None when no candidate does (the edge is then drawn straight, without a label)."""
+    placed: list[Box] = []
+    for node in sorted(where):
+        half_w, up, down = _box(short_label(view.nodes[node].get("label", node)))
+        x, y = where[node]
+        placed.append((x - half_w, y - up, x + half_w, y + down))
+    # longest labels first: they have the fewest places to go
+    order = sorted(range(len(edges)), key=lambda i: (-len(edges[i][2]), i))
+    curves: list[float | None] = [None] * len(edges)
+    for i in order:
+        source, target, label = edges[i]
+        if source == target:
+            continue
+        for roundness in ROUNDNESS:
+            box = _edge_box(edge_label_point(where[source], where[target], roundness), label)
+            if not _hits(box, placed):
+                placed.append(box)
+                curves[i] = roundness
+                break
+    return curves
+
+
+# (padding, horizontal stretch) pairs tried: more padding leaves more room for edge labels between node
+# labels; more stretch makes the drawing wider, like the screens it is shown on.
+CANDIDATES = tuple((padding, stretch) for stretch in (2.2, 3.0, 4.0) for padding in (22.0, 26.0, 30.0))
+SCREEN = (1500.0, 1000.0)  # the canvas the first view is fitted to, roughly: a laptop screen minus the side panel
+
+
+def plan(
+    view: nx.MultiDiGraph, edges: list[tuple[str, str, str]]
+) -> tuple[dict[str, tuple[int, int]], list[float | None]]:
+    """Node positions and edge curves (see `edge_curves`) that give every edge label a place, if any
+    candidate layout does, drawn as large as possible when fitted to a screen. Deterministic.
+
+    The candidates differ in the free space around node labels and in width (CANDIDATES). Among those that
+    place the most edge labels, the one that fits SCREEN at the largest scale wins, so text is readable
+    without zooming as far as the graph allows.
+    """
+    best: tuple[tuple[int, float], dict[str, tuple[int, int]], list[float | None]] | None = None
+    for padding, stretch in CANDIDATES:
+        where = positions(view, padding=padding, stretch=stretch)
+        curves = edge_curves(view, where, edges)
+        missing = sum(1 for (s, o, _), c in zip(edges, curves, strict=True) if c is None and s != o)
+        xs, ys = [p[0] for p in where.values()], [p[1] for p in where.values()]
+        scale = min(SCREEN[0] / (max(xs) - min(xs) + 400), SCREEN[1] / (max(ys) - min(ys) + 100)) if where else 1.0
+        score = (missing, -scale)
+        if best is None or score < best[0]:
+            best = (score, where, curves)
+        if len(where) > 1000:  # big graphs: one try, the layout itself is the cost
+            break
+    assert best is not None
+    return best[1], best[2]
 
 
 def _separate(nodes: list[str], pos: dict[str, list[float]], boxes: dict[str, tuple[float, float, float]]) -> None:

@@ -56,7 +56,8 @@ SKIP_NODE_KEYS = {"iri", "id", "label", "class", "classes", "group", "aliases", 
 def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
     """The JSON the page runs on: nodes, edges and the legend, in a stable order."""
     nodes = []
-    where = layout.positions(view)
+    ordered = sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
+    where, curves = layout.plan(view, [(s, o, attrs.get("label", key)) for s, o, key, attrs in ordered])
     for index, (node_id, attrs) in enumerate(sorted(view.nodes(data=True))):
         group = attrs.get("group", "")
         facts = {k: v for k, v in sorted(attrs.items()) if k not in SKIP_NODE_KEYS and not k.endswith("_evidence")}
@@ -78,9 +79,7 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
         )
     number = {n["iri"]: n["n"] for n in nodes}
     edges = []
-    for index, (s, o, key, attrs) in enumerate(
-        sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
-    ):
+    for index, (s, o, key, attrs) in enumerate(ordered):
         edges.append(
             {
                 "n": index,
@@ -88,6 +87,7 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
                 "to": number[o],
                 "name": key,
                 "label": attrs.get("label", key),
+                "curve": curves[index],  # roundness that gives the label a free place; None: no room, no label
                 "date": attrs.get("date", ""),
                 "role": attrs.get("role", ""),
                 "evidence": [q for q in attrs.get("evidence", "").split("\n") if q],

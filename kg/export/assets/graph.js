@@ -35,9 +35,14 @@
     tip.appendChild(el("strong", e.label));
     if (e.role) tip.appendChild(el("div", "role: " + e.role));
     if (e.date) tip.appendChild(el("div", "date: " + e.date));
-    return { id: e.n, from: e.from, to: e.to, label: e.label, title: tip, arrows: "to",
-             font: { size: 10, align: "middle", color: "#555", strokeWidth: 2, strokeColor: "#ffffff" },
-             color: { color: "#aaaaaa", highlight: "#333333" }, smooth: { type: "continuous" } };
+    // The build chose for each edge the curve that puts its label where no other label is (curve: null
+    // when there was no such place: the label is left out, the tooltip and the side panel still name it).
+    var smooth = !e.curve ? { enabled: false }
+      : { enabled: true, type: e.curve > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(e.curve) };
+    return { id: e.n, from: e.from, to: e.to, label: e.curve === null ? undefined : e.label, title: tip,
+             arrows: "to", smooth: smooth,
+             font: { size: 10, align: "horizontal", color: "#555", strokeWidth: 3, strokeColor: "#ffffff" },
+             color: { color: "#aaaaaa", highlight: "#333333" } };
   }));
 
   // Positions come from the build (no two labels overlap there), so the layout starts frozen and the
@@ -82,8 +87,11 @@
   });
 
   function status() {
-    var shown = data.nodes.filter(function (n) { return !hiddenGroups[n.group]; }).length;
-    document.getElementById("status").textContent = shown + " of " + data.nodes.length + " entities, " + data.edges.length + " links";
+    function visible(id) { return !hiddenGroups[data.nodes[id].group]; }
+    var shown = data.nodes.filter(function (n) { return visible(n.n); }).length;
+    var links = data.edges.filter(function (e) { return visible(e.from) && visible(e.to); }).length;
+    document.getElementById("status").textContent =
+      shown + " of " + data.nodes.length + " entities, " + links + " of " + data.edges.length + " links";
   }
   status();
 
