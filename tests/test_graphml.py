@@ -1,35 +1,118 @@
-"""GraphML read back by two independent readers (networkx, python-igraph) with the projection's counts."""
+"""GraphML read back by two independent readers (networkx, python-igraph) with the projection's counts,
+typed and uniquely named keys, unique edge ids, and a label and colour per class on every node."""
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
+import pytest
+from lxml import etree
+
+from kg import style
+
+NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
+HAI_YU = "https://kg.example.org/person/hai-yu"
+BINANCE = "https://kg.example.org/organisation/binance"
 
 
-def test_networkx_reads_graphml(shipped_build: Path, shipped) -> None:
+@pytest.fixture(scope="module")
+def graphml(shipped_build: Path) -> Path:
+    return shipped_build / "kg.graphml"
+
+
+def test_networkx_reads_graphml(graphml: Path, shipped) -> None:
     view = shipped.view
-    graph = nx.read_graphml(shipped_build / "kg.graphml", force_multigraph=True)
+    graph = nx.read_graphml(graphml, force_multigraph=True)
     assert graph.number_of_nodes() == view.number_of_nodes() >= 45
     assert graph.number_of_edges() == view.number_of_edges() >= 50
-    hai = graph.nodes["https://kg.example.org/person/hai-yu"]
+    assert set(graph.nodes) == set(view.nodes)
+    assert Counter((s, d["name"], o) for s, o, d in graph.edges(data=True)) == Counter(
+        (s, k, o) for s, o, k in view.edges(keys=True)
+    )
+    hai = graph.nodes[HAI_YU]
     assert (hai["label"], hai["class"], hai["aliases"], hai["color"]) == ("Hai Yu", "Person", "Haiyu", "#d62728")
+    assert hai["classes"] == view.nodes[HAI_YU]["classes"] and hai["iri"] == HAI_YU
     jiangxi = graph.nodes["https://kg.example.org/policy/jiangxi-key-projects-2020"]
     assert jiangxi["projectCount"] == 395 and jiangxi["totalInvestmentYuan"] == 588900000000.0
-    edges = graph.get_edge_data("https://kg.example.org/person/hai-yu", "https://kg.example.org/organisation/binance")
-    assert edges["holdsPostIn"]["role"] == "head of Binance's China blockchain technology business"
-    assert "Hai Yu, head of Binance's China blockchain technology business" in edges["holdsPostIn"]["evidence"]
+    shanghai = graph.nodes["https://kg.example.org/region/shanghai"]
+    assert (shanghai["iso3166Code"], shanghai["label_zh"]) == ("CN-SH", "上海市")
+    edge = graph.get_edge_data(HAI_YU, BINANCE)["hai-yu/holdsPostIn/binance"]
+    assert edge["role"] == "head of Binance's China blockchain technology business"
+    assert edge["label"] == "holds post in" and edge["predicate"] == "https://kg.example.org/ontology#holdsPostIn"
+    assert "Hai Yu, head of Binance's China blockchain technology business" in edge["evidence"]
+    assert edge["sources"] == "china-times-blockchain-lingang"
 
 
-def test_igraph_reads_graphml(shipped_build: Path, shipped) -> None:
+def test_igraph_reads_graphml(graphml: Path, shipped) -> None:
     import igraph
 
-    graph = igraph.Graph.Read_GraphML(str(shipped_build / "kg.graphml"))
-    assert graph.vcount() == shipped.view.number_of_nodes()
-    assert graph.ecount() == shipped.view.number_of_edges()
+    view = shipped.view
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "Could not add vertex ids, there is already an 'id' attribute"
+        graph = igraph.Graph.Read_GraphML(str(graphml))
     assert graph.is_directed()
+    assert graph.vcount() == view.number_of_nodes()
+    assert graph.ecount() == view.number_of_edges()
+    assert sorted(graph.vs["id"]) == sorted(view.nodes), "GraphML node ids are the IRIs"
+    drawn = Counter((graph.vs[e.source]["id"], e["name"], graph.vs[e.target]["id"]) for e in graph.es)
+    assert drawn == Counter((s, k, o) for s, o, k in view.edges(keys=True))
     labels = set(graph.vs["label"])
     assert {"Hai Yu", "Shanghai", "Digital Shandong 2020 Action Plan"} <= labels
+    hai = graph.vs.find(id=HAI_YU)
+    assert (hai["class"], hai["color"], hai["r"], hai["g"], hai["b"]) == ("Person", "#d62728", 214, 39, 40)
+    jiangxi = graph.vs.find(id="https://kg.example.org/policy/jiangxi-key-projects-2020")
+    assert jiangxi["projectCount"] == 395 and jiangxi["totalInvestmentYuan"] == 588900000000.0
+
+
+def test_keys_are_typed_named_and_unique(graphml: Path, shipped) -> None:
+    root = etree.parse(str(graphml)).getroot()
+    keys = root.findall("g:key", NS)
+    ids = [k.get("id") for k in keys]
+    assert len(ids) == len(set(ids)), "key ids must be unique in a GraphML document"
+    by_name = {(k.get("for"), k.get("attr.name")): (k.get("id"), k.get("attr.type")) for k in keys}
+    for (scope, name), (key_id, _) in by_name.items():
+        assert key_id in (name, f"{scope}.{name}"), "stable, readable key ids (named_key_ids)"
+    assert by_name[("node", "label")] == ("label", "string")
+    assert by_name[("edge", "label")] == ("edge.label", "string")
+    assert by_name[("node", "projectCount")] == ("projectCount", "long")
+    assert by_name[("node", "totalInvestmentYuan")] == ("totalInvestmentYuan", "double")
+    assert by_name[("node", "sessionNumber")][1] == "long"
+    assert {by_name[("node", c)][1] for c in "rgb"} == {"long"}
+    # every data element refers to a declared key of its own scope
+    declared = {(k.get("for"), k.get("id")) for k in keys}
+    for scope in ("node", "edge"):
+        for data in root.iterfind(f".//g:{scope}/g:data", NS):
+            assert (scope, data.get("key")) in declared
+    # every view attribute is written with the type of its values (no str of a number)
+    for _, attrs in shipped.view.nodes(data=True):
+        for name, value in attrs.items():
+            if name == "id":
+                continue
+            want = {str: "string", int: "long", float: "double", bool: "boolean"}[type(value)]
+            assert by_name[("node", name)][1] == want, name
+
+
+def test_edge_ids_are_unique_and_stable(graphml: Path, shipped) -> None:
+    root = etree.parse(str(graphml)).getroot()
+    ids = [e.get("id") for e in root.iterfind(".//g:edge", NS)]
+    assert len(ids) == shipped.view.number_of_edges() == len(set(ids))
+    assert "hai-yu/holdsPostIn/binance" in ids
+
+
+def test_every_node_has_a_label_and_the_colour_of_its_class(graphml: Path, shipped) -> None:
+    graph = nx.read_graphml(graphml, force_multigraph=True)
+    colours: dict[str, set[str]] = {}
+    for node, attrs in graph.nodes(data=True):
+        group = shipped.view.nodes[node]["group"]
+        assert attrs["label"] and attrs["label"] == shipped.view.nodes[node]["label"]
+        assert attrs["color"] == style.colour(group)
+        assert "#{:02x}{:02x}{:02x}".format(attrs["r"], attrs["g"], attrs["b"]) == attrs["color"]
+        colours.setdefault(group, set()).add(attrs["color"])
+    assert all(len(c) == 1 for c in colours.values()), "one colour per class"
+    assert len({next(iter(c)) for c in colours.values()}) == len(colours) == 6, "a different colour for each class"
 
 
 def test_view_leaves_out_schema_and_provenance(shipped) -> None:

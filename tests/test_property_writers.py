@@ -173,8 +173,10 @@ def check_graphml(path: Path, want: Expected) -> None:
     assert graph.nodes[INSTITUTE]["label"] == want.label
     assert graph.nodes[NORTHWIND]["aliases"] == want.alias
     assert graph.nodes[POLYTECHNIC]["note"] == want.note
-    assert graph.get_edge_data(ADA, NORTHWIND)["holdsPostIn"]["role"] == want.role
-    assert graph.get_edge_data(INSTITUTE, SHANGHAI)["locatedIn"]["note"] == want.statement_note
+    assert graph.get_edge_data(ADA, NORTHWIND)["ada-wu/holdsPostIn/northwind"]["role"] == want.role
+    assert (
+        graph.get_edge_data(INSTITUTE, SHANGHAI)["ledger-institute/locatedIn/shanghai"]["note"] == want.statement_note
+    )
 
 
 def check_html(path: Path, want: Expected) -> None:
