@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from kg import yamlsafe
-from kg.errors import DataError, UsageError
+from kg.errors import DataError, Problem, UsageError
 from kg.extract.entities import Known
 from kg.extract.model import Draft
 from kg.model import Source
@@ -21,6 +22,9 @@ from kg.sources import SLUG, read_source, read_text
 
 # To add a backend, write a module with NAME and extract(source, known) -> Draft, and add one line here.
 BACKENDS = {"rules": "kg.extract.rules"}
+# Longest article body kg extract takes, in characters: about seven times a long news article. The rules are
+# linear in practice but not in the worst case; past this, a draft would take minutes and help nobody.
+MAX_CHARS = 100_000
 
 
 def read_article(path: Path) -> Source:
@@ -30,7 +34,19 @@ def read_article(path: Path) -> Source:
         raise UsageError(f"{path}: no such article file")
     if not SLUG.match(path.stem) or path.suffix != ".md":
         raise UsageError(f"{path}: an article is a file named <slug>.md (lower-case letters, digits and hyphens)")
-    return read_source(path, str(path))
+    source = read_source(path, str(path))
+    if len(source.body) > MAX_CHARS:
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    0,
+                    f"article body is {len(source.body):,} characters; kg extract takes at most {MAX_CHARS:,}",
+                    "split it into articles of one story each, or write its facts by hand",
+                )
+            ]
+        )
+    return source
 
 
 def known_entities(data_dir: Path, exclude: str = "") -> list[Known]:
@@ -81,14 +97,18 @@ def extract(
     known = known_entities(data_dir, exclude=source.slug if ignore_own else "")
     module = importlib.import_module(BACKENDS[backend])
     draft: Draft = module.extract(source, known)
-    fit_ontology(draft, Ontology.load(ontology_dir))
+    fit_ontology(draft, _ontology(ontology_dir))
     return draft
+
+
+@lru_cache(maxsize=4)
+def _ontology(directory: Path | None) -> Ontology:
+    return Ontology.load(directory)
 
 
 def fit_ontology(draft: Draft, ontology: Ontology) -> None:
     """Drop proposals the loader would refuse (a subject or object outside the property's domain or range),
     so a draft always builds; they are listed in draft.unused for the reviewer."""
-    classes = {e.id or e.resolved: e.cls for e in draft.entities}
     kept = []
     for st in draft.statements:
         prop = ontology.properties.get(st.predicate)
@@ -102,4 +122,3 @@ def fit_ontology(draft: Draft, ontology: Ontology) -> None:
             target = st.object.label if st.object else st.value
             draft.unused.append(f"{st.subject.label} {st.predicate} {target} ({st.rule}: outside domain or range)")
     draft.statements = kept
-    del classes

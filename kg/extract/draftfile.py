@@ -216,8 +216,8 @@ def merge(existing: str, display: str, draft: Draft) -> tuple[str, int, int]:
         text = "".join(_reindent(b, indent) for b in blocks[key])
         following = [line for line, k in top if line > doc.key_line(key)]
         at = following[0] - 1 if following else len(lines)
-        while at > doc.key_line(key) and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
-            at -= 1  # before the blank and comment lines that introduce the next key
+        while at > doc.key_line(key) and (not lines[at - 1].strip() or lines[at - 1].startswith("#")):
+            at -= 1  # before the blank lines and unindented comments that introduce the next key
         inserts.append((at, text))
     for at, text in sorted(inserts, reverse=True):
         lines[at:at] = [text]

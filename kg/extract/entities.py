@@ -2,9 +2,9 @@
 it against the entities already curated in data/facts/.
 
 Grouping is by a key that ignores what does not change the thing named: case, spacing and hyphens in a
-person's name ("Hai Yu" / "Haiyu"), the "Province" after a province's name, the word order of a Chinese
+person's name ("Mei Lan" / "Meilan"), the "Province" after a province's name, the word order of a Chinese
 government's English name ("People's Government of X Province" / "X Provincial Government"). What does
-change the thing is kept: "Binance China" and "Binance" have different keys and stay two entities.
+change the thing is kept: "Acme China" and "Acme" have different keys and stay two entities.
 Every merge and every resolution is written down, so a reviewer can see it and undo it.
 """
 
@@ -31,7 +31,7 @@ def norm(name: str) -> str:
 
 
 def person_key(name: str) -> str:
-    """A person's name without spaces and hyphens: romanised Chinese names are written "Hai Yu", "Haiyu", "Hai-yu"."""
+    """A person's name without spaces and hyphens: romanised Chinese names are written "Mei Lan", "Meilan", "Mei-lan"."""
     return re.sub(r"[\s\-‐]", "", norm(name))
 
 
@@ -91,7 +91,7 @@ class Grouper:
             if m.descriptive:
                 continue
             if m.kind == "Region" and (m.text[:1].isdigit() or (m.text[:1].islower() and m.rule != "zone-new-area")):
-                continue  # "2020 Hunan Province": a year glued to a place inside a title
+                continue  # "2021 Xyz Province": a year glued to a place inside a title
             if m.kind == "Region" and m.rule == "region-slot" and m.text.lower() in lx.STOP_WORDS:
                 continue
             if m.kind in ("Policy", "Event") and any(
@@ -124,7 +124,7 @@ class Grouper:
         return out
 
     def _core(self, m: Mention) -> str:
-        """A region's name without its head ("Jinhai City" -> "jinhai") and a zone's without the places before it."""
+        """A region's name without its head ("Abc City" -> "abc") and a zone's without the places before it."""
         name = norm(m.name)
         if m.head and name.endswith(" " + m.head):
             name = name[: -len(m.head) - 1]
@@ -143,7 +143,7 @@ class Grouper:
             if m.cls in lx.ZONE_CLASSES or m.rule == "zone-new-area":
                 words = core.split()
                 while len(words) > 1 and self._place_core(words[0]):
-                    words = words[1:]  # "Shanghai Lingang" -> "lingang"
+                    words = words[1:]  # "<City> Dongwan" -> "dongwan"
                 return ("Zone", " ".join(words))
             return ("Region", core)
         if m.kind == "Organisation":
@@ -165,7 +165,7 @@ class Grouper:
         groups: dict[tuple[str, str], list[Mention]] = {}
         for m in naming:
             groups.setdefault(self.key(m), []).append(m)
-        # a "zone" whose whole name is a place ("Shanghai Free Trade Zone") is the one zone of that place
+        # a "zone" whose whole name is a place ("<City> Free Trade Zone") is the one zone of that place
         zones = [k for k in groups if k[0] == "Zone"]
         for k in zones:
             if not self._place_core(k[1]):
@@ -173,7 +173,7 @@ class Grouper:
             partners = [z for z in zones if z != k and any(norm(m.text).startswith(k[1] + " ") for m in groups[z])]
             if len(partners) == 1:
                 groups[partners[0]].extend(groups.pop(k))
-        # a place named without a head ("Shanghai Lingang", "Lingang") whose core is a zone's is that zone
+        # a place named without a head ("<City> Dongwan", "Dongwan") whose core is a zone's is that zone
         for k in [k for k in groups if k[0] == "Region"]:
             if any(m.iso3166 or m.head for m in groups[k]):
                 continue
@@ -199,8 +199,8 @@ class Grouper:
         return entities
 
     def _merge_suffixes(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
-        """ "Blockchain Technology Industry Research Institute" after "Lingang Blockchain Technology Industry
-        Research Institute": a shortened name of the same organisation, when exactly one longer name ends with it."""
+        """ "Solar Research Institute" after "Dongwan Solar Research Institute": a shortened name of the same
+        organisation, when exactly one longer name with the same head ends with it."""
         orgs = [k for k in groups if k[0] == "Organisation"]
         for short in sorted(orgs, key=lambda k: len(k[1])):
             if len(short[1].split()) < 3 or short not in groups:

@@ -69,12 +69,19 @@ def forms(place: Place) -> tuple[str, ...]:
     return _FORMS.get(place.cls, ())
 
 
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern[str]:
+    """One alternation of every country name, longest first: one pass over the text instead of 250."""
+    names = sorted(countries(), key=lambda n: (-len(n), n))
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
 def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
     """Countries named in the text, and the subdivisions of those countries, by short name."""
     found: dict[str, Place] = {}
-    for name, place in countries().items():
-        if re.search(rf"\b{re.escape(name)}\b", text):
-            found[name] = place
+    table = countries()
+    for name in sorted(set(_country_pattern().findall(text))):
+        found[name] = table[name]
     codes = {p.code for p in found.values()}
     if translated_from == "zh":
         codes.add("CN")  # a translation from Chinese names provinces without naming their country

@@ -569,8 +569,8 @@ class Relator:
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
 
     def inner_regions(self, e: DraftEntity, exclude: DraftEntity | None = None) -> list[DraftEntity]:
-        """Regions named inside an entity's mentions ("Shandong" in "Shandong Provincial Government"), or whose
-        core name starts it ("Fenghe" in "Fenghe Municipal Government")."""
+        """Regions named inside an entity's mentions ("Xyz" in "Xyz Provincial Government"), or whose
+        core name starts it ("Abc" in "Abc Municipal Government")."""
         found: list[DraftEntity] = []
         skip = [(m.start, m.end) for m in exclude.mentions] if exclude else []
         for m in e.mentions:

@@ -35,7 +35,7 @@ def extract(source: Source, known: list[Known]) -> Draft:
 
 
 def same_names(body: str, mentions: list[Mention], entities: list[DraftEntity]) -> list[Mention]:
-    """Later bare uses of a place's name ("Beishan" after "Beishan Province"), where no rule found a mention."""
+    """Later bare uses of a place's name ("Xyz" after "Xyz Province"), where no rule found a mention."""
     out: list[Mention] = []
     for e in entities:
         if e.kind != "Region" or e.iso3166:
