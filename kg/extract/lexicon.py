@@ -229,3 +229,5 @@ NUMBER_WORDS = {
 SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 # An ordinal written in digits ("61st", "3rd"): the session number of a recurring event.
 ORDINAL = r"\d+(?:st|nd|rd|th)"
+# Heads that are a company's legal form, abbreviated with full stops in English ("Co., Ltd.", "Inc.").
+LEGAL_FORMS = {"Co", "Ltd", "Inc", "Corp"}

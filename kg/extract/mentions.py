@@ -27,7 +27,7 @@ SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
-LAUNCHED_BY = re.compile(r"^[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
+LAUNCHED_BY = re.compile(r"[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
 ESTABLISH_WHAT = re.compile(
     r"\b(?:established|founded|set up|built|launched) (?:a|an) (?P<words>(?:[a-z][a-z-]* ){0,4}?)"
     r"(?P<noun>" + "|".join(sorted(lx.ORG_NOUNS, key=len, reverse=True)) + r")\b(?: in (?P<place>[A-Z][\w-]*))?"
@@ -47,6 +47,9 @@ MEASURES = re.compile(
     + "|".join(lx.NUMBER_WORDS)
     + r") measures (?P<rest>(?:to|for|on) [^,.;“”\"]{3,160}?)(?=[,.;]|$)"
 )
+# What may follow a legal-form head in a company name: "Co., Ltd.", "Co. Ltd", "Corp.", "Inc."
+LEGAL_SUFFIX = re.compile(r"\.?,? (?:Ltd|Limited)\.?|\.(?=[ ,;:)]|$)")
+MODAL = re.compile(r"\b(?:would|will|shall|plans? to|planned to|intends? to|is to|are to|to)\s*$")
 NEW_AREA = re.compile(r"\b(?:new area|pilot zone|new district) of (?:the )?")
 DEFINITE = re.compile(
     r"\b[Tt]he (?P<noun>"
@@ -257,6 +260,11 @@ class Finder:
                 cls = "FreeTradeZone"
             self.add(start, end, "Region", cls, "region-head", 0.85, iso3166=code, head=head.lower())
         elif kind == "Organisation":
+            if head in lx.LEGAL_FORMS:
+                suffix = LEGAL_SUFFIX.match(self.body, end)
+                if suffix:  # "Co., Ltd.": the tokens stop at the first full stop, the name does not
+                    end = suffix.end()
+                    text = self.body[start:end]
             cls = lx.ORG_HEADS[head]
             if cls == "GovernmentBody" and not self._governmental(words):
                 cls = "Organisation"
@@ -348,6 +356,8 @@ class Finder:
                 words, noun = match.group("words").strip(), match.group("noun")
                 if not words or words.split()[0] in ("new", "separate", "physical"):
                     continue
+                if MODAL.search(text[: match.start()]):
+                    continue  # "would set up a fund": a plan, not yet a thing
                 s = base + match.start("words")
                 e = base + (match.end("place") if match.group("place") else match.end("noun"))
                 label = self.body[s:e]

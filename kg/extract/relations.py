@@ -29,6 +29,7 @@ HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:t
 HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) ")
 ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
 FOUND = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )\b(?:established|founded|set up|built|created) ")
+FOUNDED_BY = re.compile(r"(?<!jointly )\b(?:founded|established|set up|created|started) by (?:the )?")
 SUBSIDIARY = re.compile(
     r"\bset up (?:a|an) (?:separate |new |wholly[- ]owned )?(?:company|subsidiary|firm)(?: called| named)?, "
 )
@@ -287,6 +288,17 @@ class Relator:
                 )
             if place:
                 self.add(target.entity, "locatedIn", "established-in", 0.65, self.span(s), obj=place.entity)
+        for match in FOUNDED_BY.finditer(s.text):
+            founder = self.at(s.start + match.end(), ("Person", "Organisation"), window=3)
+            organisation = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if founder is None or organisation is None:
+                continue
+            self.add(organisation.entity, "foundedBy", "founded-by", 0.7, self.span(s), obj=founder.entity)
+            year = re.match(r" in (\d{4})\b", self.body[founder.end : founder.end + 9])
+            if year:
+                self.add(
+                    organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year.group(1)
+                )
         for match in SUBSIDIARY.finditer(s.text):
             child = self.at(s.start + match.end(), ("Organisation",))
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
@@ -356,6 +368,9 @@ class Relator:
                     self.add(policies[-1].entity, "issuedBy", "launched-by", 0.45, self.span(s), obj=desc_entity)
         for match in MEASURE_COUNT.finditer(s.text):
             policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
+            if not policies and re.match(r"(?:It|The (?:plan|document|policy|opinions|measures)) ", s.text):
+                previous = self.doc.sentences[s.index - 1] if s.index else None  # "It sets out 18 measures"
+                policies = self.in_sentence(previous, ("Policy",)) if previous else []
             n = number(match.group("n"))
             if policies and n is not None:
                 self.add(policies[-1].entity, "measureCount", "puts-forward-measures", 0.7, self.span(s), value=str(n))

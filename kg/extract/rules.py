@@ -38,6 +38,9 @@ def same_names(body: str, mentions: list[Mention], entities: list[DraftEntity]) 
     """Later bare uses of a place's name ("Xyz" after "Xyz Province"), where no rule found a mention."""
     out: list[Mention] = []
     for e in entities:
+        if e.kind in ("Person", "Organisation"):
+            out += _occurrences(body, mentions + out, e, sorted({e.label, *e.aliases}))
+            continue
         if e.kind != "Region" or e.iso3166:
             continue
         heads = {m.head for m in e.mentions if m.head}
@@ -58,6 +61,20 @@ def same_names(body: str, mentions: list[Mention], entities: list[DraftEntity]) 
                 if core not in e.aliases and core != e.label:
                     e.aliases.append(core)
                 out.append(m)
+    return out
+
+
+def _occurrences(body: str, mentions: list[Mention], e: DraftEntity, names: list[str]) -> list[Mention]:
+    """Uses of a person's or an organisation's name that no rule found ("founded by Mei Lan in 2016")."""
+    out: list[Mention] = []
+    for name in names:
+        if not name[:1].isupper() or len(name) < 3:
+            continue
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
+            if any(m.start < match.end() and match.start() < m.end for m in mentions + out):
+                continue
+            out.append(Mention(match.start(), match.end(), name, e.kind, e.cls, "same-name", 0.6, entity=e))
+    e.mentions += out
     return out
 
 
