@@ -146,8 +146,13 @@ def bundle(shipped_build: Path) -> Path:
     return shipped_build / "neo4j"
 
 
-def test_bundle_is_three_files_in_the_import_header_format(bundle: Path, shipped) -> None:
-    assert sorted(p.name for p in bundle.iterdir()) == ["import.cypher", "nodes.csv", "relationships.csv"]
+def test_bundle_is_four_files_in_the_import_header_format(bundle: Path, shipped) -> None:
+    assert sorted(p.name for p in bundle.iterdir()) == [
+        "import.cypher",
+        "load-csv.cypher",
+        "nodes.csv",
+        "relationships.csv",
+    ]
     view = shipped.view
     header, nodes = read_csv(bundle / "nodes.csv")
     assert header[:2] == ["iri:ID", ":LABEL"]
@@ -342,3 +347,64 @@ def test_hostile_labels_survive_both_routes(tmp_path: Path) -> None:
     role = rows(from_csv, "MATCH ()-[r:Fact]->() WHERE r.type = 'holdsPostIn' RETURN r.role")[0][0]
     assert role == (HOSTILE[7] + HOSTILE[3]).strip()
     assert rows(from_cypher, "MATCH ()-[r:holdsPostIn]->() RETURN r.role")[0][0] == role
+
+
+# -- load-csv.cypher: LOAD CSV over the two files (no Neo4j here: checked against the files it reads) --------
+
+LOAD_NODES = re.compile(
+    r"^LOAD CSV WITH HEADERS FROM 'file:///nodes\.csv' AS row MERGE \(n:`Entity` \{`iri`: row\.`iri:ID`\}\) SET (.*);$"
+)
+LOAD_LABEL = re.compile(
+    r"^LOAD CSV WITH HEADERS FROM 'file:///nodes\.csv' AS row WITH row WHERE '([A-Za-z]+)' IN "
+    r"split\(row\.`:LABEL`, '\\u003B'\) MATCH \(n:`Entity` \{`iri`: row\.`iri:ID`\}\) SET n:`\1`;$"
+)
+LOAD_RELS = re.compile(
+    r"^LOAD CSV WITH HEADERS FROM 'file:///relationships\.csv' AS row WITH row WHERE row\.`:TYPE` = '([A-Za-z]+)' "
+    r"MATCH \(s:`Entity` \{`iri`: row\.`:START_ID`\}\) MATCH \(o:`Entity` \{`iri`: row\.`:END_ID`\}\) "
+    r"MERGE \(s\)-\[r:`\1`\]->\(o\) SET (.*);$"
+)
+CONVERSION = {"": "{}", "long": "toInteger({})", "double": "toFloat({})", "boolean": "toBoolean({})"}
+
+
+def _expected_sets(variable: str, header: list[str]) -> str:
+    items = []
+    for field in header:
+        name, _, kind = field.partition(":")
+        items.append(f"{variable}.`{name}` = " + CONVERSION[kind].format(f"row.`{field}`"))
+    return ", ".join(items)
+
+
+def test_load_csv_reads_every_column_with_its_type_every_label_and_every_type(bundle: Path) -> None:
+    lines = (bundle / "load-csv.cypher").read_text("utf-8").splitlines()
+    statements = [line for line in lines if line and not line.startswith("//")]
+    for statement in statements:
+        assert statement.endswith(";") and statement.count(";") == 1, statement[:120]
+    node_header, nodes = read_csv(bundle / "nodes.csv")
+    rel_header, rels = read_csv(bundle / "relationships.csv")
+    assert statements[0] == UNSUPPORTED[0].pattern.strip("^$").replace("\\", "")
+    assert statements[0].startswith("CREATE CONSTRAINT kg_entity_iri IF NOT EXISTS")
+    node_set = LOAD_NODES.match(statements[1])
+    assert node_set, statements[1][:200]
+    assert node_set.group(1) == _expected_sets("n", node_header[2:])
+    labels = sorted({label for row in nodes for label in row[1].split(";")} - {"Entity"})
+    types = sorted({row[2] for row in rels})
+    assert len(statements) == 2 + len(labels) + len(types)
+    assert [LOAD_LABEL.match(s).group(1) for s in statements[2 : 2 + len(labels)]] == labels
+    for statement, rel_type in zip(statements[2 + len(labels) :], types, strict=True):
+        match = LOAD_RELS.match(statement)
+        assert match and match.group(1) == rel_type, statement[:200]
+        assert match.group(2) == _expected_sets("r", rel_header[3:])
+
+
+def test_load_csv_uses_the_same_names_as_import_cypher(bundle: Path) -> None:
+    """Both Cypher routes make the same labels, relationship types and property keys."""
+    load = (bundle / "load-csv.cypher").read_text("utf-8")
+    imported = (bundle / "import.cypher").read_text("utf-8")
+    labels = re.compile(r"SET n((?::`[A-Za-z]+`)+);")
+    assert {x for group in labels.findall(load) for x in group.split(":") if x} == {
+        x for group in labels.findall(imported) for x in group.split(":") if x
+    }
+    rel_types = re.compile(r"\[r:`([A-Za-z]+)`\]")
+    assert set(rel_types.findall(load)) == set(rel_types.findall(imported))
+    keys = re.compile(r"[nr]\.`([A-Za-z_0-9]+)` = ")
+    assert set(keys.findall(load)) == set(keys.findall(imported))

@@ -260,6 +260,7 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
         "kg.trig",
         "kg.ttl",
         "neo4j/import.cypher",
+        "neo4j/load-csv.cypher",
         "neo4j/nodes.csv",
         "neo4j/relationships.csv",
     ]

@@ -3,8 +3,8 @@
 To add a format, write `kg/export/<name>.py` with `write(data, path)` and add one line to FORMATS.
 `input` says what `write` takes: the RDF dataset ("rdf") or the shared property-graph view ("view").
 A format that writes a directory (the Neo4j bundle, the store) names in `owns` the files it writes (glob
-patterns; those without a wildcard must all be there): only an empty directory or one that holds exactly
-such files is replaced, so `kg export --format neo4j --out ~/work` can never delete somebody's files.
+patterns): only an empty directory, or one that holds nothing but such files and at least one of the names
+without a wildcard, is replaced, so `kg export --format neo4j --out ~/work` can never delete somebody's files.
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ class Format:
         entries = list(path.iterdir())
         if not entries:
             return True
-        required = {pattern for pattern in self.owns if not any(c in pattern for c in "*?[")}
+        exact = {pattern for pattern in self.owns if not any(c in pattern for c in "*?[")}
         names = {entry.name for entry in entries}
         return (
-            required <= names
+            bool(exact & names)
             and all(entry.is_file() and not entry.is_symlink() for entry in entries)
             and all(any(fnmatch.fnmatchcase(name, pattern) for pattern in self.owns) for name in names)
         )
@@ -100,8 +100,8 @@ FORMATS: dict[str, Format] = {
             "kg.export.neo4j",
             "neo4j",
             "view",
-            "directory for Neo4j: nodes.csv and relationships.csv for neo4j-admin import, and import.cypher",
-            owns=("import.cypher", "nodes.csv", "relationships.csv"),
+            "directory for Neo4j: nodes.csv, relationships.csv (neo4j-admin import), import.cypher, load-csv.cypher",
+            owns=("import.cypher", "load-csv.cypher", "nodes.csv", "relationships.csv"),
         ),
     )
 }

@@ -214,7 +214,7 @@ def cypher_statements(view: nx.MultiDiGraph) -> list[str]:
 
 HEADER = """\
 // kg: the knowledge graph as idempotent Cypher for Neo4j 5 or later; running it twice creates nothing new.
-// Run with: cypher-shell -u neo4j -p <password> -f import.cypher   (see docs/exports.md)
+// Run with: cypher-shell -u neo4j -p <password> -f import.cypher   (README.md, "Other tools")
 // One statement per line: a constraint, then per node a MERGE on its IRI and a SET of its kg classes as
 // labels, then per fact a MERGE of the relationship, typed by the kg property name.
 """
@@ -222,6 +222,73 @@ HEADER = """\
 
 def write_cypher(view: nx.MultiDiGraph, path: Path) -> None:
     text = HEADER + "".join(statement + "\n" for statement in cypher_statements(view))
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+# LOAD CSV reads every field as text (an empty field as null, which SET skips, as neo4j-admin does);
+# the typed columns are converted back with the function for their header type.
+LOAD_CONVERSIONS = {bool: "toBoolean", int: "toInteger", float: "toFloat", str: ""}
+NODES_URL = "file:///nodes.csv"
+RELATIONSHIPS_URL = "file:///relationships.csv"
+
+
+def _load_set(variable: str, columns: list[tuple[str, type]]) -> str:
+    items = []
+    for name, kind in columns:
+        field = f"row.{cypher_name(_header(name, kind))}"
+        convert = LOAD_CONVERSIONS[kind]
+        items.append(
+            f"{variable}.{cypher_name(name)} = {convert}({field})"
+            if convert
+            else f"{variable}.{cypher_name(name)} = {field}"
+        )
+    return " SET " + ", ".join(items) if items else ""
+
+
+def load_csv_statements(view: nx.MultiDiGraph) -> list[str]:
+    """Every statement of load-csv.cypher: the same graph as import.cypher, read from the two CSV files.
+
+    Plain Cypher for any Neo4j 4.4 or 5 (no APOC, no dynamic labels): labels and relationship types cannot
+    come from a CSV field in a static query, so there is one statement per kg class and per relationship
+    type, each reading the file and keeping its rows. Idempotent like import.cypher.
+    """
+    entity = cypher_name(ENTITY_LABEL)
+    nodes = _nodes(view)
+    edges = _edges(view)
+    node_columns = _columns((attrs for _, attrs in nodes), NODE_STRUCTURE, NODE_FIRST)
+    edge_columns = _columns((attrs for *_, attrs in edges), EDGE_STRUCTURE, EDGE_FIRST)
+    node_key = f"(n:{entity} {{`iri`: row.{cypher_name(ID_COLUMN)}}})"
+    statements = [
+        f"CREATE CONSTRAINT kg_entity_iri IF NOT EXISTS FOR (n:{entity}) REQUIRE n.`iri` IS UNIQUE;",
+        f"LOAD CSV WITH HEADERS FROM '{NODES_URL}' AS row MERGE {node_key}{_load_set('n', node_columns)};",
+    ]
+    labels = sorted({label for _, attrs in nodes for label in node_labels(attrs)[1:]})
+    for label in labels:
+        statements.append(
+            f"LOAD CSV WITH HEADERS FROM '{NODES_URL}' AS row WITH row "
+            f"WHERE {cypher_string(label)} IN split(row.{cypher_name(LABEL_COLUMN)}, {cypher_string(LABEL_DELIMITER)}) "
+            f"MATCH {node_key} SET n:{cypher_name(label)};"
+        )
+    for rel_type in sorted({rel for _, _, rel, _ in edges}):
+        statements.append(
+            f"LOAD CSV WITH HEADERS FROM '{RELATIONSHIPS_URL}' AS row WITH row "
+            f"WHERE row.`:TYPE` = {cypher_string(rel_type)} "
+            f"MATCH (s:{entity} {{`iri`: row.`:START_ID`}}) MATCH (o:{entity} {{`iri`: row.`:END_ID`}}) "
+            f"MERGE (s)-[r:{cypher_name(rel_type)}]->(o){_load_set('r', edge_columns)};"
+        )
+    return statements
+
+
+LOAD_HEADER = """\
+// kg: the knowledge graph for Neo4j 4.4 or later through LOAD CSV, the same graph as import.cypher.
+// Copy nodes.csv and relationships.csv into the import directory of the Neo4j server, then run:
+//   cypher-shell -u neo4j -p <password> -f load-csv.cypher
+// One statement per line; running it twice creates nothing new.
+"""
+
+
+def write_load_csv(view: nx.MultiDiGraph, path: Path) -> None:
+    text = LOAD_HEADER + "".join(statement + "\n" for statement in load_csv_statements(view))
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
@@ -234,3 +301,4 @@ def write(view: nx.MultiDiGraph, path: Path) -> None:
     write_nodes(view, path / "nodes.csv")
     write_relationships(view, path / "relationships.csv")
     write_cypher(view, path / "import.cypher")
+    write_load_csv(view, path / "load-csv.cypher")
