@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SHIPPED = DATA / "articles" / "china-times-blockchain-lingang.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
-FICTIONAL = ["beishan-green-finance", "lanshui-hydrogen-corridor", "qinglan-digital-economy"]
+FICTIONAL = ["beishan-green-finance", "lanshui-hydrogen-corridor", "qinglan-digital-economy", "yunze-chip-summit"]
 
 
 def kg(capsys, *argv: str) -> tuple[int, str, str]:
