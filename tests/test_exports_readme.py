@@ -1,0 +1,66 @@
+"""What the README says about the outputs is what kg writes: every format in the table, the real `wrote`
+line, every file of the Neo4j bundle named, and the import options the files need."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from kg import export
+from tests.conftest import DATA, ROOT, run_kg
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def section(title: str) -> str:
+    start = README.index(title)
+    end = README.find("\n#", start + len(title))
+    return README[start : end if end > 0 else None]
+
+
+def test_the_table_lists_every_registered_format() -> None:
+    table = section("## What `kg build` writes")
+    for fmt in export.FORMATS.values():
+        name = f"build/{fmt.filename}/" if fmt.is_directory else f"build/{fmt.filename}"
+        assert f"`{name}`" in table or f"`{name}`," in table, name
+
+
+def test_the_wrote_line_is_what_kg_build_prints(tmp_path: Path) -> None:
+    result = run_kg("build", "--data", str(DATA), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    wrote = result.stdout.splitlines()[-1]
+    assert f"\n{wrote}\n```" in section("## What `kg build` writes")
+
+
+def test_every_bundle_file_is_named_and_exists(shipped_build: Path) -> None:
+    tools = section("### Other tools")
+    named = set(re.findall(r"build/neo4j/([a-z.-]+\.(?:csv|cypher))", tools))
+    assert named == {p.name for p in (shipped_build / "neo4j").iterdir()}
+
+
+def test_neo4j_admin_options_match_the_files(shipped_build: Path) -> None:
+    tools = section("### Other tools")
+    command = re.search(r"neo4j-admin database import full .*?(?=\n\s*neo4j start)", tools, re.S).group(0)
+    assert "--nodes=build/neo4j/nodes.csv" in command and "--relationships=build/neo4j/relationships.csv" in command
+    assert "--multiline-fields=true" in command
+    # the option is needed: some quoted field holds a line break
+    with open(shipped_build / "neo4j" / "relationships.csv", encoding="utf-8", newline="") as handle:
+        assert any("\n" in field for row in csv.reader(handle) for field in row)
+    # and the defaults it relies on are what the files use: ',' between fields, ';' between labels
+    with open(shipped_build / "neo4j" / "nodes.csv", encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header[:2] == ["iri:ID", ":LABEL"] and any(";" in row[1] for row in rows)
+
+
+def test_the_hostile_label_of_the_readme_is_the_one_tested() -> None:
+    from tests.test_html import HOSTILE
+
+    assert f"`{HOSTILE[0]}`" in section("### The HTML page")
+
+
+def test_the_test_command_installs_every_debian_tool_the_tests_use() -> None:
+    command = re.search(r"apt-get install -y ([^&]+)&&", README).group(1).split()
+    assert {"raptor2-utils", "serdi", "chromium"} <= set(command)
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert all(package in ci for package in ("raptor2-utils", "serdi", "chromium"))
