@@ -278,3 +278,29 @@ def test_same_day_and_same_event_inherit_the_date():
     fund = extract(FIXTURES / "articles" / "beishan-green-finance.md", FIXTURES, ignore_own=True)
     founding = [s for s in fund.statements if s.predicate == "foundingDate"]
     assert [s.value for s in founding] == ["2022-05-20"]  # "At the same forum" -> the forum's date
+
+
+# -- gazetteers ------------------------------------------------------------------------------------------------
+
+
+def test_cities_come_from_geonames_with_their_id_for_the_reviewer(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    article = data / "articles" / "city-test.md"
+    article.write_text(
+        "---\ntitle: T\ndate: 2024-05\nlanguage: en\ntranslated_from: zh\n---\n"
+        "Shenzhen and Chengdu are competing for chip plants, said Mei Lan, an analyst at Acme Group. "
+        "Acme Group is headquartered in Dongxiao City.\n",
+        encoding="utf-8",
+    )
+    draft = extract(article, data)
+    cities = {e.label: e for e in draft.entities if e.cls == "City"}
+    assert set(cities) == {"Shenzhen", "Chengdu", "Dongxiao City"}  # two by name alone, one by its head
+    assert cities["Shenzhen"].geonames == "1795565" and cities["Shenzhen"].rule == "city-gazetteer"
+    assert "check that the article means this place" in cities["Shenzhen"].note
+    assert cities["Dongxiao City"].geonames == ""  # an invented city gets no identifier
+    # the Chinese name of a province comes from pycountry at build time; the draft carries the code
+    hunan = next(e for e in extract(SHIPPED, DATA, ignore_own=True).entities if e.label == "Hunan")
+    from kg import regions
+
+    assert regions.lookup(hunan.iso3166).name_zh == "湖南省"

