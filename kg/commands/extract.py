@@ -23,6 +23,7 @@ HELP = "propose a draft facts file for an article (rules, offline), or --evaluat
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `kg extract`."""
     parser.add_argument("articles", nargs="*", type=Path, metavar="ARTICLE", help="data/articles/<slug>.md")
     parser.add_argument(
         "-o", "--out", default=None, help="facts file to write (default: DATA/facts/<slug>.yaml; - prints)"
@@ -41,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Extract one article to a draft file, or evaluate; KgError becomes a message and an exit code in kg.cli."""
     if args.evaluate:
         return _evaluate(args)
     if len(args.articles) != 1:

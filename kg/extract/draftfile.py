@@ -42,6 +42,7 @@ def _draft_map(rule: str, confidence: float, **extra: str) -> str:
 
 
 def entity_block(e: DraftEntity) -> str:
+    """One entity as YAML text, indented as an item of `entities:`."""
     lines = [f"  - id: {e.id}", f"    class: {e.cls}", f"    label: {q(e.label)}"]
     if e.aliases:
         lines.append("    aliases: [" + ", ".join(q(a) for a in e.aliases) + "]")
@@ -61,6 +62,7 @@ def _evidence(body: str, span: tuple[int, int]) -> str:
 
 
 def statement_block(st: DraftStatement, body: str) -> str:
+    """One statement as YAML text, indented as an item of `statements:`."""
     assert st.subject.id and (st.object is None or st.object.id)
     lines = [f"  - subject: {st.subject.id}", f"    predicate: {st.predicate}"]
     lines.append(f"    object: {st.object.id}" if st.object is not None else f"    value: {_value(st.value or '')}")
@@ -103,6 +105,7 @@ def _sorted_statements(draft: Draft) -> list[DraftStatement]:
 
 
 def draft_header(draft: Draft, unlinked: list[DraftEntity]) -> str:
+    """The top-level `draft:` mapping: resolutions to undo and names no rule linked."""
     lines = ["draft:", f"  backend: {draft.backend}"]
     resolved = [e for e in draft.entities if e.resolved]
     if resolved:

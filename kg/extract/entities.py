@@ -134,6 +134,7 @@ class Grouper:
         return name
 
     def key(self, m: Mention) -> tuple[str, str]:
+        """What two mentions must share to name one thing (see the module docstring)."""
         if m.kind == "Person":
             return ("Person", person_key(m.name))
         if m.kind == "Region":
@@ -158,6 +159,7 @@ class Grouper:
     # -- grouping -------------------------------------------------------------------------------
 
     def group(self) -> list[DraftEntity]:
+        """Draft entities from the mentions, in text order, with aliases and every merge recorded."""
         naming = self._naming()
         self._region_cores = {
             self._core(m) for m in naming if m.kind == "Region" and m.cls not in lx.ZONE_CLASSES and not m.iso3166

@@ -64,6 +64,7 @@ class Gold:
 
 
 def read_gold(path: Path) -> Gold:
+    """The curated facts file as the scorer needs it: entities with their names, statement keys."""
     if not path.is_file():
         raise UsageError(f"{path}: no curated facts file to compare with")
     doc = yamlsafe.load(read_text(path, str(path)), str(path)) or {}
@@ -82,6 +83,7 @@ def read_gold(path: Path) -> Gold:
 
 
 def canonical(value: str) -> str:
+    """A literal as text that compares equal when the values are equal ("086" and "86")."""
     text = value.strip()
     if text.lstrip("+-").isdigit():
         return str(int(text))
@@ -93,6 +95,7 @@ def _keys(names: list[str], person: bool) -> set[str]:
 
 
 def evaluate(draft: Draft, gold: Gold) -> Evaluation:
+    """Match the draft against the curated file and count; see the module docstring for the rules."""
     result = Evaluation(draft.slug)
     proposed = [e for e in draft.entities if not e.resolved]
     matched: dict[int, str] = {}  # id(draft entity) -> curated id
@@ -166,6 +169,7 @@ def table(results: list[Evaluation]) -> str:
 
 
 def report(results: list[Evaluation]) -> str:
+    """The table, then every miss and false alarm, for a person improving the rules."""
     out = [table(results)]
     for r in results:
         out.append(f"\n{r.slug}: {len(r.misses)} misses, {len(r.false_alarms)} false alarms\n")

@@ -66,6 +66,7 @@ MEASURE_COUNT = re.compile(
 
 
 def number(word: str) -> int | None:
+    """A count written in digits or in words ("twelve"), or None."""
     word = word.replace(",", "").lower()
     if word.isdigit():
         return int(word)
@@ -101,6 +102,7 @@ class Relator:
         )
 
     def entity(self, m: Mention) -> DraftEntity | None:
+        """The entity a mention names, or for a description the one it points back to."""
         if m.entity is not None:
             return m.entity
         if not m.descriptive:
@@ -132,6 +134,7 @@ class Relator:
         return None
 
     def in_sentence(self, sentence: Sentence, kinds: tuple[str, ...] = ()) -> list[Mention]:
+        """The outermost mentions of a sentence (a region inside a body's name is not a candidate)."""
         return [
             m
             for m in self._outer
@@ -184,6 +187,7 @@ class Relator:
         role: str = "",
         note: str = "",
     ) -> None:
+        """Record a proposal once per (subject, predicate, object or value); more evidence joins the first."""
         if subject is None or (obj is None and value is None) or obj is subject:
             return
         key = (id(subject), predicate, id(obj) if obj else None, value)
@@ -200,11 +204,13 @@ class Relator:
         )
 
     def span(self, sentence: Sentence) -> tuple[int, int]:
+        """Evidence span of a sentence: the whole sentence, so the reviewer sees the context."""
         return (sentence.start, sentence.end)
 
     # -- rules ------------------------------------------------------------------------------------
 
     def run(self) -> list[DraftStatement]:
+        """Every rule over every sentence, then the facts names carry, then merges and constructed labels."""
         self.article_lines()
         for sentence in self.doc.sentences:
             self.jointly(sentence)
@@ -223,6 +229,7 @@ class Relator:
         return list(self.statements.values())
 
     def article_lines(self) -> None:
+        """ "Author: X" and "Source: Y" lines: the article's author and publisher."""
         for m in self.mentions:
             if m.rule == "byline" and m.entity:
                 para = next(p for p in self.doc.paragraphs if p.start <= m.start < p.end)
@@ -232,6 +239,7 @@ class Relator:
                 self.add(self.article, "publisher", "source-line", 0.9, (para.start, para.end), obj=m.entity)
 
     def jointly(self, s: Sentence) -> None:
+        """ "<X>, (which was) jointly established by A, B and C, was ... established (in P)": coFoundedBy each."""
         for match in JOINTLY.finditer(s.text):
             subject = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if subject is None:
@@ -262,6 +270,7 @@ class Relator:
                 self.add(subject.entity, "foundingDate", "founded-on-date", 0.7, self.span(s), value=s.date)
 
     def founded(self, s: Sentence) -> None:
+        """ "<agent> established a/an <organisation> (in P)", "<X>, ... founded by <Y> in <year>", "set up a company, Z"."""
         for match in FOUND.finditer(s.text):
             pos = s.start + match.end()
             target = self.at(pos, ("Organisation",), gap=r"^(?:a |an |the )?$", window=12)
@@ -306,6 +315,7 @@ class Relator:
                 self.add(child.entity, "subOrganisationOf", "set-up-company", 0.7, self.span(s), obj=agent.entity)
 
     def located(self, s: Sentence) -> None:
+        """ "<X> is headquartered / registered / located / opened in <region>" (and "... there")."""
         for match in THERE.finditer(s.text):
             there = next((m for m in self.mentions if m.head == "there" and m.start == s.start + match.end() - 5), None)
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
@@ -335,6 +345,7 @@ class Relator:
             self.add(agent.entity, predicate, f"{verb}-in", 0.7, self.span(s), obj=target)
 
     def issued(self, s: Sentence) -> None:
+        """ "<agent> issued / released / announced <policy>", "approved <policy>", "<policy> launched by <agent>"."""
         for pattern, predicate, date_predicate, rule in (
             (ISSUE, "issuedBy", "dateIssued", "agent-issued"),
             (APPROVE, "approvedBy", "dateApproved", "agent-approved"),
@@ -350,22 +361,12 @@ class Relator:
                 if s.date:
                     self.add(policy.entity, date_predicate, rule, 0.7, self.span(s), value=s.date)
         for match in PASSIVE_BY.finditer(s.text):
+            # "<policy> ... launched by the country": the agent may be a description ("the country", "the state")
             agent = self.at(s.start + match.end(), ("Organisation", "Region"), window=3)
             policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
-            if agent and policies and agent.entity:
-                self.add(policies[-1].entity, "issuedBy", "launched-by", 0.5, self.span(s), obj=agent.entity)
-            elif policies:
-                description = next(
-                    (m for m in self.mentions if m.descriptive and m.start == s.start + match.end() - 0), None
-                )
-                desc_entity = self.entity(description) if description else None
-                if desc_entity is None:
-                    desc = re.match(r"(?:the )?(country|state)\b", self.body[s.start + match.end() - 4 :])
-                    if desc:
-                        countries = [e for e in self.entities if e.cls == "Country"]
-                        desc_entity = countries[0] if len(countries) == 1 else None
-                if desc_entity is not None:
-                    self.add(policies[-1].entity, "issuedBy", "launched-by", 0.45, self.span(s), obj=desc_entity)
+            if agent is not None and policies:
+                confidence = 0.45 if agent.descriptive else 0.5
+                self.add(policies[-1].entity, "issuedBy", "launched-by", confidence, self.span(s), obj=agent.entity)
         for match in MEASURE_COUNT.finditer(s.text):
             policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
             if not policies and re.match(r"(?:It|The (?:plan|document|policy|opinions|measures)) ", s.text):
@@ -376,6 +377,7 @@ class Relator:
                 self.add(policies[-1].entity, "measureCount", "puts-forward-measures", 0.7, self.span(s), value=str(n))
 
     def events(self, s: Sentence) -> None:
+        """ "<event> held by <organiser>", "<organiser> held a press conference to interpret <policy>"."""
         for match in HELD_BY.finditer(s.text):
             organiser = self.at(s.start + match.end(), ("Organisation",), window=3)
             events = [m for m in self.in_sentence(s, ("Event",)) if m.end <= s.start + match.start()]
@@ -411,6 +413,7 @@ class Relator:
                     break
 
     def posts(self, s: Sentence) -> None:
+        """ "<person>, <post> of <organisation>" and "the <post> of <organisation> ... <person>"."""
         for match in APPOSITION.finditer(s.text):
             person = self.at(
                 s.start + match.start("name"), ("Person",), gap=r"^(?:[A-Za-z]+ )*$", window=len(match.group("name"))
@@ -441,6 +444,7 @@ class Relator:
                 self.add(person.entity, "holdsPostIn", "post-before-name", 0.7, self.span(s), obj=org.entity, role=role)
 
     def speech(self, s: Sentence) -> None:
+        """A person in a sentence with a speech verb is quoted; "at the <event>" makes them a speaker there."""
         verb = _SPEECH.search(s.text)
         if not verb:
             return
@@ -456,6 +460,7 @@ class Relator:
                 break
 
     def counts(self, s: Sentence) -> None:
+        """Counts and amounts of the project list last named: projects, blockchain projects, total investment."""
         lists = [m for m in self._outer if m.kind == "Policy" and m.entity.cls == "ProjectList" and m.start < s.end]
         backrefs = [
             m for m in self.mentions if m.descriptive and m.kind == "Policy" and m.start < s.end and self.entity(m)
@@ -484,6 +489,7 @@ class Relator:
             self.add(target, "totalInvestmentYuan", "total-investment", 0.6, self.span(s), value=str(int(amount)))
 
     def part_of(self, s: Sentence) -> None:
+        """Regions in regions: "<A> of <B>", "<A> in <B>", "<A> is the core of <B>", "its capital <A>"."""
         regions = self.in_sentence(s, ("Region",))
         for a, b in itertools.pairwise(regions):
             between = self.body[a.end : b.start]

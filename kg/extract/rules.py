@@ -101,6 +101,7 @@ def _occurrences(body: str, mentions: list[Mention], e: DraftEntity, names: list
 
 
 def slugify(label: str) -> str:
+    """A readable id from a label: lower-case words joined by hyphens, at most eight."""
     text = label.replace("’", "'").replace("'s ", " ").replace("'", "")
     words = re.findall(r"[A-Za-z0-9]+", text.lower())
     return "-".join(words[:8]) or "entity"
