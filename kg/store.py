@@ -539,6 +539,10 @@ def _check_syntax(text: str, origin: str) -> None:
     try:
         ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as err:
+        words = [m.group().upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+        form = next((w for w in words if w in _FORMS | _UPDATES), "")
+        if form in _UPDATES:  # an update is refused as such, not as a syntax error of a query
+            shape(text)
         raise UsageError(syntax_message(str(err), text, origin)) from None
 
 
@@ -591,8 +595,12 @@ def prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store) -> str
     return text
 
 
-def _term_key(term: Term | None) -> tuple[int, str]:
-    return (0, "") if term is None else (1, str(term))
+def _term_key(term: Term | None) -> tuple[int, str, str]:
+    """Unbound first, then by the text a reader sees (so "Binance" sorts before "Binance China"), then by the
+    full term, which makes the order total."""
+    if term is None:
+        return (0, "", "")
+    return (1, getattr(term, "value", ""), str(term))
 
 
 def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
