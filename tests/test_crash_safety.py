@@ -57,6 +57,7 @@ def test_sigkill_at_random_points_leaves_a_whole_build(mini_data: Path, tmp_path
         assert state in (version_a, version_b), "build/ is a mix of two builds or incomplete"
         ox.parse(path=str(out / "kg.trig"), format=ox.RdfFormat.TRIG)
     assert killed_mid_build >= 5, "the kills did not land inside builds; the test proved nothing"
+    print(f"\nkills: {killed_mid_build} of 15 builds killed mid-build, build/ whole after every one")
     # A later build cleans up the staging directories the killed ones left behind.
     assert run_kg("build", "--data", str(mini_data), "--out", str(out), "--formats", FORMATS).returncode == 0
     assert _snapshot(out) == version_b

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import yaml
 from lxml import html as lxml_html
@@ -305,3 +306,42 @@ def test_mini_fixture_tables_are_unchanged_text(tmp_path: Path) -> None:
     header, *body = _cells(tmp_path / "t" / "entities.csv")
     labels = {row[header.index("label")] for row in body}
     assert "Qinglan Ledger Institute" in labels and not any(label.startswith("'") for label in labels)
+
+
+# -- kg query --param --------------------------------------------------------------------------------
+
+LABEL_QUERY = """# Entities whose label is exactly the given text
+# param name (literal): the label
+SELECT ?x WHERE { ?x rdfs:label ?l . FILTER (str(?l) = str(?name)) }
+"""
+
+
+def test_param_values_cannot_change_a_query_shape(hostile) -> None:
+    """Each hostile string as a --param value: the query runs as written with the value bound, and answers
+    exactly the entities labelled with that text (or the value is refused as a malformed IRI, which is a
+    clean UsageError too); the text outside the VALUES block is the query as written."""
+    from kg import store as kg_store
+    from kg.errors import UsageError
+
+    build, out = hostile
+    query = kg_store.parse_query_file(LABEL_QUERY, "label.rq", "label")
+    db = kg_store.open_store(out)
+    answered = refused = 0
+    for text in HOSTILE:
+        try:
+            term = kg_store.to_term(text, "literal", "name")
+            prepared = kg_store.prepare(query, {"name": text}, db)
+        except UsageError:
+            refused += 1
+            assert text.startswith("<") and text.endswith(">"), text[:80]  # read as an <IRI>, and not one
+            continue
+        # The value travels as one N-Triples term (pyoxigraph's escaping) in a VALUES row; the rest is as written.
+        group = LABEL_QUERY.index("{")
+        expected = LABEL_QUERY[: group + 1] + f" VALUES (?name) {{ ({term}) }} " + LABEL_QUERY[group + 1 :]
+        assert prepared == expected
+        got = {row[0].value for row in kg_store.execute(db, prepared, "label.rq").rows}
+        want = {n for n, a in build.view.nodes(data=True) if isinstance(term, ox.Literal) and a["label"] == term.value}
+        assert got == want, text[:80]
+        answered += 1
+    bracketed = sum(text.startswith("<") and text.endswith(">") for text in HOSTILE)
+    assert refused == bracketed and answered == len(HOSTILE) - bracketed, (answered, refused)
