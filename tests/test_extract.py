@@ -304,3 +304,18 @@ def test_cities_come_from_geonames_with_their_id_for_the_reviewer(tmp_path, caps
     from kg import regions
 
     assert regions.lookup(hunan.iso3166).name_zh == "湖南省"
+
+
+def test_merge_into_empty_lists(tmp_path, capsys):
+    data = workspace(tmp_path, SHIPPED)
+    (data / "facts").mkdir()
+    target = data / "facts" / "china-times-blockchain-lingang.yaml"
+    target.write_text(
+        "# started by hand\narticle: china-times-blockchain-lingang\nentities: []\nstatements:\n", encoding="utf-8"
+    )
+    code, out, err = kg(capsys, "extract", str(data / "articles" / SHIPPED.name), "--data", str(data), "--merge")
+    assert code == 0, err
+    assert out.startswith(f"merged into {target}: ")
+    merged = target.read_text(encoding="utf-8")
+    assert merged.startswith("# started by hand\narticle: china-times-blockchain-lingang\nentities:\n  - id: ")
+    assert pipeline.load(data).facts.statements

@@ -127,9 +127,9 @@ def render(draft: Draft, article_path: str) -> str:
     declared, unlinked = linked(draft)
     out = [HEADER.format(backend=draft.backend, path=article_path), f"article: {draft.slug}\n", "\n"]
     out.append(draft_header(draft, unlinked))
-    out.append("\nentities:\n")
+    out.append("\nentities:\n" if declared else "\nentities: []\n")
     out += [entity_block(e) for e in declared]
-    out.append("\nstatements:\n")
+    out.append("\nstatements:\n" if draft.statements else "\nstatements: []\n")
     out += [statement_block(st, draft.body) for st in _sorted_statements(draft)]
     return "".join(out)
 
@@ -191,30 +191,25 @@ def merge(existing: str, display: str, draft: Draft) -> tuple[str, int, int]:
     for key in ("entities", "statements"):
         if not blocks[key]:
             continue
-        if key not in doc or doc[key] is None:
-            if key in doc:
+        if key not in doc:
+            tail += f"\n{key}:\n" + "".join(blocks[key])
+            continue
+        if not doc[key]:  # "key:" or "key: []": the items go right under a plain "key:" line
+            line = doc.key_line(key) - 1
+            if not re.match(rf"^{key}:\s*(?:\[\s*\])?\s*(?:#.*)?$", lines[line]):
                 raise DataError(
                     [
                         Problem(
                             display,
-                            doc.key_line(key),
-                            f"cannot merge: '{key}:' has no list; write '{key}:' with items or remove it",
+                            line + 1,
+                            f"cannot merge into '{key}' written this way",
+                            f"write '{key}:' on its own line",
                         )
                     ]
                 )
-            tail += f"\n{key}:\n" + "".join(blocks[key])
+            lines[line] = f"{key}:\n"
+            inserts.append((line + 1, "".join(blocks[key])))
             continue
-        if not doc[key]:
-            raise DataError(
-                [
-                    Problem(
-                        display,
-                        doc.key_line(key),
-                        f"cannot merge into the empty flow list '{key}: []'",
-                        f"write '{key}:' on its own line",
-                    )
-                ]
-            )
         indent = _item_indent(lines, doc.key_line(key))
         text = "".join(_reindent(b, indent) for b in blocks[key])
         following = [line for line, k in top if line > doc.key_line(key)]
