@@ -319,3 +319,12 @@ def test_merge_into_empty_lists(tmp_path, capsys):
     merged = target.read_text(encoding="utf-8")
     assert merged.startswith("# started by hand\narticle: china-times-blockchain-lingang\nentities:\n  - id: ")
     assert pipeline.load(data).facts.statements
+
+
+def test_help_shows_the_examples(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["extract", "--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert "\nkg extract data/articles/x.md -o -            prints the draft\n" in out
+    assert "--merge" in out and "--evaluate" in out

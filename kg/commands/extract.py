@@ -24,6 +24,7 @@ HELP = "propose a draft facts file for an article (rules, offline), or --evaluat
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `kg extract`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter  # keep the examples' lines
     parser.add_argument("articles", nargs="*", type=Path, metavar="ARTICLE", help="data/articles/<slug>.md")
     parser.add_argument(
         "-o", "--out", default=None, help="facts file to write (default: DATA/facts/<slug>.yaml; - prints)"
