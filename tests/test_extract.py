@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kg import cli, pipeline
-from kg.extract import draftfile, evaluate, extract, when
+from kg import cli, pipeline, regions
+from kg.extract import draftfile, evaluate, extract, fit_ontology, when
 from kg.extract.entities import Known, resolve
-from kg.extract.model import DraftEntity
+from kg.extract.model import DraftEntity, DraftStatement
+from kg.ontology import Ontology
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -301,8 +302,6 @@ def test_cities_come_from_geonames_with_their_id_for_the_reviewer(tmp_path, caps
     assert cities["Dongxiao City"].geonames == ""  # an invented city gets no identifier
     # the Chinese name of a province comes from pycountry at build time; the draft carries the code
     hunan = next(e for e in extract(SHIPPED, DATA, ignore_own=True).entities if e.label == "Hunan")
-    from kg import regions
-
     assert regions.lookup(hunan.iso3166).name_zh == "湖南省"
 
 
@@ -328,3 +327,15 @@ def test_help_shows_the_examples(capsys):
     assert exit_info.value.code == 0
     assert "\nkg extract data/articles/x.md -o -            prints the draft\n" in out
     assert "--merge" in out and "--evaluate" in out
+
+
+def test_proposals_outside_the_ontology_are_listed_not_written():
+    draft = extract(SHIPPED, DATA, ignore_own=True)
+    person = next(e for e in draft.entities if e.cls == "Person")
+    region = next(e for e in draft.entities if e.cls == "Province")
+    draft.statements.append(DraftStatement(region, "holdsPostIn", "test-rule", 0.5, [(0, 10)], object=person))
+    fit_ontology(draft, Ontology.load(None))
+    assert all(st.rule != "test-rule" for st in draft.statements)
+    text = draftfile.render(draft, "x.md")
+    assert "  refused:  # proposals the ontology does not allow" in text
+    assert f'    - "{region.label} holdsPostIn {person.label} (test-rule: outside domain or range)"' in text

@@ -119,6 +119,9 @@ def draft_header(draft: Draft, unlinked: list[DraftEntity]) -> str:
             lines.append(
                 f"    - {{label: {q(e.label)}, class: {e.cls}{extra}, rule: {e.rule}, confidence: {e.confidence:.2f}}}"
             )
+    if draft.unused:
+        lines.append("  refused:  # proposals the ontology does not allow (domain or range), not written as statements")
+        lines += [f"    - {q(text)}" for text in draft.unused]
     return "\n".join(lines) + "\n"
 
 
