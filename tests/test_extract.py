@@ -13,6 +13,7 @@ from kg.extract import draftfile, evaluate, extract, fit_ontology, when
 from kg.extract.entities import Known, resolve
 from kg.extract.model import DraftEntity, DraftStatement
 from kg.ontology import Ontology
+from tests.conftest import run_kg
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -339,3 +340,13 @@ def test_proposals_outside_the_ontology_are_listed_not_written():
     text = draftfile.render(draft, "x.md")
     assert "  refused:  # proposals the ontology does not allow" in text
     assert f'    - "{region.label} holdsPostIn {person.label} (test-rule: outside domain or range)"' in text
+
+
+def test_same_bytes_in_fresh_processes_with_different_hash_seeds(tmp_path):
+    outputs = []
+    for seed in ("1", "2", "3"):
+        result = run_kg("extract", str(SHIPPED), "--data", str(FIXTURES), "-o", "-", env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0].count("\n  - subject: ") > 60
