@@ -104,11 +104,17 @@ class _Corpus:
         self.pool: dict[str, list[dict]] = {"Person": [], "Org": [], "Gov": [], "Zone": [], "City": []}
 
     def name(self, parts: int = 2) -> str:
+        """A fresh invented word. Two syllables give only 576 words: after a few collisions in a row the word
+        grows by a syllable, so a corpus of any size still gets unique names (and the same ones per seed)."""
+        tries = 0
         while True:
             word = "".join(self.rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
             if word not in self.used_names:
                 self.used_names.add(word)
                 return word
+            tries += 1
+            if tries % 8 == 0:
+                parts += 1
 
     def _new(self, kind: str) -> dict:
         rng = self.rng
