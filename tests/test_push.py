@@ -1,0 +1,238 @@
+"""`kg push` against a real Oxigraph server started here on a free port of 127.0.0.1 (Graph Store Protocol):
+push, query over HTTP, push again with the counts unchanged, stop the server and get a clean error. Credentials
+are checked against a small real HTTP server that demands Basic authentication."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.server
+import json
+import subprocess
+import threading
+import urllib.parse
+from collections import Counter
+
+import pytest
+import rdflib
+
+from kg import endpoint
+from tests.conftest import need_tool, run_kg
+from tests.test_serve import NO_PROXY, free_port, port_is_closed, stop, wait_for_port
+
+ARTICLE_GRAPH = "https://kg.example.org/graph/china-times-blockchain-lingang"
+ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
+COUNTS = """SELECT ?g (COUNT(*) AS ?n) WHERE {
+  { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o BIND ("default" AS ?g) }
+} GROUP BY ?g"""
+
+
+def expected_counts(build) -> dict[str, int]:
+    """Triples per graph of the build's kg.trig, read by rdflib (not the code under test)."""
+    ds = rdflib.Dataset()
+    ds.parse(build / "kg.trig", format="trig")
+    counts = {}
+    for graph in ds.graphs():
+        name = "default" if graph.identifier == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else str(graph.identifier)
+        if len(graph):
+            counts[name] = len(graph)
+    return counts
+
+
+def server_counts(port: int) -> dict[str, int]:
+    url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": COUNTS})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with NO_PROXY.open(request, timeout=30) as response:
+        rows = json.loads(response.read())["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+@contextlib.contextmanager
+def oxigraph_server(tmp_path):
+    binary = need_tool("oxigraph")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(port, process)
+        yield port, process
+    finally:
+        stop(process)
+
+
+def push(build, url: str, *more: str, env: dict | None = None):
+    return run_kg("push", "--build", str(build), "--endpoint", url, *more, env=env)
+
+
+def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
+    expected = expected_counts(shipped_build)
+    assert set(expected) == {"default", ARTICLE_GRAPH, ONTOLOGY_GRAPH}
+    with oxigraph_server(tmp_path) as (port, process):
+        url = f"http://127.0.0.1:{port}/store"
+        first = push(shipped_build, url)
+        assert first.returncode == 0, first.stderr
+        assert first.stdout == (
+            f"PUT default graph: {expected['default']} triples\n"
+            f"PUT <{ARTICLE_GRAPH}>: {expected[ARTICLE_GRAPH]} triples\n"
+            f"PUT <{ONTOLOGY_GRAPH}>: {expected[ONTOLOGY_GRAPH]} triples\n"
+            f"pushed 3 graphs, {sum(expected.values())} triples to {url}\n"
+        )
+        assert server_counts(port) == expected
+
+        # a real question over HTTP, answered from the pushed evidence graph
+        question = """PREFIX kg: <https://kg.example.org/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?founder WHERE { GRAPH ?g { ?s rdf:predicate kg:coFoundedBy ; rdf:object ?founder } } ORDER BY ?founder"""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": question}),
+            headers={"Accept": "text/csv"},
+        )
+        with NO_PROXY.open(request, timeout=30) as response:
+            assert response.read().decode().split("\r\n")[1:4] == [
+                "https://kg.example.org/organisation/binance-china",
+                "https://kg.example.org/organisation/lingang-innovation-management-college",
+                "https://kg.example.org/organisation/lingang-xinyefang",
+            ]
+
+        second = push(shipped_build, url)
+        assert second.returncode == 0, second.stderr
+        assert second.stdout == first.stdout
+        assert server_counts(port) == expected  # replaced, not duplicated
+
+        stop(process)
+        assert port_is_closed(port)
+        down = push(shipped_build, url)
+    assert down.returncode == 2
+    assert down.stdout == ""
+    assert down.stderr == (
+        f"kg: error: cannot reach http://127.0.0.1:{port}: Connection refused; "
+        "is the server running, and is --endpoint right?\n"
+    )
+
+
+def test_push_facts_to_a_named_graph(shipped_build, tmp_path):
+    expected = expected_counts(shipped_build)
+    facts = "https://example.org/graphs/kg-facts"
+    with oxigraph_server(tmp_path) as (port, _):
+        result = push(shipped_build, f"http://127.0.0.1:{port}/store", "--facts-graph", facts)
+        assert result.returncode == 0, result.stderr
+        assert server_counts(port) == {
+            facts: expected["default"],
+            ARTICLE_GRAPH: expected[ARTICLE_GRAPH],
+            ONTOLOGY_GRAPH: expected[ONTOLOGY_GRAPH],
+        }
+
+
+def test_push_to_the_wrong_path_says_what_to_check(shipped_build, tmp_path):
+    with oxigraph_server(tmp_path) as (port, _):
+        result = push(shipped_build, f"http://127.0.0.1:{port}/nothing-here")
+    assert result.returncode == 2
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(
+        f"kg: error: the endpoint refused the upload: HTTP 404 Not Found for PUT http://127.0.0.1:{port}"
+    )
+    assert "is --endpoint the server's Graph Store Protocol URL (Oxigraph: /store, Fuseki: /DATASET/data)?" in first
+    assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Credentials: from the environment or a netrc file, never from the command line, never printed
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """A Graph Store endpoint that demands Basic authentication for user 'analyst' with password 's3cret pw'."""
+
+    expected = "Basic " + base64.b64encode(b"analyst:s3cret pw").decode()
+    seen: list[tuple[str, str | None]]
+
+    def do_PUT(self):
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        authorization = self.headers.get("Authorization")
+        self.server.seen.append((self.path, authorization))
+        self.send_response(204 if authorization == self.expected else 401)
+        if authorization != self.expected:
+            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture()
+def auth_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def _url(server) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/store"
+
+
+def test_credentials_from_the_environment(shipped_build, auth_server):
+    env = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: "s3cret pw", "NETRC": "/nonexistent"}
+    result = push(shipped_build, _url(auth_server), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "s3cret" not in result.stdout + result.stderr
+    assert [path for path, _ in auth_server.seen] == [
+        "/store?default",
+        "/store?graph=" + urllib.parse.quote(ARTICLE_GRAPH, safe=""),
+        "/store?graph=" + urllib.parse.quote(ONTOLOGY_GRAPH, safe=""),
+    ]
+    assert Counter(auth for _, auth in auth_server.seen) == Counter({_Recorder.expected: 3})
+
+
+def test_credentials_from_netrc(shipped_build, auth_server, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text('machine 127.0.0.1 login analyst password "s3cret pw"\n', encoding="utf-8")
+    netrc.chmod(0o600)
+    env = {"NETRC": str(netrc), endpoint.USER_VARIABLE: "", endpoint.PASSWORD_VARIABLE: ""}
+    env = {k: v for k, v in env.items() if v}
+    result = push(shipped_build, _url(auth_server), env=env | {"HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert {auth for _, auth in auth_server.seen} == {_Recorder.expected}
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_wrong_credentials_get_a_clear_error_without_the_password(shipped_build, auth_server):
+    env = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: "wrong-password", "NETRC": "/nonexistent"}
+    result = push(shipped_build, _url(auth_server), env=env)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"kg: error: the endpoint refused the upload: HTTP 401 Unauthorized for PUT {_url(auth_server)}?default; "
+        "set KG_PUSH_USER and KG_PUSH_PASSWORD, or add `machine 127.0.0.1 login ... password ...` to ~/.netrc, "
+        "with a user allowed to write\n"
+    )
+    assert "wrong-password" not in result.stdout + result.stderr
+
+
+def test_credentials_in_the_url_are_refused(shipped_build, auth_server):
+    port = auth_server.server_address[1]
+    result = push(shipped_build, f"http://analyst:s3cret@127.0.0.1:{port}/store")
+    assert result.returncode == 2
+    assert "remove the user name and password from the URL" in result.stderr
+    assert "s3cret" not in result.stderr
+    assert auth_server.seen == []  # nothing was sent
+
+
+def test_push_refuses_a_bad_endpoint_and_a_missing_build(shipped_build, tmp_path):
+    bad = push(shipped_build, "localhost:7878/store")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("kg: error: --endpoint 'localhost:7878/store': give the server's Graph Store")
+    empty = push(tmp_path, "http://127.0.0.1:9/store")
+    assert empty.returncode == 2
+    assert empty.stderr.startswith(f"kg: error: {tmp_path}: no kg.nq or kg.trig to push; run `kg build`")
