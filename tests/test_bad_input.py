@@ -4,11 +4,12 @@ offending id or value and a hint; the exit status is 1; no traceback; build/ is 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_kg
+from tests.conftest import MINI, run_kg
 
 FACTS = "facts/mini-news.yaml"
 
@@ -170,11 +171,21 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "old", "new", "message", "hint", "needle"), CASES, ids=[c[0] for c in CASES])
-def test_broken_facts_file(mini_data: Path, tmp_path: Path, name, old, new, message, hint, needle) -> None:
-    out = tmp_path / "build"
-    first = run_kg("build", "--data", str(mini_data), "--out", str(out))
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real build of the fixture, copied into each case (a build per case would double this file's time)."""
+    out = tmp_path_factory.mktemp("good") / "build"
+    first = run_kg("build", "--data", str(MINI), "--out", str(out))
     assert first.returncode == 0, first.stderr
+    return out
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message", "hint", "needle"), CASES, ids=[c[0] for c in CASES])
+def test_broken_facts_file(
+    mini_data: Path, tmp_path: Path, good_build: Path, name, old, new, message, hint, needle
+) -> None:
+    out = tmp_path / "build"
+    shutil.copytree(good_build, out)
     before = _snapshot(out)
 
     path = mini_data / FACTS
