@@ -57,9 +57,23 @@ def test_fictional_articles_meet_the_targets(slug):
     assert result.statements.f1 >= 0.60, evaluate.report([result])
 
 
+# Held-out articles written in other phrasings and scored once, untuned; below the fictional targets where the
+# rules miss constructions they do not know. Asserted at the measured level so that a change that makes them
+# worse fails, and so that the README's numbers stay true.
+HELD_OUT_FLOORS = {"tongya-logistics-hub": (0.77, 0.73)}
+
+
+@pytest.mark.parametrize("slug", sorted(HELD_OUT_FLOORS))
+def test_held_out_articles_keep_their_measured_scores(slug):
+    result = scores(FIXTURES / "articles" / f"{slug}.md", FIXTURES)
+    entities, statements = HELD_OUT_FLOORS[slug]
+    assert result.entities.f1 >= entities - 0.005, evaluate.report([result])
+    assert result.statements.f1 >= statements - 0.005, evaluate.report([result])
+
+
 def test_fictional_facts_files_build():
     build = pipeline.load(FIXTURES)
-    assert set(build.facts.sources) == set(FICTIONAL)
+    assert set(build.facts.sources) == set(FICTIONAL) | set(HELD_OUT_FLOORS)
 
 
 def test_evaluate_command_prints_the_table_misses_and_false_alarms(capsys):
