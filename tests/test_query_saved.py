@@ -472,3 +472,28 @@ def test_numbers_keep_their_types_through_the_api(shipped_build):
     assert jiangxi["projects"] == 395 and isinstance(jiangxi["projects"], int)
     assert jiangxi["investmentYuan"] == Decimal("588900000000")
     assert not re.search(r"\.\d", str(jiangxi["investmentYuan"]))
+
+
+def test_api_returns_a_dataframe_with_pandas(shipped_build):
+    import pandas
+
+    frame = kg.query("founders", shipped_build, as_frame=True)
+    assert isinstance(frame, pandas.DataFrame)
+    assert list(frame.columns) == ["organisationLabel", "founderLabel", "relation", "date"]
+    assert [tuple(row) for row in frame.itertuples(index=False)][4:5] == [
+        (INSTITUTE, "Binance", "founded by", date(2020, 3, 27))
+    ]
+    assert frame["date"].isna().sum() == 4
+
+
+def test_api_ask_and_construct(shipped_build):
+    assert kg.query("ASK { ?x a kg:CentralBank }", shipped_build) is True
+    triples = kg.query("CONSTRUCT { ?x a kg:Person } WHERE { ?x a kg:Person }", shipped_build)
+    assert len(triples) == 6
+    assert triples[0] == {
+        "subject": "https://kg.example.org/person/don-tapscott",
+        "predicate": "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        "object": "https://kg.example.org/ontology#Person",
+    }
+    with pytest.raises(kg.UsageError, match="an ASK query answers true or false, not a table"):
+        kg.query("ASK { ?x a kg:Person }", shipped_build, as_frame=True)
