@@ -33,7 +33,7 @@ from lxml import html as lxml_html
 from kg import pipeline
 from kg.export import sheets
 from tests.browser import open_page
-from tests.conftest import MINI, need_tool
+from tests.conftest import MINI, need_tool, run_kg
 from tests.test_fuzz_build import check_build
 from tests.test_neo4j import load_cypher, rows
 
@@ -345,3 +345,20 @@ def test_param_values_cannot_change_a_query_shape(hostile) -> None:
         answered += 1
     bracketed = sum(text.startswith("<") and text.endswith(">") for text in HOSTILE)
     assert refused == bracketed and answered == len(HOSTILE) - bracketed, (answered, refused)
+
+
+def test_hostile_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
+    """Two real `kg build` processes with different string-hash seeds write the same bytes for hostile text
+    (the store, RocksDB files, is not byte-stable by design; the HTML page's layout is checked elsewhere)."""
+    data = hostile_data(tmp_path)
+    formats = "turtle,trig,ntriples,nquads,jsonld,graphml,neo4j"
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"build-{seed}"
+        result = run_kg(
+            "build", "--data", str(data), "--out", str(out), "--formats", formats, env={"PYTHONHASHSEED": seed}
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) >= 9
+    assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []
