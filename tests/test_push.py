@@ -17,7 +17,7 @@ import pytest
 import rdflib
 
 from kg import endpoint
-from tests.conftest import need_tool, run_kg
+from tests.conftest import run_kg
 from tests.test_serve import NO_PROXY, free_port, port_is_closed, stop, wait_for_port
 
 ARTICLE_GRAPH = "https://kg.example.org/graph/china-times-blockchain-lingang"
@@ -49,7 +49,7 @@ def server_counts(port: int) -> dict[str, int]:
 
 @contextlib.contextmanager
 def oxigraph_server(tmp_path):
-    binary = need_tool("oxigraph")
+    binary = endpoint.oxigraph_binary()  # installed with kg (the oxigraph package); missing fails the test
     port = free_port()
     process = subprocess.Popen(
         [binary, "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import ROOT, need_tool, run_kg
+from kg import endpoint
+from tests.conftest import ROOT, run_kg
 
 PREFIX = "PREFIX kg: <https://kg.example.org/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -95,7 +96,7 @@ def sparql(port: int, query: str, accept: str = "application/sparql-results+json
 
 @pytest.fixture(scope="module")
 def server(shipped_build):
-    need_tool("oxigraph")
+    endpoint.oxigraph_binary()  # a dependency of kg: missing, the test fails rather than skips
     port = free_port()
     with kg_serve(shipped_build, port) as process:
         yield port, process
@@ -189,7 +190,7 @@ def test_serve_listens_on_loopback_only(server):
 
 
 def test_serve_prints_where_it_listens(shipped_build):
-    need_tool("oxigraph")
+    endpoint.oxigraph_binary()  # a dependency of kg: missing, the test fails rather than skips
     port = free_port()
     with kg_serve(shipped_build, port) as process:
         lines = [process.stdout.readline() for _ in range(3)]
