@@ -19,7 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SHIPPED = DATA / "articles" / "china-times-blockchain-lingang.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
-FICTIONAL = ["beishan-green-finance", "lanshui-hydrogen-corridor", "qinglan-digital-economy", "yunze-chip-summit"]
+# The first two were written with the rules; the others later, to measure them on text they were not written
+# for (their first, untuned scores are in the README).
+FICTIONAL = [
+    "beishan-green-finance",
+    "qinglan-digital-economy",
+    "lanshui-hydrogen-corridor",
+    "yunze-chip-summit",
+    "tongya-logistics-hub",
+]
 
 
 def kg(capsys, *argv: str) -> tuple[int, str, str]:
@@ -57,23 +65,9 @@ def test_fictional_articles_meet_the_targets(slug):
     assert result.statements.f1 >= 0.60, evaluate.report([result])
 
 
-# Held-out articles written in other phrasings and scored once, untuned; below the fictional targets where the
-# rules miss constructions they do not know. Asserted at the measured level so that a change that makes them
-# worse fails, and so that the README's numbers stay true.
-HELD_OUT_FLOORS = {"tongya-logistics-hub": (0.77, 0.73)}
-
-
-@pytest.mark.parametrize("slug", sorted(HELD_OUT_FLOORS))
-def test_held_out_articles_keep_their_measured_scores(slug):
-    result = scores(FIXTURES / "articles" / f"{slug}.md", FIXTURES)
-    entities, statements = HELD_OUT_FLOORS[slug]
-    assert result.entities.f1 >= entities - 0.005, evaluate.report([result])
-    assert result.statements.f1 >= statements - 0.005, evaluate.report([result])
-
-
 def test_fictional_facts_files_build():
     build = pipeline.load(FIXTURES)
-    assert set(build.facts.sources) == set(FICTIONAL) | set(HELD_OUT_FLOORS)
+    assert set(build.facts.sources) == set(FICTIONAL)
 
 
 def test_evaluate_command_prints_the_table_misses_and_false_alarms(capsys):

@@ -61,6 +61,10 @@ JOINTLY = re.compile(
     r"\bjointly (?:established|founded|set up|built|initiated|launched|sponsored|created) by (?P<list>.+?)"
     r"(?=, (?:was|were|is|are|has|have|will|which|and was)\b|[.;]|$)"
 )
+# "<Name> is headquartered in": whatever has headquarters is an organisation
+SEATED = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3}) (?:is|was|will be) (?:headquartered|registered|based) in\b"
+)
 AGENT_VERB = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})(?: (?:has|have|had|also|then|recently|once))* "
     r"(?:established|founded|set up|launched|issued|released|announced)\b"
@@ -84,6 +88,7 @@ PRIORITY = {
     "org-head": 80,
     "region-head": 80,
     "policy-head": 80,
+    "policy-head-first": 78,
     "event-head": 80,
     "region-gazetteer": 75,
     "city-gazetteer": 72,
@@ -220,6 +225,10 @@ class Finder:
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
+            if start == first == 0 and kind == "Policy" and self._head_first_title(words, end):
+                s, e = run[0].start, self._years_after(run[-1].end)
+                self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.75, head=head.lower())
+                continue
             if start == first and kind != "Event" and head not in ("Executive Meeting", "General Office"):
                 continue  # a bare head word ("the Institute") names nothing by itself
             stop = end
@@ -232,6 +241,11 @@ class Finder:
             if re.search(r"[’']s$", text) and not text.endswith(("People's", "People’s")):
                 e -= 2
             self._classify(s, e, kind, head, words[start:stop])
+
+    def _head_first_title(self, words: list[str], end: int) -> bool:
+        """ "Notice on Accelerating the Construction of ...": a title that starts with its head, then a topic."""
+        rest = words[end:]
+        return len(rest) >= 3 and rest[0] in ("on", "for", "of") and sum(w[:1].isupper() for w in rest) >= 2
 
     def _tail(self, words: list[str], at: int) -> int:
         """End of an "of ..." tail after an organisation head; stops where a second place follows a first."""
@@ -439,6 +453,8 @@ class Finder:
                 for s, e in list_items(text, match.start("list"), match.end("list")):
                     self._slot(base + s, base + e)
             for match in AGENT_VERB.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"))
+            for match in SEATED.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"))
             for match in POST_OF.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"))

@@ -21,7 +21,8 @@ from kg.extract.model import DraftEntity, DraftStatement, Mention
 _POSTS = "|".join(re.escape(p) for p in lx.POSTS)
 _SPEECH = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lx.SPEECH_VERBS) + r")\b")
 ISSUE = re.compile(
-    r"\b(?:issued|released|announced|introduced|published|unveiled|launched|rolled out|printed and distributed)\b"
+    r"\b(?:issued|released|announced|introduced|published|unveiled|launched|rolled out|printed and distributed|"
+    r"promulgated|formulated)\b"
 )
 APPROVE = re.compile(r"\b(?:reviewed and approved|deliberated and adopted|approved|adopted|passed)\b")
 PASSIVE_BY = re.compile(r"\b(?:launched|issued|released|proposed|introduced|promoted|formulated) by (?:the )?")
@@ -30,6 +31,9 @@ HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) "
 ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
 FOUND = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )\b(?:established|founded|set up|built|created) ")
 FOUNDED_BY = re.compile(r"(?<!jointly )\b(?:founded|established|set up|created|started) by (?:the )?")
+SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
+ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
+FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
 SUBSIDIARY = re.compile(
     r"\bset up (?:a|an) (?:separate |new |wholly[- ]owned )?(?:company|subsidiary|firm)(?: called| named)?, "
 )
@@ -45,9 +49,7 @@ PART_OF_PHRASE = re.compile(
     r"^ (?:is|was|has become|will become) (?:the |an |a )?(?:core|core city|centre|center|important part|"
     r"part|hub|important city|member|heart|gateway)(?: city)? (?:of|in) (?:the )?$"
 )
-IN_REGION = re.compile(
-    r"^(?:, a (?:province|city|region|county|district)| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$"
-)
+IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
 OF_REGION = re.compile(r"^ of (?:the )?$")
 PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
 BLOCKCHAIN_PROJECTS = re.compile(
@@ -308,11 +310,35 @@ class Relator:
                 self.add(
                     organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year.group(1)
                 )
+        for match in SUBSIDIARY_OF.finditer(s.text):
+            parent = self.at(s.start + match.end(), ("Organisation",), window=3)
+            child = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if parent and child:
+                self.subsidiary(child.entity, parent.entity, "subsidiary-of", s)
+        for match in ITS_SUBSIDIARY.finditer(s.text):
+            child = self.at(s.start + match.end(), ("Organisation",), window=3)
+            previous = self.doc.sentences[s.index - 1] if s.index else None
+            owners = self.in_sentence(previous, ("Organisation",)) if previous else []
+            if child and owners:  # "Its subsidiary X": its = the subject of the sentence before
+                self.subsidiary(child.entity, owners[0].entity, "its-subsidiary", s)
+        founded_in = FOUNDED_IN.match(s.text)
+        if founded_in:
+            organisation = self.at(s.start + founded_in.end(), ("Organisation",), window=2)
+            if organisation:
+                year = founded_in.group("year")
+                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year)
         for match in SUBSIDIARY.finditer(s.text):
             child = self.at(s.start + match.end(), ("Organisation",))
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if child and agent:
                 self.add(child.entity, "subOrganisationOf", "set-up-company", 0.7, self.span(s), obj=agent.entity)
+
+    def subsidiary(self, child: DraftEntity, parent: DraftEntity, rule: str, s: Sentence) -> None:
+        """A subsidiary is part of its parent, and of the parent's kind when nothing said more (a company's
+        subsidiary is a company)."""
+        self.add(child, "subOrganisationOf", rule, 0.7, self.span(s), obj=parent)
+        if child.cls == "Organisation" and parent.cls == "Company":
+            child.cls = "Company"
 
     def located(self, s: Sentence) -> None:
         """ "<X> is headquartered / registered / located / opened in <region>" (and "... there")."""
