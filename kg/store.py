@@ -595,12 +595,22 @@ def prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store) -> str
     return text
 
 
-def _term_key(term: Term | None) -> tuple[int, str, str]:
-    """Unbound first, then by the text a reader sees (so "Binance" sorts before "Binance China"), then by the
-    full term, which makes the order total."""
+_NUMERIC_TYPES = _INTEGER_TYPES | {XSD + "decimal", XSD + "double", XSD + "float"}
+
+
+def _term_key(term: Term | None) -> tuple[int, Decimal, str, str]:
+    """Unbound first, then numbers by value (86 before 395), then by the text a reader sees ("Binance" before
+    "Binance China"), then by the full term, which makes the order total."""
     if term is None:
-        return (0, "", "")
-    return (1, getattr(term, "value", ""), str(term))
+        return (0, Decimal(0), "", "")
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC_TYPES:
+        try:
+            number = Decimal(term.value)
+            if number.is_finite():
+                return (1, number, "", str(term))
+        except InvalidOperation:
+            pass
+    return (2, Decimal(0), getattr(term, "value", ""), str(term))
 
 
 def execute(store: ox.Store, text: str, origin: str = "query") -> Result:

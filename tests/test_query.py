@@ -378,3 +378,28 @@ def test_entailed_triples_are_kept_apart_and_never_duplicated(shipped_build):
     assert KG + "ontology#GovernmentBody" not in in_entailed  # asserted, so not entailed
     rows = store.execute(st, f"SELECT ?t WHERE {{ <{body.value}> a ?t }}").rows
     assert len(rows) == len({r[0] for r in rows})
+
+
+def test_unordered_rows_sort_numbers_by_value(shipped_build):
+    text = "SELECT ?n WHERE { ?policy kg:projectCount|kg:measureCount ?n }"
+    result = query(shipped_build, text, "--format", "csv")
+    assert result.stdout == "n\r\n12\r\n86\r\n395\r\n"
+
+
+def test_entailment_follows_chains_and_survives_cycles():
+    from rdflib import RDF, RDFS, Graph, URIRef
+
+    from kg.export.store import entailment
+
+    ns = "urn:test:"
+    a, b, c, d, x, p, q = (URIRef(ns + n) for n in "abcdxpq")
+    ontology = Graph()
+    ontology.add((a, RDFS.subClassOf, b))
+    ontology.add((b, RDFS.subClassOf, c))
+    ontology.add((c, RDFS.subClassOf, b))  # a cycle: b and c are equivalent
+    ontology.add((p, RDFS.subPropertyOf, q))
+    facts = Graph()
+    facts.add((x, RDF.type, a))
+    facts.add((x, p, d))
+    facts.add((x, RDF.type, b))  # asserted, so never entailed again
+    assert entailment(facts, ontology) == {(x, RDF.type, c), (x, q, d)}
