@@ -309,9 +309,13 @@ def test_cities_come_from_geonames_with_their_id_for_the_reviewer(tmp_path, caps
     assert cities["Shenzhen"].geonames == "1795565" and cities["Shenzhen"].rule == "city-gazetteer"
     assert "check that the article means this place" in cities["Shenzhen"].note
     assert cities["Dongxiao City"].geonames == ""  # an invented city gets no identifier
-    # the Chinese name of a province comes from pycountry at build time; the draft carries the code
+    # the Chinese name of a province comes from pycountry at build time; the draft carries the code,
     hunan = next(e for e in extract(SHIPPED, DATA, ignore_own=True).entities if e.label == "Hunan")
     assert regions.lookup(hunan.iso3166).name_zh == "湖南省"
+    # and the draft shows the reviewer the name kg build will add as the @zh label
+    text = draftfile.render(extract(SHIPPED, DATA, ignore_own=True), "x")
+    hunan_block = text[text.index("  - id: hunan\n") :].split("\n  - ")[0]
+    assert "    iso3166: CN-HN\n" in hunan_block and hunan_block.endswith(', zh: "湖南省"}')
 
 
 def test_merge_into_empty_lists(tmp_path, capsys):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from kg import yamlsafe
+from kg import regions, yamlsafe
 from kg.errors import DataError, Problem
 from kg.extract.model import Draft, DraftEntity, DraftStatement
 
@@ -50,7 +50,9 @@ def entity_block(e: DraftEntity) -> str:
         lines.append(f"    iso3166: {e.iso3166}")
     if e.note:
         lines.append(f"    note: {q(e.note)}")
-    lines.append(f"    draft: {_draft_map(e.rule, e.confidence, merged=e.resolution)}")
+    region = regions.lookup(e.iso3166) if e.iso3166 else None
+    zh = region.name_zh if region else ""  # pycountry's Chinese name, which kg build adds as the @zh label
+    lines.append(f"    draft: {_draft_map(e.rule, e.confidence, merged=e.resolution, zh=zh)}")
     return "\n".join(lines) + "\n"
 
 
