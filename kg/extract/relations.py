@@ -277,12 +277,7 @@ class Relator:
             pos = s.start + match.end()
             target = self.at(pos, ("Organisation",), gap=r"^(?:a |an |the )?$", window=12)
             if target is None:
-                target = next(
-                    (m for m in self.mentions if m.start == pos + 2 or m.start == pos + 3),
-                    None,
-                )
-                if target is None or target.rule != "org-established-noun" or target.entity is None:
-                    continue
+                continue
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             if agent is None:
                 continue
