@@ -68,6 +68,28 @@
   network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "1"); });
   network.redraw();
 
+  // The legend draws each class with the shape and colour its nodes have on the canvas.
+  var SVG = "http://www.w3.org/2000/svg";
+  var OUTLINES = {
+    dot: ["circle", { cx: 7, cy: 7, r: 6 }],
+    diamond: ["polygon", { points: "7,0.5 13.5,7 7,13.5 0.5,7" }],
+    triangle: ["polygon", { points: "7,1 13.5,13 0.5,13" }],
+    square: ["rect", { x: 1.5, y: 1.5, width: 11, height: 11 }],
+    star: ["polygon", { points: "7,0.5 8.8,5 13.5,5.3 9.8,8.3 11,13 7,10.4 3,13 4.2,8.3 0.5,5.3 5.2,5" }],
+    hexagon: ["polygon", { points: "3.5,1 10.5,1 13.5,7 10.5,13 3.5,13 0.5,7" }]
+  };
+  function symbol(shape, colour) {
+    var outline = OUTLINES[shape] || OUTLINES.dot;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", "14"); svg.setAttribute("height", "14"); svg.setAttribute("viewBox", "0 0 14 14");
+    svg.setAttribute("class", "swatch"); svg.setAttribute("data-shape", shape); svg.setAttribute("aria-hidden", "true");
+    var part = document.createElementNS(SVG, outline[0]);
+    Object.keys(outline[1]).forEach(function (k) { part.setAttribute(k, String(outline[1][k])); });
+    part.setAttribute("fill", colour);
+    svg.appendChild(part);
+    return svg;
+  }
+
   // Legend doubles as the class filter.
   var legendBox = document.getElementById("legend");
   data.legend.forEach(function (g) {
@@ -80,9 +102,7 @@
                              .map(function (n) { return { id: n.n, hidden: !box.checked }; }));
       status();
     });
-    var swatch = el("span", null, "swatch");
-    swatch.style.background = g.colour;
-    label.appendChild(box); label.appendChild(swatch); label.appendChild(el("span", g.group + " (" + g.count + ")"));
+    label.appendChild(box); label.appendChild(symbol(g.shape, g.colour)); label.appendChild(el("span", g.group + " (" + g.count + ")"));
     legendBox.appendChild(label);
   });
 
