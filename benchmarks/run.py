@@ -1,0 +1,237 @@
+"""Benchmarks: kg's build, each export, the store and every saved question, against rdflib on the same data.
+
+    python benchmarks/run.py                       # 10k triples (what CI runs)
+    python benchmarks/run.py --triples 10k,100k,1M --repeat 3
+
+The corpus comes from `kg synth` (deterministic by --seed); its size is counted in quads of the built dataset.
+Every measurement runs in a fresh process that first times kg's step and then the baseline on the same data,
+in the same process, and prints the ratio baseline / kg: noise on these shared machines hits both alike, so
+the ratio is the number to read, not the seconds. Peak RSS is the process's high-water mark after kg's step
+and before the baseline runs. Baselines (issue 6): rdflib `Dataset.addN` + `serialize` for the build and the
+RDF exports, networkx's plain-XML GraphML writer for GraphML, rdflib's SPARQL engine for the questions.
+Exports without a baseline (HTML, Neo4j) print "-". Nothing is asserted: the numbers are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# What rdflib writes for each RDF export: (the part of the dataset, rdflib's format name).
+RDF_BASELINES = {
+    "turtle": ("default", "turtle"),
+    "trig": ("dataset", "trig"),
+    "ntriples": ("default", "nt"),
+    "nquads": ("dataset", "nquads"),
+    "jsonld": ("default", "json-ld"),
+}
+STATEMENTS_PER_QUAD = 1 / 15  # the synthetic corpus gives about 15 quads per statement
+
+
+def _parse_size(text: str) -> int:
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * factor)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def _median_time(step: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Stages: each runs in its own process (python benchmarks/run.py --stage NAME ...) and prints one JSON line.
+
+
+def _load(corpus: Path):
+    from kg import pipeline
+
+    return pipeline.load(corpus)
+
+
+def stage_build(corpus: Path, work: Path, repeat: int) -> dict:
+    import rdflib
+
+    from kg import pipeline
+
+    formats = ["turtle", "trig", "ntriples", "nquads", "store"]
+    count = [0]
+
+    def ours() -> None:
+        build = pipeline.load(corpus)
+        out = work / "build"
+        shutil.rmtree(out, ignore_errors=True)
+        pipeline.write(build, out, formats)
+        count[0] = sum(len(g) for g in build.dataset.graphs())
+
+    ours_s = _median_time(ours, repeat)
+    rss = _rss_mb()
+    quads = [(s, p, o, g.identifier) for g in _load(corpus).dataset.graphs() for s, p, o in g]
+
+    def baseline() -> None:
+        ds = rdflib.Dataset()
+        ds.addN((s, p, o, ds.graph(g)) for s, p, o, g in quads)
+        ds.default_graph.serialize(work / "base.ttl", format="turtle")
+        ds.serialize(work / "base.trig", format="trig")
+        ds.serialize(work / "base.nq", format="nquads")
+
+    return {"quads": count[0], "kg_s": ours_s, "rss_mb": rss, "base_s": _median_time(baseline, repeat)}
+
+
+def stage_export(corpus: Path, work: Path, repeat: int, name: str) -> dict:
+    from kg import export
+
+    build = _load(corpus)
+    fmt = export.get(name)
+    module = fmt.load()
+    data = build.view if fmt.input == "view" else build.dataset
+    target = work / fmt.filename
+
+    def ours() -> None:
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        module.write(data, target)
+
+    ours_s = _median_time(ours, repeat)
+    rss = _rss_mb()
+    result = {"quads": sum(len(g) for g in build.dataset.graphs()), "kg_s": ours_s, "rss_mb": rss, "base_s": None}
+    if name in RDF_BASELINES:
+        part, rdflib_format = RDF_BASELINES[name]
+        graph = build.dataset.default_graph if part == "default" else build.dataset
+        result["base_s"] = _median_time(lambda: graph.serialize(work / "base.out", format=rdflib_format), repeat)
+    elif name == "graphml":
+        import networkx as nx
+
+        result["base_s"] = _median_time(lambda: nx.write_graphml_xml(build.view, work / "base.graphml"), repeat)
+    return result
+
+
+def stage_queries(corpus: Path, work: Path, repeat: int) -> dict:
+    """Every saved question through kg's store and through rdflib's engine over the store's own quads."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from kg import pipeline, store
+
+    out = work / "build"
+    shutil.rmtree(out, ignore_errors=True)
+    build = pipeline.load(corpus)
+    pipeline.write(build, out, ["store"])
+    quads = sum(len(g) for g in build.dataset.graphs())
+    del build
+    oxstore = store.open_store(out)
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+
+    ds = rdflib.Dataset(default_union=False)
+    for quad in oxstore.quads_for_pattern(None, None, None, None):
+        graph = ds.default_graph if isinstance(quad.graph_name, ox.DefaultGraph) else ds.graph(term(quad.graph_name))
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    rows = {}
+    for name, saved in store.saved_queries().items():
+        text = store.prepare(saved, {}, oxstore)
+        ours_s = _median_time(lambda text=text, name=name: list(store.execute(oxstore, text, name).rows), repeat)
+        base_s = _median_time(lambda text=text: list(ds.query(text, initNs=store.PREFIXES)), repeat)
+        rows[name] = {"quads": quads, "kg_s": ours_s, "rss_mb": _rss_mb(), "base_s": base_s}
+    return rows
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The driver
+
+
+def _run_stage(args: list[str]) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ}
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"benchmark stage {args[:2]} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _fmt_s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _row(stage: str, m: dict) -> str:
+    rate = m["quads"] / m["kg_s"] if m["kg_s"] > 0 else float("inf")
+    ratio = "-" if m["base_s"] is None else f"{m['base_s'] / m['kg_s']:.1f}x"
+    return (
+        f"| {stage} | {m['quads']:,} | {_fmt_s(m['kg_s'])} | {rate:,.0f} | {m['rss_mb']:.0f} | "
+        f"{_fmt_s(m['base_s'])} | {ratio} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", default="10k", help="comma-separated corpus sizes, e.g. 10k,100k,1M")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is printed")
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--format", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.stage:  # inside a measuring process
+        if args.stage == "build":
+            result = stage_build(args.corpus, args.work, args.repeat)
+        elif args.stage == "export":
+            result = stage_export(args.corpus, args.work, args.repeat, args.format)
+        else:
+            result = stage_queries(args.corpus, args.work, args.repeat)
+        print(json.dumps(result))
+        return 0
+
+    from kg import export, synth
+
+    print("| stage | quads | kg s | kg quads/s | peak RSS MB | baseline s | baseline / kg |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for size in [_parse_size(s) for s in args.triples.split(",")]:
+        with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+            corpus, work = Path(tmp) / "corpus", Path(tmp) / "work"
+            work.mkdir()
+            synth.generate(corpus, max(1, round(size * STATEMENTS_PER_QUAD)), seed=args.seed)
+            common = ["--corpus", str(corpus), "--work", str(work), "--repeat", str(args.repeat)]
+            print(_row("build (load, check, 4 RDF formats, store)", _run_stage(["--stage", "build", *common])))
+            for name in export.FORMATS:
+                m = _run_stage(["--stage", "export", "--format", name, *common])
+                print(_row(f"export {name}", m))
+            for name, m in _run_stage(["--stage", "queries", *common]).items():
+                print(_row(f"question {name}", m))
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
