@@ -53,6 +53,7 @@ KG_NOTE = "https://kg.example.org/ontology#note"
 # limit at import time, and hypothesis warns when that happens during a test.
 for _fmt in export.FORMATS.values():
     _fmt.load()
+export.FORMATS["html"].load()._vis_network()  # imports the pyvis package, to find vis-network inside it
 
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 HOSTILE = [
