@@ -7,6 +7,9 @@ it came from in an error message.
 
 from __future__ import annotations
 
+import bisect
+import re
+
 import yaml
 
 from kg.errors import DataError, Problem
@@ -79,8 +82,27 @@ class _NoAliasLoader(yaml.SafeLoader):
             self.depth -= 1
 
 
-def _convert(node: yaml.Node, path: str, problems: list[Problem], first_line: int = 1):
-    line = node.start_mark.line + first_line
+class _Lines:
+    """File line numbers for PyYAML marks, counted the way editors count them.
+
+    PyYAML also ends a line at U+0085, U+2028 and U+2029 (YAML 1.1), so after such a character in a quoted
+    string its mark.line runs ahead of the line an editor shows. When the text holds one, the line is
+    counted from the mark's character index instead."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.first_line = first_line
+        self.breaks: list[int] | None = None
+        if any(char in text for char in "\x85\u2028\u2029"):
+            self.breaks = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, mark: yaml.Mark) -> int:
+        if self.breaks is None:
+            return mark.line + self.first_line
+        return bisect.bisect_left(self.breaks, mark.index) + self.first_line
+
+
+def _convert(node: yaml.Node, path: str, problems: list[Problem], line_of: _Lines):
+    line = line_of(node.start_mark)
     if node.tag not in _PLAIN_TAGS:
         problems.append(
             Problem(
@@ -97,14 +119,14 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem], first_line: in
         value.tag = node.tag
         return value
     if isinstance(node, yaml.SequenceNode):
-        out = YList(_convert(child, path, problems, first_line) for child in node.value)
+        out = YList(_convert(child, path, problems, line_of) for child in node.value)
         out.line = line
         return out
     mapping = YMap()
     mapping.line = line
     mapping.key_lines = {}
     for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + first_line
+        key_line = line_of(key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(
                 Problem(path, key_line, "mapping keys must be plain words", "write the key as a word, e.g. 'label:'")
@@ -122,7 +144,7 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem], first_line: in
             )
             continue
         mapping.key_lines[key] = key_line
-        mapping[key] = _convert(value_node, path, problems, first_line)
+        mapping[key] = _convert(value_node, path, problems, line_of)
     return mapping
 
 
@@ -136,8 +158,8 @@ def _syntax_hint(message: str) -> str:
         return "a kg file is one YAML document: remove the '---' line (or split the file in two)"
     if "'\\t'" in message:
         return "indent with spaces, not tabs"
-    if "end of stream" in message:
-        return "close the quote or bracket opened on this line"
+    if "end of stream" in message or "<stream end>" in message or "flow" in message:
+        return "close the quote or bracket opened on this line (a ']' for '[', a '}' for '{')"
     return "check indentation and quoting on this line and the one before"
 
 
@@ -154,17 +176,20 @@ def load(text: str, path: str, first_line: int = 1):
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as err:
-        # An unclosed quote or bracket fails at the end of the file; where it was opened is the line to fix.
-        at_end = "end of stream" in (err.problem or "") and err.context_mark is not None
+        problem = err.problem or ""
+        # An unclosed bracket shows up where the parser gives up, often lines later; the line to fix is the
+        # one where the bracket (or quote) was opened, which is the context mark.
+        opened = "flow" in (err.context or "") or "end of stream" in problem or "<stream end>" in problem
+        at_end = opened and err.context_mark is not None
         mark = err.context_mark if at_end else err.problem_mark or err.context_mark
-        line = mark.line + first_line if mark else 0
+        line = _Lines(text, first_line)(mark) if mark else 0
         message = " ".join(x for x in (err.context, err.problem) if x)
         raise DataError([Problem(path, line, f"YAML syntax error: {message}", _syntax_hint(message))]) from err
     except yaml.YAMLError as err:
         raise DataError([Problem(path, 1, f"YAML error: {err}", "re-save the file as plain UTF-8 YAML text")]) from err
     if node is None:
         return None
-    value = _convert(node, path, problems, first_line)
+    value = _convert(node, path, problems, _Lines(text, first_line))
     if problems:
         raise DataError(problems)
     return value

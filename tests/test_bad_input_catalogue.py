@@ -170,6 +170,21 @@ GENERATED = {
         "contains the character U+D800",
         FACTS[: FACTS.index(b"label: Ada Wu")].count(b"\n") + 1,
     ),
+    # PyYAML counts U+2028, U+2029 and U+0085 as line ends; the line reported must be the one editors show.
+    "facts-line-separators-before-the-problem": (
+        "facts/mini-news.yaml",
+        FACTS.replace(b"label: Ada Wu", 'label: "Ada\u2028\u2029\x85Wu"'.encode()).replace(
+            b"class: College", b"class: Collge"
+        ),
+        "unknown class 'Collge'",
+        FACTS[: FACTS.index(b"class: College")].count(b"\n") + 1,
+    ),
+    "facts-unclosed-bracket": (
+        "facts/mini-news.yaml",
+        FACTS.replace(b"aliases: [Northwind]", b"aliases: [Northwind"),
+        "YAML syntax error",
+        FACTS[: FACTS.index(b"aliases: [Northwind]")].count(b"\n") + 1,
+    ),
     "facts-wrong-extension": ("facts/notes.txt", b"entities: []\n", "not a facts file", 0),
     "facts-file-name-not-a-slug": ("facts/Mini News.yaml", FACTS, "facts file name 'Mini News' is not a valid slug", 0),
     "facts-file-name-with-dots": ("facts/x.y.yaml", FACTS, "facts file name 'x.y' is not a valid slug", 0),
