@@ -203,7 +203,16 @@ def test_html_runs_nothing_and_shows_every_string_as_text(hostile) -> None:
         )
         assert HOSTILE[1] in tip[0] and tip[1] == 0
         assert page.evaluate("window.__pwned") is None
-        assert page.evaluate("document.querySelectorAll('img, svg, iframe').length") == 0
+        # No element of the payloads anywhere (the legend's own class swatches are the page's SVGs), and no
+        # element carries an event-handler attribute or a javascript: link.
+        assert page.evaluate("document.querySelectorAll('img, iframe, svg:not(#legend svg.swatch)').length") == 0
+        handlers = page.evaluate(
+            """[...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+                 .filter(a => a.name.startsWith('on')
+                              || (/href|src|action/.test(a.name) && /^\\s*javascript:/i.test(a.value)))
+                 .map(a => e.tagName + ' ' + a.name))"""
+        )
+        assert handlers == []
     assert log.dialogs == [], log.dialogs
     assert log.requests == [], log.requests
     assert log.console_errors == [], log.console_errors
