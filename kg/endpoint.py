@@ -240,6 +240,8 @@ def push(
 
     Each PUT replaces that graph on the server, so a second push leaves the same triples, never twice as many."""
     parts = _check_endpoint(endpoint)
+    if not timeout > 0:
+        raise UsageError(f"--timeout {timeout}: give a number of seconds above 0")
     graphs = read_graphs(build, facts_graph)
     host = parts.hostname or ""
     login = credentials(host)

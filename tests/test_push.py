@@ -236,3 +236,9 @@ def test_push_refuses_a_bad_endpoint_and_a_missing_build(shipped_build, tmp_path
     empty = push(tmp_path, "http://127.0.0.1:9/store")
     assert empty.returncode == 2
     assert empty.stderr.startswith(f"kg: error: {tmp_path}: no kg.nq or kg.trig to push; run `kg build`")
+
+
+def test_push_refuses_a_timeout_of_zero(shipped_build):
+    result = push(shipped_build, "http://127.0.0.1:9/store", "--timeout", "0")
+    assert result.returncode == 2
+    assert result.stderr == "kg: error: --timeout 0.0: give a number of seconds above 0\n"
