@@ -15,6 +15,7 @@ the process list), and are never printed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import ipaddress
 import netrc
 import os
@@ -50,8 +51,10 @@ class EndpointError(KgError):
 
 def oxigraph_binary() -> str:
     """The `oxigraph` server binary: the one installed beside this Python first, then any on PATH."""
-    scripts = Path(sysconfig.get_path("scripts"))
-    for candidate in (scripts / "oxigraph", Path(sys.executable).parent / "oxigraph"):
+    places = [Path(sysconfig.get_path("scripts")), Path(sys.executable).parent]
+    with contextlib.suppress(KeyError):  # `pip install --user` puts it in the user scheme's scripts (~/.local/bin)
+        places.append(Path(sysconfig.get_path("scripts", f"{os.name}_user")))
+    for candidate in (place / "oxigraph" for place in places):
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     found = shutil.which("oxigraph")

@@ -310,6 +310,25 @@ def shape(text: str) -> Shape:
     return Shape(form, group, subselect, short_construct, ordered, variables)
 
 
+def _projection(select: str) -> set[str] | frozenset[str]:
+    """Variables a SELECT returns: those listed, those named by `AS ?v`; every variable for `SELECT *`."""
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(select) if m.lastgroup not in ("space", "comment")]
+    out: set[str] = set()
+    depth = 0
+    for i, (kind, value) in enumerate(tokens[1:], 1):  # tokens[0] is SELECT
+        if kind == "brace" or (kind == "word" and value.upper() in ("WHERE", "FROM")):
+            break
+        if value == "*" and depth == 0:
+            return frozenset(v[1:] for k, v in tokens if k == "var")
+        if value == "(":
+            depth += 1
+        elif value == ")":
+            depth -= 1
+        elif kind == "var" and (depth == 0 or tokens[i - 1][1].upper() == "AS"):
+            out.add(value[1:])
+    return out
+
+
 def bind(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
     """The query with a VALUES block for `bindings` at the start of its WHERE group.
 
@@ -329,6 +348,12 @@ def bind(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankN
     values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
     start, end = info.group
     if info.subselect:  # a sub-SELECT must stay alone inside its braces: nest it one level down
+        hidden = [n for n in names if n not in _projection(text[start + 1 : end])]
+        if hidden:  # bound outside, a variable the sub-SELECT does not return would restrict nothing
+            raise UsageError(
+                f"--param {hidden[0]}: ?{hidden[0]} is inside a sub-SELECT that does not return it; "
+                "add it to the sub-SELECT's variables, or bind it in a query without the sub-SELECT"
+            )
         return text[: start + 1] + " " + values + " {" + text[start + 1 : end] + "} " + text[end:]
     return text[: start + 1] + " " + values + " " + text[start + 1 :]
 

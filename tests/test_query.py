@@ -403,3 +403,21 @@ def test_entailment_follows_chains_and_survives_cycles():
     facts.add((x, p, d))
     facts.add((x, RDF.type, b))  # asserted, so never entailed again
     assert entailment(facts, ontology) == {(x, RDF.type, c), (x, q, d)}
+
+
+def test_param_binds_through_a_subselect_that_returns_it(shipped_build):
+    text = "SELECT ?n WHERE { SELECT ?cls (COUNT(*) AS ?n) WHERE { ?x a ?cls } GROUP BY ?cls }"
+    result = query(shipped_build, text, "--param", "cls=kg:Person", "--format", "csv")
+    assert result.stdout == "n\r\n6\r\n"
+
+
+def test_param_hidden_inside_a_subselect_is_refused(shipped_build):
+    """Bound outside a sub-SELECT that does not return it, the value would restrict nothing: the whole store
+    would be counted. kg refuses instead of answering something else than was asked."""
+    text = "SELECT ?n WHERE { SELECT (COUNT(*) AS ?n) WHERE { ?x a ?cls } }"
+    result = query(shipped_build, text, "--param", "cls=kg:Person")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "kg: error: --param cls: ?cls is inside a sub-SELECT that does not return it; add it to the sub-SELECT's "
+        "variables, or bind it in a query without the sub-SELECT\n"
+    )
