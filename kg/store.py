@@ -32,7 +32,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -105,6 +105,7 @@ _INTEGER_TYPES = {
 
 
 def store_path(build: str | Path = "build") -> Path:
+    """Where `kg build` writes the store inside a build directory (one place, so query, serve and push agree)."""
     return Path(build) / STORE_DIR
 
 
@@ -419,7 +420,9 @@ def _typed(lexical: str, datatype: str) -> ox.Literal:
     return ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype))
 
 
-def parse_value(text: str, kind: str = "literal", name: str = "value", entities: _Entities | None = None):
+def parse_value(
+    text: str, kind: str = "literal", name: str = "value", entities: _Entities | None = None
+) -> ox.NamedNode | ox.Literal:
     """A parameter's text -> an RDF term.
 
     `<IRI>`, a prefixed name with a known prefix (kg:Company) or an absolute URL -> IRI; for entity parameters a
@@ -473,7 +476,9 @@ def parse_value(text: str, kind: str = "literal", name: str = "value", entities:
     return ox.Literal(text)
 
 
-def to_term(value: Any, kind: str = "literal", name: str = "value", entities: _Entities | None = None):
+def to_term(
+    value: Any, kind: str = "literal", name: str = "value", entities: _Entities | None = None
+) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     """A Python value (or a str in the command line's syntax) -> an RDF term."""
     if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
         return value
@@ -688,6 +693,8 @@ def _visible(text: str) -> str:
 
 
 def display(term: Term | None) -> str:
+    """A term as a table cell shows it: IRIs shortened with the known prefixes, literals by their text, control
+    characters escaped (a hostile label cannot break the layout or drive the terminal)."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -708,6 +715,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def to_table(result: Result) -> str:
+    """Aligned columns for a person at a terminal (wide CJK characters count as two), with a row count."""
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     header = result.variables
@@ -730,6 +738,7 @@ def _md_cell(text: str) -> str:
 
 
 def to_markdown(result: Result) -> str:
+    """A Markdown table to paste into notes or issues; `|` and HTML in cells are escaped so no cell breaks out."""
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     lines = [
@@ -811,6 +820,7 @@ def to_json(result: Result) -> str:
 
 
 def to_rdf(result: Result, fmt: str) -> str:
+    """CONSTRUCT and DESCRIBE answers as Turtle (with the known prefixes) or N-Triples, written by pyoxigraph."""
     rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "ntriples" else ox.RdfFormat.TURTLE
     prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
     return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes).decode("utf-8")
@@ -839,7 +849,7 @@ def query(
     as_frame: bool = False,
     params: Mapping[str, Any] | None = None,
     **kwargs: Any,
-):
+) -> Any:
     """Ask the build's store a question: SPARQL text, a .rq file or a saved question's name.
 
     Keyword arguments (or `params=` for names that clash with these arguments) bind the query's variables:
@@ -868,7 +878,3 @@ def query(
     except ImportError:
         raise UsageError("as_frame=True needs pandas: pip install pandas") from None
     return pandas.DataFrame.from_records(records, columns=columns)
-
-
-def describe_saved() -> Iterable[tuple[str, QueryText]]:
-    return sorted(saved_queries().items())
