@@ -252,8 +252,10 @@ def push(
     if login is not None:
         token = base64.b64encode(f"{login[0]}:{login[1]}".encode()).decode("ascii")
         headers["Authorization"] = "Basic " + token
-    # no proxies from the environment: a local endpoint must not be sent through a corporate proxy by surprise
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    # a proxy from the environment (https_proxy, no_proxy) is used for remote servers, never for this machine:
+    # a local endpoint, and its credentials, must not travel through a corporate proxy by surprise
+    proxies = urllib.request.ProxyHandler({}) if _is_loopback(host) else urllib.request.ProxyHandler()
+    opener = urllib.request.build_opener(proxies)
     done: list[tuple[str | None, int]] = []
     for graph in graphs:
         url = graph_url(endpoint, graph.name)

@@ -242,3 +242,19 @@ def test_push_refuses_a_timeout_of_zero(shipped_build):
     result = push(shipped_build, "http://127.0.0.1:9/store", "--timeout", "0")
     assert result.returncode == 2
     assert result.stderr == "kg: error: --timeout 0.0: give a number of seconds above 0\n"
+
+
+def test_a_local_endpoint_never_goes_through_a_proxy(shipped_build, auth_server):
+    """With a proxy set that accepts nothing, a push to 127.0.0.1 still arrives: loopback bypasses proxies."""
+    env = {
+        endpoint.USER_VARIABLE: "analyst",
+        endpoint.PASSWORD_VARIABLE: "s3cret pw",
+        "NETRC": "/nonexistent",
+        "http_proxy": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "no_proxy": "",
+        "NO_PROXY": "",
+    }
+    result = push(shipped_build, _url(auth_server), env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(auth_server.seen) == 3
