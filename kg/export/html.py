@@ -50,11 +50,54 @@ def _json_for_script(value: object) -> str:
     return text
 
 
+NODE_LIMIT = 5000  # above this many entities the page is an overview: vis-network takes 8-12 s to draw 20k
+OVERVIEW_NODES = 1500  # entities an overview page shows at most
+FULL_GRAPH = "kg.graphml"  # what an overview page links to, in the same directory (as `kg build` writes it)
+
+
+def overview(view: nx.MultiDiGraph, limit: int = OVERVIEW_NODES) -> tuple[nx.MultiDiGraph, int]:
+    """The most connected entities and their neighbours, at most `limit` of them, and how many hubs that is.
+
+    Why: a page of tens of thousands of nodes freezes the browser, and nobody reads it; the hubs and what
+    they link to are what a reader of a large graph looks at first. Hubs are taken by degree (then by id, so
+    the choice is deterministic) while they and their neighbours fit in `limit`.
+    """
+    degree = dict(view.degree())
+    ranked = sorted(view.nodes, key=lambda n: (-degree[n], n))
+    keep: set[str] = set()
+    hubs = 0
+    for hub in ranked:
+        group = {hub} | set(view.predecessors(hub)) | set(view.successors(hub))
+        if len(keep | group) > limit:
+            if keep:
+                break
+            # one hub with more neighbours than the limit: its most connected neighbours
+            group = {hub, *sorted(group - {hub}, key=lambda n: (-degree[n], n))[: limit - 1]}
+        keep |= group
+        hubs += 1
+    return nx.MultiDiGraph(view.subgraph(keep)), hubs
+
+
 SKIP_NODE_KEYS = {"iri", "id", "label", "class", "classes", "group", "aliases", "label_zh", "note"}
 
 
 def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
-    """The JSON the page runs on: nodes, edges and the legend, in a stable order."""
+    """The JSON the page runs on: nodes, edges and the legend, in a stable order.
+
+    Above NODE_LIMIT entities it describes an overview (see `overview`) and says so; above
+    layout.FAST_ABOVE the page keeps physics off for good and draws edges without labels, so it stays
+    responsive."""
+    summary = None
+    if view.number_of_nodes() > NODE_LIMIT:
+        total_nodes, total_edges = view.number_of_nodes(), view.number_of_edges()
+        view, hubs = overview(view)
+        summary = {
+            "hubs": hubs,
+            "totalNodes": total_nodes,
+            "totalEdges": total_edges,
+            "limit": NODE_LIMIT,
+            "full": FULL_GRAPH,
+        }
     nodes = []
     ordered = sorted(view.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1]))
     where, curves = layout.plan(view, [(s, o, attrs.get("label", key)) for s, o, key, attrs in ordered])
@@ -99,10 +142,18 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
         {"group": g, "colour": style.colour(g), "shape": style.shape(g), "count": sum(n["group"] == g for n in nodes)}
         for g in groups
     ]
-    return {"title": title, "nodes": nodes, "edges": edges, "legend": legend}
+    return {
+        "title": title,
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend,
+        "large": len(nodes) > layout.FAST_ABOVE,
+        "overview": summary,
+    }
 
 
 def render(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> str:
+    """The whole page as one string: vis-network, the app and the data inlined, nothing fetched."""
     script, css = _vis_network()
     template = (resources.files("kg.export") / "assets" / "graph.html").read_text("utf-8")
     app = (resources.files("kg.export") / "assets" / "graph.js").read_text("utf-8")
@@ -127,4 +178,5 @@ def _no_end_tag(code: str) -> str:
 
 
 def write(view: nx.MultiDiGraph, path: Path) -> None:
+    """Write the page for `view` (an overview above NODE_LIMIT entities) to `path`."""
     Path(path).write_text(render(view), encoding="utf-8", newline="\n")

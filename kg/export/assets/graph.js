@@ -47,12 +47,14 @@
 
   // Positions come from the build (no two labels overlap there), so the layout starts frozen and the
   // first frame is the final one; "Unfreeze" hands the nodes to the physics engine for rearranging.
+  // A large graph (data.large) keeps physics off for good: the physics engine never settles thousands of
+  // nodes, and edges are hidden while the view is dragged or zoomed so the page stays responsive.
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, {
     layout: { randomSeed: 7, improvedLayout: false },
     physics: { enabled: false, solver: "forceAtlas2Based",
                forceAtlas2Based: { gravitationalConstant: -60, springLength: 120, avoidOverlap: 1 },
                stabilization: { enabled: false } },
-    interaction: { hover: true, tooltipDelay: 150 },
+    interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: data.large, hideEdgesOnZoom: data.large },
   });
   var frozen = true;
   var freezeButton = document.getElementById("freeze");
@@ -62,10 +64,32 @@
     freezeButton.textContent = frozen ? "Unfreeze layout" : "Freeze layout";
     freezeButton.setAttribute("aria-pressed", frozen ? "true" : "false");
   }
-  freezeButton.addEventListener("click", function () { setFrozen(!frozen); });
+  freezeButton.addEventListener("click", function () { if (!data.large) setFrozen(!frozen); });
   setFrozen(true);
+  if (data.large) {
+    freezeButton.disabled = true;
+    freezeButton.title = "The layout of a graph this large is fixed: the physics engine would not settle it.";
+  }
+
+  // Above the page's node limit the build wrote an overview: say what is shown and where the rest is.
+  if (data.overview) {
+    var o = data.overview, notice = document.getElementById("notice");
+    notice.appendChild(el("span", "Overview: the " + o.hubs.toLocaleString("en") + " most connected entities and their neighbours, " +
+      data.nodes.length.toLocaleString("en") + " of " + o.totalNodes.toLocaleString("en") + " entities and " +
+      data.edges.length.toLocaleString("en") + " of " + o.totalEdges.toLocaleString("en") + " links. Graphs of more than " +
+      o.limit.toLocaleString("en") + " entities are shown this way; the full graph is in "));
+    var full = el("a", o.full);
+    full.href = o.full;
+    notice.appendChild(full);
+    notice.appendChild(el("span", " (open it in Gephi, Cytoscape or yEd)."));
+    notice.hidden = false;
+  }
   network.fit();
-  network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "1"); });
+  network.once("afterDrawing", function () {
+    // milliseconds from navigation to the first frame, for the scale tests to print
+    document.body.setAttribute("data-drawn-ms", String(Math.round(performance.now())));
+    document.body.setAttribute("data-ready", "1");
+  });
   network.redraw();
 
   // The legend draws each class with the shape and colour its nodes have on the canvas.
