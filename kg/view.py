@@ -90,6 +90,7 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
     typed = sorted({s for s, o in default.subject_objects(RDF.type) if o in ours and isinstance(s, URIRef)})
     object_props = {p.iri: p for p in ontology.properties.values() if p.is_object}
     data_props = {p.iri: p for p in ontology.properties.values() if not p.is_object}
+    data_props_by_name = {p.name: p.iri for p in data_props.values()}
 
     for node in typed:
         classes = sorted(_local(c) for c in default.objects(node, RDF.type) if c in ours)
@@ -110,13 +111,19 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
         comment = default.value(node, RDFS.comment)
         if comment is not None:
             attrs["note"] = str(comment)
+        values: dict[str, list[Literal]] = {}
         for p, o in sorted(default.predicate_objects(node)):
             if p in data_props and isinstance(o, Literal):
-                name = data_props[p].name
-                attrs[name] = _plain(o)
-                quotes = support.get((node, p, o))
-                if quotes and quotes.quotes:
-                    attrs[f"{name}_evidence"] = QUOTE_JOIN.join(q for _, _, q in quotes.quotes)
+                values.setdefault(data_props[p].name, []).append(o)
+        for name, literals in values.items():
+            # one value keeps its type; several (two founding dates from two articles) are all kept, as text
+            plain = [_plain(o) for o in literals]
+            attrs[name] = plain[0] if len(plain) == 1 else JOIN.join(str(v) for v in plain)
+            quotes = [
+                q for o in literals for _, _, q in support.get((node, data_props_by_name[name], o), Support()).quotes
+            ]
+            if quotes:
+                attrs[f"{name}_evidence"] = QUOTE_JOIN.join(quotes)
         view.add_node(str(node), **attrs)
 
     for s, p, o in sorted(default.triples((None, None, None))):

@@ -550,11 +550,6 @@ def test_a_clean_refusal_leaves_the_build_directory_alone(tmp_path: Path) -> Non
     assert (out / "kg.ttl").read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg/view.py keeps one value per literal property of a node: a second foundingDate (from the same or "
-    "another article) is in the RDF exports but not in GraphML, the HTML page or the Neo4j bundle",
-)
 def test_two_values_of_one_property_both_reach_the_property_graph(tmp_path: Path) -> None:
     from tests.conftest import MINI
 
