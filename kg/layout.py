@@ -224,7 +224,10 @@ GRID_PX = 256.0  # cell size of the spatial index of placed boxes
 
 
 def _place(
-    nodes: list[str], pos: dict[str, list[float]], boxes: dict[str, tuple[float, float, float]], step: float = PLACE_STEP
+    nodes: list[str],
+    pos: dict[str, list[float]],
+    boxes: dict[str, tuple[float, float, float]],
+    step: float = PLACE_STEP,
 ) -> None:
     """Move every label box to the free spot nearest its force-layout spot; afterwards none overlap.
 
