@@ -462,6 +462,20 @@ def check_nothing_lost(build: pipeline.Build) -> None:
             assert got == want, (subject, predicate, got, values)
 
 
+def check_sheets(out: Path, view: nx.MultiDiGraph) -> None:
+    from kg.export.sheets import FORMULA_STARTS
+
+    with open(out / "tables" / "entities.csv", encoding="utf-8-sig", newline="") as handle:
+        entities = {row["iri"]: row for row in csv.DictReader(handle)}
+    with open(out / "tables" / "facts.csv", encoding="utf-8-sig", newline="") as handle:
+        facts = sorted((r["subject_iri"], r["object_iri"], r["predicate"]) for r in csv.DictReader(handle))
+    assert set(entities) == set(view.nodes)
+    for iri, attrs in view.nodes(data=True):
+        label = attrs["label"]
+        assert entities[iri]["label"] == ("'" + label if label.startswith(FORMULA_STARTS) else label), iri
+    assert facts == sorted((s, o, k) for s, o, k in view.edges(keys=True))
+
+
 def check_build(out: Path, build: pipeline.Build) -> None:
     view = build.view
     check_nothing_lost(build)
@@ -469,6 +483,7 @@ def check_build(out: Path, build: pipeline.Build) -> None:
     check_graphml(out, view)
     check_html(out, view)
     check_neo4j(out, view)
+    check_sheets(out, view)
 
 
 def test_every_format_is_checked_here() -> None:
@@ -483,6 +498,7 @@ def test_every_format_is_checked_here() -> None:
         "graphml",
         "html",
         "neo4j",
+        "sheets",
     }
 
 

@@ -228,6 +228,25 @@ def check_store(path: Path, want: Expected) -> None:
     del store
 
 
+def check_sheets(path: Path, want: Expected) -> None:
+    from kg.export.sheets import FORMULA_STARTS
+
+    def read(name: str) -> list[dict[str, str]]:
+        with open(path / name, encoding="utf-8-sig", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    def shown(text: str) -> str:  # what a spreadsheet user sees: a formula-like text gets an apostrophe
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+    entities = {row["iri"]: row for row in read("entities.csv")}
+    assert entities[INSTITUTE]["label"] == shown(want.label)
+    assert entities[NORTHWIND]["aliases"] == shown(want.alias)
+    assert entities[POLYTECHNIC]["note"] == shown(want.note)
+    facts = {(row["subject_iri"], row["predicate"], row["object_iri"]): row for row in read("facts.csv")}
+    assert facts[(ADA, "holdsPostIn", NORTHWIND)]["role"] == shown(want.role)
+    assert facts[(INSTITUTE, "locatedIn", SHANGHAI)]["note"] == shown(want.statement_note)
+
+
 CHECKERS: dict[str, Callable[[Path, Expected], None]] = {
     "turtle": check_turtle,
     "trig": check_trig,
@@ -238,6 +257,7 @@ CHECKERS: dict[str, Callable[[Path, Expected], None]] = {
     "jsonld": check_jsonld,
     "neo4j": check_neo4j,
     "store": check_store,
+    "sheets": check_sheets,
 }
 
 

@@ -29,4 +29,3 @@ def test_shapes_catch_what_the_loader_allows(mini_data: Path, tmp_path: Path) ->
     entity_line = facts.read_text("utf-8").split("\n").index("  - id: ledger-institute") + 1
     assert lines[1].startswith(f"  {facts}:{entity_line}: https://kg.example.org/organisation/ledger-institute ")
     assert "foundingDate" in lines[1] and "More than 1 values" in lines[1]
-

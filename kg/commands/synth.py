@@ -11,7 +11,12 @@ HELP = "write a synthetic corpus (articles + facts) for benchmarks and scale tes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--statements", type=int, required=True, help="how many statements in all (whole paragraphs are written, so a few more)")
+    parser.add_argument(
+        "--statements",
+        type=int,
+        required=True,
+        help="how many statements in all (whole paragraphs are written, so a few more)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same corpus")
     parser.add_argument("--per-article", type=int, default=25, help="statements per article (default 25)")
     parser.add_argument("--out", type=Path, required=True, help="directory to write articles/ and facts/ into")

@@ -103,6 +103,14 @@ FORMATS: dict[str, Format] = {
             "directory for Neo4j: nodes.csv, relationships.csv (neo4j-admin import), import.cypher, load-csv.cypher",
             owns=("import.cypher", "load-csv.cypher", "nodes.csv", "relationships.csv"),
         ),
+        Format(
+            "sheets",
+            "kg.export.sheets",
+            "tables",
+            "view",
+            "spreadsheet tables entities.csv and facts.csv, formula-like cells neutralised (Excel, LibreOffice)",
+            owns=("entities.csv", "facts.csv"),
+        ),
     )
 }
 
