@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import serve_front
 from kg.errors import KgError, UsageError
 from kg.store import store_path
 
@@ -96,7 +97,8 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def serve_command(build: str | Path, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
-    """The command line of the read-only server over the build's store, checked before anything starts."""
+    """The command line of one read-only Oxigraph server over the build's store, checked before anything starts
+    (the front of `kg serve` runs several of these on private ports)."""
     location = store_path(build)
     if not (location / "CURRENT").is_file():
         raise UsageError(f"{location}: no SPARQL store here; run `kg build` first, or pass --build DIR")
@@ -105,19 +107,47 @@ def serve_command(build: str | Path, host: str = "127.0.0.1", port: int = 7878) 
     return [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", address]
 
 
-def serve(build: str | Path, host: str = "127.0.0.1", port: int = 7878) -> None:
-    """Replace this process with Oxigraph's read-only server: signals (Ctrl-C, SIGTERM) reach the server itself,
-    so stopping `kg serve` always stops the server and nothing is left listening."""
+def check_limits(limits: serve_front.Limits) -> None:
+    """Refuse limits that would make the server useless or unbounded (exit 2, saying which flag)."""
+    if not 0 < limits.query_timeout <= 86400:
+        raise UsageError(f"--query-timeout {limits.query_timeout:g}: give a number of seconds above 0")
+    if not 0 < limits.request_timeout <= 3600:
+        raise UsageError(f"--request-timeout {limits.request_timeout:g}: give a number of seconds above 0")
+    if not 1024 <= limits.max_body <= 1024**3:
+        raise UsageError(f"--max-body {limits.max_body}: give a number of bytes from 1024 to 1073741824")
+    if not 1 <= limits.max_connections <= 10000:
+        raise UsageError(f"--max-connections {limits.max_connections}: give a number from 1 to 10000")
+    if not 1 <= limits.workers <= 64:
+        raise UsageError(f"--workers {limits.workers}: give a number from 1 to 64")
+
+
+def serve(
+    build: str | Path, host: str = "127.0.0.1", port: int = 7878, limits: serve_front.Limits | None = None
+) -> int:
+    """Serve the store through the guarded front (kg/serve_front.py) until SIGTERM or Ctrl-C; returns the exit
+    code. The Oxigraph workers die with this process, so stopping `kg serve` leaves nothing listening."""
+    limits = limits or serve_front.Limits()
+    check_limits(limits)
     command = serve_command(build, host, port)
     url = f"http://{bind_address(host, port)}"
-    print(f"serving {store_path(build)} read-only; Ctrl-C stops")
-    print(f"query page:      {url}/")
-    print(f"SPARQL endpoint: {url}/query")
-    if not _is_loopback(host):
-        print(f"note: listening on {host}: anyone who can reach this machine can query the graph", file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.execv(command[0], command)
+
+    def announce() -> None:
+        print(f"serving {store_path(build)} read-only; Ctrl-C stops")
+        print(f"query page:      {url}/")
+        print(f"SPARQL endpoint: {url}/query")
+        print(
+            f"limits: {limits.query_timeout:g} s per query, {limits.max_body} bytes per request, "
+            f"{limits.request_timeout:g} s to send it, {limits.max_connections} connections, "
+            f"{limits.workers} workers"
+        )
+        if not _is_loopback(host):
+            print(f"note: listening on {host}: anyone who can reach this machine can query the graph", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+    code, counts = serve_front.run(command[0], store_path(build), host, port, limits, announce)
+    print(counts.summary(), flush=True)
+    return code
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -62,9 +62,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def kg_serve(build, port: int) -> Iterator[subprocess.Popen]:
+def kg_serve(build, port: int, *more: str) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--build", str(build), "--port", str(port)],
+        [sys.executable, "-m", "kg", "serve", "--build", str(build), "--port", str(port), "--workers", "2", *more],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -193,11 +193,12 @@ def test_serve_prints_where_it_listens(shipped_build):
     endpoint.oxigraph_binary()  # a dependency of kg: missing, the test fails rather than skips
     port = free_port()
     with kg_serve(shipped_build, port) as process:
-        lines = [process.stdout.readline() for _ in range(3)]
+        lines = [process.stdout.readline() for _ in range(4)]
     assert lines == [
         f"serving {shipped_build / 'store'} read-only; Ctrl-C stops\n",
         f"query page:      http://127.0.0.1:{port}/\n",
         f"SPARQL endpoint: http://127.0.0.1:{port}/query\n",
+        "limits: 30 s per query, 1048576 bytes per request, 10 s to send it, 64 connections, 2 workers\n",
     ]
     assert port_is_closed(port)
 

@@ -1,15 +1,18 @@
 """Serve the build as a local, read-only SPARQL 1.1 endpoint with a query page for the browser.
 
-Runs Oxigraph's server (installed with kg) on build/store: the query page is at http://HOST:PORT/ and the
-SPARQL 1.1 Protocol endpoint at http://HOST:PORT/query (GET or POST; results as JSON, XML, CSV or TSV by the
-Accept header). Updates are refused. It listens on 127.0.0.1 unless --host says otherwise. The store's default
-graph holds the facts, the ontology and the RDFS entailment, as in `kg query`; declare your PREFIXes.
+Runs Oxigraph's server (installed with kg) on build/store behind a small front that limits what a client may
+ask (kg/serve_front.py): the query page is at http://HOST:PORT/ and the SPARQL 1.1 Protocol endpoint at
+http://HOST:PORT/query (GET or POST; results as JSON, XML, CSV or TSV by the Accept header). Updates are
+refused. It listens on 127.0.0.1 unless --host says otherwise. The store's default graph holds the facts, the
+ontology and the RDFS entailment, as in `kg query`; declare your PREFIXes.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+from kg import serve_front
 
 HELP = "serve the build as a local read-only SPARQL endpoint with a query page (127.0.0.1:7878)"
 
@@ -22,10 +25,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 opens it to the network)",
     )
     parser.add_argument("--build", type=Path, default=Path("build"), help="build directory (default: build)")
+    defaults = serve_front.Limits()
+    parser.add_argument(
+        "--query-timeout",
+        type=float,
+        default=defaults.query_timeout,
+        metavar="SECONDS",
+        help=f"stop a query (HTTP 503) that has not answered in this time (default: {defaults.query_timeout:g})",
+    )
+    parser.add_argument(
+        "--max-body",
+        type=int,
+        default=defaults.max_body,
+        metavar="BYTES",
+        help=f"refuse larger request bodies with HTTP 413 (default: {defaults.max_body}, 1 MiB)",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=defaults.request_timeout,
+        metavar="SECONDS",
+        help=f"drop a client that has not sent its whole request in this time, HTTP 408 "
+        f"(default: {defaults.request_timeout:g})",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        help=f"answer HTTP 503 beyond this many open connections (default: {defaults.max_connections})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=defaults.workers,
+        help="queries run at once, each in its own Oxigraph process (default: the CPUs, from 2 to 8)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from kg import endpoint
 
-    endpoint.serve(args.build, args.host, args.port)  # replaces this process; returns only by raising
-    return 2
+    limits = serve_front.Limits(
+        max_body=args.max_body,
+        query_timeout=args.query_timeout,
+        request_timeout=args.request_timeout,
+        max_connections=args.max_connections,
+        workers=args.workers,
+    )
+    return endpoint.serve(args.build, args.host, args.port, limits)
