@@ -60,6 +60,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--formats", default=None, help=f"comma-separated formats to write (default: all): {', '.join(export.FORMATS)}"
     )
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors: no progress bar, no summary (the bar is shown only on a terminal anyway)",
+    )
 
     p = sub.add_parser(
         "validate", help="run every check and the SHACL shapes; exit 1 with findings if the data is wrong"
@@ -105,12 +110,18 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "build":
         from kg import pipeline
+        from kg.progress import LOAD_STAGES, Progress
 
         formats = _formats(args.formats) if args.formats else None
-        build = _load(args)
-        written = pipeline.write(build, args.out, formats)
-        print(build.summary())
-        print("wrote " + ", ".join(str(p) for p in written))
+        progress = Progress(LOAD_STAGES + pipeline.write_stages(formats), enabled=not args.quiet)
+        try:
+            build = pipeline.load(args.data, args.ontology, args.base, progress=progress)
+            written = pipeline.write(build, args.out, formats, progress=progress)
+        finally:
+            progress.close()
+        if not args.quiet:
+            print(build.summary())
+            print("wrote " + ", ".join(str(p) for p in written))
         return 0
     if args.command == "export":
         from kg import pipeline

@@ -20,6 +20,7 @@ from kg import check, export, facts, fsutil, view
 from kg.errors import UsageError
 from kg.model import Facts
 from kg.ontology import Ontology
+from kg.progress import Progress, stage
 from kg.rdf import DEFAULT_BASE, to_dataset
 from kg.sources import URL
 
@@ -48,13 +49,31 @@ class Build:
         return "\n".join(lines)
 
 
-def load(data_dir: Path | str = "data", ontology_dir: Path | None = None, base: str = DEFAULT_BASE) -> Build:
-    """Read, check and emit; raises DataError listing every problem, before anything is written."""
+def load(
+    data_dir: Path | str = "data",
+    ontology_dir: Path | None = None,
+    base: str = DEFAULT_BASE,
+    progress: Progress | None = None,
+) -> Build:
+    """Read, check and emit; raises DataError listing every problem, before anything is written.
+
+    `progress` (the CLI's bar) is told of each of the progress.LOAD_STAGES stages."""
     if not URL.match(base) or not base.endswith(("/", "#")):
         raise UsageError(f"--base {base!r} is not usable as a base IRI; give an http(s) address ending in / or #")
     ontology = Ontology.load(ontology_dir)
-    checked = check.check(facts.read(Path(data_dir)), ontology)
-    return Build(checked, ontology, to_dataset(checked, ontology, base), base)
+    with stage(progress, "reading sources"):
+        read = facts.read(Path(data_dir))
+    with stage(progress, "checking facts"):
+        checked = check.check(read, ontology)
+    with stage(progress, "emitting RDF"):
+        dataset = to_dataset(checked, ontology, base)
+    return Build(checked, ontology, dataset, base)
+
+
+def write_stages(formats: list[str] | None = None) -> int:
+    """How many stages `write` reports to its progress: one per format, plus the projection if one needs it."""
+    chosen = [export.get(name) for name in (formats or list(export.FORMATS))]
+    return len(chosen) + any(fmt.input != "rdf" for fmt in chosen)
 
 
 @contextlib.contextmanager
@@ -75,7 +94,9 @@ def _lock(out_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def write(build: Build, out_dir: Path | str = "build", formats: list[str] | None = None) -> list[Path]:
+def write(
+    build: Build, out_dir: Path | str = "build", formats: list[str] | None = None, progress: Progress | None = None
+) -> list[Path]:
     """Write the chosen formats (all by default) into out_dir, replacing the directory in one atomic step.
 
     A complete new directory is staged beside the old one (formats not rebuilt are hard-linked from it), then
@@ -93,11 +114,15 @@ def write(build: Build, out_dir: Path | str = "build", formats: list[str] | None
             try:
                 if out_dir.is_dir():
                     _link_tree(out_dir, staging)
+                if any(fmt.input != "rdf" for fmt in chosen):
+                    with stage(progress, "projecting the property graph"):
+                        build.view  # noqa: B018 - computed once here, so each export's stage times only itself
                 for fmt in chosen:
                     target = staging / fmt.filename
                     _remove(target)  # never write through a hard link into the old build
                     data = build.dataset if fmt.input == "rdf" else build.view
-                    fmt.load().write(data, target)
+                    with stage(progress, f"writing {fmt.filename}"):
+                        fmt.load().write(data, target)
                 _fix_modes(staging)
                 fsutil.exchange(staging, out_dir)
             finally:
