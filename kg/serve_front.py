@@ -13,7 +13,8 @@ What the front enforces before Oxigraph sees a byte:
 - the whole request arrives within --request-timeout seconds (else 408): slow-loris clients are dropped;
 - only GET, HEAD and POST (a query page posts to /query or /sparql); writes (PUT, DELETE, PATCH, POST to
   /update or /store) get 403, as the store is read-only, other methods 405;
-- at most --max-connections connections at once (more get 503 at once, with Retry-After);
+- at most --max-connections connections at once (more get 503 at once, with Retry-After), and a request
+  waits for a free worker at most twice --query-timeout (then 503, with Retry-After);
 - the answer is complete within --query-timeout seconds of reaching a worker (else 503 and the worker is
   restarted). Answers up to RESPONSE_BUFFER bytes are buffered, so a stopped query is a clean 503, never a 200
   with a half-written body; larger ones are streamed and cut off at the limit (the client sees a broken body).
@@ -283,7 +284,8 @@ class Front:
     ) -> None:
         timeout = self.limits.query_timeout
         try:
-            async with asyncio.timeout(timeout):
+            # behind at most a round or two of long queries: a bounded wait, then a clear 503
+            async with asyncio.timeout(2 * timeout):
                 worker = await self.idle.get()
         except TimeoutError:
             raise _Reject(
