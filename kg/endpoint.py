@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
+import email.utils
+import http.client
 import ipaddress
 import netrc
 import os
@@ -23,6 +26,7 @@ import shutil
 import socket
 import sys
 import sysconfig
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -229,9 +233,13 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
         return None
     try:
         entry = netrc.netrc(path).authenticators(host)
-    except (netrc.NetrcParseError, OSError) as err:
-        # the message names the file and line, never the file's content
-        raise UsageError(f"{path}: cannot read the netrc file ({getattr(err, 'msg', err)})") from None
+    except netrc.NetrcParseError as err:
+        # the file and the line only: Python's own message quotes the token it choked on, which may be a password
+        raise UsageError(
+            f"{path}:{err.lineno}: cannot read the netrc file (expected `machine HOST login USER password SECRET`)"
+        ) from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot read the netrc file ({err.strerror or type(err).__name__})") from None
     if entry is None:
         return None
     login, _account, secret = entry
@@ -244,13 +252,37 @@ def graph_url(endpoint: str, name: str | None) -> str:
     return endpoint + ("&" if urllib.parse.urlsplit(endpoint).query else "?") + query
 
 
+RETRY_STATUSES = {408, 429, 502, 503, 504}
+MAX_RETRY_AFTER = 120.0
+
+
+def _safe_url(url: str) -> str:
+    """The URL as it may be printed: the values of the endpoint's own query parameters (a token, a key) hidden;
+    the graph's name, which kg chose, kept."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.query:
+        return url
+    shown = []
+    for item in parts.query.split("&"):
+        name, equals, _value = item.partition("=")
+        shown.append(item if name in ("graph", "default") or not equals else f"{name}=***")
+    return urllib.parse.urlunsplit(parts._replace(query="&".join(shown)))
+
+
+def _scrub(text: str, secrets: tuple[str, ...]) -> str:
+    """Remove every credential, and its Basic token, from text about to be printed (a server may echo them)."""
+    for secret in sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def _describe_refusal(err: urllib.error.HTTPError, url: str, host: str) -> str:
     try:
         body = err.read(400).decode("utf-8", "replace")
     except OSError:
         body = ""
     body = " ".join(body.split())[:200]
-    text = f"the endpoint refused the upload: HTTP {err.code} {err.reason} for PUT {url}"
+    text = f"the endpoint refused the upload: HTTP {err.code} {err.reason} for PUT {_safe_url(url)}"
     if err.code in (401, 403):
         text += (
             f"; set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add `machine {host} login ... password ...` to "
@@ -263,27 +295,85 @@ def _describe_refusal(err: urllib.error.HTTPError, url: str, host: str) -> str:
     return text
 
 
+def _retry_after(err: urllib.error.HTTPError) -> float | None:
+    """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date), capped; None if it did not."""
+    value = (err.headers.get("Retry-After") or "").strip() if err.headers else ""
+    if not value:
+        return None
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, min((when - datetime.datetime.now(datetime.UTC)).total_seconds(), MAX_RETRY_AFTER))
+
+
+def _transient(err: BaseException) -> str | None:
+    """Why a failed PUT is worth repeating, or None when repeating cannot help (refusals, auth, bad requests,
+    nothing listening). PUT replaces the graph, so sending it again is safe."""
+    if isinstance(err, urllib.error.HTTPError):
+        return f"HTTP {err.code} {err.reason}" if err.code in RETRY_STATUSES else None
+    reason = err.reason if isinstance(err, urllib.error.URLError) else err
+    if isinstance(reason, ConnectionRefusedError):
+        return None
+    if isinstance(reason, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
+        return "the connection was reset"
+    if isinstance(reason, http.client.RemoteDisconnected | http.client.IncompleteRead | http.client.BadStatusLine):
+        return "the server closed the connection without an answer"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "no answer in time"
+    return None
+
+
+def _partial(done: list[tuple[str | None, int]], graphs: list[Graph], failed: Graph) -> str:
+    """What holds on the server after a push stopped at `failed`: each graph is whole, old or new."""
+    if not done:
+        return " No graph was changed."
+    left = len(graphs) - len(done)
+    return (
+        f" {len(done)} of {len(graphs)} graphs were replaced; {_where(failed.name)} and the {left - 1} after it "
+        "keep their previous content (each PUT replaces one graph whole). Run `kg push` again to finish."
+    )
+
+
+def _where(name: str | None) -> str:
+    return "the default graph" if name is None else f"<{name}>"
+
+
 def push(
     build: str | Path,
     endpoint: str,
     *,
     facts_graph: str | None = None,
     timeout: float = 60.0,
+    retries: int = 4,
+    retry_wait: float = 1.0,
     report: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[tuple[str | None, int]]:
     """PUT every graph of the build's dataset to a Graph Store Protocol endpoint; returns (graph, triples) pairs.
 
-    Each PUT replaces that graph on the server, so a second push leaves the same triples, never twice as many."""
+    Each PUT replaces that graph on the server, so a second push leaves the same triples, never twice as many,
+    and a PUT that failed on the way (connection reset, 502, 503, 504, 408, 429) is sent again after a pause
+    that doubles each time (retry_wait, 2 x retry_wait, ...; a 429 or 503's Retry-After is obeyed), up to
+    `retries` more times. Refusals (401, 403, 404, other 4xx) are not repeated: repeating cannot change them."""
     parts = _check_endpoint(endpoint)
     if not timeout > 0:
         raise UsageError(f"--timeout {timeout}: give a number of seconds above 0")
+    if not 0 <= retries <= 100:
+        raise UsageError(f"--retries {retries}: give a number from 0 to 100")
+    if not 0 <= retry_wait <= 600:
+        raise UsageError(f"--retry-wait {retry_wait}: give a number of seconds from 0 to 600")
     graphs = read_graphs(build, facts_graph)
     host = parts.hostname or ""
     login = credentials(host)
     headers = {"Content-Type": "application/n-triples; charset=utf-8"}
+    secrets: tuple[str, ...] = ()
     if login is not None:
         token = base64.b64encode(f"{login[0]}:{login[1]}".encode()).decode("ascii")
         headers["Authorization"] = "Basic " + token
+        secrets = (login[1], token, urllib.parse.quote(login[1], safe=""))
     # a proxy from the environment (https_proxy, no_proxy) is used for remote servers, never for this machine:
     # a local endpoint, and its credentials, must not travel through a corporate proxy by surprise
     proxies = urllib.request.ProxyHandler({}) if _is_loopback(host) else urllib.request.ProxyHandler()
@@ -292,21 +382,57 @@ def push(
     for graph in graphs:
         url = graph_url(endpoint, graph.name)
         body = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES)
-        request = urllib.request.Request(url, data=body, headers=headers, method="PUT")
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as err:
-            raise EndpointError(_describe_refusal(err, url, host)) from None
-        except (urllib.error.URLError, OSError) as err:
-            reason = getattr(err, "reason", err)
-            raise EndpointError(
-                f"cannot reach {parts.scheme}://{parts.netloc}: {getattr(reason, 'strerror', None) or reason}; "
-                "is the server running, and is --endpoint right?"
-                + (f" ({len(done)} of {len(graphs)} graphs were sent before this)" if done else "")
-            ) from None
+        attempt = 0
+        while True:
+            request = urllib.request.Request(url, data=body, headers=headers, method="PUT")
+            try:
+                with opener.open(request, timeout=timeout) as response:
+                    response.read()
+                break
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+                why = _transient(err)
+                if why is None or attempt >= retries:
+                    headline, _, said = _failure(err, url, parts, host, why, attempt).partition("\n")
+                    message = (
+                        headline.rstrip(".")
+                        + ("" if headline.endswith("?") else ".")
+                        + _partial(done, graphs, graph)
+                        + (f"\n{said}" if said else "")
+                    )
+                    raise EndpointError(_scrub(message, secrets)) from None
+                pause = retry_wait * 2**attempt
+                if isinstance(err, urllib.error.HTTPError):
+                    pause = _retry_after(err) if _retry_after(err) is not None else pause
+                    err.close()
+                attempt += 1
+                if warn is not None:
+                    warn(
+                        _scrub(
+                            f"PUT {_where(graph.name)}: {why}; sending it again in {pause:g} s "
+                            f"(retry {attempt} of {retries})",
+                            secrets,
+                        )
+                    )
+                time.sleep(pause)
         done.append((graph.name, len(graph.triples)))
         if report is not None:
             where = "default graph" if graph.name is None else f"<{graph.name}>"
             report(f"PUT {where}: {len(graph.triples)} triples")
     return done
+
+
+def _failure(
+    err: BaseException, url: str, parts: urllib.parse.SplitResult, host: str, why: str | None, attempt: int
+) -> str:
+    tried = f" (tried {attempt + 1} times)" if attempt else ""
+    if isinstance(err, urllib.error.HTTPError):
+        if why is not None:
+            return f"the endpoint kept failing: {why} for PUT {_safe_url(url)}{tried}"
+        return _describe_refusal(err, url, host)
+    reason = getattr(err, "reason", err)
+    if why is not None:
+        return f"cannot reach {parts.scheme}://{parts.netloc}: {why}{tried}"
+    return (
+        f"cannot reach {parts.scheme}://{parts.netloc}: {getattr(reason, 'strerror', None) or reason}; "
+        "is the server running, and is --endpoint right?"
+    )

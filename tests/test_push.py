@@ -111,7 +111,7 @@ def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
     assert down.stdout == ""
     assert down.stderr == (
         f"kg: error: cannot reach http://127.0.0.1:{port}: Connection refused; "
-        "is the server running, and is --endpoint right?\n"
+        "is the server running, and is --endpoint right? No graph was changed.\n"
     )
 
 
@@ -215,8 +215,9 @@ def test_wrong_credentials_get_a_clear_error_without_the_password(shipped_build,
     assert result.stderr == (
         f"kg: error: the endpoint refused the upload: HTTP 401 Unauthorized for PUT {_url(auth_server)}?default; "
         "set KG_PUSH_USER and KG_PUSH_PASSWORD, or add `machine 127.0.0.1 login ... password ...` to ~/.netrc, "
-        "with a user allowed to write\n"
+        "with a user allowed to write. No graph was changed.\n"
     )
+    assert len(auth_server.seen) == 1  # a refusal is not repeated
     assert "wrong-password" not in result.stdout + result.stderr
 
 
