@@ -233,10 +233,11 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
         return None
     try:
         entry = netrc.netrc(path).authenticators(host)
-    except netrc.NetrcParseError as err:
-        # the file and the line only: Python's own message quotes the token it choked on, which may be a password
+    except netrc.NetrcParseError:
+        # the file only: Python's message quotes the token it choked on, which may be a password, and its line
+        # number is the lexer's, often the line after the fault
         raise UsageError(
-            f"{path}:{err.lineno}: cannot read the netrc file (expected `machine HOST login USER password SECRET`)"
+            f"{path}: cannot read the netrc file (expected `machine HOST login USER password SECRET` on each line)"
         ) from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read the netrc file ({err.strerror or type(err).__name__})") from None
