@@ -10,6 +10,8 @@ import http.server
 import json
 import subprocess
 import threading
+import time
+import urllib.error
 import urllib.parse
 from collections import Counter
 
@@ -259,3 +261,32 @@ def test_a_local_endpoint_never_goes_through_a_proxy(shipped_build, auth_server)
     result = push(shipped_build, _url(auth_server), env=env)
     assert result.returncode == 0, result.stderr
     assert len(auth_server.seen) == 3
+
+
+def test_oxigraph_keeps_a_graph_whole_when_a_put_breaks(shipped_build, tmp_path):
+    """What `kg push` relies on, checked on the real server: a PUT whose body is cut off by a dropped connection,
+    or is malformed, leaves the graph as it was (old), never emptied or half-loaded."""
+    import socket
+
+    expected = expected_counts(shipped_build)
+    with oxigraph_server(tmp_path) as (port, _):
+        assert push(shipped_build, f"http://127.0.0.1:{port}/store").returncode == 0
+        target = "/store?graph=" + urllib.parse.quote(ARTICLE_GRAPH, safe="")
+        body = b"<urn:a> <urn:b> <urn:c> .\n" * 50
+        head = (
+            f"PUT {target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/n-triples\r\n"
+            f"Content-Length: {len(body) * 2}\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(head + body)  # half the promised body, then the connection goes away
+        malformed = urllib.request.Request(
+            f"http://127.0.0.1:{port}{target}",
+            data=body + b"<urn:a> <urn:b> broken",
+            headers={"Content-Type": "application/n-triples"},
+            method="PUT",
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            NO_PROXY.open(malformed, timeout=30)
+        assert refused.value.code == 400
+        time.sleep(1)  # the server sees the dropped connection's end of stream and gives up on that PUT
+        assert server_counts(port) == expected
