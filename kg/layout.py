@@ -290,6 +290,7 @@ FAST_STEPS = 80  # force-layout steps of `fast_positions`
 GRAVITY = 0.3  # pull of every node towards the centre, per unit of distance
 FAST_FILL = 0.4  # looser than FILL: most labels then find a free spot at once, which keeps `_place` fast
 FAST_STEP = 20.0  # coarser than PLACE_STEP: fewer spots tried per label, slightly less tight packing
+FAST_ASPECT = 2.0  # width over height of one unit of `fast_positions` on the page
 MESH = 128  # cells per side of the grid on which `fast_positions` computes repulsion
 
 
@@ -343,10 +344,17 @@ def fast_positions(view: nx.MultiDiGraph, seed: int = 7, padding: float = 6.0) -
         pos += force / np.maximum(length, 1e-9) * np.minimum(length, temperature)
         temperature = side / 8 * (1 - (step + 1) / FAST_STEPS) + 0.01
     boxes = {node: _padded(_box(short_label(view.nodes[node].get("label", node))), padding) for node in nodes}
-    # one unit (the distance the layout wants between neighbours) becomes an average label box, enlarged so
-    # that boxes cover FAST_FILL of the drawing: most labels are then free where the force layout put them
-    unit_x = 2 * sum(b[0] for b in boxes.values()) / n / math.sqrt(FAST_FILL)
-    unit_y = sum(b[1] + b[2] for b in boxes.values()) / n / math.sqrt(FAST_FILL)
+    # one square unit (about one node's share of the layout) becomes FAST_ASPECT times wider than tall and
+    # as large as an average label box over FAST_FILL: most labels are then free where the force layout put
+    # them, and the drawing is wide like the screens it is shown on
+    area = sum(2 * b[0] * (b[1] + b[2]) for b in boxes.values()) / n / FAST_FILL
+    unit_x, unit_y = math.sqrt(area * FAST_ASPECT), math.sqrt(area / FAST_ASPECT)
     where = {node: [float(pos[i, 0]) * unit_x, float(pos[i, 1]) * unit_y] for i, node in enumerate(nodes)}
+    # parts not connected to the rest sit where repulsion balances gravity, far out; fitted to a screen they
+    # would shrink the whole drawing, so they are brought next to the largest part, as in `positions`
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from((nodes[u], nodes[v]) for u, v in pairs)
+    _gather(where, [sorted(c) for c in nx.connected_components(simple)])
     _place(nodes, where, boxes, FAST_STEP)
     return {node: (round(where[node][0]), round(where[node][1])) for node in nodes}
