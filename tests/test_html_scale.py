@@ -18,7 +18,7 @@ import numpy as np
 from kg import layout
 from kg.export import html
 from tests.browser import open_page
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_kg
 from tests.test_html import quiet, ready
 
 GROUPS = ["Company", "GovernmentBody", "Person", "Policy", "Province", "ResearchInstitute"]
@@ -193,3 +193,25 @@ def test_large_pages_are_byte_identical_across_hash_seeds() -> None:
         digests.add(result.stdout.strip())
     local = hashlib.sha256(html.render(scale_view(html.NODE_LIMIT + 200, seed=4)).encode()).hexdigest()
     assert digests == {local}
+
+
+def test_kg_build_of_a_synthetic_corpus_above_the_threshold(tmp_path: Path) -> None:
+    """The whole path on real data: `kg synth`, `kg build` (the fast layout: more than FAST_ABOVE entities), the
+    page in Chromium drawing exactly the entities and links of the GraphML written beside it."""
+    data, out = tmp_path / "data", tmp_path / "build"
+    assert run_kg("synth", "--statements", "1200", "--seed", "1", "--out", str(data)).returncode == 0
+    started = time.monotonic()
+    result = run_kg("build", "--data", str(data), "--out", str(out), "--formats", "graphml,html")
+    assert result.returncode == 0, result.stderr
+    graph = nx.read_graphml(out / "kg.graphml", force_multigraph=True)
+    assert layout.FAST_ABOVE < graph.number_of_nodes() <= html.NODE_LIMIT
+    with open_page(out / "kg.html") as (page, log):
+        ready(page)
+        print(
+            f"\nkg build of {graph.number_of_nodes()} entities (graphml, html) took {time.monotonic() - started:.1f} s; "
+            f"first draw {page.get_attribute('body', 'data-drawn-ms')} ms after navigation"
+        )
+        assert drawn(page) == [graph.number_of_nodes(), graph.number_of_edges()]
+        assert sorted(page.evaluate("kg.data.nodes.map(n => n.iri)")) == sorted(graph.nodes)
+        assert page.evaluate("kg.data.large") is True and page.locator("#freeze").is_disabled()
+        quiet(log)
