@@ -29,7 +29,7 @@ class Progress:
 
     def __init__(self, total: int, enabled: bool = True, stream: TextIO | None = None) -> None:
         stream = stream if stream is not None else sys.stderr
-        self.shown = enabled and stream.isatty()
+        self.shown = enabled and stream is not None and stream.isatty()  # no stderr at all (pythonw): no bar
         self._visible = False
         self._lock = threading.Lock()
         self._bar = tqdm(

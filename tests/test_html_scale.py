@@ -123,6 +123,19 @@ def test_above_the_limit_the_page_is_an_overview_of_the_hubs(tmp_path: Path) -> 
         quiet(log)
 
 
+def test_overview_of_one_hub_bigger_than_the_limit_keeps_its_most_connected_neighbours() -> None:
+    view = nx.MultiDiGraph()
+    for i in range(50):
+        view.add_edge(f"leaf-{i:02d}", "hub", key="partOf")
+    for i in range(0, 50, 7):  # leaves 0, 7, ..., 49 have one more link each
+        view.add_edge(f"leaf-{i:02d}", f"far-{i:02d}", key="about")
+    shown, hubs = html.overview(view, limit=5)
+    assert hubs == 1
+    assert sorted(shown.nodes) == ["hub", "leaf-00", "leaf-07", "leaf-14", "leaf-21"]
+    shown, hubs = html.overview(view, limit=200)
+    assert shown.number_of_nodes() == view.number_of_nodes() and hubs == view.number_of_nodes()
+
+
 def test_a_graph_at_the_limit_is_not_cut() -> None:
     view = scale_view(html.NODE_LIMIT)
     data = html.page_data(view)
