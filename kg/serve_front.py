@@ -349,10 +349,12 @@ async def _serve(
     binary: str, store: Path, host: str, port: int, limits: Limits, announce: Callable[[], None]
 ) -> tuple[int, Counts]:
     front = Front(binary, store, limits)
+    # the public port is taken first, so the kernel cannot hand it to a worker as a "free" private port
+    server = await asyncio.start_server(front.handle, host, port, limit=HEAD_LIMIT, reuse_address=True)
     try:
         await front.start_workers()
-        server = await asyncio.start_server(front.handle, host, port, limit=HEAD_LIMIT, reuse_address=True)
     except BaseException:
+        server.close()
         await front.stop_workers()
         raise
     stop = asyncio.Event()
