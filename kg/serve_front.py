@@ -310,16 +310,14 @@ class Front:
                         if not sent and not buffered and chunk[9:12].isdigit():
                             status = int(chunk[9:12])  # "HTTP/1.1 200 OK": counted for the summary
                         if sent or len(buffered) + len(chunk) > RESPONSE_BUFFER:
-                            writer.write(bytes(buffered) + chunk)
+                            await _to_client(writer, bytes(buffered) + chunk)
                             sent += len(buffered) + len(chunk)
                             buffered.clear()
-                            await writer.drain()
                         else:
                             buffered += chunk
                     if buffered:
-                        writer.write(bytes(buffered))
+                        await _to_client(writer, bytes(buffered))
                         sent += len(buffered)
-                        await writer.drain()
                 finally:
                     upstream_writer.close()
             healthy = True
@@ -333,6 +331,10 @@ class Front:
                 ) from None
             self.counts.dropped += 1
             return
+        except _ClientGone:
+            healthy = True  # the client hung up; the worker only sees its answer's connection closed
+            self.counts.dropped += 1
+            return
         except OSError:
             if not sent:
                 raise _Reject(502, "Bad Gateway", "the query worker failed; it is being restarted") from None
@@ -343,6 +345,18 @@ class Front:
             else:
                 self._replace_later(worker)
         self.counts.count(status)
+
+
+class _ClientGone(Exception):
+    """The client closed its connection while its answer was being relayed: no fault of the worker."""
+
+
+async def _to_client(writer: asyncio.StreamWriter, data: bytes) -> None:
+    try:
+        writer.write(data)
+        await writer.drain()
+    except OSError as err:
+        raise _ClientGone from err
 
 
 async def _serve(
