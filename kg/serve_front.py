@@ -363,14 +363,6 @@ async def _serve(
     binary: str, store: Path, host: str, port: int, limits: Limits, announce: Callable[[], None]
 ) -> tuple[int, Counts]:
     front = Front(binary, store, limits)
-    # the public port is taken first, so the kernel cannot hand it to a worker as a "free" private port
-    server = await asyncio.start_server(front.handle, host, port, limit=HEAD_LIMIT, reuse_address=True)
-    try:
-        await front.start_workers()
-    except BaseException:
-        server.close()
-        await front.stop_workers()
-        raise
     stop = asyncio.Event()
     how = {"code": 0}
     loop = asyncio.get_running_loop()
@@ -379,10 +371,14 @@ async def _serve(
         how["code"] = code
         stop.set()
 
+    # before anything starts: a signal during start-up stops the server cleanly too, never half-way
     loop.add_signal_handler(signal.SIGTERM, on_signal, 0)
     loop.add_signal_handler(signal.SIGINT, on_signal, 130)
-    announce()
+    # the public port is taken first, so the kernel cannot hand it to a worker as a "free" private port
+    server = await asyncio.start_server(front.handle, host, port, limit=HEAD_LIMIT, reuse_address=True)
     try:
+        await front.start_workers()
+        announce()
         await stop.wait()
     finally:
         server.close()

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import re
+import signal
 import socket
 import time
 import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from kg import endpoint
 from tests.test_serve import PREFIX, free_port, kg_serve, port_is_closed, sparql
@@ -228,3 +232,47 @@ def test_serve_refuses_bad_limits(shipped_build):
     result = run_kg("serve", "--build", str(shipped_build), "--port", str(free_port()), "--max-body", "10")
     assert result.returncode == 2
     assert result.stderr == "kg: error: --max-body 10: give a number of bytes from 1024 to 1073741824\n"
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as listing:
+            found |= {int(child) for child in listing.read().split()}
+    return found
+
+
+def _gone(pids: set[int], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = set()
+        for pid in pids:
+            with contextlib.suppress(FileNotFoundError), open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                if stat.read().split(") ")[-1][0] != "Z":  # a zombie has exited; only its parent's wait is left
+                    alive.add(pid)
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_no_worker_outlives_kg_serve(shipped_build, how):
+    """Ctrl-C stops kg serve with exit 130, a summary and no traceback; even SIGKILL, which kg cannot catch,
+    takes the Oxigraph workers with it (Linux's parent-death signal), so nothing is left holding the store."""
+    if not os.path.exists("/proc/self/task"):
+        pytest.skip("needs Linux's /proc")
+    port = free_port()
+    with kg_serve(shipped_build, port) as process:
+        assert good_query(port) == GOOD_ANSWER
+        workers = _children(process.pid)
+        assert len(workers) == 2  # kg_serve asks for two
+        process.send_signal(how)
+        process.wait(10)
+        assert _gone(workers)
+        assert port_is_closed(port)
+        if how == signal.SIGINT:
+            assert process.returncode == 130
+            out = process.stdout.read()
+            assert "stopped: 1 requests (200: 1)" in out, (out, process.stderr.read())
+            assert "Traceback" not in process.stderr.read()
