@@ -187,3 +187,15 @@ def test_a_malformed_netrc_is_named_without_its_content(shipped_build, tmp_path)
         f"kg: error: {netrc}: cannot read the netrc file "
         "(expected `machine HOST login USER password SECRET` on each line)\n"
     )
+
+
+def test_retry_options_out_of_range_are_refused(shipped_build):
+    with flaky_server([]) as server:
+        few = push(shipped_build, server, "--retries", "-1")
+        slow = push(shipped_build, server, "--retry-wait", "1000")
+        assert server.count == 0
+    assert (few.returncode, few.stderr) == (2, "kg: error: --retries -1: give a number from 0 to 100\n")
+    assert (slow.returncode, slow.stderr) == (
+        2,
+        "kg: error: --retry-wait 1000.0: give a number of seconds from 0 to 600\n",
+    )

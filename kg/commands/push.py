@@ -35,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--retries",
         type=int,
         default=4,
+        metavar="N",
         help="send a graph again this many times after a transient failure: connection reset, HTTP 408, 429, "
         "502, 503, 504 (default: 4)",
     )

@@ -52,12 +52,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-connections",
         type=int,
         default=defaults.max_connections,
+        metavar="N",
         help=f"answer HTTP 503 beyond this many open connections (default: {defaults.max_connections})",
     )
     parser.add_argument(
         "--workers",
         type=int,
         default=defaults.workers,
+        metavar="N",
         help="queries run at once, each in its own Oxigraph process (default: the CPUs, from 2 to 8)",
     )
 
