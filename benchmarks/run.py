@@ -148,8 +148,6 @@ def _bounded(step: Callable[[], object], repeat: int, limit: float) -> float | N
 
 def stage_queries(corpus: Path, work: Path, repeat: int, limit: float) -> dict:
     """Every saved question through kg's store and through rdflib's engine over the store's own quads."""
-    import pyoxigraph as ox
-    import rdflib
 
     from kg import pipeline, store
 
@@ -161,19 +159,7 @@ def stage_queries(corpus: Path, work: Path, repeat: int, limit: float) -> dict:
     del build
     oxstore = store.open_store(out)
 
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return rdflib.URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return rdflib.BNode(t.value)
-        if t.language:
-            return rdflib.Literal(t.value, lang=t.language)
-        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-
-    ds = rdflib.Dataset(default_union=False)
-    for quad in oxstore.quads_for_pattern(None, None, None, None):
-        graph = ds.default_graph if isinstance(quad.graph_name, ox.DefaultGraph) else ds.graph(term(quad.graph_name))
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    ds = store.to_rdflib(oxstore)
     # a required parameter (both are regions) gets the region most facts point to: a busy, realistic case
     busiest = next(
         iter(

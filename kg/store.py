@@ -123,6 +123,29 @@ def open_store(build: str | Path = "build") -> ox.Store:
         raise UsageError(f"{path}: cannot open the store ({err}); rebuild it with `kg build`") from err
 
 
+def to_rdflib(store: ox.Store):
+    """Every quad of the store, in an rdflib Dataset (default graph and named graphs kept apart).
+
+    For what only rdflib offers (its plugins, pySHACL, its SPARQL engine as a second opinion): the tests and
+    the benchmarks run each saved question through both engines on exactly the same quads."""
+    import rdflib
+
+    def term(t):
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+
+    ds = rdflib.Dataset()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        graph = ds.default_graph if isinstance(quad.graph_name, ox.DefaultGraph) else ds.graph(term(quad.graph_name))
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return ds
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Saved questions and query files
 

@@ -419,21 +419,7 @@ def test_saved_questions_through_the_cli_match_the_api(shipped_build):
 @pytest.fixture(scope="module")
 def rdflib_copy(shipped_build) -> rdflib.Dataset:
     """The store's quads, every graph, copied into an rdflib Dataset."""
-
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return rdflib.URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return rdflib.BNode(t.value)
-        if t.language:
-            return rdflib.Literal(t.value, lang=t.language)
-        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-
-    ds = rdflib.Dataset()
-    for quad in store.open_store(shipped_build).quads_for_pattern(None, None, None, None):
-        graph = ds.default_graph if isinstance(quad.graph_name, ox.DefaultGraph) else ds.graph(term(quad.graph_name))
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
-    return ds
+    return store.to_rdflib(store.open_store(shipped_build))
 
 
 def _rdflib_key(value) -> str | None:
