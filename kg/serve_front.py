@@ -11,8 +11,9 @@ What the front enforces before Oxigraph sees a byte:
 - the request line and headers fit in HEAD_LIMIT bytes (else 431) and the body in --max-body bytes (else 413,
   refused from Content-Length alone, before the body is read);
 - the whole request arrives within --request-timeout seconds (else 408): slow-loris clients are dropped;
-- only GET, HEAD and POST (a query page posts to /query or /sparql); writes (PUT, DELETE, PATCH, POST to
-  /update or /store) get 403, as the store is read-only, other methods 405;
+- only GET, HEAD and POST (the query page at /, kg/serve_page.py, is answered here, not by Oxigraph, and posts
+  to /query); writes (PUT, DELETE, PATCH, POST to /update or /store) get 403, as the store is read-only, other
+  methods 405;
 - at most --max-connections connections at once (more get 503 at once, with Retry-After), and a request
   waits for a free worker at most twice --query-timeout (then 503, with Retry-After);
 - the answer is complete within --query-timeout seconds of reaching a worker (else 503 and the worker is
@@ -211,7 +212,10 @@ class Front:
                 raise _Reject(
                     408, "Request Timeout", f"the request did not arrive within {self.limits.request_timeout:g} s"
                 ) from None
-            await self._forward(method, target, headers, body, writer)
+            if target.split("?", 1)[0] == "/" and method in ("GET", "HEAD"):
+                await self._page(method, writer)
+            else:
+                await self._forward(method, target, headers, body, writer)
         except _Reject as reject:
             self.counts.count(reject.status)
             with contextlib.suppress(OSError):
@@ -226,6 +230,16 @@ class Front:
             with contextlib.suppress(OSError, TimeoutError):
                 async with asyncio.timeout(1):
                     await writer.wait_closed()
+
+    async def _page(self, method: str, writer: asyncio.StreamWriter) -> None:
+        """kg's own query page (kg/serve_page.py), answered by the front: Oxigraph's built-in page fetches
+        prefix suggestions from the internet, and kg's pages load nothing from outside."""
+        from kg import serve_page
+
+        writer.write(serve_page.response(head_only=method == "HEAD"))
+        async with asyncio.timeout(self.limits.request_timeout):
+            await writer.drain()
+        self.counts.count(200)
 
     async def _read_request(self, reader: asyncio.StreamReader) -> tuple[str, str, dict[str, str], bytes]:
         try:

@@ -1,48 +1,76 @@
-"""The query page of `kg serve` in headless Chromium (Debian's, driven by Playwright): it loads from the local
-server alone, runs a query, and shows a hostile label as text (no script runs, no element is made)."""
+"""kg's own query page of `kg serve` in headless Chromium (Debian's, driven by Playwright), with the network cut
+off: the page loads from the local server alone and asks nothing of the internet, runs a saved question and
+shows its rows, shows a hostile label as text (no script runs, no element is made), and shows a syntax error as
+the server's message."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 import pytest
 
+from kg import serve_page
+from kg.store import PREFIXES, QueryText, saved_queries
 from tests.browser import CHROMIUM_ARGS
 from tests.conftest import need_tool
 from tests.test_serve import free_port, kg_serve
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>'
+ORG = "https://kg.example.org/organisation/"
+KG, RDFS, SKOS = PREFIXES["kg"], PREFIXES["rdfs"], PREFIXES["skos"]
 
 
-@pytest.fixture()
-def hostile_build(tmp_path):
-    """A build whose store holds one entity with a label written to run script if pasted as HTML."""
-    build = tmp_path / "build"
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[str]:
+    """`kg serve` on a store with two entities: one whose label is written to run script if pasted as HTML, and
+    one organisation with an English label, an alias and a Chinese name (what the saved question `aliases` finds)."""
+    build = tmp_path_factory.mktemp("page") / "build"
     build.mkdir()
     store = ox.Store(str(build / "store"))
-    store.add(
-        ox.Quad(
-            ox.NamedNode("https://kg.example.org/organisation/hostile"),
-            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-            ox.Literal(HOSTILE),
-        )
+    hostile, acme = ox.NamedNode(ORG + "hostile"), ox.NamedNode(ORG + "acme")
+    label, alt, kind = (
+        ox.NamedNode(RDFS + "label"),
+        ox.NamedNode(SKOS + "altLabel"),
+        ox.NamedNode(PREFIXES["rdf"] + "type"),
     )
+    for quad in [
+        ox.Quad(hostile, label, ox.Literal(HOSTILE)),
+        ox.Quad(acme, kind, ox.NamedNode(KG + "Organisation")),
+        ox.Quad(acme, label, ox.Literal("Acme Holdings", language="en")),
+        ox.Quad(acme, label, ox.Literal("阿克米控股", language="zh")),
+        ox.Quad(acme, alt, ox.Literal("Acme")),
+    ]:
+        store.add(quad)
     store.flush()
     del store  # closes RocksDB before the server opens it
-    return build
+    port = free_port()
+    with kg_serve(build, port):
+        yield f"http://127.0.0.1:{port}/"
 
 
-def test_query_page_runs_a_query_and_escapes_results(hostile_build):
+@dataclass
+class Log:
+    outside: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
+    response_headers: dict[str, str] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def query_page(origin: str) -> Iterator[tuple[object, Log]]:
+    """The page at `origin` in headless Chromium; any request that leaves the local server is logged and aborted."""
     executable = os.environ.get("KG_CHROMIUM") or need_tool("chromium")
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}/"
-    outside: list[str] = []
-    dialogs: list[str] = []
-    errors: list[str] = []
-    with kg_serve(hostile_build, port), sync_playwright() as pw:
+    log = Log()
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
@@ -51,28 +79,111 @@ def test_query_page_runs_a_query_and_escapes_results(hostile_build):
                 if request_route.request.url.startswith(origin):
                     request_route.continue_()
                 else:  # the network is cut off: only the local server answers
-                    outside.append(request_route.request.url)
+                    log.outside.append(request_route.request.url)
                     request_route.abort()
 
             page.route("**/*", route)
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.on("pageerror", lambda err: errors.append(str(err)))
-            page.goto(origin)
-            page.wait_for_selector(".CodeMirror")
-            page.evaluate(
-                "text => document.querySelector('.CodeMirror').CodeMirror.setValue(text)",
-                "SELECT ?label WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
-            )
-            page.click(".yasqe_queryButton")
-            page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
-            cells = page.locator(".yasr table tbody td").all_inner_texts()
-            made = page.locator(".yasr table img, .yasr table script, .yasr table b").count()
-            pwned = page.evaluate("window.__pwned")
+            page.on("dialog", lambda dialog: (log.dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("pageerror", lambda err: log.errors.append(str(err)))
+            # a script or style the policy refused would be reported here
+            page.on("console", lambda msg: log.csp.append(msg.text) if "Content Security Policy" in msg.text else None)
+            response = page.goto(origin)
+            assert response is not None and response.status == 200
+            log.response_headers = response.headers
+            page.wait_for_selector("#saved option[value='aliases']", state="attached")  # the page's script ran
+            yield page, log
         finally:
             browser.close()
-    assert HOSTILE in cells  # shown as the text it is
+
+
+def assert_clean(log: Log) -> None:
+    """Nothing asked of the network, nothing refused by the policy, no script error, no dialog."""
+    assert log.outside == []
+    assert log.csp == [] and log.errors == [] and log.dialogs == []
+
+
+def results(page) -> list[list[str]]:
+    page.wait_for_selector("#results:not([hidden])", timeout=30_000)  # filled before it is shown
+    return [row.locator("td").all_inner_texts() for row in page.locator("#results tbody tr").all()]
+
+
+def test_page_loads_nothing_from_outside_and_runs_its_example(served):
+    with query_page(served) as (page, log):
+        example = page.input_value("#query")
+        page.click("#run")
+        rows = results(page)
+        headers = page.locator("#results thead th").all_inner_texts()
+    assert example == serve_page.EXAMPLE
+    assert headers == ["?organisation", "?name"]
+    assert rows == [[f"<{ORG}acme>", "Acme Holdings"]]
+    policy = log.response_headers["content-security-policy"]
+    assert "connect-src 'self'" in policy and "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy and re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", policy)
+    assert_clean(log)
+
+
+def test_page_runs_a_saved_question(served):
+    question = saved_queries()["aliases"]
+    with query_page(served) as (page, log):
+        page.select_option("#saved", "aliases")
+        text = page.input_value("#query")
+        description = page.inner_text("#description")
+        params = page.inner_text("#params")
+        page.click("#run")
+        rows = results(page)
+    assert text == question.text
+    assert description == question.description
+    assert "?entity (optional)" in params
+    # ORDER BY ?entityLabel ?kind ?name: "Chinese name" sorts before "alias" (upper case first)
+    assert rows == [["Acme Holdings", "Chinese name", "阿克米控股"], ["Acme Holdings", "alias", "Acme"]]
+    assert_clean(log)
+
+
+def test_page_shows_a_hostile_label_as_text_and_shortens_iris(served):
+    # rdfs: is not declared: the page adds kg's prefixes a query uses, as `kg query` allows
+    query = "SELECT ?label ?class WHERE { ?x rdfs:label ?label . OPTIONAL { ?x a ?class } } ORDER BY ?label"
+    with query_page(served) as (page, log):
+        page.fill("#query", query)
+        page.click("#run")
+        rows = results(page)
+        made = page.locator("#results img, #results script, #results b").count()
+        pwned = page.evaluate("window.__pwned")
+        title = page.locator("#results td", has_text="kg:Organisation").first.get_attribute("title")
+    assert sorted(rows) == sorted(
+        [[HOSTILE, ""], ["Acme Holdings", "kg:Organisation"], ["阿克米控股", "kg:Organisation"]]
+    )  # the hostile label shown as the text it is, the class IRI shortened with kg's prefix
+    assert title == KG + "Organisation"
     assert made == 0
     assert pwned is None
-    assert dialogs == [] and errors == []
-    # the page's scripts and styles all come from the server; only prefix suggestions are asked of prefix.cc
-    assert all(url.startswith("http://prefix.cc/") for url in outside), outside
+    assert_clean(log)
+
+
+def test_page_shows_a_syntax_error_as_the_servers_message(served):
+    with query_page(served) as (page, log):
+        page.fill("#query", "SELEC ?x WHERE { ?x ?p ?o }")
+        page.press("#query", "Control+Enter")  # the keyboard shortcut runs the query too
+        page.wait_for_selector("#error:not([hidden])", timeout=30_000)
+        message = page.inner_text("#error")
+        rows = page.locator("#results tbody tr").count()
+    assert message.startswith("HTTP 400")
+    assert "SELEC" in message or "expected" in message.lower(), message
+    assert rows == 0
+    assert_clean(log)
+
+
+def test_saved_questions_cannot_break_out_of_the_data_block():
+    """A question whose text closes the data block and opens a script stays data: the JSON in the page decodes
+    to the text exactly, and nothing in it can end the <script type="application/json"> element."""
+    evil = "</script><script>alert(1)</script><!-- & </SCRIPT >\u2028"
+    page = serve_page.render({"evil": QueryText(text=evil, origin="test", name="evil", description=evil)})
+    start = page.index('<script type="application/json" id="kg-data">') + len(
+        '<script type="application/json" id="kg-data">'
+    )
+    block = page[start : page.index("</script>", start)]
+    assert "<" not in block and ">" not in block
+    data = json.loads(block)
+    assert data["saved"] == [{"name": "evil", "description": evil, "text": evil, "params": []}]
+    assert data["prefixes"] == PREFIXES
+    # only the page's own script is executable, and the policy names exactly its hash
+    assert len(re.findall(r"<script>", page)) == 1
+    assert serve_page.content_security_policy(page).count("'sha256-") == 2  # one script, one style
