@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +61,16 @@ def mini_data(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(MINI, target)
     return target
+
+
+@contextlib.contextmanager
+def serving(server: http.server.HTTPServer) -> Iterator[http.server.HTTPServer]:
+    """A real HTTP server of a test, answering on its own thread until the block ends, then closed."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

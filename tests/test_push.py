@@ -9,7 +9,6 @@ import contextlib
 import http.server
 import json
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -19,7 +18,7 @@ import pytest
 import rdflib
 
 from kg import endpoint
-from tests.conftest import run_kg
+from tests.conftest import run_kg, serving
 from tests.test_serve import NO_PROXY, free_port, port_is_closed, stop, wait_for_port
 
 ARTICLE_GRAPH = "https://kg.example.org/graph/china-times-blockchain-lingang"
@@ -171,14 +170,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 def auth_server():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     server.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def _url(server) -> str:

@@ -20,7 +20,7 @@ import pytest
 import rdflib
 
 from kg import endpoint
-from tests.conftest import run_kg
+from tests.conftest import run_kg, serving
 from tests.test_push import ARTICLE_GRAPH, ONTOLOGY_GRAPH, expected_counts
 
 OLD = b"<urn:old> <urn:old> <urn:old> .\n"
@@ -85,14 +85,8 @@ def flaky_server(script: list[str], then: str = "ok") -> Iterator[_Server]:
     server = _Server(("127.0.0.1", 0), _Flaky)
     server.script, server.then, server.count, server.lock = script, then, 0, threading.Lock()
     server.graphs = {"default": OLD, ARTICLE_GRAPH: OLD, ONTOLOGY_GRAPH: OLD}
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def state(server: _Server, build) -> dict[str, str]:
