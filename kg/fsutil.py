@@ -26,6 +26,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def text_writer(path: Path):
+    """A UTF-8, LF-only text stream with a large buffer, for writers that emit many short lines."""
+    return open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+
+
 def write_text(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")

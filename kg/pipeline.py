@@ -14,14 +14,14 @@ from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset
+from rdflib import Dataset as RdflibDataset
 
 from kg import check, export, facts, fsutil, view
 from kg.errors import UsageError
 from kg.model import Facts
 from kg.ontology import Ontology
 from kg.progress import Progress, stage
-from kg.rdf import DEFAULT_BASE, to_dataset
+from kg.rdf import DEFAULT_BASE, Dataset, to_dataset
 from kg.sources import URL
 
 
@@ -31,12 +31,17 @@ class Build:
 
     facts: Facts
     ontology: Ontology
-    dataset: Dataset
+    rdf: Dataset
     base: str = DEFAULT_BASE
 
     @cached_property
     def view(self) -> nx.MultiDiGraph:
-        return view.project(self.dataset, self.ontology)
+        return view.project(self.rdf, self.ontology)
+
+    @property
+    def dataset(self) -> RdflibDataset:
+        """The dataset as an rdflib Dataset, for pySHACL and Python users (parsed on first use: slow at scale)."""
+        return self.rdf.rdflib
 
     def summary(self) -> str:
         by_class = Counter(e.cls for e in self.facts.entities.values() if e.cls != "Article")
@@ -120,7 +125,7 @@ def write(
                 for fmt in chosen:
                     target = staging / fmt.filename
                     _remove(target)  # never write through a hard link into the old build
-                    data = build.dataset if fmt.input == "rdf" else build.view
+                    data = build.rdf if fmt.input == "rdf" else build.view
                     with stage(progress, f"writing {fmt.filename}"):
                         fmt.load().write(data, target)
                 _fix_modes(staging)
@@ -167,7 +172,7 @@ def export_one(build: Build, name: str, path: Path) -> Path:
     """
     fmt = export.get(name)
     path = Path(path)
-    data = build.dataset if fmt.input == "rdf" else build.view
+    data = build.rdf if fmt.input == "rdf" else build.view
     try:
         if fmt.is_directory:
             return _export_directory(fmt, data, path)

@@ -12,13 +12,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+from rdflib import RDF, RDFS, XSD
 
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
-from kg.rdf import DCTERMS, OA, PROV, SKOS
+from kg.rdf import DCTERMS, DEFAULT_GRAPH, OA, PROV, SKOS, Dataset, Lit, Term
 
 JOIN = " | "  # between list items in one attribute
 QUOTE_JOIN = "\n"  # between evidence quotes
+
+_TYPE, _LABEL, _ALT, _COMMENT = str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(RDFS.comment)
+_STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = str(KG.Statement), str(RDF.subject), str(RDF.predicate), str(RDF.object)
+_DERIVED, _EVIDENCE, _EXACT, _START, _SOURCE = (
+    str(PROV.wasDerivedFrom),
+    str(KG.evidence),
+    str(OA.exact),
+    str(OA.start),
+    str(DCTERMS.source),
+)
+_QUALIFIERS = {str(KG.date): "dates", str(KG.role): "roles", str(KG.note): "notes"}
+_INTEGERS = {str(XSD.integer), str(XSD.nonNegativeInteger), str(XSD.int), str(XSD.long)}
+_FLOATS = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 
 
 @dataclass
@@ -32,50 +45,57 @@ class Support:
     notes: set[str] = field(default_factory=set)
 
 
-def _local(iri: URIRef) -> str:
-    text = str(iri)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _plain(value: Literal) -> str | int | float | bool:
-    if value.datatype in (XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long):
-        return int(value)
-    if value.datatype in (XSD.decimal, XSD.double, XSD.float):
-        return float(value)
-    if value.datatype == XSD.boolean:
-        return bool(value.toPython())
-    return str(value)
+def _plain(value: Lit) -> str | int | float | bool:
+    if value.datatype in _INTEGERS:
+        return int(value.value)
+    if value.datatype in _FLOATS:
+        return float(value.value)
+    if value.datatype == str(XSD.boolean):
+        return value.value.strip() in ("true", "1")
+    return value.value
+
+
+def _by_subject(triples) -> dict[str, dict[str, list[Term]]]:
+    out: dict[str, dict[str, list[Term]]] = {}
+    for s, p, o in triples:
+        out.setdefault(s, {}).setdefault(p, []).append(o)
+    return out
 
 
 def supports(ds: Dataset) -> dict[tuple, Support]:
     """Evidence and qualifiers of every triple, read from the statement nodes of all source graphs."""
     out: dict[tuple, Support] = defaultdict(Support)
-    for graph in ds.graphs():
-        if graph.identifier in (ONTOLOGY_IRI,) or graph.identifier == ds.default_graph.identifier:
+    for name in ds.named:
+        if name == str(ONTOLOGY_IRI):
             continue
-        for node in graph.subjects(RDF.type, KG.Statement):
-            key = (graph.value(node, RDF.subject), graph.value(node, RDF.predicate), graph.value(node, RDF.object))
+        nodes = _by_subject(ds.graphs[name])
+        for props in nodes.values():
+            if _STATEMENT not in props.get(_TYPE, ()):
+                continue
+            key = (props[_SUBJECT][0], props[_PREDICATE][0], props[_OBJECT][0])
             support = out[key]
-            source = graph.value(node, PROV.wasDerivedFrom)
-            slug = _local(source) if source is not None else ""
+            slug = _local(props[_DERIVED][0]) if _DERIVED in props else ""
             support.sources.add(slug)
-            for value, bucket in ((KG.date, support.dates), (KG.role, support.roles), (KG.note, support.notes)):
-                for literal in graph.objects(node, value):
-                    bucket.add(str(literal))
-            for ev in graph.objects(node, KG.evidence):
-                quote = graph.value(ev, OA.exact)
-                start = graph.value(ev, OA.start)
-                src = graph.value(ev, DCTERMS.source)
-                if quote is not None:
-                    support.quotes.append((_local(src) if src is not None else slug, int(start or 0), str(quote)))
+            for predicate, bucket in _QUALIFIERS.items():
+                getattr(support, bucket).update(o.value for o in props.get(predicate, ()) if isinstance(o, Lit))
+            for ev in props.get(_EVIDENCE, ()):
+                evidence = nodes.get(ev, {})
+                if _EXACT in evidence:
+                    start = int(evidence[_START][0].value) if _START in evidence else 0
+                    src = _local(evidence[_SOURCE][0]) if _SOURCE in evidence else slug
+                    support.quotes.append((src, start, evidence[_EXACT][0].value))
     for support in out.values():
         support.quotes = sorted(set(support.quotes))
     return out
 
 
-def _label(ds_default, node: URIRef) -> tuple[str, str]:
+def _label(props: dict[str, list[Term]], node: str) -> tuple[str, str]:
     """The node's main label (first non-Chinese, by language then text) and its Chinese label."""
-    labels = sorted((lit.language or "", str(lit)) for lit in ds_default.objects(node, RDFS.label))
+    labels = sorted((lit.language, lit.value) for lit in props.get(_LABEL, ()) if isinstance(lit, Lit))
     main = next((text for lang, text in labels if not lang.startswith("zh")), labels[0][1] if labels else _local(node))
     zh = next((text for lang, text in labels if lang.startswith("zh")), "")
     return main, zh
@@ -83,61 +103,62 @@ def _label(ds_default, node: URIRef) -> tuple[str, str]:
 
 def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
     """Build the property-graph view of a dataset built by kg.rdf.to_dataset."""
-    default = ds.default_graph
     view = nx.MultiDiGraph()
     support = supports(ds)
-    ours = set(ontology.classes.values())
-    typed = sorted({s for s, o in default.subject_objects(RDF.type) if o in ours and isinstance(s, URIRef)})
-    object_props = {p.iri: p for p in ontology.properties.values() if p.is_object}
-    data_props = {p.iri: p for p in ontology.properties.values() if not p.is_object}
-    data_props_by_name = {p.name: p.iri for p in data_props.values()}
+    ours = {str(c) for c in ontology.classes.values()}
+    default = _by_subject(ds.graphs.get(DEFAULT_GRAPH, []))
+    object_props = {str(p.iri): p for p in ontology.properties.values() if p.is_object}
+    data_props = {str(p.iri): p for p in ontology.properties.values() if not p.is_object}
+    supers_of = {}
 
-    for node in typed:
-        classes = sorted(_local(c) for c in default.objects(node, RDF.type) if c in ours)
+    for node in sorted(default):
+        props = default[node]
+        classes = sorted(_local(c) for c in props.get(_TYPE, ()) if c in ours)
+        if not classes or node.startswith("_:"):
+            continue
         cls = classes[0]
-        supers = sorted({_local(c) for c in ontology.superclasses(cls) if str(c).startswith(str(KG))})
-        label, label_zh = _label(default, node)
+        if cls not in supers_of:
+            supers_of[cls] = sorted({_local(c) for c in ontology.superclasses(cls) if str(c).startswith(str(KG))})
+        label, label_zh = _label(props, node)
         attrs: dict[str, str | int | float | bool] = {
-            "iri": str(node),
+            "iri": node,
             "id": _local(node),
             "label": label,
             "class": cls,
-            "classes": JOIN.join(supers),
+            "classes": JOIN.join(supers_of[cls]),
             "group": ontology.top_class(cls),
-            "aliases": JOIN.join(sorted(str(a) for a in default.objects(node, SKOS.altLabel))),
+            "aliases": JOIN.join(sorted(a.value for a in props.get(_ALT, ()) if isinstance(a, Lit))),
         }
         if label_zh:
             attrs["label_zh"] = label_zh
-        comment = default.value(node, RDFS.comment)
-        if comment is not None:
-            attrs["note"] = str(comment)
-        values: dict[str, list[Literal]] = {}
-        for p, o in sorted(default.predicate_objects(node)):
-            if p in data_props and isinstance(o, Literal):
-                values.setdefault(data_props[p].name, []).append(o)
-        for name, literals in values.items():
+        comments = [c for c in props.get(_COMMENT, ()) if isinstance(c, Lit)]
+        if comments:
+            attrs["note"] = comments[0].value
+        for predicate in sorted(props):
+            prop = data_props.get(predicate)
+            literals = [o for o in props[predicate] if isinstance(o, Lit)]
+            if prop is None or not literals:
+                continue
             # one value keeps its type; several (two founding dates from two articles) are all kept, as text
             plain = [_plain(o) for o in literals]
-            attrs[name] = plain[0] if len(plain) == 1 else JOIN.join(str(v) for v in plain)
-            quotes = [
-                q for o in literals for _, _, q in support.get((node, data_props_by_name[name], o), Support()).quotes
-            ]
+            attrs[prop.name] = plain[0] if len(plain) == 1 else JOIN.join(str(v) for v in plain)
+            quotes = [q for o in literals for _, _, q in support.get((node, predicate, o), Support()).quotes]
             if quotes:
-                attrs[f"{name}_evidence"] = QUOTE_JOIN.join(quotes)
-        view.add_node(str(node), **attrs)
+                attrs[f"{prop.name}_evidence"] = QUOTE_JOIN.join(quotes)
+        view.add_node(node, **attrs)
 
-    for s, p, o in sorted(default.triples((None, None, None))):
-        if p not in object_props or str(s) not in view or str(o) not in view:
+    for s, p, o in ds.graphs.get(DEFAULT_GRAPH, []):
+        prop = object_props.get(p)
+        if prop is None or s not in view or isinstance(o, Lit) or o not in view:
             continue
         info = support.get((s, p, o), Support())
-        prop = object_props[p]
         view.add_edge(
-            str(s),
-            str(o),
+            s,
+            o,
             key=prop.name,
-            predicate=str(p),
+            predicate=p,
             name=prop.name,
-            label=ontology.label(p),
+            label=ontology.label(prop.iri),
             date=JOIN.join(sorted(info.dates)),
             role=JOIN.join(sorted(info.roles)),
             note=JOIN.join(sorted(info.notes)),

@@ -11,9 +11,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.export import jsonld
-from kg.export.turtle import default_graph
 from kg.ontology import KG, Ontology
-from kg.rdf import SKOS
+from kg.rdf import SKOS, rdflib_graph, term_of
 
 HAI_YU = "https://kg.example.org/person/hai-yu"
 INSTITUTE = "https://kg.example.org/organisation/lingang-blockchain-institute"
@@ -26,7 +25,7 @@ def document(shipped_build: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def expected(shipped) -> Graph:
-    return default_graph(shipped.dataset)
+    return rdflib_graph(shipped.rdf.default)
 
 
 def _graph_from_nquads(text: str) -> Graph:
@@ -145,7 +144,7 @@ def test_values_that_do_not_fit_their_key_still_round_trip(shipped) -> None:
         (node, KG.totalInvestmentYuan, Literal("1.50", datatype=XSD.decimal)),
     ]:
         graph.add(triple)
-    text = jsonld.dumps(jsonld.document(graph, ontology))
+    text = jsonld.dumps(jsonld.document([tuple(term_of(t) for t in triple) for triple in graph], ontology))
     got = _read_with_pyoxigraph(text.encode("utf-8"))
     assert isomorphic(got, graph), sorted(set(got) ^ set(graph))
     assert isomorphic(Graph().parse(data=text, format="json-ld"), graph)
@@ -160,8 +159,8 @@ def test_values_that_do_not_fit_their_key_still_round_trip(shipped) -> None:
 
 def test_output_is_stable_in_process(shipped, tmp_path: Path) -> None:
     first, second = tmp_path / "a.jsonld", tmp_path / "b.jsonld"
-    jsonld.write(shipped.dataset, first)
-    jsonld.write(shipped.dataset, second)
+    jsonld.write(shipped.rdf, first)
+    jsonld.write(shipped.rdf, second)
     assert first.read_bytes() == second.read_bytes()
 
 

@@ -18,13 +18,13 @@ and pyld).
 from __future__ import annotations
 
 import json
+from itertools import groupby
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import RDF, RDFS, XSD, Graph, URIRef
 
 from kg.ontology import ONTOLOGY_IRI, Ontology
-from kg.rdf import DCTERMS, PREFIXES, SCHEMA, SKOS
+from kg.rdf import DCTERMS, PREFIXES, SCHEMA, SKOS, Dataset, Lit, Term, Triple, rdflib_term
 
 ID = "@id"
 TYPE = "@type"
@@ -41,7 +41,9 @@ COMMON_TERMS: tuple[tuple[str, URIRef, dict], ...] = (
 
 # Datatypes written as native JSON numbers when the lexical form is canonical (JSON-LD reads a native
 # integer back as the canonical xsd:integer). Decimals stay strings: a JSON number would become xsd:double.
-NATIVE_INTEGER = XSD.integer
+NATIVE_INTEGER = str(XSD.integer)
+_STRING = str(XSD.string)
+_TYPE = str(RDF.type)
 
 
 class Context:
@@ -90,46 +92,46 @@ class Context:
         return context
 
 
-def _sort_key(node: Node) -> tuple:
-    if isinstance(node, Literal):
-        return (1, str(node), node.language or "", str(node.datatype or ""))
-    return (0, str(node), "", "")
+def _sort_key(node: Term) -> tuple:
+    if isinstance(node, Lit):
+        return (1, node.value, node.language, node.datatype)
+    return (0, node, "", "")
 
 
-def _node_ref(node: Node) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else str(node)
+def _node_ref(node: str) -> str:
+    return node  # blank nodes are already written "_:label", as JSON-LD writes them
 
 
-def _value_object(value: Node, context: Context) -> dict:
+def _value_object(value: Term, context: Context) -> dict:
     """A value in expanded form, which any key accepts whatever its term's coercion."""
-    if not isinstance(value, Literal):
+    if not isinstance(value, Lit):
         return {ID: _node_ref(value)}
-    out: dict[str, object] = {"@value": str(value)}
+    out: dict[str, object] = {"@value": value.value}
     if value.language:
         out["@language"] = value.language
-    elif value.datatype is not None and value.datatype != XSD.string:
+    elif value.datatype and value.datatype != _STRING:
         out[TYPE] = context.compact_iri(value.datatype)
     return out
 
 
-def _compact_value(value: Node, definition: dict, context: Context) -> object:
+def _compact_value(value: Term, definition: dict, context: Context) -> object:
     """The shortest form of `value` that the term `definition` expands back to exactly the same RDF term."""
     coercion = definition.get(TYPE)
     if coercion == ID:
-        if isinstance(value, (URIRef, BNode)):
+        if not isinstance(value, Lit):
             return _node_ref(value)
         return _value_object(value, context)
-    if not isinstance(value, Literal):
+    if not isinstance(value, Lit):
         return {ID: _node_ref(value)}
     if coercion is not None:
-        if value.language is None and value.datatype is not None and context.compact_iri(value.datatype) == coercion:
-            lexical = str(value)
+        if not value.language and value.datatype and context.compact_iri(value.datatype) == coercion:
+            lexical = value.value
             if value.datatype == NATIVE_INTEGER and lexical.lstrip("-").isdigit() and str(int(lexical)) == lexical:
                 return int(lexical)
             return lexical
         return _value_object(value, context)
-    if value.language is None and value.datatype in (None, XSD.string):
-        return str(value)
+    if not value.language and value.datatype in ("", _STRING):
+        return value.value
     return _value_object(value, context)
 
 
@@ -137,23 +139,26 @@ def _one_or_many(values: list) -> object:
     return values[0] if len(values) == 1 else values
 
 
-def _node_object(graph: Graph, subject: Node, context: Context) -> dict:
+def _node_object(subject: str, triples: list[Triple], context: Context) -> dict:
     """One node of @graph: id, type, then every property under its term (or compact IRI), values sorted."""
     out: dict[str, object] = {"id": _node_ref(subject)}
-    types = sorted(graph.objects(subject, RDF.type), key=_sort_key)
+    objects: dict[str, list[Term]] = {}
+    for _, predicate, value in triples:
+        objects.setdefault(predicate, []).append(value)
+    types = sorted(objects.pop(_TYPE, []), key=_sort_key)
     if types:
-        out["type"] = _one_or_many([context.classes.get(str(t)) or context.compact_iri(t) for t in types])
+        out["type"] = _one_or_many([context.classes.get(str(t)) or context.compact_iri(str(t)) for t in types])
     entries: dict[str, list] = {}
     language_maps: dict[str, dict[str, object]] = {}
-    for predicate in sorted(set(graph.predicates(subject)) - {RDF.type}, key=str):
-        values = sorted(graph.objects(subject, predicate), key=_sort_key)
-        term, definition = context.by_iri.get(str(predicate), (None, {}))
+    for predicate in sorted(objects):
+        values = sorted(objects[predicate], key=_sort_key)
+        term, definition = context.by_iri.get(predicate, (None, {}))
         fallback = context.compact_iri(predicate)
         if term is not None and definition.get("@container") == "@language":
             by_language: dict[str, list[str]] = {}
             for value in values:
-                if isinstance(value, Literal) and value.language:
-                    by_language.setdefault(value.language, []).append(str(value))
+                if isinstance(value, Lit) and value.language:
+                    by_language.setdefault(value.language, []).append(value.value)
                 else:  # no language tag: a language map cannot hold it, its compact IRI can
                     entries.setdefault(fallback, []).append(_value_object(value, context))
             if by_language:
@@ -169,11 +174,12 @@ def _node_object(graph: Graph, subject: Node, context: Context) -> dict:
     return out
 
 
-def document(graph: Graph, ontology: Ontology) -> dict:
-    """The whole JSON-LD document for `graph`: the context and one node object per subject, sorted by id."""
+def document(triples: list[Triple], ontology: Ontology) -> dict:
+    """The whole JSON-LD document for `triples`: the context and one node object per subject, sorted by id."""
     context = Context(ontology)
-    subjects = sorted(set(graph.subjects()), key=lambda s: (isinstance(s, BNode), str(s)))
-    return {"@context": context.as_json(), "@graph": [_node_object(graph, s, context) for s in subjects]}
+    by_subject = {s: list(group) for s, group in groupby(sorted(triples, key=lambda t: t[0]), key=lambda t: t[0])}
+    subjects = sorted(by_subject, key=lambda s: (s.startswith("_:"), s))
+    return {"@context": context.as_json(), "@graph": [_node_object(s, by_subject[s], context) for s in subjects]}
 
 
 def dumps(doc: dict) -> str:
@@ -181,7 +187,14 @@ def dumps(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+def ontology_of(ds: Dataset) -> Ontology:
+    """The ontology this dataset was built with (--ontology), read back from its ontology graph."""
+    graph = Graph()
+    for s, p, o in ds.graphs.get(str(ONTOLOGY_IRI), []):
+        graph.add((rdflib_term(s), URIRef(p), rdflib_term(o)))
+    return Ontology(graph)
+
+
 def write(ds: Dataset, path: Path) -> None:
     """Write the default graph as compacted JSON-LD to `path`."""
-    ontology = Ontology(ds.graph(ONTOLOGY_IRI))  # the ontology this dataset was built with (--ontology)
-    Path(path).write_text(dumps(document(ds.default_graph, ontology)), encoding="utf-8", newline="\n")
+    Path(path).write_text(dumps(document(ds.default, ontology_of(ds))), encoding="utf-8", newline="\n")

@@ -1,15 +1,14 @@
-"""N-Quads of the whole dataset, one sorted line per quad, for bulk loaders that keep named graphs."""
+"""N-Quads of the whole dataset, for bulk loaders that keep named graphs: the default graph's lines first,
+then each named graph's in IRI order, every graph's lines sorted (so the file is byte-stable and diffable)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset
+from kg import fsutil
+from kg.rdf import Dataset
 
 
 def write(ds: Dataset, path: Path) -> None:
-    text = ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
-    # split on line feeds only: str.splitlines() also breaks at U+2028, U+0085 and other characters that
-    # rdflib leaves unescaped inside literals, which cut a statement in two
-    lines = sorted(set(line for line in text.split("\n") if line.strip()))
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8", newline="\n")
+    with fsutil.text_writer(path) as out:
+        out.writelines(text + "\n" for text in ds.nquads())

@@ -14,27 +14,29 @@ builds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import RDFS
 
 from kg.errors import UsageError
 from kg.ontology import ONTOLOGY_IRI
+from kg.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line
 from kg.store import ENTAILED_GRAPH
 
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-def _closure(graph: Graph, relation: URIRef) -> dict[URIRef, frozenset[URIRef]]:
+
+def _closure(ontology: list[Triple], relation: str) -> dict[str, frozenset[str]]:
     """Every term's strict ancestors along `relation` (rdfs:subClassOf or rdfs:subPropertyOf), cycles tolerated."""
-    direct: dict[URIRef, set[URIRef]] = {}
-    for sub, sup in graph.subject_objects(relation):
-        if isinstance(sub, URIRef) and isinstance(sup, URIRef) and sub != sup:
+    direct: dict[str, set[str]] = {}
+    for sub, pred, sup in ontology:
+        usable = not isinstance(sup, Lit) and not sub.startswith("_:") and not sup.startswith("_:")
+        if pred == relation and usable and sub != sup:
             direct.setdefault(sub, set()).add(sup)
-    closure: dict[URIRef, frozenset[URIRef]] = {}
+    closure: dict[str, frozenset[str]] = {}
     for start in direct:
-        seen: set[URIRef] = set()
+        seen: set[str] = set()
         stack = list(direct[start])
         while stack:
             node = stack.pop()
@@ -46,63 +48,31 @@ def _closure(graph: Graph, relation: URIRef) -> dict[URIRef, frozenset[URIRef]]:
     return closure
 
 
-def entailment(facts: Graph, ontology: Graph) -> set[tuple]:
-    """Triples the ontology's class and property hierarchy entails from `facts` that `facts` does not hold."""
-    supers_of_class = _closure(ontology, RDFS.subClassOf)
-    supers_of_property = _closure(ontology, RDFS.subPropertyOf)
-    out: set[tuple] = set()
+def entailment(facts: list[Triple], ontology: list[Triple]) -> list[Triple]:
+    """Triples the ontology's class and property hierarchy entails from `facts` that `facts` does not hold,
+    sorted by their N-Triples line."""
+    supers_of_class = _closure(ontology, str(RDFS.subClassOf))
+    supers_of_property = _closure(ontology, str(RDFS.subPropertyOf))
+    out: set[Triple] = set()
     for s, p, o in facts:
-        if p == RDF.type and o in supers_of_class:
-            out.update((s, RDF.type, sup) for sup in supers_of_class[o])
+        if p == _TYPE and o in supers_of_class:
+            out.update((s, _TYPE, sup) for sup in supers_of_class[o])
         for sup in supers_of_property.get(p, ()):
             out.add((s, sup, o))
-    return {t for t in out if t not in facts}
+    out.difference_update(facts)
+    return sorted(out, key=line)
 
 
-def _converter():
-    """rdflib term -> pyoxigraph term; one blank node per rdflib blank node, shared across graphs."""
-    blanks: dict[BNode, ox.BlankNode] = {}
-
-    def term(t):
-        if isinstance(t, URIRef):
-            return ox.NamedNode(str(t))
-        if isinstance(t, BNode):
-            if t not in blanks:
-                blanks[t] = ox.BlankNode()
-            return blanks[t]
-        if isinstance(t, Literal):
-            if t.language:
-                return ox.Literal(str(t), language=t.language)
-            if t.datatype is not None:
-                return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-            return ox.Literal(str(t))
-        raise TypeError(f"unexpected RDF term {t!r}")
-
-    return term
-
-
-def quads(ds: Dataset) -> Iterator[ox.Quad]:
-    """The store's content: default graph = facts + ontology + entailment; named = articles, ontology, entailed."""
-    graphs = {g.identifier: g for g in ds.graphs()}
-    facts = graphs.get(DATASET_DEFAULT_GRAPH_ID, Graph())
-    ontology = graphs.get(ONTOLOGY_IRI, Graph())
-    entailed = entailment(facts, ontology)
-    term = _converter()
-    default = ox.DefaultGraph()
-    entailed_graph = ox.NamedNode(ENTAILED_GRAPH)
-    seen_default: set[tuple] = set()
-    for triple in [*facts, *ontology, *entailed]:
-        if triple not in seen_default:
-            seen_default.add(triple)
-            yield ox.Quad(term(triple[0]), term(triple[1]), term(triple[2]), default)
-    for identifier in sorted(graphs, key=str):
-        if identifier == DATASET_DEFAULT_GRAPH_ID:
-            continue
-        name = ox.NamedNode(str(identifier))
-        for s, p, o in graphs[identifier]:
-            yield ox.Quad(term(s), term(p), term(o), name)
-    for s, p, o in entailed:
-        yield ox.Quad(term(s), term(p), term(o), entailed_graph)
+def nquads(ds: Dataset) -> list[str]:
+    """The store's content as N-Quads lines: default graph = facts + ontology + entailment; named = articles,
+    ontology, entailed."""
+    ontology = ds.graphs.get(str(ONTOLOGY_IRI), [])
+    entailed = entailment(ds.default, ontology)
+    entailed_lines = [line(t) for t in entailed]
+    default = sorted(set(ds.lines(DEFAULT_GRAPH)).union(ds.lines(str(ONTOLOGY_IRI)), entailed_lines))
+    suffix = f"<{ENTAILED_GRAPH}> ."
+    named = [text for text in ds.nquads()[len(ds.lines(DEFAULT_GRAPH)) :]]
+    return [*default, *named, *(text[:-1] + suffix for text in entailed_lines)]
 
 
 def write(ds: Dataset, path: Path) -> None:
@@ -113,7 +83,7 @@ def write(ds: Dataset, path: Path) -> None:
         raise UsageError(f"{path}: exists; the store is written to a new directory and swapped in")
     try:
         store = ox.Store(str(path))
-        store.bulk_extend(quads(ds))
+        store.bulk_load("".join(text + "\n" for text in nquads(ds)).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         store.optimize()
         store.flush()
     except OSError as err:

@@ -1,23 +1,23 @@
-"""TriG of the whole dataset: facts, one named graph of evidence per source article, and the ontology."""
+"""TriG of the whole dataset: facts, one named graph of evidence per source article, and the ontology.
+
+The default graph comes first, then each named graph in IRI order, each written as kg.export.turtle writes
+the default graph (sorted triples, one block per subject), so the file is byte-stable.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Dataset
-from rdflib.plugins.serializers.trig import TrigSerializer
-
-
-class _SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG writer with graphs in a fixed order (default first, then by IRI): byte-stable output."""
-
-    def __init__(self, store: Dataset):
-        super().__init__(store)
-        default = self.default_context
-        unique = {c.identifier: c for c in self.contexts}
-        self.contexts = sorted(unique.values(), key=lambda c: (c.identifier != default, str(c.identifier)))
+from kg import fsutil
+from kg.export.turtle import blocks, prefix_lines
+from kg.rdf import Dataset, nt
 
 
 def write(ds: Dataset, path: Path) -> None:
-    with open(path, "wb") as stream:
-        _SortedTrigSerializer(ds).serialize(stream, encoding="utf-8")
+    with fsutil.text_writer(path) as out:
+        out.write("\n".join(prefix_lines()) + "\n\n")
+        out.writelines(blocks(ds.default))
+        for name in ds.named:
+            out.write(f"{nt(name)} {{\n\n")
+            out.writelines(blocks(ds.graphs[name], "    "))
+            out.write("}\n\n")
