@@ -64,10 +64,35 @@ def _median_time(step: Callable[[], object], repeat: int) -> float:
 # Stages: each runs in its own process (python benchmarks/run.py --stage NAME ...) and prints one JSON line.
 
 
+def _rdflib_quads(dataset) -> list[tuple]:
+    """The dataset's quads as rdflib terms (the baselines' input, made outside their timing)."""
+    from rdflib import URIRef
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from kg.rdf import DEFAULT_GRAPH, rdflib_term
+
+    return [
+        (rdflib_term(s), URIRef(p), rdflib_term(o), DATASET_DEFAULT_GRAPH_ID if name == DEFAULT_GRAPH else URIRef(name))
+        for name, triples in dataset.graphs.items()
+        for s, p, o in triples
+    ]
+
+
+def _rdflib_dataset(dataset):
+    import rdflib
+
+    ds = rdflib.Dataset()
+    ds.addN((s, p, o, ds.graph(g)) for s, p, o, g in _rdflib_quads(dataset))
+    return ds
+
+
 def _load(corpus: Path):
     from kg import pipeline
 
     return pipeline.load(corpus)
+
+
+BUILD_FORMATS = ["turtle", "trig", "ntriples", "nquads", "jsonld", "store"]  # every RDF format and the store
 
 
 def stage_build(corpus: Path, work: Path, repeat: int) -> dict:
@@ -75,19 +100,18 @@ def stage_build(corpus: Path, work: Path, repeat: int) -> dict:
 
     from kg import pipeline
 
-    formats = ["turtle", "trig", "ntriples", "nquads", "store"]
     count = [0]
 
     def ours() -> None:
-        build = pipeline.load(corpus)
+        build = pipeline.load(corpus, jobs=0)  # what `kg build` does: --jobs auto, here without a cache
         out = work / "build"
         shutil.rmtree(out, ignore_errors=True)
-        pipeline.write(build, out, formats)
-        count[0] = sum(len(g) for g in build.dataset.graphs())
+        pipeline.write(build, out, BUILD_FORMATS)
+        count[0] = len(build.rdf)
 
     ours_s = _median_time(ours, repeat)
     rss = _rss_mb()
-    quads = [(s, p, o, g.identifier) for g in _load(corpus).dataset.graphs() for s, p, o in g]
+    quads = _rdflib_quads(_load(corpus).rdf)
 
     def baseline() -> None:
         ds = rdflib.Dataset()
@@ -99,13 +123,64 @@ def stage_build(corpus: Path, work: Path, repeat: int) -> dict:
     return {"quads": count[0], "kg_s": ours_s, "rss_mb": rss, "base_s": _median_time(baseline, repeat)}
 
 
+def stage_jobs(corpus: Path, work: Path, repeat: int) -> dict:
+    """The per-source stage alone (reading and checking every facts file) in 2 processes against 1."""
+    from kg import pipeline
+
+    quads = len(_load(corpus).rdf)
+    timed = {}
+    for jobs in (2, 1):
+        timed[jobs] = statistics.median(
+            pipeline.load(corpus, jobs=jobs).timings["per-source stage"] for _ in range(repeat)
+        )
+    return {"quads": quads, "kg_s": timed[2], "rss_mb": _rss_mb(), "base_s": timed[1]}
+
+
+def stage_rebuild(corpus: Path, work: Path, repeat: int) -> dict:
+    """`kg build` after one facts file changed, with the cache of the build before, against a full build; the
+    output must be byte-identical to a clean build of the changed corpus (else the stage fails)."""
+    from kg import pipeline
+
+    data, cache = work / "data", work / "cache"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(corpus, data)
+    facts = sorted((data / "facts").iterdir())[len(list((data / "facts").iterdir())) // 2]
+    original = facts.read_text("utf-8")
+    label = next(line for line in original.splitlines() if line.strip().startswith("label:"))
+
+    def build(out: str, use_cache: bool) -> int:
+        built = pipeline.load(data, jobs=0, cache=cache if use_cache else None)
+        pipeline.write(built, work / out, BUILD_FORMATS)
+        return len(built.rdf)
+
+    def full() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+        facts.write_text(original, encoding="utf-8")
+        build("full", True)
+
+    full_s = _median_time(full, repeat)
+    times = []
+    for i in range(repeat):
+        full()
+        facts.write_text(original.replace(label, f"{label} v{i}", 1), encoding="utf-8")
+        start = time.perf_counter()
+        quads = build("incremental", True)
+        times.append(time.perf_counter() - start)
+    rss = _rss_mb()
+    build("clean", False)
+    for name in ("kg.ttl", "kg.trig", "kg.nt", "kg.nq", "kg.jsonld"):
+        if (work / "clean" / name).read_bytes() != (work / "incremental" / name).read_bytes():
+            raise SystemExit(f"the incremental build's {name} differs from a clean build's")
+    return {"quads": quads, "kg_s": statistics.median(times), "rss_mb": rss, "base_s": full_s}
+
+
 def stage_export(corpus: Path, work: Path, repeat: int, name: str) -> dict:
     from kg import export
 
     build = _load(corpus)
     fmt = export.get(name)
     module = fmt.load()
-    data = build.view if fmt.input == "view" else build.dataset
+    data = build.view if fmt.input == "view" else build.rdf
     target = work / fmt.filename
 
     def ours() -> None:
@@ -117,10 +192,11 @@ def stage_export(corpus: Path, work: Path, repeat: int, name: str) -> dict:
 
     ours_s = _median_time(ours, repeat)
     rss = _rss_mb()
-    result = {"quads": sum(len(g) for g in build.dataset.graphs()), "kg_s": ours_s, "rss_mb": rss, "base_s": None}
+    result = {"quads": len(build.rdf), "kg_s": ours_s, "rss_mb": rss, "base_s": None}
     if name in RDF_BASELINES:
         part, rdflib_format = RDF_BASELINES[name]
-        graph = build.dataset.default_graph if part == "default" else build.dataset
+        rdflib_ds = _rdflib_dataset(build.rdf)
+        graph = rdflib_ds.default_graph if part == "default" else rdflib_ds
         result["base_s"] = _median_time(lambda: graph.serialize(work / "base.out", format=rdflib_format), repeat)
     elif name == "graphml":
         import networkx as nx
@@ -155,7 +231,7 @@ def stage_queries(corpus: Path, work: Path, repeat: int, limit: float) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     build = pipeline.load(corpus)
     pipeline.write(build, out, ["store"])
-    quads = sum(len(g) for g in build.dataset.graphs())
+    quads = len(build.rdf)
     del build
     oxstore = store.open_store(out)
 
@@ -224,6 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage:  # inside a measuring process
         if args.stage == "build":
             result = stage_build(args.corpus, args.work, args.repeat)
+        elif args.stage == "jobs":
+            result = stage_jobs(args.corpus, args.work, args.repeat)
+        elif args.stage == "rebuild":
+            result = stage_rebuild(args.corpus, args.work, args.repeat)
         elif args.stage == "export":
             result = stage_export(args.corpus, args.work, args.repeat, args.format)
         else:
@@ -242,7 +322,9 @@ def main(argv: list[str] | None = None) -> int:
             synth.generate(corpus, max(1, round(size * STATEMENTS_PER_QUAD)), seed=args.seed)
             common = ["--corpus", str(corpus), "--work", str(work), "--repeat", str(args.repeat)]
             common += ["--limit", str(args.limit)]
-            print(_row("build (load, check, 4 RDF formats, store)", _run_stage(["--stage", "build", *common])))
+            print(_row("build (load, check, 5 RDF formats, store)", _run_stage(["--stage", "build", *common])))
+            print(_row("per-source stage: --jobs 2 vs --jobs 1", _run_stage(["--stage", "jobs", *common])))
+            print(_row("rebuild, one source changed, vs full build", _run_stage(["--stage", "rebuild", *common])))
             for name in export.FORMATS:
                 m = _run_stage(["--stage", "export", "--format", name, *common])
                 print(_row(f"export {name}", m))

@@ -14,7 +14,7 @@ from rdflib import XSD
 from kg import dates, regions
 from kg.errors import DataError, Problem
 from kg.facts import closest
-from kg.model import Entity, Evidence, Facts, Location, Statement
+from kg.model import Entity, Evidence, Facts, Location, Source, Statement
 from kg.ontology import Ontology
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -28,7 +28,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _line(record: Entity | Statement, key: str) -> int:
-    return getattr(record, "lines", {}).get(key, record.where.line)
+    return record.lines.get(key, record.where.line)
 
 
 def article_entities(facts: Facts) -> None:
@@ -41,13 +41,41 @@ def article_entities(facts: Facts) -> None:
 
 def check(facts: Facts, ontology: Ontology) -> Facts:
     """Run every check; return the facts with evidence offsets and region names filled, or raise DataError."""
-    article_entities(facts)
+    problems = check_local(list(facts.entities.values()), facts.statements, facts.sources, ontology)
+    problems.extend(check_global(facts, ontology))
+    if problems:
+        raise DataError(problems)
+    return facts
+
+
+def check_local(
+    entities: list[Entity], statements: list[Statement], sources: dict[str, Source], ontology: Ontology
+) -> list[Problem]:
+    """The checks that need nothing beyond one facts file and its article: terms, literals, dates, quotes (whose
+    offsets are filled in here) and characters. They run once per source, in parallel and cached (kg.corpus)."""
     problems: list[Problem] = []
-    for entity in facts.entities.values():
+    for entity in entities:
+        if entity.cls != "Article":
+            problems.extend(_check_entity(entity, ontology))
+    for statement in statements:
+        problems.extend(_check_statement_terms(statement, ontology))
+        problems.extend(_locate_evidence(statement, sources))
+    problems.extend(_check_text(entities, statements))
+    return problems
+
+
+def check_global(facts: Facts, ontology: Ontology) -> list[Problem]:
+    """The checks across files: every id resolves, subjects and objects fit their property, no fact is stated
+    twice, every entity is used, partOf has no cycle. Articles become entities here."""
+    article_entities(facts)
+    articles = [e for e in facts.entities.values() if e.cls == "Article"]
+    problems: list[Problem] = []
+    for entity in articles:
         problems.extend(_check_entity(entity, ontology))
+    problems.extend(_check_text(articles, []))
     seen: dict[tuple, Statement] = {}
     for statement in facts.statements:
-        problems.extend(_check_statement(statement, facts, ontology))
+        problems.extend(_check_statement_links(statement, facts, ontology))
         key = (
             statement.source,
             statement.subject,
@@ -70,10 +98,7 @@ def check(facts: Facts, ontology: Ontology) -> Facts:
         seen.setdefault(key, statement)
     problems.extend(_check_unused(facts))
     problems.extend(_check_part_of_cycles(facts))
-    problems.extend(_check_text(facts))
-    if problems:
-        raise DataError(problems)
-    return facts
+    return problems
 
 
 def _check_entity(entity: Entity, ontology: Ontology) -> list[Problem]:
@@ -140,19 +165,11 @@ def _check_region_code(entity: Entity, ontology: Ontology) -> list[Problem]:
     return problems
 
 
-def _check_statement(st: Statement, facts: Facts, ontology: Ontology) -> list[Problem]:
+def _check_statement_terms(st: Statement, ontology: Ontology) -> list[Problem]:
+    """The statement on its own: its property exists, takes what is given (entity or literal), literals and
+    dates are well formed."""
     problems: list[Problem] = []
     path = st.where.path
-    subject = facts.entities.get(st.subject) if st.subject else None
-    if st.subject and subject is None:
-        problems.append(
-            Problem(
-                path,
-                _line(st, "subject"),
-                f"unknown entity id {st.subject!r} as subject",
-                closest(st.subject, set(facts.entities)),
-            )
-        )
     prop = ontology.properties.get(st.predicate) if st.predicate else None
     if st.predicate and prop is None:
         problems.append(
@@ -163,18 +180,6 @@ def _check_statement(st: Statement, facts: Facts, ontology: Ontology) -> list[Pr
                 closest(st.predicate, list(ontology.properties)),
             )
         )
-    obj = None
-    if st.object:
-        obj = facts.entities.get(st.object)
-        if obj is None:
-            problems.append(
-                Problem(
-                    path,
-                    _line(st, "object"),
-                    f"unknown entity id {st.object!r} as object",
-                    closest(st.object, set(facts.entities)),
-                )
-            )
     if prop is not None:
         if prop.is_object and st.value is not None:
             problems.append(
@@ -194,6 +199,50 @@ def _check_statement(st: Statement, facts: Facts, ontology: Ontology) -> list[Pr
                     "replace 'object: ...' with 'value: <a number, date or text>'",
                 )
             )
+        if not prop.is_object and st.value is not None:
+            problem = _check_literal(st, prop.range[0] if prop.range else None)
+            if problem:
+                problems.append(Problem(path, _line(st, "value"), problem[0], problem[1]))
+    if st.date and dates.parse(st.date) is None:
+        problems.append(
+            Problem(
+                path,
+                _line(st, "date"),
+                f"malformed date {st.date!r}",
+                "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+            )
+        )
+    return problems
+
+
+def _check_statement_links(st: Statement, facts: Facts, ontology: Ontology) -> list[Problem]:
+    """The statement among all files: its subject and object exist and have the classes its property needs."""
+    problems: list[Problem] = []
+    path = st.where.path
+    subject = facts.entities.get(st.subject) if st.subject else None
+    if st.subject and subject is None:
+        problems.append(
+            Problem(
+                path,
+                _line(st, "subject"),
+                f"unknown entity id {st.subject!r} as subject",
+                closest(st.subject, set(facts.entities)),
+            )
+        )
+    obj = None
+    if st.object:
+        obj = facts.entities.get(st.object)
+        if obj is None:
+            problems.append(
+                Problem(
+                    path,
+                    _line(st, "object"),
+                    f"unknown entity id {st.object!r} as object",
+                    closest(st.object, set(facts.entities)),
+                )
+            )
+    prop = ontology.properties.get(st.predicate) if st.predicate else None
+    if prop is not None:
         if subject is not None and subject.cls in ontology.classes and not ontology.is_a(subject.cls, prop.domain):
             allowed = " or ".join(ontology.short(c) for c in prop.domain)
             problems.append(
@@ -219,20 +268,6 @@ def _check_statement(st: Statement, facts: Facts, ontology: Ontology) -> list[Pr
                     "change the object, the property or the entity's class",
                 )
             )
-        if not prop.is_object and st.value is not None:
-            problem = _check_literal(st, prop.range[0] if prop.range else None)
-            if problem:
-                problems.append(Problem(path, _line(st, "value"), problem[0], problem[1]))
-    if st.date and dates.parse(st.date) is None:
-        problems.append(
-            Problem(
-                path,
-                _line(st, "date"),
-                f"malformed date {st.date!r}",
-                "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
-            )
-        )
-    problems.extend(_locate_evidence(st, facts))
     return problems
 
 
@@ -267,13 +302,13 @@ def _cut(text: str, size: int = 60) -> str:
     return repr(text if len(text) <= size else text[: size - 3] + "...")
 
 
-def _locate_evidence(st: Statement, facts: Facts) -> list[Problem]:
-    source = facts.sources.get(st.source)
+def _locate_evidence(st: Statement, sources: dict[str, Source]) -> list[Problem]:
+    source = sources.get(st.source)
     if source is None:
         return []
     problems = []
     st.evidence = []
-    for quote, start, line in getattr(st, "quotes", []):
+    for quote, start, line in st.quotes:
         found = source.body.find(quote) if start is None else start if source.body.startswith(quote, start) else -1
         if found < 0:
             problems.append(
@@ -357,7 +392,7 @@ def _check_part_of_cycles(facts: Facts) -> list[Problem]:
     return problems
 
 
-def _check_text(facts: Facts) -> list[Problem]:
+def _check_text(entities: list[Entity], statements: list[Statement]) -> list[Problem]:
     """Every free text that reaches an export holds only characters that XML 1.0 (GraphML) can carry."""
     problems: list[Problem] = []
 
@@ -374,16 +409,16 @@ def _check_text(facts: Facts) -> list[Problem]:
                 )
             )
 
-    for entity in facts.entities.values():
+    for entity in entities:
         path = entity.where.path
         scan(entity.label, path, _line(entity, "label"), "label" if entity.cls != "Article" else "article title")
         for alias in entity.aliases:
             scan(alias, path, _line(entity, "aliases"), "alias")
         scan(entity.note, path, _line(entity, "note"), "note")
-    for st in facts.statements:
+    for st in statements:
         path = st.where.path
         for key in ("value", "role", "note"):
             scan(getattr(st, key) or "", path, _line(st, key), key)
-        for quote, _start, line in getattr(st, "quotes", []):
+        for quote, _start, line in st.quotes:
             scan(quote, path, line, "evidence quote")
     return problems

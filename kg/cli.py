@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from kg import __version__, export
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.rdf import DEFAULT_BASE
 
 # Commands that live in their own module under kg/commands/: each has HELP, add_arguments(parser) and
@@ -65,6 +65,27 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print nothing but errors: no progress bar, no summary (the bar is shown only on a terminal anyway)",
     )
+    p.add_argument(
+        "--jobs",
+        default="auto",
+        help="processes for the per-source stage (reading and checking each facts file): a number, or auto "
+        "(default: one per CPU when there are 64 or more facts files, else 1); the output is the same for any N",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run the per-source stage on the Dask distributed scheduler at ADDRESS (e.g. tcp://10.0.0.5:8786); "
+        "tasks carry the files' bytes, so workers need no access to data/",
+    )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="directory of per-source results, reused when a source is unchanged (default: .<out>.kg-cache "
+        "beside the output directory)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="read every source afresh and keep no cache")
 
     p = sub.add_parser(
         "validate", help="run every check and the SHACL shapes; exit 1 with findings if the data is wrong"
@@ -91,6 +112,15 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _jobs(text: str) -> int:
+    """--jobs: a positive number, or auto (0, decided by kg.corpus from the number of sources)."""
+    if text == "auto":
+        return 0
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"--jobs {text!r}: give a number of processes (1 or more) or auto")
+    return int(text)
+
+
 def _load(args: argparse.Namespace):
     from kg import pipeline
 
@@ -113,9 +143,13 @@ def run(argv: list[str] | None = None) -> int:
         from kg.progress import LOAD_STAGES, Progress
 
         formats = _formats(args.formats) if args.formats else None
+        jobs = _jobs(args.jobs)
+        cache = None if args.no_cache else args.cache or args.out.parent / f".{args.out.name}.kg-cache"
         progress = Progress(LOAD_STAGES + pipeline.write_stages(formats), enabled=not args.quiet)
         try:
-            build = pipeline.load(args.data, args.ontology, args.base, progress=progress)
+            build = pipeline.load(
+                args.data, args.ontology, args.base, progress=progress, jobs=jobs, dask=args.dask, cache=cache
+            )
             written = pipeline.write(build, args.out, formats, progress=progress)
         finally:
             progress.close()

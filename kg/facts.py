@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 from kg import yamlsafe
-from kg.errors import DataError, Problem, UsageError
+from kg.errors import DataError, Problem
 from kg.model import Entity, Facts, Location, Source, Statement
-from kg.sources import SLUG, read_source, read_text
+from kg.sources import read_text
 from kg.yamlsafe import YList, YMap, YStr
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -47,13 +47,34 @@ def _display(path: Path, root: Path) -> str:
     return str(path)
 
 
+def id_problem(eid: str, where: Location, entities: dict[str, Entity], sources: dict) -> Problem | None:
+    """An entity id must be new: not an earlier entity's (one thing is one entity) nor an article's slug."""
+    if eid in entities:
+        first = entities[eid].where
+        return Problem(
+            where.path,
+            where.line,
+            f"duplicate id {eid!r}",
+            f"first defined at {first.path}:{first.line}; one thing is one entity: merge them and add aliases",
+        )
+    if eid in sources:
+        return Problem(
+            where.path, where.line, f"id {eid!r} is taken by the article data/articles/{eid}.md", "choose another id"
+        )
+    return None
+
+
 class _Reader:
     """Turns parsed YAML into model objects, recording problems instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, check_ids: bool = True) -> None:
         self.problems: list[Problem] = []
         self.facts = Facts()
         self.failed_sources: set[str] = set()  # slugs of articles that could not be read
+        # False when one facts file is read on its own (kg.corpus): ids are then compared across files later
+        self.check_ids = check_ids
+        self.entity_list: list[Entity] = []  # every entity read, in file order
+        self.article_names: list[str] = []  # for the hint of a missing article, when sources holds only one
 
     def problem(self, path: str, line: int, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, line, message, hint))
@@ -88,17 +109,26 @@ class _Reader:
 
     # -- one facts file ------------------------------------------------------------------------
 
-    def read_facts_file(self, path: Path, display: str) -> None:
+    def read_facts_file(self, path: Path, display: str) -> str:
         try:
-            doc = yamlsafe.load(read_text(path, display), display)
+            text = read_text(path, display)
         except DataError as err:
             self.problems.extend(err.problems)
-            return
+            return path.stem
+        return self.read_facts_text(text, display, path.stem)
+
+    def read_facts_text(self, text: str, display: str, stem: str) -> str:
+        """Read one facts file's text; returns the slug of the article it names (its `article:` or its stem)."""
+        try:
+            doc = yamlsafe.load(text, display)
+        except DataError as err:
+            self.problems.extend(err.problems)
+            return stem
         if doc is None:
             self.problem(
                 display, 1, "facts file is empty", "add 'entities:' and 'statements:' lists (see docs/facts-format.md)"
             )
-            return
+            return stem
         if not isinstance(doc, YMap):
             self.problem(
                 display,
@@ -106,20 +136,21 @@ class _Reader:
                 "a facts file must be a mapping with 'entities' and 'statements'",
                 "start the file with 'entities:' at the beginning of a line, then the list of entities",
             )
-            return
+            return stem
         self.unknown_keys(doc, TOP_KEYS, display, "the facts file")
-        slug = self.text(doc.get("article"), display, doc.line, "article", required=False) or path.stem
+        slug = self.text(doc.get("article"), display, doc.line, "article", required=False) or stem
         if slug in self.failed_sources:
             pass  # the article's own problems are reported; still check this file, without a second complaint
         elif slug not in self.facts.sources:
             line = doc.key_line("article") if "article" in doc else 1
+            names = sorted(self.article_names or self.facts.sources)
             self.problem(
                 display,
                 line,
                 f"no article {slug!r} for this facts file",
-                f"add data/articles/{slug}.md or set 'article:' to one of: {', '.join(sorted(self.facts.sources)) or '(none)'}",
+                f"add data/articles/{slug}.md or set 'article:' to one of: {', '.join(names) or '(none)'}",
             )
-            return
+            return slug
         for key, reader in (("entities", self.read_entity), ("statements", self.read_statement)):
             items = doc.get(key)
             if items is None:
@@ -142,6 +173,7 @@ class _Reader:
                     )
                     continue
                 reader(item, display, slug)
+        return slug
 
     def read_entity(self, item: YMap, path: str, slug: str) -> None:
         self.unknown_keys(item, ENTITY_KEYS, path, "an entity")
@@ -158,20 +190,11 @@ class _Reader:
             )
             return
         where = Location(path, id_line)
-        if eid in self.facts.entities:
-            first = self.facts.entities[eid].where
-            self.problem(
-                path,
-                id_line,
-                f"duplicate id {eid!r}",
-                f"first defined at {first.path}:{first.line}; one thing is one entity: merge them and add aliases",
-            )
-            return
-        if eid in self.facts.sources:
-            self.problem(
-                path, id_line, f"id {eid!r} is taken by the article data/articles/{eid}.md", "choose another id"
-            )
-            return
+        if self.check_ids:
+            problem = id_problem(eid, where, self.facts.entities, self.facts.sources)
+            if problem:
+                self.problems.append(problem)
+                return
         aliases_node = item.get("aliases")
         aliases: list[str] = []
         if isinstance(aliases_node, YStr) and aliases_node.kind != "null":
@@ -198,8 +221,9 @@ class _Reader:
             iso3166=self.text(item.get("iso3166"), path, item.line, "iso3166", required=False),
             source=slug,
         )
-        entity.lines = {k: item.key_line(k) for k in item}  # type: ignore[attr-defined]
-        self.facts.entities[eid] = entity
+        entity.lines = {k: item.key_line(k) for k in item}
+        self.facts.entities.setdefault(eid, entity)
+        self.entity_list.append(entity)
 
     def read_statement(self, item: YMap, path: str, slug: str) -> None:
         self.unknown_keys(item, STATEMENT_KEYS, path, "a statement")
@@ -233,8 +257,8 @@ class _Reader:
             role=self.text(item.get("role"), path, item.line, "role", required=False),
             note=self.text(item.get("note"), path, item.line, "note", required=False),
         )
-        statement.lines = {k: item.key_line(k) for k in item}  # type: ignore[attr-defined]
-        statement.quotes = self.read_evidence(item.get("evidence"), path, item)  # type: ignore[attr-defined]
+        statement.lines = {k: item.key_line(k) for k in item}
+        statement.quotes = self.read_evidence(item.get("evidence"), path, item)
         self.facts.statements.append(statement)
 
     def read_evidence(self, node, path: str, item: YMap) -> list[tuple[str, int | None, int]]:
@@ -283,51 +307,10 @@ class _Reader:
 
 
 def read(data_dir: Path) -> Facts:
-    """Read every article and facts file under data_dir, in name order; raise DataError on any problem."""
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise UsageError(f"{data_dir}: no such data directory; pass --data DIR holding articles/ and facts/")
-    articles = data_dir / "articles"
-    facts_dir = data_dir / "facts"
-    if not articles.is_dir():
-        raise UsageError(f"{data_dir}: no articles/ directory; put the source texts in {articles}/<slug>.md")
-    reader = _Reader()
-    for path in sorted(articles.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        display = _display(path, data_dir)
-        if path.suffix != ".md":
-            reader.problem(
-                display,
-                0,
-                "not an article file",
-                "articles are Markdown files with front matter: rename to <slug>.md or move it out of articles/",
-            )
-            continue
-        try:
-            reader.add_source(read_source(path, display))
-        except DataError as err:
-            reader.problems.extend(err.problems)
-            reader.failed_sources.add(path.stem)
-    if facts_dir.is_dir():
-        for path in sorted(facts_dir.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
-                continue
-            display = _display(path, data_dir)
-            if path.suffix not in (".yaml", ".yml"):
-                reader.problem(
-                    display, 0, "not a facts file", "facts files end in .yaml: rename it or move it out of facts/"
-                )
-                continue
-            if not SLUG.match(path.stem):
-                reader.problem(
-                    display,
-                    0,
-                    f"facts file name {path.stem!r} is not a valid slug",
-                    "name it after its article: <slug>.yaml",
-                )
-                continue
-            reader.read_facts_file(path, display)
-    if reader.problems:
-        raise DataError(reader.problems)
-    return reader.facts
+    """Read every article and facts file under data_dir, in name order; raise DataError on any reading problem.
+
+    (The build reads through kg.corpus, which also runs the per-file checks; this is the same reading, serial.)"""
+    from kg import corpus
+    from kg.ontology import DEFAULT_DIR
+
+    return corpus.read(Path(data_dir), DEFAULT_DIR)[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a record was written, for error messages."""
 
@@ -17,7 +17,7 @@ class Location:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A source article: metadata from its front matter and its body text, which evidence offsets index."""
 
@@ -34,7 +34,7 @@ class Source:
     body_line: int = 1  # line of the file on which the body starts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """A verbatim quote of a source and its character offsets [start, end) in the source body."""
 
@@ -44,7 +44,7 @@ class Evidence:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """One real-world thing: one node, whatever the number of spellings the articles use."""
 
@@ -57,9 +57,10 @@ class Entity:
     iso3166: str = ""
     label_zh: str = ""  # filled from a library (pycountry), never by hand
     source: str = ""  # the facts file's article that declared it
+    lines: dict[str, int] = field(default_factory=dict)  # line of each key in the facts file, for messages
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     """One fact as one source states it: subject, predicate and an entity or a literal, with qualifiers."""
 
@@ -74,6 +75,8 @@ class Statement:
     role: str = ""
     note: str = ""
     evidence: list[Evidence] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # line of each key in the facts file, for messages
+    quotes: list[tuple[str, int | None, int]] = field(default_factory=list)  # as written: (quote, start, line)
 
 
 @dataclass

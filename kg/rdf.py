@@ -12,7 +12,10 @@ friendly rdflib object to whoever wants one (pySHACL, the Python API, tests), pa
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
@@ -78,7 +81,7 @@ Triple = tuple[str, str, Term]
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 _ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESCAPES and c not in (0x08, 0x0C)})
 _ESCAPES.update({0x08: "\\b", 0x0C: "\\f"})
-_IRI_FORBIDDEN = frozenset('<>"{}|^`\\ ') | frozenset(chr(c) for c in range(0x21))
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def nt(term: Term) -> str:
@@ -92,7 +95,7 @@ def nt(term: Term) -> str:
         return text
     if term.startswith("_:"):
         return term
-    if _IRI_FORBIDDEN.intersection(term):
+    if _IRI_FORBIDDEN.search(term):
         raise ValueError(f"not an IRI kg can write: {term!r}")
     return f"<{term}>"
 
@@ -111,8 +114,18 @@ class Dataset:
     def __init__(self, graphs: dict[str, list[Triple]]):
         self.graphs: dict[str, list[Triple]] = {}
         self._lines: dict[str, list[str]] = {}
+        encoded: dict[str, str] = {}  # IRIs repeat (predicates, entities): encode each once
+
+        def term(value: Term) -> str:
+            if value.__class__ is Lit:
+                return nt(value)
+            text = encoded.get(value)  # type: ignore[call-overload]
+            if text is None:
+                text = encoded[value] = nt(value)  # type: ignore[index]
+            return text
+
         for name in sorted(graphs):
-            unique = {line(t): t for t in graphs[name]}
+            unique = {f"{term(t[0])} {term(t[1])} {term(t[2])} .": t for t in graphs[name]}
             keys = sorted(unique)
             self._lines[name] = keys
             self.graphs[name] = [unique[k] for k in keys]
@@ -130,13 +143,15 @@ class Dataset:
         """The graph's N-Triples lines (no line breaks), sorted and unique."""
         return self._lines.get(name, [])
 
-    def nquads(self) -> list[str]:
+    def nquads(self, graphs: list[str] | None = None) -> Iterator[str]:
         """Every quad as an N-Quads line: the default graph first, then each named graph in name order."""
-        out = list(self.lines(DEFAULT_GRAPH))
-        for name in self.named:
-            suffix = f" <{name}> ."
-            out.extend(text[:-1] + suffix[1:] for text in self._lines[name])
-        return out
+        for name in self.graphs if graphs is None else graphs:
+            if name == DEFAULT_GRAPH:
+                yield from self._lines[name]
+            else:
+                suffix = f"<{name}> ."
+                for text in self._lines[name]:
+                    yield text[:-1] + suffix
 
     def __len__(self) -> int:
         """Quads in all graphs."""
@@ -207,6 +222,7 @@ def _literal_for(st: Statement, datatype: str | None) -> Lit:
     return Lit(st.value or "")
 
 
+@functools.lru_cache(maxsize=65536)
 def _date_literal(text: str) -> Lit:
     lexical, datatype = dates.parse(text)  # checked already
     return Lit(lexical, "", str(datatype))

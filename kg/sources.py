@@ -21,6 +21,11 @@ URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 file (a leading byte-order mark is dropped); every failure becomes a located Problem."""
+    return decode(read_bytes(path, display), display)
+
+
+def read_bytes(path: Path, display: str) -> bytes:
+    """The bytes of a data file, refusing what is not a regular file or is too large, with a located Problem."""
     try:
         size = path.stat().st_size
     except OSError as err:
@@ -42,11 +47,15 @@ def read_text(path: Path, display: str) -> str:
             ]
         )
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise DataError(
             [Problem(display, 0, f"cannot read file: {err.strerror}", "check that it exists and is readable")]
         ) from err
+
+
+def decode(raw: bytes, display: str) -> str:
+    """UTF-8 text of a data file's bytes (a leading byte-order mark is dropped), or a located Problem."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -74,7 +83,11 @@ def read_text(path: Path, display: str) -> str:
 
 def read_source(path: Path, display: str) -> Source:
     """Read one article file; its slug is the file name without `.md`."""
-    slug = path.stem
+    check_slug(path.stem, display)
+    return parse_source(path.stem, read_text(path, display), display)
+
+
+def check_slug(slug: str, display: str) -> None:
     if not SLUG.match(slug):
         raise DataError(
             [
@@ -86,7 +99,10 @@ def read_source(path: Path, display: str) -> Source:
                 )
             ]
         )
-    text = read_text(path, display)
+
+
+def parse_source(slug: str, text: str, display: str) -> Source:
+    """An article from its text: front matter and body; every problem is located in `display`."""
     # Windows editors save CR LF line endings: accepted, and the body keeps them (offsets index it as saved).
     newline = "\r\n" if text.startswith("---\r\n") else "\n"
     if not text.startswith("---" + newline):

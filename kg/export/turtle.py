@@ -29,8 +29,22 @@ def prefix_lines() -> list[str]:
     return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(PREFIXES.items())]
 
 
+_CACHE: dict[str, str] = {}
+
+
 def term(value: Term) -> str:
-    """A term in Turtle: prefixed name when safe, else its N-Triples form."""
+    """A term in Turtle: prefixed name when safe, else its N-Triples form (IRIs are looked up once)."""
+    if value.__class__ is not Lit:
+        text = _CACHE.get(value)  # type: ignore[call-overload]
+        if text is None:
+            if len(_CACHE) > 100_000:
+                _CACHE.clear()
+            text = _CACHE[value] = _term(value)  # type: ignore[index]
+        return text
+    return _term(value)
+
+
+def _term(value: Term) -> str:
     if isinstance(value, Lit):
         if value.datatype.startswith(_XSD) and not value.language and _LOCAL.match(value.datatype[len(_XSD) :]):
             text = nt(Lit(value.value))

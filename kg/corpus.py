@@ -1,0 +1,369 @@
+"""The per-source stage of `kg build`: each facts file is read and checked with its article, on its own.
+
+Reading YAML, finding every evidence quote in its article and the checks that need nothing beyond one file are
+most of a build's work (about 80% at a million triples), and each facts file's result depends only on its own
+bytes, its article's bytes and the ontology. So that work is cut into one task per facts file, and each task:
+- is run in this process, in `jobs` processes, or on a Dask distributed cluster (`dask` = scheduler address);
+  a task carries the bytes it reads, so workers on other machines need no access to data/;
+- is cached by content: the SHA-256 of the task (both files' bytes and names, the ontology, kg's version) names
+  its result in the cache directory, so a rebuild after one article changed redoes that source only.
+Every path gives the same result, so the build output is byte-identical whichever is used (tested).
+The checks across files (ids, domains and ranges, unused entities, cycles) run afterwards on the merged facts
+(kg.check.check_global), because they need all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import kg
+from kg import check
+from kg.errors import DataError, Problem, UsageError
+from kg.facts import _Reader, id_problem
+from kg.model import Entity, Facts, Source, Statement
+from kg.ontology import Ontology
+from kg.sources import SLUG, check_slug, decode, parse_source, read_bytes
+
+_ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
+CACHE_FORMAT = 1  # bump when Unit or the model objects change shape
+
+
+@dataclass(frozen=True)
+class Task:
+    """One facts file and the article it names, as bytes: all a worker needs, on this machine or another."""
+
+    facts_path: str  # as shown in messages
+    facts_raw: bytes
+    slug: str  # the article the facts file names (its `article:` key, else its file name)
+    article_path: str
+    article_raw: bytes | None  # None when the article file does not exist
+    ontology_text: str  # ontology/kg.ttl, so a remote worker checks against the same ontology
+    article_names: tuple[str, ...] = ()  # every article's slug, for the hint of a missing one (not in the key)
+
+    def key(self) -> str:
+        digest = hashlib.sha256()
+        for part in (
+            f"kg {kg.__version__} cache {CACHE_FORMAT}",
+            self.facts_path,
+            self.slug,
+            self.article_path,
+            self.ontology_text,
+        ):
+            digest.update(part.encode("utf-8") + b"\x00")
+        digest.update(hashlib.sha256(self.facts_raw).digest())
+        digest.update(b"-" if self.article_raw is None else hashlib.sha256(self.article_raw).digest())
+        return digest.hexdigest()
+
+
+@dataclass
+class Unit:
+    """What one task found: the article, the facts file's entities and statements (evidence located), and the
+    problems, split as the loader reports them (reading problems first; checks only once reading is clean)."""
+
+    slug: str
+    source: Source | None
+    entities: list[Entity] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    read_problems: list[Problem] = field(default_factory=list)
+    check_problems: list[Problem] = field(default_factory=list)
+    article_failed: bool = False
+
+
+_ONTOLOGIES: dict[str, Ontology] = {}
+
+
+def _ontology(text: str) -> Ontology:
+    """The ontology of a task, parsed once per worker process."""
+    found = _ONTOLOGIES.get(text)
+    if found is None:
+        from rdflib import Graph
+
+        found = _ONTOLOGIES[text] = Ontology(Graph().parse(data=text, format="turtle"))
+    return found
+
+
+def run(task: Task) -> Unit:
+    """Read and check one facts file with its article. Pure: the result depends on the task alone."""
+    reader = _Reader(check_ids=False)
+    reader.article_names = list(task.article_names)
+    source = None
+    failed = False
+    if task.article_raw is not None:
+        try:
+            check_slug(task.slug, task.article_path)
+            source = parse_source(task.slug, decode(task.article_raw, task.article_path), task.article_path)
+            reader.add_source(source)
+        except DataError as err:
+            reader.problems.extend(err.problems)
+            reader.failed_sources.add(task.slug)
+            failed = True
+    stem = Path(task.facts_path).stem
+    try:
+        text = decode(task.facts_raw, task.facts_path)
+    except DataError as err:
+        return Unit(task.slug, source, read_problems=err.problems, article_failed=failed)
+    slug = reader.read_facts_text(text, task.facts_path, stem)
+    unit = Unit(slug, source, reader.entity_list, reader.facts.statements, reader.problems, [], failed)
+    if slug != task.slug:
+        unit.slug = slug  # the caller reads the named article and runs the task again
+        return unit
+    if not unit.read_problems:
+        sources = {slug: source} if source is not None else {}
+        unit.check_problems = check.check_local(unit.entities, unit.statements, sources, _ontology(task.ontology_text))
+    return unit
+
+
+def _guess_slug(raw: bytes, stem: str) -> str:
+    """The article a facts file names, found without parsing it (run() confirms it and asks again if wrong)."""
+    match = _ARTICLE_KEY.search(raw)
+    return match.group(1).decode("ascii") if match else stem
+
+
+class Cache:
+    """Task results on disk, one file per task key.
+
+    New results are kept in memory until `commit`, which the build calls once every check has passed: a failed
+    build leaves the cache as it was, and a unit with problems is never stored (its messages always come from
+    the files as they are). `commit` also removes the entries this build did not use (edited or deleted
+    sources), so the cache stays the size of the corpus."""
+
+    def __init__(self, directory: Path | str | None):
+        self.directory = Path(directory) if directory else None
+        self.used: set[str] = set()
+        self.new: dict[str, Unit] = {}
+
+    def get(self, key: str) -> Unit | None:
+        if self.directory is None:
+            return None
+        try:
+            with open(self.directory / key, "rb") as handle:
+                unit = pickle.load(handle)
+        except Exception:  # missing, damaged or written by another kg: recompute it
+            return None
+        if not isinstance(unit, Unit):
+            return None
+        self.used.add(key)
+        return unit
+
+    def put(self, key: str, unit: Unit) -> None:
+        if self.directory is not None and not unit.read_problems and not unit.check_problems:
+            self.new[key] = unit
+
+    def commit(self) -> None:
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for key, unit in self.new.items():
+                fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.directory)
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(unit, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.directory / key)
+            keep = self.used | set(self.new)
+            for entry in self.directory.iterdir():
+                if entry.name not in keep:
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written only costs time next build
+        self.new.clear()
+
+
+def _execute(tasks: list[Task], jobs: int, dask: str | None) -> list[Unit]:
+    """Run the tasks here, in a process pool, or on a Dask cluster; results in task order."""
+    if not tasks:
+        return []
+    if dask:
+        return _on_dask(tasks, dask)
+    if jobs == 0:  # auto: processes pay off from a few dozen files on
+        jobs = (os.cpu_count() or 1) if len(tasks) >= AUTO_JOBS_FROM else 1
+    if jobs <= 1 or len(tasks) == 1:
+        return [run(task) for task in tasks]
+    import concurrent.futures
+    import multiprocessing
+
+    _warm(tasks[0])  # forked workers inherit the parsed ontology and pycountry's tables instead of each loading them
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    chunk = max(1, len(tasks) // (jobs * 8))
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        return list(pool.map(run, tasks, chunksize=chunk))
+
+
+def _warm(task: Task) -> None:
+    from kg import regions
+
+    _ontology(task.ontology_text)
+    regions.lookup("CN-SH")
+
+
+def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--dask needs Dask distributed: pip install 'distributed'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as err:
+        raise UsageError(f"--dask {address}: cannot reach the Dask scheduler ({err}); check the address") from err
+    try:
+        # batches keep the scheduler's per-task overhead small against each batch's work
+        size = max(1, len(tasks) // (8 * max(1, len(client.scheduler_info().get("workers", {})))))
+        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        futures = client.map(_run_batch, batches, pure=False)
+        return [unit for batch in client.gather(futures) for unit in batch]
+    finally:
+        client.close()
+
+
+def _run_batch(tasks: list[Task]) -> list[Unit]:
+    return [run(task) for task in tasks]
+
+
+def read(
+    data_dir: Path, ontology_dir: Path, jobs: int = 1, dask: str | None = None, cache: Cache | None = None
+) -> tuple[Facts, list[Problem]]:
+    """Read every article and facts file under data_dir, in name order, through the per-source stage.
+
+    Raises DataError listing every reading problem; otherwise returns the facts and the problems of the
+    per-source checks, which the caller reports together with the checks across files."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise UsageError(f"{data_dir}: no such data directory; pass --data DIR holding articles/ and facts/")
+    articles_dir, facts_dir = data_dir / "articles", data_dir / "facts"
+    if not articles_dir.is_dir():
+        raise UsageError(f"{data_dir}: no articles/ directory; put the source texts in {articles_dir}/<slug>.md")
+    ontology_text = (Path(ontology_dir) / "kg.ttl").read_text("utf-8")
+    problems: list[Problem] = []
+    article_files: dict[str, Path] = {}
+    for path in sorted(articles_dir.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != ".md":
+            problems.append(
+                Problem(
+                    str(path),
+                    0,
+                    "not an article file",
+                    "articles are Markdown files with front matter: rename to <slug>.md or move it out of articles/",
+                )
+            )
+            continue
+        article_files[path.stem] = path
+    facts_files = _facts_files(facts_dir, problems)
+
+    tasks: list[Task] = []
+    raw_articles: dict[str, bytes | None] = {}
+    for path in facts_files:
+        try:
+            raw = read_bytes(path, str(path))
+        except DataError as err:
+            problems.extend(err.problems)
+            continue
+        slug = _guess_slug(raw, path.stem)
+        tasks.append(_task(path, raw, slug, article_files, raw_articles, ontology_text, problems))
+    units = _units(tasks, jobs, dask, cache or Cache(None))
+    for i, unit in enumerate(units):
+        if unit.slug != tasks[i].slug:  # the guess of its article was wrong: run it again with the right one
+            task = tasks[i]
+            tasks[i] = _task(
+                Path(task.facts_path), task.facts_raw, unit.slug, article_files, raw_articles, ontology_text, problems
+            )
+            units[i] = run(tasks[i])
+
+    facts = Facts()
+    read_problems = list(problems)
+    check_problems: list[Problem] = []
+    failed: set[str] = set()
+    for unit in units:
+        if unit.source is not None:
+            facts.sources.setdefault(unit.slug, unit.source)
+        if unit.article_failed:
+            failed.add(unit.slug)
+    # articles no facts file names are still sources of the graph (an Article node)
+    for slug, path in article_files.items():
+        if slug in facts.sources or slug in failed:
+            continue
+        try:
+            check_slug(slug, str(path))
+            facts.sources[slug] = parse_source(slug, decode(read_bytes(path, str(path)), str(path)), str(path))
+        except DataError as err:
+            read_problems.extend(err.problems)
+    facts.sources = dict(sorted(facts.sources.items()))
+    for unit in units:
+        read_problems.extend(unit.read_problems)
+        check_problems.extend(unit.check_problems)
+        for entity in unit.entities:
+            problem = id_problem(entity.id, entity.where, facts.entities, facts.sources)
+            if problem:
+                read_problems.append(problem)
+            else:
+                facts.entities[entity.id] = entity
+        facts.statements.extend(unit.statements)
+    if read_problems:
+        raise DataError(read_problems)
+    return facts, check_problems
+
+
+def _task(
+    path: Path,
+    raw: bytes,
+    slug: str,
+    article_files: dict[str, Path],
+    raw_articles: dict[str, bytes | None],
+    ontology_text: str,
+    problems: list[Problem],
+) -> Task:
+    article = article_files.get(slug)
+    if slug not in raw_articles:
+        raw_articles[slug] = None
+        if article is not None:
+            try:
+                raw_articles[slug] = read_bytes(article, str(article))
+            except DataError as err:
+                problems.extend(err.problems)
+    article_path = str(article) if article is not None else str(path.parent.parent / "articles" / f"{slug}.md")
+    return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, tuple(article_files))
+
+
+def _facts_files(facts_dir: Path, problems: list[Problem]) -> list[Path]:
+    if not facts_dir.is_dir():
+        return []
+    out = []
+    for path in sorted(facts_dir.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix not in (".yaml", ".yml"):
+            problems.append(
+                Problem(
+                    str(path), 0, "not a facts file", "facts files end in .yaml: rename it or move it out of facts/"
+                )
+            )
+            continue
+        if not SLUG.match(path.stem):
+            problems.append(
+                Problem(
+                    str(path),
+                    0,
+                    f"facts file name {path.stem!r} is not a valid slug",
+                    "name it after its article: <slug>.yaml",
+                )
+            )
+            continue
+        out.append(path)
+    return out
+
+
+def _units(tasks: list[Task], jobs: int, dask: str | None, cache: Cache) -> list[Unit]:
+    keys = [task.key() for task in tasks]
+    units: list[Unit | None] = [cache.get(key) for key in keys]
+    missing = [i for i, unit in enumerate(units) if unit is None]
+    for i, unit in zip(missing, _execute([tasks[i] for i in missing], jobs, dask), strict=True):
+        units[i] = unit
+        cache.put(keys[i], unit)
+    return [u for u in units if u is not None]

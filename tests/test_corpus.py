@@ -1,0 +1,133 @@
+"""The per-source stage (kg.corpus): the same bytes from one process, N processes, a Dask cluster and the cache;
+a rebuild after one source changed redoes that source only and equals a clean build; problems are reported the
+same way whichever path found them."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg import corpus, pipeline, synth
+from kg.errors import DataError
+from tests.conftest import run_kg
+
+FORMATS = ["turtle", "trig", "ntriples", "nquads", "jsonld", "graphml", "neo4j", "sheets"]
+
+
+def _digests(directory: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(data: Path, out: Path, **options) -> dict[str, str]:
+    build = pipeline.load(data, **options)
+    pipeline.write(build, out, FORMATS)
+    return _digests(out)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus") / "data"
+    synth.generate(root, 300, seed=7, per_article=20)  # 15 articles and facts files
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean(data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return _build(data, tmp_path_factory.mktemp("clean") / "build", jobs=1)
+
+
+def test_the_corpus_has_many_sources_and_cross_file_references(data: Path) -> None:
+    """Not vacuous: several tasks, and statements naming entities another facts file declares."""
+    facts, problems = corpus.read(data, pipeline.DEFAULT_DIR, jobs=1)
+    assert not problems and len(facts.sources) >= 10
+    declared_in = {e.id: e.source for e in facts.entities.values()}
+    assert any(declared_in.get(st.object) not in (None, st.source) for st in facts.statements if st.object)
+
+
+def test_two_processes_give_the_same_bytes(data: Path, clean: dict, tmp_path: Path) -> None:
+    assert _build(data, tmp_path / "build", jobs=2) == clean
+
+
+def test_a_dask_cluster_gives_the_same_bytes(data: Path, clean: dict, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert _build(data, tmp_path / "build", dask=cluster.scheduler_address) == clean
+
+
+def test_a_rebuild_redoes_only_the_changed_source_and_equals_a_clean_build(data: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    cache = tmp_path / "cache"
+    first = _build(copy, tmp_path / "one", jobs=1, cache=cache)
+    entries = sorted(p.name for p in cache.iterdir())
+    assert len(entries) == len(list((copy / "facts").iterdir()))
+    assert _build(copy, tmp_path / "two", jobs=1, cache=cache) == first  # all from the cache
+
+    facts = sorted((copy / "facts").iterdir())[3]
+    text = facts.read_text("utf-8")
+    label = next(line for line in text.splitlines() if line.strip().startswith("label:"))
+    facts.write_text(text.replace(label, label + " Renamed", 1), encoding="utf-8")
+    rebuilt = _build(copy, tmp_path / "three", jobs=1, cache=cache)
+    after = sorted(p.name for p in cache.iterdir())
+    assert len(set(after) - set(entries)) == 1 and len(set(entries) - set(after)) == 1  # one source redone
+    assert rebuilt != first
+    assert rebuilt == _build(copy, tmp_path / "four", jobs=1)  # byte-identical to a build without cache
+
+
+def test_a_damaged_cache_entry_is_recomputed(data: Path, clean: dict, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _build(data, tmp_path / "one", jobs=1, cache=cache)
+    for entry in cache.iterdir():
+        entry.write_bytes(b"not a pickle")
+    assert _build(data, tmp_path / "two", jobs=1, cache=cache) == clean
+
+
+def _problems(data: Path, **options) -> list[str]:
+    with pytest.raises(DataError) as err:
+        pipeline.load(data, **options)
+    return [str(p) for p in err.value.problems]
+
+
+def test_problems_are_the_same_in_one_process_and_in_two(data: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    files = sorted((copy / "facts").iterdir())
+    for path, old, new in ((files[1], "predicate:", "predicate: x"), (files[5], "class:", "class: Nothing")):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(old + " ", new, 1).replace(old, new, 0), encoding="utf-8")
+    serial = _problems(copy, jobs=1)
+    assert len(serial) >= 2 and any(str(files[1]) in p for p in serial) and any(str(files[5]) in p for p in serial)
+    assert _problems(copy, jobs=2) == serial
+    assert _problems(copy, jobs=2, cache=tmp_path / "cache") == serial
+    assert _problems(copy, jobs=1, cache=tmp_path / "cache") == serial  # never served from the cache
+
+
+def test_an_article_key_the_quick_scan_misreads_still_builds(data: Path, clean: dict, tmp_path: Path) -> None:
+    """`article:` written as a folded scalar: the scan guesses the file name, the reader corrects it."""
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    facts = sorted((copy / "facts").iterdir())[0]
+    slug = facts.stem
+    renamed = facts.with_name("renamed-facts.yaml")
+    text = facts.read_text("utf-8").replace(f"article: {slug}\n", f"article: >-\n  {slug}\n", 1)
+    assert text != facts.read_text("utf-8")
+    facts.unlink()
+    renamed.write_text(text, encoding="utf-8")
+    build = pipeline.load(copy, jobs=1)
+    assert slug in build.facts.sources and any(st.source == slug for st in build.facts.statements)
+
+
+def test_cli_refuses_bad_jobs_and_unreachable_dask(tmp_path: Path) -> None:
+    result = run_kg("build", "--out", str(tmp_path / "b"), "--jobs", "0")
+    assert result.returncode == 2 and "--jobs '0'" in result.stderr and "Traceback" not in result.stderr
+    result = run_kg("build", "--out", str(tmp_path / "b"), "--dask", "tcp://127.0.0.1:9")
+    assert result.returncode == 2 and "cannot reach the Dask scheduler" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "b").exists()
