@@ -28,6 +28,7 @@ from kg.errors import DataError, Problem, UsageError
 from kg.facts import _Reader, id_problem
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import Ontology
+from kg.rdf import DEFAULT_BASE, Emitted, emit_source
 from kg.sources import SLUG, check_slug, decode, parse_source, read_bytes
 
 _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
@@ -45,6 +46,7 @@ class Task:
     article_path: str
     article_raw: bytes | None  # None when the article file does not exist
     ontology_text: str  # ontology/kg.ttl, so a remote worker checks against the same ontology
+    base: str  # base IRI of the emitted lines
     article_names: tuple[str, ...] = ()  # every article's slug, for the hint of a missing one (not in the key)
 
     def key(self) -> str:
@@ -55,6 +57,7 @@ class Task:
             self.slug,
             self.article_path,
             self.ontology_text,
+            self.base,
         ):
             digest.update(part.encode("utf-8") + b"\x00")
         digest.update(hashlib.sha256(self.facts_raw).digest())
@@ -74,6 +77,7 @@ class Unit:
     read_problems: list[Problem] = field(default_factory=list)
     check_problems: list[Problem] = field(default_factory=list)
     article_failed: bool = False
+    emitted: Emitted | None = None  # its N-Triples lines, once every problem is ruled out
 
 
 _ONTOLOGIES: dict[str, Ontology] = {}
@@ -115,8 +119,11 @@ def run(task: Task) -> Unit:
         unit.slug = slug  # the caller reads the named article and runs the task again
         return unit
     if not unit.read_problems:
+        ontology = _ontology(task.ontology_text)
         sources = {slug: source} if source is not None else {}
-        unit.check_problems = check.check_local(unit.entities, unit.statements, sources, _ontology(task.ontology_text))
+        unit.check_problems = check.check_local(unit.entities, unit.statements, sources, ontology)
+        if not unit.check_problems:
+            unit.emitted = emit_source(slug, source, unit.entities, unit.statements, ontology, task.base)
     return unit
 
 
@@ -226,12 +233,17 @@ def _run_batch(tasks: list[Task]) -> list[Unit]:
 
 
 def read(
-    data_dir: Path, ontology_dir: Path, jobs: int = 1, dask: str | None = None, cache: Cache | None = None
-) -> tuple[Facts, list[Problem]]:
+    data_dir: Path,
+    ontology_dir: Path,
+    jobs: int = 1,
+    dask: str | None = None,
+    cache: Cache | None = None,
+    base: str = DEFAULT_BASE,
+) -> tuple[Facts, list[Problem], list[Emitted]]:
     """Read every article and facts file under data_dir, in name order, through the per-source stage.
 
-    Raises DataError listing every reading problem; otherwise returns the facts and the problems of the
-    per-source checks, which the caller reports together with the checks across files."""
+    Raises DataError listing every reading problem; otherwise returns the facts, the problems of the per-source
+    checks (which the caller reports together with the checks across files), and each source's lines."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise UsageError(f"{data_dir}: no such data directory; pass --data DIR holding articles/ and facts/")
@@ -266,13 +278,20 @@ def read(
             problems.extend(err.problems)
             continue
         slug = _guess_slug(raw, path.stem)
-        tasks.append(_task(path, raw, slug, article_files, raw_articles, ontology_text, problems))
+        tasks.append(_task(path, raw, slug, article_files, raw_articles, ontology_text, base, problems))
     units = _units(tasks, jobs, dask, cache or Cache(None))
     for i, unit in enumerate(units):
         if unit.slug != tasks[i].slug:  # the guess of its article was wrong: run it again with the right one
             task = tasks[i]
             tasks[i] = _task(
-                Path(task.facts_path), task.facts_raw, unit.slug, article_files, raw_articles, ontology_text, problems
+                Path(task.facts_path),
+                task.facts_raw,
+                unit.slug,
+                article_files,
+                raw_articles,
+                ontology_text,
+                base,
+                problems,
             )
             units[i] = run(tasks[i])
 
@@ -307,7 +326,7 @@ def read(
         facts.statements.extend(unit.statements)
     if read_problems:
         raise DataError(read_problems)
-    return facts, check_problems
+    return facts, check_problems, [unit.emitted for unit in units if unit.emitted is not None]
 
 
 def _task(
@@ -317,6 +336,7 @@ def _task(
     article_files: dict[str, Path],
     raw_articles: dict[str, bytes | None],
     ontology_text: str,
+    base: str,
     problems: list[Problem],
 ) -> Task:
     article = article_files.get(slug)
@@ -328,7 +348,7 @@ def _task(
             except DataError as err:
                 problems.extend(err.problems)
     article_path = str(article) if article is not None else str(path.parent.parent / "articles" / f"{slug}.md")
-    return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, tuple(article_files))
+    return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, base, tuple(article_files))
 
 
 def _facts_files(facts_dir: Path, problems: list[Problem]) -> list[Path]:

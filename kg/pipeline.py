@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import fcntl
 import os
@@ -22,7 +23,7 @@ from kg.errors import DataError, UsageError
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.progress import Progress, stage
-from kg.rdf import DEFAULT_BASE, Dataset, to_dataset
+from kg.rdf import DEFAULT_BASE, Dataset, assemble
 from kg.sources import URL
 
 
@@ -78,7 +79,9 @@ def load(
     with stage(progress, "reading sources"):
         started = time.perf_counter()
         results = corpus.Cache(cache)
-        checked, problems = corpus.read(Path(data_dir), Path(ontology_dir or DEFAULT_DIR), jobs, dask, results)
+        checked, problems, emitted = corpus.read(
+            Path(data_dir), Path(ontology_dir or DEFAULT_DIR), jobs, dask, results, base
+        )
         per_source = time.perf_counter() - started
     with stage(progress, "checking facts"):
         problems.extend(check.check_global(checked, ontology))
@@ -86,7 +89,7 @@ def load(
             raise DataError(problems)
         results.commit()
     with stage(progress, "emitting RDF"):
-        dataset = to_dataset(checked, ontology, base)
+        dataset = assemble(emitted, checked, ontology, base)
     build = Build(checked, ontology, dataset, base)
     build.timings["per-source stage"] = per_source
     return build
@@ -140,11 +143,21 @@ def write(
                     with stage(progress, "projecting the property graph"):
                         build.view  # noqa: B018 - computed once here, so each export's stage times only itself
                 for fmt in chosen:
-                    target = staging / fmt.filename
-                    _remove(target)  # never write through a hard link into the old build
-                    data = build.rdf if fmt.input == "rdf" else build.view
-                    with stage(progress, f"writing {fmt.filename}"):
-                        fmt.load().write(data, target)
+                    _remove(staging / fmt.filename)  # never write through a hard link into the old build
+                background = [fmt for fmt in chosen if fmt.background]
+                with concurrent.futures.ThreadPoolExecutor(max(1, len(background))) as pool:
+                    running = {
+                        fmt: pool.submit(fmt.load().write, build.rdf, staging / fmt.filename) for fmt in background
+                    }
+                    for fmt in chosen:
+                        if fmt.background:
+                            continue
+                        data = build.rdf if fmt.input == "rdf" else build.view
+                        with stage(progress, f"writing {fmt.filename}"):
+                            fmt.load().write(data, staging / fmt.filename)
+                    for fmt, future in running.items():
+                        with stage(progress, f"writing {fmt.filename}"):
+                            future.result()
                 _fix_modes(staging)
                 fsutil.exchange(staging, out_dir)
             finally:

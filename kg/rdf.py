@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
@@ -105,39 +106,79 @@ def line(triple: Triple) -> str:
     return f"{nt(triple[0])} {nt(triple[1])} {nt(triple[2])} ."
 
 
+_UNESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[\\"nrtbf\'])')
+_UNESCAPED = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+
+
+def _unescape_match(match: re.Match) -> str:
+    code = match.group(1)
+    return chr(int(code[1:], 16)) if code[0] in "uU" else _UNESCAPED[code]
+
+
+def parse_term(text: str) -> Term:
+    """A term from its canonical N-Triples form (as kg.rdf.nt writes it)."""
+    if text[0] == "<":
+        return text[1:-1]
+    if text[0] == "_":
+        return text
+    end = text.rindex('"')
+    value = text[1:end]
+    if "\\" in value:
+        value = _UNESCAPE.sub(_unescape_match, value)
+    rest = text[end + 1 :]
+    if rest.startswith("@"):
+        return Lit(value, rest[1:])
+    if rest.startswith("^^<"):
+        return Lit(value, "", rest[3:-1])
+    return Lit(value)
+
+
+def split_line(text: str) -> tuple[str, str, str]:
+    """Subject, predicate and object of a canonical N-Triples line, still in N-Triples form. Subjects and
+    predicates hold no space (IRIs are checked, blank labels are words), so two splits find them."""
+    s, p, o = text[:-2].split(" ", 2)
+    return s, p, o
+
+
+def parse_line(text: str) -> Triple:
+    s, p, o = split_line(text)
+    return parse_term(s), p[1:-1], parse_term(o)  # type: ignore[return-value]
+
+
 class Dataset:
-    """The emitted dataset: per graph, its unique triples sorted by their N-Triples line.
+    """The emitted dataset: per graph, its unique canonical N-Triples lines, sorted.
 
     The default graph is named "" (DEFAULT_GRAPH); the others by IRI. Sorting by the canonical line is what
-    makes every writer's output byte-identical across runs, machines and hash seeds."""
+    makes every writer's output byte-identical across runs, machines and hash seeds. Lines are the form the
+    heavy writers need (kg.nt, kg.nq, the store, Turtle and TriG); `graphs` gives the same triples as kg terms
+    for the writers that need values (the view, JSON-LD), parsed on first use."""
 
-    def __init__(self, graphs: dict[str, list[Triple]]):
-        self.graphs: dict[str, list[Triple]] = {}
-        self._lines: dict[str, list[str]] = {}
-        encoded: dict[str, str] = {}  # IRIs repeat (predicates, entities): encode each once
+    def __init__(self, lines: dict[str, Iterable[str]]):
+        self._lines: dict[str, list[str]] = {name: sorted(set(lines[name])) for name in sorted(lines)}
 
-        def term(value: Term) -> str:
-            if value.__class__ is Lit:
-                return nt(value)
-            text = encoded.get(value)  # type: ignore[call-overload]
-            if text is None:
-                text = encoded[value] = nt(value)  # type: ignore[index]
-            return text
+    @cached_property
+    def graphs(self) -> dict[str, list[Triple]]:
+        return {name: [parse_line(text) for text in lines] for name, lines in self._lines.items()}
 
-        for name in sorted(graphs):
-            unique = {f"{term(t[0])} {term(t[1])} {term(t[2])} .": t for t in graphs[name]}
-            keys = sorted(unique)
-            self._lines[name] = keys
-            self.graphs[name] = [unique[k] for k in keys]
+    @cached_property
+    def default(self) -> list[Triple]:
+        return [parse_line(text) for text in self._lines.get(DEFAULT_GRAPH, [])]
+
+    def triples(self, name: str) -> list[Triple]:
+        """One graph's triples as kg terms."""
+        if name == DEFAULT_GRAPH:
+            return self.default
+        return [parse_line(text) for text in self._lines.get(name, [])]
 
     @property
-    def default(self) -> list[Triple]:
-        return self.graphs.get(DEFAULT_GRAPH, [])
+    def names(self) -> list[str]:
+        """Every graph's name, the default graph ("") first."""
+        return list(self._lines)
 
     @property
     def named(self) -> list[str]:
         """Names of the named graphs, sorted."""
-        return [name for name in self.graphs if name != DEFAULT_GRAPH]
+        return [name for name in self._lines if name != DEFAULT_GRAPH]
 
     def lines(self, name: str = DEFAULT_GRAPH) -> list[str]:
         """The graph's N-Triples lines (no line breaks), sorted and unique."""
@@ -145,7 +186,7 @@ class Dataset:
 
     def nquads(self, graphs: list[str] | None = None) -> Iterator[str]:
         """Every quad as an N-Quads line: the default graph first, then each named graph in name order."""
-        for name in self.graphs if graphs is None else graphs:
+        for name in self._lines if graphs is None else graphs:
             if name == DEFAULT_GRAPH:
                 yield from self._lines[name]
             else:
@@ -155,7 +196,7 @@ class Dataset:
 
     def __len__(self) -> int:
         """Quads in all graphs."""
-        return sum(len(triples) for triples in self.graphs.values())
+        return sum(len(lines) for lines in self._lines.values())
 
     @cached_property
     def rdflib(self) -> RdflibDataset:
@@ -254,72 +295,157 @@ def ontology_triples(ontology: Ontology) -> list[Triple]:
     return [(term_of(s), term_of(p), term_of(o)) for s, p, o in to_canonical_graph(ontology.graph)]
 
 
-def to_dataset(facts: Facts, ontology: Ontology, base: str = DEFAULT_BASE) -> Dataset:
-    """Emit the checked facts: default graph, one named graph per source, the ontology graph."""
+PLACEHOLDER = "\x00"  # starts the stand-in IRI of an entity another facts file declares (see emit_source)
+_PLACEHOLDERS = re.compile("<\x00([a-z0-9-]+)>")
+
+
+@dataclass
+class Emitted:
+    """The lines one source contributes: to the default graph, and to its own named graph."""
+
+    slug: str
+    default: list[str]
+    graph: list[str]
+
+
+def emit_source(
+    slug: str,
+    source: Source | None,
+    entities: list[Entity],
+    statements: list[Statement],
+    ontology: Ontology,
+    base: str,
+    iri_of: dict[str, str] | None = None,
+) -> Emitted:
+    """The N-Triples lines of one source: its article, the entities it declares, its statements with their
+    evidence. This runs in the per-source stage (kg.corpus), so it sees one facts file: an entity declared in
+    another file gets the stand-in IRI <\x00id> (no IRI holds a NUL), which `assemble` replaces once all files
+    are read. `iri_of` gives known IRIs instead (to_dataset, which sees every file)."""
     mint = Minter(base, ontology)
-    iri = {eid: mint.entity_iri(e) for eid, e in facts.entities.items()}
-    default: list[Triple] = []
-    graphs: dict[str, list[Triple]] = {str(mint.graph(slug)): [] for slug in facts.sources}
-    graph_of = {slug: graphs[str(mint.graph(slug))] for slug in facts.sources}
+    local = {e.id: mint.entity_iri(e) for e in entities}
+    local[slug] = f"{mint.base}article/{slug}"
+    encoded: dict[str, str] = {}
 
-    for slug, source in facts.sources.items():
-        triples = _source_triples(iri[slug], source)
-        default.extend(triples)
-        graph_of[slug].extend(triples)
+    def iri(eid: str) -> str:
+        """An entity's IRI in N-Triples form."""
+        text = encoded.get(eid)
+        if text is None:
+            if eid in local:
+                text = nt(local[eid])
+            elif iri_of is not None:
+                text = nt(iri_of[eid])
+            else:
+                text = f"<{PLACEHOLDER}{eid}>"
+            encoded[eid] = text
+        return text
 
-    for eid, entity in facts.entities.items():
-        if entity.cls == "Article":
-            continue
-        triples = _entity_triples(iri[eid], entity, facts.sources[entity.source].language.lower())
-        default.extend(triples)
-        graph_of[entity.source].extend(triples)
+    def term(value: str) -> str:
+        text = encoded.get(value)
+        if text is None:
+            text = encoded[value] = nt(value)
+        return text
 
-    properties = {name: (str(p.iri), str(p.range[0]) if p.range else None) for name, p in ontology.properties.items()}
-    rdf_type, rdf_s, rdf_p, rdf_o = str(RDF.type), str(RDF.subject), str(RDF.predicate), str(RDF.object)
-    kg_statement, kg_evidence, kg_evidence_class = str(KG.Statement), str(KG.evidence), str(KG.Evidence)
-    kg_date, kg_role, kg_note = str(KG.date), str(KG.role), str(KG.note)
+    default: list[str] = []
+    graph: list[str] = []
+    article = iri(slug)
+    if source is not None:
+        lines = [f"{article} {term(p)} {nt(o)} ." for _, p, o in _source_triples("", source)]
+        default += lines
+        graph += lines
+    lang = source.language.lower() if source is not None else ""
+    for entity in entities:
+        node = iri(entity.id)
+        lines = [f"{node} {term(p)} {nt(o)} ." for _, p, o in _entity_triples("", entity, lang)]
+        default += lines
+        graph += lines
+
+    properties = {
+        name: (nt(str(p.iri)), str(p.range[0]) if p.range else None) for name, p in ontology.properties.items()
+    }
+    a, rdf_s, rdf_p, rdf_o = (nt(str(t)) for t in (RDF.type, RDF.subject, RDF.predicate, RDF.object))
+    kg_statement, kg_evidence, kg_evidence_class = nt(str(KG.Statement)), nt(str(KG.evidence)), nt(str(KG.Evidence))
+    kg_date, kg_role, kg_note = nt(str(KG.date)), nt(str(KG.role)), nt(str(KG.note))
     derived, exact, start, end, ev_source = (
-        str(PROV.wasDerivedFrom),
-        str(OA.exact),
-        str(OA.start),
-        str(OA.end),
-        str(DCTERMS.source),
+        nt(str(t)) for t in (PROV.wasDerivedFrom, OA.exact, OA.start, OA.end, DCTERMS.source)
     )
-    for st in facts.statements:
+    for st in statements:
         prop, datatype = properties[st.predicate]
-        subject = iri[st.subject]
-        obj: Term = iri[st.object] if st.object else _literal_for(st, datatype)
-        default.append((subject, prop, obj))
-        g = graph_of[st.source]
-        node = str(mint.statement(st))
-        g += [
-            (subject, prop, obj),
-            (node, rdf_type, kg_statement),
-            (node, rdf_s, subject),
-            (node, rdf_p, prop),
-            (node, rdf_o, obj),
-            (node, derived, iri[st.source]),
+        subject = iri(st.subject)
+        obj = iri(st.object) if st.object else nt(_literal_for(st, datatype))
+        fact = f"{subject} {prop} {obj} ."
+        default.append(fact)
+        node = nt(str(mint.statement(st)))
+        graph += [
+            fact,
+            f"{node} {a} {kg_statement} .",
+            f"{node} {rdf_s} {subject} .",
+            f"{node} {rdf_p} {prop} .",
+            f"{node} {rdf_o} {obj} .",
+            f"{node} {derived} {article} .",
         ]
         if st.date:
-            g.append((node, kg_date, _date_literal(st.date)))
+            graph.append(f"{node} {kg_date} {nt(_date_literal(st.date))} .")
         if st.role:
-            g.append((node, kg_role, Lit(st.role)))
+            graph.append(f"{node} {kg_role} {nt(Lit(st.role))} .")
         if st.note:
-            g.append((node, kg_note, Lit(st.note)))
+            graph.append(f"{node} {kg_note} {nt(Lit(st.note))} .")
         for ev in st.evidence:
-            ev_node = str(mint.evidence(ev.source, ev.start, ev.end))
-            g += [
-                (node, kg_evidence, ev_node),
-                (ev_node, rdf_type, kg_evidence_class),
-                (ev_node, exact, Lit(ev.quote)),
-                (ev_node, start, Lit(str(ev.start), "", _NNI)),
-                (ev_node, end, Lit(str(ev.end), "", _NNI)),
-                (ev_node, ev_source, iri[ev.source]),
+            ev_node = nt(str(mint.evidence(ev.source, ev.start, ev.end)))
+            graph += [
+                f"{node} {kg_evidence} {ev_node} .",
+                f"{ev_node} {a} {kg_evidence_class} .",
+                f"{ev_node} {exact} {nt(Lit(ev.quote))} .",
+                f'{ev_node} {start} "{ev.start}"^^<{_NNI}> .',
+                f'{ev_node} {end} "{ev.end}"^^<{_NNI}> .',
+                f"{ev_node} {ev_source} {iri(ev.source)} .",
             ]
+    return Emitted(slug, default, graph)
 
+
+def assemble(emitted: Iterable[Emitted], facts: Facts, ontology: Ontology, base: str = DEFAULT_BASE) -> Dataset:
+    """The dataset from every source's lines: stand-in IRIs replaced, articles that no facts file names added,
+    the ontology graph added, every graph sorted."""
+    mint = Minter(base, ontology)
+    iri_of = {eid: mint.entity_iri(e) for eid, e in facts.entities.items()}
+
+    def resolve(text: str) -> str:
+        if PLACEHOLDER not in text:
+            return text
+        return _PLACEHOLDERS.sub(lambda m: nt(iri_of[m.group(1)]), text)
+
+    default: list[str] = []
+    graphs: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for part in emitted:
+        seen.add(part.slug)
+        default.extend(map(resolve, part.default))
+        graphs.setdefault(str(mint.graph(part.slug)), []).extend(map(resolve, part.graph))
+    for slug, source in facts.sources.items():
+        if slug not in seen:  # an article without a facts file is still an Article node with its metadata
+            part = emit_source(slug, source, [], [], ontology, base, iri_of)
+            default.extend(part.default)
+            graphs.setdefault(str(mint.graph(slug)), []).extend(part.graph)
     graphs[DEFAULT_GRAPH] = default
-    graphs[str(ONTOLOGY_IRI)] = ontology_triples(ontology)
+    graphs[str(ONTOLOGY_IRI)] = [line(t) for t in ontology_triples(ontology)]
     return Dataset(graphs)
+
+
+def to_dataset(facts: Facts, ontology: Ontology, base: str = DEFAULT_BASE) -> Dataset:
+    """Emit checked facts (all files at once): default graph, one named graph per source, the ontology graph."""
+    mint = Minter(base, ontology)
+    iri_of = {eid: mint.entity_iri(e) for eid, e in facts.entities.items()}
+    entities: dict[str, list[Entity]] = {}
+    statements: dict[str, list[Statement]] = {}
+    for entity in facts.entities.values():
+        if entity.cls != "Article":
+            entities.setdefault(entity.source, []).append(entity)
+    for st in facts.statements:
+        statements.setdefault(st.source, []).append(st)
+    parts = [
+        emit_source(slug, source, entities.get(slug, []), statements.get(slug, []), ontology, base, iri_of)
+        for slug, source in facts.sources.items()
+    ]
+    return assemble(parts, facts, ontology, base)
 
 
 def _source_triples(node: str, source: Source) -> list[Triple]:

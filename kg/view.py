@@ -15,7 +15,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD
 
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
-from kg.rdf import DCTERMS, DEFAULT_GRAPH, OA, PROV, SKOS, Dataset, Lit, Term
+from kg.rdf import DCTERMS, OA, PROV, SKOS, Dataset, Lit, Term
 
 JOIN = " | "  # between list items in one attribute
 QUOTE_JOIN = "\n"  # between evidence quotes
@@ -72,7 +72,7 @@ def supports(ds: Dataset) -> dict[tuple, Support]:
     for name in ds.named:
         if name == str(ONTOLOGY_IRI):
             continue
-        nodes = _by_subject(ds.graphs[name])
+        nodes = _by_subject(ds.triples(name))
         for props in nodes.values():
             if _STATEMENT not in props.get(_TYPE, ()):
                 continue
@@ -106,7 +106,7 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
     view = nx.MultiDiGraph()
     support = supports(ds)
     ours = {str(c) for c in ontology.classes.values()}
-    default = _by_subject(ds.graphs.get(DEFAULT_GRAPH, []))
+    default = _by_subject(ds.default)
     object_props = {str(p.iri): p for p in ontology.properties.values() if p.is_object}
     data_props = {str(p.iri): p for p in ontology.properties.values() if not p.is_object}
     supers_of = {}
@@ -147,7 +147,7 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
                 attrs[f"{prop.name}_evidence"] = QUOTE_JOIN.join(quotes)
         view.add_node(node, **attrs)
 
-    for s, p, o in ds.graphs.get(DEFAULT_GRAPH, []):
+    for s, p, o in ds.default:
         prop = object_props.get(p)
         if prop is None or s not in view or isinstance(o, Lit) or o not in view:
             continue

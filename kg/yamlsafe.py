@@ -98,10 +98,10 @@ def _compose_fast(text: str) -> yaml.Node | bool | None:
     if loader_class is None or not text.endswith("\n") or "\t" in text:
         return False  # libyaml also takes some tabs PyYAML refuses: the careful path keeps its verdict
     try:
-        probe = loader_class(text)
+        probe = None if _plainly_shallow(text) else loader_class(text)
         try:
             depth = 0
-            while not probe.check_event(yaml.StreamEndEvent):
+            while probe is not None and not probe.check_event(yaml.StreamEndEvent):
                 event = probe.get_event()
                 if isinstance(event, yaml.AliasEvent) or getattr(event, "tag", None) is not None:
                     return False  # aliases are refused and explicit tags are resolved differently by libyaml
@@ -112,7 +112,8 @@ def _compose_fast(text: str) -> yaml.Node | bool | None:
                 elif isinstance(event, _COLLECTION_END):
                     depth -= 1
         finally:
-            probe.dispose()
+            if probe is not None:
+                probe.dispose()
         loader = loader_class(text)
         try:
             return loader.get_single_node()
@@ -120,6 +121,31 @@ def _compose_fast(text: str) -> yaml.Node | bool | None:
             loader.dispose()
     except yaml.YAMLError:
         return False
+
+
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _plainly_shallow(text: str) -> bool:
+    """True when the text itself shows it holds no alias, anchor or tag and cannot nest near MAX_DEPTH, so
+    the event scan of _compose_fast can be skipped (it is half of the parse). Conservative: each block level
+    needs a deeper indent or a '- ' or '? ' on its line, each flow level a bracket; a line with a bracket and
+    a quote (where a bracket may be text) or with unbalanced brackets sends the text to the event scan."""
+    if "&" in text or "*" in text or "!" in text:
+        return False
+    deepest = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        levels = len(line) - len(stripped) + stripped.count("-") + stripped.count("?")
+        if _FLOW.search(stripped):
+            if "'" in stripped or '"' in stripped or "#" in stripped:
+                return False
+            opened = stripped.count("[") + stripped.count("{")
+            if opened != stripped.count("]") + stripped.count("}"):
+                return False
+            levels += opened
+        deepest = max(deepest, levels)
+    return deepest + 2 < MAX_DEPTH - 1
 
 
 class _Lines:

@@ -74,3 +74,26 @@ def test_fast_and_careful_paths_agree_on_arbitrary_text(text: str) -> None:
         assert fast == careful or not isinstance(fast, list)
     else:  # what PyYAML reads, libyaml reads identically, lines included
         assert fast == careful
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join("  " * i + "- \n" for i in range(30)),  # block sequences nested by indentation
+        "a: " + "- " * 30 + "x\n",  # compact sequences on one line (libyaml reads them one per '- ')
+        "a: " + "[" * 30 + "]" * 30 + "\n",  # flow sequences
+        "a: [\n" * 30 + "]\n" * 30,  # flow sequences over many lines
+        "a: &x [b]\nc: *x\n",  # an alias
+        "a: !!str 1\n",  # a tag
+        'a: ["]", [[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]\n',  # a bracket in a quote beside deep brackets
+    ],
+)
+def test_text_that_may_nest_deep_or_alias_is_never_taken_as_plainly_shallow(text: str) -> None:
+    """The event scan is skipped only for text that cannot reach MAX_DEPTH nor hold an alias or tag."""
+    assert not yamlsafe._plainly_shallow(text)
+    assert _outcome(text, fast=True) == _outcome(text, fast=False)
+
+
+def test_ordinary_facts_files_skip_the_event_scan() -> None:
+    text = (ROOT / "data/facts/china-times-blockchain-lingang.yaml").read_text("utf-8")
+    assert yamlsafe._plainly_shallow(text)

@@ -26,6 +26,9 @@ class Format:
     input: str  # "rdf" or "view"
     description: str
     owns: tuple[str, ...] = ()  # directory formats only: globs of the files this format writes in it
+    # True when the writer spends its time in native code that releases the GIL (Oxigraph's bulk loader): the
+    # build then runs it in a thread beside the other writers instead of after them
+    background: bool = False
 
     @property
     def is_directory(self) -> bool:
@@ -87,6 +90,7 @@ FORMATS: dict[str, Format] = {
             "rdf",
             "SPARQL store (pyoxigraph) with RDFS entailment: kg query",
             owns=("CURRENT", "IDENTITY", "LOCK", "LOG", "LOG.old.*", "MANIFEST-*", "OPTIONS-*", "*.log", "*.sst"),
+            background=True,
         ),
         Format(
             "jsonld",

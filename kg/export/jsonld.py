@@ -190,7 +190,7 @@ def dumps(doc: dict) -> str:
 def ontology_of(ds: Dataset) -> Ontology:
     """The ontology this dataset was built with (--ontology), read back from its ontology graph."""
     graph = Graph()
-    for s, p, o in ds.graphs.get(str(ONTOLOGY_IRI), []):
+    for s, p, o in ds.triples(str(ONTOLOGY_IRI)):
         graph.add((rdflib_term(s), URIRef(p), rdflib_term(o)))
     return Ontology(graph)
 

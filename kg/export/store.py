@@ -68,12 +68,15 @@ def entailment(facts: list[Triple], ontology: list[Triple]) -> list[Triple]:
 def nquads(ds: Dataset) -> Iterator[str]:
     """The store's content as N-Quads lines: default graph = facts + ontology + entailment; named = articles,
     ontology, entailed."""
-    ontology = ds.graphs.get(str(ONTOLOGY_IRI), [])
+    ontology = ds.triples(str(ONTOLOGY_IRI))
     entailed_lines = [line(t) for t in entailment(ds.default, ontology)]
     yield from sorted(set(ds.lines(DEFAULT_GRAPH)).union(ds.lines(str(ONTOLOGY_IRI)), entailed_lines))
     yield from ds.nquads(ds.named)
     suffix = f"<{ENTAILED_GRAPH}> ."
     yield from (text[:-1] + suffix for text in entailed_lines)
+
+
+CHUNK = 250_000  # quads per bulk load: Oxigraph's loader then holds about 250 MB, not its 1 GB default target
 
 
 def write(ds: Dataset, path: Path) -> None:
@@ -82,16 +85,29 @@ def write(ds: Dataset, path: Path) -> None:
         path.unlink()  # an empty placeholder from an atomic-write helper
     if path.exists():
         raise UsageError(f"{path}: exists; the store is written to a new directory and swapped in")
-    # The N-Quads go through a temporary file, not one big bytes object: at a million quads that is half a GB
-    # less memory, and Oxigraph's bulk loader reads the file with its own threads (the GIL released).
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", suffix=".nq", dir=path.parent) as text:
-        text.writelines(quad + "\n" for quad in nquads(ds))
-        text.flush()
-        try:
-            store = ox.Store(str(path))
-            store.bulk_load(path=text.name, format=ox.RdfFormat.N_QUADS)
-            store.optimize()
-            store.flush()
-        except OSError as err:
-            raise UsageError(f"{path}: cannot write the store ({err})") from err
+    # The quads go to Oxigraph's bulk loader in chunks, through a temporary N-Quads file each: the loader's
+    # memory stays bounded (one load of a million quads holds 1.2 GB), and it parses with its own threads with
+    # the GIL released, so the build's other writers run meanwhile.
+    try:
+        store = ox.Store(str(path))
+        chunk: list[str] = []
+        for quad in nquads(ds):
+            chunk.append(quad)
+            if len(chunk) == CHUNK:
+                _load(store, chunk, path.parent)
+                chunk = []
+        _load(store, chunk, path.parent)
+        store.optimize()
+        store.flush()
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write the store ({err})") from err
     del store  # closes RocksDB before the directory is renamed into place
+
+
+def _load(store: ox.Store, quads: list[str], directory: Path) -> None:
+    if not quads:
+        return
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="\n", suffix=".nq", dir=directory) as text:
+        text.writelines(quad + "\n" for quad in quads)
+        text.flush()
+        store.bulk_load(path=text.name, format=ox.RdfFormat.N_QUADS)

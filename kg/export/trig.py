@@ -16,8 +16,8 @@ from kg.rdf import Dataset, nt
 def write(ds: Dataset, path: Path) -> None:
     with fsutil.text_writer(path) as out:
         out.write("\n".join(prefix_lines()) + "\n\n")
-        out.writelines(blocks(ds.default))
+        out.writelines(blocks(ds.lines()))
         for name in ds.named:
             out.write(f"{nt(name)} {{\n\n")
-            out.writelines(blocks(ds.graphs[name], "    "))
+            out.writelines(blocks(ds.lines(name), "    "))
             out.write("}\n\n")

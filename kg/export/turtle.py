@@ -1,10 +1,10 @@
 """Turtle of the default graph: what most users load first, readable by any RDF tool.
 
-Written here from the dataset's sorted triples rather than by rdflib (32 s for a million triples, DESIGN.md)
+Written here from the dataset's sorted N-Triples lines rather than by rdflib (32 s for a million triples, DESIGN.md)
 or by pyoxigraph (fast to write, but turning a million triples into its Python objects takes 6 s). The text is
 plain Turtle: prefixes, one block per subject, `;` between predicates and `,` between objects, literals in
-their canonical N-Triples form (valid Turtle, every character escaped by kg.rdf.nt). Triples arrive sorted
-by their N-Triples line, so a subject's triples are contiguous and the output is byte-stable.
+their canonical N-Triples form (valid Turtle, every character escaped by kg.rdf.nt). Lines arrive sorted,
+so a subject's triples are contiguous and the output is byte-stable.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pathlib import Path
 from rdflib import RDF, XSD
 
 from kg import fsutil
-from kg.rdf import PREFIXES, Dataset, Lit, Term, Triple, nt
+from kg.rdf import PREFIXES, Dataset, split_line
 
-_RDF_TYPE = str(RDF.type)
+_RDF_TYPE = f"<{RDF.type}>"
 _XSD = str(XSD)
 # Local names written as prefix:name only when plainly safe for every Turtle reader (rapper, serdi, rdflib).
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -32,38 +32,39 @@ def prefix_lines() -> list[str]:
 _CACHE: dict[str, str] = {}
 
 
-def term(value: Term) -> str:
-    """A term in Turtle: prefixed name when safe, else its N-Triples form (IRIs are looked up once)."""
-    if value.__class__ is not Lit:
-        text = _CACHE.get(value)  # type: ignore[call-overload]
-        if text is None:
+def term(text: str) -> str:
+    """A term, given in N-Triples form, in Turtle: a prefixed name where safe (IRIs are looked up once), an
+    xsd datatype shortened, everything else as N-Triples writes it (which Turtle reads the same)."""
+    if text[0] == "<":
+        found = _CACHE.get(text)
+        if found is None:
             if len(_CACHE) > 100_000:
                 _CACHE.clear()
-            text = _CACHE[value] = _term(value)  # type: ignore[index]
-        return text
-    return _term(value)
+            found = _CACHE[text] = _iri(text[1:-1])
+        return found
+    if text[-1] == ">":  # a typed literal: "lexical"^^<datatype>
+        at = text.rindex('"^^<')
+        datatype = text[at + 4 : -1]
+        if datatype.startswith(_XSD) and _LOCAL.match(datatype[len(_XSD) :]):
+            return f"{text[: at + 1]}^^xsd:{datatype[len(_XSD) :]}"
+    return text
 
 
-def _term(value: Term) -> str:
-    if isinstance(value, Lit):
-        if value.datatype.startswith(_XSD) and not value.language and _LOCAL.match(value.datatype[len(_XSD) :]):
-            text = nt(Lit(value.value))
-            return text if value.datatype == f"{_XSD}string" else f"{text}^^xsd:{value.datatype[len(_XSD) :]}"
-        return nt(value)
-    if value.startswith("_:"):
-        return value
+def _iri(value: str) -> str:
     for namespace, prefix in _NAMESPACES:
         if value.startswith(namespace) and _LOCAL.match(value[len(namespace) :]):
             return f"{prefix}:{value[len(namespace) :]}"
-    return nt(value)
+    return f"<{value}>"
 
 
-def blocks(triples: Iterable[Triple], indent: str = "") -> Iterator[str]:
-    """Subject blocks: `s p o1, o2 ;` lines, each block ending with ` .` and a blank line."""
+def blocks(lines: Iterable[str], indent: str = "") -> Iterator[str]:
+    """Subject blocks from sorted N-Triples lines: `s p o1, o2 ;` lines, each block ending with ` .` and a blank
+    line. Lines sorted by text keep each subject's lines together (they share the prefix "<subject> ")."""
     subject: str | None = None
     predicate: str | None = None
     out: list[str] = []
-    for s, p, o in triples:
+    for text in lines:
+        s, p, o = split_line(text)
         if s != subject:
             if out:
                 yield "".join(out) + " .\n\n"
@@ -81,4 +82,4 @@ def blocks(triples: Iterable[Triple], indent: str = "") -> Iterator[str]:
 def write(ds: Dataset, path: Path) -> None:
     with fsutil.text_writer(path) as out:
         out.write("\n".join(prefix_lines()) + "\n\n")
-        out.writelines(blocks(ds.default))
+        out.writelines(blocks(ds.lines()))
