@@ -15,7 +15,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD
 
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
-from kg.rdf import DCTERMS, OA, PROV, SKOS, Dataset, Lit, Term
+from kg.rdf import DCTERMS, OA, PROV, SKOS, Dataset, Lit, Term, parse_term, split_line
 
 JOIN = " | "  # between list items in one attribute
 QUOTE_JOIN = "\n"  # between evidence quotes
@@ -67,27 +67,43 @@ def _by_subject(triples) -> dict[str, dict[str, list[Term]]]:
 
 
 def supports(ds: Dataset) -> dict[tuple, Support]:
-    """Evidence and qualifiers of every triple, read from the statement nodes of all source graphs."""
+    """Evidence and qualifiers of every triple, read from the statement nodes of all source graphs.
+
+    Only the lines of the statement and evidence vocabulary are looked at, and only their values are parsed:
+    most of a source graph repeats the entities' descriptions, which the view reads from the default graph."""
+    wanted = {f"<{p}>" for p in (_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _EVIDENCE, _EXACT, _START, _SOURCE)}
+    wanted.update(f"<{p}>" for p in _QUALIFIERS)
+    type_iri, statement_iri = f"<{_TYPE}>", f"<{_STATEMENT}>"
     out: dict[tuple, Support] = defaultdict(Support)
     for name in ds.named:
         if name == str(ONTOLOGY_IRI):
             continue
-        nodes = _by_subject(ds.triples(name))
-        for props in nodes.values():
-            if _STATEMENT not in props.get(_TYPE, ()):
+        nodes: dict[str, dict[str, list[str]]] = {}
+        statements: list[str] = []
+        for text in ds.lines(name):
+            s, p, o = split_line(text)
+            if p not in wanted:
                 continue
-            key = (props[_SUBJECT][0], props[_PREDICATE][0], props[_OBJECT][0])
+            if p == type_iri:
+                if o == statement_iri:
+                    statements.append(s)
+                continue
+            nodes.setdefault(s, {}).setdefault(p[1:-1], []).append(o)
+        for node in statements:
+            props = nodes.get(node, {})
+            key = tuple(parse_term(props[p][0]) for p in (_SUBJECT, _PREDICATE, _OBJECT))
             support = out[key]
-            slug = _local(props[_DERIVED][0]) if _DERIVED in props else ""
+            slug = _local(props[_DERIVED][0][1:-1]) if _DERIVED in props else ""
             support.sources.add(slug)
             for predicate, bucket in _QUALIFIERS.items():
-                getattr(support, bucket).update(o.value for o in props.get(predicate, ()) if isinstance(o, Lit))
+                values = (parse_term(o) for o in props.get(predicate, ()))
+                getattr(support, bucket).update(v.value for v in values if isinstance(v, Lit))
             for ev in props.get(_EVIDENCE, ()):
                 evidence = nodes.get(ev, {})
                 if _EXACT in evidence:
-                    start = int(evidence[_START][0].value) if _START in evidence else 0
-                    src = _local(evidence[_SOURCE][0]) if _SOURCE in evidence else slug
-                    support.quotes.append((src, start, evidence[_EXACT][0].value))
+                    start = int(parse_term(evidence[_START][0]).value) if _START in evidence else 0  # type: ignore[union-attr]
+                    src = _local(evidence[_SOURCE][0][1:-1]) if _SOURCE in evidence else slug
+                    support.quotes.append((src, start, parse_term(evidence[_EXACT][0]).value))  # type: ignore[union-attr]
     for support in out.values():
         support.quotes = sorted(set(support.quotes))
     return out
