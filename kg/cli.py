@@ -124,7 +124,7 @@ def _jobs(text: str) -> int:
 def _load(args: argparse.Namespace):
     from kg import pipeline
 
-    return pipeline.load(args.data, args.ontology, args.base)
+    return pipeline.load(args.data, args.ontology, args.base, jobs=0)  # processes for a large corpus, no cache
 
 
 def run(argv: list[str] | None = None) -> int:
