@@ -1,0 +1,168 @@
+"""`kg validate` at scale: the partitioned, parallel SHACL run gives exactly the findings of one plain pySHACL run
+over the whole graph, and --sample gives exactly the full findings restricted to its (deterministic) sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from kg import pipeline, synth, validate
+from kg.errors import UsageError
+from tests.conftest import run_kg
+
+KG = "https://kg.example.org/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Build:
+    out = tmp_path_factory.mktemp("synth")
+    synth.generate(out, 150, seed=3)
+    return pipeline.load(out)
+
+
+def _subjects(lines: list[str], kind: str) -> list[str]:
+    """Subjects (as N-Triples tokens) whose IRI path starts with /kind/, in a stable order."""
+    return sorted({line.split(" ")[0] for line in lines if line.startswith(f"<https://kg.example.org/{kind}/")})
+
+
+def _inject(lines: list[str]) -> list[str]:
+    """Violations the loader would not let through, written straight into the N-Triples, several of them needing
+    triples that live in another chunk (types of values, cycles through other nodes)."""
+    orgs, people, regions = _subjects(lines, "organisation"), _subjects(lines, "person"), _subjects(lines, "region")
+    policies, statements, evidence = (
+        _subjects(lines, "policy"),
+        _subjects(lines, "statement"),
+        _subjects(lines, "evidence"),
+    )
+    assert orgs and people and len(regions) > 3 and policies and len(statements) > 3 and evidence
+    out = list(lines)
+    org, person, policy = orgs[0], people[-1], policies[0]
+    out += [
+        f'{org} <{KG}foundingDate> "2019"^^<{XSD}gYear> .\n',  # two founding dates: maxCount
+        f'{org} <{KG}foundingDate> "2020"^^<{XSD}gYear> .\n',
+        f"{regions[0]} <{KG}partOf> {regions[-1]} .\n",  # a cycle through a node of another chunk
+        f"{regions[-1]} <{KG}partOf> {regions[0]} .\n",
+        f"{person} <{KG}holdsPostIn> {regions[1]} .\n",  # sh:class kg:Organisation, but the value is a region
+        f'{regions[2]} <{KG}iso3166Code> "cn-xx" .\n',  # pattern
+        f'{policy} <{KG}projectCount> "-3"^^<{XSD}integer> .\n',  # minInclusive and maxCount
+        f"{statements[0]} <{KG}evidence> {people[0]} .\n",  # evidence that is not kg:Evidence
+    ]
+    unlabelled, bare, stretched = people[0], statements[-1], evidence[len(evidence) // 2]
+    out = [
+        line
+        for line in out
+        if not (line.startswith(f"{unlabelled} {LABEL} "))  # minCount of rdfs:label
+        and not (line.startswith(f"{bare} <{KG}evidence> "))  # a statement without evidence
+        and not (line.startswith(f"{stretched} <http://www.w3.org/ns/oa#end> "))  # minCount of oa:end
+    ]
+    out.append(f'{evidence[0]} <http://www.w3.org/ns/oa#end> "99999"^^<{XSD}nonNegativeInteger> .\n')  # SPARQL
+    return out
+
+
+def _plain_pyshacl(build: pipeline.Build, lines: list[str]) -> list[tuple[str, str, str]]:
+    """The validation as it was before partitioning: one pySHACL run over the whole graph, nothing cached."""
+    import pyshacl
+
+    data = Graph().parse(data="".join(lines), format="nt")
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=validate.shapes(), ont_graph=build.ontology.graph, advanced=True, allow_warnings=False
+    )
+    found = [
+        (
+            str(report.value(r, SH.focusNode)),
+            str(report.value(r, SH.resultPath) or ""),
+            str(report.value(r, SH.resultMessage) or "violates a shape"),
+        )
+        for r in set(report.subjects(predicate=SH.focusNode))
+    ]
+    assert conforms == (not found)
+    return sorted(found)
+
+
+def _triples(findings: list[validate.Finding]) -> list[tuple[str, str, str]]:
+    return [(f.focus, f.path, f.message) for f in findings]
+
+
+@pytest.fixture(scope="module")
+def broken(corpus: pipeline.Build) -> tuple[list[str], list[tuple[str, str, str]]]:
+    lines = _inject(list(validate.data_lines(corpus)))
+    return lines, _plain_pyshacl(corpus, lines)
+
+
+def test_the_shipped_shapes_partition(corpus: pipeline.Build) -> None:
+    the_plan = validate.plan(validate.shapes(), corpus.ontology.graph)
+    assert the_plan.global_predicates == {validate.URIRef(KG + "partOf"), validate.URIRef(KG + "subOrganisationOf")}
+    assert validate.URIRef(KG + "evidence") in the_plan.class_checked
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_partitioned_findings_equal_the_whole_graph_run(
+    corpus: pipeline.Build, broken, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    lines, expected = broken
+    assert len(expected) >= 10, expected  # every injected violation was found
+    monkeypatch.setattr(validate, "data_lines", lambda build: iter(lines))
+    report = validate.validate(corpus, jobs=jobs, chunk_lines=300)
+    assert report.partitioned and report.chunks > 5, report
+    assert _triples(report.findings) == expected
+    whole = validate.validate(corpus, jobs=jobs, partition=False)
+    assert not whole.partitioned and _triples(whole.findings) == expected
+
+
+def test_sample_is_the_full_findings_on_the_sampled_nodes(
+    corpus: pipeline.Build, broken, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines, expected = broken
+    monkeypatch.setattr(validate, "data_lines", lambda build: iter(lines))
+    for sample in (0.5, 200):
+        report = validate.validate(corpus, jobs=2, sample=sample, seed=7, chunk_lines=300)
+        again = validate.validate(corpus, jobs=1, sample=sample, seed=7)
+        assert report.findings == again.findings  # deterministic, whatever the chunking
+        chosen = validate.sample_nodes(
+            {f for f, _, _ in expected} | {line.split(" ")[0][1:-1] for line in lines}, sample, 7
+        )
+        assert _triples(report.findings) == [f for f in expected if f[0] in chosen]
+        assert 0 < report.validated < report.focus_nodes
+    half = validate.sample_nodes([f"https://x/{i}" for i in range(2000)], 0.5, 1)
+    assert 900 < len(half) < 1100
+    assert validate.sample_nodes([f"https://x/{i}" for i in range(1000)], 0.5, 1) == {
+        n for n in half if int(n.rsplit("/", 1)[1]) < 1000
+    }  # a node's membership does not depend on the others
+
+
+def test_deeper_shapes_fall_back_to_one_whole_graph_run(corpus: pipeline.Build, tmp_path: Path) -> None:
+    ontology = tmp_path / "ontology"
+    ontology.mkdir()
+    shipped = Path(validate.DEFAULT_DIR)
+    (ontology / "kg.ttl").write_text((shipped / "kg.ttl").read_text("utf-8"), encoding="utf-8")
+    deep = (
+        (shipped / "shapes.ttl")
+        .read_text("utf-8")
+        .replace(
+            "sh:property [ sh:path kg:holdsPostIn ; sh:class kg:Organisation ] ;",
+            "sh:property [ sh:path kg:holdsPostIn ; sh:node kgs:Organisation ] ;",
+        )
+    )
+    assert "sh:node kgs:Organisation" in deep
+    (ontology / "shapes.ttl").write_text(deep, encoding="utf-8")
+    with pytest.raises(validate._Deep, match="node"):
+        validate.plan(validate.shapes(ontology), corpus.ontology.graph)
+    report = validate.validate(corpus, ontology, jobs=2)
+    assert not report.partitioned and "node" in report.fallback and report.findings == []
+    with pytest.raises(UsageError, match="--sample"):
+        validate.validate(corpus, ontology, sample=0.5)
+
+
+def test_cli_sample_and_jobs(mini_data: Path) -> None:
+    result = run_kg("validate", "--data", str(mini_data), "--jobs", "2", "--sample", "0.5", "--seed", "3")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("sampled: validated ")
+    assert "nodes outside the sample were not checked" in result.stdout.splitlines()[0]
+    for bad in (["--sample", "1.5"], ["--sample", "many"], ["--jobs", "0"]):
+        result = run_kg("validate", "--data", str(mini_data), *bad)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
