@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
 from kg import pipeline, synth, validate
@@ -166,3 +166,25 @@ def test_cli_sample_and_jobs(mini_data: Path) -> None:
     for bad in (["--sample", "1.5"], ["--sample", "many"], ["--jobs", "0"]):
         result = run_kg("validate", "--data", str(mini_data), *bad)
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_chunk_graphs_are_what_rdflib_parses(corpus: pipeline.Build) -> None:
+    from rdflib.compare import to_isomorphic
+
+    tricky = [
+        '<https://x/a> <https://x/p> "say \\"hi\\"\\n"@en-GB .\n',
+        '<https://x/a> <https://x/p> "caf\\u00E9"^^<https://x/t> .\n',
+        "<https://x/a> <https://x/p> _:b1 .\n",
+        "_:b1 <https://x/p> <https://x/\\u00E9> .\n",
+        '<https://x/a>\t<https://x/p>   "x_:y" .   \n',
+        '<https://x/a> <https://x/p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+        '<https://x/a> <https://x/p> "Beijing"@zh-Latn .\n',
+        "<https://x/a> <https://x/p> <https://x/b> . # a comment\n",
+        "\n",
+    ]
+    lines = list(validate.data_lines(corpus)) + tricky
+    fast = validate._graph(lines)
+    slow = Graph().parse(data="".join(line if line.endswith("\n") else line + "\n" for line in lines), format="nt")
+    assert len(fast) == len(slow) and to_isomorphic(fast) == to_isomorphic(slow)
+    plain = {t for t in slow if not any(isinstance(x, BNode) for x in t)}
+    assert plain <= set(fast)  # term for term, literal datatypes and languages included
