@@ -91,7 +91,10 @@ def data_lines(build: Build) -> Iterable[str]:
 
     for s, p, o, g in build.dataset.quads((None, None, None, None)):
         if g != ONTOLOGY_IRI:
-            yield _nt_row((s, p, o))
+            if type(s) is URIRef and type(o) is URIRef:
+                yield f"<{s}> <{p}> <{o}> .\n"  # what _nt_row writes for three IRIs, without its checks
+            else:
+                yield _nt_row((s, p, o))
 
 
 def _origins(build: Build) -> dict[str, str]:
@@ -160,6 +163,7 @@ class Plan:
     targets: set[URIRef]  # sh:targetClass values
     class_checked: set[URIRef]  # predicates whose values' rdf:type a sh:class looks at
     global_predicates: set[URIRef] = field(default_factory=set)  # all their triples go into every chunk
+    read: set[URIRef] = field(default_factory=set)  # every predicate a shape reads (with rdf:type, subClassOf)
 
 
 class _Deep(Exception):
@@ -243,6 +247,7 @@ def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
     targets: set[URIRef] = set()
     class_checked: set[URIRef] = set()
     global_predicates: set[URIRef] = set()
+    read: set[URIRef] = {RDF.type, RDFS.subClassOf}
     node_shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape))
     if set(shapes_graph.subjects(RDF.type, SH.PropertyShape)) - set(shapes_graph.objects(None, SH.property)):
         raise _Deep("a property shape with its own targets")
@@ -256,6 +261,7 @@ def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
                 targets.add(o)
             elif p == SH.property:
                 path = shapes_graph.value(o, SH.path)
+                read.add(path)
                 if not isinstance(path, URIRef):
                     raise _Deep(f"the property path {path!r} is not a single predicate")
                 for q, v in shapes_graph.predicate_objects(o):
@@ -276,15 +282,16 @@ def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
                 select = shapes_graph.value(o, SH.select)
                 if select is None:
                     raise _Deep("a SPARQL constraint without sh:select")
-                _local, other = _sparql_predicates(str(select))
+                local, other = _sparql_predicates(str(select))
                 global_predicates |= other
+                read |= local | other
             elif p in _NODE_ONLY or p in _ANNOTATIONS:
                 continue
             else:
                 raise _Deep(f"{p} on a node shape")
     if RDF.type in global_predicates:
         raise _Deep("a SPARQL constraint reads rdf:type beyond the focus node")
-    return Plan(targets, class_checked, global_predicates)
+    return Plan(targets, class_checked, global_predicates, read)
 
 
 # --- running pySHACL --------------------------------------------------------------------------------------------
@@ -430,17 +437,38 @@ def _chunks(lines: Iterable[str], the_plan: Plan, ontology: Graph, jobs: int, sa
     refs: dict[str, list[str]] = defaultdict(list)
     global_lines: list[str] = []
     sub_classes: list[tuple[str, str]] = [(str(s), str(o)) for s, o in ontology.subject_objects(RDFS.subClassOf)]
+    read = {str(p) for p in the_plan.read}
+    seen: set[str] = set()
     for line in lines:
-        if not line.strip():
-            continue
-        match = _LINE.match(line)
-        if match is None:
-            raise _Deep(f"cannot split the N-Triples line {line[:80]!r}")
-        s_tok, p_tok, o_tok = match.groups()
-        s, p, o = _iri(s_tok), _iri(p_tok), _iri(o_tok)
-        if s is None or p is None:
-            raise _Deep(f"cannot split the N-Triples line {line[:80]!r}")
-        line = line if line.endswith("\n") else line + "\n"
+        if line in seen:
+            continue  # the same triple in several graphs
+        seen.add(line)
+        parts = line.split(" ", 2)
+        if (
+            len(parts) == 3
+            and parts[0][:1] == "<"
+            and parts[0][-1:] == ">"
+            and parts[1][:1] == "<"
+            and parts[1][-1:] == ">"
+            and parts[2].endswith(" .\n")
+            and "\\" not in parts[0]
+            and "\\" not in parts[1]
+        ):  # the usual `<s> <p> o .` line
+            s, p, o_tok = parts[0][1:-1], parts[1][1:-1], parts[2][:-3]
+            o = _iri(o_tok) if o_tok[:1] != '"' else None
+        else:
+            if not line.strip():
+                continue
+            match = _LINE.match(line)
+            if match is None:
+                raise _Deep(f"cannot split the N-Triples line {line[:80]!r}")
+            s_tok, p_tok, o_tok = match.groups()
+            s, p, o = _iri(s_tok), _iri(p_tok), _iri(o_tok)
+            if s is None or p is None:
+                raise _Deep(f"cannot split the N-Triples line {line[:80]!r}")
+            line = line if line.endswith("\n") else line + "\n"
+        if p not in read:
+            continue  # no shape looks at it
         by_subject[s].append(line)
         if p == rdf_type and o is not None:
             types[s].add(o)
