@@ -42,10 +42,13 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as clock
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import SH
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
 
 from kg.errors import UsageError
 from kg.ontology import DEFAULT_DIR, ONTOLOGY_IRI
@@ -76,6 +79,7 @@ class Report:
     findings: list[Finding]
     focus_nodes: int = 0  # focus nodes in the data (0 when the whole-graph run counted none)
     validated: int = 0  # focus nodes validated: all of them unless sampled
+    pyshacl_nodes: int = 0  # of which the screen left this many to pySHACL (the others certainly conform)
     chunks: int = 1
     partitioned: bool = False
     sample: str = ""  # the --sample argument, when sampled
@@ -164,6 +168,7 @@ class Plan:
     class_checked: set[URIRef]  # predicates whose values' rdf:type a sh:class looks at
     global_predicates: set[URIRef] = field(default_factory=set)  # all their triples go into every chunk
     read: set[URIRef] = field(default_factory=set)  # every predicate a shape reads (with rdf:type, subClassOf)
+    specs: list[_Spec] = field(default_factory=list)  # the shapes, as the screen reads them
 
 
 class _Deep(Exception):
@@ -248,12 +253,15 @@ def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
     class_checked: set[URIRef] = set()
     global_predicates: set[URIRef] = set()
     read: set[URIRef] = {RDF.type, RDFS.subClassOf}
+    specs: list[_Spec] = []
     node_shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape))
     if set(shapes_graph.subjects(RDF.type, SH.PropertyShape)) - set(shapes_graph.objects(None, SH.property)):
         raise _Deep("a property shape with its own targets")
     for shape in node_shapes:
         if set(shapes_graph.objects(shape, RDF.type)) != {SH.NodeShape}:
             raise _Deep("a shape with a type besides sh:NodeShape (an implicit class target?)")
+        spec = _Spec({str(t) for t in shapes_graph.objects(shape, SH.targetClass)})
+        specs.append(spec)
         for p, o in shapes_graph.predicate_objects(shape):
             if p == SH.targetClass:
                 if not isinstance(o, URIRef):
@@ -273,6 +281,7 @@ def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
                                 class_checked.add(path)
                     elif q not in _PROPERTY_ONLY and q not in _VALUE_CONSTRAINTS and q not in _ANNOTATIONS:
                         raise _Deep(f"{q} in a property shape")
+                spec.properties.append((str(path), _checks(shapes_graph, o)))
             elif p == SH.sparql:
                 if shapes_graph.value(o, SH.prefixes) is not None:
                     raise _Deep("sh:prefixes in a SPARQL constraint")
@@ -285,13 +294,320 @@ def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
                 local, other = _sparql_predicates(str(select))
                 global_predicates |= other
                 read |= local | other
+                spec.sparql.append((str(select), {str(q) for q in local | other}))
             elif p in _NODE_ONLY or p in _ANNOTATIONS:
                 continue
             else:
                 raise _Deep(f"{p} on a node shape")
+            if p in _VALUE_CONSTRAINTS or p in _LOGICAL:
+                spec.on_focus = True  # (not reached while such constraints raise _Deep above; kept for safety)
     if RDF.type in global_predicates:
         raise _Deep("a SPARQL constraint reads rdf:type beyond the focus node")
-    return Plan(targets, class_checked, global_predicates, read)
+    return Plan(targets, class_checked, global_predicates, read, specs)
+
+
+# --- the screen: which focus nodes can have a finding at all -----------------------------------------------------
+#
+# pySHACL costs about a millisecond a focus node, whatever it finds. The screen reads the same shapes and the same
+# lines and clears the focus nodes that certainly conform, so pySHACL runs only on the rest, over the same chunk
+# neighbourhoods, and writes every finding itself. The screen may flag a node that turns out to conform (pySHACL
+# then finds nothing); it must never clear one that does not. So each check below is pySHACL's own test for the
+# component (value_constraints.py, string_based_constraints.py, ...) on the same rdflib terms, answering "certainly
+# conforms" only in the cases it can decide; any other component, flag, or term flags the node.
+
+
+@dataclass
+class _Spec:
+    """A node shape as the screen reads it."""
+
+    targets: set[str]
+    properties: list[tuple[str, list]] = field(default_factory=list)  # (predicate, checks)
+    sparql: list[tuple[str, set[str]]] = field(default_factory=list)  # (SELECT, the predicates it reads)
+    on_focus: bool = False  # constraints on the focus node itself: the screen flags every target
+
+
+def _checks(graph: Graph, node) -> list[tuple[str, object]]:
+    """The constraints of a property shape (or of a member of its sh:or) as (kind, argument); a kind the screen
+    does not decide comes out as ("unknown", ...), which flags every node the shape targets."""
+    out: list[tuple[str, object]] = []
+    flagged = (node, SH.flags, None) in graph
+    for p, o in graph.predicate_objects(node):
+        value = o.value if isinstance(o, Literal) else None
+        if p in _ANNOTATIONS or p == SH.path:
+            continue
+        if p in (SH.minCount, SH.maxCount, SH.minLength) and type(value) is int and value >= 0:
+            out.append((str(p).rsplit("#", 1)[1], value))
+        elif p == SH["class"] and isinstance(o, URIRef):
+            out.append(("class", str(o)))
+        elif p == SH.datatype and isinstance(o, URIRef):
+            out.append(("datatype", o))
+        elif p == SH.nodeKind and o in (SH.Literal, SH.IRI, SH.BlankNodeOrIRI, SH.IRIOrLiteral):
+            out.append(("nodeKind", o))
+        elif p == SH.pattern and isinstance(o, Literal) and not flagged:
+            text = str(o.value) if o.value is not None and len(o.value) > 1 else str(o)
+            out.append(("pattern", re.compile(text)))
+        elif p == SH.uniqueLang and value is True:
+            out.append(("uniqueLang", True))
+        elif p == SH.uniqueLang and value is False:
+            continue
+        elif p == SH.minInclusive and type(value) in (int, Decimal):
+            out.append(("minInclusive", value))
+        elif p == SH["or"]:
+            out.append(("or", [_checks(graph, member) for member in _members(graph, o)]))
+        else:
+            out.append(("unknown", str(p)))
+    return out
+
+
+def _string(term) -> str:
+    """pySHACL's string of a value node (StringBasedConstraintBase.value_node_to_string)."""
+    if isinstance(term, Literal) and term.value is not None and term.datatype in (None, *_STRINGS):
+        return str(term.value)
+    return str(term)
+
+
+_STRINGS = (URIRef(XSD.string), URIRef(RDF.langString))
+_KINDS = {
+    URIRef(XSD.integer): int,
+    URIRef(XSD.float): float,
+    URIRef(XSD.decimal): Decimal,
+    URIRef(XSD.boolean): bool,
+    URIRef(XSD.date): date,
+    URIRef(XSD.time): clock,
+    URIRef(XSD.dateTime): datetime,
+}
+_NODE_KINDS = {  # (IRI, literal) -> matches
+    URIRef(SH.Literal): lambda iri, literal: literal,
+    URIRef(SH.IRI): lambda iri, literal: iri,
+    URIRef(SH.BlankNodeOrIRI): lambda iri, literal: iri,
+    URIRef(SH.IRIOrLiteral): lambda iri, literal: True,
+}
+_RDFS_LITERAL, _RDFS_DATATYPE, _LANG_STRING = URIRef(RDFS.Literal), URIRef(RDFS.Datatype), URIRef(RDF.langString)
+
+
+def _actual_datatype(term, rule) -> bool:
+    """pySHACL's DatatypeConstraintComponent._assert_actual_datatype."""
+    value = term.value
+    if rule in _STRINGS:
+        return isinstance(value, (str, bytes))
+    kind = _KINDS.get(rule)
+    return isinstance(value, kind) if kind is not None else True
+
+
+def _value_ok(kind: str, arg, token: str, term, screen: _Screen) -> bool:
+    """True only if pySHACL certainly finds nothing for this value under this constraint."""
+    if kind == "class":
+        return token[:1] == "<" and bool(screen.types_of(token[1:-1]) & screen.down(arg))
+    if kind == "datatype":
+        if not isinstance(term, Literal):
+            return False
+        if term.datatype == arg:
+            return getattr(term, "ill_typed", None) is not True and _actual_datatype(term, arg)
+        if arg == _RDFS_LITERAL:
+            return True
+        if arg == _RDFS_DATATYPE and term.datatype:
+            return True
+        if term.datatype is None and term.language is None and arg == XSD_STRING:
+            return _actual_datatype(term, arg)
+        if arg == _LANG_STRING and term.language:
+            return _actual_datatype(term, arg)
+        return False
+    if kind == "nodeKind":
+        return _NODE_KINDS[arg](token[:1] == "<", token[:1] == '"')
+    if kind == "pattern":
+        return arg.search(_string(term)) is not None
+    if kind == "minLength":
+        return arg == 0 or len(_string(term)) >= arg
+    if kind == "minInclusive":
+        return isinstance(term, Literal) and type(term.value) in (int, Decimal) and term.value >= arg
+    if kind == "or":
+        return any(all(_value_ok(k, a, token, term, screen) for k, a in member) for member in arg)
+    return False  # "unknown", and property-level kinds inside sh:or
+
+
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+class _Screen:
+    """The data as the screen reads it."""
+
+    def __init__(self, types: dict[str, set[str]], ontology: Graph, children: dict[str, set[str]]):
+        self.types = types
+        self.children = children
+        self.ontology_types: dict[str, set[str]] = defaultdict(set)
+        for s, o in ontology.subject_objects(RDF.type):
+            self.ontology_types[str(s)].add(str(o))
+        self._down: dict[str, set[str]] = {}
+        self._terms: dict[str, object] = {}
+
+    def types_of(self, iri: str) -> set[str]:
+        extra = self.ontology_types.get(iri)
+        return self.types.get(iri, set()) | extra if extra else self.types.get(iri, set())
+
+    def down(self, cls: str) -> set[str]:
+        """The class and its subclasses, through the data's and the ontology's rdfs:subClassOf."""
+        if cls not in self._down:
+            found: set[str] = set()
+            todo = [cls]
+            while todo:
+                c = todo.pop()
+                if c not in found:
+                    found.add(c)
+                    todo.extend(self.children.get(c, ()))
+            self._down[cls] = found
+        return self._down[cls]
+
+    def term(self, token: str):
+        """The rdflib term rdflib's N-Triples parser makes of an object token (no backslash, no blank node)."""
+        term = self._terms.get(token)
+        if term is None:
+            from rdflib.plugins.parsers.ntriples import r_literal
+
+            if token[:1] == "<":
+                term = URIRef(token[1:-1])
+            else:
+                match = r_literal.fullmatch(token)
+                if match is None:
+                    return None
+                lex, lang, datatype = match.groups()
+                term = Literal(lex, lang or None, URIRef(datatype) if datatype else None)
+            if len(self._terms) < 1_000_000:
+                self._terms[token] = term
+        return term
+
+    def conforms(self, values: set[str], checks: list) -> bool:
+        """True only if pySHACL certainly finds nothing for this property shape on a node with these values."""
+        for kind, arg in checks:
+            if kind == "minCount":
+                iris = sum(1 for v in values if v[:1] == "<")
+                if iris + (1 if len(values) > iris else 0) < arg:
+                    return False
+            elif kind == "maxCount":
+                if len(values) > arg:
+                    return False
+            elif kind == "uniqueLang":
+                langs = [t.language.lower() for t in map(self.term, values) if getattr(t, "language", None)]
+                if len(langs) != len(set(langs)):
+                    return False
+            else:
+                for value in values:
+                    if "\\" in value or value[:2] == "_:":
+                        return False
+                    term = self.term(value)
+                    if term is None or not _value_ok(kind, arg, value, term, self):
+                        return False
+        return True
+
+
+_NOT_MONOTONE = {
+    "Minus",
+    "LeftJoin",
+    "Slice",
+    "Group",
+    "AggregateJoin",
+    "Graph",
+    "ServiceGraphPattern",
+    "ToMultiSet",
+    "values",
+    "Builtin_EXISTS",
+    "Builtin_NOTEXISTS",
+    "Builtin_RAND",
+    "Builtin_NOW",
+    "Builtin_UUID",
+    "Builtin_STRUUID",
+    "Builtin_BNODE",
+}
+
+
+def _batchable(text: str) -> bool:
+    """Whether running the SELECT once with $this free gives, for every focus node f, a row with $this = f exactly
+    when pySHACL's run with $this bound to f gives a row: true of joins, unions and filters of basic graph patterns
+    that project $this (no OPTIONAL, MINUS, EXISTS, LIMIT, aggregates, VALUES, or random or time functions)."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, CompValue):
+            found.add(node.name)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    query = prepareQuery(text)
+    walk(query.algebra)
+    projected = query.algebra.get("PV") or []
+    return not (found & _NOT_MONOTONE) and Variable("this") in projected
+
+
+def screen(
+    chosen: list[str],
+    pairs: dict[str, list[tuple[str, str]]],
+    by_subject: dict[str, list[str]],
+    global_lines: list[str],
+    types: dict[str, set[str]],
+    children: dict[str, set[str]],
+    the_plan: Plan,
+    ontology: Graph,
+) -> set[str]:
+    """The chosen focus nodes pySHACL must see: all but those that certainly conform."""
+    look = _Screen(types, ontology, children)
+    about = {str(s) for s in ontology.subjects()}  # the ontology's own triples about a node: flag it
+    flagged: set[str] = set()
+    for spec in the_plan.specs:
+        closure: set[str] = set()
+        for target in spec.targets:
+            closure |= look.down(target)
+        targeted = [n for n in chosen if types.get(n, set()) & closure]
+        if spec.on_focus:
+            flagged.update(targeted)
+            continue
+        for node in targeted:
+            if node in flagged:
+                continue
+            values: dict[str, set[str]] = defaultdict(set)
+            for p, o in pairs.get(node, ()):
+                values[p].add(o)
+            if node in about or not all(
+                look.conforms(values.get(path, set()), checks) for path, checks in spec.properties
+            ):
+                flagged.add(node)
+        for text, predicates in spec.sparql:
+            if not _batchable(text):
+                flagged.update(targeted)
+                continue
+            lines = [line for line in global_lines if _predicate(line) in predicates]
+            for node in targeted:
+                lines.extend(line for line in by_subject.get(node, ()) if _predicate(line) in predicates)
+            graph = _graph(lines)
+            for triple in ontology:
+                if str(triple[1]) in predicates:
+                    graph.add(triple)
+            targeted_set = set(targeted)
+            with _sparql_cache():
+                for row in graph.query(text):
+                    this = row["this"]
+                    if this is None:
+                        flagged.update(targeted)
+                        break
+                    if str(this) in targeted_set:
+                        flagged.add(str(this))
+    return flagged
+
+
+def _predicate(line: str) -> str:
+    parts = line.split(" ", 2)
+    if len(parts) == 3 and parts[1][:1] == "<" and parts[1][-1:] == ">":
+        return parts[1][1:-1]
+    match = _LINE.match(line)
+    return match.group(2)[1:-1] if match else ""
 
 
 # --- running pySHACL --------------------------------------------------------------------------------------------
@@ -334,7 +650,6 @@ def _graph(lines: Iterable[str]) -> Graph:
     """The rdflib graph of N-Triples lines, term for term what `Graph().parse(format="nt")` makes of them: lines
     without a backslash or blank node are split here with rdflib's own N-Triples patterns (which then only strip
     the brackets and quotes), the others go through rdflib's parser, all into the one graph."""
-    from rdflib import Literal
     from rdflib.plugins.parsers.ntriples import r_literal, r_uriref
 
     uri, literal = r_uriref.pattern, r_literal.pattern
@@ -425,8 +740,17 @@ def sample_nodes(nodes: Iterable[str], sample: float | int, seed: int) -> set[st
     return set(sorted(nodes, key=lambda n: (_rank(n, seed), n))[:sample])
 
 
-def _chunks(lines: Iterable[str], the_plan: Plan, ontology: Graph, jobs: int, sample, seed: int, chunk_lines=None):
-    """Split the data: (chunks of (lines, focus nodes), focus node count, validated count)."""
+def _chunks(
+    lines: Iterable[str],
+    the_plan: Plan,
+    ontology: Graph,
+    jobs: int,
+    sample,
+    seed: int,
+    chunk_lines: int | None = None,
+    use_screen: bool = True,
+):
+    """Split the data: (chunks of (lines, focus nodes), focus nodes, validated (sampled) nodes, nodes for pySHACL)."""
     rdf_type = str(RDF.type)
     sub_class = str(RDFS.subClassOf)
     global_preds = {str(p) for p in the_plan.global_predicates} | {sub_class}
@@ -435,6 +759,7 @@ def _chunks(lines: Iterable[str], the_plan: Plan, ontology: Graph, jobs: int, sa
     type_lines: dict[str, list[str]] = defaultdict(list)
     types: dict[str, set[str]] = defaultdict(set)
     refs: dict[str, list[str]] = defaultdict(list)
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
     global_lines: list[str] = []
     sub_classes: list[tuple[str, str]] = [(str(s), str(o)) for s, o in ontology.subject_objects(RDFS.subClassOf)]
     read = {str(p) for p in the_plan.read}
@@ -470,6 +795,7 @@ def _chunks(lines: Iterable[str], the_plan: Plan, ontology: Graph, jobs: int, sa
         if p not in read:
             continue  # no shape looks at it
         by_subject[s].append(line)
+        pairs[s].append((p, o_tok))
         if p == rdf_type and o is not None:
             types[s].add(o)
             type_lines[s].append(line)
@@ -494,6 +820,10 @@ def _chunks(lines: Iterable[str], the_plan: Plan, ontology: Graph, jobs: int, sa
         raise _Deep("the ontology has instances of a target class")
     focus = sorted(s for s, ts in types.items() if ts & closure)
     chosen = focus if sample is None else sorted(sample_nodes(focus, sample, seed))
+    validated = len(chosen)
+    if use_screen:
+        flagged = screen(chosen, pairs, by_subject, global_lines, types, children, the_plan, ontology)
+        chosen = [n for n in chosen if n in flagged]
     chosen_set = set(chosen)
     # order the nodes so that a node and the values its sh:class constraints look at tend to share a chunk
     # (start from the nodes no chosen node points at: statements before their evidence, evidence before articles)
@@ -522,7 +852,7 @@ def _chunks(lines: Iterable[str], the_plan: Plan, ontology: Graph, jobs: int, sa
             current, count = [], 0
     if current:
         chunks.append(_chunk(current, by_subject, type_lines, refs, global_lines))
-    return chunks, len(focus), len(chosen)
+    return chunks, len(focus), validated, len(chosen)
 
 
 def _chunk(nodes, by_subject, type_lines, refs, global_lines) -> tuple[list[str], frozenset[str]]:
@@ -544,6 +874,7 @@ def validate(
     seed: int = 0,
     partition: bool = True,
     chunk_lines: int | None = None,
+    use_screen: bool = True,
 ) -> Report:
     """SHACL over the build: findings sorted, with how the run went. `partition=False` forces one whole-graph run
     (the reference the partitioned run is tested against); `chunk_lines` sets the size of a chunk (default: a
@@ -563,8 +894,8 @@ def validate(
             raise _Deep("asked for a whole-graph run")
         lines = list(lines)
         report.seconds["data_lines"] = time.perf_counter() - clock
-        chunks, report.focus_nodes, report.validated = _chunks(
-            lines, plan(shapes_graph, ontology), ontology, jobs, sample, seed, chunk_lines
+        chunks, report.focus_nodes, report.validated, report.pyshacl_nodes = _chunks(
+            lines, plan(shapes_graph, ontology), ontology, jobs, sample, seed, chunk_lines, use_screen
         )
         report.partitioned, report.chunks = True, len(chunks)
     except _Deep as why:
@@ -578,7 +909,9 @@ def validate(
     report.seconds["split"] = time.perf_counter() - clock - report.seconds.setdefault("data_lines", 0.0)
     clock = time.perf_counter()
     parts = []
-    if jobs == 1 or len(chunks) == 1:
+    if not chunks:
+        pass  # the screen cleared every focus node
+    elif jobs == 1 or len(chunks) == 1:
         _init_worker(shapes_text, ontology_text)
         parts = [_run_chunk(part_lines, keep) for part_lines, keep in chunks]
     else:

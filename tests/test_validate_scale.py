@@ -61,6 +61,24 @@ def _inject(lines: list[str]) -> list[str]:
         and not (line.startswith(f"{stretched} <http://www.w3.org/ns/oa#end> "))  # minCount of oa:end
     ]
     out.append(f'{evidence[0]} <http://www.w3.org/ns/oa#end> "99999"^^<{XSD}nonNegativeInteger> .\n')  # SPARQL
+    # what only the datatype, node kind, length and language checks see
+    out += [
+        f'{evidence[1]} <http://www.w3.org/ns/oa#start> "-4"^^<{XSD}nonNegativeInteger> .\n',  # ill-typed
+        f'{orgs[1]} <{KG}foundingDate> "2020-02-31"^^<{XSD}date> .\n',  # sh:or of datatypes, ill-typed date
+        f'{orgs[2]} <{KG}foundingDate> "2020"^^<{XSD}integer> .\n',  # sh:or of datatypes, none matches
+        f'{policies[1]} <{KG}projectCount> "3.5"^^<{XSD}decimal> .\n',  # datatype
+        f"{people[1]} {LABEL} <https://kg.example.org/not-a-label> .\n",  # nodeKind
+        f'{people[2]} {LABEL} "Another name"@EN .\n',  # uniqueLang (the entity has an @en label)
+        f'{regions[3]} <{KG}iso3166Code> "CN"^^<{XSD}token> .\n',  # datatype xsd:string, and maxCount
+        f'{statements[1]} <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> "text" .\n',  # nodeKind IRI
+        f"{orgs[3]} <{KG}locatedIn> {orgs[4]} .\n",  # sh:class kg:Region on an organisation
+        f"{policies[2]} <{KG}issuedBy> {people[3]} .\n",  # sh:or of classes, none matches
+        f"{policies[3]} <{KG}issuedBy> {regions[1]} .\n",  # sh:or of classes, the second matches: no finding
+    ]
+    exact = [line for line in out if line.startswith(f"{evidence[2]} <http://www.w3.org/ns/oa#exact> ")]
+    assert exact
+    out = [line for line in out if line not in exact]
+    out.append(f'{evidence[2]} <http://www.w3.org/ns/oa#exact> ""^^<{XSD}string> .\n')  # minLength and SPARQL
     return out
 
 
@@ -105,11 +123,14 @@ def test_partitioned_findings_equal_the_whole_graph_run(
     corpus: pipeline.Build, broken, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     lines, expected = broken
-    assert len(expected) >= 10, expected  # every injected violation was found
+    assert len(expected) >= 25, expected  # every injected violation was found
     monkeypatch.setattr(validate, "data_lines", lambda build: iter(lines))
-    report = validate.validate(corpus, jobs=jobs, chunk_lines=300)
-    assert report.partitioned and report.chunks > 5, report
+    report = validate.validate(corpus, jobs=jobs, chunk_lines=300, use_screen=False)
+    assert report.partitioned and report.chunks > 5 and report.pyshacl_nodes == report.focus_nodes, report
     assert _triples(report.findings) == expected
+    screened = validate.validate(corpus, jobs=jobs, chunk_lines=300)
+    assert screened.pyshacl_nodes < report.focus_nodes // 4, screened  # most nodes were cleared without pySHACL
+    assert _triples(screened.findings) == expected
     whole = validate.validate(corpus, jobs=jobs, partition=False)
     assert not whole.partitioned and _triples(whole.findings) == expected
 
