@@ -84,6 +84,11 @@ def parser() -> argparse.ArgumentParser:
         "the findings are exactly the full run's findings on the sampled nodes",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --sample choice (default: 0)")
+    p.add_argument(
+        "--no-screen",
+        action="store_true",
+        help="give pySHACL every focus node, not only those the screen cannot clear (same findings, much slower)",
+    )
 
     p = sub.add_parser("export", help="write one format to one file")
     common_arguments(p)
@@ -153,7 +158,9 @@ def run(argv: list[str] | None = None) -> int:
             raise UsageError(f"--jobs {args.jobs}: give at least 1")
         sample = validate.parse_sample(args.sample) if args.sample is not None else None
         build = _load(args)
-        report = validate.validate(build, args.ontology, jobs=args.jobs, sample=sample, seed=args.seed)
+        report = validate.validate(
+            build, args.ontology, jobs=args.jobs, sample=sample, seed=args.seed, use_screen=not args.no_screen
+        )
         findings = report.findings
         if sample is not None:
             print(

@@ -23,6 +23,13 @@ value whose type triple came along is a focus node too there, but with a partial
 that chunk are dropped; it is validated in its own chunk). Chunks run in a process pool (--jobs). Anything `plan()`
 does not understand (blank nodes, property paths, sh:node, other targets, ...) falls back to one whole-graph run.
 
+Before the chunks are made, a screen (`screen()`) clears the focus nodes that certainly conform: for each
+constraint component the shapes use it applies pySHACL's own test to the same rdflib terms, and answers "conforms"
+only where it can decide (anything else flags the node); a sh:sparql constraint made of joins, unions and filters
+of graph patterns is run once with $this free, and the nodes it returns are flagged. Only the flagged nodes go to
+pySHACL, which writes every finding; a flagged node that conforms costs time, never a finding. `--no-screen` gives
+pySHACL every node (the same findings; the tests hold both runs to plain pySHACL on injected violations).
+
 pySHACL parses a sh:sparql query's text again for every focus node; `_sparql_cache()` parses each text once (same
 query, same algebra, same answers), which is most of the speed-up at 10k triples.
 
@@ -602,6 +609,33 @@ def screen(
     return flagged
 
 
+_SCREEN: tuple = ()
+_SCREEN_IN_PARALLEL_FROM = 5_000  # focus nodes; below that, forking costs more than it saves
+
+
+def _screen_slice(nodes: list[str]) -> set[str]:
+    return screen(nodes, *_SCREEN)
+
+
+def _screen_in_parallel(chosen: list[str], jobs: int, *args) -> set[str]:
+    """screen() over `jobs` interleaved slices of the nodes in forked processes, which read the split data the
+    parent holds (copy-on-write) rather than receive it; in this process where fork is not available."""
+    import multiprocessing
+
+    if jobs == 1 or len(chosen) < _SCREEN_IN_PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return screen(chosen, *args)
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _SCREEN
+    _SCREEN = args
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return set().union(*pool.map(_screen_slice, [chosen[i::jobs] for i in range(jobs)]))
+    finally:
+        _SCREEN = ()
+
+
 def _predicate(line: str) -> str:
     parts = line.split(" ", 2)
     if len(parts) == 3 and parts[1][:1] == "<" and parts[1][-1:] == ">":
@@ -641,7 +675,9 @@ def _sparql_cache() -> Iterator[None]:
 _WORKER: dict = {}
 
 
-def _init_worker(shapes_text: str, ontology_text: str) -> None:
+def _init_worker(shapes_text: str, ontology_text: str, worker: bool = False) -> None:
+    if worker:
+        gc.enable()  # (the parent paused it while splitting; its objects stay frozen here)
     _WORKER["shapes"] = Graph().parse(data=shapes_text, format="turtle")
     _WORKER["ontology"] = Graph().parse(data=ontology_text, format="nt")
 
@@ -822,7 +858,9 @@ def _chunks(
     chosen = focus if sample is None else sorted(sample_nodes(focus, sample, seed))
     validated = len(chosen)
     if use_screen:
-        flagged = screen(chosen, pairs, by_subject, global_lines, types, children, the_plan, ontology)
+        flagged = _screen_in_parallel(
+            chosen, jobs, pairs, by_subject, global_lines, types, children, the_plan, ontology
+        )
         chosen = [n for n in chosen if n in flagged]
     chosen_set = set(chosen)
     # order the nodes so that a node and the values its sh:class constraints look at tend to share a chunk
@@ -878,7 +916,27 @@ def validate(
 ) -> Report:
     """SHACL over the build: findings sorted, with how the run went. `partition=False` forces one whole-graph run
     (the reference the partitioned run is tested against); `chunk_lines` sets the size of a chunk (default: a
-    quarter of each process's share, at least 20,000 lines)."""
+    quarter of each process's share, at least 20,000 lines); `use_screen=False` gives pySHACL every focus node."""
+    with _gc_paused():
+        return _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while millions of small objects are made: each collection would walk the whole
+    build (a 1M-triple dataset) again. The forked workers turn it back on for themselves."""
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen) -> Report:
     jobs = max(1, jobs or os.cpu_count() or 1)
     clock = time.perf_counter()
     path = shapes_path(ontology_dir)
@@ -920,16 +978,14 @@ def validate(
 
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         del lines
-        gc.collect()
         gc.freeze()  # forked workers then leave the parent's objects alone (no garbage-collector copy-on-write)
         with ProcessPoolExecutor(
             max_workers=min(jobs, len(chunks)),
             mp_context=context,
             initializer=_init_worker,
-            initargs=(shapes_text, ontology_text),
+            initargs=(shapes_text, ontology_text, True),
         ) as pool:
             parts = list(pool.map(_run_chunk, *zip(*chunks, strict=True)))
-        gc.unfreeze()
     report.seconds["shacl"] = time.perf_counter() - clock
     report.seconds["parse_cpu"] = sum(part[1] for part in parts)
     report.seconds["pyshacl_cpu"] = sum(part[2] for part in parts)

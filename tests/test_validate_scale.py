@@ -128,6 +128,7 @@ def test_partitioned_findings_equal_the_whole_graph_run(
     report = validate.validate(corpus, jobs=jobs, chunk_lines=300, use_screen=False)
     assert report.partitioned and report.chunks > 5 and report.pyshacl_nodes == report.focus_nodes, report
     assert _triples(report.findings) == expected
+    monkeypatch.setattr(validate, "_SCREEN_IN_PARALLEL_FROM", 0)  # the screen forks too, with jobs=2
     screened = validate.validate(corpus, jobs=jobs, chunk_lines=300)
     assert screened.pyshacl_nodes < report.focus_nodes // 4, screened  # most nodes were cleared without pySHACL
     assert _triples(screened.findings) == expected
@@ -180,6 +181,8 @@ def test_deeper_shapes_fall_back_to_one_whole_graph_run(corpus: pipeline.Build, 
 
 
 def test_cli_sample_and_jobs(mini_data: Path) -> None:
+    result = run_kg("validate", "--data", str(mini_data), "--jobs", "1", "--no-screen")
+    assert result.returncode == 0 and "valid: all checks and SHACL shapes pass" in result.stdout, result.stderr
     result = run_kg("validate", "--data", str(mini_data), "--jobs", "2", "--sample", "0.5", "--seed", "3")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("sampled: validated ")
