@@ -485,6 +485,8 @@ class _Screen:
     def conforms(self, values: set[str], checks: list) -> bool:
         """True only if pySHACL certainly finds nothing for this property shape on a node with these values."""
         for kind, arg in checks:
+            if kind == "unknown":
+                return False  # (even without values: sh:hasValue, say, fails on none)
             if kind == "minCount":
                 iris = sum(1 for v in values if v[:1] == "<")
                 if iris + (1 if len(values) > iris else 0) < arg:
@@ -785,6 +787,7 @@ def _chunks(
     seed: int,
     chunk_lines: int | None = None,
     use_screen: bool = True,
+    seconds: dict[str, float] | None = None,
 ):
     """Split the data: (chunks of (lines, focus nodes), focus nodes, validated (sampled) nodes, nodes for pySHACL)."""
     rdf_type = str(RDF.type)
@@ -858,10 +861,13 @@ def _chunks(
     chosen = focus if sample is None else sorted(sample_nodes(focus, sample, seed))
     validated = len(chosen)
     if use_screen:
+        started = time.perf_counter()
         flagged = _screen_in_parallel(
             chosen, jobs, pairs, by_subject, global_lines, types, children, the_plan, ontology
         )
         chosen = [n for n in chosen if n in flagged]
+        if seconds is not None:
+            seconds["screen"] = time.perf_counter() - started
     chosen_set = set(chosen)
     # order the nodes so that a node and the values its sh:class constraints look at tend to share a chunk
     # (start from the nodes no chosen node points at: statements before their evidence, evidence before articles)
@@ -953,7 +959,7 @@ def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, u
         lines = list(lines)
         report.seconds["data_lines"] = time.perf_counter() - clock
         chunks, report.focus_nodes, report.validated, report.pyshacl_nodes = _chunks(
-            lines, plan(shapes_graph, ontology), ontology, jobs, sample, seed, chunk_lines, use_screen
+            lines, plan(shapes_graph, ontology), ontology, jobs, sample, seed, chunk_lines, use_screen, report.seconds
         )
         report.partitioned, report.chunks = True, len(chunks)
     except _Deep as why:
