@@ -677,11 +677,14 @@ def _sparql_cache() -> Iterator[None]:
 _WORKER: dict = {}
 
 
-def _init_worker(shapes_text: str, ontology_text: str, worker: bool = False) -> None:
+def _init_worker(shapes_text: str, ontology_text: str, prefixes: list[tuple[str, str]], worker: bool = False) -> None:
     if worker:
         gc.enable()  # (the parent paused it while splitting; its objects stay frozen here)
     _WORKER["shapes"] = Graph().parse(data=shapes_text, format="turtle")
-    _WORKER["ontology"] = Graph().parse(data=ontology_text, format="nt")
+    ontology = Graph().parse(data=ontology_text, format="nt")
+    for prefix, namespace in prefixes:  # pySHACL writes IRIs in messages with the ontology's prefixes too
+        ontology.namespace_manager.bind(prefix, URIRef(namespace), override=True, replace=True)
+    _WORKER["ontology"] = ontology
 
 
 def _graph(lines: Iterable[str]) -> Graph:
@@ -950,6 +953,7 @@ def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, u
     shapes_graph = shapes(ontology_dir)
     ontology = build.ontology.graph
     ontology_text = ontology.serialize(format="nt")
+    prefixes = [(prefix, str(namespace)) for prefix, namespace in ontology.namespace_manager.namespaces()]
     lines = data_lines(build)
     report = Report([], sample=str(sample) if sample is not None else "", seed=seed)
     chunks = None
@@ -976,7 +980,7 @@ def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, u
     if not chunks:
         pass  # the screen cleared every focus node
     elif jobs == 1 or len(chunks) == 1:
-        _init_worker(shapes_text, ontology_text)
+        _init_worker(shapes_text, ontology_text, prefixes)
         parts = [_run_chunk(part_lines, keep) for part_lines, keep in chunks]
     else:
         import multiprocessing
@@ -989,7 +993,7 @@ def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, u
             max_workers=min(jobs, len(chunks)),
             mp_context=context,
             initializer=_init_worker,
-            initargs=(shapes_text, ontology_text, True),
+            initargs=(shapes_text, ontology_text, prefixes, True),
         ) as pool:
             parts = list(pool.map(_run_chunk, *zip(*chunks, strict=True)))
     report.seconds["shacl"] = time.perf_counter() - clock

@@ -74,6 +74,7 @@ def _inject(lines: list[str]) -> list[str]:
         f"{orgs[3]} <{KG}locatedIn> {orgs[4]} .\n",  # sh:class kg:Region on an organisation
         f"{policies[2]} <{KG}issuedBy> {people[3]} .\n",  # sh:or of classes, none matches
         f"{policies[3]} <{KG}issuedBy> {regions[1]} .\n",  # sh:or of classes, the second matches: no finding
+        f"{policies[4]} <{KG}dateIssued> <{KG}Statement> .\n",  # the message names it with the ontology's prefix
     ]
     exact = [line for line in out if line.startswith(f"{evidence[2]} <http://www.w3.org/ns/oa#exact> ")]
     assert exact
@@ -124,6 +125,7 @@ def test_partitioned_findings_equal_the_whole_graph_run(
 ) -> None:
     lines, expected = broken
     assert len(expected) >= 25, expected  # every injected violation was found
+    assert any("Node kg:Statement must conform" in message for _, _, message in expected)
     monkeypatch.setattr(validate, "data_lines", lambda build: iter(lines))
     report = validate.validate(corpus, jobs=jobs, chunk_lines=300, use_screen=False)
     assert report.partitioned and report.chunks > 5 and report.pyshacl_nodes == report.focus_nodes, report
@@ -212,3 +214,32 @@ def test_chunk_graphs_are_what_rdflib_parses(corpus: pipeline.Build) -> None:
     assert len(fast) == len(slow) and to_isomorphic(fast) == to_isomorphic(slow)
     plain = {t for t in slow if not any(isinstance(x, BNode) for x in t)}
     assert plain <= set(fast)  # term for term, literal datatypes and languages included
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_damage_is_found_exactly(corpus: pipeline.Build, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """Random edits of the lines (dropped triples, objects swapped for other objects of any kind, triples made of
+    parts of others): the screened, partitioned run finds exactly what plain pySHACL finds."""
+    import random
+
+    rng = random.Random(seed)
+    lines = list(dict.fromkeys(validate.data_lines(corpus)))
+    split = [line[:-3].split(" ", 2) for line in lines]
+    for _ in range(40):
+        i = rng.randrange(len(lines))
+        s, p, _ = split[i]
+        kind = rng.choice(["drop", "object", "add"])
+        if kind == "drop":
+            lines[i] = ""
+        elif kind == "object":
+            lines[i] = f"{s} {p} {rng.choice(split)[2]} .\n"
+        else:
+            lines.append(f"{rng.choice(split)[0]} {p} {rng.choice(split)[2]} .\n")
+    lines = [line for line in lines if line]
+    expected = _plain_pyshacl(corpus, lines)
+    assert expected  # the damage shows
+    monkeypatch.setattr(validate, "data_lines", lambda build: iter(lines))
+    monkeypatch.setattr(validate, "_SCREEN_IN_PARALLEL_FROM", 0)
+    report = validate.validate(corpus, jobs=2, chunk_lines=300)
+    assert report.partitioned and report.pyshacl_nodes < report.focus_nodes
+    assert _triples(report.findings) == expected
