@@ -306,8 +306,6 @@ def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
                 continue
             else:
                 raise _Deep(f"{p} on a node shape")
-            if p in _VALUE_CONSTRAINTS or p in _LOGICAL:
-                spec.on_focus = True  # (not reached while such constraints raise _Deep above; kept for safety)
     if RDF.type in global_predicates:
         raise _Deep("a SPARQL constraint reads rdf:type beyond the focus node")
     return Plan(targets, class_checked, global_predicates, read, specs)
@@ -330,7 +328,6 @@ class _Spec:
     targets: set[str]
     properties: list[tuple[str, list]] = field(default_factory=list)  # (predicate, checks)
     sparql: list[tuple[str, set[str]]] = field(default_factory=list)  # (SELECT, the predicates it reads)
-    on_focus: bool = False  # constraints on the focus node itself: the screen flags every target
 
 
 def _checks(graph: Graph, node) -> list[tuple[str, object]]:
@@ -575,9 +572,6 @@ def screen(
         for target in spec.targets:
             closure |= look.down(target)
         targeted = [n for n in chosen if types.get(n, set()) & closure]
-        if spec.on_focus:
-            flagged.update(targeted)
-            continue
         for node in targeted:
             if node in flagged:
                 continue
