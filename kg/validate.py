@@ -1,16 +1,61 @@
 """`kg validate`: the loader's checks, then SHACL (pySHACL) over the emitted graph.
 
-SHACL sees facts and provenance together (the union of all graphs) with the ontology as the class
-hierarchy, so a shape on kg:Organisation also covers companies and government bodies.
+SHACL sees facts and provenance together (the union of all graphs but the ontology's) with the ontology as the
+class hierarchy, so a shape on kg:Organisation also covers companies and government bodies.
+
+The data reaches SHACL through one function, `data_lines(build)`: N-Triples lines, one triple a line. Every graph
+handed to pySHACL is parsed from those lines.
+
+At scale the validation is partitioned by focus node, and the result is the same as one whole-graph run:
+`plan()` reads the shapes and accepts them only if each focus node's verdict depends on nothing but
+
+  * the focus node's own outgoing triples (every sh:path is a single predicate, no sh:node, no nested
+    sh:property, no target but sh:targetClass),
+  * the rdf:type triples of the values of the predicates a sh:class constraint checks (with the ontology's
+    subclass hierarchy, mixed into every chunk as pySHACL mixes it into the whole graph),
+  * for each sh:sparql constraint, the focus node's outgoing triples when every pattern is `$this <iri> ?x`, and
+    otherwise every triple of each predicate the query mentions (e.g. all kg:partOf triples for `$this kg:partOf+
+    $this`), which then goes into every chunk.
+
+The focus nodes (subjects whose rdf:type is a target class or a subclass of one) are split into chunks; each chunk's
+pySHACL run gets exactly those triples, and only the results whose focus node belongs to the chunk are kept (a
+value whose type triple came along is a focus node too there, but with a partial neighbourhood, so its results in
+that chunk are dropped; it is validated in its own chunk). Chunks run in a process pool (--jobs). Anything `plan()`
+does not understand (blank nodes, property paths, sh:node, other targets, ...) falls back to one whole-graph run.
+
+Before the chunks are made, a screen (`screen()`) clears the focus nodes that certainly conform: for each
+constraint component the shapes use it applies pySHACL's own test to the same rdflib terms, and answers "conforms"
+only where it can decide (anything else flags the node); a sh:sparql constraint made of joins, unions and filters
+of graph patterns is run once with $this free, and the nodes it returns are flagged. Only the flagged nodes go to
+pySHACL, which writes every finding; a flagged node that conforms costs time, never a finding. `--no-screen` gives
+pySHACL every node (the same findings; the tests hold both runs to plain pySHACL on injected violations).
+
+pySHACL parses a sh:sparql query's text again for every focus node; `_sparql_cache()` parses each text once (same
+query, same algebra, same answers), which is most of the speed-up at 10k triples.
+
+`--sample` validates a deterministic subset of the focus nodes, chosen by a seeded hash of each IRI (independent
+of order and of the corpus size): each chosen node is validated exactly as in the full run, and the findings are
+exactly the full run's findings restricted to the chosen nodes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import gc
+import hashlib
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as clock
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
 
 from kg.errors import UsageError
 from kg.ontology import DEFAULT_DIR, ONTOLOGY_IRI
@@ -34,6 +79,35 @@ class Finding:
         return f"{at}{self.focus}{prop}: {self.message}"
 
 
+@dataclass
+class Report:
+    """What a validation run found and how it ran."""
+
+    findings: list[Finding]
+    focus_nodes: int = 0  # focus nodes in the data (0 when the whole-graph run counted none)
+    validated: int = 0  # focus nodes validated: all of them unless sampled
+    pyshacl_nodes: int = 0  # of which the screen left this many to pySHACL (the others certainly conform)
+    chunks: int = 1
+    partitioned: bool = False
+    sample: str = ""  # the --sample argument, when sampled
+    seed: int = 0
+    fallback: str = ""  # why the run was whole-graph, when it was
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step; CPU time summed over chunks
+
+
+def data_lines(build: Build) -> Iterable[str]:
+    """N-Triples lines (one triple a line, no graph term, duplicates allowed) of the union of every graph of the
+    build except the ontology's. The only way validation reads the emitted data."""
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    for s, p, o, g in build.dataset.quads((None, None, None, None)):
+        if g != ONTOLOGY_IRI:
+            if type(s) is URIRef and type(o) is URIRef:
+                yield f"<{s}> <{p}> <{o}> .\n"  # what _nt_row writes for three IRIs, without its checks
+            else:
+                yield _nt_row((s, p, o))
+
+
 def _origins(build: Build) -> dict[str, str]:
     """IRI of every entity and statement node -> "file:line" where the facts file defines it."""
     mint = Minter(build.base, build.ontology)
@@ -42,40 +116,892 @@ def _origins(build: Build) -> dict[str, str]:
     return origins
 
 
-def shapes(ontology_dir: Path | None = None) -> Graph:
+def shapes_path(ontology_dir: Path | None = None) -> Path:
     path = Path(ontology_dir or DEFAULT_DIR) / "shapes.ttl"
     if not path.is_file():
         raise UsageError(f"{path}: SHACL shapes not found")
+    return path
+
+
+def shapes(ontology_dir: Path | None = None) -> Graph:
+    path = shapes_path(ontology_dir)
     try:
         return Graph().parse(path, format="turtle")
     except Exception as err:  # rdflib raises many types for bad Turtle
         raise UsageError(f"{path}: cannot parse the shapes: {err}") from err
 
 
-def shacl(build: Build, ontology_dir: Path | None = None) -> list[Finding]:
-    """SHACL findings for the build, sorted; an empty list means the graph conforms."""
+# --- which triples a focus node's verdict depends on ---------------------------------------------------------
+
+_ANNOTATIONS = {
+    RDF.type,
+    RDFS.comment,
+    RDFS.label,
+    SH.message,
+    SH.severity,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.deactivated,
+}
+# constraints on the value nodes themselves (never on their triples, except sh:class: their rdf:type)
+_VALUE_CONSTRAINTS = {
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.pattern,
+    SH.flags,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.minLength,
+    SH.maxLength,
+    SH["in"],
+    SH.hasValue,
+    SH.languageIn,
+}
+_LOGICAL = {SH["or"], SH["and"], SH.xone, SH["not"]}
+_PROPERTY_ONLY = {SH.path, SH.minCount, SH.maxCount, SH.uniqueLang}
+_NODE_ONLY = {SH.targetClass, SH.property, SH.sparql}
+
+
+@dataclass
+class Plan:
+    """What a chunk must hold for its focus nodes' results to equal the whole-graph run's."""
+
+    targets: set[URIRef]  # sh:targetClass values
+    class_checked: set[URIRef]  # predicates whose values' rdf:type a sh:class looks at
+    global_predicates: set[URIRef] = field(default_factory=set)  # all their triples go into every chunk
+    read: set[URIRef] = field(default_factory=set)  # every predicate a shape reads (with rdf:type, subClassOf)
+    specs: list[_Spec] = field(default_factory=list)  # the shapes, as the screen reads them
+
+
+class _Deep(Exception):
+    """The shapes look further than a focus node's neighbourhood: validate the whole graph."""
+
+
+def _members(graph: Graph, node) -> list:
+    from rdflib.collection import Collection
+
+    return list(Collection(graph, node))
+
+
+def _value_shape(graph: Graph, node) -> bool:
+    """Check a shape used on value nodes (inside sh:or and friends); True if it has a sh:class anywhere."""
+    has_class = False
+    for p, o in graph.predicate_objects(node):
+        if p in _LOGICAL:
+            for member in [o] if p == SH["not"] else _members(graph, o):
+                has_class |= _value_shape(graph, member)
+        elif p == SH["class"]:
+            has_class = True
+        elif p not in _VALUE_CONSTRAINTS and p not in _ANNOTATIONS:
+            raise _Deep(f"{p} in a nested shape")
+    return has_class
+
+
+def _sparql_predicates(text: str) -> tuple[set[URIRef], set[URIRef]]:
+    """(predicates only read as `$this <p> ?x`, predicates read any other way) of a SELECT; _Deep if unsure."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    local: set[URIRef] = set()
+    other: set[URIRef] = set()
+
+    def path_iris(path) -> Iterator[URIRef]:
+        if isinstance(path, URIRef):
+            yield path
+        elif isinstance(path, (SequencePath, AlternativePath)):
+            for arg in path.args:
+                yield from path_iris(arg)
+        elif isinstance(path, InvPath):
+            yield from path_iris(path.arg)
+        elif isinstance(path, MulPath):
+            yield from path_iris(path.path)
+        elif isinstance(path, (NegatedPath, Path)):
+            raise _Deep("a negated property path in a SPARQL constraint")
+        else:
+            raise _Deep(f"predicate {path!r} in a SPARQL constraint")
+
+    def walk(node) -> None:
+        if isinstance(node, CompValue):
+            if node.name in ("ServiceGraphPattern", "Graph"):
+                raise _Deep(f"{node.name} in a SPARQL constraint")
+            if node.name == "BGP":
+                for s, p, _o in node.triples:
+                    if s == Variable("this") and isinstance(p, URIRef):
+                        local.add(p)
+                    else:
+                        other.update(path_iris(p))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    try:
+        query = prepareQuery(text)
+    except Exception as err:  # rdflib raises many types for bad SPARQL
+        raise _Deep(f"cannot read a SPARQL constraint: {err}") from err
+    walk(query.algebra)
+    return local, other
+
+
+def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
+    """The plan for partitioned validation, or _Deep with the reason it would not be exact."""
+    targets: set[URIRef] = set()
+    class_checked: set[URIRef] = set()
+    global_predicates: set[URIRef] = set()
+    read: set[URIRef] = {RDF.type, RDFS.subClassOf}
+    specs: list[_Spec] = []
+    node_shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape))
+    if set(shapes_graph.subjects(RDF.type, SH.PropertyShape)) - set(shapes_graph.objects(None, SH.property)):
+        raise _Deep("a property shape with its own targets")
+    for shape in node_shapes:
+        if set(shapes_graph.objects(shape, RDF.type)) != {SH.NodeShape}:
+            raise _Deep("a shape with a type besides sh:NodeShape (an implicit class target?)")
+        spec = _Spec({str(t) for t in shapes_graph.objects(shape, SH.targetClass)})
+        specs.append(spec)
+        for p, o in shapes_graph.predicate_objects(shape):
+            if p == SH.targetClass:
+                if not isinstance(o, URIRef):
+                    raise _Deep("a blank-node target class")
+                targets.add(o)
+            elif p == SH.property:
+                path = shapes_graph.value(o, SH.path)
+                read.add(path)
+                if not isinstance(path, URIRef):
+                    raise _Deep(f"the property path {path!r} is not a single predicate")
+                for q, v in shapes_graph.predicate_objects(o):
+                    if q == SH["class"]:
+                        class_checked.add(path)
+                    elif q in _LOGICAL:
+                        for member in [v] if q == SH["not"] else _members(shapes_graph, v):
+                            if _value_shape(shapes_graph, member):
+                                class_checked.add(path)
+                    elif q not in _PROPERTY_ONLY and q not in _VALUE_CONSTRAINTS and q not in _ANNOTATIONS:
+                        raise _Deep(f"{q} in a property shape")
+                spec.properties.append((str(path), _checks(shapes_graph, o)))
+            elif p == SH.sparql:
+                if shapes_graph.value(o, SH.prefixes) is not None:
+                    raise _Deep("sh:prefixes in a SPARQL constraint")
+                for q in shapes_graph.predicates(o):
+                    if q not in (SH.select, SH.message, RDF.type, RDFS.comment, SH.deactivated):
+                        raise _Deep(f"{q} in a SPARQL constraint")
+                select = shapes_graph.value(o, SH.select)
+                if select is None:
+                    raise _Deep("a SPARQL constraint without sh:select")
+                local, other = _sparql_predicates(str(select))
+                global_predicates |= other
+                read |= local | other
+                spec.sparql.append((str(select), {str(q) for q in local | other}))
+            elif p in _NODE_ONLY or p in _ANNOTATIONS:
+                continue
+            else:
+                raise _Deep(f"{p} on a node shape")
+    if RDF.type in global_predicates:
+        raise _Deep("a SPARQL constraint reads rdf:type beyond the focus node")
+    return Plan(targets, class_checked, global_predicates, read, specs)
+
+
+# --- the screen: which focus nodes can have a finding at all -----------------------------------------------------
+#
+# pySHACL costs about a millisecond a focus node, whatever it finds. The screen reads the same shapes and the same
+# lines and clears the focus nodes that certainly conform, so pySHACL runs only on the rest, over the same chunk
+# neighbourhoods, and writes every finding itself. The screen may flag a node that turns out to conform (pySHACL
+# then finds nothing); it must never clear one that does not. So each check below is pySHACL's own test for the
+# component (value_constraints.py, string_based_constraints.py, ...) on the same rdflib terms, answering "certainly
+# conforms" only in the cases it can decide; any other component, flag, or term flags the node.
+
+
+@dataclass
+class _Spec:
+    """A node shape as the screen reads it."""
+
+    targets: set[str]
+    properties: list[tuple[str, list]] = field(default_factory=list)  # (predicate, checks)
+    sparql: list[tuple[str, set[str]]] = field(default_factory=list)  # (SELECT, the predicates it reads)
+
+
+def _checks(graph: Graph, node) -> list[tuple[str, object]]:
+    """The constraints of a property shape (or of a member of its sh:or) as (kind, argument); a kind the screen
+    does not decide comes out as ("unknown", ...), which flags every node the shape targets."""
+    out: list[tuple[str, object]] = []
+    flagged = (node, SH.flags, None) in graph
+    for p, o in graph.predicate_objects(node):
+        value = o.value if isinstance(o, Literal) else None
+        if p in _ANNOTATIONS or p == SH.path:
+            continue
+        if p in (SH.minCount, SH.maxCount, SH.minLength) and type(value) is int and value >= 0:
+            out.append((str(p).rsplit("#", 1)[1], value))
+        elif p == SH["class"] and isinstance(o, URIRef):
+            out.append(("class", str(o)))
+        elif p == SH.datatype and isinstance(o, URIRef):
+            out.append(("datatype", o))
+        elif p == SH.nodeKind and o in (SH.Literal, SH.IRI, SH.BlankNodeOrIRI, SH.IRIOrLiteral):
+            out.append(("nodeKind", o))
+        elif p == SH.pattern and isinstance(o, Literal) and not flagged:
+            text = str(o.value) if o.value is not None and len(o.value) > 1 else str(o)
+            out.append(("pattern", re.compile(text)))
+        elif p == SH.uniqueLang and value is True:
+            out.append(("uniqueLang", True))
+        elif p == SH.uniqueLang and value is False:
+            continue
+        elif p == SH.minInclusive and type(value) in (int, Decimal):
+            out.append(("minInclusive", value))
+        elif p == SH["or"]:
+            out.append(("or", [_checks(graph, member) for member in _members(graph, o)]))
+        else:
+            out.append(("unknown", str(p)))
+    return out
+
+
+def _string(term) -> str:
+    """pySHACL's string of a value node (StringBasedConstraintBase.value_node_to_string)."""
+    if isinstance(term, Literal) and term.value is not None and term.datatype in (None, *_STRINGS):
+        return str(term.value)
+    return str(term)
+
+
+_STRINGS = (URIRef(XSD.string), URIRef(RDF.langString))
+_KINDS = {
+    URIRef(XSD.integer): int,
+    URIRef(XSD.float): float,
+    URIRef(XSD.decimal): Decimal,
+    URIRef(XSD.boolean): bool,
+    URIRef(XSD.date): date,
+    URIRef(XSD.time): clock,
+    URIRef(XSD.dateTime): datetime,
+}
+_NODE_KINDS = {  # (IRI, literal) -> matches
+    URIRef(SH.Literal): lambda iri, literal: literal,
+    URIRef(SH.IRI): lambda iri, literal: iri,
+    URIRef(SH.BlankNodeOrIRI): lambda iri, literal: iri,
+    URIRef(SH.IRIOrLiteral): lambda iri, literal: True,
+}
+_RDFS_LITERAL, _RDFS_DATATYPE, _LANG_STRING = URIRef(RDFS.Literal), URIRef(RDFS.Datatype), URIRef(RDF.langString)
+
+
+def _actual_datatype(term, rule) -> bool:
+    """pySHACL's DatatypeConstraintComponent._assert_actual_datatype."""
+    value = term.value
+    if rule in _STRINGS:
+        return isinstance(value, (str, bytes))
+    kind = _KINDS.get(rule)
+    return isinstance(value, kind) if kind is not None else True
+
+
+def _value_ok(kind: str, arg, token: str, term, screen: _Screen) -> bool:
+    """True only if pySHACL certainly finds nothing for this value under this constraint."""
+    if kind == "class":
+        return token[:1] == "<" and bool(screen.types_of(token[1:-1]) & screen.down(arg))
+    if kind == "datatype":
+        if not isinstance(term, Literal):
+            return False
+        if term.datatype == arg:
+            return getattr(term, "ill_typed", None) is not True and _actual_datatype(term, arg)
+        if arg == _RDFS_LITERAL:
+            return True
+        if arg == _RDFS_DATATYPE and term.datatype:
+            return True
+        if term.datatype is None and term.language is None and arg == XSD_STRING:
+            return _actual_datatype(term, arg)
+        if arg == _LANG_STRING and term.language:
+            return _actual_datatype(term, arg)
+        return False
+    if kind == "nodeKind":
+        return _NODE_KINDS[arg](token[:1] == "<", token[:1] == '"')
+    if kind == "pattern":
+        return arg.search(_string(term)) is not None
+    if kind == "minLength":
+        return arg == 0 or len(_string(term)) >= arg
+    if kind == "minInclusive":
+        return isinstance(term, Literal) and type(term.value) in (int, Decimal) and term.value >= arg
+    if kind == "or":
+        return any(all(_value_ok(k, a, token, term, screen) for k, a in member) for member in arg)
+    return False  # "unknown", and property-level kinds inside sh:or
+
+
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+class _Screen:
+    """The data as the screen reads it."""
+
+    def __init__(self, types: dict[str, set[str]], ontology: Graph, children: dict[str, set[str]]):
+        self.types = types
+        self.children = children
+        self.ontology_types: dict[str, set[str]] = defaultdict(set)
+        for s, o in ontology.subject_objects(RDF.type):
+            self.ontology_types[str(s)].add(str(o))
+        self._down: dict[str, set[str]] = {}
+        self._terms: dict[str, object] = {}
+
+    def types_of(self, iri: str) -> set[str]:
+        extra = self.ontology_types.get(iri)
+        return self.types.get(iri, set()) | extra if extra else self.types.get(iri, set())
+
+    def down(self, cls: str) -> set[str]:
+        """The class and its subclasses, through the data's and the ontology's rdfs:subClassOf."""
+        if cls not in self._down:
+            found: set[str] = set()
+            todo = [cls]
+            while todo:
+                c = todo.pop()
+                if c not in found:
+                    found.add(c)
+                    todo.extend(self.children.get(c, ()))
+            self._down[cls] = found
+        return self._down[cls]
+
+    def term(self, token: str):
+        """The rdflib term rdflib's N-Triples parser makes of an object token (no backslash, no blank node)."""
+        term = self._terms.get(token)
+        if term is None:
+            from rdflib.plugins.parsers.ntriples import r_literal
+
+            if token[:1] == "<":
+                term = URIRef(token[1:-1])
+            else:
+                match = r_literal.fullmatch(token)
+                if match is None:
+                    return None
+                lex, lang, datatype = match.groups()
+                term = Literal(lex, lang or None, URIRef(datatype) if datatype else None)
+            if len(self._terms) < 1_000_000:
+                self._terms[token] = term
+        return term
+
+    def conforms(self, values: set[str], checks: list) -> bool:
+        """True only if pySHACL certainly finds nothing for this property shape on a node with these values."""
+        for kind, arg in checks:
+            if kind == "unknown":
+                return False  # (even without values: sh:hasValue, say, fails on none)
+            if kind == "minCount":
+                iris = sum(1 for v in values if v[:1] == "<")
+                if iris + (1 if len(values) > iris else 0) < arg:
+                    return False
+            elif kind == "maxCount":
+                if len(values) > arg:
+                    return False
+            elif kind == "uniqueLang":
+                langs = [t.language.lower() for t in map(self.term, values) if getattr(t, "language", None)]
+                if len(langs) != len(set(langs)):
+                    return False
+            else:
+                for value in values:
+                    if "\\" in value or value[:2] == "_:":
+                        return False
+                    term = self.term(value)
+                    if term is None or not _value_ok(kind, arg, value, term, self):
+                        return False
+        return True
+
+
+_NOT_MONOTONE = {
+    "Minus",
+    "LeftJoin",
+    "Slice",
+    "Group",
+    "AggregateJoin",
+    "Graph",
+    "ServiceGraphPattern",
+    "ToMultiSet",
+    "values",
+    "Builtin_EXISTS",
+    "Builtin_NOTEXISTS",
+    "Builtin_RAND",
+    "Builtin_NOW",
+    "Builtin_UUID",
+    "Builtin_STRUUID",
+    "Builtin_BNODE",
+}
+
+
+def _batchable(text: str) -> bool:
+    """Whether running the SELECT once with $this free gives, for every focus node f, a row with $this = f exactly
+    when pySHACL's run with $this bound to f gives a row: true of joins, unions and filters of basic graph patterns
+    that project $this (no OPTIONAL, MINUS, EXISTS, LIMIT, aggregates, VALUES, or random or time functions)."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, CompValue):
+            found.add(node.name)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+
+    query = prepareQuery(text)
+    walk(query.algebra)
+    projected = query.algebra.get("PV") or []
+    return not (found & _NOT_MONOTONE) and Variable("this") in projected
+
+
+def screen(
+    chosen: list[str],
+    pairs: dict[str, list[tuple[str, str]]],
+    by_subject: dict[str, list[str]],
+    global_lines: list[str],
+    types: dict[str, set[str]],
+    children: dict[str, set[str]],
+    the_plan: Plan,
+    ontology: Graph,
+) -> set[str]:
+    """The chosen focus nodes pySHACL must see: all but those that certainly conform."""
+    look = _Screen(types, ontology, children)
+    about = {str(s) for s in ontology.subjects()}  # the ontology's own triples about a node: flag it
+    flagged: set[str] = set()
+    for spec in the_plan.specs:
+        closure: set[str] = set()
+        for target in spec.targets:
+            closure |= look.down(target)
+        targeted = [n for n in chosen if types.get(n, set()) & closure]
+        for node in targeted:
+            if node in flagged:
+                continue
+            values: dict[str, set[str]] = defaultdict(set)
+            for p, o in pairs.get(node, ()):
+                values[p].add(o)
+            if node in about or not all(
+                look.conforms(values.get(path, set()), checks) for path, checks in spec.properties
+            ):
+                flagged.add(node)
+        for text, predicates in spec.sparql:
+            if not _batchable(text):
+                flagged.update(targeted)
+                continue
+            lines = [line for line in global_lines if _predicate(line) in predicates]
+            for node in targeted:
+                lines.extend(line for line in by_subject.get(node, ()) if _predicate(line) in predicates)
+            graph = _graph(lines)
+            for triple in ontology:
+                if str(triple[1]) in predicates:
+                    graph.add(triple)
+            targeted_set = set(targeted)
+            with _sparql_cache():
+                for row in graph.query(text):
+                    this = row["this"]
+                    if this is None:
+                        flagged.update(targeted)
+                        break
+                    if str(this) in targeted_set:
+                        flagged.add(str(this))
+    return flagged
+
+
+_SCREEN: tuple = ()
+_SCREEN_IN_PARALLEL_FROM = 5_000  # focus nodes; below that, forking costs more than it saves
+
+
+def _screen_slice(nodes: list[str]) -> set[str]:
+    return screen(nodes, *_SCREEN)
+
+
+def _screen_in_parallel(chosen: list[str], jobs: int, *args) -> set[str]:
+    """screen() over `jobs` interleaved slices of the nodes in forked processes, which read the split data the
+    parent holds (copy-on-write) rather than receive it; in this process where fork is not available."""
+    import multiprocessing
+
+    if jobs == 1 or len(chosen) < _SCREEN_IN_PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return screen(chosen, *args)
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _SCREEN
+    _SCREEN = args
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return set().union(*pool.map(_screen_slice, [chosen[i::jobs] for i in range(jobs)]))
+    finally:
+        _SCREEN = ()
+
+
+def _predicate(line: str) -> str:
+    parts = line.split(" ", 2)
+    if len(parts) == 3 and parts[1][:1] == "<" and parts[1][-1:] == ">":
+        return parts[1][1:-1]
+    match = _LINE.match(line)
+    return match.group(2)[1:-1] if match else ""
+
+
+# --- running pySHACL --------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _sparql_cache() -> Iterator[None]:
+    """Parse and translate each SPARQL text once while pySHACL runs (it sends the same text for every focus node)."""
+    from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    original = processor.SPARQLProcessor.query
+    cache: dict = {}
+
+    def query(self, query, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(query, str):
+            key = (query, base, tuple(sorted((initNs or {}).items())))
+            if key not in cache:
+                cache[key] = translateQuery(parseQuery(query), base, initNs)
+            query = cache[key]
+        return original(self, query, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(shapes_text: str, ontology_text: str, prefixes: list[tuple[str, str]], worker: bool = False) -> None:
+    if worker:
+        gc.enable()  # (the parent paused it while splitting; its objects stay frozen here)
+    _WORKER["shapes"] = Graph().parse(data=shapes_text, format="turtle")
+    ontology = Graph().parse(data=ontology_text, format="nt")
+    for prefix, namespace in prefixes:  # pySHACL writes IRIs in messages with the ontology's prefixes too
+        ontology.namespace_manager.bind(prefix, URIRef(namespace), override=True, replace=True)
+    _WORKER["ontology"] = ontology
+
+
+def _graph(lines: Iterable[str]) -> Graph:
+    """The rdflib graph of N-Triples lines, term for term what `Graph().parse(format="nt")` makes of them: lines
+    without a backslash or blank node are split here with rdflib's own N-Triples patterns (which then only strip
+    the brackets and quotes), the others go through rdflib's parser, all into the one graph."""
+    from rdflib.plugins.parsers.ntriples import r_literal, r_uriref
+
+    uri, literal = r_uriref.pattern, r_literal.pattern
+    simple = re.compile(rf"[ \t]*{uri}[ \t]+{uri}[ \t]+(?:{uri}|{literal})[ \t]*\.[ \t]*\r?\n?")
+    graph = Graph()
+    add = graph.add
+    careful = []
+    for line in lines:
+        match = None if "\\" in line or "_:" in line else simple.fullmatch(line)
+        if match is None:
+            careful.append(line if line.endswith("\n") else line + "\n")
+            continue
+        s, p, o, lex, lang, datatype = match.groups()
+        obj = URIRef(o) if o is not None else Literal(lex, lang or None, URIRef(datatype) if datatype else None)
+        add((URIRef(s), URIRef(p), obj))
+    if careful:
+        graph.parse(data="".join(careful), format="nt")
+    return graph
+
+
+def _run_chunk(lines: list[str], keep: frozenset[str] | None) -> tuple[list[tuple[str, str, str]], float, float]:
+    """pySHACL over the graph of `lines`: (focus, path, message) of each result whose focus is in `keep` (all
+    results when `keep` is None), and the seconds spent parsing and in pySHACL."""
     import pyshacl
 
-    data = Graph()
-    for graph in build.dataset.graphs():
-        if graph.identifier != ONTOLOGY_IRI:
-            for triple in graph:
-                data.add(triple)
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes(ontology_dir), ont_graph=build.ontology.graph, advanced=True, allow_warnings=False
-    )
-    if conforms:
-        return []
-    origins = _origins(build)
-    findings = []
-    for result in set(report.subjects(predicate=SH.focusNode)):
-        focus = str(report.value(result, SH.focusNode))
-        findings.append(
-            Finding(
-                focus=focus,
-                path=str(report.value(result, SH.resultPath) or ""),
-                message=str(report.value(result, SH.resultMessage) or "violates a shape"),
-                where=origins.get(focus, ""),
-            )
+    start = time.perf_counter()
+    data = _graph(lines)
+    parsed = time.perf_counter()
+    with _sparql_cache():
+        conforms, report, _ = pyshacl.validate(
+            data,
+            shacl_graph=_WORKER["shapes"],
+            ont_graph=_WORKER["ontology"],
+            advanced=True,
+            allow_warnings=False,
+            inplace=True,  # `data` is ours and thrown away: spare pySHACL the copy
         )
-    return sorted(findings, key=lambda f: (f.focus, f.path, f.message))
+    results = []
+    for result in [] if conforms else set(report.subjects(predicate=SH.focusNode)):
+        focus = str(report.value(result, SH.focusNode))
+        if keep is None or focus in keep:
+            results.append(
+                (
+                    focus,
+                    str(report.value(result, SH.resultPath) or ""),
+                    str(report.value(result, SH.resultMessage) or "violates a shape"),
+                )
+            )
+    return results, parsed - start, time.perf_counter() - parsed
+
+
+# --- splitting the data -----------------------------------------------------------------------------------------
+
+_LINE = re.compile(r"\s*(\S+)\s+(\S+)\s+(.*?)\s*\.\s*$")
+
+
+def _iri(token: str) -> str | None:
+    """The IRI of an N-Triples IRI token, None for a literal; _Deep for anything needing more care."""
+    if token.startswith("<") and token.endswith(">") and "\\" not in token:
+        return token[1:-1]
+    if token.startswith('"'):
+        return None
+    raise _Deep(f"the term {token[:40]} (blank node or escaped IRI)")
+
+
+def _rank(iri: str, seed: int) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{seed}\0{iri}".encode(), digest_size=8).digest(), "big")
+
+
+def parse_sample(text: str) -> float | int:
+    """--sample: a fraction in (0, 1] ("0.05") or a count of focus nodes ("5000")."""
+    try:
+        value = float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:
+        raise UsageError(f"--sample {text!r}: give a fraction like 0.05 or a number of focus nodes like 5000") from None
+    if (isinstance(value, float) and not 0 < value <= 1) or (isinstance(value, int) and value < 1):
+        raise UsageError(f"--sample {text!r}: a fraction must be in (0, 1], a count at least 1")
+    return value
+
+
+def sample_nodes(nodes: Iterable[str], sample: float | int, seed: int) -> set[str]:
+    """The focus nodes a sample validates: those whose seeded hash ranks lowest. A fraction f keeps the nodes whose
+    hash falls in the lowest f of the hash range (so a node's membership does not depend on the others); a count
+    N keeps the N lowest-ranked nodes."""
+    if isinstance(sample, float):
+        limit = sample * 2**64
+        return {n for n in nodes if _rank(n, seed) < limit}
+    return set(sorted(nodes, key=lambda n: (_rank(n, seed), n))[:sample])
+
+
+def _chunks(
+    lines: Iterable[str],
+    the_plan: Plan,
+    ontology: Graph,
+    jobs: int,
+    sample,
+    seed: int,
+    chunk_lines: int | None = None,
+    use_screen: bool = True,
+    seconds: dict[str, float] | None = None,
+):
+    """Split the data: (chunks of (lines, focus nodes), focus nodes, validated (sampled) nodes, nodes for pySHACL)."""
+    rdf_type = str(RDF.type)
+    sub_class = str(RDFS.subClassOf)
+    global_preds = {str(p) for p in the_plan.global_predicates} | {sub_class}
+    class_checked = {str(p) for p in the_plan.class_checked}
+    by_subject: dict[str, list[str]] = defaultdict(list)
+    type_lines: dict[str, list[str]] = defaultdict(list)
+    types: dict[str, set[str]] = defaultdict(set)
+    refs: dict[str, list[str]] = defaultdict(list)
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    global_lines: list[str] = []
+    sub_classes: list[tuple[str, str]] = [(str(s), str(o)) for s, o in ontology.subject_objects(RDFS.subClassOf)]
+    read = {str(p) for p in the_plan.read}
+    seen: set[str] = set()
+    for line in lines:
+        if line in seen:
+            continue  # the same triple in several graphs
+        seen.add(line)
+        parts = line.split(" ", 2)
+        if (
+            len(parts) == 3
+            and parts[0][:1] == "<"
+            and parts[0][-1:] == ">"
+            and parts[1][:1] == "<"
+            and parts[1][-1:] == ">"
+            and parts[2].endswith(" .\n")
+            and "\\" not in parts[0]
+            and "\\" not in parts[1]
+        ):  # the usual `<s> <p> o .` line
+            s, p, o_tok = parts[0][1:-1], parts[1][1:-1], parts[2][:-3]
+            o = _iri(o_tok) if o_tok[:1] != '"' else None
+        else:
+            if not line.strip():
+                continue
+            match = _LINE.match(line)
+            if match is None:
+                raise _Deep(f"cannot split the N-Triples line {line[:80]!r}")
+            s_tok, p_tok, o_tok = match.groups()
+            s, p, o = _iri(s_tok), _iri(p_tok), _iri(o_tok)
+            if s is None or p is None:
+                raise _Deep(f"cannot split the N-Triples line {line[:80]!r}")
+            line = line if line.endswith("\n") else line + "\n"
+        if p not in read:
+            continue  # no shape looks at it
+        by_subject[s].append(line)
+        pairs[s].append((p, o_tok))
+        if p == rdf_type and o is not None:
+            types[s].add(o)
+            type_lines[s].append(line)
+        if p in class_checked and o is not None:
+            refs[s].append(o)
+        if p in global_preds:
+            global_lines.append(line)
+            if p == sub_class and o is not None:
+                sub_classes.append((s, o))
+    # the target classes and their subclasses, as pySHACL finds them in the data graph mixed with the ontology
+    children: dict[str, set[str]] = defaultdict(set)
+    for child, parent in sub_classes:
+        children[parent].add(child)
+    closure: set[str] = set()
+    todo = [str(t) for t in the_plan.targets]
+    while todo:
+        cls = todo.pop()
+        if cls not in closure:
+            closure.add(cls)
+            todo.extend(children[cls])
+    if any((None, RDF.type, URIRef(cls)) in ontology for cls in closure):
+        raise _Deep("the ontology has instances of a target class")
+    focus = sorted(s for s, ts in types.items() if ts & closure)
+    chosen = focus if sample is None else sorted(sample_nodes(focus, sample, seed))
+    validated = len(chosen)
+    if use_screen:
+        started = time.perf_counter()
+        flagged = _screen_in_parallel(
+            chosen, jobs, pairs, by_subject, global_lines, types, children, the_plan, ontology
+        )
+        chosen = [n for n in chosen if n in flagged]
+        if seconds is not None:
+            seconds["screen"] = time.perf_counter() - started
+    chosen_set = set(chosen)
+    # order the nodes so that a node and the values its sh:class constraints look at tend to share a chunk
+    # (start from the nodes no chosen node points at: statements before their evidence, evidence before articles)
+    referenced = {value for node in chosen for value in refs.get(node, ())}
+    order: list[str] = []
+    placed: set[str] = set()
+    for start in [n for n in chosen if n not in referenced] + [n for n in chosen if n in referenced]:
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if node in placed or node not in chosen_set:
+                continue
+            placed.add(node)
+            order.append(node)
+            stack.extend(reversed(refs.get(node, ())))
+    size = sum(len(by_subject[n]) for n in order)
+    per_chunk = chunk_lines or max(20_000, size // (4 * max(jobs, 1)) + 1)
+    chunks: list[tuple[list[str], frozenset[str]]] = []
+    current: list[str] = []
+    count = 0
+    for node in order:
+        current.append(node)
+        count += len(by_subject[node])
+        if count >= per_chunk:
+            chunks.append(_chunk(current, by_subject, type_lines, refs, global_lines))
+            current, count = [], 0
+    if current:
+        chunks.append(_chunk(current, by_subject, type_lines, refs, global_lines))
+    return chunks, len(focus), validated, len(chosen)
+
+
+def _chunk(nodes, by_subject, type_lines, refs, global_lines) -> tuple[list[str], frozenset[str]]:
+    keep = frozenset(nodes)
+    lines = list(global_lines)
+    for node in nodes:
+        lines.extend(by_subject[node])
+        for value in refs.get(node, ()):
+            if value not in keep:
+                lines.extend(type_lines.get(value, ()))
+    return lines, keep
+
+
+def validate(
+    build: Build,
+    ontology_dir: Path | None = None,
+    jobs: int | None = None,
+    sample: float | int | None = None,
+    seed: int = 0,
+    partition: bool = True,
+    chunk_lines: int | None = None,
+    use_screen: bool = True,
+) -> Report:
+    """SHACL over the build: findings sorted, with how the run went. `partition=False` forces one whole-graph run
+    (the reference the partitioned run is tested against); `chunk_lines` sets the size of a chunk (default: a
+    quarter of each process's share, at least 20,000 lines); `use_screen=False` gives pySHACL every focus node."""
+    with _gc_paused():
+        return _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while millions of small objects are made: each collection would walk the whole
+    build (a 1M-triple dataset) again. The forked workers turn it back on for themselves."""
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen) -> Report:
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    clock = time.perf_counter()
+    path = shapes_path(ontology_dir)
+    shapes_text = path.read_text(encoding="utf-8")
+    shapes_graph = shapes(ontology_dir)
+    ontology = build.ontology.graph
+    ontology_text = ontology.serialize(format="nt")
+    prefixes = [(prefix, str(namespace)) for prefix, namespace in ontology.namespace_manager.namespaces()]
+    lines = data_lines(build)
+    report = Report([], sample=str(sample) if sample is not None else "", seed=seed)
+    chunks = None
+    try:
+        if not partition:
+            raise _Deep("asked for a whole-graph run")
+        lines = list(lines)
+        report.seconds["data_lines"] = time.perf_counter() - clock
+        chunks, report.focus_nodes, report.validated, report.pyshacl_nodes = _chunks(
+            lines, plan(shapes_graph, ontology), ontology, jobs, sample, seed, chunk_lines, use_screen, report.seconds
+        )
+        report.partitioned, report.chunks = True, len(chunks)
+    except _Deep as why:
+        if sample is not None:
+            raise UsageError(
+                f"--sample needs shapes that look only at a focus node's neighbourhood; here: {why}"
+            ) from None
+        report.fallback = str(why)
+    if chunks is None:
+        chunks = [(list(lines), None)]
+    report.seconds["split"] = time.perf_counter() - clock - report.seconds.setdefault("data_lines", 0.0)
+    clock = time.perf_counter()
+    parts = []
+    if not chunks:
+        pass  # the screen cleared every focus node
+    elif jobs == 1 or len(chunks) == 1:
+        _init_worker(shapes_text, ontology_text, prefixes)
+        parts = [_run_chunk(part_lines, keep) for part_lines, keep in chunks]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        del lines
+        gc.freeze()  # forked workers then leave the parent's objects alone (no garbage-collector copy-on-write)
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(chunks)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(shapes_text, ontology_text, prefixes, True),
+        ) as pool:
+            parts = list(pool.map(_run_chunk, *zip(*chunks, strict=True)))
+    report.seconds["shacl"] = time.perf_counter() - clock
+    report.seconds["parse_cpu"] = sum(part[1] for part in parts)
+    report.seconds["pyshacl_cpu"] = sum(part[2] for part in parts)
+    results = [result for part in parts for result in part[0]]
+    origins = _origins(build) if results else {}
+    report.findings = sorted(
+        (Finding(focus, path, message, origins.get(focus, "")) for focus, path, message in results),
+        key=lambda f: (f.focus, f.path, f.message),
+    )
+    return report
+
+
+def shacl(build: Build, ontology_dir: Path | None = None, jobs: int | None = None) -> list[Finding]:
+    """SHACL findings for the build, sorted; an empty list means the graph conforms."""
+    return validate(build, ontology_dir, jobs=jobs).findings
