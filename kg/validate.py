@@ -98,14 +98,11 @@ class Report:
 def data_lines(build: Build) -> Iterable[str]:
     """N-Triples lines (one triple a line, no graph term, duplicates allowed) of the union of every graph of the
     build except the ontology's. The only way validation reads the emitted data."""
-    from rdflib.plugins.serializers.nt import _nt_row
-
-    for s, p, o, g in build.dataset.quads((None, None, None, None)):
-        if g != ONTOLOGY_IRI:
-            if type(s) is URIRef and type(o) is URIRef:
-                yield f"<{s}> <{p}> <{o}> .\n"  # what _nt_row writes for three IRIs, without its checks
-            else:
-                yield _nt_row((s, p, o))
+    ontology = str(ONTOLOGY_IRI)
+    for name in build.rdf.names:
+        if name != ontology:
+            for text in build.rdf.lines(name):
+                yield text + "\n"
 
 
 def _origins(build: Build) -> dict[str, str]:
