@@ -174,6 +174,32 @@ def stage_rebuild(corpus: Path, work: Path, repeat: int) -> dict:
     return {"quads": quads, "kg_s": statistics.median(times), "rss_mb": rss, "base_s": full_s}
 
 
+def stage_validate(corpus: Path, work: Path, repeat: int, limit: float, sample: str | None) -> dict:
+    """`kg validate`: the loader's checks and SHACL (partitioned, screened, --jobs auto), from reading the files
+    on; the baseline is one whole-graph pySHACL run over the same build (what kg validate did before), stopped
+    after --limit seconds."""
+    from kg import pipeline, validate
+
+    fraction = validate.parse_sample(sample) if sample else None
+    counted = {}
+
+    def ours() -> None:
+        build = pipeline.load(corpus, jobs=0)
+        counted["quads"] = len(build.rdf)
+        validate.validate(build, sample=fraction, seed=1)
+
+    ours_s = _median_time(ours, repeat)
+    rss = _rss_mb()
+    result = {"quads": counted["quads"], "kg_s": ours_s, "rss_mb": rss, "base_s": None}
+    if sample is None:
+        result["limit"] = limit
+        build = pipeline.load(corpus, jobs=0)
+        result["base_s"] = _bounded(
+            lambda: validate.validate(build, jobs=1, partition=False, use_screen=False), repeat, limit
+        )
+    return result
+
+
 def stage_export(corpus: Path, work: Path, repeat: int, name: str) -> dict:
     from kg import export
 
@@ -304,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
             result = stage_jobs(args.corpus, args.work, args.repeat)
         elif args.stage == "rebuild":
             result = stage_rebuild(args.corpus, args.work, args.repeat)
+        elif args.stage == "validate":
+            result = stage_validate(args.corpus, args.work, args.repeat, args.limit, args.format)
         elif args.stage == "export":
             result = stage_export(args.corpus, args.work, args.repeat, args.format)
         else:
@@ -325,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
             print(_row("build (load, check, 5 RDF formats, store)", _run_stage(["--stage", "build", *common])))
             print(_row("per-source stage: --jobs 2 vs --jobs 1", _run_stage(["--stage", "jobs", *common])))
             print(_row("rebuild, one source changed, vs full build", _run_stage(["--stage", "rebuild", *common])))
+            print(_row("validate (checks + SHACL)", _run_stage(["--stage", "validate", *common])))
+            m = _run_stage(["--stage", "validate", "--format", "0.05", *common])
+            print(_row("validate --sample 0.05 (checks + SHACL)", m))
             for name in export.FORMATS:
                 m = _run_stage(["--stage", "export", "--format", name, *common])
                 print(_row(f"export {name}", m))
