@@ -674,13 +674,16 @@ _DATE_LIKE = {XSD + t for t in ("date", "dateTime", "gYearMonth", "gYear", "time
 _NO_TIMEZONE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T?\d{2}:\d{2}:\d{2}(?:\.\d+)?)?")
 
 
-def _order_key(term: Term | None) -> tuple:
+def _order_key(term: Term | str | None) -> tuple:
     """A sort key giving SPARQL's ORDER BY order (unbound, blank nodes, IRIs, literals; numbers by value across
     the numeric types, strings by their text, dates in time order). Where SPARQL leaves two terms unordered
     (a number and a string, two languages) the key still orders them, by kind then text, so the order is total.
-    Raises _Unordered for literals whose value order is not their text order (time zones, NaN, ill-typed)."""
+    A Python str stands for a plain literal (what STR() returns). Raises _Unordered for literals whose value
+    order is not their text order (time zones, NaN, ill-typed numbers)."""
     if term is None:
         return (0,)
+    if isinstance(term, str):
+        return (3, 2, term, "")
     if isinstance(term, ox.BlankNode):
         return (1, term.value)
     if isinstance(term, ox.NamedNode):
@@ -688,11 +691,11 @@ def _order_key(term: Term | None) -> tuple:
     if not isinstance(term, ox.Literal):
         raise _Unordered
     value = term.value
-    if term.language:
-        return (3, 2, value, term.language)
     datatype = term.datatype.value
     if datatype == XSD + "string":
         return (3, 2, value, "")
+    if datatype == RDF_LANG_STRING:
+        return (3, 2, value, term.language)
     if datatype in _NUMERIC_TYPES:
         try:
             number = Decimal(value.strip())
@@ -748,7 +751,7 @@ def _order_by(text: str) -> tuple[int, list[tuple[bool, _OrderExpr]]] | None:
         if kind == "var":
             return ("var", value[1:])
         if kind == "string" and value[0] in "\"'" and value[:3] not in ('"""', "'''") and "\\" not in value:
-            return ("const", ox.Literal(value[1:-1]))
+            return ("const", value[1:-1])
         if value == "(":
             inner = expression()
             take(")")
@@ -784,17 +787,18 @@ def _order_by(text: str) -> tuple[int, list[tuple[bool, _OrderExpr]]] | None:
     return (tokens[start][2], conditions) if conditions else None
 
 
-def _evaluate(expression: _OrderExpr, row: tuple, columns: dict[str, int]) -> Term | None:
+def _evaluate(expression: _OrderExpr, binding: Mapping[str, Term | None]) -> Term | str | None:
+    """An ORDER BY expression's value; a plain literal (STR's result, a constant) as a Python str."""
     kind, arg = expression
     if kind == "var":
-        return row[columns[arg]]
+        return binding[arg]
     if kind == "const":
         return arg
     if kind == "str":
-        term = _evaluate(arg, row, columns)
-        return ox.Literal(term.value) if isinstance(term, ox.NamedNode | ox.Literal) else None
+        term = _evaluate(arg, binding)
+        return term if isinstance(term, str) else term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
     for inner in arg:  # COALESCE: the first that has a value
-        term = _evaluate(inner, row, columns)
+        term = _evaluate(inner, binding)
         if term is not None:
             return term
     return None
@@ -812,22 +816,32 @@ def _variables(expression: _OrderExpr) -> set[str]:
 
 
 def _sort(rows: list[tuple], variables: list[str], conditions: list[tuple[bool, _OrderExpr]]) -> None:
-    """Sort rows in place by ORDER BY conditions, one stable pass per condition from the last to the first;
-    rows equal on every condition keep the engine's order, as they do when the engine sorts."""
+    """Sort rows in place by ORDER BY conditions; rows equal on every condition keep the engine's order, as
+    they do when the engine sorts.
+
+    Each condition is evaluated once per distinct value (an answer repeats its labels and classes), the
+    values are ranked, and the rows sorted by their tuples of ranks (negated for DESC)."""
     columns = {name: i for i, name in enumerate(variables)}
-    for descending, expression in reversed(conditions):
+    ranks = []
+    for descending, expression in conditions:
+        names = sorted(_variables(expression))
+        indexes = [columns[name] for name in names]
         if expression[0] == "var":
-            index = columns[expression[1]]
-            keys = {}  # many rows share a term (a label, a class): its key is computed once
-            for row in rows:
-                term = row[index]
-                if term not in keys:
-                    keys[term] = _order_key(term)
-            rows.sort(key=lambda row, index=index, keys=keys: keys[row[index]], reverse=descending)
+            values = [row[indexes[0]] for row in rows]
+            keys = {value: _order_key(value) for value in set(values)}
         else:
-            decorated = [(_order_key(_evaluate(expression, row, columns)), row) for row in rows]
-            decorated.sort(key=lambda pair: pair[0], reverse=descending)
-            rows[:] = [row for _, row in decorated]
+            values = [tuple(row[i] for i in indexes) for row in rows]
+            keys = {
+                value: _order_key(_evaluate(expression, dict(zip(names, value, strict=True)))) for value in set(values)
+            }
+        rank: dict[Any, int] = {}
+        previous, number = None, 0
+        for value in sorted(keys, key=keys.__getitem__):
+            if keys[value] != previous:
+                previous, number = keys[value], number + 1
+            rank[value] = -number if descending else number
+        ranks.append([rank[value] for value in values])
+    rows[:] = [rows[t[-1]] for t in sorted(zip(*ranks, range(len(rows)), strict=True))]
 
 
 def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
