@@ -29,6 +29,7 @@ import csv
 import datetime
 import difflib
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -719,9 +720,19 @@ def _order_key(term: Term | str | None) -> tuple:
 _OrderExpr = tuple  # ("var", name) | ("str", expr) | ("coalesce", (expr, ...)) | ("const", term)
 
 
-def _order_by(text: str) -> tuple[int, list[tuple[bool, _OrderExpr]]] | None:
-    """Where a SELECT's final `ORDER BY` starts and its conditions as (descending, expression), when every
-    condition is one kg can evaluate in Python and nothing (LIMIT, OFFSET, VALUES) follows; else None."""
+_SLICE = re.compile(
+    r"(?:LIMIT\s+(?P<limit>\d+)(?:\s+OFFSET\s+(?P<offset>\d+))?|OFFSET\s+(?P<offset2>\d+)(?:\s+LIMIT\s+(?P<limit2>\d+))?)\s*",
+    re.IGNORECASE,
+)
+_SLICED_ROWS = 200_000  # a LIMIT over more rows than this is left to the engine (see execute)
+
+
+def _order_by(
+    text: str,
+) -> tuple[int, list[tuple[bool, _OrderExpr]], tuple[int, int | None]] | None:
+    """Where a SELECT's final `ORDER BY` starts, its conditions as (descending, expression), and the rows a
+    final LIMIT/OFFSET keeps as a slice (start, stop), when every condition is one kg can evaluate in Python
+    and nothing else (VALUES, a comment) follows; else None."""
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
     tokens = [t for t in tokens if t[0] not in ("space", "comment")]
     depth = 0
@@ -772,9 +783,18 @@ def _order_by(text: str) -> tuple[int, list[tuple[bool, _OrderExpr]]] | None:
         raise _Unordered
 
     conditions = []
+    window: tuple[int, int | None] = (0, None)
     try:
         while position < len(rest):
             word = peek().upper()
+            if word in ("LIMIT", "OFFSET"):
+                match = _SLICE.fullmatch(text, rest[position][2])
+                if not match:
+                    return None
+                offset = int(match["offset"] or match["offset2"] or 0)
+                limit = match["limit"] or match["limit2"]
+                window = (offset, None if limit is None else offset + int(limit))
+                break
             if word in ("ASC", "DESC"):
                 take()
                 take("(")
@@ -784,7 +804,7 @@ def _order_by(text: str) -> tuple[int, list[tuple[bool, _OrderExpr]]] | None:
                 conditions.append((False, expression()))
     except _Unordered:
         return None
-    return (tokens[start][2], conditions) if conditions else None
+    return (tokens[start][2], conditions, window) if conditions else None
 
 
 def _evaluate(expression: _OrderExpr, binding: Mapping[str, Term | None]) -> Term | str | None:
@@ -849,8 +869,9 @@ def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
 
     A SELECT's final ORDER BY over its own columns is applied here, in Python, rather than by the engine:
     Oxigraph compares strings by reading both from its dictionary at every comparison, which makes sorting
-    a 60,000-row answer by its labels take seconds, while one pass over the rows here takes milliseconds. The
-    order is SPARQL's (see _order_key); anything kg cannot order exactly so is left to the engine."""
+    a 60,000-row answer by its labels take seconds, while one pass over the rows here takes milliseconds. A
+    final LIMIT/OFFSET is then a slice of the sorted rows. The order is SPARQL's (see _order_key); anything kg
+    cannot order exactly so is left to the engine."""
     info = shape(text)
     try:
         order = _order_by(text) if info.form == "SELECT" and info.ordered else None
@@ -862,10 +883,19 @@ def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
             if order is not None and not set().union(*(_variables(e) for _, e in order[1])) <= set(variables):
                 order = None  # it orders by a variable the SELECT does not return: the engine must do it
                 answer = store.query(text, prefixes=PREFIXES)
-            rows = [tuple(solution) for solution in answer]
+            if order is not None and order[2] != (0, None):
+                # a LIMIT keeps a few rows of the whole answer: read at most _SLICED_ROWS of it, else let the
+                # engine sort (it then reads only the strings its comparisons need)
+                rows = list(itertools.islice((tuple(solution) for solution in answer), _SLICED_ROWS + 1))
+                if len(rows) > _SLICED_ROWS:
+                    order = None
+                    rows = [tuple(solution) for solution in store.query(text, prefixes=PREFIXES)]
+            else:
+                rows = [tuple(solution) for solution in answer]
             if order is not None:
                 try:
                     _sort(rows, variables, order[1])
+                    rows = rows[order[2][0] : order[2][1]]
                 except _Unordered:
                     rows = [tuple(solution) for solution in store.query(text, prefixes=PREFIXES)]
             elif not info.ordered:
