@@ -721,7 +721,7 @@ _OrderExpr = tuple  # ("var", name) | ("str", expr) | ("coalesce", (expr, ...)) 
 
 
 _SLICE = re.compile(
-    r"(?:LIMIT\s+(?P<limit>\d+)(?:\s+OFFSET\s+(?P<offset>\d+))?|OFFSET\s+(?P<offset2>\d+)(?:\s+LIMIT\s+(?P<limit2>\d+))?)\s*",
+    r"(?:LIMIT\s+(?P<limit>\d+)(?:\s+OFFSET\s+(?P<offset>\d+))?|OFFSET\s+(?P<offset2>\d+)(?:\s+LIMIT\s+(?P<limit2>\d+))?)(?:\s|#[^\n]*)*",
     re.IGNORECASE,
 )
 _SLICED_ROWS = 200_000  # a LIMIT over more rows than this is left to the engine (see execute)
