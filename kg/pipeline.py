@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset as RdflibDataset
 
-from kg import check, corpus, export, fsutil, view
+from kg import check, corpus, export, fsutil, gcpause, view
 from kg.errors import DataError, UsageError
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
@@ -75,6 +75,11 @@ def load(
         raise UsageError(f"--base {base!r} is not usable as a base IRI; give an http(s) address ending in / or #")
     if jobs < 0:
         raise UsageError(f"--jobs {jobs}: give 1 or more processes")
+    with gcpause.paused():
+        return _load(Path(data_dir), ontology_dir, base, progress, jobs, dask, cache)
+
+
+def _load(data_dir: Path, ontology_dir, base, progress, jobs, dask, cache) -> Build:
     ontology = Ontology.load(ontology_dir)
     with stage(progress, "reading sources"):
         started = time.perf_counter()

@@ -57,6 +57,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
+from kg import gcpause
 from kg.errors import UsageError
 from kg.ontology import DEFAULT_DIR, ONTOLOGY_IRI
 from kg.pipeline import Build
@@ -917,23 +918,8 @@ def validate(
     """SHACL over the build: findings sorted, with how the run went. `partition=False` forces one whole-graph run
     (the reference the partitioned run is tested against); `chunk_lines` sets the size of a chunk (default: a
     quarter of each process's share, at least 20,000 lines); `use_screen=False` gives pySHACL every focus node."""
-    with _gc_paused():
+    with gcpause.paused():
         return _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while millions of small objects are made: each collection would walk the whole
-    build (a 1M-triple dataset) again. The forked workers turn it back on for themselves."""
-    enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen) -> Report:
