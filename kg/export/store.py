@@ -87,8 +87,8 @@ def write(ds: Dataset, path: Path) -> None:
         raise UsageError(f"{path}: exists; the store is written to a new directory and swapped in")
     # The quads go to Oxigraph's bulk loader in chunks, through a temporary N-Quads file each: the loader's
     # memory stays bounded (one load of a million quads holds 1.2 GB), and it parses with its own threads with
-    # the GIL released, so the build's other writers run meanwhile. No optimize() afterwards: compacting the
-    # few chunk files took 3 s at a million quads and changed no query's time measurably.
+    # the GIL released, so the build's other writers run meanwhile. optimize() then compacts the chunks' files
+    # (3 s at a million quads), which makes the saved questions 30-50% faster than on the uncompacted store.
     try:
         store = ox.Store(str(path))
         chunk: list[str] = []
@@ -98,6 +98,7 @@ def write(ds: Dataset, path: Path) -> None:
                 _load(store, chunk, path.parent)
                 chunk = []
         _load(store, chunk, path.parent)
+        store.optimize()
         store.flush()
     except OSError as err:
         raise UsageError(f"{path}: cannot write the store ({err})") from err
