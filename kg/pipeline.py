@@ -79,7 +79,15 @@ def load(
         return _load(Path(data_dir), ontology_dir, base, progress, jobs, dask, cache)
 
 
-def _load(data_dir: Path, ontology_dir, base, progress, jobs, dask, cache) -> Build:
+def _load(
+    data_dir: Path,
+    ontology_dir: Path | None,
+    base: str,
+    progress: Progress | None,
+    jobs: int,
+    dask: str | None,
+    cache: Path | None,
+) -> Build:
     ontology = Ontology.load(ontology_dir)
     with stage(progress, "reading sources"):
         started = time.perf_counter()
