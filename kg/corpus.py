@@ -29,7 +29,7 @@ from kg.facts import _Reader, id_problem
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import Ontology
 from kg.rdf import DEFAULT_BASE, Emitted, emit_source
-from kg.sources import SLUG, check_slug, decode, parse_source, read_bytes
+from kg.sources import SLUG, check_slug, decode, parse_source, read_bytes, read_source
 
 _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
@@ -309,8 +309,7 @@ def read(
         if slug in facts.sources or slug in failed:
             continue
         try:
-            check_slug(slug, str(path))
-            facts.sources[slug] = parse_source(slug, decode(read_bytes(path, str(path)), str(path)), str(path))
+            facts.sources[slug] = read_source(path, str(path))
         except DataError as err:
             read_problems.extend(err.problems)
     facts.sources = dict(sorted(facts.sources.items()))

@@ -13,7 +13,6 @@ from pathlib import Path
 from kg import yamlsafe
 from kg.errors import DataError, Problem
 from kg.model import Entity, Facts, Location, Source, Statement
-from kg.sources import read_text
 from kg.yamlsafe import YList, YMap, YStr
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -41,10 +40,6 @@ def closest(word: str, options: list[str] | set[str], n: int = 3) -> str:
     if len(options) <= 30:
         return "valid choices: " + ", ".join(options)
     return f"no close match among {len(options)} choices"
-
-
-def _display(path: Path, root: Path) -> str:
-    return str(path)
 
 
 def id_problem(eid: str, where: Location, entities: dict[str, Entity], sources: dict) -> Problem | None:
@@ -108,14 +103,6 @@ class _Reader:
         self.facts.sources[source.slug] = source
 
     # -- one facts file ------------------------------------------------------------------------
-
-    def read_facts_file(self, path: Path, display: str) -> str:
-        try:
-            text = read_text(path, display)
-        except DataError as err:
-            self.problems.extend(err.problems)
-            return path.stem
-        return self.read_facts_text(text, display, path.stem)
 
     def read_facts_text(self, text: str, display: str, stem: str) -> str:
         """Read one facts file's text; returns the slug of the article it names (its `article:` or its stem)."""

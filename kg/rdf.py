@@ -6,7 +6,7 @@ qualifiers. IRIs come from curated ids and content, never from run order.
 
 The dataset is held as plain Python tuples and their canonical N-Triples lines, not as an rdflib Dataset:
 adding a million triples to rdflib takes 16 s and 1.2 GB (DESIGN.md, measured traps), while the writers of
-kg.nt, kg.nq, kg.ttl, kg.trig and the store need nothing but sorted lines. `Dataset.to_rdflib()` gives the
+kg.nt, kg.nq, kg.ttl, kg.trig and the store need nothing but sorted lines. `Dataset.rdflib` gives the
 friendly rdflib object to whoever wants one (pySHACL, the Python API, tests), parsed from those lines.
 """
 
@@ -206,9 +206,6 @@ class Dataset:
             ds.bind(prefix, namespace, override=True, replace=True)
         ds.parse(data="".join(text + "\n" for text in self.nquads()), format="nquads")
         return ds
-
-    def to_rdflib(self) -> RdflibDataset:
-        return self.rdflib
 
 
 class Minter:
