@@ -7,8 +7,39 @@ from pathlib import Path
 
 from kg import fsutil
 from kg.rdf import Dataset
+from kg.splice import Changes, Splice, lines_text
 
 
 def write(ds: Dataset, path: Path) -> None:
     with fsutil.text_writer(path) as out:
         out.writelines(text + "\n" for text in ds.nquads())
+
+
+def _graph(line: bytes) -> bytes:
+    """The graph IRI of an N-Quads line as kg writes it (without brackets), b"" for the default graph."""
+    rest = line.split(b" ", 2)[2]
+    tail = rest[rest.rindex(b'"') :] if rest.startswith(b'"') else rest
+    space = tail.find(b" <")
+    return tail[space + 2 : tail.index(b">", space)] if space >= 0 else b""
+
+
+def update(old: Path, new: Path, changes: Changes, ontology: object = None) -> None:
+    """kg.nq of the changed dataset from the previous kg.nq: the default graph's changed subjects and the changed
+    named graphs replaced in place (the file is the default graph's sorted lines, then each graph's in name order)."""
+    with Splice(old) as splice:
+        mm, size = splice.mm, splice.size
+
+        def graph_at(start: int) -> bytes:
+            return _graph(mm[start : mm.find(b"\n", start)])
+
+        named = splice.first(0, size, b"\n", lambda start: graph_at(start) != b"")
+        for subject, (_, lines) in sorted(changes.subjects.items()):
+            start, end = splice.subject_lines(0, named, subject)
+            splice.replace(start, end, lines_text(lines))
+        for name, (_, lines) in sorted(changes.graphs.items()):
+            key = name.encode("utf-8")
+            start = splice.first(named, size, b"\n", lambda at: graph_at(at) >= key)  # noqa: B023 - used at once
+            end = splice.first(start, size, b"\n", lambda at: graph_at(at) > key)  # noqa: B023
+            suffix = f"<{name}> ."
+            splice.replace(start, end, lines_text(text[:-1] + suffix for text in lines))
+        splice.write(new)

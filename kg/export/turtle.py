@@ -10,13 +10,14 @@ so a subject's triples are contiguous and the output is byte-stable.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from rdflib import RDF, XSD
 
 from kg import fsutil
 from kg.rdf import PREFIXES, Dataset, split_line
+from kg.splice import Changes, Splice, nt_subject
 
 _RDF_TYPE = f"<{RDF.type}>"
 _XSD = str(XSD)
@@ -81,5 +82,37 @@ def blocks(lines: Iterable[str], indent: str = "") -> Iterator[str]:
 
 def write(ds: Dataset, path: Path) -> None:
     with fsutil.text_writer(path) as out:
-        out.write("\n".join(prefix_lines()) + "\n\n")
+        out.write(header())
         out.writelines(blocks(ds.lines()))
+
+
+def header() -> str:
+    return "\n".join(prefix_lines()) + "\n\n"
+
+
+def block_at_least(splice: Splice, target: bytes) -> Callable[[int], bool]:
+    """Predicate for Splice.first: the subject block starting here sorts at or after `target` (a subject in
+    N-Triples form and a space, or "!" to sort after the subject)."""
+
+    def holds(start: int) -> bool:
+        if splice.mm[start : start + 4] == b"    ":  # a named graph's block (TriG) is indented
+            start += 4
+        return nt_subject(splice.mm[start : splice.mm.find(b" ", start)]) + b" " >= target
+
+    return holds
+
+
+def update_blocks(splice: Splice, lo: int, hi: int, changes: Changes, indent: str = "") -> None:
+    """Replace the blocks of each changed subject in [lo, hi), the sorted blocks of one graph."""
+    for subject, (_, lines) in sorted(changes.subjects.items()):
+        key = subject.encode("utf-8")
+        start = splice.first(lo, hi, b"\n\n", block_at_least(splice, key + b" "))
+        end = splice.first(start, hi, b"\n\n", block_at_least(splice, key + b"!"))
+        splice.replace(start, end, "".join(blocks(lines, indent)).encode("utf-8"))
+
+
+def update(old: Path, new: Path, changes: Changes, ontology: object = None) -> None:
+    """kg.ttl of the changed dataset from the previous kg.ttl: each changed subject's block replaced in place."""
+    with Splice(old) as splice:
+        update_blocks(splice, len(header().encode("utf-8")), splice.size, changes)
+        splice.write(new)
