@@ -14,16 +14,19 @@ builds.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDFS
 
 from kg.errors import UsageError
-from kg.ontology import ONTOLOGY_IRI
-from kg.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line
+from kg.ontology import ONTOLOGY_IRI, Ontology
+from kg.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line, ontology_triples, parse_line
+from kg.splice import Changes
 from kg.store import ENTAILED_GRAPH
 
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -113,3 +116,55 @@ def _load(store: ox.Store, quads: list[str], directory: Path) -> None:
         text.flush()
         # lenient: the lines are kg's own canonical N-Quads, every IRI and literal checked when it was written
         store.bulk_load(path=text.name, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+
+def _checkpoint(old: Path, new: Path) -> None:
+    """A copy of a closed store that costs no data copying: RocksDB never changes an SST file once written (it
+    deletes it after compaction instead), so they are hard-linked, as RocksDB's own checkpoints do; the small
+    mutable files (CURRENT, MANIFEST, OPTIONS, the write-ahead log) are copied."""
+    new.mkdir()
+    for entry in sorted(old.iterdir()):
+        if entry.is_dir():
+            raise ValueError(f"{entry}: not a store kg wrote; rebuild it")
+        if entry.name == "LOCK":  # RocksDB's lock of an open database: the copy makes its own
+            continue
+        if entry.suffix == ".sst":
+            os.link(entry, new / entry.name)
+        else:
+            shutil.copy2(entry, new / entry.name)
+
+
+def _quads(lines: Iterable[str]) -> list[ox.Quad]:
+    text = "".join(text + "\n" for text in lines).encode("utf-8")
+    return list(ox.parse(text, format=ox.RdfFormat.N_QUADS, lenient=True)) if text else []
+
+
+def update(old: Path, new: Path, changes: Changes, ontology: Ontology) -> None:
+    """The store of the changed dataset, from the previous build's: a checkpoint copy of it, with the quads of
+    the changed subjects (their facts and what the hierarchy entails from them) and of the changed named
+    graphs removed and added. Entailment works subject by subject (both rules keep the subject), so the
+    changed subjects' old and new lines are all it needs."""
+    hierarchy = ontology_triples(ontology)
+    schema = {line(t) for t in hierarchy}
+    suffix = f"<{ENTAILED_GRAPH}> ."
+    removed: set[str] = set()
+    added: set[str] = set()
+    for old_lines, new_lines in changes.subjects.values():
+        before = [line(t) for t in entailment([parse_line(text) for text in old_lines], hierarchy)]
+        after = [line(t) for t in entailment([parse_line(text) for text in new_lines], hierarchy)]
+        old_view, new_view = set(old_lines).union(before), set(new_lines).union(after)
+        removed |= old_view - new_view - schema
+        added |= new_view - old_view
+        removed |= {text[:-1] + suffix for text in set(before) - set(after)}
+        added |= {text[:-1] + suffix for text in set(after) - set(before)}
+    for name, (old_lines, new_lines) in changes.graphs.items():
+        graph = f"<{name}> ."
+        removed |= {text[:-1] + graph for text in set(old_lines) - set(new_lines)}
+        added |= {text[:-1] + graph for text in set(new_lines) - set(old_lines)}
+    _checkpoint(Path(old), Path(new))
+    store = ox.Store(str(new))
+    for quad in _quads(sorted(removed)):
+        store.remove(quad)
+    store.extend(_quads(sorted(added)))
+    store.flush()
+    del store
