@@ -31,12 +31,52 @@ def _line(record: Entity | Statement, key: str) -> int:
     return record.lines.get(key, record.where.line)
 
 
+def article_entity(slug: str, source: Source) -> Entity:
+    return Entity(id=slug, cls="Article", label=source.title, where=Location(source.path, 1), source=slug)
+
+
 def article_entities(facts: Facts) -> None:
     """Every article is an entity too (class Article), so statements can name it as subject or object."""
     for slug, source in sorted(facts.sources.items()):
-        facts.entities.setdefault(
-            slug, Entity(id=slug, cls="Article", label=source.title, where=Location(source.path, 1), source=slug)
+        facts.entities.setdefault(slug, article_entity(slug, source))
+
+
+def check_articles(articles: list[Entity], ontology: Ontology) -> list[Problem]:
+    """The checks of articles as entities (their titles are labels)."""
+    problems: list[Problem] = []
+    for entity in articles:
+        problems.extend(_check_entity(entity, ontology))
+    problems.extend(_check_text(articles, []))
+    return problems
+
+
+def check_links(statements: list[Statement], facts: Facts, ontology: Ontology) -> list[Problem]:
+    """Each statement's subject and object exist and fit its property; no fact is stated twice in a source."""
+    problems: list[Problem] = []
+    seen: dict[tuple, Statement] = {}
+    for statement in statements:
+        problems.extend(_check_statement_links(statement, facts, ontology))
+        key = (
+            statement.source,
+            statement.subject,
+            statement.predicate,
+            statement.object,
+            statement.value,
+            statement.date,
+            statement.role,
         )
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                Problem(
+                    statement.where.path,
+                    statement.where.line,
+                    f"the same fact is stated twice ({statement.subject} {statement.predicate} {statement.object or statement.value})",
+                    f"first at line {first.where.line}; merge the two evidence lists into one statement",
+                )
+            )
+        seen.setdefault(key, statement)
+    return problems
 
 
 def check(facts: Facts, ontology: Ontology) -> Facts:
@@ -69,33 +109,8 @@ def check_global(facts: Facts, ontology: Ontology) -> list[Problem]:
     twice, every entity is used, partOf has no cycle. Articles become entities here."""
     article_entities(facts)
     articles = [e for e in facts.entities.values() if e.cls == "Article"]
-    problems: list[Problem] = []
-    for entity in articles:
-        problems.extend(_check_entity(entity, ontology))
-    problems.extend(_check_text(articles, []))
-    seen: dict[tuple, Statement] = {}
-    for statement in facts.statements:
-        problems.extend(_check_statement_links(statement, facts, ontology))
-        key = (
-            statement.source,
-            statement.subject,
-            statement.predicate,
-            statement.object,
-            statement.value,
-            statement.date,
-            statement.role,
-        )
-        if key in seen:
-            first = seen[key]
-            problems.append(
-                Problem(
-                    statement.where.path,
-                    statement.where.line,
-                    f"the same fact is stated twice ({statement.subject} {statement.predicate} {statement.object or statement.value})",
-                    f"first at line {first.where.line}; merge the two evidence lists into one statement",
-                )
-            )
-        seen.setdefault(key, statement)
+    problems = check_articles(articles, ontology)
+    problems.extend(check_links(facts.statements, facts, ontology))
     problems.extend(_check_unused(facts))
     problems.extend(_check_part_of_cycles(facts))
     return problems

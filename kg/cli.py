@@ -166,15 +166,20 @@ def run(argv: list[str] | None = None) -> int:
         cache = None if args.no_cache else args.cache or args.out.parent / f".{args.out.name}.kg-cache"
         progress = Progress(LOAD_STAGES + pipeline.write_stages(formats), enabled=not args.quiet)
         try:
-            build = pipeline.load(
-                args.data, args.ontology, args.base, progress=progress, jobs=jobs, dask=args.dask, cache=cache
+            outcome = pipeline.build(
+                args.data, args.out, formats, args.ontology, args.base, progress, jobs, args.dask, cache
             )
-            written = pipeline.write(build, args.out, formats, progress=progress)
         finally:
             progress.close()
         if not args.quiet:
-            print(build.summary())
-            print("wrote " + ", ".join(str(p) for p in written))
+            print(outcome.summary)
+            if outcome.changed == []:
+                print(f"nothing changed since the last build: {args.out} is up to date")
+            else:
+                if outcome.changed:
+                    sources = ", ".join(outcome.changed)
+                    print(f"updated {args.out} in place for {len(outcome.changed)} changed source(s): {sources}")
+                print("wrote " + ", ".join(str(p) for p in outcome.written))
         return 0
     if args.command == "export":
         from kg import pipeline

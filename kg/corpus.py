@@ -31,6 +31,18 @@ from kg.ontology import Ontology
 from kg.rdf import DEFAULT_BASE, Emitted, emit_source
 from kg.sources import SLUG, check_slug, decode, parse_source, read_bytes, read_source
 
+_KEY = re.compile(r"^[0-9a-f]{64}$")
+Signature = tuple[int, int, int, int]  # size, mtime and ctime in ns, inode: a file unchanged since, as git's index
+
+
+def signature(path: Path | str) -> Signature | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
 CACHE_FORMAT = 1  # bump when Unit or the model objects change shape
@@ -145,6 +157,10 @@ class Cache:
         self.directory = Path(directory) if directory else None
         self.used: set[str] = set()
         self.new: dict[str, Unit] = {}
+        # what the build read, for kg.increment's record of it: each file's status before it was read
+        self.signatures: dict[str, Signature | None] = {}
+        self.tasks: list[Task] = []
+        self.listing: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # names in articles/ and facts/
 
     def get(self, key: str) -> Unit | None:
         if self.directory is None:
@@ -163,7 +179,7 @@ class Cache:
         if self.directory is not None and not unit.read_problems and not unit.check_problems:
             self.new[key] = unit
 
-    def commit(self) -> None:
+    def commit(self, prune: bool = True) -> None:
         if self.directory is None:
             return
         try:
@@ -174,8 +190,8 @@ class Cache:
                     pickle.dump(unit, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self.directory / key)
             keep = self.used | set(self.new)
-            for entry in self.directory.iterdir():
-                if entry.name not in keep:
+            for entry in self.directory.iterdir() if prune else ():
+                if _KEY.match(entry.name) and entry.name not in keep:
                     entry.unlink(missing_ok=True)
         except OSError:
             pass  # a cache that cannot be written only costs time next build
@@ -250,6 +266,8 @@ def read(
     articles_dir, facts_dir = data_dir / "articles", data_dir / "facts"
     if not articles_dir.is_dir():
         raise UsageError(f"{data_dir}: no articles/ directory; put the source texts in {articles_dir}/<slug>.md")
+    cache = cache or Cache(None)
+    cache.listing = (_names(articles_dir), _names(facts_dir))  # before reading: an added file shows next time
     ontology_text = (Path(ontology_dir) / "kg.ttl").read_text("utf-8")
     problems: list[Problem] = []
     article_files: dict[str, Path] = {}
@@ -272,14 +290,15 @@ def read(
     tasks: list[Task] = []
     raw_articles: dict[str, bytes | None] = {}
     for path in facts_files:
+        cache.signatures[str(path)] = signature(path)
         try:
             raw = read_bytes(path, str(path))
         except DataError as err:
             problems.extend(err.problems)
             continue
         slug = _guess_slug(raw, path.stem)
-        tasks.append(_task(path, raw, slug, article_files, raw_articles, ontology_text, base, problems))
-    units = _units(tasks, jobs, dask, cache or Cache(None))
+        tasks.append(_task(path, raw, slug, article_files, raw_articles, ontology_text, base, problems, cache))
+    units = _units(tasks, jobs, dask, cache)
     for i, unit in enumerate(units):
         if unit.slug != tasks[i].slug:  # the guess of its article was wrong: run it again with the right one
             task = tasks[i]
@@ -292,8 +311,11 @@ def read(
                 ontology_text,
                 base,
                 problems,
+                cache,
             )
             units[i] = run(tasks[i])
+            cache.put(tasks[i].key(), units[i])
+    cache.tasks = tasks
 
     facts = Facts()
     read_problems = list(problems)
@@ -308,6 +330,7 @@ def read(
     for slug, path in article_files.items():
         if slug in facts.sources or slug in failed:
             continue
+        cache.signatures[str(path)] = signature(path)
         try:
             facts.sources[slug] = read_source(path, str(path))
         except DataError as err:
@@ -337,17 +360,26 @@ def _task(
     ontology_text: str,
     base: str,
     problems: list[Problem],
+    cache: Cache,
 ) -> Task:
     article = article_files.get(slug)
     if slug not in raw_articles:
         raw_articles[slug] = None
         if article is not None:
+            cache.signatures[str(article)] = signature(article)
             try:
                 raw_articles[slug] = read_bytes(article, str(article))
             except DataError as err:
                 problems.extend(err.problems)
     article_path = str(article) if article is not None else str(path.parent.parent / "articles" / f"{slug}.md")
     return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, base, tuple(article_files))
+
+
+def _names(directory: Path) -> tuple[str, ...]:
+    try:
+        return tuple(sorted(os.listdir(directory)))
+    except OSError:
+        return ()
 
 
 def _facts_files(facts_dir: Path, problems: list[Problem]) -> list[Path]:

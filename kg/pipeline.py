@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset as RdflibDataset
 
-from kg import check, corpus, export, fsutil, gcpause, view
+from kg import check, corpus, export, fsutil, gcpause, increment, view
 from kg.errors import DataError, UsageError
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
@@ -36,6 +36,7 @@ class Build:
     rdf: Dataset
     base: str = DEFAULT_BASE
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
+    cache: corpus.Cache | None = None  # what the per-source stage read (kg.increment records it)
 
     @cached_property
     def view(self) -> nx.MultiDiGraph:
@@ -103,9 +104,32 @@ def _load(
         results.commit()
     with stage(progress, "emitting RDF"):
         dataset = assemble(emitted, checked, ontology, base)
-    build = Build(checked, ontology, dataset, base)
+    build = Build(checked, ontology, dataset, base, cache=results)
     build.timings["per-source stage"] = per_source
     return build
+
+
+def build(
+    data_dir: Path | str = "data",
+    out: Path | str = "build",
+    formats: list[str] | None = None,
+    ontology_dir: Path | None = None,
+    base: str = DEFAULT_BASE,
+    progress: Progress | None = None,
+    jobs: int = 0,
+    dask: str | None = None,
+    cache: Path | None = None,
+) -> increment.Outcome:
+    """`kg build`: update the previous build in place when only a few sources changed since (kg.increment, which
+    needs `cache`), else read, check and write everything and record what the next build needs for that."""
+    data_dir, out = Path(data_dir), Path(out)
+    updated = increment.update(data_dir, out, formats, cache, ontology_dir, base)
+    if updated is not None:
+        return updated
+    built = load(data_dir, ontology_dir, base, progress, jobs, dask, cache)
+    written = write(built, out, formats, progress)
+    increment.record(built, data_dir, out, formats, cache, ontology_dir)
+    return increment.Outcome(built.summary(), written)
 
 
 def write_stages(formats: list[str] | None = None) -> int:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -155,6 +156,7 @@ class Dataset:
 
     def __init__(self, lines: dict[str, Iterable[str]]):
         self._lines: dict[str, list[str]] = {name: sorted(set(lines[name])) for name in sorted(lines)}
+        self.repeated: dict[str, int] = {}  # default-graph lines more than one source gives, and how many give them
 
     @cached_property
     def graphs(self) -> dict[str, list[Triple]]:
@@ -220,10 +222,13 @@ class Minter:
         return URIRef(self.entity_iri(entity))
 
     def entity_iri(self, entity: Entity) -> str:
-        folder = self._folders.get(entity.cls)
+        return self.iri(entity.id, entity.cls)
+
+    def iri(self, eid: str, cls: str) -> str:
+        folder = self._folders.get(cls)
         if folder is None:
-            folder = self._folders[entity.cls] = FOLDERS.get(self.ontology.top_class(entity.cls), "thing")
-        return f"{self.base}{folder}/{entity.id}"
+            folder = self._folders[cls] = FOLDERS.get(self.ontology.top_class(cls), "thing")
+        return f"{self.base}{folder}/{eid}"
 
     def graph(self, slug: str) -> URIRef:
         return URIRef(f"{self.base}graph/{slug}")
@@ -404,12 +409,7 @@ def assemble(emitted: Iterable[Emitted], facts: Facts, ontology: Ontology, base:
     the ontology graph added, every graph sorted."""
     mint = Minter(base, ontology)
     iri_of = {eid: mint.entity_iri(e) for eid, e in facts.entities.items()}
-
-    def resolve(text: str) -> str:
-        if PLACEHOLDER not in text:
-            return text
-        return _PLACEHOLDERS.sub(lambda m: nt(iri_of[m.group(1)]), text)
-
+    resolve = resolver(iri_of)
     default: list[str] = []
     graphs: dict[str, list[str]] = {}
     seen: set[str] = set()
@@ -424,7 +424,21 @@ def assemble(emitted: Iterable[Emitted], facts: Facts, ontology: Ontology, base:
             graphs.setdefault(str(mint.graph(slug)), []).extend(part.graph)
     graphs[DEFAULT_GRAPH] = default
     graphs[str(ONTOLOGY_IRI)] = [line(t) for t in ontology_triples(ontology)]
-    return Dataset(graphs)
+    dataset = Dataset(graphs)
+    if len(default) > len(dataset.lines()):  # a fact stated in several sources: counted for incremental builds
+        dataset.repeated = {text: n for text, n in Counter(default).items() if n > 1}
+    return dataset
+
+
+def resolver(iri_of: Mapping[str, str]) -> Callable[[str], str]:
+    """Replaces the stand-in IRIs of a source's lines (see emit_source) with the entities' IRIs."""
+
+    def resolve(text: str) -> str:
+        if PLACEHOLDER not in text:
+            return text
+        return _PLACEHOLDERS.sub(lambda m: nt(iri_of[m.group(1)]), text)
+
+    return resolve
 
 
 def to_dataset(facts: Facts, ontology: Ontology, base: str = DEFAULT_BASE) -> Dataset:
