@@ -13,18 +13,23 @@ key's term (a `2020-03` gYearMonth under a key whose range is xsd:date, a label 
 is written as an explicit value object or under its compact IRI, so nothing is lost or retyped: the file
 round-trips to a graph isomorphic to the default graph (tests/test_jsonld.py checks with pyoxigraph, rdflib
 and pyld).
+
+`update` is the incremental build's writer: it rewrites the node objects of the subjects that changed in an
+old kg.jsonld and copies the rest byte for byte, giving the same bytes as `write` (tests/test_jsonld_update.py).
 """
 
 from __future__ import annotations
 
 import json
-from itertools import groupby
+import mmap
+import os
+from itertools import groupby, pairwise
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, URIRef
 
 from kg.ontology import ONTOLOGY_IRI, Ontology
-from kg.rdf import DCTERMS, PREFIXES, SCHEMA, SKOS, Dataset, Lit, Term, Triple, rdflib_term
+from kg.rdf import DCTERMS, PREFIXES, SCHEMA, SKOS, Dataset, Lit, Term, Triple, parse_line, parse_term, rdflib_term
 
 ID = "@id"
 TYPE = "@type"
@@ -198,3 +203,176 @@ def ontology_of(ds: Dataset) -> Ontology:
 def write(ds: Dataset, path: Path) -> None:
     """Write the default graph as compacted JSON-LD to `path`."""
     Path(path).write_text(dumps(document(ds.default, ontology_of(ds))), encoding="utf-8", newline="\n")
+
+
+# The layout `dumps` gives a document, which `update` relies on: the header (`{`, the @context, `"@graph": [`),
+# then each node object of @graph starting with the line `    {` and ending with the line `    }`, the nodes
+# separated by `,` + line break, then the lines `  ]` and `}`. JSON escapes a line break inside a string, so
+# every line break in the file is structure, and only the nodes of @graph open or close at an indent of 4
+# (the @context's entries are `    "key": {`, deeper objects are indented more).
+_NODE_START = b"\n    {\n"
+_NODE_END = b"\n    }"
+_ID_LINE = b'      "id": '
+_SEPARATOR = b",\n"
+_TAIL = b"\n  ]\n}\n"
+_COPY_CHUNK = 1 << 30
+
+
+def _header(context: Context) -> bytes:
+    """The document's text up to and including `"@graph": [`, as `dumps` writes it."""
+    text = json.dumps({"@context": context.as_json(), "@graph": None}, ensure_ascii=False, indent=2)
+    return text[: -len("null\n}")].encode("utf-8") + b"["
+
+
+def _node_text(node: dict) -> bytes:
+    """One node object as `dumps` writes it inside @graph: every line indented by 4 more spaces."""
+    return ("    " + json.dumps(node, ensure_ascii=False, indent=2).replace("\n", "\n    ")).encode("utf-8")
+
+
+def _order(subject: str) -> tuple[bool, str]:
+    return (subject.startswith("_:"), subject)
+
+
+class _Nodes:
+    """The node objects of an old kg.jsonld, found by binary search over byte offsets (never all parsed)."""
+
+    def __init__(self, data: mmap.mmap | bytes, first: int, end: int, path: Path) -> None:
+        self.data, self.first, self.end, self.path = data, first, end, path
+
+    def _start_at_or_after(self, offset: int) -> int:
+        """The offset of the first node starting at or after `offset`, or `end` if none does."""
+        found = self.data.find(_NODE_START, offset - 1, self.end + 1)
+        return self.end if found < 0 else found + 1
+
+    def key(self, start: int) -> tuple[bool, str]:
+        """The sort key of the node starting at `start` (from its first line, `"id": ...`)."""
+        line_start = start + len(_NODE_START) - 1
+        line_end = self.data.find(b"\n", line_start, self.end)
+        line = self.data[line_start:line_end]
+        if not line.startswith(_ID_LINE):
+            raise self.unexpected(start, 'a node object whose first key is not "id"')
+        value = line[len(_ID_LINE) :].rstrip(b",")
+        if len(value) < 2 or value[:1] != b'"' or value[-1:] != b'"':
+            raise self.unexpected(start, "a node id that is not a string")
+        text = value[1:-1].decode("utf-8")
+        return _order(json.loads(value) if "\\" in text else text)  # ids rarely hold an escape
+
+    def lower_bound(self, target: tuple[bool, str], low: int) -> int:
+        """The start of the first node at or after byte `low` whose key is >= target (`end` if none): the
+        smallest byte offset x in [low, end] whose next node start holds such a key, found by bisection."""
+        high = self.end
+        while low < high:
+            middle = (low + high) // 2
+            start = self._start_at_or_after(middle)
+            if start < self.end and self.key(start) < target:
+                low = start + 1
+            else:
+                high = middle
+        return self._start_at_or_after(low) if low < self.end else self.end
+
+    def after(self, start: int) -> int:
+        """The offset just past the node starting at `start`, and past the separator if another node follows."""
+        found = self.data.find(_NODE_END, start, self.end + 1)
+        if found < 0:
+            raise self.unexpected(start, "a node object that does not end")
+        stop = found + len(_NODE_END)
+        if stop == self.end:
+            return stop
+        if self.data[stop : stop + len(_SEPARATOR) + len(_NODE_START) - 1] != _SEPARATOR + _NODE_START[1:]:
+            raise self.unexpected(stop, "no separator between two node objects")
+        return stop + len(_SEPARATOR)
+
+    def unexpected(self, offset: int, what: str) -> ValueError:
+        return ValueError(f"{self.path}: not a kg.jsonld as kg writes it ({what} at byte {offset}); do a full build")
+
+
+def _copy(data: mmap.mmap | bytes, start: int, stop: int, out) -> None:
+    view = memoryview(data)
+    try:
+        while start < stop:
+            start += out.write(view[start : min(stop, start + _COPY_CHUNK)])
+    finally:
+        view.release()
+
+
+def update(old: Path, new: Path, subjects: dict[str, list[str]], ontology: Ontology) -> None:
+    """Write `new` = kg.jsonld of the default graph in which each subject in `subjects` has exactly the given
+    triples (N-Triples lines, sorted; an empty list: the subject is gone), all other subjects as in `old`.
+
+    The incremental build's writer: `old` (a kg.jsonld that `write` wrote) is mapped, never parsed whole; each
+    changed subject's node object is found by binary search over byte offsets (nodes are sorted by
+    `(id.startswith("_:"), id)`), the unchanged byte ranges between them are copied and the changed nodes
+    written in their place, so the result is byte-identical to `write` of the changed dataset. Keys of
+    `subjects` are subjects in N-Triples form (`<https://...>`, `_:label`); a subject may be new, changed or
+    removed. An old file with an empty @graph is fine (the new graph is then the given subjects alone).
+
+    Raises ValueError, having written nothing to `new`, when `old` does not have the layout `write` gives, when
+    its @context is not the one `ontology` gives (it was built with another ontology), when a line of
+    `subjects` belongs to another subject, or when `new` is `old`: the caller must then do a full build."""
+    old, new = Path(old), Path(new)
+    if new.exists() and os.path.samefile(old, new):
+        raise ValueError(f"{new}: the output is the old file itself; write the update elsewhere")
+    context = Context(ontology)
+    changed: list[tuple[tuple[bool, str], bytes | None]] = []
+    for key, lines in subjects.items():
+        subject = parse_term(key)
+        if not isinstance(subject, str):
+            raise ValueError(f"{key!r}: a literal cannot be a subject")
+        triples = [parse_line(text) for text in sorted(set(lines))]
+        strays = [triple for triple in triples if triple[0] != subject]
+        if strays:
+            raise ValueError(f"{key}: its lines must have it as subject, not {strays[0][0]!r}")
+        changed.append((_order(subject), _node_text(_node_object(subject, triples, context)) if triples else None))
+    changed.sort(key=lambda item: item[0])
+    for (first, _), (second, _) in pairwise(changed):
+        if first == second:
+            raise ValueError(f"{first[1]!r} is given twice in `subjects`")
+    header = _header(context)
+    with open(old, "rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        if size == 0:
+            raise ValueError(f"{old}: an empty file, not a kg.jsonld; do a full build")
+        with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data[: len(header)] != header:
+                raise ValueError(
+                    f"{old}: its @context is not the one of this ontology (or it is no kg.jsonld); do a full build"
+                )
+            pieces = _pieces(data, len(header), size, changed, old)
+            with open(new, "wb") as out:
+                out.write(header)
+                if not pieces:
+                    out.write(b"]\n}\n")
+                    return
+                out.write(b"\n")
+                for index, piece in enumerate(pieces):
+                    if index:
+                        out.write(_SEPARATOR)
+                    if isinstance(piece, bytes):
+                        out.write(piece)
+                    else:
+                        _copy(data, piece[0], piece[1], out)
+                out.write(_TAIL)
+
+
+def _pieces(
+    data: mmap.mmap, header: int, size: int, changed: list[tuple[tuple[bool, str], bytes | None]], path: Path
+) -> list[bytes | tuple[int, int]]:
+    """The new @graph as a list of node texts and (start, stop) byte ranges of runs of unchanged old nodes."""
+    if data[header:size] == b"]\n}\n":  # an empty @graph
+        return [text for _, text in changed if text is not None]
+    if data[header : header + len(_NODE_START)] != _NODE_START or data[size - len(_TAIL) : size] != _TAIL:
+        raise ValueError(f"{path}: @graph is not laid out as kg writes it; do a full build")
+    nodes = _Nodes(data, header + 1, size - len(_TAIL), path)
+    pieces: list[bytes | tuple[int, int]] = []
+    run = nodes.first  # the start of the unchanged old nodes not yet placed
+    for key, text in changed:
+        start = nodes.lower_bound(key, run)
+        if start > run:  # old nodes [run, start) come first; the range stops before the separator
+            stop = start if start == nodes.end else start - len(_SEPARATOR)
+            pieces.append((run, stop))
+        run = nodes.after(start) if start < nodes.end and nodes.key(start) == key else start
+        if text is not None:
+            pieces.append(text)
+    if run < nodes.end:
+        pieces.append((run, nodes.end))
+    return pieces
