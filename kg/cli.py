@@ -40,9 +40,16 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _formats(text: str) -> list[str]:
-    names = [x.strip() for x in text.split(",") if x.strip()]
-    for name in names:
-        export.get(name)  # raises with the list of valid names
+    """--formats: names, comma-separated; `rdf` stands for every RDF format and the store (the outputs an
+    incremental build updates in place)."""
+    from kg.increment import FORMATS as RDF
+
+    names: list[str] = []
+    for name in (x.strip() for x in text.split(",") if x.strip()):
+        for one in RDF if name == "rdf" else (name,):
+            export.get(one)  # raises with the list of valid names
+            if one not in names:
+                names.append(one)
     return names
 
 
@@ -58,7 +65,10 @@ def parser() -> argparse.ArgumentParser:
     common_arguments(p)
     p.add_argument("--out", type=Path, default=Path("build"), help="output directory (default: build)")
     p.add_argument(
-        "--formats", default=None, help=f"comma-separated formats to write (default: all): {', '.join(export.FORMATS)}"
+        "--formats",
+        default=None,
+        help=f"comma-separated formats to write (default: all): {', '.join(export.FORMATS)}; rdf = every RDF "
+        "format and the store, which a later build updates in place when only a few sources changed",
     )
     p.add_argument(
         "--quiet",

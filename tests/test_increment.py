@@ -1,0 +1,225 @@
+"""Incremental builds (kg.increment): after an edit, `kg build` updates the previous build in place, and the
+result is byte-identical to a clean build of the edited data; whenever that could differ it builds in full."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import export, increment, pipeline
+from tests.conftest import run_kg
+
+RDF_FORMATS = list(increment.FORMATS)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "data"
+    result = run_kg("synth", "--statements", "300", "--seed", "7", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture()
+def work(tmp_path: Path, corpus: Path) -> Path:
+    shutil.copytree(corpus, tmp_path / "data")
+    return tmp_path
+
+
+def _build(work: Path, formats: list[str] | None = RDF_FORMATS) -> increment.Outcome:
+    return pipeline.build(work / "data", work / "build", formats, cache=work / "cache")
+
+
+def _quads(store: Path) -> tuple[list[str], int]:
+    """The store's quads without blank nodes (Oxigraph relabels those on every load), and how many in all."""
+    text = ox.Store.read_only(str(store)).dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    lines = text.splitlines()
+    return sorted(line for line in lines if "_:" not in line), len(lines)
+
+
+def _assert_as_clean(work: Path, formats: list[str] = RDF_FORMATS) -> None:
+    clean = work / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    pipeline.write(pipeline.load(work / "data"), clean, formats)
+    for name in formats:
+        filename = export.get(name).filename
+        if name == "store":
+            assert _quads(work / "build" / filename) == _quads(clean / filename)
+        else:
+            assert (work / "build" / filename).read_bytes() == (clean / filename).read_bytes(), filename
+
+
+def _facts(work: Path, n: int) -> Path:
+    return sorted((work / "data" / "facts").iterdir())[n]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _label(path: Path) -> str:
+    return next(line for line in path.read_text("utf-8").splitlines() if line.strip().startswith("label:"))
+
+
+def test_label_edit_updates_in_place_and_matches_a_clean_build(work: Path) -> None:
+    assert _build(work).changed is None  # the first build is a full one
+    for n in (0, 5, -1):  # first, middle and last source
+        facts = _facts(work, n)
+        _replace(facts, _label(facts), _label(facts) + ' "quoted" <b> & 上海')
+        outcome = _build(work)
+        assert outcome.changed == [facts.stem]
+        _assert_as_clean(work)
+
+
+def test_new_statement_between_known_entities_and_removed_statement(work: Path) -> None:
+    _build(work)
+    facts = _facts(work, 3)
+    text = facts.read_text("utf-8")
+    located = re.search(r"(?m)^- subject: (\S+)\n  predicate: locatedIn\n  object: (\S+)\n  evidence: (.+)\n", text)
+    assert located, "synthetic sources place organisations"
+    subject, obj, quote = located.groups()
+    if f"- subject: {subject}\n  predicate: headquarteredIn\n  object: {obj}\n" in text:
+        pytest.skip("already stated")
+    added = f"- subject: {subject}\n  predicate: headquarteredIn\n  object: {obj}\n  evidence: {quote}\n"
+    facts.write_text(text + added, encoding="utf-8")
+    outcome = _build(work)
+    assert outcome.changed == [facts.stem], "a statement between known entities is updated in place"
+    _assert_as_clean(work)
+    facts.write_text(text.replace(located.group(), located.group() + "  note: a note on the evidence\n"), "utf-8")
+    assert _build(work).changed == [facts.stem]  # taken out again, and a note added (the named graph only)
+    _assert_as_clean(work)
+
+
+def test_fact_that_two_sources_state_stays_while_one_still_does(work: Path) -> None:
+    """The default graph holds a fact once however many sources state it: removing it from one source keeps it."""
+    a, b = _facts(work, 1), _facts(work, 2)
+    statement = re.search(r"(?ms)^- subject: .*?(?=^- subject: |\Z)", a.read_text("utf-8").split("statements:")[1])
+    subject = re.search(r"subject: (\S+)", statement.group()).group(1)
+    predicate = re.search(r"predicate: (\S+)", statement.group()).group(1)
+    obj = re.search(r"object: (\S+)", statement.group())
+    assert obj, "the first statement of a synthetic source links two entities"
+    article = (work / "data" / "articles" / f"{b.stem}.md").read_text("utf-8")
+    quote = article.split("---", 2)[2].strip().splitlines()[0].strip()
+    repeated = (
+        f"- subject: {subject}\n  predicate: {predicate}\n  object: {obj.group(1)}\n"
+        f"  evidence: {quote}\n"
+        f"  note: also in {b.stem}\n"
+    )
+    original = b.read_text("utf-8")
+    b.write_text(original + repeated, encoding="utf-8")
+    assert _build(work).changed is None
+    b.write_text(original, encoding="utf-8")
+    assert _build(work).changed == [b.stem]
+    _assert_as_clean(work)
+    fact = pipeline.load(work / "data").rdf.lines()
+    assert any(f"/{subject}> " in line and f"/{obj.group(1)}> ." in line for line in fact)
+    b.write_text(original + repeated, encoding="utf-8")  # and stated a second time again
+    assert _build(work).changed == [b.stem]
+    _assert_as_clean(work)
+
+
+def test_nothing_changed_touch_and_no_cache(work: Path) -> None:
+    _build(work)
+    before = {p.name: p.stat().st_ino for p in (work / "build").iterdir()}
+    assert _build(work).changed == []
+    facts = _facts(work, 4)
+    os.utime(facts)  # a new time, the same bytes
+    assert _build(work).changed == []
+    assert {p.name: p.stat().st_ino for p in (work / "build").iterdir()} == before, "nothing was rewritten"
+    outcome = pipeline.build(work / "data", work / "build", RDF_FORMATS, cache=None)
+    assert outcome.changed is None
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["class", "new entity", "new file", "removed file", "output edited", "other formats", "partOf"],
+)
+def test_declines_to_a_full_build_that_is_right(work: Path, edit: str) -> None:
+    _build(work)
+    facts = _facts(work, 2)
+    formats = RDF_FORMATS
+    if edit == "class":
+        _replace(facts, "class: Company", "class: Organisation")
+    elif edit == "new entity":
+        _replace(facts, "entities:\n", "entities:\n- id: p-brand-new\n  class: Person\n  label: Brand New\n")
+        text = facts.read_text("utf-8")
+        quote = re.search(r"evidence: (.+)", text).group(1)
+        facts.write_text(
+            text + f"- subject: p-brand-new\n  predicate: quotedIn\n  object: {facts.stem}\n  evidence: {quote}\n",
+            encoding="utf-8",
+        )
+    elif edit == "new file":
+        shutil.copy(work / "data" / "articles" / f"{facts.stem}.md", work / "data" / "articles" / "extra-article.md")
+    elif edit == "removed file":
+        last = _facts(work, -1)
+        last.unlink()
+        (work / "data" / "articles" / f"{last.stem}.md").unlink()
+    elif edit == "output edited":
+        (work / "build" / "kg.ttl").write_text("damaged", encoding="utf-8")
+        _replace(facts, _label(facts), _label(facts) + " x")
+    elif edit == "other formats":
+        formats = ["turtle", "ntriples"]
+        _replace(facts, _label(facts), _label(facts) + " x")
+    elif edit == "partOf":
+        text = facts.read_text("utf-8")
+        if "predicate: partOf" not in text:
+            pytest.skip("this source states no partOf")
+        facts.write_text(text.replace("predicate: partOf", "predicate: locatedIn", 1), encoding="utf-8")
+    if edit == "class" and "class: Organisation" not in facts.read_text("utf-8"):
+        pytest.skip("no Company in this source")
+    result = pipeline.build(work / "data", work / "build", formats, cache=work / "cache")
+    assert result.changed is None, f"{edit}: a full build"
+    _assert_as_clean(work, formats)
+    # the record follows the latest build: up to date, unless that build wrote other formats
+    assert _build(work).changed == (None if edit == "other formats" else [])
+
+
+def test_problem_introduced_is_reported_as_always_and_build_kept(work: Path) -> None:
+    """An edit that leaves an entity in no statement: the shortcut declines, the full build reports it, and the
+    previous build stays whole."""
+    _build(work)
+    facts = _facts(work, 6)
+    text = facts.read_text("utf-8")
+    head, statements = text.split("statements:\n", 1)
+    first_id = re.search(r"- id: (\S+)", head).group(1)
+    kept = [b for b in re.split(r"(?m)^(?=- subject: )", statements) if f": {first_id}\n" not in b]
+    facts.write_text(head + "statements:\n" + "".join(kept), encoding="utf-8")
+    before = (work / "build" / "kg.nq").read_bytes()
+    result = run_kg(
+        "build", "--data", str(work / "data"), "--out", str(work / "build"), "--formats", ",".join(RDF_FORMATS),
+        "--cache", str(work / "cache"),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert f"entity {first_id!r} is in no statement" in result.stderr
+    assert (work / "build" / "kg.nq").read_bytes() == before
+    facts.write_text(text, encoding="utf-8")
+    assert _build(work).changed == [], "back as it was built: nothing to do"
+
+
+def test_cli_says_what_it_did_and_queries_see_the_update(work: Path) -> None:
+    args = ["build", "--data", str(work / "data"), "--out", str(work / "build"), "--formats", "rdf"]
+    args += ["--cache", str(work / "cache")]
+    first = run_kg(*args)
+    assert first.returncode == 0, first.stderr
+    assert "in place" not in first.stdout
+    facts = _facts(work, 0)
+    eid = re.search(r"- id: (\S+)", facts.read_text("utf-8")).group(1)
+    _replace(facts, _label(facts), "  label: Renamed Entity 甲")
+    second = run_kg(*args)
+    assert second.returncode == 0, second.stderr
+    assert f"updated {work / 'build'} in place for 1 changed source(s): {facts.stem}" in second.stdout
+    query = (
+        'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s WHERE { ?s rdfs:label "Renamed Entity 甲"@en }'
+    )
+    found = run_kg("query", "--build", str(work / "build"), query, "--format", "csv")
+    assert found.returncode == 0, found.stderr
+    assert eid in found.stdout
+    third = run_kg(*args)
+    assert "is up to date" in third.stdout
