@@ -25,7 +25,7 @@ from rdflib import RDFS
 
 from kg.errors import UsageError
 from kg.ontology import ONTOLOGY_IRI, Ontology
-from kg.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line, ontology_triples, parse_line
+from kg.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line, nt, ontology_triples, split_line
 from kg.splice import Changes
 from kg.store import ENTAILED_GRAPH
 
@@ -68,15 +68,33 @@ def entailment(facts: list[Triple], ontology: list[Triple]) -> list[Triple]:
     return sorted(out, key=line)
 
 
+def entailed_lines(lines: list[str], ontology: list[Triple]) -> list[str]:
+    """`entailment` on N-Triples lines (the dataset's own form), without parsing a term: the same triples as
+    sorted lines."""
+    classes = {nt(c): [nt(s) for s in sups] for c, sups in _closure(ontology, str(RDFS.subClassOf)).items()}
+    properties = {nt(p): [nt(s) for s in sups] for p, sups in _closure(ontology, str(RDFS.subPropertyOf)).items()}
+    a = nt(_TYPE)
+    out: set[str] = set()
+    for text in lines:
+        s, p, o = split_line(text)
+        if p == a and o in classes:
+            out.update(f"{s} {a} {sup} ." for sup in classes[o])
+        if p in properties:
+            out.update(f"{s} {sup} {o} ." for sup in properties[p])
+    out.difference_update(lines)
+    return sorted(out)
+
+
 def nquads(ds: Dataset) -> Iterator[str]:
     """The store's content as N-Quads lines: default graph = facts + ontology + entailment; named = articles,
-    ontology, entailed."""
-    ontology = ds.triples(str(ONTOLOGY_IRI))
-    entailed_lines = [line(t) for t in entailment(ds.default, ontology)]
-    yield from sorted(set(ds.lines(DEFAULT_GRAPH)).union(ds.lines(str(ONTOLOGY_IRI)), entailed_lines))
+    ontology, entailed. Not sorted, and a quad may come twice: the store keeps a set."""
+    entailed = entailed_lines(ds.lines(DEFAULT_GRAPH), ds.triples(str(ONTOLOGY_IRI)))
+    yield from ds.lines(DEFAULT_GRAPH)
+    yield from ds.lines(str(ONTOLOGY_IRI))
+    yield from entailed
     yield from ds.nquads(ds.named)
     suffix = f"<{ENTAILED_GRAPH}> ."
-    yield from (text[:-1] + suffix for text in entailed_lines)
+    yield from (text[:-1] + suffix for text in entailed)
 
 
 CHUNK = 250_000  # quads per bulk load: Oxigraph's loader then holds about 250 MB, not its 1 GB default target
@@ -150,8 +168,7 @@ def update(old: Path, new: Path, changes: Changes, ontology: Ontology) -> None:
     removed: set[str] = set()
     added: set[str] = set()
     for old_lines, new_lines in changes.subjects.values():
-        before = [line(t) for t in entailment([parse_line(text) for text in old_lines], hierarchy)]
-        after = [line(t) for t in entailment([parse_line(text) for text in new_lines], hierarchy)]
+        before, after = entailed_lines(old_lines, hierarchy), entailed_lines(new_lines, hierarchy)
         old_view, new_view = set(old_lines).union(before), set(new_lines).union(after)
         removed |= old_view - new_view - schema
         added |= new_view - old_view
