@@ -223,3 +223,55 @@ def test_cli_says_what_it_did_and_queries_see_the_update(work: Path) -> None:
     assert eid in found.stdout
     third = run_kg(*args)
     assert "is up to date" in third.stdout
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def test_sigkill_during_updates_leaves_a_whole_build_and_the_next_one_right(mini_data: Path, tmp_path: Path) -> None:
+    """Updates killed at random moments: build/ is always the old or the new version whole, and the next build
+    (in place or full, whichever the record allows) gives exactly the edited data's output."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    formats = "turtle,trig,ntriples,nquads,jsonld"
+    out = tmp_path / "build"
+    args = [sys.executable, "-m", "kg", "build", "--data", str(mini_data), "--out", str(out), "--formats", formats]
+    facts = mini_data / "facts" / "mini-news.yaml"
+    original = facts.read_text("utf-8")
+    edited = original.replace("label: Ada Wu", "label: Ada B. Wu")
+    assert edited != original
+    versions = {}
+    for name, text in (("edited", edited), ("original", original)):
+        facts.write_text(text, encoding="utf-8")
+        reference = tmp_path / name
+        result = run_kg("build", "--data", str(mini_data), "--out", str(reference), "--formats", formats, "--no-cache")
+        assert result.returncode == 0, result.stderr
+        versions[name] = _snapshot(reference)
+    assert subprocess.run(args, cwd=ROOT, capture_output=True).returncode == 0  # the original, recorded
+    facts.write_text(edited, encoding="utf-8")
+    started = time.monotonic()
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    duration = time.monotonic() - started
+    assert "in place" in result.stdout, result.stdout
+    rng = random.Random(6)
+    killed = 0
+    for i in range(12):
+        target = "original" if i % 2 == 0 else "edited"
+        facts.write_text(original if target == "original" else edited, encoding="utf-8")
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, duration * 1.1))
+        if proc.poll() is None:
+            killed += 1
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        assert _snapshot(out) in versions.values(), "build/ is a mix of two builds or incomplete"
+        assert subprocess.run(args, cwd=ROOT, capture_output=True).returncode == 0
+        assert _snapshot(out) == versions[target]
+    assert killed >= 3, "the kills did not land inside builds; the test proved nothing"
