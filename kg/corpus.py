@@ -372,7 +372,10 @@ def _task(
             except DataError as err:
                 problems.extend(err.problems)
     article_path = str(article) if article is not None else str(path.parent.parent / "articles" / f"{slug}.md")
-    return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, base, tuple(article_files))
+    # every article's name goes only with a task whose article is missing (for the hint): sent with each of
+    # thousands of tasks, the names alone were most of the bytes pickled to the workers
+    names = tuple(article_files) if raw_articles[slug] is None else ()
+    return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, base, names)
 
 
 def _names(directory: Path) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ import pickle
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import kg
@@ -65,8 +65,6 @@ class State:
     repeated: dict[str, int]  # default-graph lines that several sources give -> how many
     summary: str
     statements: int
-    article_names: tuple[str, ...] = ()
-    by_class: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -160,7 +158,6 @@ def record(
         repeated=dict(build.rdf.repeated),
         summary=build.summary(),
         statements=len(facts.statements),
-        article_names=read.tasks[0].article_names,
     )
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -301,8 +298,7 @@ def _update(
                 article_raw,
                 ontology_text,
                 state.base,
-                state.article_names,
-            )
+            )  # no article names: they serve the hint for a missing article, and that is a problem (declined)
             key = task.key()
             unit = results.get(key) or corpus.run(task)
             if unit.slug != slug or unit.read_problems or unit.check_problems or unit.emitted is None:
