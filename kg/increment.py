@@ -25,15 +25,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import kg
 from kg import check, corpus, export, fsutil
-from kg.export import jsonld
 from kg.model import Facts, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Minter, resolver, split_line
@@ -362,26 +359,15 @@ def _write(out: Path, formats: tuple[str, ...], changes: Changes, ontology: Onto
     from kg import pipeline
     from kg.export import ntriples
 
-    with pipeline._lock(out):
-        pipeline._remove_leftovers(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-        try:
-            pipeline._link_tree(out, staging)
-            for name in formats:
-                fmt = export.get(name)
-                target = staging / fmt.filename
-                pipeline._remove(target)
-                if name == "jsonld":
-                    jsonld.update(out / fmt.filename, target, changes.new_subjects(), ontology)
-                else:
-                    fmt.load().update(out / fmt.filename, target, changes, ontology)
-            default_lines = cache_dir / DEFAULT_LINES
-            with fsutil.atomic_path(default_lines) as tmp:
-                ntriples.update(default_lines, tmp, changes)
-                pipeline._fix_modes(staging)
-                fsutil.exchange(staging, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    default_lines = cache_dir / DEFAULT_LINES
+    # default.nt is replaced after the build is swapped in (the outer block ends last), never before
+    with fsutil.atomic_path(default_lines) as tmp, pipeline.staged(out) as staging:
+        for name in formats:
+            fmt = export.get(name)
+            target = staging / fmt.filename
+            pipeline.remove(target)
+            fmt.load().update(out / fmt.filename, target, changes, ontology)
+        ntriples.update(default_lines, tmp, changes)
     return [out / export.get(name).filename for name in formats]
 
 

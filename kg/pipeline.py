@@ -159,14 +159,41 @@ def _lock(out_dir: Path) -> Iterator[None]:
 def write(
     build: Build, out_dir: Path | str = "build", formats: list[str] | None = None, progress: Progress | None = None
 ) -> list[Path]:
-    """Write the chosen formats (all by default) into out_dir, replacing the directory in one atomic step.
-
-    A complete new directory is staged beside the old one (formats not rebuilt are hard-linked from it), then
-    the two are exchanged with one rename. A build killed at any moment leaves the previous build/ whole:
-    never a mix of old and new files.
-    """
+    """Write the chosen formats (all by default) into out_dir, replacing the directory in one atomic step
+    (see `staged`: formats not rebuilt are kept from the build before)."""
     out_dir = Path(out_dir)
     chosen = [export.get(name) for name in (formats or list(export.FORMATS))]
+    with staged(out_dir) as staging:
+        if any(fmt.input != "rdf" for fmt in chosen):
+            with stage(progress, "projecting the property graph"):
+                build.view  # noqa: B018 - computed once here, so each export's stage times only itself
+        for fmt in chosen:
+            remove(staging / fmt.filename)  # never write through a hard link into the old build
+        background = [fmt for fmt in chosen if fmt.background]
+        with concurrent.futures.ThreadPoolExecutor(max(1, len(background))) as pool:
+            running = {fmt: pool.submit(fmt.load().write, build.rdf, staging / fmt.filename) for fmt in background}
+            for fmt in chosen:
+                if fmt.background:
+                    continue
+                data = build.rdf if fmt.input == "rdf" else build.view
+                with stage(progress, f"writing {fmt.filename}"):
+                    fmt.load().write(data, staging / fmt.filename)
+            for fmt, future in running.items():
+                with stage(progress, f"writing {fmt.filename}"):
+                    future.result()
+    return [out_dir / fmt.filename for fmt in chosen]
+
+
+@contextlib.contextmanager
+def staged(out_dir: Path) -> Iterator[Path]:
+    """A staging copy of out_dir to write the new build into, put in place of out_dir in one step when the block
+    ends without error, and removed otherwise.
+
+    The copy is beside out_dir, its files hard-linked from the build before (a writer removes a file before
+    writing it, never writing through a link). The two directories are exchanged with one rename, so a build
+    killed at any moment leaves the previous build/ whole: never a mix of old and new files. One build at a
+    time per directory (`_lock`).
+    """
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a directory; pass another --out")
     try:
@@ -176,32 +203,13 @@ def write(
             try:
                 if out_dir.is_dir():
                     _link_tree(out_dir, staging)
-                if any(fmt.input != "rdf" for fmt in chosen):
-                    with stage(progress, "projecting the property graph"):
-                        build.view  # noqa: B018 - computed once here, so each export's stage times only itself
-                for fmt in chosen:
-                    _remove(staging / fmt.filename)  # never write through a hard link into the old build
-                background = [fmt for fmt in chosen if fmt.background]
-                with concurrent.futures.ThreadPoolExecutor(max(1, len(background))) as pool:
-                    running = {
-                        fmt: pool.submit(fmt.load().write, build.rdf, staging / fmt.filename) for fmt in background
-                    }
-                    for fmt in chosen:
-                        if fmt.background:
-                            continue
-                        data = build.rdf if fmt.input == "rdf" else build.view
-                        with stage(progress, f"writing {fmt.filename}"):
-                            fmt.load().write(data, staging / fmt.filename)
-                    for fmt, future in running.items():
-                        with stage(progress, f"writing {fmt.filename}"):
-                            future.result()
+                yield staging
                 _fix_modes(staging)
                 fsutil.exchange(staging, out_dir)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except PermissionError as err:
         raise UsageError(f"{out_dir}: cannot write here ({err.strerror}); pass another --out") from err
-    return [out_dir / fmt.filename for fmt in chosen]
 
 
 def _remove_leftovers(out_dir: Path) -> None:
@@ -218,7 +226,8 @@ def _link_tree(source: Path, target: Path) -> None:
             os.link(entry, target / entry.name)
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
+    """Delete a file or directory output, if there."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():

@@ -67,7 +67,7 @@ def _check(old: Dataset, new_default: list[str], changed: set[str] | list[str], 
     jsonld.write(old, old_file)
     new = _with_default(old, new_default)
     jsonld.write(new, want)
-    jsonld.update(old_file, got, _lines_of(new, changed), ontology)
+    jsonld.update_subjects(old_file, got, _lines_of(new, changed), ontology)
     assert got.read_bytes() == want.read_bytes()
     return got.read_bytes()
 
@@ -223,14 +223,14 @@ def test_what_update_refuses(mini: Dataset, tmp_path: Path, ontology) -> None:
     other = _subjects(mini.lines())[1]
     stray = next(t for t in mini.lines() if t.startswith(other + " "))
     with pytest.raises(ValueError, match="must have it as subject"):
-        jsonld.update(old, tmp_path / "new.jsonld", {subject: [stray]}, ontology)
+        jsonld.update_subjects(old, tmp_path / "new.jsonld", {subject: [stray]}, ontology)
     with pytest.raises(ValueError, match="given twice"):
-        jsonld.update(old, tmp_path / "new.jsonld", {"_:b1": [], "<_:b1>": []}, ontology)
+        jsonld.update_subjects(old, tmp_path / "new.jsonld", {"_:b1": [], "<_:b1>": []}, ontology)
     with pytest.raises(ValueError, match="the old file itself"):
-        jsonld.update(old, old, {subject: []}, ontology)
+        jsonld.update_subjects(old, old, {subject: []}, ontology)
     narrower = Ontology(Graph())  # another ontology: another @context, so the old nodes' keys would not match
     with pytest.raises(ValueError, match="@context"):
-        jsonld.update(old, tmp_path / "new.jsonld", {subject: []}, narrower)
+        jsonld.update_subjects(old, tmp_path / "new.jsonld", {subject: []}, narrower)
     text = old.read_bytes()
     for broken in (
         text.replace(b'\n      "id": ', b'\n      "@id": ', 1),  # a node whose first key is not "id"
@@ -240,4 +240,4 @@ def test_what_update_refuses(mini: Dataset, tmp_path: Path, ontology) -> None:
     ):
         old.write_bytes(broken)
         with pytest.raises(ValueError, match="full build"):
-            jsonld.update(old, tmp_path / "new.jsonld", {subject: [], other: []}, ontology)
+            jsonld.update_subjects(old, tmp_path / "new.jsonld", {subject: [], other: []}, ontology)

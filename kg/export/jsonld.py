@@ -30,6 +30,7 @@ from rdflib import RDF, RDFS, XSD, Graph, URIRef
 
 from kg.ontology import ONTOLOGY_IRI, Ontology
 from kg.rdf import DCTERMS, PREFIXES, SCHEMA, SKOS, Dataset, Lit, Term, Triple, parse_line, parse_term, rdflib_term
+from kg.splice import Changes
 
 ID = "@id"
 TYPE = "@type"
@@ -295,7 +296,7 @@ def _copy(data: mmap.mmap | bytes, start: int, stop: int, out) -> None:
         view.release()
 
 
-def update(old: Path, new: Path, subjects: dict[str, list[str]], ontology: Ontology) -> None:
+def update_subjects(old: Path, new: Path, subjects: dict[str, list[str]], ontology: Ontology) -> None:
     """Write `new` = kg.jsonld of the default graph in which each subject in `subjects` has exactly the given
     triples (N-Triples lines, sorted; an empty list: the subject is gone), all other subjects as in `old`.
 
@@ -376,3 +377,8 @@ def _pieces(
     if run < nodes.end:
         pieces.append((run, nodes.end))
     return pieces
+
+
+def update(old: Path, new: Path, changes: Changes, ontology: Ontology) -> None:
+    """kg.jsonld of the changed dataset from the previous one (kg.increment): see update_subjects."""
+    update_subjects(old, new, changes.new_subjects(), ontology)
