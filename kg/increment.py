@@ -26,6 +26,7 @@ import hashlib
 import os
 import pickle
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from kg import check, corpus, export, fsutil
 from kg.model import Facts, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Minter, resolver, split_line
+from kg.sources import SLUG
 from kg.splice import Changes, Splice
 
 STATE = "state.pickle"
@@ -49,6 +51,7 @@ class State:
 
     version: str
     data: str  # the data directory, resolved
+    where: tuple[str, str]  # the data directory as given, and the working directory (file paths are relative to it)
     base: str
     ontology: str  # SHA-256 of the ontology's text
     formats: tuple[str, ...]
@@ -60,8 +63,10 @@ class State:
     classes: dict[str, str]  # entity id (articles too) -> class
     usage: dict[str, int]  # entity id -> statements that name it
     repeated: dict[str, int]  # default-graph lines that several sources give -> how many
-    summary: str
+    part_of: dict[str, list[tuple[str, str]]]  # slug -> the partOf links its statements make
+    by_class: dict[str, int]  # entities (not articles) by class
     statements: int
+    article_count: int
 
 
 @dataclass
@@ -142,6 +147,7 @@ def record(
     state = State(
         version=kg.__version__,
         data=str(Path(data_dir).resolve()),
+        where=(str(data_dir), os.getcwd()),
         base=build.base,
         ontology=_ontology_digest(ontology_dir),
         formats=chosen,
@@ -153,8 +159,10 @@ def record(
         classes={eid: e.cls for eid, e in facts.entities.items()},
         usage=_usage(facts.statements),
         repeated=dict(build.rdf.repeated),
-        summary=build.summary(),
+        part_of=_part_of_by_source(facts.statements),
+        by_class=dict(Counter(e.cls for e in facts.entities.values() if e.cls != "Article")),
         statements=len(facts.statements),
+        article_count=len(facts.sources),
     )
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -208,7 +216,7 @@ def update(
     try:
         if state is None or state.base != base or state.formats != chosen:
             raise _Declined
-        if state.data != str(Path(data_dir).resolve()):
+        if state.data != str(Path(data_dir).resolve()) or state.where != (str(data_dir), os.getcwd()):
             raise _Declined
         if state.out != str(Path(out).resolve()) or _output_status(Path(out), chosen) != state.outputs:
             raise _Declined
@@ -222,14 +230,13 @@ def update(
 def _update(
     state: State, data_dir: Path, out: Path, formats: tuple[str, ...], cache_dir: Path, ontology_dir: Path | None
 ) -> Outcome | None:
-    articles_dir, facts_dir = data_dir / "articles", data_dir / "facts"
-    listing = (corpus._names(articles_dir), corpus._names(facts_dir))
-    if listing != state.listing:
-        raise _Declined
-    raw: dict[str, bytes | None] = {}
+    listing = (corpus._names(data_dir / "articles"), corpus._names(data_dir / "facts"))
+    added, removed = _added_and_removed(state, listing, data_dir)
+    gone = {path for slug in removed for path in state.sources[slug][:2]}
+    raw: dict[str, bytes] = {}
     changed_files: list[str] = []
-    files = dict(state.files)
-    for path, (status, digest) in state.files.items():
+    files = {path: entry for path, entry in state.files.items() if path not in gone}
+    for path, (status, digest) in list(files.items()):
         now = corpus.signature(path)
         if now is not None and now == status:
             continue
@@ -244,76 +251,186 @@ def _update(
     for slug, (facts_path, article_path, _key) in state.sources.items():
         by_path[facts_path] = by_path[article_path] = slug
     changed = sorted({by_path.get(path, "") for path in changed_files})
-    if "" in changed or len(changed) > MAX_CHANGED:
-        raise _Declined  # an article no facts file names changed, or too many sources did
-    if not changed:
+    if "" in changed:
+        raise _Declined  # an article no facts file names changed
+    if len(changed) + len(added) + len(removed) > MAX_CHANGED:
+        raise _Declined
+    if not (changed or added or removed):
         state.files = _settled(files)
         _save(state, cache_dir)
-        return Outcome(state.summary, [out / export.get(name).filename for name in formats], [])
+        return Outcome(_summary(state), [out / export.get(name).filename for name in formats], [])
 
     ontology = Ontology.load(ontology_dir)
     ontology_text = (Path(ontology_dir or DEFAULT_DIR) / "kg.ttl").read_text("utf-8")
     results = corpus.Cache(cache_dir)
-    mint = Minter(state.base, ontology)
-    iri_of = _Iris(state.classes, mint)
-    resolve = resolver(iri_of)
-    entities = Facts()
-    entities.entities = {eid: _Entity(cls) for eid, cls in state.classes.items()}  # type: ignore[misc]
-    usage = dict(state.usage)
-    repeated = dict(state.repeated)
-    statements = state.statements
-    before: dict[str, set[str]] = {}  # subject -> its lines in the previous build's default graph
-    now_lines: dict[str, set[str]] = {}
-    graphs: dict[str, tuple[list[str], list[str]]] = {}
     sources = dict(state.sources)
-    new_units: list[tuple[str, corpus.Unit]] = []
+    olds: dict[str, corpus.Unit] = {}
+    news: dict[str, tuple[str, corpus.Unit]] = {}
+    for slug in [*changed, *removed]:
+        old = results.get(state.sources[slug][2])
+        if old is None or old.emitted is None:
+            raise _Declined
+        olds[slug] = old
+    for slug in [*changed, *added]:
+        facts_path, article_path = added[slug] if slug in added else state.sources[slug][:2]
+        for path in (facts_path, article_path):
+            if path not in raw:
+                raw[path] = Path(path).read_bytes()
+            files[path] = (corpus.signature(path), _digest(raw[path]))
+        task = corpus.Task(
+            facts_path, raw[facts_path], slug, article_path, raw[article_path], ontology_text, state.base
+        )
+        key = task.key()
+        unit = results.get(key) or corpus.run(task)
+        if unit.slug != slug or unit.read_problems or unit.check_problems or unit.emitted is None:
+            raise _Declined
+        news[slug] = (key, unit)
+        sources[slug] = (facts_path, article_path, key)
+    for slug in removed:
+        del sources[slug]
+
+    # entities: the changed sources' old ones out, their new ones in; an id taken twice, or an entity that
+    # changed class (its IRI and the checks of statements elsewhere may depend on it): a full build
+    classes = dict(state.classes)
+    by_class = dict(state.by_class)
+    for slug, old in olds.items():
+        for eid, cls in _declared(old):
+            del classes[eid]
+            by_class[cls] -= 1
+        if slug in removed:
+            del classes[slug]
+    for slug, (_, unit) in news.items():
+        if slug in added:
+            if slug in classes:
+                raise _Declined
+            classes[slug] = "Article"
+        for eid, cls in _declared(unit):
+            if eid in classes or state.classes.get(eid, cls) != cls:
+                raise _Declined
+            classes[eid] = cls
+            by_class[cls] = by_class.get(cls, 0) + 1
+    entities = Facts()
+    entities.entities = {eid: _Entity(cls) for eid, cls in classes.items()}  # type: ignore[misc]
+    usage = dict(state.usage)
+    part_of = dict(state.part_of)
+    statements = state.statements
+    for slug, old in olds.items():
+        for eid, count in _usage(old.statements).items():
+            usage[eid] -= count
+        statements -= len(old.statements)
+        part_of.pop(slug, None)
+    for slug, (_, unit) in news.items():
+        problems = check.check_links(unit.statements, entities, ontology)
+        if unit.source is not None:
+            problems += check.check_articles([check.article_entity(slug, unit.source)], ontology)
+        if problems:
+            raise _Declined  # the full build reports them
+        for eid, count in _usage(unit.statements).items():
+            usage[eid] = usage.get(eid, 0) + count
+        statements += len(unit.statements)
+        part_of.update(_part_of_by_source(unit.statements))
+    declared = {eid for _, unit in news.values() for eid, _ in _declared(unit)}
+    for eid in declared.union(usage):
+        used = usage.get(eid, 0) > 0
+        if used != (eid in classes) and classes.get(eid) != "Article":
+            raise _Declined  # an entity no statement names, or a statement naming an entity that is gone
+    usage = {eid: count for eid, count in usage.items() if count > 0}
+    if part_of != state.part_of and _has_cycle(part_of):
+        raise _Declined
+
+    changes = _changes(state, classes, olds, news, ontology, cache_dir)
+    written = _write(out, formats, changes.changes, ontology, cache_dir)
+    for key, unit in news.values():
+        results.put(key, unit)
+    results.commit(prune=False)
+    state.listing, state.files, state.sources, state.classes = listing, _settled(files), sources, classes
+    state.usage, state.repeated, state.part_of = usage, changes.repeated, part_of
+    state.by_class = {cls: n for cls, n in by_class.items() if n}
+    state.statements = statements
+    state.article_count += len(added) - len(removed)
+    state.outputs = _output_status(out, formats)
+    _save(state, cache_dir)
+    return Outcome(_summary(state), written, sorted([*changed, *added, *removed]))
+
+
+def _added_and_removed(
+    state: State, listing: tuple[tuple[str, ...], tuple[str, ...]], data_dir: Path
+) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Sources whose facts file and article both appeared (slug -> their paths) or both went away (slugs);
+    any other change to the files in data/ (an article alone, a file kg would refuse) declines."""
+    if listing == state.listing:
+        return {}, []
+    articles_dir, facts_dir = data_dir / "articles", data_dir / "facts"
+    new_articles = {n for n in set(listing[0]) - set(state.listing[0]) if not _ignored(articles_dir / n)}
+    old_articles = {n for n in set(state.listing[0]) - set(listing[0]) if not n.startswith(".")}
+    new_facts = {n for n in set(listing[1]) - set(state.listing[1]) if not _ignored(facts_dir / n)}
+    old_facts = {n for n in set(state.listing[1]) - set(listing[1]) if not n.startswith(".")}
+    added: dict[str, tuple[str, str]] = {}
+    for name in sorted(new_facts):
+        path = facts_dir / name
+        if path.suffix not in (".yaml", ".yml") or not SLUG.match(path.stem):
+            raise _Declined
+        slug = corpus._guess_slug(path.read_bytes(), path.stem)
+        if f"{slug}.md" not in new_articles or slug in added:
+            raise _Declined
+        new_articles.discard(f"{slug}.md")
+        added[slug] = (str(path), str(articles_dir / f"{slug}.md"))
+    by_facts = {Path(facts_path).name: slug for slug, (facts_path, _, _) in state.sources.items()}
+    removed: list[str] = []
+    for name in sorted(old_facts):
+        slug = by_facts.get(name)
+        if slug is None or Path(state.sources[slug][1]).name not in old_articles:
+            raise _Declined
+        old_articles.discard(Path(state.sources[slug][1]).name)
+        removed.append(slug)
+    if new_articles or old_articles:
+        raise _Declined  # an article without a facts file came or went
+    return added, removed
+
+
+def _ignored(path: Path) -> bool:
+    """A name in data/ that the build skips (hidden files, directories)."""
+    return path.name.startswith(".") or path.is_dir()
+
+
+@dataclass
+class _Changed:
+    changes: Changes
+    repeated: dict[str, int]
+
+
+def _changes(
+    state: State,
+    classes: dict[str, str],
+    olds: dict[str, corpus.Unit],
+    news: dict[str, tuple[str, corpus.Unit]],
+    ontology: Ontology,
+    cache_dir: Path,
+) -> _Changed:
+    """The changed lines: each source's named graph, and each touched subject's default-graph lines (a line that
+    several sources give stays while one of them still does)."""
+    mint = Minter(state.base, ontology)
+    resolve = resolver(_Iris({**state.classes, **classes}, mint))
+    repeated = dict(state.repeated)
+    before: dict[str, set[str]] = {}  # subject -> its lines in the previous build's default graph
+    now: dict[str, set[str]] = {}
+    graphs: dict[str, tuple[list[str], list[str]]] = {}
     with Splice(cache_dir / DEFAULT_LINES) as default_lines:
 
         def lines_of(subject: str) -> set[str]:
-            found = now_lines.get(subject)
+            found = now.get(subject)
             if found is None:
                 start, end = default_lines.subject_lines(0, default_lines.size, subject)
                 text = bytes(default_lines.mm[start:end]).decode("utf-8")
-                found = now_lines[subject] = set(text.splitlines())
+                found = now[subject] = set(text.splitlines())
                 before[subject] = set(found)
             return found
 
-        for slug in changed:
-            facts_path, article_path, old_key = state.sources[slug]
-            old = results.get(old_key)
-            if old is None or old.emitted is None:
-                raise _Declined
-            facts_raw = raw.get(facts_path) or Path(facts_path).read_bytes()
-            article_raw = raw.get(article_path)
-            if article_raw is None and Path(article_path).is_file():
-                article_raw = Path(article_path).read_bytes()
-            task = corpus.Task(
-                facts_path,
-                facts_raw,
-                slug,
-                article_path,
-                article_raw,
-                ontology_text,
-                state.base,
-            )  # no article names: they serve the hint for a missing article, and that is a problem (declined)
-            key = task.key()
-            unit = results.get(key) or corpus.run(task)
-            if unit.slug != slug or unit.read_problems or unit.check_problems or unit.emitted is None:
-                raise _Declined
-            if _declared(unit) != _declared(old) or _part_of(unit) != _part_of(old):
-                raise _Declined
-            problems = check.check_links(unit.statements, entities, ontology)
-            if unit.source is not None:
-                problems += check.check_articles([check.article_entity(slug, unit.source)], ontology)
-            if problems:
-                raise _Declined
-            for eid, count in _usage(old.statements).items():
-                usage[eid] = usage.get(eid, 0) - count
-            for eid, count in _usage(unit.statements).items():
-                usage[eid] = usage.get(eid, 0) + count
-            statements += len(unit.statements) - len(old.statements)
-            old_default = set(map(resolve, old.emitted.default))
-            new_default = set(map(resolve, unit.emitted.default))
+        for slug in sorted(set(olds) | set(news)):
+            old = olds[slug].emitted if slug in olds else None
+            new = news[slug][1].emitted if slug in news else None
+            old_default = set(map(resolve, old.default)) if old else set()
+            new_default = set(map(resolve, new.default)) if new else set()
             for text in sorted(old_default - new_default):
                 count = repeated.get(text, 1)
                 if count > 2:
@@ -328,30 +445,15 @@ def _update(
                     repeated[text] = repeated.get(text, 1) + 1
                 else:
                     present.add(text)
-            graph = str(mint.graph(slug))
-            old_graph = sorted(set(map(resolve, old.emitted.graph)))
-            new_graph = sorted(set(map(resolve, unit.emitted.graph)))
+            old_graph = sorted(set(map(resolve, old.graph))) if old else []
+            new_graph = sorted(set(map(resolve, new.graph))) if new else []
             if old_graph != new_graph:
-                graphs[graph] = (old_graph, new_graph)
-            sources[slug] = (facts_path, article_path, key)
-            new_units.append((key, unit))
-    if any(count <= 0 and state.classes.get(eid) != "Article" for eid, count in usage.items()):
-        raise _Declined  # an entity no statement names any more: the full build reports it
+                graphs[str(mint.graph(slug))] = (old_graph, new_graph)
     changes = Changes(graphs=graphs)
-    for subject, lines in now_lines.items():
+    for subject, lines in now.items():
         if lines != before[subject]:
             changes.subjects[subject] = (sorted(before[subject]), sorted(lines))
-
-    written = _write(out, formats, changes, ontology, cache_dir)
-    for key, unit in new_units:
-        results.put(key, unit)
-    results.commit(prune=False)
-    state.files = _settled(files)
-    state.sources, state.usage, state.repeated, state.statements = sources, usage, repeated, statements
-    state.summary = _summary(state.summary, statements)
-    state.outputs = _output_status(out, formats)
-    _save(state, cache_dir)
-    return Outcome(state.summary, written, changed)
+    return _Changed(changes, repeated)
 
 
 def _write(out: Path, formats: tuple[str, ...], changes: Changes, ontology: Ontology, cache_dir: Path) -> list[Path]:
@@ -396,10 +498,6 @@ def _declared(unit: corpus.Unit) -> list[tuple[str, str]]:
     return sorted((e.id, e.cls) for e in unit.entities)
 
 
-def _part_of(unit: corpus.Unit) -> list[tuple[str, str]]:
-    return sorted((st.subject, st.object or "") for st in unit.statements if st.predicate == "partOf")
-
-
 def _settled(files: dict[str, tuple[corpus.Signature | None, bytes]]) -> dict:
     now = time.time_ns()
     return {
@@ -408,9 +506,41 @@ def _settled(files: dict[str, tuple[corpus.Signature | None, bytes]]) -> dict:
     }
 
 
-def _summary(summary: str, statements: int) -> str:
-    """The build summary with the new number of statements (entities and sources are the same: see update)."""
-    first, _, rest = summary.partition("\n")
-    parts = first.split(", ")
-    parts[1] = f"{statements} statements"
-    return ", ".join(parts) + ("\n" + rest if rest else "")
+def _summary(state: State) -> str:
+    from kg import pipeline
+
+    return pipeline.summary(Counter(state.by_class), state.statements, state.article_count)
+
+
+def _part_of_by_source(statements: list[Statement]) -> dict[str, list[tuple[str, str]]]:
+    links: dict[str, list[tuple[str, str]]] = {}
+    for st in statements:
+        if st.predicate == "partOf" and st.object:
+            links.setdefault(st.source, []).append((st.subject, st.object))
+    return {slug: sorted(pairs) for slug, pairs in links.items()}
+
+
+def _has_cycle(part_of: dict[str, list[tuple[str, str]]]) -> bool:
+    """True if the partOf links of all sources form a cycle (the full build then names it)."""
+    edges: dict[str, list[str]] = {}
+    for pairs in part_of.values():
+        for subject, obj in pairs:
+            edges.setdefault(subject, []).append(obj)
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in sorted(edges):
+        if root in state:
+            continue
+        stack = [(root, iter(edges.get(root, ())))]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(edges.get(child, ()))))
+    return False

@@ -49,13 +49,17 @@ class Build:
 
     def summary(self) -> str:
         by_class = Counter(e.cls for e in self.facts.entities.values() if e.cls != "Article")
-        lines = [
-            f"{sum(by_class.values())} entities, {len(self.facts.statements)} statements, {len(self.facts.sources)} sources"
-        ]
-        width = max((len(c) for c in by_class), default=0)
-        for cls, count in sorted(by_class.items(), key=lambda x: (-x[1], x[0])):
+        return summary(by_class, len(self.facts.statements), len(self.facts.sources))
+
+
+def summary(by_class: Counter[str], statements: int, sources: int) -> str:
+    """What `kg build` prints: entities by class, statements, sources."""
+    lines = [f"{sum(by_class.values())} entities, {statements} statements, {sources} sources"]
+    width = max((len(c) for c in by_class), default=0)
+    for cls, count in sorted(by_class.items(), key=lambda x: (-x[1], x[0])):
+        if count:
             lines.append(f"  {cls:<{width}}  {count}")
-        return "\n".join(lines)
+    return "\n".join(lines)
 
 
 def load(

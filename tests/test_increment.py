@@ -137,43 +137,95 @@ def test_nothing_changed_touch_and_no_cache(work: Path) -> None:
     assert outcome.changed is None
 
 
-@pytest.mark.parametrize(
-    "edit",
-    ["class", "new entity", "new file", "removed file", "output edited", "other formats", "partOf"],
-)
+def test_new_entity_and_changed_part_of_update_in_place(work: Path) -> None:
+    _build(work)
+    facts = _facts(work, 2)
+    _replace(facts, "entities:\n", "entities:\n- id: p-brand-new\n  class: Person\n  label: Brand New\n")
+    text = facts.read_text("utf-8")
+    quote = re.search(r"evidence: (.+)", text).group(1)
+    facts.write_text(
+        text + f"- subject: p-brand-new\n  predicate: quotedIn\n  object: {facts.stem}\n  evidence: {quote}\n",
+        encoding="utf-8",
+    )
+    assert _build(work).changed == [facts.stem]
+    _assert_as_clean(work)
+    with_part_of = next(f for f in sorted((work / "data" / "facts").iterdir()) if "predicate: partOf" in f.read_text())
+    _replace(with_part_of, "predicate: partOf", "predicate: locatedIn")
+    assert _build(work).changed == [with_part_of.stem]
+    _assert_as_clean(work)
+
+
+def test_sources_removed_and_added_update_in_place(work: Path) -> None:
+    """A facts file with its article taken out, then put back: both updates in place, both as clean builds."""
+    from kg.errors import DataError
+
+    _build(work)
+    aside = work / "aside"
+    aside.mkdir()
+    for facts in sorted((work / "data" / "facts").iterdir(), reverse=True):
+        article = work / "data" / "articles" / f"{facts.stem}.md"
+        shutil.move(facts, aside / facts.name)
+        shutil.move(article, aside / article.name)
+        try:
+            pipeline.load(work / "data")  # a source that no other one depends on
+            break
+        except DataError:
+            shutil.move(aside / facts.name, facts)
+            shutil.move(aside / article.name, article)
+    else:
+        pytest.fail("every source is needed by another")
+    assert _build(work).changed == [facts.stem]
+    _assert_as_clean(work)
+    summary = pipeline.load(work / "data").summary()
+    assert _build(work).summary == summary
+    shutil.move(aside / facts.name, facts)
+    shutil.move(aside / article.name, article)
+    outcome = _build(work)
+    assert outcome.changed == [facts.stem]
+    assert outcome.summary == pipeline.load(work / "data").summary()
+    _assert_as_clean(work)
+
+
+def test_part_of_cycle_declines_and_is_reported(work: Path) -> None:
+    from kg.errors import DataError
+
+    _build(work)
+    facts = next(f for f in sorted((work / "data" / "facts").iterdir()) if "predicate: partOf" in f.read_text())
+    link = re.search(
+        r"(?m)^- subject: (\S+)\n  predicate: partOf\n  object: (\S+)\n  evidence: (.+)\n", facts.read_text()
+    )
+    inner, outer, quote = link.groups()
+    back = f"- subject: {outer}\n  predicate: partOf\n  object: {inner}\n  evidence: {quote}\n"
+    facts.write_text(facts.read_text("utf-8") + back, encoding="utf-8")
+    with pytest.raises(DataError, match="partOf forms a cycle"):
+        _build(work)
+
+
+@pytest.mark.parametrize("edit", ["class", "article alone", "article removed", "output edited", "other formats"])
 def test_declines_to_a_full_build_that_is_right(work: Path, edit: str) -> None:
     _build(work)
     facts = _facts(work, 2)
     formats = RDF_FORMATS
     if edit == "class":
+        if "class: Company" not in facts.read_text("utf-8"):
+            pytest.skip("no Company in this source")
         _replace(facts, "class: Company", "class: Organisation")
-    elif edit == "new entity":
-        _replace(facts, "entities:\n", "entities:\n- id: p-brand-new\n  class: Person\n  label: Brand New\n")
-        text = facts.read_text("utf-8")
-        quote = re.search(r"evidence: (.+)", text).group(1)
-        facts.write_text(
-            text + f"- subject: p-brand-new\n  predicate: quotedIn\n  object: {facts.stem}\n  evidence: {quote}\n",
-            encoding="utf-8",
-        )
-    elif edit == "new file":
+    elif edit == "article alone":  # an article no facts file names
         shutil.copy(work / "data" / "articles" / f"{facts.stem}.md", work / "data" / "articles" / "extra-article.md")
-    elif edit == "removed file":
-        last = _facts(work, -1)
-        last.unlink()
-        (work / "data" / "articles" / f"{last.stem}.md").unlink()
+    elif edit == "article removed":  # and its facts file kept: a problem
+        (work / "data" / "articles" / f"{facts.stem}.md").unlink()
     elif edit == "output edited":
         (work / "build" / "kg.ttl").write_text("damaged", encoding="utf-8")
         _replace(facts, _label(facts), _label(facts) + " x")
     elif edit == "other formats":
         formats = ["turtle", "ntriples"]
         _replace(facts, _label(facts), _label(facts) + " x")
-    elif edit == "partOf":
-        text = facts.read_text("utf-8")
-        if "predicate: partOf" not in text:
-            pytest.skip("this source states no partOf")
-        facts.write_text(text.replace("predicate: partOf", "predicate: locatedIn", 1), encoding="utf-8")
-    if edit == "class" and "class: Organisation" not in facts.read_text("utf-8"):
-        pytest.skip("no Company in this source")
+    if edit == "article removed":
+        from kg.errors import DataError
+
+        with pytest.raises(DataError, match="no article"):
+            pipeline.build(work / "data", work / "build", formats, cache=work / "cache")
+        return
     result = pipeline.build(work / "data", work / "build", formats, cache=work / "cache")
     assert result.changed is None, f"{edit}: a full build"
     _assert_as_clean(work, formats)
