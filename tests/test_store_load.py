@@ -1,0 +1,41 @@
+"""The store's bulk load in chunks, several at once: the same quads as one load at a time, errors surfaced."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import pipeline
+from kg.export import store
+from tests.conftest import run_kg
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    """How many quads, and a digest of those without blank nodes (Oxigraph relabels them on every load)."""
+    lines = ox.Store.read_only(str(path)).dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines()
+    kept = sorted(line for line in lines if "_:" not in line)
+    return len(lines), hashlib.sha256("\n".join(kept).encode("utf-8")).hexdigest()
+
+
+def test_concurrent_chunked_loads_hold_the_same_quads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    assert run_kg("synth", "--statements", "400", "--out", str(data)).returncode == 0
+    build = pipeline.load(data)
+    expected = {text for text in store.nquads(build.rdf)}
+    monkeypatch.setattr(store, "CHUNK", 700)  # about 30 chunks, so loads overlap
+    monkeypatch.setattr(store, "LOADERS", 1)
+    store.write(build.rdf, tmp_path / "one")
+    monkeypatch.setattr(store, "LOADERS", 3)
+    store.write(build.rdf, tmp_path / "three")
+    assert _digest(tmp_path / "one") == _digest(tmp_path / "three")
+    assert _digest(tmp_path / "three")[0] == len(expected)
+
+
+def test_a_failing_load_stops_the_others_and_is_raised(tmp_path: Path) -> None:
+    target = ox.Store(str(tmp_path / "s"))
+    good = b"<http://a.example/s> <http://a.example/p> <http://a.example/o> .\n"
+    with pytest.raises(SyntaxError):
+        store._load(target, [good, b"this is not N-Quads\n", good, good], 2)
