@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kg
-from kg import check, corpus, export, fsutil
+from kg import check, corpus, export, fsutil, gcpause
 from kg.model import Facts, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Minter, resolver, split_line
@@ -222,7 +222,8 @@ def update(
             raise _Declined
         if state.ontology != _ontology_digest(ontology_dir):
             raise _Declined
-        return _update(state, Path(data_dir), Path(out), chosen, cache_dir, ontology_dir)
+        with gcpause.paused():
+            return _update(state, Path(data_dir), Path(out), chosen, cache_dir, ontology_dir)
     except Exception:  # declined, or anything unforeseen: the full build that follows is right in any case
         return None
 

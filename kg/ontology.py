@@ -38,6 +38,7 @@ class Ontology:
 
     def __init__(self, graph: Graph):
         self.graph = graph
+        self._is_a: dict[tuple[str, tuple[URIRef, ...]], bool] = {}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Ontology:
@@ -111,8 +112,13 @@ class Ontology:
         return self._superclasses.get(KG[cls], frozenset({KG[cls]}))
 
     def is_a(self, cls: str, targets: tuple[URIRef, ...]) -> bool:
-        """True when an instance of `cls` fits one of `targets` (empty targets: anything fits)."""
-        return not targets or bool(self.superclasses(cls) & set(targets))
+        """True when an instance of `cls` fits one of `targets` (empty targets: anything fits). Asked for every
+        statement of a corpus (twice), with few distinct arguments: the answers are kept."""
+        key = (cls, targets)
+        found = self._is_a.get(key)
+        if found is None:
+            found = self._is_a[key] = not targets or bool(self.superclasses(cls) & set(targets))
+        return found
 
     def subclasses(self, target: URIRef) -> list[str]:
         return sorted(name for name in self.classes if target in self.superclasses(name))

@@ -167,7 +167,7 @@ def write(
     (see `staged`: formats not rebuilt are kept from the build before)."""
     out_dir = Path(out_dir)
     chosen = [export.get(name) for name in (formats or list(export.FORMATS))]
-    with staged(out_dir) as staging:
+    with gcpause.paused(), staged(out_dir) as staging:  # the writers make millions of objects too
         if any(fmt.input != "rdf" for fmt in chosen):
             with stage(progress, "projecting the property graph"):
                 build.view  # noqa: B018 - computed once here, so each export's stage times only itself

@@ -433,10 +433,17 @@ def assemble(emitted: Iterable[Emitted], facts: Facts, ontology: Ontology, base:
 def resolver(iri_of: Mapping[str, str]) -> Callable[[str], str]:
     """Replaces the stand-in IRIs of a source's lines (see emit_source) with the entities' IRIs."""
 
+    class Written(dict):  # stand-in -> the IRI in N-Triples form, each written once
+        def __missing__(self, placeholder: str) -> str:
+            text = self[placeholder] = nt(iri_of[placeholder[2:-1]])
+            return text
+
+    written = Written()
+
     def resolve(text: str) -> str:
         if PLACEHOLDER not in text:
             return text
-        return _PLACEHOLDERS.sub(lambda m: nt(iri_of[m.group(1)]), text)
+        return _PLACEHOLDERS.sub(lambda m: written[m.group(0)], text)
 
     return resolve
 
