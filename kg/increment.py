@@ -5,19 +5,21 @@ other source read and checked again, a million lines sorted, every file and the 
 build, `record` keeps what the next one needs to skip that work (in the cache directory, beside the per-source
 results of kg.corpus): each input file's status and content hash (as git's index does: a file whose size,
 times and inode are unchanged is not read), each source's result, every entity's class, how many statements
-name each entity, which default-graph lines several sources give, and the status of every output.
+name each entity, each source's partOf links, which default-graph lines several sources give, and the status
+of every output.
 
 `update` then:
-1. finds the changed files (status first, hash when the status differs) and reads and checks only their sources;
-2. runs the checks across files on the changed statements only, with the recorded classes and counts;
-3. computes the changed lines: the changed sources' named graphs, and each changed subject of the default graph;
+1. finds the changed files (status first, hash when the status differs), and the sources added or removed
+   (a facts file with its article), and reads and checks only those sources;
+2. runs the checks across files on their statements only, with the recorded classes, counts and links;
+3. computes the changed lines: those sources' named graphs, and each touched subject of the default graph;
 4. updates each output in place (kg.splice; the store by difference), staged beside the build and swapped in.
 
 It declines (and the caller runs a full build) whenever the shortcut could differ from a full build: no record,
-other kg version, base, ontology or formats, an output changed since, a file added or removed, a changed
-source that declares different entities or partOf links, any problem found (the full build reports it exactly
-as always), or many changed sources (the parallel full build is then as quick). Its output is byte-identical
-to a full build's (tests/test_increment.py, and the rebuild benchmark, check it).
+other kg version, data directory, base, ontology or formats, an output changed since, an article without a
+facts file added, removed or changed, an entity that changed class, any problem found (the full build reports
+it exactly as always), or many changed sources (the parallel full build is then as quick). Its output is
+byte-identical to a full build's (tests/test_increment.py, and the rebuild benchmark, check it).
 """
 
 from __future__ import annotations
@@ -231,6 +233,53 @@ def update(
 def _update(
     state: State, data_dir: Path, out: Path, formats: tuple[str, ...], cache_dir: Path, ontology_dir: Path | None
 ) -> Outcome | None:
+    found = _find(state, data_dir)
+    if not found.slugs:
+        state.files = _settled(found.files)
+        _save(state, cache_dir)
+        return Outcome(_summary(state), [out / export.get(name).filename for name in formats], [])
+    if len(found.slugs) > MAX_CHANGED:
+        raise _Declined
+    ontology = Ontology.load(ontology_dir)
+    results = corpus.Cache(cache_dir)
+    olds, news = _read(state, found, results, (Path(ontology_dir or DEFAULT_DIR) / "kg.ttl").read_text("utf-8"))
+    graph = _check(state, olds, news, ontology)
+    changes = _changes(state, graph.classes, olds, news, ontology, cache_dir)
+    written = _write(out, formats, changes.changes, ontology, cache_dir)
+    for key, unit in news.values():
+        results.put(key, unit)
+    results.commit(prune=False)
+    for slug in found.removed:
+        del state.sources[slug]
+    for slug, (key, _) in news.items():
+        facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
+        state.sources[slug] = (facts_path, article_path, key)
+    state.listing, state.files, state.classes = found.listing, _settled(found.files), graph.classes
+    state.usage, state.repeated, state.part_of = graph.usage, changes.repeated, graph.part_of
+    state.by_class, state.statements = graph.by_class, graph.statements
+    state.article_count += len(found.added) - len(found.removed)
+    state.outputs = _output_status(out, formats)
+    _save(state, cache_dir)
+    return Outcome(_summary(state), written, found.slugs)
+
+
+@dataclass
+class _Found:
+    """What changed in data/ since the record: the sources to read again, and the files' new status."""
+
+    listing: tuple[tuple[str, ...], tuple[str, ...]]
+    files: dict[str, tuple[corpus.Signature | None, bytes]]
+    raw: dict[str, bytes]  # the bytes of every file read to find out
+    changed: list[str]
+    added: dict[str, tuple[str, str]]  # slug -> facts file, article
+    removed: list[str]
+
+    @property
+    def slugs(self) -> list[str]:
+        return sorted([*self.changed, *self.added, *self.removed])
+
+
+def _find(state: State, data_dir: Path) -> _Found:
     listing = (corpus._names(data_dir / "articles"), corpus._names(data_dir / "facts"))
     added, removed = _added_and_removed(state, listing, data_dir)
     gone = {path for slug in removed for path in state.sources[slug][:2]}
@@ -238,7 +287,7 @@ def _update(
     changed_files: list[str] = []
     files = {path: entry for path, entry in state.files.items() if path not in gone}
     for path, (status, digest) in list(files.items()):
-        now = corpus.signature(path)
+        now = corpus.signature(path)  # before reading: a change made meanwhile shows next time
         if now is not None and now == status:
             continue
         try:
@@ -254,58 +303,73 @@ def _update(
     changed = sorted({by_path.get(path, "") for path in changed_files})
     if "" in changed:
         raise _Declined  # an article no facts file names changed
-    if len(changed) + len(added) + len(removed) > MAX_CHANGED:
-        raise _Declined
-    if not (changed or added or removed):
-        state.files = _settled(files)
-        _save(state, cache_dir)
-        return Outcome(_summary(state), [out / export.get(name).filename for name in formats], [])
+    for paths in added.values():
+        for path in paths:  # its status first, then its bytes
+            status = corpus.signature(path)
+            raw[path] = Path(path).read_bytes()
+            files[path] = (status, _digest(raw[path]))
+    return _Found(listing, files, raw, changed, added, removed)
 
-    ontology = Ontology.load(ontology_dir)
-    ontology_text = (Path(ontology_dir or DEFAULT_DIR) / "kg.ttl").read_text("utf-8")
-    results = corpus.Cache(cache_dir)
-    sources = dict(state.sources)
+
+def _read(
+    state: State, found: _Found, results: corpus.Cache, ontology_text: str
+) -> tuple[dict[str, corpus.Unit], dict[str, tuple[str, corpus.Unit]]]:
+    """The previous result of each changed or removed source, and the new one of each changed or added source
+    (from the cache when this very content was built before); a source with any problem declines."""
     olds: dict[str, corpus.Unit] = {}
     news: dict[str, tuple[str, corpus.Unit]] = {}
-    for slug in [*changed, *removed]:
+    for slug in [*found.changed, *found.removed]:
         old = results.get(state.sources[slug][2])
         if old is None or old.emitted is None:
             raise _Declined
         olds[slug] = old
-    for slug in [*changed, *added]:
-        facts_path, article_path = added[slug] if slug in added else state.sources[slug][:2]
-        for path in (facts_path, article_path):
-            if path not in raw:
-                raw[path] = Path(path).read_bytes()
-            files[path] = (corpus.signature(path), _digest(raw[path]))
-        task = corpus.Task(
-            facts_path, raw[facts_path], slug, article_path, raw[article_path], ontology_text, state.base
-        )
+    for slug in [*found.changed, *found.added]:
+        facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
+        facts_raw = found.raw[facts_path] if facts_path in found.raw else Path(facts_path).read_bytes()
+        article_raw = found.raw[article_path] if article_path in found.raw else Path(article_path).read_bytes()
+        # no article names in the task: they serve the hint for a missing article, and that is a problem
+        task = corpus.Task(facts_path, facts_raw, slug, article_path, article_raw, ontology_text, state.base)
         key = task.key()
         unit = results.get(key) or corpus.run(task)
         if unit.slug != slug or unit.read_problems or unit.check_problems or unit.emitted is None:
             raise _Declined
         news[slug] = (key, unit)
-        sources[slug] = (facts_path, article_path, key)
-    for slug in removed:
-        del sources[slug]
+    return olds, news
 
-    # entities: the changed sources' old ones out, their new ones in; an id taken twice, or an entity that
-    # changed class (its IRI and the checks of statements elsewhere may depend on it): a full build
+
+@dataclass
+class _Graph:
+    """The recorded facts about the whole graph, after the update."""
+
+    classes: dict[str, str]
+    by_class: dict[str, int]
+    usage: dict[str, int]
+    part_of: dict[str, list[tuple[str, str]]]
+    statements: int
+
+
+def _check(
+    state: State, olds: dict[str, corpus.Unit], news: dict[str, tuple[str, corpus.Unit]], ontology: Ontology
+) -> _Graph:
+    """The checks across files, for the new and changed statements, on the recorded graph with the old sources'
+    entities, statements and links taken out and the new ones put in; any problem declines (the full build
+    then reports it as always)."""
     classes = dict(state.classes)
     by_class = dict(state.by_class)
     for slug, old in olds.items():
         for eid, cls in _declared(old):
             del classes[eid]
             by_class[cls] -= 1
-        if slug in removed:
+        if slug not in news:  # removed
             del classes[slug]
     for slug, (_, unit) in news.items():
-        if slug in added:
+        if slug not in olds:  # added
             if slug in classes:
                 raise _Declined
             classes[slug] = "Article"
         for eid, cls in _declared(unit):
+            # an id taken twice, or an entity that changed class (its IRI, and the checks of statements in
+            # other files, depend on it)
             if eid in classes or state.classes.get(eid, cls) != cls:
                 raise _Declined
             classes[eid] = cls
@@ -325,7 +389,7 @@ def _update(
         if unit.source is not None:
             problems += check.check_articles([check.article_entity(slug, unit.source)], ontology)
         if problems:
-            raise _Declined  # the full build reports them
+            raise _Declined
         for eid, count in _usage(unit.statements).items():
             usage[eid] = usage.get(eid, 0) + count
         statements += len(unit.statements)
@@ -335,23 +399,15 @@ def _update(
         used = usage.get(eid, 0) > 0
         if used != (eid in classes) and classes.get(eid) != "Article":
             raise _Declined  # an entity no statement names, or a statement naming an entity that is gone
-    usage = {eid: count for eid, count in usage.items() if count > 0}
     if part_of != state.part_of and _has_cycle(part_of):
         raise _Declined
-
-    changes = _changes(state, classes, olds, news, ontology, cache_dir)
-    written = _write(out, formats, changes.changes, ontology, cache_dir)
-    for key, unit in news.values():
-        results.put(key, unit)
-    results.commit(prune=False)
-    state.listing, state.files, state.sources, state.classes = listing, _settled(files), sources, classes
-    state.usage, state.repeated, state.part_of = usage, changes.repeated, part_of
-    state.by_class = {cls: n for cls, n in by_class.items() if n}
-    state.statements = statements
-    state.article_count += len(added) - len(removed)
-    state.outputs = _output_status(out, formats)
-    _save(state, cache_dir)
-    return Outcome(_summary(state), written, sorted([*changed, *added, *removed]))
+    return _Graph(
+        classes,
+        {cls: n for cls, n in by_class.items() if n},
+        {eid: count for eid, count in usage.items() if count > 0},
+        part_of,
+        statements,
+    )
 
 
 def _added_and_removed(
