@@ -252,14 +252,15 @@ def export_one(build: Build, name: str, path: Path) -> Path:
     """
     fmt = export.get(name)
     path = Path(path)
-    data = build.rdf if fmt.input == "rdf" else build.view
     try:
-        if fmt.is_directory:
-            return _export_directory(fmt, data, path)
-        if path.is_dir():
-            raise UsageError(f"{path}: is a directory; give a file name, e.g. --out {path / fmt.filename}")
-        with fsutil.atomic_path(path) as tmp:
-            fmt.load().write(data, tmp)
+        with gcpause.paused():
+            data = build.rdf if fmt.input == "rdf" else build.view
+            if fmt.is_directory:
+                return _export_directory(fmt, data, path)
+            if path.is_dir():
+                raise UsageError(f"{path}: is a directory; give a file name, e.g. --out {path / fmt.filename}")
+            with fsutil.atomic_path(path) as tmp:
+                fmt.load().write(data, tmp)
     except OSError as err:  # permission denied, read-only or pseudo file system, a file where a directory must be
         raise UsageError(f"{path}: cannot write here ({err.strerror or err}); pass another --out") from err
     return path
