@@ -27,8 +27,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +71,7 @@ class State:
     by_class: dict[str, int]  # entities (not articles) by class
     statements: int
     article_count: int
+    status: corpus.Signature | None = None  # of the record's file when read (not saved)
 
 
 @dataclass
@@ -181,16 +184,21 @@ def remove(cache_dir: Path) -> None:
 
 
 def _save(state: State, cache_dir: Path) -> None:
+    state.status = None
     with fsutil.atomic_path(cache_dir / STATE) as tmp:
         tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load(cache_dir: Path) -> State | None:
+    status = corpus.signature(cache_dir / STATE)
     try:
         state = pickle.loads((cache_dir / STATE).read_bytes())
     except Exception:  # missing, damaged or from another kg: a full build
         return None
-    return state if isinstance(state, State) and state.version == kg.__version__ else None
+    if not isinstance(state, State) or state.version != kg.__version__:
+        return None
+    state.status = status
+    return state
 
 
 def _ontology_digest(ontology_dir: Path | None) -> str:
@@ -245,21 +253,29 @@ def _update(
     olds, news = _read(state, found, results, (Path(ontology_dir or DEFAULT_DIR) / "kg.ttl").read_text("utf-8"))
     graph = _check(state, olds, news, ontology)
     changes = _changes(state, graph.classes, olds, news, ontology, cache_dir)
-    written = _write(out, formats, changes.changes, ontology, cache_dir)
-    for key, unit in news.values():
-        results.put(key, unit)
-    results.commit(prune=False)
-    for slug in found.removed:
-        del state.sources[slug]
-    for slug, (key, _) in news.items():
-        facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
-        state.sources[slug] = (facts_path, article_path, key)
-    state.listing, state.files, state.classes = found.listing, _settled(found.files), graph.classes
-    state.usage, state.repeated, state.part_of = graph.usage, changes.repeated, graph.part_of
-    state.by_class, state.statements = graph.by_class, graph.statements
-    state.article_count += len(found.added) - len(found.removed)
-    state.outputs = _output_status(out, formats)
-    _save(state, cache_dir)
+    recorded = state.status
+
+    def verify() -> None:  # under the build lock: no other build came between reading the record and now
+        if corpus.signature(cache_dir / STATE) != recorded or _output_status(out, formats) != state.outputs:
+            raise _Declined
+
+    def done() -> None:  # still under the lock, once the updated build is in place
+        for key, unit in news.values():
+            results.put(key, unit)
+        results.commit(prune=False)
+        for slug in found.removed:
+            del state.sources[slug]
+        for slug, (key, _) in news.items():
+            facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
+            state.sources[slug] = (facts_path, article_path, key)
+        state.listing, state.files, state.classes = found.listing, _settled(found.files), graph.classes
+        state.usage, state.repeated, state.part_of = graph.usage, changes.repeated, graph.part_of
+        state.by_class, state.statements = graph.by_class, graph.statements
+        state.article_count += len(found.added) - len(found.removed)
+        state.outputs = _output_status(out, formats)
+        _save(state, cache_dir)
+
+    written = _write(out, formats, changes.changes, ontology, cache_dir, verify, done)
     return Outcome(_summary(state), written, found.slugs)
 
 
@@ -513,20 +529,38 @@ def _changes(
     return _Changed(changes, repeated)
 
 
-def _write(out: Path, formats: tuple[str, ...], changes: Changes, ontology: Ontology, cache_dir: Path) -> list[Path]:
-    """Each output updated into a staging copy of the build, swapped in as one step (as pipeline.write does)."""
+def _write(
+    out: Path,
+    formats: tuple[str, ...],
+    changes: Changes,
+    ontology: Ontology,
+    cache_dir: Path,
+    verify: Callable[[], None],
+    done: Callable[[], None],
+) -> list[Path]:
+    """Each output updated into a staging copy of the build, swapped in as one step (pipeline.staged), and the
+    record's default-graph lines with it."""
     from kg import pipeline
     from kg.export import ntriples
 
     default_lines = cache_dir / DEFAULT_LINES
-    # default.nt is replaced after the build is swapped in (the outer block ends last), never before
-    with fsutil.atomic_path(default_lines) as tmp, pipeline.staged(out) as staging:
-        for name in formats:
-            fmt = export.get(name)
-            target = staging / fmt.filename
-            pipeline.remove(target)
-            fmt.load().update(out / fmt.filename, target, changes, ontology)
-        ntriples.update(default_lines, tmp, changes)
+    fd, name = tempfile.mkstemp(prefix=".default.", suffix=".tmp", dir=cache_dir)
+    os.close(fd)
+    updated = Path(name)
+
+    def in_place() -> None:
+        os.replace(updated, default_lines)
+        done()
+
+    try:
+        with pipeline.staged(out, check=verify, done=in_place) as staging:
+            for fmt in map(export.get, formats):
+                target = staging / fmt.filename
+                pipeline.remove(target)
+                fmt.load().update(out / fmt.filename, target, changes, ontology)
+            ntriples.update(default_lines, updated, changes)
+    finally:
+        updated.unlink(missing_ok=True)
     return [out / export.get(name).filename for name in formats]
 
 

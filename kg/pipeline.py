@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -131,8 +131,9 @@ def build(
     if updated is not None:
         return updated
     built = load(data_dir, ontology_dir, base, progress, jobs, dask, cache)
-    written = write(built, out, formats, progress)
-    increment.record(built, data_dir, out, formats, cache, ontology_dir)
+    written = write(
+        built, out, formats, progress, done=lambda: increment.record(built, data_dir, out, formats, cache, ontology_dir)
+    )
     return increment.Outcome(built.summary(), written)
 
 
@@ -161,13 +162,17 @@ def _lock(out_dir: Path) -> Iterator[None]:
 
 
 def write(
-    build: Build, out_dir: Path | str = "build", formats: list[str] | None = None, progress: Progress | None = None
+    build: Build,
+    out_dir: Path | str = "build",
+    formats: list[str] | None = None,
+    progress: Progress | None = None,
+    done: Callable[[], None] | None = None,
 ) -> list[Path]:
     """Write the chosen formats (all by default) into out_dir, replacing the directory in one atomic step
-    (see `staged`: formats not rebuilt are kept from the build before)."""
+    (see `staged`: formats not rebuilt are kept from the build before; `done` runs once it is in place)."""
     out_dir = Path(out_dir)
     chosen = [export.get(name) for name in (formats or list(export.FORMATS))]
-    with gcpause.paused(), staged(out_dir) as staging:  # the writers make millions of objects too
+    with gcpause.paused(), staged(out_dir, done=done) as staging:  # the writers make millions of objects too
         if any(fmt.input != "rdf" for fmt in chosen):
             with stage(progress, "projecting the property graph"):
                 build.view  # noqa: B018 - computed once here, so each export's stage times only itself
@@ -189,19 +194,24 @@ def write(
 
 
 @contextlib.contextmanager
-def staged(out_dir: Path) -> Iterator[Path]:
+def staged(
+    out_dir: Path, check: Callable[[], None] | None = None, done: Callable[[], None] | None = None
+) -> Iterator[Path]:
     """A staging copy of out_dir to write the new build into, put in place of out_dir in one step when the block
     ends without error, and removed otherwise.
 
     The copy is beside out_dir, its files hard-linked from the build before (a writer removes a file before
     writing it, never writing through a link). The two directories are exchanged with one rename, so a build
     killed at any moment leaves the previous build/ whole: never a mix of old and new files. One build at a
-    time per directory (`_lock`).
+    time per directory (`_lock`): `check` runs first under the lock (an update verifies that the build it
+    updates is still the one there), `done` last (a build records itself), so no other build comes between.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a directory; pass another --out")
     try:
         with _lock(out_dir):
+            if check is not None:
+                check()
             _remove_leftovers(out_dir)
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
             try:
@@ -212,6 +222,8 @@ def staged(out_dir: Path) -> Iterator[Path]:
                 fsutil.exchange(staging, out_dir)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+            if done is not None:
+                done()
     except PermissionError as err:
         raise UsageError(f"{out_dir}: cannot write here ({err.strerror}); pass another --out") from err
 
