@@ -263,6 +263,10 @@ def _update(
         for key, unit in news.values():
             results.put(key, unit)
         results.commit(prune=False)
+        kept = {key for key, _ in news.values()}
+        for slug in olds:  # results no record names any more: the cache stays the size of the corpus
+            if state.sources[slug][2] not in kept:
+                (cache_dir / state.sources[slug][2]).unlink(missing_ok=True)
         for slug in found.removed:
             del state.sources[slug]
         for slug, (key, _) in news.items():

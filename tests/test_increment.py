@@ -68,14 +68,22 @@ def _label(path: Path) -> str:
     return next(line for line in path.read_text("utf-8").splitlines() if line.strip().startswith("label:"))
 
 
+def _results(work: Path) -> set[str]:
+    return {p.name for p in (work / "cache").iterdir() if re.fullmatch("[0-9a-f]{64}", p.name)}
+
+
 def test_label_edit_updates_in_place_and_matches_a_clean_build(work: Path) -> None:
     assert _build(work).changed is None  # the first build is a full one
+    results = _results(work)
+    assert len(results) == len(list((work / "data" / "facts").iterdir()))
     for n in (0, 5, -1):  # first, middle and last source
         facts = _facts(work, n)
         _replace(facts, _label(facts), _label(facts) + ' "quoted" <b> & 上海')
         outcome = _build(work)
         assert outcome.changed == [facts.stem]
         _assert_as_clean(work)
+    now = _results(work)
+    assert len(now) == len(results) and len(now - results) == 3, "each edited source's old result was dropped"
 
 
 def test_new_statement_between_known_entities_and_removed_statement(work: Path) -> None:
