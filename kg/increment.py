@@ -13,10 +13,12 @@ of every output.
    (a facts file with its article), and reads and checks only those sources;
 2. runs the checks across files on their statements only, with the recorded classes, counts and links;
 3. computes the changed lines: those sources' named graphs, and each touched subject of the default graph;
-4. updates each output in place (kg.splice; the store by difference), staged beside the build and swapped in.
+4. updates each RDF output in place (kg.splice; the store by difference) and writes the projection's outputs
+   (GraphML, HTML, Neo4j, tables) again from the updated kg.nq, all staged beside the build and swapped in.
 
 It declines (and the caller runs a full build) whenever the shortcut could differ from a full build: no record,
-other kg version, data directory, base, ontology or formats, an output changed since, an article without a
+other kg version, data directory, base, ontology or formats, projection outputs without kg.nq, an output
+changed since, an article without a
 facts file added, removed or changed, an entity that changed class, any problem found (the full build reports
 it exactly as always), or many changed sources (the parallel full build is then as quick). Its output is
 byte-identical to a full build's (tests/test_increment.py, and the rebuild benchmark, check it).
@@ -128,8 +130,8 @@ def record(
         return
     cache_dir = Path(cache_dir)
     remove(cache_dir)
-    if not set(chosen) <= set(FORMATS) or not read.tasks:
-        return  # other outputs need the whole projection: every build is a full one
+    if not updatable(chosen) or not read.tasks:
+        return
     now = time.time_ns()
     files: dict[str, tuple[corpus.Signature | None, bytes]] = {}
     for path, status in read.signatures.items():
@@ -203,6 +205,12 @@ def _load(cache_dir: Path) -> State | None:
 
 def _ontology_digest(ontology_dir: Path | None) -> str:
     return hashlib.sha256((Path(ontology_dir or DEFAULT_DIR) / "kg.ttl").read_bytes()).hexdigest()
+
+
+def updatable(formats: tuple[str, ...]) -> bool:
+    """RDF outputs are updated in place; the others (GraphML, HTML, Neo4j, tables) need the whole projection,
+    which an update makes from the updated kg.nq, so they are updatable only beside it."""
+    return set(formats) <= set(FORMATS) or "nquads" in formats
 
 
 class _Declined(Exception):
@@ -544,8 +552,8 @@ def _write(
 ) -> list[Path]:
     """Each output updated into a staging copy of the build, swapped in as one step (pipeline.staged), and the
     record's default-graph lines with it."""
-    from kg import pipeline
-    from kg.export import ntriples
+    from kg import pipeline, view
+    from kg.export import nquads, ntriples
 
     default_lines = cache_dir / DEFAULT_LINES
     fd, name = tempfile.mkstemp(prefix=".default.", suffix=".tmp", dir=cache_dir)
@@ -559,9 +567,16 @@ def _write(
     try:
         with pipeline.staged(out, check=verify, done=in_place) as staging:
             for fmt in map(export.get, formats):
-                target = staging / fmt.filename
-                pipeline.remove(target)
-                fmt.load().update(out / fmt.filename, target, changes, ontology)
+                pipeline.remove(staging / fmt.filename)
+            for fmt in (export.get(name) for name in formats if name in FORMATS):
+                fmt.load().update(out / fmt.filename, staging / fmt.filename, changes, ontology)
+            others = [fmt for fmt in map(export.get, formats) if fmt.name not in FORMATS]
+            if any(fmt.input != "view" for fmt in others):
+                raise _Declined  # an RDF format this module cannot update (none today)
+            if others:  # the projection of the updated dataset, read back from the updated kg.nq
+                graph = view.project(nquads.read(staging / export.get("nquads").filename), ontology)
+                for fmt in others:
+                    fmt.load().write(graph, staging / fmt.filename)
             ntriples.update(default_lines, updated, changes)
     finally:
         updated.unlink(missing_ok=True)

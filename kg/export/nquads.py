@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg import fsutil
-from kg.rdf import Dataset
+from kg.rdf import DEFAULT_GRAPH, Dataset
 from kg.splice import Changes, Splice, lines_text
 
 
@@ -43,3 +43,26 @@ def update(old: Path, new: Path, changes: Changes, ontology: object = None) -> N
             suffix = f"<{name}> ."
             splice.replace(start, end, lines_text(text[:-1] + suffix for text in lines))
         splice.write(new)
+
+
+def read(path: Path) -> Dataset:
+    """The dataset back from a kg.nq that kg wrote (sorted sections: the default graph, then each graph): each
+    graph's section found by binary search and cut into triples, so a million lines take about a second."""
+    graphs: dict[str, list[str]] = {}
+    with Splice(path) as splice:
+        mm, size = splice.mm, splice.size
+
+        def graph_at(start: int) -> bytes:
+            return _graph(mm[start : mm.find(b"\n", start)])
+
+        start = splice.first(0, size, b"\n", lambda at: graph_at(at) != b"")
+        graphs[DEFAULT_GRAPH] = bytes(mm[:start]).decode("utf-8").splitlines()
+        while start < size:
+            name = graph_at(start)
+            end = splice.first(start, size, b"\n", lambda at: graph_at(at) > name)  # noqa: B023 - used at once
+            cut = len(name) + 4  # "<name> ." -> "."
+            graphs[name.decode("utf-8")] = [
+                text[:-cut] + "." for text in bytes(mm[start:end]).decode("utf-8").splitlines()
+            ]
+            start = end
+    return Dataset(graphs)
