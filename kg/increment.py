@@ -38,6 +38,7 @@ from pathlib import Path
 
 import kg
 from kg import check, corpus, export, fsutil, gcpause
+from kg.errors import UsageError
 from kg.model import Facts, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Minter, resolver, split_line
@@ -242,6 +243,8 @@ def update(
             raise _Declined
         with gcpause.paused():
             return _update(state, Path(data_dir), Path(out), chosen, cache_dir, ontology_dir)
+    except UsageError:  # another build is writing there: said as a full build would say it
+        raise
     except Exception:  # declined, or anything unforeseen: the full build that follows is right in any case
         return None
 
@@ -249,10 +252,15 @@ def update(
 def _update(
     state: State, data_dir: Path, out: Path, formats: tuple[str, ...], cache_dir: Path, ontology_dir: Path | None
 ) -> Outcome | None:
+    from kg import pipeline
+
     found = _find(state, data_dir)
     if not found.slugs:
-        state.files = _settled(found.files)
-        _save(state, cache_dir)
+        with pipeline.lock(out):  # a build running now may be about to change it: not up to date then
+            if corpus.signature(cache_dir / STATE) != state.status or _output_status(out, formats) != state.outputs:
+                raise _Declined
+            state.files = _settled(found.files)
+            _save(state, cache_dir)
         return Outcome(_summary(state), [out / export.get(name).filename for name in formats], [])
     if len(found.slugs) > MAX_CHANGED:
         raise _Declined

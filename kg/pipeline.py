@@ -144,7 +144,7 @@ def write_stages(formats: list[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def _lock(out_dir: Path) -> Iterator[None]:
+def lock(out_dir: Path) -> Iterator[None]:
     """One build at a time per output directory; a second one gets a clear message instead of interleaving.
 
     The lock file sits beside the output directory (not inside it), because the directory itself is swapped.
@@ -203,13 +203,13 @@ def staged(
     The copy is beside out_dir, its files hard-linked from the build before (a writer removes a file before
     writing it, never writing through a link). The two directories are exchanged with one rename, so a build
     killed at any moment leaves the previous build/ whole: never a mix of old and new files. One build at a
-    time per directory (`_lock`): `check` runs first under the lock (an update verifies that the build it
+    time per directory (`lock`): `check` runs first under the lock (an update verifies that the build it
     updates is still the one there), `done` last (a build records itself), so no other build comes between.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a directory; pass another --out")
     try:
-        with _lock(out_dir):
+        with lock(out_dir):
             if check is not None:
                 check()
             _remove_leftovers(out_dir)

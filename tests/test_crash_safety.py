@@ -28,6 +28,7 @@ def _snapshot(directory: Path) -> dict[str, str]:
 
 
 def test_sigkill_at_random_points_leaves_a_whole_build(mini_data: Path, tmp_path: Path) -> None:
+    """Full builds (no cache: an update in place, killed the same way, is tested in tests/test_increment.py)."""
     out, reference = tmp_path / "build", tmp_path / "reference"
     assert run_kg("build", "--data", str(mini_data), "--out", str(out), "--formats", FORMATS).returncode == 0
     version_a = _snapshot(out)
@@ -42,8 +43,9 @@ def test_sigkill_at_random_points_leaves_a_whole_build(mini_data: Path, tmp_path
     rng = random.Random(20200327)
     killed_mid_build = 0
     for _ in range(15):
+        args = ["build", "--data", str(mini_data), "--out", str(out), "--formats", FORMATS, "--no-cache"]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kg", "build", "--data", str(mini_data), "--out", str(out), "--formats", FORMATS],
+            [sys.executable, "-m", "kg", *args],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

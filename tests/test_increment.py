@@ -358,3 +358,23 @@ def test_every_format_after_an_edit_matches_a_clean_build(work: Path) -> None:
         else:
             assert _tree(work / "build" / fmt.filename) == _tree(clean / fmt.filename), fmt.name
     assert b"(renamed)" in (work / "build" / "kg.graphml").read_bytes()
+
+
+def test_update_and_up_to_date_wait_for_a_running_build(work: Path) -> None:
+    """While another build holds the lock, neither an update nor "up to date" is answered: build/ may be about
+    to change."""
+    import fcntl
+
+    args = ["build", "--data", str(work / "data"), "--out", str(work / "build"), "--formats", "rdf"]
+    args += ["--cache", str(work / "cache")]
+    assert run_kg(*args).returncode == 0
+    with open(work / ".build.kg-lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
+        for edit in (False, True):
+            if edit:
+                facts = _facts(work, 1)
+                _replace(facts, _label(facts), _label(facts) + " x")
+            result = run_kg(*args)
+            assert result.returncode == 2, result.stdout
+            assert "another kg build is writing here" in result.stderr
+    assert "in place" in run_kg(*args).stdout
