@@ -117,7 +117,7 @@ def _usage(statements: list[Statement]) -> dict[str, int]:
 
 
 def record(
-    build,
+    build,  # a pipeline.Build
     data_dir: Path,
     out: Path,
     formats: list[str] | None,
@@ -146,11 +146,13 @@ def record(
         if task.article_raw is not None:
             files[task.article_path] = (files.get(task.article_path, (None, b""))[0], _digest(task.article_raw))
     for path, (status, digest) in list(files.items()):
-        if not digest:  # an article no facts file names: hashed here (few, small)
+        if not digest:  # an article no facts file names: hashed here (few, small), if unchanged since it was read
             try:
-                files[path] = (status, _digest(Path(path).read_bytes()))
+                raw = Path(path).read_bytes()
             except OSError:
                 return
+            unchanged = status is not None and corpus.signature(path) == status
+            files[path] = (status, _digest(raw) if unchanged else b"unknown: changed while building")
     facts = build.facts
     state = State(
         version=kg.__version__,
