@@ -151,7 +151,8 @@ def record(
                 raw = Path(path).read_bytes()
             except OSError:
                 return
-            unchanged = status is not None and corpus.signature(path) == status
+            read_then = read.signatures.get(path)  # the status before it was read (not nulled as racy)
+            unchanged = read_then is not None and corpus.signature(path) == read_then
             files[path] = (status, _digest(raw) if unchanged else b"unknown: changed while building")
     facts = build.facts
     state = State(
