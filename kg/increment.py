@@ -10,7 +10,8 @@ of every output.
 
 `update` then:
 1. finds the changed files (status first, hash when the status differs), and the sources added or removed
-   (a facts file with its article), and reads and checks only those sources;
+   (a facts file with its article, an article alone, a facts file for an article that was alone), and reads
+   and checks only those sources;
 2. runs the checks across files on their statements only, with the recorded classes, counts and links;
 3. computes the changed lines: those sources' named graphs, and each touched subject of the default graph;
 4. updates each RDF output in place (kg.splice; the store by difference) and writes the projection's outputs
@@ -18,10 +19,10 @@ of every output.
 
 It declines (and the caller runs a full build) whenever the shortcut could differ from a full build: no record,
 other kg version, data directory, base, ontology or formats, projection outputs without kg.nq, an output
-changed since, an article without a
-facts file added, removed or changed, an entity that changed class, any problem found (the full build reports
-it exactly as always), or many changed sources (the parallel full build is then as quick). Its output is
-byte-identical to a full build's (tests/test_increment.py, and the rebuild benchmark, check it).
+changed since, a facts file removed while its article stays, an entity that changed class, any problem found
+(the full build reports it exactly as always), or many changed sources (the parallel full build is then as
+quick). Its output is byte-identical to a full build's (tests/test_increment.py, and the rebuild benchmark,
+check it).
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ from pathlib import Path
 import kg
 from kg import check, corpus, export, fsutil, gcpause
 from kg.errors import UsageError
-from kg.model import Facts, Statement
+from kg.model import Facts, Source, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.rdf import DEFAULT_BASE, Minter, resolver, split_line
-from kg.sources import SLUG
+from kg.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
+from kg.sources import SLUG, read_source
 from kg.splice import Changes, Splice
 
 STATE = "state.pickle"
@@ -67,6 +68,7 @@ class State:
     listing: tuple[tuple[str, ...], tuple[str, ...]]  # names in articles/ and facts/
     files: dict[str, tuple[corpus.Signature | None, bytes]]  # path -> (status, SHA-256) of every file read
     sources: dict[str, tuple[str, str, str]]  # slug -> facts file, article file, key of its result in the cache
+    loose: dict[str, tuple[str, list[str], list[str]]]  # articles no facts file names: slug -> file, lines
     classes: dict[str, str]  # entity id (articles too) -> class
     usage: dict[str, int]  # entity id -> statements that name it
     repeated: dict[str, int]  # default-graph lines that several sources give -> how many
@@ -167,6 +169,11 @@ def record(
         listing=read.listing,
         files=files,
         sources=sources,
+        loose={
+            slug: _loose(str(Path(data_dir) / "articles" / f"{slug}.md"), source, build.ontology, build.base)
+            for slug, source in facts.sources.items()
+            if slug not in sources
+        },
         classes={eid: e.cls for eid, e in facts.entities.items()},
         usage=_usage(facts.statements),
         repeated=dict(build.rdf.repeated),
@@ -269,7 +276,8 @@ def _update(
         raise _Declined
     ontology = Ontology.load(ontology_dir)
     results = corpus.Cache(cache_dir)
-    olds, news = _read(state, found, results, (Path(ontology_dir or DEFAULT_DIR) / "kg.ttl").read_text("utf-8"))
+    text = (Path(ontology_dir or DEFAULT_DIR) / "kg.ttl").read_text("utf-8")
+    olds, news = _read(state, found, results, ontology, text)
     graph = _check(state, olds, news, ontology)
     changes = _changes(state, graph.classes, olds, news, ontology, cache_dir)
     recorded = state.status
@@ -280,21 +288,30 @@ def _update(
 
     def done() -> None:  # still under the lock, once the updated build is in place
         for key, unit in news.values():
-            results.put(key, unit)
+            if key:
+                results.put(key, unit)
         results.commit(prune=False)
         kept = {key for key, _ in news.values()}
         for slug in olds:  # results no record names any more: the cache stays the size of the corpus
-            if state.sources[slug][2] not in kept:
+            if slug in state.sources and state.sources[slug][2] not in kept:
                 (cache_dir / state.sources[slug][2]).unlink(missing_ok=True)
-        for slug in found.removed:
-            del state.sources[slug]
-        for slug, (key, _) in news.items():
+        for slug in [*found.removed, *found.removed_loose]:
+            state.sources.pop(slug, None)
+            state.loose.pop(slug, None)
+        for slug, (key, unit) in news.items():
+            if not key:  # an article alone
+                assert unit.emitted is not None
+                path = found.added_loose.get(slug) or state.loose[slug][0]
+                state.loose[slug] = (path, unit.emitted.default, unit.emitted.graph)
+                continue
+            state.loose.pop(slug, None)
             facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
             state.sources[slug] = (facts_path, article_path, key)
         state.listing, state.files, state.classes = found.listing, _settled(found.files), graph.classes
         state.usage, state.repeated, state.part_of = graph.usage, changes.repeated, graph.part_of
         state.by_class, state.statements = graph.by_class, graph.statements
-        state.article_count += len(found.added) - len(found.removed)
+        state.article_count += len(found.added_loose) - len(found.removed) - len(found.removed_loose)
+        state.article_count += sum(1 for slug in found.added if slug not in olds)
         state.outputs = _output_status(out, formats)
         _save(state, cache_dir)
 
@@ -310,18 +327,21 @@ class _Found:
     files: dict[str, tuple[corpus.Signature | None, bytes]]
     raw: dict[str, bytes]  # the bytes of every file read to find out
     changed: list[str]
-    added: dict[str, tuple[str, str]]  # slug -> facts file, article
+    added: dict[str, tuple[str, str]]  # slug -> facts file, article (new, or one no facts file named before)
     removed: list[str]
+    added_loose: dict[str, str]  # articles that came without a facts file: slug -> file
+    removed_loose: list[str]
 
     @property
     def slugs(self) -> list[str]:
-        return sorted([*self.changed, *self.added, *self.removed])
+        return sorted([*self.changed, *self.added, *self.removed, *self.added_loose, *self.removed_loose])
 
 
 def _find(state: State, data_dir: Path) -> _Found:
     listing = (corpus._names(data_dir / "articles"), corpus._names(data_dir / "facts"))
-    added, removed = _added_and_removed(state, listing, data_dir)
+    added, removed, added_loose, removed_loose = _added_and_removed(state, listing, data_dir)
     gone = {path for slug in removed for path in state.sources[slug][:2]}
+    gone |= {state.loose[slug][0] for slug in removed_loose}
     raw: dict[str, bytes] = {}
     changed_files: list[str] = []
     files = {path: entry for path, entry in state.files.items() if path not in gone}
@@ -336,33 +356,43 @@ def _find(state: State, data_dir: Path) -> _Found:
         if _digest(raw[path]) != digest:
             changed_files.append(path)
         files[path] = (now, _digest(raw[path]))
-    by_path = {}
+    by_path = {article_path: slug for slug, (article_path, _, _) in state.loose.items()}
     for slug, (facts_path, article_path, _key) in state.sources.items():
         by_path[facts_path] = by_path[article_path] = slug
-    changed = sorted({by_path.get(path, "") for path in changed_files})
-    if "" in changed:
-        raise _Declined  # an article no facts file names changed
-    for paths in added.values():
-        for path in paths:  # its status first, then its bytes
+    changed = sorted({by_path[path] for path in changed_files} - set(added))
+    for path in [path for paths in added.values() for path in paths] + list(added_loose.values()):
+        if path not in raw:  # its status first, then its bytes
             status = corpus.signature(path)
             raw[path] = Path(path).read_bytes()
             files[path] = (status, _digest(raw[path]))
-    return _Found(listing, files, raw, changed, added, removed)
+    return _Found(listing, files, raw, changed, added, removed, added_loose, removed_loose)
 
 
 def _read(
-    state: State, found: _Found, results: corpus.Cache, ontology_text: str
+    state: State, found: _Found, results: corpus.Cache, ontology: Ontology, ontology_text: str
 ) -> tuple[dict[str, corpus.Unit], dict[str, tuple[str, corpus.Unit]]]:
     """The previous result of each changed or removed source, and the new one of each changed or added source
     (from the cache when this very content was built before); a source with any problem declines."""
     olds: dict[str, corpus.Unit] = {}
     news: dict[str, tuple[str, corpus.Unit]] = {}
-    for slug in [*found.changed, *found.removed]:
-        old = results.get(state.sources[slug][2])
-        if old is None or old.emitted is None:
-            raise _Declined
-        olds[slug] = old
+    for slug in [*found.changed, *found.removed, *found.removed_loose, *found.added]:
+        if slug in state.loose:  # an article no facts file named: its recorded lines
+            _, default, graph = state.loose[slug]
+            olds[slug] = corpus.Unit(slug, None, emitted=Emitted(slug, default, graph))
+        elif slug in state.sources:
+            old = results.get(state.sources[slug][2])
+            if old is None or old.emitted is None:
+                raise _Declined
+            olds[slug] = old
+    for slug in [*found.changed, *found.added_loose]:
+        if slug in state.loose or slug in found.added_loose:
+            path = found.added_loose.get(slug) or state.loose[slug][0]
+            source = read_source(Path(path), path)  # as kg.corpus reads it; a problem declines
+            article = _loose(path, source, ontology, state.base)
+            news[slug] = ("", corpus.Unit(slug, source, emitted=Emitted(slug, article[1], article[2])))
     for slug in [*found.changed, *found.added]:
+        if slug in news:
+            continue
         facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
         facts_raw = found.raw[facts_path] if facts_path in found.raw else Path(facts_path).read_bytes()
         article_raw = found.raw[article_path] if article_path in found.raw else Path(article_path).read_bytes()
@@ -451,11 +481,13 @@ def _check(
 
 def _added_and_removed(
     state: State, listing: tuple[tuple[str, ...], tuple[str, ...]], data_dir: Path
-) -> tuple[dict[str, tuple[str, str]], list[str]]:
-    """Sources whose facts file and article both appeared (slug -> their paths) or both went away (slugs);
-    any other change to the files in data/ (an article alone, a file kg would refuse) declines."""
+) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, str], list[str]]:
+    """Sources whose facts file appeared with its article or for an article no facts file named before (slug ->
+    their paths), sources whose facts file and article both went away (slugs), articles that came or went
+    without a facts file; any other change to the files in data/ (a facts file gone but its article kept, a
+    file kg would refuse) declines."""
     if listing == state.listing:
-        return {}, []
+        return {}, [], {}, []
     articles_dir, facts_dir = data_dir / "articles", data_dir / "facts"
     new_articles = {n for n in set(listing[0]) - set(state.listing[0]) if not _ignored(articles_dir / n)}
     old_articles = {n for n in set(state.listing[0]) - set(listing[0]) if not n.startswith(".")}
@@ -467,10 +499,11 @@ def _added_and_removed(
         if path.suffix not in (".yaml", ".yml") or not SLUG.match(path.stem):
             raise _Declined
         slug = corpus._guess_slug(path.read_bytes(), path.stem)
-        if f"{slug}.md" not in new_articles or slug in added:
+        article = f"{slug}.md"
+        if slug in added or (article not in new_articles and slug not in state.loose):
             raise _Declined
-        new_articles.discard(f"{slug}.md")
-        added[slug] = (str(path), str(articles_dir / f"{slug}.md"))
+        new_articles.discard(article)
+        added[slug] = (str(path), str(articles_dir / article))
     by_facts = {Path(facts_path).name: slug for slug, (facts_path, _, _) in state.sources.items()}
     removed: list[str] = []
     for name in sorted(old_facts):
@@ -479,9 +512,21 @@ def _added_and_removed(
             raise _Declined
         old_articles.discard(Path(state.sources[slug][1]).name)
         removed.append(slug)
-    if new_articles or old_articles:
-        raise _Declined  # an article without a facts file came or went
-    return added, removed
+    added_loose: dict[str, str] = {}
+    for name in sorted(new_articles):
+        if not name.endswith(".md"):
+            raise _Declined  # the full build names the file kg does not read
+        added_loose[name[:-3]] = str(articles_dir / name)
+    removed_loose = sorted(name[:-3] for name in old_articles if name[:-3] in state.loose)
+    if len(removed_loose) != len(old_articles):
+        raise _Declined  # the article of a facts file went away alone: a problem
+    return added, removed, added_loose, removed_loose
+
+
+def _loose(path: str, source: Source, ontology: Ontology, base: str) -> tuple[str, list[str], list[str]]:
+    """An article no facts file names: its file and lines, as kg.rdf.assemble emits them."""
+    emitted = emit_source(source.slug, source, [], [], ontology, base, {})
+    return path, emitted.default, emitted.graph
 
 
 def _ignored(path: Path) -> bool:

@@ -209,7 +209,54 @@ def test_part_of_cycle_declines_and_is_reported(work: Path) -> None:
         _build(work)
 
 
-@pytest.mark.parametrize("edit", ["class", "article alone", "article removed", "output edited", "other formats"])
+def test_article_alone_then_its_facts_update_in_place(work: Path) -> None:
+    """The usual way to add a source: the article first (an Article node of its own), then its facts file
+    (drafted by kg extract, curated); later the article's text changes, and finally both go away."""
+    _build(work)
+    aside = work / "aside"
+    aside.mkdir()
+    for facts in sorted((work / "data" / "facts").iterdir(), reverse=True):
+        article = work / "data" / "articles" / f"{facts.stem}.md"
+        shutil.move(facts, aside / facts.name)
+        shutil.move(article, aside / article.name)
+        if _build_or_none(work) is not None:  # a source that no other one depends on
+            break
+        shutil.move(aside / facts.name, facts)
+        shutil.move(aside / article.name, article)
+    else:
+        pytest.fail("every source is needed by another")
+    _assert_as_clean(work)
+    shutil.move(aside / article.name, article)  # the article alone
+    assert _build(work).changed == [facts.stem]
+    _assert_as_clean(work)
+    _replace(article, "title: Synthetic", "title: Revised synthetic")  # its title changes, still alone
+    assert _build(work).changed == [facts.stem]
+    _assert_as_clean(work)
+    shutil.move(aside / facts.name, facts)  # its facts file comes
+    outcome = _build(work)
+    assert outcome.changed == [facts.stem]
+    assert outcome.summary == pipeline.load(work / "data").summary()
+    _assert_as_clean(work)
+    shutil.move(facts, aside / facts.name)  # the facts file goes, the article stays: a full build
+    assert _build(work).changed is None
+    _assert_as_clean(work)
+    article.unlink()  # and the article alone goes
+    outcome = _build(work)
+    assert outcome.changed == [facts.stem]
+    assert outcome.summary == pipeline.load(work / "data").summary()
+    _assert_as_clean(work)
+
+
+def _build_or_none(work: Path) -> increment.Outcome | None:
+    from kg.errors import DataError
+
+    try:
+        return _build(work)
+    except DataError:
+        return None
+
+
+@pytest.mark.parametrize("edit", ["class", "article of a facts file removed", "output edited", "other formats"])
 def test_declines_to_a_full_build_that_is_right(work: Path, edit: str) -> None:
     _build(work)
     facts = _facts(work, 2)
@@ -218,9 +265,7 @@ def test_declines_to_a_full_build_that_is_right(work: Path, edit: str) -> None:
         if "class: Company" not in facts.read_text("utf-8"):
             pytest.skip("no Company in this source")
         _replace(facts, "class: Company", "class: Organisation")
-    elif edit == "article alone":  # an article no facts file names
-        shutil.copy(work / "data" / "articles" / f"{facts.stem}.md", work / "data" / "articles" / "extra-article.md")
-    elif edit == "article removed":  # and its facts file kept: a problem
+    elif edit == "article of a facts file removed":  # and its facts file kept: a problem
         (work / "data" / "articles" / f"{facts.stem}.md").unlink()
     elif edit == "output edited":
         (work / "build" / "kg.ttl").write_text("damaged", encoding="utf-8")
@@ -228,7 +273,7 @@ def test_declines_to_a_full_build_that_is_right(work: Path, edit: str) -> None:
     elif edit == "other formats":
         formats = ["turtle", "ntriples"]
         _replace(facts, _label(facts), _label(facts) + " x")
-    if edit == "article removed":
+    if edit == "article of a facts file removed":
         from kg.errors import DataError
 
         with pytest.raises(DataError, match="no article"):
