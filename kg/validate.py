@@ -204,7 +204,6 @@ def _sparql_predicates(text: str) -> tuple[set[URIRef], set[URIRef]]:
     """(predicates only read as `$this <p> ?x`, predicates read any other way) of a SELECT; _Deep if unsure."""
     from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
     from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Variable
 
     local: set[URIRef] = set()
@@ -225,31 +224,36 @@ def _sparql_predicates(text: str) -> tuple[set[URIRef], set[URIRef]]:
         else:
             raise _Deep(f"predicate {path!r} in a SPARQL constraint")
 
-    def walk(node) -> None:
-        if isinstance(node, CompValue):
-            if node.name in ("ServiceGraphPattern", "Graph"):
-                raise _Deep(f"{node.name} in a SPARQL constraint")
-            if node.name == "BGP":
-                for s, p, _o in node.triples:
-                    if s == Variable("this") and isinstance(p, URIRef):
-                        local.add(p)
-                    else:
-                        other.update(path_iris(p))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-
     try:
         query = prepareQuery(text)
     except Exception as err:  # rdflib raises many types for bad SPARQL
         raise _Deep(f"cannot read a SPARQL constraint: {err}") from err
-    walk(query.algebra)
+    for node in _algebra_nodes(query.algebra):
+        if node.name in ("ServiceGraphPattern", "Graph"):
+            raise _Deep(f"{node.name} in a SPARQL constraint")
+        if node.name == "BGP":
+            for s, p, _o in node.triples:
+                if s == Variable("this") and isinstance(p, URIRef):
+                    local.add(p)
+                else:
+                    other.update(path_iris(p))
     return local, other
+
+
+def _algebra_nodes(node) -> Iterator:
+    """Every operator of an rdflib SPARQL algebra tree (its CompValues), parents before their children."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _algebra_nodes(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _algebra_nodes(value)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _algebra_nodes(value)
 
 
 def plan(shapes_graph: Graph, ontology: Graph) -> Plan:
@@ -528,25 +532,10 @@ def _batchable(text: str) -> bool:
     when pySHACL's run with $this bound to f gives a row: true of joins, unions and filters of basic graph patterns
     that project $this (no OPTIONAL, MINUS, EXISTS, LIMIT, aggregates, VALUES, or random or time functions)."""
     from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Variable
 
-    found: set[str] = set()
-
-    def walk(node) -> None:
-        if isinstance(node, CompValue):
-            found.add(node.name)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-
     query = prepareQuery(text)
-    walk(query.algebra)
+    found = {node.name for node in _algebra_nodes(query.algebra)}
     projected = query.algebra.get("PV") or []
     return not (found & _NOT_MONOTONE) and Variable("this") in projected
 
