@@ -165,23 +165,8 @@ def test_new_entity_and_changed_part_of_update_in_place(work: Path) -> None:
 
 def test_sources_removed_and_added_update_in_place(work: Path) -> None:
     """A facts file with its article taken out, then put back: both updates in place, both as clean builds."""
-    from kg.errors import DataError
-
     _build(work)
-    aside = work / "aside"
-    aside.mkdir()
-    for facts in sorted((work / "data" / "facts").iterdir(), reverse=True):
-        article = work / "data" / "articles" / f"{facts.stem}.md"
-        shutil.move(facts, aside / facts.name)
-        shutil.move(article, aside / article.name)
-        try:
-            pipeline.load(work / "data")  # a source that no other one depends on
-            break
-        except DataError:
-            shutil.move(aside / facts.name, facts)
-            shutil.move(aside / article.name, article)
-    else:
-        pytest.fail("every source is needed by another")
+    facts, article, aside = _set_aside_a_source(work)
     assert _build(work).changed == [facts.stem]
     _assert_as_clean(work)
     summary = pipeline.load(work / "data").summary()
@@ -213,18 +198,8 @@ def test_article_alone_then_its_facts_update_in_place(work: Path) -> None:
     """The usual way to add a source: the article first (an Article node of its own), then its facts file
     (drafted by kg extract, curated); later the article's text changes, and finally both go away."""
     _build(work)
-    aside = work / "aside"
-    aside.mkdir()
-    for facts in sorted((work / "data" / "facts").iterdir(), reverse=True):
-        article = work / "data" / "articles" / f"{facts.stem}.md"
-        shutil.move(facts, aside / facts.name)
-        shutil.move(article, aside / article.name)
-        if _build_or_none(work) is not None:  # a source that no other one depends on
-            break
-        shutil.move(aside / facts.name, facts)
-        shutil.move(aside / article.name, article)
-    else:
-        pytest.fail("every source is needed by another")
+    facts, article, aside = _set_aside_a_source(work)
+    assert _build(work).changed == [facts.stem]
     _assert_as_clean(work)
     shutil.move(aside / article.name, article)  # the article alone
     assert _build(work).changed == [facts.stem]
@@ -247,13 +222,23 @@ def test_article_alone_then_its_facts_update_in_place(work: Path) -> None:
     _assert_as_clean(work)
 
 
-def _build_or_none(work: Path) -> increment.Outcome | None:
+def _set_aside_a_source(work: Path) -> tuple[Path, Path, Path]:
+    """Move a facts file and its article out of data/ (into aside/), one that no other source depends on."""
     from kg.errors import DataError
 
-    try:
-        return _build(work)
-    except DataError:
-        return None
+    aside = work / "aside"
+    aside.mkdir()
+    for facts in sorted((work / "data" / "facts").iterdir(), reverse=True):
+        article = work / "data" / "articles" / f"{facts.stem}.md"
+        shutil.move(facts, aside / facts.name)
+        shutil.move(article, aside / article.name)
+        try:
+            pipeline.load(work / "data")
+            return facts, article, aside
+        except DataError:
+            shutil.move(aside / facts.name, facts)
+            shutil.move(aside / article.name, article)
+    pytest.fail("every source is needed by another")
 
 
 @pytest.mark.parametrize("edit", ["class", "article of a facts file removed", "output edited", "other formats"])
