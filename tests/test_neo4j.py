@@ -307,6 +307,36 @@ def test_cypher_string_round_trips_any_text(scratch: ladybug.Connection, text: s
     assert _evaluate(scratch, neo4j.cypher_string(text)) == text
 
 
+def _reference_literal(text: str) -> str:
+    """The escaping rule one character at a time, as cypher_string's docstring states it."""
+    import unicodedata
+
+    named = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f", ";": "\\u003B"}
+    out = []
+    for char in text:
+        if char in named:
+            out.append(named[char])
+        elif unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}:
+            out.append(f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}")
+        else:
+            out.append(char)
+    return "'" + "".join(out) + "'"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=60))
+def test_cypher_string_escapes_each_character_by_the_rule(text: str) -> None:
+    """The fast paths (plain ASCII as it is, str.translate with remembered characters) write exactly what the
+    rule applied character by character writes, surrogates and unassigned code points included."""
+    assert neo4j.cypher_string(text) == _reference_literal(text)
+
+
+def test_cypher_string_remembers_a_bounded_number_of_characters() -> None:
+    every = "".join(chr(code) for code in range(0x3000, 0x3000 + 2 * neo4j._CACHED))
+    assert neo4j.cypher_string(every) == _reference_literal(every)
+    assert len(neo4j._ESCAPES) <= neo4j._CACHED
+
+
 def test_cypher_name_escapes_backticks() -> None:
     assert neo4j.cypher_name("a`b") == "`a``b`"
     with pytest.raises(neo4j.Neo4jExportError):
