@@ -213,9 +213,33 @@ def _execute(tasks: list[Task], jobs: int, dask: str | None) -> list[Unit]:
 
     _warm(tasks[0])  # forked workers inherit the parsed ontology and pycountry's tables instead of each loading them
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, len(tasks) // (jobs * 8))
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        return list(pool.map(run, tasks, chunksize=chunk))
+    # N processes are this one and N - 1 workers: the workers take batches from the front, this process takes
+    # them from the back while they are still waiting, until the two meet. This process's own results are not
+    # pickled and sent, and it does not sit idle while the workers run (on 2 cores, --jobs 2 with two workers
+    # and an idle parent spent a third of its time sending results back). A worker writes its results to a
+    # file rather than down the pool's pipe: a busy parent reads a pipe 64 KB per turn of the GIL (5 ms), and a
+    # worker blocked on a full pipe would wait for it.
+    size = max(1, len(tasks) // (jobs * 8))
+    batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    results: list[list[Unit] | None] = [None] * len(batches)
+    with (
+        tempfile.TemporaryDirectory(prefix="kg-per-source-") as spool,
+        concurrent.futures.ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context(method)) as pool,
+    ):
+        futures = [
+            pool.submit(_run_batch_to, batch, os.path.join(spool, f"{i}.pickle")) for i, batch in enumerate(batches)
+        ]
+        for i in reversed(range(len(batches))):
+            if not futures[i].cancel():  # a worker has it already, and every batch before it (they go in order)
+                break
+            results[i] = _run_batch(batches[i])
+        units = []
+        for i, future in enumerate(futures):
+            if results[i] is None:
+                with open(future.result(), "rb") as stream:
+                    results[i] = pickle.load(stream)
+            units.extend(results[i] or ())
+        return units
 
 
 def _warm(task: Task) -> None:
@@ -246,6 +270,13 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
 
 def _run_batch(tasks: list[Task]) -> list[Unit]:
     return [run(task) for task in tasks]
+
+
+def _run_batch_to(tasks: list[Task], path: str) -> str:
+    """A worker's batch, its results written to `path` for the parent to read when it is ready."""
+    with open(path, "wb") as stream:
+        pickle.dump(_run_batch(tasks), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
 
 
 def read(

@@ -179,10 +179,23 @@ def write(
         for fmt in chosen:
             remove(staging / fmt.filename)  # never write through a hard link into the old build
         background = [fmt for fmt in chosen if fmt.background]
+        # what a background writer reuses is written first (kg.nq, 0.4 s at a million quads, for the store)
+        early = [fmt for fmt in chosen if any(b.reuses == fmt.name for b in background)]
+        for fmt in early:
+            with stage(progress, f"writing {fmt.filename}"):
+                fmt.load().write(build.rdf, staging / fmt.filename)
         with concurrent.futures.ThreadPoolExecutor(max(1, len(background))) as pool:
-            running = {fmt: pool.submit(fmt.load().write, build.rdf, staging / fmt.filename) for fmt in background}
+            running = {
+                fmt: pool.submit(
+                    fmt.load().write,
+                    build.rdf,
+                    staging / fmt.filename,
+                    **{f"{r.name}_file": staging / r.filename for r in early if r.name == fmt.reuses},
+                )
+                for fmt in background
+            }
             for fmt in chosen:
-                if fmt.background:
+                if fmt.background or fmt in early:
                     continue
                 data = build.rdf if fmt.input == "rdf" else build.view
                 with stage(progress, f"writing {fmt.filename}"):

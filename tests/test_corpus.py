@@ -59,6 +59,32 @@ def test_two_processes_give_the_same_bytes(data: Path, clean: dict, tmp_path: Pa
     assert _build(data, tmp_path / "build", jobs=2) == clean
 
 
+def test_workers_and_this_process_share_the_batches_in_order(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 3: two workers take batches from the front, this process from the back; every task's result
+    comes back once, in task order, from both kinds of process (the workers' through their result files)."""
+    import os
+
+    tasks = [
+        corpus._task(p, p.read_bytes(), p.stem, {}, {}, "", "https://kg.example.org/", [], corpus.Cache(None))
+        for p in sorted((data / "facts").iterdir())
+    ] * 8  # 120 tasks, 15 batches of 8 at --jobs 3
+    original = corpus.run
+
+    def run(task: corpus.Task) -> corpus.Unit:
+        unit = original(task)
+        unit.slug = f"{task.facts_path} {os.getpid()}"
+        return unit
+
+    monkeypatch.setattr(corpus, "run", run)  # forked workers inherit the patch
+    units = corpus._execute(tasks, 3, None)
+    assert [u.slug.split()[0] for u in units] == [t.facts_path for t in tasks]
+    pids = [int(u.slug.split()[1]) for u in units]
+    assert os.getpid() in pids and len(set(pids)) >= 2
+    assert pids[-1] == os.getpid() and pids[0] != os.getpid()
+
+
 def test_a_dask_cluster_gives_the_same_bytes(data: Path, clean: dict, tmp_path: Path) -> None:
     from distributed import LocalCluster
 

@@ -29,6 +29,9 @@ class Format:
     # True when the writer spends its time in native code that releases the GIL (Oxigraph's bulk loader): the
     # build then runs it in a thread beside the other writers instead of after them
     background: bool = False
+    # a format whose output this writer reads when the same build writes it first, instead of making the same
+    # data again; it is then passed as `<reuses>_file` (the store reads the dataset's quads from kg.nq)
+    reuses: str = ""
 
     @property
     def is_directory(self) -> bool:
@@ -91,6 +94,7 @@ FORMATS: dict[str, Format] = {
             "SPARQL store (pyoxigraph) with RDFS entailment: kg query",
             owns=("CURRENT", "IDENTITY", "LOCK", "LOG", "LOG.old.*", "MANIFEST-*", "OPTIONS-*", "*.log", "*.sst"),
             background=True,
+            reuses="nquads",
         ),
         Format(
             "jsonld",

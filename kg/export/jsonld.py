@@ -83,10 +83,10 @@ class Context:
         text = str(iri)
         best, choice = "", text
         for prefix, namespace in self.prefixes.items():
-            local = text[len(namespace) :]
-            usable = local and ":" not in local and not local.startswith("//")
-            if text.startswith(namespace) and usable and len(namespace) > len(best):
-                best, choice = namespace, f"{prefix}:{local}"
+            if len(namespace) > len(best) and text.startswith(namespace):
+                local = text[len(namespace) :]
+                if local and ":" not in local and not local.startswith("//"):
+                    best, choice = namespace, f"{prefix}:{local}"
         return choice
 
     def as_json(self) -> dict:

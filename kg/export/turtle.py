@@ -51,7 +51,18 @@ def term(text: str) -> str:
     return text
 
 
+# Every namespace kg binds ends with "/" or "#", and a local name holds neither: an IRI's only candidate
+# namespace is then the text up to its last "/" or "#", found with one dict lookup instead of a scan.
+_BY_NAMESPACE = {namespace: prefix for namespace, prefix in _NAMESPACES if namespace.endswith(("/", "#"))}
+
+
 def _iri(value: str) -> str:
+    if len(_BY_NAMESPACE) == len(_NAMESPACES):
+        cut = max(value.rfind("/"), value.rfind("#")) + 1
+        prefix = _BY_NAMESPACE.get(value[:cut])
+        if prefix is not None and _LOCAL.match(value[cut:]):
+            return f"{prefix}:{value[cut:]}"
+        return f"<{value}>"
     for namespace, prefix in _NAMESPACES:
         if value.startswith(namespace) and _LOCAL.match(value[len(namespace) :]):
             return f"{prefix}:{value[len(namespace) :]}"
