@@ -836,8 +836,9 @@ def _variables(expression: _OrderExpr) -> set[str]:
 
 
 def _sort(rows: list[tuple], variables: list[str], conditions: list[tuple[bool, _OrderExpr]]) -> None:
-    """Sort rows in place by ORDER BY conditions; rows equal on every condition keep the engine's order, as
-    they do when the engine sorts.
+    """Sort rows in place by ORDER BY conditions, then rows equal on every condition by their columns in order
+    (as an unordered answer is sorted): SPARQL leaves their order to the engine, which would make it depend on
+    the query plan (a rewritten query, another Oxigraph version), and kg's answers are deterministic.
 
     Each condition is evaluated once per distinct value (an answer repeats its labels and classes), the
     values are ranked, and the rows sorted by their tuples of ranks (negated for DESC)."""
@@ -861,6 +862,10 @@ def _sort(rows: list[tuple], variables: list[str], conditions: list[tuple[bool, 
                 previous, number = keys[value], number + 1
             rank[value] = -number if descending else number
         ranks.append([rank[value] for value in values])
+    for column in range(len(variables)):  # the ties: by each column's term, as _term_key orders them
+        values = [row[column] for row in rows]
+        order = {value: i for i, value in enumerate(sorted(set(values), key=_term_key))}
+        ranks.append([order[value] for value in values])
     rows[:] = [rows[t[-1]] for t in sorted(zip(*ranks, range(len(rows)), strict=True))]
 
 
