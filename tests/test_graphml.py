@@ -9,6 +9,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from kg import style
@@ -120,3 +122,97 @@ def test_view_leaves_out_schema_and_provenance(shipped) -> None:
         assert "/statement/" not in node and "/evidence/" not in node and "ontology" not in node
     groups = {attrs["group"] for _, attrs in shipped.view.nodes(data=True)}
     assert groups == {"Organisation", "Person", "Region", "Policy", "Event", "Article"}
+
+
+# -- the same bytes as networkx's writer ---------------------------------------------------------------
+
+
+class _NetworkxWriter(nx.readwrite.graphml.GraphMLWriterLxml):
+    """The writer kg used before writing GraphML as text: networkx's streaming writer, with key ids that are
+    attribute names yet unique in the document. The reference the text writer must equal byte for byte."""
+
+    def get_key(self, name: str, attr_type: str, scope: str, default: object) -> str:
+        if (name, attr_type, scope) in self.keys:
+            return self.keys[(name, attr_type, scope)]
+        new_id = super().get_key(name, attr_type, scope, default)
+        if sum(1 for key_id in self.keys.values() if key_id == new_id) > 1:
+            taken = set(self.keys.values())
+            unique = f"{scope}.{name}"
+            while unique in taken:
+                unique += "_"
+            self.keys[(name, attr_type, scope)] = unique
+            self.xml[0].set("id", unique)
+            return unique
+        return new_id
+
+
+def _networkx_bytes(view: nx.MultiDiGraph, path: Path) -> bytes:
+    from kg.export import graphml as writer
+
+    graph = view.copy()
+    for node, attrs in view.nodes(data=True):
+        graph.nodes[node].clear()
+        graph.nodes[node].update(writer.node_data(attrs))
+    for (s, o, k), eid in writer.edge_ids(view).items():
+        graph.edges[s, o, k][writer.EDGE_ID] = eid
+    with open(path, "wb") as stream:
+        out = _NetworkxWriter(
+            stream, encoding="utf-8", prettyprint=True, named_key_ids=True, edge_id_from_attribute="edge_id"
+        )
+        out.add_graph_element(graph)
+        out.dump()
+    return path.read_bytes()
+
+
+def _same_as_networkx(view: nx.MultiDiGraph, tmp_path: Path) -> None:
+    from kg.export import graphml as writer
+
+    expected = _networkx_bytes(view, tmp_path / "networkx.graphml")
+    writer.write(view, tmp_path / "kg.graphml")
+    assert (tmp_path / "kg.graphml").read_bytes() == expected
+
+
+def test_the_shipped_view_is_written_as_networkx_writes_it(shipped, tmp_path: Path) -> None:
+    _same_as_networkx(shipped.view, tmp_path)
+
+
+def test_a_synthetic_corpus_is_written_as_networkx_writes_it(tmp_path: Path) -> None:
+    from kg import pipeline, synth
+
+    synth.generate(tmp_path / "data", 600, seed=3, per_article=30)
+    _same_as_networkx(pipeline.load(tmp_path / "data").view, tmp_path)
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+_VALUE = st.one_of(_TEXT, st.integers(-(10**12), 10**12), st.floats(allow_nan=False), st.booleans())
+_NAME = st.sampled_from(["label", "note", "date", "class", "x", "node.x", "edge.note", "a&b", 'q"'])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    nodes=st.dictionaries(_TEXT, st.dictionaries(_NAME, _VALUE, max_size=4), min_size=1, max_size=5),
+    edges=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 4), _TEXT, st.dictionaries(_NAME, _VALUE, max_size=4)), max_size=6
+    ),
+)
+def test_any_view_is_written_as_networkx_writes_it_or_refused_alike(nodes, edges, tmp_path_factory) -> None:
+    """Clashing key names across nodes and edges and across types, every kind of value, any text (control
+    characters included: both refuse what XML cannot hold, with the same error)."""
+    from kg.export import graphml as writer
+
+    tmp_path = tmp_path_factory.mktemp("any")
+    view = nx.MultiDiGraph()
+    names = list(nodes)
+    for node, attrs in nodes.items():
+        view.add_node(node, **attrs)
+    for s, o, key, attrs in edges:
+        view.add_edge(names[s % len(names)], names[o % len(names)], key=key, **attrs)
+    try:
+        expected = _networkx_bytes(view, tmp_path / "networkx.graphml")
+    except ValueError as err:
+        with pytest.raises(ValueError, match="XML compatible"):
+            writer.write(view, tmp_path / "kg.graphml")
+        assert "XML compatible" in str(err)
+        return
+    writer.write(view, tmp_path / "kg.graphml")
+    assert (tmp_path / "kg.graphml").read_bytes() == expected
