@@ -9,7 +9,8 @@ query page (kg/serve_page.py; Oxigraph's asks prefix.cc for prefixes when online
 
 `kg push` sends each graph of the dataset with an HTTP PUT (Graph Store Protocol, "indirect graph
 identification": `?graph=<IRI>` or `?default`). PUT replaces the graph, so pushing twice leaves the server
-exactly as after one push; a source's graph is never duplicated. Credentials come from the environment
+exactly as after one push; a source's graph is never duplicated. The graphs it pushed are listed in a graph of
+their own on the server, so the next push deletes those whose article was removed since. Credentials come from the environment
 (KG_PUSH_USER / KG_PUSH_PASSWORD) or a netrc file, never from the command line (which other users can read in
 the process list), and are never printed.
 """
@@ -43,6 +44,10 @@ from kg.errors import KgError, UsageError
 from kg.store import store_path
 
 USER_VARIABLE = "KG_PUSH_USER"
+# kg's list of the named graphs it pushed, kept on the server as a graph of its own, so that the next push (from
+# this machine or any other) deletes those no longer in the build: an article removed from data/ leaves no graph
+PUSHED_GRAPH = "https://kg.example.org/ontology/pushed"
+_MEMBER = "http://www.w3.org/ns/prov#hadMember"
 PASSWORD_VARIABLE = "KG_PUSH_PASSWORD"
 
 
@@ -279,13 +284,14 @@ def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def _describe_refusal(err: urllib.error.HTTPError, url: str, host: str) -> str:
+def _describe_refusal(err: urllib.error.HTTPError, url: str, host: str, method: str = "PUT") -> str:
     try:
         body = err.read(400).decode("utf-8", "replace")
     except OSError:
         body = ""
     body = " ".join(body.split())[:200]
-    text = f"the endpoint refused the upload: HTTP {err.code} {err.reason} for PUT {_safe_url(url)}"
+    what = "upload" if method == "PUT" else "request"
+    text = f"the endpoint refused the {what}: HTTP {err.code} {err.reason} for {method} {_safe_url(url)}"
     if err.code in (401, 403):
         text += (
             f"; set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add `machine {host} login ... password ...` to "
@@ -360,7 +366,11 @@ def push(
     Each PUT replaces that graph on the server, so a second push leaves the same triples, never twice as many,
     and a PUT that failed on the way (connection reset, 502, 503, 504, 408, 429) is sent again after a pause
     that doubles each time (retry_wait, 2 x retry_wait, ...; a 429 or 503's Retry-After is obeyed), up to
-    `retries` more times. Refusals (401, 403, 404, other 4xx) are not repeated: repeating cannot change them."""
+    `retries` more times. Refusals (401, 403, 404, other 4xx) are not repeated: repeating cannot change them.
+
+    The named graphs pushed are listed in the server's graph PUSHED_GRAPH; a graph listed there by an earlier
+    push and no longer in the build (its article was removed, --facts-graph changed) is deleted after every
+    graph of the build is in place, then the list is replaced. Graphs kg did not push are never touched."""
     parts = _check_endpoint(endpoint)
     if not timeout > 0:
         raise UsageError(f"--timeout {timeout}: give a number of seconds above 0")
@@ -381,25 +391,29 @@ def push(
     # a local endpoint, and its credentials, must not travel through a corporate proxy by surprise
     proxies = urllib.request.ProxyHandler({}) if _is_loopback(host) else urllib.request.ProxyHandler()
     opener = urllib.request.build_opener(proxies)
-    done: list[tuple[str | None, int]] = []
-    for graph in graphs:
-        url = graph_url(endpoint, graph.name)
-        body = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES)
+
+    def send(method: str, name: str | None, body: bytes | None, left: Callable[[], str]) -> bytes | None:
+        """One request, sent again after a transient failure; the answer's body, or None for a DELETE of a graph
+        the server does not have (404). `left` says what holds on the server if it fails for good."""
+        url = graph_url(endpoint, name)
+        sent = dict(headers) if body is not None else {k: v for k, v in headers.items() if k != "Content-Type"}
         attempt = 0
         while True:
-            request = urllib.request.Request(url, data=body, headers=headers, method="PUT")
+            request = urllib.request.Request(url, data=body, headers=sent, method=method)
             try:
                 with opener.open(request, timeout=timeout) as response:
-                    response.read()
-                break
+                    return response.read()
             except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+                if method == "DELETE" and isinstance(err, urllib.error.HTTPError) and err.code == 404:
+                    err.close()
+                    return None
                 why = _transient(err)
                 if why is None or attempt >= retries:
-                    headline, _, said = _failure(err, url, parts, host, why, attempt).partition("\n")
+                    headline, _, said = _failure(err, url, parts, host, why, attempt, method).partition("\n")
                     message = (
                         headline.rstrip(".")
                         + ("" if headline.endswith("?") else ".")
-                        + _partial(done, graphs, graph)
+                        + left()
                         + (f"\n{said}" if said else "")
                     )
                     raise EndpointError(_scrub(message, secrets)) from None
@@ -411,27 +425,94 @@ def push(
                 if warn is not None:
                     warn(
                         _scrub(
-                            f"PUT {_where(graph.name)}: {why}; sending it again in {pause:g} s "
+                            f"{method} {_where(name)}: {why}; sending it again in {pause:g} s "
                             f"(retry {attempt} of {retries})",
                             secrets,
                         )
                     )
                 time.sleep(pause)
+
+    # what kg pushed before, from its list on the server; a server that cannot say (no GET, a failure) keeps
+    # every graph, and the list is then left as it is (a server that is down fails on the first PUT, as before)
+    request = urllib.request.Request(
+        graph_url(endpoint, PUSHED_GRAPH),
+        headers={"Accept": "application/n-triples", **{k: v for k, v in headers.items() if k != "Content-Type"}},
+    )
+    before: set[str] | None = set()
+    unread = ""
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            before = _members(response.read())
+    except urllib.error.HTTPError as err:
+        if err.code != 404:
+            before, unread = None, f"HTTP {err.code} {err.reason}"
+        err.close()
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+        reason = getattr(err, "reason", err)
+        before, unread = None, _transient(err) or str(getattr(reason, "strerror", None) or reason)
+    done: list[tuple[str | None, int]] = []
+    for graph in graphs:
+        body = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES)
+        send("PUT", graph.name, body, lambda graph=graph: _partial(done, graphs, graph))
         done.append((graph.name, len(graph.triples)))
         if report is not None:
             where = "default graph" if graph.name is None else f"<{graph.name}>"
             report(f"PUT {where}: {len(graph.triples)} triples")
+    if before is None:
+        if warn is not None:
+            warn(
+                _scrub(
+                    f"cannot read kg's list of the graphs it pushed before (GET {_safe_url(request.full_url)}: "
+                    f"{unread}); graphs of sources no longer in the build, if any, were not removed",
+                    secrets,
+                )
+            )
+        return done
+    current = sorted(graph.name for graph in graphs if graph.name is not None)
+    for name in sorted(before - set(current) - {PUSHED_GRAPH}):
+        send(
+            "DELETE",
+            name,
+            None,
+            lambda name=name: (
+                f" Every graph of the build was replaced; <{name}> is still there: run `kg push` again to remove it."
+            ),
+        )
+        if report is not None:
+            report(f"DELETE <{name}>: no longer in the build")
+    listing = "".join(f"<{PUSHED_GRAPH}> <{_MEMBER}> <{name}> .\n" for name in current).encode("utf-8")
+    send(
+        "PUT",
+        PUSHED_GRAPH,
+        listing,
+        lambda: " Every graph of the build was replaced, but kg's list of them was not: run `kg push` again.",
+    )
     return done
 
 
+def _members(text: bytes) -> set[str]:
+    """The graphs named in kg's list on the server (any other triple there is ignored)."""
+    try:
+        triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        return {t.object.value for t in triples if t.predicate.value == _MEMBER and isinstance(t.object, ox.NamedNode)}
+    except SyntaxError:
+        return set()
+
+
 def _failure(
-    err: BaseException, url: str, parts: urllib.parse.SplitResult, host: str, why: str | None, attempt: int
+    err: BaseException,
+    url: str,
+    parts: urllib.parse.SplitResult,
+    host: str,
+    why: str | None,
+    attempt: int,
+    method: str = "PUT",
 ) -> str:
     tried = f" (tried {attempt + 1} times)" if attempt else ""
     if isinstance(err, urllib.error.HTTPError):
         if why is not None:
-            return f"the endpoint kept failing: {why} for PUT {_safe_url(url)}{tried}"
-        return _describe_refusal(err, url, host)
+            return f"the endpoint kept failing: {why} for {method} {_safe_url(url)}{tried}"
+        return _describe_refusal(err, url, host, method)
     reason = getattr(err, "reason", err)
     if why is not None:
         return f"cannot reach {parts.scheme}://{parts.netloc}: {why}{tried}"

@@ -83,7 +83,7 @@ def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
             f"PUT <{ONTOLOGY_GRAPH}>: {expected[ONTOLOGY_GRAPH]} triples\n"
             f"pushed 3 graphs, {sum(expected.values())} triples to {url}\n"
         )
-        assert server_counts(port) == expected
+        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 2}  # and kg's list of the 2 named graphs
 
         # a real question over HTTP, answered from the pushed evidence graph
         question = """PREFIX kg: <https://kg.example.org/ontology#>
@@ -103,7 +103,7 @@ def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
         second = push(shipped_build, url)
         assert second.returncode == 0, second.stderr
         assert second.stdout == first.stdout
-        assert server_counts(port) == expected  # replaced, not duplicated
+        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 2}  # replaced, not duplicated
 
         stop(process)
         assert port_is_closed(port)
@@ -126,7 +126,58 @@ def test_push_facts_to_a_named_graph(shipped_build, tmp_path):
             facts: expected["default"],
             ARTICLE_GRAPH: expected[ARTICLE_GRAPH],
             ONTOLOGY_GRAPH: expected[ONTOLOGY_GRAPH],
+            endpoint.PUSHED_GRAPH: 3,
         }
+
+
+def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
+    """Push a corpus, remove one article and its facts, rebuild, push again: that article's graph is deleted from
+    the server, every other graph is the build's, and a graph kg did not push is left alone."""
+    data, build = tmp_path / "data", tmp_path / "build"
+    assert run_kg("synth", "--statements", "120", "--per-article", "40", "--out", str(data)).returncode == 0
+    assert run_kg("build", "--data", str(data), "--out", str(build), "--formats", "nquads").returncode == 0
+    first = expected_counts_nq(build)
+    removed = sorted(name for name in first if name.startswith("https://kg.example.org/graph/"))[-1]
+    foreign = "https://example.org/somebody-else"
+    with oxigraph_server(tmp_path) as (port, _):
+        url = f"http://127.0.0.1:{port}/store"
+        put = urllib.request.Request(
+            endpoint.graph_url(url, foreign),
+            data=b"<urn:a> <urn:b> <urn:c> .\n",
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
+        NO_PROXY.open(put, timeout=30).close()
+        assert push(build, url).returncode == 0
+        named = len(first) - 1
+        assert server_counts(port) == first | {endpoint.PUSHED_GRAPH: named, foreign: 1}
+
+        slug = removed.rsplit("/", 1)[1]
+        (data / "articles" / f"{slug}.md").unlink()
+        (data / "facts" / f"{slug}.yaml").unlink()
+        assert run_kg("build", "--data", str(data), "--out", str(build), "--formats", "nquads").returncode == 0
+        second = expected_counts_nq(build)
+        assert removed not in second and len(second) == len(first) - 1
+        again = push(build, url)
+        assert again.returncode == 0, again.stderr
+        assert f"DELETE <{removed}>: no longer in the build\n" in again.stdout
+        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named - 1, foreign: 1}
+
+        third = push(build, url)  # nothing left to remove
+        assert third.returncode == 0 and "DELETE" not in third.stdout
+        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named - 1, foreign: 1}
+
+
+def expected_counts_nq(build) -> dict[str, int]:
+    """Triples per graph of the build's kg.nq, read by rdflib (not the code under test)."""
+    ds = rdflib.Dataset()
+    ds.parse(build / "kg.nq", format="nquads")
+    counts = {}
+    for graph in ds.graphs():
+        name = "default" if graph.identifier == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else str(graph.identifier)
+        if len(graph):
+            counts[name] = len(graph)
+    return counts
 
 
 def test_push_to_the_wrong_path_says_what_to_check(shipped_build, tmp_path):
@@ -162,6 +213,11 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def do_GET(self):  # kg's list of the graphs it pushed: none here, whoever asks
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def log_message(self, *args):  # keep the test output clean
         pass
 
@@ -187,8 +243,9 @@ def test_credentials_from_the_environment(shipped_build, auth_server):
         "/store?default",
         "/store?graph=" + urllib.parse.quote(ARTICLE_GRAPH, safe=""),
         "/store?graph=" + urllib.parse.quote(ONTOLOGY_GRAPH, safe=""),
+        "/store?graph=" + urllib.parse.quote(endpoint.PUSHED_GRAPH, safe=""),
     ]
-    assert Counter(auth for _, auth in auth_server.seen) == Counter({_Recorder.expected: 3})
+    assert Counter(auth for _, auth in auth_server.seen) == Counter({_Recorder.expected: 4})
 
 
 def test_credentials_from_netrc(shipped_build, auth_server, tmp_path):
@@ -253,7 +310,7 @@ def test_a_local_endpoint_never_goes_through_a_proxy(shipped_build, auth_server)
     }
     result = push(shipped_build, _url(auth_server), env=env)
     assert result.returncode == 0, result.stderr
-    assert len(auth_server.seen) == 3
+    assert len(auth_server.seen) == 4  # three graphs and kg's list of them
 
 
 def test_oxigraph_keeps_a_graph_whole_when_a_put_breaks(shipped_build, tmp_path):
@@ -282,4 +339,4 @@ def test_oxigraph_keeps_a_graph_whole_when_a_put_breaks(shipped_build, tmp_path)
             NO_PROXY.open(malformed, timeout=30)
         assert refused.value.code == 400
         time.sleep(1)  # the server sees the dropped connection's end of stream and gives up on that PUT
-        assert server_counts(port) == expected
+        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 2}

@@ -61,6 +61,9 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         else:
             self._answer(int(action), b"try later")
 
+    def do_GET(self) -> None:  # kg's list of the graphs it pushed: none yet (or GET is not served at all)
+        self._answer(self.server.get_status)
+
     def _answer(self, status: int, body: bytes = b"", headers: dict | None = None) -> None:
         self.send_response(status)
         for name, value in (headers or {}).items():
@@ -84,6 +87,7 @@ class _Server(http.server.ThreadingHTTPServer):
 def flaky_server(script: list[str], then: str = "ok") -> Iterator[_Server]:
     server = _Server(("127.0.0.1", 0), _Flaky)
     server.script, server.then, server.count, server.lock = script, then, 0, threading.Lock()
+    server.get_status = 404
     server.graphs = {"default": OLD, ARTICLE_GRAPH: OLD, ONTOLOGY_GRAPH: OLD}
     with serving(server):
         yield server
@@ -94,6 +98,8 @@ def state(server: _Server, build) -> dict[str, str]:
     expected = expected_counts(build)
     found = {}
     for name, body in server.graphs.items():
+        if name == endpoint.PUSHED_GRAPH:  # kg's list of the graphs it pushed, put last
+            continue
         if body == OLD:
             found[name] = "old"
             continue
@@ -115,7 +121,7 @@ def test_transient_failures_are_retried(shipped_build):
     with flaky_server(["ok", "503", "reset", "429", "ok", "502", "ok"]) as server:
         result = push(shipped_build, server)
         assert result.returncode == 0, result.stderr
-        assert server.count == 7
+        assert server.count == 8  # 7 for the graphs, then kg's list of them
         assert state(server, shipped_build) == {"default": "new", ARTICLE_GRAPH: "new", ONTOLOGY_GRAPH: "new"}
     assert result.stderr.splitlines() == [
         f"kg: PUT <{ARTICLE_GRAPH}>: HTTP 503 Service Unavailable; sending it again in 0.05 s (retry 1 of 4)",
@@ -155,6 +161,23 @@ def test_a_push_stopped_midway_leaves_each_graph_old_or_new(shipped_build, failu
         again = push(shipped_build, server, query="?key=topsecret")
         assert again.returncode == 0, again.stderr
         assert state(server, shipped_build) == {"default": "new", ARTICLE_GRAPH: "new", ONTOLOGY_GRAPH: "new"}
+
+
+def test_a_server_that_cannot_list_what_was_pushed_keeps_every_graph(shipped_build):
+    """No GET on the server (405): every graph is still pushed, nothing is deleted, kg's list is not written,
+    and a warning says that graphs of removed sources were not looked for."""
+    with flaky_server([]) as server:
+        server.get_status = 405
+        result = push(shipped_build, server)
+        assert result.returncode == 0, result.stderr
+        assert server.count == 3 and endpoint.PUSHED_GRAPH not in server.graphs
+        assert state(server, shipped_build) == {"default": "new", ARTICLE_GRAPH: "new", ONTOLOGY_GRAPH: "new"}
+    port = server.server_address[1]
+    quoted = urllib.parse.quote(endpoint.PUSHED_GRAPH, safe="")
+    assert result.stderr == (
+        f"kg: cannot read kg's list of the graphs it pushed before (GET http://127.0.0.1:{port}/store?graph={quoted}: "
+        "HTTP 405 Method Not Allowed); graphs of sources no longer in the build, if any, were not removed\n"
+    )
 
 
 def test_refusals_are_not_retried_and_echoed_credentials_are_not_printed(shipped_build):

@@ -3,7 +3,8 @@ Oxigraph, ...
 
 Each graph is sent with an HTTP PUT, which replaces it: every article's named graph (its facts and the evidence
 of each), the ontology's graph, and the facts in the default graph (or in the named graph --facts-graph IRI).
-Pushing again leaves the server as after one push. Credentials come from KG_PUSH_USER and KG_PUSH_PASSWORD or
+Pushing again leaves the server as after one push, and deletes the graphs an earlier push sent that are no
+longer in the build (kg lists what it pushed in the graph <https://kg.example.org/ontology/pushed>). Credentials come from KG_PUSH_USER and KG_PUSH_PASSWORD or
 from ~/.netrc (or the file $NETRC names), never from the command line; they are never printed. A graph whose PUT
 fails on the way (connection reset, HTTP 408/429/502/503/504) is sent again with growing pauses.
 """
