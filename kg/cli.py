@@ -116,6 +116,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --sample choice (default: 0)")
     p.add_argument(
+        "--quiet", action="store_true", help="no progress bar (the findings and the sampling note are still printed)"
+    )
+    p.add_argument(
         "--no-screen",
         action="store_true",
         help="give pySHACL every focus node, not only those the screen cannot clear (same findings, much slower)",
@@ -125,6 +128,7 @@ def parser() -> argparse.ArgumentParser:
     common_arguments(p)
     p.add_argument("--format", required=True, help=f"one of: {', '.join(export.FORMATS)}")
     p.add_argument("--out", type=Path, default=None, help="output file (default: build/<the format's file name>)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress bar, no summary")
 
     sub.add_parser("formats", help="list the export formats")
 
@@ -150,10 +154,11 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def _load(args: argparse.Namespace):
+def _load(args: argparse.Namespace, progress=None):
     from kg import pipeline
 
-    return pipeline.load(args.data, args.ontology, args.base, jobs=0)  # processes for a large corpus, no cache
+    # processes for a large corpus, no cache
+    return pipeline.load(args.data, args.ontology, args.base, progress, jobs=0)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -193,11 +198,17 @@ def run(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "export":
         from kg import pipeline
+        from kg.progress import LOAD_STAGES, Progress
 
         fmt = export.get(args.format)
-        build = _load(args)
-        path = pipeline.export_one(build, fmt.name, args.out or Path("build") / fmt.filename)
-        print(f"wrote {path}")
+        progress = Progress(LOAD_STAGES + 1 + (fmt.input != "rdf"), enabled=not args.quiet, command="export")
+        try:
+            build = _load(args, progress)
+            path = pipeline.export_one(build, fmt.name, args.out or Path("build") / fmt.filename, progress)
+        finally:
+            progress.close()
+        if not args.quiet:
+            print(f"wrote {path}")
         return 0
     if args.command == "validate":
         from kg import validate
@@ -205,11 +216,18 @@ def run(argv: list[str] | None = None) -> int:
 
         if args.jobs is not None and args.jobs < 1:
             raise UsageError(f"--jobs {args.jobs}: give at least 1")
+        from kg.progress import LOAD_STAGES, Progress, stage
+
         sample = validate.parse_sample(args.sample) if args.sample is not None else None
-        build = _load(args)
-        report = validate.validate(
-            build, args.ontology, jobs=args.jobs, sample=sample, seed=args.seed, use_screen=not args.no_screen
-        )
+        progress = Progress(LOAD_STAGES + 1, enabled=not args.quiet, command="validate")
+        try:
+            build = _load(args, progress)
+            with stage(progress, "validating with SHACL"):
+                report = validate.validate(
+                    build, args.ontology, jobs=args.jobs, sample=sample, seed=args.seed, use_screen=not args.no_screen
+                )
+        finally:
+            progress.close()
         findings = report.findings
         if sample is not None:
             print(

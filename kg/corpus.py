@@ -229,10 +229,14 @@ def _execute(tasks: list[Task], jobs: int, dask: str | None) -> list[Unit]:
         futures = [
             pool.submit(_run_batch_to, batch, os.path.join(spool, f"{i}.pickle")) for i, batch in enumerate(batches)
         ]
-        for i in reversed(range(len(batches))):
-            if not futures[i].cancel():  # a worker has it already, and every batch before it (they go in order)
-                break
-            results[i] = _run_batch(batches[i])
+        try:
+            for i in reversed(range(len(batches))):
+                if not futures[i].cancel():  # a worker has it already, and every batch before it (they go in order)
+                    break
+                results[i] = _run_batch(batches[i])
+        except BaseException:  # Ctrl-C, or a failure here: the workers start no further batch
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         units = []
         for i, future in enumerate(futures):
             if results[i] is None:

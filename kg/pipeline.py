@@ -269,7 +269,7 @@ def _fix_modes(root: Path) -> None:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
 
 
-def export_one(build: Build, name: str, path: Path) -> Path:
+def export_one(build: Build, name: str, path: Path, progress: Progress | None = None) -> Path:
     """Write one format to one path, atomically: readers see the old output or the new one, never half.
 
     A directory format (neo4j, store) is written beside `path` and swapped in; it replaces only an empty
@@ -279,13 +279,17 @@ def export_one(build: Build, name: str, path: Path) -> Path:
     path = Path(path)
     try:
         with gcpause.paused():
+            if fmt.input != "rdf":
+                with stage(progress, "projecting the property graph"):
+                    build.view  # noqa: B018 - computed once, in its own stage
             data = build.rdf if fmt.input == "rdf" else build.view
-            if fmt.is_directory:
-                return _export_directory(fmt, data, path)
-            if path.is_dir():
-                raise UsageError(f"{path}: is a directory; give a file name, e.g. --out {path / fmt.filename}")
-            with fsutil.atomic_path(path) as tmp:
-                fmt.load().write(data, tmp)
+            with stage(progress, f"writing {path.name}"):
+                if fmt.is_directory:
+                    return _export_directory(fmt, data, path)
+                if path.is_dir():
+                    raise UsageError(f"{path}: is a directory; give a file name, e.g. --out {path / fmt.filename}")
+                with fsutil.atomic_path(path) as tmp:
+                    fmt.load().write(data, tmp)
     except OSError as err:  # permission denied, read-only or pseudo file system, a file where a directory must be
         raise UsageError(f"{path}: cannot write here ({err.strerror or err}); pass another --out") from err
     return path

@@ -1,4 +1,5 @@
-"""Progress of `kg build` on the terminal: one bar over its stages (read, check, emit, each export).
+"""Progress of `kg build`, `kg export` and `kg validate` on the terminal: one bar over their stages (read,
+check, emit, each export, SHACL).
 
 Why a bar over stages rather than none: on a corpus of thousands of articles a build takes minutes, and a
 silent minute looks like a hang. It is drawn on standard error only when that is a terminal and `--quiet`
@@ -27,7 +28,7 @@ class Progress:
     stages differ too much in length for one.
     """
 
-    def __init__(self, total: int, enabled: bool = True, stream: TextIO | None = None) -> None:
+    def __init__(self, total: int, enabled: bool = True, stream: TextIO | None = None, command: str = "build") -> None:
         stream = stream if stream is not None else sys.stderr
         self.shown = enabled and stream is not None and stream.isatty()  # no stderr at all (pythonw): no bar
         self._visible = False
@@ -39,7 +40,7 @@ class Progress:
             delay=DELAY,
             leave=False,
             dynamic_ncols=True,
-            bar_format="kg build: {desc:<30} {bar} {n_fmt}/{total_fmt} stages [{elapsed}]",
+            bar_format=f"kg {command}: {{desc:<30}} {{bar}} {{n_fmt}}/{{total_fmt}} stages [{{elapsed}}]",
         )
         self._timer: threading.Timer | None = None
         if self.shown:

@@ -161,3 +161,33 @@ def test_cli_refuses_bad_jobs_and_unreachable_dask(tmp_path: Path) -> None:
     result = run_kg("build", "--out", str(tmp_path / "b"), "--dask", "tcp://127.0.0.1:9")
     assert result.returncode == 2 and "cannot reach the Dask scheduler" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "b").exists()
+
+
+def test_a_failure_in_this_process_stops_the_workers_taking_more(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error (or Ctrl-C) while this process runs its share cancels the batches no worker has started: it is
+    raised at once, not after the workers have read the rest of the corpus."""
+    import os
+    import time
+
+    parent = os.getpid()
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    original = corpus.run
+
+    def run(task: corpus.Task) -> corpus.Unit:
+        if os.getpid() == parent:
+            raise RuntimeError("failed here")
+        time.sleep(0.05)
+        (runs / f"{os.getpid()}-{time.monotonic_ns()}").touch()
+        return original(task)
+
+    tasks = [
+        corpus._task(p, p.read_bytes(), p.stem, {}, {}, "", "https://kg.example.org/", [], corpus.Cache(None))
+        for p in sorted((data / "facts").iterdir())
+    ] * 8
+    monkeypatch.setattr(corpus, "run", run)
+    with pytest.raises(RuntimeError, match="failed here"):
+        corpus._execute(tasks, 2, None)
+    assert len(list(runs.iterdir())) < len(tasks) // 2  # a few batches at most, not the other 100 tasks

@@ -30,12 +30,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def build_on_a_terminal(*args: str) -> tuple[int, str, str]:
-    """Run `kg build` with standard error on a pseudo-terminal (100 columns) and standard output piped.
+    return on_a_terminal("build", *args)
+
+
+def on_a_terminal(command: str, *args: str) -> tuple[int, str, str]:
+    """Run `kg COMMAND` with standard error on a pseudo-terminal (100 columns) and standard output piped.
     Returns the exit status, what reached the terminal and what reached standard output."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, text=True
+        [sys.executable, "-m", "kg", command, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, text=True
     )
     os.close(slave)
     terminal = bytearray()
@@ -85,3 +89,24 @@ def test_quiet_with_captured_output_prints_nothing_but_errors(corpus: Path, tmp_
     (mini_data / "facts" / "mini-news.yaml").write_text("entities: [\n", encoding="utf-8")
     broken = run_kg("build", "--data", str(mini_data), "--out", str(tmp_path / "other"), "--quiet")
     assert broken.returncode == 1 and "mini-news.yaml" in broken.stderr and broken.stdout == ""
+
+
+def test_export_and_validate_show_their_stages_and_are_quiet_when_asked(corpus: Path, tmp_path: Path) -> None:
+    """`kg export` and `kg validate` read the whole corpus too (seconds at scale): the same bar, named after the
+    command, with their own stages; nothing with --quiet but what they exist to print. (The HTML page's layout
+    and a 5,000-statement corpus's SHACL run take over the bar's one-second delay.)"""
+    out = tmp_path / "kg.html"
+    status, terminal, stdout = on_a_terminal("export", "--data", str(corpus), "--format", "html", "--out", str(out))
+    assert status == 0 and stdout == f"wrote {out}\n"
+    assert "kg export: " in terminal and f"/{LOAD_STAGES + 2} stages" in terminal, terminal[-500:]
+    assert "writing kg.html" in terminal, terminal[-500:]
+    out.unlink()
+    quiet = on_a_terminal("export", "--data", str(corpus), "--format", "html", "--out", str(out), "--quiet")
+    assert quiet == (0, "", "") and out.is_file()
+
+    larger = tmp_path / "larger"
+    assert run_kg("synth", "--statements", "5000", "--seed", "2", "--out", str(larger)).returncode == 0
+    status, terminal, stdout = on_a_terminal("validate", "--data", str(larger))
+    assert status == 0 and "kg validate: " in terminal and f"/{LOAD_STAGES + 1} stages" in terminal, terminal[-500:]
+    quiet = on_a_terminal("validate", "--data", str(larger), "--quiet")
+    assert quiet[:2] == (0, "") and quiet[2] == stdout  # the report itself is still printed
