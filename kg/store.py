@@ -862,11 +862,28 @@ def _sort(rows: list[tuple], variables: list[str], conditions: list[tuple[bool, 
                 previous, number = keys[value], number + 1
             rank[value] = -number if descending else number
         ranks.append([rank[value] for value in values])
-    for column in range(len(variables)):  # the ties: by each column's term, as _term_key orders them
-        values = [row[column] for row in rows]
-        order = {value: i for i, value in enumerate(sorted(set(values), key=_term_key))}
-        ranks.append([order[value] for value in values])
-    rows[:] = [rows[t[-1]] for t in sorted(zip(*ranks, range(len(rows)), strict=True))]
+    keyed = sorted(zip(zip(*ranks, strict=True), range(len(rows)), strict=True))
+    ordered: list[tuple] = []
+    start = 0
+    while start < len(keyed):  # a run of rows equal on every condition is ordered by its columns
+        end = start + 1
+        while end < len(keyed) and keyed[end][0] == keyed[start][0]:
+            end += 1
+        run = [rows[i] for _, i in keyed[start:end]]
+        if len(run) > 1:
+            run.sort(key=lambda row: [_tie_key(term) for term in row])
+        ordered.extend(run)
+        start = end
+    rows[:] = ordered
+
+
+def _tie_key(term: Term | None) -> tuple[int, str, str, str]:
+    """A total order on terms, only to order rows an ORDER BY leaves tied: cheap (no serialisation), stable."""
+    if term is None:
+        return (0, "", "", "")
+    if isinstance(term, ox.Literal):
+        return (3, term.value, term.language or "", term.datatype.value)
+    return (1 if isinstance(term, ox.BlankNode) else 2, term.value, "", "")
 
 
 def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
