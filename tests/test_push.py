@@ -28,10 +28,10 @@ COUNTS = """SELECT ?g (COUNT(*) AS ?n) WHERE {
 } GROUP BY ?g"""
 
 
-def expected_counts(build) -> dict[str, int]:
-    """Triples per graph of the build's kg.trig, read by rdflib (not the code under test)."""
+def expected_counts(build, file: str = "kg.trig") -> dict[str, int]:
+    """Triples per graph of the build's kg.trig (or kg.nq), read by rdflib (not the code under test)."""
     ds = rdflib.Dataset()
-    ds.parse(build / "kg.trig", format="trig")
+    ds.parse(build / file, format="nquads" if file.endswith(".nq") else "trig")
     counts = {}
     for graph in ds.graphs():
         name = "default" if graph.identifier == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else str(graph.identifier)
@@ -136,7 +136,7 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
     data, build = tmp_path / "data", tmp_path / "build"
     assert run_kg("synth", "--statements", "120", "--per-article", "40", "--out", str(data)).returncode == 0
     assert run_kg("build", "--data", str(data), "--out", str(build), "--formats", "nquads").returncode == 0
-    first = expected_counts_nq(build)
+    first = expected_counts(build, "kg.nq")
     removed = sorted(name for name in first if name.startswith("https://kg.example.org/graph/"))[-1]
     foreign = "https://example.org/somebody-else"
     with oxigraph_server(tmp_path) as (port, _):
@@ -156,7 +156,7 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
         (data / "articles" / f"{slug}.md").unlink()
         (data / "facts" / f"{slug}.yaml").unlink()
         assert run_kg("build", "--data", str(data), "--out", str(build), "--formats", "nquads").returncode == 0
-        second = expected_counts_nq(build)
+        second = expected_counts(build, "kg.nq")
         assert removed not in second and len(second) == len(first) - 1
         again = push(build, url)
         assert again.returncode == 0, again.stderr
@@ -166,18 +166,6 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
         third = push(build, url)  # nothing left to remove
         assert third.returncode == 0 and "DELETE" not in third.stdout
         assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named - 1, foreign: 1}
-
-
-def expected_counts_nq(build) -> dict[str, int]:
-    """Triples per graph of the build's kg.nq, read by rdflib (not the code under test)."""
-    ds = rdflib.Dataset()
-    ds.parse(build / "kg.nq", format="nquads")
-    counts = {}
-    for graph in ds.graphs():
-        name = "default" if graph.identifier == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else str(graph.identifier)
-        if len(graph):
-            counts[name] = len(graph)
-    return counts
 
 
 def test_push_to_the_wrong_path_says_what_to_check(shipped_build, tmp_path):
