@@ -39,3 +39,21 @@ def test_a_failing_load_stops_the_others_and_is_raised(tmp_path: Path) -> None:
     good = b"<http://a.example/s> <http://a.example/p> <http://a.example/o> .\n"
     with pytest.raises(SyntaxError):
         store._load(target, [good, b"this is not N-Quads\n", good, good], 2)
+
+
+def test_the_store_read_from_kg_nq_holds_the_same_quads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build writes kg.nq first and the store reads the dataset's quads from it (adding the ontology and the
+    entailment itself): the same store as one made from the dataset's lines, with chunks cut at line ends
+    whatever their size."""
+    from kg.export import nquads
+
+    data = tmp_path / "data"
+    assert run_kg("synth", "--statements", "400", "--out", str(data)).returncode == 0
+    build = pipeline.load(data)
+    nquads.write(build.rdf, tmp_path / "kg.nq")
+    store.write(build.rdf, tmp_path / "from-lines")
+    monkeypatch.setattr(store, "CHUNK_BYTES", 1_000)  # many chunks, most ending inside a line of the file
+    monkeypatch.setattr(store, "CHUNK", 700)
+    store.write(build.rdf, tmp_path / "from-file", nquads_file=tmp_path / "kg.nq")
+    assert _digest(tmp_path / "from-file") == _digest(tmp_path / "from-lines")
+    assert _digest(tmp_path / "from-file")[0] == len(set(store.nquads(build.rdf)))
