@@ -237,13 +237,11 @@ def _execute(tasks: list[Task], jobs: int, dask: str | None) -> list[Unit]:
         except BaseException:  # Ctrl-C, or a failure here: the workers start no further batch
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-        units = []
         for i, future in enumerate(futures):
             if results[i] is None:
                 with open(future.result(), "rb") as stream:
                     results[i] = pickle.load(stream)
-            units.extend(results[i] or ())
-        return units
+        return [unit for batch in results for unit in batch or ()]
 
 
 def _warm(task: Task) -> None:

@@ -391,12 +391,13 @@ def push(
     # a local endpoint, and its credentials, must not travel through a corporate proxy by surprise
     proxies = urllib.request.ProxyHandler({}) if _is_loopback(host) else urllib.request.ProxyHandler()
     opener = urllib.request.build_opener(proxies)
+    bodiless = {k: v for k, v in headers.items() if k != "Content-Type"}  # GET and DELETE send no body
 
     def send(method: str, name: str | None, body: bytes | None, left: Callable[[], str]) -> bytes | None:
         """One request, sent again after a transient failure; the answer's body, or None for a DELETE of a graph
         the server does not have (404). `left` says what holds on the server if it fails for good."""
         url = graph_url(endpoint, name)
-        sent = dict(headers) if body is not None else {k: v for k, v in headers.items() if k != "Content-Type"}
+        sent = headers if body is not None else bodiless
         attempt = 0
         while True:
             request = urllib.request.Request(url, data=body, headers=sent, method=method)
@@ -436,7 +437,7 @@ def push(
     # every graph, and the list is then left as it is (a server that is down fails on the first PUT, as before)
     request = urllib.request.Request(
         graph_url(endpoint, PUSHED_GRAPH),
-        headers={"Accept": "application/n-triples", **{k: v for k, v in headers.items() if k != "Content-Type"}},
+        headers={"Accept": "application/n-triples", **bodiless},
     )
     before: set[str] | None = set()
     unread = ""

@@ -30,7 +30,8 @@ EDGE_ID = "edge_id"  # the edge attribute written as the GraphML edge id
 # GraphML's attr.type of each Python type of a view value, as networkx names them
 _XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 # what XML 1.0 cannot hold, which lxml refuses too (so this writer refuses what the networkx writer refused)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_NOT_XML = re.compile(f"[{_NOT_XML_CHARS}]")
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
@@ -62,8 +63,9 @@ def node_data(attrs: dict) -> dict:
     return data
 
 
-_TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+# what needs escaping or refusing: one search tells that most values go out as they are
+_TEXT_SPECIAL = re.compile(f"[&<>\r{_NOT_XML_CHARS}]")
+_ATTRIBUTE_SPECIAL = re.compile(f'[&<>"\n\r\t{_NOT_XML_CHARS}]')
 
 
 def _escaped(text: str, table: dict, special: re.Pattern = _ATTRIBUTE_SPECIAL) -> str:
