@@ -21,6 +21,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import kg
 from kg import check
@@ -208,40 +209,112 @@ def _execute(tasks: list[Task], jobs: int, dask: str | None) -> list[Unit]:
         jobs = (os.cpu_count() or 1) if len(tasks) >= AUTO_JOBS_FROM else 1
     if jobs <= 1 or len(tasks) == 1:
         return [run(task) for task in tasks]
-    import concurrent.futures
     import multiprocessing
 
     _warm(tasks[0])  # forked workers inherit the parsed ontology and pycountry's tables instead of each loading them
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    # N processes are this one and N - 1 workers: the workers take batches from the front, this process takes
-    # them from the back while they are still waiting, until the two meet. This process's own results are not
-    # pickled and sent, and it does not sit idle while the workers run (on 2 cores, --jobs 2 with two workers
-    # and an idle parent spent a third of its time sending results back). A worker writes its results to a
-    # file rather than down the pool's pipe: a busy parent reads a pipe 64 KB per turn of the GIL (5 ms), and a
-    # worker blocked on a full pipe would wait for it.
-    size = max(1, len(tasks) // (jobs * 8))
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # small batches: when the processes meet, one waits for the other's last batch at most
+    size = max(1, len(tasks) // (jobs * 16))
     batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    results: list[list[Unit] | None] = [None] * len(batches)
-    with (
-        tempfile.TemporaryDirectory(prefix="kg-per-source-") as spool,
-        concurrent.futures.ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context(method)) as pool,
-    ):
-        futures = [
-            pool.submit(_run_batch_to, batch, os.path.join(spool, f"{i}.pickle")) for i, batch in enumerate(batches)
-        ]
+    with tempfile.TemporaryDirectory(prefix="kg-per-source-") as spool:
+        return [unit for batch in _Share(batches, jobs - 1, context, spool).run() for unit in batch]
+
+
+class _Share:
+    """N processes are this one and N - 1 workers sharing the batches: the workers claim them from the front,
+    this process from the back, until the two meet; one shared pair of counters under a lock says which are
+    claimed, so no batch waits in a queue for a busy process while another process is idle (a process pool
+    hands each worker its next batch in advance: this process stopped early and waited up to a second for
+    the workers' queued batches). This process's own results are not pickled and sent; a worker writes each
+    batch's results to a file and says so down its pipe (a busy parent reads a pipe 64 KB per turn of the GIL,
+    and a worker blocked on a full pipe would wait for it), and this process reads them between its own
+    batches. Forked workers inherit the tasks rather than receive them pickled."""
+
+    def __init__(self, batches: list[list[Task]], workers: int, context: Any, spool: str) -> None:
+        self.batches = batches
+        self.spool = spool
+        self.lock = context.Lock()
+        self.bounds = context.RawArray("i", [0, len(batches)])  # [next from the front, first claimed from the back]
+        self.results: list[list[Unit] | None] = [None] * len(batches)
+        self.workers = []
+        for _ in range(workers):
+            reader, writer = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(batches, self.bounds, self.lock, spool, writer), daemon=True)
+            process.start()
+            writer.close()
+            self.workers.append((process, reader))
+
+    def run(self) -> list[list[Unit] | None]:
         try:
-            for i in reversed(range(len(batches))):
-                if not futures[i].cancel():  # a worker has it already, and every batch before it (they go in order)
-                    break
-                results[i] = _run_batch(batches[i])
-        except BaseException:  # Ctrl-C, or a failure here: the workers start no further batch
-            pool.shutdown(wait=True, cancel_futures=True)
+            while (i := self._claim_back()) is not None:
+                self.results[i] = _run_batch(self.batches[i])
+                self._collect(wait=False)
+            while any(result is None for result in self.results):
+                self._collect(wait=True)
+        except BaseException:  # Ctrl-C, or a failure here or in a worker: no process starts another batch
+            with self.lock:
+                self.bounds[0] = self.bounds[1]
+            for process, _ in self.workers:
+                process.terminate()
             raise
-        for i, future in enumerate(futures):
-            if results[i] is None:
-                with open(future.result(), "rb") as stream:
-                    results[i] = pickle.load(stream)
-        return [unit for batch in results for unit in batch or ()]
+        finally:
+            for process, reader in self.workers:
+                process.join()
+                reader.close()
+        return self.results
+
+    def _claim_back(self) -> int | None:
+        with self.lock:
+            if self.bounds[0] >= self.bounds[1]:
+                return None
+            self.bounds[1] -= 1
+            return self.bounds[1]
+
+    def _collect(self, wait: bool) -> None:
+        """Read the results the workers have announced; with `wait`, block until at least one message or exit."""
+        from multiprocessing.connection import wait as ready
+
+        while readers := [reader for _, reader in self.workers if not reader.closed]:
+            announced = ready(readers, timeout=None if wait else 0)
+            if not announced:
+                return
+            for reader in announced:
+                try:
+                    message = reader.recv()
+                except EOFError:  # the worker exited: it has nothing more to say
+                    reader.close()
+                    continue
+                if isinstance(message, BaseException):
+                    raise message
+                with open(os.path.join(self.spool, f"{message}.pickle"), "rb") as stream:
+                    self.results[message] = pickle.load(stream)
+            if wait:
+                return
+        if wait:
+            raise RuntimeError("a worker process of --jobs stopped before finishing its batches; run with --jobs 1")
+
+
+def _work(batches: list[list[Task]], bounds: Any, lock: Any, spool: str, writer: Any) -> None:
+    """A worker: claim batches from the front until none is left, each one's results written to a file."""
+    try:
+        while True:
+            with lock:
+                if bounds[0] >= bounds[1]:
+                    return
+                i = bounds[0]
+                bounds[0] += 1
+            with open(os.path.join(spool, f"{i}.pickle"), "wb") as stream:
+                pickle.dump(_run_batch(batches[i]), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            writer.send(i)
+    except KeyboardInterrupt:  # Ctrl-C reaches every process of the terminal's group: this process reports it
+        pass
+    except BaseException as err:  # a failure here is raised in this process's parent, as if it happened there
+        try:
+            writer.send(err)
+        except Exception:
+            writer.send(RuntimeError(f"a worker process of --jobs failed: {err!r}"))
+    finally:
+        writer.close()
 
 
 def _warm(task: Task) -> None:
@@ -272,13 +345,6 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
 
 def _run_batch(tasks: list[Task]) -> list[Unit]:
     return [run(task) for task in tasks]
-
-
-def _run_batch_to(tasks: list[Task], path: str) -> str:
-    """A worker's batch, its results written to `path` for the parent to read when it is ready."""
-    with open(path, "wb") as stream:
-        pickle.dump(_run_batch(tasks), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
 
 
 def read(
@@ -447,7 +513,7 @@ def _facts_files(facts_dir: Path, problems: list[Problem]) -> list[Path]:
 
 
 def _units(tasks: list[Task], jobs: int, dask: str | None, cache: Cache) -> list[Unit]:
-    keys = [task.key() for task in tasks]
+    keys = [task.key() if cache.directory else "" for task in tasks]  # hashing is only for the cache's files
     units: list[Unit | None] = [cache.get(key) for key in keys]
     missing = [i for i, unit in enumerate(units) if unit is None]
     for i, unit in zip(missing, _execute([tasks[i] for i in missing], jobs, dask), strict=True):

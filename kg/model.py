@@ -6,6 +6,7 @@ written (file and line) so a check far downstream can still point a person at th
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -59,7 +60,7 @@ class Entity:
     lines: dict[str, int] = field(default_factory=dict)  # line of each key in the facts file, for messages
 
     def __reduce__(self):
-        return (Entity, _values(self))
+        return (Entity, _ENTITY_VALUES(self))
 
 
 @dataclass(slots=True)
@@ -81,7 +82,7 @@ class Statement:
     quotes: list[tuple[str, int | None, int]] = field(default_factory=list)  # as written: (quote, start, line)
 
     def __reduce__(self):
-        return (Statement, _values(self))
+        return (Statement, _STATEMENT_VALUES(self))
 
 
 @dataclass
@@ -93,7 +94,8 @@ class Facts:
     statements: list[Statement] = field(default_factory=list)
 
 
-def _values(record) -> tuple:
-    """A record's field values in order: pickled as the arguments of its class, which the per-source stage's
-    processes send back by the thousand (3x faster to load than a slotted dataclass's own state)."""
-    return tuple(getattr(record, name) for name in record.__slots__)
+# A record is pickled as its field values in order, the arguments of its class: the per-source stage's processes
+# send them back by the thousand (3x faster to load than a slotted dataclass's own state; attrgetter reads the
+# fields in C, faster to dump than a generator of getattr)
+_ENTITY_VALUES = operator.attrgetter(*Entity.__slots__)
+_STATEMENT_VALUES = operator.attrgetter(*Statement.__slots__)

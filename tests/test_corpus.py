@@ -191,3 +191,73 @@ def test_a_failure_in_this_process_stops_the_workers_taking_more(
     with pytest.raises(RuntimeError, match="failed here"):
         corpus._execute(tasks, 2, None)
     assert len(list(runs.iterdir())) < len(tasks) // 2  # a few batches at most, not the other 100 tasks
+
+
+def _tasks(data: Path, times: int) -> list[corpus.Task]:
+    return [
+        corpus._task(p, p.read_bytes(), p.stem, {}, {}, "", "https://kg.example.org/", [], corpus.Cache(None))
+        for p in sorted((data / "facts").iterdir())
+    ] * times
+
+
+def test_a_busy_worker_holds_only_the_batch_it_runs(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No batch waits in a queue for a worker that is still busy: while the worker is slow on its first batch,
+    this process runs every other batch itself (a process pool hands its worker a second batch in advance, and
+    this process then sat idle waiting for it)."""
+    import os
+    import time
+
+    parent = os.getpid()
+    original = corpus.run
+    slow = {"first": True}
+
+    def run(task: corpus.Task) -> corpus.Unit:
+        if os.getpid() != parent and slow["first"]:
+            slow["first"] = False
+            time.sleep(3)
+        unit = original(task)
+        unit.slug = f"{task.facts_path} {os.getpid()}"
+        return unit
+
+    monkeypatch.setattr(corpus, "run", run)
+    tasks = _tasks(data, 8)  # 120 tasks, 40 batches of 3 at --jobs 2
+    units = corpus._execute(tasks, 2, None)
+    assert [u.slug.split()[0] for u in units] == [t.facts_path for t in tasks]
+    by_worker = [i for i, u in enumerate(units) if int(u.slug.split()[1]) != parent]
+    assert by_worker == [0, 1, 2]  # its first batch only
+
+
+def test_a_failure_in_a_worker_is_raised_here(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    parent = os.getpid()
+    original = corpus.run
+
+    def run(task: corpus.Task) -> corpus.Unit:
+        if os.getpid() != parent:
+            raise ValueError(f"failed in a worker on {task.facts_path}")
+        return original(task)
+
+    monkeypatch.setattr(corpus, "run", run)
+    with pytest.raises(ValueError, match="failed in a worker on .*yaml"):
+        corpus._execute(_tasks(data, 8), 2, None)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-batch (out of memory, a signal) never sends its results: the build stops with a
+    message instead of waiting for them forever."""
+    import os
+    import time
+
+    parent = os.getpid()
+    original = corpus.run
+
+    def run(task: corpus.Task) -> corpus.Unit:
+        if os.getpid() != parent:
+            os._exit(9)
+        time.sleep(0.01)  # the worker claims its batch before this process has run them all
+        return original(task)
+
+    monkeypatch.setattr(corpus, "run", run)
+    with pytest.raises(RuntimeError, match="worker process of --jobs stopped"):
+        corpus._execute(_tasks(data, 8), 2, None)
