@@ -25,6 +25,7 @@ N-Triples serialisation: a value is never pasted into query text, so it cannot c
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime
 import difflib
@@ -862,19 +863,13 @@ def _sort(rows: list[tuple], variables: list[str], conditions: list[tuple[bool, 
                 previous, number = keys[value], number + 1
             rank[value] = -number if descending else number
         ranks.append([rank[value] for value in values])
-    keyed = sorted(zip(zip(*ranks, strict=True), range(len(rows)), strict=True))
-    ordered: list[tuple] = []
-    start = 0
-    while start < len(keyed):  # a run of rows equal on every condition is ordered by its columns
-        end = start + 1
-        while end < len(keyed) and keyed[end][0] == keyed[start][0]:
-            end += 1
-        run = [rows[i] for _, i in keyed[start:end]]
-        if len(run) > 1:
-            run.sort(key=lambda row: [_tie_key(term) for term in row])
-        ordered.extend(run)
-        start = end
-    rows[:] = ordered
+    keys = list(zip(*ranks, strict=True))
+    tied = {key for key, count in collections.Counter(keys).items() if count > 1}
+    if tied:  # rows equal on every condition are ordered by their columns, and only those need the longer key
+        for i, row in enumerate(rows):
+            if keys[i] in tied:
+                keys[i] = (*keys[i], [_tie_key(term) for term in row])
+    rows[:] = [rows[i] for i in sorted(range(len(rows)), key=keys.__getitem__)]
 
 
 def _tie_key(term: Term | None) -> tuple[int, str, str, str]:
