@@ -8,6 +8,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from kg import check, corpus, export, fsutil, gcpause, increment, view
 from kg.errors import DataError, UsageError
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.progress import Progress, stage
+from kg.progress import Progress, describe, stage
 from kg.rdf import DEFAULT_BASE, Dataset, assemble
 from kg.sources import URL
 
@@ -184,6 +185,7 @@ def write(
         for fmt in early:
             with stage(progress, f"writing {fmt.filename}"):
                 fmt.load().write(build.rdf, staging / fmt.filename)
+        loaded = {fmt: threading.Event() for fmt in background if fmt.cores}
         with concurrent.futures.ThreadPoolExecutor(max(1, len(background))) as pool:
             running = {
                 fmt: pool.submit(
@@ -191,9 +193,17 @@ def write(
                     build.rdf,
                     staging / fmt.filename,
                     **{f"{r.name}_file": staging / r.filename for r in early if r.name == fmt.reuses},
+                    **({"loaded": loaded[fmt].set} if fmt in loaded else {}),
                 )
                 for fmt in background
             }
+            if sum(fmt.cores for fmt in loaded) >= (os.cpu_count() or 1):
+                # every core is loading the store: the writers below would only slow its loads down, and they
+                # run as fast while it compacts (one core), so they wait for that (2 s less at 1M on 2 cores)
+                for fmt, event in loaded.items():
+                    describe(progress, f"loading {fmt.filename}")
+                    while not event.wait(0.05) and not running[fmt].done():
+                        pass
             for fmt in chosen:
                 if fmt.background or fmt in early:
                     continue

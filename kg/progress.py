@@ -62,6 +62,11 @@ class Progress:
         with self._lock:
             self._bar.update(1)
 
+    def describe(self, name: str) -> None:
+        """Show `name` as what the build waits for, without counting a stage (a stage running in the background)."""
+        with self._lock:
+            self._bar.set_description_str(name, refresh=self._visible)
+
     def close(self) -> None:
         """Remove the bar from the terminal (the build prints its summary in its place)."""
         if self._timer is not None:
@@ -78,6 +83,12 @@ def stage(progress: Progress | None, name: str) -> Iterator[None]:
     else:
         with progress.stage(name):
             yield
+
+
+def describe(progress: Progress | None, name: str) -> None:
+    """`progress.describe(name)`, or nothing without a progress bar."""
+    if progress is not None:
+        progress.describe(name)
 
 
 LOAD_STAGES = 3  # reading sources, checking facts, emitting RDF (see pipeline.load)

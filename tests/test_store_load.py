@@ -57,3 +57,58 @@ def test_the_store_read_from_kg_nq_holds_the_same_quads(tmp_path: Path, monkeypa
     store.write(build.rdf, tmp_path / "from-file", nquads_file=tmp_path / "kg.nq")
     assert _digest(tmp_path / "from-file") == _digest(tmp_path / "from-lines")
     assert _digest(tmp_path / "from-file")[0] == len(set(store.nquads(build.rdf)))
+
+
+def test_on_two_cores_the_other_writers_wait_for_the_stores_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the store's loads keep every core busy, the other writers start once its quads are in (they run
+    during its compaction instead of slowing the loads); on more cores they start at once."""
+    import os
+    import time
+
+    from kg.export import turtle
+
+    build = pipeline.load(Path(__file__).resolve().parent.parent / "data")
+    events: list[tuple[str, float]] = []
+    original_write, original_turtle = store.write, turtle.write
+
+    def slow_store(ds, path, nquads_file=None, loaded=None):
+        def reported() -> None:
+            events.append(("loaded", time.monotonic()))
+            loaded()
+
+        time.sleep(0.5)  # a store that takes a while to load
+        original_write(ds, path, nquads_file=nquads_file, loaded=reported)
+
+    def timed_turtle(ds, path):
+        events.append(("turtle", time.monotonic()))
+        original_turtle(ds, path)
+
+    monkeypatch.setattr(store, "write", slow_store)
+    monkeypatch.setattr(turtle, "write", timed_turtle)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    pipeline.write(build, tmp_path / "two", ["turtle", "nquads", "store"])
+    assert [name for name, _ in events] == ["loaded", "turtle"]
+    events.clear()
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    pipeline.write(build, tmp_path / "eight", ["turtle", "nquads", "store"])
+    assert [name for name, _ in events] == ["turtle", "loaded"]
+    assert (tmp_path / "two" / "kg.ttl").read_bytes() == (tmp_path / "eight" / "kg.ttl").read_bytes()
+
+
+def test_a_store_that_fails_before_loading_does_not_keep_the_writers_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    build = pipeline.load(Path(__file__).resolve().parent.parent / "data")
+
+    def failing(ds, path, nquads_file=None, loaded=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "write", failing)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with pytest.raises(OSError, match="disk full"):
+        pipeline.write(build, tmp_path / "out", ["turtle", "nquads", "store"])
+    assert not (tmp_path / "out").exists()

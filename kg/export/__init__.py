@@ -32,6 +32,9 @@ class Format:
     # a format whose output this writer reads when the same build writes it first, instead of making the same
     # data again; it is then passed as `<reuses>_file` (the store reads the dataset's quads from kg.nq)
     reuses: str = ""
+    # cores a background writer keeps busy until it calls its `loaded` argument (the store's bulk loads; its
+    # compaction after uses one): on a machine with no more cores, the other writers wait for that, then run
+    cores: int = 0
 
     @property
     def is_directory(self) -> bool:
@@ -95,6 +98,7 @@ FORMATS: dict[str, Format] = {
             owns=("CURRENT", "IDENTITY", "LOCK", "LOG", "LOG.old.*", "MANIFEST-*", "OPTIONS-*", "*.log", "*.sst"),
             background=True,
             reuses="nquads",
+            cores=2,
         ),
         Format(
             "jsonld",

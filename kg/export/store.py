@@ -19,7 +19,7 @@ import os
 import queue
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -111,10 +111,11 @@ LOADERS = 2  # bulk loads at once: one keeps about one core busy; two halve the 
 CHUNK_BYTES = 36_000_000  # a chunk read from kg.nq: about CHUNK of its lines
 
 
-def write(ds: Dataset, path: Path, nquads_file: Path | None = None) -> None:
+def write(ds: Dataset, path: Path, nquads_file: Path | None = None, loaded: Callable[[], None] | None = None) -> None:
     """The store of `ds` at `path`. `nquads_file`, when given, is the dataset's kg.nq that this build has just
     written: the store then reads the dataset's quads from it rather than making and encoding the same lines
-    again (about 1.5 CPU-seconds at a million quads), and makes only what it adds to them."""
+    again (about 1.5 CPU-seconds at a million quads), and makes only what it adds to them. `loaded` is called
+    once the quads are in, before the compaction (which keeps one core busy, where the loads kept LOADERS)."""
     path = Path(path)
     if path.is_file() and path.stat().st_size == 0:
         path.unlink()  # an empty placeholder from an atomic-write helper
@@ -133,6 +134,8 @@ def write(ds: Dataset, path: Path, nquads_file: Path | None = None) -> None:
     try:
         store = ox.Store(str(path))
         _load(store, chunks, min(LOADERS, os.cpu_count() or 1))
+        if loaded is not None:
+            loaded()
         store.optimize()
         store.flush()
     except OSError as err:
