@@ -239,7 +239,7 @@ def test_a_failure_in_a_worker_is_raised_here(data: Path, monkeypatch: pytest.Mo
         return original(task)
 
     monkeypatch.setattr(corpus, "run", run)
-    with pytest.raises(ValueError, match="failed in a worker on .*yaml"):
+    with pytest.raises(ValueError, match=r"failed in a worker on .*yaml"):
         corpus._execute(_tasks(data, 8), 2, None)
 
 
