@@ -631,8 +631,7 @@ def _write(
                 raise _Declined  # an RDF format this module cannot update (none today)
             if others:  # the projection of the updated dataset, read back from the updated kg.nq
                 graph = view.project(nquads.read(staging / export.get("nquads").filename), ontology)
-                for fmt in others:
-                    fmt.load().write(graph, staging / fmt.filename)
+                pipeline.write_side_by_side(others, graph, staging, None)
             ntriples.update(default_lines, updated, changes)
     finally:
         updated.unlink(missing_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
@@ -15,11 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from rdflib import Dataset as RdflibDataset
 
-from kg import check, corpus, export, fsutil, gcpause, increment, view
+from kg import check, corpus, export, fsutil, gcpause, increment, parallel, view
 from kg.errors import DataError, UsageError
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
@@ -204,16 +206,42 @@ def write(
                     describe(progress, f"loading {fmt.filename}")
                     while not event.wait(0.05) and not running[fmt].done():
                         pass
-            for fmt in chosen:
-                if fmt.background or fmt in early:
-                    continue
-                data = build.rdf if fmt.input == "rdf" else build.view
-                with stage(progress, f"writing {fmt.filename}"):
-                    fmt.load().write(data, staging / fmt.filename)
+            rest = [fmt for fmt in chosen if not (fmt.background or fmt in early)]
+            write_side_by_side(rest, build, staging, progress)
             for fmt, future in running.items():
                 with stage(progress, f"writing {fmt.filename}"):
                     future.result()
     return [out_dir / fmt.filename for fmt in chosen]
+
+
+def write_side_by_side(
+    formats: list[export.Format], build: Build | nx.MultiDiGraph, staging: Path, progress: Progress | None
+) -> None:
+    """Write `formats` into `staging` in this process and forked ones, one per core, heaviest first (kg.parallel):
+    each writer is plain Python bound to one core, and each writes its own file. `build` is the build, or the
+    projection alone when every format is a view format (an incremental update)."""
+    ordered = sorted(formats, key=lambda fmt: -fmt.cost)
+
+    def data(fmt: export.Format) -> Any:
+        if isinstance(build, Build):
+            return build.rdf if fmt.input == "rdf" else build.view
+        return build
+
+    parallel.run(
+        [functools.partial(_write_one, fmt, data(fmt), staging / fmt.filename) for fmt in ordered],
+        os.cpu_count() or 1,
+        here=lambda i: stage(progress, f"writing {ordered[i].filename}"),
+        finished=lambda i: _count(progress, f"writing {ordered[i].filename}"),
+    )
+
+
+def _write_one(fmt: export.Format, data: Any, path: Path) -> None:
+    fmt.load().write(data, path)
+
+
+def _count(progress: Progress | None, name: str) -> None:
+    with stage(progress, name):
+        pass
 
 
 @contextlib.contextmanager

@@ -35,6 +35,9 @@ class Format:
     # cores a background writer keeps busy until it calls its `loaded` argument (the store's bulk loads; its
     # compaction after uses one): on a machine with no more cores, the other writers wait for that, then run
     cores: int = 0
+    # about how long the writer takes at a million quads (seconds, on a 2-core machine): the build starts the
+    # heaviest writers first when it runs them side by side (kg.parallel), so none is left alone at the end
+    cost: float = 0.5
 
     @property
     def is_directory(self) -> bool:
@@ -64,7 +67,12 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format(
-            "turtle", "kg.export.turtle", "kg.ttl", "rdf", "default graph: entities, types, labels and facts (Turtle)"
+            "turtle",
+            "kg.export.turtle",
+            "kg.ttl",
+            "rdf",
+            "default graph: entities, types, labels and facts (Turtle)",
+            cost=0.3,
         ),
         Format(
             "trig",
@@ -72,6 +80,7 @@ FORMATS: dict[str, Format] = {
             "kg.trig",
             "rdf",
             "whole dataset with one named graph of evidence per article, and the ontology (TriG)",
+            cost=2.0,
         ),
         Format(
             "ntriples",
@@ -79,6 +88,7 @@ FORMATS: dict[str, Format] = {
             "kg.nt",
             "rdf",
             "default graph as sorted N-Triples lines, for bulk loaders",
+            cost=0.1,
         ),
         Format("nquads", "kg.export.nquads", "kg.nq", "rdf", "whole dataset as sorted N-Quads lines, for bulk loaders"),
         Format(
@@ -87,8 +97,9 @@ FORMATS: dict[str, Format] = {
             "kg.graphml",
             "view",
             "property graph for Gephi, yEd, Cytoscape, networkx, igraph (GraphML)",
+            cost=1.0,
         ),
-        Format("html", "kg.export.html", "kg.html", "view", "interactive graph page that works offline"),
+        Format("html", "kg.export.html", "kg.html", "view", "interactive graph page that works offline", cost=1.5),
         Format(
             "store",
             "kg.export.store",
@@ -106,6 +117,7 @@ FORMATS: dict[str, Format] = {
             "kg.jsonld",
             "rdf",
             "default graph as compacted JSON-LD with readable keys (label, type, coFoundedBy, ...)",
+            cost=1.0,
         ),
         Format(
             "neo4j",
@@ -114,6 +126,7 @@ FORMATS: dict[str, Format] = {
             "view",
             "directory for Neo4j: nodes.csv, relationships.csv (neo4j-admin import), import.cypher, load-csv.cypher",
             owns=("import.cypher", "load-csv.cypher", "nodes.csv", "relationships.csv"),
+            cost=3.0,
         ),
         Format(
             "sheets",
@@ -122,6 +135,7 @@ FORMATS: dict[str, Format] = {
             "view",
             "spreadsheet tables entities.csv and facts.csv, formula-like cells neutralised (Excel, LibreOffice)",
             owns=("entities.csv", "facts.csv"),
+            cost=1.4,
         ),
     )
 }
