@@ -176,9 +176,6 @@ def write(
     out_dir = Path(out_dir)
     chosen = [export.get(name) for name in (formats or list(export.FORMATS))]
     with gcpause.paused(), staged(out_dir, done=done) as staging:  # the writers make millions of objects too
-        if any(fmt.input != "rdf" for fmt in chosen):
-            with stage(progress, "projecting the property graph"):
-                build.view  # noqa: B018 - computed once here, so each export's stage times only itself
         for fmt in chosen:
             remove(staging / fmt.filename)  # never write through a hard link into the old build
         background = [fmt for fmt in chosen if fmt.background]
@@ -199,6 +196,9 @@ def write(
                 )
                 for fmt in background
             }
+            if any(fmt.input != "rdf" for fmt in chosen):  # while the store loads: no core sits idle meanwhile
+                with stage(progress, "projecting the property graph"):
+                    build.view  # noqa: B018 - computed once here, so each export's stage times only itself
             if sum(fmt.cores for fmt in loaded) >= (os.cpu_count() or 1):
                 # every core is loading the store: the writers below would only slow its loads down, and they
                 # run as fast while it compacts (one core), so they wait for that (2 s less at 1M on 2 cores)
