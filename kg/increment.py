@@ -630,8 +630,9 @@ def _write(
             if any(fmt.input != "view" for fmt in others):
                 raise _Declined  # an RDF format this module cannot update (none today)
             if others:  # the projection of the updated dataset, read back from the updated kg.nq
-                graph = view.project(nquads.read(staging / export.get("nquads").filename), ontology)
-                pipeline.write_side_by_side(others, graph, staging, None)
+                dataset = nquads.read(staging / export.get("nquads").filename)
+                graph = view.project(dataset, ontology)
+                pipeline.write_side_by_side(others, graph, staging, None, len(dataset))
             ntriples.update(default_lines, updated, changes)
     finally:
         updated.unlink(missing_ok=True)

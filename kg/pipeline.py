@@ -199,7 +199,7 @@ def write(
             if any(fmt.input != "rdf" for fmt in chosen):  # while the store loads: no core sits idle meanwhile
                 with stage(progress, "projecting the property graph"):
                     build.view  # noqa: B018 - computed once here, so each export's stage times only itself
-            if sum(fmt.cores for fmt in loaded) >= (os.cpu_count() or 1):
+            if len(build.rdf) >= SIDE_BY_SIDE_FROM and sum(fmt.cores for fmt in loaded) >= (os.cpu_count() or 1):
                 # every core is loading the store: the writers below would only slow its loads down, and they
                 # run as fast while it compacts (one core), so they wait for that (2 s less at 1M on 2 cores)
                 for fmt, event in loaded.items():
@@ -207,19 +207,28 @@ def write(
                     while not event.wait(0.05) and not running[fmt].done():
                         pass
             rest = [fmt for fmt in chosen if not (fmt.background or fmt in early)]
-            write_side_by_side(rest, build, staging, progress)
+            write_side_by_side(rest, build, staging, progress, len(build.rdf))
             for fmt, future in running.items():
                 with stage(progress, f"writing {fmt.filename}"):
                     future.result()
     return [out_dir / fmt.filename for fmt in chosen]
 
 
+# quads from which the writers run side by side and wait for the store's loads: below, a writer takes less time
+# than starting a process for it (a small build got 50% slower)
+SIDE_BY_SIDE_FROM = 100_000
+
+
 def write_side_by_side(
-    formats: list[export.Format], build: Build | nx.MultiDiGraph, staging: Path, progress: Progress | None
+    formats: list[export.Format],
+    build: Build | nx.MultiDiGraph,
+    staging: Path,
+    progress: Progress | None,
+    quads: int,
 ) -> None:
     """Write `formats` into `staging` in this process and forked ones, one per core, heaviest first (kg.parallel):
     each writer is plain Python bound to one core, and each writes its own file. `build` is the build, or the
-    projection alone when every format is a view format (an incremental update)."""
+    projection alone when every format is a view format (an incremental update); `quads` the dataset's size."""
     ordered = sorted(formats, key=lambda fmt: -fmt.cost)
 
     def data(fmt: export.Format) -> Any:
@@ -229,7 +238,7 @@ def write_side_by_side(
 
     parallel.run(
         [functools.partial(_write_one, fmt, data(fmt), staging / fmt.filename) for fmt in ordered],
-        os.cpu_count() or 1,
+        (os.cpu_count() or 1) if quads >= SIDE_BY_SIDE_FROM else 1,
         here=lambda i: stage(progress, f"writing {ordered[i].filename}"),
         finished=lambda i: _count(progress, f"writing {ordered[i].filename}"),
     )

@@ -80,6 +80,7 @@ def test_a_build_side_by_side_writes_the_same_bytes_as_one_process(
 ) -> None:
     build = pipeline.load(ROOT / "data")
     formats = ["turtle", "trig", "ntriples", "nquads", "jsonld", "graphml", "html", "neo4j", "sheets"]
+    monkeypatch.setattr(pipeline, "SIDE_BY_SIDE_FROM", 0)  # the shipped data is far smaller than a real corpus
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     pipeline.write(build, tmp_path / "one", formats)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
@@ -107,9 +108,27 @@ def test_every_format_written_elsewhere_counts_as_a_stage(tmp_path: Path, monkey
     build = pipeline.load(ROOT / "data")
     formats = ["turtle", "trig", "graphml", "neo4j", "sheets"]
     stages = Stages()
+    monkeypatch.setattr(pipeline, "SIDE_BY_SIDE_FROM", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     pipeline.write(build, tmp_path / "out", formats, progress=stages)  # type: ignore[arg-type]
     assert len(stages.names) == pipeline.write_stages(formats)
     assert sorted(n for n in stages.names if n.startswith("writing")) == sorted(
         f"writing {name}" for name in ("kg.ttl", "kg.trig", "kg.graphml", "neo4j", "tables")
     )
+
+
+def test_a_small_build_writes_everything_in_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below SIDE_BY_SIDE_FROM quads a writer takes less time than starting a process for it."""
+    from kg.export import graphml, turtle
+
+    build = pipeline.load(ROOT / "data")
+    assert len(build.rdf) < pipeline.SIDE_BY_SIDE_FROM
+    pids: list[int] = []
+    for module in (turtle, graphml):
+        original = module.write
+        monkeypatch.setattr(
+            module, "write", lambda data, path, original=original: (pids.append(os.getpid()), original(data, path))
+        )
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    pipeline.write(build, tmp_path / "out", ["turtle", "graphml", "neo4j"])
+    assert pids == [os.getpid(), os.getpid()]
