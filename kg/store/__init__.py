@@ -37,14 +37,52 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import UsageError
+from kg.store.saved import Param, QueryText, parse_query_file, resolve, saved_queries
+
+__all__ = [
+    "ENTAILED_GRAPH",
+    "FORMATS",
+    "ONTOLOGY_GRAPH",
+    "PREFIXES",
+    "RDF_LANG_STRING",
+    "STORE_DIR",
+    "XSD",
+    "Param",
+    "QueryText",
+    "Result",
+    "Shape",
+    "Term",
+    "bind",
+    "display",
+    "execute",
+    "open_store",
+    "parse_query_file",
+    "parse_value",
+    "plain",
+    "prepare",
+    "query",
+    "render",
+    "resolve",
+    "run",
+    "saved_queries",
+    "shape",
+    "store_path",
+    "syntax_message",
+    "to_csv",
+    "to_json",
+    "to_markdown",
+    "to_rdf",
+    "to_rdflib",
+    "to_table",
+    "to_term",
+    "to_tsv",
+]
 
 STORE_DIR = "store"
 ENTAILED_GRAPH = "https://kg.example.org/ontology/entailed"
@@ -146,107 +184,6 @@ def to_rdflib(store: ox.Store):
         graph = ds.default_graph if isinstance(quad.graph_name, ox.DefaultGraph) else ds.graph(term(quad.graph_name))
         graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
     return ds
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Saved questions and query files
-
-
-@dataclass(frozen=True)
-class Param:
-    """A parameter a query file declares: `# param NAME (KIND[, optional]): help`."""
-
-    name: str
-    kind: str  # "entity": kg id or IRI; "iri": IRI or prefixed name; "literal": typed from its form
-    required: bool
-    help: str
-
-    def usage(self) -> str:
-        value = {"entity": "ID|<IRI>", "iri": "<IRI>|prefix:name", "literal": "VALUE"}[self.kind]
-        flag = f"--param {self.name}={value}"
-        return (flag if self.required else f"[{flag}]") + (f"  {self.help}" if self.help else "")
-
-
-@dataclass(frozen=True)
-class QueryText:
-    """A query ready to run: its text, where it came from (for messages) and the parameters it declares."""
-
-    text: str
-    origin: str
-    name: str = ""
-    description: str = ""
-    params: tuple[Param, ...] = ()
-    declared: bool = False  # True when the header declares parameters (saved questions always do)
-
-
-_PARAM_LINE = re.compile(
-    r"#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<kind>entity|iri|literal)\s*"
-    r"(?P<optional>,\s*optional\s*)?\)\s*:?\s*(?P<help>.*)"
-)
-
-
-def parse_query_file(text: str, origin: str, name: str = "") -> QueryText:
-    """Read the header of a query file: the first comment line describes it, `# param` lines declare parameters."""
-    description = ""
-    params: list[Param] = []
-    declared = False
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if not stripped.startswith("#"):
-            break
-        match = _PARAM_LINE.fullmatch(stripped)
-        if match:
-            declared = True
-            params.append(Param(match["name"], match["kind"], match["optional"] is None, match["help"].strip()))
-        elif re.match(r"#\s*param\b", stripped):
-            raise UsageError(
-                f"{origin}:{number}: cannot read the parameter line; write `# param NAME (entity|iri|literal[, optional]): help`"
-            )
-        elif not description:
-            description = stripped.lstrip("#").strip()
-    return QueryText(text, origin, name, description, tuple(params), declared)
-
-
-def _queries_dir():
-    return resources.files("kg") / "queries"
-
-
-@cache
-def saved_queries() -> dict[str, QueryText]:
-    """The saved analyst questions shipped in kg/queries/*.rq, by name."""
-    out = {}
-    for entry in sorted(_queries_dir().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".rq"):
-            name = entry.name[: -len(".rq")]
-            out[name] = parse_query_file(entry.read_text(encoding="utf-8"), f"kg/queries/{entry.name}", name)
-    return out
-
-
-def resolve(query: str) -> QueryText:
-    """A saved question's name, a path to a .rq file, or SPARQL text -> the query to run."""
-    saved = saved_queries()
-    if query in saved:
-        return saved[query]
-    looks_like_text = any(c in query for c in "{}\n") or re.match(
-        r"\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I
-    )
-    if not looks_like_text:
-        path = Path(query)
-        if path.is_file():
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                raise UsageError(f"{path}: cannot read the query file ({err})") from err
-            return parse_query_file(text, str(path), path.stem)
-        hint = difflib.get_close_matches(query, list(saved), n=3)
-        raise UsageError(
-            f"{query!r} is neither a saved question nor a file"
-            + (f"; did you mean {', '.join(hint)}?" if hint else "")
-            + " (`kg query --list` shows the saved questions)"
-        )
-    return parse_query_file(query, "query")
 
 
 # --------------------------------------------------------------------------------------------------------------
