@@ -44,6 +44,7 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.store.saved import Param, QueryText, parse_query_file, resolve, saved_queries
+from kg.store.vocabulary import _INTEGER_TYPES, _PREFIXED, PREFIXES, RDF_LANG_STRING, XSD, Term
 
 __all__ = [
     "ENTAILED_GRAPH",
@@ -88,30 +89,10 @@ STORE_DIR = "store"
 ENTAILED_GRAPH = "https://kg.example.org/ontology/entailed"
 ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-# Prefixes every query may use without declaring them, and the ones tables use to shorten IRIs.
-PREFIXES: dict[str, str] = {
-    "kg": "https://kg.example.org/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": XSD,
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "oa": "http://www.w3.org/ns/oa#",
-}
-
 FORMATS = ("table", "csv", "tsv", "json", "md", "turtle", "ntriples")
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PREFIXED = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)?:([^\s<>\"{}|^`\\]*)")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|^`\\]+")
 _QUOTED = re.compile(r'"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(.+))?', re.DOTALL)
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -119,26 +100,6 @@ _DECIMAL = re.compile(r"[+-]?\d*\.\d+")
 _DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
-
-_INTEGER_TYPES = {
-    XSD + t
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-
 
 # --------------------------------------------------------------------------------------------------------------
 # Opening the store
@@ -475,9 +436,6 @@ def to_term(
 
 # --------------------------------------------------------------------------------------------------------------
 # Running a query
-
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 @dataclass
