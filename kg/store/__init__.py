@@ -42,9 +42,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import UsageError
+from kg.store.binding import bind, prepare
 from kg.store.saved import Param, QueryText, parse_query_file, resolve, saved_queries
-from kg.store.syntax import _TOKEN, Shape, _check_syntax, _projection, shape, syntax_message
-from kg.store.values import _Entities, parse_value, to_term
+from kg.store.syntax import _TOKEN, Shape, shape, syntax_message
+from kg.store.values import parse_value, to_term
 from kg.store.vocabulary import _INTEGER_TYPES, _PREFIXED, PREFIXES, RDF_LANG_STRING, XSD, Term
 
 __all__ = [
@@ -92,7 +93,6 @@ ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
 
 FORMATS = ("table", "csv", "tsv", "json", "md", "turtle", "ntriples")
 
-_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 # --------------------------------------------------------------------------------------------------------------
 # Opening the store
@@ -138,35 +138,6 @@ def to_rdflib(store: ox.Store):
         graph = ds.default_graph if isinstance(quad.graph_name, ox.DefaultGraph) else ds.graph(term(quad.graph_name))
         graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
     return ds
-
-
-def bind(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankNode]) -> str:
-    """The query with a VALUES block for `bindings` at the start of its WHERE group.
-
-    At the start of the group the values are in scope for every pattern, FILTER and OPTIONAL of the group, as
-    if the variables had been bound before the query ran; the terms are written by pyoxigraph (escaped
-    N-Triples), on the line of the opening brace so syntax errors keep their line numbers."""
-    if not bindings:
-        return text
-    info = shape(text)
-    if info.short_construct:
-        raise UsageError(
-            "--param needs the long form CONSTRUCT { ... } WHERE { ... }: the short form has no group to bind in"
-        )
-    if info.group is None:
-        raise UsageError("--param needs a query with a WHERE { ... } group to bind the values in")
-    names = sorted(bindings)
-    values = "VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(str(bindings[n]) for n in names) + ") }"
-    start, end = info.group
-    if info.subselect:  # a sub-SELECT must stay alone inside its braces: nest it one level down
-        hidden = [n for n in names if n not in _projection(text[start + 1 : end])]
-        if hidden:  # bound outside, a variable the sub-SELECT does not return would restrict nothing
-            raise UsageError(
-                f"--param {hidden[0]}: ?{hidden[0]} is inside a sub-SELECT that does not return it; "
-                "add it to the sub-SELECT's variables, or bind it in a query without the sub-SELECT"
-            )
-        return text[: start + 1] + " " + values + " {" + text[start + 1 : end] + "} " + text[end:]
-    return text[: start + 1] + " " + values + " " + text[start + 1 :]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -217,42 +188,6 @@ def plain(term: Term | None) -> Any:
             return value  # an ill-typed literal keeps its text rather than failing the whole answer
         return value
     return str(term)
-
-
-def prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store) -> str:
-    """Check the query's syntax, then bind its parameters; returns the text to run."""
-    _check_syntax(query.text, query.origin)
-    info = shape(query.text)
-    declared = {p.name: p for p in query.params}
-    entities = _Entities(store)
-    bindings = {}
-    for name, value in params.items():
-        if not _VARNAME.fullmatch(name):
-            raise UsageError(f"--param {name}: a parameter name is a SPARQL variable name (letters, digits, _)")
-        if query.declared:
-            if name not in declared:
-                known = ", ".join(p.name for p in query.params) or "none"
-                raise UsageError(f"{query.name or query.origin} takes no parameter {name!r}; its parameters: {known}")
-            kind = declared[name].kind
-        else:
-            if name not in info.variables:
-                raise UsageError(f"--param {name}: the query has no variable ?{name}")
-            kind = "literal"
-        bindings[name] = to_term(value, kind, name, entities)
-    missing = [p for p in query.params if p.required and p.name not in params]
-    if missing:
-        raise UsageError(f"{query.name or query.origin} needs " + "; ".join(p.usage() for p in missing))
-    text = bind(query.text, bindings)
-    if bindings:
-        try:
-            ox.Store().query(text, prefixes=PREFIXES)
-        except SyntaxError as err:
-            names = ", ".join("?" + n for n in sorted(bindings))
-            raise UsageError(
-                f"{query.origin}: cannot bind {names}: the query assigns it itself (BIND, VALUES or AS): "
-                + " ".join(str(err).split())[:240]
-            ) from None
-    return text
 
 
 _NUMERIC_TYPES = _INTEGER_TYPES | {XSD + "decimal", XSD + "double", XSD + "float"}
