@@ -21,6 +21,12 @@ any server `kg push` feeds. The closure is computed from the small class and pro
 Parameters (`--param name=value`, or keyword arguments of `kg.query`) become RDF terms and are bound with a
 VALUES block placed at the start of the query's WHERE group, written from the terms by pyoxigraph's own
 N-Triples serialisation: a value is never pasted into query text, so it cannot change the query's shape.
+
+The package has one module per job: `saved` (the saved questions in kg/queries/*.rq and query files),
+`syntax` (reading a query's text: its tokens, its shape, its syntax errors), `values` (parameter values -> RDF
+terms), `binding` (the VALUES block), `ordering` (a final ORDER BY applied in Python), `answers` (the Result
+and its formats) and `vocabulary` (the prefixes and datatypes they share). This module opens the store, runs
+queries (`execute`, `run`, `query`) and keeps every name reachable as `kg.store.<name>`.
 """
 
 from __future__ import annotations
@@ -48,12 +54,13 @@ from kg.store.answers import (
 )
 from kg.store.binding import bind, prepare
 from kg.store.ordering import _order_by, _sort, _term_key, _Unordered, _variables
-from kg.store.ordering import _order_key as _order_key
+from kg.store.ordering import _order_key as _order_key  # reachable as kg.store._order_key, as before the split
 from kg.store.saved import Param, QueryText, parse_query_file, resolve, saved_queries
 from kg.store.syntax import Shape, shape, syntax_message
 from kg.store.values import parse_value, to_term
 from kg.store.vocabulary import PREFIXES, RDF_LANG_STRING, XSD, Term
 
+# The names kg.store offers, wherever in the package they are defined.
 __all__ = [
     "ENTAILED_GRAPH",
     "FORMATS",
