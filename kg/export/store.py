@@ -1,8 +1,8 @@
 """build/store/: an on-disk pyoxigraph store of the whole dataset, for `kg query`, `kg serve` and `kg push`.
 
 Queries then open a ready index instead of re-parsing kg.trig. What goes in, and why, is described in
-kg/store.py: the store's default graph is the query view (facts + ontology + the RDFS entailment of the facts),
-the named graphs are the articles, the ontology and the entailed triples on their own.
+kg/store/__init__.py: the store's default graph is the query view (facts + ontology + the RDFS entailment of
+the facts), the named graphs are the articles, the ontology and the entailed triples on their own.
 
 The entailment is the subclass and subproperty closure (RDFS rules 7 and 9, with 5 and 11 applied to the
 hierarchy first), computed in Python from the ontology's small hierarchy: one pass over the facts, no

@@ -1,0 +1,234 @@
+"""An answer and the ways it is written out: the Result of a query, its terms as plain Python values, and the
+formats of `kg query --format` (an aligned table, Markdown, SPARQL 1.1 CSV, TSV and JSON results, Turtle and
+N-Triples for graphs).
+
+Kept apart from running queries because the writers read nothing but the Result: how a query runs can change
+without touching them, and a new format is one function here. Table cells escape control characters
+and Markdown cells escape `|` and HTML, so a hostile label cannot break the layout or drive the terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import UsageError
+from kg.store.vocabulary import _INTEGER_TYPES, _PREFIXED, PREFIXES, RDF_LANG_STRING, XSD, Term
+
+FORMATS = ("table", "csv", "tsv", "json", "md", "turtle", "ntriples")
+
+
+@dataclass
+class Result:
+    """The answer to one query: rows for SELECT, a boolean for ASK, triples for CONSTRUCT and DESCRIBE."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (see `plain`)."""
+        return [dict(zip(self.variables, (plain(t) for t in row), strict=True)) for row in self.rows]
+
+
+def plain(term: Term | None) -> Any:
+    """An RDF term as a plain Python value: IRIs as str, numbers as int/Decimal/float, dates as date/datetime,
+    booleans as bool, other literals as their lexical form; None for an unbound variable."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        value = term.value
+        try:
+            if datatype in _INTEGER_TYPES:
+                return int(value)
+            if datatype == XSD + "decimal":
+                return Decimal(value)
+            if datatype in (XSD + "double", XSD + "float"):
+                return float(value)
+            if datatype == XSD + "boolean":
+                return value in ("true", "1")
+            if datatype == XSD + "date":
+                return datetime.date.fromisoformat(value)
+            if datatype == XSD + "dateTime":
+                return datetime.datetime.fromisoformat(value)
+        except (ValueError, InvalidOperation):
+            return value  # an ill-typed literal keeps its text rather than failing the whole answer
+        return value
+    return str(term)
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and _PREFIXED.fullmatch(prefix + ":" + iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _visible(text: str) -> str:
+    """Control characters (newlines, tabs, terminal escapes) shown as escapes, so a hostile label cannot
+    break a table's layout or drive the terminal."""
+    return "".join(
+        {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\x{ord(c):02x}") if unicodedata.category(c) == "Cc" else c
+        for c in text
+    )
+
+
+def display(term: Term | None) -> str:
+    """A term as a table cell shows it: IRIs shortened with the known prefixes, literals by their text, control
+    characters escaped (a hostile label cannot break the layout or drive the terminal)."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return _visible(_short(term.value))
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        return _visible(term.value)
+    return _visible(str(term))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def to_table(result: Result) -> str:
+    """Aligned columns for a person at a terminal (wide CJK characters count as two), with a row count."""
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    header = result.variables
+    cells = [[display(t) for t in row] for row in result.rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
+    lines = [
+        "  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    count = len(result.rows)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\").replace("|", "\\|").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    )
+
+
+def to_markdown(result: Result) -> str:
+    """A Markdown table to paste into notes or issues; `|` and HTML in cells are escaped so no cell breaks out."""
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    lines = [
+        "| " + " | ".join(_md_cell(v) for v in result.variables) + " |",
+        "|" + "|".join(" --- " for _ in result.variables) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_cell(display(t)) for t in row) + " |" for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(result: Result) -> str:
+    """SPARQL 1.1 Query Results CSV: header of names, IRIs and literals as plain text, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.form == "ASK":
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(
+            [
+                ""
+                if t is None
+                else "_:" + t.value
+                if isinstance(t, ox.BlankNode)
+                else str(t.value)
+                if isinstance(t, ox.NamedNode | ox.Literal)
+                else str(t)
+                for t in row
+            ]
+        )
+    return out.getvalue()
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    # N-Triples syntax is valid Turtle; tabs inside literals must be escaped in TSV.
+    return str(term).replace("\t", "\\t")
+
+
+def to_tsv(result: Result) -> str:
+    """SPARQL 1.1 Query Results TSV: header of ?names, terms in Turtle syntax."""
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD + "string", RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
+    }
+
+
+def to_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.form == "ASK":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+    bindings = [
+        {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows
+    ]
+    return (
+        json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
+    )
+
+
+def to_rdf(result: Result, fmt: str) -> str:
+    """CONSTRUCT and DESCRIBE answers as Turtle (with the known prefixes) or N-Triples, written by pyoxigraph."""
+    rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "ntriples" else ox.RdfFormat.TURTLE
+    prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+    return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes).decode("utf-8")
+
+
+def render(result: Result, fmt: str = "table") -> str:
+    """The result in one of FORMATS; SELECT and ASK answers as tables or SPARQL results, graphs as RDF."""
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        if fmt in ("table", "turtle", "ntriples"):
+            return to_rdf(result, fmt)
+        raise UsageError(f"a {result.form} query answers with RDF: use --format turtle (the default) or ntriples")
+    writers = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "md": to_markdown}
+    if fmt not in writers:
+        raise UsageError(f"a {result.form} query answers with rows: use --format {', '.join(writers)}")
+    return writers[fmt](result)

@@ -1,0 +1,115 @@
+"""Saved questions and query files: what `kg query NAME`, `kg query file.rq` and the query page of `kg serve` ask.
+
+A query's header says what it is: its first comment line describes it and its `# param` lines declare the
+parameters it takes, so `kg query --list`, the `--param` checks and the query page all read one source. The
+saved questions ship in kg/queries/*.rq and are found through importlib.resources, so they work from an
+installed package as from a checkout.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter a query file declares: `# param NAME (KIND[, optional]): help`."""
+
+    name: str
+    kind: str  # "entity": kg id or IRI; "iri": IRI or prefixed name; "literal": typed from its form
+    required: bool
+    help: str
+
+    def usage(self) -> str:
+        value = {"entity": "ID|<IRI>", "iri": "<IRI>|prefix:name", "literal": "VALUE"}[self.kind]
+        flag = f"--param {self.name}={value}"
+        return (flag if self.required else f"[{flag}]") + (f"  {self.help}" if self.help else "")
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """A query ready to run: its text, where it came from (for messages) and the parameters it declares."""
+
+    text: str
+    origin: str
+    name: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    declared: bool = False  # True when the header declares parameters (saved questions always do)
+
+
+_PARAM_LINE = re.compile(
+    r"#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<kind>entity|iri|literal)\s*"
+    r"(?P<optional>,\s*optional\s*)?\)\s*:?\s*(?P<help>.*)"
+)
+
+
+def parse_query_file(text: str, origin: str, name: str = "") -> QueryText:
+    """Read the header of a query file: the first comment line describes it, `# param` lines declare parameters."""
+    description = ""
+    params: list[Param] = []
+    declared = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        match = _PARAM_LINE.fullmatch(stripped)
+        if match:
+            declared = True
+            params.append(Param(match["name"], match["kind"], match["optional"] is None, match["help"].strip()))
+        elif re.match(r"#\s*param\b", stripped):
+            raise UsageError(
+                f"{origin}:{number}: cannot read the parameter line; write `# param NAME (entity|iri|literal[, optional]): help`"
+            )
+        elif not description:
+            description = stripped.lstrip("#").strip()
+    return QueryText(text, origin, name, description, tuple(params), declared)
+
+
+def _queries_dir():
+    return resources.files("kg") / "queries"
+
+
+@cache
+def saved_queries() -> dict[str, QueryText]:
+    """The saved analyst questions shipped in kg/queries/*.rq, by name."""
+    out = {}
+    for entry in sorted(_queries_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[: -len(".rq")]
+            out[name] = parse_query_file(entry.read_text(encoding="utf-8"), f"kg/queries/{entry.name}", name)
+    return out
+
+
+def resolve(query: str) -> QueryText:
+    """A saved question's name, a path to a .rq file, or SPARQL text -> the query to run."""
+    saved = saved_queries()
+    if query in saved:
+        return saved[query]
+    looks_like_text = any(c in query for c in "{}\n") or re.match(
+        r"\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I
+    )
+    if not looks_like_text:
+        path = Path(query)
+        if path.is_file():
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise UsageError(f"{path}: cannot read the query file ({err})") from err
+            return parse_query_file(text, str(path), path.stem)
+        hint = difflib.get_close_matches(query, list(saved), n=3)
+        raise UsageError(
+            f"{query!r} is neither a saved question nor a file"
+            + (f"; did you mean {', '.join(hint)}?" if hint else "")
+            + " (`kg query --list` shows the saved questions)"
+        )
+    return parse_query_file(query, "query")

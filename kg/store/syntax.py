@@ -1,0 +1,143 @@
+"""Reading a query's text without a full SPARQL parser: a small tokenizer that knows strings, IRIs, comments and
+braces, the query's shape (its form, its WHERE group, whether it orders its own rows), and syntax errors
+reported against the text as the person wrote it.
+
+Binding parameters, refusing updates and applying ORDER BY in Python all need to know where things are in
+the text; pyoxigraph parses queries but does not say, so kg reads just enough of the text itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.errors import UsageError
+from kg.store.vocabulary import PREFIXES
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<brace>[{}])
+  | (?P<word>[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*(?::[^\s{}()<>"',;]*)?|:[^\s{}()<>"',;]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What kg needs to know about a query without a full parser: its form, where its WHERE group is, and
+    whether it orders its own rows."""
+
+    form: str
+    group: tuple[int, int] | None  # offsets of the WHERE group's "{" and its matching "}"
+    subselect: bool  # the group is a sub-SELECT, which must stay alone in its braces
+    short_construct: bool  # CONSTRUCT WHERE { ... }: a template, where VALUES is not allowed
+    ordered: bool  # a top-level ORDER BY
+    variables: frozenset[str]
+
+
+def shape(text: str) -> Shape:
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    tokens = [t for t in tokens if t[0] not in ("space", "comment")]
+    variables = frozenset(value[1:] for kind, value, _ in tokens if kind == "var")
+    form = ""
+    index = 0
+    for index, (kind, value, _) in enumerate(tokens):  # noqa: B007 - index is used after the loop
+        if kind == "word" and value.upper() in _FORMS | _UPDATES:
+            form = value.upper()
+            break
+    if form in _UPDATES or not form:
+        raise UsageError(
+            "kg query only reads: this is a SPARQL update, and the store is read-only"
+            if form
+            else "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
+        )
+    position = index + 1
+
+    def skip_block(start: int) -> int:
+        """Index of the token after the block whose "{" is at tokens[start]."""
+        depth = 0
+        for j in range(start, len(tokens)):
+            if tokens[j][0] == "brace":
+                depth += 1 if tokens[j][1] == "{" else -1
+                if depth == 0:
+                    return j + 1
+        return len(tokens)
+
+    short_construct = False
+    if form == "CONSTRUCT" and position < len(tokens):
+        if tokens[position][1] == "{":
+            position = skip_block(position)
+        elif tokens[position][0] == "word" and tokens[position][1].upper() == "WHERE":
+            short_construct = True
+    group = None
+    subselect = False
+    ordered = False
+    for j in range(position, len(tokens)):
+        if tokens[j][1] == "{" and tokens[j][0] == "brace":
+            end = skip_block(j)
+            group = (tokens[j][2], tokens[end - 1][2])
+            subselect = j + 1 < len(tokens) and tokens[j + 1][0] == "word" and tokens[j + 1][1].upper() == "SELECT"
+            depth = 0
+            for kind, value, _ in tokens[end:]:
+                if kind == "brace":
+                    depth += 1 if value == "{" else -1
+                elif kind == "word" and depth == 0 and value.upper() == "ORDER":
+                    ordered = True
+            break
+    return Shape(form, group, subselect, short_construct, ordered, variables)
+
+
+def _projection(select: str) -> set[str] | frozenset[str]:
+    """Variables a SELECT returns: those listed, those named by `AS ?v`; every variable for `SELECT *`."""
+    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(select) if m.lastgroup not in ("space", "comment")]
+    out: set[str] = set()
+    depth = 0
+    for i, (kind, value) in enumerate(tokens[1:], 1):  # tokens[0] is SELECT
+        if kind == "brace" or (kind == "word" and value.upper() in ("WHERE", "FROM")):
+            break
+        if value == "*" and depth == 0:
+            return frozenset(v[1:] for k, v in tokens if k == "var")
+        if value == "(":
+            depth += 1
+        elif value == ")":
+            depth -= 1
+        elif kind == "var" and (depth == 0 or tokens[i - 1][1].upper() == "AS"):
+            out.add(value[1:])
+    return out
+
+
+def _check_syntax(text: str, origin: str) -> None:
+    """Parse without evaluating (against an empty in-memory store), so errors point into the text as written."""
+    try:
+        ox.Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as err:
+        words = [m.group().upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+        form = next((w for w in words if w in _FORMS | _UPDATES), "")
+        if form in _UPDATES:  # an update is refused as such, not as a syntax error of a query
+            shape(text)
+        raise UsageError(syntax_message(str(err), text, origin)) from None
+
+
+def syntax_message(message: str, text: str, origin: str) -> str:
+    """pyoxigraph's "error at LINE:COLUMN: expected ..." -> origin:LINE:COLUMN, the message and the line itself."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not match:
+        return f"{origin}: SPARQL syntax error: {message}"
+    line, column, detail = int(match[1]), int(match[2]), " ".join(match[3].split())
+    if len(detail) > 240:
+        detail = detail[:240] + " ..."
+    lines = text.splitlines()
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    return f"{origin}:{line}:{column}: SPARQL syntax error: {detail}\n    {line} | {shown}"
