@@ -62,6 +62,7 @@ from kg.errors import UsageError
 from kg.ontology import DEFAULT_DIR, ONTOLOGY_IRI
 from kg.pipeline import Build
 from kg.rdf import Minter
+from kg.validate.ntriples import _LINE, _graph, _predicate
 
 
 @dataclass(frozen=True)
@@ -619,14 +620,6 @@ def _screen_in_parallel(chosen: list[str], jobs: int, *args) -> set[str]:
         _SCREEN = ()
 
 
-def _predicate(line: str) -> str:
-    parts = line.split(" ", 2)
-    if len(parts) == 3 and parts[1][:1] == "<" and parts[1][-1:] == ">":
-        return parts[1][1:-1]
-    match = _LINE.match(line)
-    return match.group(2)[1:-1] if match else ""
-
-
 # --- running pySHACL --------------------------------------------------------------------------------------------
 
 
@@ -668,30 +661,6 @@ def _init_worker(shapes_text: str, ontology_text: str, prefixes: list[tuple[str,
     _WORKER["ontology"] = ontology
 
 
-def _graph(lines: Iterable[str]) -> Graph:
-    """The rdflib graph of N-Triples lines, term for term what `Graph().parse(format="nt")` makes of them: lines
-    without a backslash or blank node are split here with rdflib's own N-Triples patterns (which then only strip
-    the brackets and quotes), the others go through rdflib's parser, all into the one graph."""
-    from rdflib.plugins.parsers.ntriples import r_literal, r_uriref
-
-    uri, literal = r_uriref.pattern, r_literal.pattern
-    simple = re.compile(rf"[ \t]*{uri}[ \t]+{uri}[ \t]+(?:{uri}|{literal})[ \t]*\.[ \t]*\r?\n?")
-    graph = Graph()
-    add = graph.add
-    careful = []
-    for line in lines:
-        match = None if "\\" in line or "_:" in line else simple.fullmatch(line)
-        if match is None:
-            careful.append(line if line.endswith("\n") else line + "\n")
-            continue
-        s, p, o, lex, lang, datatype = match.groups()
-        obj = URIRef(o) if o is not None else Literal(lex, lang or None, URIRef(datatype) if datatype else None)
-        add((URIRef(s), URIRef(p), obj))
-    if careful:
-        graph.parse(data="".join(careful), format="nt")
-    return graph
-
-
 def _run_chunk(lines: list[str], keep: frozenset[str] | None) -> tuple[list[tuple[str, str, str]], float, float]:
     """pySHACL over the graph of `lines`: (focus, path, message) of each result whose focus is in `keep` (all
     results when `keep` is None), and the seconds spent parsing and in pySHACL."""
@@ -724,8 +693,6 @@ def _run_chunk(lines: list[str], keep: frozenset[str] | None) -> tuple[list[tupl
 
 
 # --- splitting the data -----------------------------------------------------------------------------------------
-
-_LINE = re.compile(r"\s*(\S+)\s+(\S+)\s+(.*?)\s*\.\s*$")
 
 
 def _iri(token: str) -> str | None:
