@@ -7,7 +7,7 @@ The data reaches SHACL through one function, `data_lines(build)`: N-Triples line
 handed to pySHACL is parsed from those lines.
 
 At scale the validation is partitioned by focus node, and the result is the same as one whole-graph run:
-`plan()` reads the shapes and accepts them only if each focus node's verdict depends on nothing but
+`plan()` (planning.py) reads the shapes and accepts them only if each focus node's verdict depends on nothing but
 
   * the focus node's own outgoing triples (every sh:path is a single predicate, no sh:node, no nested
     sh:property, no target but sh:targetClass),
@@ -17,25 +17,36 @@ At scale the validation is partitioned by focus node, and the result is the same
     otherwise every triple of each predicate the query mentions (e.g. all kg:partOf triples for `$this kg:partOf+
     $this`), which then goes into every chunk.
 
-The focus nodes (subjects whose rdf:type is a target class or a subclass of one) are split into chunks; each chunk's
-pySHACL run gets exactly those triples, and only the results whose focus node belongs to the chunk are kept (a
-value whose type triple came along is a focus node too there, but with a partial neighbourhood, so its results in
-that chunk are dropped; it is validated in its own chunk). Chunks run in a process pool (--jobs). Anything `plan()`
-does not understand (blank nodes, property paths, sh:node, other targets, ...) falls back to one whole-graph run.
+The focus nodes (subjects whose rdf:type is a target class or a subclass of one) are split into chunks
+(partition.py); each chunk's pySHACL run (engine.py) gets exactly those triples, and only the results whose focus
+node belongs to the chunk are kept (a value whose type triple came along is a focus node too there, but with a
+partial neighbourhood, so its results in that chunk are dropped; it is validated in its own chunk). Chunks run in a
+process pool (--jobs). Anything `plan()` does not understand (blank nodes, property paths, sh:node, other targets,
+...) falls back to one whole-graph run.
 
-Before the chunks are made, a screen (`screen()`) clears the focus nodes that certainly conform: for each
-constraint component the shapes use it applies pySHACL's own test to the same rdflib terms, and answers "conforms"
-only where it can decide (anything else flags the node); a sh:sparql constraint made of joins, unions and filters
-of graph patterns is run once with $this free, and the nodes it returns are flagged. Only the flagged nodes go to
-pySHACL, which writes every finding; a flagged node that conforms costs time, never a finding. `--no-screen` gives
-pySHACL every node (the same findings; the tests hold both runs to plain pySHACL on injected violations).
+Before the chunks are made, a screen (`screen()`, screening.py) clears the focus nodes that certainly conform: for
+each constraint component the shapes use it applies pySHACL's own test to the same rdflib terms, and answers
+"conforms" only where it can decide (anything else flags the node); a sh:sparql constraint made of joins, unions
+and filters of graph patterns is run once with $this free, and the nodes it returns are flagged. Only the flagged
+nodes go to pySHACL, which writes every finding; a flagged node that conforms costs time, never a finding.
+`--no-screen` gives pySHACL every node (the same findings; the tests hold both runs to plain pySHACL on injected
+violations).
 
-pySHACL parses a sh:sparql query's text again for every focus node; `_sparql_cache()` parses each text once (same
-query, same algebra, same answers), which is most of the speed-up at 10k triples.
+pySHACL parses a sh:sparql query's text again for every focus node; `_sparql_cache()` (engine.py) parses each text
+once (same query, same algebra, same answers), which is most of the speed-up at 10k triples.
 
 `--sample` validates a deterministic subset of the focus nodes, chosen by a seeded hash of each IRI (independent
-of order and of the corpus size): each chosen node is validated exactly as in the full run, and the findings are
-exactly the full run's findings restricted to the chosen nodes.
+of order and of the corpus size; partition.py): each chosen node is validated exactly as in the full run, and the
+findings are exactly the full run's findings restricted to the chosen nodes.
+
+This module holds what callers use (`validate`, `shacl`, `Finding`, `Report`, `data_lines`, the shapes) and the run
+that ties the parts together; each part is a module of its own:
+
+  * planning.py: which triples a focus node's verdict depends on (`plan()`, `Plan`),
+  * screening.py: which focus nodes can have a finding at all (`screen()`),
+  * partition.py: splitting the data into chunks of focus nodes with their triples; `--sample`,
+  * engine.py: running pySHACL on a chunk, in this process or in each worker of the pool,
+  * ntriples.py: reading the N-Triples lines (a line's predicate, the rdflib graph of lines), shared by the others.
 """
 
 from __future__ import annotations
