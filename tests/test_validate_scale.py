@@ -11,6 +11,7 @@ from rdflib.namespace import SH
 
 from kg import pipeline, synth, validate
 from kg.errors import UsageError
+from kg.validate import screening
 from tests.conftest import run_kg
 
 KG = "https://kg.example.org/ontology#"
@@ -130,7 +131,7 @@ def test_partitioned_findings_equal_the_whole_graph_run(
     report = validate.validate(corpus, jobs=jobs, chunk_lines=300, use_screen=False)
     assert report.partitioned and report.chunks > 5 and report.pyshacl_nodes == report.focus_nodes, report
     assert _triples(report.findings) == expected
-    monkeypatch.setattr(validate, "_SCREEN_IN_PARALLEL_FROM", 0)  # the screen forks too, with jobs=2
+    monkeypatch.setattr(screening, "_SCREEN_IN_PARALLEL_FROM", 0)  # the screen forks too, with jobs=2
     screened = validate.validate(corpus, jobs=jobs, chunk_lines=300)
     assert screened.pyshacl_nodes < report.focus_nodes // 4, screened  # most nodes were cleared without pySHACL
     assert _triples(screened.findings) == expected
@@ -239,7 +240,7 @@ def test_random_damage_is_found_exactly(corpus: pipeline.Build, monkeypatch: pyt
     expected = _plain_pyshacl(corpus, lines)
     assert expected  # the damage shows
     monkeypatch.setattr(validate, "data_lines", lambda build: iter(lines))
-    monkeypatch.setattr(validate, "_SCREEN_IN_PARALLEL_FROM", 0)
+    monkeypatch.setattr(screening, "_SCREEN_IN_PARALLEL_FROM", 0)
     report = validate.validate(corpus, jobs=2, chunk_lines=300)
     assert report.partitioned and report.pyshacl_nodes < report.focus_nodes
     assert _triples(report.findings) == expected
