@@ -296,7 +296,9 @@ class _Share:
 
 def _work(batches: list[list[Task]], bounds: Any, lock: Any, spool: str, writer: Any) -> None:
     """A worker: claim batches from the front until none is left, each one's results written to a file."""
-    try:
+    from kg.parallel import reporting
+
+    with reporting(writer, "a worker process of --jobs"):
         while True:
             with lock:
                 if bounds[0] >= bounds[1]:
@@ -306,15 +308,6 @@ def _work(batches: list[list[Task]], bounds: Any, lock: Any, spool: str, writer:
             with open(os.path.join(spool, f"{i}.pickle"), "wb") as stream:
                 pickle.dump(_run_batch(batches[i]), stream, protocol=pickle.HIGHEST_PROTOCOL)
             writer.send(i)
-    except KeyboardInterrupt:  # Ctrl-C reaches every process of the terminal's group: this process reports it
-        pass
-    except BaseException as err:  # a failure here is raised in this process's parent, as if it happened there
-        try:
-            writer.send(err)
-        except Exception:
-            writer.send(RuntimeError(f"a worker process of --jobs failed: {err!r}"))
-    finally:
-        writer.close()
 
 
 def _warm(task: Task) -> None:

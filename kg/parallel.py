@@ -10,8 +10,9 @@ is, the writers run here one after the other.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import wait
 from typing import Any
 
@@ -90,16 +91,25 @@ def _claim(claimed: Any, lock: Any, count: int) -> int | None:
 
 
 def _child(writers: Sequence[Callable[[], None]], claimed: Any, lock: Any, sender: Any) -> None:
-    try:
+    with reporting(sender, "a writer"):
         while (i := _claim(claimed, lock, len(writers))) is not None:
             writers[i]()
             sender.send(i)
-    except KeyboardInterrupt:  # Ctrl-C reaches every process of the terminal's group: the parent reports it
+
+
+@contextlib.contextmanager
+def reporting(sender: Any, what: str) -> Iterator[None]:
+    """The body of a forked process: a failure is sent down `sender` for the parent to raise, as if it had
+    happened there; Ctrl-C, which reaches every process of the terminal's group, ends it quietly (the parent
+    reports it); the pipe is closed at the end, which tells the parent this process has exited."""
+    try:
+        yield
+    except KeyboardInterrupt:
         pass
-    except BaseException as err:  # raised in the parent, as if the writer had run there
+    except BaseException as err:
         try:
             sender.send(err)
-        except Exception:
-            sender.send(RuntimeError(f"a writer failed in its process: {err!r}"))
+        except Exception:  # an exception that cannot be pickled
+            sender.send(RuntimeError(f"{what} failed in its process: {err!r}"))
     finally:
         sender.close()
