@@ -201,7 +201,7 @@ def write(
                     build.view  # noqa: B018 - computed once here, so each export's stage times only itself
             if len(build.rdf) >= SIDE_BY_SIDE_FROM and sum(fmt.cores for fmt in loaded) >= (os.cpu_count() or 1):
                 # every core is loading the store: the writers below would only slow its loads down, and they
-                # run as fast while it compacts (one core), so they wait for that (2 s less at 1M on 2 cores)
+                # run as fast while it compacts (one core), so they wait for that (the loads took 8 s, not 10, at 1M)
                 for fmt, event in loaded.items():
                     describe(progress, f"loading {fmt.filename}")
                     while not event.wait(0.05) and not running[fmt].done():
@@ -214,8 +214,8 @@ def write(
     return [out_dir / fmt.filename for fmt in chosen]
 
 
-# quads from which the writers run side by side and wait for the store's loads: below, a writer takes less time
-# than starting a process for it (a small build got 50% slower)
+# quads from which the writers run side by side and wait for the store's loads: below, a writer's work is a few
+# milliseconds, less than starting a process for it
 SIDE_BY_SIDE_FROM = 100_000
 
 
