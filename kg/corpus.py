@@ -237,12 +237,14 @@ class _Share:
         self.bounds = context.RawArray("i", [0, len(batches)])  # [next from the front, first claimed from the back]
         self.results: list[list[Unit] | None] = [None] * len(batches)
         self.workers = []
+        self.readers = []  # the pipes of the workers still running
         for _ in range(workers):
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(target=_work, args=(batches, self.bounds, self.lock, spool, writer), daemon=True)
             process.start()
             writer.close()
             self.workers.append((process, reader))
+            self.readers.append(reader)
 
     def run(self) -> list[list[Unit] | None]:
         try:
@@ -271,27 +273,14 @@ class _Share:
             return self.bounds[1]
 
     def _collect(self, wait: bool) -> None:
-        """Read the results the workers have announced; with `wait`, block until at least one message or exit."""
-        from multiprocessing.connection import wait as ready
+        """Read the results the workers have announced; with `wait`, block until one says something or exits."""
+        from kg.parallel import receive
 
-        while readers := [reader for _, reader in self.workers if not reader.closed]:
-            announced = ready(readers, timeout=None if wait else 0)
-            if not announced:
-                return
-            for reader in announced:
-                try:
-                    message = reader.recv()
-                except EOFError:  # the worker exited: it has nothing more to say
-                    reader.close()
-                    continue
-                if isinstance(message, BaseException):
-                    raise message
-                with open(os.path.join(self.spool, f"{message}.pickle"), "rb") as stream:
-                    self.results[message] = pickle.load(stream)
-            if wait:
-                return
-        if wait:
+        if wait and not self.readers:
             raise RuntimeError("a worker process of --jobs stopped before finishing its batches; run with --jobs 1")
+        for i in receive(self.readers, block=wait):
+            with open(os.path.join(self.spool, f"{i}.pickle"), "rb") as stream:
+                self.results[i] = pickle.load(stream)
 
 
 def _work(batches: list[list[Task]], bounds: Any, lock: Any, spool: str, writer: Any) -> None:

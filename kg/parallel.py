@@ -47,16 +47,9 @@ def run(
         while (i := _claim(claimed, lock, len(writers))) is not None:
             _here(here, i, writers[i])
             done += 1
-        open_readers = [reader for _, reader in children]
-        while open_readers:
-            for reader in wait(open_readers):
-                try:
-                    message = reader.recv()
-                except EOFError:  # that process has exited
-                    open_readers.remove(reader)
-                    continue
-                if isinstance(message, BaseException):
-                    raise message
+        readers = [reader for _, reader in children]
+        while readers:
+            for message in receive(readers, block=True):
                 done += 1
                 if finished is not None:
                     finished(message)
@@ -72,6 +65,22 @@ def run(
         for child, reader in children:
             child.join()
             reader.close()
+
+
+def receive(readers: list[Any], block: bool) -> Iterator[Any]:
+    """The messages waiting on forked processes' pipes, one round of them (with `block`, once at least one
+    pipe has something): a failure a process sent is raised here, and a pipe whose process has exited is closed
+    and taken out of `readers`."""
+    for reader in wait(readers, timeout=None if block else 0):
+        try:
+            message = reader.recv()
+        except EOFError:  # that process has exited
+            reader.close()
+            readers.remove(reader)
+            continue
+        if isinstance(message, BaseException):
+            raise message
+        yield message
 
 
 def _here(here: Callable[[int], Any] | None, i: int, writer: Callable[[], None]) -> None:
