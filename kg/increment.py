@@ -50,6 +50,9 @@ STATE = "state.pickle"
 DEFAULT_LINES = "default.nt"  # the default graph's sorted lines: where old lines of a subject are looked up
 FORMATS = ("turtle", "trig", "ntriples", "nquads", "jsonld", "store")  # the outputs updated in place
 MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, is about as quick
+# bump when what a build writes changes shape (a format's layout, the store's graphs): the outputs of an earlier
+# kg are then written again in full rather than updated (kg's version alone does not change between releases)
+OUTPUTS_FORMAT = 2
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
 
 
@@ -158,7 +161,7 @@ def record(
             files[path] = (status, _digest(raw) if unchanged else b"unknown: changed while building")
     facts = build.facts
     state = State(
-        version=kg.__version__,
+        version=_version(),
         data=str(Path(data_dir).resolve()),
         where=(str(data_dir), os.getcwd()),
         base=build.base,
@@ -208,10 +211,14 @@ def _load(cache_dir: Path) -> State | None:
         state = pickle.loads((cache_dir / STATE).read_bytes())
     except Exception:  # missing, damaged or from another kg: a full build
         return None
-    if not isinstance(state, State) or state.version != kg.__version__:
+    if not isinstance(state, State) or state.version != _version():
         return None
     state.status = status
     return state
+
+
+def _version() -> str:
+    return f"kg {kg.__version__} outputs {OUTPUTS_FORMAT}"
 
 
 def _ontology_digest(ontology_dir: Path | None) -> str:

@@ -271,6 +271,16 @@ def test_declines_to_a_full_build_that_is_right(work: Path, edit: str) -> None:
     assert _build(work).changed == (None if edit == "other formats" else [])
 
 
+def test_outputs_of_an_earlier_kg_are_written_again_in_full(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose outputs an earlier kg wrote (another OUTPUTS_FORMAT: the store's graphs were different,
+    say) is not updated in place, even with no source changed: its outputs would keep the earlier shape."""
+    monkeypatch.setattr(increment, "OUTPUTS_FORMAT", increment.OUTPUTS_FORMAT - 1)
+    _build(work)
+    monkeypatch.undo()
+    assert _build(work).changed is None, "a full build"
+    assert _build(work).changed == []
+
+
 def test_problem_introduced_is_reported_as_always_and_build_kept(work: Path) -> None:
     """An edit that leaves an entity in no statement: the shortcut declines, the full build reports it, and the
     previous build stays whole."""

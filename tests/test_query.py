@@ -380,6 +380,24 @@ def test_entailed_triples_are_kept_apart_and_never_duplicated(shipped_build):
     assert len(rows) == len({r[0] for r in rows})
 
 
+def test_asserted_classes_are_each_entitys_own_class(shipped_build):
+    """The asserted-classes graph holds exactly the rdf:type triples of kg.nq's default graph (each entity's
+    own class, articles too): none entailed, none missing."""
+    st = store.open_store(shipped_build)
+    graph = ox.NamedNode(store.ASSERTED_CLASSES_GRAPH)
+    rdf_type = ox.NamedNode(store.PREFIXES["rdf"] + "type")
+    in_graph = {(q.subject, q.object) for q in st.quads_for_pattern(None, None, None, graph)}
+    assert all(q.predicate == rdf_type for q in st.quads_for_pattern(None, None, None, graph))
+    asserted = {
+        (q.subject, q.object)
+        for q in ox.parse(path=str(shipped_build / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+        if q.predicate == rdf_type and isinstance(q.graph_name, ox.DefaultGraph)
+    }
+    assert in_graph == asserted
+    body = ox.NamedNode(KG + "organisation/shandong-executive-meeting")
+    assert {o.value for s, o in in_graph if s == body} == {KG + "ontology#GovernmentBody"}
+
+
 def test_unordered_rows_sort_numbers_by_value(shipped_build):
     text = "SELECT ?n WHERE { ?policy kg:projectCount|kg:measureCount ?n }"
     result = query(shipped_build, text, "--format", "csv")

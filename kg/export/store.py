@@ -2,7 +2,8 @@
 
 Queries then open a ready index instead of re-parsing kg.trig. What goes in, and why, is described in
 kg/store/__init__.py: the store's default graph is the query view (facts + ontology + the RDFS entailment of
-the facts), the named graphs are the articles, the ontology and the entailed triples on their own.
+the facts), the named graphs are the articles, the ontology, the entailed triples on their own and the
+classes the facts assert.
 
 The entailment is the subclass and subproperty closure (RDFS rules 7 and 9, with 5 and 11 applied to the
 hierarchy first), computed in Python from the ontology's small hierarchy: one pass over the facts, no
@@ -29,7 +30,7 @@ from kg.errors import UsageError
 from kg.ontology import ONTOLOGY_IRI, Ontology
 from kg.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line, nt, ontology_triples, split_line
 from kg.splice import Changes
-from kg.store import ENTAILED_GRAPH
+from kg.store import ASSERTED_CLASSES_GRAPH, ENTAILED_GRAPH
 
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -70,38 +71,48 @@ def entailment(facts: list[Triple], ontology: list[Triple]) -> list[Triple]:
     return sorted(out, key=line)
 
 
-def entailed_lines(lines: list[str], ontology: list[Triple]) -> list[str]:
-    """`entailment` on N-Triples lines (the dataset's own form), without parsing a term: the same triples as
-    sorted lines."""
+def derived_lines(lines: list[str], ontology: list[Triple]) -> tuple[list[str], list[str]]:
+    """What the store adds from the facts' lines, in one pass over them and without parsing a term: the lines
+    of the triples `entailment` gives (the dataset's own form), and the lines that assert a class (`rdf:type`,
+    each entity's own), both sorted."""
     classes = {nt(c): [nt(s) for s in sups] for c, sups in _closure(ontology, str(RDFS.subClassOf)).items()}
     properties = {nt(p): [nt(s) for s in sups] for p, sups in _closure(ontology, str(RDFS.subPropertyOf)).items()}
     a = nt(_TYPE)
     out: set[str] = set()
+    typed: list[str] = []
     for text in lines:
         s, p, o = split_line(text)
-        if p == a and o in classes:
-            out.update(f"{s} {a} {sup} ." for sup in classes[o])
+        if p == a:
+            typed.append(text)
+            if o in classes:
+                out.update(f"{s} {a} {sup} ." for sup in classes[o])
         if p in properties:
             out.update(f"{s} {sup} {o} ." for sup in properties[p])
     out.difference_update(lines)
-    return sorted(out)
+    return sorted(out), sorted(typed)
 
 
 def nquads(ds: Dataset) -> Iterator[str]:
     """The store's content as N-Quads lines: default graph = facts + ontology + entailment; named = articles,
-    ontology, entailed. Not sorted, and a quad may come twice: the store keeps a set."""
+    ontology, entailed, asserted classes. Not sorted, and a quad may come twice: the store keeps a set."""
     yield from ds.nquads()
     yield from extra_nquads(ds)
 
 
 def extra_nquads(ds: Dataset) -> Iterator[str]:
     """What the store holds beyond the dataset's own quads (kg.nq): the ontology and the entailed triples in the
-    default graph, and the entailed triples again in their named graph."""
-    entailed = entailed_lines(ds.lines(DEFAULT_GRAPH), ds.triples(str(ONTOLOGY_IRI)))
+    default graph, the entailed triples again in their named graph, and the asserted classes in theirs."""
+    entailed, typed = derived_lines(ds.lines(DEFAULT_GRAPH), ds.triples(str(ONTOLOGY_IRI)))
     yield from ds.lines(str(ONTOLOGY_IRI))
     yield from entailed
-    suffix = f"<{ENTAILED_GRAPH}> ."
-    yield from (text[:-1] + suffix for text in entailed)
+    yield from _in_graph(entailed, ENTAILED_GRAPH)
+    yield from _in_graph(typed, ASSERTED_CLASSES_GRAPH)
+
+
+def _in_graph(lines: Iterable[str], graph: str) -> Iterator[str]:
+    """N-Triples lines as N-Quads lines of `graph`."""
+    suffix = f"<{graph}> ."
+    return (text[:-1] + suffix for text in lines)
 
 
 CHUNK = 250_000  # quads per bulk load: Oxigraph's loader then holds about 250 MB, not its 1 GB default target
@@ -227,16 +238,20 @@ def update(old: Path, new: Path, changes: Changes, ontology: Ontology) -> None:
     changed subjects' old and new lines are all it needs."""
     hierarchy = ontology_triples(ontology)
     schema = {line(t) for t in hierarchy}
-    suffix = f"<{ENTAILED_GRAPH}> ."
     removed: set[str] = set()
     added: set[str] = set()
     for old_lines, new_lines in changes.subjects.values():
-        before, after = entailed_lines(old_lines, hierarchy), entailed_lines(new_lines, hierarchy)
+        (before, old_typed), (after, new_typed) = (
+            derived_lines(old_lines, hierarchy),
+            derived_lines(new_lines, hierarchy),
+        )
         old_view, new_view = set(old_lines).union(before), set(new_lines).union(after)
         removed |= old_view - new_view - schema
         added |= new_view - old_view
-        removed |= {text[:-1] + suffix for text in set(before) - set(after)}
-        added |= {text[:-1] + suffix for text in set(after) - set(before)}
+        removed.update(_in_graph(set(before) - set(after), ENTAILED_GRAPH))
+        added.update(_in_graph(set(after) - set(before), ENTAILED_GRAPH))
+        removed.update(_in_graph(set(old_typed) - set(new_typed), ASSERTED_CLASSES_GRAPH))
+        added.update(_in_graph(set(new_typed) - set(old_typed), ASSERTED_CLASSES_GRAPH))
     for name, (old_lines, new_lines) in changes.graphs.items():
         graph = f"<{name}> ."
         removed |= {text[:-1] + graph for text in set(old_lines) - set(new_lines)}

@@ -9,9 +9,12 @@ What the store holds (written by kg/export/store.py from the build's dataset):
   registered or headquartered, and `?x schema:founder ?y` finds co-founders. It is a set: each triple once,
   so no query sees duplicates because a fact is both asserted and entailed.
 - **Named graphs**: one per article (statement nodes with evidence, exactly as in kg.trig), the ontology
-  (`<https://kg.example.org/ontology>`), and `<https://kg.example.org/ontology/entailed>` holding exactly the
-  entailed triples, so a query can keep to what a source asserted:
-  `FILTER NOT EXISTS { GRAPH <https://kg.example.org/ontology/entailed> { ?x a ?class } }`.
+  (`<https://kg.example.org/ontology>`), `<https://kg.example.org/ontology/entailed>` holding exactly the
+  entailed triples, so a query can keep to what a source asserted
+  (`FILTER NOT EXISTS { GRAPH <https://kg.example.org/ontology/entailed> { ?x ?p ?y } }`), and
+  `<https://kg.example.org/ontology/asserted-classes>` holding the `rdf:type` triples the facts assert, each
+  entity's own class: `GRAPH <https://kg.example.org/ontology/asserted-classes> { ?x a ?class }` reads it
+  directly, instead of filtering every class the store gives the entity (the saved questions do).
 
 Why materialise instead of teaching property paths: an analyst's first query is `?x a kg:Organisation`, and
 queries written for schema.org, W3C ORG or PROV should work unchanged, in `kg query`, behind `kg serve` and on
@@ -62,6 +65,7 @@ from kg.store.vocabulary import PREFIXES, RDF_LANG_STRING, XSD, Term
 
 # The names kg.store offers, wherever in the package they are defined.
 __all__ = [
+    "ASSERTED_CLASSES_GRAPH",
     "ENTAILED_GRAPH",
     "FORMATS",
     "ONTOLOGY_GRAPH",
@@ -102,6 +106,7 @@ __all__ = [
 
 STORE_DIR = "store"
 ENTAILED_GRAPH = "https://kg.example.org/ontology/entailed"
+ASSERTED_CLASSES_GRAPH = "https://kg.example.org/ontology/asserted-classes"
 ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
 
 
