@@ -305,6 +305,27 @@ def test_entity_param_takes_a_kg_id_and_refuses_sparql(shipped_build):
     assert "--param person=sun-hu: no entity with this id in the store; did you mean sun-hui?" in typo.stderr
 
 
+@pytest.mark.parametrize("base", [None, "https://news.example.com/kg#"])
+def test_an_entity_id_is_found_as_every_typed_subject_would_find_it(shipped_build, tmp_path, base):
+    """A kg id is resolved by asking the store for the few IRIs kg mints for it (base, class folder, id)
+    rather than by reading every typed subject: both ways give the same entity for every id, whatever the
+    build's base (one ending in '#' too)."""
+    from kg import pipeline
+    from kg.store.values import _Entities
+    from tests.conftest import DATA
+
+    build = shipped_build
+    if base is not None:
+        build = tmp_path / "build"
+        pipeline.write(pipeline.load(DATA, base=base), build, ["store"])
+    entities = _Entities(store.open_store(build))
+    index = entities.index()
+    assert len(index) > 50
+    for name, iris in index.items():
+        assert entities._minted(name) == sorted(iris), name
+    assert entities._minted("no-such-entity") == []
+
+
 def test_param_errors_are_usage_errors(shipped_build):
     cases = {
         ("organisations-in-region",): "organisations-in-region needs --param region=ID|<IRI>",
