@@ -17,12 +17,12 @@ from kg.errors import DataError, KgError, Problem, UsageError
 
 __all__ = ["DataError", "KgError", "Problem", "UsageError", "build", "query"]
 __version__ = "0.1.0"
+DEFAULT_BASE = "https://kg.example.org/"  # the entities' base IRI unless --base (here, so the CLI needs no rdflib)
 
 
 def build(data_dir: str | Path = "data", base: str | None = None):
     """Read and check the facts under data_dir and return the RDF dataset (default graph + provenance)."""
     from kg import pipeline
-    from kg.rdf import DEFAULT_BASE
 
     return pipeline.load(data_dir, base=base or DEFAULT_BASE).dataset
 

@@ -11,9 +11,8 @@ import importlib
 import sys
 from pathlib import Path
 
-from kg import __version__, export
+from kg import DEFAULT_BASE, __version__, export
 from kg.errors import KgError, UsageError
-from kg.rdf import DEFAULT_BASE
 
 # Commands that live in their own module under kg/commands/: each has HELP, add_arguments(parser) and
 # run(args) -> exit code. To add a command, write the module and add one line here.

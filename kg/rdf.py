@@ -28,11 +28,9 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import BNode
 from rdflib.term import Literal as RdflibLiteral
 
-from kg import dates
+from kg import DEFAULT_BASE, dates
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
-
-DEFAULT_BASE = "https://kg.example.org/"
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -16,8 +16,6 @@ from pathlib import Path
 
 from kg import fsutil
 from kg.errors import UsageError
-from kg.extract import draftfile, evaluate, extract
-from kg.sources import read_text
 
 HELP = "propose a draft facts file for an article (rules, offline), or --evaluate against curated facts"
 
@@ -44,6 +42,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Extract one article to a draft file, or evaluate; KgError becomes a message and an exit code in kg.cli."""
+    # imported here: every kg command builds the parser of this one, and the rules' tables take 30 ms to load
+    from kg.extract import draftfile, extract
+    from kg.sources import read_text
+
     if args.evaluate:
         return _evaluate(args)
     if len(args.articles) != 1:
@@ -79,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from kg.extract import evaluate, extract
+
     articles = list(args.articles)
     if not articles:
         facts = args.data / "facts"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg import synth
-
 HELP = "write a synthetic corpus (articles + facts) for benchmarks and scale tests"
 
 
@@ -23,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg import synth  # here: every kg command builds this parser, and pycountry and yaml take 30 ms to load
+
     articles, statements = synth.generate(args.out, args.statements, args.seed, args.per_article)
     print(f"wrote {articles} articles with {statements} statements to {args.out}")
     return 0
