@@ -253,9 +253,8 @@ def update(old: Path, new: Path, changes: Changes, ontology: Ontology) -> None:
         removed.update(_in_graph(set(old_typed) - set(new_typed), ASSERTED_CLASSES_GRAPH))
         added.update(_in_graph(set(new_typed) - set(old_typed), ASSERTED_CLASSES_GRAPH))
     for name, (old_lines, new_lines) in changes.graphs.items():
-        graph = f"<{name}> ."
-        removed |= {text[:-1] + graph for text in set(old_lines) - set(new_lines)}
-        added |= {text[:-1] + graph for text in set(new_lines) - set(old_lines)}
+        removed.update(_in_graph(set(old_lines) - set(new_lines), name))
+        added.update(_in_graph(set(new_lines) - set(old_lines), name))
     _checkpoint(Path(old), Path(new))
     store = ox.Store(str(new))
     for quad in _quads(sorted(removed)):

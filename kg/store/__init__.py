@@ -61,7 +61,15 @@ from kg.store.ordering import _order_key as _order_key  # reachable as kg.store.
 from kg.store.saved import Param, QueryText, parse_query_file, resolve, saved_queries
 from kg.store.syntax import Shape, shape, syntax_message
 from kg.store.values import parse_value, to_term
-from kg.store.vocabulary import ASSERTED_CLASSES_GRAPH, ENTAILED_GRAPH, PREFIXES, RDF_LANG_STRING, XSD, Term
+from kg.store.vocabulary import (
+    ASSERTED_CLASSES_GRAPH,
+    ENTAILED_GRAPH,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    RDF_LANG_STRING,
+    XSD,
+    Term,
+)
 
 # The names kg.store offers, wherever in the package they are defined.
 __all__ = [
@@ -105,7 +113,6 @@ __all__ = [
 ]
 
 STORE_DIR = "store"
-ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ _INTEGER_TYPES = {
 # What a cell of an answer holds (None where a variable is unbound).
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
-# the store's named graphs of what it adds to the build's dataset (kg/export/store.py writes them)
+# the store's named graphs beside the articles' (kg/export/store.py writes them)
+ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
 ENTAILED_GRAPH = "https://kg.example.org/ontology/entailed"
 ASSERTED_CLASSES_GRAPH = "https://kg.example.org/ontology/asserted-classes"
