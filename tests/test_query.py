@@ -181,6 +181,30 @@ def test_table_shows_control_characters_as_escapes(shipped_build):
     assert result.stdout.splitlines()[2] == "line\\nbreak\\x1b[31m"
 
 
+def test_table_aligns_wide_and_combining_characters_and_escapes_every_control_character():
+    """Columns line up at a terminal: a CJK character takes two columns, a combining mark none, and each of
+    Unicode's 65 control characters (C0, DEL, C1) is shown as an escape that takes its own width."""
+    rows = [
+        (ox.Literal("中国"), ox.Literal("x")),
+        (ox.Literal("e\u0301te\u0301"), ox.Literal("y")),  # "été" with combining accents: three columns
+        (ox.Literal("a\tb\x85"), None),
+        (ox.NamedNode("https://kg.example.org/ontology#Company"), ox.Literal("z")),
+    ]
+    table = store.to_table(store.Result("SELECT", variables=["name", "v"], rows=rows)).splitlines()
+    assert table == [
+        "name        v",
+        "----------  -",
+        "中国        x",
+        "e\u0301te\u0301         y",
+        "a\\tb\\x85",
+        "kg:Company  z",
+        "(4 rows)",
+    ]
+    controls = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)])
+    shown = store.display(ox.Literal(controls))
+    assert not any(c in shown for c in controls) and shown.count("\\") == 65
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # ASK, CONSTRUCT, DESCRIBE
 

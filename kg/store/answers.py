@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -79,13 +81,16 @@ def _short(iri: str) -> str:
     return iri
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's control characters (category Cc), exactly
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def _visible(text: str) -> str:
     """Control characters (newlines, tabs, terminal escapes) shown as escapes, so a hostile label cannot
     break a table's layout or drive the terminal."""
-    return "".join(
-        {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(c, f"\\x{ord(c):02x}") if unicodedata.category(c) == "Cc" else c
-        for c in text
-    )
+    if _CONTROL.search(text) is None:  # nearly every cell: one scan in C, not a call per character
+        return text
+    return _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\x{ord(m[0]):02x}"), text)
 
 
 def display(term: Term | None) -> str:
@@ -102,26 +107,29 @@ def display(term: Term | None) -> str:
     return _visible(str(term))
 
 
+@functools.cache
+def _char_width(c: str) -> int:
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+
+
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    """Columns the text takes at a terminal: wide CJK characters two, combining marks none."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
 
 
 def to_table(result: Result) -> str:
     """Aligned columns for a person at a terminal (wide CJK characters count as two), with a row count."""
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
-    header = result.variables
-    cells = [[display(t) for t in row] for row in result.rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
-    lines = [
-        "  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    header = [(h, _width(h)) for h in result.variables]
+    cells = [[(text, _width(text)) for text in map(display, row)] for row in result.rows]  # each measured once
+    widths = [max([header[i][1]] + [r[i][1] for r in cells]) for i in range(len(header))]
+
+    def line(row: list[tuple[str, int]]) -> str:
+        return "  ".join(text + " " * (w - used) for (text, used), w in zip(row, widths, strict=True)).rstrip()
+
+    lines = [line(header), "  ".join("-" * w for w in widths)]
+    lines += [line(row) for row in cells]
     count = len(result.rows)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
     return "\n".join(lines) + "\n"
