@@ -17,7 +17,18 @@ from kg.errors import DataError, KgError, Problem, UsageError
 
 __all__ = ["DataError", "KgError", "Problem", "UsageError", "build", "query"]
 __version__ = "0.1.0"
-DEFAULT_BASE = "https://kg.example.org/"  # the entities' base IRI unless --base (here, so the CLI needs no rdflib)
+# An entity's IRI is the base, the folder of its top class and its id (kg.rdf mints them; kg query finds an entity
+# by its id the same way): here, so neither the CLI nor a query needs rdflib to know them.
+DEFAULT_BASE = "https://kg.example.org/"  # unless --base
+FOLDERS = {
+    "Organisation": "organisation",
+    "Person": "person",
+    "Region": "region",
+    "Policy": "policy",
+    "Article": "article",
+    "Event": "event",
+}
+OTHER_FOLDER = "thing"  # an entity whose top class has no folder of its own
 
 
 def build(data_dir: str | Path = "data", base: str | None = None):

@@ -28,7 +28,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import BNode
 from rdflib.term import Literal as RdflibLiteral
 
-from kg import DEFAULT_BASE, dates
+from kg import DEFAULT_BASE, FOLDERS, OTHER_FOLDER, dates
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
 
@@ -51,15 +51,6 @@ PREFIXES = {
     "oa": OA,
     "xsd": XSD,
     "rdfs": RDFS,
-}
-
-FOLDERS = {
-    "Organisation": "organisation",
-    "Person": "person",
-    "Region": "region",
-    "Policy": "policy",
-    "Article": "article",
-    "Event": "event",
 }
 
 DEFAULT_GRAPH = ""  # the name under which Dataset.graphs keeps the default graph
@@ -225,7 +216,7 @@ class Minter:
     def iri(self, eid: str, cls: str) -> str:
         folder = self._folders.get(cls)
         if folder is None:
-            folder = self._folders[cls] = FOLDERS.get(self.ontology.top_class(cls), "thing")
+            folder = self._folders[cls] = FOLDERS.get(self.ontology.top_class(cls), OTHER_FOLDER)
         return f"{self.base}{folder}/{eid}"
 
     def graph(self, slug: str) -> URIRef:

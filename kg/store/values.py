@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg import FOLDERS, OTHER_FOLDER
 from kg.errors import UsageError
 from kg.store.vocabulary import _PREFIXED, ASSERTED_CLASSES_GRAPH, PREFIXES, XSD
 
@@ -58,9 +59,7 @@ class _Entities:
 
     def _minted(self, name: str) -> list[str]:
         """The entities whose IRI kg would mint for this id, from the base of one entity of the store."""
-        from kg.rdf import FOLDERS
-
-        folders = (*FOLDERS.values(), "thing")
+        folders = (*FOLDERS.values(), OTHER_FOLDER)
         graph = ox.NamedNode(ASSERTED_CLASSES_GRAPH)
         for quad in self.store.quads_for_pattern(None, self._type, None, graph):
             iri = quad.subject.value
