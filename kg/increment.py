@@ -577,8 +577,8 @@ def _changes(
         for slug in sorted(set(olds) | set(news)):
             old = olds[slug].emitted if slug in olds else None
             new = news[slug][1].emitted if slug in news else None
-            old_default = set(map(resolve, old.default)) if old else set()
-            new_default = set(map(resolve, new.default)) if new else set()
+            old_default = set(resolve(old.default)) if old else set()
+            new_default = set(resolve(new.default)) if new else set()
             for text in sorted(old_default - new_default):
                 count = repeated.get(text, 1)
                 if count > 2:
@@ -593,8 +593,8 @@ def _changes(
                     repeated[text] = repeated.get(text, 1) + 1
                 else:
                     present.add(text)
-            old_graph = sorted(set(map(resolve, old.graph))) if old else []
-            new_graph = sorted(set(map(resolve, new.graph))) if new else []
+            old_graph = sorted(set(resolve(old.graph))) if old else []
+            new_graph = sorted(set(resolve(new.graph))) if new else []
             if old_graph != new_graph:
                 graphs[str(mint.graph(slug))] = (old_graph, new_graph)
     changes = Changes(graphs=graphs)
