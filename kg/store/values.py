@@ -61,19 +61,20 @@ class _Entities:
         """The entities whose IRI kg would mint for this id, from the base of one entity of the store."""
         folders = (*FOLDERS.values(), OTHER_FOLDER)
         graph = ox.NamedNode(ASSERTED_CLASSES_GRAPH)
-        for quad in self.store.quads_for_pattern(None, self._type, None, graph):
-            iri = quad.subject.value
-            head = iri[: -len(iri.rsplit("/", 1)[-1]) - 1]  # without "/<id>"
-            base = next((head[: -len(f)] for f in folders if head.endswith(f)), None)
-            if base is None:
-                return []
-            found = []
-            for folder in folders:
-                candidate = ox.NamedNode(f"{base}{folder}/{name}")
-                if next(self.store.quads_for_pattern(candidate, self._type, None, graph), None) is not None:
-                    found.append(candidate.value)
-            return found
-        return []
+        first = next(self.store.quads_for_pattern(None, self._type, None, graph), None)
+        if first is None:
+            return []
+        iri = first.subject.value
+        head = iri[: -len(iri.rsplit("/", 1)[-1]) - 1]  # without "/<id>"
+        base = next((head[: -len(f)] for f in folders if head.endswith(f)), None)
+        if base is None:
+            return []
+        found = []
+        for folder in folders:
+            candidate = ox.NamedNode(f"{base}{folder}/{name}")
+            if next(self.store.quads_for_pattern(candidate, self._type, None, graph), None) is not None:
+                found.append(candidate.value)
+        return found
 
     def lookup(self, name: str, param: str) -> ox.NamedNode:
         found = self._minted(name) or sorted(self.index().get(name, ()))
