@@ -102,6 +102,8 @@ class _Corpus:
                 {"id": label.lower().replace(" ", "-"), "class": cls, "label": label, "iso3166": sub.code}
             )
         self.pool: dict[str, list[dict]] = {"Person": [], "Org": [], "Gov": [], "Zone": [], "City": []}
+        self.companies: list[dict] = []  # companies of the Org pool: the parents of the regional arms
+        self.arms: dict[tuple[str, str], dict] = {}  # (parent company, province) -> its arm there
 
     def name(self, parts: int = 2) -> str:
         """A fresh invented word. Two syllables give only 576 words: after a few collisions in a row the word
@@ -130,6 +132,9 @@ class _Corpus:
             ent = {"id": f"o-{stem.lower()}", "class": cls, "label": f"{stem} {rng.choice(ORG_HEADS[cls])}"}
             if rng.random() < 0.3:
                 ent["aliases"] = [stem]
+            if cls == "Company":
+                ent["_stem"] = stem
+                self.companies.append(ent)
         elif kind == "Gov":
             province = rng.choice(self.provinces)
             stem = self.name(1)
@@ -194,7 +199,7 @@ class _Corpus:
         """One news paragraph: a few related statements. Returns how many it made."""
         rng = self.rng
         kind = rng.random()
-        if kind < 0.3:  # a policy issued by a provincial body
+        if kind < 0.27:  # a policy issued by a provincial body
             gov = self.pick("Gov")
             province = gov["_region"]
             cls = rng.choice(list(POLICY_HEADS))
@@ -228,20 +233,24 @@ class _Corpus:
                 article, f"The “{policy['label']}” lists {count} projects.", policy, "projectCount", value=str(count)
             )
             return 5
-        if kind < 0.55:  # an institute co-founded by two organisations
+        if kind < 0.49:  # an institute co-founded by two organisations, or founded by one
             inst = self._new("Org")
             founders = [self.pick("Org"), self.pick("Org")]
             if founders[0]["id"] == founders[1]["id"] or inst["id"] in (founders[0]["id"], founders[1]["id"]):
                 return 0
             iso, spoken = self.date(article)
             zone = self.pick("Zone")
-            sentence = (
-                f"{spoken}, the {inst['label']}, which was jointly established by {founders[0]['label']} "
-                f"and {founders[1]['label']}, opened in the {zone['label']}."
-            )
-            article.sentences.append(sentence)
-            for founder in founders:
-                self.add(article, sentence, inst, "coFoundedBy", founder, say=False, date=iso)
+            if rng.random() < 0.3:
+                sentence = f"{spoken}, the {inst['label']}, established by {founders[0]['label']}, opened in the {zone['label']}."
+                self.add(article, sentence, inst, "foundedBy", founders[0], date=iso)
+            else:
+                sentence = (
+                    f"{spoken}, the {inst['label']}, which was jointly established by {founders[0]['label']} "
+                    f"and {founders[1]['label']}, opened in the {zone['label']}."
+                )
+                article.sentences.append(sentence)
+                for founder in founders:
+                    self.add(article, sentence, inst, "coFoundedBy", founder, say=False, date=iso)
             self.add(article, f"The {inst['label']} is located in the {zone['label']}.", inst, "locatedIn", zone)
             self.add(
                 article,
@@ -251,7 +260,7 @@ class _Corpus:
                 zone["_province"],
             )
             return 4
-        if kind < 0.85:  # a person with a post, quoted
+        if kind < 0.75:  # a person with a post, quoted
             person = self.pick("Person")
             org = self.pick("Org")
             role = rng.choice(["chief executive", "deputy director", "head of research", "founder", "senior analyst"])
@@ -271,12 +280,58 @@ class _Corpus:
                 {"id": article.slug},
             )
             return 2
+        if kind < 0.87:  # a company's arm in a province (Binance China), which founds an institute
+            return self.arm(article)
         city = self.pick("City")  # a company headquartered in a city of a province
         org = self.pick("Org")
         province = city.setdefault("_province", rng.choice(self.provinces))
         self.add(article, f"{org['label']} will be headquartered in {city['label']}.", org, "headquarteredIn", city)
         self.add(article, f"{city['label']} is a city of {province['label']}.", city, "partOf", province)
         return 2
+
+    def arm(self, article: _Article) -> int:
+        """A company's business in one province, a sub-organisation of it, and an institute that it or its parent
+        founded: the shape of Binance China and the Lingang institute, so the parent-company question has
+        answers on all three of its branches."""
+        rng = self.rng
+        parents = [c for c in self.companies if "_parent" not in c]
+        parent = rng.choice(parents) if parents and rng.random() > 0.2 else self._new_company()
+        province = rng.choice(self.provinces)
+        arm = self.arms.get((parent["id"], province["id"]))
+        if arm is None:
+            arm = {
+                "id": f"{parent['id']}-{province['id']}",
+                "class": "Company",
+                "label": f"{parent['_stem']} {province['label']}",
+                "_parent": parent,
+            }
+            self.arms[(parent["id"], province["id"])] = arm
+        self.add(
+            article,
+            f"{arm['label']} is the {province['label']} business of {parent['label']}.",
+            arm,
+            "subOrganisationOf",
+            parent,
+        )
+        self.add(article, f"{arm['label']} is registered in {province['label']}.", arm, "registeredIn", province)
+        inst = self._new("Org")
+        founder = arm if rng.random() < 0.6 else parent
+        iso, spoken = self.date(article)
+        self.add(
+            article,
+            f"{spoken}, {founder['label']} established the {inst['label']}.",
+            inst,
+            "foundedBy",
+            founder,
+            date=iso,
+        )
+        return 3
+
+    def _new_company(self) -> dict:
+        while True:
+            ent = self._new("Org")
+            if ent["class"] == "Company":
+                return ent
 
 
 def generate(out: Path, statements: int, seed: int = 1, per_article: int = 25) -> tuple[int, int]:
