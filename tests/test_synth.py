@@ -39,3 +39,26 @@ def test_same_seed_same_corpus_other_seed_other_corpus(tmp_path: Path) -> None:
         assert "wrote 12 articles with 30" in result.stdout
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
     assert _digest(tmp_path / "a") != _digest(tmp_path / "c")
+
+
+def test_relation_mix_covers_the_shipped_article(tmp_path: Path) -> None:
+    """Every relation the shipped article states three times or more is in a synthetic corpus too, in about its
+    share, and companies have arms that found institutes: the parent-company question, among others, then works
+    on data shaped like the real one (it had no sub-organisations to walk before)."""
+    from collections import Counter
+
+    from tests.conftest import DATA
+
+    shipped = Counter(st.predicate for st in pipeline.load(DATA).facts.statements)
+    synth.generate(tmp_path / "corpus", 3000, seed=5)
+    build = pipeline.load(tmp_path / "corpus")
+    made = Counter(st.predicate for st in build.facts.statements)
+    common = {p for p, n in shipped.items() if n >= 3}
+    assert {"subOrganisationOf", "foundedBy", "coFoundedBy", "holdsPostIn"} <= common
+    for predicate in common:
+        assert made[predicate] / made.total() > 0.02, (predicate, made[predicate])
+    parents = {st.object for st in build.facts.statements if st.predicate == "subOrganisationOf"}
+    arms = {st.subject for st in build.facts.statements if st.predicate == "subOrganisationOf"}
+    founders = {st.object for st in build.facts.statements if st.predicate == "foundedBy"}
+    assert parents & founders and arms & founders  # founded by the parent, and by a sub-organisation
+    assert all(build.facts.entities[p].cls == "Company" for p in parents)
