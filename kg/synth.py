@@ -102,7 +102,7 @@ class _Corpus:
                 {"id": label.lower().replace(" ", "-"), "class": cls, "label": label, "iso3166": sub.code}
             )
         self.pool: dict[str, list[dict]] = {"Person": [], "Org": [], "Gov": [], "Zone": [], "City": []}
-        self.companies: list[dict] = []  # companies of the Org pool: the parents of the regional arms
+        self.companies: list[dict] = []  # the Org pool's companies: the parents of the provincial arms
         self.arms: dict[tuple[str, str], dict] = {}  # (parent company, province) -> its arm there
 
     def name(self, parts: int = 2) -> str:
@@ -294,8 +294,9 @@ class _Corpus:
         founded: the shape of Binance China and the Lingang institute, so the parent-company question has
         answers on all three of its branches."""
         rng = self.rng
-        parents = [c for c in self.companies if "_parent" not in c]
-        parent = rng.choice(parents) if parents and rng.random() > 0.2 else self._new_company()
+        # arms are made here, never in the pool: a parent is never an arm, so the links are one level deep, as
+        # in the article, and never form a cycle
+        parent = rng.choice(self.companies) if self.companies and rng.random() > 0.2 else self._new_company()
         province = rng.choice(self.provinces)
         arm = self.arms.get((parent["id"], province["id"]))
         if arm is None:
@@ -328,6 +329,7 @@ class _Corpus:
         return 3
 
     def _new_company(self) -> dict:
+        """A fresh Company; the other organisations made on the way stay in the pool for other paragraphs."""
         while True:
             ent = self._new("Org")
             if ent["class"] == "Company":
