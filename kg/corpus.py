@@ -311,6 +311,9 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
         from distributed import Client
     except ImportError:
         raise UsageError("--dask needs Dask distributed: pip install 'distributed'") from None
+    refused = _refused(address)
+    if refused:
+        raise UsageError(f"--dask {address}: cannot reach the Dask scheduler ({refused}); check the address")
     try:
         client = Client(address, timeout="10s")
     except (OSError, TimeoutError, ValueError) as err:
@@ -323,6 +326,29 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
         return [unit for batch in client.gather(futures) for unit in batch]
     finally:
         client.close()
+
+
+def _refused(address: str) -> str:
+    """Why a TCP scheduler address certainly cannot be reached (its host unknown, or nothing listening on its
+    port), else "". Dask's client retries a refused connection until its timeout, because a scheduler may still
+    be starting; a mistyped address would then wait ten seconds for the same message."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme != "tcp":
+            return ""
+        host, port = parse_host_port(location)
+        with socket.create_connection((host, port), timeout=2):
+            return ""
+    except ConnectionRefusedError:
+        return "connection refused: nothing listens on that port"
+    except socket.gaierror as err:
+        return f"unknown host: {err.strerror}"
+    except (OSError, ValueError, TypeError):
+        return ""  # a timeout, an unreachable network, an address Dask may read otherwise: Dask decides
 
 
 def _run_batch(tasks: list[Task]) -> list[Unit]:

@@ -160,6 +160,7 @@ def test_cli_refuses_bad_jobs_and_unreachable_dask(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--jobs '0'" in result.stderr and "Traceback" not in result.stderr
     result = run_kg("build", "--out", str(tmp_path / "b"), "--dask", "tcp://127.0.0.1:9")
     assert result.returncode == 2 and "cannot reach the Dask scheduler" in result.stderr
+    assert "connection refused" in result.stderr  # said at once, not after Dask's 10 s of retries
     assert "Traceback" not in result.stderr and not (tmp_path / "b").exists()
 
 
