@@ -46,7 +46,7 @@ def signature(path: Path | str) -> Signature | None:
 
 _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
-CACHE_FORMAT = 1  # bump when Unit or the model objects change shape
+CACHE_FORMAT = 2  # bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique)
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,10 @@ DEFAULT_LINES = "default.nt"  # the default graph's sorted lines: where old line
 FORMATS = ("turtle", "trig", "ntriples", "nquads", "jsonld", "store")  # the outputs updated in place
 MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, is about as quick
 # bump when what a build writes changes shape (a format's layout, the store's graphs): the outputs of an earlier
-# kg are then written again in full rather than updated (kg's version alone does not change between releases)
-OUTPUTS_FORMAT = 2
+# kg are then written again in full rather than updated (kg's version alone does not change between releases).
+# 3: `repeated` counts the sources that give a default-graph line; before, a source that gave it twice counted
+# twice, and an update that took the line from that source kept it
+OUTPUTS_FORMAT = 3
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
 
 

@@ -133,6 +133,24 @@ def test_fact_that_two_sources_state_stays_while_one_still_does(work: Path) -> N
     _assert_as_clean(work)
 
 
+def test_fact_one_source_states_twice_goes_when_both_statements_go(work: Path) -> None:
+    """Two statements of one source can give the same fact (a person's two roles in one organisation): it counts as
+    one source's, so an update that takes both statements out takes the fact out of the default graph too."""
+    facts = next(f for f in sorted((work / "data" / "facts").iterdir()) if "  role: " in f.read_text("utf-8"))
+    text = facts.read_text("utf-8")
+    post = re.search(
+        r"(?m)^- subject: \S+\n  predicate: holdsPostIn\n  object: \S+\n  role: (.+)\n  evidence: .+\n", text
+    )
+    assert post, "synthetic sources give people's posts with their role"
+    second = post.group().replace(f"  role: {post.group(1)}\n", "  role: also its spokesperson\n")
+    facts.write_text(text.replace(post.group(), post.group() + second, 1), encoding="utf-8")
+    assert _build(work).changed is None
+    fact = " ".join(post.group().split("\n")[:3])
+    facts.write_text(text.replace(post.group(), "", 1), encoding="utf-8")
+    assert _build(work).changed == [facts.stem], fact
+    _assert_as_clean(work)
+
+
 def test_nothing_changed_touch_and_no_cache(work: Path) -> None:
     _build(work)
     before = {p.name: p.stat().st_ino for p in (work / "build").iterdir()}
