@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 @contextlib.contextmanager
@@ -24,6 +26,40 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+class Growing:
+    """A file that another thread of this process is still writing in place, for a reader that starts on it at
+    once rather than after it (the store loads kg.nq while kg.nq is written). The writer's side calls `close()`
+    once the file is whole, or `abandon()` if it stopped: the reader then fails instead of waiting."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.touch()  # the reader may open it before the writer does; the writer's "w" keeps the inode
+        self._ended = threading.Event()
+        self._whole = False
+
+    def close(self) -> None:
+        self._whole = True
+        self._ended.set()
+
+    def abandon(self) -> None:
+        """The writer stopped (no effect once `close()` was called)."""
+        self._ended.set()
+
+    def read(self, stream: BinaryIO, size: int) -> bytes:
+        """Up to `size` bytes more of the file from `stream` (opened on `path`), waiting for the writer to add
+        some: b"" once the whole file is read."""
+        while True:
+            ended = self._ended.is_set()  # before reading: what the writer wrote before it ended is read after
+            block = stream.read(size)
+            if block:
+                return block
+            if ended:
+                if not self._whole:
+                    raise OSError(f"{self.path}: its writer stopped before the end")
+                return b""
+            self._ended.wait(0.005)
 
 
 def text_writer(path: Path):

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import pipeline
+from kg.errors import UsageError
 from kg.export import store
 from tests.conftest import run_kg
 
@@ -114,3 +115,44 @@ def test_a_store_that_fails_before_loading_does_not_keep_the_writers_waiting(
     with pytest.raises(OSError, match="disk full"):
         pipeline.write(build, tmp_path / "out", ["turtle", "nquads", "store"])
     assert not (tmp_path / "out").exists()
+
+
+def test_the_store_reads_kg_nq_while_it_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's store starts on kg.nq while this process still writes it (fsutil.Growing): it follows the file
+    as it grows, in pieces that end anywhere, and holds the same quads as from the whole file; a writer that
+    stops makes the store fail instead of waiting for lines that never come."""
+    import threading
+    import time
+
+    from kg.export import nquads
+    from kg.fsutil import Growing
+
+    data = tmp_path / "data"
+    assert run_kg("synth", "--statements", "400", "--out", str(data)).returncode == 0
+    build = pipeline.load(data)
+    nquads.write(build.rdf, tmp_path / "kg.nq")
+    whole = (tmp_path / "kg.nq").read_bytes()
+    monkeypatch.setattr(store, "CHUNK_BYTES", 5_000)
+
+    def write_slowly(growing: Growing, upto: int, finish: bool) -> None:
+        with open(growing.path, "wb") as out:
+            for at in range(0, upto, 3_001):  # pieces that end inside lines
+                out.write(whole[at : min(at + 3_001, upto)])
+                out.flush()
+                time.sleep(0.001)
+        growing.close() if finish else growing.abandon()
+
+    growing = Growing(tmp_path / "growing.nq")
+    writer = threading.Thread(target=write_slowly, args=(growing, len(whole), True))
+    writer.start()
+    store.write(build.rdf, tmp_path / "followed", nquads_file=growing)
+    writer.join()
+    store.write(build.rdf, tmp_path / "from-file", nquads_file=tmp_path / "kg.nq")
+    assert _digest(tmp_path / "followed") == _digest(tmp_path / "from-file")
+
+    stopped = Growing(tmp_path / "stopped.nq")
+    writer = threading.Thread(target=write_slowly, args=(stopped, len(whole) // 2, False))
+    writer.start()
+    with pytest.raises(UsageError, match="stopped before the end"):
+        store.write(build.rdf, tmp_path / "never", nquads_file=stopped)
+    writer.join()
