@@ -44,7 +44,7 @@ from kg.model import Facts, Source, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
 from kg.sources import SLUG, read_source
-from kg.splice import Changes, Splice
+from kg.splice import Changes, Splice, text_lines
 
 STATE = "state.pickle"
 DEFAULT_LINES = "default.nt"  # the default graph's sorted lines: where old lines of a subject are looked up
@@ -571,8 +571,7 @@ def _changes(
             found = now.get(subject)
             if found is None:
                 start, end = default_lines.subject_lines(0, default_lines.size, subject)
-                text = bytes(default_lines.mm[start:end]).decode("utf-8")
-                found = now[subject] = set(text.splitlines())
+                found = now[subject] = set(text_lines(bytes(default_lines.mm[start:end])))
                 before[subject] = set(found)
             return found
 

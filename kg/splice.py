@@ -122,6 +122,15 @@ def lines_text(lines: Iterable[str]) -> bytes:
     return "".join(text + "\n" for text in lines).encode("utf-8")
 
 
+def text_lines(data: bytes) -> list[str]:
+    """The lines of a section of whole N-Triples or N-Quads lines: split at LF only, never with splitlines(),
+    which also splits at U+2028, U+2029, U+0085 and other breaks a literal holds unescaped."""
+    lines = data.decode("utf-8").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 _EXPAND = {f"{prefix}:": str(ns) for prefix, ns in PREFIXES.items()}
 
 

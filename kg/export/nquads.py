@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kg import fsutil
 from kg.rdf import DEFAULT_GRAPH, Dataset
-from kg.splice import Changes, Splice, lines_text
+from kg.splice import Changes, Splice, lines_text, text_lines
 
 
 def write(ds: Dataset, path: Path) -> None:
@@ -56,13 +56,11 @@ def read(path: Path) -> Dataset:
             return _graph(mm[start : mm.find(b"\n", start)])
 
         start = splice.first(0, size, b"\n", lambda at: graph_at(at) != b"")
-        graphs[DEFAULT_GRAPH] = bytes(mm[:start]).decode("utf-8").splitlines()
+        graphs[DEFAULT_GRAPH] = text_lines(bytes(mm[:start]))
         while start < size:
             name = graph_at(start)
             end = splice.first(start, size, b"\n", lambda at: graph_at(at) > name)  # noqa: B023 - used at once
             cut = len(name) + 4  # "<name> ." -> "."
-            graphs[name.decode("utf-8")] = [
-                text[:-cut] + "." for text in bytes(mm[start:end]).decode("utf-8").splitlines()
-            ]
+            graphs[name.decode("utf-8")] = [text[:-cut] + "." for text in text_lines(bytes(mm[start:end]))]
             start = end
     return Dataset(graphs)
