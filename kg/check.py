@@ -17,9 +17,9 @@ from kg.facts import closest
 from kg.model import Entity, Evidence, Facts, Location, Source, Statement
 from kg.ontology import Ontology
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+\Z")  # ASCII digits only: RDF's lexical forms (\d takes any script's)
 _INT64_MAX = 2**63 - 1
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
 # Characters XML 1.0 cannot hold at all (not even as &#...; references): C0 controls other than tab, line
 # feed and carriage return, surrogates, U+FFFE and U+FFFF. kg refuses them at load time, with the file and
 # line, rather than letting the GraphML writer fail mid-build or escaping them into a private convention that
@@ -292,12 +292,13 @@ def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
         return f"{st.predicate} needs a whole number, not {_cut(value)}", "write digits only, e.g. 'value: 86'"
     # Property graphs (Neo4j, ladybug, igraph) store whole numbers as 64-bit integers and numbers as doubles:
     # a value beyond those would fail there, or turn into infinity, long after this check could name the line.
-    if datatype == XSD.integer and abs(int(value[:25])) > _INT64_MAX:
+    significant = value.lstrip("+-").lstrip("0")  # leading zeros would hide a long number from the cuts below
+    if datatype == XSD.integer and abs(int(significant[:25] or "0")) > _INT64_MAX:
         return (
             f"{st.predicate} is {_cut(value)}, beyond a 64-bit integer",
             "check the number; a count fits in 19 digits",
         )
-    if datatype == XSD.decimal and _DECIMAL.match(value) and not math.isfinite(float(value[:400])):
+    if datatype == XSD.decimal and _DECIMAL.match(value) and not math.isfinite(float(significant[:400] or "0")):
         return f"{st.predicate} is {_cut(value)}, beyond a double-precision number", "check the number"
     if datatype == XSD.decimal and not _DECIMAL.match(value):
         return (

@@ -7,7 +7,7 @@ import re
 
 from rdflib import XSD, URIRef
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")  # ASCII digits: \d takes any script's
 
 
 def parse(text: str) -> tuple[str, URIRef] | None:

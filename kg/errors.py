@@ -6,7 +6,22 @@ Exit codes follow pySHACL: 0 all good, 1 the data failed a check, 2 the tool cou
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+
+def visible(text: str) -> str:
+    """`text` with control, format and line-separator characters escaped (a file name may hold a line break),
+    so that a problem stays one line and a terminal shows what is there."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in _HIDDEN else char
+        for char in text
+    )
+
+
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +34,8 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = visible(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         text = f"{where}: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"

@@ -27,7 +27,7 @@ from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.progress import Progress, describe, stage
 from kg.rdf import DEFAULT_BASE, Dataset, assemble
-from kg.sources import URL
+from kg.sources import iri_problem
 
 
 @dataclass
@@ -79,7 +79,7 @@ def load(
     The per-source stage (reading each facts file with its article and its own checks) runs in `jobs`
     processes (0: one per CPU for a large corpus), or on the Dask scheduler at `dask`, and keeps its results in `cache` (see kg.corpus).
     `progress` (the CLI's bar) is told of each of the progress.LOAD_STAGES stages."""
-    if not URL.match(base) or not base.endswith(("/", "#")):
+    if iri_problem(base) is not None or not base.endswith(("/", "#")):
         raise UsageError(f"--base {base!r} is not usable as a base IRI; give an http(s) address ending in / or #")
     if jobs < 0:
         raise UsageError(f"--jobs {jobs}: give 1 or more processes")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from kg import cli
+from kg.errors import visible
 from tests.conftest import MINI, run_kg
 
 CASES = Path(__file__).resolve().parent / "bad_input"
@@ -93,7 +94,8 @@ def problems_of(err: str) -> list[tuple[str, int, str, str]]:
 def _check(code: int, err: str, path: Path, expect: str, line: int) -> None:
     assert code == 1, err
     found = problems_of(err)
-    assert any(p == str(path) and n == line and expect in f"{m}\n{h}" for p, n, m, h in found), err
+    shown = visible(str(path))  # a file name's line break or control character is printed escaped
+    assert any(p == shown and n == line and expect in f"{m}\n{h}" for p, n, m, h in found), err
     for where, number, message, hint in found:
         assert hint, f"no fix given for: {where}:{number}: {message}"
         assert number > 0 or re.search(r"file|bytes", message), f"no line named for: {message}"
@@ -189,6 +191,14 @@ GENERATED = {
     "facts-file-name-not-a-slug": ("facts/Mini News.yaml", FACTS, "facts file name 'Mini News' is not a valid slug", 0),
     "facts-file-name-with-dots": ("facts/x.y.yaml", FACTS, "facts file name 'x.y' is not a valid slug", 0),
     "article-file-name-not-a-slug": ("articles/Mini_News.md", ARTICLE, "article file name 'Mini_News'", 0),
+    "article-file-name-ends-in-a-line-break": ("articles/mini-news\n.md", ARTICLE, "is not a valid slug", 0),
+    "facts-file-name-ends-in-a-line-break": ("facts/mini-news\n.yaml", FACTS, "is not a valid slug", 0),
+    "article-url-with-a-control-character": (
+        "articles/mini-news.md",
+        ARTICLE.replace(b"date: 2020-04-02\n", b'date: 2020-04-02\nurl: "https://example.org/a\\x01b"\n'),
+        "url must be an absolute http(s) address",
+        ARTICLE[: ARTICLE.index(b"date: 2020-04-02")].count(b"\n") + 2,
+    ),
     "article-wrong-extension": ("articles/mini-news.txt", ARTICLE, "not an article file", 0),
     "article-cr-line-endings": (
         "articles/mini-news.md",
