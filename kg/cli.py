@@ -177,6 +177,7 @@ def run(argv: list[str] | None = None) -> int:
 
         formats = _formats(args.formats) if args.formats else None
         jobs = _jobs(args.jobs)
+        args.out = pipeline.output_dir(args.out)
         cache = None if args.no_cache else args.cache or args.out.parent / f".{args.out.name}.kg-cache"
         progress = Progress(LOAD_STAGES + pipeline.write_stages(formats), enabled=not args.quiet)
         try:

@@ -22,7 +22,7 @@ import networkx as nx
 from rdflib import Dataset as RdflibDataset
 
 from kg import check, corpus, export, fsutil, gcpause, increment, parallel, view
-from kg.errors import DataError, UsageError
+from kg.errors import DataError, UsageError, visible
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.progress import Progress, describe, stage
@@ -129,7 +129,10 @@ def build(
 ) -> increment.Outcome:
     """`kg build`: update the previous build in place when only a few sources changed since (kg.increment, which
     needs `cache`), else read, check and write everything and record what the next build needs for that."""
-    data_dir, out = Path(data_dir), Path(out)
+    data_dir, out = Path(data_dir), output_dir(out)
+    if cache is not None and Path(cache).exists() and not Path(cache).is_dir():
+        raise UsageError(f"--cache {cache}: is not a directory; pass a directory for the cache, or --no-cache")
+    _refuse_foreign(out)  # before anything is read or made beside it (and again under the build's lock)
     updated = increment.update(data_dir, out, formats, cache, ontology_dir, base)
     if updated is not None:
         return updated
@@ -145,6 +148,24 @@ def build(
             done=lambda: increment.record(built, data_dir, out, formats, cache, ontology_dir),
         )
         return increment.Outcome(built.summary(), written)
+
+
+def output_dir(out: Path | str) -> Path:
+    """The directory a build goes to, checked before anything is read: a symbolic link stands for the directory it
+    names (the build replaces a directory, which would otherwise replace the link), and neither the current
+    directory nor one that holds it can be replaced while in use; a file on the way is no directory to make."""
+    out = Path(out)
+    if out.is_symlink():
+        out = out.resolve()
+    here = Path.cwd().resolve()
+    if out.resolve() == here or out.resolve() in here.parents:
+        raise UsageError(f"--out {out}: is the current directory or holds it; pass a directory of its own, e.g. build")
+    for step in (out, *out.parents):
+        if step.exists() or step.is_symlink():
+            if not step.is_dir():
+                raise UsageError(f"--out {out}: {step} exists and is not a directory; pass another --out")
+            break
+    return out
 
 
 def write_stages(formats: list[str] | None = None) -> int:
@@ -296,6 +317,7 @@ def staged(
         with lock(out_dir):
             if check is not None:
                 check()
+            _refuse_foreign(out_dir)
             _remove_leftovers(out_dir)
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
             try:
@@ -310,6 +332,28 @@ def staged(
                 done()
     except PermissionError as err:
         raise UsageError(f"{out_dir}: cannot write here ({err.strerror}); pass another --out") from err
+
+
+def _refuse_foreign(out_dir: Path) -> None:
+    """An existing out_dir must hold nothing but a build's outputs: the build replaces the whole directory, so
+    anything else in it (a file of the user's, the articles) would be lost, and the outputs' modes are set."""
+    if not out_dir.is_dir():
+        return
+    outputs = {fmt.filename: fmt for fmt in export.FORMATS.values()}
+    foreign = []
+    for entry in sorted(out_dir.iterdir()):
+        fmt = outputs.get(entry.name)
+        ours = fmt is not None and not entry.is_symlink()
+        if not (ours and (fmt.is_earlier_output(entry) if fmt.is_directory else entry.is_file())):
+            foreign.append(f"{entry.name}/" if entry.is_dir() and not entry.is_symlink() else entry.name)
+    if foreign:
+        shown = ", ".join(visible(name) for name in foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        )
+        raise UsageError(
+            f"{out_dir}: holds {shown}, which kg build did not write; a build replaces the whole directory, "
+            "so pass a new --out (or an empty directory)"
+        )
 
 
 def _remove_leftovers(out_dir: Path) -> None:

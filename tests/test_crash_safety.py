@@ -89,3 +89,48 @@ def test_partial_formats_keep_the_other_files(mini_data: Path, tmp_path: Path) -
     after = _snapshot(out)
     assert after["kg.ttl"] != before["kg.ttl"] and "Ada C. Wu" in (out / "kg.ttl").read_text(encoding="utf-8")
     assert {k: v for k, v in after.items() if k != "kg.ttl"} == {k: v for k, v in before.items() if k != "kg.ttl"}
+
+
+def test_a_directory_kg_did_not_write_is_never_replaced(mini_data: Path, tmp_path: Path) -> None:
+    """A build replaces its whole output directory (and sets its files' modes): an --out that holds anything a
+    build does not write (a file of the user's, a same-named directory holding other files, the articles) is
+    refused, left as it was; an empty directory and an earlier build are fine."""
+    out = tmp_path / "mine"
+    (out / "tables").mkdir(parents=True)
+    (out / "secret.txt").write_text("secret", encoding="utf-8")
+    (out / "secret.txt").chmod(0o600)
+    (out / "tables" / "my-budget.csv").write_text("a,b\n", encoding="utf-8")
+    before, beside = _snapshot(out), sorted(p.name for p in tmp_path.iterdir())
+    result = run_kg("build", "--data", str(mini_data), "--out", str(out))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{out}: holds secret.txt, tables/, which kg build did not write" in result.stderr
+    assert _snapshot(out) == before and (out / "secret.txt").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside, "nothing left beside it (no cache, no lock)"
+    articles = mini_data / "articles"
+    result = run_kg("build", "--data", str(mini_data), "--out", str(articles))
+    assert result.returncode == 2 and "mini-news.md, which kg build did not write" in result.stderr
+    (tmp_path / "empty").mkdir()
+    for target in ("empty", "empty"):  # an empty directory, then the build made there
+        assert run_kg("build", "--data", str(mini_data), "--out", str(tmp_path / target)).returncode == 0
+
+
+def test_unusable_out_and_cache_are_refused_and_a_link_is_followed(mini_data: Path, tmp_path: Path) -> None:
+    """--out the current directory, under a file, or --cache a file: a message, no traceback, nothing made; an
+    --out that is a symbolic link builds in the directory it names and stays a link."""
+    (tmp_path / "afile").touch()
+    cases = {
+        ("--out", "."): "is the current directory or holds it",
+        ("--out", "afile/sub"): "afile exists and is not a directory",
+        ("--cache", "afile", "--out", "b"): "--cache afile: is not a directory",
+    }
+    for args, message in cases.items():
+        result = run_kg("build", "--data", str(mini_data), *args, cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, args
+    assert not (tmp_path / "b").exists() and not (tmp_path / ".b.kg-cache").exists()
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    assert (
+        run_kg("build", "--data", str(mini_data), "--out", "link", "--formats", "turtle", cwd=tmp_path).returncode == 0
+    )
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / "kg.ttl").is_file()
+    assert not [p.name for p in tmp_path.iterdir() if "staging" in p.name]
