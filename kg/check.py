@@ -128,9 +128,26 @@ def _check_entity(entity: Entity, ontology: Ontology) -> list[Problem]:
                 closest(entity.cls, list(ontology.classes)),
             )
         )
+    elif entity.cls in _RESERVED_CLASSES and entity.lines:  # declared in a facts file, not made from an article
+        problems.append(
+            Problem(
+                path,
+                _line(entity, "class"),
+                f"class {entity.cls!r} of {entity.id!r} is kg's own: {_RESERVED_CLASSES[entity.cls]}",
+                "give the thing the article names its own class, e.g. Organisation, Person, Region or Policy",
+            )
+        )
     if entity.iso3166:
         problems.extend(_check_region_code(entity, ontology))
     return problems
+
+
+# classes the build gives its own nodes, never an entity of a facts file (one declared so broke the build)
+_RESERVED_CLASSES = {
+    "Article": "each article file is one, made from its front matter",
+    "Statement": "each statement of a facts file is one",
+    "Evidence": "each evidence quote is one",
+}
 
 
 def _check_region_code(entity: Entity, ontology: Ontology) -> list[Problem]:

@@ -379,7 +379,10 @@ def read(
     problems: list[Problem] = []
     article_files: dict[str, Path] = {}
     for path in sorted(articles_dir.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            problems.append(_folder_problem(path, "articles"))
             continue
         if path.suffix != ".md":
             problems.append(
@@ -492,12 +495,30 @@ def _names(directory: Path) -> tuple[str, ...]:
         return ()
 
 
+def _folder_problem(path: Path, folder: str) -> Problem:
+    """A folder where kg reads files: its files would otherwise be left out without a word."""
+    return Problem(
+        str(path),
+        0,
+        f"a folder, not a file: kg reads only the files directly in {folder}/",
+        f"move its files up into {folder}/ (or the folder out of data/)",
+    )
+
+
 def _facts_files(facts_dir: Path, problems: list[Problem]) -> list[Path]:
+    if not facts_dir.exists():
+        return []
     if not facts_dir.is_dir():
+        problems.append(
+            Problem(str(facts_dir), 0, "not a folder: facts files go in data/facts/", "make facts a folder of files")
+        )
         return []
     out = []
     for path in sorted(facts_dir.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            problems.append(_folder_problem(path, "facts"))
             continue
         if path.suffix not in (".yaml", ".yml"):
             problems.append(

@@ -256,6 +256,13 @@ class _Reader:
             )
             return []
         entries = node if isinstance(node, YList) else [node]
+        if not entries:
+            self.problem(
+                path,
+                item.key_line("evidence"),
+                "statement has no evidence: its evidence list is empty",
+                "add 'evidence: \"<a quote copied from the article>\"'",
+            )
         quotes = []
         for entry in entries:
             if isinstance(entry, YStr):

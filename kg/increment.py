@@ -505,7 +505,7 @@ def _added_and_removed(
     added: dict[str, tuple[str, str]] = {}
     for name in sorted(new_facts):
         path = facts_dir / name
-        if path.suffix not in (".yaml", ".yml") or not SLUG.match(path.stem):
+        if path.suffix not in (".yaml", ".yml") or not SLUG.match(path.stem) or path.is_dir():
             raise _Declined
         slug = corpus._guess_slug(path.read_bytes(), path.stem)
         article = f"{slug}.md"
@@ -523,7 +523,7 @@ def _added_and_removed(
         removed.append(slug)
     added_loose: dict[str, str] = {}
     for name in sorted(new_articles):
-        if not name.endswith(".md"):
+        if not name.endswith(".md") or (articles_dir / name).is_dir():
             raise _Declined  # the full build names the file kg does not read
         added_loose[name[:-3]] = str(articles_dir / name)
     removed_loose = sorted(name[:-3] for name in old_articles if name[:-3] in state.loose)
@@ -539,8 +539,8 @@ def _loose(path: str, source: Source, ontology: Ontology, base: str) -> tuple[st
 
 
 def _ignored(path: Path) -> bool:
-    """A name in data/ that the build skips (hidden files, directories)."""
-    return path.name.startswith(".") or path.is_dir()
+    """A name in data/ that the build skips (hidden files and folders; any other folder is a problem it names)."""
+    return path.name.startswith(".")
 
 
 @dataclass

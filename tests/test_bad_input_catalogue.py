@@ -254,6 +254,30 @@ def test_broken_symlink_is_refused(tmp_path: Path, good_build: Path, capsys) -> 
     _check(code, err, path, "cannot read file", 0)
 
 
+@pytest.mark.parametrize(
+    "target, expect",
+    [
+        ("facts/2020", "kg reads only the files directly in facts/"),
+        ("facts/extra.yaml", "kg reads only the files directly in facts/"),
+        ("articles/archive.md", "kg reads only the files directly in articles/"),
+        ("facts", "not a folder: facts files go in data/facts/"),
+    ],
+)
+def test_a_folder_where_files_go_is_refused(target: str, expect: str, tmp_path: Path, good_build: Path, capsys) -> None:
+    """Files in a sub-folder of facts/ or articles/ are not read: said, rather than their facts left out silently
+    (a facts/ that is a file, likewise)."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    if target == "facts":
+        shutil.rmtree(data / "facts")
+        (data / "facts").write_bytes(FACTS)
+    else:
+        (data / target).mkdir()
+        (data / target / "mini-news.yaml").write_bytes(FACTS)
+    code, err, path = _run_case(tmp_path, good_build, capsys, target, None)
+    _check(code, err, path, expect, 0)
+
+
 def test_a_broken_article_is_reported_once(tmp_path: Path, good_build: Path, capsys) -> None:
     """Its facts file is still checked, but not also told that its article is missing."""
     broken = FACTS.replace(b"class: Company", b"class: Compnay")
