@@ -104,3 +104,14 @@ def _ontology() -> Ontology:
     if "o" not in _CACHE:
         _CACHE["o"] = Ontology.load(None)
     return _CACHE["o"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_a_draft_scalar_reads_back_as_its_text(text: str) -> None:
+    """Whatever an article holds (DEL, C1 controls, U+0085, U+2028, a BOM), the draft quotes it so that kg's own
+    YAML loader reads the same text back: drafts are valid facts files however odd the article's characters."""
+    from kg import yamlsafe
+
+    loaded = yamlsafe.load(f"quote: {draftfile.q(text)}\n", "draft.yaml")
+    assert loaded["quote"] == text
