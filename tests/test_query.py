@@ -181,6 +181,14 @@ def test_table_shows_control_characters_as_escapes(shipped_build):
     assert result.stdout.splitlines()[2] == "line\\nbreak\\x1b[31m"
 
 
+def test_table_shows_reordering_and_invisible_characters_as_escapes(shipped_build):
+    """A right-to-left override would show the rest of the line reversed, a line separator break it, a zero-width
+    space or byte-order mark hide in it: each is shown as its escape, in a table as in a row."""
+    text = "abc\\u202Edcba\\u2028x\\u200By\\uFEFFz\\u2066w"
+    result = query(shipped_build, f'SELECT ?text ?n WHERE {{ VALUES (?text ?n) {{ ("{text}" 1) }} }}')
+    assert result.stdout.splitlines()[2] == "abc\\u202edcba\\u2028x\\u200by\\ufeffz\\u2066w  1"
+
+
 def test_table_aligns_wide_and_combining_characters_and_escapes_every_control_character():
     """Columns line up at a terminal: a CJK character takes two columns, a combining mark none, and each of
     Unicode's 65 control characters (C0, DEL, C1) is shown as an escape that takes its own width."""

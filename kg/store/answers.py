@@ -81,7 +81,10 @@ def _short(iri: str) -> str:
     return iri
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's control characters (category Cc), exactly
+# Unicode's control characters (category Cc), the line and paragraph separators, and the invisible characters
+# that reorder or hide text at a terminal (bidirectional overrides and isolates, marks, zero-width space, BOM);
+# the joiners a script needs (U+200C, U+200D) stay, measured as zero columns wide
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -90,7 +93,11 @@ def _visible(text: str) -> str:
     break a table's layout or drive the terminal."""
     if _CONTROL.search(text) is None:  # nearly every cell: one scan in C, not a call per character
         return text
-    return _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\x{ord(m[0]):02x}"), text)
+    return _CONTROL.sub(lambda m: _ESCAPES.get(m[0], _escape(m[0])), text)
+
+
+def _escape(char: str) -> str:
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def display(term: Term | None) -> str:
@@ -109,7 +116,9 @@ def display(term: Term | None) -> str:
 
 @functools.cache
 def _char_width(c: str) -> int:
-    return 2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+    if unicodedata.east_asian_width(c) in "WF":
+        return 2
+    return 0 if unicodedata.combining(c) or unicodedata.category(c) == "Cf" else 1
 
 
 def _width(text: str) -> int:
