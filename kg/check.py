@@ -16,6 +16,7 @@ from kg.errors import DataError, Problem
 from kg.facts import closest
 from kg.model import Entity, Evidence, Facts, Location, Source, Statement
 from kg.ontology import Ontology
+from kg.sources import LANGUAGE
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+\Z")  # ASCII digits only: RDF's lexical forms (\d takes any script's)
 _INT64_MAX = 2**63 - 1
@@ -326,6 +327,17 @@ def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
         return (
             f"malformed date {value!r} for {st.predicate}",
             "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+        )
+    # the values the front matter and an entity's 'iso3166:' are checked for, when a statement gives them
+    if st.predicate in ("language", "translatedFrom") and not LANGUAGE.match(value):
+        return (
+            f"{st.predicate} must be a BCP 47 tag like en or zh-Hans, not {_cut(value)}",
+            "use the two-letter code of the language: en, zh, de, ...",
+        )
+    if st.predicate == "iso3166Code" and regions.lookup(value) is None:
+        return (
+            f"iso3166Code {_cut(value)} is no ISO 3166 code of a country or subdivision",
+            "write the code as ISO 3166 gives it, e.g. CN or CN-SH (or put it on the entity with 'iso3166:')",
         )
     return None
 

@@ -89,7 +89,8 @@ class _Reader:
             return ""
         value = str(node).strip()
         if required and not value:
-            self.problem(path, node.line, f"{what} is empty", f"write the {what} after '{what}:', or remove the line")
+            key = "aliases" if what == "alias" else what  # an alias is an item of 'aliases:', not a key of its own
+            self.problem(path, node.line, f"{what} is empty", f"write the {what} after '{key}:', or remove it")
         return value
 
     def unknown_keys(self, mapping: YMap, allowed: tuple[str, ...], path: str, what: str) -> None:
@@ -185,7 +186,15 @@ class _Reader:
         aliases_node = item.get("aliases")
         aliases: list[str] = []
         if isinstance(aliases_node, YStr) and aliases_node.kind != "null":
-            aliases = [str(aliases_node).strip()]
+            if str(aliases_node).strip():
+                aliases = [str(aliases_node).strip()]
+            else:
+                self.problem(
+                    path,
+                    item.key_line("aliases"),
+                    "an alias is empty",
+                    "write the names after 'aliases:', or remove it",
+                )
         elif isinstance(aliases_node, YList):
             for alias in aliases_node:
                 value = self.text(alias, path, aliases_node.line, "alias")
