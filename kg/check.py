@@ -33,7 +33,9 @@ def _line(record: Entity | Statement, key: str) -> int:
 
 
 def article_entity(slug: str, source: Source) -> Entity:
-    return Entity(id=slug, cls="Article", label=source.title, where=Location(source.path, 1), source=slug)
+    return Entity(
+        id=slug, cls="Article", label=source.title, where=Location(source.path, source.title_line), source=slug
+    )
 
 
 def article_entities(facts: Facts) -> None:

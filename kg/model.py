@@ -33,6 +33,7 @@ class Source:
     translated_from: str = ""
     url: str = ""
     body_line: int = 1  # line of the file on which the body starts
+    title_line: int = 1  # line of the front matter's title (an article's label, in messages about it)
 
 
 class Evidence(NamedTuple):

@@ -221,4 +221,4 @@ def parse_source(slug: str, text: str, display: str) -> Source:
         )
     if problems:
         raise DataError(problems)
-    return Source(slug=slug, path=display, body=body, body_line=body_line, **values)
+    return Source(slug=slug, path=display, body=body, body_line=body_line, title_line=meta.key_line("title"), **values)
