@@ -214,6 +214,19 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem], line_of: _Line
     return mapping
 
 
+def _hidden_break(text: str, index: int) -> tuple[int, str] | None:
+    """(0 or 1: how many lines before line `index` (0-based) it stands, its name) of a U+0085, U+2028 or U+2029
+    on that line or the one before, else None."""
+    lines = text.split("\n")
+    for back in (0, 1):
+        at = index - back
+        if 0 <= at < len(lines):
+            for char in "\x85\u2028\u2029":
+                if char in lines[at]:
+                    return back, f"U+{ord(char):04X}"
+    return None
+
+
 def _syntax_hint(message: str) -> str:
     """The fix for the YAML errors people actually make, in their words rather than the parser's."""
     if "aliases" in message:
@@ -253,7 +266,14 @@ def load(text: str, path: str, first_line: int = 1, *, fast: bool = True):
         mark = err.context_mark if at_end else err.problem_mark or err.context_mark
         line = _Lines(text, first_line)(mark) if mark else 0
         message = " ".join(x for x in (err.context, err.problem) if x)
-        raise DataError([Problem(path, line, f"YAML syntax error: {message}", _syntax_hint(message))]) from err
+        hint = _syntax_hint(message)
+        hidden = _hidden_break(text, line - first_line)
+        if hidden:
+            # YAML 1.1 breaks lines at these too, so the parser's complaint names a line break nobody can see
+            line -= hidden[0]
+            message += f" (this line holds the invisible line separator {hidden[1]}, which YAML reads as a line break)"
+            hint = f"replace {hidden[1]} with a space, or quote the text"
+        raise DataError([Problem(path, line, f"YAML syntax error: {message}", hint)]) from err
     except yaml.YAMLError as err:
         raise DataError([Problem(path, 1, f"YAML error: {err}", "re-save the file as plain UTF-8 YAML text")]) from err
     if node is None:

@@ -181,6 +181,13 @@ GENERATED = {
         "unknown class 'Collge'",
         FACTS[: FACTS.index(b"class: College")].count(b"\n") + 1,
     ),
+    # unquoted, it breaks the line where nobody sees a break: the message says which character did it
+    "facts-line-separator-in-plain-text": (
+        "facts/mini-news.yaml",
+        FACTS.replace(b"label: Ada Wu", "label: Ada\u2028Wu: chief".encode()),
+        "invisible line separator U+2028",
+        FACTS[: FACTS.index(b"label: Ada Wu")].count(b"\n") + 1,
+    ),
     "facts-unclosed-bracket": (
         "facts/mini-news.yaml",
         FACTS.replace(b"aliases: [Northwind]", b"aliases: [Northwind"),
