@@ -29,3 +29,20 @@ def test_shapes_catch_what_the_loader_allows(mini_data: Path, tmp_path: Path) ->
     entity_line = facts.read_text("utf-8").split("\n").index("  - id: ledger-institute") + 1
     assert lines[1].startswith(f"  {facts}:{entity_line}: https://kg.example.org/organisation/ledger-institute ")
     assert "foundingDate" in lines[1] and "More than 1 values" in lines[1]
+
+
+def test_a_finding_on_a_value_names_the_statement_that_gives_it(mini_data: Path) -> None:
+    """A negative count passes the loader (a whole number) but not the shape: the finding names the line of the
+    value and says what a count must be, not the entity's line and pySHACL's 'Value is not >= Literal(...)'."""
+    facts = mini_data / "facts" / "mini-news.yaml"
+    text = facts.read_text("utf-8")
+    assert "  - id: plan" not in text
+    extra = '  - subject: plan\n    predicate: projectCount\n    value: -3\n    evidence: "On April 1"\n'
+    entity = "  - id: plan\n    class: ProjectList\n    label: Qinglan projects\n"
+    facts.write_text(text.replace("entities:\n", "entities:\n" + entity, 1) + extra, encoding="utf-8")
+    result = run_kg("validate", "--data", str(mini_data))
+    assert result.returncode == 1, result.stdout + result.stderr
+    value_line = facts.read_text("utf-8").split("\n").index("    value: -3") + 1
+    finding = result.stdout.splitlines()[1]
+    assert finding.startswith(f"  {facts}:{value_line}: ") and "projectCount" in finding, finding
+    assert finding.endswith("a count is one whole number, 0 or more"), finding

@@ -131,10 +131,20 @@ def data_lines(build: Build) -> Iterable[str]:
 
 
 def _origins(build: Build) -> dict[str, str]:
-    """IRI of every entity and statement node -> "file:line" where the facts file defines it."""
+    """IRI of every entity and statement node -> "file:line" where the facts file defines it; and (entity IRI,
+    property IRI) -> the line of the value, when one statement alone gives the entity that property, so that a
+    finding on the value (a negative count) names it rather than the entity (several: the entity's line)."""
     mint = Minter(build.base, build.ontology)
-    origins = {str(mint.entity(e)): f"{e.where.path}:{e.where.line}" for e in build.facts.entities.values()}
-    origins.update({str(mint.statement(st)): f"{st.where.path}:{st.where.line}" for st in build.facts.statements})
+    iri_of = {eid: str(mint.entity(e)) for eid, e in build.facts.entities.items()}
+    origins: dict = {iri_of[eid]: f"{e.where.path}:{e.where.line}" for eid, e in build.facts.entities.items()}
+    values: dict[tuple[str, str], list[str]] = {}
+    for st in build.facts.statements:
+        origins[str(mint.statement(st))] = f"{st.where.path}:{st.where.line}"
+        prop = build.ontology.properties.get(st.predicate)
+        if prop is not None and st.subject in iri_of:
+            line = st.lines.get("value") or st.lines.get("object") or st.where.line
+            values.setdefault((iri_of[st.subject], str(prop.iri)), []).append(f"{st.where.path}:{line}")
+    origins.update({key: places[0] for key, places in values.items() if len(places) == 1})
     return origins
 
 
@@ -227,7 +237,10 @@ def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, u
     results = [result for part in parts for result in part[0]]
     origins = _origins(build) if results else {}
     report.findings = sorted(
-        (Finding(focus, path, message, origins.get(focus, "")) for focus, path, message in results),
+        (
+            Finding(focus, path, message, origins.get((focus, path)) or origins.get(focus, ""))
+            for focus, path, message in results
+        ),
         key=lambda f: (f.focus, f.path, f.message),
     )
     return report
