@@ -18,6 +18,7 @@ from kg.ontology import KG, ONTOLOGY_IRI, Ontology
 from kg.rdf import DCTERMS, OA, PROV, SKOS, Dataset, Lit, Term, parse_term, split_line
 
 JOIN = " | "  # between list items in one attribute
+QUALIFIERS = ("date", "role", "note")  # a literal value's, in attributes <property>_date, _role and _note
 QUOTE_JOIN = "\n"  # between evidence quotes
 
 _TYPE, _LABEL, _ALT, _COMMENT = str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(RDFS.comment)
@@ -158,9 +159,15 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
             # one value keeps its type; several (two founding dates from two articles) are all kept, as text
             plain = [_plain(o) for o in literals]
             attrs[prop.name] = plain[0] if len(plain) == 1 else JOIN.join(str(v) for v in plain)
-            quotes = [q for o in literals for _, _, q in support.get((node, predicate, o), Support()).quotes]
+            said = [support.get((node, predicate, o), Support()) for o in literals]
+            quotes = [q for info in said for _, _, q in info.quotes]
             if quotes:
                 attrs[f"{prop.name}_evidence"] = QUOTE_JOIN.join(quotes)
+            # a value's qualifiers, as an edge carries its own: "86 projects" as of a date, in a role, with a note
+            for qualifier in QUALIFIERS:
+                values = sorted({v for info in said for v in getattr(info, f"{qualifier}s")})
+                if values:
+                    attrs[f"{prop.name}_{qualifier}"] = JOIN.join(values)
         view.add_node(node, **attrs)
 
     for s, p, o in ds.default:

@@ -95,3 +95,41 @@ def test_schema_statement_and_evidence_nodes_stay_out(shipped) -> None:
     for node in shipped.view.nodes:
         assert "/statement/" not in node and "/evidence/" not in node and "ontology" not in node
     assert not any(isinstance(v, Literal) for _, a in shipped.view.nodes(data=True) for v in a.values())
+
+
+def test_a_values_qualifiers_reach_every_property_graph_export(mini_data, tmp_path) -> None:
+    """A statement with a literal value may carry a date, role or note like any other: they were in kg.nq and
+    kg.trig only. Now the projection carries them as <property>_date, _role and _note, so GraphML, the Neo4j
+    bundle and the tables have them, and the page shows them after the value."""
+    import csv
+    import json
+    import re
+
+    import networkx as nx
+
+    from tests.conftest import run_kg
+
+    facts = mini_data / "facts" / "mini-news.yaml"
+    text = facts.read_text("utf-8")
+    old = '    value: 2020-04-01\n    evidence: "On April 1, the Qinglan Ledger Institute"\n'
+    assert old in text
+    facts.write_text(
+        text.replace(old, old + '    date: 2020-04-02\n    note: the day only, "no year" | given\n'), "utf-8"
+    )
+    out = tmp_path / "build"
+    formats = "graphml,neo4j,sheets,html"
+    assert run_kg("build", "--data", str(mini_data), "--out", str(out), "--formats", formats).returncode == 0
+    institute = "https://kg.example.org/organisation/ledger-institute"
+    node = nx.read_graphml(out / "kg.graphml").nodes[institute]
+    assert node["foundingDate_date"] == "2020-04-02"
+    assert node["foundingDate_note"] == 'the day only, "no year" | given'
+    with open(out / "tables" / "entities.csv", encoding="utf-8-sig", newline="") as table:
+        rows = {row["iri"]: row for row in csv.DictReader(table)}
+    assert rows[institute]["foundingDate_note"] == 'the day only, "no year" | given'
+    with open(out / "neo4j" / "nodes.csv", encoding="utf-8", newline="") as nodes:
+        header = next(csv.reader(nodes))
+    assert any(name.startswith("foundingDate_date") for name in header), header
+    page = (out / "kg.html").read_text("utf-8")
+    assert "foundingDate_date" not in page and "foundingDate_note" not in page
+    shown = json.dumps('2020-04-01 (2020-04-02; the day only, "no year" | given)')[1:-1]
+    assert shown in page or re.sub(r'"', r"\\u0022", shown) in page

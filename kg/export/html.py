@@ -18,7 +18,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg import layout, style
+from kg import layout, style, view
 from kg.errors import UsageError
 
 VIS_VERSION = "9.1.2"
@@ -81,6 +81,18 @@ def overview(view: nx.MultiDiGraph, limit: int = OVERVIEW_NODES) -> tuple[nx.Mul
 SKIP_NODE_KEYS = {"iri", "id", "label", "class", "classes", "group", "aliases", "label_zh", "note"}
 
 
+def _about_a_value(key: str, attrs: dict) -> bool:
+    """An attribute that says something of another one's value (its evidence, date, role or note)."""
+    base, _, what = key.rpartition("_")
+    return bool(base) and base in attrs and what in ("evidence", *view.QUALIFIERS)
+
+
+def _with_qualifiers(key: str, value: object, attrs: dict) -> str:
+    """A value as the page shows it, its qualifiers after it: 86 (2020-03; deputy director)."""
+    said = [str(attrs[f"{key}_{q}"]) for q in view.QUALIFIERS if f"{key}_{q}" in attrs]
+    return f"{value} ({'; '.join(said)})" if said else str(value)
+
+
 def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
     """The JSON the page runs on: nodes, edges and the legend, in a stable order.
 
@@ -103,7 +115,7 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
     where, curves = layout.plan(view, [(s, o, attrs.get("label", key)) for s, o, key, attrs in ordered])
     for index, (node_id, attrs) in enumerate(sorted(view.nodes(data=True))):
         group = attrs.get("group", "")
-        facts = {k: v for k, v in sorted(attrs.items()) if k not in SKIP_NODE_KEYS and not k.endswith("_evidence")}
+        facts = {k: v for k, v in sorted(attrs.items()) if k not in SKIP_NODE_KEYS and not _about_a_value(k, attrs)}
         nodes.append(
             {
                 "n": index,
@@ -117,7 +129,7 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
                 "group": group,
                 "aliases": [a for a in attrs.get("aliases", "").split(" | ") if a],
                 "note": attrs.get("note", ""),
-                "facts": [[k, str(v), attrs.get(f"{k}_evidence", "")] for k, v in facts.items()],
+                "facts": [[k, _with_qualifiers(k, v, attrs), attrs.get(f"{k}_evidence", "")] for k, v in facts.items()],
             }
         )
     number = {n["iri"]: n["n"] for n in nodes}
