@@ -18,8 +18,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg import layout, style, view
+from kg import layout, style
 from kg.errors import UsageError
+from kg.view import QUALIFIERS
 
 VIS_VERSION = "9.1.2"
 
@@ -84,12 +85,12 @@ SKIP_NODE_KEYS = {"iri", "id", "label", "class", "classes", "group", "aliases", 
 def _about_a_value(key: str, attrs: dict) -> bool:
     """An attribute that says something of another one's value (its evidence, date, role or note)."""
     base, _, what = key.rpartition("_")
-    return bool(base) and base in attrs and what in ("evidence", *view.QUALIFIERS)
+    return bool(base) and base in attrs and what in ("evidence", *QUALIFIERS)
 
 
 def _with_qualifiers(key: str, value: object, attrs: dict) -> str:
     """A value as the page shows it, its qualifiers after it: 86 (2020-03; deputy director)."""
-    said = [str(attrs[f"{key}_{q}"]) for q in view.QUALIFIERS if f"{key}_{q}" in attrs]
+    said = [str(attrs[f"{key}_{q}"]) for q in QUALIFIERS if f"{key}_{q}" in attrs]
     return f"{value} ({'; '.join(said)})" if said else str(value)
 
 
