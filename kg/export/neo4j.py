@@ -301,6 +301,8 @@ LOAD_HEADER = """\
 // Copy nodes.csv and relationships.csv into the import directory of the Neo4j server, then run:
 //   cypher-shell -u neo4j -p <password> -f load-csv.cypher
 // One statement per line; running it twice creates nothing new.
+// The files quote as RFC 4180 does (a quote inside a field is doubled). LOAD CSV also reads \\" as a quote
+// unless the server sets dbms.import.csv.legacy_quote_escaping=false: set it if a text holds a backslash.
 """
 
 
