@@ -46,9 +46,8 @@ def signature(path: Path | str) -> Signature | None:
 
 _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
-CACHE_FORMAT = (
-    3  # bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line)
-)
+# bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line)
+CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)

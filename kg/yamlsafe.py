@@ -148,6 +148,10 @@ def _plainly_shallow(text: str) -> bool:
     return deepest + 2 < MAX_DEPTH - 1
 
 
+# line breaks to YAML 1.1 (PyYAML) that editors and people do not see as such
+_HIDDEN_BREAKS = "\x85\u2028\u2029"
+
+
 class _Lines:
     """File line numbers for PyYAML marks, counted the way editors count them.
 
@@ -158,7 +162,7 @@ class _Lines:
     def __init__(self, text: str, first_line: int) -> None:
         self.first_line = first_line
         self.breaks: list[int] | None = None
-        if any(char in text for char in "\x85\u2028\u2029"):
+        if any(char in text for char in _HIDDEN_BREAKS):
             self.breaks = [m.start() for m in re.finditer("\n", text)]
 
     def __call__(self, mark: yaml.Mark) -> int:
@@ -221,7 +225,7 @@ def _hidden_break(text: str, index: int) -> tuple[int, str] | None:
     for back in (0, 1):
         at = index - back
         if 0 <= at < len(lines):
-            for char in "\x85\u2028\u2029":
+            for char in _HIDDEN_BREAKS:
                 if char in lines[at]:
                     return back, f"U+{ord(char):04X}"
     return None
