@@ -189,6 +189,12 @@ def test_table_shows_reordering_and_invisible_characters_as_escapes(shipped_buil
     assert result.stdout.splitlines()[2] == "abc\\u202edcba\\u2028x\\u200by\\ufeffz\\u2066w  1"
 
 
+def test_table_measures_a_joiner_as_no_column(shipped_build):
+    """A zero-width joiner (kept: scripts and emoji need it) takes no column, so the next column stays aligned."""
+    result = query(shipped_build, 'SELECT ?t ?n WHERE { VALUES (?t ?n) { ("a\\u200Db" 1) ("abc" 2) } }')
+    assert result.stdout.splitlines()[2:4] == ["abc  2", "a\u200db   1"]
+
+
 def test_table_aligns_wide_and_combining_characters_and_escapes_every_control_character():
     """Columns line up at a terminal: a CJK character takes two columns, a combining mark none, and each of
     Unicode's 65 control characters (C0, DEL, C1) is shown as an escape that takes its own width."""
