@@ -118,8 +118,56 @@ def _projection(select: str) -> set[str] | frozenset[str]:
     return out
 
 
+_SERVICE = re.compile("service", re.IGNORECASE)
+
+
+def refuse_service(text: str, origin: str) -> None:
+    """Refuse a query with a SERVICE clause, found by parsing it, never by running it (UsageError).
+
+    A SERVICE clause makes Oxigraph send the query to the address it names, from this machine: any web page
+    could make `kg serve` (or a shared .rq file, `kg query`) connect to hosts only this machine reaches. The
+    keyword is found by Oxigraph's own parser, so kg's reading and the engine's cannot differ: every
+    "service" in the text (in any case) is changed to "servicf", which leaves a string, an IRI, a name or a
+    comment as valid as it was but makes the keyword a syntax error; the changed text, followed by a line
+    holding "{" (which no query can end with, so nothing is ever evaluated), is then parsed. An error on
+    that last line means the parser read the whole text: no "service" was the keyword. An error earlier
+    stops the query, as a SERVICE clause when a "service" comes before the error, else as a syntax error.
+    FROM and FROM NAMED only choose graphs of the store (Oxigraph loads nothing), and LOAD is an update."""
+    hits = [match.start() for match in _SERVICE.finditer(text)]
+    if not hits:
+        return
+    probe = _SERVICE.sub(lambda m: m.group()[:-1] + ("F" if m.group()[-1] == "E" else "f"), text)
+    last_line = probe.count("\n") + 2  # the line of the "{"
+    error = ""
+    if not _SERVICE.search(probe):  # "service" never overlaps itself, so none is left
+        try:
+            ox.Store().query(probe + "\n{", prefixes=PREFIXES)
+        except SyntaxError as err:
+            error = str(err)
+    match = re.match(r"error at (\d+):(\d+):", error)
+    if match and int(match[1]) >= last_line:
+        return
+    offset = len(text)
+    if match:  # the error's line and column (1-based, in characters) as an offset into the text
+        lines = text.split("\n")
+        line, column = int(match[1]), int(match[2])
+        offset = sum(len(part) + 1 for part in lines[: line - 1]) + column - 1
+    before = [hit for hit in hits if hit < offset]
+    if not before:
+        raise UsageError(syntax_message(error, text, origin))
+    line = text.count("\n", 0, before[-1]) + 1
+    column = before[-1] - (text.rfind("\n", 0, before[-1]) + 1) + 1
+    raise UsageError(
+        f"{origin}:{line}:{column}: SERVICE is refused: it would make this machine send the query to the server "
+        'it names. Ask that server yourself, or put its data into the build. (If "service" here is a word '
+        "in a string or a name, this is a syntax error near it instead.)"
+    )
+
+
 def _check_syntax(text: str, origin: str) -> None:
-    """Parse without evaluating (against an empty in-memory store), so errors point into the text as written."""
+    """Parse without evaluating (against an empty in-memory store), so errors point into the text as written.
+    A SERVICE clause is refused first, by parsing alone: evaluating it, even on an empty store, sends it."""
+    refuse_service(text, origin)
     try:
         ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as err:
