@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from kg import serve_front
 from kg.errors import KgError, UsageError
+from kg.http_guard import HostCheck
 from kg.store import store_path
 
 USER_VARIABLE = "KG_PUSH_USER"
@@ -130,17 +131,28 @@ def check_limits(limits: serve_front.Limits) -> None:
         raise UsageError(f"--max-connections {limits.max_connections}: give a number from 1 to 10000")
     if not 1 <= limits.workers <= 64:
         raise UsageError(f"--workers {limits.workers}: give a number from 1 to 64")
+    if not 64 <= limits.max_memory <= 1024 * 1024:
+        raise UsageError(f"--max-memory {limits.max_memory}: give a number of MiB from 64 to 1048576")
 
 
 def serve(
-    build: str | Path, host: str = "127.0.0.1", port: int = 7878, limits: serve_front.Limits | None = None
+    build: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    limits: serve_front.Limits | None = None,
+    allow_hosts: tuple[str, ...] = (),
 ) -> int:
     """Serve the store through the guarded front (kg/serve_front.py) until SIGTERM or Ctrl-C; returns the exit
-    code. The Oxigraph workers die with this process, so stopping `kg serve` leaves nothing listening."""
+    code. The Oxigraph workers die with this process, so stopping `kg serve` leaves nothing listening.
+    Requests are answered only when addressed to the server's own names (and `allow_hosts`): see HostCheck."""
     limits = limits or serve_front.Limits()
     check_limits(limits)
+    for name in allow_hosts:
+        if not name or any(c.isspace() or c in "/@?#[]:" for c in name):
+            raise UsageError(f"--allow-host {name!r}: give a host name, such as kg.internal (no port, no scheme)")
     command = serve_command(build, host, port)
     url = f"http://{bind_address(host, port)}"
+    hosts = HostCheck(host, port, tuple(allow_hosts))
 
     def announce() -> None:
         print(f"serving {store_path(build)} read-only; Ctrl-C stops")
@@ -151,12 +163,17 @@ def serve(
             f"{limits.request_timeout:g} s to send it, {limits.max_connections} connections, "
             f"{limits.workers} workers"
         )
+        print(
+            f"memory: {limits.max_memory} MiB per worker; answers requests addressed to "
+            + ", ".join(sorted(hosts.names()))
+            + f" on port {port}"
+        )
         if not _is_loopback(host):
             print(f"note: listening on {host}: anyone who can reach this machine can query the graph", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
 
-    code, counts = serve_front.run(command[0], store_path(build), host, port, limits, announce)
+    code, counts = serve_front.run(command[0], store_path(build), host, port, limits, announce, hosts)
     print(counts.summary(), flush=True)
     return code
 

@@ -7,18 +7,33 @@ minutes with `--timeout-s 1`. A query cannot be stopped from outside the process
 process answers one request at a time and a request that outlives --query-timeout gets its worker killed and a
 fresh one started: a runaway query costs one worker for --query-timeout seconds, never the service.
 
-What the front enforces before Oxigraph sees a byte:
+Requests are read by h11 (kg/http_guard.py), never by hand. What the front enforces before Oxigraph sees a byte:
+- the request is addressed to this server (Host: 127.0.0.1:PORT, localhost:PORT, ...; else 421), so a web page
+  that rebinds its own name to 127.0.0.1 cannot read the graph;
 - the request line and headers fit in HEAD_LIMIT bytes (else 431) and the body in --max-body bytes (else 413,
   refused from Content-Length alone, before the body is read);
 - the whole request arrives within --request-timeout seconds (else 408): slow-loris clients are dropped;
 - only GET, HEAD and POST (the query page at /, kg/serve_page.py, is answered here, not by Oxigraph, and posts
   to /query); writes (PUT, DELETE, PATCH, POST to /update or /store) get 403, as the store is read-only, other
-  methods 405;
+  methods 405; only /query and reading /store reach a worker (other paths: 404);
+- the query is read here (GET ?query=, POST application/sparql-query, POST form) and refused if it cannot be
+  read or has a SERVICE clause (which would make the worker send requests to any host it names); the worker
+  is sent that query, as the front read it, in a request the front writes itself: nothing of the client's
+  request reaches it unread;
 - at most --max-connections connections at once (more get 503 at once, with Retry-After), and a request
   waits for a free worker at most twice --query-timeout (then 503, with Retry-After);
 - the answer is complete within --query-timeout seconds of reaching a worker (else 503 and the worker is
   restarted). Answers up to RESPONSE_BUFFER bytes are buffered, so a stopped query is a clean 503, never a 200
-  with a half-written body; larger ones are streamed and cut off at the limit (the client sees a broken body).
+  with a half-written body; larger ones are streamed and cut off at the limit (the client sees a broken body);
+- each worker's heap is capped at --max-memory MiB (RLIMIT_DATA, which counts what the process allocates but
+  not RocksDB's mapped files or the page cache): a query that needs more makes its worker fail an
+  allocation and abort; the client gets 503 saying so and a fresh worker takes its place.
+
+The workers follow the build: `kg build` swaps in a new build/store, and the old workers would go on answering
+from the deleted one, while a worker started later (after a timeout) would answer from the new one, so answers
+would alternate. So each request first looks at the store (one stat): when it changed, a new generation of
+workers is started on it and every later request goes to that generation; the old workers are stopped, a busy
+one when its request is done.
 """
 
 from __future__ import annotations
@@ -27,17 +42,29 @@ import asyncio
 import contextlib
 import ctypes
 import os
+import resource
 import signal
 import socket
 import sys
+import tempfile
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HEAD_LIMIT = 64 * 1024
+import h11
+
+from kg.http_guard import HEAD_LIMIT, ClientGone, HostCheck, Refusal, Request, read_request
+
 RESPONSE_BUFFER = 1024 * 1024
-FORWARDED_HEADERS = ("accept", "content-type", "accept-language")
+FORWARDED_HEADERS = ("accept", "accept-language")
 WRITE_METHODS = {"PUT", "DELETE", "PATCH"}
+QUERY_TYPE = "application/sparql-query"
+FORM_TYPE = "application/x-www-form-urlencoded"
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "union-default-graph")
+OUT_OF_MEMORY = b"memory allocation of"  # what a Rust program writes to stderr when an allocation fails
+
+__all__ = ["HEAD_LIMIT", "Counts", "Front", "Limits", "Worker", "run", "sparql_query"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +76,7 @@ class Limits:
     request_timeout: float = 10.0
     max_connections: int = 64
     workers: int = max(2, min(8, os.cpu_count() or 2))
+    max_memory: int = 1024  # MiB of heap per worker; an idle worker holds about 75 (see the README)
 
 
 @dataclass
@@ -57,6 +85,8 @@ class Counts:
 
     dropped: int = 0
     stopped_queries: int = 0
+    memory_stopped: int = 0
+    generations: int = 0
     by_status: dict[int, int] = field(default_factory=dict)
 
     def count(self, status: int) -> None:
@@ -66,32 +96,22 @@ class Counts:
         statuses = ", ".join(f"{code}: {n}" for code, n in sorted(self.by_status.items()))
         return (
             f"stopped: {sum(self.by_status.values())} requests ({statuses or 'none'}), "
-            f"{self.dropped} connections dropped, {self.stopped_queries} queries stopped at the time limit"
+            f"{self.dropped} connections dropped, {self.stopped_queries} queries stopped at the time limit, "
+            f"{self.memory_stopped} at the memory limit, {self.generations} new builds followed"
         )
 
 
-class _Reject(Exception):
-    """A request refused by the front: status, reason and a sentence saying what to change."""
+def _worker_setup(max_memory: int) -> Callable[[], None]:
+    def setup() -> None:
+        """In the worker, before exec: Linux sends SIGKILL when kg serve dies, even by SIGKILL, so no worker is
+        left holding the store (PR_SET_PDEATHSIG); and its heap is capped (RLIMIT_DATA, not RLIMIT_AS, which
+        would count RocksDB's mapped files and reserved address space)."""
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        cap = max_memory * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
 
-    def __init__(self, status: int, reason: str, text: str, extra: str = "") -> None:
-        super().__init__(text)
-        self.status, self.reason, self.text, self.extra = status, reason, text, extra
-
-
-def _reply(status: int, reason: str, text: str, extra: str = "") -> bytes:
-    body = (text + "\n").encode("utf-8")
-    head = (
-        f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n{extra}\r\n"
-    )
-    return head.encode("ascii") + body
-
-
-def _die_with_parent() -> None:
-    """In the worker, before exec: Linux sends SIGKILL when kg serve dies, even by SIGKILL, so no worker is
-    left holding the store (PR_SET_PDEATHSIG). Elsewhere the front's shutdown handler is the only guard."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    return setup
 
 
 def _free_loopback_port() -> int:
@@ -100,17 +120,30 @@ def _free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
+def store_identity(store: Path) -> tuple[int, ...] | None:
+    """What tells one store from the next build's: the directory and its CURRENT file (a build swaps in a new
+    directory); None while there is no complete store."""
+    try:
+        folder, current = os.stat(store), os.stat(store / "CURRENT")
+    except OSError:
+        return None
+    return (folder.st_dev, folder.st_ino, current.st_ino, current.st_mtime_ns, current.st_size)
+
+
 class Worker:
     """One Oxigraph read-only server on a private port of 127.0.0.1, answering one request at a time."""
 
-    def __init__(self, binary: str, store: Path) -> None:
-        self.binary, self.store = binary, store
+    def __init__(self, binary: str, store: Path, max_memory: int = Limits.max_memory, generation: int = 0) -> None:
+        self.binary, self.store, self.max_memory, self.generation = binary, store, max_memory, generation
         self.port = 0
+        self.identity: tuple[int, ...] | None = None
         self.process: asyncio.subprocess.Process | None = None
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the worker's life, closed in kill
 
     async def start(self, seconds: float = 30.0) -> None:
         """Start the server and wait until it accepts connections; raises RuntimeError if it does not."""
         self.port = _free_loopback_port()
+        before = store_identity(self.store)
         self.process = await asyncio.create_subprocess_exec(
             self.binary,
             "serve-read-only",
@@ -120,8 +153,8 @@ class Worker:
             f"127.0.0.1:{self.port}",
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            stderr=self.stderr,
+            preexec_fn=_worker_setup(self.max_memory),
         )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
@@ -136,41 +169,205 @@ class Worker:
             writer.close()
             with contextlib.suppress(OSError):
                 await writer.wait_closed()
+            # the store it opened: the one there before and after it started (a swap in between: unknown)
+            self.identity = before if before == store_identity(self.store) else None
             return
         code = self.process.returncode
         await self.kill()
         raise RuntimeError(f"Oxigraph's server did not start on {self.store} (exit status {code})")
+
+    def ran_out_of_memory(self) -> bool:
+        """Whether the worker wrote that an allocation failed (it then aborts)."""
+        try:
+            self.stderr.seek(0)
+            return OUT_OF_MEMORY in self.stderr.read()
+        except (OSError, ValueError):
+            return False
 
     async def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
             await self.process.wait()
+        self.stderr.close()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The query, as the front reads it
+
+
+def _media_type(value: str) -> str:
+    return value.split(";", 1)[0].strip().lower()
+
+
+def _form(text: str, where: str) -> list[tuple[str, str]]:
+    try:
+        return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise Refusal(400, "Bad Request", f"the {where} is not valid UTF-8 after percent-decoding") from None
+
+
+def sparql_query(request: Request) -> tuple[str, list[tuple[str, str]]]:
+    """The query of a SPARQL 1.1 Protocol request (GET ?query=, POST application/sparql-query, POST form) and
+    its dataset parameters; Refusal (400, 415) when there is not exactly one query to read."""
+    params = _form(request.query, "URL's query string")
+    if request.method == "POST":
+        kind = _media_type(request.headers.get("content-type", ""))
+        if kind == QUERY_TYPE:
+            if any(name == "query" for name, _ in params):
+                raise Refusal(400, "Bad Request", "give the query once: in the body or in ?query=, not both")
+            try:
+                params.append(("query", request.body.decode("utf-8")))
+            except UnicodeDecodeError:
+                raise Refusal(400, "Bad Request", "the query must be UTF-8") from None
+        elif kind == FORM_TYPE:
+            try:
+                params += _form(request.body.decode("ascii"), "form body")
+            except UnicodeDecodeError:
+                raise Refusal(400, "Bad Request", "a form body is ASCII (percent-encoded UTF-8)") from None
+        else:
+            raise Refusal(
+                415,
+                "Unsupported Media Type",
+                f"send the query as Content-Type {QUERY_TYPE} or {FORM_TYPE} (query=...), or with GET ?query=",
+            )
+    queries = [value for name, value in params if name == "query"]
+    if len(queries) != 1:
+        raise Refusal(
+            400,
+            "Bad Request",
+            "give one SPARQL query: GET /query?query=..., or POST it as application/sparql-query or as a form"
+            if not queries
+            else "give one query, not several",
+        )
+    return queries[0], [(name, value) for name, value in params if name in DATASET_PARAMETERS]
+
+
+def _refuse_reaching_out(text: str) -> None:
+    from kg.errors import UsageError
+    from kg.store.syntax import refuse_service
+
+    try:
+        refuse_service(text, "query")
+    except UsageError as err:
+        raise Refusal(400, "Bad Request", str(err)) from None
+
+
+def _screen(request: Request) -> None:
+    """Methods and paths refused on the request line alone, before any body is read."""
+    method, path = request.method, request.path
+    if method in WRITE_METHODS or (method == "POST" and (path == "/update" or path.startswith("/store"))):
+        raise Refusal(403, "Forbidden", "the server is read-only: only queries are answered, at /query")
+    if method not in ("GET", "HEAD", "POST"):
+        raise Refusal(405, "Method Not Allowed", f"{method} is not supported", [("Allow", "GET, HEAD, POST")])
+
+
+# --------------------------------------------------------------------------------------------------------------
 
 
 class Front:
     """The listening server: checks each request, then relays it to an idle worker under the time limit."""
 
-    def __init__(self, binary: str, store: Path, limits: Limits) -> None:
-        self.binary, self.store, self.limits = binary, store, limits
+    def __init__(self, binary: str, store: Path, limits: Limits, hosts: HostCheck | None = None) -> None:
+        self.binary, self.store, self.limits, self.hosts = binary, store, limits, hosts
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.workers: set[Worker] = set()
         self.connections = 0
         self.counts = Counts()
         self.tasks: set[asyncio.Task] = set()
+        self.generation = 0
+        self.identity: tuple[int, ...] | None = None
+        self.switching = asyncio.Lock()
+        self.warned_gone = False
 
     async def start_workers(self) -> None:
+        self.identity = store_identity(self.store)
         for _ in range(self.limits.workers):
             await self._add_worker()
 
-    async def _add_worker(self) -> None:
-        worker = Worker(self.binary, self.store)
+    async def _new_worker(self, generation: int) -> Worker:
+        worker = Worker(self.binary, self.store, self.limits.max_memory, generation)
         await worker.start()
+        return worker
+
+    async def _add_worker(self) -> None:
+        generation = self.generation
+        worker = await self._new_worker(generation)
+        if generation != self.generation or worker.identity != self.identity:
+            await worker.kill()  # it opened another store than the current generation's: not one of them
+            return
         self.workers.add(worker)
         self.idle.put_nowait(worker)
 
+    async def _follow_store(self) -> None:
+        """When the build has swapped in a new store, start a generation of workers on it; the old workers
+        are stopped (idle ones now, busy ones when done), so no answer comes from the old store after this."""
+        identity = store_identity(self.store)
+        if identity == self.identity:
+            return
+        if identity is None:
+            if not self.warned_gone:
+                self.warned_gone = True
+                print(
+                    f"kg serve: {self.store} is gone; answering from the store as it was until a build puts one back",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            return
+        async with self.switching:
+            identity = store_identity(self.store)
+            if identity is None or identity == self.identity:
+                return
+            started = await asyncio.gather(
+                *(self._new_worker(self.generation + 1) for _ in range(self.limits.workers)), return_exceptions=True
+            )
+            fresh = [worker for worker in started if isinstance(worker, Worker)]
+            failed = [err for err in started if isinstance(err, BaseException)]
+            # every one on this store, or none: a swap while they started, or a store that will not open, keeps
+            # the old generation answering (and the next request tries again)
+            if failed or any(worker.identity != identity for worker in fresh):
+                for worker in fresh:
+                    await worker.kill()
+                if failed:
+                    print(
+                        f"kg serve: cannot open the new store ({failed[0]}); still answering from the old one",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                return
+            self.generation += 1
+            self.identity = identity
+            self.warned_gone = False
+            self.counts.generations += 1
+            while not self.idle.empty():
+                old = self.idle.get_nowait()
+                self.workers.discard(old)
+                await old.kill()
+            for worker in fresh:
+                self.workers.add(worker)
+                self.idle.put_nowait(worker)
+            print(f"kg serve: {self.store} was rebuilt; answering from the new build", file=sys.stderr, flush=True)
+
+    async def _acquire(self) -> Worker:
+        await self._follow_store()
+        while True:
+            worker = await self.idle.get()
+            if worker.generation == self.generation:
+                return worker
+            self.workers.discard(worker)  # an old generation's: stopped, never used again
+            await worker.kill()
+
+    def _release(self, worker: Worker, healthy: bool) -> None:
+        if worker.generation != self.generation:
+            self.workers.discard(worker)
+            self._later(worker.kill())
+        elif healthy:
+            self.idle.put_nowait(worker)
+        else:
+            self._later(self._replace(worker))
+
     async def _replace(self, worker: Worker) -> None:
-        """Kill a worker that ran out of time (or died) and start another in its place."""
+        """Kill a worker that ran out of time or memory (or died) and start another in its place."""
         self.workers.discard(worker)
         await worker.kill()
         for attempt in range(3):
@@ -181,8 +378,8 @@ class Front:
                 print(f"kg serve: {err} (attempt {attempt + 1} of 3)", file=sys.stderr, flush=True)
                 await asyncio.sleep(1)
 
-    def _replace_later(self, worker: Worker) -> None:
-        task = asyncio.create_task(self._replace(worker))
+    def _later(self, job) -> None:
+        task = asyncio.create_task(job)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -200,29 +397,26 @@ class Front:
         self.connections += 1
         try:
             if self.connections > self.limits.max_connections:
-                raise _Reject(
-                    503, "Service Unavailable", "too many connections; try again shortly", "Retry-After: 1\r\n"
+                raise Refusal(
+                    503, "Service Unavailable", "too many connections; try again shortly", [("Retry-After", "1")]
                 )
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + self.limits.request_timeout
             try:
-                async with asyncio.timeout_at(deadline):
-                    method, target, headers, body = await self._read_request(reader)
+                async with asyncio.timeout(self.limits.request_timeout):
+                    request = await read_request(
+                        reader, writer, max_body=self.limits.max_body, hosts=self.hosts, screen=_screen
+                    )
             except TimeoutError:
-                raise _Reject(
+                raise Refusal(
                     408, "Request Timeout", f"the request did not arrive within {self.limits.request_timeout:g} s"
                 ) from None
-            if target.split("?", 1)[0] == "/" and method in ("GET", "HEAD"):
-                await self._page(method, writer)
-            else:
-                await self._forward(method, target, headers, body, writer)
-        except _Reject as reject:
-            self.counts.count(reject.status)
-            with contextlib.suppress(OSError):
-                writer.write(_reply(reject.status, reject.reason, reject.text, reject.extra))
+            await self._answer(request, writer)
+        except Refusal as refusal:
+            self.counts.count(refusal.status)
+            with contextlib.suppress(OSError, TimeoutError):
+                writer.write(refusal.response())
                 async with asyncio.timeout(1):
                     await writer.drain()
-        except (OSError, asyncio.IncompleteReadError, TimeoutError):
+        except (OSError, ClientGone, TimeoutError):
             self.counts.dropped += 1  # the client went away, or would not read what it was sent
         finally:
             self.connections -= 1
@@ -230,6 +424,37 @@ class Front:
             with contextlib.suppress(OSError, TimeoutError):
                 async with asyncio.timeout(1):
                     await writer.wait_closed()
+
+    async def _answer(self, request: Request, writer: asyncio.StreamWriter) -> None:
+        path, method = request.path, request.method
+        if path == "/" and method in ("GET", "HEAD"):
+            await self._page(method, writer)
+        elif path == "/query":
+            text, dataset = sparql_query(request)
+            _refuse_reaching_out(text)
+            target = "/query" + ("?" + urllib.parse.urlencode(dataset) if dataset else "")
+            upstream = h11.Request(
+                method="POST",
+                target=target,
+                headers=[
+                    ("Host", "127.0.0.1"),
+                    ("Connection", "close"),
+                    ("Content-Type", QUERY_TYPE + "; charset=utf-8"),
+                    *_forwarded(request),
+                    ("Content-Length", str(len(text.encode("utf-8")))),
+                ],
+            )
+            await self._forward(upstream, text.encode("utf-8"), writer)
+        elif path.startswith("/store") and method in ("GET", "HEAD"):
+            # the Graph Store Protocol's read: ?graph=IRI or ?default, no body
+            upstream = h11.Request(
+                method=method,
+                target=request.target,
+                headers=[("Host", "127.0.0.1"), ("Connection", "close"), *_forwarded(request)],
+            )
+            await self._forward(upstream, b"", writer)
+        else:
+            raise Refusal(404, "Not Found", "nothing here: the query page is at /, the SPARQL endpoint at /query")
 
     async def _page(self, method: str, writer: asyncio.StreamWriter) -> None:
         """kg's own query page (kg/serve_page.py), answered by the front: Oxigraph's built-in page fetches
@@ -241,77 +466,22 @@ class Front:
             await writer.drain()
         self.counts.count(200)
 
-    async def _read_request(self, reader: asyncio.StreamReader) -> tuple[str, str, dict[str, str], bytes]:
-        try:
-            raw = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.LimitOverrunError:
-            raise _Reject(
-                431, "Request Header Fields Too Large", f"request line and headers are limited to {HEAD_LIMIT} bytes"
-            ) from None
-        except asyncio.IncompleteReadError as err:
-            if not err.partial.strip():
-                raise  # a connection opened and closed: nothing to answer
-            raise _Reject(400, "Bad Request", "the request ended before its headers did") from None
-        try:
-            text = raw.decode("ascii")
-        except UnicodeDecodeError:
-            raise _Reject(400, "Bad Request", "the request line and headers must be ASCII") from None
-        lines = text.split("\r\n")
-        parts = lines[0].split(" ")
-        if len(parts) != 3 or parts[2] not in ("HTTP/1.0", "HTTP/1.1") or not parts[1].startswith("/"):
-            raise _Reject(400, "Bad Request", "not an HTTP/1.1 request line (METHOD /path HTTP/1.1)")
-        method, target, _ = parts
-        if not method.isalpha() or not method.isupper():
-            raise _Reject(400, "Bad Request", "not an HTTP method")
-        if any(ord(c) < 0x21 or ord(c) == 0x7F for c in target):
-            raise _Reject(400, "Bad Request", "the request target must be percent-encoded")
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            if not line:
-                continue
-            name, colon, value = line.partition(":")
-            if not colon or not name or name != name.strip() or any(c in name for c in " \t"):
-                raise _Reject(400, "Bad Request", "malformed header line")
-            headers[name.lower()] = value.strip()
-        path = target.split("?", 1)[0]
-        if method in WRITE_METHODS or (method == "POST" and (path == "/update" or path.startswith("/store"))):
-            raise _Reject(403, "Forbidden", "the server is read-only: only queries are answered, at /query")
-        if method not in ("GET", "HEAD", "POST"):
-            raise _Reject(405, "Method Not Allowed", f"{method} is not supported", "Allow: GET, HEAD, POST\r\n")
-        if "transfer-encoding" in headers:
-            raise _Reject(411, "Length Required", "send the body with a Content-Length, not chunked")
-        length_text = headers.get("content-length", "0")
-        if not length_text.isdigit() or len(length_text) > 18:
-            raise _Reject(400, "Bad Request", "Content-Length must be a number of bytes")
-        length = int(length_text)
-        if length > self.limits.max_body:
-            raise _Reject(
-                413,
-                "Content Too Large",
-                f"the request body is limited to {self.limits.max_body} bytes (kg serve --max-body); got {length}",
-            )
-        body = await reader.readexactly(length) if length else b""
-        return method, target, headers, body
-
-    async def _forward(
-        self, method: str, target: str, headers: dict[str, str], body: bytes, writer: asyncio.StreamWriter
-    ) -> None:
+    async def _forward(self, upstream: h11.Request, body: bytes, writer: asyncio.StreamWriter) -> None:
         timeout = self.limits.query_timeout
         try:
             # behind at most a round or two of long queries: a bounded wait, then a clear 503
             async with asyncio.timeout(2 * timeout):
-                worker = await self.idle.get()
+                worker = await self._acquire()
         except TimeoutError:
-            raise _Reject(
-                503, "Service Unavailable", "every worker is busy; try again shortly", "Retry-After: 1\r\n"
+            raise Refusal(
+                503, "Service Unavailable", "every worker is busy; try again shortly", [("Retry-After", "1")]
             ) from None
-        request = [f"{method} {target} HTTP/1.1", f"Host: 127.0.0.1:{worker.port}", "Connection: close"]
-        request += [f"{name}: {headers[name]}" for name in FORWARDED_HEADERS if name in headers]
-        if method == "POST":
-            request.append(f"Content-Length: {len(body)}")
-        payload = ("\r\n".join(request) + "\r\n\r\n").encode("ascii") + (body if method == "POST" else b"")
+        client = h11.Connection(h11.CLIENT)
+        payload = client.send(upstream) + (client.send(h11.Data(data=body)) if body else b"")
+        payload += client.send(h11.EndOfMessage())
         sent = 0
         status = 502
+        complete = False
         healthy = False
         try:
             async with asyncio.timeout(timeout):
@@ -321,14 +491,18 @@ class Front:
                     await upstream_writer.drain()
                     buffered = bytearray()
                     while chunk := await upstream_reader.read(65536):
-                        if not sent and not buffered and chunk[9:12].isdigit():
-                            status = int(chunk[9:12])  # "HTTP/1.1 200 OK": counted for the summary
+                        client.receive_data(chunk)
+                        status, complete = _progress(client, status, complete)
                         if sent or len(buffered) + len(chunk) > RESPONSE_BUFFER:
                             await _to_client(writer, bytes(buffered) + chunk)
                             sent += len(buffered) + len(chunk)
                             buffered.clear()
                         else:
                             buffered += chunk
+                    client.receive_data(b"")  # the worker closed: the end of an answer sent without a length
+                    status, complete = _progress(client, status, complete)
+                    if not complete:
+                        raise ConnectionResetError("the worker closed the connection before its answer was whole")
                     if buffered:
                         await _to_client(writer, bytes(buffered))
                         sent += len(buffered)
@@ -338,7 +512,7 @@ class Front:
         except TimeoutError:
             self.counts.stopped_queries += 1
             if not sent:
-                raise _Reject(
+                raise Refusal(
                     503,
                     "Service Unavailable",
                     f"the query ran longer than {timeout:g} s (kg serve --query-timeout) and was stopped",
@@ -349,16 +523,45 @@ class Front:
             healthy = True  # the client hung up; the worker only sees its answer's connection closed
             self.counts.dropped += 1
             return
-        except OSError:
+        except (OSError, h11.RemoteProtocolError):
+            if worker.process is not None:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(1):
+                        await worker.process.wait()
+            if worker.ran_out_of_memory():
+                self.counts.memory_stopped += 1
+                if not sent:
+                    raise Refusal(
+                        503,
+                        "Service Unavailable",
+                        f"the query needed more than {self.limits.max_memory} MiB of memory "
+                        "(kg serve --max-memory) and was stopped",
+                    ) from None
             if not sent:
-                raise _Reject(502, "Bad Gateway", "the query worker failed; it is being restarted") from None
+                raise Refusal(502, "Bad Gateway", "the query worker failed; it is being restarted") from None
+            self.counts.dropped += 1
             return
         finally:
-            if healthy:
-                self.idle.put_nowait(worker)
-            else:
-                self._replace_later(worker)
+            self._release(worker, healthy)
         self.counts.count(status)
+
+
+def _forwarded(request: Request) -> list[tuple[str, str]]:
+    return [(name, request.headers[name]) for name in FORWARDED_HEADERS if name in request.headers]
+
+
+def _progress(client: h11.Connection, status: int, complete: bool) -> tuple[int, bool]:
+    """Read what h11 has of the worker's answer: its status, and whether the answer is whole."""
+    while True:
+        event = client.next_event()
+        if event is h11.NEED_DATA or event is h11.PAUSED:
+            return status, complete
+        if isinstance(event, h11.Response):
+            status = event.status_code
+        elif isinstance(event, h11.EndOfMessage):
+            complete = True
+        elif isinstance(event, h11.ConnectionClosed):
+            return status, complete
 
 
 class _ClientGone(Exception):
@@ -374,9 +577,15 @@ async def _to_client(writer: asyncio.StreamWriter, data: bytes) -> None:
 
 
 async def _serve(
-    binary: str, store: Path, host: str, port: int, limits: Limits, announce: Callable[[], None]
+    binary: str,
+    store: Path,
+    host: str,
+    port: int,
+    limits: Limits,
+    announce: Callable[[], None],
+    hosts: HostCheck | None = None,
 ) -> tuple[int, Counts]:
-    front = Front(binary, store, limits)
+    front = Front(binary, store, limits, hosts if hosts is not None else HostCheck(host, port))
     stop = asyncio.Event()
     how = {"code": 0}
     loop = asyncio.get_running_loop()
@@ -401,11 +610,17 @@ async def _serve(
 
 
 def run(
-    binary: str, store: Path, host: str, port: int, limits: Limits, announce: Callable[[], None]
+    binary: str,
+    store: Path,
+    host: str,
+    port: int,
+    limits: Limits,
+    announce: Callable[[], None],
+    hosts: HostCheck | None = None,
 ) -> tuple[int, Counts]:
     """Serve until SIGTERM (exit 0) or Ctrl-C (exit 130); returns the exit code and what was done."""
     try:
-        return asyncio.run(_serve(binary, store, host, port, limits, announce))
+        return asyncio.run(_serve(binary, store, host, port, limits, announce, hosts))
     except RuntimeError as err:
         from kg.errors import UsageError
 

@@ -81,7 +81,7 @@ def _send(port: int, raw: bytes, *, stall: bool = False, hang_up: bool = False) 
 
 
 def _get(target: str, accept: str = "text/csv") -> bytes:
-    return f"GET {target} HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n\r\n".encode()
+    return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: {accept}\r\n\r\n".encode()
 
 
 def bad_request(kind: str, i: int, port: int, rng: random.Random) -> int | str:
@@ -90,36 +90,36 @@ def bad_request(kind: str, i: int, port: int, rng: random.Random) -> int | str:
         broken = ["SELEC ?x WHERE { ?x ?p ?o }", "SELECT ?x WHERE { ?x ?p ", "ASK { <urn:a> }", "}}}{{{", "SELECT"]
         return _send(port, _get("/query?" + urllib.parse.urlencode({"query": broken[i % 5] + f" # {i}"})))
     if kind == "huge-body-declared":
-        head = f"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: {50_000_000 + i}\r\n\r\n"
+        head = f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: {50_000_000 + i}\r\n\r\n"
         return _send(port, head.encode(), stall=True)
     if kind == "huge-body-sent":
         body = b"SELECT * WHERE { ?s ?p ?o } #" + b"x" * 2_000_000
-        head = f"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: {len(body)}\r\n\r\n"
+        head = f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: {len(body)}\r\n\r\n"
         return _send(port, head.encode() + body)
     if kind == "write-method":
         method = ["PUT", "DELETE", "PATCH", "POST", "POST"][i % 5]
         target = ["/store?default", "/store?graph=urn%3Ag", "/", "/update", "/store"][i % 5]
         body = b"INSERT DATA { <urn:a> <urn:b> <urn:c> }"
-        head = f"{method} {target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-update\r\nContent-Length: {len(body)}\r\n\r\n"
+        head = f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-update\r\nContent-Length: {len(body)}\r\n\r\n"
         return _send(port, head.encode() + body)
     if kind == "unknown-method":
         method = ["OPTIONS", "TRACE", "BREW", "PROPFIND", "CONNECT"][i % 5]
-        return _send(port, f"{method} /query HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        return _send(port, f"{method} /query HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
     if kind == "garbage-bytes":
         noise = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 2000)))
         return _send(port, noise + b"\r\n\r\n")
     if kind == "oversized-headers":
-        return _send(port, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n")
+        return _send(port, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n")
     if kind == "slow-loris-head":
-        return _send(port, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: ", stall=True)
+        return _send(port, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", stall=True)
     if kind == "slow-loris-body":
         head = (
-            b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
+            b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
         )
         return _send(port, head + b"ASK {", stall=True)
     if kind == "body-cut-short":
         head = (
-            b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
+            b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
         )
         return _send(port, head + b"ASK {", hang_up=True)
     if kind == "bad-accept":

@@ -62,6 +62,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="queries run at once, each in its own Oxigraph process (default: the CPUs, from 2 to 8)",
     )
+    parser.add_argument(
+        "--max-memory",
+        type=int,
+        default=defaults.max_memory,
+        metavar="MIB",
+        help=f"stop a query (HTTP 503) whose worker needs more heap than this many MiB (default: {defaults.max_memory})",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests addressed to this host name (repeatable); by default only the address served "
+        "(and localhost for 127.0.0.1), so a web page that rebinds its name to this machine is refused",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,5 +88,6 @@ def run(args: argparse.Namespace) -> int:
         request_timeout=args.request_timeout,
         max_connections=args.max_connections,
         workers=args.workers,
+        max_memory=args.max_memory,
     )
-    return endpoint.serve(args.build, args.host, args.port, limits)
+    return endpoint.serve(args.build, args.host, args.port, limits, tuple(args.allow_host))
