@@ -32,8 +32,10 @@ class Refusal(Exception):
         super().__init__(text)
         self.status, self.reason, self.text, self.extra = status, reason, text, tuple(extra)
 
-    def response(self) -> bytes:
-        return reply(self.status, self.reason, self.text, self.extra)
+    def response(self, head_only: bool = False) -> bytes:
+        """The answer; for a HEAD request its head alone (with the Content-Length the body would have)."""
+        answer = reply(self.status, self.reason, self.text, self.extra)
+        return answer[: answer.index(b"\r\n\r\n") + 4] if head_only else answer
 
 
 def reply(status: int, reason: str, text: str, extra: Iterable[tuple[str, str]] = ()) -> bytes:

@@ -58,6 +58,7 @@ from kg.http_guard import HEAD_LIMIT, ClientGone, HostCheck, Refusal, Request, r
 
 RESPONSE_BUFFER = 1024 * 1024
 FORWARDED_HEADERS = ("accept", "accept-language")
+READABLE_ACCEPT = "text/tab-separated-values, application/n-triples;q=0.9"
 WRITE_METHODS = {"PUT", "DELETE", "PATCH"}
 QUERY_TYPE = "application/sparql-query"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -395,6 +396,7 @@ class Front:
         """One connection, one request: HTTP keep-alive is not offered, so no client holds a slot between
         requests (browsers and HTTP libraries simply open another connection)."""
         self.connections += 1
+        head_only = False
         try:
             if self.connections > self.limits.max_connections:
                 raise Refusal(
@@ -409,11 +411,12 @@ class Front:
                 raise Refusal(
                     408, "Request Timeout", f"the request did not arrive within {self.limits.request_timeout:g} s"
                 ) from None
+            head_only = request.method == "HEAD"
             await self._answer(request, writer)
         except Refusal as refusal:
             self.counts.count(refusal.status)
             with contextlib.suppress(OSError, TimeoutError):
-                writer.write(refusal.response())
+                writer.write(refusal.response(head_only))
                 async with asyncio.timeout(1):
                     await writer.drain()
         except (OSError, ClientGone, TimeoutError):
@@ -444,7 +447,8 @@ class Front:
                     ("Content-Length", str(len(text.encode("utf-8")))),
                 ],
             )
-            await self._forward(upstream, text.encode("utf-8"), writer)
+            relay = _Relay(writer, _wants_a_page(request.headers.get("accept", "")), method == "HEAD")
+            await self._forward(upstream, text.encode("utf-8"), relay)
         elif path.startswith("/store") and method in ("GET", "HEAD"):
             # the Graph Store Protocol's read: ?graph=IRI or ?default, no body
             upstream = h11.Request(
@@ -452,7 +456,7 @@ class Front:
                 target=request.target,
                 headers=[("Host", "127.0.0.1"), ("Connection", "close"), *_forwarded(request)],
             )
-            await self._forward(upstream, b"", writer)
+            await self._forward(upstream, b"", _Relay(writer, False, False))
         else:
             raise Refusal(404, "Not Found", "nothing here: the query page is at /, the SPARQL endpoint at /query")
 
@@ -466,7 +470,7 @@ class Front:
             await writer.drain()
         self.counts.count(200)
 
-    async def _forward(self, upstream: h11.Request, body: bytes, writer: asyncio.StreamWriter) -> None:
+    async def _forward(self, upstream: h11.Request, body: bytes, relay: _Relay) -> None:
         timeout = self.limits.query_timeout
         try:
             # behind at most a round or two of long queries: a bounded wait, then a clear 503
@@ -479,7 +483,6 @@ class Front:
         client = h11.Connection(h11.CLIENT)
         payload = client.send(upstream) + (client.send(h11.Data(data=body)) if body else b"")
         payload += client.send(h11.EndOfMessage())
-        sent = 0
         status = 502
         complete = False
         healthy = False
@@ -493,9 +496,8 @@ class Front:
                     while chunk := await upstream_reader.read(65536):
                         client.receive_data(chunk)
                         status, complete = _progress(client, status, complete)
-                        if sent or len(buffered) + len(chunk) > RESPONSE_BUFFER:
-                            await _to_client(writer, bytes(buffered) + chunk)
-                            sent += len(buffered) + len(chunk)
+                        if relay.sent or len(buffered) + len(chunk) > RESPONSE_BUFFER:
+                            await relay.send(bytes(buffered) + chunk)
                             buffered.clear()
                         else:
                             buffered += chunk
@@ -504,14 +506,13 @@ class Front:
                     if not complete:
                         raise ConnectionResetError("the worker closed the connection before its answer was whole")
                     if buffered:
-                        await _to_client(writer, bytes(buffered))
-                        sent += len(buffered)
+                        await relay.send(bytes(buffered))
                 finally:
                     upstream_writer.close()
             healthy = True
         except TimeoutError:
             self.counts.stopped_queries += 1
-            if not sent:
+            if not relay.sent:
                 raise Refusal(
                     503,
                     "Service Unavailable",
@@ -530,14 +531,14 @@ class Front:
                         await worker.process.wait()
             if worker.ran_out_of_memory():
                 self.counts.memory_stopped += 1
-                if not sent:
+                if not relay.sent:
                     raise Refusal(
                         503,
                         "Service Unavailable",
                         f"the query needed more than {self.limits.max_memory} MiB of memory "
                         "(kg serve --max-memory) and was stopped",
                     ) from None
-            if not sent:
+            if not relay.sent:
                 raise Refusal(502, "Bad Gateway", "the query worker failed; it is being restarted") from None
             self.counts.dropped += 1
             return
@@ -547,7 +548,62 @@ class Front:
 
 
 def _forwarded(request: Request) -> list[tuple[str, str]]:
+    if _wants_a_page(request.headers.get("accept", "")):
+        # a browser opening a query URL: results as tab-separated text (or N-Triples for a graph), shown as text
+        return [("accept", READABLE_ACCEPT)]
     return [(name, request.headers[name]) for name in FORWARDED_HEADERS if name in request.headers]
+
+
+def _wants_a_page(accept: str) -> bool:
+    """Whether the client's first choice is an HTML page (a browser's address bar), which Oxigraph cannot give
+    (it answers 406 to Accept: text/html, and a browser's full Accept header gets XML it shows as a tree)."""
+    best, best_q = "", -1.0
+    for item in accept.split(","):
+        kind, *params = (part.strip() for part in item.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > best_q:
+            best, best_q = kind.lower(), q
+    return best in ("text/html", "application/xhtml+xml")
+
+
+def _as_text(head: bytes) -> bytes:
+    """The answer's head with its Content-Type made plain text, so a browser shows the answer."""
+    lines = head.split(b"\r\n")
+    kept = [line for line in lines if not line.lower().startswith((b"content-type:", b"x-content-type-options:"))]
+    plain = [b"Content-Type: text/plain; charset=utf-8", b"X-Content-Type-Options: nosniff"]
+    return b"\r\n".join(kept[:1] + plain + kept[1:])
+
+
+class _Relay:
+    """Sends the worker's answer to the client: as it is, as plain text for a browser, or its head alone for
+    HEAD. The head is in the first bytes sent (they are at least the first read of the answer)."""
+
+    def __init__(self, writer: asyncio.StreamWriter, as_text: bool, head_only: bool) -> None:
+        self.writer, self.as_text, self.head_only = writer, as_text, head_only
+        self.sent = 0
+        self.head_sent = False
+
+    async def send(self, data: bytes) -> None:
+        if not self.head_sent:
+            end = data.find(b"\r\n\r\n")
+            if end < 0:
+                raise ConnectionResetError("the worker's answer has no head")
+            head, rest = data[: end + 4], data[end + 4 :]
+            if self.as_text and head[9:12] == b"200":
+                head = _as_text(head)
+            data = head + (b"" if self.head_only else rest)
+            self.head_sent = True
+        elif self.head_only:
+            return
+        await _to_client(self.writer, data)
+        self.sent += len(data)
 
 
 def _progress(client: h11.Connection, status: int, complete: bool) -> tuple[int, bool]:

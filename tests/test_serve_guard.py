@@ -313,3 +313,32 @@ def test_serve_follows_a_rebuild_and_never_mixes_old_and_new(tmp_path):
     assert "Mei Tan" in old and "Mei Tan-Rebuilt" in new
     assert answers == [old] * 4 + [new] * 16, answers
     assert "1 new builds followed" in process.stdout.read()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Issue 22, item 4: HEAD /query and a browser's Accept
+
+
+def test_head_on_a_query_answers_the_head_of_get(served):
+    port, _ = served
+    url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": GOOD})
+    head = urllib.request.Request(url, method="HEAD", headers={"Accept": "text/csv"})
+    with NO_PROXY.open(head, timeout=30) as response:
+        assert response.status == 200 and response.read() == b""
+        assert response.headers.get_content_type() == "text/csv"
+    no_query = urllib.request.Request(f"http://127.0.0.1:{port}/query", method="HEAD")
+    assert _refused(port, no_query) == (400, "")  # refused, and a HEAD answer has no body
+
+
+def test_a_browser_opening_a_query_url_gets_readable_text(served):
+    port, _ = served
+    url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": GOOD})
+    for accept in ("text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"):
+        with NO_PROXY.open(urllib.request.Request(url, headers={"Accept": accept}), timeout=30) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            lines = response.read().decode().splitlines()
+        assert lines == ["?name", *(f'"{name}"@en' for name in GOOD_ANSWER)], lines
+    # a script's explicit choice is kept
+    assert json.loads(sparql(port, GOOD))["results"]["bindings"][0]["name"]["value"] == GOOD_ANSWER[0]
