@@ -9,7 +9,9 @@ unambiguously; this module adds only what a parser cannot know: the limits and t
 
 Why a Host check: after DNS rebinding, a web page's own host name points at 127.0.0.1, so the browser lets it
 read what a server on this machine answers. The browser still sends that page's name as Host, so a server
-that answers only its own names (127.0.0.1:PORT, localhost:PORT, ...) gives such a page nothing.
+that answers only its own names (127.0.0.1:PORT, localhost:PORT, ...) gives such a page nothing. A page of
+another site that posts to 127.0.0.1 directly cannot read the answer, but its browser says where it comes
+from (Origin), so it is refused too, before the server does any work for it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -139,6 +142,21 @@ class HostCheck:
                 "--allow-host NAME",
             )
 
+    def check_origin(self, value: str | None) -> None:
+        """Raise a 403 Refusal when a browser says the request comes from another site's page (Origin): such
+        a page cannot read the answer (no CORS), but could still make the server work for it (CSRF)."""
+        if value is None:
+            return
+        parts = urllib.parse.urlsplit(value.strip())
+        if parts.scheme in ("http", "https") and parts.netloc and self.allows(parts.netloc):
+            return
+        raise Refusal(
+            403,
+            "Forbidden",
+            f"requests from other web pages are refused (Origin {value[:200]!r}); "
+            f"open the query page at http://{self.example()}/ instead",
+        )
+
     def example(self) -> str:
         host = "127.0.0.1" if _is_wildcard(self.host) or self.host == "localhost" else self.host
         return f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
@@ -228,6 +246,7 @@ def _checked(event: h11.Request, max_body: int, hosts: HostCheck | None, screen)
         raise Refusal(400, "Bad Request", "not an HTTP method")
     if hosts is not None:
         hosts.check(headers.get("host"))
+        hosts.check_origin(headers.get("origin"))
     request = Request(method, target, headers)
     if screen is not None:
         screen(request)

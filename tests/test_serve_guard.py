@@ -342,3 +342,22 @@ def test_a_browser_opening_a_query_url_gets_readable_text(served):
         assert lines == ["?name", *(f'"{name}"@en' for name in GOOD_ANSWER)], lines
     # a script's explicit choice is kept
     assert json.loads(sparql(port, GOOD))["results"]["bindings"][0]["name"]["value"] == GOOD_ANSWER[0]
+
+
+def test_serve_refuses_requests_from_other_web_pages(served):
+    """A page of another site can post to 127.0.0.1 without reading the answer (no-cors): its browser sends
+    Origin, and the request is refused before a worker runs anything for it."""
+    port, _ = served
+    url = f"http://127.0.0.1:{port}/query"
+    for origin, status in (("http://attacker.example", 403), ("null", 403), (f"http://127.0.0.1:{port}", 200)):
+        request = urllib.request.Request(
+            url,
+            data=b"ASK { ?s ?p ?o }",
+            headers={"Content-Type": "application/sparql-query", "Origin": origin, "Accept": "text/csv"},
+        )
+        if status == 200:
+            with NO_PROXY.open(request, timeout=30) as response:
+                assert response.status == 200
+        else:
+            code, said = _refused(port, request)
+            assert code == 403 and "requests from other web pages are refused" in said
