@@ -3,9 +3,10 @@ dataset to any SPARQL 1.1 Graph Store Protocol server).
 
 `kg serve` runs Oxigraph's own server (the `oxigraph` package from PyPI, a compiled binary) in read-only mode on
 build/store: a full SPARQL 1.1 Protocol implementation is better than any endpoint written here, and the store it
-reads is the one `kg query` uses. It runs behind kg's own front (kg/serve_front.py), which limits request size,
-request and query time and connections, none of which Oxigraph's server bounds reliably, and serves kg's own
-query page (kg/serve_page.py; Oxigraph's asks prefix.cc for prefixes when online).
+reads is the one `kg query` uses. It runs behind kg's own front (kg/serve_front.py), which reads each request
+with h11 (kg/http_guard.py), answers only its own host names, refuses SERVICE, limits request size, request and
+query time, connections and each worker's memory, none of which Oxigraph's server bounds, follows a rebuilt
+store, and serves kg's own query page (kg/serve_page.py; Oxigraph's asks prefix.cc for prefixes when online).
 
 `kg push` sends each graph of the dataset with an HTTP PUT (Graph Store Protocol, "indirect graph
 identification": `?graph=<IRI>` or `?default`). PUT replaces the graph, so pushing twice leaves the server

@@ -361,3 +361,19 @@ def test_serve_refuses_requests_from_other_web_pages(served):
         else:
             code, said = _refused(port, request)
             assert code == 403 and "requests from other web pages are refused" in said
+
+
+def test_host_check_names_per_bound_address():
+    """The names each kind of address answers, for kg serve and any other server of kg on this machine."""
+    from kg.http_guard import HostCheck
+
+    loopback = HostCheck("127.0.0.1", 7878)
+    assert all(loopback.allows(h) for h in ("127.0.0.1:7878", "localhost:7878", "[::1]:7878", "localhost"))
+    assert not any(loopback.allows(h) for h in ("10.0.0.5:7878", "evil.example:7878", "127.0.0.1:80", "[::1]x"))
+    v6 = HostCheck("::1", 7878)
+    assert v6.allows("[::1]:7878") and v6.allows("localhost:7878") and not v6.allows("evil.example:7878")
+    anywhere = HostCheck("0.0.0.0", 7878)
+    assert anywhere.allows("192.168.1.20:7878") and anywhere.allows("[fe80::1]:7878")
+    assert not anywhere.allows("evil.example:7878") and not anywhere.allows("192.168.1.20:7879")
+    lan = HostCheck("192.168.1.20", 7878, ("kg.internal",))
+    assert lan.allows("192.168.1.20:7878") and lan.allows("KG.internal:7878") and not lan.allows("localhost:7878")

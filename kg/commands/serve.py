@@ -3,8 +3,11 @@
 Runs Oxigraph's server (installed with kg) on build/store behind a small front that limits what a client may
 ask (kg/serve_front.py): the query page is at http://HOST:PORT/ and the SPARQL 1.1 Protocol endpoint at
 http://HOST:PORT/query (GET or POST; results as JSON, XML, CSV or TSV by the Accept header). Updates are
-refused. It listens on 127.0.0.1 unless --host says otherwise. The store's default graph holds the facts, the
-ontology and the RDFS entailment, as in `kg query`; declare your PREFIXes.
+refused, and so is a query with a SERVICE clause (it would make this machine send requests to other hosts).
+It listens on 127.0.0.1 unless --host says otherwise, and answers only requests addressed to that address's
+names (Host), not those of a web page that rebinds its own name to this machine. Each query runs in its own
+worker under --query-timeout and --max-memory. After `kg build` it answers from the new build. The store's
+default graph holds the facts, the ontology and the RDFS entailment, as in `kg query`; declare your PREFIXes.
 """
 
 from __future__ import annotations
