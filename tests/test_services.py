@@ -109,18 +109,16 @@ def bad_request(kind: str, i: int, port: int, rng: random.Random) -> int | str:
         noise = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 2000)))
         return _send(port, noise + b"\r\n\r\n")
     if kind == "oversized-headers":
-        return _send(port, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n")
+        return _send(
+            port, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n"
+        )
     if kind == "slow-loris-head":
         return _send(port, b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", stall=True)
     if kind == "slow-loris-body":
-        head = (
-            b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
-        )
+        head = b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
         return _send(port, head + b"ASK {", stall=True)
     if kind == "body-cut-short":
-        head = (
-            b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
-        )
+        head = b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
         return _send(port, head + b"ASK {", hang_up=True)
     if kind == "bad-accept":
         return _send(port, _get("/query?" + urllib.parse.urlencode({"query": "ASK {}"}), accept="image/png"))
