@@ -477,6 +477,7 @@ class _Refusal:
     reason: str
     said: str
     retry_after: float | None
+    challenge: str = ""  # the scheme the server asks for in WWW-Authenticate (Basic, Digest), on a 401
 
 
 def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
@@ -488,7 +489,14 @@ def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
                 break
     said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
     reason = _printable(_scrub(response.reason_phrase, secrets)).strip()
-    return _Refusal(response.status_code, reason, said, _retry_after(response.headers.get("Retry-After", "")))
+    challenge = response.headers.get("WWW-Authenticate", "").strip().split(" ", 1)[0]
+    return _Refusal(
+        response.status_code,
+        reason,
+        said,
+        _retry_after(response.headers.get("Retry-After", "")),
+        challenge if challenge.isalnum() else "",
+    )
 
 
 def _retry_after(value: str) -> float | None:
@@ -675,7 +683,7 @@ def push(
         if isinstance(problem, _Refusal):
             if why is not None:
                 return f"the endpoint kept failing: {why} for {method} {_safe_url(target)}{tried}"
-            return _describe_refusal(problem, target, host, method)
+            return _describe_refusal(problem, target, host, method, auth)
         if why is not None:
             return f"cannot reach {here}: {why}{tried}"
         return f"cannot reach {here}: {_reason(problem)}; is the server running, and is --endpoint right?"
@@ -773,7 +781,7 @@ def push(
     return done
 
 
-def _describe_refusal(refusal: _Refusal, url: str, host: str, method: str = "PUT") -> str:
+def _describe_refusal(refusal: _Refusal, url: str, host: str, method: str = "PUT", auth: str = "basic") -> str:
     what = "upload" if method == "PUT" else "request"
     text = f"the endpoint refused the {what}: HTTP {refusal.status} {refusal.reason}".rstrip()
     text += f" for {method} {_safe_url(url)}"
@@ -782,6 +790,9 @@ def _describe_refusal(refusal: _Refusal, url: str, host: str, method: str = "PUT
             f"; set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add `machine {host} login ... password ...` to "
             "~/.netrc, with a user allowed to write"
         )
+        asked = refusal.challenge.lower()
+        if refusal.status == 401 and asked in ("basic", "digest") and asked != auth:
+            text += f"; the server asks for {refusal.challenge} authentication: add --auth {asked}"
     elif refusal.status in (404, 405):
         text += "; is --endpoint the server's Graph Store Protocol URL (Oxigraph: /store, Fuseki: /DATASET/data)?"
     return text

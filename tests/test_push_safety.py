@@ -311,3 +311,73 @@ def test_the_endpoint_printed_at_the_end_hides_its_key(shipped_build):
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith(f"to http://127.0.0.1:{server.server_address[1]}/store?key=***\n")
     assert "topsecret" not in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# issue 22: HTTP Digest authentication (Virtuoso's /sparql-graph-crud-auth)
+
+
+class _Digest(http.server.BaseHTTPRequestHandler):
+    """A Graph Store endpoint that demands Digest authentication (RFC 7616, MD5, qop=auth), as Virtuoso's
+    /sparql-graph-crud-auth does; checks each answer itself (hashlib), not with the client's code."""
+
+    protocol_version = "HTTP/1.1"
+    realm, nonce = "SPARQL", "dcd98b7102dd2f0e8b11d0f600bfb0c093"
+
+    def _handle(self) -> None:
+        import hashlib
+        import re
+
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        header = self.headers.get("Authorization", "")
+        self.server.seen.append(header)
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header.removeprefix("Digest ")))
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        ha1 = md5(f"analyst:{self.realm}:{PASSWORD}")
+        ha2 = md5(f"{self.command}:{fields.get('uri', '')}")
+        expected = md5(":".join([ha1, self.nonce, fields.get("nc", ""), fields.get("cnonce", ""), "auth", ha2]))
+        good = (
+            header.startswith("Digest ")
+            and fields.get("username") == "analyst"
+            and fields.get("uri") == self.path
+            and fields.get("response") == expected
+        )
+        if good:
+            status = 404 if self.command == "GET" else 204
+            self.send_response(status)
+        else:
+            self.send_response(401)
+            self.send_header(
+                "WWW-Authenticate", f'Digest realm="{self.realm}", nonce="{self.nonce}", qop="auth", algorithm="MD5"'
+            )
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        if good and self.command == "PUT":
+            self.server.accepted += 1
+
+    do_GET = do_PUT = do_DELETE = _handle
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_digest_authentication(shipped_build):
+    server = _Server(("127.0.0.1", 0), _Digest)
+    server.seen, server.accepted = [], 0
+    with serving(server):
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth"
+        basic = push(shipped_build, url)
+        assert basic.returncode == 2
+        assert basic.stderr.startswith("kg: error: the endpoint refused the upload: HTTP 401 Unauthorized for PUT")
+        assert "the server asks for Digest authentication: add --auth digest. No graph was changed." in basic.stderr
+
+        server.seen[:] = []
+        digest = push(shipped_build, url, "--auth", "digest")
+        assert digest.returncode == 0, digest.stderr
+        assert server.accepted == 4  # three graphs and kg's list of them
+        assert all(not header.startswith("Basic") for header in server.seen)
+        assert not any(PASSWORD in header or TOKEN in header for header in server.seen)
+    assert PASSWORD not in basic.stderr + digest.stderr + digest.stdout
