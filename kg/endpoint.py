@@ -577,8 +577,8 @@ def _transient(problem: _Refusal | BaseException) -> str | None:
     if isinstance(problem, httpx.ConnectError):  # nothing listening, no such host: repeating will not help
         return None
     if isinstance(problem, httpx.RemoteProtocolError):
-        if any(type(e).__module__.startswith("h11") for e in chain):
-            return None  # the answer broke HTTP's rules (a status line with control characters, ...)
+        if any(type(e).__module__.startswith("h11") or isinstance(e, httpx.InvalidURL) for e in chain):
+            return None  # the answer broke HTTP's rules (a malformed status line, a redirect to no URL, ...)
         return "the server closed the connection without an answer"
     if isinstance(problem, httpx.ReadError | httpx.WriteError):
         return "the connection was reset"
