@@ -381,3 +381,16 @@ def test_digest_authentication(shipped_build):
         assert all(not header.startswith("Basic") for header in server.seen)
         assert not any(PASSWORD in header or TOKEN in header for header in server.seen)
     assert PASSWORD not in basic.stderr + digest.stderr + digest.stdout
+
+
+def test_a_redirect_to_no_url_is_not_retried(shipped_build):
+    server = scripted(lambda handler, body: (302, "Found", {"Location": "http://[::1/x"}, b""))
+    with serving(server):
+        port = server.server_address[1]
+        result = push(shipped_build, f"http://127.0.0.1:{port}/store")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"kg: error: cannot reach http://127.0.0.1:{port}: its answer is not valid HTTP; is the server running, and "
+        "is --endpoint right? No graph was changed.\n"
+    )
+    assert [method for method, *_ in server.seen] == ["GET", "PUT"]  # the PUT once: repeating cannot help
