@@ -11,9 +11,15 @@ store, and serves kg's own query page (kg/serve_page.py; Oxigraph's asks prefix.
 `kg push` sends each graph of the dataset with an HTTP PUT (Graph Store Protocol, "indirect graph
 identification": `?graph=<IRI>` or `?default`). PUT replaces the graph, so pushing twice leaves the server
 exactly as after one push; a source's graph is never duplicated. The graphs it pushed are listed in a graph of
-their own on the server, so the next push deletes those whose article was removed since. Credentials come from the environment
+their own on the server, one list per corpus base (`<base>pushed`), so the next push of that corpus deletes those
+whose article was removed since, and never a graph another corpus pushed. Credentials come from the environment
 (KG_PUSH_USER / KG_PUSH_PASSWORD) or a netrc file, never from the command line (which other users can read in
-the process list), and are never printed.
+the process list); they go to the endpoint's own scheme, host and port only, and are never printed.
+
+The HTTP client is httpx: it keeps one connection for a whole push, drops credentials on a redirect to another
+origin, times out per request, and ships HTTP Digest authentication (Virtuoso's /sparql-graph-crud-auth).
+kg keeps its own retry loop (which statuses and breaks are worth repeating, Retry-After, messages that say what
+holds on the server after a push stopped half-way).
 """
 
 from __future__ import annotations
@@ -22,33 +28,32 @@ import base64
 import contextlib
 import datetime
 import email.utils
-import http.client
+import html
 import ipaddress
+import json
 import netrc
 import os
+import re
 import shutil
 import socket
 import sys
 import sysconfig
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 
-from kg import serve_front
+from kg import DEFAULT_BASE, __version__, serve_front
 from kg.errors import KgError, UsageError
 from kg.http_guard import HostCheck
 from kg.store import store_path
 
 USER_VARIABLE = "KG_PUSH_USER"
-# kg's list of the named graphs it pushed, kept on the server as a graph of its own, so that the next push (from
-# this machine or any other) deletes those no longer in the build: an article removed from data/ leaves no graph
-PUSHED_GRAPH = "https://kg.example.org/ontology/pushed"
 _MEMBER = "http://www.w3.org/ns/prov#hadMember"
 PASSWORD_VARIABLE = "KG_PUSH_PASSWORD"
 
@@ -203,9 +208,37 @@ def dataset_file(build: str | Path) -> Path:
     )
 
 
-def read_graphs(build: str | Path, facts_graph: str | None = None) -> list[Graph]:
+def list_graph(base: str) -> str:
+    """The graph on the server where kg lists the named graphs it pushed for the corpus under `base`: one list
+    per base, so that the push of one corpus never reads (and deletes) what another corpus pushed to the same
+    server. No IRI kg mints under the base can be this one: those all have a folder (`graph/`, `organisation/`)."""
+    return base + "pushed"
+
+
+# the list of the default base (kg build's default): until this version one fixed list was shared by every corpus
+PUSHED_GRAPH = list_graph(DEFAULT_BASE)
+
+
+def check_base(base: str) -> None:
+    """Refuse a --base no build could have used (the build refuses the same ones)."""
+    parts = urllib.parse.urlsplit(base) if base.isprintable() and " " not in base else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or not base.endswith(("/", "#")):
+        raise UsageError(
+            f"--base {base!r}: give the base IRI the build was made with (an http(s) address ending in / or #; "
+            f"kg build's default is {DEFAULT_BASE})"
+        )
+
+
+def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = DEFAULT_BASE) -> list[Graph]:
     """The dataset's graphs in a stable order: the default graph (the facts) first, then the named graphs by IRI.
-    With `facts_graph` the facts go to that named graph instead of the server's default graph."""
+    With `facts_graph` the facts go to that named graph instead of the server's default graph.
+
+    Every article graph must be under `base` (`<base>graph/<slug>`): the base decides which list of pushed graphs
+    the push reads and which graphs it may delete, so a push with another corpus's base is refused. A facts graph
+    that takes the name of kg's list or of an article's graph (now or after a later `kg add`) is refused too: one
+    PUT would replace the other."""
+    from kg.ontology import ONTOLOGY_IRI  # here: rdflib, which it loads, is not needed by kg serve
+
     path = dataset_file(build)
     fmt = ox.RdfFormat.N_QUADS if path.suffix == ".nq" else ox.RdfFormat.TRIG
     groups: dict[str | None, list[ox.Triple]] = {}
@@ -215,26 +248,55 @@ def read_graphs(build: str | Path, facts_graph: str | None = None) -> list[Graph
             groups.setdefault(name, []).append(quad.triple)
     except (OSError, SyntaxError) as err:
         raise UsageError(f"{path}: cannot read the dataset ({err}); rebuild it with `kg build`") from err
+    articles = base + "graph/"
+    for name in sorted(n for n in groups if n is not None and n != str(ONTOLOGY_IRI)):
+        if not name.startswith(articles):
+            built = name.rsplit("graph/", 1)[0] if "graph/" in name else None
+            raise UsageError(
+                f"--base {base}: the build's graph <{name}> is not under it; "
+                + (f"push with the base the build was made with: --base {built}" if built else "rebuild it with kg")
+            )
     if facts_graph is not None:
         try:
             ox.NamedNode(facts_graph)
         except ValueError as err:
             raise UsageError(f"--facts-graph {facts_graph!r}: not an IRI ({err})") from None
+        if facts_graph == list_graph(base):
+            raise UsageError(
+                f"--facts-graph {facts_graph}: this is where kg lists the graphs it pushed for --base {base}; "
+                "give the facts a graph of their own"
+            )
         if facts_graph in groups:
             raise UsageError(f"--facts-graph {facts_graph}: the dataset already has a graph with this name")
+        if facts_graph.startswith(articles):
+            raise UsageError(
+                f"--facts-graph {facts_graph}: names under {articles} are the articles' graphs; "
+                "give the facts a graph outside it"
+            )
         if None in groups:
             groups[facts_graph] = groups.pop(None)
     ordered = sorted(groups, key=lambda n: (n is not None, n or ""))
     return [Graph(name, tuple(groups[name])) for name in ordered]
 
 
-def _check_endpoint(endpoint: str) -> urllib.parse.SplitResult:
-    parts = urllib.parse.urlsplit(endpoint)
+_USE = (
+    "give the server's Graph Store Protocol URL, such as http://localhost:7878/store (Oxigraph) or "
+    "http://localhost:3030/kg/data (Fuseki)"
+)
+
+
+def _check_endpoint(endpoint: str) -> httpx.URL:
+    """The endpoint as a URL, or a UsageError saying what is wrong with it (never a traceback from deep inside
+    the HTTP stack: a host name part too long for DNS, an unclosed IPv6 bracket, a port out of range)."""
+    if not endpoint.isprintable() or any(c.isspace() for c in endpoint):
+        raise UsageError(f"--endpoint {endpoint!r}: a URL has no spaces or control characters; {_USE}")
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        port = parts.port
+    except ValueError as err:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port that is not a number
+        raise UsageError(f"--endpoint {endpoint!r}: not a usable URL ({err}); {_USE}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(
-            f"--endpoint {endpoint!r}: give the server's Graph Store Protocol URL, such as "
-            "http://localhost:7878/store (Oxigraph) or http://localhost:3030/kg/data (Fuseki)"
-        )
+        raise UsageError(f"--endpoint {endpoint!r}: {_USE}")
     if parts.username is not None or parts.password is not None:
         raise UsageError(
             "--endpoint: remove the user name and password from the URL (a command line is visible to every user "
@@ -242,7 +304,31 @@ def _check_endpoint(endpoint: str) -> urllib.parse.SplitResult:
         )
     if parts.fragment:
         raise UsageError(f"--endpoint {endpoint!r}: remove the #fragment")
-    return parts
+    if port == 0:
+        raise UsageError(f"--endpoint {endpoint!r}: a port is a number from 1 to 65535")
+    host = parts.hostname
+    if "[" in parts.netloc and not re.fullmatch(r"\[[0-9A-Fa-f:.]+(%[\w.-]+)?\](:[0-9]*)?", parts.netloc):
+        raise UsageError(
+            f"--endpoint {endpoint!r}: an IPv6 address goes in brackets, then :PORT if any (http://[::1]:7878/store)"
+        )
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        # DNS limits: each part between dots 1 to 63 characters (once encoded as IDNA), the whole name 253
+        try:
+            encoded = host.rstrip(".").encode("idna")
+        except UnicodeError:
+            encoded = b""
+        labels = encoded.split(b".")
+        if not encoded or len(encoded) > 253 or not all(0 < len(label) <= 63 for label in labels):
+            raise UsageError(
+                f"--endpoint {endpoint!r}: {host!r} is not a host name (each part between dots has 1 to 63 "
+                f"characters, the whole at most 253); {_USE}"
+            ) from None
+    try:
+        return httpx.URL(endpoint)
+    except httpx.InvalidURL as err:
+        raise UsageError(f"--endpoint {endpoint!r}: not a usable URL ({err}); {_USE}") from None
 
 
 def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
@@ -280,6 +366,11 @@ def graph_url(endpoint: str, name: str | None) -> str:
 
 RETRY_STATUSES = {408, 429, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
+# how much of a server's answer to a failed request is read, and shown: enough for any error page's reason
+# (Virtuoso's "Error 22023 ... not configured to have default graph" comes after a long preamble), not a
+# runaway page
+READ_LIMIT = 65536
+SHOW_LIMIT = 2000
 
 
 def _safe_url(url: str) -> str:
@@ -295,36 +386,140 @@ def _safe_url(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(query="&".join(shown)))
 
 
+def _secret_forms(login: tuple[str, str] | None) -> tuple[str, ...]:
+    """The password in every form a server may echo it in: as sent (the Basic token), percent-encoded (as in a
+    URL or a form), base64, HTML- and JSON-escaped, and as it is."""
+    if login is None:
+        return ()
+    user, password = login
+    forms = {
+        password,
+        base64.b64encode(f"{user}:{password}".encode()).decode("ascii"),
+        base64.b64encode(password.encode()).decode("ascii").rstrip("="),
+        base64.urlsafe_b64encode(password.encode()).decode("ascii").rstrip("="),
+        urllib.parse.quote(password, safe=""),
+        urllib.parse.quote(password),
+        urllib.parse.quote_plus(password),
+        html.escape(password),
+        json.dumps(password)[1:-1],
+        json.dumps(password, ensure_ascii=False)[1:-1],
+    }
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    """Remove every credential, and its Basic token, from text about to be printed (a server may echo them)."""
-    for secret in sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True):
-        text = text.replace(secret, "***")
+    """Remove every credential, in every form of _secret_forms, from text about to be printed (a server may echo
+    them). Percent-encoded forms are matched in either case of their hex digits."""
+    for secret in secrets:
+        if len(secret) < 3:
+            continue
+        text = re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE if "%" in secret else 0)
     return text
 
 
-def _describe_refusal(err: urllib.error.HTTPError, url: str, host: str, method: str = "PUT") -> str:
+# terminal escape sequences: CSI (ESC [ ... or the 8-bit CSI), OSC (ESC ] ... BEL or ST, window titles,
+# hyperlinks, clipboard writes), DCS/SOS/PM/APC strings, then any other ESC and the character after it
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b.?",
+    re.DOTALL,
+)
+
+
+def _printable(text: str) -> str:
+    """Text from a server (or from kg's list on it) made safe to print on a terminal: escape sequences removed,
+    every other control or invisible formatting character (bidirectional overrides too) made a space."""
+    return "".join(c if c.isprintable() else " " for c in _ESCAPES.sub("", text))
+
+
+def _safe(message: str, secrets: tuple[str, ...]) -> str:
+    """A message as it may be printed: no credential, nothing a terminal would act on; kg's own line breaks kept."""
+    return "\n".join(_printable(_scrub(line, secrets)) for line in _scrub(message, secrets).split("\n"))
+
+
+class _HtmlText(HTMLParser):
+    """The text of an error page, as a reader of it in a browser sees it (no markup, no script, no style)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style", "head"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...]) -> str:
+    """What a server said in the body of a refusal, as one printable line: credentials scrubbed first (before the
+    text is cut or its spaces collapsed, so no part of a password survives), then again after each change that
+    could make a password appear (markup or escape sequences removed, spaces collapsed); cut last."""
+    charset = "utf-8"
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "charset" and value.strip('"'):
+            charset = value.strip('"')
     try:
-        body = err.read(400).decode("utf-8", "replace")
-    except OSError:
-        body = ""
-    body = " ".join(body.split())[:200]
-    what = "upload" if method == "PUT" else "request"
-    text = f"the endpoint refused the {what}: HTTP {err.code} {err.reason} for {method} {_safe_url(url)}"
-    if err.code in (401, 403):
-        text += (
-            f"; set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add `machine {host} login ... password ...` to "
-            "~/.netrc, with a user allowed to write"
-        )
-    elif err.code in (404, 405):
-        text += "; is --endpoint the server's Graph Store Protocol URL (Oxigraph: /store, Fuseki: /DATASET/data)?"
-    if body:
-        text += f"\n    server said: {body!r}"
+        text = raw.decode(charset, "replace")
+    except LookupError:
+        text = raw.decode("utf-8", "replace")
+    text = _scrub(text, secrets)
+    if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+        parser = _HtmlText()
+        with contextlib.suppress(AssertionError, ValueError):
+            parser.feed(text)
+            parser.close()
+        text = _scrub(" ".join(parser.parts), secrets) if parser.parts else text
+    text = _scrub(_printable(text), secrets)
+    text = _scrub(" ".join(text.split()), secrets)
+    if len(text) > SHOW_LIMIT:
+        text = text[:SHOW_LIMIT] + f" [... {len(text) - SHOW_LIMIT} more characters]"
     return text
 
 
-def _retry_after(err: urllib.error.HTTPError) -> float | None:
+@dataclass(frozen=True)
+class _Refusal:
+    """A server's answer other than success: its status, its reason phrase and what its body said (both made
+    printable and scrubbed of credentials), and the pause it asked for."""
+
+    status: int
+    reason: str
+    said: str
+    retry_after: float | None
+    challenge: str = ""  # the scheme the server asks for in WWW-Authenticate (Basic, Digest), on a 401
+
+
+def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
+    raw = b""
+    with contextlib.suppress(httpx.HTTPError):
+        for chunk in response.iter_bytes():
+            raw += chunk
+            if len(raw) >= READ_LIMIT:
+                break
+    said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
+    reason = _printable(_scrub(response.reason_phrase, secrets)).strip()
+    challenge = response.headers.get("WWW-Authenticate", "").strip().split(" ", 1)[0]
+    return _Refusal(
+        response.status_code,
+        reason,
+        said,
+        _retry_after(response.headers.get("Retry-After", "")),
+        challenge if challenge.isalnum() else "",
+    )
+
+
+def _retry_after(value: str) -> float | None:
     """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date), capped; None if it did not."""
-    value = (err.headers.get("Retry-After") or "").strip() if err.headers else ""
+    value = value.strip()
     if not value:
         return None
     if value.isdigit():
@@ -333,24 +528,90 @@ def _retry_after(err: urllib.error.HTTPError) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:
+        return None
     return max(0.0, min((when - datetime.datetime.now(datetime.UTC)).total_seconds(), MAX_RETRY_AFTER))
 
 
-def _transient(err: BaseException) -> str | None:
-    """Why a failed PUT is worth repeating, or None when repeating cannot help (refusals, auth, bad requests,
-    nothing listening). PUT replaces the graph, so sending it again is safe."""
-    if isinstance(err, urllib.error.HTTPError):
-        return f"HTTP {err.code} {err.reason}" if err.code in RETRY_STATUSES else None
-    reason = err.reason if isinstance(err, urllib.error.URLError) else err
-    if isinstance(reason, ConnectionRefusedError):
-        return None
-    if isinstance(reason, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
-        return "the connection was reset"
-    if isinstance(reason, http.client.RemoteDisconnected | http.client.IncompleteRead | http.client.BadStatusLine):
-        return "the server closed the connection without an answer"
-    if isinstance(reason, TimeoutError | socket.timeout):
+class _OffOrigin(Exception):
+    """The endpoint redirected a request to another scheme, host or port: kg stops before sending anything there."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth: str) -> httpx.Client:
+    """The HTTP client of one push: one connection kept open for every request; credentials sent to the
+    endpoint's own scheme, host and port only (httpx drops them on a redirect to another origin, and the hook
+    below stops any request to another origin before it is sent: neither credentials nor graphs go there); a
+    proxy from the environment (https_proxy, no_proxy) for remote servers, never for this machine, so that a
+    local endpoint, and its credentials, do not travel through a corporate proxy by surprise."""
+    home = _origin(url)
+
+    def stay_home(request: httpx.Request) -> None:
+        if _origin(request.url) != home:
+            raise _OffOrigin(str(request.url))
+
+    credentials_: httpx.Auth | None = None
+    if login is not None:
+        credentials_ = httpx.DigestAuth(*login) if auth == "digest" else httpx.BasicAuth(*login)
+    return httpx.Client(
+        auth=credentials_,
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=True,
+        trust_env=not _is_loopback(url.host),
+        event_hooks={"request": [stay_home]},
+        headers={"User-Agent": f"kg/{__version__}"},
+    )
+
+
+def _cause(err: BaseException) -> Iterator[BaseException]:
+    """The exception and those it came from (httpx wraps httpcore's, which wraps the socket's)."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _transient(problem: _Refusal | BaseException) -> str | None:
+    """Why a failed request is worth repeating, or None when repeating cannot help (refusals, auth, bad requests,
+    nothing listening, an answer that is not HTTP). PUT replaces the graph and DELETE removes it, so sending
+    either again is safe."""
+    if isinstance(problem, _Refusal):
+        return f"HTTP {problem.status} {problem.reason}".rstrip() if problem.status in RETRY_STATUSES else None
+    if isinstance(problem, httpx.TimeoutException):
         return "no answer in time"
+    chain = list(_cause(problem))
+    if any(isinstance(e, ConnectionResetError | ConnectionAbortedError | BrokenPipeError) for e in chain):
+        return "the connection was reset"
+    if isinstance(problem, httpx.ConnectError):  # nothing listening, no such host: repeating will not help
+        return None
+    if isinstance(problem, httpx.RemoteProtocolError):
+        if any(type(e).__module__.startswith("h11") or isinstance(e, httpx.InvalidURL) for e in chain):
+            return None  # the answer broke HTTP's rules (a malformed status line, a redirect to no URL, ...)
+        return "the server closed the connection without an answer"
+    if isinstance(problem, httpx.ReadError | httpx.WriteError):
+        return "the connection was reset"
     return None
+
+
+def _reason(err: BaseException) -> str:
+    """The most telling words for a failure to talk to the server: the system's (Connection refused, Name or
+    service not known) where there are some."""
+    for e in _cause(err):
+        if isinstance(e, OSError) and e.strerror:
+            return e.strerror
+    if isinstance(err, httpx.RemoteProtocolError) and _transient(err) is None:
+        return "its answer is not valid HTTP"
+    return str(err) or type(err).__name__
 
 
 def _partial(done: list[tuple[str | None, int]], graphs: list[Graph], failed: Graph) -> str:
@@ -372,10 +633,12 @@ def push(
     build: str | Path,
     endpoint: str,
     *,
+    base: str = DEFAULT_BASE,
     facts_graph: str | None = None,
     timeout: float = 60.0,
     retries: int = 4,
     retry_wait: float = 1.0,
+    auth: str = "basic",
     report: Callable[[str], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> list[tuple[str | None, int]]:
@@ -386,127 +649,171 @@ def push(
     that doubles each time (retry_wait, 2 x retry_wait, ...; a 429 or 503's Retry-After is obeyed), up to
     `retries` more times. Refusals (401, 403, 404, other 4xx) are not repeated: repeating cannot change them.
 
-    The named graphs pushed are listed in the server's graph PUSHED_GRAPH; a graph listed there by an earlier
-    push and no longer in the build (its article was removed, --facts-graph changed) is deleted after every
-    graph of the build is in place, then the list is replaced. Graphs kg did not push are never touched."""
-    parts = _check_endpoint(endpoint)
+    The named graphs pushed are listed in the server's graph list_graph(base), one per corpus base; a graph
+    listed there by an earlier push and no longer in the build (its article was removed, --facts-graph changed)
+    is deleted after every graph of the build is in place, then the list is replaced. Graphs kg did not push
+    for this base, those of another corpus included, are never touched.
+
+    Requests go to the endpoint's own scheme, host and port only; a redirect elsewhere stops the push before
+    anything (credentials, graphs) is sent there. Nothing a server says is printed before credentials and
+    terminal escape sequences are removed from it."""
+    url = _check_endpoint(endpoint)
     if not timeout > 0:
         raise UsageError(f"--timeout {timeout}: give a number of seconds above 0")
     if not 0 <= retries <= 100:
         raise UsageError(f"--retries {retries}: give a number from 0 to 100")
     if not 0 <= retry_wait <= 600:
         raise UsageError(f"--retry-wait {retry_wait}: give a number of seconds from 0 to 600")
-    graphs = read_graphs(build, facts_graph)
+    if auth not in ("basic", "digest"):
+        raise UsageError(f"--auth {auth!r}: give basic or digest")
+    check_base(base)
+    listed = list_graph(base)
+    graphs = read_graphs(build, facts_graph, base)
+    parts = urllib.parse.urlsplit(endpoint)
     host = parts.hostname or ""
     login = credentials(host)
-    headers = {"Content-Type": "application/n-triples; charset=utf-8"}
-    secrets: tuple[str, ...] = ()
-    if login is not None:
-        token = base64.b64encode(f"{login[0]}:{login[1]}".encode()).decode("ascii")
-        headers["Authorization"] = "Basic " + token
-        secrets = (login[1], token, urllib.parse.quote(login[1], safe=""))
-    # a proxy from the environment (https_proxy, no_proxy) is used for remote servers, never for this machine:
-    # a local endpoint, and its credentials, must not travel through a corporate proxy by surprise
-    proxies = urllib.request.ProxyHandler({}) if _is_loopback(host) else urllib.request.ProxyHandler()
-    opener = urllib.request.build_opener(proxies)
-    bodiless = {k: v for k, v in headers.items() if k != "Content-Type"}  # GET and DELETE send no body
+    secrets = _secret_forms(login)
+    here = f"{parts.scheme}://{parts.netloc}"
 
-    def send(method: str, name: str | None, body: bytes | None, left: Callable[[], str]) -> bytes | None:
+    def say(text: str) -> str:
+        return _safe(text, secrets)
+
+    def exchange(client: httpx.Client, method: str, target: str, body: bytes | None) -> bytes | _Refusal:
+        """One request and its answer: the body of a success, or the refusal (exceptions go up)."""
+        headers = {"Content-Type": "application/n-triples; charset=utf-8"} if body is not None else {}
+        if method == "GET":
+            headers["Accept"] = "application/n-triples"
+        with client.stream(method, target, content=body, headers=headers) as response:
+            if response.is_success:
+                return response.read()
+            return _refusal(response, secrets)
+
+    def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
+        tried = f" (tried {attempt + 1} times)" if attempt else ""
+        if isinstance(problem, _OffOrigin):
+            return (
+                f"the endpoint redirected {method} {_safe_url(target)} to {_safe_url(problem.url)}; kg sends "
+                "credentials and graphs only to the scheme, host and port of --endpoint, so nothing was sent "
+                "there: if that is the server's address, give it as --endpoint?"
+            )
+        if isinstance(problem, httpx.TooManyRedirects):
+            return f"the endpoint redirected {method} {_safe_url(target)} in a loop; is --endpoint right?"
+        if isinstance(problem, _Refusal):
+            if why is not None:
+                return f"the endpoint kept failing: {why} for {method} {_safe_url(target)}{tried}"
+            return _describe_refusal(problem, target, host, method, auth)
+        if why is not None:
+            return f"cannot reach {here}: {why}{tried}"
+        return f"cannot reach {here}: {_reason(problem)}; is the server running, and is --endpoint right?"
+
+    def send(client: httpx.Client, method: str, name: str | None, body: bytes | None, left: Callable[[], str]):
         """One request, sent again after a transient failure; the answer's body, or None for a DELETE of a graph
         the server does not have (404). `left` says what holds on the server if it fails for good."""
-        url = graph_url(endpoint, name)
-        sent = headers if body is not None else bodiless
+        target = graph_url(endpoint, name)
         attempt = 0
         while True:
-            request = urllib.request.Request(url, data=body, headers=sent, method=method)
             try:
-                with opener.open(request, timeout=timeout) as response:
-                    return response.read()
-            except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-                if method == "DELETE" and isinstance(err, urllib.error.HTTPError) and err.code == 404:
-                    err.close()
-                    return None
-                why = _transient(err)
-                if why is None or attempt >= retries:
-                    headline, _, said = _failure(err, url, parts, host, why, attempt, method).partition("\n")
-                    message = (
-                        headline.rstrip(".")
-                        + ("" if headline.endswith("?") else ".")
-                        + left()
-                        + (f"\n{said}" if said else "")
+                answer: bytes | _Refusal | BaseException = exchange(client, method, target, body)
+            except (httpx.HTTPError, _OffOrigin) as err:
+                answer = err
+            if isinstance(answer, bytes):
+                return answer
+            if method == "DELETE" and isinstance(answer, _Refusal) and answer.status in (404, 410):
+                return None
+            why = _transient(answer)
+            if why is None or attempt >= retries:
+                headline = failure(answer, target, method, why, attempt)
+                said = f"\n    server said: {answer.said!r}" if isinstance(answer, _Refusal) and answer.said else ""
+                message = headline.rstrip(".") + ("" if headline.endswith("?") else ".") + left() + said
+                raise EndpointError(say(message)) from None
+            pause = retry_wait * 2**attempt
+            if isinstance(answer, _Refusal) and answer.retry_after is not None:
+                pause = answer.retry_after
+            attempt += 1
+            if warn is not None:
+                warn(
+                    say(
+                        f"{method} {_where(name)}: {why}; sending it again in {pause:g} s "
+                        f"(retry {attempt} of {retries})"
                     )
-                    raise EndpointError(_scrub(message, secrets)) from None
-                pause = retry_wait * 2**attempt
-                if isinstance(err, urllib.error.HTTPError):
-                    pause = _retry_after(err) if _retry_after(err) is not None else pause
-                    err.close()
-                attempt += 1
-                if warn is not None:
-                    warn(
-                        _scrub(
-                            f"{method} {_where(name)}: {why}; sending it again in {pause:g} s "
-                            f"(retry {attempt} of {retries})",
-                            secrets,
-                        )
-                    )
-                time.sleep(pause)
-
-    # what kg pushed before, from its list on the server; a server that cannot say (no GET, a failure) keeps
-    # every graph, and the list is then left as it is (a server that is down fails on the first PUT, as before)
-    request = urllib.request.Request(
-        graph_url(endpoint, PUSHED_GRAPH),
-        headers={"Accept": "application/n-triples", **bodiless},
-    )
-    before: set[str] | None = set()
-    unread = ""
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            before = _members(response.read())
-    except urllib.error.HTTPError as err:
-        if err.code != 404:
-            before, unread = None, f"HTTP {err.code} {err.reason}"
-        err.close()
-    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-        reason = getattr(err, "reason", err)
-        before, unread = None, _transient(err) or str(getattr(reason, "strerror", None) or reason)
-    done: list[tuple[str | None, int]] = []
-    for graph in graphs:
-        body = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES)
-        send("PUT", graph.name, body, lambda graph=graph: _partial(done, graphs, graph))
-        done.append((graph.name, len(graph.triples)))
-        if report is not None:
-            where = "default graph" if graph.name is None else f"<{graph.name}>"
-            report(f"PUT {where}: {len(graph.triples)} triples")
-    if before is None:
-        if warn is not None:
-            warn(
-                _scrub(
-                    f"cannot read kg's list of the graphs it pushed before (GET {_safe_url(request.full_url)}: "
-                    f"{unread}); graphs of sources no longer in the build, if any, were not removed",
-                    secrets,
                 )
+            time.sleep(pause)
+
+    done: list[tuple[str | None, int]] = []
+    with _client(url, timeout, login, auth) as client:
+        # what kg pushed before for this base, from its list on the server; a server that cannot say (no GET, a
+        # failure) keeps every graph, and the list is then left as it is (a server that is down fails on the
+        # first PUT, as before)
+        before: set[str] | None = set()
+        unread = ""
+        try:
+            answer = exchange(client, "GET", graph_url(endpoint, listed), None)
+        except _OffOrigin as err:
+            answer = err
+            before, unread = None, f"redirected to {_safe_url(err.url)}, where kg sends nothing"
+        except httpx.HTTPError as err:
+            answer = err
+            before, unread = None, _transient(err) or _reason(err)
+        if isinstance(answer, bytes):
+            before = _members(answer)
+        elif isinstance(answer, _Refusal) and answer.status != 404:
+            before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()
+        for graph in graphs:
+            body = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES)
+            send(client, "PUT", graph.name, body, lambda graph=graph: _partial(done, graphs, graph))
+            done.append((graph.name, len(graph.triples)))
+            if report is not None:
+                report(say(f"PUT {_where(graph.name).removeprefix('the ')}: {len(graph.triples)} triples"))
+        if before is None:
+            if warn is not None:
+                warn(
+                    say(
+                        f"cannot read kg's list of the graphs it pushed before (GET "
+                        f"{_safe_url(graph_url(endpoint, listed))}: {unread}); graphs of sources no longer in the "
+                        "build, if any, were not removed"
+                    )
+                )
+            return done
+        current = sorted(graph.name for graph in graphs if graph.name is not None)
+        for name in sorted(before - set(current) - {listed}):
+            send(
+                client,
+                "DELETE",
+                name,
+                None,
+                lambda name=name: (
+                    f" Every graph of the build was replaced; <{name}> is still there: run `kg push` again to "
+                    "remove it."
+                ),
             )
-        return done
-    current = sorted(graph.name for graph in graphs if graph.name is not None)
-    for name in sorted(before - set(current) - {PUSHED_GRAPH}):
+            if report is not None:
+                report(say(f"DELETE <{name}>: no longer in the build"))
+        listing = "".join(f"<{listed}> <{_MEMBER}> <{name}> .\n" for name in current).encode("utf-8")
         send(
-            "DELETE",
-            name,
-            None,
-            lambda name=name: (
-                f" Every graph of the build was replaced; <{name}> is still there: run `kg push` again to remove it."
-            ),
+            client,
+            "PUT",
+            listed,
+            listing,
+            lambda: " Every graph of the build was replaced, but kg's list of them was not: run `kg push` again.",
         )
-        if report is not None:
-            report(f"DELETE <{name}>: no longer in the build")
-    listing = "".join(f"<{PUSHED_GRAPH}> <{_MEMBER}> <{name}> .\n" for name in current).encode("utf-8")
-    send(
-        "PUT",
-        PUSHED_GRAPH,
-        listing,
-        lambda: " Every graph of the build was replaced, but kg's list of them was not: run `kg push` again.",
-    )
     return done
+
+
+def _describe_refusal(refusal: _Refusal, url: str, host: str, method: str = "PUT", auth: str = "basic") -> str:
+    what = "upload" if method == "PUT" else "request"
+    text = f"the endpoint refused the {what}: HTTP {refusal.status} {refusal.reason}".rstrip()
+    text += f" for {method} {_safe_url(url)}"
+    if refusal.status in (401, 403):
+        text += (
+            f"; set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add `machine {host} login ... password ...` to "
+            "~/.netrc, with a user allowed to write"
+        )
+        asked = refusal.challenge.lower()
+        if refusal.status == 401 and asked in ("basic", "digest") and asked != auth:
+            text += f"; the server asks for {refusal.challenge} authentication: add --auth {asked}"
+    elif refusal.status in (404, 405):
+        text += "; is --endpoint the server's Graph Store Protocol URL (Oxigraph: /store, Fuseki: /DATASET/data)?"
+    return text
 
 
 def _members(text: bytes) -> set[str]:
@@ -516,26 +823,3 @@ def _members(text: bytes) -> set[str]:
         return {t.object.value for t in triples if t.predicate.value == _MEMBER and isinstance(t.object, ox.NamedNode)}
     except SyntaxError:
         return set()
-
-
-def _failure(
-    err: BaseException,
-    url: str,
-    parts: urllib.parse.SplitResult,
-    host: str,
-    why: str | None,
-    attempt: int,
-    method: str = "PUT",
-) -> str:
-    tried = f" (tried {attempt + 1} times)" if attempt else ""
-    if isinstance(err, urllib.error.HTTPError):
-        if why is not None:
-            return f"the endpoint kept failing: {why} for {method} {_safe_url(url)}{tried}"
-        return _describe_refusal(err, url, host, method)
-    reason = getattr(err, "reason", err)
-    if why is not None:
-        return f"cannot reach {parts.scheme}://{parts.netloc}: {why}{tried}"
-    return (
-        f"cannot reach {parts.scheme}://{parts.netloc}: {getattr(reason, 'strerror', None) or reason}; "
-        "is the server running, and is --endpoint right?"
-    )

@@ -3,10 +3,12 @@ Oxigraph, ...
 
 Each graph is sent with an HTTP PUT, which replaces it: every article's named graph (its facts and the evidence
 of each), the ontology's graph, and the facts in the default graph (or in the named graph --facts-graph IRI).
-Pushing again leaves the server as after one push, and deletes the graphs an earlier push sent that are no
-longer in the build (kg lists what it pushed in the graph <https://kg.example.org/ontology/pushed>). Credentials come from KG_PUSH_USER and KG_PUSH_PASSWORD or
-from ~/.netrc (or the file $NETRC names), never from the command line; they are never printed. A graph whose PUT
-fails on the way (connection reset, HTTP 408/429/502/503/504) is sent again with growing pauses.
+Pushing again leaves the server as after one push, and deletes the graphs an earlier push of the same corpus sent
+that are no longer in the build: kg lists what it pushed in a graph named after the corpus's base IRI
+(<BASE>pushed, e.g. <https://kg.example.org/pushed>), so corpora with different bases share a server safely.
+Credentials come from KG_PUSH_USER and KG_PUSH_PASSWORD or from ~/.netrc (or the file $NETRC names), never from
+the command line; they go to the endpoint's own scheme, host and port only and are never printed. A graph whose
+PUT fails on the way (connection reset, HTTP 408/429/502/503/504) is sent again with growing pauses.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from kg import DEFAULT_BASE
 
 HELP = "upload the dataset to a SPARQL Graph Store Protocol server, one named graph per source (PUT replaces)"
 
@@ -24,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="the server's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
         "http://localhost:3030/kg/data (Fuseki), http://localhost:7200/repositories/kg/rdf-graphs/service (GraphDB)",
+    )
+    parser.add_argument(
+        "--base",
+        default=DEFAULT_BASE,
+        help="the base IRI the build was made with (default: %(default)s): kg's list of the graphs this corpus "
+        "pushed is <BASE>pushed, and only graphs listed there are ever deleted",
     )
     parser.add_argument(
         "--facts-graph",
@@ -47,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="pause before the first retry, doubled for each next one; a server's Retry-After wins (default: 1)",
     )
+    parser.add_argument(
+        "--auth",
+        choices=("basic", "digest"),
+        default="basic",
+        help="how the credentials are sent: HTTP Basic, or Digest (Virtuoso's /sparql-graph-crud-auth) "
+        "(default: basic)",
+    )
     parser.add_argument("--build", type=Path, default=Path("build"), help="build directory (default: build)")
 
 
@@ -56,13 +73,15 @@ def run(args: argparse.Namespace) -> int:
     sent = endpoint.push(
         args.build,
         args.endpoint,
+        base=args.base,
         facts_graph=args.facts_graph,
         timeout=args.timeout,
         retries=args.retries,
         retry_wait=args.retry_wait,
+        auth=args.auth,
         report=print,
         warn=lambda text: print(f"kg: {text}", file=sys.stderr, flush=True),
     )
     total = sum(count for _, count in sent)
-    print(f"pushed {len(sent)} graphs, {total} triples to {args.endpoint}")
+    print(f"pushed {len(sent)} graphs, {total} triples to {endpoint._safe_url(args.endpoint)}")
     return 0

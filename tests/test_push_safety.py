@@ -1,0 +1,397 @@
+"""`kg push` where a server, or another corpus on it, works against it (issue 21): credentials never leave the
+endpoint's own scheme, host and port on a redirect; nothing a server sends is printed with a password in any form
+or with a terminal escape sequence; two corpora with their own bases share one triple store without deleting each
+other's graphs; a facts graph may not take the name of kg's list or of an article's graph; malformed endpoints
+are refused cleanly. Real servers on 127.0.0.1: `oxigraph serve`, and small HTTP servers written here."""
+
+from __future__ import annotations
+
+import base64
+import html
+import http.server
+import json
+import threading
+import urllib.parse
+
+import pytest
+
+from kg import DEFAULT_BASE, endpoint
+from tests.conftest import run_kg, serving
+from tests.test_push import ARTICLE_GRAPH, ONTOLOGY_GRAPH, expected_counts, oxigraph_server, server_counts
+
+PASSWORD = 'pa ss"wörd/+%&<x>'
+ENV = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: PASSWORD, "NETRC": "/nonexistent"}
+TOKEN = base64.b64encode(f"analyst:{PASSWORD}".encode()).decode()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class _Scripted(http.server.BaseHTTPRequestHandler):
+    """Records every request (method, path, Host, Authorization), then answers as `server.answer(handler)` says."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(length)
+        with self.server.lock:
+            self.server.seen.append(
+                (self.command, self.path, self.headers.get("Host"), self.headers.get("Authorization"))
+            )
+        status, reason, headers, content = self.server.answer(self, body)
+        self.send_response_only(status, reason)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    do_GET = do_PUT = do_DELETE = _handle
+
+    def log_message(self, *args) -> None:  # keep the test output clean
+        pass
+
+
+def scripted(answer) -> _Server:
+    server = _Server(("127.0.0.1", 0), _Scripted)
+    server.seen, server.lock, server.answer = [], threading.Lock(), answer
+    return server
+
+
+def _ok(handler, body):
+    if handler.command == "GET":
+        return 404, "Not Found", {}, b""
+    return 204, "No Content", {}, b""
+
+
+def push(build, url: str, *more: str, env: dict | None = None):
+    return run_kg("push", "--build", str(build), "--endpoint", url, "--retry-wait", "0.05", *more, env=env or ENV)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. credentials stay with the endpoint's origin
+
+
+def test_a_redirect_to_another_origin_gets_neither_credentials_nor_graphs(shipped_build):
+    """The endpoint redirects the read of kg's list to another port, then (second push) every PUT to another host
+    name of the same server: nothing reaches the other origin, the push says why; a redirect within the origin
+    is followed, with the credentials."""
+    elsewhere = scripted(_ok)
+    with serving(elsewhere):
+        other = f"http://127.0.0.1:{elsewhere.server_address[1]}"
+
+        def home_answer(handler, body):
+            if handler.headers.get("Host", "").startswith("localhost"):
+                return 204, "No Content", {}, b""  # the same server under another name: another origin
+            if handler.command == "GET":  # kg's list: "it is over there" (urllib used to follow with the password)
+                return 302, "Found", {"Location": other + handler.path}, b""
+            if handler.path.startswith("/old/"):  # moved within the origin: followed, credentials kept
+                return 308, "Permanent Redirect", {"Location": handler.path.removeprefix("/old")}, b""
+            if handler.server.refer_put:
+                port = handler.server.server_address[1]
+                return 307, "Temporary Redirect", {"Location": f"http://localhost:{port}{handler.path}"}, b""
+            return 204, "No Content", {}, b""
+
+        home = scripted(home_answer)
+        home.refer_put = False
+        with serving(home):
+            port = home.server_address[1]
+            first = push(shipped_build, f"http://127.0.0.1:{port}/old/store")
+            assert first.returncode == 0, first.stderr
+            quoted = urllib.parse.quote(endpoint.PUSHED_GRAPH, safe="")
+            assert first.stderr == (
+                f"kg: cannot read kg's list of the graphs it pushed before (GET http://127.0.0.1:{port}/old/store?graph="
+                f"{quoted}: redirected to {other}/old/store?graph={quoted}, where kg sends nothing); graphs of sources no "
+                "longer in the build, if any, were not removed\n"
+            )
+            puts = [(method, path.split("?")[0], auth) for method, path, _, auth in home.seen if method == "PUT"]
+            assert puts == [("PUT", "/old/store", "Basic " + TOKEN), ("PUT", "/store", "Basic " + TOKEN)] * 3
+
+            home.refer_put, home.seen[:] = True, []
+            second = push(shipped_build, f"http://127.0.0.1:{port}/store")
+            assert second.returncode == 2
+            assert second.stderr == (
+                f"kg: error: the endpoint redirected PUT http://127.0.0.1:{port}/store?default to "
+                f"http://localhost:{port}/store?default; kg sends credentials and graphs only to the scheme, host and "
+                "port of --endpoint, so nothing was sent there: if that is the server's address, give it as "
+                "--endpoint? No graph was changed.\n"
+            )
+            assert [host for _, _, host, _ in home.seen] == [f"127.0.0.1:{port}"] * 2  # the GET and one PUT
+        assert elsewhere.seen == []
+    assert PASSWORD not in first.stderr + second.stderr and TOKEN not in first.stderr + second.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 5. what a server says is printed without credentials and without terminal escape sequences
+
+
+ECHOES = [
+    PASSWORD,
+    urllib.parse.quote_plus(PASSWORD),
+    urllib.parse.quote(PASSWORD, safe="").lower(),
+    base64.b64encode(PASSWORD.encode()).decode(),
+    html.escape(PASSWORD),
+    json.dumps(PASSWORD),
+    TOKEN,
+]
+# 8-bit CSI, OSC setting the window title, CSI colour, a bidirectional override, a bell, a backspace
+HOSTILE = "\x9b2J \x1b]0;owned\x07 \x1b[31mred\x1b[0m \u202eevil \x07\x08"
+
+
+def _echo(handler, body):
+    if handler.command == "GET":
+        return 404, "Not Found", {}, b""
+    # the password at the place the old code cut the text (200 characters), then in every form a page may hold
+    page = "x" * 195 + " | ".join(ECHOES) + HOSTILE
+    return 401, "Unauthorized \x9b31m", {"Content-Type": "text/plain; charset=utf-8"}, page.encode()
+
+
+def test_an_echoed_password_and_escape_sequences_are_not_printed(shipped_build):
+    server = scripted(_echo)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 2
+    printed = result.stdout + result.stderr
+    assert "HTTP 401 Unauthorized 31m for PUT" in printed and "server said: 'xxxxx" in printed
+    for form in ECHOES:
+        assert form not in printed
+    assert PASSWORD[:5] not in printed  # not even the part left where a cut once fell
+    for code in ("\x1b", "\x9b", "\x07", "\x08", "\u202e", "owned\x07"):
+        assert code not in printed
+    assert "red" in printed and "evil" in printed  # the words stay, their effects go
+
+
+def test_a_status_line_with_an_escape_sequence_is_not_printed(shipped_build):
+    class Raw(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))  # all of it: else a reset races the answer
+            self.wfile.write(b"HTTP/1.1 404 \x1b]0;owned\x07\x1b[2J\r\nContent-Length: 0\r\n\r\n")
+
+        do_PUT = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = _Server(("127.0.0.1", 0), Raw)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--retries", "0")
+    assert result.returncode == 2
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stderr
+    assert result.stderr.startswith(
+        f"kg: error: the endpoint refused the upload: HTTP 404 for PUT http://127.0.0.1:{server.server_address[1]}/"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_the_servers_reason_is_shown_in_full(shipped_build):
+    """Virtuoso says why it refused after a long preamble; the old code cut the text at 200 characters, before it."""
+    reason = "Error 22023: The graph store is not configured to have default graph"
+
+    def virtuoso(handler, body):
+        if handler.command == "GET":
+            return 404, "Not Found", {}, b""
+        page = "<html><head><title>Error</title><style>p{}</style></head><body><h3>Virtuoso 22023 Error</h3>"
+        page += "<p>" + "SR601: the request could not be completed. " * 6 + f"</p><pre>{reason}</pre></body></html>"
+        return 500, "Internal Server Error", {"Content-Type": "text/html"}, page.encode()
+
+    server = scripted(virtuoso)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 2
+    said = result.stderr.splitlines()[-1]
+    assert said.startswith("    server said: 'Virtuoso 22023 Error SR601: the request could not be completed.")
+    assert said.endswith(f"{reason}'")
+    assert "<" not in said and "p{}" not in said
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7. corpora with their own bases share a triple store
+
+
+def _corpus(tmp_path, name: str, *build_options: str):
+    data, build = tmp_path / name / "data", tmp_path / name / "build"
+    synth = run_kg("synth", "--statements", "80", "--per-article", "40", "--out", str(data))
+    assert synth.returncode == 0, synth.stderr
+    built = run_kg("build", "--data", str(data), "--out", str(build), "--formats", "nquads", *build_options)
+    assert built.returncode == 0, built.stderr
+    return data, build
+
+
+def test_two_corpora_share_a_server_without_deleting_each_others_graphs(tmp_path):
+    """Team A (default base) and team B (its own base), each with its own facts graph, push to one server; B
+    removes an article and pushes again: B's article graph goes, every graph of A stays. Each corpus has its own
+    list of what it pushed."""
+    b_base = "https://b.example.org/kg/"
+    _, build_a = _corpus(tmp_path, "a")
+    data_b, build_b = _corpus(tmp_path, "b", "--base", b_base)
+    facts_a, facts_b = "https://a.example.org/facts", "https://b.example.org/facts"
+    counts_a = {facts_a if n == "default" else n: c for n, c in expected_counts(build_a, "kg.nq").items()}
+    counts_b = {facts_b if n == "default" else n: c for n, c in expected_counts(build_b, "kg.nq").items()}
+    own_a = {n: c for n, c in counts_a.items() if n != ONTOLOGY_GRAPH}
+    list_a, list_b = endpoint.list_graph(DEFAULT_BASE), endpoint.list_graph(b_base)
+    assert (list_a, list_b) == ("https://kg.example.org/pushed", "https://b.example.org/kg/pushed")
+    with oxigraph_server(tmp_path) as (port, _):
+        url = f"http://127.0.0.1:{port}/store"
+        assert push(build_a, url, "--facts-graph", facts_a).returncode == 0
+        pushed_b = push(build_b, url, "--facts-graph", facts_b, "--base", b_base)
+        assert pushed_b.returncode == 0, pushed_b.stderr
+        both = counts_a | counts_b | {list_a: len(counts_a), list_b: len(counts_b)}
+        assert server_counts(port) == both
+
+        removed = sorted(n for n in counts_b if n.startswith(b_base + "graph/"))[-1]
+        slug = removed.rsplit("/", 1)[1]
+        (data_b / "articles" / f"{slug}.md").unlink()
+        (data_b / "facts" / f"{slug}.yaml").unlink()
+        built = run_kg("build", "--data", str(data_b), "--out", str(build_b), "--formats", "nquads", "--base", b_base)
+        assert built.returncode == 0, built.stderr
+        again = push(build_b, url, "--facts-graph", facts_b, "--base", b_base)
+        assert again.returncode == 0, again.stderr
+        assert [line for line in again.stdout.splitlines() if line.startswith("DELETE")] == [
+            f"DELETE <{removed}>: no longer in the build"
+        ]
+        found = server_counts(port)
+        assert {n: found.get(n) for n in own_a} == own_a  # team A's facts and articles, all there
+        assert removed not in found and found[list_b] == len(counts_b) - 1 and found[list_a] == len(counts_a)
+
+        # B pushing without its base is refused before anything is sent: it would read A's list
+        wrong = push(build_b, url, "--facts-graph", facts_b)
+        assert wrong.returncode == 2
+        assert wrong.stderr.startswith(f"kg: error: --base {DEFAULT_BASE}: the build's graph <{b_base}graph/")
+        assert wrong.stderr.endswith(f"is not under it; push with the base the build was made with: --base {b_base}\n")
+        assert server_counts(port) == found
+
+
+@pytest.mark.parametrize(
+    ("graph", "why"),
+    [
+        ("https://kg.example.org/pushed", "this is where kg lists the graphs it pushed for --base "),
+        (ARTICLE_GRAPH, "the dataset already has a graph with this name"),
+        ("https://kg.example.org/graph/a-later-article", "names under https://kg.example.org/graph/ are the articles'"),
+    ],
+)
+def test_a_facts_graph_may_not_take_the_name_of_kgs_list_or_an_article(shipped_build, graph, why):
+    server = scripted(_ok)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--facts-graph", graph)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"kg: error: --facts-graph {graph}: {why}")
+    assert server.seen == []  # refused before anything was sent
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# malformed endpoints: a clean message and exit 2, never a traceback
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://" + "a" * 64 + ".example/store", "is not a host name (each part between dots has 1 to 63"),
+        ("http://[::1/store", "not a usable URL (Invalid IPv6 URL)"),
+        ("http://127.0.0.1:99999/store", "not a usable URL (Port out of range 0-65535)"),
+        ("http://127.0.0.1:0/store", "a port is a number from 1 to 65535"),
+        ("http://127.0.0.1:x/store", "not a usable URL (Port could not be cast to integer value as 'x')"),
+        ("http://[::1]x/store", "an IPv6 address goes in brackets, then :PORT if any"),
+        ("http://ex ample/store", "a URL has no spaces or control characters"),
+        ("http://" + "abc." * 64 + "org/store", "is not a host name"),
+    ],
+)
+def test_a_malformed_endpoint_is_refused_cleanly(shipped_build, url, why):
+    result = push(shipped_build, url)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"kg: error: --endpoint {url!r}: ")
+    assert why in result.stderr.splitlines()[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_the_endpoint_printed_at_the_end_hides_its_key(shipped_build):
+    server = scripted(_ok)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store?key=topsecret")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(f"to http://127.0.0.1:{server.server_address[1]}/store?key=***\n")
+    assert "topsecret" not in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# issue 22: HTTP Digest authentication (Virtuoso's /sparql-graph-crud-auth)
+
+
+class _Digest(http.server.BaseHTTPRequestHandler):
+    """A Graph Store endpoint that demands Digest authentication (RFC 7616, MD5, qop=auth), as Virtuoso's
+    /sparql-graph-crud-auth does; checks each answer itself (hashlib), not with the client's code."""
+
+    protocol_version = "HTTP/1.1"
+    realm, nonce = "SPARQL", "dcd98b7102dd2f0e8b11d0f600bfb0c093"
+
+    def _handle(self) -> None:
+        import hashlib
+        import re
+
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        header = self.headers.get("Authorization", "")
+        self.server.seen.append(header)
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header.removeprefix("Digest ")))
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        ha1 = md5(f"analyst:{self.realm}:{PASSWORD}")
+        ha2 = md5(f"{self.command}:{fields.get('uri', '')}")
+        expected = md5(":".join([ha1, self.nonce, fields.get("nc", ""), fields.get("cnonce", ""), "auth", ha2]))
+        good = (
+            header.startswith("Digest ")
+            and fields.get("username") == "analyst"
+            and fields.get("uri") == self.path
+            and fields.get("response") == expected
+        )
+        if good:
+            status = 404 if self.command == "GET" else 204
+            self.send_response(status)
+        else:
+            self.send_response(401)
+            self.send_header(
+                "WWW-Authenticate", f'Digest realm="{self.realm}", nonce="{self.nonce}", qop="auth", algorithm="MD5"'
+            )
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        if good and self.command == "PUT":
+            self.server.accepted += 1
+
+    do_GET = do_PUT = do_DELETE = _handle
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_digest_authentication(shipped_build):
+    server = _Server(("127.0.0.1", 0), _Digest)
+    server.seen, server.accepted = [], 0
+    with serving(server):
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud-auth"
+        basic = push(shipped_build, url)
+        assert basic.returncode == 2
+        assert basic.stderr.startswith("kg: error: the endpoint refused the upload: HTTP 401 Unauthorized for PUT")
+        assert "the server asks for Digest authentication: add --auth digest. No graph was changed." in basic.stderr
+
+        server.seen[:] = []
+        digest = push(shipped_build, url, "--auth", "digest")
+        assert digest.returncode == 0, digest.stderr
+        assert server.accepted == 4  # three graphs and kg's list of them
+        assert all(not header.startswith("Basic") for header in server.seen)
+        assert not any(PASSWORD in header or TOKEN in header for header in server.seen)
+    assert PASSWORD not in basic.stderr + digest.stderr + digest.stdout
+
+
+def test_a_redirect_to_no_url_is_not_retried(shipped_build):
+    server = scripted(lambda handler, body: (302, "Found", {"Location": "http://[::1/x"}, b""))
+    with serving(server):
+        port = server.server_address[1]
+        result = push(shipped_build, f"http://127.0.0.1:{port}/store")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"kg: error: cannot reach http://127.0.0.1:{port}: its answer is not valid HTTP; is the server running, and "
+        "is --endpoint right? No graph was changed.\n"
+    )
+    assert [method for method, *_ in server.seen] == ["GET", "PUT"]  # the PUT once: repeating cannot help
