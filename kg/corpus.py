@@ -15,9 +15,12 @@ The checks across files (ids, domains and ranges, unused entities, cycles) run a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import re
+import secrets
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +49,92 @@ def signature(path: Path | str) -> Signature | None:
 
 _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
-# bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line)
-CACHE_FORMAT = 3
+# bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line;
+# 4: entries sealed with the user's key, see `seal`)
+CACHE_FORMAT = 4
+SEALED = b"kg cache, sealed with the key in the user's cache directory\n"
+KEY_FILE = "cache-key"  # in $XDG_CACHE_HOME/kg or ~/.cache/kg
+
+
+def key_path() -> Path | None:
+    """Where the key that seals cache entries lives: the user's cache directory, outside any project, so a data
+    repository cannot ship it along with a cache."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home directory: no key, so no cache
+            return None
+    return Path(base) / "kg" / KEY_FILE
+
+
+_KEYS: dict[str, bytes | None] = {}
+
+
+def _user_key() -> bytes | None:
+    """The user's 32-byte key, made once (random, mode 0600); None when it cannot be made or is not the user's
+    alone, and then no cache entry is read or written."""
+    path = key_path()
+    if path is None:
+        return None
+    if str(path) not in _KEYS:
+        _KEYS[str(path)] = _read_key(path) or _make_key(path)
+    return _KEYS[str(path)]
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        # a key another user owns, or can read, is no secret: sealing with it would prove nothing
+        if not (stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o077 == 0):
+            return None
+        key = handle.read(64)
+    return key if len(key) == 32 else None
+
+
+def _make_key(path: Path) -> bytes | None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cache-key.", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(tmp, path)  # whole or absent; another kg that made one first wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    except OSError:
+        return None
+    return _read_key(path)
+
+
+def seal(name: str, payload: bytes) -> bytes | None:
+    """A cache file's bytes: `payload` (a pickle) after an HMAC-SHA256 of it and its file name under the user's
+    key. A cache sits beside the build, where a cloned data repository can bring one; unpickling runs code, so
+    only what this user's kg wrote (and under that name) is ever unpickled. None when there is no key."""
+    key = _user_key()
+    if key is None:
+        return None
+    mac = hmac.new(key, name.encode("utf-8") + b"\x00" + payload, hashlib.sha256).digest()
+    return SEALED + mac + payload
+
+
+def unseal(name: str, data: bytes) -> bytes | None:
+    """The payload of a sealed cache file, or None if it was not sealed by this user's key under this name."""
+    key = _user_key()
+    if key is None or not data.startswith(SEALED):
+        return None
+    mac, payload = data[len(SEALED) : len(SEALED) + 32], memoryview(data)[len(SEALED) + 32 :]
+    expected = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
+    expected.update(payload)
+    return bytes(payload) if hmac.compare_digest(mac, expected.digest()) else None
 
 
 @dataclass(frozen=True)
@@ -168,8 +255,10 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            with open(self.directory / key, "rb") as handle:
-                unit = pickle.load(handle)
+            payload = unseal(key, (self.directory / key).read_bytes())
+            if payload is None:  # not written by this user's kg (a cache shipped with the data): never unpickled
+                return None
+            unit = pickle.loads(payload)
         except Exception:  # missing, damaged or written by another kg: recompute it
             return None
         if not isinstance(unit, Unit):
@@ -187,9 +276,12 @@ class Cache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             for key, unit in self.new.items():
+                sealed = seal(key, pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL))
+                if sealed is None:  # no key of the user's: nothing is kept
+                    break
                 fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.directory)
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(unit, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.write(sealed)
                 os.replace(tmp, self.directory / key)
             keep = self.used | set(self.new)
             for entry in self.directory.iterdir() if prune else ():

@@ -203,14 +203,20 @@ def remove(cache_dir: Path) -> None:
 
 def _save(state: State, cache_dir: Path) -> None:
     state.status = None
+    sealed = corpus.seal(STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    if sealed is None:
+        raise OSError("no key to seal the record with")
     with fsutil.atomic_path(cache_dir / STATE) as tmp:
-        tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(sealed)
 
 
 def _load(cache_dir: Path) -> State | None:
     status = corpus.signature(cache_dir / STATE)
     try:
-        state = pickle.loads((cache_dir / STATE).read_bytes())
+        payload = corpus.unseal(STATE, (cache_dir / STATE).read_bytes())
+        if payload is None:  # not sealed by this user's kg (shipped with the data, say): never unpickled
+            return None
+        state = pickle.loads(payload)
     except Exception:  # missing, damaged or from another kg: a full build
         return None
     if not isinstance(state, State) or state.version != _version():
