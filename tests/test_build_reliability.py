@@ -9,6 +9,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_kg
 
 
@@ -78,3 +80,51 @@ def test_a_key_others_can_read_is_not_used(mini_data: Path, tmp_path: Path) -> N
     assert run_kg("build", "--data", "data", "--out", "build", "--quiet", cwd=work, env=env).returncode == 0
     cache = work / ".build.kg-cache"
     assert not cache.exists() or not [p for p in cache.iterdir() if p.name != "default.nt"]
+
+
+@pytest.mark.parametrize(
+    ("key", "tag", "hint"),
+    [
+        ("language", "en-a1", "write 'en'"),  # Oxigraph refuses it: a2 is neither a region nor a variant
+        ("language", "en-US-a1", "write 'en'"),
+        ("translated_from", "xx", "use the code of the language"),  # well-formed, in no registry
+        ("translated_from", "zh-Hans-\u0661\u0662", "write 'zh'"),  # digits beyond ASCII
+    ],
+)
+def test_an_invalid_language_tag_in_front_matter_is_refused(mini_data: Path, key: str, tag: str, hint: str) -> None:
+    article = mini_data / "articles" / "mini-news.md"
+    text = article.read_text("utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith(f"{key}:"))
+    article.write_text(re.sub(rf"(?m)^{key}: .*$", f"{key}: {tag}", text, count=1), encoding="utf-8")
+    result = run_kg("build", "--data", "data", "--out", "build", "--quiet", cwd=mini_data.parent)
+    assert result.returncode == 1, result.stderr
+    assert f"mini-news.md:{line}: {key.replace('_', ' ')} must be a BCP 47 tag" in result.stderr
+    assert hint in result.stderr and "Traceback" not in result.stderr
+    assert not (mini_data.parent / "build").exists()
+
+
+def test_an_invalid_language_tag_in_a_statement_is_refused(mini_data: Path) -> None:
+    facts = mini_data / "facts" / "mini-news.yaml"
+    facts.write_text(
+        facts.read_text("utf-8")
+        + "  - subject: mini-news\n    predicate: translatedFrom\n    value: zh-a1\n"
+        + "    evidence: opened in Shanghai\n",
+        encoding="utf-8",
+    )
+    result = run_kg("build", "--data", "data", "--out", "build", "--quiet", cwd=mini_data.parent)
+    assert result.returncode == 1, result.stderr
+    assert "translatedFrom must be a BCP 47 tag like en or zh-Hans, not 'zh-a1'" in result.stderr, result.stderr
+    assert "write 'zh'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_valid_language_tags_build_and_load_in_oxigraph(mini_data: Path) -> None:
+    import pyoxigraph as ox
+
+    article = mini_data / "articles" / "mini-news.md"
+    text = article.read_text("utf-8").replace("language: en", "language: zh-Hans-CN", 1)
+    article.write_text(text.replace("translated_from: zh", "translated_from: de-CH-1996", 1), encoding="utf-8")
+    result = run_kg("build", "--data", "data", "--out", "build", "--formats", "nquads", cwd=mini_data.parent)
+    assert result.returncode == 0, result.stderr
+    store = ox.Store()
+    store.load(path=str(mini_data.parent / "build" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+    assert any(q.object.language == "zh-hans-cn" for q in store if isinstance(q.object, ox.Literal))
