@@ -280,9 +280,13 @@ class Cache:
                 if sealed is None:  # no key of the user's: nothing is kept
                     break
                 fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.directory)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(sealed)
-                os.replace(tmp, self.directory / key)
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(sealed)
+                    os.replace(tmp, self.directory / key)
+                finally:  # a full disk leaves no half-written entry behind
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)
             keep = self.used | set(self.new)
             for entry in self.directory.iterdir() if prune else ():
                 if _KEY.match(entry.name) and entry.name not in keep:

@@ -27,6 +27,7 @@ check it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -139,7 +140,10 @@ def record(
     if cache_dir is None or read is None or read.directory is None:
         return
     cache_dir = Path(cache_dir)
-    remove(cache_dir)
+    try:
+        remove(cache_dir)
+    except OSError:  # the build is in place; a record that cannot go only means a full build next time
+        return
     if not updatable(chosen) or not read.tasks:
         return
     now = time.time_ns()
@@ -196,7 +200,8 @@ def record(
             handle.writelines(text + "\n" for text in build.rdf.lines())
         _save(state, cache_dir)
     except OSError:
-        remove(cache_dir)  # without a record the next build is a full one: slower, never wrong
+        with contextlib.suppress(OSError):
+            remove(cache_dir)  # without a record the next build is a full one: slower, never wrong
 
 
 def remove(cache_dir: Path) -> None:

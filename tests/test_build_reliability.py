@@ -3,10 +3,12 @@ system, a Dask address kg cannot use. Each ends in a clean message and exit code
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,103 @@ def test_valid_language_tags_build_and_load_in_oxigraph(mini_data: Path) -> None
     store = ox.Store()
     store.load(path=str(mini_data.parent / "build" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
     assert any(q.object.language == "zh-hans-cn" for q in store if isinstance(q.object, ox.Literal))
+
+
+@pytest.fixture()
+def small_fs(tmp_path: Path):
+    """A real 8 MB file system (tmpfs), mounted for the test and unmounted after it."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (CI runs as root): the full and read-only disk tests did not run")
+    where = tmp_path / "fs"
+    where.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(where)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        yield where
+    finally:
+        if subprocess.run(["umount", str(where)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def _fill(fs: Path) -> Path:
+    """Take every free block of `fs`: the next write there fails with ENOSPC."""
+    filler = fs / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        for size in (1 << 20, 4096, 1):  # unbuffered, smaller and smaller: not one byte is left
+            while True:
+                try:
+                    os.write(fd, b"\0" * size)
+                except OSError as err:
+                    assert err.errno == errno.ENOSPC
+                    break
+    finally:
+        os.close(fd)
+    return filler
+
+
+def _leftovers(fs: Path) -> list[str]:
+    """What a build leaves beside its outputs besides its lock and cache: staging copies, temporary files."""
+    return sorted(
+        p.name for p in fs.iterdir() if p.name not in {"build", "filler", ".build.kg-lock", ".build.kg-cache"}
+    )
+
+
+def _rename_a_label(data: Path) -> None:
+    facts = data / "facts" / "mini-news.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("label: Ada Wu", "label: Ada Wu-Lin", 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("cache", ["default cache", "--no-cache"])
+def test_a_full_disk_fails_the_build_cleanly_and_keeps_the_build_before(
+    mini_data: Path, small_fs: Path, cache: str
+) -> None:
+    options = ["--no-cache"] if cache == "--no-cache" else []
+    args = ["build", "--data", str(mini_data), "--out", str(small_fs / "build"), "--quiet", *options]
+    assert run_kg(*args).returncode == 0
+    before = _tree(small_fs / "build")
+    _rename_a_label(mini_data)  # an update in place with the cache, a full build without
+    filler = _fill(small_fs)
+    result = run_kg(*args)
+    assert result.returncode == 2, result.stderr
+    assert "No space left on device" in result.stderr and "free some space" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree(small_fs / "build") == before
+    assert _leftovers(small_fs) == []
+    cache_dir = small_fs / ".build.kg-cache"
+    assert not cache_dir.exists() or not [p for p in cache_dir.iterdir() if p.name.endswith(".tmp")]
+    filler.unlink()  # space again: the next build goes through
+    assert run_kg(*args).returncode == 0
+    assert b"Ada Wu-Lin" in (small_fs / "build" / "kg.nq").read_bytes()
+
+
+def test_a_read_only_file_system_fails_the_build_cleanly(mini_data: Path, small_fs: Path) -> None:
+    args = ["build", "--data", str(mini_data), "--out", str(small_fs / "build"), "--quiet"]
+    assert run_kg(*args).returncode == 0
+    before = _tree(small_fs / "build")
+    _rename_a_label(mini_data)
+    assert subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], capture_output=True).returncode == 0
+    result = run_kg(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Read-only file system" in result.stderr and "mounted read-only" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree(small_fs / "build") == before
+
+
+def test_kg_extract_to_a_full_or_read_only_disk_fails_cleanly(mini_data: Path, small_fs: Path) -> None:
+    article = str(mini_data / "articles" / "mini-news.md")
+    draft = small_fs / "draft.yaml"
+    draft.write_text("kept\n", encoding="utf-8")
+    filler = _fill(small_fs)
+    result = run_kg("extract", article, "--data", str(mini_data), "-o", str(draft), "--force")
+    assert result.returncode == 2, result.stderr
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert draft.read_text("utf-8") == "kept\n"
+    assert sorted(p.name for p in small_fs.iterdir()) == ["draft.yaml", "filler"]  # no temporary file left
+    filler.unlink()
+    assert subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], capture_output=True).returncode == 0
+    result = run_kg("extract", article, "--data", str(mini_data), "-o", str(small_fs / "new.yaml"))
+    assert result.returncode == 2, result.stderr
+    assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert not (small_fs / "new.yaml").exists()
