@@ -408,13 +408,19 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
         from distributed import Client
     except ImportError:
         raise UsageError("--dask needs Dask distributed: pip install 'distributed'") from None
+    security = _security(address)
     refused = _refused(address)
     if refused:
         raise UsageError(f"--dask {address}: cannot reach the Dask scheduler ({refused}); check the address")
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout="10s", security=security)
     except (OSError, TimeoutError, ValueError) as err:
         raise UsageError(f"--dask {address}: cannot reach the Dask scheduler ({err}); check the address") from err
+    except Exception as err:  # anything else Dask raises while connecting: said, never a traceback
+        raise UsageError(
+            f"--dask {address}: cannot connect to the Dask scheduler ({type(err).__name__}: {err}); "
+            "check the address and Dask's configuration"
+        ) from err
     try:
         # batches keep the scheduler's per-task overhead small against each batch's work
         size = max(1, len(tasks) // (8 * max(1, len(client.scheduler_info().get("workers", {})))))
@@ -423,6 +429,56 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
         return [unit for batch in client.gather(futures) for unit in batch]
     finally:
         client.close()
+
+
+TLS_SETTINGS = (
+    "set Dask's TLS settings for a client: distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
+    "distributed.comm.tls.client.key in ~/.config/dask/distributed.yaml, or the environment variables "
+    "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT and "
+    "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY (the cluster's CA, and a certificate and key it signed)"
+)
+
+
+def _security(address: str) -> Any:
+    """Dask's security settings for a tls:// (or wss://) scheduler, from Dask's own configuration, checked
+    before connecting: without a CA and a client certificate Dask's client failed with a TypeError deep in its
+    connection code, and a certificate file it cannot read with an error naming neither the file nor the fix."""
+    from distributed.comm.addressing import parse_address
+
+    try:
+        scheme = parse_address(address)[0]
+    except (ValueError, TypeError):
+        return None  # Dask says what is wrong with the address when it connects
+    if scheme not in ("tls", "wss"):
+        return None
+    from distributed.security import Security
+
+    tls: dict[str, Any] = {}
+    try:
+        security = Security()
+        tls = security.get_tls_config_for_role("client")
+        if not (tls.get("ca_file") and tls.get("cert")):
+            raise UsageError(
+                f"--dask {address}: a {scheme}:// scheduler needs a CA and a client certificate; " + TLS_SETTINGS
+            )
+        security.get_connection_args("client")  # reads the files now: a wrong one is said here
+    except UsageError:
+        raise
+    except Exception as err:  # a file missing or not PEM, a key that does not match its certificate
+        named = ", ".join(
+            f"{setting} {'(PEM text)' if chr(10) in str(value) else value}"
+            for setting, value in (
+                ("ca-file", tls.get("ca_file")),
+                ("client.cert", tls.get("cert")),
+                ("client.key", tls.get("key")),
+            )
+            if value
+        )
+        raise UsageError(
+            f"--dask {address}: Dask's TLS settings cannot be used ({type(err).__name__}: {err}); "
+            f"check the files they name ({named or 'none'}); " + TLS_SETTINGS
+        ) from err
+    return security
 
 
 def _refused(address: str) -> str:
@@ -435,7 +491,7 @@ def _refused(address: str) -> str:
 
     try:
         scheme, location = parse_address(address)
-        if scheme != "tcp":
+        if scheme not in ("tcp", "tls"):
             return ""
         host, port = parse_host_port(location)
         with socket.create_connection((host, port), timeout=2):

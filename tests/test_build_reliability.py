@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_kg
+from tests.conftest import need_tool, run_kg
 
 
 def _tree(path: Path) -> dict[str, bytes]:
@@ -230,3 +230,59 @@ def test_kg_extract_to_a_full_or_read_only_disk_fails_cleanly(mini_data: Path, s
     assert result.returncode == 2, result.stderr
     assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert not (small_fs / "new.yaml").exists()
+
+
+def test_dask_over_tls_without_settings_is_a_message(mini_data: Path) -> None:
+    env = {name: "" for name in os.environ if name.startswith("DASK_DISTRIBUTED__COMM__TLS")}
+    result = run_kg(
+        "build", "--data", "data", "--out", "b", "--dask", "tls://127.0.0.1:9", cwd=mini_data.parent, env=env
+    )
+    assert result.returncode == 2, result.stderr
+    assert "a tls:// scheduler needs a CA and a client certificate" in result.stderr
+    assert "distributed.comm.tls.ca-file" in result.stderr and "Traceback" not in result.stderr
+    assert not (mini_data.parent / "b").exists()
+
+
+def _certificate(where: Path) -> tuple[Path, Path]:
+    """A self-signed certificate and its key, which serve as the cluster's CA and every member's certificate."""
+    openssl = need_tool("openssl")
+    cert, key = where / "cluster.pem", where / "cluster.key"
+    made = subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return cert, key
+
+
+def test_dask_over_tls_builds_the_same_bytes_and_bad_settings_are_a_message(mini_data: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    cert, key = _certificate(tmp_path)
+    files = {"ca_file": str(cert), "scheduler_cert": str(cert), "scheduler_key": str(key)}
+    files |= {"worker_cert": str(cert), "worker_key": str(key), "client_cert": str(cert), "client_key": str(key)}
+    security = Security(**{f"tls_{name}": value for name, value in files.items()}, require_encryption=True)
+    env = {
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(cert),
+        "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(cert),
+        "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(key),
+    }
+    work = mini_data.parent
+    clean = run_kg("build", "--data", "data", "--out", "clean", "--no-cache", "--formats", "nquads,turtle", cwd=work)
+    assert clean.returncode == 0, clean.stderr
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, protocol="tls://", security=security, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tls://")
+        args = ["build", "--data", "data", "--no-cache", "--formats", "nquads,turtle", "--dask", address]
+        result = run_kg(*args, "--out", "over-tls", cwd=work, env=env)
+        assert result.returncode == 0, result.stderr
+        assert _tree(work / "over-tls") == _tree(work / "clean")
+        wrong = {**env, "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(tmp_path / "missing.key")}
+        result = run_kg(*args, "--out", "wrong", cwd=work, env=wrong)
+        assert result.returncode == 2, result.stderr
+        assert "Dask's TLS settings cannot be used" in result.stderr and "missing.key" in result.stderr
+        assert "Traceback" not in result.stderr and not (work / "wrong").exists()
