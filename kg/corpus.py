@@ -122,19 +122,21 @@ def seal(name: str, payload: bytes) -> bytes | None:
     key = _user_key()
     if key is None:
         return None
-    mac = hmac.new(key, name.encode("utf-8") + b"\x00" + payload, hashlib.sha256).digest()
-    return SEALED + mac + payload
+    mac = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
+    mac.update(payload)  # not joined to the name first: a copy of every byte
+    return b"".join((SEALED, mac.digest(), payload))
 
 
-def unseal(name: str, data: bytes) -> bytes | None:
-    """The payload of a sealed cache file, or None if it was not sealed by this user's key under this name."""
+def unseal(name: str, data: bytes) -> memoryview | None:
+    """The payload of a sealed cache file (a view of `data`, not a copy), or None if it was not sealed by this
+    user's key under this name."""
     key = _user_key()
     if key is None or not data.startswith(SEALED):
         return None
     mac, payload = data[len(SEALED) : len(SEALED) + 32], memoryview(data)[len(SEALED) + 32 :]
     expected = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
     expected.update(payload)
-    return bytes(payload) if hmac.compare_digest(mac, expected.digest()) else None
+    return payload if hmac.compare_digest(mac, expected.digest()) else None
 
 
 @dataclass(frozen=True)
