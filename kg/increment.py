@@ -293,7 +293,8 @@ def _update(
             if corpus.signature(cache_dir / STATE) != state.status or _output_status(out, formats) != state.outputs:
                 raise _Declined
             state.files = _settled(found.files)
-            _save(state, cache_dir)
+            with contextlib.suppress(OSError):  # a full disk: the files' new status is only a shortcut next time
+                _save(state, cache_dir)
         return Outcome(_summary(state), [out / export.get(name).filename for name in formats], [])
     if len(found.slugs) > MAX_CHANGED:
         raise _Declined
