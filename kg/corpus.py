@@ -116,15 +116,16 @@ def _make_key(path: Path) -> bytes | None:
 
 
 def seal(name: str, payload: bytes) -> bytes | None:
-    """A cache file's bytes: `payload` (a pickle) after an HMAC-SHA256 of it and its file name under the user's
-    key. A cache sits beside the build, where a cloned data repository can bring one; unpickling runs code, so
-    only what this user's kg wrote (and under that name) is ever unpickled. None when there is no key."""
+    """The header a cache file starts with, before `payload` (a pickle): an HMAC-SHA256 of the payload and the
+    file's name under the user's key. A cache sits beside the build, where a cloned data repository can bring
+    one; unpickling runs code, so only what this user's kg wrote (and under that name) is ever unpickled. None
+    when there is no key. (The header alone, not header + payload: joining them copied every byte again.)"""
     key = _user_key()
     if key is None:
         return None
     mac = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
-    mac.update(payload)  # not joined to the name first: a copy of every byte
-    return b"".join((SEALED, mac.digest(), payload))
+    mac.update(payload)
+    return SEALED + mac.digest()
 
 
 def unseal(name: str, data: bytes) -> memoryview | None:
@@ -278,13 +279,15 @@ class Cache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             for key, unit in self.new.items():
-                sealed = seal(key, pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL))
-                if sealed is None:  # no key of the user's: nothing is kept
+                payload = pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)
+                header = seal(key, payload)
+                if header is None:  # no key of the user's: nothing is kept
                     break
                 fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.directory)
                 try:
                     with os.fdopen(fd, "wb") as handle:
-                        handle.write(sealed)
+                        handle.write(header)
+                        handle.write(payload)
                     os.replace(tmp, self.directory / key)
                 finally:  # a full disk leaves no half-written entry behind
                     if os.path.exists(tmp):

@@ -211,11 +211,13 @@ def remove(cache_dir: Path) -> None:
 
 def _save(state: State, cache_dir: Path) -> None:
     state.status = None
-    sealed = corpus.seal(STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-    if sealed is None:
+    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    header = corpus.seal(STATE, payload)
+    if header is None:
         raise OSError("no key to seal the record with")
-    with fsutil.atomic_path(cache_dir / STATE) as tmp:
-        tmp.write_bytes(sealed)
+    with fsutil.atomic_path(cache_dir / STATE) as tmp, open(tmp, "wb") as handle:
+        handle.write(header)
+        handle.write(payload)
 
 
 def _load(cache_dir: Path) -> State | None:
