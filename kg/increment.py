@@ -85,6 +85,9 @@ class State:
     statements: int
     article_count: int
     status: corpus.Signature | None = None  # of the record's file when read (not saved)
+    # of default.nt as this record left it: its lines go into the outputs, and unlike the record it carries no
+    # seal, so a file put there since (by hand, or by a repository that shipped the cache) declines the update
+    lines: corpus.Signature | None = None
 
 
 @dataclass
@@ -198,6 +201,7 @@ def record(
         cache_dir.mkdir(parents=True, exist_ok=True)
         with fsutil.atomic_path(cache_dir / DEFAULT_LINES) as tmp, open(tmp, "w", encoding="utf-8") as handle:
             handle.writelines(text + "\n" for text in build.rdf.lines())
+        state.lines = corpus.signature(cache_dir / DEFAULT_LINES)
         _save(state, cache_dir)
     except OSError:
         with contextlib.suppress(OSError):
@@ -276,6 +280,8 @@ def update(
             raise _Declined
         if state.ontology != _ontology_digest(ontology_dir):
             raise _Declined
+        if state.lines is None or corpus.signature(cache_dir / DEFAULT_LINES) != state.lines:
+            raise _Declined
         with gcpause.paused():
             return _update(state, Path(data_dir), Path(out), chosen, cache_dir, ontology_dir)
     except UsageError:  # another build is writing there: said as a full build would say it
@@ -340,6 +346,7 @@ def _update(
         state.article_count += len(found.added_loose) - len(found.removed) - len(found.removed_loose)
         state.article_count += sum(1 for slug in found.added if slug not in olds)
         state.outputs = _output_status(out, formats)
+        state.lines = corpus.signature(cache_dir / DEFAULT_LINES)
         _save(state, cache_dir)
 
     written = _write(out, formats, changes.changes, ontology, cache_dir, verify, done)

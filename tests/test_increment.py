@@ -487,3 +487,21 @@ def test_two_facts_files_of_one_article_update_in_place_as_a_clean_build(work: P
                 assert _quads(work / "build" / fmt.filename) == _quads(clean / fmt.filename), edited.name
             else:
                 assert _tree(work / "build" / fmt.filename) == _tree(clean / fmt.filename), (edited.name, fmt.name)
+
+
+def test_default_lines_changed_since_the_build_decline_the_update(work: Path) -> None:
+    """default.nt (the default graph's lines an update splices from) carries no seal: one put there since the
+    record (a planted line below) makes the next build a full one, and no planted line reaches the outputs."""
+    assert _build(work).changed is None
+    facts = _facts(work, 3)
+    label = _label(facts)
+    _replace(facts, label, label + " (renamed)")
+    lines_path = work / "cache" / increment.DEFAULT_LINES
+    lines = lines_path.read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if f'"{label.split(":", 1)[1].strip()}"' in line)
+    subject = lines[at].split(" ", 1)[0]  # a subject the update touches: its lines are read from default.nt
+    lines.insert(at + 1, f'{subject} <http://www.w3.org/2000/01/rdf-schema#comment> "planted" .\n')
+    lines_path.write_text("".join(lines), encoding="utf-8")
+    assert _build(work).changed is None  # a full build
+    assert b"planted" not in (work / "build" / "kg.nt").read_bytes()
+    _assert_as_clean(work)
