@@ -16,7 +16,7 @@ from kg.errors import DataError, Problem
 from kg.facts import closest
 from kg.model import Entity, Evidence, Facts, Location, Source, Statement
 from kg.ontology import Ontology
-from kg.sources import LANGUAGE
+from kg.sources import is_language_tag, language_hint
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+\Z")  # ASCII digits only: RDF's lexical forms (\d takes any script's)
 _INT64_MAX = 2**63 - 1
@@ -331,10 +331,10 @@ def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
             "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
         )
     # the values the front matter and an entity's 'iso3166:' are checked for, when a statement gives them
-    if st.predicate in ("language", "translatedFrom") and not LANGUAGE.match(value):
+    if st.predicate in ("language", "translatedFrom") and not is_language_tag(value):
         return (
             f"{st.predicate} must be a BCP 47 tag like en or zh-Hans, not {_cut(value)}",
-            "use the two-letter code of the language: en, zh, de, ...",
+            language_hint(value),
         )
     if st.predicate == "iso3166Code" and regions.lookup(value) is None:
         return (

@@ -15,9 +15,12 @@ The checks across files (ids, domains and ranges, unused entities, cycles) run a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import re
+import secrets
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +49,95 @@ def signature(path: Path | str) -> Signature | None:
 
 _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"]?[ \t]*(?:#.*)?\r?$", re.MULTILINE)
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
-# bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line)
-CACHE_FORMAT = 3
+# bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line;
+# 4: entries sealed with the user's key, see `seal`)
+CACHE_FORMAT = 4
+SEALED = b"kg cache, sealed with the key in the user's cache directory\n"
+KEY_FILE = "cache-key"  # in $XDG_CACHE_HOME/kg or ~/.cache/kg
+
+
+def key_path() -> Path | None:
+    """Where the key that seals cache entries lives: the user's cache directory, outside any project, so a data
+    repository cannot ship it along with a cache."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home directory: no key, so no cache
+            return None
+    return Path(base) / "kg" / KEY_FILE
+
+
+_KEYS: dict[str, bytes | None] = {}
+
+
+def _user_key() -> bytes | None:
+    """The user's 32-byte key, made once (random, mode 0600); None when it cannot be made or is not the user's
+    alone, and then no cache entry is read or written."""
+    path = key_path()
+    if path is None:
+        return None
+    if str(path) not in _KEYS:
+        _KEYS[str(path)] = _read_key(path) or _make_key(path)
+    return _KEYS[str(path)]
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        # a key another user owns, or can read, is no secret: sealing with it would prove nothing
+        if not (stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o077 == 0):
+            return None
+        key = handle.read(64)
+    return key if len(key) == 32 else None
+
+
+def _make_key(path: Path) -> bytes | None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cache-key.", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(tmp, path)  # whole or absent; another kg that made one first wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    except OSError:
+        return None
+    return _read_key(path)
+
+
+def seal(name: str, payload: bytes) -> bytes | None:
+    """The header a cache file starts with, before `payload` (a pickle): an HMAC-SHA256 of the payload and the
+    file's name under the user's key. A cache sits beside the build, where a cloned data repository can bring
+    one; unpickling runs code, so only what this user's kg wrote (and under that name) is ever unpickled. None
+    when there is no key. (The header alone, not header + payload: joining them copied every byte again.)"""
+    key = _user_key()
+    if key is None:
+        return None
+    mac = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
+    mac.update(payload)
+    return SEALED + mac.digest()
+
+
+def unseal(name: str, data: bytes) -> memoryview | None:
+    """The payload of a sealed cache file (a view of `data`, not a copy), or None if it was not sealed by this
+    user's key under this name."""
+    key = _user_key()
+    if key is None or not data.startswith(SEALED):
+        return None
+    mac, payload = data[len(SEALED) : len(SEALED) + 32], memoryview(data)[len(SEALED) + 32 :]
+    expected = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
+    expected.update(payload)
+    return payload if hmac.compare_digest(mac, expected.digest()) else None
 
 
 @dataclass(frozen=True)
@@ -168,8 +258,10 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            with open(self.directory / key, "rb") as handle:
-                unit = pickle.load(handle)
+            payload = unseal(key, (self.directory / key).read_bytes())
+            if payload is None:  # not written by this user's kg (a cache shipped with the data): never unpickled
+                return None
+            unit = pickle.loads(payload)
         except Exception:  # missing, damaged or written by another kg: recompute it
             return None
         if not isinstance(unit, Unit):
@@ -187,10 +279,19 @@ class Cache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             for key, unit in self.new.items():
+                payload = pickle.dumps(unit, protocol=pickle.HIGHEST_PROTOCOL)
+                header = seal(key, payload)
+                if header is None:  # no key of the user's: nothing is kept
+                    break
                 fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.directory)
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(unit, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.directory / key)
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(header)
+                        handle.write(payload)
+                    os.replace(tmp, self.directory / key)
+                finally:  # a full disk leaves no half-written entry behind
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)
             keep = self.used | set(self.new)
             for entry in self.directory.iterdir() if prune else ():
                 if _KEY.match(entry.name) and entry.name not in keep:
@@ -312,13 +413,19 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
         from distributed import Client
     except ImportError:
         raise UsageError("--dask needs Dask distributed: pip install 'distributed'") from None
+    security = _security(address)
     refused = _refused(address)
     if refused:
         raise UsageError(f"--dask {address}: cannot reach the Dask scheduler ({refused}); check the address")
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout="10s", security=security)
     except (OSError, TimeoutError, ValueError) as err:
         raise UsageError(f"--dask {address}: cannot reach the Dask scheduler ({err}); check the address") from err
+    except Exception as err:  # anything else Dask raises while connecting: said, never a traceback
+        raise UsageError(
+            f"--dask {address}: cannot connect to the Dask scheduler ({type(err).__name__}: {err}); "
+            "check the address and Dask's configuration"
+        ) from err
     try:
         # batches keep the scheduler's per-task overhead small against each batch's work
         size = max(1, len(tasks) // (8 * max(1, len(client.scheduler_info().get("workers", {})))))
@@ -327,6 +434,56 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
         return [unit for batch in client.gather(futures) for unit in batch]
     finally:
         client.close()
+
+
+TLS_SETTINGS = (
+    "set Dask's TLS settings for a client: distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
+    "distributed.comm.tls.client.key in ~/.config/dask/distributed.yaml, or the environment variables "
+    "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT and "
+    "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY (the cluster's CA, and a certificate and key it signed)"
+)
+
+
+def _security(address: str) -> Any:
+    """Dask's security settings for a tls:// (or wss://) scheduler, from Dask's own configuration, checked
+    before connecting: without a CA and a client certificate Dask's client failed with a TypeError deep in its
+    connection code, and a certificate file it cannot read with an error naming neither the file nor the fix."""
+    from distributed.comm.addressing import parse_address
+
+    try:
+        scheme = parse_address(address)[0]
+    except (ValueError, TypeError):
+        return None  # Dask says what is wrong with the address when it connects
+    if scheme not in ("tls", "wss"):
+        return None
+    from distributed.security import Security
+
+    tls: dict[str, Any] = {}
+    try:
+        security = Security()
+        tls = security.get_tls_config_for_role("client")
+        if not (tls.get("ca_file") and tls.get("cert")):
+            raise UsageError(
+                f"--dask {address}: a {scheme}:// scheduler needs a CA and a client certificate; " + TLS_SETTINGS
+            )
+        security.get_connection_args("client")  # reads the files now: a wrong one is said here
+    except UsageError:
+        raise
+    except Exception as err:  # a file missing or not PEM, a key that does not match its certificate
+        named = ", ".join(
+            f"{setting} {'(PEM text)' if chr(10) in str(value) else value}"
+            for setting, value in (
+                ("ca-file", tls.get("ca_file")),
+                ("client.cert", tls.get("cert")),
+                ("client.key", tls.get("key")),
+            )
+            if value
+        )
+        raise UsageError(
+            f"--dask {address}: Dask's TLS settings cannot be used ({type(err).__name__}: {err}); "
+            f"check the files they name ({named or 'none'}); " + TLS_SETTINGS
+        ) from err
+    return security
 
 
 def _refused(address: str) -> str:
@@ -339,7 +496,7 @@ def _refused(address: str) -> str:
 
     try:
         scheme, location = parse_address(address)
-        if scheme != "tcp":
+        if scheme not in ("tcp", "tls"):
             return ""
         host, port = parse_host_port(location)
         with socket.create_connection((host, port), timeout=2):

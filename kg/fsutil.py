@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from kg.errors import UsageError
 
 
 @contextlib.contextmanager
@@ -60,6 +63,19 @@ class Growing:
                     raise OSError(f"{self.path}: its writer stopped before the end")
                 return b""
             self._ended.wait(0.005)
+
+
+def cannot_write(path: Path | str, err: OSError, what: str = "write here", option: str = "--out") -> UsageError:
+    """The message for a write the file system refused (full, read-only, not allowed), with what to do about
+    each: a build or a draft that cannot be written is an environment problem (exit 2), never a traceback."""
+    reason = err.strerror or str(err)
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = f"free some space on that disk (or raise the quota), or pass another {option}"
+    elif err.errno == errno.EROFS:
+        fix = f"that file system is mounted read-only; pass an {option} on a writable one"
+    else:
+        fix = f"pass another {option}"
+    return UsageError(f"{path}: cannot {what} ({reason}); {fix}")
 
 
 def text_writer(path: Path):

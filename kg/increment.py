@@ -27,6 +27,7 @@ check it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -53,8 +54,9 @@ MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, i
 # bump when what a build writes changes shape (a format's layout, the store's graphs): the outputs of an earlier
 # kg are then written again in full rather than updated (kg's version alone does not change between releases).
 # 3: `repeated` counts the sources that give a default-graph line; before, a source that gave it twice counted
-# twice, and an update that took the line from that source kept it
-OUTPUTS_FORMAT = 3
+# twice, and an update that took the line from that source kept it. 4: a source is an article with every facts
+# file that names it (before, the record kept one, and an update dropped the others' lines from its graph)
+OUTPUTS_FORMAT = 4
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
 
 
@@ -72,7 +74,8 @@ class State:
     outputs: dict[str, object]  # file name -> its status after the build
     listing: tuple[tuple[str, ...], tuple[str, ...]]  # names in articles/ and facts/
     files: dict[str, tuple[corpus.Signature | None, bytes]]  # path -> (status, SHA-256) of every file read
-    sources: dict[str, tuple[str, str, str]]  # slug -> facts file, article file, key of its result in the cache
+    # slug -> its article file, and each facts file naming it (usually one) with the key of its result in the cache
+    sources: dict[str, tuple[str, tuple[tuple[str, str], ...]]]
     loose: dict[str, tuple[str, list[str], list[str]]]  # articles no facts file names: slug -> file, lines
     classes: dict[str, str]  # entity id (articles too) -> class
     usage: dict[str, int]  # entity id -> statements that name it
@@ -82,6 +85,9 @@ class State:
     statements: int
     article_count: int
     status: corpus.Signature | None = None  # of the record's file when read (not saved)
+    # of default.nt as this record left it: its lines go into the outputs, and unlike the record it carries no
+    # seal, so a file put there since (by hand, or by a repository that shipped the cache) declines the update
+    lines: corpus.Signature | None = None
 
 
 @dataclass
@@ -137,7 +143,10 @@ def record(
     if cache_dir is None or read is None or read.directory is None:
         return
     cache_dir = Path(cache_dir)
-    remove(cache_dir)
+    try:
+        remove(cache_dir)
+    except OSError:  # the build is in place; a record that cannot go only means a full build next time
+        return
     if not updatable(chosen) or not read.tasks:
         return
     now = time.time_ns()
@@ -146,9 +155,10 @@ def record(
         if status is not None and now - status[1] < _RACY_NS:
             status = None
         files[path] = (status, b"")
-    sources: dict[str, tuple[str, str, str]] = {}
-    for task in read.tasks:
-        sources[task.slug] = (task.facts_path, task.article_path, task.key())
+    sources: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+    for task in read.tasks:  # in facts file name order, as the full build reads them
+        named = sources.get(task.slug, (task.article_path, ()))[1]
+        sources[task.slug] = (task.article_path, (*named, (task.facts_path, task.key())))
         files[task.facts_path] = (files.get(task.facts_path, (None, b""))[0], _digest(task.facts_raw))
         if task.article_raw is not None:
             files[task.article_path] = (files.get(task.article_path, (None, b""))[0], _digest(task.article_raw))
@@ -191,9 +201,11 @@ def record(
         cache_dir.mkdir(parents=True, exist_ok=True)
         with fsutil.atomic_path(cache_dir / DEFAULT_LINES) as tmp, open(tmp, "w", encoding="utf-8") as handle:
             handle.writelines(text + "\n" for text in build.rdf.lines())
+        state.lines = corpus.signature(cache_dir / DEFAULT_LINES)
         _save(state, cache_dir)
     except OSError:
-        remove(cache_dir)  # without a record the next build is a full one: slower, never wrong
+        with contextlib.suppress(OSError):
+            remove(cache_dir)  # without a record the next build is a full one: slower, never wrong
 
 
 def remove(cache_dir: Path) -> None:
@@ -203,14 +215,22 @@ def remove(cache_dir: Path) -> None:
 
 def _save(state: State, cache_dir: Path) -> None:
     state.status = None
-    with fsutil.atomic_path(cache_dir / STATE) as tmp:
-        tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    header = corpus.seal(STATE, payload)
+    if header is None:
+        raise OSError("no key to seal the record with")
+    with fsutil.atomic_path(cache_dir / STATE) as tmp, open(tmp, "wb") as handle:
+        handle.write(header)
+        handle.write(payload)
 
 
 def _load(cache_dir: Path) -> State | None:
     status = corpus.signature(cache_dir / STATE)
     try:
-        state = pickle.loads((cache_dir / STATE).read_bytes())
+        payload = corpus.unseal(STATE, (cache_dir / STATE).read_bytes())
+        if payload is None:  # not sealed by this user's kg (shipped with the data, say): never unpickled
+            return None
+        state = pickle.loads(payload)
     except Exception:  # missing, damaged or from another kg: a full build
         return None
     if not isinstance(state, State) or state.version != _version():
@@ -260,6 +280,8 @@ def update(
             raise _Declined
         if state.ontology != _ontology_digest(ontology_dir):
             raise _Declined
+        if state.lines is None or corpus.signature(cache_dir / DEFAULT_LINES) != state.lines:
+            raise _Declined
         with gcpause.paused():
             return _update(state, Path(data_dir), Path(out), chosen, cache_dir, ontology_dir)
     except UsageError:  # another build is writing there: said as a full build would say it
@@ -279,7 +301,8 @@ def _update(
             if corpus.signature(cache_dir / STATE) != state.status or _output_status(out, formats) != state.outputs:
                 raise _Declined
             state.files = _settled(found.files)
-            _save(state, cache_dir)
+            with contextlib.suppress(OSError):  # a full disk: the files' new status is only a shortcut next time
+                _save(state, cache_dir)
         return Outcome(_summary(state), [out / export.get(name).filename for name in formats], [])
     if len(found.slugs) > MAX_CHANGED:
         raise _Declined
@@ -296,32 +319,34 @@ def _update(
             raise _Declined
 
     def done() -> None:  # still under the lock, once the updated build is in place
-        for key, unit in news.values():
-            if key:
+        for files, _ in news.values():
+            for _, key, unit in files:
                 results.put(key, unit)
         results.commit(prune=False)
-        kept = {key for key, _ in news.values()}
+        kept = {key for files, _ in news.values() for _, key, _ in files}
         for slug in olds:  # results no record names any more: the cache stays the size of the corpus
-            if slug in state.sources and state.sources[slug][2] not in kept:
-                (cache_dir / state.sources[slug][2]).unlink(missing_ok=True)
+            for _, key in state.sources[slug][1] if slug in state.sources else ():
+                if key not in kept:
+                    (cache_dir / key).unlink(missing_ok=True)
         for slug in [*found.removed, *found.removed_loose]:
             state.sources.pop(slug, None)
             state.loose.pop(slug, None)
-        for slug, (key, unit) in news.items():
-            if not key:  # an article alone
+        for slug, (files, unit) in news.items():
+            if not files:  # an article alone
                 assert unit.emitted is not None
                 path = found.added_loose.get(slug) or state.loose[slug][0]
                 state.loose[slug] = (path, unit.emitted.default, unit.emitted.graph)
                 continue
             state.loose.pop(slug, None)
-            facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
-            state.sources[slug] = (facts_path, article_path, key)
+            article_path = found.added[slug][1] if slug in found.added else state.sources[slug][0]
+            state.sources[slug] = (article_path, tuple((facts_path, key) for facts_path, key, _ in files))
         state.listing, state.files, state.classes = found.listing, _settled(found.files), graph.classes
         state.usage, state.repeated, state.part_of = graph.usage, changes.repeated, graph.part_of
         state.by_class, state.statements = graph.by_class, graph.statements
         state.article_count += len(found.added_loose) - len(found.removed) - len(found.removed_loose)
         state.article_count += sum(1 for slug in found.added if slug not in olds)
         state.outputs = _output_status(out, formats)
+        state.lines = corpus.signature(cache_dir / DEFAULT_LINES)
         _save(state, cache_dir)
 
     written = _write(out, formats, changes.changes, ontology, cache_dir, verify, done)
@@ -349,7 +374,8 @@ class _Found:
 def _find(state: State, data_dir: Path) -> _Found:
     listing = (corpus._names(data_dir / "articles"), corpus._names(data_dir / "facts"))
     added, removed, added_loose, removed_loose = _added_and_removed(state, listing, data_dir)
-    gone = {path for slug in removed for path in state.sources[slug][:2]}
+    gone = {state.sources[slug][0] for slug in removed}
+    gone |= {facts_path for slug in removed for facts_path, _ in state.sources[slug][1]}
     gone |= {state.loose[slug][0] for slug in removed_loose}
     raw: dict[str, bytes] = {}
     changed_files: list[str] = []
@@ -366,8 +392,10 @@ def _find(state: State, data_dir: Path) -> _Found:
             changed_files.append(path)
         files[path] = (now, _digest(raw[path]))
     by_path = {article_path: slug for slug, (article_path, _, _) in state.loose.items()}
-    for slug, (facts_path, article_path, _key) in state.sources.items():
-        by_path[facts_path] = by_path[article_path] = slug
+    for slug, (article_path, named) in state.sources.items():
+        by_path[article_path] = slug
+        for facts_path, _ in named:
+            by_path[facts_path] = slug
     changed = sorted({by_path[path] for path in changed_files} - set(added))
     for path in [path for paths in added.values() for path in paths] + list(added_loose.values()):
         if path not in raw:  # its status first, then its bytes
@@ -377,42 +405,69 @@ def _find(state: State, data_dir: Path) -> _Found:
     return _Found(listing, files, raw, changed, added, removed, added_loose, removed_loose)
 
 
+# a source's new result: each facts file naming it (its path, the key of its result, the result; none for an
+# article alone), and their results as one
+New = tuple[list[tuple[str, str, corpus.Unit]], corpus.Unit]
+
+
 def _read(
     state: State, found: _Found, results: corpus.Cache, ontology: Ontology, ontology_text: str
-) -> tuple[dict[str, corpus.Unit], dict[str, tuple[str, corpus.Unit]]]:
+) -> tuple[dict[str, corpus.Unit], dict[str, New]]:
     """The previous result of each changed or removed source, and the new one of each changed or added source
-    (from the cache when this very content was built before); a source with any problem declines."""
+    (from the cache when this very content was built before), each over every facts file that names the article
+    (an article's named graph holds the lines of all of them); a source with any problem declines."""
     olds: dict[str, corpus.Unit] = {}
-    news: dict[str, tuple[str, corpus.Unit]] = {}
+    news: dict[str, New] = {}
     for slug in [*found.changed, *found.removed, *found.removed_loose, *found.added]:
         if slug in state.loose:  # an article no facts file named: its recorded lines
             _, default, graph = state.loose[slug]
             olds[slug] = corpus.Unit(slug, None, emitted=Emitted(slug, default, graph))
         elif slug in state.sources:
-            old = results.get(state.sources[slug][2])
-            if old is None or old.emitted is None:
+            units = [results.get(key) for _, key in state.sources[slug][1]]
+            if any(old is None or old.emitted is None for old in units):
                 raise _Declined
-            olds[slug] = old
+            olds[slug] = _merge(slug, units)  # type: ignore[arg-type]
     for slug in [*found.changed, *found.added_loose]:
         if slug in state.loose or slug in found.added_loose:
             path = found.added_loose.get(slug) or state.loose[slug][0]
             source = read_source(Path(path), path)  # as kg.corpus reads it; a problem declines
             article = _loose(path, source, ontology, state.base)
-            news[slug] = ("", corpus.Unit(slug, source, emitted=Emitted(slug, article[1], article[2])))
+            news[slug] = ([], corpus.Unit(slug, source, emitted=Emitted(slug, article[1], article[2])))
     for slug in [*found.changed, *found.added]:
         if slug in news:
             continue
-        facts_path, article_path = found.added[slug] if slug in found.added else state.sources[slug][:2]
-        facts_raw = found.raw[facts_path] if facts_path in found.raw else Path(facts_path).read_bytes()
+        if slug in found.added:
+            article_path, named = found.added[slug][1], [found.added[slug][0]]
+        else:
+            article_path, named = state.sources[slug][0], [facts_path for facts_path, _ in state.sources[slug][1]]
         article_raw = found.raw[article_path] if article_path in found.raw else Path(article_path).read_bytes()
-        # no article names in the task: they serve the hint for a missing article, and that is a problem
-        task = corpus.Task(facts_path, facts_raw, slug, article_path, article_raw, ontology_text, state.base)
-        key = task.key()
-        unit = results.get(key) or corpus.run(task)
-        if unit.slug != slug or unit.read_problems or unit.check_problems or unit.emitted is None:
-            raise _Declined
-        news[slug] = (key, unit)
+        files = []
+        for facts_path in named:
+            facts_raw = found.raw[facts_path] if facts_path in found.raw else Path(facts_path).read_bytes()
+            # no article names in the task: they serve the hint for a missing article, and that is a problem
+            task = corpus.Task(facts_path, facts_raw, slug, article_path, article_raw, ontology_text, state.base)
+            key = task.key()
+            unit = results.get(key) or corpus.run(task)
+            if unit.slug != slug or unit.read_problems or unit.check_problems or unit.emitted is None:
+                raise _Declined
+            files.append((facts_path, key, unit))
+        news[slug] = (files, _merge(slug, [unit for _, _, unit in files]))
     return olds, news
+
+
+def _merge(slug: str, units: list[corpus.Unit]) -> corpus.Unit:
+    """The results of the facts files that name one article, as one source's: their entities, statements and
+    lines together (a default-graph line two of them give is there twice, as the full build counts it)."""
+    if len(units) == 1:
+        return units[0]
+    merged = corpus.Unit(slug, next((unit.source for unit in units if unit.source is not None), None))
+    for unit in units:
+        merged.entities = [*merged.entities, *unit.entities]
+        merged.statements = [*merged.statements, *unit.statements]
+    default = [text for unit in units if unit.emitted for text in unit.emitted.default]
+    graph = [text for unit in units if unit.emitted for text in unit.emitted.graph]
+    merged.emitted = Emitted(slug, default, graph)
+    return merged
 
 
 @dataclass
@@ -426,9 +481,7 @@ class _Graph:
     statements: int
 
 
-def _check(
-    state: State, olds: dict[str, corpus.Unit], news: dict[str, tuple[str, corpus.Unit]], ontology: Ontology
-) -> _Graph:
+def _check(state: State, olds: dict[str, corpus.Unit], news: dict[str, New], ontology: Ontology) -> _Graph:
     """The checks across files, for the new and changed statements, on the recorded graph with the old sources'
     entities, statements and links taken out and the new ones put in; any problem declines (the full build
     then reports it as always)."""
@@ -513,13 +566,18 @@ def _added_and_removed(
             raise _Declined
         new_articles.discard(article)
         added[slug] = (str(path), str(articles_dir / article))
-    by_facts = {Path(facts_path).name: slug for slug, (facts_path, _, _) in state.sources.items()}
+    by_facts = {Path(facts_path).name: slug for slug, (_, named) in state.sources.items() for facts_path, _ in named}
     removed: list[str] = []
     for name in sorted(old_facts):
         slug = by_facts.get(name)
-        if slug is None or Path(state.sources[slug][1]).name not in old_articles:
+        if slug in removed:
+            continue
+        # the source goes only with its article and every facts file naming it; else the full build says why
+        if slug is None or Path(state.sources[slug][0]).name not in old_articles:
             raise _Declined
-        old_articles.discard(Path(state.sources[slug][1]).name)
+        if any(Path(facts_path).name not in old_facts for facts_path, _ in state.sources[slug][1]):
+            raise _Declined
+        old_articles.discard(Path(state.sources[slug][0]).name)
         removed.append(slug)
     added_loose: dict[str, str] = {}
     for name in sorted(new_articles):
@@ -553,7 +611,7 @@ def _changes(
     state: State,
     classes: dict[str, str],
     olds: dict[str, corpus.Unit],
-    news: dict[str, tuple[str, corpus.Unit]],
+    news: dict[str, New],
     ontology: Ontology,
     cache_dir: Path,
 ) -> _Changed:
@@ -578,22 +636,23 @@ def _changes(
         for slug in sorted(set(olds) | set(news)):
             old = olds[slug].emitted if slug in olds else None
             new = news[slug][1].emitted if slug in news else None
-            old_default = set(resolve(old.default)) if old else set()
-            new_default = set(resolve(new.default)) if new else set()
-            for text in sorted(old_default - new_default):
-                count = repeated.get(text, 1)
-                if count > 2:
-                    repeated[text] = count - 1
-                elif count == 2:
-                    del repeated[text]
-                else:
-                    lines_of(split_line(text)[0]).discard(text)
-            for text in sorted(new_default - old_default):
+            # how many of the source's facts files give each line (one, unless several name its article)
+            old_default = Counter(resolve(old.default)) if old else Counter()
+            new_default = Counter(resolve(new.default)) if new else Counter()
+            for text in sorted(old_default.keys() | new_default.keys()):
+                delta = new_default[text] - old_default[text]
+                if not delta:
+                    continue
                 present = lines_of(split_line(text)[0])
-                if text in present:
-                    repeated[text] = repeated.get(text, 1) + 1
+                total = (repeated.get(text, 1) if text in present else 0) + delta
+                if total > 1:
+                    repeated[text] = total
                 else:
+                    repeated.pop(text, None)
+                if total > 0:
                     present.add(text)
+                else:
+                    present.discard(text)
             old_graph = sorted(set(resolve(old.graph))) if old else []
             new_graph = sorted(set(resolve(new.graph))) if new else []
             if old_graph != new_graph:

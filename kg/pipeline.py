@@ -330,8 +330,8 @@ def staged(
                 shutil.rmtree(staging, ignore_errors=True)
             if done is not None:
                 done()
-    except PermissionError as err:
-        raise UsageError(f"{out_dir}: cannot write here ({err.strerror}); pass another --out") from err
+    except OSError as err:  # not allowed, read-only file system, disk full: the build before stays as it was
+        raise fsutil.cannot_write(out_dir, err, "write the build here") from err
 
 
 def _refuse_foreign(out_dir: Path) -> None:
@@ -405,8 +405,8 @@ def export_one(build: Build, name: str, path: Path, progress: Progress | None = 
                     raise UsageError(f"{path}: is a directory; give a file name, e.g. --out {path / fmt.filename}")
                 with fsutil.atomic_path(path) as tmp:
                     fmt.load().write(data, tmp)
-    except OSError as err:  # permission denied, read-only or pseudo file system, a file where a directory must be
-        raise UsageError(f"{path}: cannot write here ({err.strerror or err}); pass another --out") from err
+    except OSError as err:  # permission denied, read-only, full or pseudo file system, a file where a directory must be
+        raise fsutil.cannot_write(path, err) from err
     return path
 
 

@@ -21,6 +21,28 @@ LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
+def is_language_tag(tag: str) -> bool:
+    """True for a valid BCP 47 language tag: well-formed (RFC 5646) and every subtag in the IANA registry, as
+    langcodes checks it. The pattern alone let through tags Oxigraph refuses (en-a1: a subtag that is neither a
+    region nor a variant), and kg.nq then failed to load there; the pattern stays as a gate to ASCII."""
+    if not LANGUAGE.fullmatch(tag):
+        return False
+    from langcodes import tag_is_valid  # 30 ms to import its tables: only when a tag is there to check
+
+    return bool(tag_is_valid(tag))
+
+
+def language_hint(tag: str) -> str:
+    """How to fix an invalid tag: its language code alone when that one is valid, else examples."""
+    primary = tag.split("-", 1)[0]
+    if primary != tag and is_language_tag(primary):
+        return (
+            f"after the language code come only script, region or variant subtags (zh-Hans, en-GB, de-CH-1996); "
+            f"write {primary!r} if the rest is none of those"
+        )
+    return "use the code of the language, with its script or region if needed: en, zh, zh-Hans, en-GB, ..."
+
+
 def iri_problem(url: str) -> str | None:
     """None if `url` can be an IRI in the graph: an http(s) address that RDF parsers take; else why not ("" when
     the pattern says). The pattern alone let through what Oxigraph refuses (a second '#', a control character, a
@@ -190,13 +212,13 @@ def parse_source(slug: str, text: str, display: str) -> Source:
             )
         )
     for key in ("language", "translated_from"):
-        if values[key] and not LANGUAGE.match(values[key]):
+        if values[key] and not is_language_tag(values[key]):
             problems.append(
                 Problem(
                     display,
                     meta.key_line(key),
                     f"{key.replace('_', ' ')} must be a BCP 47 tag like en or zh-Hans, not {values[key]!r}",
-                    "use the two-letter code of the language: en, zh, de, ...",
+                    language_hint(values[key]),
                 )
             )
     invalid = iri_problem(values["url"]) if values["url"] else None

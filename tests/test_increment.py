@@ -450,3 +450,58 @@ def test_update_and_up_to_date_wait_for_a_running_build(work: Path) -> None:
             assert result.returncode == 2, result.stdout
             assert "another kg build is writing here" in result.stderr
     assert "in place" in run_kg(*args).stdout
+
+
+def _split_off(facts: Path, count: int) -> Path:
+    """A second facts file for the same article (its `article:` key), given the first `count` statements of
+    `facts`, which no longer holds them."""
+    text = facts.read_text("utf-8")
+    head, body = text.split("statements:\n", 1)
+    items = re.split(r"(?m)^(?=- )", body)
+    assert len(items) > count + 1
+    other = facts.with_name(f"{facts.stem}-more.yaml")
+    other.write_text(f"article: {facts.stem}\nstatements:\n" + "".join(items[:count]), encoding="utf-8")
+    facts.write_text(head + "statements:\n" + "".join(items[count:]), encoding="utf-8")
+    return other
+
+
+def test_two_facts_files_of_one_article_update_in_place_as_a_clean_build(work: Path) -> None:
+    """Both files' statements stay in the article's named graph (and in every format) whichever file is edited."""
+    facts = _facts(work, 4)
+    other = _split_off(facts, 2)
+    article = work / "data" / "articles" / f"{facts.stem}.md"
+    assert _build(work, None).changed is None
+    edits = [
+        (facts, lambda: _replace(facts, _label(facts), _label(facts) + " (renamed)")),
+        (other, lambda: _replace(other, "evidence:", "note: checked\n  evidence:")),
+        (article, lambda: _replace(article, "title: ", "title: Revised ")),  # both files' lines change
+    ]
+    for edited, edit in edits:
+        edit()
+        assert _build(work, None).changed == [facts.stem], edited.name  # updated in place, not rebuilt
+        clean = work / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        pipeline.write(pipeline.load(work / "data"), clean)
+        for fmt in export.FORMATS.values():
+            if fmt.name == "store":
+                assert _quads(work / "build" / fmt.filename) == _quads(clean / fmt.filename), edited.name
+            else:
+                assert _tree(work / "build" / fmt.filename) == _tree(clean / fmt.filename), (edited.name, fmt.name)
+
+
+def test_default_lines_changed_since_the_build_decline_the_update(work: Path) -> None:
+    """default.nt (the default graph's lines an update splices from) carries no seal: one put there since the
+    record (a planted line below) makes the next build a full one, and no planted line reaches the outputs."""
+    assert _build(work).changed is None
+    facts = _facts(work, 3)
+    label = _label(facts)
+    _replace(facts, label, label + " (renamed)")
+    lines_path = work / "cache" / increment.DEFAULT_LINES
+    lines = lines_path.read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if f'"{label.split(":", 1)[1].strip()}"' in line)
+    subject = lines[at].split(" ", 1)[0]  # a subject the update touches: its lines are read from default.nt
+    lines.insert(at + 1, f'{subject} <http://www.w3.org/2000/01/rdf-schema#comment> "planted" .\n')
+    lines_path.write_text("".join(lines), encoding="utf-8")
+    assert _build(work).changed is None  # a full build
+    assert b"planted" not in (work / "build" / "kg.nt").read_bytes()
+    _assert_as_clean(work)

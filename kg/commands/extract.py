@@ -65,19 +65,28 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{path} exists and is not a file")
     if args.merge and path.exists():
         text, n_entities, n_statements = draftfile.merge(read_text(path, str(path)), str(path), draft)
-        fsutil.write_text(path, text)
+        _write(path, text)
         print(f"merged into {path}: {n_entities} new entities, {n_statements} new statements ({elapsed:.2f} s)")
         return 0
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; pass --merge to add new proposals to it, or --force to replace it")
     declared, unlinked = draftfile.linked(draft)
-    fsutil.write_text(path, draftfile.render(draft, str(article)))
+    _write(path, draftfile.render(draft, str(article)))
     print(
         f"wrote {path}: {len(declared)} entities, {len(draft.statements)} statements, "
         f"{sum(1 for e in draft.entities if e.resolved)} resolved to curated entities, "
         f"{len(unlinked)} unlinked names ({elapsed:.2f} s); review it before kg build"
     )
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    """The draft written whole or not at all (temp file, then rename): a full or read-only disk, or a folder kg
+    may not write, is a message and exit 2, and any file already there stays as it was."""
+    try:
+        fsutil.write_text(path, text)
+    except OSError as err:
+        raise fsutil.cannot_write(path, err, "write the draft", "-o FILE") from err
 
 
 def _evaluate(args: argparse.Namespace) -> int:
