@@ -395,3 +395,11 @@ def test_a_redirect_to_no_url_is_not_retried(shipped_build):
         "is --endpoint right? No graph was changed.\n"
     )
     assert [method for method, *_ in server.seen] == ["GET", "PUT"]  # the PUT once: repeating cannot help
+
+
+def test_the_readme_names_the_list_graph_kg_writes():
+    """The README's advice for shared servers names the list graph the code writes (issue 21 item 13)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"<{endpoint.list_graph(DEFAULT_BASE)}>" in readme and "<BASE>pushed" in readme
