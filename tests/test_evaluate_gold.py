@@ -296,9 +296,13 @@ def test_a_gold_statement_no_draft_can_propose_is_a_warning(tmp_path: Path) -> N
 def test_rule_leakage_is_reported(tmp_path: Path, ontology: Ontology) -> None:
     gold = evaluate.read_gold(GOLD / f"{WIRE}.yaml", ontology, self_contained=True)
     rule = tmp_path / "lexicon.py"
-    rule.write_text('KNOWN = {"lanfeng motors": "Company", "qiaoshan": "City", "China": "Country"}\n', encoding="utf-8")
+    rule.write_text(
+        'KNOWN = {"lanfeng motors": "Company", "qiaoshan": "City", "China": "Country", "the party": "x"}\n',
+        encoding="utf-8",
+    )
+    gold.entities[0].names.append("the party")
     found = evaluate.leaked_names([gold], [rule])
-    # two-word names only, and not the names a library gazetteer gives (China)
+    # two-word names only, not the names a library gazetteer gives (China), not lower-case phrases
     assert found == [f"rule leakage: 'Lanfeng Motors' of {gold.path} is in {rule}:1"]
     assert evaluate.leaked_names([gold]) == []  # the shipped rules hold none of them
 

@@ -702,13 +702,14 @@ def library_names() -> set[str]:
 
 
 def leaked_names(golds: list[Gold], sources: list[Path] | None = None) -> list[str]:
-    """Warnings for gold names of two or more words found verbatim (ignoring case) in the rules' sources."""
+    """Warnings for gold names of two or more words found verbatim (ignoring case) in the rules' sources. A name
+    written wholly in lower case ("free trade zone") is a common noun phrase the rules may use, not a name."""
     allowed = library_names()
     texts = {p: p.read_text(encoding="utf-8") for p in (sources or extraction_sources()) if p.is_file()}
     found: list[str] = []
     for gold in golds:
         for name in sorted({n for e in gold.entities for n in e.names}):
-            if len(name.split()) < 2 or name.casefold() in allowed:
+            if len(name.split()) < 2 or name == name.lower() or name.casefold() in allowed:
                 continue
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
             for path, text in texts.items():
