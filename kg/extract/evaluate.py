@@ -8,8 +8,10 @@ they say:
 
 - Names are compared after normalising: Unicode compatibility forms, case, curly apostrophes, spacing, a leading
   "the", a trailing possessive and surrounding punctuation are ignored; "Name (Other)" also counts as "Name" and
-  as "Other" (a Chinese name in brackets, an acronym); for people also spaces, hyphens, full stops and a leading
-  courtesy title ("Mr", "Ms", "Dr", "Prof"), so a gold alias "Mr X" matches a proposal named "Mr. X" or "x".
+  as "Other" (a Chinese name in brackets, an acronym); the full stops of a dotted acronym ("U.S." is "US"); for
+  people also spaces, hyphens, full stops and a leading courtesy title ("Mr", "Ms", "Dr", "Prof"), so a gold alias
+  "Mr X" matches a proposal named "Mr. X" or "x"; for regions a final kind ("X province", "X city", "X district"
+  also count as "X"); for organisations a final legal form ("X Co., Ltd.", "X Corp." also count as "X").
   Labels and aliases count on both sides: one shared name is enough.
 - An entity matches a gold one with the same class first; what is left then matches within the same family
   (Organisation, Person, Region, Policy, Event). A family match is a hit for the family and a miss for the class
@@ -400,6 +402,15 @@ def _plain(name: str) -> str:
     return re.sub(r"'s?$", "", text)
 
 
+# What a name may end with or leave out and still name the same thing: the kind of region ("Jiangsu province",
+# "Jiangsu") and the legal form of a company ("X Group Co., Ltd.", "X Group"); the shorter form is an extra key.
+_REGION_KIND = re.compile(
+    r" (?:special administrative region|autonomous region|province|municipality|city|district|county|prefecture|region)$"
+)
+_LEGAL_FORM = re.compile(r",? (?:co\.?,? ?ltd|company limited|co|ltd|limited|inc|corp|corporation|plc|llc)\.?$")
+_DOTTED = re.compile(r"^(?:\w\.)+\w?$")  # U.S., U.S
+
+
 def name_keys(name: str, family: str) -> set[str]:
     """The comparable forms of one name (see the module docstring)."""
     forms = [name]
@@ -409,11 +420,16 @@ def name_keys(name: str, family: str) -> set[str]:
     keys = set()
     for form in forms:
         text = _plain(form)
+        if _DOTTED.match(text):
+            text = text.replace(".", "")
         if family == "Person":
             text = _TITLES.sub("", text)
             text = re.sub(r"[\s\-‐.]", "", text)
         if text:
             keys.add(text)
+        shorter = {"Region": _REGION_KIND, "Organisation": _LEGAL_FORM}.get(family)
+        if shorter is not None and shorter.sub("", text) and shorter.sub("", text) != text:
+            keys.add(shorter.sub("", text))
     return keys
 
 
