@@ -8,7 +8,7 @@ they say:
 
 - Names are compared after normalising: Unicode compatibility forms, case, curly apostrophes, spacing, a leading
   "the", a trailing possessive and surrounding punctuation are ignored; "Name (Other)" also counts as "Name" and
-  as "Other" (a Chinese name in brackets, an acronym); the full stops of a dotted acronym ("U.S." is "US"); for
+  as "Other" (a Chinese name in brackets, an acronym); the full stops of a dotted acronym ("A.B." is "AB"); for
   people also spaces, hyphens, full stops and a leading courtesy title ("Mr", "Ms", "Dr", "Prof"), so a gold alias
   "Mr X" matches a proposal named "Mr. X" or "x"; for regions a final kind ("X province", "X city", "X district"
   also count as "X"); for organisations a final legal form ("X Co., Ltd.", "X Corp." also count as "X").
@@ -402,13 +402,13 @@ def _plain(name: str) -> str:
     return re.sub(r"'s?$", "", text)
 
 
-# What a name may end with or leave out and still name the same thing: the kind of region ("Jiangsu province",
-# "Jiangsu") and the legal form of a company ("X Group Co., Ltd.", "X Group"); the shorter form is an extra key.
+# What a name may end with or leave out and still name the same thing: the kind of region ("X province",
+# "X") and the legal form of a company ("X Group Co., Ltd.", "X Group"); the shorter form is an extra key.
 _REGION_KIND = re.compile(
     r" (?:special administrative region|autonomous region|province|municipality|city|district|county|prefecture|region)$"
 )
 _LEGAL_FORM = re.compile(r",? (?:co\.?,? ?ltd|company limited|co|ltd|limited|inc|corp|corporation|plc|llc)\.?$")
-_DOTTED = re.compile(r"^(?:\w\.)+\w?$")  # U.S., U.S
+_DOTTED = re.compile(r"^(?:\w\.)+\w?$")  # A.B., A.B
 
 
 def name_keys(name: str, family: str) -> set[str]:
