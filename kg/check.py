@@ -244,7 +244,7 @@ def _check_statement_terms(st: Statement, ontology: Ontology) -> list[Problem]:
                 path,
                 _line(st, "date"),
                 f"malformed date {st.date!r}",
-                "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+                "use YYYY, YYYY-MM or YYYY-MM-DD with a real year (0001 or later), month and day",
             )
         )
     return problems
@@ -328,7 +328,7 @@ def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
     if datatype == XSD.date and dates.parse(value) is None:
         return (
             f"malformed date {value!r} for {st.predicate}",
-            "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+            "use YYYY, YYYY-MM or YYYY-MM-DD with a real year (0001 or later), month and day",
         )
     # the values the front matter and an entity's 'iso3166:' are checked for, when a statement gives them
     if st.predicate in ("language", "translatedFrom") and not LANGUAGE.match(value):

@@ -186,7 +186,7 @@ def parse_source(slug: str, text: str, display: str) -> Source:
                 display,
                 meta.key_line("date"),
                 f"malformed date {values['date']!r}",
-                "use YYYY, YYYY-MM or YYYY-MM-DD",
+                "use YYYY, YYYY-MM or YYYY-MM-DD with a real year (0001 or later), month and day",
             )
         )
     for key in ("language", "translated_from"):
