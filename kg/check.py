@@ -70,12 +70,18 @@ def check_links(statements: list[Statement], facts: Facts, ontology: Ontology) -
         )
         if key in seen:
             first = seen[key]
+            # two facts files may speak for one article: name the other file, not a line of it
+            at = (
+                f"line {first.where.line}"
+                if first.where.path == statement.where.path
+                else f"{first.where.path}:{first.where.line}"
+            )
             problems.append(
                 Problem(
                     statement.where.path,
                     statement.where.line,
                     f"the same fact is stated twice ({statement.subject} {statement.predicate} {statement.object or statement.value})",
-                    f"first at line {first.where.line}; merge the two evidence lists into one statement",
+                    f"first at {at}; merge the two evidence lists into one statement",
                 )
             )
         seen.setdefault(key, statement)
