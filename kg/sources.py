@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import dates, yamlsafe
-from kg.errors import DataError, Problem, visible
+from kg.errors import DataError, Problem, blank, visible
 from kg.model import Source
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would also take a final line break
@@ -178,7 +178,7 @@ def parse_source(slug: str, text: str, display: str) -> Source:
             values[key] = ""
             continue
         values[key] = str(value).strip()
-    if not values["title"]:
+    if blank(values["title"]):
         problems.append(Problem(display, 2, "front matter has no title", "add 'title: <the headline>'"))
     if values["date"] and dates.parse(values["date"]) is None:
         problems.append(
