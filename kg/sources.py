@@ -128,6 +128,8 @@ def parse_source(slug: str, text: str, display: str) -> Source:
             hint = "remove the spaces after '---' on the first line"
         raise DataError([Problem(display, 1, "article has no front matter", hint)])
     end = text.find(f"{newline}---{newline}", 3)
+    if end < 0 and text.endswith(f"{newline}---") and len(text) >= 6 + len(newline):
+        end = len(text) - 3 - len(newline)  # closed on the file's last line, with no line break after it
     if end < 0:
         raise DataError(
             [
