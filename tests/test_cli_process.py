@@ -131,6 +131,32 @@ def test_stdin_that_is_not_utf8_is_refused_with_its_line(synthetic_build: Path) 
     )
 
 
+def test_a_query_file_whose_name_is_not_utf8_is_read(synthetic_build: Path, tmp_path: Path) -> None:
+    name = bytes(tmp_path) + b"/ask-\xff.rq"
+    Path(os.fsdecode(name)).write_text("ASK {}\n", encoding="utf-8")
+    result = _run_bytes([b"query", b"--build", bytes(synthetic_build), name])
+    assert (result.returncode, result.stdout) == (0, b"true\n"), result.stderr
+
+
+def test_a_name_too_long_for_a_file_is_no_traceback(synthetic_build: Path) -> None:
+    result = _run_bytes([b"query", b"--build", bytes(synthetic_build), b"a" * 5000])
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    assert b"is neither a saved question nor a file" in result.stderr
+
+
+def test_no_stdin_at_all_is_a_usage_error(synthetic_build: Path) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "--build", str(synthetic_build), "-"],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert process.returncode == 2
+    assert process.stderr.decode() == "kg: error: kg query -: there is no standard input to read the query from\n"
+
+
 def test_stdin_is_read_up_to_a_limit_then_refused(synthetic_build: Path) -> None:
     with open("/dev/zero", "rb") as zeros:
         result = subprocess.run(

@@ -92,7 +92,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.query:
         raise UsageError("kg query needs a query, a .rq file, - or a saved question's name (see kg query --list)")
     if args.query == "-":
+        if sys.stdin is None:
+            raise UsageError("kg query -: there is no standard input to read the query from")
         source = store.parse_query_file(store.read_query_bytes(sys.stdin.buffer, "stdin"), "stdin")
+    elif store.is_query_file(args.query):  # a .rq file: its name may be any bytes, its text must be UTF-8
+        source = store.resolve(args.query)
     else:
         source = store.resolve(_readable(args.query, "the query"))
     if args.show:

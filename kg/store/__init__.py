@@ -58,7 +58,16 @@ from kg.store.answers import (
 from kg.store.binding import bind, prepare
 from kg.store.ordering import _order_by, _sort, _term_key, _Unordered, _variables
 from kg.store.ordering import _order_key as _order_key  # reachable as kg.store._order_key, as before the split
-from kg.store.saved import MAX_QUERY_BYTES, Param, QueryText, parse_query_file, read_query_bytes, resolve, saved_queries
+from kg.store.saved import (
+    MAX_QUERY_BYTES,
+    Param,
+    QueryText,
+    is_query_file,
+    parse_query_file,
+    read_query_bytes,
+    resolve,
+    saved_queries,
+)
 from kg.store.syntax import Shape, shape, syntax_message
 from kg.store.values import parse_value, to_term, utf8_text
 from kg.store.vocabulary import (
@@ -90,6 +99,7 @@ __all__ = [
     "bind",
     "display",
     "execute",
+    "is_query_file",
     "open_store",
     "parse_query_file",
     "parse_value",

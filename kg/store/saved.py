@@ -114,6 +114,15 @@ def saved_queries() -> dict[str, QueryText]:
     return out
 
 
+def is_query_file(text: str) -> bool:
+    """Whether `text` names an existing file; False for what cannot be a file name at all (too long for the
+    system, a NUL byte), which Path.is_file raises on."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve(query: str) -> QueryText:
     """A saved question's name, a path to a .rq file, or SPARQL text -> the query to run."""
     saved = saved_queries()
@@ -124,7 +133,7 @@ def resolve(query: str) -> QueryText:
     )
     if not looks_like_text:
         path = Path(query)
-        if path.is_file():
+        if is_query_file(query):
             try:
                 with path.open("rb") as stream:
                     text = read_query_bytes(stream, str(path))
