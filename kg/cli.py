@@ -316,10 +316,24 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()  # here, so that a closed pipe is seen now and not by Python's flush at exit
         return code
     except BrokenPipeError:
+        if not _stdout_gone():
+            raise  # another pipe or socket (a server that hung up on kg push): not the reader of our output
         return _stdout_closed()
     except KeyboardInterrupt:
         sys.stderr.write("kg: interrupted\n")
         return EXIT_INTERRUPTED
+
+
+def _stdout_gone() -> bool:
+    """Whether standard output is a pipe whose reader has closed it (poll reports an error on the write end)."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, AttributeError, ValueError):
+        return False
 
 
 if __name__ == "__main__":

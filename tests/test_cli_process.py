@@ -280,3 +280,18 @@ def test_a_build_whose_stdout_closes_finishes_its_files(tmp_path: Path, mini_dat
     assert sorted(p.name for p in closed.iterdir()) == names
     for name in ("kg.ttl", "kg.nq", "kg.graphml", "kg.html"):
         assert (closed / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_not_taken_for_a_closed_stdout() -> None:
+    """A BrokenPipeError from another pipe or socket (a server hanging up on kg push) must not pass for the reader
+    of kg's output going away: that would exit 141 and say nothing. The command below raises one while stdout is
+    open; kg's handling of a closed stdout must leave it alone."""
+    hook = (
+        "import sys, kg.cli\n"
+        "def run(argv):\n"
+        "    raise BrokenPipeError(32, 'Broken pipe (a socket)')\n"
+        "kg.cli.run = run\n"
+        "sys.exit(kg.cli.main([]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", hook], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "BrokenPipeError: [Errno 32] Broken pipe (a socket)" in result.stderr
