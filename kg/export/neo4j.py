@@ -13,7 +13,9 @@
   every character XML cannot carry), so an alias or a quote may hold `;`, `|` or a line break and comes back
   exactly: import with `--array-delimiter=U+001F`. The `:LABEL` column uses the same delimiter, as
   neo4j-admin reads both with that one option. import.cypher writes lists as Cypher list literals and
-  load-csv.cypher splits the fields on the same character.
+  load-csv.cypher splits the fields on the same character. A property of the facts with several text values
+  (two founding dates from two articles) stays one text, the view's escaped list (kg.view.split_list reads it),
+  so that its column keeps one type; with one value it is that value.
 - An empty view value (no date, no aliases) is an empty, unquoted CSV field, which the importer treats as
   "no property"; import.cypher leaves the property out too, so both routes give the same graph.
 - Text may span lines (a quote may span paragraphs): the importer needs `--multiline-fields=true`.
