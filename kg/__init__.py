@@ -9,11 +9,14 @@ Python API:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from kg.errors import DataError, KgError, Problem, UsageError
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
+    from kg.errors import DataError, KgError, Problem, UsageError
 
 __all__ = ["DataError", "KgError", "Problem", "UsageError", "build", "query"]
 __version__ = "0.1.0"
@@ -29,6 +32,57 @@ FOLDERS = {
     "Event": "event",
 }
 OTHER_FOLDER = "thing"  # an entity whose top class has no folder of its own
+
+
+def _is_the_kg_command() -> bool:
+    """Whether this process is the kg command rather than a program that imports kg: `python -m kg` (sys.argv[0]
+    is "-m" while runpy imports the package, and the interpreter was given -m kg), or the console script
+    `kg` that pip installs (the main module is a file named kg, kg.exe or kg-script.py)."""
+    import sys
+
+    orig = getattr(sys, "orig_argv", [])
+    if sys.argv[:1] == ["-m"]:
+        return any(a == "-mkg" or (a == "-m" and b == "kg") for a, b in zip(orig, [*orig[1:], ""], strict=True))
+    main = getattr(sys.modules.get("__main__"), "__file__", None) or ""
+    name = main.replace("\\", "/").rsplit("/", 1)[-1]
+    return name in ("kg", "kg.exe", "kg-script.py") and bool(sys.argv) and sys.argv[0] == main
+
+
+def _quiet_ctrl_c_while_loading() -> None:
+    """The kg command: Ctrl-C while Python is still loading kg's modules prints one line and exits 130.
+
+    Python imports this package, then finds and loads kg/__main__.py or kg.cli, then the commands: a
+    KeyboardInterrupt in any of those steps would print a traceback out of runpy or importlib, where no code of
+    kg's can catch it. The handler is set only when this process is the kg command (_is_the_kg_command), never
+    when kg is imported as a library, and only if SIGINT has Python's usual handler (not ignored, as in a
+    background job); kg.cli.main puts that handler back, so a build interrupted later still cleans up."""
+    if not _is_the_kg_command():
+        return
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return
+
+    def interrupted(signum: int, frame: object) -> None:
+        import os
+
+        os.write(2, b"kg: interrupted\n")
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
+_quiet_ctrl_c_while_loading()
+
+
+def __getattr__(name: str):
+    """kg.KgError and its kin, imported on first use: `python -m kg` imports this package before kg's own
+    handling of Ctrl-C is in place, so it must take no time (kg.errors needs dataclasses, and they inspect)."""
+    if name in ("DataError", "KgError", "Problem", "UsageError"):
+        from kg import errors
+
+        return getattr(errors, name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 
 def build(data_dir: str | Path = "data", base: str | None = None):

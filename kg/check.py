@@ -70,12 +70,18 @@ def check_links(statements: list[Statement], facts: Facts, ontology: Ontology) -
         )
         if key in seen:
             first = seen[key]
+            # two facts files may speak for one article: name the other file, not a line of it
+            at = (
+                f"line {first.where.line}"
+                if first.where.path == statement.where.path
+                else f"{first.where.path}:{first.where.line}"
+            )
             problems.append(
                 Problem(
                     statement.where.path,
                     statement.where.line,
                     f"the same fact is stated twice ({statement.subject} {statement.predicate} {statement.object or statement.value})",
-                    f"first at line {first.where.line}; merge the two evidence lists into one statement",
+                    f"first at {at}; merge the two evidence lists into one statement",
                 )
             )
         seen.setdefault(key, statement)
@@ -244,7 +250,7 @@ def _check_statement_terms(st: Statement, ontology: Ontology) -> list[Problem]:
                 path,
                 _line(st, "date"),
                 f"malformed date {st.date!r}",
-                "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+                "use YYYY, YYYY-MM or YYYY-MM-DD with a real year (0001 or later), month and day",
             )
         )
     return problems
@@ -328,7 +334,7 @@ def _check_literal(st: Statement, datatype) -> tuple[str, str] | None:
     if datatype == XSD.date and dates.parse(value) is None:
         return (
             f"malformed date {value!r} for {st.predicate}",
-            "use YYYY, YYYY-MM or YYYY-MM-DD with a real month and day",
+            "use YYYY, YYYY-MM or YYYY-MM-DD with a real year (0001 or later), month and day",
         )
     # the values the front matter and an entity's 'iso3166:' are checked for, when a statement gives them
     if st.predicate in ("language", "translatedFrom") and not is_language_tag(value):

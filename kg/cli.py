@@ -1,18 +1,34 @@
 """The `kg` command: parse arguments, call the library, print, exit with a documented code.
 
-Exit codes: 0 success; 1 the data failed a check (facts, SHACL); 2 usage or environment error.
+Exit codes: 0 success; 1 the data failed a check (facts, SHACL); 2 usage or environment error; 130 interrupted
+(Ctrl-C, at any moment, a query's evaluation included); 141 standard output was closed early (`kg build | true`:
+the files are still written in full, only the rest of the printed text is dropped).
+Standard output is always written in UTF-8, whatever the locale or PYTHONIOENCODING says: kg prints Turtle, CSV,
+TSV, SPARQL JSON results and labels in any script, and every one of those formats is UTF-8 by definition, so an
+ASCII locale neither stops kg nor changes the bytes a pipe receives.
 No traceback is ever shown for a KgError; an unexpected crash says where to report it.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-from pathlib import Path
 
-from kg import DEFAULT_BASE, __version__, export
-from kg.errors import KgError, UsageError
+try:  # Ctrl-C while Python loads kg: one line and 130, as at any later moment (see main), not a traceback
+    import argparse
+    import importlib
+    import os
+    from pathlib import Path
+
+    from kg import DEFAULT_BASE, __version__, export
+    from kg.errors import KgError, UsageError
+except KeyboardInterrupt:
+    sys.stderr.write("kg: interrupted\n")
+    raise SystemExit(130) from None
+
+# The exit code when standard output is closed before kg has written everything (`kg build | true`,
+# `kg export ... | head -0`): 141 = 128 + SIGPIPE, what a shell reports for a program that the signal stops.
+EXIT_CLOSED_STDOUT = 141
+EXIT_INTERRUPTED = 130
 
 # Commands that live in their own module under kg/commands/: each has HELP, add_arguments(parser) and
 # run(args) -> exit code. To add a command, write the module and add one line here.
@@ -248,15 +264,76 @@ def run(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _utf8_stdout() -> None:
+    """Standard output in UTF-8 (see the module's docstring); a file name that was not UTF-8 in argv is written
+    back as the bytes it was (surrogateescape)."""
+    stdout = sys.stdout
+    if stdout is None or not hasattr(stdout, "reconfigure"):
+        return  # no stdout at all (pythonw), or one a caller put there
+    if (stdout.encoding or "").replace("-", "").lower() != "utf8" or stdout.errors != "surrogateescape":
+        stdout.reconfigure(encoding="utf-8", errors="surrogateescape")
+
+
+def _stdout_closed() -> int:
+    """The reader of standard output has gone: drop what is left to print (pointing the descriptor at devnull,
+    so Python's own flush at exit finds nowhere to fail) and exit with EXIT_CLOSED_STDOUT, without a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
+    return EXIT_CLOSED_STDOUT
+
+
+def _python_ctrl_c() -> None:
+    """From here on Ctrl-C is Python's KeyboardInterrupt again (kg/__init__.py may have set a handler that exits
+    at once while the modules load), so that `finally` blocks remove a build's temporary files."""
+    import signal
+
+    handler = signal.getsignal(signal.SIGINT)
+    if getattr(handler, "__qualname__", "") == "_quiet_ctrl_c_while_loading.<locals>.interrupted":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        return run(argv)
-    except KgError as err:
-        print(f"kg: error: {err}", file=sys.stderr)
-        return err.exit_code
+        _python_ctrl_c()
+        _utf8_stdout()
+        try:
+            code = run(argv)
+        except KgError as err:
+            print(f"kg: error: {err}", file=sys.stderr)
+            code = err.exit_code
+        except KeyboardInterrupt:
+            print("kg: interrupted; outputs were left as they were", file=sys.stderr)
+            code = EXIT_INTERRUPTED
+        except SystemExit:  # argparse's --help, --version and usage errors
+            if sys.stdout is not None:
+                sys.stdout.flush()
+            raise
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, so that a closed pipe is seen now and not by Python's flush at exit
+        return code
+    except BrokenPipeError:
+        if not _stdout_gone():
+            raise  # another pipe or socket (a server that hung up on kg push): not the reader of our output
+        return _stdout_closed()
     except KeyboardInterrupt:
-        print("kg: interrupted; outputs were left as they were", file=sys.stderr)
-        return 130
+        sys.stderr.write("kg: interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def _stdout_gone() -> bool:
+    """Whether standard output is a pipe whose reader has closed it (poll reports an error on the write end)."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, AttributeError, ValueError):
+        return False
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ def parse(text: str) -> tuple[str, URIRef] | None:
     if not m:
         return None
     year, month, day = m.groups()
+    if year == "0000":  # XSD 1.0 has no year 0 (1 BC is -0001), and neither Python's dates nor rdflib read one
+        return None
     try:
         if day:
             datetime.date(int(year), int(month), int(day))

@@ -6,6 +6,7 @@ Exit codes follow pySHACL: 0 all good, 1 the data failed a check, 2 the tool cou
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -22,6 +23,21 @@ def visible(text: str) -> str:
 
 
 _HIDDEN = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+# Characters that show nothing and are no space either: Unicode's default-ignorable code points outside the
+# format category Cf (which holds U+200B, U+200D, U+2060, U+FEFF and their kin), such as the Hangul fillers
+# and the variation selectors.
+_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]")
+
+
+def blank(text: str) -> bool:
+    """True when `text` shows nothing: only spaces, line breaks, and invisible characters (zero-width space and
+    joiners, byte-order marks, fillers). A label or quote made of them passes `not text.strip()` and is just as
+    empty to a reader."""
+    return all(
+        char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp") or _IGNORABLE.match(char)
+        for char in text
+    )
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from kg import yamlsafe
-from kg.errors import DataError, Problem
+from kg.errors import DataError, Problem, blank
 from kg.model import Entity, Facts, Location, Source, Statement
 from kg.yamlsafe import YList, YMap, YStr
 
@@ -29,6 +29,14 @@ def _short(node) -> str:
     """A value for a message: repr, cut so a huge scalar cannot flood the terminal."""
     text = repr(node if isinstance(node, str) else getattr(node, "__class__", type(node)).__name__)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _invisible(value: str) -> str:
+    """What an empty-looking value holds, when it is not nothing: ' (it holds only U+200B, U+200D)'."""
+    if not value:
+        return ""
+    codes = sorted({f"U+{ord(char):04X}" for char in value if not char.isspace()})
+    return f" (it holds only the invisible {', '.join(codes[:5])}{', ...' if len(codes) > 5 else ''})"
 
 
 def closest(word: str, options: list[str] | set[str], n: int = 3) -> str:
@@ -88,9 +96,11 @@ class _Reader:
             )
             return ""
         value = str(node).strip()
-        if required and not value:
+        if required and blank(value):
             key = "aliases" if what == "alias" else what  # an alias is an item of 'aliases:', not a key of its own
-            self.problem(path, node.line, f"{what} is empty", f"write the {what} after '{key}:', or remove it")
+            self.problem(
+                path, node.line, f"{what} is empty{_invisible(value)}", f"write the {what} after '{key}:', or remove it"
+            )
         return value
 
     def unknown_keys(self, mapping: YMap, allowed: tuple[str, ...], path: str, what: str) -> None:
@@ -186,13 +196,13 @@ class _Reader:
         aliases_node = item.get("aliases")
         aliases: list[str] = []
         if isinstance(aliases_node, YStr) and aliases_node.kind != "null":
-            if str(aliases_node).strip():
+            if not blank(str(aliases_node)):
                 aliases = [str(aliases_node).strip()]
             else:
                 self.problem(
                     path,
                     item.key_line("aliases"),
-                    "an alias is empty",
+                    f"an alias is empty{_invisible(str(aliases_node).strip())}",
                     "write the names after 'aliases:', or remove it",
                 )
         elif isinstance(aliases_node, YList):
@@ -302,8 +312,13 @@ class _Reader:
                     "write 'evidence: \"<quote>\"', or a list of quotes, or '- {quote: \"<quote>\", start: N}' items",
                 )
                 continue
-            if not quote.strip():
-                self.problem(path, line, "evidence quote is empty", "copy the sentence that states the fact")
+            if blank(quote):
+                self.problem(
+                    path,
+                    line,
+                    f"evidence quote is empty{_invisible(quote.strip())}",
+                    "copy the sentence that states the fact",
+                )
                 continue
             quotes.append((quote, start, line))
         return quotes

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import dates, yamlsafe
-from kg.errors import DataError, Problem, visible
+from kg.errors import DataError, Problem, blank, visible
 from kg.model import Source
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would also take a final line break
@@ -150,6 +150,8 @@ def parse_source(slug: str, text: str, display: str) -> Source:
             hint = "remove the spaces after '---' on the first line"
         raise DataError([Problem(display, 1, "article has no front matter", hint)])
     end = text.find(f"{newline}---{newline}", 3)
+    if end < 0 and text.endswith(f"{newline}---") and len(text) >= 6 + len(newline):
+        end = len(text) - 3 - len(newline)  # closed on the file's last line, with no line break after it
     if end < 0:
         raise DataError(
             [
@@ -200,7 +202,7 @@ def parse_source(slug: str, text: str, display: str) -> Source:
             values[key] = ""
             continue
         values[key] = str(value).strip()
-    if not values["title"]:
+    if blank(values["title"]):
         problems.append(Problem(display, 2, "front matter has no title", "add 'title: <the headline>'"))
     if values["date"] and dates.parse(values["date"]) is None:
         problems.append(
@@ -208,7 +210,7 @@ def parse_source(slug: str, text: str, display: str) -> Source:
                 display,
                 meta.key_line("date"),
                 f"malformed date {values['date']!r}",
-                "use YYYY, YYYY-MM or YYYY-MM-DD",
+                "use YYYY, YYYY-MM or YYYY-MM-DD with a real year (0001 or later), month and day",
             )
         )
     for key in ("language", "translated_from"):

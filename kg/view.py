@@ -1,14 +1,21 @@
-"""The one projection of the RDF dataset to a property graph, shared by GraphML, HTML and Neo4j exports.
+r"""The one projection of the RDF dataset to a property graph, shared by GraphML, HTML and Neo4j exports.
 
 Entities become nodes, statements between entities become edges with their evidence folded in, literal
 facts become typed node attributes. Schema, statement and evidence nodes are not part of the view. All
 values are plain str/int/float/bool (what GraphML and CSV can hold), and lists are joined in sorted order
 so that every exporter writes the same bytes for the same input.
+
+A list is joined so that it can be split back exactly, whatever its items hold (an alias may contain " | ",
+a quote may span paragraphs): items are joined with JOIN (" | "), and inside an item a backslash is written
+`\\` and a `|` is written `\|`; evidence quotes are joined with QUOTE_JOIN (a line break), and inside a quote a
+backslash is written `\\`, a line break `\n` and a carriage return `\r`. `split_list` reads either back.
+GraphML and the tables carry these joined texts; the page and the Neo4j bundle split them into real lists.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -20,6 +27,41 @@ from kg.rdf import DCTERMS, OA, PROV, SKOS, Dataset, Lit, Term, parse_term, spli
 JOIN = " | "  # between list items in one attribute
 QUALIFIERS = ("date", "role", "note")  # a literal value's, in attributes <property>_date, _role and _note
 QUOTE_JOIN = "\n"  # between evidence quotes
+
+_ITEM_ESCAPES = {JOIN: {"\\": "\\\\", "|": "\\|"}, QUOTE_JOIN: {"\\": "\\\\", "\n": "\\n", "\r": "\\r"}}
+_ITEM_UNESCAPES = {JOIN: {}, QUOTE_JOIN: {"n": "\n", "r": "\r"}}
+
+
+def join_list(items: Iterable[object], sep: str = JOIN) -> str:
+    """The items as one text, each escaped so that `split_list` gives them back exactly (see the module doc)."""
+    table = str.maketrans(_ITEM_ESCAPES[sep])
+    return sep.join(str(item).translate(table) for item in items)
+
+
+def split_list(text: str, sep: str = JOIN) -> list[str]:
+    """The items of a text written by `join_list` (the empty text is the empty list): for readers of GraphML,
+    the tables and the CSV files, and for the exporters that carry lists as lists."""
+    if not text:
+        return []
+    unescape = _ITEM_UNESCAPES[sep]
+    items: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            current.append(unescape.get(text[i + 1], text[i + 1]))
+            i += 2
+        elif text.startswith(sep, i):
+            items.append("".join(current))
+            current = []
+            i += len(sep)
+        else:
+            current.append(char)
+            i += 1
+    items.append("".join(current))
+    return items
+
 
 _TYPE, _LABEL, _ALT, _COMMENT = str(RDF.type), str(RDFS.label), str(SKOS.altLabel), str(RDFS.comment)
 _STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = str(KG.Statement), str(RDF.subject), str(RDF.predicate), str(RDF.object)
@@ -142,9 +184,9 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
             "id": _local(node),
             "label": label,
             "class": cls,
-            "classes": JOIN.join(supers_of[cls]),
+            "classes": join_list(supers_of[cls]),
             "group": ontology.top_class(cls),
-            "aliases": JOIN.join(sorted(a.value for a in props.get(_ALT, ()) if isinstance(a, Lit))),
+            "aliases": join_list(sorted(a.value for a in props.get(_ALT, ()) if isinstance(a, Lit))),
         }
         if label_zh:
             attrs["label_zh"] = label_zh
@@ -156,18 +198,19 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
             literals = [o for o in props[predicate] if isinstance(o, Lit)]
             if prop is None or not literals:
                 continue
-            # one value keeps its type; several (two founding dates from two articles) are all kept, as text
+            # one number or boolean keeps its type; text, and several values (two founding dates from two
+            # articles), are a list (join_list: one text item comes out as it is unless it holds | or \)
             plain = [_plain(o) for o in literals]
-            attrs[prop.name] = plain[0] if len(plain) == 1 else JOIN.join(str(v) for v in plain)
+            attrs[prop.name] = plain[0] if len(plain) == 1 and not isinstance(plain[0], str) else join_list(plain)
             said = [support.get((node, predicate, o), Support()) for o in literals]
             quotes = [q for info in said for _, _, q in info.quotes]
             if quotes:
-                attrs[f"{prop.name}_evidence"] = QUOTE_JOIN.join(quotes)
+                attrs[f"{prop.name}_evidence"] = join_list(quotes, QUOTE_JOIN)
             # a value's qualifiers, as an edge carries its own: "86 projects" as of a date, in a role, with a note
             for qualifier in QUALIFIERS:
                 values = sorted({v for info in said for v in getattr(info, f"{qualifier}s")})
                 if values:
-                    attrs[f"{prop.name}_{qualifier}"] = JOIN.join(values)
+                    attrs[f"{prop.name}_{qualifier}"] = join_list(values)
         view.add_node(node, **attrs)
 
     for s, p, o in ds.default:
@@ -182,10 +225,10 @@ def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
             predicate=p,
             name=prop.name,
             label=ontology.label(prop.iri),
-            date=JOIN.join(sorted(info.dates)),
-            role=JOIN.join(sorted(info.roles)),
-            note=JOIN.join(sorted(info.notes)),
-            evidence=QUOTE_JOIN.join(q for _, _, q in info.quotes),
-            sources=JOIN.join(sorted(info.sources)),
+            date=join_list(sorted(info.dates)),
+            role=join_list(sorted(info.roles)),
+            note=join_list(sorted(info.notes)),
+            evidence=join_list((q for _, _, q in info.quotes), QUOTE_JOIN),
+            sources=join_list(sorted(info.sources)),
         )
     return view

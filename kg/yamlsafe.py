@@ -150,6 +150,8 @@ def _plainly_shallow(text: str) -> bool:
 
 # line breaks to YAML 1.1 (PyYAML) that editors and people do not see as such
 _HIDDEN_BREAKS = "\x85\u2028\u2029"
+# a U+FEFF at the start of any line but the first, or a second one at the start of the text
+_INNER_BOM = re.compile("(?:\\A\ufeff|[\r\n\x85\u2028\u2029])\ufeff")
 
 
 class _Lines:
@@ -253,6 +255,22 @@ def load(text: str, path: str, first_line: int = 1, *, fast: bool = True):
     `fast=False` skips libyaml and parses in Python only; the tests hold both paths to the same answers.
     """
     problems: list[Problem] = []
+    bom = _INNER_BOM.search(text)
+    if bom:
+        # libyaml skips a U+FEFF that starts any line, PyYAML only one that starts the text (elsewhere it is part of
+        # a key or a value), so the same file read differently with and without a final line break
+        line = first_line + text.count("\n", 0, bom.end())
+        raise DataError(
+            [
+                Problem(
+                    path,
+                    line,
+                    "a byte-order mark (U+FEFF, invisible) starts this line; it belongs only at the very start "
+                    "of a file",
+                    "delete it (it comes from pasting or joining a file saved with a BOM)",
+                )
+            ]
+        )
     try:
         node = _compose_fast(text) if fast else False
         if node is False:

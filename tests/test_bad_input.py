@@ -278,3 +278,20 @@ def test_unknown_format_lists_the_valid_ones(tmp_path: Path) -> None:
     result = run_kg("build", "--formats", "turtle,gexf", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "unknown format 'gexf'; available formats: turtle, trig" in result.stderr
+
+
+def test_a_fact_stated_twice_in_two_files_names_the_first_file(mini_data: Path) -> None:
+    """Two facts files may speak for one article ('article:'); the hint named only the first one's line."""
+    first = mini_data / FACTS
+    second = mini_data / "facts" / "more-news.yaml"
+    second.write_text(
+        "article: mini-news\nentities: []\nstatements:\n"
+        "  - subject: ledger-institute\n    predicate: locatedIn\n    object: shanghai\n"
+        "    evidence: opened in Shanghai\n",
+        encoding="utf-8",
+    )
+    result = run_kg("validate", "--data", str(mini_data))
+    assert result.returncode == 1, result.stderr
+    line = _line_of(first.read_text(encoding="utf-8"), "  - subject: ledger-institute\n    predicate: locatedIn")
+    assert f"{second}:4: the same fact is stated twice (ledger-institute locatedIn shanghai)" in result.stderr
+    assert f"hint: first at {first}:{line}; merge the two evidence lists" in result.stderr

@@ -157,7 +157,7 @@ GENERATED = {
     "facts-bom-inside": (
         "facts/mini-news.yaml",
         FACTS.replace(b"\nstatements:", "\n\ufeffstatements:".encode()),
-        "unknown key '\\ufeffstatements' in the facts file",
+        "a byte-order mark (U+FEFF, invisible) starts this line",
         FACTS[: FACTS.index(b"\nstatements:")].count(b"\n") + 2,
     ),
     "facts-overlong-utf8": (

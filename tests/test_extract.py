@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import cli, pipeline, regions
+from kg import cli, pipeline, regions, yamlsafe
 from kg.extract import draftfile, evaluate, extract, fit_ontology, when
 from kg.extract.entities import Known, resolve
 from kg.extract.model import DraftEntity, DraftStatement
@@ -362,3 +362,23 @@ def test_same_bytes_in_fresh_processes_with_different_hash_seeds(tmp_path):
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0].count("\n  - subject: ") > 60
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\x85", "\u2028"])
+def test_a_line_break_in_the_articles_directory_stays_in_the_header_comment(tmp_path, capsys, brk):
+    """The draft's header comment names the article's path: a line break in a directory's name ended the
+    comment and put YAML keys of the name's choosing into the draft (here a second 'article:')."""
+    data = tmp_path / "data"
+    (data / "facts").mkdir(parents=True)
+    folder = tmp_path / f"x{brk}article: injected{brk}entities: [1]{brk}#"
+    folder.mkdir()
+    shutil.copy(SHIPPED, folder / SHIPPED.name)
+    code, _, err = kg(capsys, "extract", str(folder / SHIPPED.name), "--data", str(data))
+    assert code == 0, err
+    text = (data / "facts" / f"{SHIPPED.stem}.yaml").read_text(encoding="utf-8")
+    header = text[: text.index("\narticle: ") + 1]
+    assert all(line.startswith("# ") for line in header.splitlines()), header
+    escaped = brk.encode("unicode_escape").decode("ascii")
+    assert f"x{escaped}article: injected{escaped}entities: [1]{escaped}#" in header
+    facts = yamlsafe.load(text, "draft.yaml")
+    assert facts["article"] == SHIPPED.stem and "injected" not in str(facts["entities"])

@@ -44,7 +44,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg import export, pipeline
 from kg.errors import DataError, KgError
+from kg.export import neo4j
 from kg.ontology import Ontology
+from kg.view import JOIN, QUOTE_JOIN, split_list
 from tests.test_neo4j import load_cypher, rows
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "60"))
@@ -422,9 +424,15 @@ def check_neo4j(out: Path, view: nx.MultiDiGraph) -> None:
         rels = sorted((r[":START_ID"], r[":END_ID"], r[":TYPE"]) for r in csv.DictReader(handle))
     assert set(nodes) == set(view.nodes)
     for iri, attrs in view.nodes(data=True):
-        for key, value in attrs.items():
+        written = neo4j._node_attrs(attrs)  # the view's lists as lists of their exact items
+        for key, value in written.items():
             column = next((c for c in nodes[iri] if c.partition(":")[0] == key), None)
-            if column is not None and not isinstance(value, (bool, float)):
+            if column is None or isinstance(value, (bool, float)):
+                continue
+            if column.endswith(":string[]"):  # items joined by U+001F, neo4j-admin's --array-delimiter
+                assert nodes[iri][column].split(neo4j.ARRAY_DELIMITER) == value or value == [], (iri, key)
+                assert value == split_list(attrs[key], QUOTE_JOIN if key.endswith("_evidence") else JOIN), (iri, key)
+            else:
                 assert nodes[iri][column] == str(value), (iri, key)
     assert rels == sorted((s, o, k) for s, o, k in view.edges(keys=True))
     for line in (bundle / "import.cypher").read_text("utf-8").splitlines():

@@ -32,6 +32,7 @@ from lxml import html as lxml_html
 
 from kg import pipeline
 from kg.export import sheets
+from kg.view import QUOTE_JOIN, split_list
 from tests.browser import open_page
 from tests.conftest import MINI, need_tool, run_kg
 from tests.test_fuzz_build import check_build
@@ -231,7 +232,7 @@ def test_cypher_import_creates_exactly_the_intended_graph(hostile, tmp_path: Pat
         iri: (label, aliases, note)
         for iri, label, aliases, note in rows(conn, "MATCH (n:Entity) RETURN n.iri, n.label, n.aliases, n.note")
     }
-    want = {n: (a["label"], a.get("aliases") or None, a.get("note")) for n, a in view.nodes(data=True)}
+    want = {n: (a["label"], split_list(a["aliases"]) or None, a.get("note")) for n, a in view.nodes(data=True)}
     assert got == want
     facts = sorted(
         (s, o, role, note, evidence)
@@ -240,7 +241,9 @@ def test_cypher_import_creates_exactly_the_intended_graph(hostile, tmp_path: Pat
         )
     )
     assert facts == sorted(
-        (s, o, a["role"], a["note"], a["evidence"]) for s, o, a in view.edges(data=True) if a["name"] == "holdsPostIn"
+        (s, o, split_list(a["role"]), split_list(a["note"]), split_list(a["evidence"], QUOTE_JOIN))
+        for s, o, a in view.edges(data=True)
+        if a["name"] == "holdsPostIn"
     )
     assert rows(conn, "MATCH ()-[r]->() RETURN count(r)") == [[view.number_of_edges()]]
     tables = sorted(row[1] for row in rows(conn, "CALL show_tables() RETURN *"))

@@ -9,7 +9,11 @@ of nodes.csv, then load the bundle two ways:
   checked by shape instead: the `CREATE CONSTRAINT` line and the `MATCH ... SET n:Label` lines (ladybug has
   neither constraints nor multiple labels). Relationship types become one ladybug table each.
 
-Both must give the same nodes and properties, and the same answers as SPARQL over kg.ttl / kg.trig.
+Both must give the same nodes and properties, and the same answers as SPARQL over kg.ttl / kg.trig. List
+columns (`aliases:string[]`, a relationship's `date`, `evidence`, `sources`, ...) hold their items joined by
+U+001F, neo4j-admin's `--array-delimiter=U+001F`: ladybug's COPY reads lists in its own `[a,b]` syntax only, so
+the CSV route loads them as text and the tests split them on that character, as neo4j-admin does; the Cypher
+route declares them STRING[] and sets them from import.cypher's list literals.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from kg.export import neo4j
 from tests.conftest import MINI
 
 INSTITUTE = "https://kg.example.org/organisation/lingang-blockchain-institute"
-LADYBUG_TYPES = {"": "STRING", "long": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN"}
+LADYBUG_TYPES = {"": "STRING", "long": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN", "string[]": "STRING[]"}
+ARRAY = neo4j.ARRAY_DELIMITER
 UNSUPPORTED = (
     re.compile(r"^CREATE CONSTRAINT kg_entity_iri IF NOT EXISTS FOR \(n:`Entity`\) REQUIRE n\.`iri` IS UNIQUE;$"),
     re.compile(r"^MATCH \(n:`Entity` \{`iri`: '(?:[^'\\\n]|\\.)*'\}\) SET n(?::`[A-Za-z]+`)+;$"),
@@ -68,8 +73,9 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def node_table(conn: ladybug.Connection, header: list[str]) -> list[str]:
-    """Declare `Entity` from nodes.csv's header, in file order; return the property names."""
+def node_table(conn: ladybug.Connection, header: list[str], lists: bool = False) -> list[str]:
+    """Declare `Entity` from nodes.csv's header, in file order; return the property names. List columns are
+    STRING (the CSV route) or STRING[] (lists=True, the Cypher route)."""
     columns, names = [], []
     for field in header:
         if field == neo4j.ID_COLUMN:
@@ -79,10 +85,21 @@ def node_table(conn: ladybug.Connection, header: list[str]) -> list[str]:
             columns.append("labels STRING")
             continue
         name, _, kind = field.partition(":")
-        columns.append(f"`{name}` {LADYBUG_TYPES[kind]}")
+        columns.append(f"`{name}` {LADYBUG_TYPES[kind] if lists or kind != 'string[]' else 'STRING'}")
         names.append(name)
     rows(conn, f"CREATE NODE TABLE Entity({', '.join(columns)})")
     return names
+
+
+def rel_props(header: list[str], lists: bool = False) -> str:
+    return ", ".join(
+        f"`{h.partition(':')[0]}` {'STRING[]' if lists and h.endswith(':string[]') else 'STRING'}" for h in header[3:]
+    )
+
+
+def as_lists(value: object) -> object:
+    """A list field as the CSV route reads it (its items joined by U+001F) -> its items; anything else as it is."""
+    return value.split(ARRAY) if isinstance(value, str) and value else (None if value in ("", None) else value)
 
 
 def load_csv(directory: Path, bundle: Path) -> ladybug.Connection:
@@ -90,8 +107,7 @@ def load_csv(directory: Path, bundle: Path) -> ladybug.Connection:
     node_table(conn, read_csv(bundle / "nodes.csv")[0])
     rel_header = read_csv(bundle / "relationships.csv")[0]
     assert rel_header[:3] == [":START_ID", ":END_ID", ":TYPE"]
-    props = ", ".join(f"`{h.partition(':')[0]}` STRING" for h in rel_header[3:])
-    rows(conn, f"CREATE REL TABLE Fact(FROM Entity TO Entity, type STRING, {props})")
+    rows(conn, f"CREATE REL TABLE Fact(FROM Entity TO Entity, type STRING, {rel_props(rel_header)})")
     rows(conn, f"COPY Entity FROM '{bundle / 'nodes.csv'}' (header=true, parallel=false)")
     rows(conn, f"COPY Fact FROM '{bundle / 'relationships.csv'}' (header=true, parallel=false)")
     return conn
@@ -105,9 +121,9 @@ def statements(bundle: Path) -> list[str]:
 def load_cypher(directory: Path, bundle: Path, times: int = 1) -> tuple[ladybug.Connection, list[str]]:
     """Run import.cypher `times` times; return the connection and the statements ladybug could not run."""
     conn = connect(directory)
-    node_table(conn, read_csv(bundle / "nodes.csv")[0])
+    node_table(conn, read_csv(bundle / "nodes.csv")[0], lists=True)
     rel_header, rels = read_csv(bundle / "relationships.csv")
-    props = ", ".join(f"`{h.partition(':')[0]}` STRING" for h in rel_header[3:])
+    props = rel_props(rel_header, lists=True)
     for rel_type in sorted({row[2] for row in rels}):
         rows(conn, f"CREATE REL TABLE `{rel_type}`(FROM Entity TO Entity, {props})")
     skipped = []
@@ -133,9 +149,13 @@ def sparql(path: Path, fmt: ox.RdfFormat, query: str) -> list[tuple[str, ...]]:
     return sorted(tuple(s[n].value for n in names) for s in solutions)
 
 
-def all_nodes(conn: ladybug.Connection, names: list[str]) -> dict[str, tuple]:
+def all_nodes(conn: ladybug.Connection, names: list[str], lists: set[str] = frozenset()) -> dict[str, tuple]:
+    """Every node's properties; the `lists` columns read as the CSV route holds them are split into items."""
     fields = ", ".join(f"n.`{name}`" for name in names)
-    return {row[0]: tuple(row[1:]) for row in rows(conn, f"MATCH (n:Entity) RETURN n.iri, {fields}")}
+    return {
+        row[0]: tuple(as_lists(v) if name in lists else v for name, v in zip(names, row[1:], strict=True))
+        for row in rows(conn, f"MATCH (n:Entity) RETURN n.iri, {fields}")
+    }
 
 
 # -- the shipped bundle ------------------------------------------------------------------------------
@@ -156,11 +176,17 @@ def test_bundle_is_four_files_in_the_import_header_format(bundle: Path, shipped)
     view = shipped.view
     header, nodes = read_csv(bundle / "nodes.csv")
     assert header[:2] == ["iri:ID", ":LABEL"]
-    assert {"projectCount:long", "totalInvestmentYuan:double", "sessionNumber:long", "label", "aliases"} <= set(header)
+    assert {
+        "projectCount:long",
+        "totalInvestmentYuan:double",
+        "sessionNumber:long",
+        "label",
+        "aliases:string[]",
+    } <= set(header)
     assert len(nodes) == view.number_of_nodes()
     assert [row[0] for row in nodes] == sorted(view.nodes)
     for row in nodes:
-        labels = row[1].split(";")
+        labels = row[1].split(ARRAY)
         attrs = view.nodes[row[0]]
         assert labels[0] == "Entity" and attrs["class"] in labels and attrs["group"] in labels
     rel_header, rels = read_csv(bundle / "relationships.csv")
@@ -170,11 +196,11 @@ def test_bundle_is_four_files_in_the_import_header_format(bundle: Path, shipped)
         ":TYPE",
         "predicate",
         "label",
-        "date",
-        "role",
-        "note",
-        "evidence",
-        "sources",
+        "date:string[]",
+        "role:string[]",
+        "note:string[]",
+        "evidence:string[]",
+        "sources:string[]",
     ]
     assert len(rels) == view.number_of_edges()
     assert {(s, o, t) for s, o, t, *_ in rels} == {(s, o, k) for s, o, k in view.edges(keys=True)}
@@ -231,7 +257,7 @@ def test_csv_in_ladybug_answers_like_sparql(tmp_path: Path, bundle: Path, shippe
         conn,
         "MATCH (n:Entity {id: 'jiangxi-key-projects-2020'}) RETURN n.projectCount, n.totalInvestmentYuan, n.labels",
     )
-    assert typed == [[395, 588900000000.0, "Entity;Policy;ProjectList"]]
+    assert typed == [[395, 588900000000.0, ARRAY.join(["Entity", "Policy", "ProjectList"])]]
 
 
 def test_import_cypher_in_ladybug_matches_the_csv_and_is_idempotent(tmp_path: Path, bundle: Path, shipped) -> None:
@@ -256,22 +282,26 @@ def test_import_cypher_in_ladybug_matches_the_csv_and_is_idempotent(tmp_path: Pa
     assert count == view.number_of_edges()
 
     names = node_table_names(bundle)
-    csv_nodes, cypher_nodes = all_nodes(from_csv, names), all_nodes(conn, names)
+    csv_nodes, cypher_nodes = all_nodes(from_csv, names, list_columns(bundle)), all_nodes(conn, names)
     assert cypher_nodes == csv_nodes
     founders = rows(
         conn,
         f"MATCH (i:Entity {{iri: '{INSTITUTE}'}})-[r:coFoundedBy]->(o:Entity) RETURN o.label, r.date ORDER BY o.label",
     )
     assert founders == [
-        ["Binance China", "2020-03-27"],
-        ["Lingang Innovation Management College", "2020-03-27"],
-        ["Lingang Xinyefang", "2020-03-27"],
+        ["Binance China", ["2020-03-27"]],
+        ["Lingang Innovation Management College", ["2020-03-27"]],
+        ["Lingang Xinyefang", ["2020-03-27"]],
     ]
 
 
 def node_table_names(bundle: Path) -> list[str]:
     header = read_csv(bundle / "nodes.csv")[0]
     return [h.partition(":")[0] for h in header if h not in (neo4j.ID_COLUMN, neo4j.LABEL_COLUMN)]
+
+
+def list_columns(bundle: Path) -> set[str]:
+    return {h.partition(":")[0] for h in read_csv(bundle / "nodes.csv")[0] if h.endswith(":string[]")}
 
 
 def test_import_cypher_is_one_statement_per_line(bundle: Path) -> None:
@@ -368,15 +398,16 @@ def test_hostile_labels_survive_both_routes(tmp_path: Path) -> None:
     names = node_table_names(bundle)
     from_csv = load_csv(tmp_path / "a", bundle)
     from_cypher, _ = load_cypher(tmp_path / "b", bundle)
-    assert all_nodes(from_csv, names) == all_nodes(from_cypher, names)
+    assert all_nodes(from_csv, names, list_columns(bundle)) == all_nodes(from_cypher, names)
+    aliases = sorted(a.strip() for a in HOSTILE[2:5])
     for conn in (from_csv, from_cypher):
         got = dict(rows(conn, "MATCH (n:Entity) RETURN n.iri, n.label"))
         assert got == {iri: attrs["label"] for iri, attrs in view.nodes(data=True)}
         northwind = rows(conn, "MATCH (n:Entity {id: 'northwind'}) RETURN n.aliases")[0][0]
-        assert northwind == view.nodes["https://kg.example.org/organisation/northwind"]["aliases"]
+        assert as_lists(northwind) == aliases  # each alias exactly, whatever delimiters it holds
     role = rows(from_csv, "MATCH ()-[r:Fact]->() WHERE r.type = 'holdsPostIn' RETURN r.role")[0][0]
-    assert role == (HOSTILE[7] + HOSTILE[3]).strip()
-    assert rows(from_cypher, "MATCH ()-[r:holdsPostIn]->() RETURN r.role")[0][0] == role
+    assert as_lists(role) == [(HOSTILE[7] + HOSTILE[3]).strip()]
+    assert rows(from_cypher, "MATCH ()-[r:holdsPostIn]->() RETURN r.role")[0][0] == as_lists(role)
 
 
 # -- load-csv.cypher: LOAD CSV over the two files (no Neo4j here: checked against the files it reads) --------
@@ -386,14 +417,20 @@ LOAD_NODES = re.compile(
 )
 LOAD_LABEL = re.compile(
     r"^LOAD CSV WITH HEADERS FROM 'file:///nodes\.csv' AS row WITH row WHERE '([A-Za-z]+)' IN "
-    r"split\(row\.`:LABEL`, '\\u003B'\) MATCH \(n:`Entity` \{`iri`: row\.`iri:ID`\}\) SET n:`\1`;$"
+    r"split\(row\.`:LABEL`, '\\u001F'\) MATCH \(n:`Entity` \{`iri`: row\.`iri:ID`\}\) SET n:`\1`;$"
 )
 LOAD_RELS = re.compile(
     r"^LOAD CSV WITH HEADERS FROM 'file:///relationships\.csv' AS row WITH row WHERE row\.`:TYPE` = '([A-Za-z]+)' "
     r"MATCH \(s:`Entity` \{`iri`: row\.`:START_ID`\}\) MATCH \(o:`Entity` \{`iri`: row\.`:END_ID`\}\) "
     r"MERGE \(s\)-\[r:`\1`\]->\(o\) SET (.*);$"
 )
-CONVERSION = {"": "{}", "long": "toInteger({})", "double": "toFloat({})", "boolean": "toBoolean({})"}
+CONVERSION = {
+    "": "{}",
+    "long": "toInteger({})",
+    "double": "toFloat({})",
+    "boolean": "toBoolean({})",
+    "string[]": "split({}, '\\u001F')",
+}
 
 
 def _expected_sets(variable: str, header: list[str]) -> str:
@@ -416,7 +453,7 @@ def test_load_csv_reads_every_column_with_its_type_every_label_and_every_type(bu
     node_set = LOAD_NODES.match(statements[1])
     assert node_set, statements[1][:200]
     assert node_set.group(1) == _expected_sets("n", node_header[2:])
-    labels = sorted({label for row in nodes for label in row[1].split(";")} - {"Entity"})
+    labels = sorted({label for row in nodes for label in row[1].split(ARRAY)} - {"Entity"})
     types = sorted({row[2] for row in rels})
     assert len(statements) == 2 + len(labels) + len(types)
     assert [LOAD_LABEL.match(s).group(1) for s in statements[2 : 2 + len(labels)]] == labels

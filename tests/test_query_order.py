@@ -118,6 +118,22 @@ def test_the_order_key_follows_sparql():
     assert store._order_key(_literal("2020-03", "gYearMonth")) < store._order_key(_literal("2020-03-01", "date"))
 
 
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+def test_a_float_and_a_double_of_the_same_text_are_different_numbers(direction: str) -> None:
+    """The float 0.1 is 0.100000001490116..., the double 0.1 is 0.1000000000000000055...: SPARQL promotes the
+    float to a double to compare them, so the float is the greater; kg ordered the two as equal (their text)."""
+    text = (
+        'SELECT ?x WHERE { VALUES ?x { "0.1"^^xsd:float "0.1"^^xsd:double "0.2"^^xsd:double '
+        f'"0.100000001"^^xsd:double }} }} ORDER BY {direction}(?x)'
+    )
+    expected = [("0.1", "double"), ("0.100000001", "double"), ("0.1", "float"), ("0.2", "double")]
+    if direction == "DESC":
+        expected.reverse()
+    rows = store.execute(ox.Store(), text).rows
+    assert [(x.value, x.datatype.value.rsplit("#", 1)[1]) for (x,) in rows] == expected
+    assert store._order_key(_literal("3.4028236e38", "float")) == store._order_key(_literal("INF", "float"))
+
+
 def test_rows_tied_on_the_order_come_by_their_columns_whatever_the_engine_gives():
     """SPARQL leaves rows equal on every ORDER BY condition in the engine's order, which a new query plan or
     Oxigraph version may change: kg orders them by their columns, so an answer is the same every time."""

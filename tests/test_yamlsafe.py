@@ -61,7 +61,7 @@ def test_the_fast_path_is_taken_for_ordinary_files() -> None:
 
 
 YAMLISH = st.text(
-    alphabet=st.sampled_from([*"ab:- \n\t[]{},'\"#&*!|>%@`?\\", "\u2028", "\x85", "上", "é", "\x7f"]),
+    alphabet=st.sampled_from([*"ab:- \n\t[]{},'\"#&*!|>%@`?\\", "\u2028", "\x85", "上", "é", "\x7f", "\ufeff"]),
     max_size=80,
 )
 
@@ -74,6 +74,24 @@ def test_fast_and_careful_paths_agree_on_arbitrary_text(text: str) -> None:
         assert fast == careful or not isinstance(fast, list)
     else:  # what PyYAML reads, libyaml reads identically, lines included
         assert fast == careful
+
+
+@pytest.mark.parametrize("final", ["\n", ""])
+@pytest.mark.parametrize("text", ["\n\ufeffa: 1", "x: 1\n\ufeffa: 1", "a: 1\n\ufeff", "a: |\n  b\n\ufeff  c"])
+def test_a_bom_that_starts_a_later_line_is_refused_with_or_without_a_final_line_break(text: str, final: str) -> None:
+    """libyaml skips a U+FEFF at the start of any line, PyYAML only at the start of the text: '\\n\\ufeffa: 1'
+    read as {'a': 1} with a final line break (libyaml) and as {'\\ufeffa': 1} without (PyYAML)."""
+    line = 3 + text[: text.index("\ufeff")].count("\n")
+    for fast in (True, False):
+        outcome = _outcome(text + final, fast=fast)
+        assert isinstance(outcome, list) and len(outcome) == 1, outcome
+        assert outcome[0][:2] == ("x.yaml", line)
+        assert outcome[0][2].startswith("a byte-order mark (U+FEFF, invisible) starts this line")
+
+
+def test_a_bom_at_the_start_of_the_text_is_read_as_nothing() -> None:
+    for fast in (True, False):
+        assert _outcome("\ufeffa: 1\n", fast=fast) == _outcome("a: 1\n", fast=fast)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""GraphML of the shared view, with a label and a colour per node that Gephi, yEd and Cytoscape show.
+r"""GraphML of the shared view, with a label and a colour per node that Gephi, yEd and Cytoscape show.
 
 Three things networkx's writer leaves to us, each of which some reader trips over:
 - Edge ids: for a multigraph networkx writes the edge key as the GraphML edge id, so every `partOf` edge
@@ -10,6 +10,10 @@ Three things networkx's writer leaves to us, each of which some reader trips ove
   node key and gives the edge key the id `edge.<name>`; `attr.name` stays the plain name in both.
 - The node attribute `id` (the curated id) is left out: a GraphML node already has an id, the IRI, and igraph
   and Gephi read a data key called `id` as a second, conflicting node id.
+
+GraphML has no list type: a list value (aliases, sources, a fact's dates and roles, its quotes) is the view's
+joined text, items separated by " | " (quotes by a line break) with `\\` and `\|` (in quotes `\\`, `\n`, `\r`)
+escaped inside an item, so a reader gets the exact items back with kg.view.split_list.
 
 The file is the one networkx's streaming (lxml) writer makes with those three changes, byte for byte
 (tests/test_graphml.py compares them), but written here as text: building an lxml element per value took

@@ -20,7 +20,7 @@ import networkx as nx
 
 from kg import layout, style
 from kg.errors import UsageError
-from kg.view import QUALIFIERS
+from kg.view import JOIN, QUALIFIERS, QUOTE_JOIN, split_list
 
 VIS_VERSION = "9.1.2"
 
@@ -90,8 +90,9 @@ def _about_a_value(key: str, attrs: dict) -> bool:
 
 def _with_qualifiers(key: str, value: object, attrs: dict) -> str:
     """A value as the page shows it, its qualifiers after it: 86 (2020-03; deputy director)."""
-    said = [str(attrs[f"{key}_{q}"]) for q in QUALIFIERS if f"{key}_{q}" in attrs]
-    return f"{value} ({'; '.join(said)})" if said else str(value)
+    said = [", ".join(split_list(str(attrs[f"{key}_{q}"]))) for q in QUALIFIERS if f"{key}_{q}" in attrs]
+    shown = JOIN.join(split_list(value)) if isinstance(value, str) else str(value)
+    return f"{shown} ({'; '.join(said)})" if said else shown
 
 
 def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
@@ -128,9 +129,12 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
                 "labelZh": attrs.get("label_zh", ""),
                 "cls": attrs.get("class", ""),
                 "group": group,
-                "aliases": [a for a in attrs.get("aliases", "").split(" | ") if a],
+                "aliases": split_list(attrs.get("aliases", "")),
                 "note": attrs.get("note", ""),
-                "facts": [[k, _with_qualifiers(k, v, attrs), attrs.get(f"{k}_evidence", "")] for k, v in facts.items()],
+                "facts": [
+                    [k, _with_qualifiers(k, v, attrs), split_list(attrs.get(f"{k}_evidence", ""), QUOTE_JOIN)]
+                    for k, v in facts.items()
+                ],
             }
         )
     number = {n["iri"]: n["n"] for n in nodes}
@@ -144,10 +148,10 @@ def page_data(view: nx.MultiDiGraph, title: str = "Knowledge graph") -> dict:
                 "name": key,
                 "label": attrs.get("label", key),
                 "curve": curves[index],  # roundness that gives the label a free place; None: no room, no label
-                "date": attrs.get("date", ""),
-                "role": attrs.get("role", ""),
-                "evidence": [q for q in attrs.get("evidence", "").split("\n") if q],
-                "sources": [x for x in attrs.get("sources", "").split(" | ") if x],
+                "date": split_list(attrs.get("date", "")),
+                "role": split_list(attrs.get("role", "")),
+                "evidence": split_list(attrs.get("evidence", ""), QUOTE_JOIN),
+                "sources": split_list(attrs.get("sources", "")),
             }
         )
     groups = sorted({n["group"] for n in nodes})

@@ -6,11 +6,19 @@
   (`projectCount:long`, `totalInvestmentYuan:double`; text columns carry no type, which means string), and
   `:START_ID`, `:END_ID`, `:TYPE` for relationships. The relationship type is the kg property name
   (`coFoundedBy`), the same name the property has in SPARQL, GraphML, JSON-LD and a neosemantics import, so
-  one name works everywhere. No array columns: list values (aliases, sources) stay the view's " | "-joined
-  text, as in GraphML, because an alias may itself contain any delimiter.
+  one name works everywhere.
+- List values are arrays (`aliases:string[]`, `evidence:string[]`, `sources:string[]`, an edge's `date`,
+  `role` and `note`, a value's `<property>_evidence`, `_date`, `_role` and `_note`), their items joined by
+  U+001F (ARRAY_DELIMITER, the ASCII unit separator), which no text of kg's can hold (the loader refuses
+  every character XML cannot carry), so an alias or a quote may hold `;`, `|` or a line break and comes back
+  exactly: import with `--array-delimiter=U+001F`. The `:LABEL` column uses the same delimiter, as
+  neo4j-admin reads both with that one option. import.cypher writes lists as Cypher list literals and
+  load-csv.cypher splits the fields on the same character. A property of the facts with several text values
+  (two founding dates from two articles) stays one text, the view's escaped list (kg.view.split_list reads it),
+  so that its column keeps one type; with one value it is that value.
 - An empty view value (no date, no aliases) is an empty, unquoted CSV field, which the importer treats as
   "no property"; import.cypher leaves the property out too, so both routes give the same graph.
-- Text may span lines (evidence quotes are joined by newlines): the importer needs `--multiline-fields=true`.
+- Text may span lines (a quote may span paragraphs): the importer needs `--multiline-fields=true`.
 - `import.cypher` holds one statement per line: a uniqueness constraint on `Entity.iri`, a `MERGE` on the IRI
   per node with its properties, a `MATCH ... SET n:Label` per node for its classes, and a `MERGE` per
   relationship between two matched nodes. Running it again changes nothing. Every string literal goes through
@@ -32,12 +40,13 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import KgError
+from kg.view import QUALIFIERS, QUOTE_JOIN, split_list
 
 ENTITY_LABEL = "Entity"  # on every node: the label of the uniqueness constraint and of every MERGE
 ID_COLUMN = "iri:ID"
 LABEL_COLUMN = ":LABEL"
-LABEL_DELIMITER = ";"  # neo4j-admin's default --array-delimiter
-VIEW_JOIN = " | "  # how the view joins list values (kg.view.JOIN)
+ARRAY_DELIMITER = "\x1f"  # neo4j-admin --array-delimiter=U+001F: between labels, and between array items
+LABEL_DELIMITER = ARRAY_DELIMITER
 
 # Node attributes of the view that become structure rather than properties.
 NODE_STRUCTURE = {"iri", "classes"}
@@ -47,7 +56,11 @@ EDGE_STRUCTURE = {"name"}
 NODE_FIRST = ("id", "label", "class", "group", "aliases", "label_zh", "note")
 EDGE_FIRST = ("predicate", "label", "date", "role", "note", "evidence", "sources")
 
-CSV_TYPES = {bool: "boolean", int: "long", float: "double", str: ""}
+CSV_TYPES = {bool: "boolean", int: "long", float: "double", str: "", list: "string[]"}
+# The view's list values (kg.view.join_list): node keys, edge keys, and the qualifiers of a node's values.
+NODE_LISTS = {"aliases"}
+EDGE_LISTS = {"date", "role", "note", "evidence", "sources"}
+QUOTE_LISTS = {"evidence"}  # joined with kg.view.QUOTE_JOIN
 
 # Named escapes of the Cypher string literal grammar; everything else invisible goes out as \uXXXX.
 _NAMED_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -105,8 +118,10 @@ def cypher_name(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def cypher_value(value: str | int | float | bool) -> str:
-    """A Cypher literal for one plain view value."""
+def cypher_value(value: str | int | float | bool | list[str]) -> str:
+    """A Cypher literal for one plain view value, or a list literal for a list of texts."""
+    if isinstance(value, list):
+        return "[" + ", ".join(cypher_string(item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -119,7 +134,33 @@ def cypher_value(value: str | int | float | bool) -> str:
 
 
 def _present(value: object) -> bool:
-    return value is not None and value != ""
+    return value is not None and value != "" and value != []
+
+
+def _node_attrs(attrs: dict) -> dict:
+    """A node's properties as the bundle writes them: the view's list values as lists of their exact items
+    (kg.view.split_list), a value's text as it is when it holds one item."""
+    out = {}
+    for key, value in attrs.items():
+        base, _, what = key.rpartition("_")
+        if key in NODE_LISTS or (base in attrs and what in ("evidence", *QUALIFIERS)):
+            out[key] = split_list(str(value), QUOTE_JOIN if what == "evidence" else " | ")
+        elif key not in ("iri", "id", "label", "class", "classes", "group", "label_zh", "note") and isinstance(
+            value, str
+        ):
+            items = split_list(value)  # a property's values (kg.view joins text values as a list)
+            out[key] = items[0] if len(items) == 1 else value
+        else:
+            out[key] = value
+    return out
+
+
+def _edge_attrs(attrs: dict) -> dict:
+    """An edge's properties as the bundle writes them: its list values as lists of their exact items."""
+    return {
+        key: split_list(str(value), QUOTE_JOIN if key in QUOTE_LISTS else " | ") if key in EDGE_LISTS else value
+        for key, value in attrs.items()
+    }
 
 
 def _columns(records: Iterable[dict], skip: set[str], first: tuple[str, ...]) -> list[tuple[str, type]]:
@@ -151,23 +192,28 @@ def _csv_field(value: object, kind: type) -> str:
         return "true" if value else "false"
     if kind is float:
         return repr(float(value))  # type: ignore[arg-type]
+    if kind is list:
+        return ARRAY_DELIMITER.join(value)  # type: ignore[arg-type]
     return str(value)
 
 
 def node_labels(attrs: dict) -> list[str]:
     """`Entity` first, then the node's kg classes (the view's `classes`, already sorted)."""
-    classes = [c for c in str(attrs.get("classes", "")).split(VIEW_JOIN) if c]
+    classes = split_list(str(attrs.get("classes", "")))
     if not classes and attrs.get("class"):
         classes = [str(attrs["class"])]
     return [ENTITY_LABEL, *(c for c in classes if c != ENTITY_LABEL)]
 
 
 def _nodes(view: nx.MultiDiGraph) -> list[tuple[str, dict]]:
-    return sorted(view.nodes(data=True), key=lambda item: item[0])
+    return sorted(((node, _node_attrs(attrs)) for node, attrs in view.nodes(data=True)), key=lambda item: item[0])
 
 
 def _edges(view: nx.MultiDiGraph) -> list[tuple[str, str, str, dict]]:
-    rows = [(s, o, str(attrs.get("name") or key), attrs) for s, o, key, attrs in view.edges(keys=True, data=True)]
+    rows = [
+        (s, o, str(attrs.get("name") or key), _edge_attrs(attrs))
+        for s, o, key, attrs in view.edges(keys=True, data=True)
+    ]
     return sorted(rows, key=lambda row: (row[0], row[1], row[2]))
 
 
@@ -244,7 +290,7 @@ def write_cypher(view: nx.MultiDiGraph, path: Path) -> None:
 
 # LOAD CSV reads every field as text (an empty field as null, which SET skips, as neo4j-admin does);
 # the typed columns are converted back with the function for their header type.
-LOAD_CONVERSIONS = {bool: "toBoolean", int: "toInteger", float: "toFloat", str: ""}
+LOAD_CONVERSIONS = {bool: "toBoolean", int: "toInteger", float: "toFloat", str: "", list: "split"}
 NODES_URL = "file:///nodes.csv"
 RELATIONSHIPS_URL = "file:///relationships.csv"
 
@@ -254,6 +300,9 @@ def _load_set(variable: str, columns: list[tuple[str, type]]) -> str:
     for name, kind in columns:
         field = f"row.{cypher_name(_header(name, kind))}"
         convert = LOAD_CONVERSIONS[kind]
+        if kind is list:  # split(null, ...) is null, so an empty field still sets nothing
+            items.append(f"{variable}.{cypher_name(name)} = split({field}, {cypher_string(ARRAY_DELIMITER)})")
+            continue
         items.append(
             f"{variable}.{cypher_name(name)} = {convert}({field})"
             if convert

@@ -1,4 +1,4 @@
-"""Spreadsheet tables of the shared view: entities.csv and facts.csv, safe to open in Excel, LibreOffice or
+r"""Spreadsheet tables of the shared view: entities.csv and facts.csv, safe to open in Excel, LibreOffice or
 Google Sheets.
 
 Why a second CSV next to the Neo4j bundle: `neo4j-admin database import` must read every value exactly as
@@ -12,6 +12,10 @@ Excel does not guess a legacy code page) and CRLF line ends (RFC 4180).
 
 To neutralise is to change the value, so these tables are not for machines: load the graph from
 kg.ttl, kg.graphml or the Neo4j bundle instead.
+
+A list in one cell (aliases, a fact's dates and roles, its quotes) is written as in GraphML: items joined by
+" | " (quotes by a line break), with `\\` and `\|` (in quotes `\\`, `\n`, `\r`) escaped inside an item, so an
+alias that itself holds " | " stays one alias (kg.view.split_list reads the items back).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import json
 import re
 
 from kg import regions, yamlsafe
-from kg.errors import DataError, Problem
+from kg.errors import DataError, Problem, visible
 from kg.extract.model import Draft, DraftEntity, DraftStatement
 
 LITERAL = re.compile(r"^(?:-?\d+|\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
@@ -135,7 +135,10 @@ def draft_header(draft: Draft, unlinked: list[DraftEntity]) -> str:
 def render(draft: Draft, article_path: str) -> str:
     """The whole draft facts file."""
     declared, unlinked = linked(draft)
-    out = [HEADER.format(backend=draft.backend, path=article_path), f"article: {draft.slug}\n", "\n"]
+    # the path is the user's (a directory's name may hold a line break, which would end the comment and start
+    # YAML keys): escaped, as in every message of kg's, so the header stays comment lines
+    header = HEADER.format(backend=visible(draft.backend), path=visible(article_path))
+    out = [header, f"article: {draft.slug}\n", "\n"]
     out.append(draft_header(draft, unlinked))
     out.append("\nentities:\n" if declared else "\nentities: []\n")
     out += [entity_block(e) for e in declared]

@@ -58,9 +58,18 @@ from kg.store.answers import (
 from kg.store.binding import bind, prepare
 from kg.store.ordering import _order_by, _sort, _term_key, _Unordered, _variables
 from kg.store.ordering import _order_key as _order_key  # reachable as kg.store._order_key, as before the split
-from kg.store.saved import Param, QueryText, parse_query_file, resolve, saved_queries
+from kg.store.saved import (
+    MAX_QUERY_BYTES,
+    Param,
+    QueryText,
+    is_query_file,
+    parse_query_file,
+    read_query_bytes,
+    resolve,
+    saved_queries,
+)
 from kg.store.syntax import Shape, shape, syntax_message
-from kg.store.values import parse_value, to_term
+from kg.store.values import parse_value, to_term, utf8_text
 from kg.store.vocabulary import (
     ASSERTED_CLASSES_GRAPH,
     ENTAILED_GRAPH,
@@ -76,6 +85,7 @@ __all__ = [
     "ASSERTED_CLASSES_GRAPH",
     "ENTAILED_GRAPH",
     "FORMATS",
+    "MAX_QUERY_BYTES",
     "ONTOLOGY_GRAPH",
     "PREFIXES",
     "RDF_LANG_STRING",
@@ -89,12 +99,14 @@ __all__ = [
     "bind",
     "display",
     "execute",
+    "is_query_file",
     "open_store",
     "parse_query_file",
     "parse_value",
     "plain",
     "prepare",
     "query",
+    "read_query_bytes",
     "render",
     "resolve",
     "run",
@@ -215,7 +227,7 @@ def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
 
 def run(query: str | QueryText, params: Mapping[str, Any] | None = None, build: str | Path = "build") -> Result:
     """Resolve, bind and run a query against the build's store."""
-    source = query if isinstance(query, QueryText) else resolve(query)
+    source = query if isinstance(query, QueryText) else resolve(utf8_text(query, "the query"))
     store = open_store(build)
     text = prepare(source, params or {}, store)
     return execute(store, text, source.origin)

@@ -12,7 +12,9 @@ columns, so every answer is deterministic.
 from __future__ import annotations
 
 import collections
+import math
 import re
+import struct
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,6 +25,26 @@ from kg.store.syntax import _TOKEN
 from kg.store.vocabulary import _INTEGER_TYPES, RDF_LANG_STRING, XSD, Term
 
 _NUMERIC_TYPES = _INTEGER_TYPES | {XSD + "decimal", XSD + "double", XSD + "float"}
+_BINARY = (XSD + "double", XSD + "float")
+
+
+def _number(lexical: str, datatype: str) -> Decimal:
+    """The exact value a numeric literal stands for. An xsd:double or xsd:float is the binary number nearest its
+    text, not the text: "0.1"^^xsd:float is 0.100000001490116..., more than "0.1"^^xsd:double
+    (0.1000000000000000055...), and SPARQL orders them so (it promotes the float to a double to compare). The
+    exact values keep every strict order SPARQL's promotion gives (rounding never reverses one); pairs that
+    promotion makes equal (0.1 as a decimal and as a double) stay distinct but adjacent. Raises
+    InvalidOperation for text that is no number."""
+    number = Decimal(lexical.strip())
+    if datatype not in _BINARY or not number.is_finite():
+        return number
+    binary = float(number)  # the nearest double, correctly rounded
+    if datatype == XSD + "float":
+        try:
+            binary = struct.unpack("<f", struct.pack("<f", binary))[0]  # the nearest single-precision number
+        except OverflowError:
+            binary = math.copysign(math.inf, binary)
+    return Decimal(binary)
 
 
 def _term_key(term: Term | None) -> tuple[int, Decimal, str, str]:
@@ -32,7 +54,7 @@ def _term_key(term: Term | None) -> tuple[int, Decimal, str, str]:
         return (0, Decimal(0), "", "")
     if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC_TYPES:
         try:
-            number = Decimal(term.value)
+            number = _number(term.value, term.datatype.value)
             if number.is_finite():
                 return (1, number, "", str(term))
         except InvalidOperation:
@@ -72,7 +94,7 @@ def _order_key(term: Term | str | None) -> tuple:
         return (3, 2, value, term.language)
     if datatype in _NUMERIC_TYPES:
         try:
-            number = Decimal(value.strip())
+            number = _number(value, datatype)
         except InvalidOperation:
             raise _Unordered from None
         if number.is_nan() or (datatype in _INTEGER_TYPES | {XSD + "decimal"} and not number.is_finite()):

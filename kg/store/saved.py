@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import UsageError
+
+# The most a query may take, from standard input or a .rq file: far more than any query a person writes or a
+# VALUES block of a few hundred thousand ids, and a bound on what `kg query - < /dev/zero` reads before it refuses.
+MAX_QUERY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,25 @@ def parse_query_file(text: str, origin: str, name: str = "") -> QueryText:
     return QueryText(text, origin, name, description, tuple(params), declared)
 
 
+def read_query_bytes(stream: BinaryIO, origin: str) -> str:
+    """A query's text from a byte stream: at most MAX_QUERY_BYTES, UTF-8, else a UsageError saying which."""
+    data = stream.read(MAX_QUERY_BYTES + 1)
+    if len(data) > MAX_QUERY_BYTES:
+        raise UsageError(
+            f"{origin}: more than {MAX_QUERY_BYTES // (1024 * 1024)} MiB; a query is at most "
+            f"{MAX_QUERY_BYTES} bytes (was the wrong file given?)"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise UsageError(
+            f"{origin}:{line}:{column}: the byte {data[err.start : err.start + 1]!r} is not UTF-8; "
+            "save the query as UTF-8"
+        ) from None
+
+
 def _queries_dir():
     return resources.files("kg") / "queries"
 
@@ -90,6 +114,15 @@ def saved_queries() -> dict[str, QueryText]:
     return out
 
 
+def is_query_file(text: str) -> bool:
+    """Whether `text` names an existing file; False for what cannot be a file name at all (too long for the
+    system, a NUL byte), which Path.is_file raises on."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve(query: str) -> QueryText:
     """A saved question's name, a path to a .rq file, or SPARQL text -> the query to run."""
     saved = saved_queries()
@@ -100,10 +133,11 @@ def resolve(query: str) -> QueryText:
     )
     if not looks_like_text:
         path = Path(query)
-        if path.is_file():
+        if is_query_file(query):
             try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
+                with path.open("rb") as stream:
+                    text = read_query_bytes(stream, str(path))
+            except OSError as err:
                 raise UsageError(f"{path}: cannot read the query file ({err})") from err
             return parse_query_file(text, str(path), path.stem)
         hint = difflib.get_close_matches(query, list(saved), n=3)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -89,6 +90,19 @@ class _Entities:
             f"--param {param}={name}: no entity with this id in the store"
             + (f"; did you mean {', '.join(hint)}?" if hint else "")
         )
+
+
+def utf8_text(text: str, what: str) -> str:
+    """`text`, refused if it holds a lone surrogate (U+D800 to U+DFFF): no RDF term or query can hold one, and
+    Python makes them from bytes that were not UTF-8 (file names, argv, surrogateescape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise UsageError(
+            f"{what}: character {err.start + 1} is a lone surrogate (U+{ord(text[err.start]):04X}), which is not "
+            "text; was it decoded with surrogateescape from bytes that are not UTF-8?"
+        ) from None
+    return text
 
 
 def _iri(text: str, param: str) -> ox.NamedNode:
@@ -174,8 +188,18 @@ def to_term(
     if isinstance(value, bool):
         return _typed("true" if value else "false", "boolean")
     if isinstance(value, int):
-        return _typed(str(value), "integer")
+        try:
+            return _typed(str(value), "integer")
+        except ValueError:  # Python writes at most sys.get_int_max_str_digits() digits
+            digits = int(abs(value).bit_length() * 0.30103) + 1
+            raise UsageError(
+                f"parameter {name}: an integer of about {digits} digits is more than Python will write as text "
+                f"({sys.get_int_max_str_digits()} digits); pass its digits as a str, or raise the limit with "
+                "sys.set_int_max_str_digits()"
+            ) from None
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):  # XSD writes them NaN, INF, -INF
+            return _typed("NaN" if value != value else ("INF" if value > 0 else "-INF"), "double")
         return _typed(repr(value), "double")
     if isinstance(value, Decimal):
         return _typed(format(value, "f"), "decimal")
@@ -184,6 +208,9 @@ def to_term(
     if isinstance(value, datetime.date):
         return _typed(value.isoformat(), "date")
     module = type(value).__module__
+    if isinstance(value, str):  # rdflib's terms are str too
+        utf8_text(value, f"parameter {name}")
+        utf8_text(str(getattr(value, "datatype", None) or ""), f"parameter {name}'s datatype")
     if module.startswith("rdflib"):  # URIRef, Literal, BNode without importing rdflib here
         from rdflib import BNode, Literal, URIRef
 

@@ -33,8 +33,8 @@
   var edges = new vis.DataSet(data.edges.map(function (e) {
     var tip = el("div");
     tip.appendChild(el("strong", e.label));
-    if (e.role) tip.appendChild(el("div", "role: " + e.role));
-    if (e.date) tip.appendChild(el("div", "date: " + e.date));
+    if (e.role.length) tip.appendChild(el("div", "role: " + e.role.join(", ")));
+    if (e.date.length) tip.appendChild(el("div", "date: " + e.date.join(", ")));
     // The build chose for each edge the curve that puts its label where no other label is (curve: null
     // when there was no such place: the label is left out, the tooltip and the side panel still name it).
     var smooth = !e.curve ? { enabled: false }
@@ -183,8 +183,8 @@
     if (outgoing) { line.appendChild(el("span", e.label + " ")); line.appendChild(link(e.to)); }
     else { line.appendChild(link(e.from)); line.appendChild(el("span", " " + e.label + " this")); }
     box.appendChild(line);
-    if (e.role) box.appendChild(el("div", "role: " + e.role, "meta"));
-    if (e.date) box.appendChild(el("div", "date: " + e.date, "meta"));
+    if (e.role.length) box.appendChild(el("div", "role: " + e.role.join(", "), "meta"));
+    if (e.date.length) box.appendChild(el("div", "date: " + e.date.join(", "), "meta"));
     e.evidence.forEach(function (q) { box.appendChild(el("blockquote", q)); });
     if (e.sources.length) box.appendChild(el("div", "source: " + e.sources.join(", "), "meta"));
     return box;
@@ -203,7 +203,7 @@
       n.facts.forEach(function (f) {
         var box = el("div", null, "statement");
         box.appendChild(el("div", f[0] + ": " + f[1]));
-        f[2].split("\n").filter(Boolean).forEach(function (q) { box.appendChild(el("blockquote", q)); });
+        f[2].forEach(function (q) { box.appendChild(el("blockquote", q)); });
         panel.appendChild(box);
       });
     }
