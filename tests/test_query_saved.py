@@ -97,6 +97,87 @@ EXPECTED = {
         ("Jiangxi", "Province", 1, 3),
         ("People's Bank of China Shanghai headquarters", "Central bank branch", 1, 3),
     ],
+    # every link statement with an organisation at either end, seen from that organisation (checked against the
+    # twelve subOrganisationOf / foundedBy / coFoundedBy statements of the facts file: each gives a row per
+    # organisation at its ends, and Han Yongfei is a person)
+    ("organisation-links", ()): [
+        ("Andachain", "founded by", "subject", "Han Yongfei", "Person", None),
+        ("Binance", "founded by", "object", INSTITUTE, "Research institute", None),
+        ("Binance", "sub-organisation of", "object", "Binance China", "Company", None),
+        ("Binance China", "co-founded by", "object", INSTITUTE, "Research institute", date(2020, 3, 27)),
+        ("Binance China", "sub-organisation of", "subject", "Binance", "Company", None),
+        ("Blockchain Technology Industry Alliance", "founded by", "subject", "Huobi", "Company", None),
+        ("Blockchain Technology Industry Alliance", "founded by", "subject", "Huobi China", "Company", None),
+        ("Blockchain Technology Lab", "founded by", "subject", "Eurotech Group", "Company", None),
+        ("Eurotech Group", "founded by", "object", "Blockchain Technology Lab", "Research institute", None),
+        (
+            "Executive Meeting of the Shandong Provincial Government",
+            "sub-organisation of",
+            "subject",
+            "People's Government of Shandong Province",
+            "Government body",
+            None,
+        ),
+        ("Huobi", "founded by", "object", "Blockchain Technology Industry Alliance", "Industry alliance", None),
+        ("Huobi China", "founded by", "object", "Blockchain Technology Industry Alliance", "Industry alliance", None),
+        (
+            "Information Office of the People's Government of Shandong Province",
+            "sub-organisation of",
+            "subject",
+            "People's Government of Shandong Province",
+            "Government body",
+            None,
+        ),
+        (INSTITUTE, "co-founded by", "subject", "Binance China", "Company", date(2020, 3, 27)),
+        (INSTITUTE, "co-founded by", "subject", "Lingang Innovation Management College", "College", date(2020, 3, 27)),
+        (INSTITUTE, "co-founded by", "subject", "Lingang Xinyefang", "Organisation", date(2020, 3, 27)),
+        (INSTITUTE, "founded by", "subject", "Binance", "Company", None),
+        (
+            "Lingang Innovation Management College",
+            "co-founded by",
+            "object",
+            INSTITUTE,
+            "Research institute",
+            date(2020, 3, 27),
+        ),
+        ("Lingang Xinyefang", "co-founded by", "object", INSTITUTE, "Research institute", date(2020, 3, 27)),
+        (
+            "People's Bank of China",
+            "sub-organisation of",
+            "object",
+            "People's Bank of China Shanghai headquarters",
+            "Central bank branch",
+            None,
+        ),
+        (
+            "People's Bank of China Shanghai headquarters",
+            "sub-organisation of",
+            "subject",
+            "People's Bank of China",
+            "Central bank",
+            None,
+        ),
+        (
+            "People's Government of Shandong Province",
+            "sub-organisation of",
+            "object",
+            "Executive Meeting of the Shandong Provincial Government",
+            "Government body",
+            None,
+        ),
+        (
+            "People's Government of Shandong Province",
+            "sub-organisation of",
+            "object",
+            "Information Office of the People's Government of Shandong Province",
+            "Government body",
+            None,
+        ),
+    ],
+    ("organisation-links", (("organisation", "binance"),)): [
+        ("Binance", "founded by", "object", INSTITUTE, "Research institute", None),
+        ("Binance", "sub-organisation of", "object", "Binance China", "Company", None),
+    ],
     ("organisations-in-region", (("region", "shanghai"),)): [
         ("Binance", "Company", "Lingang New Area"),
         ("Binance China", "Company", "Lingang New Area"),
@@ -298,7 +379,7 @@ EXPECTED = {
 
 
 # Every saved question must have an exact answer here (or be derived below) and take part in the engine check.
-DERIVED = {"facts-with-evidence", "quotes"}
+DERIVED = {"facts-with-evidence", "quotes", "article-mentions"}
 
 
 def test_every_saved_question_has_an_expected_answer():
@@ -399,6 +480,36 @@ def test_quotes_exact_answer(shipped_build):
     assert rows == expected
     assert len(rows) == 17
     assert {r[0] for r in rows} == {"Don Tapscott", "Hai Yu", "Han Yongfei", "Sun Hui", "Wang Heng"}
+
+
+def test_article_mentions_exact_answer(shipped_build):
+    """Every entity of the facts file, with the number of its statements (other than mentions) that name it."""
+    facts, _, labels = _facts_and_body()
+    classes = {e["id"]: e["class"] for e in facts["entities"]}
+    class_labels = {name: label for name, label in _labels_of_classes().items() if name in set(classes.values())}
+    counts: dict[str, int] = {}
+    for st in facts["statements"]:
+        for end in (st["subject"], st.get("object")):
+            if end in classes:
+                counts[end] = counts.get(end, 0) + (st["predicate"] != "mentions")
+    expected = sorted(
+        ((TITLE, labels[e], class_labels[classes[e]], n) for e, n in counts.items()), key=lambda r: (-r[3], r[1])
+    )
+    rows = [tuple(r.values()) for r in kg.query("article-mentions", shipped_build)]
+    assert len(rows) == len(classes) == 52  # every entity of the article is named by some statement
+    assert rows == expected
+    one = kg.query("article-mentions", shipped_build, article=SLUG)
+    assert [tuple(r.values()) for r in one] == rows
+
+
+def _labels_of_classes() -> dict[str, str]:
+    ontology = rdflib.Graph().parse(ROOT / "ontology" / "kg.ttl")
+    kg_ns = "https://kg.example.org/ontology#"
+    return {
+        str(s)[len(kg_ns) :]: str(o)
+        for s, o in ontology.subject_objects(rdflib.RDFS.label)
+        if str(s).startswith(kg_ns) and (s, rdflib.RDF.type, rdflib.OWL.Class) in ontology
+    }
 
 
 def test_saved_questions_through_the_cli_match_the_api(shipped_build):

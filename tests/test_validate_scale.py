@@ -48,7 +48,8 @@ def _inject(lines: list[str]) -> list[str]:
         f'{org} <{KG}foundingDate> "2020"^^<{XSD}gYear> .\n',
         f"{regions[0]} <{KG}partOf> {regions[-1]} .\n",  # a cycle through a node of another chunk
         f"{regions[-1]} <{KG}partOf> {regions[0]} .\n",
-        f"{person} <{KG}holdsPostIn> {regions[1]} .\n",  # sh:class kg:Organisation, but the value is a region
+        f"{person} <{KG}holdsPostIn> {policies[-1]} .\n",  # an organisation or a region, but the value is a policy
+        f"{orgs[5]} <{KG}partnerOf> {orgs[5]} .\n",  # SPARQL: an organisation its own partner
         f'{regions[2]} <{KG}iso3166Code> "cn-xx" .\n',  # pattern
         f'{policy} <{KG}projectCount> "-3"^^<{XSD}integer> .\n',  # minInclusive and maxCount
         f"{statements[0]} <{KG}evidence> {people[0]} .\n",  # evidence that is not kg:Evidence
@@ -127,6 +128,8 @@ def test_partitioned_findings_equal_the_whole_graph_run(
     lines, expected = broken
     assert len(expected) >= 25, expected  # every injected violation was found
     assert any("Node kg:Statement must conform" in message for _, _, message in expected)
+    assert any("cannot be its own partner" in message for _, _, message in expected)  # the SPARQL on a self-loop
+    assert any(path.endswith("#holdsPostIn") for _, path, _ in expected)  # sh:or of classes, a policy fits neither
     monkeypatch.setattr(validate, "data_lines", lambda build: iter(lines))
     report = validate.validate(corpus, jobs=jobs, chunk_lines=300, use_screen=False)
     assert report.partitioned and report.chunks > 5 and report.pyshacl_nodes == report.focus_nodes, report
@@ -169,8 +172,8 @@ def test_deeper_shapes_fall_back_to_one_whole_graph_run(corpus: pipeline.Build, 
         (shipped / "shapes.ttl")
         .read_text("utf-8")
         .replace(
-            "sh:property [ sh:path kg:holdsPostIn ; sh:class kg:Organisation ] ;",
-            "sh:property [ sh:path kg:holdsPostIn ; sh:node kgs:Organisation ] ;",
+            "sh:property [ sh:path kg:subOrganisationOf ; sh:class kg:Organisation ] ;",
+            "sh:property [ sh:path kg:subOrganisationOf ; sh:node kgs:Organisation ] ;",
         )
     )
     assert "sh:node kgs:Organisation" in deep
