@@ -60,6 +60,7 @@ class Document:
         self.source = source
         self.body = source.body
         self.anchor = when.anchor(source.date)
+        self.day = when.article_day(source.date)
 
     @cached_property
     def paragraphs(self) -> list[Span]:
@@ -110,7 +111,7 @@ class Document:
         previous = ""
         events: dict[str, str] = {}
         for sentence in sentences:
-            own = when.day_in(sentence.text, self.anchor)
+            own = when.day_in(sentence.text, self.anchor, self.day)
             if own:
                 sentence.date = own
             elif previous and when.SAME_DAY.search(sentence.text):

@@ -192,6 +192,8 @@ class Grouper:
             if ("Zone", " ".join(words)) in groups:
                 groups[("Zone", " ".join(words))].extend(groups.pop(k))
         self._merge_suffixes(groups)
+        self._merge_acronyms(groups)
+        self._merge_surnames(groups)
         nested = self._nested_aliases()
         entities = []
         for key, mentions in groups.items():
@@ -206,6 +208,40 @@ class Grouper:
         entities.sort(key=lambda e: (e.first, e.label))
         self.entities = entities
         return entities
+
+    def _merge_acronyms(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
+        """ "... Corporation (ABC)": the acronym's mentions join the name's."""
+        where = {id(m): k for k, ms in groups.items() for m in ms}
+        for k in list(groups):
+            if k not in groups:
+                continue
+            target = next((where.get(id(m.alias_of)) for m in groups[k] if m.alias_of is not None), None)
+            if target is not None and target != k and target in groups:
+                moved = groups.pop(k)
+                groups[target].extend(moved)
+                for m in moved:
+                    where[id(m)] = target
+
+    def _merge_surnames(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
+        """ "Lin" and "Mr Lin" after "Lin Haoran": a surname alone is the one person of the article who has it
+        (a Chinese name's first word, or a Western name's last); with two such people it stays apart."""
+        people = [k for k in groups if k[0] == "Person"]
+        full: dict[str, list[tuple[str, str]]] = {}
+        for k in people:
+            names = {m.name for m in groups[k]}
+            for name in names:
+                words = name.split()
+                if len(words) >= 2:
+                    for part in {words[0], words[-1]}:
+                        if k not in full.setdefault(part, []):
+                            full[part].append(k)
+        for k in people:
+            if k not in groups or any(" " in m.name for m in groups[k]):
+                continue
+            names = {m.name for m in groups[k]}
+            owners = {o for name in names for o in full.get(name, ()) if o != k}
+            if len(owners) == 1:
+                groups[owners.pop()].extend(groups.pop(k))
 
     def _merge_suffixes(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
         """ "Solar Research Institute" after "Dongwan Solar Research Institute": a shortened name of the same

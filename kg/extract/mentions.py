@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.extract import lexicon as lx
+from kg.extract import pinyin
 from kg.extract.document import Document, Sentence, Span
 from kg.extract.gazetteer import City, Place, forms
 from kg.extract.model import Mention
@@ -24,7 +25,57 @@ _POSTS = "|".join(re.escape(p) for p in lx.POSTS)
 POST = rf"(?:(?:a|an|the) )?(?:(?:senior|chief|executive|honorary|former|acting|deputy|vice|general|assistant|associate) )*(?:{_POSTS})"
 APPOSITION = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME}), (?P<post>{POST})(?= (?:of|at|in|for|with)\b|,)", re.I)
 SPEECH_AFTER = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME})(?: (?:{_ADVERBS}))* (?:{_SPEECH})\b")
-SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at )")
+SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at | on | of | from | who )")
+_TITLES = "|".join(re.escape(t) for t in lx.TITLES)
+# "Mayor Lin Haoran", "Vice-Governor Zhou Qi", "Party secretary Gu Wen": a post written as a title before a name
+TITLED = re.compile(rf"(?<![\w-])(?P<title>{_TITLES})\.? (?P<name>{NAME_WORD}(?: {NAME_WORD}){{0,2}})(?![\w-])")
+HONORIFIC = re.compile(r"(?<![\w-])(?P<title>Mr|Mrs|Ms|Miss|Madam|Dr)\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)?)(?![\w-])")
+# "Zhou Qi (周琦)": a name followed by its Chinese characters in brackets
+HANZI_NAME = re.compile(rf"(?<![\w-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}}) ?[(（][\u3400-\u9fff]{{2,4}}[)）]")
+# "By Lin Haoran | Outlet | Updated: ..." / "By A and B" / "By A in City": a byline opening a paragraph
+BY_LINE = re.compile(
+    rf"^By (?P<names>{NAME_WORD}(?: {NAME_WORD}){{1,2}}(?:(?:,| and) {NAME_WORD}(?: {NAME_WORD}){{1,2}})*)"
+    r"(?: in [A-Z][\w -]+)?(?: ?[|｜] ?(?P<outlet>[A-Z][^|｜\n]{1,60}?))?(?: ?[|｜].*)?$"
+)
+# "NANYANG, May 12 (Agency) --": a dateline naming the agency that filed the story
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]+, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})? \((?P<agency>[A-Z][^()\n]{1,50})\) ?(?:--|—|–)"
+)
+# "X, a state-owned power company based in Y": a company known by its apposition
+COMPANY_IS = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4}), (?:a|an|the) (?:[\w-]+ ){0,5}?(?P<noun>"
+    + "|".join(sorted(lx.COMPANY_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
+# "X, a Y vice president, told ...": the organisation named between the article and the post
+POST_OF_NAMED = re.compile(
+    rf"(?<![\w’'-]), (?:a|an|the) (?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,4}}) (?P<post>{POST})\b", re.I
+)
+SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
+ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
+_GOV_NOUNS = "|".join(re.escape(n) for n in sorted(lx.GOV_NOUNS, key=len, reverse=True))
+_GOV_LEVELS = "|".join(re.escape(n) for n in sorted(lx.GOV_LEVELS, key=len, reverse=True))
+# "the Xyz municipal government", "Xyz provincial party committee", "the Xyz municipal bureau of commerce"
+GOV_PHRASE = re.compile(
+    rf"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?:(?P<level>{_GOV_LEVELS}) )"
+    rf"(?P<words>(?:[a-z]+ ){{0,3}}?)(?P<noun>{_GOV_NOUNS})(?P<of> of (?:[a-z]+ ){{0,3}}?[a-z]+(?= |,|\.|;|$))?"
+)
+# "the government of Xyz", "the people's government of Xyz"
+GOV_OF = re.compile(
+    r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+)
+# "the region's party committee", "the new area's managing committee": a body of the place last named
+GOV_OF_REFERENT = re.compile(
+    rf"\b[Tt]he (?P<ref>region|city|province|county|district|new area|zone|municipality|town)[’']s (?P<noun>{_GOV_NOUNS})\b"
+)
+# "the information office of <body>", "the department of finance of <body>": a unit of a named organisation
+UNIT_OF = re.compile(
+    r"\b[Tt]he (?P<unit>(?:[a-z]+ ){0,3}(?:office|bureau|department|commission|committee|center|centre|division)"
+    r"(?: of [a-z]+(?: and [a-z]+)?)?) (?:of|under) (?:the )?(?=[A-Z])"
+)
+# "Xyz county", "Xyz new area": a region named with a lower-case head
+_LOWER_REGION = "|".join(re.escape(h) for h in sorted(lx.LOWER_REGION_HEADS, key=len, reverse=True))
+LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?P<head>{_LOWER_REGION})\b")
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
@@ -84,11 +135,34 @@ IN_PLACE = re.compile(
 # capitalised words as long as a sentence costs its length, not its length times its heads.
 MAX_NAME_WORDS = 12
 
+# Capitalised words that are a title or an honorific before a name, never part of it.
+TITLE_WORDS = frozenset(w for t in (*lx.TITLES, *lx.HONORIFICS) for w in t.replace("-", " ").split()) | {
+    t for t in lx.TITLES if "-" in t
+}
+
+NAME_TITLES = lx.word_set(
+    """Mayor Governor President Premier Professor Prof Dr Mr Mrs Ms Madam Miss Vice-Mayor Vice-Governor Vice-Premier
+    Vice-President Vice-Minister Minister"""
+)
+
 # Which mention wins when two spans cross or coincide: higher first.
 PRIORITY = {
     "byline": 100,
     "source-line": 100,
     "person-apposition": 95,
+    "person-hanzi": 96,
+    "person-title": 94,
+    "byline-by": 100,
+    "front-matter": 99,
+    "dateline-agency": 99,
+    "gov-phrase": 86,
+    "gov-of-referent": 86,
+    "org-unit-of": 87,
+    "org-company-apposition": 62,
+    "org-acronym": 61,
+    "region-lower-head": 79,
+    "person-pinyin": 68,
+    "person-honorific": 67,
     "policy-quoted-title": 90,
     "org-head": 80,
     "region-head": 80,
@@ -128,6 +202,10 @@ class Finder:
         self.index = SpanIndex()  # self.found by place, so a rule's "is this inside a name?" reads a few
         self.texts: set[str] = set()  # the text of every mention found
         self.person_texts: set[str] = set()
+        self.surnames: set[str] = set()  # first words of the people found by name shape, titles and brackets
+        self.joined_names: set[str] = set()  # people's names without spaces or hyphens ("meilan" for "Mei Lan")
+        self.pending: list[tuple[int, int]] = []  # one-word speakers, decided once every name is known
+        self.outlets: set[str] = {doc.source.publisher} if doc.source.publisher else set()
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -139,6 +217,12 @@ class Finder:
         self.texts.add(text)
         if kind == "Person":
             self.person_texts.add(re.sub(r"[’']s$", "", text))
+            if " " in text and rule != "person-speech":
+                self.surnames.add(text.split()[0])
+            if " " in text:
+                self.joined_names.add(re.sub(r"[\s\-‐]", "", text).lower())
+        if cls == "MediaOutlet":
+            self.outlets.add(text)
         return mention
 
     def place(self, text: str) -> Place | None:
@@ -162,6 +246,7 @@ class Finder:
             if (
                 not cap
                 and token.text in lx.CONNECTORS
+                and not (i + 1 < len(tokens) and tokens[i + 1].text in lx.CALENDAR_WORDS)
                 and current
                 and joined
                 and i + 1 < len(tokens)
@@ -206,6 +291,17 @@ class Finder:
                         break
                 if best:
                     break
+            # a company tail ends a run of capitalised words with no other head and no connector: "Xyz Energy",
+            # never "... Department of Industry and Information Technology"
+            if (
+                best is None
+                and i == len(words) - 1
+                and i > 0
+                and _norm_token(words[i]) in lx.COMPANY_TAILS
+                and not out
+                and all(w[:1].isupper() and w not in lx.CONNECTORS for w in words[:i])
+            ):
+                best = (i, i + 1, "Organisation", "Company:" + _norm_token(words[i]))
             if best:
                 out.append(best)
                 i = best[1]
@@ -241,11 +337,14 @@ class Finder:
                 s, e = run[0].start, self._years_after(run[-1].end)
                 self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.75, head=head.lower())
                 continue
-            if start == first and kind != "Event" and head not in ("Executive Meeting", "General Office"):
-                continue  # a bare head word ("the Institute") names nothing by itself
+            of_tail = end + 1 < len(words) and words[end] == "of" and words[end + 1][:1].isupper()
+            bare = start == first and kind != "Event" and head not in ("Executive Meeting", "General Office")
+            if bare and not (kind == "Organisation" and of_tail):
+                continue  # a bare head word ("the Institute") names nothing by itself; "Ministry of X" does
             stop = end
             if kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
-                stop = self._tail(words, end)
+                later_orgs = [f for f, _, k, _ in heads if k == "Organisation" and f > end]
+                stop = self._tail(words, end, later_orgs[0] if later_orgs and kind == "Organisation" else None)
             if kind == "Region" and words[start] in ("of", "and"):
                 continue
             s, e = run[start].start, run[stop - 1].end
@@ -259,11 +358,19 @@ class Finder:
         rest = words[end:]
         return len(rest) >= 3 and rest[0] in ("on", "for", "of") and sum(w[:1].isupper() for w in rest) >= 2
 
-    def _tail(self, words: list[str], at: int) -> int:
-        """End of an "of ..." tail after an organisation head; stops where a second place follows a first."""
+    def _tail(self, words: list[str], at: int, next_org: int | None = None) -> int:
+        """End of an "of ..." tail after an organisation head; stops where a second place follows a first, and
+        before a second "of" that leads to another organisation ("Institute of X of the Academy of Y": two)."""
         i = at + 1
         last_place_end = -1
         while i < len(words):
+            if (
+                next_org is not None
+                and words[i] == "of"
+                and at + 1 < i < next_org
+                and all(w != "of" for w in words[i + 1 : next_org])
+            ):
+                break
             w = _norm_token(words[i])
             if self.place(w) and last_place_end == i:
                 break
@@ -293,7 +400,10 @@ class Finder:
                 if suffix:  # "Co., Ltd.": the tokens stop at the first full stop, the name does not
                     end = suffix.end()
                     text = self.body[start:end]
-            cls = lx.ORG_HEADS[head]
+            cls = "Company" if head.startswith("Company:") else lx.ORG_HEADS[head]
+            head = head.split(":")[-1]
+            if head == "Ministry" or (cls == "GovernmentBody" and re.match(r"(?:the )?(?:National|State) ", text)):
+                cls = "Ministry" if head in ("Ministry", "Commission", "Administration", "Bureau") else cls
             if cls == "GovernmentBody" and not self._governmental(words):
                 cls = "Organisation"
             if head == "Bank" and re.match(r"People[’']s Bank of ", text):
@@ -434,10 +544,21 @@ class Finder:
             for pattern in (SPEECH_AFTER, SPEECH_BEFORE):
                 for match in pattern.finditer(text):
                     self._person(base, match, "person-speech", 0.75)
+        for s, e in self.pending:  # "Lin said": a person named before; "Xyz said": an organisation
+            word = self.body[s:e]
+            if self.could_be_person([word]):
+                self.add(s, e, "Person", "Person", "person-speech", 0.75)
+            elif word not in lx.GENERIC_ORG_WORDS and word not in lx.CALENDAR_WORDS and word not in TITLE_WORDS:
+                self.add(s, e, "Organisation", "Organisation", "org-slot", 0.5)
 
     def _person(self, base: int, match: re.Match, rule: str, confidence: float) -> None:
         words = match.group("name").split()
-        while words and (words[0] in lx.PERSON_STOP or words[0].lower() in lx.STOP_WORDS):
+        while words and (
+            words[0] in lx.PERSON_STOP
+            or words[0].lower() in lx.STOP_WORDS
+            or words[0].rstrip(".") in TITLE_WORDS
+            or words[0] in lx.CALENDAR_WORDS
+        ):
             words = words[1:]
         if not words or len(words) > 3:
             return
@@ -445,7 +566,261 @@ class Finder:
         s = base + match.end("name") - len(name)
         if any(w[0].islower() for w in words) or self.place(name):
             return
+        if len(words) == 1 and rule == "person-speech":
+            self.pending.append((s, s + len(name)))
+            return
+        if not self.could_be_person(words):
+            return
         self.add(s, s + len(name), "Person", "Person", rule, confidence)
+
+    def could_be_person(self, words: list[str]) -> bool:
+        """Not an outlet, a company or a place: "Xyz Daily said", "Xyz Energy said", "Xyz said" (one word that
+        is no known person's surname) name organisations, whatever verb follows them."""
+        last = re.sub(r"[’']s$", "", words[-1])
+        if last in lx.ORG_HEADS or last in lx.COMPANY_TAILS or last in lx.CALENDAR_WORDS:
+            return False
+        name = " ".join(words)
+        if name in self.outlets or name in self.cities:
+            return False
+        if len(words) == 1:
+            return name in self.surnames or name.lower() in self.joined_names
+        return True
+
+    def find_shaped_people(self) -> None:
+        """People by the shape of their names: a title before a name ("Mayor Lin Haoran"), Chinese characters
+        after it ("Zhou Qi (周琦)"), a romanised Chinese name (surname + given name of pinyin syllables)."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in HANZI_NAME.finditer(text):
+                words = match.group("name").split()
+                while words and (words[0] in lx.PERSON_STOP or words[0].rstrip(".") in TITLE_WORDS):
+                    words = words[1:]
+                if len(words) >= 2 and self.could_be_person(words):
+                    e = base + match.end("name")
+                    self.add(e - len(" ".join(words)), e, "Person", "Person", "person-hanzi", 0.9)
+            for match in TITLED.finditer(text):
+                words = match.group("name").split()
+                while len(words) > 1 and words[-1] in lx.CALENDAR_WORDS:
+                    words = words[:-1]
+                if len(words) == 1 and not (pinyin.is_surname(words[0]) or words[0] in self.surnames):
+                    continue
+                if not self.could_be_person(words) or self.place(" ".join(words)):
+                    continue
+                s = base + match.start("name")
+                m = self.add(s, s + len(" ".join(words)), "Person", "Person", "person-title", 0.85)
+                m.head = match.group("title")
+            tokens = sentence.tokens
+            for i in range(len(tokens) - 1):
+                first, second = tokens[i], tokens[i + 1]
+                if self.body[first.end : second.start] != " " or not pinyin.is_chinese_name(first.text, second.text):
+                    continue
+                if (
+                    i > 1
+                    and tokens[i - 1].text[:1].isupper()
+                    and self.body[tokens[i - 1].end : first.start] == " "
+                    and tokens[i - 1].text.rstrip(".") not in TITLE_WORDS
+                ):
+                    continue  # inside a longer capitalised name
+                after = self.body[second.end : second.end + 2]
+                if re.match(r" [A-Z]", after) and not re.match(
+                    r" (?:[A-Z][a-z]+ )?(?:said|says|told)", self.body[second.end :]
+                ):
+                    nxt = re.match(r" ([A-Z][\w-]*)", self.body[second.end :])
+                    if nxt and (
+                        nxt.group(1) in lx.ORG_HEADS
+                        or nxt.group(1) in lx.REGION_HEADS
+                        or nxt.group(1) in lx.COMPANY_TAILS
+                    ):
+                        continue
+                name = f"{first.text} {second.text}"
+                if self.place(name) or self.place(first.text) or self.place(second.text) or name in self.cities:
+                    continue
+                self.add(first.start, second.end, "Person", "Person", "person-pinyin", 0.7)
+        for sentence in self.doc.sentences:  # "Mr Lin": once the full names are known
+            for match in HONORIFIC.finditer(sentence.text):
+                if match.group("name") in self.surnames:
+                    s = sentence.start + match.start("name")
+                    self.add(s, s + len(match.group("name")), "Person", "Person", "person-honorific", 0.7)
+
+    def find_lines(self) -> None:
+        """Bylines ("By X | Outlet | Updated ..."), a dateline's agency, and the front matter's author and
+        publisher where the body names them."""
+        for para in self.doc.paragraphs[:6]:
+            match = BY_LINE.match(para.text)
+            if match and "\n" not in para.text:
+                names = match.group("names")
+                offset = para.start + match.start("names")
+                for part in re.finditer(r"[A-Z][\w-]*(?: [A-Z][\w-]*)*", names):
+                    self.add(offset + part.start(), offset + part.end(), "Person", "Person", "byline-by", 0.9)
+                if match.group("outlet"):
+                    s = para.start + match.start("outlet")
+                    self.add(
+                        s, s + len(match.group("outlet").strip()), "Organisation", "MediaOutlet", "byline-by", 0.85
+                    )
+        for sentence in self.doc.sentences[:8]:
+            match = DATELINE.match(sentence.text)
+            if match:
+                s = sentence.start + match.start("agency")
+                self.add(s, s + len(match.group("agency")), "Organisation", "MediaOutlet", "dateline-agency", 0.85)
+        source = self.doc.source
+        for name, kind, cls in ((source.publisher, "Organisation", "MediaOutlet"), (source.author, "Person", "Person")):
+            if not name or len(name) < 3 or name.startswith("["):
+                continue
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.body):
+                self.add(match.start(), match.end(), kind, cls, "front-matter", 0.9)
+
+    def find_government_phrases(self) -> None:
+        """Government bodies written as phrases: "the Xyz municipal government", "the government of Xyz", "the
+        region's party committee", "the information office of <body>"."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in GOV_PHRASE.finditer(text):
+                place = match.group("place")
+                words = place.split()
+                while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
+                    words = words[1:]
+                if not words:
+                    continue
+                place = " ".join(words)
+                s = base + match.end("place") - len(place)
+                e = base + (match.end("of") if match.group("of") else match.end("noun"))
+                noun = match.group("noun")
+                cls = lx.GOV_NOUNS[noun]
+                if (
+                    noun in ("office", "department", "bureau", "commission", "administration")
+                    and not match.group("words")
+                    and not match.group("of")
+                    and match.group("level") in ("city", "county", "district", "zone", "town")
+                ):
+                    continue  # "the city bureau" alone: too vague
+                self.add(s, e, "Organisation", cls, "gov-phrase", 0.8, head=noun.lower())
+                level = match.group("level")
+                if not self.place(place) and not any(True for _ in self.index.covering(s, s + len(place))):
+                    self.add(s, s + len(place), "Region", lx.GOV_LEVELS[level], "region-slot", 0.6)
+            for match in GOV_OF.finditer(text):
+                s = base + match.start("noun")
+                self.add(
+                    s,
+                    base + match.end("place"),
+                    "Organisation",
+                    "GovernmentBody",
+                    "gov-phrase",
+                    0.75,
+                    head="government",
+                )
+            for match in GOV_OF_REFERENT.finditer(text):
+                region = self._last_region(base + match.start(), match.group("ref"))
+                if region is None:
+                    continue
+                s = base + match.start("ref")
+                label = f"{self._core_name(region)} {match.group('ref')} {match.group('noun')}".replace(
+                    f" {match.group('ref')} {match.group('ref')}", f" {match.group('ref')}"
+                )
+                if re.search(rf"\b{re.escape(match.group('ref'))}\b", region.text, re.I):
+                    label = f"{region.text} {match.group('noun')}"
+                cls = lx.GOV_NOUNS[match.group("noun")]
+                self.add(
+                    s,
+                    base + match.end(),
+                    "Organisation",
+                    cls,
+                    "gov-of-referent",
+                    0.7,
+                    label=label,
+                    head=match.group("noun"),
+                )
+
+    def find_units(self) -> None:
+        """ "the information office of <organisation>": a unit named by its parent (after the parents are found)."""
+        for sentence in self.doc.sentences:
+            for match in UNIT_OF.finditer(sentence.text):
+                at = sentence.start + match.end()
+                parent = max(
+                    (m for m in self.index.starting(at, at) if m.kind == "Organisation" and not m.descriptive),
+                    key=lambda m: m.end,
+                    default=None,
+                )
+                if parent is None:
+                    continue
+                s = sentence.start + match.start("unit")
+                cls = "GovernmentBody" if parent.cls in ("GovernmentBody", "Ministry") else "Organisation"
+                if parent.cls == "PartyCommittee":
+                    cls = "PartyCommittee"
+                self.add(s, parent.end, "Organisation", cls, "org-unit-of", 0.75, head=match.group("unit").split()[-1])
+
+    def _last_region(self, position: int, ref: str) -> Mention | None:
+        wanted = {
+            "city": ("City", "Municipality"),
+            "province": ("Province", "Region"),
+            "county": ("District",),
+            "district": ("District",),
+            "new area": ("SpecialEconomicZone",),
+            "zone": ("SpecialEconomicZone", "FreeTradeZone", "IndustrialPark"),
+            "municipality": ("Municipality",),
+        }.get(ref)
+        best = None
+        for m in self.found:
+            if m.kind != "Region" or m.descriptive or m.end > position or m.cls == "Country":
+                continue
+            if wanted and m.cls not in wanted:
+                continue
+            if best is None or m.start > best.start:
+                best = m
+        return best
+
+    def _core_name(self, region: Mention) -> str:
+        return region.text
+
+    def find_lower_regions(self) -> None:
+        """ "Xyz county", "Xyz new area", "Xyz industrial park": a region with a lower-case head."""
+        for sentence in self.doc.sentences:
+            for match in LOWER_REGION.finditer(sentence.text):
+                words = match.group("name").split()
+                while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
+                    words = words[1:]
+                if not words or words[-1] in lx.CALENDAR_WORDS:
+                    continue
+                name = " ".join(words)
+                s = sentence.start + match.end("name") - len(name)
+                head = match.group("head")
+                place = self.place(name)
+                if place is not None and head == "city":
+                    continue  # "Xyz city" of a province-level city: the gazetteer names it
+                cls = lx.LOWER_REGION_HEADS[head]
+                self.add(s, sentence.start + match.end(), "Region", cls, "region-lower-head", 0.8, head=head)
+
+    def find_company_context(self) -> None:
+        """Companies known by context: "X, a ... company", "X, a Y vice president", "shares of X", and an
+        acronym in brackets after a name ("... Corporation (ABC)")."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in COMPANY_IS.finditer(text):
+                self._slot(
+                    base + match.start("name"), base + match.end("name"), cls="Company", rule="org-company-apposition"
+                )
+            for match in POST_OF_NAMED.finditer(text):
+                self._slot(base + match.start("org"), base + match.end("org"), rule="org-company-apposition")
+            for match in SHARES_OF.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+
+    def drop_headline_policies(self) -> None:
+        """A headline is not a policy's title, though it may hold a head word ("... plan")."""
+        paragraphs = self.doc.paragraphs
+        title = self.doc.source.title.strip()
+        if not paragraphs or not title or paragraphs[0].text.strip() != title:
+            return
+        head = paragraphs[0]
+        self.found = [m for m in self.found if not (m.kind == "Policy" and head.start <= m.start < head.end)]
+
+    def find_acronyms(self) -> None:
+        for m in list(self.found):
+            if m.kind != "Organisation" or m.descriptive:
+                continue
+            match = ACRONYM.match(self.body, m.end)
+            if match:
+                s, e = match.start("acronym"), match.end("acronym")
+                alias = self.add(s, e, "Organisation", m.cls, "org-acronym", 0.75, head=m.head)
+                alias.alias_of = m
 
     # -- names in relation slots ------------------------------------------------------------------
 
@@ -483,7 +858,9 @@ class Finder:
     def _covered(self, start: int, end: int) -> bool:
         return any(True for _ in self.index.covering(start, end))
 
-    def _slot(self, start: int, end: int, cls: str = "Organisation", only_if_known: bool = False) -> None:
+    def _slot(
+        self, start: int, end: int, cls: str = "Organisation", only_if_known: bool = False, rule: str = "org-slot"
+    ) -> None:
         text = self.body[start:end]
         match = re.match(r"(?:members of |the )?(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})", text)
         if not match:
@@ -492,7 +869,9 @@ class Finder:
         words = name.split()
         while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
             words = words[1:]
-        if not words:
+        if not words or (len(words) == 1 and (words[0] in lx.GENERIC_ORG_WORDS or words[0] in lx.CALENDAR_WORDS)):
+            return
+        if words[-1] in lx.CALENDAR_WORDS or words[0].rstrip(".") in NAME_TITLES:
             return
         name = " ".join(words)
         s = start + text.index(name)
@@ -507,7 +886,9 @@ class Finder:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
-        self.add(s, e, "Organisation", cls, "org-slot", 0.6)
+        if words[-1] in lx.COMPANY_TAILS:
+            cls = "Company"
+        self.add(s, e, "Organisation", cls, rule, 0.6 if rule == "org-slot" else 0.65)
 
     # -- back references --------------------------------------------------------------------------
 
@@ -541,15 +922,23 @@ class Finder:
 
     def find(self) -> list[Mention]:
         self.find_sources()
+        self.find_lines()
+        self.find_shaped_people()
         self.find_people()
         self.find_heads()
+        self.find_lower_regions()
+        self.find_government_phrases()
         self.find_branches()
         self.find_places()
         self.find_cities()
         self.find_quoted_titles()
         self.find_descriptions()
         self.find_slots()
+        self.find_company_context()
+        self.find_units()
+        self.find_acronyms()
         self.find_new_areas()
+        self.drop_headline_policies()
         self.found = resolve_overlaps(self.found)
         self.find_back_references()
         return sorted(self.found, key=lambda m: (m.start, -m.end))

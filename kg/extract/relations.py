@@ -17,6 +17,7 @@ from kg.extract import lexicon as lx
 from kg.extract.document import Document, Sentence
 from kg.extract.entities import branch_parent, government_key, norm
 from kg.extract.mentions import APPOSITION, JOINTLY, list_items
+from kg.extract.mentions import POST_OF_NAMED as POST_OF_NAMED_RE
 from kg.extract.model import DraftEntity, DraftStatement, Mention
 from kg.extract.spans import SpanIndex
 
@@ -53,6 +54,7 @@ PART_OF_PHRASE = re.compile(
 )
 IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
 OF_REGION = re.compile(r"^ of (?:the )?$")
+POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}$")
 PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
 BLOCKCHAIN_PROJECTS = re.compile(
     r"\bof which (?P<n>\d+) (?:are|were|is) (?:in the direction of |related to |for |in )?(?:the )?blockchain\b"
@@ -78,6 +80,41 @@ def _inside_lists(lists: list[tuple[int, int]], starts: list[int], position: int
     """Whether `position` lies in one of the sorted, disjoint spans (`starts`: their starts)."""
     i = bisect.bisect_right(starts, position) - 1
     return i >= 0 and position < lists[i][1]
+
+
+ORG_SPEAKS = re.compile(r"(?: (?:also|further|then|has|had))? (?:said|says|announced|stated|told|confirmed)\b")
+PARTNER = re.compile(
+    r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
+    r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
+    r"|\b(?:partnered|teamed up|cooperated|cooperates|joined hands|joined forces|partners) with (?:the )?"
+)
+INVESTED = re.compile(
+    r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
+    r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
+    r"|\b(?:took|takes|acquired|bought) (?:a )?(?:[\d.]+ ?(?:%|percent|per cent) )?stakes? in (?:the )?"
+)
+FUNDED = re.compile(r"\b(?:financed|funded|bankrolled|sponsored|backed) by (?:the )?")
+MANAGED = re.compile(r"\b(?:managed|run|operated|administered|overseen) by (?:the )?")
+MADE_UP = re.compile(
+    r"\b(?:made up of|composed of|consists of|consisting of|comprising|whose members include) (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
+)
+MEMBER_OF = re.compile(r"^,? (?:is |was |as )?(?:a|an|the) (?:[a-z-]+ )?member of (?:the )?$")
+UNDER = re.compile(r"^ (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
+UNIT_HEADS = lx.word_set(
+    """school college institute department office bureau centre center laboratory lab faculty academy branch
+    division committee commission"""
+)
+TITLE_BODY = {
+    "mayor": (("municipal", "city"), "government"),
+    "vice mayor": (("municipal", "city"), "government"),
+    "vice-mayor": (("municipal", "city"), "government"),
+    "deputy mayor": (("municipal", "city"), "government"),
+    "governor": (("provincial",), "government"),
+    "vice governor": (("provincial",), "government"),
+    "vice-governor": (("provincial",), "government"),
+    "deputy governor": (("provincial",), "government"),
+    "party secretary": (("",), "party committee"),
+}
 
 
 def number(word: str) -> int | None:
@@ -119,6 +156,7 @@ class Relator:
         self._project_lists: tuple[list[Mention], list[int]] | None = None
         self._cores: dict[str, list[DraftEntity]] | None = None
         self._order: dict[int, int] | None = None
+        self._dates: dict[tuple[int, int], str] | None = None
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -257,6 +295,8 @@ class Relator:
         """Record a proposal once per (subject, predicate, object or value); more evidence joins the first."""
         if subject is None or (obj is None and value is None) or obj is subject:
             return
+        if not date and obj is not None and predicate not in ("author", "publisher", "mentions", "jurisdiction"):
+            date = self._sentence_dates().get(evidence, "")  # the date the sentence gives, on what it states
         key = (id(subject), predicate, id(obj) if obj else None, value)
         found = self.statements.get(key)
         if found:
@@ -269,6 +309,11 @@ class Relator:
         self.statements[key] = DraftStatement(
             subject, predicate, rule, confidence, [evidence], obj, value, date, role, note
         )
+
+    def _sentence_dates(self) -> dict[tuple[int, int], str]:
+        if self._dates is None:
+            self._dates = {(s.start, s.end): s.date for s in self.doc.sentences if s.date}
+        return self._dates
 
     def span(self, sentence: Sentence) -> tuple[int, int]:
         """Evidence span of a sentence: the whole sentence, so the reviewer sees the context."""
@@ -289,15 +334,179 @@ class Relator:
             self.speech(sentence)
             self.counts(sentence)
             self.part_of(sentence)
+            self.organisations(sentence)
+            self.titled_posts(sentence)
         self.from_names()
         self.event_facts()
         self.merge_measures()
         self.name_unnamed()
+        self.mentioned()
         return list(self.statements.values())
 
+    def organisations(self, s: Sentence) -> None:
+        """Organisation to organisation: partners in an agreement, investments, funding, management, members,
+        units named by their parent ("the School of X of Y University", "the office of the Y government")."""
+        orgs = ("Organisation",)
+        for match in PARTNER.finditer(s.text):
+            other = self.at(s.start + match.end(), orgs, window=3)
+            agent = self.agent_before(s, s.start + match.start(), orgs)
+            if other and agent:
+                self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
+                before = self.at_end(agent.start, orgs, r" and (?:the )?$")
+                if before is not None:  # "A and B signed an agreement with C"
+                    self.add(before.entity, "partnerOf", "signed-with", 0.6, self.span(s), obj=other.entity)
+        for match in INVESTED.finditer(s.text):
+            target = self.at(s.start + match.end(), ("Organisation", "Region"), window=3)
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            if target and agent:
+                self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
+        for match in FUNDED.finditer(s.text):
+            funder = self.at(s.start + match.end(), ("Organisation", "Person"), window=3)
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Policy", "Event", "Region"))
+            subject = self.head_of_phrase(s, agent)
+            if subject is not None and subject.kind == "Region":
+                continue
+            if funder and subject:
+                self.add(subject.entity, "fundedBy", "funded-by", 0.65, self.span(s), obj=funder.entity)
+        for match in MANAGED.finditer(s.text):
+            manager = self.at(s.start + match.end(), orgs, window=3)
+            subject = self.head_of_phrase(s, self.agent_before(s, s.start + match.start(), ("Organisation", "Region")))
+            if manager and subject:
+                self.add(subject.entity, "managedBy", "managed-by", 0.65, self.span(s), obj=manager.entity)
+        for match in MADE_UP.finditer(s.text):
+            whole = self.agent_before(s, s.start + match.start(), orgs)
+            if whole is None:
+                continue
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                member = self.first_starting(s, ("Organisation",), s.start + a, s.start + b)
+                if member:
+                    self.add(member.entity, "memberOf", "made-up-of", 0.6, self.span(s), obj=whole.entity)
+        mentions = self.in_sentence(s, ("Organisation", "Person"))
+        for a, b in itertools.pairwise(mentions):
+            between = self.body[a.end : b.start]
+            if b.kind != "Organisation":
+                continue
+            if MEMBER_OF.match(between):
+                self.add(a.entity, "memberOf", "member-of", 0.65, self.span(s), obj=b.entity)
+            elif (
+                a.kind == "Organisation"
+                and UNDER.match(between)
+                and (a.head or "").split()[-1:]
+                and ((a.head or "").split()[-1].lower() in UNIT_HEADS)
+            ):
+                self.add(a.entity, "subOrganisationOf", "unit-of", 0.7, self.span(s), obj=b.entity)
+        for m in mentions:
+            if m.rule != "org-unit-of":
+                continue
+            parent = max(
+                (
+                    o
+                    for o in self._all_index.starting(m.start + 1, m.end)
+                    if o.entity and o.entity is not m.entity and o.kind == "Organisation" and o.end == m.end
+                ),
+                key=lambda o: o.end - o.start,
+                default=None,
+            )
+            if parent is not None:
+                self.add(m.entity, "subOrganisationOf", "unit-of", 0.75, self.span(s), obj=parent.entity)
+
+    def head_of_phrase(self, s: Sentence, m: Mention | None) -> Mention | None:
+        """ "the X Park in the Y new area will be managed by": the thing before a place that locates it."""
+        if m is None or m.kind != "Region":
+            return m
+        before = self.at_end(m.start, ("Organisation", "Region", "Policy", "Event"), r"^ (?:in|at|of) (?:the )?$")
+        return before if before is not None and before.start >= s.start else m
+
+    def at_end(self, position: int, kinds: tuple[str, ...], gap: str) -> Mention | None:
+        """The outermost mention of a kind that ends shortly before `position`, with text matching `gap` between."""
+        i = bisect.bisect_left(self._outer_starts, position)
+        for k in range(i - 1, max(-1, i - 6), -1):
+            m = self._outer[k]
+            if m.kind in kinds and m.end <= position and re.match(gap, self.body[m.end : position]):
+                return m
+        return None
+
+    def titled_posts(self, s: Sentence) -> None:
+        """ "Mayor Lin Haoran", "Professor X of the Y", "X, a Y vice president": a post and where it is held."""
+        for person in self.in_sentence(s, ("Person",)):
+            if person.rule != "person-title" and not any(m.rule == "person-title" for m in person.entity.mentions):
+                continue
+            titled = person if person.rule == "person-title" else None
+            if titled is None:
+                continue
+            title = (titled.head or "").strip()
+            role = title.lower().replace("prof", "professor") if title.lower() == "prof" else title.lower()
+            org = self.at(person.end, ("Organisation",), gap=r"^,? (?:of|at|from|with) (?:the )?$", window=12)
+            if org is None:
+                start = person.start - len(title) - 1
+                org = self.at_end(start, ("Organisation", "Region"), r"^ ?$") if start > s.start else None
+            target = org.entity if org is not None else None
+            if target is not None and target.kind == "Region":
+                target = self._government_of(target) or target
+            if target is None and role in TITLE_BODY:
+                target = self._body_for(*TITLE_BODY[role])
+            if target is not None:
+                self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for match in POST_OF_NAMED_RE.finditer(s.text):
+            org = self.at(s.start + match.start("org"), ("Organisation",), window=0)
+            person = self.at_end(s.start + match.start(), ("Person",), r"^(?: ?[(（][^)）]{1,12}[)）])?$")
+            if org and person:
+                post = match.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "post-of-named", 0.75, self.span(s), obj=org.entity, role=post)
+
+    def _government_of(self, region: DraftEntity) -> DraftEntity | None:
+        for st in self.statements.values():
+            if st.predicate == "jurisdiction" and st.object is region and st.subject.cls == "GovernmentBody":
+                return st.subject
+        found = [
+            e for e in self.entities if e.cls == "GovernmentBody" and norm(e.label).startswith(norm(region.label) + " ")
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _body_for(self, levels: tuple[str, ...], noun: str) -> DraftEntity | None:
+        """The article's one government (or party committee) of a level: a mayor's is the municipal government."""
+        found = [
+            e
+            for e in self.entities
+            if e.kind == "Organisation"
+            and any(w in norm(e.label) for w in levels)
+            and norm(e.label).endswith(noun)
+            and " of " not in norm(e.label)
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def mentioned(self) -> None:
+        """Every entity no rule linked still reaches the graph: the article mentions it, with the sentence that
+        names it first as evidence (a name parked aside was a name lost)."""
+        linked = {id(st.subject) for st in self.statements.values()}
+        linked |= {id(st.object) for st in self.statements.values() if st.object is not None}
+        for e in self.entities:
+            if id(e) in linked or e.kind == "Article":
+                continue
+            named = [m for m in e.mentions if not m.descriptive]
+            if not named:
+                continue
+            first = min(named, key=lambda m: m.start)
+            sentence = self.doc.sentence_at(first.start)
+            span = self.span(sentence) if sentence.start <= first.start < sentence.end else (first.start, first.end)
+            self.add(self.article, "mentions", "article-mentions", 0.9, span, obj=e)
+
     def article_lines(self) -> None:
-        """ "Author: X" and "Source: Y" lines: the article's author and publisher."""
+        """ "Author: X" and "Source: Y" lines, "By X | Outlet" bylines and the front matter's names where the
+        body has them: the article's author and publisher; a dateline's agency is mentioned."""
         for m in self.mentions:
+            if m.entity is None:
+                continue
+            if m.rule in ("byline-by", "front-matter", "dateline-agency"):
+                para = self.doc.paragraph_at(m.start)
+                sentence = self.doc.sentence_at(m.start)
+                span = (para.start, para.end) if m.rule == "byline-by" else self.span(sentence)
+                if m.entity.cls == "Person" and m.rule != "dateline-agency":
+                    self.add(self.article, "author", m.rule, 0.9, span, obj=m.entity)
+                elif m.entity.cls == "MediaOutlet" and m.rule == "dateline-agency":
+                    self.add(self.article, "mentions", m.rule, 0.85, span, obj=m.entity)
+                elif m.entity.cls == "MediaOutlet" and (m.rule == "byline-by" or m.text == self.doc.source.publisher):
+                    self.add(self.article, "publisher", m.rule, 0.9, span, obj=m.entity)
             if m.rule == "byline" and m.entity:
                 para = next(p for p in self.doc.paragraphs if p.start <= m.start < p.end)
                 self.add(self.article, "author", "byline", 0.95, (para.start, para.end), obj=m.entity)
@@ -433,6 +642,9 @@ class Relator:
                 if agent is None:
                     continue
                 self.add(policy.entity, predicate, rule, 0.75, self.span(s), obj=agent.entity, date=s.date)
+                other = self.at_end(agent.start, ("Organisation",), r"^ and (?:the )?$")
+                if other is not None and agent.kind == "Organisation":  # "A and B jointly issued"
+                    self.add(policy.entity, predicate, rule, 0.7, self.span(s), obj=other.entity, date=s.date)
                 if s.date:
                     self.add(policy.entity, date_predicate, rule, 0.7, self.span(s), value=s.date)
         for match in PASSIVE_BY.finditer(s.text):
@@ -524,9 +736,14 @@ class Relator:
         verb = _SPEECH.search(s.text)
         if not verb:
             return
-        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule != "byline"]
+        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")]
         for person in people:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
+        for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
+            if ORG_SPEAKS.match(self.body, org.end) or re.search(
+                r"\baccording to (?:the )?$", self.body[s.start : org.start]
+            ):
+                self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
             position = s.start + at_event.end()
             event = self.starting_at(position, lambda m: m.kind == "Event" and m.entity is not None)
@@ -577,6 +794,19 @@ class Relator:
                 self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
             elif PART_OF_PHRASE.match(between):
                 self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
+            elif POSSESSIVE_REGION.match(between) and a.entity.cls in (
+                "Country",
+                "Province",
+                "Region",
+                "AutonomousRegion",
+            ):
+                self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
+        for a, b, c in zip(regions, regions[1:], regions[2:], strict=False):
+            # "Xyz, in central China's Abc province": Xyz is in Abc
+            if re.match(r"^,? (?:in|of) (?:[a-z]+ )*$", self.body[a.end : b.start]) and POSSESSIVE_REGION.match(
+                self.body[b.end : c.start]
+            ):
+                self.add(a.entity, "partOf", "region-in-possessive", 0.7, self.span(s), obj=c.entity)
         for m in regions:
             before = self.body[max(s.start, m.start - 40) : m.start]
             after = self.body[m.end : m.end + 30]
@@ -609,7 +839,11 @@ class Relator:
             first = e.mentions[0] if e.mentions else None
             evidence = (first.start, first.end) if first else (0, 0)
             inner = self.inner_regions(e)
-            if e.cls in ("GovernmentBody", "CentralBank") and inner:
+            if (
+                e.cls in ("GovernmentBody", "CentralBank", "PartyCommittee", "Ministry")
+                and inner
+                and e.rule != "org-unit-of"
+            ):
                 self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=inner[0])
             if e.kind == "Organisation":
                 part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)

@@ -65,7 +65,8 @@ def same_names(body: str, mentions: list[Mention], entities: list[DraftEntity]) 
         if e.kind in ("Person", "Organisation"):
             wanted.append((e, [n for n in sorted({e.label, *e.aliases}) if n[:1].isupper() and len(n) >= 3]))
         elif e.kind == "Region" and not e.iso3166:
-            wanted.append((e, [c for c in _cores(e) if c[:1].isupper()]))
+            bare = [e.label] if not any(m.head for m in e.mentions) and " " not in e.label else []
+            wanted.append((e, [c for c in [*_cores(e), *bare] if c[:1].isupper()]))
     found = occurrences(body, (name for _, names in wanted for name in names))
     named = SpanIndex(mentions)  # what the rules found
     added = SpanIndex()  # what this adds
