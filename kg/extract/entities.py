@@ -189,11 +189,13 @@ class Grouper:
             words = k[1].split()
             while len(words) > 1 and self._place_core(words[0]):
                 words = words[1:]
-            if ("Zone", " ".join(words)) in groups:
-                groups[("Zone", " ".join(words))].extend(groups.pop(k))
+            zone = ("Zone", " ".join(words))
+            if zone in groups and not all(m.cls == "IndustrialPark" for m in groups[zone]):
+                groups[zone].extend(groups.pop(k))  # a park is named after its city, never the city itself
         self._merge_suffixes(groups)
         self._merge_acronyms(groups)
         self._merge_surnames(groups)
+        self._merge_short_names(groups)
         nested = self._nested_aliases()
         entities = []
         for key, mentions in groups.items():
@@ -242,6 +244,26 @@ class Grouper:
             owners = {o for name in names for o in full.get(name, ()) if o != k}
             if len(owners) == 1:
                 groups[owners.pop()].extend(groups.pop(k))
+
+    def _merge_short_names(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
+        """ "Xyz" after "Xyz Microelectronics Corp": a company's first word alone is the company, when exactly one
+        organisation's name starts with it and the rest is not a place ("Acme China" is another company)."""
+        orgs = [k for k in groups if k[0] == "Organisation"]
+        by_first: dict[str, list[tuple[str, str]]] = {}
+        for k in orgs:
+            words = k[1].split()
+            if len(words) >= 2 and not self._place_core(" ".join(words[1:])) and words[1] not in ("and", "of", "&"):
+                by_first.setdefault(words[0], []).append(k)
+        for k in orgs:
+            if (
+                k not in groups
+                or " " in k[1]
+                or not all(m.rule.startswith("org-") or m.rule == "same-name" for m in groups[k])
+            ):
+                continue
+            owners = [o for o in by_first.get(k[1], ()) if o in groups and o != k]
+            if len(owners) == 1 and any(m.cls == "Company" for m in groups[owners[0]]):
+                groups[owners[0]].extend(groups.pop(k))
 
     def _merge_suffixes(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
         """ "Solar Research Institute" after "Dongwan Solar Research Institute": a shortened name of the same

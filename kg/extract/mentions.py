@@ -68,10 +68,10 @@ GOV_OF = re.compile(
 GOV_OF_REFERENT = re.compile(
     rf"\b[Tt]he (?P<ref>region|city|province|county|district|new area|zone|municipality|town)[’']s (?P<noun>{_GOV_NOUNS})\b"
 )
-# "the information office of <body>", "the department of finance of <body>": a unit of a named organisation
+# "the information office of <body>", "the department of commerce under <university>": a unit of a named organisation
 UNIT_OF = re.compile(
-    r"\b[Tt]he (?P<unit>(?:[a-z]+ ){0,3}(?:office|bureau|department|commission|committee|center|centre|division)"
-    r"(?: of [a-z]+(?: and [a-z]+)?)?) (?:of|under) (?:the )?(?=[A-Z])"
+    r"\b[Tt]he (?P<unit>(?:[a-z]+ ){0,3}(?P<noun>office|bureau|department|commission|committee|center|centre|division)"
+    r"(?: of [a-z]+(?: and [a-z]+)?)?) (?P<link>of|under) (?:the )?(?=[A-Z])"
 )
 # "Xyz county", "Xyz new area": a region named with a lower-case head
 _LOWER_REGION = "|".join(re.escape(h) for h in sorted(lx.LOWER_REGION_HEADS, key=len, reverse=True))
@@ -144,6 +144,9 @@ NAME_TITLES = lx.word_set(
     """Mayor Governor President Premier Professor Prof Dr Mr Mrs Ms Madam Miss Vice-Mayor Vice-Governor Vice-Premier
     Vice-President Vice-Minister Minister"""
 )
+
+# "the province's party committee" is the provincial party committee of the province last named.
+LEVEL_ADJECTIVES = {"province": "provincial", "city": "municipal", "region": "regional", "municipality": "municipal"}
 
 # Which mention wins when two spans cross or coincide: higher first.
 PRIORITY = {
@@ -330,6 +333,8 @@ class Finder:
                     break
                 if prev == "and" and start - 2 >= 0 and (start - 1) in head_ends:
                     break
+                if prev == "and" and first - start >= 2 and kind == "Organisation":
+                    break  # "A and Xyz Wafer Ltd": two names, "Industrial and Commercial Bank" one
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
@@ -366,11 +371,11 @@ class Finder:
         while i < len(words):
             if (
                 next_org is not None
-                and words[i] == "of"
+                and words[i] in ("of", "and")
                 and at + 1 < i < next_org
-                and all(w != "of" for w in words[i + 1 : next_org])
+                and all(w not in ("of", "and") for w in words[i + 1 : next_org])
             ):
-                break
+                break  # "Ministry of X and the Y Bank", "Institute of X of the Academy of Y": two names
             w = _norm_token(words[i])
             if self.place(w) and last_place_end == i:
                 break
@@ -708,14 +713,18 @@ class Finder:
                     0.75,
                     head="government",
                 )
+
+    def find_referent_bodies(self) -> None:
+        """ "the region's party committee": once the places are found."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
             for match in GOV_OF_REFERENT.finditer(text):
                 region = self._last_region(base + match.start(), match.group("ref"))
                 if region is None:
                     continue
                 s = base + match.start("ref")
-                label = f"{self._core_name(region)} {match.group('ref')} {match.group('noun')}".replace(
-                    f" {match.group('ref')} {match.group('ref')}", f" {match.group('ref')}"
-                )
+                level = LEVEL_ADJECTIVES.get(match.group("ref"), match.group("ref"))
+                label = f"{region.text} {level} {match.group('noun')}"
                 if re.search(rf"\b{re.escape(match.group('ref'))}\b", region.text, re.I):
                     label = f"{region.text} {match.group('noun')}"
                 cls = lx.GOV_NOUNS[match.group("noun")]
@@ -746,7 +755,9 @@ class Finder:
                 cls = "GovernmentBody" if parent.cls in ("GovernmentBody", "Ministry") else "Organisation"
                 if parent.cls == "PartyCommittee":
                     cls = "PartyCommittee"
-                self.add(s, parent.end, "Organisation", cls, "org-unit-of", 0.75, head=match.group("unit").split()[-1])
+                # "the office of <body>" is named with its body; "the department of X under <university>" alone
+                end = parent.end if match.group("link") == "of" else sentence.start + match.end("unit")
+                self.add(s, end, "Organisation", cls, "org-unit-of", 0.75, head=match.group("noun"))
 
     def _last_region(self, position: int, ref: str) -> Mention | None:
         wanted = {
@@ -931,6 +942,7 @@ class Finder:
         self.find_branches()
         self.find_places()
         self.find_cities()
+        self.find_referent_bodies()
         self.find_quoted_titles()
         self.find_descriptions()
         self.find_slots()

@@ -33,7 +33,17 @@ HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:t
 HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) ")
 ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
 FOUND = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )\b(?:established|founded|set up|built|created) ")
-FOUNDED_BY = re.compile(r"(?<!jointly )\b(?:founded|established|set up|created|started) by (?:the )?")
+FOUNDED_BY = re.compile(
+    r"(?<!jointly )\b(?:founded|established|set up|created|started)(?: in (?P<year>\d{4}))? by (?:the )?"
+)
+# "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
+FOUNDED_YEAR = re.compile(
+    r"\b(?:was |were |is |, )(?:founded|established|set up|created|launched) in (?P<year>\d{4})\b(?! by)"
+)
+# "<person>, who is chairman of the board": a post in the organisation the sentence is about
+WHO_IS_POST = re.compile(
+    rf", who (?:is|was|serves as|became) (?:the |its )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b", re.I
+)
 SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
@@ -98,7 +108,10 @@ MANAGED = re.compile(r"\b(?:managed|run|operated|administered|overseen) by (?:th
 MADE_UP = re.compile(
     r"\b(?:made up of|composed of|consists of|consisting of|comprising|whose members include) (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
 )
-MEMBER_OF = re.compile(r"^,? (?:is |was |as )?(?:a|an|the) (?:[a-z-]+ )?member of (?:the )?$")
+MEMBER_OF = re.compile(
+    r"^,? (?:(?:is|are|was|were|as|became|become|has become|have become) )?(?:(?:a|an|the) )?(?:[a-z-]+ )?"
+    r"members? of (?:the )?$"
+)
 UNDER = re.compile(r"^ (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
 UNIT_HEADS = lx.word_set(
     """school college institute department office bureau centre center laboratory lab faculty academy branch
@@ -198,6 +211,13 @@ class Relator:
                 continue
             if (o.head and o.head.lower() in heads) or norm(o.entity.label).endswith(heads):
                 return o.entity
+        if m.head in ("company", "firm"):  # "the company": the company named most, whatever its name ends with
+            counts: dict[int, list] = {}
+            for rank, o in enumerate(self._before(m.start)):
+                if o.entity.cls == "Company":
+                    counts.setdefault(id(o.entity), [0, -rank, o.entity])[0] += 1
+            if counts:
+                return max(counts.values(), key=lambda c: (c[0], c[1]))[2]
         return None
 
     def in_sentence(self, sentence: Sentence, kinds: tuple[str, ...] = ()) -> list[Mention]:
@@ -368,6 +388,9 @@ class Relator:
                 continue
             if funder and subject:
                 self.add(subject.entity, "fundedBy", "funded-by", 0.65, self.span(s), obj=funder.entity)
+                second = self.at(funder.end, ("Organisation", "Person"), gap=r"^,? and (?:the )?$", window=10)
+                if second is not None:
+                    self.add(subject.entity, "fundedBy", "funded-by", 0.6, self.span(s), obj=second.entity)
         for match in MANAGED.finditer(s.text):
             manager = self.at(s.start + match.end(), orgs, window=3)
             subject = self.head_of_phrase(s, self.agent_before(s, s.start + match.start(), ("Organisation", "Region")))
@@ -388,6 +411,9 @@ class Relator:
                 continue
             if MEMBER_OF.match(between):
                 self.add(a.entity, "memberOf", "member-of", 0.65, self.span(s), obj=b.entity)
+                other = self.at_end(a.start, ("Organisation",), r"^,? and (?:the )?$|^, (?:the )?$")
+                if other is not None:  # "A and B are members of C"
+                    self.add(other.entity, "memberOf", "member-of", 0.6, self.span(s), obj=b.entity)
             elif (
                 a.kind == "Organisation"
                 and UNDER.match(between)
@@ -444,9 +470,15 @@ class Relator:
             if target is not None and target.kind == "Region":
                 target = self._government_of(target) or target
             if target is None and role in TITLE_BODY:
-                target = self._body_for(*TITLE_BODY[role])
+                target = self._body_for(*TITLE_BODY[role]) or self._region_for(role)
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for match in WHO_IS_POST.finditer(s.text):
+            person = self.at_end(s.start + match.start(), ("Person",), r"^$")
+            orgs = [m for m in self.in_sentence(s, ("Organisation",)) if person and m.end <= person.start]
+            if person and orgs:
+                role = match.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "who-is-post", 0.65, self.span(s), obj=orgs[0].entity, role=role)
         for match in POST_OF_NAMED_RE.finditer(s.text):
             org = self.at(s.start + match.start("org"), ("Organisation",), window=0)
             person = self.at_end(s.start + match.start(), ("Person",), r"^(?: ?[(（][^)）]{1,12}[)）])?$")
@@ -461,6 +493,12 @@ class Relator:
         found = [
             e for e in self.entities if e.cls == "GovernmentBody" and norm(e.label).startswith(norm(region.label) + " ")
         ]
+        return found[0] if len(found) == 1 else None
+
+    def _region_for(self, role: str) -> DraftEntity | None:
+        """A governor's province or a mayor's city when the article names no government: its one such region."""
+        classes = ("Province", "AutonomousRegion") if "governor" in role else ("City",) if "mayor" in role else ()
+        found = [e for e in self.entities if e.cls in classes]
         return found[0] if len(found) == 1 else None
 
     def _body_for(self, levels: tuple[str, ...], noun: str) -> DraftEntity | None:
@@ -566,10 +604,14 @@ class Relator:
                 continue
             self.add(organisation.entity, "foundedBy", "founded-by", 0.7, self.span(s), obj=founder.entity)
             year = re.match(r" in (\d{4})\b", self.body[founder.end : founder.end + 9])
-            if year:
-                self.add(
-                    organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year.group(1)
-                )
+            year_text = match.group("year") or (year.group(1) if year else "")
+            if year_text:
+                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year_text)
+        for match in FOUNDED_YEAR.finditer(s.text):
+            organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation",))
+            if organisation is not None:
+                year_text = match.group("year")
+                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
         for match in SUBSIDIARY_OF.finditer(s.text):
             parent = self.at(s.start + match.end(), ("Organisation",), window=3)
             child = self.agent_before(s, s.start + match.start(), ("Organisation",))
@@ -794,6 +836,14 @@ class Relator:
                 self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
             elif PART_OF_PHRASE.match(between):
                 self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
+            elif (
+                between == ", "
+                and a.entity.cls in ("City", "District", "Region")
+                and not a.entity.iso3166
+                and (b.entity.cls in ("Province", "AutonomousRegion"))
+                and re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9])
+            ):
+                self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
             elif POSSESSIVE_REGION.match(between) and a.entity.cls in (
                 "Country",
                 "Province",
@@ -872,6 +922,8 @@ class Relator:
             if e.kind == "Region" and e.cls in lx.ZONE_CLASSES:
                 for m in e.mentions:
                     place = self._leading_place(m, e)
+                    if place is None and not m.descriptive:
+                        place = self._named_region(m.text.split()[0], e)
                     if place is not None:
                         self.add(e, "partOf", "place-in-zone-name", 0.7, (m.start, m.end), obj=place)
             if e.kind == "Region" and e.iso3166 and "-" in e.iso3166:
@@ -937,6 +989,11 @@ class Relator:
                     core = norm(r.label).rsplit(" ", 1)[0] if len(r.label.split()) > 1 else norm(r.label)
                     self._cores.setdefault(core, []).append(r)
         return self._cores
+
+    def _named_region(self, word: str, zone: DraftEntity) -> DraftEntity | None:
+        """The one other region whose label is this word ("Xyz" of "Xyz High-tech Zone")."""
+        found = [e for e in self._region_cores().get(norm(word), []) if e is not zone and e.label == word]
+        return found[0] if len(found) == 1 else None
 
     def _leading_place(self, m: Mention, zone: DraftEntity) -> DraftEntity | None:
         for o in self._by_start.get(m.start, ()):
