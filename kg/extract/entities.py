@@ -143,7 +143,8 @@ class Grouper:
                 words = core.split()
                 while len(words) > 1 and self._place_core(words[0]):
                     words = words[1:]  # "<City> Dongwan" -> "dongwan"
-                return ("Zone", " ".join(words))
+                # a park and the zone it lies in share a core name ("Xyz Science Park" in "Xyz new area")
+                return ("Park" if m.cls == "IndustrialPark" else "Zone", " ".join(words))
             return ("Region", core)
         if m.kind == "Organisation":
             if m.cls == "GovernmentBody":

@@ -48,9 +48,7 @@ COMPANY_IS = re.compile(
     + r")\b"
 )
 # "X, a Y vice president, told ...": the organisation named between the article and the post
-POST_OF_NAMED = re.compile(
-    rf"(?<![\w’'-]), (?:a|an|the) (?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,4}}) (?P<post>{POST})\b", re.I
-)
+POST_OF_NAMED = re.compile(rf", (?:a|an|the) (?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,4}}) (?P<post>{POST})\b", re.I)
 SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
 ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
 _GOV_NOUNS = "|".join(re.escape(n) for n in sorted(lx.GOV_NOUNS, key=len, reverse=True))
@@ -59,6 +57,11 @@ _GOV_LEVELS = "|".join(re.escape(n) for n in sorted(lx.GOV_LEVELS, key=len, reve
 GOV_PHRASE = re.compile(
     rf"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?:(?P<level>{_GOV_LEVELS}) )"
     rf"(?P<words>(?:[a-z]+ ){{0,3}}?)(?P<noun>{_GOV_NOUNS})(?P<of> of (?:[a-z]+ ){{0,3}}?[a-z]+(?= |,|\.|;|$))?"
+)
+# "Xyz, in central China's Abc province", "Xyz, Abc province": a city placed in its province
+CITY_IN_PROVINCE = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?), (?:(?:a|the) (?:[a-z]+ ){0,2}(?:city|town) )?"
+    r"(?:in (?:[a-z]+ ){0,2}(?:[A-Z][a-z]+[’']s )?(?:[a-z]+ ){0,2})?[A-Z][a-z]+ [Pp]rovince\b"
 )
 # "the government of Xyz", "the people's government of Xyz"
 GOV_OF = re.compile(
@@ -698,10 +701,14 @@ class Finder:
                     and match.group("level") in ("city", "county", "district", "zone", "town")
                 ):
                     continue  # "the city bureau" alone: too vague
-                self.add(s, e, "Organisation", cls, "gov-phrase", 0.8, head=noun.lower())
                 level = match.group("level")
                 if not self.place(place) and not any(True for _ in self.index.covering(s, s + len(place))):
                     self.add(s, s + len(place), "Region", lx.GOV_LEVELS[level], "region-slot", 0.6)
+                self.add(s, e, "Organisation", cls, "gov-phrase", 0.8, head=noun.lower())
+            for match in CITY_IN_PROVINCE.finditer(text):
+                s, e = base + match.start("name"), base + match.end("name")
+                if not self.place(match.group("name")) and not any(True for _ in self.index.covering(s, e)):
+                    self.add(s, e, "Region", "City", "region-slot", 0.6)
             for match in GOV_OF.finditer(text):
                 s = base + match.start("noun")
                 self.add(
