@@ -9,8 +9,8 @@ import datetime
 
 import pytest
 
-from kg.extract import draftfile, fit_ontology, pinyin, rules, when
 from kg.extract import _ontology as ontology
+from kg.extract import draftfile, fit_ontology, pinyin, rules, when
 from kg.model import Source
 
 

@@ -783,7 +783,7 @@ class Relator:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
             if ORG_SPEAKS.match(self.body, org.end) or re.search(
-                r"\baccording to (?:the )?$", self.body[s.start : org.start]
+                r"\baccording to (?:the )?$", self.body[max(s.start, org.start - 20) : org.start]
             ):
                 self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
