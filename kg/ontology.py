@@ -79,6 +79,18 @@ class Ontology:
                 )
         return dict(sorted(out.items()))
 
+    @cached_property
+    def symmetric(self) -> frozenset[str]:
+        """Names of the properties stated once for both directions (owl:SymmetricProperty: partnerOf)."""
+        return frozenset(
+            name for name, p in self.properties.items() if (p.iri, RDF.type, OWL.SymmetricProperty) in self.graph
+        )
+
+    @cached_property
+    def date_valued(self) -> frozenset[str]:
+        """Names of the datatype properties whose values are dates (foundingDate, dateIssued, ...)."""
+        return frozenset(name for name, p in self.properties.items() if not p.is_object and p.range == (XSD.date,))
+
     def _class_expression(self, node) -> tuple[URIRef, ...]:
         if node is None:
             return ()

@@ -145,6 +145,10 @@ def test_new_terms_domains_and_ranges(ontology: Ontology) -> None:
     assert ontology.is_a("GovernmentBody", props["quotedIn"].domain)
     assert ontology.is_a("City", props["holdsPostIn"].range)
     assert ontology.is_a("PartyCommittee", props["jurisdiction"].domain)
+    # a new area or a park is established as a body is (the real-news gold dates them with foundingDate)
+    assert ontology.is_a("FreeTradeZone", props["foundingDate"].domain)
+    assert ontology.is_a("IndustrialPark", props["foundingDate"].domain)
+    assert not ontology.is_a("City", props["foundingDate"].domain)
 
 
 # -- a facts file that uses every new term: through the loader, SHACL and the saved questions ----------------
@@ -209,6 +213,10 @@ STATEMENTS = """\
     predicate: quotedIn
     object: mini-news
     evidence: "The Qinglan Municipal Party Committee said"
+  - subject: science-park
+    predicate: foundingDate
+    value: 2020-04
+    evidence: "The Harbour Science Park is run by Northwind Technology"
   - subject: tao-lin
     predicate: holdsPostIn
     object: shanghai
@@ -249,7 +257,7 @@ def test_new_terms_build_validate_and_answer(mini_data: Path, tmp_path: Path) ->
     assert partner == [("Haixi University", "partner of", "object", "Northwind Technology")]  # stated once, seen twice
     named = {r["entityLabel"]: (r["typeLabel"], int(r["facts"])) for r in kg.query("article-mentions", build)}
     assert named["Tao Lin"] == ("Person", 1)  # holdsPostIn counts; the kg:mentions statement does not
-    assert named["Harbour Science Park"] == ("Industrial park", 1)
+    assert named["Harbour Science Park"] == ("Industrial park", 2)
     assert named["Qinglan Industry Fund"] == ("Fund", 3)
     assert named["Qinglan Municipal Party Committee"] == ("Party committee", 1)
     # the store entails the aligned vocabularies: schema:mentions, schema:funder, org:memberOf, org:linkedTo

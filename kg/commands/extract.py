@@ -5,6 +5,8 @@ kg extract data/articles/x.md                 writes data/facts/x.yaml (refuses 
 kg extract data/articles/x.md -o -            prints the draft
 kg extract data/articles/x.md --merge         adds new proposals to the existing file, keeps every line of it
 kg extract --evaluate [ARTICLE...]            scores extraction against the curated facts files
+kg extract --evaluate --gold DIR              scores every DIR/<slug>.md against the hand-written DIR/<slug>.yaml
+kg extract --evaluate --gold DIR --json F     ... and writes the figures as JSON to F
 """
 
 from __future__ import annotations
@@ -35,9 +37,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="extract each article as if its facts file did not exist and score it against that file "
         "(default: every article of DATA that has one)",
     )
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="with --evaluate: score every DIR/<slug>.md against the hand-written facts in DIR/<slug>.yaml "
+        "(a development set outside the repo; nothing of --data is used)",
+    )
+    parser.add_argument(
+        "--json", type=Path, default=None, metavar="FILE", help="with --evaluate: also write the figures as JSON"
+    )
     parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ and facts/")
     parser.add_argument("--ontology", type=Path, default=None, help="directory with kg.ttl (default: shipped)")
-    parser.add_argument("--quiet", action="store_true", help="with --evaluate: the table only, no misses listed")
+    parser.add_argument(
+        "--quiet", action="store_true", help="with --evaluate: the tables only, no misses or false alarms listed"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.evaluate:
         return _evaluate(args)
+    if args.gold is not None or args.json is not None:
+        raise UsageError("--gold and --json go with --evaluate")
     if len(args.articles) != 1:
         raise UsageError("kg extract needs exactly one ARTICLE (or --evaluate [ARTICLE...])")
     if args.force and args.merge:
@@ -81,18 +98,30 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from kg.extract import evaluate, extract
+    from kg.extract import _ontology, evaluate, extract
 
-    articles = list(args.articles)
-    if not articles:
-        facts = args.data / "facts"
-        articles = sorted(p for p in (args.data / "articles").glob("*.md") if (facts / f"{p.stem}.yaml").is_file())
+    if args.gold is not None:
+        if args.articles:
+            raise UsageError("--gold scores every article of its directory; give no ARTICLE with it")
+        results, warnings = evaluate.score_directory(args.gold, args.ontology)
+    else:
+        articles = list(args.articles)
         if not articles:
-            raise UsageError(f"no article in {args.data}/articles has a curated facts file to compare with")
-    results = []
-    for article in articles:
-        draft = extract(article, args.data, args.ontology, ignore_own=True)
-        gold = evaluate.read_gold(args.data / "facts" / f"{draft.slug}.yaml")
-        results.append(evaluate.evaluate(draft, gold))
+            facts = args.data / "facts"
+            articles = sorted(p for p in (args.data / "articles").glob("*.md") if (facts / f"{p.stem}.yaml").is_file())
+            if not articles:
+                raise UsageError(f"no article in {args.data}/articles has a curated facts file to compare with")
+        ontology = _ontology(args.ontology)
+        results, warnings = [], []
+        for article in articles:
+            draft = extract(article, args.data, args.ontology, ignore_own=True)
+            gold = evaluate.read_gold(args.data / "facts" / f"{draft.slug}.yaml", ontology)
+            results.append(evaluate.evaluate(draft, gold, ontology))
+            warnings += gold.warnings
+    evaluate.warn(warnings)
+    if args.json is not None:
+        if args.json.is_dir():
+            raise UsageError(f"{args.json} is a directory; --json takes a file name")
+        fsutil.write_text(args.json, evaluate.as_json(results, warnings))
     sys.stdout.write(evaluate.table(results) if args.quiet else evaluate.report(results))
     return 0
