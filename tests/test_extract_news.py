@@ -158,3 +158,10 @@ def test_no_fragments_no_glued_words_no_headline_policy():
 )
 def test_dates_a_sentence_gives(text, expected):
     assert when.day_in(text, (2021, 5), datetime.date(2021, 5, 14)) == expected
+
+
+def test_a_province_is_part_of_its_country_only_where_the_text_puts_them_together():
+    apart = draft_of("China set new goals.\n\nFirms in Guangdong grew fast.")
+    assert ("Guangdong", "partOf", "China") not in facts(apart)  # pycountry knows it; the text does not say it
+    together = draft_of("Guangdong led China in chip output.")
+    assert ("Guangdong", "partOf", "China") in facts(together)

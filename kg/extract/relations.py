@@ -928,13 +928,14 @@ class Relator:
                         self.add(e, "partOf", "place-in-zone-name", 0.7, (m.start, m.end), obj=place)
             if e.kind == "Region" and e.iso3166 and "-" in e.iso3166:
                 country = countries.get(e.iso3166.split("-")[0])
-                if country is not None:
+                together = self._sentence_with(e, country) if country is not None else None
+                if together is not None:  # only where the text puts the two together; pycountry confirms it
                     self.add(
                         e,
                         "partOf",
                         "iso3166-subdivision",
                         0.9,
-                        evidence,
+                        self.span(together),
                         obj=country,
                         note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
                     )
@@ -953,6 +954,23 @@ class Relator:
                 region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    def _sentence_with(self, a: DraftEntity, b: DraftEntity) -> Sentence | None:
+        """The first sentence that names both, or names `a` right after a sentence of the same paragraph that
+        names `b` (a description such as "the country" counts for what it names)."""
+        where_b = set()
+        for m in self.mentions:
+            if m.entity is b:
+                sentence = self.doc.sentence_at(m.start)
+                where_b.add(sentence.index)
+                following = self.doc.sentences[sentence.index + 1 : sentence.index + 2]
+                if following and following[0].paragraph == sentence.paragraph:
+                    where_b.add(sentence.index + 1)
+        for m in sorted(a.mentions, key=lambda m: m.start):
+            sentence = self.doc.sentence_at(m.start)
+            if sentence.index in where_b:
+                return sentence
+        return None
 
     def inner_regions(self, e: DraftEntity, exclude: DraftEntity | None = None) -> list[DraftEntity]:
         """Regions named inside an entity's mentions ("Xyz" in "Xyz Provincial Government"), or whose
