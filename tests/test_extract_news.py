@@ -165,3 +165,16 @@ def test_a_province_is_part_of_its_country_only_where_the_text_puts_them_togethe
     assert ("Guangdong", "partOf", "China") not in facts(apart)  # pycountry knows it; the text does not say it
     together = draft_of("Guangdong led China in chip output.")
     assert ("Guangdong", "partOf", "China") in facts(together)
+
+
+def test_coined_names_and_acronyms_are_organisations_but_amounts_and_terms_are_not():
+    draft = draft_of(
+        "QiaoTech and the carmaker XBQ will build EV plants worth CNY14 billion, a JV said in Q1.\n\n"
+        "Shanghai-based Fanrui Group and the Qiaobei Media Development Authority signed a deal. "
+        "Chinese EV makers grew."
+    )
+    found = classes(draft)
+    assert found.get("QiaoTech") == "Company" and found.get("XBQ") == "Company"
+    assert not {"EV", "CNY14", "JV", "Q1", "Chinese", "Chinese EV"} & set(found)
+    assert "Fanrui Group" in found and "Shanghai-based Fanrui Group" not in found
+    assert found.get("Qiaobei Media Development Authority") == "GovernmentBody"

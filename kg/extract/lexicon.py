@@ -47,7 +47,11 @@ ORG_HEADS: dict[str, str] = {
     "Fund": "Fund",
     "Investment Fund": "Fund",
     "Party Committee": "PartyCommittee",
-    "Agency": "Organisation",
+    "Agency": "GovernmentBody",
+    "Authority": "GovernmentBody",
+    "Congress": "GovernmentBody",
+    "People's Congress": "GovernmentBody",
+    "Working Committee": "PartyCommittee",
     "News Agency": "MediaOutlet",
     "Press": "MediaOutlet",
     "Television": "MediaOutlet",
@@ -274,7 +278,8 @@ COMPANY_TAILS = _words(
     Semiconductors Software Systems Solutions Entertainment Foods Properties Resources Mining Materials Industries
     Ventures Robotics Biotech Biotechnology Microelectronics Optoelectronics Photonics Battery Batteries Solar
     Wind Nuclear Railway Railways Construction Engineering Development Developments Trading Textiles Airport Port
-    Cement Glass Paper Machinery Equipment Instruments Devices Digital Cloud Semicon Aerospace Aviation"""
+    Cement Glass Paper Machinery Equipment Instruments Devices Digital Cloud Semicon Aerospace Aviation Investment
+    Investments Motors Taxi Transport Wafer Chips Microelectronics"""
 )
 # Posts written before a name as a title ("Mayor Lin Haoran", "Vice-Governor ...", "Party secretary ...").
 TITLES = _phrases(
@@ -346,6 +351,14 @@ LOWER_REGION_HEADS = {
     "free trade zone": "FreeTradeZone",
     "pilot free trade zone": "FreeTradeZone",
 }
+# Upper-case words that are not organisations' names: units, technologies, titles, countries' short forms.
+NOT_ACRONYMS = _words(
+    """AI EV EVs IC ICs IT US USA UK EU UN GDP CEO CFO CTO COO IPO IPOs R&D IoT VC VCs PE NEV NEVs SOE SOEs
+    RMB CNY USD HKD EUR GMT UTC AM PM DNA RNA LED LCD OLED CPU GPU SSD API APP APPs PC PCs TV 5G 4G 3G 6G LNG
+    LPG CO2 SAR PRC FDI M&A B2B B2C O2O P2P QR ID NFT NFTs DLT ESG KPI HR PR ICT ICO ICOs BRI FTZ FTP SEZ NO
+    II III IV VI VII VIII IX XI XII JV JVs KW KWH MW GW MWH GWH SME SMEs MaaS SaaS PaaS IaaS LEI CBD EMS
+    BEV PHEV FCEV OEM OEMs ODM EPC PPP CAGR YoY MoU MOU CPI PMI ETF ETFs"""
+)
 # Nouns of companies in an apposition ("X, a state-owned power company, ...").
 COMPANY_NOUNS = _words(
     """company firm group operator platform maker manufacturer developer producer carrier provider bank insurer

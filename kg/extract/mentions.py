@@ -58,6 +58,16 @@ GOV_PHRASE = re.compile(
     rf"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?:(?P<level>{_GOV_LEVELS}) )"
     rf"(?P<words>(?:[a-z]+ ){{0,3}}?)(?P<noun>{_GOV_NOUNS})(?P<of> of (?:[a-z]+ ){{0,3}}?[a-z]+(?= |,|\.|;|$))?"
 )
+# nationality adjectives ("Chinese", "Singaporean", "British"): they qualify names, they are none
+DEMONYM = re.compile(r"[A-Z][a-z]+(?:ese|ean|ian|ish|can|ch|i)")
+# "... Technology (Shanghai) Co., Ltd.": a place in brackets and a legal form after a company's name
+BRACKET_SUFFIX = re.compile(
+    r" ?\([A-Z][a-z]+(?: [A-Z][a-z]+)?\) (?:Co|Corp|Ltd|Inc|Group|Limited)\b(?:\.?,? (?:Ltd|Limited)\.?)?\.?"
+)
+# "Xyz-based", "Xyz-run", "state-owned": words before a name that are not part of it
+BASED_PREFIX = re.compile(r"^[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
+# a word with a capital inside ("WeRide", "TechNode") or an acronym ("ABC"): a company or outlet's name
+CAMEL = re.compile(r"(?<![\w’'.-])(?P<name>(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{1,5})(?![\w’'-])")
 # "Xyz, in central China's Abc province", "Xyz, Abc province": a city placed in its province
 CITY_IN_PROVINCE = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?), (?:(?:a|the) (?:[a-z]+ ){0,2}(?:city|town) )?"
@@ -166,6 +176,7 @@ PRIORITY = {
     "org-unit-of": 87,
     "org-company-apposition": 62,
     "org-acronym": 61,
+    "org-coined": 55,
     "region-lower-head": 79,
     "person-pinyin": 68,
     "person-honorific": 67,
@@ -330,7 +341,7 @@ class Finder:
             start = first
             while start > 0 and first - start < MAX_NAME_WORDS:
                 prev = words[start - 1]
-                if prev in ("of", "the", "for", "on", "&"):
+                if prev in ("of", "the", "for", "on"):
                     break
                 if prev == "and" and start - 1 in head_ends:
                     break
@@ -379,6 +390,13 @@ class Finder:
                 and all(w not in ("of", "and") for w in words[i + 1 : next_org])
             ):
                 break  # "Ministry of X and the Y Bank", "Institute of X of the Academy of Y": two names
+            if words[i] in ("on", "for") or (
+                words[i] == "and"
+                and i + 1 < len(words)
+                and re.fullmatch(r"[A-Z][A-Z0-9&]{1,6}", words[i + 1])
+                and i + 2 == len(words)
+            ):
+                break  # "... of X on Issuing ...", "... Bank of X and ABC": the name ends
             w = _norm_token(words[i])
             if self.place(w) and last_place_end == i:
                 break
@@ -408,11 +426,31 @@ class Finder:
                 if suffix:  # "Co., Ltd.": the tokens stop at the first full stop, the name does not
                     end = suffix.end()
                     text = self.body[start:end]
+            bracket = BRACKET_SUFFIX.match(self.body, end)
+            if bracket:  # "... Technology (Shanghai) Co": a company's local arm, one name
+                end = bracket.end()
+                text = self.body[start:end]
+            prefix = BASED_PREFIX.match(text)
+            if prefix:  # "Xyz-based Abc Group": the place is not part of the name
+                start += prefix.end()
+                text = self.body[start:end]
+                words = words[1:] if len(words) > 1 else words
             cls = "Company" if head.startswith("Company:") else lx.ORG_HEADS[head]
+            if re.search(r"\b(?:Communist Party|Party Committee|CPC)\b", text) and head in (
+                "Committee",
+                "Working Committee",
+                "Standing Committee",
+                "Party Committee",
+            ):
+                cls = "PartyCommittee"
             head = head.split(":")[-1]
             if head == "Ministry" or (cls == "GovernmentBody" and re.match(r"(?:the )?(?:National|State) ", text)):
                 cls = "Ministry" if head in ("Ministry", "Commission", "Administration", "Bureau") else cls
-            if cls == "GovernmentBody" and not self._governmental(words):
+            if (
+                cls == "GovernmentBody"
+                and head not in ("Authority", "Congress", "People's Congress")
+                and not (self._governmental(words))
+            ):
                 cls = "Organisation"
             if head == "Bank" and re.match(r"People[’']s Bank of ", text):
                 cls = "CentralBank"
@@ -830,6 +868,28 @@ class Finder:
         head = paragraphs[0]
         self.found = [m for m in self.found if not (m.kind == "Policy" and head.start <= m.start < head.end)]
 
+    def find_coined_names(self) -> None:
+        """Names no English word has: an acronym ("ABC") or a word with a capital inside ("WeRide"). They name
+        companies (or outlets), unless a gazetteer knows them as places or a list knows them as common terms."""
+        for sentence in self.doc.sentences:
+            for match in CAMEL.finditer(sentence.text):
+                name = match.group("name")
+                s, e = sentence.start + match.start("name"), sentence.start + match.end("name")
+                if name in lx.NOT_ACRONYMS or self.place(name) or self.place(name.title()):
+                    continue
+                if name.title() in self.cities or len(name) < 2 or any(True for _ in self.index.covering(s, e)):
+                    continue
+                if name.isupper() and (re.match(r",| \(|\s*$", self.body[e : e + 2]) and s == sentence.start):
+                    continue  # a dateline's place in capitals
+                if name.isupper() and (len(name) > 5 or len(name) < 3):
+                    continue  # a shouted word, or two letters (a unit, a term) more often than a name
+                if re.search(r"\d", name) and not re.fullmatch(r"[A-Z]{1,3}\d", name):
+                    continue  # an amount ("CNY14") or a period ("Q1"), not a name
+                if re.fullmatch(r"(?:CNY|RMB|USD|HKD|EUR|GBP|JPY|US)\d.*|[QH]\d", name):
+                    continue
+                cls = "MediaOutlet" if name in self.outlets else "Company"
+                self.add(s, e, "Organisation", cls, "org-coined", 0.55)
+
     def find_acronyms(self) -> None:
         for m in list(self.found):
             if m.kind != "Organisation" or m.descriptive:
@@ -885,9 +945,15 @@ class Finder:
             return
         name = _norm_token(match.group("name").split("’s")[0].split("'s")[0])
         words = name.split()
+        if words and BASED_PREFIX.match(words[0] + " "):
+            words = words[1:]  # "Xyz-based Abc": Abc
         while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
             words = words[1:]
         if not words or (len(words) == 1 and (words[0] in lx.GENERIC_ORG_WORDS or words[0] in lx.CALENDAR_WORDS)):
+            return
+        if DEMONYM.fullmatch(words[0]) or (len(words) == 1 and pinyin.is_surname(words[0])):
+            return  # "Chinese EV makers" is no name; "Li said" is a person whose full name was missed
+        if " ".join(words) in self.cities:
             return
         if words[-1] in lx.CALENDAR_WORDS or words[0].rstrip(".") in NAME_TITLES:
             return
@@ -896,6 +962,9 @@ class Finder:
         e = s + len(name)
         if any(m.kind != "Region" for m in self.index.covering(s, e)) or self.place(name):
             return
+        sentence = self.doc.sentence_at(s)
+        if len(words) == 1 and s == sentence.start and name not in self.texts and rule == "org-slot":
+            return  # one capitalised word opening a sentence may be any word
         if only_if_known and name not in self.texts:
             near = self.index.starting(start, end + 200)
             if not any(m.kind == "Organisation" and m.end <= end + 200 for m in near):
@@ -954,6 +1023,7 @@ class Finder:
         self.find_descriptions()
         self.find_slots()
         self.find_company_context()
+        self.find_coined_names()
         self.find_units()
         self.find_acronyms()
         self.find_new_areas()
