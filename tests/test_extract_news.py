@@ -178,3 +178,17 @@ def test_coined_names_and_acronyms_are_organisations_but_amounts_and_terms_are_n
     assert not {"EV", "CNY14", "JV", "Q1", "Chinese", "Chinese EV"} & set(found)
     assert "Fanrui Group" in found and "Shanghai-based Fanrui Group" not in found
     assert found.get("Qiaobei Media Development Authority") == "GovernmentBody"
+
+
+def test_posts_possessives_and_based_in():
+    draft = draft_of(
+        "Fang Lirong, Party secretary of Qiaobei, said Wednesday that Qiaobei-based Fanrui Group would grow.\n\n"
+        "Fanrui Group spokesman Du Wenbin said Qiaobei's Commerce Bureau agreed."
+    )
+    found = facts(draft)
+    assert ("Fang Lirong", "holdsPostIn", "Qiaobei") in found
+    assert ("Fanrui Group", "headquarteredIn", "Qiaobei") in found
+    assert ("Du Wenbin", "holdsPostIn", "Fanrui Group") in found
+    dated = {(st.subject.label, st.predicate): st.date for st in draft.statements}
+    assert dated[("Fang Lirong", "quotedIn")] == "2021-05-12"  # "said Wednesday"
+    assert dated[("Fang Lirong", "holdsPostIn")] == ""  # a post is a state, not an event of that day

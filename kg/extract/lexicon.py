@@ -245,7 +245,8 @@ POSTS = _phrases(
     chief scientist, chief economist, chief analyst, dean, vice dean, professor, associate professor, researcher,
     senior researcher, research fellow, analyst, senior analyst, economist, senior economist, expert,
     spokesperson, spokesman, spokeswoman, partner, mayor, vice mayor, deputy mayor, governor, vice governor,
-    minister, vice minister, deputy, official, member, principal, leader, executive, officer, engineer, scientist"""
+    minister, vice minister, deputy, official, member, principal, leader, executive, officer, engineer, scientist,
+    party chief, general-secretary, deputy general-secretary, secretary general"""
 )
 SPEECH_VERBS = _phrases(
     """said, says, pointed out, points out, emphasized, emphasised, stressed, noted, added, told, admitted,
@@ -288,7 +289,7 @@ TITLES = _phrases(
     Vice Chairman, Vice-Chairman, Minister, Vice Minister, Vice-Minister, Deputy Minister, Director,
     Deputy Director, Professor, Prof, Dr, Secretary, Party Secretary, Party secretary, Secretary-General,
     Ambassador, Consul General, Commissioner, General Manager, CEO, Chief Executive, Chairperson, Dean,
-    Academician, Senator, Chancellor, Judge, Spokesperson, Spokesman, Spokeswoman"""
+    Academician, Senator, Chancellor, Judge, Spokesperson, Spokesman, Spokeswoman, Party Chief, Party chief"""
 )
 # Honorifics before a surname ("Mr Lin", "Ms. Zhou").
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Madam", "Dr", "Prof", "Professor")

@@ -22,13 +22,25 @@ PERSON_NAME = rf"{NAME_WORD}(?: {NAME_WORD}){{0,2}}"
 _SPEECH = "|".join(re.escape(v) for v in lx.SPEECH_VERBS)
 _ADVERBS = "|".join(sorted(lx.SPEECH_ADVERBS))
 _POSTS = "|".join(re.escape(p) for p in lx.POSTS)
-POST = rf"(?:(?:a|an|the) )?(?:(?:senior|chief|executive|honorary|former|acting|deputy|vice|general|assistant|associate) )*(?:{_POSTS})"
+POST = (
+    r"(?:(?:a|an|the) )?(?:(?:senior|chief|executive|honorary|former|acting|deputy|vice|general|assistant|associate"
+    r"|first|founding|rotating|managing|current|then|incumbent) )*(?:" + _POSTS + ")"
+)
 APPOSITION = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME}), (?P<post>{POST})(?= (?:of|at|in|for|with)\b|,)", re.I)
 SPEECH_AFTER = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME})(?: (?:{_ADVERBS}))* (?:{_SPEECH})\b")
 SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at | on | of | from | who )")
 _TITLES = "|".join(re.escape(t) for t in lx.TITLES)
 # "Mayor Lin Haoran", "Vice-Governor Zhou Qi", "Party secretary Gu Wen": a post written as a title before a name
-TITLED = re.compile(rf"(?<![\w-])(?P<title>{_TITLES})\.? (?P<name>{NAME_WORD}(?: {NAME_WORD}){{0,2}})(?![\w-])")
+TITLED = re.compile(
+    rf"(?<![\w-])(?P<title>(?:(?:Rotating|Executive|Honorary|First|Former|Acting|Provincial|Municipal) )?(?:{_TITLES}))"
+    rf"\.? (?P<name>{NAME_WORD}(?: {NAME_WORD}){{0,2}})(?![\w-])"
+)
+# "<Organisation> spokesman Zhou Qi": a lower-case post between an organisation and a name
+POST_BEFORE_NAME = re.compile(
+    r"(?<![\w-])(?P<title>spokesman|spokeswoman|spokesperson|chairman|chairwoman|president|vice president|director"
+    r"|chief executive|chief economist|analyst|economist|founder|co-founder|head|secretary|minister|governor|mayor)"
+    rf" (?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})(?![\w-])"
+)
 HONORIFIC = re.compile(r"(?<![\w-])(?P<title>Mr|Mrs|Ms|Miss|Madam|Dr)\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)?)(?![\w-])")
 # "Zhou Qi (周琦)": a name followed by its Chinese characters in brackets
 HANZI_NAME = re.compile(rf"(?<![\w-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}}) ?[(（][\u3400-\u9fff]{{2,4}}[)）]")
@@ -68,6 +80,12 @@ BRACKET_SUFFIX = re.compile(
 BASED_PREFIX = re.compile(r"^[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
 # a word with a capital inside ("WeRide", "TechNode") or an acronym ("ABC"): a company or outlet's name
 CAMEL = re.compile(r"(?<![\w’'.-])(?P<name>(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{1,5})(?![\w’'-])")
+# "mayor of Xyz", "Party secretary of Xyz", "Xyz-based": a place's name by the slot it fills
+PLACE_POST = re.compile(
+    r"\b(?P<post>(?:[Vv]ice[- ]|[Dd]eputy )?(?:[Mm]ayor|[Gg]overnor|[Pp]arty [Ss]ecretary|[Pp]arty [Cc]hief)) of "
+    r"(?:the )?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w-]| [A-Z])"
+)
+BASED_PLACE = re.compile(r"(?<![\w-])(?P<name>[A-Z][a-z]+)-based\b")
 # "Xyz, in central China's Abc province", "Xyz, Abc province": a city placed in its province
 CITY_IN_PROVINCE = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?), (?:(?:a|the) (?:[a-z]+ ){0,2}(?:city|town) )?"
@@ -79,7 +97,8 @@ GOV_OF = re.compile(
 )
 # "the region's party committee", "the new area's managing committee": a body of the place last named
 GOV_OF_REFERENT = re.compile(
-    rf"\b[Tt]he (?P<ref>region|city|province|county|district|new area|zone|municipality|town)[’']s (?P<noun>{_GOV_NOUNS})\b"
+    rf"\b[Tt]he (?P<ref>region|city|province|county|district|new area|zone|municipality|town)[’']s "
+    rf"(?P<words>(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+ ){{0,4}}?)(?P<noun>{_GOV_NOUNS})\b"
 )
 # "the information office of <body>", "the department of commerce under <university>": a unit of a named organisation
 UNIT_OF = re.compile(
@@ -744,6 +763,9 @@ class Finder:
                     self.add(s, s + len(place), "Region", lx.GOV_LEVELS[level], "region-slot", 0.6)
                 self.add(s, e, "Organisation", cls, "gov-phrase", 0.8, head=noun.lower())
             for match in CITY_IN_PROVINCE.finditer(text):
+                words = match.group("name").split()
+                if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
+                    continue
                 s, e = base + match.start("name"), base + match.end("name")
                 if not self.place(match.group("name")) and not any(True for _ in self.index.covering(s, e)):
                     self.add(s, e, "Region", "City", "region-slot", 0.6)
@@ -770,6 +792,8 @@ class Finder:
                 s = base + match.start("ref")
                 level = LEVEL_ADJECTIVES.get(match.group("ref"), match.group("ref"))
                 label = f"{region.text} {level} {match.group('noun')}"
+                if match.group("words"):  # "the city's economy and information technology bureau"
+                    label = f"{region.text} {match.group('words')}{match.group('noun')}"
                 if re.search(rf"\b{re.escape(match.group('ref'))}\b", region.text, re.I):
                     label = f"{region.text} {match.group('noun')}"
                 cls = lx.GOV_NOUNS[match.group("noun")]
@@ -921,7 +945,20 @@ class Finder:
                 self._slot(base + match.start("name"), base + match.end("name"))
             for match in SEATED.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"))
+            for match in [*PLACE_POST.finditer(text), *BASED_PLACE.finditer(text)]:  # "mayor of Xyz", "Xyz-based"
+                words = match.group("name").split()
+                if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
+                    continue
+                s, e = base + match.start("name"), base + match.end("name")
+                if not self.place(match.group("name")) and not self._covered(s, e):
+                    post = match.groupdict().get("post") or ""
+                    cls = "Region" if post.lower().endswith("governor") else "City"
+                    self.add(s, e, "Region", cls, "region-slot", 0.55)
             for match in POST_OF.finditer(text):
+                if re.match(
+                    r"(?i)(?:vice[- ]|deputy )?(?:mayor|governor|party secretary|party chief)\b", match.group()
+                ):
+                    continue  # the place's, found above
                 self._slot(base + match.start("name"), base + match.end("name"))
             for match in COMPANY_APPOSITION.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
@@ -929,6 +966,9 @@ class Finder:
                 for s, e in list_items(text, match.start("list"), match.end("list")):
                     self._slot(base + s, base + e, only_if_known=True)
             for match in IN_PLACE.finditer(text):
+                words = match.group("name").split()
+                if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
+                    continue  # "in April", "In January": a date, not a place
                 s, e = base + match.start("name"), base + match.end("name")
                 if not self._covered(s, e):
                     self.add(s, e, "Region", "City", "region-slot", 0.5)

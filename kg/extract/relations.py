@@ -14,9 +14,10 @@ import re
 from decimal import Decimal
 
 from kg.extract import lexicon as lx
+from kg.extract import when
 from kg.extract.document import Document, Sentence
 from kg.extract.entities import branch_parent, government_key, norm
-from kg.extract.mentions import APPOSITION, JOINTLY, list_items
+from kg.extract.mentions import APPOSITION, JOINTLY, POST_BEFORE_NAME, list_items
 from kg.extract.mentions import POST_OF_NAMED as POST_OF_NAMED_RE
 from kg.extract.model import DraftEntity, DraftStatement, Mention
 from kg.extract.spans import SpanIndex
@@ -38,7 +39,15 @@ FOUNDED_BY = re.compile(
 )
 # "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
 FOUNDED_YEAR = re.compile(
-    r"\b(?:was |were |is |, )(?:founded|established|set up|created|launched) in (?P<year>\d{4})\b(?! by)"
+    r"(?:\b(?:was|were|is|been) |, |^)(?:[Ff]ounded|[Ee]stablished|[Ss]et up|[Cc]reated|[Ll]aunched|[Ii]ncorporated) in "
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?P<year>\d{4})\b(?! by)"
+)
+# "Xyz-based Abc Group": Abc is headquartered in Xyz
+BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
+# "<Region> hosts / is home to ..., including A, B and C": each is located there
+HOSTS = re.compile(
+    r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding (?P<list>[^.;:]{3,400}?)(?=[.;:]|$)"
 )
 # "<person>, who is chairman of the board": a post in the organisation the sentence is about
 WHO_IS_POST = re.compile(
@@ -82,6 +91,11 @@ MEASURE_COUNT = re.compile(
 
 
 RELATIVE = re.compile(r", (?:which|who|that) |, jointly ")
+# Events and acts that the date of their sentence dates: states (part of, located in, jurisdiction) are not dated.
+DATED_PREDICATES = lx.word_set(
+    """quotedIn investedIn partnerOf foundedBy coFoundedBy registeredIn issuedBy approvedBy fundedBy spokeAt
+    organisedBy"""
+)
 # How many names back a description ("the institute", "there") may point.
 REFER_REACH = 100
 
@@ -92,16 +106,21 @@ def _inside_lists(lists: list[tuple[int, int]], starts: list[int], position: int
     return i >= 0 and position < lists[i][1]
 
 
-ORG_SPEAKS = re.compile(r"(?: (?:also|further|then|has|had))? (?:said|says|announced|stated|told|confirmed)\b")
+ORG_SPEAKS = re.compile(
+    r"(?: (?:also|further|then|has|had))? (?:said|says|stated|told|reported|reports|wrote|commented|noted|added)\b"
+)
 PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
     r"|\b(?:partnered|teamed up|cooperated|cooperates|joined hands|joined forces|partners) with (?:the )?"
+    r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
+    r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
 INVESTED = re.compile(
     r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
     r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
     r"|\b(?:took|takes|acquired|bought) (?:a )?(?:[\d.]+ ?(?:%|percent|per cent) )?stakes? in (?:the )?"
+    r"|\b(?:poured|pours|pour|injected|injects|inject|put|puts) (?:[^.;,]{0,40}? )?into (?:the )?"
 )
 FUNDED = re.compile(r"\b(?:financed|funded|bankrolled|sponsored|backed) by (?:the )?")
 MANAGED = re.compile(r"\b(?:managed|run|operated|administered|overseen) by (?:the )?")
@@ -112,7 +131,8 @@ MEMBER_OF = re.compile(
     r"^,? (?:(?:is|are|was|were|as|became|become|has become|have become) )?(?:(?:a|an|the) )?(?:[a-z-]+ )?"
     r"members? of (?:the )?$"
 )
-UNDER = re.compile(r"^ (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
+UNDER = re.compile(r"^(?: [(（][^)）]{1,12}[)）])? (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
+POSSESSIVE = re.compile(r"^[’']s? $")
 UNIT_HEADS = lx.word_set(
     """school college institute department office bureau centre center laboratory lab faculty academy branch
     division committee commission"""
@@ -315,8 +335,10 @@ class Relator:
         """Record a proposal once per (subject, predicate, object or value); more evidence joins the first."""
         if subject is None or (obj is None and value is None) or obj is subject:
             return
-        if not date and obj is not None and predicate not in ("author", "publisher", "mentions", "jurisdiction"):
+        if not date and obj is not None and predicate in DATED_PREDICATES:
             date = self._sentence_dates().get(evidence, "")  # the date the sentence gives, on what it states
+        elif predicate not in DATED_PREDICATES and predicate not in ("dateIssued", "dateApproved", "startDate"):
+            date = ""  # a state (part of, located in, a post) has no date of its own
         key = (id(subject), predicate, id(obj) if obj else None, value)
         found = self.statements.get(key)
         if found:
@@ -372,6 +394,8 @@ class Relator:
             agent = self.agent_before(s, s.start + match.start(), orgs)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
+                for more in self.list_after(s, other, orgs):  # "cooperation with A, B and C"
+                    self.add(agent.entity, "partnerOf", "signed-with", 0.6, self.span(s), obj=more.entity)
                 before = self.at_end(agent.start, orgs, r" and (?:the )?$")
                 if before is not None:  # "A and B signed an agreement with C"
                     self.add(before.entity, "partnerOf", "signed-with", 0.6, self.span(s), obj=other.entity)
@@ -394,6 +418,8 @@ class Relator:
         for match in MANAGED.finditer(s.text):
             manager = self.at(s.start + match.end(), orgs, window=3)
             subject = self.head_of_phrase(s, self.agent_before(s, s.start + match.start(), ("Organisation", "Region")))
+            if subject is not None and subject.kind == "Region" and subject.entity.cls not in lx.ZONE_CLASSES:
+                continue  # a city is governed, not managed
             if manager and subject:
                 self.add(subject.entity, "managedBy", "managed-by", 0.65, self.span(s), obj=manager.entity)
         for match in MADE_UP.finditer(s.text):
@@ -404,6 +430,29 @@ class Relator:
                 member = self.first_starting(s, ("Organisation",), s.start + a, s.start + b)
                 if member:
                     self.add(member.entity, "memberOf", "made-up-of", 0.6, self.span(s), obj=whole.entity)
+        for match in BASED.finditer(s.text):
+            company = self.at(s.start + match.end(), orgs, window=0)
+            place = self._region_named(match.group("place"))
+            if company is not None and place is not None:
+                self.add(company.entity, "headquarteredIn", "place-based", 0.65, self.span(s), obj=place)
+        for match in HOSTS.finditer(s.text):
+            host = self.agent_before(s, s.start + match.start(), ("Region",))
+            if host is None:
+                continue
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                guest = self.first_starting(s, orgs, s.start + a, s.start + b)
+                if guest is not None:
+                    self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=host.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s)):
+            if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
+                continue
+            # "<Region>'s <body>", "<Region>'s <company>", "<Organisation>'s <institute>"
+            if a.kind == "Region" and b.entity.cls in ("GovernmentBody", "PartyCommittee"):
+                self.add(b.entity, "jurisdiction", "possessive", 0.65, self.span(s), obj=a.entity)
+            elif a.kind == "Region" and a.entity.cls != "Country":  # "China's X" says whose, not where
+                self.add(b.entity, "locatedIn", "possessive", 0.55, self.span(s), obj=a.entity)
+            elif a.kind == "Organisation" and (b.head or "").split()[-1:] and b.head.split()[-1].lower() in UNIT_HEADS:
+                self.add(b.entity, "subOrganisationOf", "possessive", 0.6, self.span(s), obj=a.entity)
         mentions = self.in_sentence(s, ("Organisation", "Person"))
         for a, b in itertools.pairwise(mentions):
             between = self.body[a.end : b.start]
@@ -443,6 +492,20 @@ class Relator:
         before = self.at_end(m.start, ("Organisation", "Region", "Policy", "Event"), r"^ (?:in|at|of) (?:the )?$")
         return before if before is not None and before.start >= s.start else m
 
+    def list_after(self, s: Sentence, first: Mention, kinds: tuple[str, ...]) -> list[Mention]:
+        """The mentions listed after `first` ("A, B and C"), each after ", " or " and "."""
+        out, last = [], first
+        while True:
+            more = self.at(last.end, kinds, gap=r"^(?:,? and|,) (?:the )?$", window=8)
+            if more is None or more.end > s.end:
+                return out
+            out.append(more)
+            last = more
+
+    def _region_named(self, name: str) -> DraftEntity | None:
+        found = [e for e in self.entities if e.kind == "Region" and (e.label == name or name in e.aliases)]
+        return found[0] if len(found) == 1 else None
+
     def at_end(self, position: int, kinds: tuple[str, ...], gap: str) -> Mention | None:
         """The outermost mention of a kind that ends shortly before `position`, with text matching `gap` between."""
         i = bisect.bisect_left(self._outer_starts, position)
@@ -465,14 +528,24 @@ class Relator:
             org = self.at(person.end, ("Organisation",), gap=r"^,? (?:of|at|from|with) (?:the )?$", window=12)
             if org is None:
                 start = person.start - len(title) - 1
-                org = self.at_end(start, ("Organisation", "Region"), r"^ ?$") if start > s.start else None
+                org = self.at_end(start, ("Organisation", "Region"), r"^(?:[’']s)? ?$") if start > s.start else None
             target = org.entity if org is not None else None
             if target is not None and target.kind == "Region":
                 target = self._government_of(target) or target
+            level = role.split()[0] if role.split()[0] in ("provincial", "municipal") else ""
+            role = role.removeprefix(level).strip() if level else role
+            if target is None and level:  # "Provincial Party Chief X": the article's one province
+                target = self._region_for("governor" if level == "provincial" else "mayor")
             if target is None and role in TITLE_BODY:
                 target = self._body_for(*TITLE_BODY[role]) or self._region_for(role)
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for match in POST_BEFORE_NAME.finditer(s.text):  # "<Organisation> spokesman X", "<Org>'s chairman X"
+            person = self.at(s.start + match.start("name"), ("Person",), window=0)
+            org = self.at_end(s.start + match.start(), ("Organisation",), r"^(?:[’']s)? $")
+            if person and org:
+                role = match.group("title")
+                self.add(person.entity, "holdsPostIn", "org-post-name", 0.7, self.span(s), obj=org.entity, role=role)
         for match in WHO_IS_POST.finditer(s.text):
             person = self.at_end(s.start + match.start(), ("Person",), r"^$")
             orgs = [m for m in self.in_sentence(s, ("Organisation",)) if person and m.end <= person.start]
@@ -603,14 +676,23 @@ class Relator:
             if founder is None or organisation is None:
                 continue
             self.add(organisation.entity, "foundedBy", "founded-by", 0.7, self.span(s), obj=founder.entity)
+            others = self.list_after(s, founder, ("Person", "Organisation"))
+            if others:  # "established by A and B": founded together
+                for f in (founder, *others):
+                    self.add(organisation.entity, "coFoundedBy", "founded-by", 0.65, self.span(s), obj=f.entity)
+                self.statements.pop((id(organisation.entity), "foundedBy", id(founder.entity), None), None)
             year = re.match(r" in (\d{4})\b", self.body[founder.end : founder.end + 9])
             year_text = match.group("year") or (year.group(1) if year else "")
             if year_text:
                 self.add(organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year_text)
         for match in FOUNDED_YEAR.finditer(s.text):
             organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation",))
+            if organisation is None and match.start() == 0:  # "Founded in 2014, Xyz ..."
+                organisation = self.at(s.start + match.end(), ("Organisation",), gap=r"^,? (?:the )?$", window=6)
             if organisation is not None:
                 year_text = match.group("year")
+                if match.group("month"):
+                    year_text += f"-{when.MONTHS[match.group('month').lower()]:02d}"
                 self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
         for match in SUBSIDIARY_OF.finditer(s.text):
             parent = self.at(s.start + match.end(), ("Organisation",), window=3)
@@ -752,6 +834,8 @@ class Relator:
                 continue
             after = s.start + match.end("post")
             org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12)
+            if org is None:  # "Party secretary of <city>": the post is held in the place
+                org = self.at(after, ("Region",), gap=r"^ of (?:the )?$", window=8)
             if org is None:
                 continue
             post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)

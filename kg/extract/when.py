@@ -41,9 +41,10 @@ EVENT_DAY = re.compile(
     rf"\b[Oo]n (?:the (?:morning|afternoon|evening|night) of )?(?={_MONTH}|\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTH}))"
 )
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-# "on Wednesday", "last Tuesday": the most recent such day, counted back from the article's date
+# "on Wednesday", "said Tuesday": the most recent such day, counted back from the article's date (a weekday
+# followed by a date, "Monday, March 3", is that date)
 WEEKDAY = re.compile(
-    r"\b(?:[Oo]n|[Ll]ast|[Tt]his) (?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,? (?:[A-Z][a-z]+ )?\d)"
 )
 _FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # "In November 2016", "in early March 2020", "since May 2019"
