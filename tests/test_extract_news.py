@@ -192,3 +192,20 @@ def test_posts_possessives_and_based_in():
     dated = {(st.subject.label, st.predicate): st.date for st in draft.statements}
     assert dated[("Fang Lirong", "quotedIn")] == "2021-05-12"  # "said Wednesday"
     assert dated[("Fang Lirong", "holdsPostIn")] == ""  # a post is a state, not an event of that day
+
+
+def test_places_people_and_agencies_by_shape():
+    draft = draft_of(
+        "Qiaobei Robotics signed a deal with the U.S. firm, Frank Tao said. Exports to Southeast Asia and East "
+        "China rose, and the Beijing-Tianjin-Hebei region grew (Beiwang).\n\n"
+        "Vice Minister of Science and Technology Li Meng said the Office of the People's Government of Zhuhai "
+        "would help."
+    )
+    found = classes(draft)
+    assert found.get("U.S.") == "Country"
+    assert found.get("Frank Tao") == "Person"
+    assert found.get("Southeast Asia") == "MacroRegion" and found.get("East China") == "MacroRegion"
+    assert found.get("Beijing-Tianjin-Hebei region") == "MacroRegion"
+    assert found.get("Beiwang") == "MediaOutlet"
+    assert found.get("Li Meng") == "Person" and "Technology Li Meng" not in found and "Science" not in found
+    assert "Office of the People's Government of Zhuhai" in found

@@ -77,11 +77,16 @@ def _country_pattern() -> re.Pattern[str]:
 
 
 def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
-    """Countries named in the text, and the subdivisions of those countries, by short name."""
+    """Countries named in the text (also by a dotted code: "U.S."), and the subdivisions of those countries."""
     found: dict[str, Place] = {}
     table = countries()
     for name in sorted(set(_country_pattern().findall(text))):
         found[name] = table[name]
+    for dotted in sorted(set(re.findall(r"(?<![\w.])([A-Z])\.([A-Z])\.(?!\w)", text))):
+        country = pycountry.countries.get(alpha_2="".join(dotted))
+        if country is not None:
+            name = f"{dotted[0]}.{dotted[1]}."
+            found[name] = Place(name, country.alpha_2, "Country")
     codes = {p.code for p in found.values()}
     if translated_from == "zh":
         codes.add("CN")  # a translation from Chinese names provinces without naming their country
@@ -123,11 +128,20 @@ def city(name: str, countries: set[str]) -> City | None:
     return next((c for c in _cities().get(name, ()) if c.country in countries), None)
 
 
+# Cities elsewhere in the world taken by name alone: only the largest, whose names are rarely anything else.
+WORLD_CITY_POPULATION = 2_000_000
+
+
 def large_cities(text: str, countries: set[str]) -> dict[str, City]:
-    """Cities of the article's countries with at least BARE_CITY_POPULATION people whose name the text contains."""
+    """Cities of the article's countries with at least BARE_CITY_POPULATION people whose name the text contains,
+    and cities of any country with at least WORLD_CITY_POPULATION."""
     found: dict[str, City] = {}
     for word in sorted(set(re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b", text))):
         c = city(word, countries)
         if c is not None and c.population >= BARE_CITY_POPULATION:
             found[word] = c
+            continue
+        anywhere = _cities().get(word, ())
+        if anywhere and anywhere[0].population >= WORLD_CITY_POPULATION:
+            found[word] = anywhere[0]
     return found

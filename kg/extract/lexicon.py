@@ -149,6 +149,7 @@ POLICY_HEADS: dict[str, str] = {
     "Policy": "Policy",
     "Policies": "Policy",
     "Law": "Policy",
+    "Initiative": "Policy",
 }
 
 EVENT_HEADS: dict[str, str] = {

@@ -70,6 +70,7 @@ GOV_PHRASE = re.compile(
     rf"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?:(?P<level>{_GOV_LEVELS}) )"
     rf"(?P<words>(?:[a-z]+ ){{0,3}}?)(?P<noun>{_GOV_NOUNS})(?P<of> of (?:[a-z]+ ){{0,3}}?[a-z]+(?= |,|\.|;|$))?"
 )
+COINED = re.compile(r"(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{2,5}")
 # nationality adjectives ("Chinese", "Singaporean", "British"): they qualify names, they are none
 DEMONYM = re.compile(r"[A-Z][a-z]+(?:ese|ean|ian|ish|can|ch|i)")
 # "... Technology (Shanghai) Co., Ltd.": a place in brackets and a legal form after a company's name
@@ -151,7 +152,23 @@ SEATED = re.compile(
 )
 AGENT_VERB = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})(?: (?:has|have|had|also|then|recently|once))* "
-    r"(?:established|founded|set up|launched|issued|released|announced)\b"
+    r"(?:established|founded|set up|launched|issued|released|announced|signed|invested|acquired|partnered|"
+    r"unveiled|opened|formed|raised|teamed up|plans to|will build|is building|has built)\b"
+)
+# "(Xinhua)" closing a paragraph, "-- (Xinhua) --": the agency that filed the story
+AGENCY_CREDIT = re.compile(r"[(（](?P<agency>[A-Z][A-Za-z]+(?: [A-Z][a-z]+){0,2})[)）]\.?\s*(?:--|—|–|$)")
+# "Frank Lu", "Robin Li": an English given name before a romanised Chinese surname
+ENGLISH_GIVEN = re.compile(r"(?<![\w’'.-])(?P<given>[A-Z][a-z]{2,9}) (?P<surname>[A-Z][a-z]{1,5})(?![\w’'-]| [A-Z])")
+# "East China", "Southeast Asia": a part of a country or a continent
+COMPASS = re.compile(
+    r"(?<![\w-])(?P<name>(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Central|Northern|Southern|"
+    r"Eastern|Western) (?:[A-Z][a-z]+))(?![\w-])"
+)
+CONTINENTS = ("Asia", "Europe", "Africa", "America", "Pacific", "Atlantic")
+# "the Abc-Def-Ghi region": places joined by hyphens, one larger region
+PLACE_CHAIN = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+){1,3}(?: (?:region|cluster|area|corridor|economic circle|"
+    r"city cluster|megalopolis))?)(?![\w-])"
 )
 POST_OF = re.compile(rf"\b(?:{_POSTS}) (?:of|at) (?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){{0,3}})", re.I)
 COMPANY_APPOSITION = re.compile(
@@ -375,7 +392,10 @@ class Finder:
                 s, e = run[0].start, self._years_after(run[-1].end)
                 self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.75, head=head.lower())
                 continue
-            of_tail = end + 1 < len(words) and words[end] == "of" and words[end + 1][:1].isupper()
+            after_of = end + 2 if end + 1 < len(words) and words[end + 1] == "the" else end + 1
+            of_tail = (
+                end < len(words) and words[end] == "of" and after_of < len(words) and words[after_of][:1].isupper()
+            )
             bare = start == first and kind != "Event" and head not in ("Executive Meeting", "General Office")
             if bare and not (kind == "Organisation" and of_tail):
                 continue  # a bare head word ("the Institute") names nothing by itself; "Ministry of X" does
@@ -613,8 +633,16 @@ class Finder:
             word = self.body[s:e]
             if self.could_be_person([word]):
                 self.add(s, e, "Person", "Person", "person-speech", 0.75)
-            elif word not in lx.GENERIC_ORG_WORDS and word not in lx.CALENDAR_WORDS and word not in TITLE_WORDS:
-                self.add(s, e, "Organisation", "Organisation", "org-slot", 0.5)
+            elif (
+                word not in lx.GENERIC_ORG_WORDS
+                and word not in lx.CALENDAR_WORDS
+                and word not in TITLE_WORDS
+                and not pinyin.is_surname(word)
+                and not DEMONYM.fullmatch(word)
+                and not self.place(word)
+                and word not in self.cities
+            ):
+                self.add(s, e, "Organisation", "Company", "org-slot", 0.5)  # "Xyz said": most often a company
 
     def _person(self, base: int, match: re.Match, rule: str, confidence: float) -> None:
         words = match.group("name").split()
@@ -623,6 +651,8 @@ class Finder:
             or words[0].lower() in lx.STOP_WORDS
             or words[0].rstrip(".") in TITLE_WORDS
             or words[0] in lx.CALENDAR_WORDS
+            or words[0] in lx.COMPANY_TAILS
+            or words[0] in lx.ORG_HEADS
         ):
             words = words[1:]
         if not words or len(words) > 3:
@@ -892,6 +922,44 @@ class Finder:
         head = paragraphs[0]
         self.found = [m for m in self.found if not (m.kind == "Policy" and head.start <= m.start < head.end)]
 
+    def find_more_places_and_people(self) -> None:
+        """An agency's credit in brackets, an English given name before a Chinese surname, compass regions ("East
+        China", "Southeast Asia"), hyphenated chains of places ("the Abc-Def region")."""
+        for para in self.doc.paragraphs:
+            for match in AGENCY_CREDIT.finditer(para.text):
+                s, e = para.start + match.start("agency"), para.start + match.end("agency")
+                if not self._covered(s, e) and not self.place(match.group("agency")):
+                    self.add(s, e, "Organisation", "MediaOutlet", "dateline-agency", 0.7)
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in ENGLISH_GIVEN.finditer(text):
+                given, surname = match.group("given"), match.group("surname")
+                if not pinyin.is_surname(surname) or pinyin.split(given, 3) or given.lower() in lx.STOP_WORDS:
+                    continue
+                if (
+                    given in lx.ORG_HEADS
+                    or given in lx.COMPANY_TAILS
+                    or given in TITLE_WORDS
+                    or given in lx.CALENDAR_WORDS
+                ):
+                    continue
+                if given in lx.REGION_HEADS or DEMONYM.fullmatch(given) or self.place(given) or given in self.cities:
+                    continue
+                s, e = base + match.start(), base + match.end()
+                if not any(True for _ in self.index.overlapping(s, e)):
+                    self.add(s, e, "Person", "Person", "person-pinyin", 0.6)
+            for match in COMPASS.finditer(text):
+                rest = match.group("name").split()[-1]
+                if rest in CONTINENTS or (self.place(rest) and self.place(rest).cls == "Country"):
+                    s, e = base + match.start("name"), base + match.end("name")
+                    if not any(m.kind != "Region" for m in self.index.covering(s, e)):
+                        self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
+            for match in PLACE_CHAIN.finditer(text):
+                parts = match.group("name").split()[0].split("-")
+                if all(self.place(p) or p in self.cities for p in parts):
+                    s, e = base + match.start("name"), base + match.end("name")
+                    self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
+
     def find_coined_names(self) -> None:
         """Names no English word has: an acronym ("ABC") or a word with a capital inside ("WeRide"). They name
         companies (or outlets), unless a gazetteer knows them as places or a list knows them as common terms."""
@@ -991,6 +1059,8 @@ class Finder:
             words = words[1:]
         if not words or (len(words) == 1 and (words[0] in lx.GENERIC_ORG_WORDS or words[0] in lx.CALENDAR_WORDS)):
             return
+        if re.match(r" and [A-Z]", self.body[start + text.index(words[-1]) + len(words[-1]) :]) and len(words) == 1:
+            return  # "of Science and Technology": one word of a longer name
         if DEMONYM.fullmatch(words[0]) or (len(words) == 1 and pinyin.is_surname(words[0])):
             return  # "Chinese EV makers" is no name; "Li said" is a person whose full name was missed
         if " ".join(words) in self.cities:
@@ -1013,7 +1083,7 @@ class Finder:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
-        if words[-1] in lx.COMPANY_TAILS:
+        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and COINED.fullmatch(name)):
             cls = "Company"
         self.add(s, e, "Organisation", cls, rule, 0.6 if rule == "org-slot" else 0.65)
 
@@ -1058,6 +1128,7 @@ class Finder:
         self.find_branches()
         self.find_places()
         self.find_cities()
+        self.find_more_places_and_people()
         self.find_referent_bodies()
         self.find_quoted_titles()
         self.find_descriptions()
