@@ -257,7 +257,8 @@ class Finder:
         self.person_texts: set[str] = set()
         self.surnames: set[str] = set()  # first words of the people found by name shape, titles and brackets
         self.joined_names: set[str] = set()  # people's names without spaces or hyphens ("meilan" for "Mei Lan")
-        self.pending: list[tuple[int, int]] = []  # one-word speakers, decided once every name is known
+        self.pending: list[tuple[int, int]] = []
+        self._mid: set[str] | None = None  # one-word speakers, decided once every name is known
         self.outlets: set[str] = {doc.source.publisher} if doc.source.publisher else set()
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -1041,6 +1042,14 @@ class Finder:
                 if not self._covered(s, e):
                     self.add(s, e, "Region", "City", "region-slot", 0.5)
 
+    def mid_sentence_words(self) -> set[str]:
+        """Capitalised words that occur inside a sentence, not only at its start: names, not sentence openers."""
+        if self._mid is None:
+            self._mid = {
+                t.text for s in self.doc.sentences for t in s.tokens[1:] if t.text[:1].isupper() and t.start > s.start
+            }
+        return self._mid
+
     def _covered(self, start: int, end: int) -> bool:
         return any(True for _ in self.index.covering(start, end))
 
@@ -1073,8 +1082,16 @@ class Finder:
         if any(m.kind != "Region" for m in self.index.covering(s, e)) or self.place(name):
             return
         sentence = self.doc.sentence_at(s)
-        if len(words) == 1 and s == sentence.start and name not in self.texts and rule == "org-slot":
-            return  # one capitalised word opening a sentence may be any word
+        if (
+            len(words) == 1
+            and s == sentence.start
+            and name not in self.texts
+            and rule == "org-slot"
+            and name not in self.mid_sentence_words()
+            and not COINED.fullmatch(name)
+            and not pinyin.split(name, 4)
+        ):
+            return  # one capitalised word opening a sentence may be any word; a name recurs, or has a name's shape
         if only_if_known and name not in self.texts:
             near = self.index.starting(start, end + 200)
             if not any(m.kind == "Organisation" and m.end <= end + 200 for m in near):

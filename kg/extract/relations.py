@@ -112,7 +112,9 @@ ORG_SPEAKS = re.compile(
 PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
-    r"|\b(?:partnered|teamed up|cooperated|cooperates|joined hands|joined forces|partners) with (?:the )?"
+    r"|\b(?:partnered|teamed up|cooperated|cooperates|cooperating|collaborated|collaborates|collaborating|"
+    r"joined hands|joined forces|partners|working|works) with (?:the )?"
+    r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
     r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
     r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
@@ -231,7 +233,15 @@ class Relator:
                 continue
             if (o.head and o.head.lower() in heads) or norm(o.entity.label).endswith(heads):
                 return o.entity
-        if m.head in ("company", "firm"):  # "the company": the company named most, whatever its name ends with
+        if m.head in (
+            "company",
+            "firm",
+            "giant",
+            "carmaker",
+            "automaker",
+            "chipmaker",
+            "startup",
+        ):  # "the company": the company named most, whatever its name ends with
             counts: dict[int, list] = {}
             for rank, o in enumerate(self._before(m.start)):
                 if o.entity.cls == "Company":
@@ -400,7 +410,9 @@ class Relator:
                 if before is not None:  # "A and B signed an agreement with C"
                     self.add(before.entity, "partnerOf", "signed-with", 0.6, self.span(s), obj=other.entity)
         for match in INVESTED.finditer(s.text):
-            target = self.at(s.start + match.end(), ("Organisation", "Region"), window=3)
+            target = self.at(s.start + match.end(), ("Organisation", "Region"), window=3) or self.at(
+                s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
+            )
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             if target and agent:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
@@ -866,9 +878,8 @@ class Relator:
         for person in people:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
-            if ORG_SPEAKS.match(self.body, org.end) or re.search(
-                r"\baccording to (?:the )?$", self.body[max(s.start, org.start - 20) : org.start]
-            ):
+            before = self.body[max(s.start, org.start - 20) : org.start]
+            if ORG_SPEAKS.match(self.body, org.end) or re.search(r"\b(?:according to|said|says) (?:the )?$", before):
                 self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
             position = s.start + at_event.end()
