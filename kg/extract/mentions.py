@@ -137,7 +137,7 @@ LEGAL_SUFFIX = re.compile(r"\.?,? (?:Ltd|Limited)\.?|\.(?=[ ,;:)]|$)")
 MODAL = re.compile(r"\b(?:would|will|shall|plans? to|planned to|intends? to|is to|are to|to)\s*$")
 NEW_AREA = re.compile(r"\b(?:new area|pilot zone|new district) of (?:the )?")
 DEFINITE = re.compile(
-    r"\b[Tt]he (?P<noun>"
+    r"\b[Tt]he (?:(?:tech|technology|internet|e-commerce|state-owned|private|electric) )?(?P<noun>"
     + "|".join(sorted(lx.BACK_REFERENCES, key=len, reverse=True))
     + r"|country|free trade zone|new area)\b"
 )
