@@ -209,3 +209,10 @@ def test_places_people_and_agencies_by_shape():
     assert found.get("Beiwang") == "MediaOutlet"
     assert found.get("Li Meng") == "Person" and "Technology Li Meng" not in found and "Science" not in found
     assert "Office of the People's Government of Zhuhai" in found
+
+
+def test_a_government_named_by_its_place_or_nationality():
+    draft = draft_of("The Chinese government and the Shanghai government backed Qiaobei Robotics, China said.")
+    found = facts(draft)
+    assert ("Chinese government", "jurisdiction", "China") in found
+    assert ("Shanghai government", "jurisdiction", "Shanghai") in found

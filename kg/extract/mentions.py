@@ -92,6 +92,8 @@ CITY_IN_PROVINCE = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?), (?:(?:a|the) (?:[a-z]+ ){0,2}(?:city|town) )?"
     r"(?:in (?:[a-z]+ ){0,2}(?:[A-Z][a-z]+[’']s )?(?:[a-z]+ ){0,2})?[A-Z][a-z]+ [Pp]rovince\b"
 )
+# "the Xyz government" (a known place), "the Chinese government"
+GOV_BARE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:central |local )?government\b")
 # "the government of Xyz", "the people's government of Xyz"
 GOV_OF = re.compile(
     r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
@@ -800,6 +802,25 @@ class Finder:
                 s, e = base + match.start("name"), base + match.end("name")
                 if not self.place(match.group("name")) and not any(True for _ in self.index.covering(s, e)):
                     self.add(s, e, "Region", "City", "region-slot", 0.6)
+            for match in GOV_BARE.finditer(text):  # "the Xyz government", "the Chinese government"
+                place = re.sub(r"^(?:The|A|An|In|On|At|For|And|But|By) ", "", match.group("place"))
+                s, e = base + match.end("place") - len(place), base + match.end()
+                country = self._country_of_demonym(place) if DEMONYM.fullmatch(place) else None
+                if country is None and not (self.place(place) or place in self.cities):
+                    continue
+                if any(m.kind == "Organisation" for m in self.index.covering(s, e)):
+                    continue
+                if country is None:
+                    self.add(
+                        s,
+                        s + len(place),
+                        "Region",
+                        self.place(place).cls if self.place(place) else "City",
+                        "region-slot",
+                        0.6,
+                        iso3166=self.place(place).code if self.place(place) else "",
+                    )
+                self.add(s, e, "Organisation", "GovernmentBody", "gov-phrase", 0.75, head="government")
             for match in GOV_OF.finditer(text):
                 s = base + match.start("noun")
                 self.add(
@@ -858,6 +879,14 @@ class Finder:
                 # "the office of <body>" is named with its body; "the department of X under <university>" alone
                 end = parent.end if match.group("link") == "of" else sentence.start + match.end("unit")
                 self.add(s, end, "Organisation", cls, "org-unit-of", 0.75, head=match.group("noun"))
+
+    def _country_of_demonym(self, word: str) -> str | None:
+        """ "Chinese" -> the article's country whose name starts with the adjective's stem ("Chin-")."""
+        stem = re.sub(r"(?:ese|ean|ian|ish|an|i)$", "", word)
+        found = [
+            p.name for p in self.places.values() if p.cls == "Country" and p.name.startswith(stem) and len(stem) >= 4
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _last_region(self, position: int, ref: str) -> Mention | None:
         wanted = {

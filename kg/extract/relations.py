@@ -96,6 +96,7 @@ DATED_PREDICATES = lx.word_set(
     """quotedIn investedIn partnerOf foundedBy coFoundedBy registeredIn issuedBy approvedBy fundedBy spokeAt
     organisedBy"""
 )
+DEMONYM_GOVERNMENT = re.compile(r"^[A-Z][a-z]+(?:ese|ean|ian|ish|an|i) (?:central |local )?government$")
 # How many names back a description ("the institute", "there") may point.
 REFER_REACH = 100
 
@@ -984,6 +985,9 @@ class Relator:
             first = e.mentions[0] if e.mentions else None
             evidence = (first.start, first.end) if first else (0, 0)
             inner = self.inner_regions(e)
+            if not inner and e.cls == "GovernmentBody" and DEMONYM_GOVERNMENT.match(e.label):
+                stem = re.sub(r"(?:ese|ean|ian|ish|an|i)$", "", e.label.split()[0])
+                inner = [c for c in self.entities if c.cls == "Country" and c.label.startswith(stem) and len(stem) >= 4]
             if (
                 e.cls in ("GovernmentBody", "CentralBank", "PartyCommittee", "Ministry")
                 and inner
