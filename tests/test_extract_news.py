@@ -216,3 +216,18 @@ def test_a_government_named_by_its_place_or_nationality():
     found = facts(draft)
     assert ("Chinese government", "jurisdiction", "China") in found
     assert ("Shanghai government", "jurisdiction", "Shanghai") in found
+
+
+def test_more_phrasings_of_posts_and_subsidiaries():
+    draft = draft_of(
+        "Qiao Lin, founder, chairman and CEO of Fanrui Motors, said China would buy more. Fanrui Motors is helmed "
+        "by Du Wenbin. Anxin Pay is Fanrui Motors' main fintech subsidiary. President Gao Ming spoke, and the "
+        "Honorary President of the Qiaobei Institute, Tan Yue, agreed."
+    )
+    found = facts(draft)
+    assert ("Qiao Lin", "holdsPostIn", "Fanrui Motors") in found
+    assert ("Fanrui Motors", "foundedBy", "Qiao Lin") in found
+    assert ("Du Wenbin", "holdsPostIn", "Fanrui Motors") in found
+    assert ("Anxin Pay", "subOrganisationOf", "Fanrui Motors") in found
+    assert ("Gao Ming", "holdsPostIn", "China") in found  # a president with no organisation named: the country's
+    assert "Honorary" not in classes(draft)

@@ -252,7 +252,8 @@ POSTS = _phrases(
     senior researcher, research fellow, analyst, senior analyst, economist, senior economist, expert,
     spokesperson, spokesman, spokeswoman, partner, mayor, vice mayor, deputy mayor, governor, vice governor,
     minister, vice minister, deputy, official, member, principal, leader, executive, officer, engineer, scientist,
-    party chief, general-secretary, deputy general-secretary, secretary general"""
+    party chief, general-secretary, deputy general-secretary, secretary general, vice-president, vice-chairman,
+    vice-governor, vice-mayor, vice-minister, vice-chairwoman, chairperson"""
 )
 SPEECH_VERBS = _phrases(
     """said, says, pointed out, points out, emphasized, emphasised, stressed, noted, added, told, admitted,

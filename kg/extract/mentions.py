@@ -26,7 +26,12 @@ POST = (
     r"(?:(?:a|an|the) )?(?:(?:senior|chief|executive|honorary|former|acting|deputy|vice|general|assistant|associate"
     r"|first|founding|rotating|managing|current|then|incumbent) )*(?:" + _POSTS + ")"
 )
-APPOSITION = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME}), (?P<post>{POST})(?= (?:of|at|in|for|with)\b|,)", re.I)
+# "X, deputy director of Y", "X, founder, chairman and CEO of Y": one or more posts after a name
+APPOSITION = re.compile(
+    rf"(?<![\w’'-])(?P<name>{PERSON_NAME}), (?P<post>{POST}(?:(?:,| and|, and) {POST}){{0,3}})"
+    r"(?= (?:of|at|in|for|with)\b|,)",
+    re.I,
+)
 SPEECH_AFTER = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME})(?: (?:{_ADVERBS}))* (?:{_SPEECH})\b")
 SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at | on | of | from | who )")
 _TITLES = "|".join(re.escape(t) for t in lx.TITLES)
@@ -60,7 +65,12 @@ COMPANY_IS = re.compile(
     + r")\b"
 )
 # "X, a Y vice president, told ...": the organisation named between the article and the post
-POST_OF_NAMED = re.compile(rf", (?:a|an|the) (?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,4}}) (?P<post>{POST})\b", re.I)
+POST_OF_NAMED = re.compile(rf", (?:a|an|the) (?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,4}}) (?P<post>(?i:{POST}))\b")
+# "X is Y's main subsidiary", "X, a subsidiary of Y": X is a company
+IS_SUBSIDIARY = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})(?:,| is| was| became) (?:a |an |the )?"
+    r"(?:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4}[’']s? )?(?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm)\b"
+)
 SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
 ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
 _GOV_NOUNS = "|".join(re.escape(n) for n in sorted(lx.GOV_NOUNS, key=len, reverse=True))
@@ -72,7 +82,10 @@ GOV_PHRASE = re.compile(
 )
 COINED = re.compile(r"(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{2,5}")
 # nationality adjectives ("Chinese", "Singaporean", "British"): they qualify names, they are none
-DEMONYM = re.compile(r"[A-Z][a-z]+(?:ese|ean|ian|ish|can|ch|i)")
+DEMONYM = re.compile(
+    r"[A-Z][a-z]+(?:ese|ean|ian|ish|can)|French|Dutch|Thai|Swiss|Greek|Israeli|Pakistani|Iraqi|Saudi|Kuwaiti|"
+    r"Qatari|Emirati|Omani|Bangladeshi|Nepali|Yemeni|Afghan|Filipino|Welsh|Irish|Scottish"
+)
 # "... Technology (Shanghai) Co., Ltd.": a place in brackets and a legal form after a company's name
 BRACKET_SUFFIX = re.compile(
     r" ?\([A-Z][a-z]+(?: [A-Z][a-z]+)?\) (?:Co|Corp|Ltd|Inc|Group|Limited)\b(?:\.?,? (?:Ltd|Limited)\.?)?\.?"
@@ -186,6 +199,11 @@ IN_PLACE = re.compile(
 # capitalised words as long as a sentence costs its length, not its length times its heads.
 MAX_NAME_WORDS = 12
 
+# Words that qualify a post ("Honorary President", "Senior Vice President").
+POST_MODIFIERS = lx.word_set(
+    """senior chief executive honorary former acting deputy vice general assistant associate first founding rotating
+    managing current incumbent"""
+)
 # Capitalised words that are a title or an honorific before a name, never part of it.
 TITLE_WORDS = frozenset(w for t in (*lx.TITLES, *lx.HONORIFICS) for w in t.replace("-", " ").split()) | {
     t for t in lx.TITLES if "-" in t
@@ -519,9 +537,10 @@ class Finder:
         return end + match.end() if match else end
 
     def _governmental(self, words: list[str]) -> bool:
-        return any(w in lx.GOVERNMENT_WORDS or self.place(_norm_token(w)) for w in words) or any(
-            w.endswith(("Provincial", "Municipal")) for w in words
-        )
+        """A place's name (a province, a city of the gazetteer) or a government word makes a body governmental."""
+        return any(
+            w in lx.GOVERNMENT_WORDS or self.place(_norm_token(w)) or _norm_token(w) in self.cities for w in words
+        ) or any(w.endswith(("Provincial", "Municipal")) for w in words)
 
     def find_branches(self) -> None:
         """ "<Bank> <Place> headquarters": a branch named by its parent, its place and a lower-case head."""
@@ -939,7 +958,11 @@ class Finder:
                     base + match.start("name"), base + match.end("name"), cls="Company", rule="org-company-apposition"
                 )
             for match in POST_OF_NAMED.finditer(text):
+                if match.group("org").split()[-1].lower() in POST_MODIFIERS or match.group("org") in TITLE_WORDS:
+                    continue  # ", the Honorary President of ...": a title, not an organisation
                 self._slot(base + match.start("org"), base + match.end("org"), rule="org-company-apposition")
+            for match in IS_SUBSIDIARY.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in SHARES_OF.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
 

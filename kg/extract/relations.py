@@ -54,6 +54,16 @@ WHO_IS_POST = re.compile(
     rf", who (?:is|was|serves as|became) (?:the |its )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b", re.I
 )
 SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
+# "X is Y's main fintech subsidiary", "X, Y's investment arm"
+POSSESSIVE_SUBSIDIARY = re.compile(r"[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division|branch)\b")
+# "X is helmed by Y", "X, led by Y": the person at the head of an organisation
+HEADED_BY = re.compile(r"\b(?:helmed|led|headed|chaired|run) by (?:the )?")
+WHO_HEADS = re.compile(r",? who (?:heads|leads|chairs|runs|helms|founded)(?: up)? (?:the )?")
+# "the province's Party chief, X": a post in the place last named
+REFERENT_POST = re.compile(
+    r"\b[Tt]he (?P<ref>province|city|region|county|district|country|municipality)[’']s (?P<post>[A-Za-z -]{2,40}?), $"
+)
+HEAD_OF_STATE = ("president", "premier", "vice premier", "vice-premier", "vice president", "minister", "vice minister")
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
 SUBSIDIARY = re.compile(
@@ -96,7 +106,7 @@ DATED_PREDICATES = lx.word_set(
     """quotedIn investedIn partnerOf foundedBy coFoundedBy registeredIn issuedBy approvedBy fundedBy spokeAt
     organisedBy"""
 )
-DEMONYM_GOVERNMENT = re.compile(r"^[A-Z][a-z]+(?:ese|ean|ian|ish|an|i) (?:central |local )?government$")
+DEMONYM_GOVERNMENT = re.compile(r"^[A-Z][a-z]+(?:ese|ean|ian|ish|an) (?:central |local )?government$")
 # How many names back a description ("the institute", "there") may point.
 REFER_REACH = 100
 
@@ -551,8 +561,34 @@ class Relator:
                 target = self._region_for("governor" if level == "provincial" else "mayor")
             if target is None and role in TITLE_BODY:
                 target = self._body_for(*TITLE_BODY[role]) or self._region_for(role)
+            if target is None and role in HEAD_OF_STATE:  # "President X", "Vice Minister of ... X": the country's
+                countries = [e for e in self.entities if e.cls == "Country"]
+                target = countries[0] if len(countries) == 1 else None
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for match in HEADED_BY.finditer(s.text):
+            person = self.at(s.start + match.end(), ("Person",), window=2)
+            org = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if person and org:
+                self.add(person.entity, "holdsPostIn", "headed-by", 0.65, self.span(s), obj=org.entity, role="head")
+        for match in WHO_HEADS.finditer(s.text):
+            person = self.at_end(s.start + match.start(), ("Person",), r"^$")
+            org = self.at(s.start + match.end(), ("Organisation",), window=2)
+            if person and org:
+                self.add(person.entity, "holdsPostIn", "who-heads", 0.65, self.span(s), obj=org.entity, role="head")
+        for person in self.in_sentence(s, ("Person",)):
+            before = self.body[max(s.start, person.start - 70) : person.start]
+            match = REFERENT_POST.search(before)
+            if match is None:
+                continue
+            kinds = {"province": ("Province", "Region"), "city": ("City", "Municipality"), "country": ("Country",)}
+            wanted = kinds.get(match.group("ref"), ("District", "Region", "City"))
+            place = next(
+                (o.entity for o in self._before(person.start - len(match.group())) if o.entity.cls in wanted), None
+            )
+            if place is not None:
+                role = match.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "referent-post", 0.6, self.span(s), obj=place, role=role)
         for match in POST_BEFORE_NAME.finditer(s.text):  # "<Organisation> spokesman X", "<Org>'s chairman X"
             person = self.at(s.start + match.start("name"), ("Person",), window=0)
             org = self.at_end(s.start + match.start(), ("Organisation",), r"^(?:[’']s)? $")
@@ -707,6 +743,12 @@ class Relator:
                 if match.group("month"):
                     year_text += f"-{when.MONTHS[match.group('month').lower()]:02d}"
                 self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
+        for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation",))):
+            between = self.body[a.end : b.start]
+            if re.fullmatch(r",? (?:is|was|as|becomes|became) |, ", between) and POSSESSIVE_SUBSIDIARY.match(
+                self.body, b.end
+            ):  # "X is Y's main subsidiary"
+                self.subsidiary(a.entity, b.entity, "possessive-subsidiary", s)
         for match in SUBSIDIARY_OF.finditer(s.text):
             parent = self.at(s.start + match.end(), ("Organisation",), window=3)
             child = self.agent_before(s, s.start + match.start(), ("Organisation",))
@@ -852,9 +894,10 @@ class Relator:
             if org is None:
                 continue
             post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)
-            if post.lower() in ("founder", "co-founder"):
+            if re.match(r"(?i)(?:co-)?founder\b", post):
                 self.add(org.entity, "foundedBy", "founder-apposition", 0.8, self.span(s), obj=person.entity)
-                continue
+                if post.lower() in ("founder", "co-founder"):
+                    continue
             role = post
             if re.match(r"[’']s ", self.body[org.end : org.end + 3]):
                 role = self.body[s.start + match.start("post") : s.start + match.end("post")]
