@@ -231,3 +231,19 @@ def test_more_phrasings_of_posts_and_subsidiaries():
     assert ("Anxin Pay", "subOrganisationOf", "Fanrui Motors") in found
     assert ("Gao Ming", "holdsPostIn", "China") in found  # a president with no organisation named: the country's
     assert "Honorary" not in classes(draft)
+
+
+def test_initials_headlines_and_gazetteer_classes():
+    title = "Local Firm Joins Forces With Fund To Back New Robot Industry Plan"
+    draft = draft_of(
+        f"{title}\n\nThe Qiaobei Resort Software Community (QRSC) and Jufu S&T Venture Investment met in Shanghai. "
+        "QRSC said the Qiaobei Park Administrative Committee and the Qiaobei National High-tech District agreed.",
+        title=title,
+    )
+    found = classes(draft)
+    assert "Qiaobei Resort Software Community" in found and "QRSC" not in found  # the acronym is its alias
+    assert "Jufu S&T Venture Investment" in found
+    assert found.get("Shanghai") == "Municipality"  # a big city that is a province-level subdivision
+    assert found.get("Qiaobei Park Administrative Committee") == "GovernmentBody"
+    assert found.get("Qiaobei National High-tech District") == "IndustrialPark"
+    assert not any("Forces" in label or "Plan" in label for label in found)  # a title-case headline names nothing

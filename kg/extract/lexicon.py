@@ -52,6 +52,11 @@ ORG_HEADS: dict[str, str] = {
     "Congress": "GovernmentBody",
     "People's Congress": "GovernmentBody",
     "Working Committee": "PartyCommittee",
+    "Administrative Committee": "GovernmentBody",
+    "Management Committee": "GovernmentBody",
+    "Managing Committee": "GovernmentBody",
+    "Research Center": "ResearchInstitute",
+    "Research Centre": "ResearchInstitute",
     "News Agency": "MediaOutlet",
     "Press": "MediaOutlet",
     "Television": "MediaOutlet",
@@ -106,6 +111,9 @@ REGION_HEADS: dict[str, str] = {
     "High-Tech Zone": "IndustrialPark",
     "Zone": "SpecialEconomicZone",
     "Industrial Park": "IndustrialPark",
+    "High-tech District": "IndustrialPark",
+    "Hi-tech District": "IndustrialPark",
+    "High-Tech District": "IndustrialPark",
     "Science Park": "IndustrialPark",
     "Technology Park": "IndustrialPark",
     "Software Park": "IndustrialPark",
@@ -285,7 +293,7 @@ COMPANY_TAILS = _words(
     Pharmaceutical Pharmaceuticals Capital Securities Insurance Airlines Airways Logistics Shipping Semiconductor
     Semiconductors Software Systems Solutions Entertainment Foods Properties Resources Mining Materials Industries
     Ventures Robotics Biotech Biotechnology Microelectronics Optoelectronics Photonics Battery Batteries Solar
-    Wind Nuclear Railway Railways Construction Engineering Development Developments Trading Textiles Airport Port
+    Wind Nuclear Railway Railways Construction Engineering Trading Textiles Airport Port
     Cement Glass Paper Machinery Equipment Instruments Devices Digital Cloud Semicon Aerospace Aviation Investment
     Investments Motors Taxi Transport Wafer Chips Microelectronics"""
 )

@@ -13,7 +13,7 @@ import re
 from kg.extract import lexicon as lx
 from kg.extract import pinyin
 from kg.extract.document import Document, Sentence, Span
-from kg.extract.gazetteer import City, Place, forms
+from kg.extract.gazetteer import City, Place, forms, subdivisions
 from kg.extract.model import Mention
 from kg.extract.spans import SpanIndex
 
@@ -233,6 +233,7 @@ PRIORITY = {
     "org-company-apposition": 62,
     "org-acronym": 61,
     "org-coined": 55,
+    "org-initials": 70,
     "region-lower-head": 79,
     "person-pinyin": 68,
     "person-honorific": 67,
@@ -406,6 +407,8 @@ class Finder:
                     break
                 if prev == "and" and first - start >= 2 and kind == "Organisation":
                     break  # "A and Xyz Wafer Ltd": two names, "Industrial and Commercial Bank" one
+                if prev == "and" and start >= 2 and _norm_token(words[start - 2]) in lx.COMPANY_TAILS:
+                    break  # "Xyz Investment and Abc City": a company, then a place
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
@@ -508,7 +511,15 @@ class Finder:
                 cls = "Ministry" if head in ("Ministry", "Commission", "Administration", "Bureau") else cls
             if (
                 cls == "GovernmentBody"
-                and head not in ("Authority", "Congress", "People's Congress")
+                and head
+                not in (
+                    "Authority",
+                    "Congress",
+                    "People's Congress",
+                    "Administrative Committee",
+                    "Management Committee",
+                    "Managing Committee",
+                )
                 and not (self._governmental(words))
             ):
                 cls = "Organisation"
@@ -576,7 +587,11 @@ class Finder:
         for name in sorted(self.cities, key=len, reverse=True):
             if name in self.places:
                 continue  # a province-level city (a Municipality) is pycountry's
+            sub = subdivisions(self.cities[name].country).get(name)  # a city that is a province-level subdivision
             for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?! [A-Z])", self.body):
+                if sub is not None and sub.cls == "Municipality":
+                    self.add(match.start(), match.end(), "Region", sub.cls, "region-gazetteer", 0.9, iso3166=sub.code)
+                    continue
                 geonames = str(self.cities[name].geonameid)
                 self.add(match.start(), match.end(), "Region", "City", "city-gazetteer", 0.8, geonames=geonames)
 
@@ -942,6 +957,8 @@ class Finder:
                 name = " ".join(words)
                 s = sentence.start + match.end("name") - len(name)
                 head = match.group("head")
+                if not self.looks_like_place(name):
+                    continue  # "Hydrogen city": an English word, not a place's name
                 place = self.place(name)
                 if place is not None and head == "city":
                     continue  # "Xyz city" of a province-level city: the gazetteer names it
@@ -973,7 +990,18 @@ class Finder:
         if not paragraphs or not title or paragraphs[0].text.strip() != title:
             return
         head = paragraphs[0]
-        self.found = [m for m in self.found if not (m.kind == "Policy" and head.start <= m.start < head.end)]
+        words = re.findall(r"[A-Za-z][\w’'-]*", title)
+        title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+        def dropped(m: Mention) -> bool:
+            if not head.start <= m.start < head.end:
+                return False
+            # In A Headline Written In Title Case every word is capitalised: only gazetteers and people are sure
+            return m.kind == "Policy" or (
+                title_case and m.rule in ("org-head", "org-slot", "region-head", "event-head")
+            )
+
+        self.found = [m for m in self.found if not dropped(m)]
 
     def find_more_places_and_people(self) -> None:
         """An agency's credit in brackets, an English given name before a Chinese surname, compass regions ("East
@@ -981,6 +1009,8 @@ class Finder:
         for para in self.doc.paragraphs:
             for match in AGENCY_CREDIT.finditer(para.text):
                 s, e = para.start + match.start("agency"), para.start + match.end("agency")
+                if any(m.kind == "Organisation" for m in self.index.overlapping(s - 3, s - 1)):
+                    continue  # "... Association (ABC).": the name's acronym, not a credit
                 if not self._covered(s, e) and not self.place(match.group("agency")):
                     self.add(s, e, "Organisation", "MediaOutlet", "dateline-agency", 0.7)
         for sentence in self.doc.sentences:
@@ -1009,6 +1039,8 @@ class Finder:
                         self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
             for match in PLACE_CHAIN.finditer(text):
                 parts = match.group("name").split()[0].split("-")
+                if " " not in match.group("name") and len(parts) < 3:
+                    continue  # "China-Singapore cooperation": two places as an adjective
                 if all(self.place(p) or p in self.cities for p in parts):
                     s, e = base + match.start("name"), base + match.end("name")
                     self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
@@ -1034,6 +1066,37 @@ class Finder:
                     continue
                 cls = "MediaOutlet" if name in self.outlets else "Company"
                 self.add(s, e, "Organisation", cls, "org-coined", 0.55)
+
+    def find_initialled_names(self) -> None:
+        """ "Xyz Resort Software Community (XRSC)": the capitalised words before an acronym in brackets whose
+        initials spell it are a name, whatever their last word."""
+        for match in re.finditer(r" ?[(（](?P<acronym>[A-Z]{3,6})[)）]", self.body):
+            acronym = match.group("acronym")
+            before = self.body[max(0, match.start() - 120) : match.start()]
+            words = list(re.finditer(r"[A-Za-z][\w’'&.-]*", before))
+            picked, letters = [], ""
+            for w in reversed(words):
+                text = w.group()
+                if text.lower() in ("of", "and", "for", "the", "&") and picked:
+                    picked.append(w)
+                    continue
+                if not text[0].isupper():
+                    break
+                picked.append(w)
+                letters = text[0] + letters
+                if len(letters) == len(acronym):
+                    break
+            while picked and picked[-1].group().lower() in ("of", "and", "for", "the"):
+                picked.pop()
+            if letters != acronym or not picked:
+                continue
+            s = match.start() - len(before) + picked[-1].start()
+            e = match.start() - len(before) + picked[0].end()
+            if any(m.kind == "Organisation" and m.start <= s and e <= m.end for m in self.index.covering(s, e)):
+                continue
+            if any(m.kind in ("Person", "Region") and m.start == s and m.end == e for m in self.index.covering(s, e)):
+                continue
+            self.add(s, e, "Organisation", "Organisation", "org-initials", 0.7)
 
     def find_acronyms(self) -> None:
         for m in list(self.found):
@@ -1091,8 +1154,14 @@ class Finder:
                 if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
                     continue  # "in April", "In January": a date, not a place
                 s, e = base + match.start("name"), base + match.end("name")
-                if not self._covered(s, e):
+                if not self._covered(s, e) and self.looks_like_place(match.group("name")):
                     self.add(s, e, "Region", "City", "region-slot", 0.5)
+
+    def looks_like_place(self, name: str) -> bool:
+        """A gazetteer's place, or a name of pinyin syllables ("Wuyang"), or found as a place already."""
+        if self.place(name) or name in self.cities:
+            return True
+        return all(pinyin.split(w.replace("'", "").replace("’", ""), 4) for w in re.split(r"[ -]", name))
 
     def mid_sentence_words(self) -> set[str]:
         """Capitalised words that occur inside a sentence, not only at its start: names, not sentence openers."""
@@ -1152,8 +1221,8 @@ class Finder:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
-        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and COINED.fullmatch(name)):
-            cls = "Company"
+        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and len(words) <= 2):
+            cls = "Company"  # a short name that acts ("Xyz signed", "Xyz is headquartered"): most often a company
         self.add(s, e, "Organisation", cls, rule, 0.6 if rule == "org-slot" else 0.65)
 
     # -- back references --------------------------------------------------------------------------
@@ -1204,6 +1273,7 @@ class Finder:
         self.find_slots()
         self.find_company_context()
         self.find_coined_names()
+        self.find_initialled_names()
         self.find_units()
         self.find_acronyms()
         self.find_new_areas()
