@@ -247,3 +247,8 @@ def test_initials_headlines_and_gazetteer_classes():
     assert found.get("Qiaobei Park Administrative Committee") == "GovernmentBody"
     assert found.get("Qiaobei National High-tech District") == "IndustrialPark"
     assert not any("Forces" in label or "Plan" in label for label in found)  # a title-case headline names nothing
+
+
+def test_the_publisher_by_a_shorter_form_in_the_body_keeps_its_full_name():
+    draft = draft_of("Du Wenbin told Eastbank Daily that sales rose.", publisher="Eastbank Daily Online")
+    assert ("A headline", "publisher", "Eastbank Daily Online") in facts(draft)

@@ -798,8 +798,21 @@ class Finder:
         for name, kind, cls in ((source.publisher, "Organisation", "MediaOutlet"), (source.author, "Person", "Person")):
             if not name or len(name) < 3 or name.startswith("["):
                 continue
+            found = False
             for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.body):
                 self.add(match.start(), match.end(), kind, cls, "front-matter", 0.9)
+                found = True
+            if found or kind != "Organisation":
+                continue
+            # the body names the outlet shorter ("Xyz" for "Xyz Global", "Xyz Daily" for "Xyz Daily Online"):
+            # the front matter gives the full name as the label, the body the evidence
+            for short in publisher_forms(name):
+                hits = list(re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", self.body))
+                for match in hits:
+                    if not any(m.kind != "Organisation" for m in self.index.covering(match.start(), match.end())):
+                        self.add(match.start(), match.end(), kind, cls, "front-matter", 0.75, label=name)
+                if hits:
+                    break
 
     def find_government_phrases(self) -> None:
         """Government bodies written as phrases: "the Xyz municipal government", "the government of Xyz", "the
@@ -1281,6 +1294,22 @@ class Finder:
         self.found = resolve_overlaps(self.found)
         self.find_back_references()
         return sorted(self.found, key=lambda m: (m.start, -m.end))
+
+
+def publisher_forms(name: str) -> list[str]:
+    """Shorter forms of an outlet's name the body may use, longest first: the name before a bracket, without a
+    web suffix, its leading words ("Xyz Daily" of "Xyz Daily Online"), never a single common word."""
+    forms: list[str] = []
+    base = re.sub(r"\s*[(（].*$", "", name).strip()
+    base = re.sub(r"\.(?:com|cn|net|org)(?:\.cn)?$", "", base)
+    words = base.split()
+    for size in range(len(words), 0, -1):
+        form = " ".join(words[:size])
+        if form != name and form not in forms and (size > 1 or (len(form) >= 4 and form[0].isupper())):
+            if size == 1 and (form.lower() in lx.STOP_WORDS or form in lx.GENERIC_ORG_WORDS):
+                continue
+            forms.append(form)
+    return forms
 
 
 def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:

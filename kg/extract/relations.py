@@ -665,7 +665,7 @@ class Relator:
                     self.add(self.article, "author", m.rule, 0.9, span, obj=m.entity)
                 elif m.entity.cls == "MediaOutlet" and m.rule == "dateline-agency":
                     self.add(self.article, "mentions", m.rule, 0.85, span, obj=m.entity)
-                elif m.entity.cls == "MediaOutlet" and (m.rule == "byline-by" or m.text == self.doc.source.publisher):
+                elif m.entity.cls == "MediaOutlet" and (m.rule == "byline-by" or m.name == self.doc.source.publisher):
                     self.add(self.article, "publisher", m.rule, 0.9, span, obj=m.entity)
             if m.rule == "byline" and m.entity:
                 para = next(p for p in self.doc.paragraphs if p.start <= m.start < p.end)
