@@ -19,7 +19,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "no", "co", "ltd", "inc", "cor
 _BOUNDARY = re.compile(r"[.!?]+[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
-TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-&][A-Za-z0-9]+)*(?:[’']s\b)?")
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-&][A-Za-z0-9]+)*(?:[’']s\b)?|&")
 
 
 @dataclass

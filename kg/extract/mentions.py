@@ -807,6 +807,8 @@ class Finder:
             # the body names the outlet shorter ("Xyz" for "Xyz Global", "Xyz Daily" for "Xyz Daily Online"):
             # the front matter gives the full name as the label, the body the evidence
             for short in publisher_forms(name):
+                if self.place(short) or short in self.cities or short in self.places:
+                    continue  # "China" of "China Daily" is the country
                 hits = list(re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", self.body))
                 for match in hits:
                     if not any(m.kind != "Organisation" for m in self.index.covering(match.start(), match.end())):
@@ -1017,8 +1019,9 @@ class Finder:
         self.found = [m for m in self.found if not dropped(m)]
 
     def find_more_places_and_people(self) -> None:
-        """An agency's credit in brackets, an English given name before a Chinese surname, compass regions ("East
-        China", "Southeast Asia"), hyphenated chains of places ("the Abc-Def region")."""
+        """An agency's credit in brackets, an English given name before a Chinese surname, compass parts of a
+        continent ("Southeast Asia"; "East China" is left to the country: annotators rarely take it for a region of
+        its own), hyphenated chains of places ("the Abc-Def region")."""
         for para in self.doc.paragraphs:
             for match in AGENCY_CREDIT.finditer(para.text):
                 s, e = para.start + match.start("agency"), para.start + match.end("agency")
@@ -1046,7 +1049,7 @@ class Finder:
                     self.add(s, e, "Person", "Person", "person-pinyin", 0.6)
             for match in COMPASS.finditer(text):
                 rest = match.group("name").split()[-1]
-                if rest in CONTINENTS or (self.place(rest) and self.place(rest).cls == "Country"):
+                if rest in CONTINENTS:
                     s, e = base + match.start("name"), base + match.end("name")
                     if not any(m.kind != "Region" for m in self.index.covering(s, e)):
                         self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
@@ -1071,6 +1074,8 @@ class Finder:
                     continue
                 if name.isupper() and (re.match(r",| \(|\s*$", self.body[e : e + 2]) and s == sentence.start):
                     continue  # a dateline's place in capitals
+                if "&" in name:
+                    continue  # "S&T": an abbreviation inside a name
                 if name.isupper() and (len(name) > 5 or len(name) < 3):
                     continue  # a shouted word, or two letters (a unit, a term) more often than a name
                 if re.search(r"\d", name) and not re.fullmatch(r"[A-Z]{1,3}\d", name):
