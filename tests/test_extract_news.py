@@ -252,3 +252,13 @@ def test_initials_headlines_and_gazetteer_classes():
 def test_the_publisher_by_a_shorter_form_in_the_body_keeps_its_full_name():
     draft = draft_of("Du Wenbin told Eastbank Daily that sales rose.", publisher="Eastbank Daily Online")
     assert ("A headline", "publisher", "Eastbank Daily Online") in facts(draft)
+
+
+def test_partners_named_together():
+    draft = draft_of(
+        "The deal between Fanrui Motors and Anxin Capital was signed in May. Qiaobei Robotics and Huarong Gas Co Ltd "
+        "signed a strategic cooperation agreement."
+    )
+    found = facts(draft)
+    assert ("Fanrui Motors", "partnerOf", "Anxin Capital") in found
+    assert ("Qiaobei Robotics", "partnerOf", "Huarong Gas Co Ltd") in found

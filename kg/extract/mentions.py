@@ -370,13 +370,18 @@ class Finder:
             # never "... Department of Industry and Information Technology"
             if (
                 best is None
-                and i == len(words) - 1
                 and i > 0
                 and _norm_token(words[i]) in lx.COMPANY_TAILS
-                and not out
-                and all(w[:1].isupper() and w not in lx.CONNECTORS for w in words[:i])
+                and (i == len(words) - 1 or words[i + 1] == "and")
             ):
-                best = (i, i + 1, "Organisation", "Company:" + _norm_token(words[i]))
+                j = i - 1
+                while j >= 0 and words[j] not in lx.CONNECTORS:
+                    j -= 1
+                segment = words[j + 1 : i]
+                listed = not out or (out[-1][1] < len(words) and words[out[-1][1]] == "and")
+                plain = all(w not in ("of", "for", "the", "on", "&") for w in words[:i])
+                if segment and (j < 0 or words[j] == "and") and listed and plain:
+                    best = (i, i + 1, "Organisation", "Company:" + _norm_token(words[i]))
             if best:
                 out.append(best)
                 i = best[1]

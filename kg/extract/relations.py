@@ -117,6 +117,14 @@ def _inside_lists(lists: list[tuple[int, int]], starts: list[int], position: int
     return i >= 0 and position < lists[i][1]
 
 
+# "an agreement between A and B", "A and B signed an agreement": the two are partners
+BETWEEN = re.compile(
+    r"\b(?:agreement|deal|partnership|cooperation|ties|contract|memorandum|MoU|joint venture|alliance)s? between (?:the )?"
+)
+PAIR_SIGNED = re.compile(
+    r"\b(?:signed|inked|reached|concluded|formed|set up|launched|established) (?:a |an |the )?(?:[\w-]+ ){0,4}?"
+    r"(?:agreement|deal|partnership|joint venture|contract|memorandum|MoU|alliance)"
+)
 ORG_SPEAKS = re.compile(
     r"(?: (?:also|further|then|has|had))? (?:said|says|stated|told|reported|reports|wrote|commented|noted|added)\b"
 )
@@ -420,6 +428,16 @@ class Relator:
                 before = self.at_end(agent.start, orgs, r" and (?:the )?$")
                 if before is not None:  # "A and B signed an agreement with C"
                     self.add(before.entity, "partnerOf", "signed-with", 0.6, self.span(s), obj=other.entity)
+        for match in BETWEEN.finditer(s.text):
+            first = self.at(s.start + match.end(), orgs, window=3)
+            second = self.at(first.end, orgs, gap=r"^,? and (?:the )?$", window=8) if first else None
+            if first and second:
+                self.add(first.entity, "partnerOf", "agreement-between", 0.65, self.span(s), obj=second.entity)
+        for match in PAIR_SIGNED.finditer(s.text):
+            second = self.agent_before(s, s.start + match.start(), orgs)
+            first = self.at_end(second.start, orgs, r"^,? and (?:the )?$") if second else None
+            if first and second and not self.at(s.start + match.end(), orgs, gap=r"^ with (?:the )?$", window=9):
+                self.add(first.entity, "partnerOf", "signed-together", 0.6, self.span(s), obj=second.entity)
         for match in INVESTED.finditer(s.text):
             target = self.at(s.start + match.end(), ("Organisation", "Region"), window=3) or self.at(
                 s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
