@@ -167,9 +167,11 @@ SEATED = re.compile(
 )
 AGENT_VERB = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})(?: (?:has|have|had|also|then|recently|once))* "
-    r"(?:established|founded|set up|launched|issued|released|announced|signed|invested|acquired|partnered|"
+    r"(?P<verb>established|founded|set up|launched|issued|released|announced|signed|invested|acquired|partnered|"
     r"unveiled|opened|formed|raised|teamed up|plans to|will build|is building|has built)\b"
 )
+# What companies do (a name that does it is a company): sign deals, invest, acquire, raise money, build plants.
+COMPANY_VERBS = frozenset({"signed", "invested", "acquired", "partnered", "raised", "teamed up", "will build"})
 # "(Xinhua)" closing a paragraph, "-- (Xinhua) --": the agency that filed the story
 AGENCY_CREDIT = re.compile(r"[(（](?P<agency>[A-Z][A-Za-z]+(?: [A-Z][a-z]+){0,2})[)）]\.?\s*(?:--|—|–|$)")
 # "Frank Lu", "Robin Li": an English given name before a romanised Chinese surname
@@ -1149,7 +1151,8 @@ class Finder:
                 for s, e in list_items(text, match.start("list"), match.end("list")):
                     self._slot(base + s, base + e)
             for match in AGENT_VERB.finditer(text):
-                self._slot(base + match.start("name"), base + match.end("name"))
+                cls = "Company" if match.group("verb") in COMPANY_VERBS else "Organisation"
+                self._slot(base + match.start("name"), base + match.end("name"), cls=cls)
             for match in SEATED.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"))
             for match in [*PLACE_POST.finditer(text), *BASED_PLACE.finditer(text)]:  # "mayor of Xyz", "Xyz-based"
@@ -1244,8 +1247,8 @@ class Finder:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
-        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and len(words) <= 2):
-            cls = "Company"  # a short name that acts ("Xyz signed", "Xyz is headquartered"): most often a company
+        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and COINED.fullmatch(name)):
+            cls = "Company"
         self.add(s, e, "Organisation", cls, rule, 0.6 if rule == "org-slot" else 0.65)
 
     # -- back references --------------------------------------------------------------------------

@@ -436,6 +436,9 @@ class Relator:
         for match in PAIR_SIGNED.finditer(s.text):
             second = self.agent_before(s, s.start + match.start(), orgs)
             first = self.at_end(second.start, orgs, r"^,? and (?:the )?$") if second else None
+            listed = first is not None and self.at_end(first.start, orgs, r"^, (?:the )?$") is not None
+            if listed:
+                continue  # "A, B and C signed agreements": signers of a set of deals, not each other's partners
             if first and second and not self.at(s.start + match.end(), orgs, gap=r"^ with (?:the )?$", window=9):
                 self.add(first.entity, "partnerOf", "signed-together", 0.6, self.span(s), obj=second.entity)
         for match in INVESTED.finditer(s.text):
