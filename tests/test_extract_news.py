@@ -262,3 +262,12 @@ def test_partners_named_together():
     found = facts(draft)
     assert ("Fanrui Motors", "partnerOf", "Anxin Capital") in found
     assert ("Qiaobei Robotics", "partnerOf", "Huarong Gas Co Ltd") in found
+
+
+def test_investors_a_company_received_money_from():
+    draft = draft_of(
+        "Fanrui Motors raised 2 billion yuan in funding from Anxin Capital and Huarong Gas Co Ltd last year."
+    )
+    found = facts(draft)
+    assert ("Anxin Capital", "investedIn", "Fanrui Motors") in found
+    assert ("Huarong Gas Co Ltd", "investedIn", "Fanrui Motors") in found

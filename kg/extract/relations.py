@@ -125,6 +125,11 @@ PAIR_SIGNED = re.compile(
     r"\b(?:signed|inked|reached|concluded|formed|set up|launched|established) (?:a |an |the )?(?:[\w-]+ ){0,4}?"
     r"(?:agreement|deal|partnership|joint venture|contract|memorandum|MoU|alliance)"
 )
+# "X attracted investment from A, B and C", "X raised funding from A": each invested in X
+RECEIVED_FROM = re.compile(
+    r"\b(?:attracted|received|raised|secured|drew|won|got|obtained) (?:[\w$.,%-]+ ){0,6}?(?:investments?|funding|"
+    r"capital|financing|backing|money) from (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
+)
 ORG_SPEAKS = re.compile(
     r"(?: (?:also|further|then|has|had))? (?:said|says|stated|told|reported|reports|wrote|commented|noted|added)\b"
 )
@@ -448,6 +453,14 @@ class Relator:
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             if target and agent:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
+        for match in RECEIVED_FROM.finditer(s.text):
+            receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if receiver is None:
+                continue
+            low, high = s.start + match.start("list"), s.start + match.end("list")
+            for investor in self.in_sentence(s, ("Organisation", "Person")):
+                if low <= investor.start < high and investor.entity is not receiver.entity:
+                    self.add(investor.entity, "investedIn", "received-from", 0.6, self.span(s), obj=receiver.entity)
         for match in FUNDED.finditer(s.text):
             funder = self.at(s.start + match.end(), ("Organisation", "Person"), window=3)
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Policy", "Event", "Region"))
