@@ -271,3 +271,10 @@ def test_investors_a_company_received_money_from():
     found = facts(draft)
     assert ("Anxin Capital", "investedIn", "Fanrui Motors") in found
     assert ("Huarong Gas Co Ltd", "investedIn", "Fanrui Motors") in found
+
+
+def test_it_opening_a_sentence_is_the_organisation_the_sentence_before_opened_with():
+    draft = draft_of(
+        "Fanrui Motors opened a plant in Shanghai. It also attracted investment from Anxin Capital last year."
+    )
+    assert ("Anxin Capital", "investedIn", "Fanrui Motors") in facts(draft)

@@ -1264,6 +1264,18 @@ class Finder:
             kind = kind or "Organisation"
             s = match.start("noun")
             self.add(s, match.end(), kind, "", "back-reference", 0.6, head=noun, descriptive=True)
+        for sentence in self.doc.sentences:  # "It said ...", "It also attracted ...": the subject before
+            if re.match(r"It (?!is |was |will |would |has been |had been )", sentence.text):
+                self.add(
+                    sentence.start,
+                    sentence.start + 2,
+                    "Organisation",
+                    "",
+                    "back-reference",
+                    0.5,
+                    head="it",
+                    descriptive=True,
+                )
         for match in THERE.finditer(self.body):
             s = match.end() - len("there")
             self.add(s, match.end(), "Region", "", "back-reference", 0.5, head="there", descriptive=True)

@@ -245,6 +245,18 @@ class Relator:
 
     def refer(self, m: Mention) -> DraftEntity | None:
         """What a definite description points back to: "the country", "the fund", "there"."""
+        if m.head == "it":  # "It ...": the organisation the sentence before opens with
+            sentence = self.doc.sentence_at(m.start)
+            if sentence.index == 0:
+                return None
+            before = self.doc.sentences[sentence.index - 1]
+            i = bisect.bisect_left(self._named_starts, before.start)
+            while i < len(self._named) and self._named[i].start < before.end:
+                o = self._named[i]
+                if o.kind == "Organisation" and o.end <= before.end:
+                    return o.entity
+                i += 1
+            return None
         if m.head == "there":
             return next((o.entity for o in self._before(m.start) if o.kind == "Region"), None)
         if m.head == "country":
