@@ -196,26 +196,29 @@ def test_posts_possessives_and_based_in():
 
 def test_places_people_and_agencies_by_shape():
     draft = draft_of(
-        "Qiaobei Robotics signed a deal with the U.S. firm, Frank Tao said. Exports to Southeast Asia and East "
-        "China rose, and the Beijing-Tianjin-Hebei region grew (Beiwang).\n\n"
-        "Vice Minister of Science and Technology Li Meng said the Office of the People's Government of Zhuhai "
+        "Qiaobei Robotics signed a deal with the N.Z. firm, Frank Tao said. Exports to Northern Europe rose, and "
+        "the Hunan-Hubei-Jiangxi region of China grew (Beiwang).\n\n"
+        "Vice Minister of Science and Technology Qu Mingde said the Office of the People's Government of Qiaobei "
         "would help."
     )
     found = classes(draft)
-    assert found.get("U.S.") == "Country"
+    assert found.get("N.Z.") == "Country"
     assert found.get("Frank Tao") == "Person"
-    assert found.get("Southeast Asia") == "MacroRegion"  # a part of a continent; "East China" stays China
-    assert found.get("Beijing-Tianjin-Hebei region") == "MacroRegion"
+    assert found.get("Northern Europe") == "MacroRegion"  # a part of a continent
+    assert found.get("Hunan-Hubei-Jiangxi region") == "MacroRegion"
     assert found.get("Beiwang") == "MediaOutlet"
-    assert found.get("Li Meng") == "Person" and "Technology Li Meng" not in found and "Science" not in found
-    assert "Office of the People's Government of Zhuhai" in found
+    assert found.get("Qu Mingde") == "Person" and "Technology Qu Mingde" not in found and "Science" not in found
+    assert "Office of the People's Government of Qiaobei" in found
 
 
 def test_a_government_named_by_its_place_or_nationality():
-    draft = draft_of("The Chinese government and the Shanghai government backed Qiaobei Robotics, China said.")
+    draft = draft_of(
+        "The Malaysian government and the Gansu government backed Qiaobei Robotics, officials in Malaysia and China "
+        "said."
+    )
     found = facts(draft)
-    assert ("Chinese government", "jurisdiction", "China") in found
-    assert ("Shanghai government", "jurisdiction", "Shanghai") in found
+    assert ("Malaysian government", "jurisdiction", "Malaysia") in found
+    assert ("Gansu government", "jurisdiction", "Gansu") in found
 
 
 def test_more_phrasings_of_posts_and_subsidiaries():

@@ -39,7 +39,7 @@ def person_key(name: str) -> str:
 
 
 def government_key(name: str) -> str:
-    """One form for the English names of a Chinese government: "People's Government of X Province",
+    """One form for the English names of a government in China: "People's Government of X Province",
     "X Provincial People's Government" and "X Provincial Government" are the same body."""
     text = norm(name)
     text = re.sub(r"people's government of (\w+(?: \w+)?) province\b", r"\1 provincial government", text)

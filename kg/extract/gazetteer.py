@@ -77,7 +77,8 @@ def _country_pattern() -> re.Pattern[str]:
 
 
 def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
-    """Countries named in the text (also by a dotted code: "U.S."), and the subdivisions of those countries."""
+    """Countries named in the text (also by their dotted ISO 3166 alpha-2 code, "X.Y."), and the subdivisions of
+    those countries."""
     found: dict[str, Place] = {}
     table = countries()
     for name in sorted(set(_country_pattern().findall(text))):

@@ -324,7 +324,7 @@ GOV_NOUNS = {
     "government": "GovernmentBody",
     "party committee": "PartyCommittee",
     "Party committee": "PartyCommittee",
-    "committee of the Communist Party of China": "PartyCommittee",
+    "committee of the Communist Party": "PartyCommittee",
     "CPC committee": "PartyCommittee",
     "people's congress": "GovernmentBody",
     "management committee": "GovernmentBody",
@@ -367,13 +367,13 @@ LOWER_REGION_HEADS = {
     "free trade zone": "FreeTradeZone",
     "pilot free trade zone": "FreeTradeZone",
 }
-# Upper-case words that are not organisations' names: units, technologies, titles, countries' short forms.
+# Upper-case words of three letters or more that are not organisations' names: units, technologies, currencies,
+# terms (two-letter ones are never taken for names).
 NOT_ACRONYMS = _words(
-    """AI EV EVs IC ICs IT US USA UK EU UN GDP CEO CFO CTO COO IPO IPOs R&D IoT VC VCs PE NEV NEVs SOE SOEs
-    RMB CNY USD HKD EUR GMT UTC AM PM DNA RNA LED LCD OLED CPU GPU SSD API APP APPs PC PCs TV 5G 4G 3G 6G LNG
-    LPG CO2 SAR PRC FDI M&A B2B B2C O2O P2P QR ID NFT NFTs DLT ESG KPI HR PR ICT ICO ICOs BRI FTZ FTP SEZ NO
-    II III IV VI VII VIII IX XI XII JV JVs KW KWH MW GW MWH GWH SME SMEs MaaS SaaS PaaS IaaS LEI CBD EMS
-    BEV PHEV FCEV OEM OEMs ODM EPC PPP CAGR YoY MoU MOU CPI PMI ETF ETFs"""
+    """EVs ICs USA GDP CEO CFO CTO COO IPO IPOs R&D IoT VCs NEV NEVs SOE SOEs RMB CNY USD HKD EUR GMT UTC DNA RNA
+    LED LCD OLED CPU GPU SSD API APP APPs PCs LNG LPG CO2 SAR PRC FDI M&A B2B B2C O2O P2P NFT NFTs DLT ESG KPI
+    ICT ICO ICOs BRI FTZ FTP SEZ III VII VIII XII JVs KWH MWH GWH SME SMEs MaaS SaaS PaaS IaaS LEI CBD EMS BEV
+    PHEV FCEV OEM OEMs ODM EPC PPP CAGR YoY MoU MOU CPI PMI ETF ETFs"""
 )
 # Nouns of companies in an apposition ("X, a state-owned power company, ...").
 COMPANY_NOUNS = _words(

@@ -35,7 +35,7 @@ APPOSITION = re.compile(
 SPEECH_AFTER = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME})(?: (?:{_ADVERBS}))* (?:{_SPEECH})\b")
 SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at | on | of | from | who )")
 _TITLES = "|".join(re.escape(t) for t in lx.TITLES)
-# "Mayor Lin Haoran", "Vice-Governor Zhou Qi", "Party secretary Gu Wen": a post written as a title before a name
+# "Mayor Lin Haoran", "Vice-Governor Zhou Qi", "Party secretary Gu Ming": a post written as a title before a name
 TITLED = re.compile(
     rf"(?<![\w-])(?P<title>(?:(?:Rotating|Executive|Honorary|First|Former|Acting|Provincial|Municipal) )?(?:{_TITLES}))"
     rf"\.? (?P<name>{NAME_WORD}(?: {NAME_WORD}){{0,2}})(?![\w-])"
@@ -92,7 +92,7 @@ BRACKET_SUFFIX = re.compile(
 )
 # "Xyz-based", "Xyz-run", "state-owned": words before a name that are not part of it
 BASED_PREFIX = re.compile(r"^[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
-# a word with a capital inside ("WeRide", "TechNode") or an acronym ("ABC"): a company or outlet's name
+# a word with a capital inside ("QiaoTech", "SkyLoop") or an acronym ("ABC"): a company or outlet's name
 CAMEL = re.compile(r"(?<![\w’'.-])(?P<name>(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{1,5})(?![\w’'-])")
 # "mayor of Xyz", "Party secretary of Xyz", "Xyz-based": a place's name by the slot it fills
 PLACE_POST = re.compile(
@@ -105,7 +105,7 @@ CITY_IN_PROVINCE = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?), (?:(?:a|the) (?:[a-z]+ ){0,2}(?:city|town) )?"
     r"(?:in (?:[a-z]+ ){0,2}(?:[A-Z][a-z]+[’']s )?(?:[a-z]+ ){0,2})?[A-Z][a-z]+ [Pp]rovince\b"
 )
-# "the Xyz government" (a known place), "the Chinese government"
+# "the Xyz government" (a known place), "the <nationality> government"
 GOV_BARE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:central |local )?government\b")
 # "the government of Xyz", "the people's government of Xyz"
 GOV_OF = re.compile(
@@ -172,11 +172,11 @@ AGENT_VERB = re.compile(
 )
 # What companies do (a name that does it is a company): sign deals, invest, acquire, raise money, build plants.
 COMPANY_VERBS = frozenset({"signed", "invested", "acquired", "partnered", "raised", "teamed up", "will build"})
-# "(Xinhua)" closing a paragraph, "-- (Xinhua) --": the agency that filed the story
+# "(Beiwang)" closing a paragraph, "-- (Beiwang) --": the agency that filed the story
 AGENCY_CREDIT = re.compile(r"[(（](?P<agency>[A-Z][A-Za-z]+(?: [A-Z][a-z]+){0,2})[)）]\.?\s*(?:--|—|–|$)")
-# "Frank Lu", "Robin Li": an English given name before a romanised Chinese surname
+# "Frank Tao", "Alan Qu": an English given name before a romanised Chinese surname
 ENGLISH_GIVEN = re.compile(r"(?<![\w’'.-])(?P<given>[A-Z][a-z]{2,9}) (?P<surname>[A-Z][a-z]{1,5})(?![\w’'-]| [A-Z])")
-# "East China", "Southeast Asia": a part of a country or a continent
+# "<compass> <continent>": a part of a continent
 COMPASS = re.compile(
     r"(?<![\w-])(?P<name>(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Central|Northern|Southern|"
     r"Eastern|Western) (?:[A-Z][a-z]+))(?![\w-])"
@@ -815,7 +815,7 @@ class Finder:
             # the front matter gives the full name as the label, the body the evidence
             for short in publisher_forms(name):
                 if self.place(short) or short in self.cities or short in self.places:
-                    continue  # "China" of "China Daily" is the country
+                    continue  # the place's name that opens an outlet's name ("Xyz" of "Xyz Daily") is the place
                 hits = list(re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", self.body))
                 for match in hits:
                     if not any(m.kind != "Organisation" for m in self.index.covering(match.start(), match.end())):
@@ -858,7 +858,7 @@ class Finder:
                 s, e = base + match.start("name"), base + match.end("name")
                 if not self.place(match.group("name")) and not any(True for _ in self.index.covering(s, e)):
                     self.add(s, e, "Region", "City", "region-slot", 0.6)
-            for match in GOV_BARE.finditer(text):  # "the Xyz government", "the Chinese government"
+            for match in GOV_BARE.finditer(text):  # "the Xyz government", "the <nationality> government"
                 place = re.sub(r"^(?:The|A|An|In|On|At|For|And|But|By) ", "", match.group("place"))
                 s, e = base + match.end("place") - len(place), base + match.end()
                 country = self._country_of_demonym(place) if DEMONYM.fullmatch(place) else None
@@ -1027,7 +1027,7 @@ class Finder:
 
     def find_more_places_and_people(self) -> None:
         """An agency's credit in brackets, an English given name before a Chinese surname, compass parts of a
-        continent ("Southeast Asia"; "East China" is left to the country: annotators rarely take it for a region of
+        continent (a compass part of a country is left to the country: annotators rarely take it for a region of
         its own), hyphenated chains of places ("the Abc-Def region")."""
         for para in self.doc.paragraphs:
             for match in AGENCY_CREDIT.finditer(para.text):
@@ -1069,7 +1069,7 @@ class Finder:
                     self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
 
     def find_coined_names(self) -> None:
-        """Names no English word has: an acronym ("ABC") or a word with a capital inside ("WeRide"). They name
+        """Names no English word has: an acronym ("ABC") or a word with a capital inside ("SkyLoop"). They name
         companies (or outlets), unless a gazetteer knows them as places or a list knows them as common terms."""
         for sentence in self.doc.sentences:
             for match in CAMEL.finditer(sentence.text):
@@ -1218,7 +1218,7 @@ class Finder:
         if re.match(r" and [A-Z]", self.body[start + text.index(words[-1]) + len(words[-1]) :]) and len(words) == 1:
             return  # "of Science and Technology": one word of a longer name
         if DEMONYM.fullmatch(words[0]) or (len(words) == 1 and pinyin.is_surname(words[0])):
-            return  # "Chinese EV makers" is no name; "Li said" is a person whose full name was missed
+            return  # "<nationality> EV makers" is no name; "<surname> said" is a person whose full name was missed
         if " ".join(words) in self.cities:
             return
         if words[-1] in lx.CALENDAR_WORDS or words[0].rstrip(".") in NAME_TITLES:
