@@ -281,3 +281,11 @@ def test_it_opening_a_sentence_is_the_organisation_the_sentence_before_opened_wi
         "Fanrui Motors opened a plant in Shanghai. It also attracted investment from Anxin Capital last year."
     )
     assert ("Anxin Capital", "investedIn", "Fanrui Motors") in facts(draft)
+
+
+def test_a_province_names_its_country_and_a_reported_body_is_not_the_speaker():
+    draft = draft_of("Qiaobei, Guangdong province, grew. Beiwang Weekly said the province's party committee agreed.")
+    found = facts(draft)
+    assert ("Qiaobei", "partOf", "Guangdong") in found  # no "China" in the text: the province's name says it
+    assert ("Beiwang Weekly", "quotedIn", "A headline") in found
+    assert not any(p == "quotedIn" and "committee" in s for s, p, _ in found)

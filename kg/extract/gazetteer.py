@@ -64,6 +64,16 @@ def subdivisions(country_code: str) -> dict[str, Place]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _subdivision_owners() -> dict[str, tuple[str, ...]]:
+    """The countries having a top-level subdivision of each short name."""
+    out: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if not getattr(sub, "parent_code", None):
+            out.setdefault(short_name(sub.name), set()).add(sub.country_code)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
 def forms(place: Place) -> tuple[str, ...]:
     """The words that may follow a place's name and still name it: "Province", "Provincial", ..."""
     return _FORMS.get(place.cls, ())
@@ -89,6 +99,11 @@ def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
             name = f"{dotted[0]}.{dotted[1]}."
             found[name] = Place(name, country.alpha_2, "Country")
     codes = {p.code for p in found.values()}
+    # "Xyz province" names its country even when the text never does: the one country with such a subdivision
+    for name in sorted(set(re.findall(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) [Pp]rovinc(?:e|ial)\b", text))):
+        owners = _subdivision_owners().get(name, ())
+        if len(owners) == 1:
+            codes.add(owners[0])
     if translated_from == "zh":
         codes.add("CN")  # a translation from Chinese names provinces without naming their country
     for code in sorted(codes):

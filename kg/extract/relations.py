@@ -969,7 +969,12 @@ class Relator:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
             before = self.body[max(s.start, org.start - 20) : org.start]
-            if ORG_SPEAKS.match(self.body, org.end) or re.search(r"\b(?:according to|said|says) (?:the )?$", before):
+            after_said = re.search(r"\b(?:said|says) (?:the )?$", before) and re.match(r"[.,;]", self.body[org.end :])
+            if (
+                ORG_SPEAKS.match(self.body, org.end)
+                or re.search(r"\baccording to (?:the )?$", before)
+                or after_said  # "..., said the company." (not "said the company had ...")
+            ):
                 self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
             position = s.start + at_event.end()
