@@ -289,3 +289,10 @@ def test_a_province_names_its_country_and_a_reported_body_is_not_the_speaker():
     assert ("Qiaobei", "partOf", "Guangdong") in found  # no "China" in the text: the province's name says it
     assert ("Beiwang Weekly", "quotedIn", "A headline") in found
     assert not any(p == "quotedIn" and "committee" in s for s, p, _ in found)
+
+
+def test_the_other_side_of_a_deal_is_a_company():
+    draft = draft_of("Fanrui Motors formed a joint venture with Tanlu last year and took a stake in Qiaobei Robotics.")
+    found = classes(draft)
+    assert found.get("Tanlu") == "Company"
+    assert ("Fanrui Motors", "partnerOf", "Tanlu") in facts(draft)

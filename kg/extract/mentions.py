@@ -66,6 +66,12 @@ COMPANY_IS = re.compile(
 )
 # "X, a Y vice president, told ...": the organisation named between the article and the post
 POST_OF_NAMED = re.compile(rf", (?:a|an|the) (?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,4}}) (?P<post>(?i:{POST}))\b")
+# the other side of a deal: "(agreement|joint venture|partnership) with Xyz", "invested in Xyz", "a stake in Xyz"
+DEAL_OBJECT = re.compile(
+    r"\b(?:(?:agreement|deal|partnership|joint venture|JV|contract|partnered|teamed up|cooperate|cooperates|"
+    r"cooperating|collaborating|collaborates) with|invested in|stakes? in|acquired|acquisition of|rivals?|"
+    r"competitors?) (?:the )?(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})"
+)
 # "X is Y's main subsidiary", "X, a subsidiary of Y": X is a company
 IS_SUBSIDIARY = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})(?:,| is| was| became) (?:a |an |the )?"
@@ -1000,6 +1006,8 @@ class Finder:
                 if match.group("org").split()[-1].lower() in POST_MODIFIERS or match.group("org") in TITLE_WORDS:
                     continue  # ", the Honorary President of ...": a title, not an organisation
                 self._slot(base + match.start("org"), base + match.end("org"), rule="org-company-apposition")
+            for match in DEAL_OBJECT.finditer(text):  # "a joint venture with Xyz", "a stake in Xyz": a company
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in IS_SUBSIDIARY.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in SHARES_OF.finditer(text):
