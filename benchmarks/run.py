@@ -39,7 +39,7 @@ RDF_BASELINES = {
     "nquads": ("dataset", "nquads"),
     "jsonld": ("default", "json-ld"),
 }
-STAGES = ("build", "jobs", "rebuild", "validate", "exports", "questions")
+STAGES = ("build", "jobs", "rebuild", "validate", "exports", "questions", "extract")
 STATEMENTS_PER_QUAD = 1 / 15  # the synthetic corpus gives about 15 quads per statement
 
 
@@ -309,6 +309,56 @@ def stage_queries(corpus: Path, work: Path, repeat: int, limit: float) -> dict:
     return rows
 
 
+def _cpu_time(step: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        step()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def stage_extract(repeat: int, chars: int) -> dict:
+    """`kg extract`'s rules (CPU time, gazetteers loaded first) on one sentence of `chars` characters, against the
+    same words cut into sentences of about 200 characters: linear rules cost the same for both (ratio about 1),
+    and the old rules cost cubic time on the one sentence (issue 21 item 11: 40,000 characters took 172 s)."""
+    from kg.extract import rules
+    from kg.model import Source
+    from tests.test_extract_scaling import long_sentence
+
+    one = long_sentence(chars)
+    cut = one.replace(", and the ", ". The ").replace(", and ", ". And ")
+
+    def source(body: str) -> Source:
+        return Source(slug="bench", path="bench.md", title="Bench", body=body, date="2020-03", language="en")
+
+    rules.extract(source(one[:2000]), [])  # the gazetteers load once, outside the timing
+    ours = _cpu_time(lambda: rules.extract(source(one), []), repeat)
+    base = _cpu_time(lambda: rules.extract(source(cut), []), repeat)
+    return {"quads": len(one), "kg_s": ours, "rss_mb": _rss_mb(), "base_s": base}
+
+
+def stage_extract_article(repeat: int, chars: int) -> dict:
+    """`kg extract`'s rules (CPU time, gazetteers loaded first) on the first `chars` characters of the shipped
+    article, cut at a paragraph. No baseline: printed for the README's figure."""
+    import dataclasses
+
+    from kg.extract import rules
+    from kg.sources import read_source
+
+    path = ROOT / "data" / "articles" / "china-times-blockchain-lingang.md"
+    article = read_source(path, str(path))
+    body = article.body[: article.body.rfind("\n\n", 0, chars)]
+    article = dataclasses.replace(article, body=body)
+    rules.extract(article, [])
+    return {
+        "quads": len(body),
+        "kg_s": _cpu_time(lambda: rules.extract(article, []), repeat),
+        "rss_mb": _rss_mb(),
+        "base_s": None,
+    }
+
+
 # --------------------------------------------------------------------------------------------------------------
 # The driver
 
@@ -367,6 +417,10 @@ def main(argv: list[str] | None = None) -> int:
             result = stage_validate(args.corpus, args.work, args.repeat, args.limit, args.format)
         elif args.stage == "export":
             result = stage_export(args.corpus, args.work, args.repeat, args.format)
+        elif args.stage == "extract":
+            result = stage_extract(args.repeat, int(args.format))
+        elif args.stage == "extract-article":
+            result = stage_extract_article(args.repeat, int(args.format))
         else:
             result = stage_queries(args.corpus, args.work, args.repeat, args.limit)
         print(json.dumps(result))
@@ -376,6 +430,15 @@ def main(argv: list[str] | None = None) -> int:
 
     print("| stage | quads | kg s | kg quads/s | peak RSS MB | baseline s | baseline / kg |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    chosen = set(args.stages.split(",")) if args.stages else set(STAGES)
+    if "extract" in chosen:  # no corpus: text; the "quads" column holds characters on these rows
+        for chars in (10_000, 40_000):
+            m = _run_stage(["--stage", "extract", "--format", str(chars), "--repeat", str(args.repeat)])
+            print(_row(f"extract: one {chars:,}-character sentence (characters) vs the same in sentences", m))
+        m = _run_stage(["--stage", "extract-article", "--format", "10000", "--repeat", str(args.repeat)])
+        print(_row("extract: a 10,000-character article, CPU (characters)", m))
+        if chosen == {"extract"}:
+            return 0
     for size in [_parse_size(s) for s in args.triples.split(",")]:
         with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
             corpus, work = Path(tmp) / "corpus", Path(tmp) / "work"

@@ -27,6 +27,8 @@ FICTIONAL = [
     "lanshui-hydrogen-corridor",
     "yunze-chip-summit",
     "tongya-logistics-hub",
+    "lanbei-hydrogen-deal",  # real-news styles (issue 18), written with the rules
+    "qiaoling-chip-fund",  # real-news styles, held out: first run untuned entities F1 0.70, statements F1 0.43
 ]
 
 

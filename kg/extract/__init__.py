@@ -23,9 +23,10 @@ from kg.sources import SLUG, read_source, read_text
 
 # To add a backend, write a module with NAME and extract(source, known) -> Draft, and add one line here.
 BACKENDS = {"rules": "kg.extract.rules"}
-# Longest article body kg extract takes, in characters: about seven times a long news article (88,000 characters
-# take 0.65 s of CPU). Some rules compare every mention with every other one, so time grows faster than the text;
-# past this, a draft would take minutes and help nobody.
+# Longest article body kg extract takes, in characters: about seven times a long news article. Extraction is
+# linear in the text (the rules look mentions up by place, never scan them all; tests/test_extract_scaling.py),
+# so the limit is not about time any more but about use: a longer body is several stories, and a draft of
+# thousands of entries helps nobody.
 MAX_CHARS = 100_000
 
 

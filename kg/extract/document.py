@@ -6,6 +6,7 @@ evidence quote the loader will find at the same place.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +18,8 @@ from kg.model import Source
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "no", "co", "ltd", "inc", "corp", "st", "vs", "etc", "jr", "sr"}
 _BOUNDARY = re.compile(r"[.!?]+[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
-TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-][A-Za-z0-9]+)*(?:[’']s\b)?")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-&][A-Za-z0-9]+)*(?:[’']s\b)?|&")
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Document:
         self.source = source
         self.body = source.body
         self.anchor = when.anchor(source.date)
+        self.day = when.article_day(source.date)
 
     @cached_property
     def paragraphs(self) -> list[Span]:
@@ -88,7 +91,9 @@ class Document:
         return out
 
     def _abbreviation(self, text: str, dot: int) -> bool:
-        word = re.search(r"([A-Za-z]+)$", text[:dot])
+        # the word before the stop, looked for in the 40 characters before it: a search over all of text[:dot]
+        # would read the whole paragraph again at every full stop
+        word = _WORD_BEFORE.search(text[max(0, dot - 40) : dot])
         return bool(word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1))
 
     def _add(self, out: list[Sentence], para: Span, p_index: int, begin: int, end: int) -> None:
@@ -106,7 +111,7 @@ class Document:
         previous = ""
         events: dict[str, str] = {}
         for sentence in sentences:
-            own = when.day_in(sentence.text, self.anchor)
+            own = when.day_in(sentence.text, self.anchor, self.day)
             if own:
                 sentence.date = own
             elif previous and when.SAME_DAY.search(sentence.text):
@@ -144,11 +149,22 @@ class Document:
     def _quote(self, para: Span, p_index: int, begin: int, end: int) -> Quote:
         return Quote(para.start + begin, para.start + end, para.text[begin:end], p_index)
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
-        return min(self.sentences, key=lambda s: abs(s.start - offset))
+        """The sentence holding `offset`, else the nearest one (by bisection: rules call this per mention)."""
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
+            return self.sentences[i]
+        near = self.sentences[max(0, i) : i + 2] or self.sentences
+        return min(near, key=lambda s: abs(s.start - offset))
+
+    def paragraph_at(self, offset: int) -> Span:
+        """The paragraph holding `offset`."""
+        starts = [p.start for p in self.paragraphs]
+        return self.paragraphs[max(0, bisect.bisect_right(starts, offset) - 1)]
 
     def line_paragraph(self, prefix: str) -> Span | None:
         """A paragraph that starts with `prefix` ("Author:", "Source:") as a byline does."""

@@ -61,14 +61,20 @@ def entity_block(e: DraftEntity) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _evidence(body: str, span: tuple[int, int]) -> str:
+def _evidence(body: str, span: tuple[int, int], first: dict[str, int] | None = None) -> str:
+    """A quote, with its start when the same text occurs earlier. `first` remembers where each quote first
+    occurs: a draft quotes the same sentences many times, and each search reads the body from its start."""
     quote = body[span[0] : span[1]]
-    if body.find(quote) == span[0]:
+    if first is None:
+        first = {}
+    if quote not in first:
+        first[quote] = body.find(quote)
+    if first[quote] == span[0]:
         return q(quote)
     return "{quote: " + q(quote) + f", start: {span[0]}" + "}"
 
 
-def statement_block(st: DraftStatement, body: str) -> str:
+def statement_block(st: DraftStatement, body: str, first: dict[str, int] | None = None) -> str:
     """One statement as YAML text, indented as an item of `statements:`."""
     assert st.subject.id and (st.object is None or st.object.id)
     lines = [f"  - subject: {st.subject.id}", f"    predicate: {st.predicate}"]
@@ -81,10 +87,10 @@ def statement_block(st: DraftStatement, body: str) -> str:
         lines.append(f"    note: {q(st.note)}")
     spans = sorted(set(st.evidence))
     if len(spans) == 1:
-        lines.append(f"    evidence: {_evidence(body, spans[0])}")
+        lines.append(f"    evidence: {_evidence(body, spans[0], first)}")
     else:
         lines.append("    evidence:")
-        lines += [f"      - {_evidence(body, span)}" for span in spans]
+        lines += [f"      - {_evidence(body, span, first)}" for span in spans]
     lines.append(f"    draft: {_draft_map(st.rule, st.confidence)}")
     return "\n".join(lines) + "\n"
 
@@ -143,7 +149,8 @@ def render(draft: Draft, article_path: str) -> str:
     out.append("\nentities:\n" if declared else "\nentities: []\n")
     out += [entity_block(e) for e in declared]
     out.append("\nstatements:\n" if draft.statements else "\nstatements: []\n")
-    out += [statement_block(st, draft.body) for st in _sorted_statements(draft)]
+    first: dict[str, int] = {}
+    out += [statement_block(st, draft.body, first) for st in _sorted_statements(draft)]
     return "".join(out)
 
 
@@ -194,9 +201,10 @@ def merge(existing: str, display: str, draft: Draft) -> tuple[str, int, int]:
     lines = existing.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
+    first: dict[str, int] = {}
     blocks = {
         "entities": [entity_block(e) for e in new_entities],
-        "statements": [statement_block(st, draft.body) for st in new_statements],
+        "statements": [statement_block(st, draft.body, first) for st in new_statements],
     }
     top = sorted((doc.key_line(k), k) for k in doc)
     inserts: list[tuple[int, str]] = []

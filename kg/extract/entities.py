@@ -14,14 +14,17 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract import lexicon as lx
 from kg.extract.gazetteer import Place
 from kg.extract.model import DraftEntity, Mention
+from kg.extract.spans import SpanIndex
 
 _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(name: str) -> str:
     """Comparable form of a name: case, curly apostrophes, spacing, a leading "the" and a possessive ignored."""
     text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHE).casefold()
@@ -36,7 +39,7 @@ def person_key(name: str) -> str:
 
 
 def government_key(name: str) -> str:
-    """One form for the English names of a Chinese government: "People's Government of X Province",
+    """One form for the English names of a government in China: "People's Government of X Province",
     "X Provincial People's Government" and "X Provincial Government" are the same body."""
     text = norm(name)
     text = re.sub(r"people's government of (\w+(?: \w+)?) province\b", r"\1 provincial government", text)
@@ -87,6 +90,7 @@ class Grouper:
 
     def _naming(self) -> list[Mention]:
         out = []
+        index = SpanIndex(o for o in self.mentions if not o.descriptive)
         for m in self.mentions:
             if m.descriptive:
                 continue
@@ -95,18 +99,12 @@ class Grouper:
             if m.kind == "Region" and m.rule == "region-slot" and m.text.lower() in lx.STOP_WORDS:
                 continue
             if m.kind in ("Policy", "Event") and any(
-                o is not m and o.kind == m.kind and o.start <= m.start and m.end <= o.end and not o.descriptive
-                for o in self.mentions
+                o is not m and o.kind == m.kind for o in index.covering(m.start, m.end)
             ):
                 continue  # a head inside a longer title names the same thing; the title is kept
             if m.kind == "Organisation" and any(
-                o is not m
-                and o.kind == m.kind
-                and o.start == m.start
-                and m.end < o.end
-                and o.rule != "org-branch"
-                and not o.descriptive
-                for o in self.mentions
+                o is not m and o.kind == m.kind and o.start == m.start and m.end < o.end and o.rule != "org-branch"
+                for o in index.covering(m.start, m.end)
             ):
                 continue  # "... Administration" inside "... Administration Bureau": a head word mid-name
             out.append(m)
@@ -115,11 +113,11 @@ class Grouper:
     def _nested_aliases(self) -> dict[int, list[Mention]]:
         """Events inside a longer event name ("Forum" in "3rd ... Forum"): aliases of the outer one."""
         out: dict[int, list[Mention]] = {}
-        for m in self.mentions:
-            if m.kind != "Event" or m.descriptive:
-                continue
-            for o in self.mentions:
-                if o is not m and o.kind == "Event" and o.start <= m.start and m.end <= o.end and not o.descriptive:
+        events = [m for m in self.mentions if m.kind == "Event" and not m.descriptive]
+        index = SpanIndex(events)
+        for m in events:
+            for o in index.covering(m.start, m.end):
+                if o is not m:
                     out.setdefault(id(o), []).append(m)
         return out
 
@@ -145,7 +143,8 @@ class Grouper:
                 words = core.split()
                 while len(words) > 1 and self._place_core(words[0]):
                     words = words[1:]  # "<City> Dongwan" -> "dongwan"
-                return ("Zone", " ".join(words))
+                # a park and the zone it lies in share a core name ("Xyz Science Park" in "Xyz new area")
+                return ("Park" if m.cls == "IndustrialPark" else "Zone", " ".join(words))
             return ("Region", core)
         if m.kind == "Organisation":
             if m.cls == "GovernmentBody":
@@ -154,13 +153,14 @@ class Grouper:
         return (m.kind, norm(m.name))
 
     def _place_core(self, word: str) -> bool:
-        return any(norm(name) == word for name in self.places) or word in self._region_cores
+        return word in self._place_names or word in self._region_cores
 
     # -- grouping -------------------------------------------------------------------------------
 
     def group(self) -> list[DraftEntity]:
         """Draft entities from the mentions, in text order, with aliases and every merge recorded."""
         naming = self._naming()
+        self._place_names = {norm(name) for name in self.places}
         self._region_cores = {
             self._core(m) for m in naming if m.kind == "Region" and m.cls not in lx.ZONE_CLASSES and not m.iso3166
         }
@@ -169,10 +169,18 @@ class Grouper:
             groups.setdefault(self.key(m), []).append(m)
         # a "zone" whose whole name is a place ("<City> Free Trade Zone") is the one zone of that place
         zones = [k for k in groups if k[0] == "Zone"]
+        by_prefix: dict[str, list[tuple[str, str]]] = {}  # every leading run of words of a zone's mentions
+        for z in zones:
+            prefixes = set()
+            for m in groups[z]:
+                words = norm(m.text).split()
+                prefixes.update(" ".join(words[:i]) for i in range(1, len(words)))
+            for prefix in prefixes:
+                by_prefix.setdefault(prefix, []).append(z)
         for k in zones:
             if not self._place_core(k[1]):
                 continue
-            partners = [z for z in zones if z != k and any(norm(m.text).startswith(k[1] + " ") for m in groups[z])]
+            partners = [z for z in by_prefix.get(k[1], ()) if z != k and z in groups]
             if len(partners) == 1:
                 groups[partners[0]].extend(groups.pop(k))
         # a place named without a head ("<City> Dongwan", "Dongwan") whose core is a zone's is that zone
@@ -182,9 +190,13 @@ class Grouper:
             words = k[1].split()
             while len(words) > 1 and self._place_core(words[0]):
                 words = words[1:]
-            if ("Zone", " ".join(words)) in groups:
-                groups[("Zone", " ".join(words))].extend(groups.pop(k))
+            zone = ("Zone", " ".join(words))
+            if zone in groups and not all(m.cls == "IndustrialPark" for m in groups[zone]):
+                groups[zone].extend(groups.pop(k))  # a park is named after its city, never the city itself
         self._merge_suffixes(groups)
+        self._merge_acronyms(groups)
+        self._merge_surnames(groups)
+        self._merge_short_names(groups)
         nested = self._nested_aliases()
         entities = []
         for key, mentions in groups.items():
@@ -200,16 +212,75 @@ class Grouper:
         self.entities = entities
         return entities
 
+    def _merge_acronyms(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
+        """ "... Corporation (ABC)": the acronym's mentions join the name's."""
+        where = {id(m): k for k, ms in groups.items() for m in ms}
+        for k in list(groups):
+            if k not in groups:
+                continue
+            target = next((where.get(id(m.alias_of)) for m in groups[k] if m.alias_of is not None), None)
+            if target is not None and target != k and target in groups:
+                moved = groups.pop(k)
+                groups[target].extend(moved)
+                for m in moved:
+                    where[id(m)] = target
+
+    def _merge_surnames(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
+        """ "Lin" and "Mr Lin" after "Lin Haoran": a surname alone is the one person of the article who has it
+        (a Chinese name's first word, or a Western name's last); with two such people it stays apart."""
+        people = [k for k in groups if k[0] == "Person"]
+        full: dict[str, list[tuple[str, str]]] = {}
+        for k in people:
+            names = {m.name for m in groups[k]}
+            for name in names:
+                words = name.split()
+                if len(words) >= 2:
+                    for part in {words[0], words[-1]}:
+                        if k not in full.setdefault(part, []):
+                            full[part].append(k)
+        for k in people:
+            if k not in groups or any(" " in m.name for m in groups[k]):
+                continue
+            names = {m.name for m in groups[k]}
+            owners = {o for name in names for o in full.get(name, ()) if o != k}
+            if len(owners) == 1:
+                groups[owners.pop()].extend(groups.pop(k))
+
+    def _merge_short_names(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
+        """ "Xyz" after "Xyz Microelectronics Corp": a company's first word alone is the company, when exactly one
+        organisation's name starts with it and the rest is not a place ("Acme China" is another company)."""
+        orgs = [k for k in groups if k[0] == "Organisation"]
+        by_first: dict[str, list[tuple[str, str]]] = {}
+        for k in orgs:
+            words = k[1].split()
+            if len(words) >= 2 and not self._place_core(" ".join(words[1:])) and words[1] not in ("and", "of", "&"):
+                by_first.setdefault(words[0], []).append(k)
+        for k in orgs:
+            if (
+                k not in groups
+                or " " in k[1]
+                or not all(m.rule.startswith("org-") or m.rule == "same-name" for m in groups[k])
+            ):
+                continue
+            owners = [o for o in by_first.get(k[1], ()) if o in groups and o != k]
+            if len(owners) == 1 and any(m.cls == "Company" for m in groups[owners[0]]):
+                groups[owners[0]].extend(groups.pop(k))
+
     def _merge_suffixes(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
         """ "Solar Research Institute" after "Dongwan Solar Research Institute": a shortened name of the same
         organisation, when exactly one longer name with the same head ends with it."""
         orgs = [k for k in groups if k[0] == "Organisation"]
+        by_suffix: dict[str, list[tuple[str, str]]] = {}  # every trailing run of words of each name
+        for k in orgs:
+            words = k[1].split(" ")
+            for i in range(1, len(words)):
+                by_suffix.setdefault(" ".join(words[i:]), []).append(k)
         for short in sorted(orgs, key=lambda k: len(k[1])):
             if len(short[1].split()) < 3 or short not in groups:
                 continue
             longer = [
                 k
-                for k in orgs
+                for k in by_suffix.get(short[1], ())
                 if k != short
                 and k in groups
                 and k[1].endswith(" " + short[1])
@@ -278,10 +349,11 @@ class Grouper:
                 parent = by_label.get(" ".join(words[:-1]))
                 if parent and parent.cls == "Organisation":
                     parent.cls = "Company"
+        parents = branch_parents(entities)
         for e in entities:
             if e.rule != "org-branch":
                 continue
-            parent = branch_parent(e, entities)
+            parent = parents.get(id(e))
             if parent is None:
                 continue
             if parent.cls == "CentralBank":
@@ -292,13 +364,35 @@ class Grouper:
 
 def branch_parent(branch: DraftEntity, entities: list[DraftEntity]) -> DraftEntity | None:
     """The organisation a branch belongs to: the longest other organisation named inside the branch's name."""
-    label = norm(branch.label)
-    inside = [
-        e
-        for e in entities
-        if e is not branch and e.kind == "Organisation" and e.rule != "org-branch" and norm(e.label) in label
-    ]
-    return max(inside, key=lambda e: len(e.label), default=None)
+    return branch_parents(entities).get(id(branch))
+
+
+def branch_parents(entities: list[DraftEntity]) -> dict[int, DraftEntity]:
+    """Each branch's parent (see branch_parent), for all branches at once: an organisation's label is looked up
+    by the runs of words of the branch's label, so a branch costs its own words, not the list of entities."""
+    labels: dict[str, list[DraftEntity]] = {}
+    for e in entities:
+        if e.kind == "Organisation" and e.rule != "org-branch":
+            labels.setdefault(norm(e.label), []).append(e)
+    out: dict[int, DraftEntity] = {}
+    for branch in entities:
+        if branch.rule != "org-branch":
+            continue
+        label = norm(branch.label)
+        words = label.split(" ")
+        inside: list[DraftEntity] = []
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + MAX_LABEL_WORDS) + 1):
+                run = " ".join(words[i:j])
+                for key in {run, re.sub(r"'s$", "", run)}:
+                    inside += [e for e in labels.get(key, ()) if e is not branch and e not in inside]
+        parent = max(inside, key=lambda e: len(e.label), default=None)
+        if parent is not None:
+            out[id(branch)] = parent
+    return out
+
+
+MAX_LABEL_WORDS = 24  # an organisation named inside a branch's name has at most this many words
 
 
 def _rank(rule: str) -> int:

@@ -64,6 +64,16 @@ def subdivisions(country_code: str) -> dict[str, Place]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _subdivision_owners() -> dict[str, tuple[str, ...]]:
+    """The countries having a top-level subdivision of each short name."""
+    out: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if not getattr(sub, "parent_code", None):
+            out.setdefault(short_name(sub.name), set()).add(sub.country_code)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
 def forms(place: Place) -> tuple[str, ...]:
     """The words that may follow a place's name and still name it: "Province", "Provincial", ..."""
     return _FORMS.get(place.cls, ())
@@ -77,12 +87,23 @@ def _country_pattern() -> re.Pattern[str]:
 
 
 def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
-    """Countries named in the text, and the subdivisions of those countries, by short name."""
+    """Countries named in the text (also by their dotted ISO 3166 alpha-2 code, "X.Y."), and the subdivisions of
+    those countries."""
     found: dict[str, Place] = {}
     table = countries()
     for name in sorted(set(_country_pattern().findall(text))):
         found[name] = table[name]
+    for dotted in sorted(set(re.findall(r"(?<![\w.])([A-Z])\.([A-Z])\.(?!\w)", text))):
+        country = pycountry.countries.get(alpha_2="".join(dotted))
+        if country is not None:
+            name = f"{dotted[0]}.{dotted[1]}."
+            found[name] = Place(name, country.alpha_2, "Country")
     codes = {p.code for p in found.values()}
+    # "Xyz province" names its country even when the text never does: the one country with such a subdivision
+    for name in sorted(set(re.findall(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) [Pp]rovinc(?:e|ial)\b", text))):
+        owners = _subdivision_owners().get(name, ())
+        if len(owners) == 1:
+            codes.add(owners[0])
     if translated_from == "zh":
         codes.add("CN")  # a translation from Chinese names provinces without naming their country
     for code in sorted(codes):
@@ -123,11 +144,20 @@ def city(name: str, countries: set[str]) -> City | None:
     return next((c for c in _cities().get(name, ()) if c.country in countries), None)
 
 
+# Cities elsewhere in the world taken by name alone: only the largest, whose names are rarely anything else.
+WORLD_CITY_POPULATION = 2_000_000
+
+
 def large_cities(text: str, countries: set[str]) -> dict[str, City]:
-    """Cities of the article's countries with at least BARE_CITY_POPULATION people whose name the text contains."""
+    """Cities of the article's countries with at least BARE_CITY_POPULATION people whose name the text contains,
+    and cities of any country with at least WORLD_CITY_POPULATION."""
     found: dict[str, City] = {}
     for word in sorted(set(re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b", text))):
         c = city(word, countries)
         if c is not None and c.population >= BARE_CITY_POPULATION:
             found[word] = c
+            continue
+        anywhere = _cities().get(word, ())
+        if anywhere and anywhere[0].population >= WORLD_CITY_POPULATION:
+            found[word] = anywhere[0]
     return found

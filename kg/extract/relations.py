@@ -8,15 +8,19 @@ the sentence that supports it as evidence, the rule's name and a confidence.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from decimal import Decimal
 
 from kg.extract import lexicon as lx
+from kg.extract import when
 from kg.extract.document import Document, Sentence
 from kg.extract.entities import branch_parent, government_key, norm
-from kg.extract.mentions import APPOSITION, JOINTLY, list_items
+from kg.extract.mentions import APPOSITION, JOINTLY, POST_BEFORE_NAME, list_items
+from kg.extract.mentions import POST_OF_NAMED as POST_OF_NAMED_RE
 from kg.extract.model import DraftEntity, DraftStatement, Mention
+from kg.extract.spans import SpanIndex
 
 _POSTS = "|".join(re.escape(p) for p in lx.POSTS)
 _SPEECH = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lx.SPEECH_VERBS) + r")\b")
@@ -30,8 +34,36 @@ HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:t
 HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) ")
 ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
 FOUND = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )\b(?:established|founded|set up|built|created) ")
-FOUNDED_BY = re.compile(r"(?<!jointly )\b(?:founded|established|set up|created|started) by (?:the )?")
+FOUNDED_BY = re.compile(
+    r"(?<!jointly )\b(?:founded|established|set up|created|started)(?: in (?P<year>\d{4}))? by (?:the )?"
+)
+# "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
+FOUNDED_YEAR = re.compile(
+    r"(?:\b(?:was|were|is|been) |, |^)(?:[Ff]ounded|[Ee]stablished|[Ss]et up|[Cc]reated|[Ll]aunched|[Ii]ncorporated) in "
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?P<year>\d{4})\b(?! by)"
+)
+# "Xyz-based Abc Group": Abc is headquartered in Xyz
+BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
+# "<Region> hosts / is home to ..., including A, B and C": each is located there
+HOSTS = re.compile(
+    r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding (?P<list>[^.;:]{3,400}?)(?=[.;:]|$)"
+)
+# "<person>, who is chairman of the board": a post in the organisation the sentence is about
+WHO_IS_POST = re.compile(
+    rf", who (?:is|was|serves as|became) (?:the |its )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b", re.I
+)
 SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
+# "X is Y's main fintech subsidiary", "X, Y's investment arm"
+POSSESSIVE_SUBSIDIARY = re.compile(r"[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division|branch)\b")
+# "X is helmed by Y", "X, led by Y": the person at the head of an organisation
+HEADED_BY = re.compile(r"\b(?:helmed|led|headed|chaired|run) by (?:the )?")
+WHO_HEADS = re.compile(r",? who (?:heads|leads|chairs|runs|helms|founded)(?: up)? (?:the )?")
+# "the province's Party chief, X": a post in the place last named
+REFERENT_POST = re.compile(
+    r"\b[Tt]he (?P<ref>province|city|region|county|district|country|municipality)[’']s (?P<post>[A-Za-z -]{2,40}?), $"
+)
+HEAD_OF_STATE = ("president", "premier", "vice premier", "vice-premier", "vice president", "minister", "vice minister")
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
 SUBSIDIARY = re.compile(
@@ -51,6 +83,7 @@ PART_OF_PHRASE = re.compile(
 )
 IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
 OF_REGION = re.compile(r"^ of (?:the )?$")
+POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}$")
 PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
 BLOCKCHAIN_PROJECTS = re.compile(
     r"\bof which (?P<n>\d+) (?:are|were|is) (?:in the direction of |related to |for |in )?(?:the )?blockchain\b"
@@ -65,6 +98,82 @@ MEASURE_COUNT = re.compile(
     + "|".join(lx.NUMBER_WORDS)
     + r") (?:specific )?measures\b"
 )
+
+
+RELATIVE = re.compile(r", (?:which|who|that) |, jointly ")
+# Events and acts that the date of their sentence dates: states (part of, located in, jurisdiction) are not dated.
+DATED_PREDICATES = lx.word_set(
+    """quotedIn investedIn partnerOf foundedBy coFoundedBy registeredIn issuedBy approvedBy fundedBy spokeAt
+    organisedBy"""
+)
+DEMONYM_GOVERNMENT = re.compile(r"^[A-Z][a-z]+(?:ese|ean|ian|ish|an) (?:central |local )?government$")
+# How many names back a description ("the institute", "there") may point.
+REFER_REACH = 100
+
+
+def _inside_lists(lists: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    """Whether `position` lies in one of the sorted, disjoint spans (`starts`: their starts)."""
+    i = bisect.bisect_right(starts, position) - 1
+    return i >= 0 and position < lists[i][1]
+
+
+# "an agreement between A and B", "A and B signed an agreement": the two are partners
+BETWEEN = re.compile(
+    r"\b(?:agreement|deal|partnership|cooperation|ties|contract|memorandum|MoU|joint venture|alliance)s? between (?:the )?"
+)
+PAIR_SIGNED = re.compile(
+    r"\b(?:signed|inked|reached|concluded|formed|set up|launched|established) (?:a |an |the )?(?:[\w-]+ ){0,4}?"
+    r"(?:agreement|deal|partnership|joint venture|contract|memorandum|MoU|alliance)"
+)
+# "X attracted investment from A, B and C", "X raised funding from A": each invested in X
+RECEIVED_FROM = re.compile(
+    r"\b(?:attracted|received|raised|secured|drew|won|got|obtained) (?:[\w$.,%-]+ ){0,6}?(?:investments?|funding|"
+    r"capital|financing|backing|money) from (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
+)
+ORG_SPEAKS = re.compile(
+    r"(?: (?:also|further|then|has|had))? (?:said|says|stated|told|reported|reports|wrote|commented|noted|added)\b"
+)
+PARTNER = re.compile(
+    r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
+    r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
+    r"|\b(?:partnered|teamed up|cooperated|cooperates|cooperating|collaborated|collaborates|collaborating|"
+    r"joined hands|joined forces|partners|working|works) with (?:the )?"
+    r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
+    r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
+    r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
+)
+INVESTED = re.compile(
+    r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
+    r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
+    r"|\b(?:took|takes|acquired|bought) (?:a )?(?:[\d.]+ ?(?:%|percent|per cent) )?stakes? in (?:the )?"
+    r"|\b(?:poured|pours|pour|injected|injects|inject|put|puts) (?:[^.;,]{0,40}? )?into (?:the )?"
+)
+FUNDED = re.compile(r"\b(?:financed|funded|bankrolled|sponsored|backed) by (?:the )?")
+MANAGED = re.compile(r"\b(?:managed|run|operated|administered|overseen) by (?:the )?")
+MADE_UP = re.compile(
+    r"\b(?:made up of|composed of|consists of|consisting of|comprising|whose members include) (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
+)
+MEMBER_OF = re.compile(
+    r"^,? (?:(?:is|are|was|were|as|became|become|has become|have become) )?(?:(?:a|an|the) )?(?:[a-z-]+ )?"
+    r"members? of (?:the )?$"
+)
+UNDER = re.compile(r"^(?: [(（][^)）]{1,12}[)）])? (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
+POSSESSIVE = re.compile(r"^[’']s? $")
+UNIT_HEADS = lx.word_set(
+    """school college institute department office bureau centre center laboratory lab faculty academy branch
+    division committee commission"""
+)
+TITLE_BODY = {
+    "mayor": (("municipal", "city"), "government"),
+    "vice mayor": (("municipal", "city"), "government"),
+    "vice-mayor": (("municipal", "city"), "government"),
+    "deputy mayor": (("municipal", "city"), "government"),
+    "governor": (("provincial",), "government"),
+    "vice governor": (("provincial",), "government"),
+    "vice-governor": (("provincial",), "government"),
+    "deputy governor": (("provincial",), "government"),
+    "party secretary": (("",), "party committee"),
+}
 
 
 def number(word: str) -> int | None:
@@ -85,22 +194,35 @@ class Relator:
         self.entities = entities
         self.article = article
         self.statements: dict[tuple, DraftStatement] = {}
+        # Indexes, so that every question a rule asks reads the mentions near it, never all of them: one long
+        # sentence made the scans cubic (issue 21 item 11).
+        self._named = [m for m in self.mentions if m.entity is not None and not m.descriptive]
+        self._named_starts = [m.start for m in self._named]
+        self._named_index = SpanIndex(self._named)
+        self._all_index = SpanIndex(self.mentions)
+        self._by_start: dict[int, list[Mention]] = {}
+        for m in self.mentions:
+            self._by_start.setdefault(m.start, []).append(m)
+        countries = {e.label: e for e in self.entities if e.cls == "Country"}
+        self._only_country = next(iter(countries.values())) if len(countries) == 1 else None
         for m in self.mentions:  # a description points back to what it describes, in text order
             if m.descriptive and m.entity is None:
                 m.entity = self.entity(m)
         self._outer = [m for m in self.mentions if m.entity is not None and not self._inside_other(m)]
+        self._outer_starts = [m.start for m in self._outer]
+        self._sentence_mentions: dict[tuple[int, tuple[str, ...]], tuple[list[Mention], list[int]]] = {}
+        self._clauses: dict[int, tuple] = {}
+        self._project_lists: tuple[list[Mention], list[int]] | None = None
+        self._cores: dict[str, list[DraftEntity]] | None = None
+        self._order: dict[int, int] | None = None
+        self._dates: dict[tuple[int, int], str] | None = None
 
     # -- mentions and back references ----------------------------------------------------------
 
     def _inside_other(self, m: Mention) -> bool:
         return any(
-            o is not m
-            and o.start <= m.start
-            and m.end <= o.end
-            and (o.end - o.start) > (m.end - m.start)
-            and o.entity is not None
-            and not o.descriptive
-            for o in self.mentions
+            o is not m and (o.end - o.start) > (m.end - m.start) and o.entity is not None and not o.descriptive
+            for o in self._named_index.covering(m.start, m.end)
         )
 
     def entity(self, m: Mention) -> DraftEntity | None:
@@ -109,70 +231,137 @@ class Relator:
             return m.entity
         if not m.descriptive:
             return None
-        if any(
-            o.entity is not None and not o.descriptive and o.start <= m.start and m.end <= o.end for o in self.mentions
-        ):
+        if any(True for _ in self._named_index.covering(m.start, m.end)):
             return None  # "the institute" inside a name is part of the name
         return self.refer(m)
 
+    def _before(self, position: int):
+        """Named mentions that end before `position`, nearest first; at most REFER_REACH of them (a description
+        points back a few names, not to the start of a long article)."""
+        i = bisect.bisect_left(self._named_starts, position)
+        for k in range(i - 1, max(-1, i - 1 - REFER_REACH), -1):
+            if self._named[k].end <= position:
+                yield self._named[k]
+
     def refer(self, m: Mention) -> DraftEntity | None:
         """What a definite description points back to: "the country", "the fund", "there"."""
-        before = [o for o in self.mentions if o.entity is not None and o.end <= m.start and not o.descriptive]
+        if m.head == "it":  # "It ...": the organisation the sentence before opens with
+            sentence = self.doc.sentence_at(m.start)
+            if sentence.index == 0:
+                return None
+            before = self.doc.sentences[sentence.index - 1]
+            i = bisect.bisect_left(self._named_starts, before.start)
+            while i < len(self._named) and self._named[i].start < before.end:
+                o = self._named[i]
+                if o.kind == "Organisation" and o.end <= before.end:
+                    return o.entity
+                i += 1
+            return None
         if m.head == "there":
-            regions = [o for o in before if o.kind == "Region"]
-            return regions[-1].entity if regions else None
+            return next((o.entity for o in self._before(m.start) if o.kind == "Region"), None)
         if m.head == "country":
-            countries = {e.label: e for e in self.entities if e.cls == "Country"}
-            if len(countries) == 1:
-                return next(iter(countries.values()))
-            found = [o for o in before if o.entity.cls == "Country"]
-            return found[-1].entity if found else None
+            if self._only_country is not None:
+                return self._only_country
+            return next((o.entity for o in self._before(m.start) if o.entity.cls == "Country"), None)
         heads = tuple(h.lower() for h in lx.BACK_REFERENCES.get(m.head, (m.head,)))
-        for o in reversed(before):
+        for o in self._before(m.start):
             if o.kind != m.kind and m.kind != "Organisation":
                 continue
             if (o.head and o.head.lower() in heads) or norm(o.entity.label).endswith(heads):
                 return o.entity
+        if m.head in (
+            "company",
+            "firm",
+            "giant",
+            "carmaker",
+            "automaker",
+            "chipmaker",
+            "startup",
+        ):  # "the company": the company named most, whatever its name ends with
+            counts: dict[int, list] = {}
+            for rank, o in enumerate(self._before(m.start)):
+                if o.entity.cls == "Company":
+                    counts.setdefault(id(o.entity), [0, -rank, o.entity])[0] += 1
+            if counts:
+                return max(counts.values(), key=lambda c: (c[0], c[1]))[2]
         return None
 
     def in_sentence(self, sentence: Sentence, kinds: tuple[str, ...] = ()) -> list[Mention]:
-        """The outermost mentions of a sentence (a region inside a body's name is not a candidate)."""
-        return [
-            m
-            for m in self._outer
-            if sentence.start <= m.start and m.end <= sentence.end and (not kinds or m.kind in kinds)
-        ]
+        """The outermost mentions of a sentence (a region inside a body's name is not a candidate), in text order."""
+        return self._sentence(sentence, kinds)[0]
+
+    def _sentence(self, sentence: Sentence, kinds: tuple[str, ...]) -> tuple[list[Mention], list[int]]:
+        """in_sentence and the mentions' starts, computed once per sentence and kinds."""
+        key = (sentence.start, kinds)
+        found = self._sentence_mentions.get(key)
+        if found is None:
+            low = bisect.bisect_left(self._outer_starts, sentence.start)
+            high = bisect.bisect_left(self._outer_starts, sentence.end)
+            mentions = [m for m in self._outer[low:high] if m.end <= sentence.end and (not kinds or m.kind in kinds)]
+            found = (mentions, [m.start for m in mentions])
+            self._sentence_mentions[key] = found
+        return found
+
+    def last_before(self, sentence: Sentence, kinds: tuple[str, ...], position: int) -> Mention | None:
+        """The last outermost mention of a kind in the sentence that ends by `position`."""
+        mentions, starts = self._sentence(sentence, kinds)
+        for i in range(bisect.bisect_right(starts, position) - 1, -1, -1):
+            if mentions[i].end <= position:
+                return mentions[i]
+        return None
+
+    def first_starting(self, sentence: Sentence, kinds: tuple[str, ...], low: int, high: int) -> Mention | None:
+        """The first outermost mention of a kind in the sentence that starts in [low, high)."""
+        mentions, starts = self._sentence(sentence, kinds)
+        i = bisect.bisect_left(starts, low)
+        return mentions[i] if i < len(mentions) and mentions[i].start < high else None
+
+    def starting_at(self, position: int, test) -> Mention | None:
+        """The first mention (of all, nested ones too) that starts at `position` and passes `test`."""
+        return next((m for m in self._by_start.get(position, ()) if test(m)), None)
 
     def at(self, position: int, kinds: tuple[str, ...], gap: str = r"^$", window: int = 60) -> Mention | None:
         """The first mention of a kind starting at `position`, after text matching `gap`."""
-        for m in self._outer:
-            if m.start < position or m.start > position + window:
-                continue
+        i = bisect.bisect_left(self._outer_starts, position)
+        while i < len(self._outer) and self._outer[i].start <= position + window:
+            m = self._outer[i]
             if m.kind in kinds and re.match(gap, self.body[position : m.start]):
                 return m
+            i += 1
         return None
+
+    def _clause_marks(self, sentence: Sentence) -> tuple:
+        """Once per sentence: where "; " clauses start, where relative clauses start, and the "jointly
+        established by A, B and C" lists (whose names are never the agent of a later verb)."""
+        marks = self._clauses.get(sentence.start)
+        if marks is None:
+            text, base = sentence.text, sentence.start
+            semicolons = [base + m.start() for m in re.finditer("; ", text)]
+            relative = [(base + m.start(), base + m.end()) for m in RELATIVE.finditer(text)]
+            lists = [(base + m.start("list"), base + m.end("list")) for m in JOINTLY.finditer(text)]
+            marks = (semicolons, relative, [e for _, e in relative], lists, [a for a, _ in lists])
+            self._clauses[sentence.start] = marks
+        return marks
 
     def agent_before(self, sentence: Sentence, position: int, kinds: tuple[str, ...]) -> Mention | None:
         """The subject of the clause whose verb is at `position`: the nearest mention before it, or the one a
         relative clause (", which ...", ", jointly ...") hangs on."""
-        text = self.body[sentence.start : position]
-        clause = max(text.rfind("; "), -1)
+        semicolons, relative, relative_ends, lists, list_starts = self._clause_marks(sentence)
+        i = bisect.bisect_right(semicolons, position - 2) - 1
+        clause_start = semicolons[i] + 1 if i >= 0 else sentence.start
         limit = position
-        relative = list(re.finditer(r", (?:which|who|that) |, jointly ", text))
-        if relative:
-            limit = sentence.start + relative[-1].start()
-        candidates = [
-            m
-            for m in self.in_sentence(sentence, kinds)
-            if m.end <= limit and m.start >= sentence.start + clause + 1 and not self._in_by_list(sentence, m)
-        ]
-        return candidates[-1] if candidates else None
-
-    def _in_by_list(self, sentence: Sentence, m: Mention) -> bool:
-        for match in JOINTLY.finditer(sentence.text):
-            if sentence.start + match.start("list") <= m.start < sentence.start + match.end("list"):
-                return True
-        return False
+        j = bisect.bisect_right(relative_ends, position) - 1
+        if j >= 0:
+            limit = relative[j][0]
+        mentions, starts = self._sentence(sentence, kinds)
+        last = bisect.bisect_right(starts, limit) - 1
+        for k in range(last, max(-1, last - REFER_REACH), -1):
+            m = mentions[k]
+            if m.start < clause_start:
+                return None
+            if m.end <= limit and not _inside_lists(lists, list_starts, m.start):
+                return m
+        return None
 
     # -- output ---------------------------------------------------------------------------------
 
@@ -192,6 +381,10 @@ class Relator:
         """Record a proposal once per (subject, predicate, object or value); more evidence joins the first."""
         if subject is None or (obj is None and value is None) or obj is subject:
             return
+        if not date and obj is not None and predicate in DATED_PREDICATES:
+            date = self._sentence_dates().get(evidence, "")  # the date the sentence gives, on what it states
+        elif predicate not in DATED_PREDICATES and predicate not in ("dateIssued", "dateApproved", "startDate"):
+            date = ""  # a state (part of, located in, a post) has no date of its own
         key = (id(subject), predicate, id(obj) if obj else None, value)
         found = self.statements.get(key)
         if found:
@@ -204,6 +397,11 @@ class Relator:
         self.statements[key] = DraftStatement(
             subject, predicate, rule, confidence, [evidence], obj, value, date, role, note
         )
+
+    def _sentence_dates(self) -> dict[tuple[int, int], str]:
+        if self._dates is None:
+            self._dates = {(s.start, s.end): s.date for s in self.doc.sentences if s.date}
+        return self._dates
 
     def span(self, sentence: Sentence) -> tuple[int, int]:
         """Evidence span of a sentence: the whole sentence, so the reviewer sees the context."""
@@ -224,15 +422,297 @@ class Relator:
             self.speech(sentence)
             self.counts(sentence)
             self.part_of(sentence)
+            self.organisations(sentence)
+            self.titled_posts(sentence)
         self.from_names()
         self.event_facts()
         self.merge_measures()
         self.name_unnamed()
+        self.mentioned()
         return list(self.statements.values())
 
+    def organisations(self, s: Sentence) -> None:
+        """Organisation to organisation: partners in an agreement, investments, funding, management, members,
+        units named by their parent ("the School of X of Y University", "the office of the Y government")."""
+        orgs = ("Organisation",)
+        for match in PARTNER.finditer(s.text):
+            other = self.at(s.start + match.end(), orgs, window=3)
+            agent = self.agent_before(s, s.start + match.start(), orgs)
+            if other and agent:
+                self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
+                for more in self.list_after(s, other, orgs):  # "cooperation with A, B and C"
+                    self.add(agent.entity, "partnerOf", "signed-with", 0.6, self.span(s), obj=more.entity)
+                before = self.at_end(agent.start, orgs, r" and (?:the )?$")
+                if before is not None:  # "A and B signed an agreement with C"
+                    self.add(before.entity, "partnerOf", "signed-with", 0.6, self.span(s), obj=other.entity)
+        for match in BETWEEN.finditer(s.text):
+            first = self.at(s.start + match.end(), orgs, window=3)
+            second = self.at(first.end, orgs, gap=r"^,? and (?:the )?$", window=8) if first else None
+            if first and second:
+                self.add(first.entity, "partnerOf", "agreement-between", 0.65, self.span(s), obj=second.entity)
+        for match in PAIR_SIGNED.finditer(s.text):
+            second = self.agent_before(s, s.start + match.start(), orgs)
+            first = self.at_end(second.start, orgs, r"^,? and (?:the )?$") if second else None
+            listed = first is not None and self.at_end(first.start, orgs, r"^, (?:the )?$") is not None
+            if listed:
+                continue  # "A, B and C signed agreements": signers of a set of deals, not each other's partners
+            if first and second and not self.at(s.start + match.end(), orgs, gap=r"^ with (?:the )?$", window=9):
+                self.add(first.entity, "partnerOf", "signed-together", 0.6, self.span(s), obj=second.entity)
+        for match in INVESTED.finditer(s.text):
+            target = self.at(s.start + match.end(), ("Organisation", "Region"), window=3) or self.at(
+                s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
+            )
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            if target and agent:
+                self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
+        for match in RECEIVED_FROM.finditer(s.text):
+            receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if receiver is None:
+                continue
+            low, high = s.start + match.start("list"), s.start + match.end("list")
+            for investor in self.in_sentence(s, ("Organisation", "Person")):
+                if low <= investor.start < high and investor.entity is not receiver.entity:
+                    self.add(investor.entity, "investedIn", "received-from", 0.6, self.span(s), obj=receiver.entity)
+        for match in FUNDED.finditer(s.text):
+            funder = self.at(s.start + match.end(), ("Organisation", "Person"), window=3)
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Policy", "Event", "Region"))
+            subject = self.head_of_phrase(s, agent)
+            if subject is not None and subject.kind == "Region":
+                continue
+            if funder and subject:
+                self.add(subject.entity, "fundedBy", "funded-by", 0.65, self.span(s), obj=funder.entity)
+                second = self.at(funder.end, ("Organisation", "Person"), gap=r"^,? and (?:the )?$", window=10)
+                if second is not None:
+                    self.add(subject.entity, "fundedBy", "funded-by", 0.6, self.span(s), obj=second.entity)
+        for match in MANAGED.finditer(s.text):
+            manager = self.at(s.start + match.end(), orgs, window=3)
+            subject = self.head_of_phrase(s, self.agent_before(s, s.start + match.start(), ("Organisation", "Region")))
+            if subject is not None and subject.kind == "Region" and subject.entity.cls not in lx.ZONE_CLASSES:
+                continue  # a city is governed, not managed
+            if manager and subject:
+                self.add(subject.entity, "managedBy", "managed-by", 0.65, self.span(s), obj=manager.entity)
+        for match in MADE_UP.finditer(s.text):
+            whole = self.agent_before(s, s.start + match.start(), orgs)
+            if whole is None:
+                continue
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                member = self.first_starting(s, ("Organisation",), s.start + a, s.start + b)
+                if member:
+                    self.add(member.entity, "memberOf", "made-up-of", 0.6, self.span(s), obj=whole.entity)
+        for match in BASED.finditer(s.text):
+            company = self.at(s.start + match.end(), orgs, window=0)
+            place = self._region_named(match.group("place"))
+            if company is not None and place is not None:
+                self.add(company.entity, "headquarteredIn", "place-based", 0.65, self.span(s), obj=place)
+        for match in HOSTS.finditer(s.text):
+            host = self.agent_before(s, s.start + match.start(), ("Region",))
+            if host is None:
+                continue
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                guest = self.first_starting(s, orgs, s.start + a, s.start + b)
+                if guest is not None:
+                    self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=host.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s)):
+            if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
+                continue
+            # "<Region>'s <body>", "<Region>'s <company>", "<Organisation>'s <institute>"
+            if a.kind == "Region" and b.entity.cls in ("GovernmentBody", "PartyCommittee"):
+                self.add(b.entity, "jurisdiction", "possessive", 0.65, self.span(s), obj=a.entity)
+            elif a.kind == "Region" and a.entity.cls != "Country":  # "China's X" says whose, not where
+                self.add(b.entity, "locatedIn", "possessive", 0.55, self.span(s), obj=a.entity)
+            elif a.kind == "Organisation" and (b.head or "").split()[-1:] and b.head.split()[-1].lower() in UNIT_HEADS:
+                self.add(b.entity, "subOrganisationOf", "possessive", 0.6, self.span(s), obj=a.entity)
+        mentions = self.in_sentence(s, ("Organisation", "Person"))
+        for a, b in itertools.pairwise(mentions):
+            between = self.body[a.end : b.start]
+            if b.kind != "Organisation":
+                continue
+            if MEMBER_OF.match(between):
+                self.add(a.entity, "memberOf", "member-of", 0.65, self.span(s), obj=b.entity)
+                other = self.at_end(a.start, ("Organisation",), r"^,? and (?:the )?$|^, (?:the )?$")
+                if other is not None:  # "A and B are members of C"
+                    self.add(other.entity, "memberOf", "member-of", 0.6, self.span(s), obj=b.entity)
+            elif (
+                a.kind == "Organisation"
+                and UNDER.match(between)
+                and (a.head or "").split()[-1:]
+                and ((a.head or "").split()[-1].lower() in UNIT_HEADS)
+            ):
+                self.add(a.entity, "subOrganisationOf", "unit-of", 0.7, self.span(s), obj=b.entity)
+        for m in mentions:
+            if m.rule != "org-unit-of":
+                continue
+            parent = max(
+                (
+                    o
+                    for o in self._all_index.starting(m.start + 1, m.end)
+                    if o.entity and o.entity is not m.entity and o.kind == "Organisation" and o.end == m.end
+                ),
+                key=lambda o: o.end - o.start,
+                default=None,
+            )
+            if parent is not None:
+                self.add(m.entity, "subOrganisationOf", "unit-of", 0.75, self.span(s), obj=parent.entity)
+
+    def head_of_phrase(self, s: Sentence, m: Mention | None) -> Mention | None:
+        """ "the X Park in the Y new area will be managed by": the thing before a place that locates it."""
+        if m is None or m.kind != "Region":
+            return m
+        before = self.at_end(m.start, ("Organisation", "Region", "Policy", "Event"), r"^ (?:in|at|of) (?:the )?$")
+        return before if before is not None and before.start >= s.start else m
+
+    def list_after(self, s: Sentence, first: Mention, kinds: tuple[str, ...]) -> list[Mention]:
+        """The mentions listed after `first` ("A, B and C"), each after ", " or " and "."""
+        out, last = [], first
+        while True:
+            more = self.at(last.end, kinds, gap=r"^(?:,? and|,) (?:the )?$", window=8)
+            if more is None or more.end > s.end:
+                return out
+            out.append(more)
+            last = more
+
+    def _region_named(self, name: str) -> DraftEntity | None:
+        found = [e for e in self.entities if e.kind == "Region" and (e.label == name or name in e.aliases)]
+        return found[0] if len(found) == 1 else None
+
+    def at_end(self, position: int, kinds: tuple[str, ...], gap: str) -> Mention | None:
+        """The outermost mention of a kind that ends shortly before `position`, with text matching `gap` between."""
+        i = bisect.bisect_left(self._outer_starts, position)
+        for k in range(i - 1, max(-1, i - 6), -1):
+            m = self._outer[k]
+            if m.kind in kinds and m.end <= position and re.match(gap, self.body[m.end : position]):
+                return m
+        return None
+
+    def titled_posts(self, s: Sentence) -> None:
+        """ "Mayor Lin Haoran", "Professor X of the Y", "X, a Y vice president": a post and where it is held."""
+        for person in self.in_sentence(s, ("Person",)):
+            if person.rule != "person-title" and not any(m.rule == "person-title" for m in person.entity.mentions):
+                continue
+            titled = person if person.rule == "person-title" else None
+            if titled is None:
+                continue
+            title = (titled.head or "").strip()
+            role = title.lower().replace("prof", "professor") if title.lower() == "prof" else title.lower()
+            org = self.at(person.end, ("Organisation",), gap=r"^,? (?:of|at|from|with) (?:the )?$", window=12)
+            if org is None:
+                start = person.start - len(title) - 1
+                org = self.at_end(start, ("Organisation", "Region"), r"^(?:[’']s)? ?$") if start > s.start else None
+            target = org.entity if org is not None else None
+            if target is not None and target.kind == "Region":
+                target = self._government_of(target) or target
+            level = role.split()[0] if role.split()[0] in ("provincial", "municipal") else ""
+            role = role.removeprefix(level).strip() if level else role
+            if target is None and level:  # "Provincial Party Chief X": the article's one province
+                target = self._region_for("governor" if level == "provincial" else "mayor")
+            if target is None and role in TITLE_BODY:
+                target = self._body_for(*TITLE_BODY[role]) or self._region_for(role)
+            if target is None and role in HEAD_OF_STATE:  # "President X", "Vice Minister of ... X": the country's
+                countries = [e for e in self.entities if e.cls == "Country"]
+                target = countries[0] if len(countries) == 1 else None
+            if target is not None:
+                self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for match in HEADED_BY.finditer(s.text):
+            person = self.at(s.start + match.end(), ("Person",), window=2)
+            org = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if person and org:
+                self.add(person.entity, "holdsPostIn", "headed-by", 0.65, self.span(s), obj=org.entity, role="head")
+        for match in WHO_HEADS.finditer(s.text):
+            person = self.at_end(s.start + match.start(), ("Person",), r"^$")
+            org = self.at(s.start + match.end(), ("Organisation",), window=2)
+            if person and org:
+                self.add(person.entity, "holdsPostIn", "who-heads", 0.65, self.span(s), obj=org.entity, role="head")
+        for person in self.in_sentence(s, ("Person",)):
+            before = self.body[max(s.start, person.start - 70) : person.start]
+            match = REFERENT_POST.search(before)
+            if match is None:
+                continue
+            kinds = {"province": ("Province", "Region"), "city": ("City", "Municipality"), "country": ("Country",)}
+            wanted = kinds.get(match.group("ref"), ("District", "Region", "City"))
+            place = next(
+                (o.entity for o in self._before(person.start - len(match.group())) if o.entity.cls in wanted), None
+            )
+            if place is not None:
+                role = match.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "referent-post", 0.6, self.span(s), obj=place, role=role)
+        for match in POST_BEFORE_NAME.finditer(s.text):  # "<Organisation> spokesman X", "<Org>'s chairman X"
+            person = self.at(s.start + match.start("name"), ("Person",), window=0)
+            org = self.at_end(s.start + match.start(), ("Organisation",), r"^(?:[’']s)? $")
+            if person and org:
+                role = match.group("title")
+                self.add(person.entity, "holdsPostIn", "org-post-name", 0.7, self.span(s), obj=org.entity, role=role)
+        for match in WHO_IS_POST.finditer(s.text):
+            person = self.at_end(s.start + match.start(), ("Person",), r"^$")
+            orgs = [m for m in self.in_sentence(s, ("Organisation",)) if person and m.end <= person.start]
+            if person and orgs:
+                role = match.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "who-is-post", 0.65, self.span(s), obj=orgs[0].entity, role=role)
+        for match in POST_OF_NAMED_RE.finditer(s.text):
+            org = self.at(s.start + match.start("org"), ("Organisation",), window=0)
+            person = self.at_end(s.start + match.start(), ("Person",), r"^(?: ?[(（][^)）]{1,12}[)）])?$")
+            if org and person:
+                post = match.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "post-of-named", 0.75, self.span(s), obj=org.entity, role=post)
+
+    def _government_of(self, region: DraftEntity) -> DraftEntity | None:
+        for st in self.statements.values():
+            if st.predicate == "jurisdiction" and st.object is region and st.subject.cls == "GovernmentBody":
+                return st.subject
+        found = [
+            e for e in self.entities if e.cls == "GovernmentBody" and norm(e.label).startswith(norm(region.label) + " ")
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _region_for(self, role: str) -> DraftEntity | None:
+        """A governor's province or a mayor's city when the article names no government: its one such region."""
+        classes = ("Province", "AutonomousRegion") if "governor" in role else ("City",) if "mayor" in role else ()
+        found = [e for e in self.entities if e.cls in classes]
+        return found[0] if len(found) == 1 else None
+
+    def _body_for(self, levels: tuple[str, ...], noun: str) -> DraftEntity | None:
+        """The article's one government (or party committee) of a level: a mayor's is the municipal government."""
+        found = [
+            e
+            for e in self.entities
+            if e.kind == "Organisation"
+            and any(w in norm(e.label) for w in levels)
+            and norm(e.label).endswith(noun)
+            and " of " not in norm(e.label)
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def mentioned(self) -> None:
+        """Every entity no rule linked still reaches the graph: the article mentions it, with the sentence that
+        names it first as evidence (a name parked aside was a name lost)."""
+        linked = {id(st.subject) for st in self.statements.values()}
+        linked |= {id(st.object) for st in self.statements.values() if st.object is not None}
+        for e in self.entities:
+            if id(e) in linked or e.kind == "Article":
+                continue
+            named = [m for m in e.mentions if not m.descriptive]
+            if not named:
+                continue
+            first = min(named, key=lambda m: m.start)
+            sentence = self.doc.sentence_at(first.start)
+            span = self.span(sentence) if sentence.start <= first.start < sentence.end else (first.start, first.end)
+            self.add(self.article, "mentions", "article-mentions", 0.9, span, obj=e)
+
     def article_lines(self) -> None:
-        """ "Author: X" and "Source: Y" lines: the article's author and publisher."""
+        """ "Author: X" and "Source: Y" lines, "By X | Outlet" bylines and the front matter's names where the
+        body has them: the article's author and publisher; a dateline's agency is mentioned."""
         for m in self.mentions:
+            if m.entity is None:
+                continue
+            if m.rule in ("byline-by", "front-matter", "dateline-agency"):
+                para = self.doc.paragraph_at(m.start)
+                sentence = self.doc.sentence_at(m.start)
+                span = (para.start, para.end) if m.rule == "byline-by" else self.span(sentence)
+                if m.entity.cls == "Person" and m.rule != "dateline-agency":
+                    self.add(self.article, "author", m.rule, 0.9, span, obj=m.entity)
+                elif m.entity.cls == "MediaOutlet" and m.rule == "dateline-agency":
+                    self.add(self.article, "mentions", m.rule, 0.85, span, obj=m.entity)
+                elif m.entity.cls == "MediaOutlet" and (m.rule == "byline-by" or m.name == self.doc.source.publisher):
+                    self.add(self.article, "publisher", m.rule, 0.9, span, obj=m.entity)
             if m.rule == "byline" and m.entity:
                 para = next(p for p in self.doc.paragraphs if p.start <= m.start < p.end)
                 self.add(self.article, "author", "byline", 0.95, (para.start, para.end), obj=m.entity)
@@ -247,14 +727,7 @@ class Relator:
             if subject is None:
                 continue
             for a, b in list_items(s.text, match.start("list"), match.end("list")):
-                founder = next(
-                    (
-                        m
-                        for m in self.in_sentence(s, ("Organisation", "Person"))
-                        if s.start + a <= m.start < s.start + b
-                    ),
-                    None,
-                )
+                founder = self.first_starting(s, ("Organisation", "Person"), s.start + a, s.start + b)
                 if founder:
                     self.add(
                         subject.entity,
@@ -284,13 +757,11 @@ class Relator:
             self.add(target.entity, "foundedBy", "agent-established", 0.7, self.span(s), obj=agent.entity)
             place = self.at(target.end, ("Region",), gap=r"^[^.;“”\"]{0,40}? in (?:the )?$", window=60)
             if place is None and target.rule == "org-established-noun":
-                place = next(
-                    (
-                        m
-                        for m in self.mentions
-                        if m.kind == "Region" and m.entity and target.start < m.start < target.end
-                    ),
-                    None,
+                inside = self._all_index.starting(target.start + 1, target.end - 1)
+                place = min(
+                    (m for m in inside if m.kind == "Region" and m.entity and target.start < m.start < target.end),
+                    key=lambda m: (m.start, -m.end),
+                    default=None,
                 )
             if place:
                 self.add(target.entity, "locatedIn", "established-in", 0.65, self.span(s), obj=place.entity)
@@ -300,11 +771,30 @@ class Relator:
             if founder is None or organisation is None:
                 continue
             self.add(organisation.entity, "foundedBy", "founded-by", 0.7, self.span(s), obj=founder.entity)
+            others = self.list_after(s, founder, ("Person", "Organisation"))
+            if others:  # "established by A and B": founded together
+                for f in (founder, *others):
+                    self.add(organisation.entity, "coFoundedBy", "founded-by", 0.65, self.span(s), obj=f.entity)
+                self.statements.pop((id(organisation.entity), "foundedBy", id(founder.entity), None), None)
             year = re.match(r" in (\d{4})\b", self.body[founder.end : founder.end + 9])
-            if year:
-                self.add(
-                    organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year.group(1)
-                )
+            year_text = match.group("year") or (year.group(1) if year else "")
+            if year_text:
+                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year_text)
+        for match in FOUNDED_YEAR.finditer(s.text):
+            organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation",))
+            if organisation is None and match.start() == 0:  # "Founded in 2014, Xyz ..."
+                organisation = self.at(s.start + match.end(), ("Organisation",), gap=r"^,? (?:the )?$", window=6)
+            if organisation is not None:
+                year_text = match.group("year")
+                if match.group("month"):
+                    year_text += f"-{when.MONTHS[match.group('month').lower()]:02d}"
+                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
+        for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation",))):
+            between = self.body[a.end : b.start]
+            if re.fullmatch(r",? (?:is|was|as|becomes|became) |, ", between) and POSSESSIVE_SUBSIDIARY.match(
+                self.body, b.end
+            ):  # "X is Y's main subsidiary"
+                self.subsidiary(a.entity, b.entity, "possessive-subsidiary", s)
         for match in SUBSIDIARY_OF.finditer(s.text):
             parent = self.at(s.start + match.end(), ("Organisation",), window=3)
             child = self.agent_before(s, s.start + match.start(), ("Organisation",))
@@ -338,7 +828,7 @@ class Relator:
     def located(self, s: Sentence) -> None:
         """ "<X> is headquartered / registered / located / opened in <region>" (and "... there")."""
         for match in THERE.finditer(s.text):
-            there = next((m for m in self.mentions if m.head == "there" and m.start == s.start + match.end() - 5), None)
+            there = self.starting_at(s.start + match.end() - 5, lambda m: m.head == "there")
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if there is not None and there.entity is not None and agent is not None:
                 predicate = PREDICATE_OF_VERB.get(match.group("verb"), "locatedIn")
@@ -346,9 +836,7 @@ class Relator:
         for match in LOCATED.finditer(s.text):
             region = self.at(s.start + match.end(), ("Region",), window=3)
             if region is None:
-                region = next(
-                    (m for m in self.mentions if m.head == "there" and m.start == s.start + match.end()), None
-                )
+                region = self.starting_at(s.start + match.end(), lambda m: m.head == "there")
                 if region is None:
                     continue
             target = self.entity(region)
@@ -379,17 +867,21 @@ class Relator:
                 if agent is None:
                     continue
                 self.add(policy.entity, predicate, rule, 0.75, self.span(s), obj=agent.entity, date=s.date)
+                other = self.at_end(agent.start, ("Organisation",), r"^ and (?:the )?$")
+                if other is not None and agent.kind == "Organisation":  # "A and B jointly issued"
+                    self.add(policy.entity, predicate, rule, 0.7, self.span(s), obj=other.entity, date=s.date)
                 if s.date:
                     self.add(policy.entity, date_predicate, rule, 0.7, self.span(s), value=s.date)
         for match in PASSIVE_BY.finditer(s.text):
             # "<policy> ... launched by the country": the agent may be a description ("the country", "the state")
             agent = self.at(s.start + match.end(), ("Organisation", "Region"), window=3)
-            policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
-            if agent is not None and policies:
+            policy = self.last_before(s, ("Policy",), s.start + match.start())
+            if agent is not None and policy is not None:
                 confidence = 0.45 if agent.descriptive else 0.5
-                self.add(policies[-1].entity, "issuedBy", "launched-by", confidence, self.span(s), obj=agent.entity)
+                self.add(policy.entity, "issuedBy", "launched-by", confidence, self.span(s), obj=agent.entity)
         for match in MEASURE_COUNT.finditer(s.text):
-            policies = [m for m in self.in_sentence(s, ("Policy",)) if m.end <= s.start + match.start()]
+            before = self.last_before(s, ("Policy",), s.start + match.start())
+            policies = [before] if before else []
             if not policies and re.match(r"(?:It|The (?:plan|document|policy|opinions|measures)) ", s.text):
                 previous = self.doc.sentences[s.index - 1] if s.index else None  # "It sets out 18 measures"
                 policies = self.in_sentence(previous, ("Policy",)) if previous else []
@@ -401,9 +893,9 @@ class Relator:
         """ "<event> held by <organiser>", "<organiser> held a press conference to interpret <policy>"."""
         for match in HELD_BY.finditer(s.text):
             organiser = self.at(s.start + match.end(), ("Organisation",), window=3)
-            events = [m for m in self.in_sentence(s, ("Event",)) if m.end <= s.start + match.start()]
-            if organiser and events and s.start + match.start() - events[-1].end <= 2:
-                self.add(events[-1].entity, "organisedBy", "held-by", 0.8, self.span(s), obj=organiser.entity)
+            event = self.last_before(s, ("Event",), s.start + match.start())
+            if organiser and event and s.start + match.start() - event.end <= 2:
+                self.add(event.entity, "organisedBy", "held-by", 0.8, self.span(s), obj=organiser.entity)
         for match in HOLD_EVENT.finditer(s.text):
             event = self.at(s.start + match.end(), ("Event",), window=2)
             if event is None:
@@ -443,12 +935,15 @@ class Relator:
                 continue
             after = s.start + match.end("post")
             org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12)
+            if org is None:  # "Party secretary of <city>": the post is held in the place
+                org = self.at(after, ("Region",), gap=r"^ of (?:the )?$", window=8)
             if org is None:
                 continue
             post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)
-            if post.lower() in ("founder", "co-founder"):
+            if re.match(r"(?i)(?:co-)?founder\b", post):
                 self.add(org.entity, "foundedBy", "founder-apposition", 0.8, self.span(s), obj=person.entity)
-                continue
+                if post.lower() in ("founder", "co-founder"):
+                    continue
             role = post
             if re.match(r"[’']s ", self.body[org.end : org.end + 3]):
                 role = self.body[s.start + match.start("post") : s.start + match.end("post")]
@@ -469,12 +964,21 @@ class Relator:
         verb = _SPEECH.search(s.text)
         if not verb:
             return
-        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule != "byline"]
+        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")]
         for person in people:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
+        for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
+            before = self.body[max(s.start, org.start - 20) : org.start]
+            after_said = re.search(r"\b(?:said|says) (?:the )?$", before) and re.match(r"[.,;]", self.body[org.end :])
+            if (
+                ORG_SPEAKS.match(self.body, org.end)
+                or re.search(r"\baccording to (?:the )?$", before)
+                or after_said  # "..., said the company." (not "said the company had ...")
+            ):
+                self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
             position = s.start + at_event.end()
-            event = next((m for m in self.mentions if m.kind == "Event" and m.start == position and m.entity), None)
+            event = self.starting_at(position, lambda m: m.kind == "Event" and m.entity is not None)
             if event is not None:
                 for person in people:
                     self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
@@ -482,14 +986,16 @@ class Relator:
 
     def counts(self, s: Sentence) -> None:
         """Counts and amounts of the project list last named: projects, blockchain projects, total investment."""
-        lists = [m for m in self._outer if m.kind == "Policy" and m.entity.cls == "ProjectList" and m.start < s.end]
-        backrefs = [
-            m for m in self.mentions if m.descriptive and m.kind == "Policy" and m.start < s.end and self.entity(m)
-        ]
-        candidates = sorted(lists + backrefs, key=lambda m: m.start)
-        if not candidates:
+        if self._project_lists is None:
+            lists = [m for m in self._outer if m.kind == "Policy" and m.entity.cls == "ProjectList"]
+            backrefs = [m for m in self.mentions if m.descriptive and m.kind == "Policy" and self.entity(m)]
+            candidates = sorted(lists + backrefs, key=lambda m: m.start)
+            self._project_lists = (candidates, [m.start for m in candidates])
+        candidates, starts = self._project_lists
+        i = bisect.bisect_left(starts, s.end) - 1
+        if i < 0:
             return
-        last = candidates[-1]
+        last = candidates[i]
         paragraph = self.doc.sentence_at(last.start).paragraph
         if s.paragraph - paragraph > 1:
             return
@@ -520,20 +1026,45 @@ class Relator:
                 self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
             elif PART_OF_PHRASE.match(between):
                 self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
+            elif (
+                between == ", "
+                and a.entity.cls in ("City", "District", "Region")
+                and not a.entity.iso3166
+                and (b.entity.cls in ("Province", "AutonomousRegion"))
+                and re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9])
+            ):
+                self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
+            elif POSSESSIVE_REGION.match(between) and a.entity.cls in (
+                "Country",
+                "Province",
+                "Region",
+                "AutonomousRegion",
+            ):
+                self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
+        for a, b, c in zip(regions, regions[1:], regions[2:], strict=False):
+            # "Xyz, in central China's Abc province": Xyz is in Abc
+            if re.match(r"^,? (?:in|of) (?:[a-z]+ )*$", self.body[a.end : b.start]) and POSSESSIVE_REGION.match(
+                self.body[b.end : c.start]
+            ):
+                self.add(a.entity, "partOf", "region-in-possessive", 0.7, self.span(s), obj=c.entity)
         for m in regions:
             before = self.body[max(s.start, m.start - 40) : m.start]
             after = self.body[m.end : m.end + 30]
             if CAPITAL.search(before) or re.match(r", the (?:provincial )?capital\b", after):
-                provinces = [
-                    o.entity
-                    for o in self._outer
-                    if o.kind == "Region"
-                    and o.end <= m.start
-                    and o.entity is not m.entity
-                    and (o.entity.cls in ("Province", "AutonomousRegion") or (o.head or "") == "province")
-                ]
-                if provinces:
-                    self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=provinces[-1])
+                i = bisect.bisect_left(self._outer_starts, m.start)
+                province = next(
+                    (
+                        o.entity
+                        for o in (self._outer[k] for k in range(i - 1, max(-1, i - 1 - REFER_REACH), -1))
+                        if o.kind == "Region"
+                        and o.end <= m.start
+                        and o.entity is not m.entity
+                        and (o.entity.cls in ("Province", "AutonomousRegion") or (o.head or "") == "province")
+                    ),
+                    None,
+                )
+                if province is not None:
+                    self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
 
     # -- facts read from names ----------------------------------------------------------------------
 
@@ -548,7 +1079,14 @@ class Relator:
             first = e.mentions[0] if e.mentions else None
             evidence = (first.start, first.end) if first else (0, 0)
             inner = self.inner_regions(e)
-            if e.cls in ("GovernmentBody", "CentralBank") and inner:
+            if not inner and e.cls == "GovernmentBody" and DEMONYM_GOVERNMENT.match(e.label):
+                stem = re.sub(r"(?:ese|ean|ian|ish|an|i)$", "", e.label.split()[0])
+                inner = [c for c in self.entities if c.cls == "Country" and c.label.startswith(stem) and len(stem) >= 4]
+            if (
+                e.cls in ("GovernmentBody", "CentralBank", "PartyCommittee", "Ministry")
+                and inner
+                and e.rule != "org-unit-of"
+            ):
                 self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=inner[0])
             if e.kind == "Organisation":
                 part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)
@@ -577,38 +1115,55 @@ class Relator:
             if e.kind == "Region" and e.cls in lx.ZONE_CLASSES:
                 for m in e.mentions:
                     place = self._leading_place(m, e)
+                    if place is None and not m.descriptive:
+                        place = self._named_region(m.text.split()[0], e)
                     if place is not None:
                         self.add(e, "partOf", "place-in-zone-name", 0.7, (m.start, m.end), obj=place)
             if e.kind == "Region" and e.iso3166 and "-" in e.iso3166:
                 country = countries.get(e.iso3166.split("-")[0])
-                if country is not None:
+                together = self._sentence_with(e, country) if country is not None else None
+                if together is not None:  # only where the text puts the two together; pycountry confirms it
                     self.add(
                         e,
                         "partOf",
                         "iso3166-subdivision",
                         0.9,
-                        evidence,
+                        self.span(together),
                         obj=country,
                         note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
                     )
             if e.kind == "Policy":
                 for region in inner:
                     self.add(e, "appliesTo", "region-in-title", 0.7, evidence, obj=region)
+        jurisdiction: dict[int, DraftEntity] = {}
+        for st in self.statements.values():
+            if st.predicate == "jurisdiction" and st.object is not None:
+                jurisdiction.setdefault(id(st.subject), st.object)
         for st in list(self.statements.values()):
             if st.predicate != "issuedBy" or st.object is None:
                 continue
             region = st.object if st.object.kind == "Region" else None
             if region is None:
-                region = next(
-                    (
-                        o.object
-                        for o in self.statements.values()
-                        if o.subject is st.object and o.predicate == "jurisdiction"
-                    ),
-                    None,
-                )
+                region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    def _sentence_with(self, a: DraftEntity, b: DraftEntity) -> Sentence | None:
+        """The first sentence that names both, or names `a` right after a sentence of the same paragraph that
+        names `b` (a description such as "the country" counts for what it names)."""
+        where_b = set()
+        for m in self.mentions:
+            if m.entity is b:
+                sentence = self.doc.sentence_at(m.start)
+                where_b.add(sentence.index)
+                following = self.doc.sentences[sentence.index + 1 : sentence.index + 2]
+                if following and following[0].paragraph == sentence.paragraph:
+                    where_b.add(sentence.index + 1)
+        for m in sorted(a.mentions, key=lambda m: m.start):
+            sentence = self.doc.sentence_at(m.start)
+            if sentence.index in where_b:
+                return sentence
+        return None
 
     def inner_regions(self, e: DraftEntity, exclude: DraftEntity | None = None) -> list[DraftEntity]:
         """Regions named inside an entity's mentions ("Xyz" in "Xyz Provincial Government"), or whose
@@ -616,7 +1171,8 @@ class Relator:
         found: list[DraftEntity] = []
         skip = [(m.start, m.end) for m in exclude.mentions] if exclude else []
         for m in e.mentions:
-            for o in self.mentions:
+            inside = sorted(self._all_index.starting(m.start, m.end), key=lambda o: (o.start, -o.end))
+            for o in inside:
                 if o.kind != "Region" or o.entity is None or o.entity is e or not (m.start <= o.start < o.end <= m.end):
                     continue
                 if any(a <= o.start and o.end <= b for a, b in skip):
@@ -625,18 +1181,34 @@ class Relator:
                     found.append(o.entity)
         if not found:
             words = norm(e.label).split()
-            for r in self.entities:
-                if r.kind != "Region" or r is e:
+            runs = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+            for core in sorted(runs & self._region_cores().keys()):
+                if exclude and core in norm(exclude.label):
                     continue
-                core = norm(r.label).rsplit(" ", 1)[0] if len(r.label.split()) > 1 else norm(r.label)
-                named = any(" ".join(words[i : i + len(core.split())]) == core for i in range(len(words)))
-                if named and not (exclude and core in norm(exclude.label)):
-                    found.append(r)
+                found += [r for r in self._region_cores()[core] if r is not e and r not in found]
+            if self._order is None:
+                self._order = {id(r): i for i, r in enumerate(self.entities)}
+            found.sort(key=lambda r: self._order.get(id(r), 0))
         return found
 
+    def _region_cores(self) -> dict[str, list[DraftEntity]]:
+        """Regions by their label without its last word ("abc" for "Abc City"), or whole when one word."""
+        if self._cores is None:
+            self._cores = {}
+            for r in self.entities:
+                if r.kind == "Region":
+                    core = norm(r.label).rsplit(" ", 1)[0] if len(r.label.split()) > 1 else norm(r.label)
+                    self._cores.setdefault(core, []).append(r)
+        return self._cores
+
+    def _named_region(self, word: str, zone: DraftEntity) -> DraftEntity | None:
+        """The one other region whose label is this word ("Xyz" of "Xyz High-tech Zone")."""
+        found = [e for e in self._region_cores().get(norm(word), []) if e is not zone and e.label == word]
+        return found[0] if len(found) == 1 else None
+
     def _leading_place(self, m: Mention, zone: DraftEntity) -> DraftEntity | None:
-        for o in self.mentions:
-            if o.kind == "Region" and o.entity not in (None, zone) and o.start == m.start and o.end < m.end:
+        for o in self._by_start.get(m.start, ()):
+            if o.kind == "Region" and o.entity not in (None, zone) and o.end < m.end:
                 return o.entity
         return None
 

@@ -11,6 +11,7 @@ from kg.extract.gazetteer import city, large_cities, places_for
 from kg.extract.mentions import Finder
 from kg.extract.model import Draft, DraftEntity, Mention
 from kg.extract.relations import Relator
+from kg.extract.spans import SpanIndex, occurrences
 from kg.model import Source
 
 NAME = "rules"
@@ -57,47 +58,50 @@ def link_city(e: DraftEntity, countries: set[str]) -> None:
 
 
 def same_names(body: str, mentions: list[Mention], entities: list[DraftEntity]) -> list[Mention]:
-    """Later bare uses of a place's name ("Xyz" after "Xyz Province"), where no rule found a mention."""
-    out: list[Mention] = []
+    """Later bare uses of a place's name ("Xyz" after "Xyz Province"), where no rule found a mention, and uses of
+    a person's or an organisation's name that no rule found ("founded by Mei Lan in 2016")."""
+    wanted: list[tuple[DraftEntity, list[str]]] = []
     for e in entities:
         if e.kind in ("Person", "Organisation"):
-            out += _occurrences(body, mentions + out, e, sorted({e.label, *e.aliases}))
-            continue
-        if e.kind != "Region" or e.iso3166:
-            continue
-        heads = {m.head for m in e.mentions if m.head}
-        names = {e.label, *e.aliases}
-        cores = set()
+            wanted.append((e, [n for n in sorted({e.label, *e.aliases}) if n[:1].isupper() and len(n) >= 3]))
+        elif e.kind == "Region" and not e.iso3166:
+            bare = [e.label] if not any(m.head for m in e.mentions) and " " not in e.label else []
+            wanted.append((e, [c for c in [*_cores(e), *bare] if c[:1].isupper()]))
+    found = occurrences(body, (name for _, names in wanted for name in names))
+    named = SpanIndex(mentions)  # what the rules found
+    added = SpanIndex()  # what this adds
+    out: list[Mention] = []
+    for e, names in wanted:
         for name in names:
-            for head in heads:
-                if name.lower().endswith(" " + head) and len(name.split()) > len(head.split()):
-                    cores.add(name[: -len(head) - 1])
-        for core in sorted(cores):
-            if not core[:1].isupper():
-                continue
-            for match in re.finditer(rf"(?<![\w-]){re.escape(core)}(?![\w-])(?! [A-Z])", body):
-                if any(m.start <= match.start() < m.end or match.start() <= m.start < match.end() for m in mentions):
-                    continue
-                m = Mention(match.start(), match.end(), core, "Region", e.cls, "same-name", 0.6, entity=e)
+            for start in found.get(name, ()):
+                end = start + len(name)
+                if e.kind == "Region":
+                    if re.match(r" [A-Z]", body[end : end + 2]) or any(True for _ in named.overlapping(start, end)):
+                        continue  # "Xyz Abc" names something else
+                    m = Mention(start, end, name, "Region", e.cls, "same-name", 0.6, entity=e)
+                    if name not in e.aliases and name != e.label:
+                        e.aliases.append(name)
+                else:
+                    if any(True for _ in named.overlapping(start, end)) or any(
+                        True for _ in added.overlapping(start, end)
+                    ):
+                        continue
+                    m = Mention(start, end, name, e.kind, e.cls, "same-name", 0.6, entity=e)
                 e.mentions.append(m)
-                if core not in e.aliases and core != e.label:
-                    e.aliases.append(core)
+                added.add(m)
                 out.append(m)
     return out
 
 
-def _occurrences(body: str, mentions: list[Mention], e: DraftEntity, names: list[str]) -> list[Mention]:
-    """Uses of a person's or an organisation's name that no rule found ("founded by Mei Lan in 2016")."""
-    out: list[Mention] = []
-    for name in names:
-        if not name[:1].isupper() or len(name) < 3:
-            continue
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
-            if any(m.start < match.end() and match.start() < m.end for m in mentions + out):
-                continue
-            out.append(Mention(match.start(), match.end(), name, e.kind, e.cls, "same-name", 0.6, entity=e))
-    e.mentions += out
-    return out
+def _cores(e: DraftEntity) -> list[str]:
+    """A region's names without their head word ("Xyz" of "Xyz District")."""
+    heads = {m.head for m in e.mentions if m.head}
+    cores = set()
+    for name in {e.label, *e.aliases}:
+        for head in heads:
+            if name.lower().endswith(" " + head) and len(name.split()) > len(head.split()):
+                cores.add(name[: -len(head) - 1])
+    return sorted(cores)
 
 
 def slugify(label: str) -> str:

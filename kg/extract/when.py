@@ -40,6 +40,20 @@ DAY = re.compile(
 EVENT_DAY = re.compile(
     rf"\b[Oo]n (?:the (?:morning|afternoon|evening|night) of )?(?={_MONTH}|\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTH}))"
 )
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# "on Wednesday", "said Tuesday": the most recent such day, counted back from the article's date (a weekday
+# followed by a date, "Monday, March 3", is that date)
+WEEKDAY = re.compile(
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,? (?:[A-Z][a-z]+ )?\d)"
+)
+_FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# "In November 2016", "in early March 2020", "since May 2019"
+MONTH_YEAR = re.compile(
+    rf"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Ff]rom) (?:(?:early|mid|late|mid-) ?)?(?P<month>{_FULL_MONTHS}),? (?P<year>\d{{4}})\b"
+)
+# "in April" (no day, no year): the most recent April not after the article's month
+MONTH_ALONE = re.compile(rf"\b[Ii]n (?:(?:early|mid|late|mid-) ?)?(?P<month>{_FULL_MONTHS})\b(?!,? \d)")
+RELATIVE_MONTH = re.compile(r"\b(?P<which>[Ll]ast|[Tt]his|[Ee]arlier this) month\b")
 SAME_DAY = re.compile(r"\b(?:[Oo]n )?(?:the (?:morning|afternoon|evening|night) of )?the same day\b")
 DAYS_LATER = re.compile(r"\b(?P<n>\d+|" + "|".join(_NUMBERS) + r"|[A-Z][a-z]+) days? later\b", re.IGNORECASE)
 SAME_EVENT = re.compile(r"\b[Aa]t the same (?P<noun>[a-z]+(?: [a-z]+)?)\b")
@@ -70,13 +84,50 @@ def normalise(month_name: str, day: str, year: str | None, article: tuple[int, i
         return ""
 
 
-def day_in(text: str, article: tuple[int, int] | None) -> str:
-    """The event date a sentence gives for itself ("On March 27"), or ""."""
+def day_in(text: str, article: tuple[int, int] | None, day: datetime.date | None = None) -> str:
+    """The event date a sentence gives for itself ("On March 27", "in November 2016", "on Wednesday", "last
+    month"), or "": the first the sentence names. A month without a day gives YYYY-MM."""
+    found: list[tuple[int, str]] = []
     for match in EVENT_DAY.finditer(text):
-        found = DAY.match(text, match.end())
-        if found:
-            return _iso(found, article)
-    return ""
+        day_match = DAY.match(text, match.end())
+        if day_match:
+            found.append((match.start(), _iso(day_match, article)))
+            break
+    for match in MONTH_YEAR.finditer(text):
+        found.append((match.start(), f"{int(match.group('year')):04d}-{MONTHS[match.group('month').lower()]:02d}"))
+        break
+    if article is not None:
+        for match in MONTH_ALONE.finditer(text):
+            month = MONTHS[match.group("month").lower()]
+            year = article[0] - 1 if article[1] and month > article[1] else article[0]
+            found.append((match.start(), f"{year:04d}-{month:02d}"))
+            break
+        for match in RELATIVE_MONTH.finditer(text):
+            if article[1]:
+                year, month = article
+                if match.group("which") == "last":
+                    year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+                found.append((match.start(), f"{year:04d}-{month:02d}"))
+            break
+    if day is not None:
+        for match in WEEKDAY.finditer(text):
+            back = (day.weekday() - WEEKDAYS.index(match.group("weekday").lower())) % 7
+            found.append((match.start(), (day - datetime.timedelta(days=back)).isoformat()))
+            break
+    found = [f for f in found if f[1]]
+    return min(found)[1] if found else ""
+
+
+def article_day(article_date: str) -> datetime.date | None:
+    """The article's date when the front matter gives the day, else None."""
+    try:
+        return (
+            datetime.date.fromisoformat(article_date)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", article_date or "")
+            else None
+        )
+    except ValueError:
+        return None
 
 
 def _iso(found: re.Match, article: tuple[int, int] | None) -> str:
