@@ -76,11 +76,11 @@ _ESCAPES = {ord("\\"): "\\\\", ord("'"): "\\'", 10: "\\n", 13: "\\r", 9: "\\t", 
 # Kuzu 0.11 reads only \\ and \' (it takes \n for n and \u0041 for u0041): kuzu.cypher writes line breaks as they are.
 _KUZU_ESCAPES = {ord("\\"): "\\\\", ord("'"): "\\'"}
 _PLAIN = re.compile(r"[^\\'\n\r\t\b\f]*")
-DIALECTS = ("neo4j", "kuzu")  # the string rules: "neo4j" for Neo4j, Memgraph, FalkorDB and LadybugDB; "kuzu"
 
 
 def cypher_string(text: str, dialect: str = "neo4j") -> str:
-    """A single-quoted Cypher string literal that evaluates to exactly `text` in every target database.
+    """A single-quoted Cypher string literal that evaluates to exactly `text` in every target database:
+    dialect "neo4j" for Neo4j 5, Memgraph, FalkorDB and LadybugDB, "kuzu" for Kuzu 0.11 (and LadybugDB).
 
     Only the escapes all of them read are used: a backslash, a quote and (but for Kuzu) line breaks, tabs,
     backspace and form feed. Every other character is written as it is, `;` and format characters
