@@ -36,7 +36,7 @@ def test_the_wrote_line_is_what_kg_build_prints(tmp_path: Path) -> None:
 
 def test_every_bundle_file_is_named_and_exists(shipped_build: Path) -> None:
     tools = section("### Other tools")
-    named = set(re.findall(r"build/neo4j/([a-z.-]+\.(?:csv|cypher))", tools))
+    named = set(re.findall(r"build/neo4j/([a-z0-9.-]+\.(?:csv|cypher))", tools))
     assert named == {p.name for p in (shipped_build / "neo4j").iterdir()}
 
 

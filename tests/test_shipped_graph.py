@@ -260,9 +260,13 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
         "kg.trig",
         "kg.ttl",
         "neo4j/import.cypher",
+        "neo4j/kuzu.cypher",
         "neo4j/load-csv.cypher",
         "neo4j/nodes.csv",
         "neo4j/relationships.csv",
+        "neo4j/schema-falkordb.cypher",
+        "neo4j/schema-memgraph.cypher",
+        "neo4j/schema-neo4j.cypher",
         "tables/entities.csv",
         "tables/facts.csv",
     ]

@@ -124,8 +124,16 @@ FORMATS: dict[str, Format] = {
             "kg.export.neo4j",
             "neo4j",
             "view",
-            "directory for Neo4j: nodes.csv, relationships.csv (neo4j-admin import), import.cypher, load-csv.cypher",
-            owns=("import.cypher", "load-csv.cypher", "nodes.csv", "relationships.csv"),
+            "directory for Neo4j, Memgraph, FalkorDB, Kuzu: nodes.csv, relationships.csv (neo4j-admin import), "
+            "import.cypher, load-csv.cypher, schema-<database>.cypher, kuzu.cypher",
+            owns=(
+                "import.cypher",
+                "load-csv.cypher",
+                "nodes.csv",
+                "relationships.csv",
+                "schema-*.cypher",
+                "kuzu.cypher",
+            ),
             cost=3.0,
         ),
         Format(

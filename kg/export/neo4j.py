@@ -19,11 +19,15 @@
 - An empty view value (no date, no aliases) is an empty, unquoted CSV field, which the importer treats as
   "no property"; import.cypher leaves the property out too, so both routes give the same graph.
 - Text may span lines (a quote may span paragraphs): the importer needs `--multiline-fields=true`.
-- `import.cypher` holds one statement per line: a uniqueness constraint on `Entity.iri`, a `MERGE` on the IRI
-  per node with its properties, a `MATCH ... SET n:Label` per node for its classes, and a `MERGE` per
-  relationship between two matched nodes. Running it again changes nothing. Every string literal goes through
-  `cypher_string`, every name through `cypher_name`; a raw `;` or line break never appears inside a
-  statement, so even a naive line- or semicolon-splitting runner reads it right.
+- `import.cypher` holds one statement per line: a `MERGE` on the IRI per node with its properties, a
+  `MATCH ... SET n:Label` per node for its classes, and a `MERGE` per relationship between two matched nodes;
+  Neo4j 5, Memgraph and FalkorDB run it unchanged. Running it again changes nothing. Every string literal goes
+  through `cypher_string`, every name through `cypher_name`; a line break never appears inside a statement.
+- `schema-neo4j.cypher`, `schema-memgraph.cypher`, `schema-falkordb.cypher`: the key on `Entity.iri` in each
+  database's own syntax (no two agree), run before import.cypher or load-csv.cypher.
+- `load-csv.cypher`: the same graph through LOAD CSV over the two CSV files, for Neo4j and FalkorDB.
+- `kuzu.cypher`: for Kuzu and LadybugDB, which need tables declared and give a node one table: the tables,
+  then the same MERGEs with the node's labels as a `labels` list, and strings as Kuzu reads them.
 
 CSV is written by the csv module (RFC 4180: quotes doubled, never backslash-escaped).
 """
@@ -33,7 +37,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,53 +65,34 @@ NODE_LISTS = {"aliases"}
 EDGE_LISTS = {"date", "role", "note", "evidence", "sources"}
 QUOTE_LISTS = {"evidence"}  # joined with kg.view.QUOTE_JOIN
 
-# Named escapes of the Cypher string literal grammar; everything else invisible goes out as \uXXXX.
-_NAMED_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-# Unicode categories escaped by code point: controls, format characters (bidi overrides, zero-width
-# joiners: a reviewer reading import.cypher sees them), line/paragraph separators, private use, unassigned.
-_ESCAPED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"}
-
 
 class Neo4jExportError(KgError):
     """The view holds a value the bundle cannot represent (a bug upstream, never user text)."""
 
 
-_CACHED = 65_536  # distinct characters remembered at most: a text of every code point cannot grow it further
+# The escapes every target reads alike: Neo4j 5, Memgraph, FalkorDB and LadybugDB take \\ \' \n \r \t \b \f, but
+# FalkorDB keeps \uXXXX as those six characters, so every other character is written as it is (UTF-8).
+_ESCAPES = {ord("\\"): "\\\\", ord("'"): "\\'", 10: "\\n", 13: "\\r", 9: "\\t", 8: "\\b", 12: "\\f"}
+# Kuzu 0.11 reads only \\ and \' (it takes \n for n and \u0041 for u0041): kuzu.cypher writes line breaks as they are.
+_KUZU_ESCAPES = {ord("\\"): "\\\\", ord("'"): "\\'"}
+_PLAIN = re.compile(r"[^\\'\n\r\t\b\f]*")
 
 
-class _Escapes(dict):
-    """Code point -> its text in a Cypher string literal, for str.translate; each character is classified once
-    (the bundle of a million-triple corpus has some 17 million characters and a few thousand distinct ones)."""
+def cypher_string(text: str, dialect: str = "neo4j") -> str:
+    """A single-quoted Cypher string literal that evaluates to exactly `text` in every target database:
+    dialect "neo4j" for Neo4j 5, Memgraph, FalkorDB and LadybugDB, "kuzu" for Kuzu 0.11 (and LadybugDB).
 
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char in _NAMED_ESCAPES:
-            text = _NAMED_ESCAPES[char]
-        elif char == ";":
-            text = "\\u003B"
-        elif unicodedata.category(char) in _ESCAPED_CATEGORIES:
-            text = f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
-        else:
-            text = char
-        if len(self) < _CACHED:
-            self[code] = text
-        return text
-
-
-_ESCAPES = _Escapes()
-_PLAIN = re.compile(r"[ !\"#$%&(-:<-\[\]-~]*")  # printable ASCII but for ' ; \ : written as it is
-
-
-def cypher_string(text: str) -> str:
-    """A single-quoted Cypher string literal that evaluates to exactly `text`.
-
-    Quotes and backslashes are escaped; line breaks, tabs and every invisible or format character become
-    escapes, so a literal never spans lines and never hides a right-to-left override; `;` becomes `\\u003B`
-    so that statement splitters that do not parse strings still see one statement per line.
+    Only the escapes all of them read are used: a backslash, a quote and (but for Kuzu) line breaks, tabs,
+    backspace and form feed. Every other character is written as it is, `;` and format characters
+    included, since FalkorDB and Kuzu keep a `\\uXXXX` escape as text. So an import.cypher statement stays on
+    one line (split on "\\n", not on every Unicode line separator) but holds a `;` inside a string when the
+    text does: run it with a client that parses statements (cypher-shell, mgconsole, a driver per line).
     """
+    if dialect == "kuzu":
+        return "'" + text.translate(_KUZU_ESCAPES) + "'"
     if _PLAIN.fullmatch(text):
         return f"'{text}'"
-    return f"'{text.translate(_ESCAPES)}'"
+    return "'" + text.translate(_ESCAPES) + "'"
 
 
 def cypher_name(name: str) -> str:
@@ -118,10 +102,10 @@ def cypher_name(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def cypher_value(value: str | int | float | bool | list[str]) -> str:
+def cypher_value(value: str | int | float | bool | list[str], dialect: str = "neo4j") -> str:
     """A Cypher literal for one plain view value, or a list literal for a list of texts."""
     if isinstance(value, list):
-        return "[" + ", ".join(cypher_string(item) for item in value) + "]"
+        return "[" + ", ".join(cypher_string(item, dialect) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -130,7 +114,7 @@ def cypher_value(value: str | int | float | bool | list[str]) -> str:
         if not math.isfinite(value):
             raise Neo4jExportError(f"cannot write the non-finite number {value!r}")
         return repr(value)
-    return cypher_string(str(value))
+    return cypher_string(str(value), dialect)
 
 
 def _present(value: object) -> bool:
@@ -244,9 +228,9 @@ def write_relationships(view: nx.MultiDiGraph, path: Path) -> None:
             out.writerow([start, end, rel_type, *(_csv_field(attrs.get(name), kind) for name, kind in columns)])
 
 
-def _set_clause(variable: str, attrs: dict, columns: list[tuple[str, type]]) -> str:
+def _set_clause(variable: str, attrs: dict, columns: list[tuple[str, type]], dialect: str = "neo4j") -> str:
     items = [
-        f"{variable}.{cypher_name(name)} = {cypher_value(attrs[name])}"
+        f"{variable}.{cypher_name(name)} = {cypher_value(attrs[name], dialect)}"
         for name, _ in columns
         if _present(attrs.get(name))
     ]
@@ -254,13 +238,17 @@ def _set_clause(variable: str, attrs: dict, columns: list[tuple[str, type]]) -> 
 
 
 def cypher_statements(view: nx.MultiDiGraph) -> list[str]:
-    """Every statement of import.cypher, in file order, each ending with `;`."""
+    """Every statement of import.cypher, in file order, each ending with `;`.
+
+    Only what Neo4j 5, Memgraph and FalkorDB all parse: no schema statement (their syntaxes differ; the
+    schema-<database>.cypher files hold them), a MERGE per node, a SET of its labels, a MERGE per fact.
+    """
     entity = cypher_name(ENTITY_LABEL)
     nodes = _nodes(view)
     edges = _edges(view)
     node_columns = _columns((attrs for _, attrs in nodes), NODE_STRUCTURE, NODE_FIRST)
     edge_columns = _columns((attrs for *_, attrs in edges), EDGE_STRUCTURE, EDGE_FIRST)
-    statements = [f"CREATE CONSTRAINT kg_entity_iri IF NOT EXISTS FOR (n:{entity}) REQUIRE n.`iri` IS UNIQUE;"]
+    statements = []
     for node, attrs in nodes:
         key = f"(n:{entity} {{`iri`: {cypher_string(node)}}})"
         statements.append(f"MERGE {key}{_set_clause('n', attrs, node_columns)};")
@@ -275,11 +263,71 @@ def cypher_statements(view: nx.MultiDiGraph) -> list[str]:
     return statements
 
 
+# The key on Entity.iri that makes each MERGE a look-up, in each database's own syntax; run before import.cypher
+# or load-csv.cypher. Memgraph and FalkorDB have no IF NOT EXISTS here: a second run reports the index exists.
+SCHEMA = {
+    "neo4j": ["CREATE CONSTRAINT kg_entity_iri IF NOT EXISTS FOR (n:`Entity`) REQUIRE n.`iri` IS UNIQUE;"],
+    "memgraph": ["CREATE INDEX ON :`Entity`(`iri`);", "CREATE CONSTRAINT ON (n:`Entity`) ASSERT n.`iri` IS UNIQUE;"],
+    "falkordb": ["CREATE INDEX FOR (n:`Entity`) ON (n.`iri`);"],
+}
+SCHEMA_HEADER = """\
+// kg: the uniqueness key on Entity.iri for {database}; run it once before import.cypher or load-csv.cypher
+// (README.md, "Other tools"). Without it the import gives the same graph, each MERGE scanning every node.
+"""
+SCHEMA_NAMES = {"neo4j": "Neo4j 5", "memgraph": "Memgraph", "falkordb": "FalkorDB"}
+
+KUZU_TYPES = {bool: "BOOLEAN", int: "INT64", float: "DOUBLE", str: "STRING", list: "STRING[]"}
+KUZU_LABELS = "labels"  # Kuzu and LadybugDB give a node one table: its labels (Entity and its classes) as a list
+
+
+def kuzu_statements(view: nx.MultiDiGraph) -> list[str]:
+    """Every statement of kuzu.cypher: the tables Kuzu and LadybugDB need (one `Entity` node table keyed on the
+    IRI, with the labels as a `labels` list; one relationship table per type), then the same MERGEs as
+    import.cypher with strings as Kuzu 0.11 reads them (a line break is written as it is)."""
+    entity = cypher_name(ENTITY_LABEL)
+    nodes = _nodes(view)
+    edges = _edges(view)
+    node_columns = _columns((attrs for _, attrs in nodes), NODE_STRUCTURE, NODE_FIRST)
+    edge_columns = _columns((attrs for *_, attrs in edges), EDGE_STRUCTURE, EDGE_FIRST)
+    if any(name in ("iri", KUZU_LABELS) for name, _ in node_columns):
+        raise Neo4jExportError(f"a node property is named {KUZU_LABELS!r} or 'iri', which kuzu.cypher uses itself")
+    table = ", ".join(
+        ["`iri` STRING PRIMARY KEY", f"{cypher_name(KUZU_LABELS)} STRING[]"]
+        + [f"{cypher_name(name)} {KUZU_TYPES[kind]}" for name, kind in node_columns]
+    )
+    statements = [f"CREATE NODE TABLE IF NOT EXISTS {entity}({table});"]
+    rel_table = "".join(f", {cypher_name(name)} {KUZU_TYPES[kind]}" for name, kind in edge_columns)
+    for rel_type in sorted({rel for _, _, rel, _ in edges}):
+        statements.append(
+            f"CREATE REL TABLE IF NOT EXISTS {cypher_name(rel_type)}(FROM {entity} TO {entity}{rel_table});"
+        )
+    columns = [(KUZU_LABELS, list), *node_columns]
+    for node, attrs in nodes:
+        key = f"(n:{entity} {{`iri`: {cypher_string(node, 'kuzu')}}})"
+        values = {KUZU_LABELS: node_labels(attrs), **attrs}
+        statements.append(f"MERGE {key}{_set_clause('n', values, columns, 'kuzu')};")
+    for start, end, rel_type, attrs in edges:
+        statements.append(
+            f"MATCH (s:{entity} {{`iri`: {cypher_string(start, 'kuzu')}}}) "
+            f"MATCH (o:{entity} {{`iri`: {cypher_string(end, 'kuzu')}}}) "
+            f"MERGE (s)-[r:{cypher_name(rel_type)}]->(o){_set_clause('r', attrs, edge_columns, 'kuzu')};"
+        )
+    return statements
+
+
 HEADER = """\
-// kg: the knowledge graph as idempotent Cypher for Neo4j 5 or later; running it twice creates nothing new.
-// Run with: cypher-shell -u neo4j -p <password> -f import.cypher   (README.md, "Other tools")
-// One statement per line: a constraint, then per node a MERGE on its IRI and a SET of its kg classes as
-// labels, then per fact a MERGE of the relationship, typed by the kg property name.
+// kg: the knowledge graph as idempotent Cypher for Neo4j 5, Memgraph and FalkorDB; running it twice creates nothing new.
+// First run schema-neo4j.cypher, schema-memgraph.cypher or schema-falkordb.cypher (the key on Entity.iri), then this:
+//   cypher-shell -u neo4j -p <password> -f import.cypher        (Neo4j; mgconsole < import.cypher for Memgraph)
+// One statement per line (a ; inside a string is text): per node a MERGE on its IRI and a SET of its kg classes
+// as labels, then per fact a MERGE of the relationship, typed by the kg property name. README.md, "Other tools".
+"""
+
+KUZU_HEADER = """\
+// kg: the knowledge graph for Kuzu 0.11 and LadybugDB: node and relationship tables, then idempotent MERGEs.
+// A statement may span lines (Kuzu reads no \\n escape): run the whole file, e.g. in Python
+//   conn.execute(open("kuzu.cypher", encoding="utf-8", newline="").read())
+// A node's kg classes are its `labels` list: MATCH (n:Entity) WHERE 'Policy' IN n.labels. README.md, "Other tools".
 """
 
 
@@ -314,7 +362,9 @@ def _load_set(variable: str, columns: list[tuple[str, type]]) -> str:
 def load_csv_statements(view: nx.MultiDiGraph) -> list[str]:
     """Every statement of load-csv.cypher: the same graph as import.cypher, read from the two CSV files.
 
-    Plain Cypher for any Neo4j 4.4 or 5 (no APOC, no dynamic labels): labels and relationship types cannot
+    Plain Cypher that Neo4j 4.4 or 5 and FalkorDB both run (no APOC, no dynamic labels, no schema statement: the
+    schema-<database>.cypher files hold those; the U+001F of split() is written as it is, since FalkorDB keeps a
+    \\u001F escape as text and would never split the labels). Labels and relationship types cannot
     come from a CSV field in a static query, so there is one statement per kg class and per relationship
     type, each reading the file and keeping its rows. Idempotent like import.cypher.
     """
@@ -325,7 +375,6 @@ def load_csv_statements(view: nx.MultiDiGraph) -> list[str]:
     edge_columns = _columns((attrs for *_, attrs in edges), EDGE_STRUCTURE, EDGE_FIRST)
     node_key = f"(n:{entity} {{`iri`: row.{cypher_name(ID_COLUMN)}}})"
     statements = [
-        f"CREATE CONSTRAINT kg_entity_iri IF NOT EXISTS FOR (n:{entity}) REQUIRE n.`iri` IS UNIQUE;",
         f"LOAD CSV WITH HEADERS FROM '{NODES_URL}' AS row MERGE {node_key}{_load_set('n', node_columns)};",
     ]
     labels = sorted({label for _, attrs in nodes for label in node_labels(attrs)[1:]})
@@ -346,11 +395,12 @@ def load_csv_statements(view: nx.MultiDiGraph) -> list[str]:
 
 
 LOAD_HEADER = """\
-// kg: the knowledge graph for Neo4j 4.4 or later through LOAD CSV, the same graph as import.cypher.
-// Copy nodes.csv and relationships.csv into the import directory of the Neo4j server, then run:
-//   cypher-shell -u neo4j -p <password> -f load-csv.cypher
-// One statement per line; running it twice creates nothing new.
-// The files quote as RFC 4180 does (a quote inside a field is doubled). LOAD CSV also reads \\" as a quote
+// kg: the knowledge graph for Neo4j 4.4 or later and FalkorDB through LOAD CSV, the same graph as import.cypher.
+// Run schema-neo4j.cypher or schema-falkordb.cypher first. Put nodes.csv and relationships.csv in the server's
+// import directory (Neo4j: server.directories.import; FalkorDB: the module's IMPORT_FOLDER), then run:
+//   cypher-shell -u neo4j -p <password> -f load-csv.cypher      (FalkorDB: each line with GRAPH.QUERY)
+// One statement per line; running it twice creates nothing new. split() on U+001F, written as it is.
+// The files quote as RFC 4180 does (a quote inside a field is doubled). Neo4j's LOAD CSV also reads \\" as a quote
 // unless the server sets dbms.import.csv.legacy_quote_escaping=false: set it if a text holds a backslash.
 """
 
@@ -370,3 +420,9 @@ def write(view: nx.MultiDiGraph, path: Path) -> None:
     write_relationships(view, path / "relationships.csv")
     write_cypher(view, path / "import.cypher")
     write_load_csv(view, path / "load-csv.cypher")
+    for database, statements in SCHEMA.items():
+        header = SCHEMA_HEADER.format(database=SCHEMA_NAMES[database])
+        text = header + "".join(statement + "\n" for statement in statements)
+        (path / f"schema-{database}.cypher").write_text(text, encoding="utf-8", newline="\n")
+    text = KUZU_HEADER + "".join(statement + "\n" for statement in kuzu_statements(view))
+    (path / "kuzu.cypher").write_text(text, encoding="utf-8", newline="\n")
