@@ -28,14 +28,30 @@ class Param:
     """A parameter a query file declares: `# param NAME (KIND[, optional]): help`."""
 
     name: str
-    kind: str  # "entity": kg id or IRI; "iri": IRI or prefixed name; "literal": typed from its form
+    # "entity": kg id or IRI; "iri": IRI or prefixed name; "literal": typed from its form; "month": YYYY-MM (an
+    # xsd:gYearMonth), "date": YYYY-MM-DD (an xsd:date), refused in any other form rather than matching nothing
+    kind: str
     required: bool
     help: str
 
-    def usage(self) -> str:
-        value = {"entity": "ID|<IRI>", "iri": "<IRI>|prefix:name", "literal": "VALUE"}[self.kind]
+    def usage(self, api: bool = False) -> str:
+        """How to give the parameter: `--param NAME=VALUE` on the command line, `NAME=...` to kg.query()."""
+        value = KIND_VALUES[self.kind]
+        if api:
+            flag = f"the keyword argument {self.name}= ({value})"
+            return flag + ("" if self.required else ", optional") + (f": {self.help}" if self.help else "")
         flag = f"--param {self.name}={value}"
         return (flag if self.required else f"[{flag}]") + (f"  {self.help}" if self.help else "")
+
+
+# What each kind of parameter takes, as `kg query --list` and the messages show it.
+KIND_VALUES = {
+    "entity": "ID|<IRI>",
+    "iri": "<IRI>|prefix:name",
+    "literal": "VALUE",
+    "month": "YYYY-MM",
+    "date": "YYYY-MM-DD",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,7 @@ class QueryText:
 
 
 _PARAM_LINE = re.compile(
-    r"#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<kind>entity|iri|literal)\s*"
+    r"#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<kind>entity|iri|literal|month|date)\s*"
     r"(?P<optional>,\s*optional\s*)?\)\s*:?\s*(?P<help>.*)"
 )
 
@@ -73,7 +89,7 @@ def parse_query_file(text: str, origin: str, name: str = "") -> QueryText:
             params.append(Param(match["name"], match["kind"], match["optional"] is None, match["help"].strip()))
         elif re.match(r"#\s*param\b", stripped):
             raise UsageError(
-                f"{origin}:{number}: cannot read the parameter line; write `# param NAME (entity|iri|literal[, optional]): help`"
+                f"{origin}:{number}: cannot read the parameter line; write `# param NAME (entity|iri|literal|month|date[, optional]): help`"
             )
         elif not description:
             description = stripped.lstrip("#").strip()
@@ -128,8 +144,12 @@ def resolve(query: str) -> QueryText:
     saved = saved_queries()
     if query in saved:
         return saved[query]
-    looks_like_text = any(c in query for c in "{}\n") or re.match(
-        r"\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I
+    looks_like_text = (
+        any(c in query for c in "{}\n")
+        or re.match(r"\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I)
+        # an update without braces (CLEAR ALL, LOAD <url>, DROP GRAPH <g>, COPY a TO b): refused as an update
+        # later, not looked for as a file; a keyword followed by more words, so a file named "load" is a file
+        or re.match(r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\s+\S", query, re.I)
     )
     if not looks_like_text:
         path = Path(query)
