@@ -111,3 +111,12 @@ def test_validate_quiet_prints_nothing_when_valid_and_the_findings_when_not(tmp_
     assert failing.returncode == 1
     assert failing.stdout.startswith("1 SHACL finding:\n")
     assert "needs its ISO 3166 code" in failing.stdout
+
+
+def test_an_undeclared_prefix_gets_kgs_message_in_kg_query(shipped_build):
+    result = run_kg("query", "SELECT ?x WHERE {\n  ?x a foo:Company }", "--build", str(shipped_build))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "kg: error: query:2:8: the prefix foo: of foo:Company is not declared; declare it before the query: "
+        "PREFIX foo: <namespace IRI>\n    2 |   ?x a foo:Company }\n"
+    )
