@@ -81,3 +81,36 @@ def test_policies_by_province_month_counts_a_policy_for_a_city_and_its_zone_once
     assert [tuple(r.values()) for r in rows] == [
         ("Qinglan", "2020-03", "Harbour Ledger Measures", "Measures", "Qinglan Provincial Government")
     ]
+
+
+def test_two_policies_of_one_name_stay_two_rows(tmp_path):
+    """The questions group by the things, not by their labels: a second policy named like the first (another
+    year's measures, say) is a second row, not merged away as SELECT DISTINCT over labels would."""
+    import shutil
+
+    import kg
+
+    data = tmp_path / "data"
+    shutil.copytree(PLACES, data)
+    facts = data / "facts" / "harbour-measures.yaml"
+    text = facts.read_text(encoding="utf-8")
+    text = text.replace(
+        "\nstatements:\n",
+        "  - id: harbour-ledger-measures-2\n    class: Measures\n    label: Harbour Ledger Measures\n\nstatements:\n",
+    )
+    text += (
+        "  - subject: harbour-ledger-measures-2\n    predicate: appliesTo\n    object: harbour-city\n"
+        "    evidence: the Harbour Ledger Measures for Harbour City\n"
+        "  - subject: harbour-ledger-measures-2\n    predicate: issuedBy\n    object: qinglan-government\n"
+        "    evidence: the Qinglan Provincial Government issued the Harbour Ledger Measures\n"
+        "  - subject: harbour-ledger-measures-2\n    predicate: dateIssued\n    value: 2020-03-20\n"
+        "    evidence: On March 20, the Qinglan Provincial Government issued the Harbour Ledger Measures\n"
+    )
+    facts.write_text(text, encoding="utf-8")
+    build = tmp_path / "build"
+    result = run_kg("build", "--data", str(data), "--out", str(build), "--formats", "store")
+    assert result.returncode == 0, result.stderr
+    row = ("Qinglan", "2020-03", "Harbour Ledger Measures", "Measures", "Qinglan Provincial Government")
+    assert [tuple(r.values()) for r in kg.query("policies-by-province-month", build)] == [row, row]
+    figures = kg.query("most-named-entities", build)
+    assert [r["entityLabel"] for r in figures].count("Harbour Ledger Measures") == 2
