@@ -42,6 +42,14 @@ def test_an_update_on_the_command_line_gets_the_update_message(shipped_build):
     assert result.stderr == f"kg: error: {UPDATE}\n"
 
 
+def test_a_query_file_named_like_an_update_is_still_a_file(shipped_build, tmp_path):
+    path = tmp_path / "copy of people.rq"
+    path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?x a kg:Person }\n", encoding="utf-8")
+    result = run_kg("query", "copy of people.rq", "--build", str(shipped_build), "--format", "csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["n", "6"]
+
+
 @pytest.mark.parametrize("month", ["March", "2020-3", "2020-13", "2020-03-01", "2020"])
 def test_a_month_parameter_must_be_a_month(shipped_build, month):
     result = run_kg("query", "policies-by-province-month", "--param", f"month={month}", "--build", str(shipped_build))

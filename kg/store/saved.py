@@ -144,12 +144,8 @@ def resolve(query: str) -> QueryText:
     saved = saved_queries()
     if query in saved:
         return saved[query]
-    looks_like_text = (
-        any(c in query for c in "{}\n")
-        or re.match(r"\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I)
-        # an update without braces (CLEAR ALL, LOAD <url>, DROP GRAPH <g>, COPY a TO b): refused as an update
-        # later, not looked for as a file; a keyword followed by more words, so a file named "load" is a file
-        or re.match(r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\s+\S", query, re.I)
+    looks_like_text = any(c in query for c in "{}\n") or re.match(
+        r"\s*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.I
     )
     if not looks_like_text:
         path = Path(query)
@@ -160,6 +156,10 @@ def resolve(query: str) -> QueryText:
             except OSError as err:
                 raise UsageError(f"{path}: cannot read the query file ({err})") from err
             return parse_query_file(text, str(path), path.stem)
+        if re.match(r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\s+\S", query, re.I):
+            # an update without braces (CLEAR ALL, LOAD <url>, DROP GRAPH <g>, COPY a TO b) that names no file:
+            # refused as an update when it is checked, not as "neither a saved question nor a file"
+            return parse_query_file(query, "query")
         hint = difflib.get_close_matches(query, list(saved), n=3)
         raise UsageError(
             f"{query!r} is neither a saved question nor a file"
