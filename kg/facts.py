@@ -50,6 +50,15 @@ def closest(word: str, options: list[str] | set[str], n: int = 3) -> str:
     return f"no close match among {len(options)} choices"
 
 
+def articles_dir_of(facts_path: str) -> str:
+    """The articles folder beside the facts folder a facts file is in (`<data>/articles` for `<data>/facts/x.yaml`),
+    so a hint names the folder of the --data given, not always data/articles."""
+    path = Path(facts_path)
+    if path.parent.name == "facts":
+        return (path.parent.parent / "articles").as_posix()
+    return "data/articles"
+
+
 def id_problem(eid: str, where: Location, entities: dict[str, Entity], sources: dict) -> Problem | None:
     """An entity id must be new: not an earlier entity's (one thing is one entity) nor an article's slug."""
     if eid in entities:
@@ -62,7 +71,10 @@ def id_problem(eid: str, where: Location, entities: dict[str, Entity], sources: 
         )
     if eid in sources:
         return Problem(
-            where.path, where.line, f"id {eid!r} is taken by the article data/articles/{eid}.md", "choose another id"
+            where.path,
+            where.line,
+            f"id {eid!r} is taken by the article {articles_dir_of(where.path)}/{eid}.md",
+            "choose another id",
         )
     return None
 
@@ -146,7 +158,7 @@ class _Reader:
                 display,
                 line,
                 f"no article {slug!r} for this facts file",
-                f"add data/articles/{slug}.md or set 'article:' to one of: {', '.join(names) or '(none)'}",
+                f"add {articles_dir_of(display)}/{slug}.md or set 'article:' to one of: {', '.join(names) or '(none)'}",
             )
             return slug
         for key, reader in (("entities", self.read_entity), ("statements", self.read_statement)):

@@ -486,6 +486,7 @@ class Front:
         status = 502
         complete = False
         healthy = False
+        kg_error: str | None = None
         try:
             async with asyncio.timeout(timeout):
                 upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", worker.port)
@@ -505,7 +506,9 @@ class Front:
                     status, complete = _progress(client, status, complete)
                     if not complete:
                         raise ConnectionResetError("the worker closed the connection before its answer was whole")
-                    if buffered:
+                    if status == 400 and not relay.sent:  # Oxigraph's error, replaced by kg's where kg says more
+                        kg_error = _kg_error_message(body)
+                    if buffered and kg_error is None:
                         await relay.send(bytes(buffered))
                 finally:
                     upstream_writer.close()
@@ -544,7 +547,27 @@ class Front:
             return
         finally:
             self._release(worker, healthy)
+        if kg_error is not None:
+            raise Refusal(400, "Bad Request", kg_error)
         self.counts.count(status)
+
+
+def _kg_error_message(query: bytes) -> str | None:
+    """kg's message for a query Oxigraph refused with 400, where kg's says more: a prefix the query uses and does
+    not declare (Oxigraph answers with a list of the characters it expected). None: Oxigraph's answer stands."""
+    import pyoxigraph as ox
+
+    from kg.store.syntax import undeclared_prefix_message
+
+    try:
+        text = query.decode("utf-8")
+        ox.Store().query(text)
+    except SyntaxError as err:
+        if "Prefix not found" in str(err):
+            return undeclared_prefix_message(text, "query", kg_prefixes_given=False)
+    except (UnicodeDecodeError, OSError, RuntimeError, ValueError):
+        pass
+    return None
 
 
 def _forwarded(request: Request) -> list[tuple[str, str]]:

@@ -109,7 +109,7 @@ def test_list_shows_every_saved_question_with_one_line(shipped_build):
         assert description.endswith(".") and "\n" not in description
     assert "organisations-in-region     Organisations in a region, including every region inside it" in result.stdout
     assert "    --param region=ID|<IRI>  the region, as a kg id (shanghai) or an <IRI>" in result.stdout
-    assert "    [--param month=VALUE]  a month as YYYY-MM (2020-03)" in result.stdout
+    assert "    [--param month=YYYY-MM]  a month as YYYY-MM (2020-03)" in result.stdout
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -187,3 +187,66 @@ def test_saved_questions_cannot_break_out_of_the_data_block():
     # only the page's own script is executable, and the policy names exactly its hash
     assert len(re.findall(r"<script>", page)) == 1
     assert serve_page.content_security_policy(page).count("'sha256-") == 2  # one script, one style
+
+
+def _page_error(served: str, query: str) -> str:
+    with query_page(served) as (page, log):
+        page.fill("#query", query)
+        page.click("#run")
+        page.wait_for_selector("#error:not([hidden])", timeout=30_000)
+        message = page.inner_text("#error")
+    assert_clean(log)
+    return message
+
+
+def test_page_reports_an_error_column_in_the_text_as_written(served):
+    """The page puts kg's PREFIX declarations before line 1 of the text it sends; the server's line:column is
+    given back as a position in the user's text, the column pyoxigraph reports for that text (issue 22, item 11)."""
+    query = "SELECT ?x WHERE { ?x rdfs:label ?l . FILTR (?x) }"
+    with pytest.raises(SyntaxError) as caught:
+        ox.Store().query(query, prefixes=PREFIXES)
+    expected = re.match(r"error at (\d+:\d+):", str(caught.value))[1]
+    assert expected.startswith("1:")
+    message = _page_error(served, query)
+    assert message.startswith("HTTP 400")
+    assert f"error at {expected}:" in message, message
+    assert "PREFIX rdfs:" not in message
+
+
+def test_page_reports_an_undeclared_prefix_where_the_user_wrote_it(served):
+    query = "SELECT ?x WHERE { ?x rdfs:label foo:bar }"
+    message = _page_error(served, query)
+    column = query.index("foo:bar") + 1
+    assert f"query:1:{column}: the prefix foo: of foo:bar is not declared" in message, message
+    assert f"    1 | {query}" in message
+
+
+def test_an_undeclared_prefix_over_http_gets_kgs_message(served):
+    """A client of /query that uses kg: undeclared is told which declaration to add, not Oxigraph's list of the
+    characters it expected (issue 22, item 13)."""
+    import urllib.error
+    import urllib.request
+
+    query = "SELECT ?x WHERE {\n  ?x a kg:Organisation }"
+    request = urllib.request.Request(
+        served + "query",
+        data=query.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=30)
+    assert caught.value.code == 400
+    body = caught.value.read().decode()
+    assert body == (
+        f"query:2:8: the prefix kg: of kg:Organisation is not declared; add PREFIX kg: <{KG}> before the query "
+        "(kg query and the query page of kg serve add kg's prefixes; a SPARQL endpoint needs them declared)\n"
+        "    2 |   ?x a kg:Organisation }\n"
+    )
+    # a declared prefix is answered as before
+    declared = urllib.request.Request(
+        served + "query",
+        data=(f"PREFIX kg: <{KG}>\n" + query).encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(declared, timeout=30) as answer:
+        assert len(json.load(answer)["results"]["bindings"]) == 1

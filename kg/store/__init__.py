@@ -225,11 +225,13 @@ def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
         raise UsageError(f"{origin}: the query failed: {err}") from None
 
 
-def run(query: str | QueryText, params: Mapping[str, Any] | None = None, build: str | Path = "build") -> Result:
-    """Resolve, bind and run a query against the build's store."""
+def run(
+    query: str | QueryText, params: Mapping[str, Any] | None = None, build: str | Path = "build", api: bool = False
+) -> Result:
+    """Resolve, bind and run a query against the build's store (`api`: messages name keyword arguments)."""
     source = query if isinstance(query, QueryText) else resolve(utf8_text(query, "the query"))
     store = open_store(build)
-    text = prepare(source, params or {}, store)
+    text = prepare(source, params or {}, store, api)
     return execute(store, text, source.origin)
 
 
@@ -252,7 +254,7 @@ def query(
     Python values (see `plain`), or a pandas DataFrame with `as_frame=True`; for ASK a bool; for CONSTRUCT and
     DESCRIBE a list of {"subject", "predicate", "object"} dicts."""
     bound = {**(params or {}), **kwargs}
-    result = run(sparql_or_name, bound, build)
+    result = run(sparql_or_name, bound, build, api=True)
     if result.form == "ASK":
         if as_frame:
             raise UsageError("an ASK query answers true or false, not a table: drop as_frame=True")

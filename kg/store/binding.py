@@ -52,8 +52,20 @@ def bind(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal | ox.BlankN
     return text[: start + 1] + " " + values + " " + text[start + 1 :]
 
 
-def prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store) -> str:
-    """Check the query's syntax, then bind its parameters; returns the text to run."""
+def prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store, api: bool = False) -> str:
+    """Check the query's syntax, then bind its parameters; returns the text to run.
+
+    With `api=True` (kg.query) the messages name the keyword argument, not the command line's --param."""
+    try:
+        return _prepare(query, params, store, api)
+    except UsageError as err:
+        if not api:
+            raise
+        message = re.sub(r"--param needs\b", "a parameter needs", str(err))
+        raise UsageError(re.sub(r"--param (?=[A-Za-z_])", "keyword argument ", message)) from None
+
+
+def _prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store, api: bool) -> str:
     _check_syntax(query.text, query.origin)
     info = shape(query.text)
     declared = {p.name: p for p in query.params}
@@ -74,7 +86,7 @@ def prepare(query: QueryText, params: Mapping[str, Any], store: ox.Store) -> str
         bindings[name] = to_term(value, kind, name, entities)
     missing = [p for p in query.params if p.required and p.name not in params]
     if missing:
-        raise UsageError(f"{query.name or query.origin} needs " + "; ".join(p.usage() for p in missing))
+        raise UsageError(f"{query.name or query.origin} needs " + "; ".join(p.usage(api) for p in missing))
     text = bind(query.text, bindings)
     if bindings:
         try:

@@ -28,14 +28,30 @@ class Param:
     """A parameter a query file declares: `# param NAME (KIND[, optional]): help`."""
 
     name: str
-    kind: str  # "entity": kg id or IRI; "iri": IRI or prefixed name; "literal": typed from its form
+    # "entity": kg id or IRI; "iri": IRI or prefixed name; "literal": typed from its form; "month": YYYY-MM (an
+    # xsd:gYearMonth), "date": YYYY-MM-DD (an xsd:date), refused in any other form rather than matching nothing
+    kind: str
     required: bool
     help: str
 
-    def usage(self) -> str:
-        value = {"entity": "ID|<IRI>", "iri": "<IRI>|prefix:name", "literal": "VALUE"}[self.kind]
+    def usage(self, api: bool = False) -> str:
+        """How to give the parameter: `--param NAME=VALUE` on the command line, `NAME=...` to kg.query()."""
+        value = KIND_VALUES[self.kind]
+        if api:
+            flag = f"the keyword argument {self.name}= ({value})"
+            return flag + ("" if self.required else ", optional") + (f": {self.help}" if self.help else "")
         flag = f"--param {self.name}={value}"
         return (flag if self.required else f"[{flag}]") + (f"  {self.help}" if self.help else "")
+
+
+# What each kind of parameter takes, as `kg query --list` and the messages show it.
+KIND_VALUES = {
+    "entity": "ID|<IRI>",
+    "iri": "<IRI>|prefix:name",
+    "literal": "VALUE",
+    "month": "YYYY-MM",
+    "date": "YYYY-MM-DD",
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +67,7 @@ class QueryText:
 
 
 _PARAM_LINE = re.compile(
-    r"#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<kind>entity|iri|literal)\s*"
+    r"#\s*param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(?P<kind>entity|iri|literal|month|date)\s*"
     r"(?P<optional>,\s*optional\s*)?\)\s*:?\s*(?P<help>.*)"
 )
 
@@ -73,7 +89,7 @@ def parse_query_file(text: str, origin: str, name: str = "") -> QueryText:
             params.append(Param(match["name"], match["kind"], match["optional"] is None, match["help"].strip()))
         elif re.match(r"#\s*param\b", stripped):
             raise UsageError(
-                f"{origin}:{number}: cannot read the parameter line; write `# param NAME (entity|iri|literal[, optional]): help`"
+                f"{origin}:{number}: cannot read the parameter line; write `# param NAME (entity|iri|literal|month|date[, optional]): help`"
             )
         elif not description:
             description = stripped.lstrip("#").strip()
@@ -140,6 +156,10 @@ def resolve(query: str) -> QueryText:
             except OSError as err:
                 raise UsageError(f"{path}: cannot read the query file ({err})") from err
             return parse_query_file(text, str(path), path.stem)
+        if re.match(r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\s+\S", query, re.I):
+            # an update without braces (CLEAR ALL, LOAD <url>, DROP GRAPH <g>, COPY a TO b) that names no file:
+            # refused as an update when it is checked, not as "neither a saved question nor a file"
+            return parse_query_file(query, "query")
         hint = difflib.get_close_matches(query, list(saved), n=3)
         raise UsageError(
             f"{query!r} is neither a saved question nor a file"

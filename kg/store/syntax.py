@@ -178,8 +178,44 @@ def _check_syntax(text: str, origin: str) -> None:
         raise UsageError(syntax_message(str(err), text, origin)) from None
 
 
-def syntax_message(message: str, text: str, origin: str) -> str:
+def undeclared_prefix_message(text: str, origin: str, kg_prefixes_given: bool) -> str | None:
+    """kg's message for the first prefixed name whose prefix the query does not declare, or None.
+
+    Oxigraph says only "expected one of Prefix not found, ['%'], ..." with a list of characters. `kg query`
+    gives the engine kg's prefixes (kg_prefixes_given), so there only another prefix can be missing; a SPARQL
+    endpoint (kg serve's /query, any server kg push feeds) knows none, so there kg's own need declaring too."""
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    tokens = [t for t in tokens if t[0] not in ("space", "comment")]
+    declared: set[str] = set(PREFIXES) if kg_prefixes_given else set()
+    for index, (kind, value, start) in enumerate(tokens):
+        if kind != "word" or ":" not in value:
+            continue
+        prefix = value.split(":", 1)[0]
+        if index and tokens[index - 1][0] == "word" and tokens[index - 1][1].upper() == "PREFIX":
+            declared.add(prefix)
+            continue
+        if prefix == "_" or prefix in declared:  # _: is a blank node, not a prefix
+            continue
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        if prefix in PREFIXES:
+            fix = (
+                f"add PREFIX {prefix}: <{PREFIXES[prefix]}> before the query (kg query and the query page of "
+                "kg serve add kg's prefixes; a SPARQL endpoint needs them declared)"
+            )
+        else:
+            fix = f"declare it before the query: PREFIX {prefix}: <namespace IRI>"
+        shown = text.splitlines()[line - 1] if text.splitlines() else ""
+        return f"{origin}:{line}:{column}: the prefix {prefix}: of {value} is not declared; {fix}\n    {line} | {shown}"
+    return None
+
+
+def syntax_message(message: str, text: str, origin: str, kg_prefixes_given: bool = True) -> str:
     """pyoxigraph's "error at LINE:COLUMN: expected ..." -> origin:LINE:COLUMN, the message and the line itself."""
+    if "Prefix not found" in message:
+        undeclared = undeclared_prefix_message(text, origin, kg_prefixes_given)
+        if undeclared is not None:
+            return undeclared
     match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
     if not match:
         return f"{origin}: SPARQL syntax error: {message}"

@@ -179,10 +179,27 @@ def parse_value(
     return ox.Literal(text)
 
 
+# The kinds a parameter may declare beyond entity, iri and literal: the datatype its term must have, and the form
+# the message asks for. A month written "March" would otherwise be a plain string that matches no row.
+_DATATYPED_KINDS = {"month": ("gYearMonth", "a month as YYYY-MM (2020-03)"), "date": ("date", "a date as YYYY-MM-DD")}
+
+
 def to_term(
     value: Any, kind: str = "literal", name: str = "value", entities: _Entities | None = None
 ) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """A Python value (or a str in the command line's syntax) -> an RDF term."""
+    """A Python value (or a str in the command line's syntax) -> an RDF term, of the datatype its kind declares."""
+    term = _to_term(value, "literal" if kind in _DATATYPED_KINDS else kind, name, entities)
+    if kind in _DATATYPED_KINDS:
+        datatype, form = _DATATYPED_KINDS[kind]
+        if not (isinstance(term, ox.Literal) and term.datatype == ox.NamedNode(XSD + datatype)):
+            shown = value if isinstance(value, str) else repr(value)
+            raise UsageError(f"--param {name}={shown}: expected {form}")
+    return term
+
+
+def _to_term(
+    value: Any, kind: str = "literal", name: str = "value", entities: _Entities | None = None
+) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
         return value
     if isinstance(value, bool):
