@@ -688,7 +688,8 @@ def _write(
         done()
 
     try:
-        with pipeline.staged(out, check=verify, done=in_place) as staging:
+        keep = {export.get(name).filename for name in formats}
+        with pipeline.staged(out, check=verify, done=in_place, keep=keep) as staging:
             for fmt in map(export.get, formats):
                 pipeline.remove(staging / fmt.filename)
             for fmt in (export.get(name) for name in formats if name in FORMATS):
