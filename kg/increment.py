@@ -55,8 +55,9 @@ MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, i
 # kg are then written again in full rather than updated (kg's version alone does not change between releases).
 # 3: `repeated` counts the sources that give a default-graph line; before, a source that gave it twice counted
 # twice, and an update that took the line from that source kept it. 4: a source is an article with every facts
-# file that names it (before, the record kept one, and an update dropped the others' lines from its graph)
-OUTPUTS_FORMAT = 4
+# file that names it (before, the record kept one, and an update dropped the others' lines from its graph).
+# 5: the front matter's author and publisher are facts of the article (kg.rdf.front_matter_facts)
+OUTPUTS_FORMAT = 5
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
 
 

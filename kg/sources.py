@@ -187,8 +187,11 @@ def parse_source(slug: str, text: str, display: str) -> Source:
                 )
             )
     values = {}
+    authors = _authors(meta, display, problems)
     for key in FRONT_MATTER_KEYS:
         value = meta.get(key)
+        if key == "author":
+            continue
         if value is None or value.__class__.__name__ != "YStr":
             if value is not None:
                 problems.append(
@@ -245,4 +248,39 @@ def parse_source(slug: str, text: str, display: str) -> Source:
         )
     if problems:
         raise DataError(problems)
-    return Source(slug=slug, path=display, body=body, body_line=body_line, title_line=meta.key_line("title"), **values)
+    return Source(
+        slug=slug,
+        path=display,
+        body=body,
+        body_line=body_line,
+        title_line=meta.key_line("title"),
+        authors=authors,
+        author_line=meta.key_line("author") if authors else 0,
+        publisher_line=meta.key_line("publisher") if values["publisher"] else 0,
+        **values,
+    )
+
+
+def _authors(meta, display: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The front matter's authors: `author: Name`, or a YAML list of names (`author: [A, B]`, or one `- Name` a
+    line), each plain text; repeated names count once, in the order written."""
+    value = meta.get("author")
+    if value is None or (value.__class__.__name__ == "YStr" and blank(str(value))):
+        return ()
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if item is None or item.__class__.__name__ != "YStr" or blank(str(item)):
+            problems.append(
+                Problem(
+                    display,
+                    getattr(item, "line", 0) or meta.key_line("author"),
+                    "front-matter key 'author' must be a name or a list of names",
+                    "write 'author: <name>' or 'author: [<name>, <name>]', each name plain text",
+                )
+            )
+            continue
+        name = " ".join(str(item).split())
+        if name not in names:
+            names.append(name)
+    return tuple(names)
