@@ -34,7 +34,7 @@ import pickle
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from kg.errors import UsageError
 from kg.model import Facts, Source, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
-from kg.sources import SLUG, read_source
+from kg.sources import SLUG, front_matter_uses, read_source
 from kg.splice import Changes, Splice, text_lines
 
 STATE = "state.pickle"
@@ -122,12 +122,20 @@ def _output_status(out: Path, formats: tuple[str, ...]) -> dict[str, object]:
     return status
 
 
-def _usage(statements: list[Statement]) -> dict[str, int]:
+def _usage(statements: list[Statement], front_matter: Iterable[str] = ()) -> dict[str, int]:
+    """How many statements name each entity, and each entity an article's front matter names counts once too."""
     counts: dict[str, int] = {}
     for st in statements:
         for eid in {st.subject, st.object} if st.object else {st.subject}:
             counts[eid] = counts.get(eid, 0) + 1
+    for eid in front_matter:
+        counts[eid] = counts.get(eid, 0) + 1
     return counts
+
+
+def _unit_usage(unit: corpus.Unit, ontology: Ontology) -> dict[str, int]:
+    front = front_matter_uses(unit.source, unit.entities, unit.statements, ontology) if unit.source else []
+    return _usage(unit.statements, front)
 
 
 def record(
@@ -191,7 +199,7 @@ def record(
             if slug not in sources
         },
         classes={eid: e.cls for eid, e in facts.entities.items()},
-        usage=_usage(facts.statements),
+        usage=_usage(facts.statements, check.front_matter_uses_of(facts, build.ontology)),
         repeated=dict(build.rdf.repeated),
         part_of=_part_of_by_source(facts.statements),
         by_class=dict(Counter(e.cls for e in facts.entities.values() if e.cls != "Article")),
@@ -512,7 +520,7 @@ def _check(state: State, olds: dict[str, corpus.Unit], news: dict[str, New], ont
     part_of = dict(state.part_of)
     statements = state.statements
     for slug, old in olds.items():
-        for eid, count in _usage(old.statements).items():
+        for eid, count in _unit_usage(old, ontology).items():
             usage[eid] -= count
         statements -= len(old.statements)
         part_of.pop(slug, None)
@@ -522,7 +530,7 @@ def _check(state: State, olds: dict[str, corpus.Unit], news: dict[str, New], ont
             problems += check.check_articles([check.article_entity(slug, unit.source)], ontology)
         if problems:
             raise _Declined
-        for eid, count in _usage(unit.statements).items():
+        for eid, count in _unit_usage(unit, ontology).items():
             usage[eid] = usage.get(eid, 0) + count
         statements += len(unit.statements)
         part_of.update(_part_of_by_source(unit.statements))

@@ -34,6 +34,7 @@ from rdflib.term import Literal as RdflibLiteral
 from kg import DEFAULT_BASE, FOLDERS, OTHER_FOLDER, dates
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
+from kg.sources import front_matter_facts, name_key
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -422,47 +423,12 @@ def emit_source(
     return Emitted(slug, sorted(set(default)), sorted(set(graph)))
 
 
-# front-matter keys that name entities: the property, the class the named entity must have, the class of a new one
-FRONT_MATTER_ENTITIES = (("author", "Person", "Person"), ("publisher", "Organisation", "MediaOutlet"))
-
-
-def front_matter_facts(
-    source: Source, entities: list[Entity], statements: list[Statement], ontology: Ontology
-) -> list[tuple[str, str, str | None, str]]:
-    """The facts an article's front matter states about it (author, publisher) that its facts file does not:
-    (property, name as written, id of the facts file's entity of that name or None, class of a new node).
-
-    A name is matched, ignoring case and spacing, against the labels and aliases of the entities this source's
-    facts file declares with a fitting class, so a person the file already declares is one node, not two; a
-    fact the file states itself (with its quote) is left to it. They are the article's metadata, as its title
-    and date are: no quote in the body supports them, so they have no statement node (see emit_source)."""
-    names: dict[str, list[Entity]] = {}
-    for entity in entities:
-        for text in (entity.label, *entity.aliases):
-            names.setdefault(_name_key(text), []).append(entity)
-    stated = {(st.predicate, st.object) for st in statements if st.subject == source.slug and st.object}
-    out: list[tuple[str, str, str | None, str]] = []
-    for predicate, fits, new in FRONT_MATTER_ENTITIES:
-        given = source.authors if predicate == "author" else (source.publisher,) if source.publisher else ()
-        for name in given:
-            found = [e for e in names.get(_name_key(name), []) if ontology.is_a(e.cls, (KG[fits],))]
-            eid = min(e.id for e in found) if found else None
-            if eid is not None and (predicate, eid) in stated:
-                continue
-            out.append((predicate, name, eid, new))
-    return out
-
-
-def _name_key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 def name_id(name: str) -> str:
     """The id of a node made for a front-matter name: its letters and digits in ASCII, joined by hyphens
     (Mei Tan -> mei-tan, the id a facts file would give her); a name with none of them (胡金华) gets a digest."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
     slug = "-".join(re.findall(r"[a-z0-9]+", ascii_name))
-    return slug or "name-" + hashlib.sha1(_name_key(name).encode("utf-8")).hexdigest()[:12]
+    return slug or "name-" + hashlib.sha1(name_key(name).encode("utf-8")).hexdigest()[:12]
 
 
 def assemble(emitted: Iterable[Emitted], facts: Facts, ontology: Ontology, base: str = DEFAULT_BASE) -> Dataset:

@@ -103,3 +103,26 @@ def test_shipped_graph_states_its_author_and_publisher_once(shipped_build: Path)
     ]
     assert sum(line.endswith(f'{LABEL} "Hu Jinhua"@en .') for line in lines) == 1
     assert sum(line.endswith(f'{LABEL} "China Times"@en .') for line in lines) == 1
+
+
+def test_a_declared_entity_the_front_matter_names_is_used(mini_data: Path, tmp_path: Path) -> None:
+    """An author the facts file declares but states nothing of is traced to the article by its front matter (not
+    "in no statement"); dropped from the front matter, the entity is unused again, in place or in full."""
+    facts = mini_data / "facts" / "mini-news.yaml"
+    text = facts.read_text(encoding="utf-8")
+    stated = '  - subject: mini-news\n    predicate: author\n    object: mei-tan\n    evidence: "Author: Mei Tan"\n'
+    assert stated in text
+    facts.write_text(text.replace(stated, ""), encoding="utf-8")
+    cache = ("--cache", str(tmp_path / "cache"))
+    lines = _build(mini_data, tmp_path / "build", *cache)
+    assert f"{ARTICLE} <{KG}author> <{BASE}person/mei-tan> ." in lines
+    assert sum('"Mei Tan"' in line for line in lines) == 1
+
+    args = ["build", "--data", str(mini_data), "--out", str(tmp_path / "build"), "--formats", "ntriples,nquads"]
+    facts.write_text(facts.read_text(encoding="utf-8").replace("label: Ada Wu", "label: Ada Q. Wu"), encoding="utf-8")
+    edited = run_kg(*args, *cache)  # the record counts the front matter's use of mei-tan: updated in place
+    assert "in place for 1 changed source" in edited.stdout, edited.stdout + edited.stderr
+    _set_front(mini_data, "author", "Jo Lee")
+    result = run_kg(*args, *cache)  # the formats of the build before: an update in place, which must decline
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "entity 'mei-tan' is in no statement" in result.stderr
