@@ -16,7 +16,7 @@ from kg.errors import DataError, Problem
 from kg.facts import closest
 from kg.model import Entity, Evidence, Facts, Location, Source, Statement
 from kg.ontology import Ontology
-from kg.sources import is_language_tag, language_hint
+from kg.sources import front_matter_uses, is_language_tag, language_hint
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+\Z")  # ASCII digits only: RDF's lexical forms (\d takes any script's)
 _INT64_MAX = 2**63 - 1
@@ -120,7 +120,7 @@ def check_global(facts: Facts, ontology: Ontology) -> list[Problem]:
     articles = [e for e in facts.entities.values() if e.cls == "Article"]
     problems = check_articles(articles, ontology)
     problems.extend(check_links(facts.statements, facts, ontology))
-    problems.extend(_check_unused(facts))
+    problems.extend(_check_unused(facts, ontology))
     problems.extend(_check_part_of_cycles(facts))
     return problems
 
@@ -399,8 +399,9 @@ def _quote_hint(quote: str, body: str, start: int | None) -> str:
     return "copy the sentence exactly from the article, including punctuation and spacing"
 
 
-def _check_unused(facts: Facts) -> list[Problem]:
+def _check_unused(facts: Facts, ontology: Ontology) -> list[Problem]:
     used = {st.subject for st in facts.statements} | {st.object for st in facts.statements if st.object}
+    used.update(front_matter_uses_of(facts, ontology))
     return [
         Problem(
             e.where.path,
@@ -410,6 +411,23 @@ def _check_unused(facts: Facts) -> list[Problem]:
         )
         for e in facts.entities.values()
         if e.cls != "Article" and e.id not in used
+    ]
+
+
+def front_matter_uses_of(facts: Facts, ontology: Ontology) -> list[str]:
+    """Every declared entity that an article's front matter names (its author, its publisher): each is traced to
+    its source by the front matter, as by a statement (kg.sources.front_matter_uses)."""
+    entities: dict[str, list[Entity]] = {}
+    statements: dict[str, list[Statement]] = {}
+    for entity in facts.entities.values():
+        entities.setdefault(entity.source, []).append(entity)
+    for st in facts.statements:
+        statements.setdefault(st.source, []).append(st)
+    return [
+        eid
+        for slug, source in facts.sources.items()
+        if source.authors or source.publisher
+        for eid in front_matter_uses(source, entities.get(slug, []), statements.get(slug, []), ontology)
     ]
 
 

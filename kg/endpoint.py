@@ -27,7 +27,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import decimal
 import email.utils
+import hashlib
 import html
 import ipaddress
 import json
@@ -40,7 +42,7 @@ import sys
 import sysconfig
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -55,6 +57,9 @@ from kg.store import store_path
 
 USER_VARIABLE = "KG_PUSH_USER"
 _MEMBER = "http://www.w3.org/ns/prov#hadMember"
+# in kg's list on the server: the SHA-256 of the facts a push put in the server's default graph, so that a later
+# push of the facts to a named graph (--facts-graph) removes them there, and only while they are still kg's
+_DEFAULT_DIGEST = "https://kg.example.org/ontology#pushedDefaultGraph"
 PASSWORD_VARIABLE = "KG_PUSH_PASSWORD"
 
 
@@ -739,6 +744,38 @@ def push(
                 )
             time.sleep(pause)
 
+    def clear_default(client: httpx.Client, digest: str) -> None:
+        """The facts now went to a named graph, and an earlier push of this corpus put them in the server's default
+        graph: that copy is deleted, so the facts are not there twice, but only if the default graph still holds
+        exactly what kg put there (no other push or update replaced or changed it since); else it is left, and said."""
+        where = _where(facts_graph)
+        try:
+            answer = exchange(client, "GET", graph_url(endpoint, None), None)
+            now = triples_digest(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
+        except (httpx.HTTPError, _OffOrigin, SyntaxError):
+            now = None
+        if now == digest:
+            send(
+                client,
+                "DELETE",
+                None,
+                None,
+                lambda: (
+                    f" Every graph of the build was replaced; the facts an earlier push put in the default graph are "
+                    f"still there beside {where}: run `kg push` again to remove them."
+                ),
+            )
+            if report is not None:
+                report(say(f"DELETE default graph: an earlier push put the facts there; they are now in {where}"))
+        elif warn is not None:
+            warn(
+                say(
+                    "an earlier push put the facts in the server's default graph, which no longer holds just those "
+                    f"(another push or an update changed it since, or kg could not read it); left as it is beside "
+                    f"{where}: clear the default graph yourself if those facts should go"
+                )
+            )
+
     done: list[tuple[str | None, int]] = []
     with _client(url, timeout, login, auth) as client:
         # what kg pushed before for this base, from its list on the server; a server that cannot say (no GET, a
@@ -754,8 +791,10 @@ def push(
         except httpx.HTTPError as err:
             answer = err
             before, unread = None, _transient(err) or _reason(err)
+        pushed_default: str | None = None  # digest of the facts an earlier push put in the default graph
         if isinstance(answer, bytes):
             before = _members(answer)
+            pushed_default = _listed_digest(answer)
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()
         for graph in graphs:
@@ -788,7 +827,13 @@ def push(
             )
             if report is not None:
                 report(say(f"DELETE <{name}>: no longer in the build"))
-        listing = "".join(f"<{listed}> <{_MEMBER}> <{name}> .\n" for name in current).encode("utf-8")
+        default = next((graph for graph in graphs if graph.name is None), None)
+        if default is None and pushed_default is not None:
+            clear_default(client, pushed_default)
+        listing = "".join(f"<{listed}> <{_MEMBER}> <{name}> .\n" for name in current)
+        if default is not None:
+            listing += f'<{listed}> <{_DEFAULT_DIGEST}> "{triples_digest(default.triples)}" .\n'
+        listing = listing.encode("utf-8")
         send(
             client,
             "PUT",
@@ -814,6 +859,58 @@ def _describe_refusal(refusal: _Refusal, url: str, host: str, method: str = "PUT
     elif refusal.status in (404, 405):
         text += "; is --endpoint the server's Graph Store Protocol URL (Oxigraph: /store, Fuseki: /DATASET/data)?"
     return text
+
+
+def triples_digest(triples: Iterable[ox.Triple]) -> str:
+    """The SHA-256 of a graph's triples, whatever their order or repetition (a server answers in its own order)."""
+    lines = sorted({_canonical(triple) for triple in triples})
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = {
+    _XSD + name
+    for name in [
+        "decimal",
+        "integer",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+}
+
+
+def _canonical(triple: ox.Triple) -> str:
+    """A triple as text, with a number in one form whatever the server made of it (Oxigraph stores the decimal
+    588900000000.0 as 588900000000): the digest must tell kg's facts from changed ones, not from their spelling."""
+    obj = triple.object
+    if isinstance(obj, ox.Literal) and obj.datatype.value in _NUMBERS:
+        with contextlib.suppress(decimal.InvalidOperation, ValueError):
+            number = decimal.Decimal(obj.value.strip())
+            return f"{triple.subject} {triple.predicate} {format(number.normalize(), 'f')}^^{obj.datatype}"
+    return str(triple)
+
+
+def _listed_digest(text: bytes) -> str | None:
+    """The digest of the default graph an earlier push put on the server, from kg's list (None: it put none)."""
+    try:
+        for triple in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True):
+            if triple.predicate.value == _DEFAULT_DIGEST and isinstance(triple.object, ox.Literal):
+                return triple.object.value
+    except SyntaxError:
+        return None
+    return None
 
 
 def _members(text: bytes) -> set[str]:

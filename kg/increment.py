@@ -34,7 +34,7 @@ import pickle
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from kg.errors import UsageError
 from kg.model import Facts, Source, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
-from kg.sources import SLUG, read_source
+from kg.sources import SLUG, front_matter_uses, read_source
 from kg.splice import Changes, Splice, text_lines
 
 STATE = "state.pickle"
@@ -55,8 +55,9 @@ MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, i
 # kg are then written again in full rather than updated (kg's version alone does not change between releases).
 # 3: `repeated` counts the sources that give a default-graph line; before, a source that gave it twice counted
 # twice, and an update that took the line from that source kept it. 4: a source is an article with every facts
-# file that names it (before, the record kept one, and an update dropped the others' lines from its graph)
-OUTPUTS_FORMAT = 4
+# file that names it (before, the record kept one, and an update dropped the others' lines from its graph).
+# 5: the front matter's author and publisher are facts of the article (kg.rdf.front_matter_facts)
+OUTPUTS_FORMAT = 5
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
 
 
@@ -121,12 +122,20 @@ def _output_status(out: Path, formats: tuple[str, ...]) -> dict[str, object]:
     return status
 
 
-def _usage(statements: list[Statement]) -> dict[str, int]:
+def _usage(statements: list[Statement], front_matter: Iterable[str] = ()) -> dict[str, int]:
+    """How many statements name each entity, and each entity an article's front matter names counts once too."""
     counts: dict[str, int] = {}
     for st in statements:
         for eid in {st.subject, st.object} if st.object else {st.subject}:
             counts[eid] = counts.get(eid, 0) + 1
+    for eid in front_matter:
+        counts[eid] = counts.get(eid, 0) + 1
     return counts
+
+
+def _unit_usage(unit: corpus.Unit, ontology: Ontology) -> dict[str, int]:
+    front = front_matter_uses(unit.source, unit.entities, unit.statements, ontology) if unit.source else []
+    return _usage(unit.statements, front)
 
 
 def record(
@@ -190,7 +199,7 @@ def record(
             if slug not in sources
         },
         classes={eid: e.cls for eid, e in facts.entities.items()},
-        usage=_usage(facts.statements),
+        usage=_usage(facts.statements, check.front_matter_uses_of(facts, build.ontology)),
         repeated=dict(build.rdf.repeated),
         part_of=_part_of_by_source(facts.statements),
         by_class=dict(Counter(e.cls for e in facts.entities.values() if e.cls != "Article")),
@@ -511,7 +520,7 @@ def _check(state: State, olds: dict[str, corpus.Unit], news: dict[str, New], ont
     part_of = dict(state.part_of)
     statements = state.statements
     for slug, old in olds.items():
-        for eid, count in _usage(old.statements).items():
+        for eid, count in _unit_usage(old, ontology).items():
             usage[eid] -= count
         statements -= len(old.statements)
         part_of.pop(slug, None)
@@ -521,7 +530,7 @@ def _check(state: State, olds: dict[str, corpus.Unit], news: dict[str, New], ont
             problems += check.check_articles([check.article_entity(slug, unit.source)], ontology)
         if problems:
             raise _Declined
-        for eid, count in _usage(unit.statements).items():
+        for eid, count in _unit_usage(unit, ontology).items():
             usage[eid] = usage.get(eid, 0) + count
         statements += len(unit.statements)
         part_of.update(_part_of_by_source(unit.statements))
@@ -688,7 +697,8 @@ def _write(
         done()
 
     try:
-        with pipeline.staged(out, check=verify, done=in_place) as staging:
+        keep = {export.get(name).filename for name in formats}
+        with pipeline.staged(out, check=verify, done=in_place, keep=keep) as staging:
             for fmt in map(export.get, formats):
                 pipeline.remove(staging / fmt.filename)
             for fmt in (export.get(name) for name in formats if name in FORMATS):

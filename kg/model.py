@@ -26,7 +26,7 @@ class Source:
     path: str
     title: str
     body: str
-    author: str = ""
+    authors: tuple[str, ...] = ()  # front matter's `author`: one name, or a YAML list of names
     publisher: str = ""
     date: str = ""
     language: str = ""
@@ -34,6 +34,8 @@ class Source:
     url: str = ""
     body_line: int = 1  # line of the file on which the body starts
     title_line: int = 1  # line of the front matter's title (an article's label, in messages about it)
+    author_line: int = 0  # line of the front matter's author and publisher keys (0: not given)
+    publisher_line: int = 0
 
 
 class Evidence(NamedTuple):

@@ -200,10 +200,12 @@ def write(
     done: Callable[[], None] | None = None,
 ) -> list[Path]:
     """Write the chosen formats (all by default) into out_dir, replacing the directory in one atomic step
-    (see `staged`: formats not rebuilt are kept from the build before; `done` runs once it is in place)."""
+    (see `staged`: outputs of formats not chosen this time are removed, so nothing stale stays beside the new
+    ones; `done` runs once it is in place)."""
     out_dir = Path(out_dir)
     chosen = [export.get(name) for name in (formats or list(export.FORMATS))]
-    with gcpause.paused(), staged(out_dir, done=done) as staging:  # the writers make millions of objects too
+    keep = {fmt.filename for fmt in chosen}
+    with gcpause.paused(), staged(out_dir, done=done, keep=keep) as staging:  # the writers make millions of objects too
         for fmt in chosen:
             remove(staging / fmt.filename)  # never write through a hard link into the old build
         background = [fmt for fmt in chosen if fmt.background]
@@ -300,7 +302,10 @@ def _count(progress: Progress | None, name: str) -> None:
 
 @contextlib.contextmanager
 def staged(
-    out_dir: Path, check: Callable[[], None] | None = None, done: Callable[[], None] | None = None
+    out_dir: Path,
+    check: Callable[[], None] | None = None,
+    done: Callable[[], None] | None = None,
+    keep: set[str] | None = None,
 ) -> Iterator[Path]:
     """A staging copy of out_dir to write the new build into, put in place of out_dir in one step when the block
     ends without error, and removed otherwise.
@@ -310,6 +315,9 @@ def staged(
     killed at any moment leaves the previous build/ whole: never a mix of old and new files. One build at a
     time per directory (`lock`): `check` runs first under the lock (an update verifies that the build it
     updates is still the one there), `done` last (a build records itself), so no other build comes between.
+    `keep` names the outputs this build writes: any other output of the build before is left out of the copy,
+    since a build replaces its directory and a stale file beside the new ones (a store answering `kg query` from
+    old data) would disagree with them.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a directory; pass another --out")
@@ -322,7 +330,7 @@ def staged(
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
             try:
                 if out_dir.is_dir():
-                    _link_tree(out_dir, staging)
+                    _link_tree(out_dir, staging, keep)
                 yield staging
                 _fix_modes(staging)
                 fsutil.exchange(staging, out_dir)
@@ -362,8 +370,10 @@ def _remove_leftovers(out_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _link_tree(source: Path, target: Path) -> None:
+def _link_tree(source: Path, target: Path, keep: set[str] | None = None) -> None:
     for entry in sorted(source.iterdir()):
+        if keep is not None and entry.name not in keep:
+            continue
         if entry.is_dir():
             shutil.copytree(entry, target / entry.name, copy_function=os.link)
         else:

@@ -17,6 +17,7 @@ import hashlib
 import itertools
 import operator
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from rdflib.term import Literal as RdflibLiteral
 from kg import DEFAULT_BASE, FOLDERS, OTHER_FOLDER, dates
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
+from kg.sources import front_matter_facts, name_key
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -403,10 +405,30 @@ def emit_source(
                 f'{ev_node} {end} "{ev.end}"^^<{_NNI}> .',
                 f"{ev_node} {ev_source} {iri(ev.source)} .",
             ]
+    if source is not None:
+        for predicate, name, eid, cls in front_matter_facts(source, entities, statements, ontology):
+            if eid is not None:
+                node = iri(eid)
+            else:  # no entity of the facts file has this name: a node of its own, named as the front matter does
+                node = nt(mint.iri(name_id(name), cls))
+                lines = [f"{node} {a} {nt(f'{KG}{cls}')} .", f"{node} {term(_LABEL)} {nt(Lit(name, lang))} ."]
+                default += lines
+                graph += lines
+            fact = f"{article} {properties[predicate][0]} {node} ."
+            default.append(fact)
+            graph.append(fact)
     # each line once (two statements citing one quote give its evidence lines twice), so that the dataset counts
     # the sources of a fact, not its statements (Dataset.repeated); sorted here, in the per-source stage's
     # processes, so that the dataset's sort merges sorted runs instead of sorting from scratch
     return Emitted(slug, sorted(set(default)), sorted(set(graph)))
+
+
+def name_id(name: str) -> str:
+    """The id of a node made for a front-matter name: its letters and digits in ASCII, joined by hyphens
+    (Mei Tan -> mei-tan, the id a facts file would give her); a name with none of them (胡金华) gets a digest."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_name))
+    return slug or "name-" + hashlib.sha1(name_key(name).encode("utf-8")).hexdigest()[:12]
 
 
 def assemble(emitted: Iterable[Emitted], facts: Facts, ontology: Ontology, base: str = DEFAULT_BASE) -> Dataset:

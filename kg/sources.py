@@ -6,13 +6,18 @@ Evidence offsets index the body, so it is never normalised: no stripping, no new
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import dates, yamlsafe
 from kg.errors import DataError, Problem, blank, visible
-from kg.model import Source
+from kg.model import Entity, Source, Statement
+
+if TYPE_CHECKING:
+    from kg.ontology import Ontology
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would also take a final line break
 FRONT_MATTER_KEYS = ("title", "author", "publisher", "date", "language", "translated_from", "url")
@@ -187,8 +192,11 @@ def parse_source(slug: str, text: str, display: str) -> Source:
                 )
             )
     values = {}
+    authors = _authors(meta, display, problems)
     for key in FRONT_MATTER_KEYS:
         value = meta.get(key)
+        if key == "author":
+            continue
         if value is None or value.__class__.__name__ != "YStr":
             if value is not None:
                 problems.append(
@@ -245,4 +253,85 @@ def parse_source(slug: str, text: str, display: str) -> Source:
         )
     if problems:
         raise DataError(problems)
-    return Source(slug=slug, path=display, body=body, body_line=body_line, title_line=meta.key_line("title"), **values)
+    return Source(
+        slug=slug,
+        path=display,
+        body=body,
+        body_line=body_line,
+        title_line=meta.key_line("title"),
+        authors=authors,
+        author_line=meta.key_line("author") if authors else 0,
+        publisher_line=meta.key_line("publisher") if values["publisher"] else 0,
+        **values,
+    )
+
+
+def _authors(meta, display: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The front matter's authors: `author: Name`, or a YAML list of names (`author: [A, B]`, or one `- Name` a
+    line), each plain text; repeated names count once, in the order written."""
+    value = meta.get("author")
+    if value is None or (value.__class__.__name__ == "YStr" and blank(str(value))):
+        return ()
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if item is None or item.__class__.__name__ != "YStr" or blank(str(item)):
+            problems.append(
+                Problem(
+                    display,
+                    getattr(item, "line", 0) or meta.key_line("author"),
+                    "front-matter key 'author' must be a name or a list of names",
+                    "write 'author: <name>' or 'author: [<name>, <name>]', each name plain text",
+                )
+            )
+            continue
+        name = " ".join(str(item).split())
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+# front-matter keys that name entities: the property, the class the named entity must have, the class of a new one
+FRONT_MATTER_ENTITIES = (("author", "Person", "Person"), ("publisher", "Organisation", "MediaOutlet"))
+
+
+def front_matter_facts(
+    source: Source, entities: list[Entity], statements: list[Statement], ontology: Ontology
+) -> list[tuple[str, str, str | None, str]]:
+    """The facts an article's front matter states about it (author, publisher) that its facts file does not:
+    (property, name as written, id of the facts file's entity of that name or None, class of a new node).
+
+    A name is matched, ignoring case and spacing, against the labels and aliases of the entities this source's
+    facts file declares with a fitting class, so a person the file already declares is one node, not two; a
+    fact the file states itself (with its quote) is left to it. They are the article's metadata, as its title
+    and date are: no quote in the body supports them, so they have no statement node (see emit_source)."""
+    from kg.ontology import KG  # here: rdflib, which it loads, is not needed to read an article
+
+    names: dict[str, list[Entity]] = {}
+    for entity in entities:
+        for text in (entity.label, *entity.aliases):
+            names.setdefault(name_key(text), []).append(entity)
+    stated = {(st.predicate, st.object) for st in statements if st.subject == source.slug and st.object}
+    out: list[tuple[str, str, str | None, str]] = []
+    for predicate, fits, new in FRONT_MATTER_ENTITIES:
+        given = source.authors if predicate == "author" else (source.publisher,) if source.publisher else ()
+        for name in given:
+            found = [e for e in names.get(name_key(name), []) if ontology.is_a(e.cls, (KG[fits],))]
+            eid = min(e.id for e in found) if found else None
+            if eid is not None and (predicate, eid) in stated:
+                continue
+            out.append((predicate, name, eid, new))
+    return out
+
+
+def front_matter_uses(
+    source: Source, entities: list[Entity], statements: list[Statement], ontology: Ontology
+) -> list[str]:
+    """The declared entities an article's front matter names (and its facts file does not state): a use of each,
+    as a statement naming it is, since the front matter traces it to the article."""
+    return [eid for _, _, eid, _ in front_matter_facts(source, entities, statements, ontology) if eid is not None]
+
+
+def name_key(text: str) -> str:
+    """A name as front-matter matching compares it: Unicode-normalised, case-folded, single-spaced."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

@@ -8,15 +8,19 @@ Names of companies, people and zones are invented from syllables; nothing here i
 
 from __future__ import annotations
 
+import os
 import random
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
 import yaml
 
-from kg import regions
-from kg.errors import UsageError
+from kg import fsutil, regions
+from kg.errors import UsageError, visible
 from kg.fsutil import write_text
 
 SYLLABLES = [
@@ -336,11 +340,73 @@ class _Corpus:
                 return ent
 
 
+# the files kg synth writes, and nothing else: a folder holding only these is an earlier corpus of its own
+_OURS = {"articles": re.compile(r"synth-[0-9]{6,}\.md\Z"), "facts": re.compile(r"synth-[0-9]{6,}\.yaml\Z")}
+
+
 def generate(out: Path, statements: int, seed: int = 1, per_article: int = 25) -> tuple[int, int]:
-    """Write a corpus of about `statements` statements under out/articles and out/facts; returns (articles, statements)."""
+    """Write a corpus of about `statements` statements under out/articles and out/facts; returns (articles, statements).
+
+    The corpus replaces `out` wholly: articles of an earlier corpus left beside the new ones would be built with
+    them (duplicate ids). So `out` must be missing, empty, or an earlier kg synth corpus (see `earlier_corpus`);
+    anything else in it is refused, untouched. The new corpus is written beside `out` and swapped in at once."""
     if statements < 1:
         raise UsageError("--statements must be at least 1")
     out = Path(out)
+    _refuse_foreign(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-", dir=out.parent))
+        try:
+            made = _generate(staging, statements, seed, per_article)
+            os.chmod(staging, 0o755)
+            if out.exists():
+                _refuse_foreign(out)  # again just before the swap: nothing was added meanwhile
+            fsutil.exchange(staging, out)  # afterwards `staging` holds the earlier corpus, if there was one
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as err:
+        raise fsutil.cannot_write(out, err, "write the corpus here") from err
+    return made
+
+
+def earlier_corpus(out: Path) -> bool:
+    """True when `out` is a non-empty directory holding nothing but what kg synth writes (articles/synth-*.md and
+    facts/synth-*.yaml), so replacing it loses nothing of anyone's."""
+    return out.is_dir() and not out.is_symlink() and any(out.iterdir()) and not _foreign(out)
+
+
+def _foreign(out: Path) -> list[str]:
+    """What in directory `out` kg synth did not write."""
+    found: list[str] = []
+    for entry in sorted(out.iterdir()):
+        pattern = _OURS.get(entry.name)
+        if pattern is None or entry.is_symlink() or not entry.is_dir():
+            found.append(entry.name)
+            continue
+        for item in sorted(entry.iterdir()):
+            if not pattern.match(item.name) or item.is_symlink() or not item.is_file():
+                found.append(f"{entry.name}/{item.name}")
+    return found
+
+
+def _refuse_foreign(out: Path) -> None:
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise UsageError(f"--out {out}: is not a directory; pass a new or empty directory for the corpus")
+    if not out.exists():
+        return
+    foreign = _foreign(out)
+    if foreign:
+        shown = ", ".join(visible(name) for name in foreign[:3]) + (
+            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        )
+        raise UsageError(
+            f"--out {out}: holds {shown}, which kg synth did not write; kg synth replaces the whole folder "
+            "(an earlier corpus of its own), so pass a new or empty folder"
+        )
+
+
+def _generate(out: Path, statements: int, seed: int, per_article: int) -> tuple[int, int]:
     corpus = _Corpus(seed)
     made, number = 0, 0
     while made < statements:

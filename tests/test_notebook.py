@@ -4,6 +4,11 @@ with no network, so it never rots; and it is kept in git without outputs."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
 
 import pytest
 
@@ -66,3 +71,28 @@ def test_notebook_draws_the_graph_and_two_plots(executed):
     images = [o for o in _outputs(executed) if "image/png" in o.get("data", {})]
     assert len(images) == 3  # the graph, policies per province, the timeline
     assert all(len(o.data["image/png"]) > 10_000 for o in images)
+
+
+def test_the_notebook_extra_opens_and_runs_the_notebook(shipped_build, tmp_path):
+    """`pip install -e '.[notebook]'` installed pandas, matplotlib and a kernel, but nothing that opens or runs a
+    notebook (issue 22, item 14): the extra must bring Jupyter (Notebook 7: `jupyter notebook`, JupyterLab and
+    nbconvert), and the README's command must run explore.ipynb top to bottom."""
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    names = {re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower() for requirement in extra["notebook"]}
+    assert {"notebook", "pandas", "matplotlib", "ipykernel"} <= names
+    env = {**os.environ, "KG_BUILD": str(shipped_build), "MPLBACKEND": "agg"}
+    jupyter = [sys.executable, "-m", "jupyter"]
+    version = subprocess.run([*jupyter, "notebook", "--version"], capture_output=True, text=True, env=env)
+    assert version.returncode == 0 and version.stdout.strip().startswith("7."), version.stderr
+    out = tmp_path / "explore.ipynb"
+    ran = subprocess.run(
+        [*jupyter, "nbconvert", "--to", "notebook", "--execute", str(NOTEBOOK), "--output", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=NOTEBOOK.parent,
+        timeout=900,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
+    assert all(cell["execution_count"] for cell in cells if cell["cell_type"] == "code")

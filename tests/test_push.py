@@ -83,7 +83,9 @@ def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
             f"PUT <{ONTOLOGY_GRAPH}>: {expected[ONTOLOGY_GRAPH]} triples\n"
             f"pushed 3 graphs, {sum(expected.values())} triples to {url}\n"
         )
-        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 2}  # and kg's list of the 2 named graphs
+        assert server_counts(port) == expected | {
+            endpoint.PUSHED_GRAPH: 3
+        }  # kg's list: 2 named graphs, the default's digest
 
         # a real question over HTTP, answered from the pushed evidence graph
         question = """PREFIX kg: <https://kg.example.org/ontology#>
@@ -103,7 +105,7 @@ def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
         second = push(shipped_build, url)
         assert second.returncode == 0, second.stderr
         assert second.stdout == first.stdout
-        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 2}  # replaced, not duplicated
+        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 3}  # replaced, not duplicated
 
         stop(process)
         assert port_is_closed(port)
@@ -130,6 +132,38 @@ def test_push_facts_to_a_named_graph(shipped_build, tmp_path):
         }
 
 
+def test_facts_moved_to_a_named_graph_leave_the_default_graph(shipped_build, tmp_path):
+    """A plain push, then one with --facts-graph: the facts the first put in the server's default graph are
+    deleted there, not left twice (issue 22, item 9); back again, the named copy goes; and a default graph that
+    someone else changed since kg's push is left alone, with a warning."""
+    expected = expected_counts(shipped_build)
+    facts = "https://example.org/graphs/kg-facts"
+    named = {ARTICLE_GRAPH: expected[ARTICLE_GRAPH], ONTOLOGY_GRAPH: expected[ONTOLOGY_GRAPH]}
+    with oxigraph_server(tmp_path) as (port, _):
+        url = f"http://127.0.0.1:{port}/store"
+        assert push(shipped_build, url).returncode == 0
+        moved = push(shipped_build, url, "--facts-graph", facts)
+        assert moved.returncode == 0, moved.stderr
+        assert f"DELETE default graph: an earlier push put the facts there; they are now in <{facts}>" in moved.stdout
+        assert server_counts(port) == named | {facts: expected["default"], endpoint.PUSHED_GRAPH: 3}
+
+        back = push(shipped_build, url)
+        assert back.returncode == 0 and f"DELETE <{facts}>: no longer in the build" in back.stdout, back.stderr
+        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 3}
+
+        post = urllib.request.Request(
+            endpoint.graph_url(url, None),
+            data=b"<urn:a> <urn:b> <urn:c> .\n",
+            method="POST",  # adds to the default graph: it is no longer just what kg put there
+            headers={"Content-Type": "application/n-triples"},
+        )
+        NO_PROXY.open(post, timeout=30).close()
+        kept = push(shipped_build, url, "--facts-graph", facts)
+        assert kept.returncode == 0 and "DELETE default graph" not in kept.stdout, kept.stderr
+        assert "no longer holds just those" in kept.stderr
+        assert server_counts(port)["default"] == expected["default"] + 1
+
+
 def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
     """Push a corpus, remove one article and its facts, rebuild, push again: that article's graph is deleted from
     the server, every other graph is the build's, and a graph kg did not push is left alone."""
@@ -150,7 +184,7 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
         NO_PROXY.open(put, timeout=30).close()
         assert push(build, url).returncode == 0
         named = len(first) - 1
-        assert server_counts(port) == first | {endpoint.PUSHED_GRAPH: named, foreign: 1}
+        assert server_counts(port) == first | {endpoint.PUSHED_GRAPH: named + 1, foreign: 1}
 
         slug = removed.rsplit("/", 1)[1]
         (data / "articles" / f"{slug}.md").unlink()
@@ -161,11 +195,11 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
         again = push(build, url)
         assert again.returncode == 0, again.stderr
         assert f"DELETE <{removed}>: no longer in the build\n" in again.stdout
-        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named - 1, foreign: 1}
+        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named, foreign: 1}
 
         third = push(build, url)  # nothing left to remove
         assert third.returncode == 0 and "DELETE" not in third.stdout
-        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named - 1, foreign: 1}
+        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named, foreign: 1}
 
 
 def test_push_to_the_wrong_path_says_what_to_check(shipped_build, tmp_path):
@@ -327,4 +361,4 @@ def test_oxigraph_keeps_a_graph_whole_when_a_put_breaks(shipped_build, tmp_path)
             NO_PROXY.open(malformed, timeout=30)
         assert refused.value.code == 400
         time.sleep(1)  # the server sees the dropped connection's end of stream and gives up on that PUT
-        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 2}
+        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 3}

@@ -62,3 +62,32 @@ def test_relation_mix_covers_the_shipped_article(tmp_path: Path) -> None:
     founders = {st.object for st in build.facts.statements if st.predicate == "foundedBy"}
     assert parents & founders and arms & founders  # founded by the parent, and by a sub-organisation
     assert all(build.facts.entities[p].cls == "Company" for p in parents)
+
+
+def test_an_earlier_corpus_is_replaced_wholly_and_anything_else_refused(tmp_path: Path) -> None:
+    """kg synth into a folder it used before left the old articles beside the new ones, and the corpus no longer
+    built (duplicate ids); now an earlier corpus is replaced as a whole, and a folder with anything else in it is
+    refused, untouched (issue 22, item 8)."""
+    out = tmp_path / "corpus"
+    assert run_kg("synth", "--statements", "600", "--seed", "1", "--out", str(out)).returncode == 0
+    result = run_kg("synth", "--statements", "300", "--seed", "2", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "replaced the earlier kg synth corpus" in result.stdout
+    fresh = tmp_path / "fresh"
+    assert run_kg("synth", "--statements", "300", "--seed", "2", "--out", str(fresh)).returncode == 0
+    assert _digest(out) == _digest(fresh)  # nothing of the first corpus is left
+    built = run_kg("build", "--data", str(out), "--out", str(tmp_path / "build"), "--no-cache")
+    assert built.returncode == 0, built.stderr
+
+    (out / "articles" / "my-notes.md").write_text("mine", encoding="utf-8")
+    before = _digest(out)
+    refused = run_kg("synth", "--statements", "300", "--seed", "3", "--out", str(out))
+    assert refused.returncode == 2 and "articles/my-notes.md" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr and _digest(out) == before
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_kg("synth", "--statements", "50", "--out", str(empty)).returncode == 0
+    assert (empty / "facts").is_dir() and "replaced" not in run_kg(
+        "synth", "--statements", "50", "--out", str(tmp_path / "new")
+    ).stdout

@@ -17,12 +17,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same corpus")
     parser.add_argument("--per-article", type=int, default=25, help="statements per article (default 25)")
-    parser.add_argument("--out", type=Path, required=True, help="directory to write articles/ and facts/ into")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="directory to write articles/ and facts/ into: new, empty, or an earlier kg synth corpus (replaced wholly)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from kg import synth  # here: every kg command builds this parser, and pycountry and yaml take 30 ms to load
 
+    replaced = synth.earlier_corpus(args.out)
     articles, statements = synth.generate(args.out, args.statements, args.seed, args.per_article)
     print(f"wrote {articles} articles with {statements} statements to {args.out}")
+    if replaced:
+        print(f"replaced the earlier kg synth corpus that was in {args.out} (all of its articles and facts)")
     return 0
