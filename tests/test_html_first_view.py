@@ -59,6 +59,11 @@ def test_labels_are_readable_at_first_view_of_the_shipped_graph(shipped_build: P
         assert node_px >= READABLE_NODE_PX and edge_px >= READABLE_EDGE_PX
         # the whole graph does not fit at that size here: the page says how to see the rest
         assert "zoom out" in page.inner_text("#view-hint")
+        box = page.locator("#graph").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, 300)
+        page.wait_for_function("kg.network.getScale() < 0.9")
+        assert page.locator("#view-hint").is_hidden(), "once the reader zooms, the hint goes"
         quiet(log)
 
 

@@ -275,6 +275,8 @@
   network.moveTo({ scale: READABLE_PX / NODE_FONT, animation: false });
   network.once("afterDrawing", function () {
     firstView();
+    // the hint has done its job once the reader zooms
+    network.once("zoom", function () { document.getElementById("view-hint").textContent = ""; });
     network.once("afterDrawing", function () {
       // milliseconds from navigation to the first frame, for the scale tests to print
       document.body.setAttribute("data-drawn-ms", String(Math.round(performance.now())));
