@@ -21,6 +21,7 @@ side panel): a label drawn over another helps nobody.
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import networkx as nx
 import numpy as np
@@ -38,13 +39,19 @@ def short_label(label: str, limit: int = MAX_LABEL) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+def text_px(label: str, char_px: float, font_px: float) -> float:
+    """Estimated drawn width of a label: a Chinese (full-width) character is one em wide, about twice a Latin
+    one, so counting characters alone would make boxes too narrow for Chinese names and let them overlap."""
+    return sum(font_px if unicodedata.east_asian_width(c) in "WF" else char_px for c in label)
+
+
 def _padded(box: tuple[float, float, float], padding: float) -> tuple[float, float, float]:
     return box[0] + padding, box[1] + padding, box[2] + padding
 
 
 def _box(label: str) -> tuple[float, float, float]:
     """(half width, height above centre, height below centre) of a node with its label drawn beneath it."""
-    width = max(2 * NODE_PX, len(label) * CHAR_PX)
+    width = max(2 * NODE_PX, text_px(label, CHAR_PX, FONT_PX))
     return width / 2 + GAP_PX / 2, NODE_PX + GAP_PX / 2, NODE_PX + 4 + FONT_PX * 1.4 + GAP_PX / 2
 
 
@@ -70,8 +77,8 @@ def positions(
     return {n: (round(pos[n][0]), round(pos[n][1])) for n in nodes}
 
 
-EDGE_FONT_PX = 10
-EDGE_CHAR_PX = 6.0  # generous for vis-network's default face at EDGE_FONT_PX (measured: 4.4 to 4.8)
+EDGE_FONT_PX = 11  # graph.js EDGE_FONT: at the first view's readable zoom (12/13) about 10 px on screen
+EDGE_CHAR_PX = 6.0  # generous for the page's label face (Arial metrics) at EDGE_FONT_PX (measured: 4.8 to 5.3)
 # Candidate roundness per edge, in the order tried: positive is vis-network's curvedCW, negative curvedCCW.
 ROUNDNESS = (0.0, *(sign * step / 10 for step in range(1, 11) for sign in (1, -1)))
 
@@ -95,7 +102,7 @@ def edge_label_point(a: tuple[float, float], b: tuple[float, float], roundness: 
 
 
 def _edge_box(centre: tuple[float, float], label: str) -> Box:
-    half_w = len(label) * EDGE_CHAR_PX / 2 + GAP_PX / 2
+    half_w = text_px(label, EDGE_CHAR_PX, EDGE_FONT_PX) / 2 + GAP_PX / 2
     half_h = EDGE_FONT_PX * 0.7 + GAP_PX / 2
     return centre[0] - half_w, centre[1] - half_h, centre[0] + half_w, centre[1] + half_h
 

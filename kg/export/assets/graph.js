@@ -5,6 +5,19 @@
   var legend = {};
   data.legend.forEach(function (g) { legend[g.group] = g; });
   var hiddenGroups = {};
+  // Canvas labels use the page's label font stack (graph.html, --kg-label-font): Latin faces, then Chinese ones.
+  var LABEL_FACE = getComputedStyle(document.documentElement).getPropertyValue("--kg-label-font").replace(/\s+/g, " ").trim() || "sans-serif";
+  var NODE_FONT = 13, EDGE_FONT = 11; // canvas units, as kg/layout.py sizes the label boxes (FONT_PX, EDGE_FONT_PX)
+  var READABLE_PX = 12; // the first view is zoomed so node labels are at least this many CSS pixels high
+  var MAX_FIRST_SCALE = 1.5; // a small graph is not blown up beyond this at first view
+  var EDGE_MARGIN_PX = 12; // free screen space kept around the drawing at first view
+
+  // A Chinese name is marked as such, so browsers pick Simplified Chinese glyphs for it.
+  function chinese(text, cls) {
+    var span = el("div", text, cls);
+    span.lang = "zh-Hans";
+    return span;
+  }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -17,6 +30,7 @@
     var box = el("div");
     box.appendChild(el("strong", n.label));
     box.appendChild(el("div", n.cls));
+    if (n.labelZh) box.appendChild(chinese(n.labelZh, "zh"));
     if (n.aliases.length) box.appendChild(el("div", "also: " + n.aliases.join(", ")));
     return box;
   }
@@ -28,7 +42,7 @@
     var g = legend[n.group] || { colour: "#8c564b", shape: "dot" };
     return { id: n.n, label: n.short, title: tooltip(n), group: n.group, shape: g.shape, x: n.x, y: n.y,
              color: { background: g.colour, border: g.colour }, size: 12,
-             font: { size: 13, strokeWidth: 3, strokeColor: "#ffffff" } };
+             font: { size: NODE_FONT, face: LABEL_FACE, strokeWidth: 3, strokeColor: "#ffffff" } };
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
     var tip = el("div");
@@ -41,7 +55,7 @@
       : { enabled: true, type: e.curve > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(e.curve) };
     return { id: e.n, from: e.from, to: e.to, label: e.curve === null ? undefined : e.label, title: tip,
              arrows: "to", smooth: smooth,
-             font: { size: 10, align: "horizontal", color: "#555", strokeWidth: 3, strokeColor: "#ffffff" },
+             font: { size: EDGE_FONT, face: LABEL_FACE, align: "horizontal", color: "#555", strokeWidth: 3, strokeColor: "#ffffff" },
              color: { color: "#aaaaaa", highlight: "#333333" } };
   }));
 
@@ -84,13 +98,6 @@
     notice.appendChild(el("span", " (open it in Gephi, Cytoscape or yEd)."));
     notice.hidden = false;
   }
-  network.fit();
-  network.once("afterDrawing", function () {
-    // milliseconds from navigation to the first frame, for the scale tests to print
-    document.body.setAttribute("data-drawn-ms", String(Math.round(performance.now())));
-    document.body.setAttribute("data-ready", "1");
-  });
-  network.redraw();
 
   // The legend draws each class with the shape and colour its nodes have on the canvas.
   var SVG = "http://www.w3.org/2000/svg";
@@ -164,11 +171,26 @@
     network.focus(id, { scale: 1.3, animation: false });
     show(id);
   }
+  // A search always answers: the entity is focused, or the message next to the box says why not.
   var search = document.getElementById("search");
-  search.addEventListener("change", function () { var id = find(search.value); if (id !== null) focus(id); });
-  search.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") { var id = find(search.value); if (id !== null) focus(id); }
-  });
+  var searchMessage = document.getElementById("search-message");
+  function runSearch() {
+    var text = search.value.trim();
+    searchMessage.textContent = "";
+    if (!text) return;
+    var id = find(text);
+    if (id === null) {
+      searchMessage.textContent = "No entity matches \u201c" + text + "\u201d";
+    } else if (hiddenGroups[data.nodes[id].group]) {
+      searchMessage.textContent = data.nodes[id].label + " is a " + data.nodes[id].group +
+        ": that class is hidden (tick it in the legend to show it)";
+    } else {
+      focus(id);
+    }
+  }
+  search.addEventListener("change", runSearch);
+  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") runSearch(); });
+  search.addEventListener("input", function () { if (!search.value.trim()) searchMessage.textContent = ""; });
 
   // Side panel.
   var panel = document.getElementById("panel");
@@ -194,7 +216,7 @@
     panel.replaceChildren();
     panel.appendChild(el("h2", n.label));
     panel.appendChild(el("div", n.cls, "cls"));
-    if (n.labelZh) panel.appendChild(el("div", "中文: " + n.labelZh, "meta"));
+    if (n.labelZh) { var zh = el("div", "中文: " + n.labelZh, "meta zh"); zh.lang = "zh-Hans"; panel.appendChild(zh); }
     if (n.aliases.length) panel.appendChild(el("div", "Also written: " + n.aliases.join(", "), "meta"));
     if (n.note) panel.appendChild(el("p", n.note, "meta"));
     panel.appendChild(el("div", n.iri, "meta"));
@@ -213,6 +235,56 @@
     if (inc.length) { panel.appendChild(el("h3", "Statements (" + inc.length + " in)")); inc.forEach(function (e) { panel.appendChild(statementBox(e, false)); }); }
   }
   network.on("click", function (params) { if (params.nodes.length) show(params.nodes[0]); });
+
+  // The first view. vis-network's fit() frames the nodes only (an edge label curving out beyond them was cut
+  // at the canvas edge) and shrinks the text of any graph of a few dozen entities below legibility (6 px on
+  // the shipped graph). So the view frames every drawn label, node and edge alike, and is never zoomed out
+  // below READABLE_PX for node labels: a graph that does not fit at that size opens on its centre, readable,
+  // with a hint to zoom out. A large page (data.large, no edge labels) opens on the whole drawing: its
+  // thousands of labels cannot be read at once anyway.
+  function labelBounds() {
+    var b = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+    function add(box) {
+      b.left = Math.min(b.left, box.left); b.top = Math.min(b.top, box.top);
+      b.right = Math.max(b.right, box.right); b.bottom = Math.max(b.bottom, box.bottom);
+    }
+    network.body.nodeIndices.forEach(function (id) { add(network.getBoundingBox(id)); });
+    network.body.edgeIndices.forEach(function (id) {
+      var e = network.body.edges[id], s = e.labelModule.size;
+      if (e.options.label && s.width) add({ left: s.left, top: s.top, right: s.left + s.width, bottom: s.top + s.height });
+    });
+    return b;
+  }
+  function firstView() {
+    var canvas = network.canvas.frame.canvas;
+    var width = canvas.clientWidth, height = canvas.clientHeight, b = labelBounds();
+    if (!isFinite(b.left)) return;
+    var fit = Math.min((width - 2 * EDGE_MARGIN_PX) / Math.max(b.right - b.left, 1),
+                       (height - 2 * EDGE_MARGIN_PX) / Math.max(b.bottom - b.top, 1));
+    var readable = READABLE_PX / NODE_FONT;
+    var scale = data.large ? fit : Math.max(readable, Math.min(fit, MAX_FIRST_SCALE));
+    network.moveTo({ position: { x: (b.left + b.right) / 2, y: (b.top + b.bottom) / 2 }, scale: scale, animation: false });
+    document.getElementById("view-hint").textContent =
+      scale > fit * 1.001 ? "Zoomed for readable labels: scroll or pinch to zoom out and see the whole graph." : "";
+  }
+  // The header is complete now (legend, status): the canvas takes its final size before the view is chosen,
+  // or vis-network would rescale the view when it sees the resize.
+  network.canvas.setSize();
+  // Label sizes are known once drawn, at a scale where vis-network draws them: draw at the readable scale,
+  // measure, then move to the first view.
+  network.moveTo({ scale: READABLE_PX / NODE_FONT, animation: false });
+  network.once("afterDrawing", function () {
+    firstView();
+    // the hint has done its job once the reader zooms
+    network.once("zoom", function () { document.getElementById("view-hint").textContent = ""; });
+    network.once("afterDrawing", function () {
+      // milliseconds from navigation to the first frame, for the scale tests to print
+      document.body.setAttribute("data-drawn-ms", String(Math.round(performance.now())));
+      document.body.setAttribute("data-ready", "1");
+    });
+    network.redraw();
+  });
+  network.redraw();
 
   window.kg = { network: network, nodes: nodes, edges: edges, data: data, find: find, focus: focus, show: show };
 })();
