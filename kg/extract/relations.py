@@ -699,9 +699,23 @@ class Relator:
 
     def article_lines(self) -> None:
         """ "Author: X" and "Source: Y" lines, "By X | Outlet" bylines and the front matter's names where the
-        body has them: the article's author and publisher; a dateline's agency is mentioned."""
+        body has them: the article's author and publisher; a dateline's agency is mentioned. The people and the
+        outlet the front matter names are left out: kg build makes their author/publisher statements from it."""
+        source = self.doc.source
+        given = {
+            str(n).casefold()
+            for value in (source.author, source.publisher)
+            for n in (value if isinstance(value, list | tuple) else [value])
+            if n
+        }
+
+        def from_front_matter(e: DraftEntity) -> bool:
+            return any(n.casefold() in given for n in (e.label, *e.aliases))
+
         for m in self.mentions:
             if m.entity is None:
+                continue
+            if m.rule in ("byline-by", "front-matter", "byline", "source-line") and from_front_matter(m.entity):
                 continue
             if m.rule in ("byline-by", "front-matter", "dateline-agency"):
                 para = self.doc.paragraph_at(m.start)
