@@ -84,6 +84,14 @@ PART_OF_PHRASE = re.compile(
 IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
 OF_REGION = re.compile(r"^ of (?:the )?$")
 POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}$")
+# "Xyz, the southernmost province of <country>" and "Xyz, <country>'s smallest province": an apposition that says
+# what the place is part of
+APPOSITION_OF = re.compile(
+    r"^, (?:the|its|a|an) (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city|part) (?:of|in) (?:the )?$"
+)
+APPOSITION_POSSESSIVE = re.compile(
+    r"^[’']s (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city)\b"
+)
 PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
 BLOCKCHAIN_PROJECTS = re.compile(
     r"\bof which (?P<n>\d+) (?:are|were|is) (?:in the direction of |related to |for |in )?(?:the )?blockchain\b"
@@ -1048,6 +1056,19 @@ class Relator:
                 and re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9])
             ):
                 self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
+            elif self._subdivision_of(a.entity, b.entity) and (
+                APPOSITION_OF.match(between)
+                or (between == ", " and APPOSITION_POSSESSIVE.match(self.body[b.end : b.end + 80]))
+            ):
+                self.add(
+                    a.entity,
+                    "partOf",
+                    "subdivision-apposition",
+                    0.85,
+                    self.span(s),
+                    obj=b.entity,
+                    note=f"ISO 3166-2 {a.entity.iso3166} is a subdivision of {b.entity.iso3166} (pycountry)",
+                )
             elif POSSESSIVE_REGION.match(between) and a.entity.cls in (
                 "Country",
                 "Province",
@@ -1133,19 +1154,6 @@ class Relator:
                         place = self._named_region(m.text.split()[0], e)
                     if place is not None:
                         self.add(e, "partOf", "place-in-zone-name", 0.7, (m.start, m.end), obj=place)
-            if e.kind == "Region" and e.iso3166 and "-" in e.iso3166:
-                country = countries.get(e.iso3166.split("-")[0])
-                together = self._sentence_with(e, country) if country is not None else None
-                if together is not None:  # only where the text puts the two together; pycountry confirms it
-                    self.add(
-                        e,
-                        "partOf",
-                        "iso3166-subdivision",
-                        0.9,
-                        self.span(together),
-                        obj=country,
-                        note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
-                    )
             if e.kind == "Policy":
                 for region in inner:
                     self.add(e, "appliesTo", "region-in-title", 0.7, evidence, obj=region)
@@ -1161,6 +1169,13 @@ class Relator:
                 region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    @staticmethod
+    def _subdivision_of(part: DraftEntity, country: DraftEntity) -> bool:
+        """pycountry says the region is a subdivision of the country (ISO 3166-2 code under its ISO 3166-1 code).
+        Alone this is no statement: the text must say it ("Xyz, the largest province of <country>")."""
+        code = part.iso3166
+        return bool(code) and "-" in code and country.cls == "Country" and code.split("-")[0] == country.iso3166
 
     def _sentence_with(self, a: DraftEntity, b: DraftEntity) -> Sentence | None:
         """The first sentence that names both, or names `a` right after a sentence of the same paragraph that
