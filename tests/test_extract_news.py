@@ -330,3 +330,15 @@ def test_reported_speech_verbs_quote_a_person():
     )
     found = facts(draft)
     assert ("Tang Weiming", "quotedIn", "A headline") in found and ("Ruan Qiming", "quotedIn", "A headline") in found
+
+
+def test_partners_in_conjunction_with_a_list():
+    draft = draft_of(
+        "The platform was developed by the Qiaobei Banking Association in conjunction with a slew of leading "
+        "Chinese lenders, including the Qiaobei Development Bank, Anxin Bank and Huarong Bank. Fanrui Motors will "
+        "collaborate with Qiaobei Robotics on sensors."
+    )
+    found = facts(draft)
+    for bank in ("Qiaobei Development Bank", "Anxin Bank", "Huarong Bank"):
+        assert ("Qiaobei Banking Association", "partnerOf", bank) in found
+    assert ("Fanrui Motors", "partnerOf", "Qiaobei Robotics") in found

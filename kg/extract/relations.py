@@ -145,11 +145,13 @@ PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
     r"|\b(?:partnered|teamed up|cooperated|cooperates|cooperating|collaborated|collaborates|collaborating|"
-    r"joined hands|joined forces|partners|working|works) with (?:the )?"
+    r"joined hands|joined forces|partners|working|works|collaborate|cooperate|partner|team up) with (?:the )?"
+    r"|\b(?:in (?:conjunction|cooperation|partnership|collaboration)|together) with (?:the )?"
     r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
     r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
     r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
+PARTNER_LIST_GAP = r"^(?:[\w-]+ ){0,5}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
     r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
     r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
@@ -444,7 +446,10 @@ class Relator:
         units named by their parent ("the School of X of Y University", "the office of the Y government")."""
         orgs = ("Organisation",)
         for match in PARTNER.finditer(s.text):
-            other = self.at(s.start + match.end(), orgs, window=3)
+            # "with X", or "with a number of banks, including X, Y and Z"
+            other = self.at(s.start + match.end(), orgs, window=3) or self.at(
+                s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=80
+            )
             agent = self.agent_before(s, s.start + match.start(), orgs)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
