@@ -342,3 +342,14 @@ def test_partners_in_conjunction_with_a_list():
     for bank in ("Qiaobei Development Bank", "Anxin Bank", "Huarong Bank"):
         assert ("Qiaobei Banking Association", "partnerOf", bank) in found
     assert ("Fanrui Motors", "partnerOf", "Qiaobei Robotics") in found
+
+
+def test_invested_in_the_countrys_largest_maker_is_the_maker():
+    draft = draft_of(
+        "China set up the Qiaobei Chip Fund. The Qiaobei Chip Fund has invested in the country's largest "
+        "chipmaker Fanrui Semiconductor Corp and Anxin Microelectronics Co."
+    )
+    found = facts(draft)
+    assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Semiconductor Corp") in found
+    assert ("Qiaobei Chip Fund", "investedIn", "Anxin Microelectronics Co.") in found
+    assert ("Qiaobei Chip Fund", "investedIn", "China") not in found

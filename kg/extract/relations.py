@@ -475,9 +475,14 @@ class Relator:
             target = self.at(s.start + match.end(), ("Organisation", "Region"), window=3) or self.at(
                 s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
             )
+            if target is not None and re.match(r"[’']s ", self.body[target.end : target.end + 3]):
+                # "invested in the country's largest chipmaker X": X, not the country
+                target = self.at(target.end, ("Organisation",), gap=r"^[’']s (?:[a-z’'-]+ ){0,6}$", window=60)
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             if target and agent:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
+                for more in self.list_after(s, target, ("Organisation",)):  # "invested in A, B and C"
+                    self.add(agent.entity, "investedIn", "invested-in", 0.6, self.span(s), obj=more.entity)
         for match in RECEIVED_FROM.finditer(s.text):
             receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if receiver is None:
