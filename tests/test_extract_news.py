@@ -353,3 +353,13 @@ def test_invested_in_the_countrys_largest_maker_is_the_maker():
     assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Semiconductor Corp") in found
     assert ("Qiaobei Chip Fund", "investedIn", "Anxin Microelectronics Co.") in found
     assert ("Qiaobei Chip Fund", "investedIn", "China") not in found
+
+
+def test_the_city_that_hosts_companies_is_the_city_named_before():
+    draft = draft_of(
+        "Car making grew in Qiaobei City last year. The city hosts five vehicle makers, including "
+        "Fanrui Motors and Anxin Automobile Group."
+    )
+    found = facts(draft)
+    assert ("Fanrui Motors", "locatedIn", "Qiaobei City") in found
+    assert ("Anxin Automobile Group", "locatedIn", "Qiaobei City") in found

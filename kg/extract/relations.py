@@ -49,6 +49,15 @@ BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=
 HOSTS = re.compile(
     r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding (?P<list>[^.;:]{3,400}?)(?=[.;:]|$)"
 )
+# "The city hosts ...": a place described by its kind, as the subject right before a verb
+PLACE_NOUNS = {
+    "city": ("City", "Municipality"),
+    "province": ("Province", "AutonomousRegion"),
+    "district": ("District",),
+    "county": ("District",),
+    "municipality": ("Municipality",),
+}
+PLACE_DESCRIBED = re.compile(r"\b[Tt]he (?P<noun>city|province|district|county|municipality)(?: (?:also|now))? $")
 # "<person>, who is chairman of the board": a post in the organisation the sentence is about
 WHO_IS_POST = re.compile(
     rf", who (?:is|was|serves as|became) (?:the |its )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b", re.I
@@ -244,6 +253,15 @@ class Relator:
         if any(True for _ in self._named_index.covering(m.start, m.end)):
             return None  # "the institute" inside a name is part of the name
         return self.refer(m)
+
+    def _place_described(self, s: Sentence, position: int) -> DraftEntity | None:
+        """ "The city hosts ...": the subject is "the city" (province, district ...) right before `position`; the
+        place of that kind named last before it."""
+        match = PLACE_DESCRIBED.search(self.body, s.start, position)
+        if match is None:
+            return None
+        classes = PLACE_NOUNS[match.group("noun").lower()]
+        return next((o.entity for o in self._before(match.start()) if o.entity.cls in classes), None)
 
     def _before(self, position: int):
         """Named mentions that end before `position`, nearest first; at most REFER_REACH of them (a description
@@ -524,12 +542,13 @@ class Relator:
                 self.add(company.entity, "headquarteredIn", "place-based", 0.65, self.span(s), obj=place)
         for match in HOSTS.finditer(s.text):
             host = self.agent_before(s, s.start + match.start(), ("Region",))
-            if host is None:
+            place = host.entity if host is not None else self._place_described(s, s.start + match.start())
+            if place is None:
                 continue
             for a, b in list_items(s.text, match.start("list"), match.end("list")):
                 guest = self.first_starting(s, orgs, s.start + a, s.start + b)
                 if guest is not None:
-                    self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=host.entity)
+                    self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=place)
         for a, b in itertools.pairwise(self.in_sentence(s)):
             if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
                 continue
