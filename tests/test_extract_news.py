@@ -363,3 +363,8 @@ def test_the_city_that_hosts_companies_is_the_city_named_before():
     found = facts(draft)
     assert ("Fanrui Motors", "locatedIn", "Qiaobei City") in found
     assert ("Anxin Automobile Group", "locatedIn", "Qiaobei City") in found
+
+
+def test_an_outlet_that_reported_is_quoted_without_another_speech_verb():
+    draft = draft_of("Chip output in Qiaobei City rose by a fifth, the Qiaobei Evening Times reported on Monday.")
+    assert ("Qiaobei Evening Times", "quotedIn", "A headline") in facts(draft)

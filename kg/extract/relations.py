@@ -1013,9 +1013,9 @@ class Relator:
     def speech(self, s: Sentence) -> None:
         """A person in a sentence with a speech verb is quoted; "at the <event>" makes them a speaker there."""
         verb = _SPEECH.search(s.text)
-        if not verb:
-            return
-        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")]
+        people = (
+            [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
+        )
         for person in people:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
