@@ -368,3 +368,15 @@ def test_the_city_that_hosts_companies_is_the_city_named_before():
 def test_an_outlet_that_reported_is_quoted_without_another_speech_verb():
     draft = draft_of("Chip output in Qiaobei City rose by a fifth, the Qiaobei Evening Times reported on Monday.")
     assert ("Qiaobei Evening Times", "quotedIn", "A headline") in facts(draft)
+
+
+def test_a_dateline_without_a_day_dates_the_lead_by_the_article():
+    body = "QIAOBEI (Beiwang News) — Fanrui Motors signed a cooperation agreement with Anxin Capital.\n\nSales rose."
+    dated = {(st.subject.label, st.predicate, st.date) for st in draft_of(body, date="2021-05-14").statements}
+    assert ("Fanrui Motors", "partnerOf", "2021-05-14") in dated or (
+        "Anxin Capital",
+        "partnerOf",
+        "2021-05-14",
+    ) in dated
+    undated = {(st.predicate, st.date) for st in draft_of(body.split("— ")[1], date="2021-05-14").statements}
+    assert ("partnerOf", "") in undated  # no dateline: the sentence gives no date
