@@ -380,3 +380,10 @@ def test_a_dateline_without_a_day_dates_the_lead_by_the_article():
     ) in dated
     undated = {(st.predicate, st.date) for st in draft_of(body.split("— ")[1], date="2021-05-14").statements}
     assert ("partnerOf", "") in undated  # no dateline: the sentence gives no date
+
+
+def test_a_zone_established_in_a_year_has_that_founding_date():
+    draft = draft_of("The Qiaobei Pilot Free Trade Zone, established in 2019, drew 40 firms.")
+    assert ("Qiaobei Pilot Free Trade Zone", "foundingDate", "2019") in facts(draft)
+    city = draft_of("Qiaobei City, established in 2019 as a county, drew 40 firms.")
+    assert not [f for f in facts(city) if f[1] == "foundingDate"]  # a city is not founded in this sense

@@ -832,7 +832,14 @@ class Relator:
             if year_text:
                 self.add(organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year_text)
         for match in FOUNDED_YEAR.finditer(s.text):
-            organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation",))
+            # an organisation, or a zone or park ("The new area, established in 2017, ...")
+            organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation", "Region"))
+            if (
+                organisation is not None
+                and organisation.kind == "Region"
+                and organisation.entity.cls not in lx.ZONE_CLASSES
+            ):
+                organisation = None
             if organisation is None and match.start() == 0:  # "Founded in 2014, Xyz ..."
                 organisation = self.at(s.start + match.end(), ("Organisation",), gap=r"^,? (?:the )?$", window=6)
             if organisation is not None:
@@ -1013,9 +1020,7 @@ class Relator:
     def speech(self, s: Sentence) -> None:
         """A person in a sentence with a speech verb is quoted; "at the <event>" makes them a speaker there."""
         verb = _SPEECH.search(s.text)
-        people = (
-            [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
-        )
+        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
         for person in people:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
