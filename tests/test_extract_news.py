@@ -387,3 +387,13 @@ def test_a_zone_established_in_a_year_has_that_founding_date():
     assert ("Qiaobei Pilot Free Trade Zone", "foundingDate", "2019") in facts(draft)
     city = draft_of("Qiaobei City, established in 2019 as a county, drew 40 firms.")
     assert not [f for f in facts(city) if f[1] == "foundingDate"]  # a city is not founded in this sense
+
+
+def test_a_name_the_article_uses_alone_is_not_joined_to_the_next_by_and():
+    draft = draft_of(
+        "Fanrui and Anxin Group signed a strategic cooperation agreement on Monday. Fanrui will build a plant "
+        "with the Qiaobei Department of Industry and Information Technology."
+    )
+    found = classes(draft)
+    assert "Fanrui and Anxin Group" not in found and "Anxin Group" in found
+    assert "Qiaobei Department of Industry and Information Technology" in found  # "Industry" is never alone
