@@ -397,3 +397,12 @@ def test_a_name_the_article_uses_alone_is_not_joined_to_the_next_by_and():
     found = classes(draft)
     assert "Fanrui and Anxin Group" not in found and "Anxin Group" in found
     assert "Qiaobei Department of Industry and Information Technology" in found  # "Industry" is never alone
+
+
+def test_provinces_across_the_country_are_part_of_it():
+    draft = draft_of(
+        "China wants more chip plants. Provinces and cities across the country are racing to build them. "
+        "Whether it was Gansu or Qinghai, each drew 20 projects."
+    )
+    found = facts(draft)
+    assert ("Gansu", "partOf", "China") in found and ("Qinghai", "partOf", "China") in found

@@ -96,7 +96,12 @@ POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}$")
 # "Xyz, the southernmost province of <country>" and "Xyz, <country>'s smallest province": an apposition that says
 # what the place is part of
 APPOSITION_OF = re.compile(
-    r"^, (?:the|its|a|an) (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city|part) (?:of|in) (?:the )?$"
+    r"^, (?:as )?(?:the|its|a|an) (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city|part) (?:of|in) (?:the )?$"
+)
+# "provinces and cities across the country", "the country's provinces": the text says whose provinces they are
+SUBDIVISIONS_OF = re.compile(
+    r"\b[Pp]rovinces (?:and (?:cities|regions|municipalities) )?(?:across|of|in|around|throughout) (?:the|this) country\b"
+    r"|\bcountry[’']s (?:[a-z]+ ){0,2}provinces\b"
 )
 APPOSITION_POSSESSIVE = re.compile(
     r"^[’']s (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city)\b"
@@ -1188,6 +1193,28 @@ class Relator:
                         place = self._named_region(m.text.split()[0], e)
                     if place is not None:
                         self.add(e, "partOf", "place-in-zone-name", 0.7, (m.start, m.end), obj=place)
+            if e.kind == "Region" and e.iso3166 and "-" in e.iso3166:
+                country = countries.get(e.iso3166.split("-")[0])
+                together = self._sentence_with(e, country) if country is not None else None
+                before = self.doc.sentences[together.index - 1] if together is not None and together.index else None
+                if together is not None and (
+                    SUBDIVISIONS_OF.search(together.text)
+                    or (
+                        before is not None
+                        and before.paragraph == together.paragraph
+                        and SUBDIVISIONS_OF.search(before.text)
+                    )
+                ):
+                    # "provinces across the country ..., whether Xyz, Abc ...": the text calls them its provinces
+                    self.add(
+                        e,
+                        "partOf",
+                        "provinces-of-country",
+                        0.8,
+                        self.span(together),
+                        obj=country,
+                        note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
+                    )
             if e.kind == "Policy":
                 for region in inner:
                     self.add(e, "appliesTo", "region-in-title", 0.7, evidence, obj=region)
