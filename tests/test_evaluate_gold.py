@@ -147,6 +147,7 @@ def test_totals_add_articles_up(ontology: Ontology) -> None:
         "tp": 8,
         "fp": 4,
         "fn": 18,
+        "given": 0,
         "precision": 0.6667,
         "recall": 0.3077,
         "f1": 0.4211,
@@ -157,6 +158,32 @@ def test_totals_add_articles_up(ontology: Ontology) -> None:
     assert "| TOTAL | 0.67 | 0.31 | 0.42 | 0.83 | 0.32 | 0.47 |" in text
     assert "| quotedIn | 3 | 0 | 2 | 1.00 | 0.60 | 0.75 |" in text
     assert "| Fund | 1 | 0 | 1 | 1.00 | 0.50 | 0.67 |" in text
+
+
+def test_front_matter_facts_count_as_found_and_apart(tmp_path: Path, ontology: Ontology) -> None:
+    # kg build makes the author/publisher statements (and their Person/MediaOutlet entities) from the front matter,
+    # so a draft does not propose them: the scorer counts them as found, apart, and never as proposals
+    gold = evaluate.read_gold(GOLD / f"{LEDGER}.yaml", ontology)
+    empty = Draft(LEDGER, "", "hand", [], [], DraftEntity("Article", "x", "Article", "front-matter", 1.0))
+    article = tmp_path / f"{LEDGER}.md"
+    text = (GOLD / f"{LEDGER}.md").read_text(encoding="utf-8")
+    article.write_text(text.replace("author: Gao Shan", "author: [Gao Shan, Li Wenhui]"), encoding="utf-8")
+    front = evaluate.front_matter(article)
+    assert front == {"author": ["Gao Shan", "Li Wenhui"], "publisher": ["Southern Ledger"]}
+    r = evaluate.evaluate(empty, gold, ontology, front)
+    assert counts(r.front_matter) == (3, 0, 0) and r.front_matter_entities.tp == 3
+    assert counts(r.statements) == (0, 0, 12) and r.statements.given == 3  # 15 gold: 3 given, 12 missed
+    assert r.statements.recall == 3 / 15 and r.statements.precision == 1.0  # nothing proposed, nothing false
+    assert counts(r.entities) == (0, 0, 9) and r.entities.given == 3
+    assert (r.by_predicate["author"].given, r.by_predicate["publisher"].given) == (2, 1)
+    assert "| author | 0 (+2 from the front matter) | 0 | 0 | 1.00 | 1.00 | 1.00 |" in evaluate.table([r])
+    assert "3 from the front matter" in evaluate.summary(r)
+    # one author in the front matter: the other author statement is a miss, and counted as one
+    alone = evaluate.evaluate(empty, gold, ontology, evaluate.front_matter(GOLD / f"{LEDGER}.md"))
+    assert counts(alone.front_matter) == (2, 0, 1)
+    assert "statement southern-ledger-fenghe-digital-farming author li-wenhui (line 48)" in alone.misses
+    # without the front matter nothing is given
+    assert counts(evaluate.evaluate(empty, gold, ontology).front_matter) == (0, 0, 3)
 
 
 @pytest.mark.parametrize(
@@ -203,8 +230,11 @@ def test_cli_scores_a_directory(tmp_path: Path) -> None:
     figures = json.loads(out.read_text(encoding="utf-8"))
     gold_entities = 14 + 12
     total = figures["total"]
-    assert total["entities_by_family"]["tp"] + total["entities_by_family"]["fn"] == gold_entities
-    assert total["statements"]["tp"] + total["statements"]["fn"] == 16 + 15
+    family = total["entities_by_family"]
+    assert family["tp"] + family["given"] + family["fn"] == gold_entities
+    statements = total["statements"]
+    assert statements["tp"] + statements["given"] + statements["fn"] == 16 + 15
+    assert statements["given"] == total["front_matter"]["tp"] > 0  # the authors and publishers: kg build's
     assert total["quoted_people"]["tp"] + total["quoted_people"]["fn"] == 3
     assert total["dates"]["tp"] + total["dates"]["fn"] == 2 + 3
     again = tmp_path / "again.json"
@@ -304,13 +334,19 @@ def test_rule_leakage_is_reported(tmp_path: Path, ontology: Ontology) -> None:
     gold = evaluate.read_gold(GOLD / f"{WIRE}.yaml", ontology, self_contained=True)
     rule = tmp_path / "lexicon.py"
     rule.write_text(
-        'KNOWN = {"lanfeng motors": "Company", "qiaoshan": "City", "China": "Country", "the party": "x"}\n',
+        'KNOWN = {"lanfeng motors": "Company", "China": "Country", "the party": "x"}\n'
+        "# He said US dollars flowed to CHINA; the Mingjiang university of technology\n"
+        'CITY = "Qiaoshan"\n',
         encoding="utf-8",
     )
-    gold.entities[0].names.append("the party")
+    gold.entities[0].names += ["the party", "He", "US", "CHINA"]
     found = evaluate.leaked_names([gold], [rule])
-    # two-word names only, not the names a library gazetteer gives (China), not lower-case phrases
-    assert found == [f"rule leakage: 'Lanfeng Motors' of {gold.path} is in {rule}:1"]
+    # a name as written or as a lower-case key, case-sensitively: not library names (China, CHINA), common words
+    # (He, US), lower-case phrases, nor a name that only differs in case ("Mingjiang University of Technology")
+    assert found == [
+        f"rule leakage: 'Lanfeng Motors' of {gold.path} is in {rule}:1",
+        f"rule leakage: 'Qiaoshan' of {gold.path} is in {rule}:3",
+    ]
     assert evaluate.leaked_names([gold]) == []  # the shipped rules hold none of them
 
 

@@ -84,7 +84,8 @@ def test_scorer_is_strict_about_class_and_counts_both_errors():
     draft = extract(SHIPPED, DATA, ignore_own=True)
     gold = evaluate.read_gold(DATA / "facts" / "china-times-blockchain-lingang.yaml")
     before = evaluate.evaluate(draft, gold)
-    person = next(e for e in draft.entities if e.cls == "Person")
+    linked = {st.subject.label for st in draft.statements if st.predicate != "mentions"}
+    person = next(e for e in draft.entities if e.cls == "Person" and e.label in linked)
     person.cls = "Organisation"  # right name, wrong class: no longer a match
     after = evaluate.evaluate(draft, gold)
     assert after.entities.tp == before.entities.tp - 1

@@ -125,7 +125,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         for article in articles:
             draft = extract(article, args.data, args.ontology, ignore_own=True)
             gold = evaluate.read_gold(args.data / "facts" / f"{draft.slug}.yaml", ontology)
-            results.append(evaluate.evaluate(draft, gold, ontology))
+            results.append(evaluate.evaluate(draft, gold, ontology, evaluate.front_matter(article)))
             warnings += gold.warnings
     evaluate.warn(warnings)
     if args.json is not None:

@@ -114,6 +114,8 @@ class Document:
             own = when.day_in(sentence.text, self.anchor, self.day)
             if own:
                 sentence.date = own
+            elif self.day is not None and when.DATELINE_NO_DAY.match(sentence.text):
+                sentence.date = self.day.isoformat()  # "CITY (Agency) — X signed ...": the report's day
             elif previous and when.SAME_DAY.search(sentence.text):
                 sentence.date = previous
             elif previous and (n := when.days_later(sentence.text)) is not None:

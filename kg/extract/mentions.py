@@ -9,6 +9,7 @@ slots of relation patterns ("jointly established by A, B and C") for names that 
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from kg.extract import lexicon as lx
 from kg.extract import pinyin
@@ -329,6 +330,7 @@ class Finder:
             if (
                 not cap
                 and token.text in lx.CONNECTORS
+                and not (token.text == "and" and len(current) == 1 and current[0].text in self.standalone)
                 and not (i + 1 < len(tokens) and tokens[i + 1].text in lx.CALENDAR_WORDS)
                 and current
                 and joined
@@ -344,6 +346,28 @@ class Finder:
         if current:
             out.append(current)
         return [self._trim(run) for run in out if self._trim(run)]
+
+    @cached_property
+    def standalone(self) -> frozenset[str]:
+        """Capitalised words the article also uses alone, as a name of their own (neither next to another
+        capitalised word nor to a connector): "Xyz and Abc Group" then names two things, not one. One pass over
+        the tokens, so the check is linear in the text."""
+        out, opening, lower = set(), set(), set()
+        for sentence in self.doc.sentences:
+            tokens = sentence.tokens
+            for i, token in enumerate(tokens):
+                if not token.text[:1].isupper():
+                    lower.add(token.text)
+                    continue
+                if token.text.lower() in lx.STOP_WORDS:
+                    continue
+                before = tokens[i - 1].text if i else ""
+                after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+                if before[:1].isupper() or before in lx.CONNECTORS or after[:1].isupper() or after in lx.CONNECTORS:
+                    continue
+                (out if i else opening).add(token.text)
+        # a sentence's first word is capitalised anyway: a name only if the text never writes it in lower case
+        return frozenset(out | {w for w in opening if w.lower() not in lower})
 
     def _trim(self, run: list[Span]) -> list[Span]:
         while run and (run[0].text.lower() in lx.STOP_WORDS or run[0].text.lower().endswith("ly")):

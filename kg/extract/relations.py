@@ -49,6 +49,15 @@ BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=
 HOSTS = re.compile(
     r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding (?P<list>[^.;:]{3,400}?)(?=[.;:]|$)"
 )
+# "The city hosts ...": a place described by its kind, as the subject right before a verb
+PLACE_NOUNS = {
+    "city": ("City", "Municipality"),
+    "province": ("Province", "AutonomousRegion"),
+    "district": ("District",),
+    "county": ("District",),
+    "municipality": ("Municipality",),
+}
+PLACE_DESCRIBED = re.compile(r"\b[Tt]he (?P<noun>city|province|district|county|municipality)(?: (?:also|now))? $")
 # "<person>, who is chairman of the board": a post in the organisation the sentence is about
 WHO_IS_POST = re.compile(
     rf", who (?:is|was|serves as|became) (?:the |its )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b", re.I
@@ -84,6 +93,19 @@ PART_OF_PHRASE = re.compile(
 IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
 OF_REGION = re.compile(r"^ of (?:the )?$")
 POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}$")
+# "Xyz, the southernmost province of <country>" and "Xyz, <country>'s smallest province": an apposition that says
+# what the place is part of
+APPOSITION_OF = re.compile(
+    r"^, (?:as )?(?:the|its|a|an) (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city|part) (?:of|in) (?:the )?$"
+)
+# "provinces and cities across the country", "the country's provinces": the text says whose provinces they are
+SUBDIVISIONS_OF = re.compile(
+    r"\b[Pp]rovinces (?:and (?:cities|regions|municipalities) )?(?:across|of|in|around|throughout) (?:the|this) country\b"
+    r"|\bcountry[’']s (?:[a-z]+ ){0,2}provinces\b"
+)
+APPOSITION_POSSESSIVE = re.compile(
+    r"^[’']s (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city)\b"
+)
 PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
 BLOCKCHAIN_PROJECTS = re.compile(
     r"\bof which (?P<n>\d+) (?:are|were|is) (?:in the direction of |related to |for |in )?(?:the )?blockchain\b"
@@ -137,11 +159,13 @@ PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
     r"|\b(?:partnered|teamed up|cooperated|cooperates|cooperating|collaborated|collaborates|collaborating|"
-    r"joined hands|joined forces|partners|working|works) with (?:the )?"
+    r"joined hands|joined forces|partners|working|works|collaborate|cooperate|partner|team up) with (?:the )?"
+    r"|\b(?:in (?:conjunction|cooperation|partnership|collaboration)|together) with (?:the )?"
     r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
     r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
     r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
+PARTNER_LIST_GAP = r"^(?:[\w-]+ ){0,5}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
     r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
     r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
@@ -234,6 +258,15 @@ class Relator:
         if any(True for _ in self._named_index.covering(m.start, m.end)):
             return None  # "the institute" inside a name is part of the name
         return self.refer(m)
+
+    def _place_described(self, s: Sentence, position: int) -> DraftEntity | None:
+        """ "The city hosts ...": the subject is "the city" (province, district ...) right before `position`; the
+        place of that kind named last before it."""
+        match = PLACE_DESCRIBED.search(self.body, s.start, position)
+        if match is None:
+            return None
+        classes = PLACE_NOUNS[match.group("noun").lower()]
+        return next((o.entity for o in self._before(match.start()) if o.entity.cls in classes), None)
 
     def _before(self, position: int):
         """Named mentions that end before `position`, nearest first; at most REFER_REACH of them (a description
@@ -436,7 +469,10 @@ class Relator:
         units named by their parent ("the School of X of Y University", "the office of the Y government")."""
         orgs = ("Organisation",)
         for match in PARTNER.finditer(s.text):
-            other = self.at(s.start + match.end(), orgs, window=3)
+            # "with X", or "with a number of banks, including X, Y and Z"
+            other = self.at(s.start + match.end(), orgs, window=3) or self.at(
+                s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=80
+            )
             agent = self.agent_before(s, s.start + match.start(), orgs)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
@@ -462,9 +498,14 @@ class Relator:
             target = self.at(s.start + match.end(), ("Organisation", "Region"), window=3) or self.at(
                 s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
             )
+            if target is not None and re.match(r"[’']s ", self.body[target.end : target.end + 3]):
+                # "invested in the country's largest chipmaker X": X, not the country
+                target = self.at(target.end, ("Organisation",), gap=r"^[’']s (?:[a-z’'-]+ ){0,6}$", window=60)
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             if target and agent:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
+                for more in self.list_after(s, target, ("Organisation",)):  # "invested in A, B and C"
+                    self.add(agent.entity, "investedIn", "invested-in", 0.6, self.span(s), obj=more.entity)
         for match in RECEIVED_FROM.finditer(s.text):
             receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if receiver is None:
@@ -506,12 +547,13 @@ class Relator:
                 self.add(company.entity, "headquarteredIn", "place-based", 0.65, self.span(s), obj=place)
         for match in HOSTS.finditer(s.text):
             host = self.agent_before(s, s.start + match.start(), ("Region",))
-            if host is None:
+            place = host.entity if host is not None else self._place_described(s, s.start + match.start())
+            if place is None:
                 continue
             for a, b in list_items(s.text, match.start("list"), match.end("list")):
                 guest = self.first_starting(s, orgs, s.start + a, s.start + b)
                 if guest is not None:
-                    self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=host.entity)
+                    self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=place)
         for a, b in itertools.pairwise(self.in_sentence(s)):
             if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
                 continue
@@ -699,9 +741,23 @@ class Relator:
 
     def article_lines(self) -> None:
         """ "Author: X" and "Source: Y" lines, "By X | Outlet" bylines and the front matter's names where the
-        body has them: the article's author and publisher; a dateline's agency is mentioned."""
+        body has them: the article's author and publisher; a dateline's agency is mentioned. The people and the
+        outlet the front matter names are left out: kg build makes their author/publisher statements from it."""
+        source = self.doc.source
+        given = {
+            str(n).casefold()
+            for value in (source.author, source.publisher)
+            for n in (value if isinstance(value, list | tuple) else [value])
+            if n
+        }
+
+        def from_front_matter(e: DraftEntity) -> bool:
+            return any(n.casefold() in given for n in (e.label, *e.aliases))
+
         for m in self.mentions:
             if m.entity is None:
+                continue
+            if m.rule in ("byline-by", "front-matter", "byline", "source-line") and from_front_matter(m.entity):
                 continue
             if m.rule in ("byline-by", "front-matter", "dateline-agency"):
                 para = self.doc.paragraph_at(m.start)
@@ -781,7 +837,14 @@ class Relator:
             if year_text:
                 self.add(organisation.entity, "foundingDate", "founded-in-year", 0.65, self.span(s), value=year_text)
         for match in FOUNDED_YEAR.finditer(s.text):
-            organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation",))
+            # an organisation, or a zone or park ("The new area, established in 2017, ...")
+            organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation", "Region"))
+            if (
+                organisation is not None
+                and organisation.kind == "Region"
+                and organisation.entity.cls not in lx.ZONE_CLASSES
+            ):
+                organisation = None
             if organisation is None and match.start() == 0:  # "Founded in 2014, Xyz ..."
                 organisation = self.at(s.start + match.end(), ("Organisation",), gap=r"^,? (?:the )?$", window=6)
             if organisation is not None:
@@ -962,9 +1025,7 @@ class Relator:
     def speech(self, s: Sentence) -> None:
         """A person in a sentence with a speech verb is quoted; "at the <event>" makes them a speaker there."""
         verb = _SPEECH.search(s.text)
-        if not verb:
-            return
-        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")]
+        people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
         for person in people:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
@@ -1034,6 +1095,19 @@ class Relator:
                 and re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9])
             ):
                 self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
+            elif self._subdivision_of(a.entity, b.entity) and (
+                APPOSITION_OF.match(between)
+                or (between == ", " and APPOSITION_POSSESSIVE.match(self.body[b.end : b.end + 80]))
+            ):
+                self.add(
+                    a.entity,
+                    "partOf",
+                    "subdivision-apposition",
+                    0.85,
+                    self.span(s),
+                    obj=b.entity,
+                    note=f"ISO 3166-2 {a.entity.iso3166} is a subdivision of {b.entity.iso3166} (pycountry)",
+                )
             elif POSSESSIVE_REGION.match(between) and a.entity.cls in (
                 "Country",
                 "Province",
@@ -1122,12 +1196,21 @@ class Relator:
             if e.kind == "Region" and e.iso3166 and "-" in e.iso3166:
                 country = countries.get(e.iso3166.split("-")[0])
                 together = self._sentence_with(e, country) if country is not None else None
-                if together is not None:  # only where the text puts the two together; pycountry confirms it
+                before = self.doc.sentences[together.index - 1] if together is not None and together.index else None
+                if together is not None and (
+                    SUBDIVISIONS_OF.search(together.text)
+                    or (
+                        before is not None
+                        and before.paragraph == together.paragraph
+                        and SUBDIVISIONS_OF.search(before.text)
+                    )
+                ):
+                    # "provinces across the country ..., whether Xyz, Abc ...": the text calls them its provinces
                     self.add(
                         e,
                         "partOf",
-                        "iso3166-subdivision",
-                        0.9,
+                        "provinces-of-country",
+                        0.8,
                         self.span(together),
                         obj=country,
                         note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
@@ -1147,6 +1230,13 @@ class Relator:
                 region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    @staticmethod
+    def _subdivision_of(part: DraftEntity, country: DraftEntity) -> bool:
+        """pycountry says the region is a subdivision of the country (ISO 3166-2 code under its ISO 3166-1 code).
+        Alone this is no statement: the text must say it ("Xyz, the largest province of <country>")."""
+        code = part.iso3166
+        return bool(code) and "-" in code and country.cls == "Country" and code.split("-")[0] == country.iso3166
 
     def _sentence_with(self, a: DraftEntity, b: DraftEntity) -> Sentence | None:
         """The first sentence that names both, or names `a` right after a sentence of the same paragraph that

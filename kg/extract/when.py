@@ -59,6 +59,10 @@ DAYS_LATER = re.compile(r"\b(?P<n>\d+|" + "|".join(_NUMBERS) + r"|[A-Z][a-z]+) d
 SAME_EVENT = re.compile(r"\b[Aa]t the same (?P<noun>[a-z]+(?: [a-z]+)?)\b")
 
 
+# A dateline without a day ("BEIJING (Agency) —"): the lead reports what happened on the article's day
+DATELINE_NO_DAY = re.compile(r"^[A-Z][A-Z .'’-]{2,40} \([A-Z][^()\n]{1,50}\) ?(?:--|—|–)")
+
+
 def anchor(article_date: str) -> tuple[int, int] | None:
     """Year and month (0 when unknown) of the article's front-matter date, or None without a date."""
     match = re.match(r"^(\d{4})(?:-(\d{2}))?", article_date or "")
