@@ -355,7 +355,7 @@ def test_an_article_kg_extract_refuses_is_left_out_with_a_warning(tmp_path: Path
     shutil.copytree(GOLD, gold)
     article = gold / f"{LEDGER}.md"
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("author: Gao Shan\n", "author: [Gao Shan, Li Wenhui]\n"), encoding="utf-8")
+    article.write_text(text.replace("author: Gao Shan\n", "author: {name: Gao Shan}\n"), encoding="utf-8")
     out = tmp_path / "figures.json"
     result = run_kg("extract", "--evaluate", "--gold", str(gold), "--quiet", "--json", str(out))
     assert result.returncode == 0, result.stderr

@@ -14,7 +14,7 @@ from kg.extract import draftfile, fit_ontology, pinyin, rules, when
 from kg.model import Source
 
 
-def draft_of(body: str, title: str = "A headline", date: str = "2021-05-14", **front: str):
+def draft_of(body: str, title: str = "A headline", date: str = "2021-05-14", **front):
     source = Source(slug="news", path="news.md", title=title, body=body, date=date, language="en", **front)
     draft = rules.extract(source, [])
     fit_ontology(draft, ontology(None))
@@ -87,7 +87,7 @@ def test_the_front_matters_author_and_publisher_are_left_to_kg_build():
     # kg build makes author/publisher statements from the front matter: the draft names the people and the outlet
     # (mentioned), but does not propose those statements again; a byline's other author still is
     body = "By Tang Yuwen and Ruan Qiming | Eastbank Daily | Updated: 2021-05-14\n\nThe fair opened in Qiaobei."
-    draft = draft_of(body, publisher="Eastbank Daily", author="Tang Yuwen")
+    draft = draft_of(body, publisher="Eastbank Daily", authors=("Tang Yuwen",))
     found = facts(draft)
     assert ("A headline", "author", "Ruan Qiming") in found
     assert not {p for _, p, o in found if o in ("Tang Yuwen", "Eastbank Daily")} - {"mentions"}

@@ -832,7 +832,8 @@ class Finder:
                 s = sentence.start + match.start("agency")
                 self.add(s, s + len(match.group("agency")), "Organisation", "MediaOutlet", "dateline-agency", 0.85)
         source = self.doc.source
-        for name, kind, cls in ((source.publisher, "Organisation", "MediaOutlet"), (source.author, "Person", "Person")):
+        named = [(source.publisher, "Organisation", "MediaOutlet"), *((a, "Person", "Person") for a in source.authors)]
+        for name, kind, cls in named:
             if not name or len(name) < 3 or name.startswith("["):
                 continue
             found = False

@@ -744,12 +744,7 @@ class Relator:
         body has them: the article's author and publisher; a dateline's agency is mentioned. The people and the
         outlet the front matter names are left out: kg build makes their author/publisher statements from it."""
         source = self.doc.source
-        given = {
-            str(n).casefold()
-            for value in (source.author, source.publisher)
-            for n in (value if isinstance(value, list | tuple) else [value])
-            if n
-        }
+        given = {n.casefold() for n in (*source.authors, source.publisher) if n}
 
         def from_front_matter(e: DraftEntity) -> bool:
             return any(n.casefold() in given for n in (e.label, *e.aliases))
