@@ -409,15 +409,26 @@ def _warm(task: Task) -> None:
     regions.lookup("CN-SH")
 
 
-def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
+def check_dask(address: str) -> Any:
+    """Dask's security settings for the scheduler at `address`, once it is known that Dask is installed, that
+    its TLS settings can be used and that something listens there; else a UsageError. Run by every build given
+    --dask, not only by one that has sources to compute: an up-to-date build never contacts the scheduler, and
+    used to succeed with an address that could not have worked."""
     try:
-        from distributed import Client
+        import distributed  # noqa: F401 - only whether it is installed
     except ImportError:
         raise UsageError("--dask needs Dask distributed: pip install 'distributed'") from None
     security = _security(address)
     refused = _refused(address)
     if refused:
         raise UsageError(f"--dask {address}: cannot reach the Dask scheduler ({refused}); check the address")
+    return security
+
+
+def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
+    security = check_dask(address)
+    from distributed import Client
+
     try:
         client = Client(address, timeout="10s", security=security)
     except (OSError, TimeoutError, ValueError) as err:

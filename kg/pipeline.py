@@ -133,6 +133,8 @@ def build(
     if cache is not None and Path(cache).exists() and not Path(cache).is_dir():
         raise UsageError(f"--cache {cache}: is not a directory; pass a directory for the cache, or --no-cache")
     _refuse_foreign(out)  # before anything is read or made beside it (and again under the build's lock)
+    if dask:  # checked here, not only when a source is sent to it: an up-to-date build sends none
+        corpus.check_dask(dask)
     updated = increment.update(data_dir, out, formats, cache, ontology_dir, base)
     if updated is not None:
         return updated

@@ -283,3 +283,19 @@ def test_no_garbage_collection_runs_during_a_build(data: Path, tmp_path: Path) -
     assert collections == []
     assert gc.isenabled()
     assert (tmp_path / "out" / "kg.nq").stat().st_size > 0
+
+
+def test_an_unreachable_dask_is_refused_when_the_build_is_up_to_date(data: Path, tmp_path: Path) -> None:
+    """Issue 22 item 13: with every source cached nothing is sent to the scheduler, and a build given a dead --dask
+    used to exit 0 as if it had run there; the address is checked in every build given --dask, before anything."""
+    out = tmp_path / "build"
+    first = run_kg("build", "--data", str(data), "--out", str(out), "--formats", "rdf", "--quiet")
+    assert first.returncode == 0, first.stderr
+    before = _digests(out)
+    result = run_kg("build", "--data", str(data), "--out", str(out), "--formats", "rdf", "--dask", "tcp://127.0.0.1:1")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (
+        "kg: error: --dask tcp://127.0.0.1:1: cannot reach the Dask scheduler (connection refused: nothing listens "
+        "on that port); check the address\n"
+    )
+    assert result.stdout == "" and _digests(out) == before
