@@ -464,10 +464,10 @@ class _HtmlText(HTMLParser):
             self.parts.append(data)
 
 
-def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...]) -> str:
+def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...], limit: int | None = SHOW_LIMIT) -> str:
     """What a server said in the body of a refusal, as one printable line: credentials scrubbed first (before the
     text is cut or its spaces collapsed, so no part of a password survives), then again after each change that
-    could make a password appear (markup or escape sequences removed, spaces collapsed); cut last."""
+    could make a password appear (markup or escape sequences removed, spaces collapsed); cut last, at `limit`."""
     charset = "utf-8"
     for param in content_type.split(";")[1:]:
         key, _, value = param.strip().partition("=")
@@ -486,9 +486,14 @@ def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...]) -> str:
         text = _scrub(" ".join(parser.parts), secrets) if parser.parts else text
     text = _scrub(_printable(text), secrets)
     text = _scrub(" ".join(text.split()), secrets)
-    if len(text) > SHOW_LIMIT:
-        text = text[:SHOW_LIMIT] + f" [... {len(text) - SHOW_LIMIT} more characters]"
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + f" [... {len(text) - limit} more characters]"
     return text
+
+
+# what Virtuoso's Graph Store endpoint (/sparql-graph-crud) answers to any request for ?default: `Error 22023 ...
+# contains "default" param but the endpoint is not configured to have default graph`
+_NO_DEFAULT_GRAPH = "not configured to have default graph"
 
 
 @dataclass(frozen=True)
@@ -501,6 +506,7 @@ class _Refusal:
     said: str
     retry_after: float | None
     challenge: str = ""  # the scheme the server asks for in WWW-Authenticate (Basic, Digest), on a 401
+    no_default_graph: bool = False  # the server said it has no default graph (Virtuoso's Graph Store endpoint)
 
 
 def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
@@ -510,6 +516,7 @@ def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
             raw += chunk
             if len(raw) >= READ_LIMIT:
                 break
+    whole = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets, limit=None)
     said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
     reason = _printable(_scrub(response.reason_phrase, secrets)).strip()
     challenge = response.headers.get("WWW-Authenticate", "").strip().split(" ", 1)[0]
@@ -519,6 +526,7 @@ def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
         said,
         _retry_after(response.headers.get("Retry-After", "")),
         challenge if challenge.isalnum() else "",
+        _NO_DEFAULT_GRAPH in whole.lower(),  # markup gone and spaces collapsed: said in any case, over any lines
     )
 
 
@@ -728,6 +736,11 @@ def push(
             why = _transient(answer)
             if why is None or attempt >= retries:
                 headline = failure(answer, target, method, why, attempt)
+                if name is None and isinstance(answer, _Refusal) and answer.no_default_graph:
+                    headline += (
+                        "; the server has no default graph (like Virtuoso's Graph Store endpoint): push the facts to a "
+                        f"named graph with --facts-graph IRI, e.g. --facts-graph {base}facts"
+                    )
                 said = f"\n    server said: {answer.said!r}" if isinstance(answer, _Refusal) and answer.said else ""
                 message = headline.rstrip(".") + ("" if headline.endswith("?") else ".") + left() + said
                 raise EndpointError(say(message)) from None

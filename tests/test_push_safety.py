@@ -206,6 +206,60 @@ def test_the_servers_reason_is_shown_in_full(shipped_build):
     assert "<" not in said and "p{}" not in said
 
 
+@pytest.mark.parametrize(
+    ("status", "reason", "content_type", "page"),
+    [
+        (  # Virtuoso 7's /sparql-graph-crud, as text
+            400,
+            "Bad Request",
+            "text/plain",
+            'Virtuoso 22023 Error SR601: The request contains "default" param but the endpoint is not configured '
+            "to have default graph\n\nSPARQL query:\n...",
+        ),
+        (  # an error page, the sentence broken over lines and set in other case
+            500,
+            "Internal Server Error",
+            "text/html; charset=utf-8",
+            "<html><body><h3>Error 22023</h3><p>"
+            + "SR601: the request could not be completed. " * 60
+            + 'The URI contains "default" param but the endpoint is NOT configured\n   to have <b>default</b>  graph'
+            "</p></body></html>",
+        ),
+    ],
+    ids=["text", "html-page"],
+)
+def test_a_server_without_a_default_graph_gets_the_facts_graph_advice(
+    shipped_build, status, reason, content_type, page
+):
+    """Issue 22 item 1: Virtuoso's Graph Store endpoint has no default graph and refuses the first PUT, that of the
+    facts (?default); kg says to put the facts in a named graph with --facts-graph, and the push so advised works."""
+
+    def virtuoso(handler, body):
+        if handler.command == "GET":
+            return 404, "Not Found", {}, b""
+        if handler.path.endswith("?default"):
+            return status, reason, {"Content-Type": content_type}, page.encode()
+        return 201, "Created", {}, b""
+
+    server = scripted(virtuoso)
+    with serving(server):
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud"
+        result = push(shipped_build, url)
+        assert result.returncode == 2
+        headline, said = result.stderr.splitlines()
+        assert headline == (
+            f"kg: error: the endpoint refused the upload: HTTP {status} {reason} for PUT {url}?default; the server "
+            "has no default graph (like Virtuoso's Graph Store endpoint): push the facts to a named graph with "
+            f"--facts-graph IRI, e.g. --facts-graph {DEFAULT_BASE}facts. No graph was changed."
+        )
+        assert said.startswith("    server said: ") and "Traceback" not in result.stderr
+        assert [method for method, *_ in server.seen] == ["GET", "PUT"]
+
+        advised = push(shipped_build, url, "--facts-graph", f"{DEFAULT_BASE}facts")
+        assert advised.returncode == 0, advised.stderr
+        assert not any(path.endswith("?default") for _, path, *_ in server.seen[2:])
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # 7. corpora with their own bases share a triple store
 
