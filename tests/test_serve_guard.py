@@ -149,6 +149,37 @@ def test_serve_refuses_service_in_every_way_a_query_arrives(served, listener):
     assert json.loads(sparql(port, words))["results"]["bindings"] == []
 
 
+def test_a_query_nested_too_deep_to_parse_is_refused_and_the_server_lives(served):
+    """Found by the second review: with "service" anywhere in it (a comment will do), a query of 5,000 nested
+    parentheses was parsed inside the front's own process, whose stack pyoxigraph's parser overflowed: one GET
+    killed kg serve (segmentation fault). The parse now runs in a child process; its death is a 400."""
+    port, _ = served
+    deep = "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") } # service"
+    code, said = _refused(
+        port, urllib.request.Request(f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": deep}))
+    )
+    assert code == 400 and "could not be checked" in said, (code, said)
+    assert good_query(port) == GOOD_ANSWER  # still serving
+
+
+def test_the_front_never_evaluates_a_query_to_explain_a_workers_400(served):
+    """Found by the second review: when a worker answered 400 (an invalid default-graph-uri makes any query one),
+    the front evaluated the query on an empty store in its own process to look for kg's message, with no time or
+    memory limit: three VALUES lists of 1,000 values took that process 98 s (the whole server frozen) or all its
+    memory. Now the text is only parsed, in a child process: the answer is the worker's 400, at once."""
+    port, _ = served
+    values = " ".join(str(i) for i in range(1000))
+    heavy = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} VALUES ?c {{ {values} }} }}"
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/query?default-graph-uri=x",
+        data=heavy.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    code, _ = _refused(port, request)  # within _refused's 30 s: the old front needed about 98 s of CPU here
+    assert code == 400
+    assert good_query(port) == GOOD_ANSWER
+
+
 def test_serve_refuses_a_query_it_cannot_read(served):
     port, _ = served
     url = f"http://127.0.0.1:{port}/query"

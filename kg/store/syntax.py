@@ -121,15 +121,73 @@ def _projection(select: str) -> set[str] | frozenset[str]:
 _SERVICE = re.compile("service", re.IGNORECASE)
 
 
-def refuse_service(text: str, origin: str) -> None:
+# The parse of an untrusted query in a process of its own (kg serve's front): pyoxigraph's parser recurses, so a
+# query of a few thousand nested brackets overflows its stack and kills the process that parses it, and a
+# process that died parsing must not be the server. The child imports nothing of kg's.
+_PARSE_CHILD = """
+import json, sys
+import pyoxigraph as ox
+request = json.loads(sys.stdin.buffer.read())
+try:
+    ox.Store().query(request["text"] + "\\n{", prefixes=request["prefixes"])
+    error = ""
+except SyntaxError as err:
+    error = str(err)
+sys.stdout.write(json.dumps({"error": error}))
+"""
+PARSE_SECONDS = 10.0
+PARSE_MEMORY = 1024 * 1024 * 1024  # bytes of address space for the child: parsing needs a few MB
+
+
+def parse_error(text: str, kg_prefixes: bool = True, isolated: bool = False) -> str:
+    """pyoxigraph's syntax error for `text` followed by a line holding "{" (which no query can end with, so the
+    text is parsed and never evaluated, whatever it holds): an error on that last line means the text itself
+    parsed. With `isolated`, the parse runs in a child process under a time and memory limit, and a child that
+    dies (a stack overflow on deeply nested brackets) or overruns is a UsageError, never the caller's death."""
+    prefixes = PREFIXES if kg_prefixes else None
+    if not isolated:
+        try:
+            ox.Store().query(text + "\n{", prefixes=prefixes)
+        except SyntaxError as err:
+            return str(err)
+        return ""
+    import json
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY, PARSE_MEMORY))
+
+    request = json.dumps({"text": text, "prefixes": prefixes}).encode("utf-8")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _PARSE_CHILD],
+            input=request,
+            capture_output=True,
+            timeout=PARSE_SECONDS,
+            preexec_fn=limit,
+            check=False,
+        )
+        if done.returncode == 0:
+            return json.loads(done.stdout)["error"]
+    except (subprocess.TimeoutExpired, OSError, ValueError, KeyError):
+        pass
+    raise UsageError(
+        "query: the query could not be checked (its parse failed: brackets nested thousands deep, or too large); "
+        "write it with less nesting"
+    )
+
+
+def refuse_service(text: str, origin: str, isolated: bool = False) -> None:
     """Refuse a query with a SERVICE clause, found by parsing it, never by running it (UsageError).
 
     A SERVICE clause makes Oxigraph send the query to the address it names, from this machine: any web page
     could make `kg serve` (or a shared .rq file, `kg query`) connect to hosts only this machine reaches. The
     keyword is found by Oxigraph's own parser, so kg's reading and the engine's cannot differ: every
     "service" in the text (in any case) is changed to "servicf", which leaves a string, an IRI, a name or a
-    comment as valid as it was but makes the keyword a syntax error; the changed text, followed by a line
-    holding "{" (which no query can end with, so nothing is ever evaluated), is then parsed. An error on
+    comment as valid as it was but makes the keyword a syntax error; the changed text is then parsed, never
+    evaluated (`parse_error`; `isolated` for untrusted text, in a child process). An error on
     that last line means the parser read the whole text: no "service" was the keyword. An error earlier
     stops the query, as a SERVICE clause when a "service" comes before the error, else as a syntax error.
     FROM and FROM NAMED only choose graphs of the store (Oxigraph loads nothing), and LOAD is an update."""
@@ -140,10 +198,7 @@ def refuse_service(text: str, origin: str) -> None:
     last_line = probe.count("\n") + 2  # the line of the "{"
     error = ""
     if not _SERVICE.search(probe):  # "service" never overlaps itself, so none is left
-        try:
-            ox.Store().query(probe + "\n{", prefixes=PREFIXES)
-        except SyntaxError as err:
-            error = str(err)
+        error = parse_error(probe, isolated=isolated)
     match = re.match(r"error at (\d+):(\d+):", error)
     if match and int(match[1]) >= last_line:
         return
