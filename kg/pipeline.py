@@ -8,6 +8,7 @@ import fcntl
 import functools
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -116,6 +117,30 @@ def _load(
     return build
 
 
+def _own_cache(cache: Path | str | None) -> Path | None:
+    """The cache directory, or None when it is a symbolic link or resolves elsewhere than where it is named.
+
+    A data repository can ship `.build.kg-cache` as a link to any folder of the user's: followed, the cache's
+    pruning deletes that folder's 64-hex-named files and the build writes its entries there. The seal keeps
+    such a cache from running code, but not from deleting files, so the build goes without a cache."""
+    if cache is None:
+        return None
+    path = Path(cache)
+    named = Path(os.path.abspath(path))  # '..' and '.' taken as written, not followed
+    try:
+        elsewhere = named.is_symlink() or (named.exists() and named.resolve() != named.parent.resolve() / named.name)
+    except OSError:
+        elsewhere = True
+    if elsewhere:
+        print(
+            f"kg: warning: {path} is a symbolic link (or resolves to another place): building without a cache; "
+            "remove it, or pass --cache DIR of your own",
+            file=sys.stderr,
+        )
+        return None
+    return path
+
+
 def build(
     data_dir: Path | str = "data",
     out: Path | str = "build",
@@ -132,6 +157,7 @@ def build(
     data_dir, out = Path(data_dir), output_dir(out)
     if cache is not None and Path(cache).exists() and not Path(cache).is_dir():
         raise UsageError(f"--cache {cache}: is not a directory; pass a directory for the cache, or --no-cache")
+    cache = _own_cache(cache)
     _refuse_foreign(out)  # before anything is read or made beside it (and again under the build's lock)
     if dask:  # checked here, not only when a source is sent to it: an up-to-date build sends none
         corpus.check_dask(dask)

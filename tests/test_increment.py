@@ -505,3 +505,27 @@ def test_default_lines_changed_since_the_build_decline_the_update(work: Path) ->
     assert _build(work).changed is None  # a full build
     assert b"planted" not in (work / "build" / "kg.nt").read_bytes()
     _assert_as_clean(work)
+
+
+def test_a_cache_directory_shipped_as_a_symlink_is_not_followed(work: Path) -> None:
+    """Second review: `.build.kg-cache` shipped as a link to another folder made the cache's pruning delete a
+    64-hex-named file there and the build write its entries there. Now the build goes without a cache, says so
+    once, and its outputs are those of a --no-cache build."""
+    victim = work / "victim"
+    victim.mkdir()
+    (victim / ("ab" * 32)).write_bytes(b"not a cache entry")
+    (victim / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in victim.iterdir()}
+    (work / ".build.kg-cache").symlink_to(victim, target_is_directory=True)
+    for _ in range(2):  # the second build is where an incremental update would prune
+        result = run_kg("build", "--data", str(work / "data"), "--out", str(work / "build"))
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.count("symbolic link") == 1, result.stderr
+        assert {p.name: p.read_bytes() for p in victim.iterdir()} == before
+    clean = run_kg("build", "--no-cache", "--data", str(work / "data"), "--out", str(work / "clean"))
+    assert clean.returncode == 0, clean.stderr
+    names = sorted(p.name for p in (work / "clean").iterdir() if p.is_file())
+    assert names and names == sorted(p.name for p in (work / "build").iterdir() if p.is_file())
+    for name in names:
+        if name.endswith((".nt", ".nq", ".ttl", ".trig", ".jsonld", ".csv", ".graphml")):
+            assert (work / "build" / name).read_bytes() == (work / "clean" / name).read_bytes(), name
