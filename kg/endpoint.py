@@ -408,18 +408,102 @@ def _secret_forms(login: tuple[str, str] | None) -> tuple[str, ...]:
         html.escape(password),
         json.dumps(password)[1:-1],
         json.dumps(password, ensure_ascii=False)[1:-1],
+        password.encode().hex(),
+        f"{user}:{password}".encode().hex(),
     }
     return tuple(sorted(forms, key=len, reverse=True))
 
 
+# one escaped character as a server may echo it: JSON/JavaScript \\uXXXX (a surrogate pair too) and \\xHH, an
+# HTML character reference, or a run of percent-encoded bytes (decoded as UTF-8 together); hex digits of any case
+_ESCAPED = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    r"|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[\\\"/]"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|(?:%[0-9a-fA-F]{2})+"
+)
+
+
+def _unescaped(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text with its common escape layers decoded and lower-cased, for comparison with a password, and for
+    each of its characters the span of `text` it came from (an escape's whole span)."""
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def add(decoded: str, start: int, end: int) -> None:
+        for char in decoded:
+            for low in char.lower():
+                chars.append(low)
+                spans.append((start, end))
+
+    position = 0
+    for match in _ESCAPED.finditer(text):
+        for index in range(position, match.start()):
+            add(text[index], index, index + 1)
+        token = match.group()
+        if token[0] == "%":
+            data = bytes.fromhex(token.replace("%", ""))
+            offset = 0
+            while offset < len(data):  # one UTF-8 character at a time, so each keeps its own span
+                lead = data[offset]
+                size = 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+                piece = data[offset : offset + size]
+                add(
+                    piece.decode("utf-8", "replace"),
+                    match.start() + 3 * offset,
+                    match.start() + 3 * (offset + len(piece)),
+                )
+                offset += len(piece)
+        elif token[0] == "&":
+            add(html.unescape(token), match.start(), match.end())
+        elif len(token) == 2:  # an escaped backslash, quote or slash: the layer under it is decoded next
+            add(token[1], match.start(), match.end())
+        elif token[1] == "x" or len(token) == 6:
+            add(chr(int(token[2:6], 16)), match.start(), match.end())
+        else:  # a surrogate pair: one character outside the Basic Multilingual Plane
+            high, low = int(token[2:6], 16), int(token[8:12], 16)
+            add(chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)), match.start(), match.end())
+        position = match.end()
+    for index in range(position, len(text)):
+        add(text[index], index, index + 1)
+    return "".join(chars), spans
+
+
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     """Remove every credential, in every form of _secret_forms, from text about to be printed (a server may echo
-    them). Percent-encoded forms are matched in either case of their hex digits."""
-    for secret in secrets:
-        if len(secret) < 3:
-            continue
-        text = re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE if "%" in secret else 0)
-    return text
+    them). The text is compared with its escape layers decoded (JSON \\u and \\x escapes, HTML character
+    references, percent-encoding) and without regard to case, so a password escaped in any of those ways, with
+    hex digits of either case, or a base64 or hex form upper-cased, is found; the whole span it came from goes.
+    Matching without case may hide a little more than the password: never less."""
+    needles = {secret.lower() for secret in secrets if len(secret) >= 3}
+    if not needles or not text:
+        return text
+    cuts = [found.span() for needle in needles for found in re.finditer(re.escape(needle), text, re.IGNORECASE)]
+    layer, spans = text, [(index, index + 1) for index in range(len(text))]
+    for _depth in range(4):  # JSON inside JSON, an entity inside a percent-encoded form: each layer in turn
+        decoded, inner = _unescaped(layer)
+        spans = [(spans[start][0], spans[end - 1][1]) for start, end in inner]
+        for needle in needles:
+            for found in re.finditer(re.escape(needle), decoded):
+                cuts.append((spans[found.start()][0], spans[found.end() - 1][1]))
+        if decoded == layer:
+            break
+        layer = decoded
+    if not cuts:
+        return text
+    cuts.sort()
+    merged = [cuts[0]]
+    for start, end in cuts[1:]:
+        if start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    parts, position = [], 0
+    for start, end in merged:
+        parts.append(text[position:start] + "***")
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 # terminal escape sequences: CSI (ESC [ ... or the 8-bit CSI), OSC (ESC ] ... BEL or ST, window titles,

@@ -163,6 +163,50 @@ def test_an_echoed_password_and_escape_sequences_are_not_printed(shipped_build):
     assert "red" in printed and "evil" in printed  # the words stay, their effects go
 
 
+# the second review's forms: escapes a server may echo a password in that the exact forms did not catch
+UMLAUT_PASSWORD = "pässwörd=1"
+UMLAUT_TOKEN = base64.b64encode(f"analyst:{UMLAUT_PASSWORD}".encode()).decode()
+ESCAPED_ECHOES = {
+    "JSON escapes, upper-case hex": r"p\u00E4ssw\u00F6rd\u003D1",
+    "JSON escapes of every character": "".join(f"\\u{ord(c):04x}" for c in UMLAUT_PASSWORD),
+    "hex": UMLAUT_PASSWORD.encode().hex(),
+    "upper-case hex": UMLAUT_PASSWORD.encode().hex().upper(),
+    "upper-case base64 of user:password": UMLAUT_TOKEN.upper(),
+    "lower-case base64 of user:password": UMLAUT_TOKEN.lower(),
+    "HTML entities in plain text": "p&auml;ssw&ouml;rd&#61;1",
+    "mixed-case percent-encoding": "p%C3%a4ssw%c3%B6rd%3d1",
+    "a surrogate pair": r"p\uD83D\uDE00ss",
+}
+
+
+@pytest.mark.parametrize("why", list(ESCAPED_ECHOES))
+def test_a_password_echoed_in_an_escaped_form_is_not_printed(why):
+    password = "p\U0001f600ss" if "surrogate" in why else UMLAUT_PASSWORD
+    secrets = endpoint._secret_forms(("analyst", password))
+    echo = ESCAPED_ECHOES[why]
+    said = endpoint.server_text(f"denied: {echo} (try again)".encode(), "text/plain", secrets)
+    assert said == "denied: *** (try again)", said
+
+
+def test_a_password_echoed_in_escaped_forms_by_a_server_is_not_printed(shipped_build):
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 404, "Not Found", {}, b""
+        page = json.dumps({"error": " | ".join(v for k, v in ESCAPED_ECHOES.items() if "surrogate" not in k)})
+        return 401, "Unauthorized", {"Content-Type": "application/json"}, page.encode()
+
+    server = scripted(answer)
+    env = {**ENV, endpoint.PASSWORD_VARIABLE: UMLAUT_PASSWORD}
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", env=env)
+    assert result.returncode == 2
+    printed = result.stdout + result.stderr
+    assert "HTTP 401 Unauthorized" in printed and "error" in printed
+    for why, form in ESCAPED_ECHOES.items():
+        assert form not in printed and json.dumps(form)[1:-1] not in printed, why
+    assert "ssw" not in printed.split("server said:")[1].lower()
+
+
 def test_a_status_line_with_an_escape_sequence_is_not_printed(shipped_build):
     class Raw(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
