@@ -60,6 +60,7 @@ _MEMBER = "http://www.w3.org/ns/prov#hadMember"
 # in kg's list on the server: the SHA-256 of the facts a push put in the server's default graph, so that a later
 # push of the facts to a named graph (--facts-graph) removes them there, and only while they are still kg's
 _DEFAULT_DIGEST = "https://kg.example.org/ontology#pushedDefaultGraph"
+_FACTS_GRAPH = "https://kg.example.org/ontology#pushedFactsGraph"  # the --facts-graph a push put the facts in
 PASSWORD_VARIABLE = "KG_PUSH_PASSWORD"
 
 
@@ -232,6 +233,11 @@ def check_base(base: str) -> None:
             f"--base {base!r}: give the base IRI the build was made with (an http(s) address ending in / or #; "
             f"kg build's default is {DEFAULT_BASE})"
         )
+    if "/graph/" in parts.path:
+        raise UsageError(
+            f"--base {base}: kg's list of what this corpus pushed would be <{list_graph(base)}>, a name under "
+            "another corpus's graph/ folder (an article's graph there); give a base outside any graph/ folder"
+        )
 
 
 def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = DEFAULT_BASE) -> list[Graph]:
@@ -277,6 +283,14 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
             raise UsageError(
                 f"--facts-graph {facts_graph}: names under {articles} are the articles' graphs; "
                 "give the facts a graph outside it"
+            )
+        if not facts_graph.startswith(base) and (
+            "/graph/" in urllib.parse.urlsplit(facts_graph).path or facts_graph.endswith("/pushed")
+        ):
+            raise UsageError(
+                f"--facts-graph {facts_graph}: may be another kg corpus's article graph or its list of what it "
+                "pushed (a name under graph/ or ending in /pushed); one PUT would replace it: give the facts a "
+                "graph of their own"
             )
         if None in groups:
             groups[facts_graph] = groups.pop(None)
@@ -890,7 +904,10 @@ def push(
             before, unread = None, _transient(err) or _reason(err)
         pushed_default: str | None = None  # digest of the facts an earlier push put in the default graph
         if isinstance(answer, bytes):
-            before = _members(answer)
+            # only what this corpus owns may go: its names under its base and the facts graph it recorded itself,
+            # never another name a list holds (another corpus's graph that a crafted --facts-graph once took)
+            recorded = _members(answer, _FACTS_GRAPH)
+            before = {name for name in _members(answer) if name.startswith(base) or name in recorded}
             pushed_default = _listed_digest(answer)
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()
@@ -930,6 +947,8 @@ def push(
         listing = "".join(f"<{listed}> <{_MEMBER}> <{name}> .\n" for name in current)
         if default is not None:
             listing += f'<{listed}> <{_DEFAULT_DIGEST}> "{triples_digest(default.triples)}" .\n'
+        if facts_graph is not None and facts_graph in current:
+            listing += f"<{listed}> <{_FACTS_GRAPH}> <{facts_graph}> .\n"
         listing = listing.encode("utf-8")
         send(
             client,
@@ -1010,10 +1029,13 @@ def _listed_digest(text: bytes) -> str | None:
     return None
 
 
-def _members(text: bytes) -> set[str]:
-    """The graphs named in kg's list on the server (any other triple there is ignored)."""
+def _members(text: bytes, predicate: str = _MEMBER) -> set[str]:
+    """The graphs named in kg's list on the server (any other triple there is ignored): its members, or with
+    `predicate` _FACTS_GRAPH the facts graph it recorded."""
     try:
         triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        return {t.object.value for t in triples if t.predicate.value == _MEMBER and isinstance(t.object, ox.NamedNode)}
+        return {
+            t.object.value for t in triples if t.predicate.value == predicate and isinstance(t.object, ox.NamedNode)
+        }
     except SyntaxError:
         return set()

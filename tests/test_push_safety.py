@@ -12,12 +12,20 @@ import http.server
 import json
 import threading
 import urllib.parse
+import urllib.request
 
 import pytest
 
 from kg import DEFAULT_BASE, endpoint
 from tests.conftest import run_kg, serving
-from tests.test_push import ARTICLE_GRAPH, ONTOLOGY_GRAPH, expected_counts, oxigraph_server, server_counts
+from tests.test_push import (
+    ARTICLE_GRAPH,
+    NO_PROXY,
+    ONTOLOGY_GRAPH,
+    expected_counts,
+    oxigraph_server,
+    server_counts,
+)
 
 PASSWORD = 'pa ss"wörd/+%&<x>'
 ENV = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: PASSWORD, "NETRC": "/nonexistent"}
@@ -335,7 +343,7 @@ def test_two_corpora_share_a_server_without_deleting_each_others_graphs(tmp_path
         assert push(build_a, url, "--facts-graph", facts_a).returncode == 0
         pushed_b = push(build_b, url, "--facts-graph", facts_b, "--base", b_base)
         assert pushed_b.returncode == 0, pushed_b.stderr
-        both = counts_a | counts_b | {list_a: len(counts_a), list_b: len(counts_b)}
+        both = counts_a | counts_b | {list_a: len(counts_a) + 1, list_b: len(counts_b) + 1}  # + its facts graph
         assert server_counts(port) == both
 
         removed = sorted(n for n in counts_b if n.startswith(b_base + "graph/"))[-1]
@@ -351,7 +359,7 @@ def test_two_corpora_share_a_server_without_deleting_each_others_graphs(tmp_path
         ]
         found = server_counts(port)
         assert {n: found.get(n) for n in own_a} == own_a  # team A's facts and articles, all there
-        assert removed not in found and found[list_b] == len(counts_b) - 1 and found[list_a] == len(counts_a)
+        assert removed not in found and found[list_b] == len(counts_b) and found[list_a] == len(counts_a) + 1
 
         # B pushing without its base is refused before anything is sent: it would read A's list
         wrong = push(build_b, url, "--facts-graph", facts_b)
@@ -501,3 +509,47 @@ def test_the_readme_names_the_list_graph_kg_writes():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"<{endpoint.list_graph(DEFAULT_BASE)}>" in readme and "<BASE>pushed" in readme
+
+
+def test_another_corpus_cannot_take_or_delete_an_article_graph(shipped_build, tmp_path):
+    """Second review F3 and F4 on a real `oxigraph serve`: corpus A (default base) has pushed; corpus B's facts
+    graph named after A's article graph, or after A's list, is refused before anything is sent (it replaced A's
+    graph, and B's next push deleted it); corpus C with a base under A's graph/ folder, whose list would be
+    <.../graph/pushed> (an article's graph of A), is refused; and a list of B that names A's article graph (as
+    an earlier kg wrote it) makes B's push delete nothing outside B's own base."""
+    b_base = "https://b.example/"
+    _, build_b = _corpus(tmp_path, "b", "--base", b_base)
+    c_base = "https://kg.example.org/graph/"  # kg build takes it: C's articles are <.../graph/graph/slug>
+    _, build_c = _corpus(tmp_path, "c", "--base", c_base)
+    with oxigraph_server(tmp_path) as (port, _):
+        url = f"http://127.0.0.1:{port}/store"
+        assert push(shipped_build, url).returncode == 0
+        a_graphs = server_counts(port)
+        assert a_graphs[ARTICLE_GRAPH] > 0
+
+        for crafted in (ARTICLE_GRAPH, endpoint.PUSHED_GRAPH, "https://elsewhere.example/kg/graph/x"):
+            taken = push(build_b, url, "--base", b_base, "--facts-graph", crafted)
+            assert taken.returncode == 2, taken.stdout
+            assert taken.stderr.startswith(f"kg: error: --facts-graph {crafted}: may be another kg corpus's"), (
+                taken.stderr
+            )
+        nested = push(build_c, url, "--base", c_base)
+        assert nested.returncode == 2
+        assert "<https://kg.example.org/graph/pushed>" in nested.stderr and "Traceback" not in nested.stderr
+        assert server_counts(port) == a_graphs  # nothing was sent
+
+        # B's list as an earlier kg left it after the crafted push: it names A's article graph
+        b_list = endpoint.list_graph(b_base)
+        old_list = f"<{b_list}> <http://www.w3.org/ns/prov#hadMember> <{ARTICLE_GRAPH}> .\n".encode()
+        request = urllib.request.Request(
+            endpoint.graph_url(url, b_list),
+            data=old_list,
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
+        NO_PROXY.open(request, timeout=30).close()
+        pushed = push(build_b, url, "--base", b_base, "--facts-graph", "https://b.example/facts")
+        assert pushed.returncode == 0, pushed.stderr
+        assert "DELETE" not in pushed.stdout
+        found = server_counts(port)
+        assert {name: found.get(name) for name in a_graphs} == a_graphs  # every graph of A, whole
