@@ -128,3 +128,27 @@ def test_an_undeclared_prefix_gets_kgs_message_in_kg_query(shipped_build):
         "kg: error: query:2:8: the prefix foo: of foo:Company is not declared; declare it before the query: "
         "PREFIX foo: <namespace IRI>\n    2 |   ?x a foo:Company }\n"
     )
+
+
+DEEP = [
+    "SELECT * WHERE { BIND(" + "(" * 20000 + "1" + ")" * 20000 + " AS ?x) }",
+    "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000,
+    "SELECT * WHERE { BIND(" + "!" * 30000 + "true AS ?x) }",
+]
+
+
+@pytest.mark.parametrize("text", DEEP, ids=["parentheses", "braces", "negations"])
+def test_a_query_nested_thousands_deep_is_refused_not_a_crash(shipped_build, tmp_path, text):
+    """pyoxigraph's parser recurses: each of these killed `kg query` with a segmentation fault (exit 139)."""
+    query = tmp_path / "deep.rq"
+    query.write_text(text, encoding="utf-8")
+    result = run_kg("query", str(query), "--build", str(shipped_build))
+    assert result.returncode == 2, result.stderr
+    assert f"{query}: the query nests" in result.stderr and "up to 1000 deep" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_query_nested_a_few_hundred_deep_still_runs(shipped_build):
+    text = "SELECT ?x WHERE { BIND(" + "(" * 300 + "1" + ")" * 300 + " AS ?x) }"
+    rows = kg.query(text, shipped_build)
+    assert [str(row["x"]) for row in rows] == ["1"]

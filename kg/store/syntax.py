@@ -219,9 +219,43 @@ def refuse_service(text: str, origin: str, isolated: bool = False) -> None:
     )
 
 
+MAX_NESTING = 1000
+
+
+def nesting(text: str) -> int:
+    """How deep the query's brackets nest, or how long its longest run of prefix operators is (! ^ - +),
+    whichever is more: outside strings, IRIs and comments, which may hold any number of either."""
+    deepest = depth = run = 0
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "space":
+            continue
+        if value in "([{" and kind in ("brace", "other"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif value in ")]}" and kind in ("brace", "other"):
+            depth = max(depth - 1, 0)
+        if kind == "other" and value in "!^-+":
+            run += 1
+            deepest = max(deepest, run)
+        else:
+            run = 0
+    return deepest
+
+
 def _check_syntax(text: str, origin: str) -> None:
     """Parse without evaluating (against an empty in-memory store), so errors point into the text as written.
-    A SERVICE clause is refused first, by parsing alone: evaluating it, even on an empty store, sends it."""
+    A SERVICE clause is refused first, by parsing alone: evaluating it, even on an empty store, sends it.
+
+    pyoxigraph's parser recurses: brackets or `!` nested some thousands deep overflow its stack and kill the
+    process with a segmentation fault, not an exception. No query a person writes nests a thousand deep, so
+    such a text is refused before the parser sees it."""
+    deep = nesting(text)
+    if deep > MAX_NESTING:
+        raise UsageError(
+            f"{origin}: the query nests {deep} levels deep (brackets, or a run of ! ^ - + operators); kg reads "
+            f"queries nested up to {MAX_NESTING} deep: write it with less nesting"
+        )
     refuse_service(text, origin)
     try:
         ox.Store().query(text, prefixes=PREFIXES)
