@@ -1,0 +1,263 @@
+"""Add articles to data/: the main text and metadata of a web page, a PDF or a text file, the original kept.
+
+kg add https://example.com/news/story.html      fetch a page (http/https only, with a timeout and a size limit)
+kg add saved.html notice.pdf notes.txt          saved pages, PDFs with a text layer, text or Markdown files
+kg add - --title "Headline" < story.txt         standard input
+kg add --feed https://example.com/rss.xml       every item of an RSS or Atom feed, newest first
+kg add URL --extract                            ... and propose a draft facts file for each added article
+
+Each source is added or refused on its own: refused for no article text, an HTTP error, a timeout, a redirect
+loop, a size over --max-bytes, a binary file, an unknown encoding, a PDF without text, and as a duplicate of an
+article already in data/ (same address or same text). Exit 0 when every source was added (a feed's items
+already added are skipped), 1 when a source was refused as a duplicate, 2 when one was refused for any other
+reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kg.errors import KgError, UsageError
+
+HELP = "add articles from URLs, saved pages, PDFs, text files or a feed, keeping the originals"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="a URL, a .html/.htm, .pdf, .txt or .md file, or - (stdin)"
+    )
+    parser.add_argument("--feed", metavar="URL|FILE", default=None, help="an RSS or Atom feed: add each item's page")
+    parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ (default: data)")
+    parser.add_argument("--extract", action="store_true", help="run kg extract on each added article")
+    parser.add_argument("--ontology", type=Path, default=None, help="with --extract: directory with kg.ttl")
+    group = parser.add_argument_group("metadata (set or override what the source says)")
+    group.add_argument("--title", default=None, help="the headline (one source only)")
+    group.add_argument(
+        "--author", action="append", default=None, help="an author's name; repeat for several (replaces the page's)"
+    )
+    group.add_argument("--date", default=None, help="date published: YYYY, YYYY-MM or YYYY-MM-DD")
+    group.add_argument("--publisher", default=None, help="the publisher or site name")
+    group.add_argument("--language", default=None, help="BCP 47 language tag: en, zh, zh-Hant, ...")
+    group.add_argument("--url", default=None, help="the address the file was saved from (one source only)")
+    fetching = parser.add_argument_group("reading and fetching")
+    fetching.add_argument(
+        "--encoding",
+        default=None,
+        help="the source's encoding when it declares none or a wrong one (gb18030, big5 ...)",
+    )
+    fetching.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds for fetching one URL, redirects included (default: 30)"
+    )
+    fetching.add_argument(
+        "--max-bytes", type=int, default=20 * 1024 * 1024, help="largest source accepted (default: 20 MiB)"
+    )
+
+
+def _overrides(args: argparse.Namespace, count: int) -> dict:
+    from kg import dates
+    from kg.ingest import names
+    from kg.sources import is_language_tag, language_hint
+
+    if count > 1 and (args.title is not None or args.url is not None):
+        raise UsageError("--title and --url name one article: give them with one SOURCE only (not with --feed)")
+    out: dict = {}
+    if args.title is not None:
+        out["title"] = names.clean(args.title)
+        if not out["title"]:
+            raise UsageError("--title is empty")
+    if args.author is not None:
+        out["authors"] = [n for n in (names.clean(a) for a in args.author) if n]
+    if args.publisher is not None:
+        out["publisher"] = names.clean(args.publisher)
+    if args.date is not None:
+        if dates.parse(args.date) is None:
+            raise UsageError(f"--date {args.date!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+        out["date"] = args.date
+    if args.language is not None:
+        if not is_language_tag(args.language):
+            raise UsageError(f"--language {args.language!r} is not a BCP 47 tag; {language_hint(args.language)}")
+        out["language"] = args.language
+    if args.url is not None:
+        from kg.sources import iri_problem
+
+        if iri_problem(args.url) is not None:
+            raise UsageError(f"--url {args.url!r}: give an absolute http(s) address")
+        out["url"] = args.url
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.ingest.fetch import Limits
+
+    if not args.sources and args.feed is None:
+        raise UsageError("kg add needs a SOURCE (a URL, a file or -) or --feed URL|FILE")
+    if args.timeout <= 0 or args.max_bytes <= 0:
+        raise UsageError("--timeout and --max-bytes must be positive")
+    if args.sources.count("-") > 1:
+        raise UsageError("standard input (-) can be given once")
+    if not args.data.is_dir():
+        raise UsageError(f"{args.data}: no such data directory; pass --data DIR (it holds articles/)")
+    adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes))
+    sources = list(args.sources)
+    feed_items: set[str] = set()
+    if args.feed is not None:
+        items = adder.feed(args.feed)
+        feed_items = set(items)
+        sources += items
+    adder.overrides = _overrides(args, len(sources))
+    for source in sources:
+        adder.add(source, from_feed=source in feed_items)
+    parts = [f"{adder.added} added"]
+    if adder.skipped:
+        parts.append(f"{adder.skipped} already there")
+    if adder.refused:
+        parts.append(f"{adder.refused} refused")
+    if len(sources) > 1 or args.feed is not None:
+        print(", ".join(parts))
+    return adder.code
+
+
+class Adder:
+    """Adds sources one after another into one data directory, each known to the duplicate checks of the next."""
+
+    def __init__(self, args: argparse.Namespace, limits) -> None:
+        from kg.ingest.article import Library
+
+        self.args = args
+        self.limits = limits
+        self.library = Library(args.data)
+        self.overrides: dict = {}
+        self.added = self.skipped = self.refused = 0
+        self.code = 0
+
+    def feed(self, feed: str) -> list[str]:
+        from kg.ingest import Refused
+        from kg.ingest.feed import read_feed
+        from kg.ingest.fetch import fetch, is_url
+
+        try:
+            if is_url(feed):
+                original = fetch(feed, self.limits)
+                data, base = original.data, original.url
+            else:
+                path = Path(feed)
+                if not path.is_file():
+                    raise Refused(feed, "no such feed file", "give the feed's address or a saved feed file")
+                if path.stat().st_size > self.limits.max_bytes:
+                    raise Refused(
+                        feed, f"over the limit of {self.limits.max_bytes:,} bytes", "pass a larger --max-bytes"
+                    )
+                data, base = path.read_bytes(), ""
+            items = read_feed(data, feed, base)
+        except Refused as err:
+            raise KgError(str(err)) from None
+        except OSError as err:
+            raise UsageError(f"{feed}: cannot read it ({err.strerror})") from None
+        print(f"{feed}: {len(items)} item{'s' if len(items) != 1 else ''}, newest first")
+        return [item.link for item in items]
+
+    def add(self, source: str, from_feed: bool = False) -> None:
+        from kg.ingest import Duplicate, Refused
+
+        try:
+            self._add(source, from_feed)
+        except Duplicate as err:
+            if from_feed:
+                print(f"skipped {source}: already added as {err.slug}")
+                self.skipped += 1
+                return
+            self._refuse(err)
+        except Refused as err:
+            self._refuse(err)
+
+    def _refuse(self, err: KgError) -> None:
+        print(f"kg: error: {err}", file=sys.stderr)
+        self.refused += 1
+        self.code = max(self.code, err.exit_code)
+
+    def _add(self, source: str, from_feed: bool) -> None:
+        from kg.ingest import Duplicate, article
+        from kg.ingest import source as opener
+        from kg.ingest.fetch import is_url
+        from kg.ingest.page import text_size
+
+        if is_url(source):  # known already: not fetched again
+            slug = self.library.by_url(source)
+            if slug:
+                raise Duplicate(source, slug, "same address")
+        original = opener.read_bytes(source, self.limits)
+        retrieved = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        found = opener.read(original, source, self.args.encoding or "")
+        for key, value in self.overrides.items():
+            setattr(found, key, value)
+        found.url = article.usable_url(found.url or original.url)
+        if not found.language:
+            found.language = _guess_language(found.body)
+        if not found.title:
+            raise _no_title(source)
+        sha256 = hashlib.sha256(original.data).hexdigest()
+        self.library.duplicate(source, found, original, sha256)
+        slug = article.make_slug(found.title, self.library.taken)
+        text = article.render(found, retrieved, sha256)
+        display = str(self.args.data / "articles" / f"{slug}.md")
+        article.verify(text, slug, display, found)
+        try:
+            written, kept = article.write(self.args.data, slug, text, original.data, original.extension)
+        except OSError as err:
+            from kg import fsutil
+
+            raise fsutil.cannot_write(display, err, "write the article", "--data") from None
+        self.library.add(slug, found.body, {found.url, original.url, source if is_url(source) else ""} - {""}, sha256)
+        self.added += 1
+        print(f"added {written} from {source} (original kept as {kept}; {text_size(found.body):,} characters)")
+        for note in found.notes:
+            print(f"note: {source}: {note}", file=sys.stderr)
+        for other, share in self.library.similar(found.body)[:3]:
+            if other != slug:
+                print(
+                    f"note: {source}: its text is {share:.0%} the same as {other}'s: a copy of the same story "
+                    "(syndicated)? Remove one of the two if so",
+                    file=sys.stderr,
+                )
+        if self.args.extract:
+            self._extract(written)
+
+    def _extract(self, path: Path) -> None:
+        from kg import fsutil
+        from kg.extract import draftfile, extract
+
+        draft = extract(path, self.args.data, self.args.ontology)
+        target = self.args.data / "facts" / f"{draft.slug}.yaml"
+        if target.exists():
+            print(f"note: {target} exists; not replaced (run kg extract {path} --merge)", file=sys.stderr)
+            return
+        try:
+            fsutil.write_text(target, draftfile.render(draft, str(path)))
+        except OSError as err:
+            raise fsutil.cannot_write(target, err, "write the draft", "--data") from None
+        print(f"wrote {target}: {len(draft.entities)} entities, {len(draft.statements)} statements (a draft to review)")
+
+
+def _no_title(source: str):
+    from kg.ingest import Refused
+
+    return Refused(source, "no title found in it", "give one with --title")
+
+
+def _guess_language(body: str) -> str:
+    """zh or ja when the text is mostly Chinese or Japanese script; otherwise nothing is guessed."""
+    import re
+
+    letters = [c for c in body if c.isalpha()]
+    if not letters:
+        return ""
+    kana = len(re.findall(r"[\u3040-\u30ff]", body))
+    han = len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]", body))
+    if (kana + han) / len(letters) < 0.5:
+        return ""
+    return "ja" if kana > 0.1 * (kana + han) else "zh"
