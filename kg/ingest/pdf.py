@@ -1,13 +1,14 @@
 """A PDF's text from its text layer (pypdf), with its document metadata.
 
 A scanned notice is pictures of pages with no text layer: it is refused with the advice to run OCR first, never
-added with an empty or made-up text. Lines are joined into paragraphs: a line that stops well short of the
-page's usual line width ends one (the last line of a paragraph), as does a page break.
+added with an empty or made-up text. Lines are joined into paragraphs by their layout: a gap between two lines
+wider than the page's usual line spacing, a change of font size (a heading) or a page break starts a new one.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 
 from kg.ingest import Found, Refused, names
@@ -26,7 +27,7 @@ def read_pdf(data: bytes, shown: str) -> Found:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise Refused(shown, "the PDF is encrypted with a password", "save an unprotected copy and add that")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_lines(page) for page in reader.pages]
         info = reader.metadata or {}
     except Refused:
         raise
@@ -63,26 +64,55 @@ def read_pdf(data: bytes, shown: str) -> Found:
     return found
 
 
-def _paragraphs(page: str) -> list[str]:
-    lines = [names.clean(line) for line in page.split("\n")]
-    lines = [line for line in lines if line]
+def _lines(page) -> list[tuple[str, float, float]]:
+    """The page's lines of text as (text, vertical position, font size), in reading order."""
+    fragments: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text and text.strip("\n"):
+            fragments.append((text, float(tm[5]) * float(cm[3] or 1) + float(cm[5]), float(size)))
+
+    plain = page.extract_text(visitor_text=visit) or ""
+    if not fragments:
+        return [(line, float(i) * 10, 0.0) for i, line in enumerate(plain.split("\n"))]
+    lines: list[tuple[str, float, float]] = []
+    for text, y, size in fragments:
+        if lines and abs(lines[-1][1] - y) < 0.5:
+            lines[-1] = (lines[-1][0] + text, lines[-1][1], max(lines[-1][2], size))
+        else:
+            lines.append((text, y, size))
+    return lines
+
+
+def _paragraphs(page: list[tuple[str, float, float]]) -> list[str]:
+    lines = [(names.clean(text), y, size) for text, y, size in page]
+    lines = [line for line in lines if line[0]]
     if not lines:
         return []
-    width = max(len(line) for line in lines)
+    usual: dict[float, float] = {}  # the usual line spacing of each font size: most lines are inside a paragraph
+    for size in {line[2] for line in lines}:
+        gaps = sorted(
+            abs(b[1] - a[1]) for a, b in itertools.pairwise(lines) if a[2] == b[2] == size and abs(b[1] - a[1]) > 0.5
+        )
+        usual[size] = gaps[len(gaps) // 4] if gaps else 0.0
     out: list[str] = []
     current = ""
+    previous: tuple[str, float, float] | None = None
     for line in lines:
-        if not current:
-            current = line
-        elif _CJK_END.search(current) and _CJK_START.search(line):
-            current += line
-        elif current.endswith("-") and line[:1].islower():
-            current = current[:-1] + line  # a word hyphenated at the line's end
-        else:
-            current += " " + line
-        if len(line) < 0.75 * width:
+        text, y, size = line
+        spacing = usual.get(size, 0.0)
+        if previous is not None and (size != previous[2] or (spacing and abs(y - previous[1]) > 1.3 * spacing)):
             out.append(current)
             current = ""
+        if not current:
+            current = text
+        elif _CJK_END.search(current) and _CJK_START.search(text):
+            current += text
+        elif current.endswith("-") and text[:1].islower():
+            current = current[:-1] + text  # a word hyphenated at the line's end
+        else:
+            current += " " + text
+        previous = line
     if current:
         out.append(current)
     return out

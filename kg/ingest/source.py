@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def read_bytes(source: str, limits: Limits) -> Original:
         data = sys.stdin.buffer.read(limits.max_bytes + 1)
         _limit(source, len(data), limits)
         return Original(data, _sniff(data, source, "txt"))
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source) and not is_url(source):
+        raise Refused(source, "only http and https addresses are fetched", "download it yourself and add the file")
     if is_url(source):
         original = fetch(source, limits)
         original.extension = _kind_of_response(original, source)
