@@ -147,6 +147,7 @@ def site():
         "/zh/gbk-meta.html": (200, "text/html", _zh("zh-news.html", "gbk", meta=True)),
         "/zh/gb18030-header.html": (200, "text/html; charset=GB18030", _zh("zh-news.html", "gb18030", meta=False)),
         "/zh/big5-header.html": (200, "text/html; charset=big5", _zh("zh-hant-news.html", "big5", meta=False)),
+        "/ja/sjis-meta.html": (200, "text/html", (FIXTURES / "ja-news.html").read_text("utf-8").encode("shift_jis")),
         "/zh/unknown.html": (200, "text/html; charset=x-martian", _fixture("second.html")),
         "/zh/undeclared.html": (200, "text/html", _zh("zh-news.html", "gbk", meta=False)),
         "/notice.pdf": (200, "application/pdf", text_pdf),
@@ -250,6 +251,7 @@ def test_chinese_pages_in_gbk_gb18030_and_big5(site, tmp_path):
         "add",
         f"{base}/zh/gbk-meta.html",  # charset only in <meta>
         f"{base}/zh/big5-header.html",  # charset only in the HTTP header
+        f"{base}/ja/sjis-meta.html",  # Shift_JIS in <meta>
         "--data",
         str(data),
     )
@@ -262,6 +264,9 @@ def test_chinese_pages_in_gbk_gb18030_and_big5(site, tmp_path):
     big5 = read_source(data / "articles" / "nan-wan-shi-tui-chu-lv-se-jian-zhu-bu-zhu-ji-hua.md", "big5")
     assert big5.title == "南灣市推出綠色建築補助計畫" and big5.date == "2026-04-02"
     assert "每戶最高可獲得新臺幣二十萬元補助" in big5.body
+    (ja,) = [s for s in (read_source(p, str(p)) for p in (data / "articles").glob("*.md")) if s.language == "ja"]
+    assert ja.title == "北浜市、水素ステーション整備へ補助金" and ja.publisher == "北浜経済新聞"
+    assert "一か所あたり最大三億円を補助する" in ja.body and ja.date == "2026-06-11"
     # the same story served as GB18030 with the charset in the header only: the same text, refused as such
     again = run_kg("add", f"{base}/zh/gb18030-header.html", "--data", str(data))
     assert again.returncode == 1 and "already added as lin-gang-xin-qu" in again.stderr and "same text" in again.stderr

@@ -231,7 +231,12 @@ class Adder:
         from kg import fsutil
         from kg.extract import draftfile, extract
 
-        draft = extract(path, self.args.data, self.args.ontology)
+        try:
+            draft = extract(path, self.args.data, self.args.ontology)
+        except KgError as err:  # the article stays added; its draft is said to have failed
+            print(f"kg: error: kg extract {path}: {err}", file=sys.stderr)
+            self.code = max(self.code, err.exit_code)
+            return
         target = self.args.data / "facts" / f"{draft.slug}.yaml"
         if target.exists():
             print(f"note: {target} exists; not replaced (run kg extract {path} --merge)", file=sys.stderr)

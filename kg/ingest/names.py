@@ -84,14 +84,12 @@ def clean(text: str) -> str:
 
 
 def title(text: str, publisher: str = "") -> str:
-    """A headline without the site's name that pages append to it ("Headline | Site", "Headline - Site")."""
+    """A headline without the site's name that pages append to it ("Headline | Site", "标题_网站", "見出し｜サイト")."""
     text = clean(text)
-    for site in {publisher, *(p for p in (publisher.removeprefix("The "),) if p)}:
-        if not site:
-            continue
-        for sep in (" | ", " - ", " – ", " — ", " :: ", " · ", "_"):
-            if text.endswith(sep + site) and len(text) > len(sep + site):
-                return text[: -len(sep + site)].strip()
+    for site in sorted({publisher, publisher.removeprefix("The ")} - {""}, key=len, reverse=True):
+        match = re.search(r"\s*(?:[|｜_·•:：~]|\s[-–—]|[-–—]{2}|－)\s*" + re.escape(site) + r"$", text)
+        if match and match.start() > 0:
+            return text[: match.start()].strip()
     return text
 
 

@@ -238,8 +238,13 @@ def _day(text: str) -> str:
 def _htmldate(html: str, url: str) -> str:
     try:
         from htmldate import find_date
+        from lxml import html as lxml_html
 
-        found = find_date(html, url=url or None, original_date=True, extensive_search=False)
+        # a parsed tree, never the string: htmldate fetches a string that looks like an address; and a fresh one,
+        # as it prunes the tree it is given
+        found = find_date(
+            lxml_html.document_fromstring(html), url=url or None, original_date=True, extensive_search=False
+        )
     except Exception:  # htmldate's heuristics must never stop an add: the date is then left for --date
         return ""
     return _day(found or "")

@@ -106,7 +106,10 @@ def _kind_of_response(original: Original, source: str) -> str:
         return _sniff(data, source, "html")
     if kind in TEXT_TYPES:
         return _sniff(data, source, "txt")
-    what = _binary(data) or f"a {kind} document"
+    what = _binary(data)
+    if not what and (b"<html" in data[:2048].lower() or b"<!doctype html" in data[:2048].lower()):
+        return "html"  # a page served with a wrong type (application/octet-stream, text/x-...)
+    what = what or f"a {kind} document"
     raise Refused(source, f"{what}, not a web page or text", "add a web page, a PDF with a text layer, or a text file")
 
 
