@@ -96,6 +96,17 @@ def _slow(handler: _Handler) -> None:
         handler._send(200, "text/html; charset=utf-8", _fixture("second.html"))
 
 
+def _drip(handler: _Handler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.end_headers()
+    with contextlib.suppress(OSError):  # a byte every 0.2 s: each read is quick, the whole never ends in time
+        for byte in _fixture("second.html")[:40]:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.2)
+
+
 def _oversize(handler: _Handler) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "text/html; charset=utf-8")
@@ -160,6 +171,8 @@ def site():
         "/error.html": (500, html, b"<html><body>Internal Server Error</body></html>"),
         "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8),
         "/slow.html": _slow,
+        "/drip.html": _drip,
+        "/r/ftp": _redirect("ftp://127.0.0.1/news.html"),
         "/big.html": _oversize,
         "/r/1": _redirect("/news/second.html"),
         "/r/2": _redirect("/r/1"),
@@ -332,6 +345,9 @@ def test_bad_inputs_each_refused_with_the_source_named_and_nothing_written(site,
         f"{base}/missing.html": "HTTP 404",
         f"{base}/error.html": "HTTP 500",
         f"{base}/slow.html": "no complete answer within 1 s",
+        f"{base}/drip.html": "no complete answer within 1 s",
+        f"{base}/r/ftp": "only http and https addresses are fetched",
+        "http://127.0.0.1:1/closed.html": "cannot fetch",
         f"{base}/loop/a": "redirect loop",
         f"{base}/chain/0": "more than 5 redirects",
         f"{base}/big.html": "larger than the limit of 40,000 bytes",

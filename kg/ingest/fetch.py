@@ -38,13 +38,18 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _checked(url: str, shown: str) -> httpx.URL:
+def _checked(url: str, shown: str, redirected: bool = False) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError) as err:
         raise Refused(shown, f"not a valid address ({err})", "check the URL") from None
     if parsed.scheme not in ("http", "https"):
-        raise Refused(shown, f"only http and https addresses are fetched, not {parsed.scheme or 'this'}:", "")
+        raise Refused(
+            shown,
+            (f"redirected to {url}: " if redirected else "")
+            + f"only http and https addresses are fetched, not {parsed.scheme or 'this'}:",
+            "download it yourself and add the file",
+        )
     if not parsed.host:
         raise Refused(shown, "the address has no host", "check the URL")
     return parsed
@@ -86,7 +91,7 @@ def fetch(url: str, limits: Limits = Limits()) -> Original:
                                 f"more than {limits.max_redirects} redirects (last to {following})",
                                 "add the final address directly, or save the page and add the .html file",
                             )
-                        current = _checked(str(following), url)
+                        current = _checked(str(following), url, redirected=True)
                         continue
                     if response.status_code >= 400:
                         raise Refused(
