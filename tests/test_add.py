@@ -249,8 +249,9 @@ def test_news_page_metadata_original_duplicate_and_build(site, tmp_path):
     assert f"the same as {source.slug}'s" in copy.stderr and "syndicated" in copy.stderr
     assert "agency byline 'Reuters' is not taken as an author" in copy.stderr
 
+    (data / "sources" / "notes.bin").write_bytes(b"\x89PNG anything a user keeps there")  # not read by kg build
     out = tmp_path / "build"
-    built = run_kg("build", "--data", str(data), "--out", str(out), "--quiet")
+    built = run_kg("build", "--data", str(data), "--out", str(out), "--quiet", "--formats", "ntriples")
     assert built.returncode == 0, built.stderr
     graph = (out / "kg.nt").read_text("utf-8")
     for name in ("Mira Okonkwo", "Tomas Lindqvist", "The Meridian Ledger", "Coastal Courier"):
@@ -283,7 +284,7 @@ def test_chinese_pages_in_gbk_gb18030_and_big5(site, tmp_path):
     # the same story served as GB18030 with the charset in the header only: the same text, refused as such
     again = run_kg("add", f"{base}/zh/gb18030-header.html", "--data", str(data))
     assert again.returncode == 1 and "already added as lin-gang-xin-qu" in again.stderr and "same text" in again.stderr
-    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet")
+    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet", "--formats", "ntriples")
     assert built.returncode == 0, built.stderr
 
 
@@ -313,27 +314,34 @@ def test_pdf_with_text_layer_and_scanned_pdf(site, tmp_path):
 def test_feeds_newest_first_and_items_already_added_skipped(site, tmp_path):
     base, _ = site
     data = _data(tmp_path)
-    result = run_kg("add", "--feed", f"{base}/feed.rss", "--data", str(data))
-    assert result.returncode == 0, result.stderr
+    atom = tmp_path / "feed.atom"  # an Atom feed from a saved file; its items are fetched from the server
+    atom.write_bytes(_fixture("feed.atom").replace(b"{base}", base.encode()))
+    result = run_kg(
+        "add",
+        "--feed",
+        f"{base}/feed.rss",
+        "--feed",
+        str(atom),
+        "--feed",
+        f"{base}/news/second.html",  # a page is not a feed
+        "--data",
+        str(data),
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{base}/news/second.html: not an RSS or Atom feed" in result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith("added")]
-    assert "second.html" in lines[0] and "harbour.html" in lines[1]  # newest first
-    assert len(_files(data)) == 4
+    assert [line.split(" from ")[1].split(" ")[0] for line in lines] == [
+        f"{base}/news/second.html",  # RSS, newest first
+        f"{base}/news/harbour.html",
+        f"{base}/zh/gbk-meta.html",  # Atom, newest first
+        f"{base}/zh/big5-header.html",
+    ]
+    assert "4 added, 1 refused" in result.stdout
+    assert len(_files(data)) == 8
     again = run_kg("add", "--feed", f"{base}/feed.rss", "--data", str(data))
     assert again.returncode == 0, again.stderr
     assert again.stdout.count("already added as") == 2 and "0 added, 2 already there" in again.stdout
-    assert len(_files(data)) == 4
-    # an Atom feed, read from a saved file; its items are fetched from the server
-    atom = tmp_path / "feed.atom"
-    atom.write_bytes(_fixture("feed.atom").replace(b"{base}", base.encode()))
-    zh = run_kg("add", "--feed", str(atom), "--data", str(data))
-    assert zh.returncode == 0, zh.stderr
-    assert "2 added" in zh.stdout
-    # a page is not a feed
-    page = run_kg("add", "--feed", f"{base}/news/second.html", "--data", str(data))
-    assert page.returncode == 2 and f"{base}/news/second.html: not an RSS or Atom feed" in page.stderr
-    # and a feed is not a page
-    feed = run_kg("add", f"{base}/feed.rss", "--data", str(data))
-    assert feed.returncode == 2 and "is a feed, not an article; add its items with: kg add --feed" in feed.stderr
+    assert len(_files(data)) == 8
 
 
 def test_bad_inputs_each_refused_with_the_source_named_and_nothing_written(site, tmp_path):
@@ -352,6 +360,7 @@ def test_bad_inputs_each_refused_with_the_source_named_and_nothing_written(site,
         f"{base}/chain/0": "more than 5 redirects",
         f"{base}/big.html": "larger than the limit of 40,000 bytes",
         f"{base}/image.png": "a PNG image, not a web page or text",
+        f"{base}/feed.rss": "a feed, not an article",
         f"{base}/listing.html": "no article text found",
         f"{base}/login.html": "no article text found",
         f"{base}/zh/unknown.html": "unknown encoding 'x-martian'",
@@ -388,7 +397,7 @@ def test_untrusted_page_text_round_trips_and_builds(site, tmp_path):
     assert source.authors == ("O'Brien", '"Jr"', "Dash: Colon", "Anne Lee", "Bo #Li")
     assert source.publisher == "Pub: 'quoted' \"twice\""
     assert "\n\n---\n\ntitle: not front matter\n\n" in source.body
-    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet")
+    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet", "--formats", "ntriples")
     assert built.returncode == 0, built.stderr
     assert "Pub: 'quoted' \\\"twice\\\"" in (tmp_path / "build" / "kg.nt").read_text("utf-8")
 
@@ -498,17 +507,6 @@ def test_a_failed_write_leaves_neither_file(tmp_path):
         article.write(data, "x", "---\ntitle: x\n---\nbody\n", b"<html>", "html")
     assert _files(data) == ["articles/x.md"]
     assert (data / "articles" / "x.md").read_text() == "already here"
-
-
-def test_kg_build_ignores_data_sources(tmp_path):
-    data = tmp_path / "data"
-    import shutil
-
-    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
-    (data / "sources").mkdir()
-    (data / "sources" / "anything.html").write_bytes(b"\x89PNG not a page")
-    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet", "--formats", "ntriples")
-    assert built.returncode == 0, built.stderr
 
 
 @pytest.mark.parametrize(

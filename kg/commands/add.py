@@ -31,7 +31,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "sources", nargs="*", metavar="SOURCE", help="a URL, a .html/.htm, .pdf, .txt or .md file, or - (stdin)"
     )
-    parser.add_argument("--feed", metavar="URL|FILE", default=None, help="an RSS or Atom feed: add each item's page")
+    parser.add_argument(
+        "--feed",
+        metavar="URL|FILE",
+        action="append",
+        default=None,
+        help="an RSS or Atom feed: add each item's page, newest first (repeat for several feeds)",
+    )
     parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ (default: data)")
     parser.add_argument("--extract", action="store_true", help="run kg extract on each added article")
     parser.add_argument("--ontology", type=Path, default=None, help="with --extract: directory with kg.ttl")
@@ -94,7 +100,7 @@ def _overrides(args: argparse.Namespace, count: int) -> dict:
 def run(args: argparse.Namespace) -> int:
     from kg.ingest.fetch import Limits
 
-    if not args.sources and args.feed is None:
+    if not args.sources and not args.feed:
         raise UsageError("kg add needs a SOURCE (a URL, a file or -) or --feed URL|FILE")
     if args.timeout <= 0 or args.max_bytes <= 0:
         raise UsageError("--timeout and --max-bytes must be positive")
@@ -105,11 +111,11 @@ def run(args: argparse.Namespace) -> int:
     adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes))
     sources = list(args.sources)
     feed_items: set[str] = set()
-    if args.feed is not None:
-        items = adder.feed(args.feed)
-        feed_items = set(items)
-        sources += items
-    adder.overrides = _overrides(args, len(sources))
+    for feed in args.feed or ():
+        items = adder.feed(feed)
+        feed_items.update(items)
+        sources += [item for item in items if item not in sources]
+    adder.overrides = _overrides(args, len(sources) + len(args.feed or ()))
     for source in sources:
         adder.add(source, from_feed=source in feed_items)
     parts = [f"{adder.added} added"]
@@ -117,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         parts.append(f"{adder.skipped} already there")
     if adder.refused:
         parts.append(f"{adder.refused} refused")
-    if len(sources) > 1 or args.feed is not None:
+    if len(sources) > 1 or args.feed:
         print(", ".join(parts))
     return adder.code
 
@@ -136,6 +142,7 @@ class Adder:
         self.code = 0
 
     def feed(self, feed: str) -> list[str]:
+        """The item links of one feed; a feed that cannot be read is refused (said, counted) and gives none."""
         from kg.ingest import Refused
         from kg.ingest.feed import read_feed
         from kg.ingest.fetch import fetch, is_url
@@ -155,9 +162,11 @@ class Adder:
                 data, base = path.read_bytes(), ""
             items = read_feed(data, feed, base)
         except Refused as err:
-            raise KgError(str(err)) from None
+            self._refuse(err)
+            return []
         except OSError as err:
-            raise UsageError(f"{feed}: cannot read it ({err.strerror})") from None
+            self._refuse(Refused(feed, f"cannot read it ({err.strerror})", "check that it exists and is readable"))
+            return []
         print(f"{feed}: {len(items)} item{'s' if len(items) != 1 else ''}, newest first")
         return [item.link for item in items]
 
