@@ -137,6 +137,13 @@ class Adder:
         self.args = args
         self.limits = limits
         self.library = Library(args.data)
+        if self.library.unreadable:
+            shown = ", ".join(self.library.unreadable[:3]) + (" ..." if len(self.library.unreadable) > 3 else "")
+            print(
+                f"note: {len(self.library.unreadable)} article(s) cannot be read ({shown}): a copy of them is not "
+                "recognised as a duplicate; kg build says what is wrong with them",
+                file=sys.stderr,
+            )
         self.overrides: dict = {}
         self.added = self.skipped = self.refused = 0
         self.code = 0

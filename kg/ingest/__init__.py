@@ -60,5 +60,6 @@ class Found:
     date: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD
     publisher: str = ""
     language: str = ""
+    translated_from: str = ""  # kept from a kg article added again elsewhere; no page states it
     url: str = ""  # the canonical address when the page names one
     notes: list[str] = field(default_factory=list)  # what the user should know (an agency byline left out, ...)

@@ -164,7 +164,7 @@ def front_matter(found: Found, retrieved: str, sha256: str) -> dict:
     front: dict = {"title": found.title}
     if found.authors:
         front["author"] = found.authors[0] if len(found.authors) == 1 else list(found.authors)
-    for key in ("publisher", "date", "language", "url"):
+    for key in ("publisher", "date", "language", "translated_from", "url"):
         value = getattr(found, key)
         if value:
             front[key] = value
@@ -207,6 +207,8 @@ def verify(text: str, slug: str, display: str, found: Found) -> None:
         raise KgError(f"{display}: kg add made an article kg cannot read ({err}); please report this") from None
     got = (source.title, list(source.authors), source.publisher, source.date, source.language, source.url)
     want = (found.title, list(found.authors), found.publisher, found.date, found.language, found.url)
+    if source.translated_from != found.translated_from:
+        got = (*got, source.translated_from)
     if got != want or source.body != found.body:
         raise KgError(f"{display}: kg add's front matter did not read back as written; please report this")
 

@@ -74,3 +74,4 @@ def _front_matter(text: str, shown: str, found: Found) -> None:
         return  # not a kg article after all: its lines are text like any other
     found.title, found.authors, found.publisher = source.title, list(source.authors), source.publisher
     found.date, found.language, found.url = source.date, source.language, source.url
+    found.translated_from = source.translated_from
