@@ -445,6 +445,18 @@ def test_stdin_text_file_and_overrides(tmp_path):
     )
     bad = run_kg("add", str(notes), "--data", str(data), "--date", "March")
     assert bad.returncode == 2 and "--date 'March'" in bad.stderr
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("港口吞吐量连续三个月增长\n\n五月份集装箱吞吐量同比增长。\n".encode("gbk"))
+    empty = _kg_stdin("", "add", "-", "--data", str(data), "--title", "T")
+    assert empty.returncode == 2 and "kg: error: -: it holds no text; give the article's text" in empty.stderr
+    unknown = run_kg("add", str(gbk), "--data", str(data), "--encoding", "x-martian")
+    assert unknown.returncode == 2 and "--encoding 'x-martian': no such encoding" in unknown.stderr
+    undeclared = run_kg("add", str(gbk), "--data", str(data))
+    assert undeclared.returncode == 2 and "not UTF-8 text (byte 0xb8 at offset 0); pass --encoding" in undeclared.stderr
+    right = run_kg("add", str(gbk), "--data", str(data), "--encoding", "gbk")
+    assert right.returncode == 0, right.stderr
+    added = read_source(data / "articles" / "gang-kou-tun-tu-liang-lian-xu-san-ge-yue-zeng-zhang.md", "x")
+    assert added.title == "港口吞吐量连续三个月增长" and added.language == "zh"
 
 
 def test_add_extract_then_build(site, tmp_path):

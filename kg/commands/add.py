@@ -106,6 +106,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--timeout and --max-bytes must be positive")
     if args.sources.count("-") > 1:
         raise UsageError("standard input (-) can be given once")
+    if args.encoding:
+        from kg.ingest.encoding import codec
+
+        if codec(args.encoding) is None:
+            raise UsageError(
+                f"--encoding {args.encoding!r}: no such encoding; use a name such as utf-8, gb18030, big5, shift_jis"
+            )
     if not args.data.is_dir():
         raise UsageError(f"{args.data}: no such data directory; pass --data DIR (it holds articles/)")
     adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes))

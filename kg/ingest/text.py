@@ -54,7 +54,7 @@ def read_text_source(data: bytes, shown: str, override: str = "") -> Found:
                 paragraphs[0] = paragraphs[0].split("\n", 1)[1] if "\n" in paragraphs[0] else ""
                 paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
-        raise Refused(shown, "the file holds no text", "add a file with the article's text")
+        raise Refused(shown, "it holds no text", "give the article's text")
     found.body = "\n\n".join(paragraphs) + "\n"
     return found
 
