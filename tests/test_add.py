@@ -372,6 +372,7 @@ def test_bad_inputs_each_refused_with_the_source_named_and_nothing_written(site,
     started = time.monotonic()
     result = run_kg("add", *expected, "--data", str(data), "--timeout", "1", "--max-bytes", "40000")
     assert time.monotonic() - started < 60
+    print(f"\n{len(expected)} bad sources, each refused:\n{result.stderr}")  # pytest -s shows them
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("kg: error:")]
     assert len(errors) == len(expected), result.stderr

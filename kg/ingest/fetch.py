@@ -47,7 +47,7 @@ def _checked(url: str, shown: str, redirected: bool = False) -> httpx.URL:
         raise Refused(
             shown,
             (f"redirected to {url}: " if redirected else "")
-            + f"only http and https addresses are fetched, not {parsed.scheme or 'this'}:",
+            + f"only http and https addresses are fetched, not {parsed.scheme or 'this kind'}",
             "download it yourself and add the file",
         )
     if not parsed.host:
@@ -94,11 +94,14 @@ def fetch(url: str, limits: Limits = Limits()) -> Original:
                         current = _checked(str(following), url, redirected=True)
                         continue
                     if response.status_code >= 400:
-                        raise Refused(
-                            url,
-                            f"the server answered HTTP {response.status_code} {response.reason_phrase}".rstrip(),
-                            "check the address (404: no such page) or try later (5xx: the server failed)",
-                        )
+                        code = response.status_code
+                        if code in (401, 403):
+                            fix = "the page needs a login: open it in a browser, save it and add the saved .html file"
+                        elif code < 500:
+                            fix = "check the address: the server has no such page"
+                        else:
+                            fix = "the server failed; try again later"
+                        raise Refused(url, f"the server answered HTTP {code} {response.reason_phrase}".rstrip(), fix)
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limits.max_bytes:
                         raise _too_big(url, f"{int(declared):,} bytes", limits)
