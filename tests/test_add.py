@@ -58,11 +58,13 @@ def _hostile_page() -> bytes:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     routes: ClassVar[dict] = {}
+    requested: ClassVar[list] = []  # every path asked for, in order
 
     def log_message(self, *args) -> None:  # quiet test output
         pass
 
     def do_GET(self) -> None:
+        self.requested.append(self.path)
         route = self.routes.get(self.path.split("?")[0])
         if route is None:
             self._send(404, "text/html", b"<html><body>Not found</body></html>")
@@ -210,8 +212,10 @@ def _only(data: Path):
 def test_news_page_metadata_original_duplicate_and_build(site, tmp_path):
     base, routes = site
     data = _data(tmp_path)
+    _Handler.requested.clear()
     result = run_kg("add", f"{base}/news/harbour.html", "--data", str(data))
     assert result.returncode == 0, result.stderr
+    assert _Handler.requested == ["/news/harbour.html"]  # no image, icon, canonical address, robots.txt or CDN
     source = _only(data)
     assert source.slug == "harbour-city-opens-battery-recycling-park"
     assert source.title == "Harbour city opens battery recycling park"  # JSON-LD headline, no site suffix
@@ -239,6 +243,8 @@ def test_news_page_metadata_original_duplicate_and_build(site, tmp_path):
         str(data),
     )
     assert again.returncode == 1, again.stderr
+    # the canonical address, an article's url, is not fetched again; the other two are, to find theirs
+    assert _Handler.requested[1:] == ["/news/harbour.html", "/copy/harbour.html"]
     assert again.stderr.count(f"already added as {source.slug}") == 3, again.stderr
     assert "(same text)" in again.stderr
     assert {p: (data / p).read_bytes() for p in _files(data)} == before  # nothing written
