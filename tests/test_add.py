@@ -159,7 +159,11 @@ def site():
         "/courier/port-avalen.html": (200, html, _fixture("syndicated.html")),
         "/zh/gbk-meta.html": (200, "text/html", _zh("zh-news.html", "gbk", meta=True)),
         "/zh/gb18030-header.html": (200, "text/html; charset=GB18030", _zh("zh-news.html", "gb18030", meta=False)),
-        "/zh/big5-header.html": (200, "text/html; charset=big5", _zh("zh-hant-news.html", "big5", meta=False)),
+        "/zh/big5-header.html": (  # and a site template's lang="en"
+            200,
+            "text/html; charset=big5",
+            _zh("zh-hant-news.html", "big5", meta=False).replace(b"<html>", b'<html lang="en">'),
+        ),
         "/ja/sjis-meta.html": (200, "text/html", (FIXTURES / "ja-news.html").read_text("utf-8").encode("shift_jis")),
         "/zh/unknown.html": (200, "text/html; charset=x-martian", _fixture("second.html")),
         "/zh/undeclared.html": (200, "text/html", _zh("zh-news.html", "gbk", meta=False)),
@@ -283,6 +287,7 @@ def test_chinese_pages_in_gbk_gb18030_and_big5(site, tmp_path):
     assert "培育五家以上氢能装备龙头企业" in gbk.body and "热点排行" not in gbk.body
     big5 = read_source(data / "articles" / "nan-wan-shi-tui-chu-lv-se-jian-zhu-bu-zhu-ji-hua.md", "big5")
     assert big5.title == "南灣市推出綠色建築補助計畫" and big5.date == "2026-04-02"
+    assert big5.language == "zh" and "says its language is 'en', its text is 'zh'" in result.stderr
     assert "每戶最高可獲得新臺幣二十萬元補助" in big5.body
     (ja,) = [s for s in (read_source(p, str(p)) for p in (data / "articles").glob("*.md")) if s.language == "ja"]
     assert ja.title == "北浜市、水素ステーション整備へ補助金" and ja.publisher == "北浜経済新聞"

@@ -115,14 +115,16 @@ def run(args: argparse.Namespace) -> int:
             )
     if not args.data.is_dir():
         raise UsageError(f"{args.data}: no such data directory; pass --data DIR (it holds articles/)")
+    # a feed stands for several articles: --title and --url cannot go with it
+    overrides = _overrides(args, len(args.sources) + 2 * len(args.feed or ()))
     adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes))
+    adder.overrides = overrides
     sources = list(args.sources)
     feed_items: set[str] = set()
     for feed in args.feed or ():
         items = adder.feed(feed)
         feed_items.update(items)
         sources += [item for item in items if item not in sources]
-    adder.overrides = _overrides(args, len(sources) + len(args.feed or ()))
     for source in sources:
         adder.add(source, from_feed=source in feed_items)
     parts = [f"{adder.added} added"]
@@ -219,8 +221,11 @@ class Adder:
         for key, value in self.overrides.items():
             setattr(found, key, value)
         found.url = article.usable_url(found.url or original.url)
-        if not found.language:
-            found.language = _guess_language(found.body)
+        guessed = _guess_language(found.body)
+        if "language" not in self.overrides and guessed and found.language.split("-")[0] not in ("zh", "ja", "ko"):
+            if found.language:  # a site template's lang="en" on a Chinese page
+                found.notes.append(f"the page says its language is {found.language!r}, its text is {guessed!r}")
+            found.language = guessed
         if not found.title:
             raise _no_title(source)
         sha256 = hashlib.sha256(original.data).hexdigest()
