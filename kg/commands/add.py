@@ -16,9 +16,7 @@ reason.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from kg.errors import KgError, UsageError
@@ -206,54 +204,25 @@ class Adder:
         self.code = max(self.code, err.exit_code)
 
     def _add(self, source: str, from_feed: bool) -> None:
-        from kg.ingest import Duplicate, article
-        from kg.ingest import source as opener
-        from kg.ingest.fetch import is_url
+        from kg.ingest.add import add_one
         from kg.ingest.page import text_size
 
-        if is_url(source):  # known already: not fetched again
-            slug = self.library.by_url(source)
-            if slug:
-                raise Duplicate(source, slug, "same address")
-        original = opener.read_bytes(source, self.limits)
-        retrieved = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        found = opener.read(original, source, self.args.encoding or "")
-        for key, value in self.overrides.items():
-            setattr(found, key, value)
-        found.url = article.usable_url(found.url or original.url)
-        guessed = _guess_language(found.body)
-        if "language" not in self.overrides and guessed and found.language.split("-")[0] not in ("zh", "ja", "ko"):
-            if found.language:  # a site template's lang="en" on a Chinese page
-                found.notes.append(f"the page says its language is {found.language!r}, its text is {guessed!r}")
-            found.language = guessed
-        if not found.title:
-            raise _no_title(source)
-        sha256 = hashlib.sha256(original.data).hexdigest()
-        self.library.duplicate(source, found, original, sha256)
-        slug = article.make_slug(found.title, self.library.taken)
-        text = article.render(found, retrieved, sha256)
-        display = str(self.args.data / "articles" / f"{slug}.md")
-        article.verify(text, slug, display, found)
-        try:
-            written, kept = article.write(self.args.data, slug, text, original.data, original.extension)
-        except OSError as err:
-            from kg import fsutil
-
-            raise fsutil.cannot_write(display, err, "write the article", "--data") from None
-        self.library.add(slug, found.body, {found.url, original.url, source if is_url(source) else ""} - {""}, sha256)
+        done = add_one(source, self.args.data, self.library, self.limits, self.args.encoding or "", self.overrides)
         self.added += 1
-        print(f"added {written} from {source} (original kept as {kept}; {text_size(found.body):,} characters)")
-        for note in found.notes:
+        print(
+            f"added {done.article} from {source} (original kept as {done.original}; "
+            f"{text_size(done.found.body):,} characters)"
+        )
+        for note in done.found.notes:
             print(f"note: {source}: {note}", file=sys.stderr)
-        for other, share in self.library.similar(found.body)[:3]:
-            if other != slug:
-                print(
-                    f"note: {source}: its text is {share:.0%} the same as {other}'s: a copy of the same story "
-                    "(syndicated)? Remove one of the two if so",
-                    file=sys.stderr,
-                )
+        for other, share in done.similar[:3]:
+            print(
+                f"note: {source}: its text is {share:.0%} the same as {other}'s: a copy of the same story "
+                "(syndicated)? Remove one of the two if so",
+                file=sys.stderr,
+            )
         if self.args.extract:
-            self._extract(written)
+            self._extract(done.article)
 
     def _extract(self, path: Path) -> None:
         from kg import fsutil
@@ -274,23 +243,3 @@ class Adder:
         except OSError as err:
             raise fsutil.cannot_write(target, err, "write the draft", "--data") from None
         print(f"wrote {target}: {len(draft.entities)} entities, {len(draft.statements)} statements (a draft to review)")
-
-
-def _no_title(source: str):
-    from kg.ingest import Refused
-
-    return Refused(source, "no title found in it", "give one with --title")
-
-
-def _guess_language(body: str) -> str:
-    """zh or ja when the text is mostly Chinese or Japanese script; otherwise nothing is guessed."""
-    import re
-
-    letters = [c for c in body if c.isalpha()]
-    if not letters:
-        return ""
-    kana = len(re.findall(r"[\u3040-\u30ff]", body))
-    han = len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]", body))
-    if (kana + han) / len(letters) < 0.5:
-        return ""
-    return "ja" if kana > 0.1 * (kana + han) else "zh"

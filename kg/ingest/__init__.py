@@ -2,7 +2,8 @@
 
 One reader per source kind (fetch.py for URLs, page.py for HTML, pdf.py, feed.py), all ending in a `Found`:
 the main text and what the source says about itself. article.py turns a Found into the files under data/
-(the article, the original kept byte for byte) after refusing duplicates. Every refusal is a `Refused`,
+(the article, the original kept byte for byte) after refusing duplicates; add.py runs those steps for one
+source, which is all `kg add` (kg/commands/add.py) calls. Every refusal is a `Refused`,
 which names the source and says what to do; nothing is written for a refused source.
 """
 
