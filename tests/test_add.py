@@ -156,6 +156,11 @@ def site():
         "/news/2026/harbour-battery-park": (200, html, news),
         "/news/second.html": (200, html, _fixture("second.html")),
         "/copy/harbour.html": (200, html, news.replace(b'<link rel="canonical"', b'<link rel="alternate"')),
+        "/rel.html": (
+            200,
+            html,
+            _fixture("second.html").replace(b"</head>", b'<link rel="canonical" href="/news/hydrogen-trial"></head>'),
+        ),
         "/courier/port-avalen.html": (200, html, _fixture("syndicated.html")),
         "/zh/gbk-meta.html": (200, "text/html", _zh("zh-news.html", "gbk", meta=True)),
         "/zh/gb18030-header.html": (200, "text/html; charset=GB18030", _zh("zh-news.html", "gb18030", meta=False)),
@@ -480,6 +485,31 @@ def test_add_extract_then_build(site, tmp_path):
     assert facts.is_file() and "draft" in facts.read_text("utf-8")
     built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet")
     assert built.returncode == 0, built.stderr
+
+
+def test_add_one_in_process_relative_canonical_and_a_saved_copy(site, tmp_path):
+    """The library call the command makes, in this process: a relative canonical link becomes an absolute
+    address, and a saved copy of a fetched page (.htm) is refused by that address; unrelated articles are not
+    reported as copies of each other."""
+    from kg.ingest import Duplicate
+    from kg.ingest.add import add_one
+    from kg.ingest.fetch import Limits
+
+    base, routes = site
+    data = _data(tmp_path)
+    library = article.Library(data)
+    added = add_one(f"{base}/rel.html", data, library, Limits(timeout=10))
+    assert added.found.url == f"{base}/news/hydrogen-trial" and added.similar == []
+    other = add_one(f"{base}/news/harbour.html", data, library, Limits(timeout=10))
+    assert other.similar == []  # a different story
+    saved = tmp_path / "saved.htm"
+    # saved by a browser that wrote the link out in full (and its own comment): other bytes, the same address
+    saved.write_bytes(
+        routes["/rel.html"][2].replace(b'href="/news/', f'href="{base}/news/'.encode()) + b"<!-- saved -->"
+    )
+    with pytest.raises(Duplicate, match=f"already added as {added.slug} \\(same address\\)"):
+        add_one(str(saved), data, article.Library(data))
+    assert len(_files(data)) == 4
 
 
 # ---- the parts on their own (no server) ----
