@@ -358,6 +358,9 @@ def test_feeds_newest_first_and_items_already_added_skipped(site, tmp_path):
     assert again.returncode == 0, again.stderr
     assert again.stdout.count("already added as") == 2 and "0 added, 2 already there" in again.stdout
     assert len(_files(data)) == 8
+    assert "syndicated" not in result.stderr + again.stderr  # four different stories
+    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet", "--formats", "ntriples")
+    assert built.returncode == 0, built.stderr
 
 
 def test_bad_inputs_each_refused_with_the_source_named_and_nothing_written(site, tmp_path):
@@ -452,28 +455,29 @@ def test_stdin_text_file_and_overrides(tmp_path):
     assert (source.publisher, source.language, source.url) == ("Kelby Herald", "en-GB", "https://example.org/tram")
     assert source.body == text.rstrip("\n") + "\n"  # --title given: the first line stays text
     assert (data / "sources" / f"{source.slug}.txt").read_bytes() == text.encode()
-    # a .txt file: its first short line is the title
+    # empty standard input, a .txt file (its first short line is the title) and a GBK text that says nothing of
+    # its encoding, in one call: the second added, the others refused
     notes = tmp_path / "notes.txt"
     notes.write_text("Port traffic up for a third month\n\nPort Avalen handled more containers in May.\n", "utf-8")
-    second = run_kg("add", str(notes), "--data", str(data))
-    assert second.returncode == 0, second.stderr
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("港口吞吐量连续三个月增长\n\n五月份集装箱吞吐量同比增长。\n".encode("gbk"))
+    second = _kg_stdin("", "add", "-", str(notes), str(gbk), "--data", str(data))
+    assert second.returncode == 2
+    assert "kg: error: -: it holds no text; give the article's text" in second.stderr
+    assert f"kg: error: {gbk}: not UTF-8 text (byte 0xb8 at offset 0); pass --encoding" in second.stderr
     assert read_source(data / "articles" / "port-traffic-up-for-a-third-month.md", "x").title == (
         "Port traffic up for a third month"
     )
     bad = run_kg("add", str(notes), "--data", str(data), "--date", "March")
     assert bad.returncode == 2 and "--date 'March'" in bad.stderr
-    gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("港口吞吐量连续三个月增长\n\n五月份集装箱吞吐量同比增长。\n".encode("gbk"))
-    empty = _kg_stdin("", "add", "-", "--data", str(data), "--title", "T")
-    assert empty.returncode == 2 and "kg: error: -: it holds no text; give the article's text" in empty.stderr
     unknown = run_kg("add", str(gbk), "--data", str(data), "--encoding", "x-martian")
     assert unknown.returncode == 2 and "--encoding 'x-martian': no such encoding" in unknown.stderr
-    undeclared = run_kg("add", str(gbk), "--data", str(data))
-    assert undeclared.returncode == 2 and "not UTF-8 text (byte 0xb8 at offset 0); pass --encoding" in undeclared.stderr
     right = run_kg("add", str(gbk), "--data", str(data), "--encoding", "gbk")
     assert right.returncode == 0, right.stderr
     added = read_source(data / "articles" / "gang-kou-tun-tu-liang-lian-xu-san-ge-yue-zeng-zhang.md", "x")
     assert added.title == "港口吞吐量连续三个月增长" and added.language == "zh"
+    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--quiet", "--formats", "ntriples")
+    assert built.returncode == 0, built.stderr
 
 
 def test_add_extract_then_build(site, tmp_path):
