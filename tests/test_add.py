@@ -313,6 +313,7 @@ def test_pdf_with_text_layer_and_scanned_pdf(site, tmp_path):
     source = _only(data)
     assert source.title == "Notice on the Kelby Industrial Park Support Measures"
     assert source.date == "2026-05-20"  # --date over the PDF's creation date
+    assert "creation date" not in result.stderr
     paragraphs = source.body.strip().split("\n\n")
     assert any(
         p.startswith("First, a company that moves its headquarters") and p.endswith("fifty employees.")
@@ -325,6 +326,7 @@ def test_pdf_with_text_layer_and_scanned_pdf(site, tmp_path):
     saved.write_bytes(routes["/notice.pdf"][2])
     again = run_kg("add", str(saved), "--data", str(data))
     assert again.returncode == 1 and f"already added as {source.slug}" in again.stderr
+    assert "creation date" not in again.stderr  # nothing added, nothing to say about its date
 
 
 def test_feeds_newest_first_and_items_already_added_skipped(site, tmp_path):
@@ -514,6 +516,8 @@ def test_add_one_in_process_relative_canonical_and_a_saved_copy(site, tmp_path):
     with pytest.raises(Duplicate, match=f"already added as {added.slug} \\(same address\\)"):
         add_one(str(saved), data, article.Library(data))
     assert len(_files(data)) == 4
+    pdf = add_one(f"{base}/notice.pdf", data, library, Limits(timeout=10))
+    assert any(f"date {pdf.found.date} is the file's creation date" in note for note in pdf.found.notes)
 
 
 # ---- the parts on their own (no server) ----

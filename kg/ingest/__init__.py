@@ -63,4 +63,5 @@ class Found:
     language: str = ""
     translated_from: str = ""  # kept from a kg article added again elsewhere; no page states it
     url: str = ""  # the canonical address when the page names one
+    date_guessed: bool = False  # the date is a file's creation date, not one the source states as published
     notes: list[str] = field(default_factory=list)  # what the user should know (an agency byline left out, ...)

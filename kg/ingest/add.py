@@ -45,6 +45,10 @@ def add_one(
     found = opener.read(original, source, encoding)
     for key, value in overrides.items():
         setattr(found, key, value)
+    if found.date_guessed and "date" not in overrides:
+        found.notes.append(
+            f"date {found.date} is the file's creation date; pass --date if it was published on another day"
+        )
     if found.url and original.url and "url" not in overrides:
         found.url = urljoin(original.url, found.url)  # a canonical link may be relative
     found.url = article.usable_url(found.url or original.url)

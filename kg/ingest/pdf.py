@@ -59,10 +59,7 @@ def read_pdf(data: bytes, shown: str) -> Found:
 
         day = "-".join(part for part in match.groups() if part)
         found.date = day if dates.parse(day) is not None else ""
-        if found.date:
-            found.notes.append(
-                f"date {found.date} is the PDF's creation date; pass --date if it was published on another day"
-            )
+        found.date_guessed = bool(found.date)
     if not found.title:  # the first line of the text is the headline of most notices
         found.title = paragraphs[0][:200] if paragraphs else ""
     return found
