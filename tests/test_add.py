@@ -146,7 +146,10 @@ def _pdfs() -> tuple[bytes, bytes]:
 @pytest.fixture(scope="module")
 def site():
     """The test's web server: its base address, and the bytes of each page it serves."""
-    text_pdf, scan_pdf = _pdfs()
+    try:
+        text_pdf, scan_pdf = _pdfs()
+    except pytest.skip.Exception:  # no Chromium here (never in CI, where it fails): the PDF tests skip, no others
+        text_pdf = scan_pdf = b""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     html = "text/html; charset=utf-8"
@@ -306,6 +309,8 @@ def test_chinese_pages_in_gbk_gb18030_and_big5(site, tmp_path):
 
 def test_pdf_with_text_layer_and_scanned_pdf(site, tmp_path):
     base, routes = site
+    if not routes["/notice.pdf"][2]:
+        pytest.skip("no Chromium to print the PDFs")
     data = _data(tmp_path)
     result = run_kg("add", f"{base}/notice.pdf", f"{base}/scan.pdf", "--data", str(data), "--date", "2026-05-20")
     assert result.returncode == 2
@@ -516,6 +521,8 @@ def test_add_one_in_process_relative_canonical_and_a_saved_copy(site, tmp_path):
     with pytest.raises(Duplicate, match=f"already added as {added.slug} \\(same address\\)"):
         add_one(str(saved), data, article.Library(data))
     assert len(_files(data)) == 4
+    if not routes["/notice.pdf"][2]:
+        return  # no Chromium to print the PDF
     pdf = add_one(f"{base}/notice.pdf", data, library, Limits(timeout=10))
     assert any(f"date {pdf.found.date} is the file's creation date" in note for note in pdf.found.notes)
 
