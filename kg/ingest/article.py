@@ -52,17 +52,16 @@ def text_key(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_CJK_CHARS}]|[^\\W{_CJK_CHARS}]+")
+
+
 def shingles(text: str) -> set[int]:
     """Hashes of the text's runs of five tokens (words; a CJK character is a token of its own)."""
-    tokens: list[str] = []
-    for word in text.casefold().split():
-        if _CJK.search(word):
-            tokens.extend(char for char in word if char.isalnum())
-        else:
-            word = "".join(char for char in word if char.isalnum())
-            if word:
-                tokens.append(word)
-    return {hash(tuple(tokens[i : i + 5])) for i in range(max(1, len(tokens) - 4))}
+    tokens = _TOKEN.findall(text.casefold())
+    if len(tokens) < 5:
+        return {hash(tuple(tokens))} if tokens else set()
+    return set(map(hash, zip(tokens, tokens[1:], tokens[2:], tokens[3:], tokens[4:], strict=False)))
 
 
 @dataclass
