@@ -572,7 +572,7 @@ def test_url_keys_compare_the_same_page():
 def test_a_failed_write_leaves_neither_file(tmp_path):
     data = _data(tmp_path)
     (data / "articles" / "x.md").write_text("already here")  # the article's name is taken meanwhile
-    with pytest.raises(FileExistsError):
+    with pytest.raises(article.SlugTaken):
         article.write(data, "x", "---\ntitle: x\n---\nbody\n", b"<html>", "html")
     assert _files(data) == ["articles/x.md"]
     assert (data / "articles" / "x.md").read_text() == "already here"
@@ -596,3 +596,33 @@ def test_front_matter_retrieved_and_sha256_are_checked(line, message):
     assert (good.retrieved, good.sha256) == ("2026-03-04T08:15:00Z", "a" * 64)
     with pytest.raises(DataError, match=message):
         parse_source("x", f"---\ntitle: T\n{line}\n---\nText.\n", "x.md")
+
+
+def test_a_slug_taken_meanwhile_moves_on_and_an_unwritable_data_dir_is_said(tmp_path):
+    from kg.errors import UsageError
+    from kg.ingest.add import add_one
+
+    story = tmp_path / "story.txt"
+    story.write_text("Tram line approved\n\nThe Kelby council approved the tram line on Monday.\n", "utf-8")
+    data = _data(tmp_path)
+    library = article.Library(data)
+    real, asked = library.taken, []
+
+    def racy(slug: str) -> bool:  # free when asked first; another kg add writes it just after
+        asked.append(slug)
+        return False if len(asked) == 1 else real(slug)
+
+    library.taken = racy
+    (data / "articles" / "tram-line-approved.md").write_text("another process's article")
+    added = add_one(str(story), data, library)
+    assert added.slug == "tram-line-approved-2"
+    assert _files(data) == [
+        "articles/tram-line-approved-2.md",
+        "articles/tram-line-approved.md",
+        "sources/tram-line-approved-2.txt",  # the first attempt's original was removed again
+    ]
+    blocked = _data(tmp_path / "other")
+    (blocked / "sources").write_text("a file where the originals' folder goes")
+    with pytest.raises(UsageError, match="cannot write the article"):
+        add_one(str(story), blocked, article.Library(blocked))
+    assert _files(blocked) == ["sources"]

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
+from kg.errors import KgError
 from kg.ingest import Duplicate, Found, Refused, article
 from kg.ingest import source as opener
 from kg.ingest.fetch import Limits, is_url
@@ -61,16 +62,22 @@ def add_one(
         raise Refused(source, "no title found in it", "give one with --title")
     sha256 = hashlib.sha256(original.data).hexdigest()
     library.duplicate(source, found, original, sha256)
-    slug = article.make_slug(found.title, library.taken)
-    text = article.render(found, retrieved, sha256)
-    display = str(Path(data_dir) / "articles" / f"{slug}.md")
-    article.verify(text, slug, display, found)
-    try:
-        written, kept = article.write(Path(data_dir), slug, text, original.data, original.extension)
-    except OSError as err:
-        from kg import fsutil
+    for _attempt in range(5):  # another kg add may take the same slug meanwhile: then the next one is used
+        slug = article.make_slug(found.title, library.taken)
+        text = article.render(found, retrieved, sha256)
+        display = str(Path(data_dir) / "articles" / f"{slug}.md")
+        article.verify(text, slug, display, found)
+        try:
+            written, kept = article.write(Path(data_dir), slug, text, original.data, original.extension)
+            break
+        except article.SlugTaken:
+            continue
+        except OSError as err:
+            from kg import fsutil
 
-        raise fsutil.cannot_write(display, err, "write the article", "--data") from None
+            raise fsutil.cannot_write(err.filename or display, err, "write the article", "--data") from None
+    else:
+        raise KgError(f"{display}: kept being taken by another process while kg add wrote it; run kg add again")
     urls = {found.url, original.url, source if is_url(source) else ""} - {""}
     library.add(slug, found.body, urls, sha256)
     similar = [(other, share) for other, share in library.similar(found.body) if other != slug]

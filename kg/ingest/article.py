@@ -212,6 +212,10 @@ def verify(text: str, slug: str, display: str, found: Found) -> None:
         raise KgError(f"{display}: kg add's front matter did not read back as written; please report this")
 
 
+class SlugTaken(Exception):
+    """The article's or the original's name was taken by someone else between choosing and writing it."""
+
+
 def write(data_dir: Path, slug: str, text: str, original: bytes, extension: str) -> tuple[Path, Path]:
     """Put the article and the original in place, both or neither; never over an existing file."""
     article = data_dir / "articles" / f"{slug}.md"
@@ -229,7 +233,10 @@ def write(data_dir: Path, slug: str, text: str, original: bytes, extension: str)
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
         for tmp, target in zip(temps, (kept, article), strict=True):
-            os.link(tmp, target)  # fails if the name was taken meanwhile: nothing is overwritten
+            try:
+                os.link(tmp, target)  # fails if the name was taken meanwhile: nothing is overwritten
+            except FileExistsError:
+                raise SlugTaken(str(target)) from None
             placed.append(target)
     except BaseException:
         for target in placed:
