@@ -540,6 +540,7 @@ def test_add_one_in_process_relative_canonical_and_a_saved_copy(site, tmp_path):
         (["记者 林浩然 周琪"], ["林浩然", "周琪"], []),
         (["作者：王小明、李华"], ["王小明", "李华"], []),
         (["Ann Lee", "ann lee", "Bo Li"], ["Ann Lee", "Bo Li"], []),
+        (["\u200d", "\u3164 and Bo Li"], ["Bo Li"], []),  # invisible "names"
     ],
 )
 def test_bylines_become_people(bylines, people, noted):

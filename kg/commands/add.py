@@ -64,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _overrides(args: argparse.Namespace, count: int) -> dict:
     from kg import dates
+    from kg.errors import blank
     from kg.ingest import names
     from kg.sources import is_language_tag, language_hint
 
@@ -72,12 +73,12 @@ def _overrides(args: argparse.Namespace, count: int) -> dict:
     out: dict = {}
     if args.title is not None:
         out["title"] = names.clean(args.title)
-        if not out["title"]:
-            raise UsageError("--title is empty")
+        if blank(out["title"]):
+            raise UsageError("--title is empty (or only invisible characters)")
     if args.author is not None:
-        out["authors"] = [n for n in (names.clean(a) for a in args.author) if n]
+        out["authors"] = [n for n in (names.clean(a) for a in args.author) if not blank(n)]
     if args.publisher is not None:
-        out["publisher"] = names.clean(args.publisher)
+        out["publisher"] = "" if blank(args.publisher) else names.clean(args.publisher)
     if args.date is not None:
         if dates.parse(args.date) is None:
             raise UsageError(f"--date {args.date!r}: use YYYY, YYYY-MM or YYYY-MM-DD")

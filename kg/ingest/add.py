@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from kg.errors import KgError
+from kg.errors import KgError, blank
 from kg.ingest import Duplicate, Found, Refused, article
 from kg.ingest import source as opener
 from kg.ingest.fetch import Limits, is_url
@@ -58,7 +58,7 @@ def add_one(
         if found.language:  # a site template's lang="en" on a Chinese page
             found.notes.append(f"the page says its language is {found.language!r}, its text is {guessed!r}")
         found.language = guessed
-    if not found.title:
+    if blank(found.title):  # nothing, or only invisible characters
         raise Refused(source, "no title found in it", "give one with --title")
     sha256 = hashlib.sha256(original.data).hexdigest()
     library.duplicate(source, found, original, sha256)

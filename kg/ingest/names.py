@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kg.errors import blank
+
 _BY = re.compile(r"^\s*(?:(?:written|reported|words|text|story|compiled)\s+)?(?:by|from)\b[\s:：]*", re.IGNORECASE)
 _CN_ROLE = re.compile(
     r"^(?:本报记者|新华社记者|特约记者|通讯员|实习生|作者|记者|撰文|编辑|责任编辑|責任編輯|文|图)[\s:：/|]*"
@@ -107,7 +109,7 @@ def authors(values: list[str], notes: list[str]) -> list[str]:
             for name in pieces:
                 name = name.strip()
                 key = name.casefold()
-                if not name or "@" in name or "://" in name or any(c.isdigit() for c in name):
+                if blank(name) or "@" in name or "://" in name or any(c.isdigit() for c in name):
                     continue
                 if key in AGENCIES or key.endswith((" news agency", " press agency")):
                     notes.append(f"agency byline {name!r} is not taken as an author")

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from kg.errors import blank
 from kg.ingest import Found, Refused, names
 
 ARTICLE_TYPES = {
@@ -73,6 +74,8 @@ def _metadata(tree: Any, html: str, url: str, found: Found) -> None:
     meta = _meta(tree)
     publisher = _name(ld.get("publisher")) or meta.get("og:site_name", "") or meta.get("application-name", "")
     found.publisher = names.clean(publisher)
+    if blank(found.publisher):
+        found.publisher = ""
     headline = (
         _text(ld.get("headline"))
         or _text(ld.get("name"))
