@@ -38,6 +38,7 @@ PLUGINS = {
     "push": "kg.commands.push",
     "extract": "kg.commands.extract",
     "synth": "kg.commands.synth",
+    "add": "kg.commands.add",
 }
 
 

@@ -32,6 +32,8 @@ class Source:
     language: str = ""
     translated_from: str = ""
     url: str = ""
+    retrieved: str = ""  # when kg add fetched or read it (ISO 8601, UTC)
+    sha256: str = ""  # of the original kg add kept in data/sources/
     body_line: int = 1  # line of the file on which the body starts
     title_line: int = 1  # line of the front matter's title (an article's label, in messages about it)
     author_line: int = 0  # line of the front matter's author and publisher keys (0: not given)

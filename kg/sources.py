@@ -20,7 +20,20 @@ if TYPE_CHECKING:
     from kg.ontology import Ontology
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: "$" would also take a final line break
-FRONT_MATTER_KEYS = ("title", "author", "publisher", "date", "language", "translated_from", "url")
+# retrieved and sha256: when `kg add` fetched or read the source, and the SHA-256 of the original it kept
+FRONT_MATTER_KEYS = (
+    "title",
+    "author",
+    "publisher",
+    "date",
+    "language",
+    "translated_from",
+    "url",
+    "retrieved",
+    "sha256",
+)
+RETRIEVED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})\Z")
+SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 MAX_BYTES = 20 * 1024 * 1024
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -231,6 +244,24 @@ def parse_source(slug: str, text: str, display: str) -> Source:
                     language_hint(values[key]),
                 )
             )
+    if values["retrieved"] and not _retrieved_ok(values["retrieved"]):
+        problems.append(
+            Problem(
+                display,
+                meta.key_line("retrieved"),
+                f"retrieved must be a date and time like 2026-03-04T08:15:00Z, not {values['retrieved']!r}",
+                "write when the source was fetched, in UTC with a final Z (or remove the line)",
+            )
+        )
+    if values["sha256"] and not SHA256.match(values["sha256"]):
+        problems.append(
+            Problem(
+                display,
+                meta.key_line("sha256"),
+                f"sha256 must be 64 lower-case hexadecimal digits, not {values['sha256']!r}",
+                "write the SHA-256 of the original kept in data/sources/ (sha256sum prints it), or remove the line",
+            )
+        )
     invalid = iri_problem(values["url"]) if values["url"] else None
     if invalid is not None:
         problems.append(
@@ -264,6 +295,18 @@ def parse_source(slug: str, text: str, display: str) -> Source:
         publisher_line=meta.key_line("publisher") if values["publisher"] else 0,
         **values,
     )
+
+
+def _retrieved_ok(text: str) -> bool:
+    if not RETRIEVED.match(text):
+        return False
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def _authors(meta, display: str, problems: list[Problem]) -> tuple[str, ...]:

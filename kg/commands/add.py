@@ -1,0 +1,246 @@
+"""Add articles to data/: the main text and metadata of a web page, a PDF or a text file, the original kept.
+
+kg add https://example.com/news/story.html      fetch a page (http/https only, with a timeout and a size limit)
+kg add saved.html notice.pdf notes.txt          saved pages, PDFs with a text layer, text or Markdown files
+kg add - --title "Headline" < story.txt         standard input
+kg add --feed https://example.com/rss.xml       every item of an RSS or Atom feed, newest first
+kg add URL --extract                            ... and propose a draft facts file for each added article
+
+Each source is added or refused on its own: refused for no article text, an HTTP error, a timeout, a redirect
+loop, a size over --max-bytes, a binary file, an unknown encoding, a PDF without text, and as a duplicate of an
+article already in data/ (same address or same text). Exit 0 when every source was added (a feed's items
+already added are skipped), 1 when a source was refused as a duplicate, 2 when one was refused for any other
+reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.errors import KgError, UsageError
+
+HELP = "add articles from URLs, saved pages, PDFs, text files or a feed, keeping the originals"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="a URL, a .html/.htm, .pdf, .txt or .md file, or - (stdin)"
+    )
+    parser.add_argument(
+        "--feed",
+        metavar="URL|FILE",
+        action="append",
+        default=None,
+        help="an RSS or Atom feed: add each item's page, newest first (repeat for several feeds)",
+    )
+    parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ (default: data)")
+    parser.add_argument("--extract", action="store_true", help="run kg extract on each added article")
+    parser.add_argument("--ontology", type=Path, default=None, help="with --extract: directory with kg.ttl")
+    group = parser.add_argument_group("metadata (set or override what the source says)")
+    group.add_argument("--title", default=None, help="the headline (one source only)")
+    group.add_argument(
+        "--author", action="append", default=None, help="an author's name; repeat for several (replaces the page's)"
+    )
+    group.add_argument("--date", default=None, help="date published: YYYY, YYYY-MM or YYYY-MM-DD")
+    group.add_argument("--publisher", default=None, help="the publisher or site name")
+    group.add_argument("--language", default=None, help="BCP 47 language tag: en, zh, zh-Hant, ...")
+    group.add_argument("--url", default=None, help="the address the file was saved from (one source only)")
+    fetching = parser.add_argument_group("reading and fetching")
+    fetching.add_argument(
+        "--encoding",
+        default=None,
+        help="the source's encoding when it declares none or a wrong one (gb18030, big5 ...)",
+    )
+    fetching.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds for fetching one URL, redirects included (default: 30)"
+    )
+    fetching.add_argument(
+        "--max-bytes", type=int, default=20 * 1024 * 1024, help="largest source accepted (default: 20 MiB)"
+    )
+
+
+def _overrides(args: argparse.Namespace, count: int) -> dict:
+    from kg import dates
+    from kg.errors import blank
+    from kg.ingest import names
+    from kg.sources import is_language_tag, language_hint
+
+    if count > 1 and (args.title is not None or args.url is not None):
+        raise UsageError("--title and --url name one article: give them with one SOURCE only (not with --feed)")
+    out: dict = {}
+    if args.title is not None:
+        out["title"] = names.clean(args.title)
+        if blank(out["title"]):
+            raise UsageError("--title is empty (or only invisible characters)")
+    if args.author is not None:
+        out["authors"] = [n for n in (names.clean(a) for a in args.author) if not blank(n)]
+    if args.publisher is not None:
+        out["publisher"] = "" if blank(args.publisher) else names.clean(args.publisher)
+    if args.date is not None:
+        if dates.parse(args.date) is None:
+            raise UsageError(f"--date {args.date!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+        out["date"] = args.date
+    if args.language is not None:
+        if not is_language_tag(args.language):
+            raise UsageError(f"--language {args.language!r} is not a BCP 47 tag; {language_hint(args.language)}")
+        out["language"] = args.language
+    if args.url is not None:
+        from kg.sources import iri_problem
+
+        if iri_problem(args.url) is not None:
+            raise UsageError(f"--url {args.url!r}: give an absolute http(s) address")
+        out["url"] = args.url
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.ingest.fetch import Limits
+
+    if not args.sources and not args.feed:
+        raise UsageError("kg add needs a SOURCE (a URL, a file or -) or --feed URL|FILE")
+    if args.timeout <= 0 or args.max_bytes <= 0:
+        raise UsageError("--timeout and --max-bytes must be positive")
+    if args.sources.count("-") > 1:
+        raise UsageError("standard input (-) can be given once")
+    if args.encoding:
+        from kg.ingest.encoding import codec
+
+        if codec(args.encoding) is None:
+            raise UsageError(
+                f"--encoding {args.encoding!r}: no such encoding; use a name such as utf-8, gb18030, big5, shift_jis"
+            )
+    if not args.data.is_dir():
+        raise UsageError(f"{args.data}: no such data directory; pass --data DIR (it holds articles/)")
+    # a feed stands for several articles: --title and --url cannot go with it
+    overrides = _overrides(args, len(args.sources) + 2 * len(args.feed or ()))
+    adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes))
+    adder.overrides = overrides
+    sources = list(args.sources)
+    feed_items: set[str] = set()
+    for feed in args.feed or ():
+        items = adder.feed(feed)
+        feed_items.update(items)
+        sources += [item for item in items if item not in sources]
+    for source in sources:
+        adder.add(source, from_feed=source in feed_items)
+    parts = [f"{adder.added} added"]
+    if adder.skipped:
+        parts.append(f"{adder.skipped} already there")
+    if adder.refused:
+        parts.append(f"{adder.refused} refused")
+    if len(sources) > 1 or args.feed:
+        print(", ".join(parts))
+    return adder.code
+
+
+class Adder:
+    """Adds sources one after another into one data directory, each known to the duplicate checks of the next."""
+
+    def __init__(self, args: argparse.Namespace, limits) -> None:
+        from kg.ingest.article import Library
+
+        self.args = args
+        self.limits = limits
+        self.library = Library(args.data)
+        if self.library.unreadable:
+            shown = ", ".join(self.library.unreadable[:3]) + (" ..." if len(self.library.unreadable) > 3 else "")
+            print(
+                f"note: {len(self.library.unreadable)} article(s) cannot be read ({shown}): a copy of them is not "
+                "recognised as a duplicate; kg build says what is wrong with them",
+                file=sys.stderr,
+            )
+        self.overrides: dict = {}
+        self.added = self.skipped = self.refused = 0
+        self.code = 0
+
+    def feed(self, feed: str) -> list[str]:
+        """The item links of one feed; a feed that cannot be read is refused (said, counted) and gives none."""
+        from kg.ingest import Refused
+        from kg.ingest.feed import read_feed
+        from kg.ingest.fetch import fetch, is_url
+
+        try:
+            if is_url(feed):
+                original = fetch(feed, self.limits)
+                data, base = original.data, original.url
+            else:
+                path = Path(feed)
+                if not path.is_file():
+                    raise Refused(feed, "no such feed file", "give the feed's address or a saved feed file")
+                if path.stat().st_size > self.limits.max_bytes:
+                    raise Refused(
+                        feed, f"over the limit of {self.limits.max_bytes:,} bytes", "pass a larger --max-bytes"
+                    )
+                data, base = path.read_bytes(), ""
+            items = read_feed(data, feed, base)
+        except Refused as err:
+            self._refuse(err)
+            return []
+        except OSError as err:
+            self._refuse(Refused(feed, f"cannot read it ({err.strerror})", "check that it exists and is readable"))
+            return []
+        print(f"{feed}: {len(items)} item{'s' if len(items) != 1 else ''}, newest first")
+        return [item.link for item in items]
+
+    def add(self, source: str, from_feed: bool = False) -> None:
+        from kg.ingest import Duplicate, Refused
+
+        try:
+            self._add(source, from_feed)
+        except Duplicate as err:
+            if from_feed:
+                print(f"skipped {source}: already added as {err.slug}")
+                self.skipped += 1
+                return
+            self._refuse(err)
+        except Refused as err:
+            self._refuse(err)
+
+    def _refuse(self, err: KgError) -> None:
+        print(f"kg: error: {err}", file=sys.stderr)
+        self.refused += 1
+        self.code = max(self.code, err.exit_code)
+
+    def _add(self, source: str, from_feed: bool) -> None:
+        from kg.ingest.add import add_one
+        from kg.ingest.page import text_size
+
+        done = add_one(source, self.args.data, self.library, self.limits, self.args.encoding or "", self.overrides)
+        self.added += 1
+        print(
+            f"added {done.article} from {source} (original kept as {done.original}; "
+            f"{text_size(done.found.body):,} characters)"
+        )
+        for note in done.found.notes:
+            print(f"note: {source}: {note}", file=sys.stderr)
+        for other, share in done.similar[:3]:
+            print(
+                f"note: {source}: its text is {share:.0%} the same as {other}'s: a copy of the same story "
+                "(syndicated)? Remove one of the two if so",
+                file=sys.stderr,
+            )
+        if self.args.extract:
+            self._extract(done.article)
+
+    def _extract(self, path: Path) -> None:
+        from kg import fsutil
+        from kg.extract import draftfile, extract
+
+        try:
+            draft = extract(path, self.args.data, self.args.ontology)
+        except KgError as err:  # the article stays added; its draft is said to have failed
+            print(f"kg: error: kg extract {path}: {err}", file=sys.stderr)
+            self.code = max(self.code, err.exit_code)
+            return
+        target = self.args.data / "facts" / f"{draft.slug}.yaml"
+        if target.exists():
+            print(f"note: {target} exists; not replaced (run kg extract {path} --merge)", file=sys.stderr)
+            return
+        try:
+            fsutil.write_text(target, draftfile.render(draft, str(path)))
+        except OSError as err:
+            raise fsutil.cannot_write(target, err, "write the draft", "--data") from None
+        print(f"wrote {target}: {len(draft.entities)} entities, {len(draft.statements)} statements (a draft to review)")

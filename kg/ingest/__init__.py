@@ -1,0 +1,67 @@
+"""`kg add`: bring a page, a PDF, a text file or a feed's items into data/ as articles kg can read.
+
+One reader per source kind (fetch.py for URLs, page.py for HTML, pdf.py, feed.py), all ending in a `Found`:
+the main text and what the source says about itself. article.py turns a Found into the files under data/
+(the article, the original kept byte for byte) after refusing duplicates; add.py runs those steps for one
+source, which is all `kg add` (kg/commands/add.py) calls. Every refusal is a `Refused`,
+which names the source and says what to do; nothing is written for a refused source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.errors import KgError
+
+
+class Refused(KgError):
+    """One source that cannot be added: the message names it and what to do. Exit 2 (bad input)."""
+
+    exit_code = 2
+
+    def __init__(self, source: str, reason: str, fix: str = ""):
+        self.source = source
+        self.reason = reason
+        self.fix = fix
+        super().__init__(f"{source}: {reason}" + (f"; {fix}" if fix else ""))
+
+
+class Duplicate(Refused):
+    """The source is already in data/ (same canonical URL or the same text). Exit 1, as a failed check."""
+
+    exit_code = 1
+
+    def __init__(self, source: str, slug: str, why: str):
+        self.slug = slug
+        super().__init__(
+            source,
+            f"already added as {slug} ({why}); nothing written",
+            f"see data/articles/{slug}.md",
+        )
+
+
+@dataclass
+class Original:
+    """The bytes as received or read, kept under data/sources/ so the text can be re-extracted later."""
+
+    data: bytes
+    extension: str  # html, pdf, txt, md
+    url: str = ""  # the address after redirects, for a fetched source
+    content_type: str = ""
+    charset: str = ""  # from the HTTP header, if it declared one
+
+
+@dataclass
+class Found:
+    """What a reader found in one source: the main text (paragraphs joined by blank lines) and metadata."""
+
+    body: str
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    date: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD
+    publisher: str = ""
+    language: str = ""
+    translated_from: str = ""  # kept from a kg article added again elsewhere; no page states it
+    url: str = ""  # the canonical address when the page names one
+    date_guessed: bool = False  # the date is a file's creation date, not one the source states as published
+    notes: list[str] = field(default_factory=list)  # what the user should know (an agency byline left out, ...)

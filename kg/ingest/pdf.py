@@ -1,0 +1,119 @@
+"""A PDF's text from its text layer (pypdf), with its document metadata.
+
+A scanned notice is pictures of pages with no text layer: it is refused with the advice to run OCR first, never
+added with an empty or made-up text. Lines are joined into paragraphs by their layout: a gap between two lines
+wider than the page's usual line spacing, a change of font size (a heading) or a page break starts a new one.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+
+from kg.ingest import Found, Refused, names
+from kg.ingest.page import text_size
+
+_CJK_END = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+MIN_TEXT = 100  # less than this (CJK counted three) on all pages together: no text layer worth the name
+
+
+def read_pdf(data: bytes, shown: str) -> Found:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Refused(shown, "the PDF is encrypted with a password", "save an unprotected copy and add that")
+        pages = [_lines(page) for page in reader.pages]
+        info = reader.metadata or {}
+    except Refused:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+        raise Refused(shown, f"not a readable PDF ({err})", "check that the file is a whole, valid PDF") from None
+    except Exception as err:  # pypdf raises many kinds on damaged files; each is a damaged file to the user
+        raise Refused(
+            shown, f"not a readable PDF ({type(err).__name__}: {err})", "check that the file is a whole, valid PDF"
+        ) from None
+    paragraphs: list[str] = []
+    for page in pages:
+        paragraphs.extend(_paragraphs(page))
+    body = "\n\n".join(paragraphs)
+    if text_size(body) < MIN_TEXT:
+        raise Refused(
+            shown,
+            "the PDF has no text layer (a scan: pictures of pages)",
+            "run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) and add the result, or add its text as a .txt "
+            "file with --title",
+        )
+    found = Found(body=body + "\n")
+    found.title = names.clean(str(info.get("/Title") or ""))
+    author = str(info.get("/Author") or "")
+    found.authors = names.authors([author], found.notes) if author else []
+    created = str(info.get("/CreationDate") or "")
+    match = re.match(r"^D:(\d{4})(\d{2})?(\d{2})?", created)
+    if match:
+        from kg import dates
+
+        day = "-".join(part for part in match.groups() if part)
+        found.date = day if dates.parse(day) is not None else ""
+        found.date_guessed = bool(found.date)
+    if not found.title:  # the first line of the text is the headline of most notices
+        found.title = paragraphs[0][:200] if paragraphs else ""
+    return found
+
+
+def _lines(page) -> list[tuple[str, float, float]]:
+    """The page's lines of text as (text, vertical position, font size), in reading order."""
+    fragments: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text and text.strip("\n"):
+            fragments.append((text, float(tm[5]) * float(cm[3] or 1) + float(cm[5]), float(size)))
+
+    plain = page.extract_text(visitor_text=visit) or ""
+    if not fragments:
+        return [(line, float(i) * 10, 0.0) for i, line in enumerate(plain.split("\n"))]
+    lines: list[tuple[str, float, float]] = []
+    for text, y, size in fragments:
+        if lines and abs(lines[-1][1] - y) < 0.5:
+            lines[-1] = (lines[-1][0] + text, lines[-1][1], max(lines[-1][2], size))
+        else:
+            lines.append((text, y, size))
+    return lines
+
+
+def _paragraphs(page: list[tuple[str, float, float]]) -> list[str]:
+    lines = [(names.clean(text), y, size) for text, y, size in page]
+    lines = [line for line in lines if line[0]]
+    if not lines:
+        return []
+    usual: dict[float, float] = {}  # the usual line spacing of each font size: most lines are inside a paragraph
+    for size in {line[2] for line in lines}:
+        gaps = sorted(
+            abs(b[1] - a[1]) for a, b in itertools.pairwise(lines) if a[2] == b[2] == size and abs(b[1] - a[1]) > 0.5
+        )
+        usual[size] = gaps[len(gaps) // 4] if gaps else 0.0
+    out: list[str] = []
+    current = ""
+    previous: tuple[str, float, float] | None = None
+    for line in lines:
+        text, y, size = line
+        spacing = usual.get(size, 0.0)
+        if previous is not None and (size != previous[2] or (spacing and abs(y - previous[1]) > 1.3 * spacing)):
+            out.append(current)
+            current = ""
+        if not current:
+            current = text
+        elif _CJK_END.search(current) and _CJK_START.search(text):
+            current += text
+        elif current.endswith("-") and text[:1].islower():
+            current = current[:-1] + text  # a word hyphenated at the line's end
+        else:
+            current += " " + text
+        previous = line
+    if current:
+        out.append(current)
+    return out
