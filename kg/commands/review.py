@@ -1,0 +1,59 @@
+"""Review a draft facts file in the browser: the article with every proposed mention and quote highlighted, the
+draft beside it, least sure first. Accept, reject or correct each entity and statement, merge an entity into one
+that data/facts/ already has, add a statement by selecting its evidence; Save checks the file as `kg build`
+would and writes it only when the checks pass (accepted entries lose `draft:`, rejected ones go, the rest of the
+file, comments included, stays as it was).
+
+kg review                                   the one facts file that still has draft entries
+kg review SLUG                              data/facts/SLUG.yaml, with data/articles/SLUG.md
+kg review data/articles/SLUG.md --no-browser --port 8123
+
+The server listens on 127.0.0.1 only; the address it prints carries a per-run token (in the fragment, after #),
+without which nothing is read or written. Ctrl+C stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "review a draft facts file in the browser: accept, reject, correct, then save (127.0.0.1 only)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `kg review`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "target", nargs="?", default=None, metavar="SLUG|ARTICLE", help="the article's slug or data/articles/<slug>.md"
+    )
+    parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ and facts/")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+    parser.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.errors import UsageError
+    from kg.ontology import Ontology
+    from kg.review import model, server
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: give a port from 1 to 65535, or 0 for any free one")
+    target = model.resolve(args.data, args.target)
+    ontology = Ontology.load()
+    model.page_data(target, ontology)  # a file or article the page could not show is refused before serving
+    review = server.Review(target, ontology)
+    sock = server.listen(args.port)
+
+    def ready(port: int) -> None:
+        url = f"http://127.0.0.1:{port}/#token={review.token}"
+        print(f"Reviewing {target.facts} at {url}", flush=True)
+        print("Ctrl+C stops the server; unsaved decisions are lost.", flush=True)
+        if not args.no_browser:
+            import webbrowser
+
+            if not webbrowser.open(url):
+                print("kg review: no browser found; open the address above", file=sys.stderr, flush=True)
+
+    server.serve(review, sock, ready)
+    return 0
