@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import YAMLError
 
 from kg import yamlsafe
@@ -26,9 +27,25 @@ from kg.sources import SLUG, decode, read_bytes, read_source
 _DRAFT_LINE = re.compile(rb"^\s+draft:", re.M)
 
 
+class _Emitter(RoundTripEmitter):
+    """Double-quoted scalars written as `kg extract` writes them (kg.extract.draftfile.q: a JSON string with the
+    characters YAML would read as line breaks escaped), so a draft's untouched entries come back byte for byte;
+    ruamel's own style writes U+2028 as \\L and other escapes in upper case."""
+
+    def write_double_quoted(self, text: Any, split: Any = True) -> None:
+        from kg.extract.draftfile import q
+
+        if self.root_context and self.requested_indent is not None:
+            self.write_line_break()
+            if self.requested_indent != 0:
+                self.write_indent()
+        self.write_indicator(q(str(text)), True)
+
+
 def yaml() -> YAML:
     """The round-trip YAML reader and writer, set to the layout `kg extract` and the curated files use."""
     y = YAML()
+    y.Emitter = _Emitter
     y.preserve_quotes = True
     y.width = 1 << 20  # never fold a long line the file did not fold
     y.indent(mapping=2, sequence=4, offset=2)
