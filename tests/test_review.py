@@ -317,3 +317,38 @@ def test_the_page_has_a_content_security_policy(data: Path) -> None:
     policy = re.search(r"Content-Security-Policy: (.*)", head).group(1)
     assert "default-src 'none'" in policy and "connect-src 'self'" in policy and "'unsafe-inline'" not in policy
     assert policy.count("'sha256-") == 2
+
+
+def test_keyboard_moves_decides_and_undoes(browser, data: Path) -> None:
+    with kg_review(data) as url, review_page(browser, url) as (page, _log):
+        rows = page.locator(".row")
+        first, second = rows.nth(0).get_attribute("data-key"), rows.nth(1).get_attribute("data-key")
+        page.locator("#keys").click()
+        page.keyboard.press("j")
+        assert page.locator(".row.selected").get_attribute("data-key") == second
+        page.keyboard.press("k")
+        assert page.locator(".row.selected").get_attribute("data-key") == first
+        page.keyboard.press("a")  # accepts, and moves to the next proposal still to review
+        assert page.locator(f'.row[data-key="{first}"]').get_attribute("data-decision") == "accept"
+        assert page.locator(".row.selected").get_attribute("data-key") == second
+        page.keyboard.press("x")  # rejects the policy and, with it, the two statements that name it
+        assert page.locator(f'.row[data-key="{second}"]').get_attribute("data-decision") == "reject"
+        assert page.locator("#progress").text_content() == "4 of 19 reviewed"
+        page.keyboard.press("u")
+        page.keyboard.press("u")
+        assert page.locator("#progress").text_content() == "0 of 19 reviewed"
+        assert page.locator(".row.selected").get_attribute("data-key") == first
+
+
+def test_the_server_listens_on_loopback_only(data: Path) -> None:
+    with kg_review(data) as url:
+        port = int(re.search(r":(\d+)/", url).group(1))
+        listening = []
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(OSError), open(table) as lines:
+                for line in list(lines)[1:]:
+                    local, state = line.split()[1], line.split()[3]
+                    address, hexport = local.rsplit(":", 1)
+                    if int(hexport, 16) == port and state == "0A":  # 0A: LISTEN
+                        listening.append(address)
+    assert listening == ["0100007F"]  # 127.0.0.1, and nothing on IPv6 or any other address

@@ -27,7 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "target", nargs="?", default=None, metavar="SLUG|ARTICLE", help="the article's slug or data/articles/<slug>.md"
     )
-    parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ and facts/")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="directory with articles/ and facts/ (default: the one ARTICLE is in, else data)",
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
     parser.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
 
@@ -39,7 +44,15 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: give a port from 1 to 65535, or 0 for any free one")
-    target = model.resolve(args.data, args.target)
+    data = args.data
+    if data is None:  # data/articles/x.md or data/facts/x.yaml names its data folder
+        given = Path(args.target) if args.target else None
+        suffixes = {".md": "articles", ".yaml": "facts", ".yml": "facts"}
+        if given is not None and suffixes.get(given.suffix) == given.parent.name:
+            data = given.parent.parent
+        else:
+            data = Path("data")
+    target = model.resolve(data, args.target)
     ontology = Ontology.load()
     model.page_data(target, ontology)  # a file or article the page could not show is refused before serving
     review = server.Review(target, ontology)
