@@ -154,9 +154,24 @@ def test_scripted_review_writes_the_expected_file_that_builds(browser, data: Pat
         assert row(page, "entity", "keltra-group").get_attribute("data-decision") == "merge"
         assert "Keltra Holdings (keltra-holdings)" in row(page, "statement", "s3").text_content()
 
+        # rename an id (the statement naming it follows) and edit a label and the aliases
+        row(page, "entity", "hangzhou").click()
+        renamed = row(page, "entity", "hangzhou").locator('[data-action="rename"]')
+        renamed.fill("hangzhou-city")
+        renamed.press("Enter")
+        assert "Hangzhou (hangzhou-city)" in row(page, "statement", "s2").text_content()
+        row(page, "entity", "norvane-energy").click()
+        aliases = row(page, "entity", "norvane-energy").locator('[data-action="aliases"]')
+        aliases.fill("Norvane\nNorvane Energy Co.")
+        aliases.blur()
+        label = row(page, "entity", "norvane-energy").locator('[data-action="label"]')
+        label.fill("Norvane Energy Ltd")
+        label.press("Enter")
+        assert "also Norvane; Norvane Energy Co." in row(page, "entity", "norvane-energy").text_content()
+
         for ident in (
             "harbor-valley-battery-institute",
-            "hangzhou",
+            "hangzhou-city",
             "norvane-energy",
             "lin-oduya",
             "zhejiang-provincial-government",
@@ -182,7 +197,7 @@ def test_scripted_review_writes_the_expected_file_that_builds(browser, data: Pat
         assert added.get_attribute("data-decision") == "accept"
         added.locator('[data-action="predicate"]').select_option("foundedBy")
         added.locator('[data-action="object"]').select_option("norvane-energy")
-        assert "Norvane Energy (norvane-energy)" in added.locator(".main").text_content()
+        assert "Norvane Energy Ltd (norvane-energy)" in added.locator(".main").text_content()
 
         assert page.locator("#progress").text_content() == "18 of 19 reviewed"
         page.locator('[data-action="save"]').click()

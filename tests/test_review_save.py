@@ -78,3 +78,27 @@ def test_loader_problems_are_located_on_their_entries(target: model.Target, onto
 def test_a_stale_version_is_refused(target: model.Target, ontology: Ontology) -> None:
     with pytest.raises(save.Stale):
         save.save(target, {"version": "0" * 64, "entities": [], "statements": []}, ontology)
+
+
+def test_a_statement_added_from_a_later_occurrence_keeps_its_start(target: model.Target, ontology: Ontology) -> None:
+    data = model.page_data(target, ontology)
+    body = data["body"]
+    quote = "Norvane Energy"
+    later = body.find(quote, body.find(quote) + 1)
+    new = {
+        "key": "n1",
+        "decision": "accept",
+        "subject": "lin-oduya",
+        "predicate": "holdsPostIn",
+        "object": "norvane-energy",
+        "evidence": [{"quote": quote, "start": later}],
+    }
+    outcome = save.save(target, {"version": data["version"], "statements": [new]}, ontology)
+    assert outcome.written, outcome.problems
+    assert target.facts.read_text(encoding="utf-8").endswith(
+        f"    evidence: {{quote: Norvane Energy, start: {later}}}\n"
+    )
+    moved = dict(new, evidence=[{"quote": quote, "start": later + 1}])
+    data = model.page_data(target, ontology)
+    with pytest.raises(save.Refused, match="not the article's text"):
+        save.save(target, {"version": data["version"], "statements": [moved]}, ontology)

@@ -126,6 +126,7 @@ def _scalar(text: str) -> Any:
 
 
 def _flow_list(items: list[str], like: Any) -> CommentedSeq:
+    """[a, b] in the quoting of `like`'s first item (the old aliases, else the label): a draft's stay JSON-like."""
     seq = CommentedSeq()
     kind = type(like[0]) if isinstance(like, list) and like and isinstance(like[0], str) else str
     seq.extend(kind(a) for a in items)
@@ -181,7 +182,7 @@ def apply(doc: Any, decisions: dict, body: str, ontology: Ontology) -> list[str]
         if not aliases:
             _drop(item, "aliases")
         elif not isinstance(old, list) or [str(a) for a in old] != aliases:
-            item["aliases"] = _flow_list(aliases, old)
+            item["aliases"] = _flow_list(aliases, old if isinstance(old, list) else [item.get("label")])
         if decision == "accept":
             _drop(item, "draft")
 
