@@ -20,6 +20,7 @@ import hmac
 import json
 import secrets
 import socket
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,9 @@ async def _handle(review: Review, hosts: HostCheck, reader, writer) -> None:
             answer = reply(408, "Request Timeout", f"send the whole request within {REQUEST_TIMEOUT:g} seconds")
         except ClientGone:
             return
+        except Exception as err:  # a bug must not leave the page without an answer, nor print a traceback
+            print(f"kg review: internal error: {err!r}", file=sys.stderr, flush=True)
+            answer = _json(500, "Internal Server Error", {"error": f"kg review failed: {err!r}; nothing was written"})
         writer.write(answer)
         with contextlib.suppress(ConnectionError):
             await writer.drain()
