@@ -234,6 +234,12 @@ def test_problems_show_on_their_entries_and_nothing_is_written(browser, data: Pa
     facts = data / "facts" / f"{SLUG}.yaml"
     before = facts.read_bytes()
     with kg_review(data) as url, review_page(browser, url) as (page, _log):
+        # the pickers offer only what the ontology's domain and range allow: holdsPostIn goes from a Person
+        row(page, "statement", "s4").click()
+        subjects = row(page, "statement", "s4").locator('[data-action="subject"] option')
+        assert sorted(o.get_attribute("value") for o in subjects.all()) == ["lin-oduya", "mira-castell"]
+        predicates = row(page, "statement", "s4").locator('[data-action="predicate"] option')
+        assert "issuedBy" not in [o.get_attribute("value") for o in predicates.all()]  # a policy's, not a person's
         row(page, "statement", "s7").click()
         date = row(page, "statement", "s7").locator('[data-action="date"]')
         date.fill("2026-13")
