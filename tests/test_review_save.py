@@ -102,3 +102,12 @@ def test_a_statement_added_from_a_later_occurrence_keeps_its_start(target: model
     data = model.page_data(target, ontology)
     with pytest.raises(save.Refused, match="not the article's text"):
         save.save(target, {"version": data["version"], "statements": [moved]}, ontology)
+
+
+def test_every_facts_file_of_the_repo_round_trips_byte_for_byte() -> None:
+    root = FIXTURE.parent.parent.parent
+    paths = sorted([*root.glob("data/facts/*.yaml"), *root.glob("tests/fixtures/**/facts/*.yaml")])
+    assert len(paths) >= 10
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert model.dump(model.yaml().load(text)) == text, path
