@@ -63,10 +63,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"Reviewing {target.facts} at {url}", flush=True)
         print("Ctrl+C stops the server; unsaved decisions are lost.", flush=True)
         if not args.no_browser:
-            import webbrowser
-
-            if not webbrowser.open(url):
-                print("kg review: no browser found; open the address above", file=sys.stderr, flush=True)
+            _open_browser(url)
 
     server.serve(review, sock, ready)
     return 0
+
+
+def _open_browser(url: str) -> None:
+    """Open the page in a graphical browser, in a thread so the server answers at once. Without a display (an SSH
+    session), Python's webbrowser would run a text browser such as lynx in this terminal, which runs no script:
+    the address is printed instead."""
+    import os
+    import threading
+    import webbrowser
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        print("kg review: no graphical display here; open the address above in a browser", file=sys.stderr, flush=True)
+        return
+
+    def run() -> None:
+        if not webbrowser.open(url):
+            print("kg review: no browser found; open the address above", file=sys.stderr, flush=True)
+
+    threading.Thread(target=run, daemon=True).start()
