@@ -37,6 +37,7 @@ PLUGINS = {
     "serve": "kg.commands.serve",
     "push": "kg.commands.push",
     "extract": "kg.commands.extract",
+    "review": "kg.commands.review",
     "synth": "kg.commands.synth",
     "add": "kg.commands.add",
 }

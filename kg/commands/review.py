@@ -1,0 +1,88 @@
+"""Review a draft facts file in the browser: the article with every proposed mention and quote highlighted, the
+draft beside it, least sure first. Accept, reject or correct each entity and statement, merge an entity into one
+that data/facts/ already has, add a statement by selecting its evidence; Save checks the file as `kg build`
+would and writes it only when the checks pass (accepted entries lose `draft:`, rejected ones go, the rest of the
+file, comments included, stays as it was).
+
+kg review                                   the one facts file that still has draft entries
+kg review SLUG                              data/facts/SLUG.yaml, with data/articles/SLUG.md
+kg review data/articles/SLUG.md --no-browser --port 8123
+
+The server listens on 127.0.0.1 only; the address it prints carries a per-run token (in the fragment, after #),
+without which nothing is read or written. Ctrl+C stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "review a draft facts file in the browser: accept, reject, correct, then save (127.0.0.1 only)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `kg review`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "target", nargs="?", default=None, metavar="SLUG|ARTICLE", help="the article's slug or data/articles/<slug>.md"
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="directory with articles/ and facts/ (default: the one ARTICLE is in, else data)",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+    parser.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.errors import UsageError
+    from kg.ontology import Ontology
+    from kg.review import model, server
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: give a port from 1 to 65535, or 0 for any free one")
+    data = args.data
+    if data is None:  # data/articles/x.md or data/facts/x.yaml names its data folder
+        given = Path(args.target) if args.target else None
+        suffixes = {".md": "articles", ".yaml": "facts", ".yml": "facts"}
+        if given is not None and suffixes.get(given.suffix) == given.parent.name:
+            data = given.parent.parent
+        else:
+            data = Path("data")
+    target = model.resolve(data, args.target)
+    ontology = Ontology.load()
+    model.page_data(target, ontology)  # a file or article the page could not show is refused before serving
+    review = server.Review(target, ontology)
+    sock = server.listen(args.port)
+
+    def ready(port: int) -> None:
+        url = f"http://127.0.0.1:{port}/#token={review.token}"
+        print(f"Reviewing {target.facts} at {url}", flush=True)
+        print("Ctrl+C stops the server; unsaved decisions are lost.", flush=True)
+        if not args.no_browser:
+            _open_browser(url)
+
+    server.serve(review, sock, ready)
+    return 0
+
+
+def _open_browser(url: str) -> None:
+    """Open the page in a graphical browser, in a thread so the server answers at once. Without a display (an SSH
+    session), Python's webbrowser would run a text browser such as lynx in this terminal, which runs no script:
+    the address is printed instead."""
+    import os
+    import threading
+    import webbrowser
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        print("kg review: no graphical display here; open the address above in a browser", file=sys.stderr, flush=True)
+        return
+
+    def run() -> None:
+        if not webbrowser.open(url):
+            print("kg review: no browser found; open the address above", file=sys.stderr, flush=True)
+
+    threading.Thread(target=run, daemon=True).start()

@@ -1,0 +1,38 @@
+"""The page of `kg review`: one self-contained HTML file (kg/assets/review.html), kg's own script and style.
+
+It loads nothing from the internet: its one script and one style sheet are inline, allowed by their hashes in the
+Content-Security-Policy (as kg serve's page, kg/serve_page.py), and it talks only to its own server
+(connect-src 'self'). The page holds no data: it asks /data for the article and the draft with the token from
+its address's fragment, so the same bytes (and the same hashes) serve every run.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from kg.serve_page import content_security_policy
+
+
+@cache
+def text() -> str:
+    return resources.files("kg").joinpath("assets/review.html").read_text(encoding="utf-8")
+
+
+@cache
+def response(head_only: bool = False) -> bytes:
+    """The whole HTTP answer to GET / (or HEAD /)."""
+    page = text()
+    body = page.encode("utf-8")
+    head = (
+        "HTTP/1.1 200 OK\r\n"
+        "Content-Type: text/html; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        f"Content-Security-Policy: {content_security_policy(page)}\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
+        "X-Frame-Options: DENY\r\n"
+        "Referrer-Policy: no-referrer\r\n"
+        "Cache-Control: no-store\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + (b"" if head_only else body)
