@@ -47,6 +47,7 @@ from kg.errors import DataError, KgError
 from kg.export import neo4j
 from kg.ontology import Ontology
 from kg.view import JOIN, QUOTE_JOIN, split_list
+from tests.conftest import SPREADSHEET_FORMULA_STARTS
 from tests.test_neo4j import load_cypher, rows
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "60"))
@@ -471,8 +472,6 @@ def check_nothing_lost(build: pipeline.Build) -> None:
 
 
 def check_sheets(out: Path, view: nx.MultiDiGraph) -> None:
-    from kg.export.sheets import FORMULA_STARTS
-
     with open(out / "tables" / "entities.csv", encoding="utf-8-sig", newline="") as handle:
         entities = {row["iri"]: row for row in csv.DictReader(handle)}
     with open(out / "tables" / "facts.csv", encoding="utf-8-sig", newline="") as handle:
@@ -480,7 +479,7 @@ def check_sheets(out: Path, view: nx.MultiDiGraph) -> None:
     assert set(entities) == set(view.nodes)
     for iri, attrs in view.nodes(data=True):
         label = attrs["label"]
-        assert entities[iri]["label"] == ("'" + label if label.startswith(FORMULA_STARTS) else label), iri
+        assert entities[iri]["label"] == ("'" + label if label.startswith(SPREADSHEET_FORMULA_STARTS) else label), iri
     assert facts == sorted((s, o, k) for s, o, k in view.edges(keys=True))
 
 
