@@ -107,29 +107,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.list:
         for m in MUTANTS:
-            print(f"{m.name:14} {m.promise}\n{'':14} {m.path}: {m.bug}")
+            print(f"{m.name:16} {m.promise}\n{'':16} {m.path}: {m.bug}")
         return 0
     worst = 0
     with tempfile.TemporaryDirectory(prefix="kg-mutants-") as tmp:
         copy = Path(tmp)
         tracked_copy(args.repo.resolve(), copy)
-        print(f"{'mutant':14} {'result':9} {'seconds':>7}  tests run / first failure")
+        print(f"{'mutant':16} {'result':9} {'seconds':>7}  tests run / first failure")
         for mutant in chosen:
             tests = [t for t in (args.tests or mutant.tests) if present(copy, t)]
             if not tests:
-                print(f"{mutant.name:14} {'no tests':9} {0:7.0f}  none of its tests is in this tree")
+                print(f"{mutant.name:16} {'no tests':9} {0:7.0f}  none of its tests is in this tree")
                 worst = max(worst, 1)
                 continue
             if args.baseline:
                 code, _, first = run_tests(copy, tests, args.timeout)
                 if code != 0:
-                    print(f"{mutant.name:14} {'broken':9} {0:7.0f}  its tests fail unmutated: {first}")
+                    print(f"{mutant.name:16} {'broken':9} {0:7.0f}  its tests fail unmutated: {first}")
                     worst = 2
                     continue
             try:
                 original = apply(copy, mutant)
             except LookupError as err:
-                print(f"{mutant.name:14} {'stale':9} {0:7.0f}  {err}")
+                print(f"{mutant.name:16} {'stale':9} {0:7.0f}  {err}")
                 worst = 2
                 continue
             try:
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             result = OUTCOMES.get(code, "error" if code != -1 else "timeout")
             worst = max(worst, 0 if result == "caught" else 1 if result == "missed" else 2)
             shown = first if result == "caught" else f"{len(tests)} test ids: " + " ".join(tests)[:90]
-            print(f"{mutant.name:14} {result:9} {seconds:7.0f}  {shown}", flush=True)
+            print(f"{mutant.name:16} {result:9} {seconds:7.0f}  {shown}", flush=True)
     return worst
 
 
