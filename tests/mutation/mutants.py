@@ -20,6 +20,7 @@ class Mutant:
     search: str
     replace: str
     tests: tuple[str, ...]
+    more: tuple[tuple[str, str], ...] = ()  # further (search, replace) edits in the same file, for a bug of two parts
 
 
 MUTANTS = [
@@ -63,6 +64,21 @@ MUTANTS = [
         'if method in WRITE_METHODS or (method == "POST" and (path == "/update" or path.startswith("/store"))):',
         "if method in WRITE_METHODS:",
         ("tests/test_serve.py",),
+    ),
+    Mutant(
+        "FRONT_403_RELAY",
+        "kg serve refuses writes at its front",
+        "kg/serve_front.py",
+        "writes relayed to a worker, where Oxigraph's own 403 (read-only store) answers them",
+        'if method in WRITE_METHODS or (method == "POST" and (path == "/update" or path.startswith("/store"))):',
+        "if method in WRITE_METHODS:",
+        ("tests/test_serve.py",),
+        more=(
+            (
+                'elif path.startswith("/store") and method in ("GET", "HEAD"):',
+                'elif path.startswith("/store") or path == "/update":',
+            ),
+        ),
     ),
     Mutant(
         "FULLWIDTH_MINUS",

@@ -84,11 +84,13 @@ def run_tests(copy: Path, tests: list[str], timeout: int) -> tuple[int, float, s
 def apply(copy: Path, mutant: Mutant) -> str:
     """Plant the mutant; return the original text of the file, to restore it."""
     path = copy / mutant.path
-    text = path.read_text("utf-8")
-    if text.count(mutant.search) != 1:
-        raise LookupError(f"{mutant.path}: the text to replace occurs {text.count(mutant.search)} times, not once")
-    path.write_text(text.replace(mutant.search, mutant.replace), "utf-8")
-    return text
+    original = text = path.read_text("utf-8")
+    for search, replace in ((mutant.search, mutant.replace), *mutant.more):
+        if text.count(search) != 1:
+            raise LookupError(f"{mutant.path}: the text to replace occurs {text.count(search)} times, not once")
+        text = text.replace(search, replace)
+    path.write_text(text, "utf-8")
+    return original
 
 
 def main(argv: list[str] | None = None) -> int:
