@@ -412,7 +412,9 @@ def check_html(out: Path, view: nx.MultiDiGraph) -> None:
     assert len(blocks) == 1
     data = json.loads(blocks[0].text)
     assert {n["iri"]: n["label"] for n in data["nodes"]} == {n: a.get("label", n) for n, a in view.nodes(data=True)}
-    assert len(data["edges"]) == view.number_of_edges()
+    iri_of = {n["n"]: n["iri"] for n in data["nodes"]}
+    drawn = sorted((iri_of[e["from"]], e["name"], iri_of[e["to"]]) for e in data["edges"])
+    assert drawn == sorted((s, k, o) for s, o, k in view.edges(keys=True))
     scripts = page.xpath("//script")
     assert len(scripts) == 3, "only vis-network, the data block and the page's own script"
 
@@ -428,9 +430,13 @@ def check_neo4j(out: Path, view: nx.MultiDiGraph) -> None:
         written = neo4j._node_attrs(attrs)  # the view's lists as lists of their exact items
         for key, value in written.items():
             column = next((c for c in nodes[iri] if c.partition(":")[0] == key), None)
-            if column is None or isinstance(value, (bool, float)):
+            if column is None:
                 continue
-            if column.endswith(":string[]"):  # items joined by U+001F, neo4j-admin's --array-delimiter
+            if isinstance(value, bool) and column.endswith(":boolean"):  # neo4j-admin reads `true` and `false`
+                assert nodes[iri][column] == ("true" if value else "false"), (iri, key)
+            elif isinstance(value, float) and column.endswith(":double"):  # reads back as the same double
+                assert float(nodes[iri][column]) == value, (iri, key, nodes[iri][column])
+            elif column.endswith(":string[]"):  # items joined by U+001F, neo4j-admin's --array-delimiter
                 assert nodes[iri][column].split(neo4j.ARRAY_DELIMITER) == value or value == [], (iri, key)
                 assert value == split_list(attrs[key], QUOTE_JOIN if key.endswith("_evidence") else JOIN), (iri, key)
             else:
