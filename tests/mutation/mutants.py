@@ -126,12 +126,12 @@ MUTANTS = [
         ("tests/test_html_scale.py",),
     ),
     Mutant(
-        "GRAPHML_NOTE",
-        "GraphML holds every attribute of the view",
+        "GRAPHML_ALIASES",
+        "GraphML holds every attribute of the view exactly",
         "kg/export/graphml.py",
-        "the node_data the fuzz test trusts drops each entity's note",
+        "node_data, which the fuzz test trusted as its expected answer, joins aliases with | instead of ' | '",
         'data = {k: v for k, v in attrs.items() if k != "id"}',
-        'data = {k: v for k, v in attrs.items() if k not in ("id", "note")}',
+        'data = {k: (v.replace(" | ", "|") if k == "aliases" else v) for k, v in attrs.items() if k != "id"}',
         ("tests/test_fuzz_build.py::test_build_either_round_trips_or_refuses_cleanly", "tests/test_golden.py"),
     ),
 ]
