@@ -134,4 +134,14 @@ MUTANTS = [
         'data = {k: (v.replace(" | ", "|") if k == "aliases" else v) for k, v in attrs.items() if k != "id"}',
         ("tests/test_fuzz_build.py::test_build_either_round_trips_or_refuses_cleanly", "tests/test_golden.py"),
     ),
+    Mutant(
+        "PUSH_LANG",
+        "kg push puts the build's graphs on the server",
+        "kg/endpoint.py",
+        "language tags dropped from the literals pushed (every count unchanged)",
+        "groups.setdefault(name, []).append(quad.triple)",
+        "groups.setdefault(name, []).append(ox.Triple(quad.subject, quad.predicate, ox.Literal(quad.object.value) "
+        "if isinstance(quad.object, ox.Literal) and quad.object.language else quad.object))",
+        ("tests/test_push.py",),
+    ),
 ]
