@@ -25,6 +25,14 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+if os.environ.get("KG_MUTATION_RUN"):
+    # tests/mutation/run.py: a planted bug is caught or missed; hypothesis need not shrink the failing example
+    from hypothesis import Phase, settings
+
+    settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    settings.load_profile("mutation")
+
+
 def need_tool(name: str) -> str:
     """Path of an external program the test needs. In CI a missing tool fails the test instead of skipping it,
     so a broken install step can never turn into a green run that tested nothing."""

@@ -64,7 +64,7 @@ def present(copy: Path, test: str) -> bool:
 
 
 def run_tests(copy: Path, tests: list[str], timeout: int) -> tuple[int, float, str]:
-    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1", "KG_MUTATION_RUN": "1"}
     started = time.monotonic()
     try:
         done = subprocess.run(
