@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.parse
 from collections import Counter
-from decimal import Decimal
 
 import pytest
 import rdflib
@@ -382,6 +381,8 @@ def as_oxigraph_keeps(term):
     """A literal as Oxigraph 0.5 stores it (the fuzz test's `_retyped` for the store is the same rule): an
     xsd:nonNegativeInteger as an xsd:integer, a decimal in its canonical form (588900000000.0 as 588900000000).
     The value stays; these are the server's canonical forms, not changes of kg's."""
+    from decimal import Decimal
+
     if isinstance(term, rdflib.Literal) and str(term.datatype) == XSD + "nonNegativeInteger":
         return rdflib.Literal(str(int(str(term))), datatype=rdflib.URIRef(XSD + "integer"))
     if isinstance(term, rdflib.Literal) and str(term.datatype) == XSD + "decimal":
