@@ -19,6 +19,19 @@ DATA = ROOT / "data"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection": =, +, -, @, tab, carriage return),
+# and the full-width forms of the first four, which Excel and LibreOffice read as the same (U+FF1D, U+FF0B,
+# U+FF0D, U+FF20). Written here from that list: a test must not take its expected answer from kg.export.sheets.
+SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+if os.environ.get("KG_MUTATION_RUN"):
+    # tests/mutation/run.py: a planted bug is caught or missed; hypothesis need not shrink the failing example
+    from hypothesis import Phase, settings
+
+    settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    settings.load_profile("mutation")
+
 
 def need_tool(name: str) -> str:
     """Path of an external program the test needs. In CI a missing tool fails the test instead of skipping it,

@@ -295,3 +295,65 @@ def test_a_fact_stated_twice_in_two_files_names_the_first_file(mini_data: Path) 
     line = _line_of(first.read_text(encoding="utf-8"), "  - subject: ledger-institute\n    predicate: locatedIn")
     assert f"{second}:4: the same fact is stated twice (ledger-institute locatedIn shanghai)" in result.stderr
     assert f"hint: first at {first}:{line}; merge the two evidence lists" in result.stderr
+
+
+def _article_body(path: Path) -> str:
+    """The article's text after its front matter: what evidence offsets count in (cut here, not by kg)."""
+    text = path.read_text(encoding="utf-8")
+    return text[text.index("\n---\n", 3) + len("\n---\n") :]
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        "OPENED IN SHANGHAI",
+        "Opened in Shanghai",
+        "opened in shanghai",
+        {"quote": "OPENED IN SHANGHAI", "start": "at"},  # at the offset where "opened in Shanghai" is
+    ],
+    ids=["upper", "capitalised", "lower", "upper-at-its-offset"],
+)
+def test_a_quote_that_differs_only_in_case_is_not_in_the_article(mini_data: Path, evidence) -> None:
+    """A quote is the article's text verbatim: one in another case is refused, never written as oa:exact at
+    offsets that hold other text (issue 24: a case-insensitive search passed every test)."""
+    import yaml
+
+    from kg import pipeline
+    from kg.errors import DataError
+
+    body = _article_body(mini_data / "articles" / "mini-news.md")
+    assert "opened in Shanghai" in body and "OPENED IN SHANGHAI" not in body
+    if isinstance(evidence, dict):
+        evidence = {**evidence, "start": body.index("opened in Shanghai")}
+    path = mini_data / FACTS
+    facts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    located = next(s for s in facts["statements"] if s["predicate"] == "locatedIn")
+    located["evidence"] = [evidence]
+    path.write_text(yaml.safe_dump(facts, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        pipeline.load(mini_data)
+    assert "evidence quote not found in" in str(refused.value)
+    assert str(path) in str(refused.value)
+
+
+def test_every_written_quote_is_the_article_text_at_its_offsets(tmp_path: Path) -> None:
+    """oa:exact, oa:start and oa:end in kg.trig, read by pyoxigraph, against the article file cut by hand."""
+    import pyoxigraph as ox
+
+    from kg import pipeline
+
+    out = tmp_path / "build"
+    pipeline.write(pipeline.load(MINI), out, formats=["trig"])
+    body = _article_body(MINI / "articles" / "mini-news.md")
+    store = ox.Store()
+    store.load(path=str(out / "kg.trig"), format=ox.RdfFormat.TRIG)
+    found = list(
+        store.query(
+            "PREFIX oa: <http://www.w3.org/ns/oa#> "
+            "SELECT ?exact ?start ?end WHERE { GRAPH ?g { ?e oa:exact ?exact ; oa:start ?start ; oa:end ?end } }"
+        )
+    )
+    assert len(found) >= 6
+    for row in found:
+        start, end = int(row["start"].value), int(row["end"].value)
+        assert body[start:end] == row["exact"].value, (start, end, row["exact"].value)

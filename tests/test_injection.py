@@ -34,7 +34,7 @@ from kg import pipeline
 from kg.export import sheets
 from kg.view import QUOTE_JOIN, split_list
 from tests.browser import open_page
-from tests.conftest import MINI, need_tool, run_kg
+from tests.conftest import MINI, SPREADSHEET_FORMULA_STARTS, need_tool, run_kg
 from tests.test_fuzz_build import check_build
 from tests.test_neo4j import load_cypher, rows
 
@@ -277,16 +277,16 @@ def test_spreadsheet_tables_neutralise_formulas(hostile, tmp_path: Path) -> None
         for row in body:
             assert len(row) == len(header)
             for cell in row:
-                assert not cell.startswith(sheets.FORMULA_STARTS), (name, cell[:80])
-                neutralised += cell.startswith("'") and cell[1:].startswith(sheets.FORMULA_STARTS)
+                assert not cell.startswith(SPREADSHEET_FORMULA_STARTS), (name, cell[:80])
+                neutralised += cell.startswith("'") and cell[1:].startswith(SPREADSHEET_FORMULA_STARTS)
     # Every formula-like label, alias, note, role and quote came out neutralised; stripping the apostrophe
     # gives the value back, so nothing is lost.
     header, *body = _cells(tmp_path / "tables" / "entities.csv")
     by_iri = {row[0]: dict(zip(header, row, strict=True)) for row in body}
     for i, text in enumerate(HOSTILE):
         cell = by_iri[f"{BASE}person/person-{i}"]["label"]
-        assert (cell[1:] if text.strip().startswith(sheets.FORMULA_STARTS) else cell) == text.strip()
-    formulas = sum(text.strip().startswith(sheets.FORMULA_STARTS) for text in HOSTILE)
+        assert (cell[1:] if text.strip().startswith(SPREADSHEET_FORMULA_STARTS) else cell) == text.strip()
+    formulas = sum(text.strip().startswith(SPREADSHEET_FORMULA_STARTS) for text in HOSTILE)
     assert formulas >= 6 and neutralised >= formulas * 6, (formulas, neutralised)
 
 
@@ -300,6 +300,10 @@ def test_spreadsheet_tables_neutralise_formulas(hostile, tmp_path: Path) -> None
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("＝1", "'＝1"),
+        ("＋1", "'＋1"),
+        ("－1", "'－1"),
+        ("＠x", "'＠x"),
+        ("\uff0dSUM(A1)", "'\uff0dSUM(A1)"),
         ("a=1", "a=1"),
         ("'=1", "'=1"),
         (-3, -3),

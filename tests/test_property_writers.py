@@ -36,7 +36,7 @@ from kg import export, pipeline
 from kg.errors import DataError, blank
 from kg.export import neo4j
 from kg.view import join_list, split_list
-from tests.conftest import MINI, run_kg
+from tests.conftest import MINI, SPREADSHEET_FORMULA_STARTS, run_kg
 from tests.test_neo4j import load_cypher, rows
 
 BASE = "https://kg.example.org/"
@@ -233,14 +233,12 @@ def check_store(path: Path, want: Expected) -> None:
 
 
 def check_sheets(path: Path, want: Expected) -> None:
-    from kg.export.sheets import FORMULA_STARTS
-
     def read(name: str) -> list[dict[str, str]]:
         with open(path / name, encoding="utf-8-sig", newline="") as handle:
             return list(csv.DictReader(handle))
 
     def shown(text: str) -> str:  # what a spreadsheet user sees: a formula-like text gets an apostrophe
-        return "'" + text if text.startswith(FORMULA_STARTS) else text
+        return "'" + text if text.startswith(SPREADSHEET_FORMULA_STARTS) else text
 
     entities = {row["iri"]: row for row in read("entities.csv")}
     assert entities[INSTITUTE]["label"] == shown(want.label)

@@ -234,3 +234,31 @@ def test_serve_refuses_a_bad_port(shipped_build):
     result = run_kg("serve", "--build", str(shipped_build), "--port", "70000")
     assert result.returncode == 2
     assert result.stderr == "kg: error: --port 70000: a port is a number from 1 to 65535\n"
+
+
+def test_serve_refuses_every_write_at_its_front(server):
+    """Each write is refused by kg's front with its own 403 and message, before any worker sees it: Oxigraph's
+    own 403 for a read-only store must not be what stands between a caller and the data (issue 24)."""
+    port, _ = server
+    update = urllib.parse.urlencode({"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode()
+    triples = b"<urn:a> <urn:b> <urn:c> ."
+    writes = [
+        ("POST", "/update", update, "application/x-www-form-urlencoded"),
+        ("POST", "/update", b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update"),
+        ("POST", "/store?default", triples, "application/n-triples"),
+        ("POST", "/store?graph=urn:g", triples, "application/n-triples"),
+        ("POST", "/store", triples, "application/n-triples"),
+        ("PUT", "/store?default", triples, "application/n-triples"),
+        ("DELETE", "/store?graph=urn:g", None, None),
+        ("PATCH", "/query", b"", "text/plain"),
+    ]
+    for method, path, body, kind in writes:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method=method)
+        if kind:
+            request.add_header("Content-Type", kind)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            NO_PROXY.open(request, timeout=30)
+        said = refused.value.read().decode("utf-8", "replace")
+        assert refused.value.code == 403, (method, path, refused.value.code, said)
+        assert "the server is read-only: only queries are answered, at /query" in said, (method, path, said)
+    assert json.loads(sparql(port, "ASK { <urn:a> ?p ?o }"))["boolean"] is False

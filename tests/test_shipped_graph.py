@@ -49,7 +49,12 @@ def select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
 def test_build_writes_outputs_and_summary(shipped_build: Path) -> None:
     for name in ("kg.ttl", "kg.trig", "kg.nt", "kg.nq", "kg.graphml", "kg.html"):
         assert (shipped_build / name).stat().st_size > 0
-    assert not list(shipped_build.glob(".kg-staging-*")), "staging directory left behind"
+    # the build writes into a staging directory beside build/ (.build.staging-*, kg/pipeline.py `staged`) and
+    # swaps it in: none may be left there, nor inside
+    staging = f".{shipped_build.name}.staging-*"
+    beside = sorted(p.name for p in shipped_build.parent.iterdir() if p.name != shipped_build.name)
+    assert beside == [f".{shipped_build.name}.kg-cache", f".{shipped_build.name}.kg-lock"], beside
+    assert not list(shipped_build.parent.glob(staging)) and not list(shipped_build.rglob(staging))
 
 
 def test_summary_counts(shipped) -> None:
