@@ -53,7 +53,7 @@ def test_the_store_read_from_kg_nq_holds_the_same_quads(tmp_path: Path, monkeypa
     build = pipeline.load(data)
     nquads.write(build.rdf, tmp_path / "kg.nq")
     store.write(build.rdf, tmp_path / "from-lines")
-    monkeypatch.setattr(store, "CHUNK_BYTES", 1_000)  # many chunks, most ending inside a line of the file
+    monkeypatch.setattr(store, "CHUNK_BYTES", 65_537)  # 21 chunks of the 1.3 MB file, each ending inside a line
     monkeypatch.setattr(store, "CHUNK", 700)
     store.write(build.rdf, tmp_path / "from-file", nquads_file=tmp_path / "kg.nq")
     assert _digest(tmp_path / "from-file") == _digest(tmp_path / "from-lines")
