@@ -423,10 +423,7 @@ class Front:
             self.counts.dropped += 1  # the client went away, or would not read what it was sent
         finally:
             self.connections -= 1
-            writer.close()
-            with contextlib.suppress(OSError, TimeoutError):
-                async with asyncio.timeout(1):
-                    await writer.wait_closed()
+            await _let_go(writer)
 
     async def _answer(self, request: Request, writer: asyncio.StreamWriter) -> None:
         path, method = request.path, request.method
@@ -644,6 +641,20 @@ def _progress(client: h11.Connection, status: int, complete: bool) -> tuple[int,
 
 class _ClientGone(Exception):
     """The client closed its connection while its answer was being relayed: no fault of the worker."""
+
+
+async def _let_go(writer: asyncio.StreamWriter, grace: float = 1.0) -> None:
+    """Close a client's connection, for good within `grace` seconds. asyncio's close() waits to send what is
+    still buffered first, for ever if the client never reads (it then held the socket and up to a few MiB of
+    answer, outside --max-connections, as long as the client liked); past the grace the rest is dropped."""
+    writer.close()
+    try:
+        async with asyncio.timeout(grace):
+            await writer.wait_closed()
+    except TimeoutError:
+        writer.transport.abort()
+    except OSError:
+        pass
 
 
 async def _to_client(writer: asyncio.StreamWriter, data: bytes) -> None:

@@ -8,6 +8,7 @@ import contextlib
 import http.client
 import io
 import json
+import os
 import re
 import shutil
 import socket
@@ -17,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -408,3 +410,57 @@ def test_host_check_names_per_bound_address():
     assert not anywhere.allows("evil.example:7878") and not anywhere.allows("192.168.1.20:7879")
     lan = HostCheck("192.168.1.20", 7878, ("kg.internal",))
     assert lan.allows("192.168.1.20:7878") and lan.allows("KG.internal:7878") and not lan.allows("localhost:7878")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Third review: clients that never read, and pages of other sites that need no Origin
+
+
+def _sockets_held(pid: int, client_ports: set[int]) -> int:
+    """How many of these clients' connections the process `pid` still holds open (read from /proc)."""
+    inodes = set()
+    for fd in (Path(f"/proc/{pid}/fd")).iterdir():
+        with contextlib.suppress(OSError):
+            link = os.readlink(fd)
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+    held = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                if fields[9] in inodes and int(fields[2].rsplit(":", 1)[1], 16) in client_ports:
+                    held += 1
+    return held
+
+
+def test_a_client_that_never_reads_its_answer_is_let_go(shipped_build):
+    """A client asking for an answer of many MiB and never reading it: the front stops relaying at the query's
+    time limit, and then asyncio's close() waited to send the rest first, for ever, so the front kept the
+    connection (a socket, MiBs of buffers) as long as the client liked, outside --max-connections: enough such
+    clients and it runs out of file descriptors. Now it lets go of it a second after giving up."""
+    port = free_port()
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 300000"  # tens of MiB of rows
+    target = "/query?" + urllib.parse.urlencode({"query": query})
+    with kg_serve(shipped_build, port, "--query-timeout", "2") as process:
+        clients = []
+        try:
+            for _ in range(3):
+                sock = socket.socket()
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # and never read
+                sock.connect(("127.0.0.1", port))
+                sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/csv\r\n\r\n".encode())
+                clients.append(sock)
+            ports = {sock.getsockname()[1] for sock in clients}
+            time.sleep(1)
+            assert _sockets_held(process.pid, ports) == 3  # the answers are being sent
+            deadline = time.monotonic() + 8  # the query timeout, the second of grace, and some slack
+            while _sockets_held(process.pid, ports) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert _sockets_held(process.pid, ports) == 0
+            assert good_query(port) == GOOD_ANSWER
+        finally:
+            for sock in clients:
+                sock.close()
+    summary = process.stdout.read()
+    assert "3 queries stopped at the time limit" in summary, summary
