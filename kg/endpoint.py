@@ -390,6 +390,26 @@ MAX_RETRY_AFTER = 120.0
 # runaway page
 READ_LIMIT = 65536
 SHOW_LIMIT = 2000
+# the most kg reads of kg's list of what a corpus pushed (a line of about 150 bytes per graph: some 400,000
+# graphs); a larger or endless answer is not a list kg wrote
+LIST_LIMIT = 64 * 1024 * 1024
+
+
+class _Unread(Exception):
+    """A server's answer kg stopped reading: larger than what kg asked for can be, or never ending."""
+
+
+def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[bytes, bool]:
+    """At most `limit` bytes of an answer's body, read for at most `seconds` (httpx's timeout bounds each read,
+    not the whole body: a server dripping a byte now and then, or streaming without end, would hold kg and grow
+    its memory for ever); and whether that was the whole body."""
+    deadline = time.monotonic() + seconds
+    raw = bytearray()
+    for chunk in response.iter_bytes():
+        raw += chunk
+        if len(raw) > limit or time.monotonic() > deadline:
+            return bytes(raw[:limit]), False
+    return bytes(raw), True
 
 
 def _safe_url(url: str) -> str:
@@ -607,13 +627,10 @@ class _Refusal:
     no_default_graph: bool = False  # the server said it has no default graph (Virtuoso's Graph Store endpoint)
 
 
-def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
+def _refusal(response: httpx.Response, secrets: tuple[str, ...], seconds: float = 60.0) -> _Refusal:
     raw = b""
     with contextlib.suppress(httpx.HTTPError):
-        for chunk in response.iter_bytes():
-            raw += chunk
-            if len(raw) >= READ_LIMIT:
-                break
+        raw, _ = _read_body(response, READ_LIMIT, seconds)
     whole = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets, limit=None)
     said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
     reason = _printable(_scrub(response.reason_phrase, secrets)).strip()
@@ -789,15 +806,29 @@ def push(
     def say(text: str) -> str:
         return _safe(text, secrets)
 
-    def exchange(client: httpx.Client, method: str, target: str, body: bytes | None) -> bytes | _Refusal:
-        """One request and its answer: the body of a success, or the refusal (exceptions go up)."""
+    def exchange(
+        client: httpx.Client, method: str, target: str, body: bytes | None, limit: int = LIST_LIMIT
+    ) -> bytes | _Refusal:
+        """One request and its answer: the body of a success, or the refusal (exceptions go up). A GET's answer
+        is read up to `limit` bytes and --timeout seconds, else _Unread; the body of any other success is not
+        needed, and only its first bytes are read."""
         headers = {"Content-Type": "application/n-triples; charset=utf-8"} if body is not None else {}
         if method == "GET":
             headers["Accept"] = "application/n-triples"
         with client.stream(method, target, content=body, headers=headers) as response:
-            if response.is_success:
-                return response.read()
-            return _refusal(response, secrets)
+            if not response.is_success:
+                return _refusal(response, secrets, timeout)
+            if method != "GET":
+                _read_body(response, READ_LIMIT, timeout)
+                return b""
+            raw, whole = _read_body(response, limit, timeout)
+            if not whole:
+                raise _Unread(
+                    f"its answer was larger than {limit // (1024 * 1024)} MiB"
+                    if len(raw) >= limit
+                    else f"its answer had not ended after {timeout:g} s (--timeout)"
+                )
+            return raw
 
     def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
         tried = f" (tried {attempt + 1} times)" if attempt else ""
@@ -860,10 +891,14 @@ def push(
         graph: that copy is deleted, so the facts are not there twice, but only if the default graph still holds
         exactly what kg put there (no other push or update replaced or changed it since); else it is left, and said."""
         where = _where(facts_graph)
+        # what kg put there has the size of the facts it now sends to the named graph; a default graph much
+        # larger than that is not kg's alone, and is not read whole
+        facts = next((graph.triples for graph in graphs if graph.name is not None and graph.name == facts_graph), ())
+        limit = max(LIST_LIMIT, 4 * len(ox.serialize(facts, format=ox.RdfFormat.N_TRIPLES)))
         try:
-            answer = exchange(client, "GET", graph_url(endpoint, None), None)
+            answer = exchange(client, "GET", graph_url(endpoint, None), None, limit)
             now = triples_digest(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
-        except (httpx.HTTPError, _OffOrigin, SyntaxError):
+        except (httpx.HTTPError, _OffOrigin, _Unread, SyntaxError):
             now = None
         if now == digest:
             send(
@@ -899,6 +934,9 @@ def push(
         except _OffOrigin as err:
             answer = err
             before, unread = None, f"redirected to {_safe_url(err.url)}, where kg sends nothing"
+        except _Unread as err:
+            answer = err
+            before, unread = None, str(err)
         except httpx.HTTPError as err:
             answer = err
             before, unread = None, _transient(err) or _reason(err)

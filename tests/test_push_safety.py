@@ -7,10 +7,13 @@ are refused cleanly. Real servers on 127.0.0.1: `oxigraph serve`, and small HTTP
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import http.server
 import json
+import socketserver
 import threading
+import time
 import urllib.parse
 import urllib.request
 
@@ -553,3 +556,98 @@ def test_another_corpus_cannot_take_or_delete_an_article_graph(shipped_build, tm
         assert "DELETE" not in pushed.stdout
         found = server_counts(port)
         assert {name: found.get(name) for name in a_graphs} == a_graphs  # every graph of A, whole
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Third review: a server's answer that never ends
+
+
+class _Endless(socketserver.ThreadingTCPServer):
+    """A Graph Store server whose answers to `methods` have a body without end (chunked, until kg hangs up or
+    `cap` bytes went), sent fast or, with `drip`, one line every `drip` seconds; other requests get 204. It
+    counts the body bytes it managed to send, and answers each request on a connection of its own."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, methods: tuple[str, ...], drip: float = 0.0, cap: int = 256 * 1024 * 1024) -> None:
+        super().__init__(("127.0.0.1", 0), _EndlessHandler)
+        self.methods, self.drip, self.cap = methods, drip, cap
+        self.sent: dict[str, int] = {}
+        self.requests: list[str] = []
+        self.lock = threading.Lock()
+
+
+class _EndlessHandler(socketserver.BaseRequestHandler):
+    LINE = b"<https://kg.example.org/pushed> <http://www.w3.org/ns/prov#hadMember> <https://kg.example.org/graph/x> .\n"
+
+    def handle(self) -> None:
+        server, sock = self.server, self.request
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        method = head.split(b" ", 1)[0].decode()
+        length = next(
+            (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+        )
+        while len(body) < length:
+            body += sock.recv(65536)
+        with server.lock:
+            server.requests.append(method)
+        if method not in server.methods:
+            sock.sendall(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+            return
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\nTransfer-Encoding: chunked\r\n\r\n")
+        piece = self.LINE if server.drip else self.LINE * 8000
+        chunk = b"%x\r\n" % len(piece) + piece + b"\r\n"
+        sent = 0
+        with contextlib.suppress(OSError):
+            while sent < server.cap:
+                sock.sendall(chunk)
+                sent += len(piece)
+                with server.lock:
+                    server.sent[method] = server.sent.get(method, 0) + len(piece)
+                if server.drip:
+                    time.sleep(server.drip)
+            sock.sendall(b"0\r\n\r\n")
+
+
+def test_an_endless_list_is_not_read_without_end(shipped_build):
+    """kg read its list on the server whole, however large: a server streaming without end took kg push to 1.8 GB
+    in 10 s. Now it reads at most 64 MiB of the list, and a larger one is not kg's list: nothing is deleted."""
+    with serving(_Endless(("GET",))) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    assert "its answer was larger than 64 MiB); graphs of sources no longer in the build, if any, were not removed" in (
+        result.stderr
+    )
+    assert server.sent["GET"] < 100 * 1024 * 1024, server.sent
+    # the build's 3 graphs; kg's list, which it could not read, is left as it was
+    assert server.requests.count("PUT") == 3 and "DELETE" not in server.requests
+
+
+def test_an_answer_dripping_without_end_is_given_up_after_the_timeout(shipped_build):
+    """A line every 0.2 s never trips a 2 s timeout, which bounds each read, not the answer: kg waited as long as
+    the server went on (here 30 s; for ever if it likes). Now the whole answer must come within --timeout."""
+    with serving(_Endless(("GET",), drip=0.2, cap=150 * len(_EndlessHandler.LINE))) as server:
+        started = time.monotonic()
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--timeout", "2")
+        took = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert "its answer had not ended after 2 s (--timeout)" in result.stderr
+    assert took < 20, took
+
+
+def test_an_endless_answer_to_a_put_is_not_read(shipped_build):
+    """The body of a PUT's success says nothing kg needs: only its first 64 KiB are read (before, all of it: a
+    server answering without end held the push for ever)."""
+    with serving(_Endless(("PUT",), cap=64 * 1024 * 1024)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("PUT default graph:")
+    assert server.requests.count("PUT") == 4
+    assert server.sent["PUT"] < 4 * 8 * 1024 * 1024, server.sent
