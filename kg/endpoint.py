@@ -304,31 +304,73 @@ _USE = (
 )
 
 
+def _userinfo(url: str) -> str:
+    """What comes before the last @ of a URL's authority (user:password), found even in a URL that cannot be
+    parsed; "" when there is none."""
+    rest = url.split("://", 1)[1] if "://" in url else url.split(":", 1)[-1].lstrip("/")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    return authority.rpartition("@")[0]
+
+
+def _shown_endpoint(endpoint: str) -> str:
+    """--endpoint as a message about it may show it: its user name and password, if any, as ***, and the values
+    of its query parameters hidden (as _safe_url does), even when the URL cannot be parsed."""
+    userinfo = _userinfo(endpoint)
+    if userinfo:
+        endpoint = endpoint.replace(userinfo + "@", "***@", 1)
+    path, question, query = endpoint.partition("?")
+    if not question:
+        return endpoint
+    query, hash_, fragment = query.partition("#")
+    shown = []
+    for item in query.split("&"):
+        name, equals, _value = item.partition("=")
+        shown.append(item if name in ("graph", "default") or not equals else f"{name}=***")
+    return path + "?" + "&".join(shown) + hash_ + fragment
+
+
 def _check_endpoint(endpoint: str) -> httpx.URL:
     """The endpoint as a URL, or a UsageError saying what is wrong with it (never a traceback from deep inside
-    the HTTP stack: a host name part too long for DNS, an unclosed IPv6 bracket, a port out of range)."""
+    the HTTP stack: a host name part too long for DNS, an unclosed IPv6 bracket, a port out of range). The URL is
+    shown without the user name and password it may hold, and without its query's values (a key)."""
+    shown = _shown_endpoint(endpoint)
+    try:
+        return _parsed_endpoint(endpoint, shown)
+    except UsageError as err:
+        userinfo = _userinfo(endpoint)
+        if not userinfo:
+            raise
+        text = str(err)  # a message of urllib's or httpx's may quote part of the URL
+        password = userinfo.partition(":")[2]
+        for form in sorted({userinfo, password, repr(userinfo)[1:-1], repr(password)[1:-1]}, key=len, reverse=True):
+            if len(form) >= 3:
+                text = text.replace(form, "***")
+        raise UsageError(text) from None
+
+
+def _parsed_endpoint(endpoint: str, shown: str) -> httpx.URL:
     if not endpoint.isprintable() or any(c.isspace() for c in endpoint):
-        raise UsageError(f"--endpoint {endpoint!r}: a URL has no spaces or control characters; {_USE}")
+        raise UsageError(f"--endpoint {shown!r}: a URL has no spaces or control characters; {_USE}")
     try:
         parts = urllib.parse.urlsplit(endpoint)
         port = parts.port
     except ValueError as err:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port that is not a number
-        raise UsageError(f"--endpoint {endpoint!r}: not a usable URL ({err}); {_USE}") from None
+        raise UsageError(f"--endpoint {shown!r}: not a usable URL ({err}); {_USE}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--endpoint {endpoint!r}: {_USE}")
+        raise UsageError(f"--endpoint {shown!r}: {_USE}")
     if parts.username is not None or parts.password is not None:
         raise UsageError(
             "--endpoint: remove the user name and password from the URL (a command line is visible to every user "
             f"of the machine); set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add the host to ~/.netrc"
         )
     if parts.fragment:
-        raise UsageError(f"--endpoint {endpoint!r}: remove the #fragment")
+        raise UsageError(f"--endpoint {shown!r}: remove the #fragment")
     if port == 0:
-        raise UsageError(f"--endpoint {endpoint!r}: a port is a number from 1 to 65535")
+        raise UsageError(f"--endpoint {shown!r}: a port is a number from 1 to 65535")
     host = parts.hostname
     if "[" in parts.netloc and not re.fullmatch(r"\[[0-9A-Fa-f:.]+(%[\w.-]+)?\](:[0-9]*)?", parts.netloc):
         raise UsageError(
-            f"--endpoint {endpoint!r}: an IPv6 address goes in brackets, then :PORT if any (http://[::1]:7878/store)"
+            f"--endpoint {shown!r}: an IPv6 address goes in brackets, then :PORT if any (http://[::1]:7878/store)"
         )
     try:
         ipaddress.ip_address(host)
@@ -341,13 +383,13 @@ def _check_endpoint(endpoint: str) -> httpx.URL:
         labels = encoded.split(b".")
         if not encoded or len(encoded) > 253 or not all(0 < len(label) <= 63 for label in labels):
             raise UsageError(
-                f"--endpoint {endpoint!r}: {host!r} is not a host name (each part between dots has 1 to 63 "
+                f"--endpoint {shown!r}: {host!r} is not a host name (each part between dots has 1 to 63 "
                 f"characters, the whole at most 253); {_USE}"
             ) from None
     try:
         return httpx.URL(endpoint)
     except httpx.InvalidURL as err:
-        raise UsageError(f"--endpoint {endpoint!r}: not a usable URL ({err}); {_USE}") from None
+        raise UsageError(f"--endpoint {shown!r}: not a usable URL ({err}); {_USE}") from None
 
 
 def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:

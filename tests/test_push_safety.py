@@ -414,6 +414,29 @@ def test_a_malformed_endpoint_is_refused_cleanly(shipped_build, url, why):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://alice:S3cretPW@127.0.0.1:99999/store",
+        "ftp://alice:S3cretPW@127.0.0.1/store",
+        "http://alice:S3cretPW@127.0.0.1/store x",
+        "http://alice:S3cretPW@[::1/store",
+        "http://alice:S3cretPW@127.0.0.1:x/store?key=T0kenValue",
+        "http:alice:S3cretPW@127.0.0.1/store",
+        "http://127.0.0.1:0/store?key=T0kenValue",
+    ],
+)
+def test_a_malformed_endpoint_is_refused_without_showing_its_password(shipped_build, url):
+    """A password (or a key) in an --endpoint refused for another fault was printed with it (four of these
+    showed `alice:S3cretPW`): a CI log keeps it. Now the message shows *** in its place, and still the rest."""
+    result = push(shipped_build, url)
+    assert result.returncode == 2
+    assert "S3cretPW" not in result.stderr and "T0kenValue" not in result.stderr, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("kg: error: --endpoint ") and "***" in first and ("127.0.0.1" in first or "::1" in first)
+    assert "Traceback" not in result.stderr
+
+
 def test_the_endpoint_printed_at_the_end_hides_its_key(shipped_build):
     server = scripted(_ok)
     with serving(server):
