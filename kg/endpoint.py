@@ -704,11 +704,12 @@ def _retry_after(value: str) -> float | None:
 
 
 class _OffOrigin(Exception):
-    """The endpoint redirected a request to another scheme, host or port: kg stops before sending anything there."""
+    """The endpoint redirected a request to another scheme, host or port, or to no URL kg can follow (`url` is
+    then the Location as sent, `followable` False): kg stops before sending anything there."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, followable: bool = True) -> None:
         super().__init__(url)
-        self.url = url
+        self.url, self.followable = url, followable
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -728,6 +729,18 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
         if _origin(request.url) != home:
             raise _OffOrigin(str(request.url))
 
+    def redirect_home(response: httpx.Response) -> None:
+        """A redirect is looked at before httpx follows it: one to a place that is no http(s) URL at all
+        (`data:...`, `javascript:...`) made httpx raise InvalidURL, which is no HTTPError (a traceback)."""
+        if response.has_redirect_location:
+            location = response.headers["Location"]
+            try:
+                target = response.request.url.join(location)
+            except (httpx.InvalidURL, ValueError):
+                raise _OffOrigin(location, followable=False) from None
+            if _origin(target) != home:
+                raise _OffOrigin(str(target))
+
     credentials_: httpx.Auth | None = None
     if login is not None:
         credentials_ = httpx.DigestAuth(*login) if auth == "digest" else httpx.BasicAuth(*login)
@@ -736,7 +749,7 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
         trust_env=not _is_loopback(url.host),
-        event_hooks={"request": [stay_home]},
+        event_hooks={"request": [stay_home], "response": [redirect_home]},
         headers={"User-Agent": f"kg/{__version__}"},
     )
 
@@ -874,6 +887,11 @@ def push(
 
     def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
         tried = f" (tried {attempt + 1} times)" if attempt else ""
+        if isinstance(problem, _OffOrigin) and not problem.followable:
+            return (
+                f"the endpoint redirected {method} {_safe_url(target)} to {problem.url!r}, which is no http(s) URL; "
+                "nothing was sent there: is --endpoint right?"
+            )
         if isinstance(problem, _OffOrigin):
             return (
                 f"the endpoint redirected {method} {_safe_url(target)} to {_safe_url(problem.url)}; kg sends "

@@ -151,6 +151,29 @@ ECHOES = [
 HOSTILE = "\x9b2J \x1b]0;owned\x07 \x1b[31mred\x1b[0m \u202eevil \x07\x08"
 
 
+@pytest.mark.parametrize(
+    "location", ["data:text/plain,hello", "javascript:alert(1)", "file:///etc/passwd", "/store?x=\x1b[31mred"]
+)
+def test_a_redirect_to_no_http_url_is_refused_cleanly(shipped_build, location):
+    """A redirect to `data:` or `javascript:` made httpx raise InvalidURL, which is no HTTPError: kg push ended in
+    a traceback (exit 1). Every redirect is now looked at before it is followed; none of these is."""
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 404, "Not Found", {}, b""
+        return 302, "Found", {"Location": location}, b""
+
+    server = scripted(answer)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr
+    assert (
+        result.stderr.startswith("kg: error: the endpoint redirected PUT ") and "No graph was changed." in result.stderr
+    )
+    assert [method for method, *_ in server.seen] == ["GET", "PUT"]
+
+
 def _echo(handler, body):
     if handler.command == "GET":
         return 404, "Not Found", {}, b""
