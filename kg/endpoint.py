@@ -712,6 +712,31 @@ class _OffOrigin(Exception):
         self.url, self.followable = url, followable
 
 
+class _BadChallenge(Exception):
+    """The server asked for Digest authentication in a form that cannot be answered (an unknown algorithm, qop
+    auth-int, a challenge that does not parse)."""
+
+
+class _Digest(httpx.DigestAuth):
+    """httpx's Digest authentication, whose every failure to read the server's challenge is a _BadChallenge:
+    httpx raised KeyError for an unknown algorithm, NotImplementedError for qop auth-int and ValueError for a
+    challenge that does not parse (tracebacks), and a ProtocolError that kg reported as a server not reached."""
+
+    def auth_flow(self, request: httpx.Request):
+        flow = super().auth_flow(request)
+        try:
+            outgoing = next(flow)  # a challenge of an earlier request is answered here
+            while True:
+                response = yield outgoing
+                if response.status_code == 401:
+                    self.challenge = response.headers.get("WWW-Authenticate", "")
+                outgoing = flow.send(response)
+        except StopIteration:
+            return
+        except (httpx.ProtocolError, KeyError, ValueError, TypeError, IndexError, NotImplementedError) as err:
+            raise _BadChallenge(f"WWW-Authenticate {getattr(self, 'challenge', '')[:200]!r}: {err}") from None
+
+
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     default = {"http": 80, "https": 443}.get(url.scheme)
     return url.scheme, url.host, url.port or default
@@ -743,7 +768,7 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
 
     credentials_: httpx.Auth | None = None
     if login is not None:
-        credentials_ = httpx.DigestAuth(*login) if auth == "digest" else httpx.BasicAuth(*login)
+        credentials_ = _Digest(*login) if auth == "digest" else httpx.BasicAuth(*login)
     return httpx.Client(
         auth=credentials_,
         timeout=httpx.Timeout(timeout),
@@ -887,6 +912,11 @@ def push(
 
     def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
         tried = f" (tried {attempt + 1} times)" if attempt else ""
+        if isinstance(problem, _BadChallenge):
+            return (
+                f"the endpoint asks for Digest authentication in a form kg cannot answer ({problem}) for {method} "
+                f"{_safe_url(target)}; is --auth digest right for this server?"
+            )
         if isinstance(problem, _OffOrigin) and not problem.followable:
             return (
                 f"the endpoint redirected {method} {_safe_url(target)} to {problem.url!r}, which is no http(s) URL; "
@@ -916,7 +946,7 @@ def push(
         while True:
             try:
                 answer: bytes | _Refusal | BaseException = exchange(client, method, target, body)
-            except (httpx.HTTPError, _OffOrigin) as err:
+            except (httpx.HTTPError, _OffOrigin, _BadChallenge) as err:
                 answer = err
             if isinstance(answer, bytes):
                 return answer
@@ -958,7 +988,7 @@ def push(
         try:
             answer = exchange(client, "GET", graph_url(endpoint, None), None, limit)
             now = triples_digest(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
-        except (httpx.HTTPError, _OffOrigin, _Unread, SyntaxError):
+        except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, SyntaxError):
             now = None
         if now == digest:
             send(
@@ -994,7 +1024,7 @@ def push(
         except _OffOrigin as err:
             answer = err
             before, unread = None, f"redirected to {_safe_url(err.url)}, where kg sends nothing"
-        except _Unread as err:
+        except (_Unread, _BadChallenge) as err:
             answer = err
             before, unread = None, str(err)
         except httpx.HTTPError as err:

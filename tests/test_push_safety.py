@@ -539,6 +539,32 @@ def test_digest_authentication(shipped_build):
     assert PASSWORD not in basic.stderr + digest.stderr + digest.stdout
 
 
+@pytest.mark.parametrize(
+    "challenge",
+    [
+        'Digest realm="\x1b]0;owned\x07", nonce="y", algorithm=FOO',
+        'Digest realm="x", nonce="y", qop="auth-int"',
+        'Digest ,,,=,"',
+        'Digest realm="x"',
+    ],
+)
+def test_a_digest_challenge_kg_cannot_answer_is_a_message(shipped_build, challenge):
+    """httpx's Digest authentication raised KeyError (an unknown algorithm), NotImplementedError (qop auth-int)
+    and ValueError (a challenge that does not parse): kg push ended in a traceback, exit 1. Now exit 2, saying
+    so; nothing of the challenge reaches the terminal as an escape sequence."""
+
+    def answer(handler, body):
+        return 401, "Unauthorized", {"WWW-Authenticate": challenge}, b""
+
+    server = scripted(answer)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--auth", "digest")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert result.stderr.startswith("kg: error: the endpoint asks for Digest authentication in a form kg cannot ")
+    assert "No graph was changed." in result.stderr
+
+
 def test_a_redirect_to_no_url_is_not_retried(shipped_build):
     server = scripted(lambda handler, body: (302, "Found", {"Location": "http://[::1/x"}, b""))
     with serving(server):
