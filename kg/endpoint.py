@@ -769,14 +769,29 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
     credentials_: httpx.Auth | None = None
     if login is not None:
         credentials_ = _Digest(*login) if auth == "digest" else httpx.BasicAuth(*login)
-    return httpx.Client(
-        auth=credentials_,
-        timeout=httpx.Timeout(timeout),
-        follow_redirects=True,
-        trust_env=not _is_loopback(url.host),
-        event_hooks={"request": [stay_home], "response": [redirect_home]},
-        headers={"User-Agent": f"kg/{__version__}"},
-    )
+    try:
+        return httpx.Client(
+            auth=credentials_,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=True,
+            trust_env=not _is_loopback(url.host),
+            event_hooks={"request": [stay_home], "response": [redirect_home]},
+            headers={"User-Agent": f"kg/{__version__}"},
+        )
+    except (ImportError, ValueError, httpx.InvalidURL) as err:
+        # a proxy variable httpx cannot use: a SOCKS proxy without httpx's socks extra (ImportError), another
+        # scheme (ValueError), a URL that does not parse (InvalidURL); their messages may quote the proxy's URL
+        names = sorted(name for name in os.environ if name.lower().endswith("_proxy") and name.lower() != "no_proxy")
+        shown = ", ".join(f"{name}={_shown_endpoint(os.environ[name])!r}" for name in names) or "none set"
+        why = (
+            "a SOCKS proxy needs httpx's socks extra: pip install 'httpx[socks]'"
+            if isinstance(err, ImportError)
+            else "it is not an http://, https:// or socks5:// URL with a host and a port"
+        )
+        raise UsageError(
+            f"cannot use the proxy the environment gives for {url.host} ({shown}): {why}; fix or unset it, or add "
+            f"{url.host} to NO_PROXY"
+        ) from None
 
 
 def _cause(err: BaseException) -> Iterator[BaseException]:

@@ -11,7 +11,10 @@ import contextlib
 import html
 import http.server
 import json
+import os
 import socketserver
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -563,6 +566,44 @@ def test_a_digest_challenge_kg_cannot_answer_is_a_message(shipped_build, challen
     assert "Traceback" not in result.stderr and "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert result.stderr.startswith("kg: error: the endpoint asks for Digest authentication in a form kg cannot ")
     assert "No graph was changed." in result.stderr
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("ALL_PROXY", "socks5://proxyuser:pr0xyPW@127.0.0.1:1080"),
+        ("HTTP_PROXY", "foo://proxyuser:pr0xyPW@127.0.0.1:3128"),
+        ("http_proxy", "http://proxyuser:pr0xyPW@[::1"),
+        ("HTTP_PROXY", ":::"),
+    ],
+)
+def test_a_proxy_kg_cannot_use_is_a_message(shipped_build, variable, value):
+    """A proxy variable httpx cannot use made kg push end in a traceback (exit 1): a SOCKS proxy without httpx's
+    socks extra (ImportError), another scheme (ValueError), a URL that does not parse (InvalidURL). Now exit 2
+    naming the variable, with the proxy's password hidden. (Proxies apply to remote endpoints only.)"""
+    env = {name: text for name, text in os.environ.items() if not name.lower().endswith("_proxy")}
+    env.update(ENV)
+    env[variable] = value
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "push",
+            "--build",
+            str(shipped_build),
+            "--endpoint",
+            "http://kg-test.invalid/store",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "pr0xyPW" not in result.stderr
+    assert result.stderr.startswith("kg: error: cannot use the proxy the environment gives for kg-test.invalid")
+    assert f"{variable}=" in result.stderr
 
 
 def test_a_redirect_to_no_url_is_not_retried(shipped_build):
