@@ -399,7 +399,7 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
     if user is not None or password is not None:
         if user is None or password is None:
             raise UsageError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
-        return user, password
+        return _checked_user(user, USER_VARIABLE), password
     path = env.get("NETRC") or str(Path.home() / ".netrc")
     if not Path(path).is_file():
         return None
@@ -413,10 +413,20 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
         ) from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read the netrc file ({err.strerror or type(err).__name__})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: cannot read the netrc file (it is not UTF-8 text; save it as UTF-8)") from None
     if entry is None:
         return None
     login, _account, secret = entry
-    return login or "", secret or ""
+    return _checked_user(login or "", f"the login in {path}"), secret or ""
+
+
+def _checked_user(user: str, where: str) -> str:
+    """A user name that can go in a header: a line break or other control character in it made httpx refuse the
+    Digest header with a message quoting it whole, the response computed from the password included."""
+    if not user.isprintable():
+        raise UsageError(f"{where}: the user name holds a line break or another control character; remove it")
+    return user
 
 
 def graph_url(endpoint: str, name: str | None) -> str:

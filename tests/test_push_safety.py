@@ -606,6 +606,41 @@ def test_a_proxy_kg_cannot_use_is_a_message(shipped_build, variable, value):
     assert f"{variable}=" in result.stderr
 
 
+def test_a_netrc_file_not_in_utf8_is_a_message(shipped_build, tmp_path):
+    """A netrc file saved in Latin-1 (a password with an umlaut) made kg push end in a UnicodeDecodeError
+    traceback (exit 1). Now exit 2 naming the file, and nothing of its content."""
+    saved = tmp_path / "netrc"
+    saved.write_bytes("machine 127.0.0.1 login analyst password Gep\u00e4ckT\u00fcr\n".encode("latin-1"))
+    saved.chmod(0o600)
+    result = run_kg(
+        "push", "--build", str(shipped_build), "--endpoint", "http://127.0.0.1:9/store", env={"NETRC": str(saved)}
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"kg: error: {saved}: cannot read the netrc file (it is not UTF-8 text; save it as UTF-8)\n"
+
+
+def test_a_user_name_with_a_line_break_is_refused_before_anything_is_sent(shipped_build):
+    """KG_PUSH_USER with a line break (pasted with its newline), under --auth digest: httpx refused the header
+    and kg printed its whole value, with the Digest response computed from the password (open to guessing it
+    offline, from a CI log). Now it is refused up front, naming the variable only."""
+
+    def answer(handler, body):
+        if handler.headers.get("Authorization", "").startswith("Digest"):
+            return 204, "No Content", {}, b""
+        return 401, "Unauthorized", {"WWW-Authenticate": 'Digest realm="kg", nonce="abc", qop="auth"'}, b""
+
+    server = scripted(answer)
+    env = {**ENV, endpoint.USER_VARIABLE: "analyst\r\n"}
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--auth", "digest", env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        f"kg: error: {endpoint.USER_VARIABLE}: the user name holds a line break or another control character; "
+        "remove it\n"
+    )
+    assert server.seen == []
+
+
 def test_a_redirect_to_no_url_is_not_retried(shipped_build):
     server = scripted(lambda handler, body: (302, "Found", {"Location": "http://[::1/x"}, b""))
     with serving(server):
