@@ -64,6 +64,10 @@ QUERY_TYPE = "application/sparql-query"
 FORM_TYPE = "application/x-www-form-urlencoded"
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "union-default-graph")
 OUT_OF_MEMORY = b"memory allocation of"  # what a Rust program writes to stderr when an allocation fails
+# what Oxigraph writes when RLIMIT_DATA stops it before it serves: an allocation, or RocksDB's thread stacks
+# (C++: "terminate called after throwing an instance of 'std::system_error' what(): Resource temporarily
+# unavailable"); at 160 MiB it does not start here, at 200 it does
+STARVED = (OUT_OF_MEMORY, b"std::bad_alloc", b"Resource temporarily unavailable")
 
 __all__ = ["HEAD_LIMIT", "Counts", "Front", "Limits", "Worker", "run", "sparql_query"]
 
@@ -174,16 +178,24 @@ class Worker:
             self.identity = before if before == store_identity(self.store) else None
             return
         code = self.process.returncode
+        starved = self.ran_out_of_memory(STARVED)
         await self.kill()
+        if starved:  # the cap is below what Oxigraph needs to open the store and start its threads
+            raise RuntimeError(
+                f"Oxigraph's server could not start on {self.store} within --max-memory {self.max_memory} MiB "
+                f"(exit status {code}: it could not allocate memory or start a thread); give it more, e.g. the "
+                "default 1024"
+            )
         raise RuntimeError(f"Oxigraph's server did not start on {self.store} (exit status {code})")
 
-    def ran_out_of_memory(self) -> bool:
+    def ran_out_of_memory(self, signs: tuple[bytes, ...] = (OUT_OF_MEMORY,)) -> bool:
         """Whether the worker wrote that an allocation failed (it then aborts)."""
         try:
             self.stderr.seek(0)
-            return OUT_OF_MEMORY in self.stderr.read()
+            said = self.stderr.read()
         except (OSError, ValueError):
             return False
+        return any(sign in said for sign in signs)
 
     async def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:

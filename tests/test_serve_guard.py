@@ -307,6 +307,16 @@ def test_serve_refuses_a_bad_memory_cap(shipped_build):
     assert result.stderr == "kg: error: --max-memory 10: give a number of MiB from 64 to 1048576\n"
 
 
+def test_a_memory_cap_too_small_to_start_a_worker_says_so(shipped_build):
+    """--max-memory 64 is accepted, but Oxigraph cannot start under it (RocksDB's threads need their stacks; it
+    aborts with 'Resource temporarily unavailable'): kg serve said only "did not start (exit status -6)". Now the
+    message names the cap, so the user knows what to change."""
+    result = run_kg("serve", "--build", str(shipped_build), "--port", str(free_port()), "--max-memory", "64")
+    assert result.returncode == 2
+    assert "could not start on" in result.stderr and "within --max-memory 64 MiB" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # --------------------------------------------------------------------------------------------------------------
 # 9. A rebuild while serving
 
