@@ -145,6 +145,14 @@ def check_limits(limits: serve_front.Limits) -> None:
         raise UsageError(f"--workers {limits.workers}: give a number from 1 to 64")
     if not 64 <= limits.max_memory <= 1024 * 1024:
         raise UsageError(f"--max-memory {limits.max_memory}: give a number of MiB from 64 to 1048576")
+    total = serve_front.machine_memory()
+    if total is not None and limits.workers * limits.max_memory > total:
+        # each cap holds, but together they would not: a few heavy queries at once would exhaust the machine
+        raise UsageError(
+            f"--workers {limits.workers} x --max-memory {limits.max_memory} MiB is more than this machine's memory "
+            f"({total} MiB): heavy queries at once would exhaust it; give fewer workers or less memory each "
+            f"(--max-memory {serve_front.default_max_memory(limits.workers, total)} fits)"
+        )
 
 
 def serve(
@@ -157,7 +165,9 @@ def serve(
     """Serve the store through the guarded front (kg/serve_front.py) until SIGTERM or Ctrl-C; returns the exit
     code. The Oxigraph workers die with this process, so stopping `kg serve` leaves nothing listening.
     Requests are answered only when addressed to the server's own names (and `allow_hosts`): see HostCheck."""
-    limits = limits or serve_front.Limits()
+    if limits is None:
+        workers = serve_front.Limits.workers
+        limits = serve_front.Limits(max_memory=serve_front.default_max_memory(workers, serve_front.machine_memory()))
     check_limits(limits)
     for name in allow_hosts:
         if not name or any(c.isspace() or c in "/@?#[]:" for c in name):

@@ -84,6 +84,28 @@ class Limits:
     max_memory: int = 1024  # MiB of heap per worker; an idle worker holds about 75 (see the README)
 
 
+def machine_memory() -> int | None:
+    """This machine's memory in MiB (MemTotal), or None where it cannot be read (not Linux)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def default_max_memory(workers: int, total: int | None) -> int:
+    """--max-memory when none is given: 1024 MiB, or less on a machine where the workers' caps would add up to
+    all of its memory (8 workers of 1024 MiB on an 8 GiB machine): the workers together stay within what the
+    machine has, with a worker's share left for the front and everything else (never below 256 MiB, about what
+    a worker needs to start)."""
+    if total is None:
+        return Limits.max_memory
+    return max(256, min(Limits.max_memory, total // (workers + 1)))
+
+
 @dataclass
 class Counts:
     """What the front did, printed when it stops, so a run can be measured from outside."""

@@ -12,6 +12,8 @@ import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -23,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from kg import endpoint
-from tests.conftest import MINI, run_kg
+from tests.conftest import MINI, ROOT, run_kg
 from tests.test_serve import NO_PROXY, PREFIX, free_port, kg_serve, sparql
 from tests.test_services import GOOD, GOOD_ANSWER, good_query
 
@@ -315,6 +317,46 @@ def test_a_memory_cap_too_small_to_start_a_worker_says_so(shipped_build):
     assert result.returncode == 2
     assert "could not start on" in result.stderr and "within --max-memory 64 MiB" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_workers_caps_together_fit_in_the_machine(shipped_build):
+    """Each worker's cap held, but nothing bounded their sum: --workers 2 --max-memory of more than half the
+    machine's memory started, and two heavy queries at once could take all of it (the defaults do the same on a
+    machine with less than (workers + 1) GiB: 8 workers of 1024 MiB on 8 GiB). Now such caps are refused, and
+    the default is lowered to fit."""
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total = next(int(line.split()[1]) // 1024 for line in meminfo if line.startswith("MemTotal:"))
+    too_much = total // 2 + 1024
+    try:
+        result = run_kg_briefly(
+            "serve",
+            "--build",
+            str(shipped_build),
+            "--port",
+            str(free_port()),
+            "--workers",
+            "2",
+            "--max-memory",
+            str(too_much),
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("kg serve started with caps adding up to more than the machine's memory")
+    assert result.returncode == 2
+    assert f"--workers 2 x --max-memory {too_much} MiB is more than this machine's memory ({total} MiB)" in (
+        result.stderr
+    )
+    # the defaults: 1024 MiB where the machine has room, less where it has not, never below what starts a worker
+    from kg import serve_front
+
+    assert serve_front.default_max_memory(2, 24 * 1024) == 1024
+    assert serve_front.default_max_memory(8, 8 * 1024) == 910 and 8 * 910 < 8 * 1024
+    assert serve_front.default_max_memory(4, 1024) == 256
+
+
+def run_kg_briefly(*args: str) -> subprocess.CompletedProcess:
+    """The real CLI, for a command that must exit at once (a server that starts instead is killed, with its
+    workers, which die with it)."""
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
 
 
 # --------------------------------------------------------------------------------------------------------------
