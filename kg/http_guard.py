@@ -149,8 +149,15 @@ class HostCheck:
         a page cannot read the answer (no CORS), but could still make the server work for it (CSRF)."""
         if value is None:
             return
-        parts = urllib.parse.urlsplit(value.strip())
-        if parts.scheme in ("http", "https") and parts.netloc and self.allows(parts.netloc):
+        try:
+            parts = urllib.parse.urlsplit(value.strip())
+            # an origin without a port is on its scheme's default port (http://localhost is localhost:80, another
+            # server than this one), though a Host header without a port is let through
+            port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+            host = parts.hostname if parts.scheme in ("http", "https") else None
+        except ValueError:  # "http://[::1": urlsplit raised, and the front wrote a traceback and answered nothing
+            host = port = None
+        if host and port and self.allows(f"[{host}]:{port}" if ":" in host else f"{host}:{port}"):
             return
         raise Refusal(
             403,

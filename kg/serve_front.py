@@ -455,6 +455,13 @@ class Front:
                     await writer.drain()
         except (OSError, ClientGone, TimeoutError):
             self.counts.dropped += 1  # the client went away, or would not read what it was sent
+        except Exception:  # a fault of kg's own: the client gets a 500, the terminal no traceback
+            # (asyncio would print one per request, so any client could fill the user's terminal or log)
+            self.counts.count(500)
+            with contextlib.suppress(OSError, TimeoutError):
+                writer.write(Refusal(500, "Internal Server Error", "kg serve could not answer this request").response())
+                async with asyncio.timeout(1):
+                    await writer.drain()
         finally:
             self.connections -= 1
             await _let_go(writer)

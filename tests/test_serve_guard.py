@@ -516,3 +516,31 @@ def test_a_client_that_never_reads_its_answer_is_let_go(shipped_build):
                 sock.close()
     summary = process.stdout.read()
     assert "3 queries stopped at the time limit" in summary, summary
+
+
+def test_an_origin_without_a_port_is_another_server(served):
+    """`Origin: http://localhost` is a page on port 80 (another web server of this machine, which may serve anyone's
+    pages), not this server; the Origin check compared it as a Host header without a port, which it lets through,
+    so such a page's POST was answered 200. A browser without Sec-Fetch-Site (older ones) sends just this."""
+    port, _ = served
+    for origin in ("http://127.0.0.1", "http://localhost", "https://127.0.0.1"):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/query",
+            data=b"ASK { ?s ?p ?o }",
+            headers={"Content-Type": "application/sparql-query", "Origin": origin, "Accept": "text/csv"},
+        )
+        code, said = _refused(port, request)
+        assert code == 403 and "requests from other web pages are refused" in said, origin
+
+
+def test_a_malformed_origin_gets_an_answer_and_no_traceback(shipped_build):
+    """`Origin: http://[::1` made urlsplit raise inside the front: the client got no answer at all, and kg serve's
+    terminal a 17-line traceback per request (any client could fill it). Now 403, and nothing on stderr."""
+    port = free_port()
+    with kg_serve(shipped_build, port) as process:
+        for _ in range(3):
+            answer = _raw(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://[::1\r\n\r\n".encode())
+            assert _status(answer) == 403, answer[:200]
+        assert good_query(port) == GOOD_ANSWER
+    assert "Traceback" not in process.stderr.read()
+    assert "(200: 1, 403: 3)" in process.stdout.read()
