@@ -494,7 +494,7 @@ class Front:
                 target=request.target,
                 headers=[("Host", "127.0.0.1"), ("Connection", "close"), *_forwarded(request)],
             )
-            await self._forward(upstream, b"", _Relay(writer, False, False))
+            await self._forward(upstream, b"", _Relay(writer, False, method == "HEAD"))
         else:
             raise Refusal(404, "Not Found", "nothing here: the query page is at /, the SPARQL endpoint at /query")
 
@@ -532,7 +532,7 @@ class Front:
                     upstream_writer.write(payload)
                     await upstream_writer.drain()
                     buffered = bytearray()
-                    while chunk := await upstream_reader.read(65536):
+                    while not complete and (chunk := await upstream_reader.read(65536)):
                         client.receive_data(chunk)
                         status, complete = _progress(client, status, complete)
                         if relay.sent or len(buffered) + len(chunk) > RESPONSE_BUFFER:
@@ -540,8 +540,9 @@ class Front:
                             buffered.clear()
                         else:
                             buffered += chunk
-                    client.receive_data(b"")  # the worker closed: the end of an answer sent without a length
-                    status, complete = _progress(client, status, complete)
+                    if not complete:
+                        client.receive_data(b"")  # the worker closed: the end of an answer sent without a length
+                        status, complete = _progress(client, status, complete)
                     if not complete:
                         raise ConnectionResetError("the worker closed the connection before its answer was whole")
                     if status == 400 and not relay.sent:  # Oxigraph's error, replaced by kg's where kg says more
@@ -611,7 +612,13 @@ def _forwarded(request: Request) -> list[tuple[str, str]]:
     if _wants_a_page(request.headers.get("accept", "")):
         # a browser opening a query URL: results as tab-separated text (or N-Triples for a graph), shown as text
         return [("accept", READABLE_ACCEPT)]
-    return [(name, request.headers[name]) for name in FORWARDED_HEADERS if name in request.headers]
+    # as h11 can send them: ASCII (a Latin-1 byte in Accept made h11 raise while the front wrote the worker's
+    # request); a value that is not is left out, as if not sent
+    return [
+        (name, request.headers[name])
+        for name in FORWARDED_HEADERS
+        if name in request.headers and request.headers[name].isascii() and request.headers[name].isprintable()
+    ]
 
 
 def _wants_a_page(accept: str) -> bool:
@@ -675,7 +682,9 @@ def _progress(client: h11.Connection, status: int, complete: bool) -> tuple[int,
         if isinstance(event, h11.Response):
             status = event.status_code
         elif isinstance(event, h11.EndOfMessage):
-            complete = True
+            # whole: what follows is no part of it (Oxigraph sends its error's body after the head of an answer to
+            # HEAD, which h11 then refused; the front took that for a failed worker, answered 502 and restarted it)
+            return status, True
         elif isinstance(event, h11.ConnectionClosed):
             return status, complete
 

@@ -544,3 +544,27 @@ def test_a_malformed_origin_gets_an_answer_and_no_traceback(shipped_build):
         assert good_query(port) == GOOD_ANSWER
     assert "Traceback" not in process.stderr.read()
     assert "(200: 1, 403: 3)" in process.stdout.read()
+
+
+def test_head_of_a_missing_or_bad_graph_gets_its_status_and_keeps_the_worker(served):
+    """Oxigraph sends its error's body after the head of an answer to HEAD; h11 refused those bytes, and the
+    front took that for a failed worker: 502, and the worker killed and started again, so any client could keep
+    the workers restarting with `HEAD /store?graph=%5B`. Now the answer ends with its head: 400 or 404, head only."""
+    port, _ = served
+    for target, status in (("/store?graph=%5B", 400), ("/store?graph=http://example.org/none", 404)):
+        for _ in range(3):
+            answer = _raw(port, f"HEAD {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            assert _status(answer) == status, answer[:200]
+            assert answer.endswith(b"\r\n\r\n"), answer  # a HEAD answer has no body
+    assert good_query(port) == GOOD_ANSWER
+
+
+def test_a_latin1_byte_in_accept_gets_an_answer(served):
+    """A Latin-1 byte in Accept or Accept-Language, which the front passes on to the worker, made h11 raise while
+    the front wrote the worker's request: no answer, and a traceback on kg serve's terminal. Now such a value is
+    left out, as if not sent."""
+    port, _ = served
+    target = "/query?" + urllib.parse.urlencode({"query": GOOD})
+    for header in ("Accept: text/csv\xe9", "Accept-Language: fr-\xff"):
+        answer = _raw(port, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{header}\r\n\r\n".encode("latin-1"))
+        assert _status(answer) == 200, (header, answer[:200])
