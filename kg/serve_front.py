@@ -9,7 +9,8 @@ fresh one started: a runaway query costs one worker for --query-timeout seconds,
 
 Requests are read by h11 (kg/http_guard.py), never by hand. What the front enforces before Oxigraph sees a byte:
 - the request is addressed to this server (Host: 127.0.0.1:PORT, localhost:PORT, ...; else 421), so a web page
-  that rebinds its own name to 127.0.0.1 cannot read the graph;
+  that rebinds its own name to 127.0.0.1 cannot read the graph, and is not made by another site's page (Origin,
+  Sec-Fetch-Site; else 403), so no web page the user has open can make it work;
 - the request line and headers fit in HEAD_LIMIT bytes (else 431) and the body in --max-body bytes (else 413,
   refused from Content-Length alone, before the body is read);
 - the whole request arrives within --request-timeout seconds (else 408): slow-loris clients are dropped;
