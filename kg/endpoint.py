@@ -477,7 +477,10 @@ def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[by
 def _safe_url(url: str) -> str:
     """The URL as it may be printed: the values of the endpoint's own query parameters (a token, a key) hidden;
     the graph's name, which kg chose, kept."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # a Location that is no URL (http://[::1/x): hidden the same way, by hand
+        return _shown_endpoint(url)
     if not parts.query:
         return url
     shown = []

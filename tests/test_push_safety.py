@@ -647,9 +647,10 @@ def test_a_redirect_to_no_url_is_not_retried(shipped_build):
         port = server.server_address[1]
         result = push(shipped_build, f"http://127.0.0.1:{port}/store")
     assert result.returncode == 2
+    # redirects are looked at before they are followed (third review): this one is no URL
     assert result.stderr == (
-        f"kg: error: cannot reach http://127.0.0.1:{port}: its answer is not valid HTTP; is the server running, and "
-        "is --endpoint right? No graph was changed.\n"
+        f"kg: error: the endpoint redirected PUT http://127.0.0.1:{port}/store?default to 'http://[::1/x', which "
+        "is no http(s) URL; nothing was sent there: is --endpoint right? No graph was changed.\n"
     )
     assert [method for method, *_ in server.seen] == ["GET", "PUT"]  # the PUT once: repeating cannot help
 
