@@ -145,6 +145,14 @@ def check_limits(limits: serve_front.Limits) -> None:
         raise UsageError(f"--workers {limits.workers}: give a number from 1 to 64")
     if not 64 <= limits.max_memory <= 1024 * 1024:
         raise UsageError(f"--max-memory {limits.max_memory}: give a number of MiB from 64 to 1048576")
+    total = serve_front.machine_memory()
+    if total is not None and limits.workers * limits.max_memory > total:
+        # each cap holds, but together they would not: a few heavy queries at once would exhaust the machine
+        raise UsageError(
+            f"--workers {limits.workers} x --max-memory {limits.max_memory} MiB is more than this machine's memory "
+            f"({total} MiB): heavy queries at once would exhaust it; give fewer workers or less memory each "
+            f"(--max-memory {serve_front.default_max_memory(limits.workers, total)} fits)"
+        )
 
 
 def serve(
@@ -157,7 +165,9 @@ def serve(
     """Serve the store through the guarded front (kg/serve_front.py) until SIGTERM or Ctrl-C; returns the exit
     code. The Oxigraph workers die with this process, so stopping `kg serve` leaves nothing listening.
     Requests are answered only when addressed to the server's own names (and `allow_hosts`): see HostCheck."""
-    limits = limits or serve_front.Limits()
+    if limits is None:
+        workers = serve_front.Limits.workers
+        limits = serve_front.Limits(max_memory=serve_front.default_max_memory(workers, serve_front.machine_memory()))
     check_limits(limits)
     for name in allow_hosts:
         if not name or any(c.isspace() or c in "/@?#[]:" for c in name):
@@ -304,31 +314,73 @@ _USE = (
 )
 
 
+def _userinfo(url: str) -> str:
+    """What comes before the last @ of a URL's authority (user:password), found even in a URL that cannot be
+    parsed; "" when there is none."""
+    rest = url.split("://", 1)[1] if "://" in url else url.split(":", 1)[-1].lstrip("/")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    return authority.rpartition("@")[0]
+
+
+def _shown_endpoint(endpoint: str) -> str:
+    """--endpoint as a message about it may show it: its user name and password, if any, as ***, and the values
+    of its query parameters hidden (as _safe_url does), even when the URL cannot be parsed."""
+    userinfo = _userinfo(endpoint)
+    if userinfo:
+        endpoint = endpoint.replace(userinfo + "@", "***@", 1)
+    path, question, query = endpoint.partition("?")
+    if not question:
+        return endpoint
+    query, hash_, fragment = query.partition("#")
+    shown = []
+    for item in query.split("&"):
+        name, equals, _value = item.partition("=")
+        shown.append(item if name in ("graph", "default") or not equals else f"{name}=***")
+    return path + "?" + "&".join(shown) + hash_ + fragment
+
+
 def _check_endpoint(endpoint: str) -> httpx.URL:
     """The endpoint as a URL, or a UsageError saying what is wrong with it (never a traceback from deep inside
-    the HTTP stack: a host name part too long for DNS, an unclosed IPv6 bracket, a port out of range)."""
+    the HTTP stack: a host name part too long for DNS, an unclosed IPv6 bracket, a port out of range). The URL is
+    shown without the user name and password it may hold, and without its query's values (a key)."""
+    shown = _shown_endpoint(endpoint)
+    try:
+        return _parsed_endpoint(endpoint, shown)
+    except UsageError as err:
+        userinfo = _userinfo(endpoint)
+        if not userinfo:
+            raise
+        text = str(err)  # a message of urllib's or httpx's may quote part of the URL
+        password = userinfo.partition(":")[2]
+        for form in sorted({userinfo, password, repr(userinfo)[1:-1], repr(password)[1:-1]}, key=len, reverse=True):
+            if len(form) >= 3:
+                text = text.replace(form, "***")
+        raise UsageError(text) from None
+
+
+def _parsed_endpoint(endpoint: str, shown: str) -> httpx.URL:
     if not endpoint.isprintable() or any(c.isspace() for c in endpoint):
-        raise UsageError(f"--endpoint {endpoint!r}: a URL has no spaces or control characters; {_USE}")
+        raise UsageError(f"--endpoint {shown!r}: a URL has no spaces or control characters; {_USE}")
     try:
         parts = urllib.parse.urlsplit(endpoint)
         port = parts.port
     except ValueError as err:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port that is not a number
-        raise UsageError(f"--endpoint {endpoint!r}: not a usable URL ({err}); {_USE}") from None
+        raise UsageError(f"--endpoint {shown!r}: not a usable URL ({err}); {_USE}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--endpoint {endpoint!r}: {_USE}")
+        raise UsageError(f"--endpoint {shown!r}: {_USE}")
     if parts.username is not None or parts.password is not None:
         raise UsageError(
             "--endpoint: remove the user name and password from the URL (a command line is visible to every user "
             f"of the machine); set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add the host to ~/.netrc"
         )
     if parts.fragment:
-        raise UsageError(f"--endpoint {endpoint!r}: remove the #fragment")
+        raise UsageError(f"--endpoint {shown!r}: remove the #fragment")
     if port == 0:
-        raise UsageError(f"--endpoint {endpoint!r}: a port is a number from 1 to 65535")
+        raise UsageError(f"--endpoint {shown!r}: a port is a number from 1 to 65535")
     host = parts.hostname
     if "[" in parts.netloc and not re.fullmatch(r"\[[0-9A-Fa-f:.]+(%[\w.-]+)?\](:[0-9]*)?", parts.netloc):
         raise UsageError(
-            f"--endpoint {endpoint!r}: an IPv6 address goes in brackets, then :PORT if any (http://[::1]:7878/store)"
+            f"--endpoint {shown!r}: an IPv6 address goes in brackets, then :PORT if any (http://[::1]:7878/store)"
         )
     try:
         ipaddress.ip_address(host)
@@ -341,13 +393,13 @@ def _check_endpoint(endpoint: str) -> httpx.URL:
         labels = encoded.split(b".")
         if not encoded or len(encoded) > 253 or not all(0 < len(label) <= 63 for label in labels):
             raise UsageError(
-                f"--endpoint {endpoint!r}: {host!r} is not a host name (each part between dots has 1 to 63 "
+                f"--endpoint {shown!r}: {host!r} is not a host name (each part between dots has 1 to 63 "
                 f"characters, the whole at most 253); {_USE}"
             ) from None
     try:
         return httpx.URL(endpoint)
     except httpx.InvalidURL as err:
-        raise UsageError(f"--endpoint {endpoint!r}: not a usable URL ({err}); {_USE}") from None
+        raise UsageError(f"--endpoint {shown!r}: not a usable URL ({err}); {_USE}") from None
 
 
 def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
@@ -357,7 +409,7 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
     if user is not None or password is not None:
         if user is None or password is None:
             raise UsageError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
-        return user, password
+        return _checked_user(user, USER_VARIABLE), password
     path = env.get("NETRC") or str(Path.home() / ".netrc")
     if not Path(path).is_file():
         return None
@@ -371,10 +423,20 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
         ) from None
     except OSError as err:
         raise UsageError(f"{path}: cannot read the netrc file ({err.strerror or type(err).__name__})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: cannot read the netrc file (it is not UTF-8 text; save it as UTF-8)") from None
     if entry is None:
         return None
     login, _account, secret = entry
-    return login or "", secret or ""
+    return _checked_user(login or "", f"the login in {path}"), secret or ""
+
+
+def _checked_user(user: str, where: str) -> str:
+    """A user name that can go in a header: a line break or other control character in it made httpx refuse the
+    Digest header with a message quoting it whole, the response computed from the password included."""
+    if not user.isprintable():
+        raise UsageError(f"{where}: the user name holds a line break or another control character; remove it")
+    return user
 
 
 def graph_url(endpoint: str, name: str | None) -> str:
@@ -390,12 +452,35 @@ MAX_RETRY_AFTER = 120.0
 # runaway page
 READ_LIMIT = 65536
 SHOW_LIMIT = 2000
+# the most kg reads of kg's list of what a corpus pushed (a line of about 150 bytes per graph: some 400,000
+# graphs); a larger or endless answer is not a list kg wrote
+LIST_LIMIT = 64 * 1024 * 1024
+
+
+class _Unread(Exception):
+    """A server's answer kg stopped reading: larger than what kg asked for can be, or never ending."""
+
+
+def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[bytes, bool]:
+    """At most `limit` bytes of an answer's body, read for at most `seconds` (httpx's timeout bounds each read,
+    not the whole body: a server dripping a byte now and then, or streaming without end, would hold kg and grow
+    its memory for ever); and whether that was the whole body."""
+    deadline = time.monotonic() + seconds
+    raw = bytearray()
+    for chunk in response.iter_bytes():
+        raw += chunk
+        if len(raw) > limit or time.monotonic() > deadline:
+            return bytes(raw[:limit]), False
+    return bytes(raw), True
 
 
 def _safe_url(url: str) -> str:
     """The URL as it may be printed: the values of the endpoint's own query parameters (a token, a key) hidden;
     the graph's name, which kg chose, kept."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # a Location that is no URL (http://[::1/x): hidden the same way, by hand
+        return _shown_endpoint(url)
     if not parts.query:
         return url
     shown = []
@@ -607,13 +692,10 @@ class _Refusal:
     no_default_graph: bool = False  # the server said it has no default graph (Virtuoso's Graph Store endpoint)
 
 
-def _refusal(response: httpx.Response, secrets: tuple[str, ...]) -> _Refusal:
+def _refusal(response: httpx.Response, secrets: tuple[str, ...], seconds: float = 60.0) -> _Refusal:
     raw = b""
     with contextlib.suppress(httpx.HTTPError):
-        for chunk in response.iter_bytes():
-            raw += chunk
-            if len(raw) >= READ_LIMIT:
-                break
+        raw, _ = _read_body(response, READ_LIMIT, seconds)
     whole = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets, limit=None)
     said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
     reason = _printable(_scrub(response.reason_phrase, secrets)).strip()
@@ -645,11 +727,37 @@ def _retry_after(value: str) -> float | None:
 
 
 class _OffOrigin(Exception):
-    """The endpoint redirected a request to another scheme, host or port: kg stops before sending anything there."""
+    """The endpoint redirected a request to another scheme, host or port, or to no URL kg can follow (`url` is
+    then the Location as sent, `followable` False): kg stops before sending anything there."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, followable: bool = True) -> None:
         super().__init__(url)
-        self.url = url
+        self.url, self.followable = url, followable
+
+
+class _BadChallenge(Exception):
+    """The server asked for Digest authentication in a form that cannot be answered (an unknown algorithm, qop
+    auth-int, a challenge that does not parse)."""
+
+
+class _Digest(httpx.DigestAuth):
+    """httpx's Digest authentication, whose every failure to read the server's challenge is a _BadChallenge:
+    httpx raised KeyError for an unknown algorithm, NotImplementedError for qop auth-int and ValueError for a
+    challenge that does not parse (tracebacks), and a ProtocolError that kg reported as a server not reached."""
+
+    def auth_flow(self, request: httpx.Request):
+        flow = super().auth_flow(request)
+        try:
+            outgoing = next(flow)  # a challenge of an earlier request is answered here
+            while True:
+                response = yield outgoing
+                if response.status_code == 401:
+                    self.challenge = response.headers.get("WWW-Authenticate", "")
+                outgoing = flow.send(response)
+        except StopIteration:
+            return
+        except (httpx.ProtocolError, KeyError, ValueError, TypeError, IndexError, NotImplementedError) as err:
+            raise _BadChallenge(f"WWW-Authenticate {getattr(self, 'challenge', '')[:200]!r}: {err}") from None
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -669,17 +777,44 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
         if _origin(request.url) != home:
             raise _OffOrigin(str(request.url))
 
+    def redirect_home(response: httpx.Response) -> None:
+        """A redirect is looked at before httpx follows it: one to a place that is no http(s) URL at all
+        (`data:...`, `javascript:...`) made httpx raise InvalidURL, which is no HTTPError (a traceback)."""
+        if response.has_redirect_location:
+            location = response.headers["Location"]
+            try:
+                target = response.request.url.join(location)
+            except (httpx.InvalidURL, ValueError):
+                raise _OffOrigin(location, followable=False) from None
+            if _origin(target) != home:
+                raise _OffOrigin(str(target))
+
     credentials_: httpx.Auth | None = None
     if login is not None:
-        credentials_ = httpx.DigestAuth(*login) if auth == "digest" else httpx.BasicAuth(*login)
-    return httpx.Client(
-        auth=credentials_,
-        timeout=httpx.Timeout(timeout),
-        follow_redirects=True,
-        trust_env=not _is_loopback(url.host),
-        event_hooks={"request": [stay_home]},
-        headers={"User-Agent": f"kg/{__version__}"},
-    )
+        credentials_ = _Digest(*login) if auth == "digest" else httpx.BasicAuth(*login)
+    try:
+        return httpx.Client(
+            auth=credentials_,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=True,
+            trust_env=not _is_loopback(url.host),
+            event_hooks={"request": [stay_home], "response": [redirect_home]},
+            headers={"User-Agent": f"kg/{__version__}"},
+        )
+    except (ImportError, ValueError, httpx.InvalidURL) as err:
+        # a proxy variable httpx cannot use: a SOCKS proxy without httpx's socks extra (ImportError), another
+        # scheme (ValueError), a URL that does not parse (InvalidURL); their messages may quote the proxy's URL
+        names = sorted(name for name in os.environ if name.lower().endswith("_proxy") and name.lower() != "no_proxy")
+        shown = ", ".join(f"{name}={_shown_endpoint(os.environ[name])!r}" for name in names) or "none set"
+        why = (
+            "a SOCKS proxy needs httpx's socks extra: pip install 'httpx[socks]'"
+            if isinstance(err, ImportError)
+            else "it is not an http://, https:// or socks5:// URL with a host and a port"
+        )
+        raise UsageError(
+            f"cannot use the proxy the environment gives for {url.host} ({shown}): {why}; fix or unset it, or add "
+            f"{url.host} to NO_PROXY"
+        ) from None
 
 
 def _cause(err: BaseException) -> Iterator[BaseException]:
@@ -789,18 +924,42 @@ def push(
     def say(text: str) -> str:
         return _safe(text, secrets)
 
-    def exchange(client: httpx.Client, method: str, target: str, body: bytes | None) -> bytes | _Refusal:
-        """One request and its answer: the body of a success, or the refusal (exceptions go up)."""
+    def exchange(
+        client: httpx.Client, method: str, target: str, body: bytes | None, limit: int = LIST_LIMIT
+    ) -> bytes | _Refusal:
+        """One request and its answer: the body of a success, or the refusal (exceptions go up). A GET's answer
+        is read up to `limit` bytes and --timeout seconds, else _Unread; the body of any other success is not
+        needed, and only its first bytes are read."""
         headers = {"Content-Type": "application/n-triples; charset=utf-8"} if body is not None else {}
         if method == "GET":
             headers["Accept"] = "application/n-triples"
         with client.stream(method, target, content=body, headers=headers) as response:
-            if response.is_success:
-                return response.read()
-            return _refusal(response, secrets)
+            if not response.is_success:
+                return _refusal(response, secrets, timeout)
+            if method != "GET":
+                _read_body(response, READ_LIMIT, timeout)
+                return b""
+            raw, whole = _read_body(response, limit, timeout)
+            if not whole:
+                raise _Unread(
+                    f"its answer was larger than {limit // (1024 * 1024)} MiB"
+                    if len(raw) >= limit
+                    else f"its answer had not ended after {timeout:g} s (--timeout)"
+                )
+            return raw
 
     def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
         tried = f" (tried {attempt + 1} times)" if attempt else ""
+        if isinstance(problem, _BadChallenge):
+            return (
+                f"the endpoint asks for Digest authentication in a form kg cannot answer ({problem}) for {method} "
+                f"{_safe_url(target)}; is --auth digest right for this server?"
+            )
+        if isinstance(problem, _OffOrigin) and not problem.followable:
+            return (
+                f"the endpoint redirected {method} {_safe_url(target)} to {problem.url!r}, which is no http(s) URL; "
+                "nothing was sent there: is --endpoint right?"
+            )
         if isinstance(problem, _OffOrigin):
             return (
                 f"the endpoint redirected {method} {_safe_url(target)} to {_safe_url(problem.url)}; kg sends "
@@ -825,7 +984,7 @@ def push(
         while True:
             try:
                 answer: bytes | _Refusal | BaseException = exchange(client, method, target, body)
-            except (httpx.HTTPError, _OffOrigin) as err:
+            except (httpx.HTTPError, _OffOrigin, _BadChallenge) as err:
                 answer = err
             if isinstance(answer, bytes):
                 return answer
@@ -860,10 +1019,14 @@ def push(
         graph: that copy is deleted, so the facts are not there twice, but only if the default graph still holds
         exactly what kg put there (no other push or update replaced or changed it since); else it is left, and said."""
         where = _where(facts_graph)
+        # what kg put there has the size of the facts it now sends to the named graph; a default graph much
+        # larger than that is not kg's alone, and is not read whole
+        facts = next((graph.triples for graph in graphs if graph.name is not None and graph.name == facts_graph), ())
+        limit = max(LIST_LIMIT, 4 * len(ox.serialize(facts, format=ox.RdfFormat.N_TRIPLES)))
         try:
-            answer = exchange(client, "GET", graph_url(endpoint, None), None)
+            answer = exchange(client, "GET", graph_url(endpoint, None), None, limit)
             now = triples_digest(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
-        except (httpx.HTTPError, _OffOrigin, SyntaxError):
+        except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, SyntaxError):
             now = None
         if now == digest:
             send(
@@ -899,6 +1062,9 @@ def push(
         except _OffOrigin as err:
             answer = err
             before, unread = None, f"redirected to {_safe_url(err.url)}, where kg sends nothing"
+        except (_Unread, _BadChallenge) as err:
+            answer = err
+            before, unread = None, str(err)
         except httpx.HTTPError as err:
             answer = err
             before, unread = None, _transient(err) or _reason(err)

@@ -11,7 +11,9 @@ Why a Host check: after DNS rebinding, a web page's own host name points at 127.
 read what a server on this machine answers. The browser still sends that page's name as Host, so a server
 that answers only its own names (127.0.0.1:PORT, localhost:PORT, ...) gives such a page nothing. A page of
 another site that posts to 127.0.0.1 directly cannot read the answer, but its browser says where it comes
-from (Origin), so it is refused too, before the server does any work for it.
+from (Origin), so it is refused too, before the server does any work for it. A GET made by another site's page
+(an image, a frame, a no-cors fetch) carries no Origin, but the browser marks it Sec-Fetch-Site: cross-site, and
+such requests are refused as well, but for a link the user follows (a top-level navigation).
 """
 
 from __future__ import annotations
@@ -147,13 +149,43 @@ class HostCheck:
         a page cannot read the answer (no CORS), but could still make the server work for it (CSRF)."""
         if value is None:
             return
-        parts = urllib.parse.urlsplit(value.strip())
-        if parts.scheme in ("http", "https") and parts.netloc and self.allows(parts.netloc):
+        try:
+            parts = urllib.parse.urlsplit(value.strip())
+            # an origin without a port is on its scheme's default port (http://localhost is localhost:80, another
+            # server than this one), though a Host header without a port is let through
+            port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+            host = parts.hostname if parts.scheme in ("http", "https") else None
+        except ValueError:  # "http://[::1": urlsplit raised, and the front wrote a traceback and answered nothing
+            host = port = None
+        if host and port and self.allows(f"[{host}]:{port}" if ":" in host else f"{host}:{port}"):
             return
         raise Refusal(
             403,
             "Forbidden",
             f"requests from other web pages are refused (Origin {value[:200]!r}); "
+            f"open the query page at http://{self.example()}/ instead",
+        )
+
+    def check_fetch_site(self, method: str, headers: dict[str, str]) -> None:
+        """Raise a 403 Refusal when a browser says the request comes from another site's page (Sec-Fetch-Site)
+        and it is not the user opening a link. A page's <img>, <iframe>, form or no-cors fetch by GET carries no
+        Origin, so without this any web page could make the server run queries (a runaway one holds a worker
+        for --query-timeout) while it is open. A top-level navigation (a link the user follows to a query URL)
+        is let through: the page that made it cannot read the answer, and the user sees it."""
+        site = headers.get("sec-fetch-site", "").strip().lower()
+        if site in ("", "same-origin", "none"):
+            return
+        navigation = (
+            method in ("GET", "HEAD")
+            and headers.get("sec-fetch-mode", "").strip().lower() == "navigate"
+            and headers.get("sec-fetch-dest", "").strip().lower() == "document"
+        )
+        if navigation:
+            return
+        raise Refusal(
+            403,
+            "Forbidden",
+            f"requests from other web pages are refused (Sec-Fetch-Site {site[:40]!r}); "
             f"open the query page at http://{self.example()}/ instead",
         )
 
@@ -247,6 +279,7 @@ def _checked(event: h11.Request, max_body: int, hosts: HostCheck | None, screen)
     if hosts is not None:
         hosts.check(headers.get("host"))
         hosts.check_origin(headers.get("origin"))
+        hosts.check_fetch_site(method, headers)
     request = Request(method, target, headers)
     if screen is not None:
         screen(request)

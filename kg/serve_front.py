@@ -9,7 +9,8 @@ fresh one started: a runaway query costs one worker for --query-timeout seconds,
 
 Requests are read by h11 (kg/http_guard.py), never by hand. What the front enforces before Oxigraph sees a byte:
 - the request is addressed to this server (Host: 127.0.0.1:PORT, localhost:PORT, ...; else 421), so a web page
-  that rebinds its own name to 127.0.0.1 cannot read the graph;
+  that rebinds its own name to 127.0.0.1 cannot read the graph, and is not made by another site's page (Origin,
+  Sec-Fetch-Site; else 403), so no web page the user has open can make it work;
 - the request line and headers fit in HEAD_LIMIT bytes (else 431) and the body in --max-body bytes (else 413,
   refused from Content-Length alone, before the body is read);
 - the whole request arrives within --request-timeout seconds (else 408): slow-loris clients are dropped;
@@ -64,6 +65,10 @@ QUERY_TYPE = "application/sparql-query"
 FORM_TYPE = "application/x-www-form-urlencoded"
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "union-default-graph")
 OUT_OF_MEMORY = b"memory allocation of"  # what a Rust program writes to stderr when an allocation fails
+# what Oxigraph writes when RLIMIT_DATA stops it before it serves: an allocation, or RocksDB's thread stacks
+# (C++: "terminate called after throwing an instance of 'std::system_error' what(): Resource temporarily
+# unavailable"); at 160 MiB it does not start here, at 200 it does
+STARVED = (OUT_OF_MEMORY, b"std::bad_alloc", b"Resource temporarily unavailable")
 
 __all__ = ["HEAD_LIMIT", "Counts", "Front", "Limits", "Worker", "run", "sparql_query"]
 
@@ -78,6 +83,28 @@ class Limits:
     max_connections: int = 64
     workers: int = max(2, min(8, os.cpu_count() or 2))
     max_memory: int = 1024  # MiB of heap per worker; an idle worker holds about 75 (see the README)
+
+
+def machine_memory() -> int | None:
+    """This machine's memory in MiB (MemTotal), or None where it cannot be read (not Linux)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def default_max_memory(workers: int, total: int | None) -> int:
+    """--max-memory when none is given: 1024 MiB, or less on a machine where the workers' caps would add up to
+    all of its memory (8 workers of 1024 MiB on an 8 GiB machine): the workers together stay within what the
+    machine has, with a worker's share left for the front and everything else (never below 256 MiB, about what
+    a worker needs to start)."""
+    if total is None:
+        return Limits.max_memory
+    return max(256, min(Limits.max_memory, total // (workers + 1)))
 
 
 @dataclass
@@ -174,16 +201,24 @@ class Worker:
             self.identity = before if before == store_identity(self.store) else None
             return
         code = self.process.returncode
+        starved = self.ran_out_of_memory(STARVED)
         await self.kill()
+        if starved:  # the cap is below what Oxigraph needs to open the store and start its threads
+            raise RuntimeError(
+                f"Oxigraph's server could not start on {self.store} within --max-memory {self.max_memory} MiB "
+                f"(exit status {code}: it could not allocate memory or start a thread); give it more, e.g. the "
+                "default 1024"
+            )
         raise RuntimeError(f"Oxigraph's server did not start on {self.store} (exit status {code})")
 
-    def ran_out_of_memory(self) -> bool:
+    def ran_out_of_memory(self, signs: tuple[bytes, ...] = (OUT_OF_MEMORY,)) -> bool:
         """Whether the worker wrote that an allocation failed (it then aborts)."""
         try:
             self.stderr.seek(0)
-            return OUT_OF_MEMORY in self.stderr.read()
+            said = self.stderr.read()
         except (OSError, ValueError):
             return False
+        return any(sign in said for sign in signs)
 
     async def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:
@@ -421,12 +456,16 @@ class Front:
                     await writer.drain()
         except (OSError, ClientGone, TimeoutError):
             self.counts.dropped += 1  # the client went away, or would not read what it was sent
+        except Exception:  # a fault of kg's own: the client gets a 500, the terminal no traceback
+            # (asyncio would print one per request, so any client could fill the user's terminal or log)
+            self.counts.count(500)
+            with contextlib.suppress(OSError, TimeoutError):
+                writer.write(Refusal(500, "Internal Server Error", "kg serve could not answer this request").response())
+                async with asyncio.timeout(1):
+                    await writer.drain()
         finally:
             self.connections -= 1
-            writer.close()
-            with contextlib.suppress(OSError, TimeoutError):
-                async with asyncio.timeout(1):
-                    await writer.wait_closed()
+            await _let_go(writer)
 
     async def _answer(self, request: Request, writer: asyncio.StreamWriter) -> None:
         path, method = request.path, request.method
@@ -456,7 +495,7 @@ class Front:
                 target=request.target,
                 headers=[("Host", "127.0.0.1"), ("Connection", "close"), *_forwarded(request)],
             )
-            await self._forward(upstream, b"", _Relay(writer, False, False))
+            await self._forward(upstream, b"", _Relay(writer, False, method == "HEAD"))
         else:
             raise Refusal(404, "Not Found", "nothing here: the query page is at /, the SPARQL endpoint at /query")
 
@@ -494,7 +533,7 @@ class Front:
                     upstream_writer.write(payload)
                     await upstream_writer.drain()
                     buffered = bytearray()
-                    while chunk := await upstream_reader.read(65536):
+                    while not complete and (chunk := await upstream_reader.read(65536)):
                         client.receive_data(chunk)
                         status, complete = _progress(client, status, complete)
                         if relay.sent or len(buffered) + len(chunk) > RESPONSE_BUFFER:
@@ -502,8 +541,9 @@ class Front:
                             buffered.clear()
                         else:
                             buffered += chunk
-                    client.receive_data(b"")  # the worker closed: the end of an answer sent without a length
-                    status, complete = _progress(client, status, complete)
+                    if not complete:
+                        client.receive_data(b"")  # the worker closed: the end of an answer sent without a length
+                        status, complete = _progress(client, status, complete)
                     if not complete:
                         raise ConnectionResetError("the worker closed the connection before its answer was whole")
                     if status == 400 and not relay.sent:  # Oxigraph's error, replaced by kg's where kg says more
@@ -573,7 +613,13 @@ def _forwarded(request: Request) -> list[tuple[str, str]]:
     if _wants_a_page(request.headers.get("accept", "")):
         # a browser opening a query URL: results as tab-separated text (or N-Triples for a graph), shown as text
         return [("accept", READABLE_ACCEPT)]
-    return [(name, request.headers[name]) for name in FORWARDED_HEADERS if name in request.headers]
+    # as h11 can send them: ASCII (a Latin-1 byte in Accept made h11 raise while the front wrote the worker's
+    # request); a value that is not is left out, as if not sent
+    return [
+        (name, request.headers[name])
+        for name in FORWARDED_HEADERS
+        if name in request.headers and request.headers[name].isascii() and request.headers[name].isprintable()
+    ]
 
 
 def _wants_a_page(accept: str) -> bool:
@@ -637,13 +683,29 @@ def _progress(client: h11.Connection, status: int, complete: bool) -> tuple[int,
         if isinstance(event, h11.Response):
             status = event.status_code
         elif isinstance(event, h11.EndOfMessage):
-            complete = True
+            # whole: what follows is no part of it (Oxigraph sends its error's body after the head of an answer to
+            # HEAD, which h11 then refused; the front took that for a failed worker, answered 502 and restarted it)
+            return status, True
         elif isinstance(event, h11.ConnectionClosed):
             return status, complete
 
 
 class _ClientGone(Exception):
     """The client closed its connection while its answer was being relayed: no fault of the worker."""
+
+
+async def _let_go(writer: asyncio.StreamWriter, grace: float = 1.0) -> None:
+    """Close a client's connection, for good within `grace` seconds. asyncio's close() waits to send what is
+    still buffered first, for ever if the client never reads (it then held the socket and up to a few MiB of
+    answer, outside --max-connections, as long as the client liked); past the grace the rest is dropped."""
+    writer.close()
+    try:
+        async with asyncio.timeout(grace):
+            await writer.wait_closed()
+    except TimeoutError:
+        writer.transport.abort()
+    except OSError:
+        pass
 
 
 async def _to_client(writer: asyncio.StreamWriter, data: bytes) -> None:

@@ -7,10 +7,16 @@ are refused cleanly. Real servers on 127.0.0.1: `oxigraph serve`, and small HTTP
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import http.server
 import json
+import os
+import socketserver
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 import urllib.request
 
@@ -146,6 +152,29 @@ ECHOES = [
 ]
 # 8-bit CSI, OSC setting the window title, CSI colour, a bidirectional override, a bell, a backspace
 HOSTILE = "\x9b2J \x1b]0;owned\x07 \x1b[31mred\x1b[0m \u202eevil \x07\x08"
+
+
+@pytest.mark.parametrize(
+    "location", ["data:text/plain,hello", "javascript:alert(1)", "file:///etc/passwd", "/store?x=\x1b[31mred"]
+)
+def test_a_redirect_to_no_http_url_is_refused_cleanly(shipped_build, location):
+    """A redirect to `data:` or `javascript:` made httpx raise InvalidURL, which is no HTTPError: kg push ended in
+    a traceback (exit 1). Every redirect is now looked at before it is followed; none of these is."""
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 404, "Not Found", {}, b""
+        return 302, "Found", {"Location": location}, b""
+
+    server = scripted(answer)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr
+    assert (
+        result.stderr.startswith("kg: error: the endpoint redirected PUT ") and "No graph was changed." in result.stderr
+    )
+    assert [method for method, *_ in server.seen] == ["GET", "PUT"]
 
 
 def _echo(handler, body):
@@ -411,6 +440,29 @@ def test_a_malformed_endpoint_is_refused_cleanly(shipped_build, url, why):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://alice:S3cretPW@127.0.0.1:99999/store",
+        "ftp://alice:S3cretPW@127.0.0.1/store",
+        "http://alice:S3cretPW@127.0.0.1/store x",
+        "http://alice:S3cretPW@[::1/store",
+        "http://alice:S3cretPW@127.0.0.1:x/store?key=T0kenValue",
+        "http:alice:S3cretPW@127.0.0.1/store",
+        "http://127.0.0.1:0/store?key=T0kenValue",
+    ],
+)
+def test_a_malformed_endpoint_is_refused_without_showing_its_password(shipped_build, url):
+    """A password (or a key) in an --endpoint refused for another fault was printed with it (four of these
+    showed `alice:S3cretPW`): a CI log keeps it. Now the message shows *** in its place, and still the rest."""
+    result = push(shipped_build, url)
+    assert result.returncode == 2
+    assert "S3cretPW" not in result.stderr and "T0kenValue" not in result.stderr, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("kg: error: --endpoint ") and "***" in first and ("127.0.0.1" in first or "::1" in first)
+    assert "Traceback" not in result.stderr
+
+
 def test_the_endpoint_printed_at_the_end_hides_its_key(shipped_build):
     server = scripted(_ok)
     with serving(server):
@@ -490,15 +542,115 @@ def test_digest_authentication(shipped_build):
     assert PASSWORD not in basic.stderr + digest.stderr + digest.stdout
 
 
+@pytest.mark.parametrize(
+    "challenge",
+    [
+        'Digest realm="\x1b]0;owned\x07", nonce="y", algorithm=FOO',
+        'Digest realm="x", nonce="y", qop="auth-int"',
+        'Digest ,,,=,"',
+        'Digest realm="x"',
+    ],
+)
+def test_a_digest_challenge_kg_cannot_answer_is_a_message(shipped_build, challenge):
+    """httpx's Digest authentication raised KeyError (an unknown algorithm), NotImplementedError (qop auth-int)
+    and ValueError (a challenge that does not parse): kg push ended in a traceback, exit 1. Now exit 2, saying
+    so; nothing of the challenge reaches the terminal as an escape sequence."""
+
+    def answer(handler, body):
+        return 401, "Unauthorized", {"WWW-Authenticate": challenge}, b""
+
+    server = scripted(answer)
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--auth", "digest")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert result.stderr.startswith("kg: error: the endpoint asks for Digest authentication in a form kg cannot ")
+    assert "No graph was changed." in result.stderr
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("ALL_PROXY", "socks5://proxyuser:pr0xyPW@127.0.0.1:1080"),
+        ("HTTP_PROXY", "foo://proxyuser:pr0xyPW@127.0.0.1:3128"),
+        ("http_proxy", "http://proxyuser:pr0xyPW@[::1"),
+        ("HTTP_PROXY", ":::"),
+    ],
+)
+def test_a_proxy_kg_cannot_use_is_a_message(shipped_build, variable, value):
+    """A proxy variable httpx cannot use made kg push end in a traceback (exit 1): a SOCKS proxy without httpx's
+    socks extra (ImportError), another scheme (ValueError), a URL that does not parse (InvalidURL). Now exit 2
+    naming the variable, with the proxy's password hidden. (Proxies apply to remote endpoints only.)"""
+    env = {name: text for name, text in os.environ.items() if not name.lower().endswith("_proxy")}
+    env.update(ENV)
+    env[variable] = value
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "push",
+            "--build",
+            str(shipped_build),
+            "--endpoint",
+            "http://kg-test.invalid/store",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "pr0xyPW" not in result.stderr
+    assert result.stderr.startswith("kg: error: cannot use the proxy the environment gives for kg-test.invalid")
+    assert f"{variable}=" in result.stderr
+
+
+def test_a_netrc_file_not_in_utf8_is_a_message(shipped_build, tmp_path):
+    """A netrc file saved in Latin-1 (a password with an umlaut) made kg push end in a UnicodeDecodeError
+    traceback (exit 1). Now exit 2 naming the file, and nothing of its content."""
+    saved = tmp_path / "netrc"
+    saved.write_bytes("machine 127.0.0.1 login analyst password Gep\u00e4ckT\u00fcr\n".encode("latin-1"))
+    saved.chmod(0o600)
+    result = run_kg(
+        "push", "--build", str(shipped_build), "--endpoint", "http://127.0.0.1:9/store", env={"NETRC": str(saved)}
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"kg: error: {saved}: cannot read the netrc file (it is not UTF-8 text; save it as UTF-8)\n"
+
+
+def test_a_user_name_with_a_line_break_is_refused_before_anything_is_sent(shipped_build):
+    """KG_PUSH_USER with a line break (pasted with its newline), under --auth digest: httpx refused the header
+    and kg printed its whole value, with the Digest response computed from the password (open to guessing it
+    offline, from a CI log). Now it is refused up front, naming the variable only."""
+
+    def answer(handler, body):
+        if handler.headers.get("Authorization", "").startswith("Digest"):
+            return 204, "No Content", {}, b""
+        return 401, "Unauthorized", {"WWW-Authenticate": 'Digest realm="kg", nonce="abc", qop="auth"'}, b""
+
+    server = scripted(answer)
+    env = {**ENV, endpoint.USER_VARIABLE: "analyst\r\n"}
+    with serving(server):
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--auth", "digest", env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        f"kg: error: {endpoint.USER_VARIABLE}: the user name holds a line break or another control character; "
+        "remove it\n"
+    )
+    assert server.seen == []
+
+
 def test_a_redirect_to_no_url_is_not_retried(shipped_build):
     server = scripted(lambda handler, body: (302, "Found", {"Location": "http://[::1/x"}, b""))
     with serving(server):
         port = server.server_address[1]
         result = push(shipped_build, f"http://127.0.0.1:{port}/store")
     assert result.returncode == 2
+    # redirects are looked at before they are followed (third review): this one is no URL
     assert result.stderr == (
-        f"kg: error: cannot reach http://127.0.0.1:{port}: its answer is not valid HTTP; is the server running, and "
-        "is --endpoint right? No graph was changed.\n"
+        f"kg: error: the endpoint redirected PUT http://127.0.0.1:{port}/store?default to 'http://[::1/x', which "
+        "is no http(s) URL; nothing was sent there: is --endpoint right? No graph was changed.\n"
     )
     assert [method for method, *_ in server.seen] == ["GET", "PUT"]  # the PUT once: repeating cannot help
 
@@ -553,3 +705,98 @@ def test_another_corpus_cannot_take_or_delete_an_article_graph(shipped_build, tm
         assert "DELETE" not in pushed.stdout
         found = server_counts(port)
         assert {name: found.get(name) for name in a_graphs} == a_graphs  # every graph of A, whole
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Third review: a server's answer that never ends
+
+
+class _Endless(socketserver.ThreadingTCPServer):
+    """A Graph Store server whose answers to `methods` have a body without end (chunked, until kg hangs up or
+    `cap` bytes went), sent fast or, with `drip`, one line every `drip` seconds; other requests get 204. It
+    counts the body bytes it managed to send, and answers each request on a connection of its own."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, methods: tuple[str, ...], drip: float = 0.0, cap: int = 256 * 1024 * 1024) -> None:
+        super().__init__(("127.0.0.1", 0), _EndlessHandler)
+        self.methods, self.drip, self.cap = methods, drip, cap
+        self.sent: dict[str, int] = {}
+        self.requests: list[str] = []
+        self.lock = threading.Lock()
+
+
+class _EndlessHandler(socketserver.BaseRequestHandler):
+    LINE = b"<https://kg.example.org/pushed> <http://www.w3.org/ns/prov#hadMember> <https://kg.example.org/graph/x> .\n"
+
+    def handle(self) -> None:
+        server, sock = self.server, self.request
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        method = head.split(b" ", 1)[0].decode()
+        length = next(
+            (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+        )
+        while len(body) < length:
+            body += sock.recv(65536)
+        with server.lock:
+            server.requests.append(method)
+        if method not in server.methods:
+            sock.sendall(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+            return
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\nTransfer-Encoding: chunked\r\n\r\n")
+        piece = self.LINE if server.drip else self.LINE * 8000
+        chunk = b"%x\r\n" % len(piece) + piece + b"\r\n"
+        sent = 0
+        with contextlib.suppress(OSError):
+            while sent < server.cap:
+                sock.sendall(chunk)
+                sent += len(piece)
+                with server.lock:
+                    server.sent[method] = server.sent.get(method, 0) + len(piece)
+                if server.drip:
+                    time.sleep(server.drip)
+            sock.sendall(b"0\r\n\r\n")
+
+
+def test_an_endless_list_is_not_read_without_end(shipped_build):
+    """kg read its list on the server whole, however large: a server streaming without end took kg push to 1.8 GB
+    in 10 s. Now it reads at most 64 MiB of the list, and a larger one is not kg's list: nothing is deleted."""
+    with serving(_Endless(("GET",))) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    assert "its answer was larger than 64 MiB); graphs of sources no longer in the build, if any, were not removed" in (
+        result.stderr
+    )
+    assert server.sent["GET"] < 100 * 1024 * 1024, server.sent
+    # the build's 3 graphs; kg's list, which it could not read, is left as it was
+    assert server.requests.count("PUT") == 3 and "DELETE" not in server.requests
+
+
+def test_an_answer_dripping_without_end_is_given_up_after_the_timeout(shipped_build):
+    """A line every 0.2 s never trips a 2 s timeout, which bounds each read, not the answer: kg waited as long as
+    the server went on (here 30 s; for ever if it likes). Now the whole answer must come within --timeout."""
+    with serving(_Endless(("GET",), drip=0.2, cap=150 * len(_EndlessHandler.LINE))) as server:
+        started = time.monotonic()
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--timeout", "2")
+        took = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert "its answer had not ended after 2 s (--timeout)" in result.stderr
+    assert took < 20, took
+
+
+def test_an_endless_answer_to_a_put_is_not_read(shipped_build):
+    """The body of a PUT's success says nothing kg needs: only its first 64 KiB are read (before, all of it: a
+    server answering without end held the push for ever)."""
+    with serving(_Endless(("PUT",), cap=64 * 1024 * 1024)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("PUT default graph:")
+    assert server.requests.count("PUT") == 4
+    assert server.sent["PUT"] < 4 * 8 * 1024 * 1024, server.sent

@@ -8,20 +8,24 @@ import contextlib
 import http.client
 import io
 import json
+import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from kg import endpoint
-from tests.conftest import MINI, run_kg
+from tests.conftest import MINI, ROOT, run_kg
 from tests.test_serve import NO_PROXY, PREFIX, free_port, kg_serve, sparql
 from tests.test_services import GOOD, GOOD_ANSWER, good_query
 
@@ -305,6 +309,56 @@ def test_serve_refuses_a_bad_memory_cap(shipped_build):
     assert result.stderr == "kg: error: --max-memory 10: give a number of MiB from 64 to 1048576\n"
 
 
+def test_a_memory_cap_too_small_to_start_a_worker_says_so(shipped_build):
+    """--max-memory 64 is accepted, but Oxigraph cannot start under it (RocksDB's threads need their stacks; it
+    aborts with 'Resource temporarily unavailable'): kg serve said only "did not start (exit status -6)". Now the
+    message names the cap, so the user knows what to change."""
+    result = run_kg("serve", "--build", str(shipped_build), "--port", str(free_port()), "--max-memory", "64")
+    assert result.returncode == 2
+    assert "could not start on" in result.stderr and "within --max-memory 64 MiB" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_workers_caps_together_fit_in_the_machine(shipped_build):
+    """Each worker's cap held, but nothing bounded their sum: --workers 2 --max-memory of more than half the
+    machine's memory started, and two heavy queries at once could take all of it (the defaults do the same on a
+    machine with less than (workers + 1) GiB: 8 workers of 1024 MiB on 8 GiB). Now such caps are refused, and
+    the default is lowered to fit."""
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total = next(int(line.split()[1]) // 1024 for line in meminfo if line.startswith("MemTotal:"))
+    too_much = total // 2 + 1024
+    try:
+        result = run_kg_briefly(
+            "serve",
+            "--build",
+            str(shipped_build),
+            "--port",
+            str(free_port()),
+            "--workers",
+            "2",
+            "--max-memory",
+            str(too_much),
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("kg serve started with caps adding up to more than the machine's memory")
+    assert result.returncode == 2
+    assert f"--workers 2 x --max-memory {too_much} MiB is more than this machine's memory ({total} MiB)" in (
+        result.stderr
+    )
+    # the defaults: 1024 MiB where the machine has room, less where it has not, never below what starts a worker
+    from kg import serve_front
+
+    assert serve_front.default_max_memory(2, 24 * 1024) == 1024
+    assert serve_front.default_max_memory(8, 8 * 1024) == 910 and 8 * 910 < 8 * 1024
+    assert serve_front.default_max_memory(4, 1024) == 256
+
+
+def run_kg_briefly(*args: str) -> subprocess.CompletedProcess:
+    """The real CLI, for a command that must exit at once (a server that starts instead is killed, with its
+    workers, which die with it)."""
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # 9. A rebuild while serving
 
@@ -408,3 +462,109 @@ def test_host_check_names_per_bound_address():
     assert not anywhere.allows("evil.example:7878") and not anywhere.allows("192.168.1.20:7879")
     lan = HostCheck("192.168.1.20", 7878, ("kg.internal",))
     assert lan.allows("192.168.1.20:7878") and lan.allows("KG.internal:7878") and not lan.allows("localhost:7878")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Third review: clients that never read, and pages of other sites that need no Origin
+
+
+def _sockets_held(pid: int, client_ports: set[int]) -> int:
+    """How many of these clients' connections the process `pid` still holds open (read from /proc)."""
+    inodes = set()
+    for fd in (Path(f"/proc/{pid}/fd")).iterdir():
+        with contextlib.suppress(OSError):
+            link = os.readlink(fd)
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+    held = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                if fields[9] in inodes and int(fields[2].rsplit(":", 1)[1], 16) in client_ports:
+                    held += 1
+    return held
+
+
+def test_a_client_that_never_reads_its_answer_is_let_go(shipped_build):
+    """A client asking for an answer of many MiB and never reading it: the front stops relaying at the query's
+    time limit, and then asyncio's close() waited to send the rest first, for ever, so the front kept the
+    connection (a socket, MiBs of buffers) as long as the client liked, outside --max-connections: enough such
+    clients and it runs out of file descriptors. Now it lets go of it a second after giving up."""
+    port = free_port()
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 300000"  # tens of MiB of rows
+    target = "/query?" + urllib.parse.urlencode({"query": query})
+    with kg_serve(shipped_build, port, "--query-timeout", "2") as process:
+        clients = []
+        try:
+            for _ in range(3):
+                sock = socket.socket()
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # and never read
+                sock.connect(("127.0.0.1", port))
+                sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/csv\r\n\r\n".encode())
+                clients.append(sock)
+            ports = {sock.getsockname()[1] for sock in clients}
+            time.sleep(1)
+            assert _sockets_held(process.pid, ports) == 3  # the answers are being sent
+            deadline = time.monotonic() + 8  # the query timeout, the second of grace, and some slack
+            while _sockets_held(process.pid, ports) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert _sockets_held(process.pid, ports) == 0
+            assert good_query(port) == GOOD_ANSWER
+        finally:
+            for sock in clients:
+                sock.close()
+    summary = process.stdout.read()
+    assert "3 queries stopped at the time limit" in summary, summary
+
+
+def test_an_origin_without_a_port_is_another_server(served):
+    """`Origin: http://localhost` is a page on port 80 (another web server of this machine, which may serve anyone's
+    pages), not this server; the Origin check compared it as a Host header without a port, which it lets through,
+    so such a page's POST was answered 200. A browser without Sec-Fetch-Site (older ones) sends just this."""
+    port, _ = served
+    for origin in ("http://127.0.0.1", "http://localhost", "https://127.0.0.1"):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/query",
+            data=b"ASK { ?s ?p ?o }",
+            headers={"Content-Type": "application/sparql-query", "Origin": origin, "Accept": "text/csv"},
+        )
+        code, said = _refused(port, request)
+        assert code == 403 and "requests from other web pages are refused" in said, origin
+
+
+def test_a_malformed_origin_gets_an_answer_and_no_traceback(shipped_build):
+    """`Origin: http://[::1` made urlsplit raise inside the front: the client got no answer at all, and kg serve's
+    terminal a 17-line traceback per request (any client could fill it). Now 403, and nothing on stderr."""
+    port = free_port()
+    with kg_serve(shipped_build, port) as process:
+        for _ in range(3):
+            answer = _raw(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://[::1\r\n\r\n".encode())
+            assert _status(answer) == 403, answer[:200]
+        assert good_query(port) == GOOD_ANSWER
+    assert "Traceback" not in process.stderr.read()
+    assert "(200: 1, 403: 3)" in process.stdout.read()
+
+
+def test_head_of_a_missing_or_bad_graph_gets_its_status_and_keeps_the_worker(served):
+    """Oxigraph sends its error's body after the head of an answer to HEAD; h11 refused those bytes, and the
+    front took that for a failed worker: 502, and the worker killed and started again, so any client could keep
+    the workers restarting with `HEAD /store?graph=%5B`. Now the answer ends with its head: 400 or 404, head only."""
+    port, _ = served
+    for target, status in (("/store?graph=%5B", 400), ("/store?graph=http://example.org/none", 404)):
+        for _ in range(3):
+            answer = _raw(port, f"HEAD {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            assert _status(answer) == status, answer[:200]
+            assert answer.endswith(b"\r\n\r\n"), answer  # a HEAD answer has no body
+    assert good_query(port) == GOOD_ANSWER
+
+
+def test_a_latin1_byte_in_accept_gets_an_answer(served):
+    """A Latin-1 byte in Accept or Accept-Language, which the front passes on to the worker, made h11 raise while
+    the front wrote the worker's request: no answer, and a traceback on kg serve's terminal. Now such a value is
+    left out, as if not sent."""
+    port, _ = served
+    target = "/query?" + urllib.parse.urlencode({"query": GOOD})
+    for header in ("Accept: text/csv\xe9", "Accept-Language: fr-\xff"):
+        answer = _raw(port, f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{header}\r\n\r\n".encode("latin-1"))
+        assert _status(answer) == 200, (header, answer[:200])

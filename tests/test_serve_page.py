@@ -250,3 +250,56 @@ def test_an_undeclared_prefix_over_http_gets_kgs_message(served):
     )
     with urllib.request.urlopen(declared, timeout=30) as answer:
         assert len(json.load(answer)["results"]["bindings"]) == 1
+
+
+def test_another_sites_page_cannot_make_the_server_run_queries(shipped_build):
+    """A page of another site (here 127.0.0.2, another origin and site to the browser) loads query URLs of kg
+    serve as an image, a frame and a no-cors fetch: GETs without Origin, which the Origin check let through, so
+    any page the user had open could make the server run queries (a runaway one holds a worker for
+    --query-timeout, a few of them the whole service). Chromium marks them Sec-Fetch-Site: cross-site; they
+    get 403. A link on that page the user follows (a top-level navigation) still opens the answer."""
+    import http.server
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import serving
+
+    executable = os.environ.get("KG_CHROMIUM") or need_tool("chromium")
+    port = free_port()
+    ask = f"http://127.0.0.1:{port}/query?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+    other = (
+        f'<img src="{ask}&img"><iframe src="{ask}&frame"></iframe>'
+        f'<script>fetch("{ask}&fetch", {{mode: "no-cors"}}).then(() => document.title = "fetched", '
+        'e => document.title = "fetched")</script>'
+        f'<a id="link" href="{ask}&link">the answer</a>'
+    ).encode()
+
+    class OtherSite(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(other)))
+            self.end_headers()
+            self.wfile.write(other)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    with (
+        serving(http.server.HTTPServer(("127.0.0.2", 0), OtherSite)) as site,
+        kg_serve(shipped_build, port) as process,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.2:{site.server_address[1]}/", wait_until="load")
+            page.wait_for_function("document.title === 'fetched'", timeout=30_000)
+            page.click("#link")
+            page.wait_for_url("**&link", timeout=30_000)
+            assert page.inner_text("body").strip().splitlines()[-1] == "true"
+        finally:
+            browser.close()
+    summary = process.stdout.read()
+    # the link's answer, and the three loads refused (the 404 is the browser's favicon.ico after the link)
+    assert re.search(r"\(200: 1, 403: 3, 404: 1\)", summary), summary

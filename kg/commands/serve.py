@@ -68,9 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-memory",
         type=int,
-        default=defaults.max_memory,
+        default=None,
         metavar="MIB",
-        help=f"stop a query (HTTP 503) whose worker needs more heap than this many MiB (default: {defaults.max_memory})",
+        help=f"stop a query (HTTP 503) whose worker needs more heap than this many MiB (default: {defaults.max_memory}, "
+        "or less where the workers' caps would add up to more than the machine's memory)",
     )
     parser.add_argument(
         "--allow-host",
@@ -91,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         request_timeout=args.request_timeout,
         max_connections=args.max_connections,
         workers=args.workers,
-        max_memory=args.max_memory,
+        max_memory=args.max_memory
+        if args.max_memory is not None
+        else serve_front.default_max_memory(args.workers, serve_front.machine_memory()),
     )
     return endpoint.serve(args.build, args.host, args.port, limits, tuple(args.allow_host))
