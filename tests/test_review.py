@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -378,3 +379,24 @@ def test_the_server_listens_on_loopback_only(data: Path) -> None:
                     if int(hexport, 16) == port and state == "0A":  # 0A: LISTEN
                         listening.append(address)
     assert listening == ["0100007F"]  # 127.0.0.1, and nothing on IPv6 or any other address
+
+
+def test_ctrl_c_stops_the_server_with_exit_code_130_and_says_what_is_lost(data: Path) -> None:
+    """kg's convention (kg/cli.py): an interrupted command exits 130 with one line, never 0 as if it had finished."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "review", SLUG, "--data", str(data), "--no-browser"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "#token=" in process.stdout.readline()  # serving: past start-up, in the server's loop
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, (out, err)
+    assert err == "kg review: stopped; decisions not saved from the page are lost\n"
