@@ -253,6 +253,9 @@ def test_scripted_review_writes_the_expected_file_that_builds(browser, data: Pat
 
 def test_an_entity_added_by_selection_gets_kgs_id_a_class_and_merges_like_a_proposal(browser, data: Path) -> None:
     from kg.extract.rules import slugify
+    from kg.ontology import Ontology
+
+    ontology = Ontology.load()
 
     facts = data / "facts" / f"{SLUG}.yaml"
     before = facts.read_bytes()
@@ -302,6 +305,19 @@ def test_an_entity_added_by_selection_gets_kgs_id_a_class_and_merges_like_a_prop
         assert row(page, "entity", "keltra").get_attribute("data-decision") == "accept"
         row(page, "entity", "keltra").locator('[data-action="merge-search"]').fill("keltra h")
         row(page, "entity", "keltra").locator('[data-action="merge"][data-target="keltra-holdings"]').click()
+
+        # a subject found by name that the predicate does not allow: the predicate becomes one that allows it
+        select_text(page, "Lin Oduya, chairman of Norvane Energy")
+        page.locator('[data-action="add-statement"]').click()
+        statement = row(page, "statement", "n1")
+        assert statement.locator('[data-action="predicate"]').input_value() == "holdsPostIn"  # a person's post
+        statement.locator('[data-action="subject-search"]').fill("keltra")
+        statement.locator('[data-action="pick-subject"][data-target="keltra-holdings"]').click()
+        assert "holdsPostIn does not allow it" in page.locator("#status").text_content()
+        predicate = ontology.properties[statement.locator('[data-action="predicate"]').input_value()]
+        company = ontology.superclasses("Company")
+        assert company & set(predicate.domain) and company & set(predicate.range)  # from a company to a company
+        statement.locator('[data-action="reject"]').click()  # added, then dropped: not written
         page.locator('[data-action="save"]').click()
         expect(page.locator("#status")).to_have_text(re.compile("^saved"))
         assert not log["outside"] and not log["errors"] and not log["dialogs"]
