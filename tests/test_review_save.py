@@ -232,3 +232,18 @@ def test_page_data_lists_the_article_slugs_an_added_entity_may_not_take(
     target: model.Target, ontology: Ontology
 ) -> None:
     assert model.page_data(target, ontology)["articles"] == ["harbor-valley-battery", "keltra-profile"]
+
+
+@pytest.mark.parametrize("alias", ["? x", ":x", "? - x", "?"])
+def test_aliases_a_plain_file_cannot_write_plain_are_quoted(tmp_path: Path, ontology: Ontology, alias: str) -> None:
+    # a curated file's lists are plain ([Keltra]); ruamel wrote these plain too, which kg's loader reads as a mapping
+    # or refuses as a syntax error, so the save failed on the file's own text
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    target = model.resolve(tmp_path / "data", "keltra-profile")
+    data = model.page_data(target, ontology)
+    entities = [dict(e, decision="accept") for e in data["entities"]]
+    entities[0]["aliases"] = ["Keltra", alias]
+    outcome = save.save(target, {"version": data["version"], "entities": entities}, ontology)
+    assert outcome.written, outcome.problems
+    assert model.page_data(target, ontology)["entities"][0]["aliases"] == ["Keltra", alias]
+    assert f'    aliases: [Keltra, "{alias}"]\n' in target.facts.read_text(encoding="utf-8")

@@ -126,11 +126,23 @@ def _scalar(text: str) -> Any:
     return text
 
 
+# A text ruamel may write plain inside [a, b] and every YAML reader still reads as that text. ruamel writes "? x" and
+# ":x" plain there, which PyYAML (kg's loader) reads as a mapping or refuses as a syntax error.
+_FLOW_PLAIN = re.compile(r"[^\s?:,\[\]{}#&*!|>'\"%@`-](?:[^:,\[\]{}#]*[^\s:,\[\]{}#])?")
+
+
+def _flow_item(text: str, kind: type) -> str:
+    """One item of a flow list in the quoting `kind` asks for, double-quoted when plain would not read back."""
+    if kind is str and not _FLOW_PLAIN.fullmatch(text):
+        return DoubleQuotedScalarString(text)
+    return kind(text)
+
+
 def _flow_list(items: list[str], like: Any) -> CommentedSeq:
     """[a, b] in the quoting of `like`'s first item (the old aliases, else the label): a draft's stay JSON-like."""
     seq = CommentedSeq()
     kind = type(like[0]) if isinstance(like, list) and like and isinstance(like[0], str) else str
-    seq.extend(kind(a) for a in items)
+    seq.extend(_flow_item(a, kind) for a in items)
     seq.fa.set_flow_style()
     return seq
 
