@@ -297,6 +297,10 @@ def test_an_entity_added_by_selection_gets_kgs_id_a_class_and_merges_like_a_prop
         added = row(page, "entity", "keltra")
         assert added.get_attribute("data-decision") == "accept"
         assert "added by you" in added.text_content()
+        # the loader's problems show on the added entity's row as on any other: every entity needs a statement
+        page.locator('[data-action="save"]').click()
+        expect(added.locator("[data-problem]")).to_contain_text("entity 'keltra' is in no statement")
+        assert facts.read_bytes() == before
         # merged into the entity data/facts/ already has, as a proposal is; then nothing of it is written
         added.locator('[data-action="merge-search"]').fill("keltra h")
         added.locator('[data-action="merge"][data-target="keltra-holdings"]').click()
