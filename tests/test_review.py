@@ -206,7 +206,13 @@ def test_scripted_review_writes_the_expected_file_that_builds(browser, data: Pat
         page.locator('[data-action="add-statement"]').click()
         added = row(page, "statement", "n1")
         assert added.get_attribute("data-decision") == "accept"
+        # it starts as a relation between the first two entities it names (the institute, Hangzhou); a predicate
+        # that takes another object is offered too, and choosing it clears the object
+        assert added.locator('[data-action="object"]').input_value() == "hangzhou-city"
         added.locator('[data-action="predicate"]').select_option("foundedBy")
+        assert (
+            "foundedBy does not take Hangzhou (hangzhou-city) as its object" in page.locator("#status").text_content()
+        )
         added.locator('[data-action="object"]').select_option("norvane-energy")
         assert "Norvane Energy Ltd (norvane-energy)" in added.locator(".main").text_content()
 
