@@ -316,6 +316,12 @@ def test_an_entity_added_by_selection_gets_kgs_id_a_class_and_merges_like_a_prop
         row(page, "entity", "keltra").locator('[data-action="merge-search"]').fill("keltra h")
         row(page, "entity", "keltra").locator('[data-action="merge"][data-target="keltra-holdings"]').click()
 
+        # Esc closes the form without adding anything
+        select_text(page, "Valley Ledger")
+        page.locator('[data-action="add-entity"]').click()
+        page.locator('[data-action="new-label"]').press("Escape")
+        expect(page.locator("#new-entity")).to_be_hidden()
+
         # a subject found by name that the predicate does not allow: the predicate becomes one that allows it
         select_text(page, "Lin Oduya, chairman of Norvane Energy")
         page.locator('[data-action="add-statement"]').click()
