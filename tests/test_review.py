@@ -316,6 +316,17 @@ def test_an_entity_added_by_selection_gets_kgs_id_a_class_and_merges_like_a_prop
         row(page, "entity", "keltra").locator('[data-action="merge-search"]').fill("keltra h")
         row(page, "entity", "keltra").locator('[data-action="merge"][data-target="keltra-holdings"]').click()
 
+        # a place may carry its ISO 3166 code: the field shows for Region classes only
+        select_text(page, "Zhejiang")
+        page.locator('[data-action="add-entity"]').click()
+        page.locator('[data-action="new-class"]').select_option("Company")
+        expect(page.locator('[data-action="new-iso3166"]')).to_be_hidden()
+        page.locator('[data-action="new-class"]').select_option("Province")
+        page.locator('[data-action="new-iso3166"]').fill("cn-zj")
+        page.locator('[data-action="new-iso3166"]').press("Enter")
+        assert "Province · zhejiang · CN-ZJ" in row(page, "entity", "zhejiang").text_content()
+        row(page, "entity", "zhejiang").locator('[data-action="reject"]').click()  # not written: no statement names it
+
         # Esc closes the form without adding anything
         select_text(page, "Valley Ledger")
         page.locator('[data-action="add-entity"]').click()

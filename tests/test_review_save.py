@@ -247,3 +247,42 @@ def test_aliases_a_plain_file_cannot_write_plain_are_quoted(tmp_path: Path, onto
     assert outcome.written, outcome.problems
     assert model.page_data(target, ontology)["entities"][0]["aliases"] == ["Keltra", alias]
     assert f'    aliases: [Keltra, "{alias}"]\n' in target.facts.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("code", "outcome"),
+    [("cn-zj", "    iso3166: CN-ZJ\n"), ("CN-SC", "Sichuan"), ("CN-Z!", "not an ISO 3166 code")],
+)
+def test_an_added_place_may_carry_its_iso_3166_code(
+    target: model.Target, ontology: Ontology, code: str, outcome: str
+) -> None:
+    data = model.page_data(target, ontology)
+    quote = "The Zhejiang Provincial Government issued"
+    governs = {
+        "key": "n1",
+        "decision": "accept",
+        "subject": "zhejiang-provincial-government",
+        "predicate": "jurisdiction",
+        "object": "zhejiang",
+        "evidence": [{"quote": quote, "start": data["body"].find(quote)}],
+    }
+    place = {"key": "ne1", "decision": "accept", "id": "zhejiang", "class": "Province", "label": "Zhejiang"}
+    decisions = {"version": data["version"], "entities": [dict(place, iso3166=code)], "statements": [governs]}
+    if outcome.startswith("not"):
+        with pytest.raises(save.Refused, match=outcome):
+            save.save(target, decisions, ontology)
+        return
+    result = save.save(target, decisions, ontology)
+    if outcome.startswith("    "):
+        assert result.written, result.problems
+        assert outcome in target.facts.read_text(encoding="utf-8")
+    else:  # a code of another place: the loader's problem, on the added entity
+        assert not result.written
+        assert [p["key"] for p in result.problems] == ["ne1"] and outcome in result.problems[0]["message"]
+
+
+def test_an_iso_3166_code_is_for_an_added_place_only(target: model.Target, ontology: Ontology) -> None:
+    data = model.page_data(target, ontology)
+    company = dict(A_NEW_ENTITY, **{"class": "Company", "iso3166": "CN"})
+    with pytest.raises(save.Refused, match="for places only"):
+        save.save(target, {"version": data["version"], "entities": [company]}, ontology)

@@ -32,6 +32,7 @@ DECISIONS = ("accept", "reject", "merge", "pending")
 MAX_TEXT = 10_000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO3166 = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 
 
 class Refused(Exception):
@@ -181,6 +182,13 @@ def apply(doc: Any, decisions: dict, body: str, ontology: Ontology, taken: dict[
                 continue  # added on the page, then dropped or merged into another: nothing to write
             item = CommentedMap()
             _entity_fields(item, sent, key, ontology, taken, _label_style(entities))
+            code = _str(sent.get("iso3166"), "the ISO 3166 code", key).strip().upper()
+            if code:
+                if ontology.top_class(str(item["class"])) != "Region":
+                    raise Refused("an ISO 3166 code is for places only: choose a Region class, or leave it out", key)
+                if not _ISO3166.fullmatch(code):
+                    raise Refused(f"{code!r} is not an ISO 3166 code: write CN or CN-SC", key)
+                item["iso3166"] = code  # that it names this place of this kind is the loader's check, shown here
             new_entities.append((key, item))
             continue
         i = _key(sent.get("key"), "e", len(entities))
