@@ -1,8 +1,8 @@
 """Review a draft facts file in the browser: the article with every proposed mention and quote highlighted, the
 draft beside it, least sure first. Accept, reject or correct each entity and statement, merge an entity into one
-that data/facts/ already has, add a statement by selecting its evidence; Save checks the file as `kg build`
-would and writes it only when the checks pass (accepted entries lose `draft:`, rejected ones go, the rest of the
-file, comments included, stays as it was).
+that data/facts/ already has, add a statement by selecting its evidence and an entity the draft missed by
+selecting its name; Save checks the file as `kg build` would and writes it only when the checks pass (accepted
+entries lose `draft:`, rejected ones go, the rest of the file, comments included, stays as it was).
 
 kg review                                   the one facts file that still has draft entries
 kg review SLUG                              data/facts/SLUG.yaml, with data/articles/SLUG.md

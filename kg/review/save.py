@@ -1,10 +1,10 @@
 """The page's decisions -> the facts file: applied to the round-trip document, checked by the loader, written.
 
 Only what a decision changes is touched: an accepted entry loses its `draft:` line, a rejected one is removed, an
-edited field is replaced (in the quoting the old value had); every other line, comments included, is written back
-as ruamel.yaml read it. Before anything is written the whole data folder is read by the loader (kg.corpus and the
-checks across files) with the new text in place of the file, so the file on disk is only ever replaced by one that
-`kg build` accepts. The decisions come from a web page and are checked here first, as the loader would: ids,
+edited field is replaced (in the quoting the old value had), an entity the reviewer added from a selection is
+appended to the entities; every other line, comments included, is written back as ruamel.yaml read it. Before
+anything is written the whole data folder is read by the loader (kg.corpus and the checks across files) with the
+new text in place of the file, so the file on disk is only ever replaced by one that `kg build` accepts. The decisions come from a web page and are checked here first, as the loader would: ids,
 classes and predicates by their rules, quotes against the article, and nothing names a path.
 """
 
