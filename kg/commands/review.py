@@ -1,15 +1,15 @@
 """Review a draft facts file in the browser: the article with every proposed mention and quote highlighted, the
 draft beside it, least sure first. Accept, reject or correct each entity and statement, merge an entity into one
-that data/facts/ already has, add a statement by selecting its evidence; Save checks the file as `kg build`
-would and writes it only when the checks pass (accepted entries lose `draft:`, rejected ones go, the rest of the
-file, comments included, stays as it was).
+that data/facts/ already has, add a statement by selecting its evidence and an entity the draft missed by
+selecting its name; Save checks the file as `kg build` would and writes it only when the checks pass (accepted
+entries lose `draft:`, rejected ones go, the rest of the file, comments included, stays as it was).
 
 kg review                                   the one facts file that still has draft entries
 kg review SLUG                              data/facts/SLUG.yaml, with data/articles/SLUG.md
 kg review data/articles/SLUG.md --no-browser --port 8123
 
 The server listens on 127.0.0.1 only; the address it prints carries a per-run token (in the fragment, after #),
-without which nothing is read or written. Ctrl+C stops it.
+without which nothing is read or written. Ctrl+C stops it (exit code 130, as every kg command interrupted).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.cli import EXIT_INTERRUPTED
     from kg.errors import UsageError
     from kg.ontology import Ontology
     from kg.review import model, server
@@ -65,7 +66,12 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_browser:
             _open_browser(url)
 
-    server.serve(review, sock, ready)
+    try:
+        server.serve(review, sock, ready)
+    except KeyboardInterrupt:  # kg's convention (kg/cli.py): Ctrl-C is one line and exit code 130
+        # the server cannot know what the page holds: say what is lost in any case
+        print("kg review: stopped; decisions not saved from the page are lost", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
     return 0
 
 

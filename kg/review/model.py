@@ -232,6 +232,12 @@ def others(target: Target) -> list[dict]:
     return out
 
 
+def articles(target: Target) -> list[str]:
+    """The slugs of the data folder's articles: each is the id of its article's node, so no entity may take one
+    (the loader's id check); the page proposes a new entity's id outside them."""
+    return sorted(p.stem for p in (target.data / "articles").glob("*.md") if SLUG.match(p.stem))
+
+
 def ontology_data(ontology: Ontology) -> dict:
     """Classes with their descriptions and superclasses, properties with their domains and ranges, as the page
     filters its pickers: a class fits a domain or range when one of its superclasses is in it (the loader's rule)."""
@@ -285,5 +291,6 @@ def page_data(target: Target, ontology: Ontology) -> dict:
         "entities": entities_of(doc),
         "statements": statements_of(doc, source.body),
         "others": others(target),
+        "articles": articles(target),
         **ontology_data(ontology),
     }

@@ -1,10 +1,10 @@
 """The page's decisions -> the facts file: applied to the round-trip document, checked by the loader, written.
 
 Only what a decision changes is touched: an accepted entry loses its `draft:` line, a rejected one is removed, an
-edited field is replaced (in the quoting the old value had); every other line, comments included, is written back
-as ruamel.yaml read it. Before anything is written the whole data folder is read by the loader (kg.corpus and the
-checks across files) with the new text in place of the file, so the file on disk is only ever replaced by one that
-`kg build` accepts. The decisions come from a web page and are checked here first, as the loader would: ids,
+edited field is replaced (in the quoting the old value had), an entity the reviewer added from a selection is
+appended to the entities; every other line, comments included, is written back as ruamel.yaml read it. Before
+anything is written the whole data folder is read by the loader (kg.corpus and the checks across files) with the
+new text in place of the file, so the file on disk is only ever replaced by one that `kg build` accepts. The decisions come from a web page and are checked here first, as the loader would: ids,
 classes and predicates by their rules, quotes against the article, and nothing names a path.
 """
 
@@ -19,18 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from kg import check, corpus, fsutil
 from kg.errors import DataError, Problem
 from kg.facts import ID
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.review.model import Target, dump, load_doc, version_of
+from kg.review.model import Target, articles, dump, load_doc, others, version_of
 from kg.sources import decode, read_bytes, read_source
 
 DECISIONS = ("accept", "reject", "merge", "pending")
 MAX_TEXT = 10_000
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO3166 = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 
 
 class Refused(Exception):
@@ -125,18 +127,33 @@ def _scalar(text: str) -> Any:
     return text
 
 
+# A text ruamel may write plain inside [a, b] and every YAML reader still reads as that text. ruamel writes "? x" and
+# ":x" plain there, which PyYAML (kg's loader) reads as a mapping or refuses as a syntax error.
+_FLOW_PLAIN = re.compile(r"[^\s?:,\[\]{}#&*!|>'\"%@`-](?:[^:,\[\]{}#]*[^\s:,\[\]{}#])?")
+
+
+def _flow_item(text: str, kind: type) -> str:
+    """One item of a flow list in the quoting `kind` asks for, double-quoted when plain would not read back."""
+    if kind is str and not _FLOW_PLAIN.fullmatch(text):
+        return DoubleQuotedScalarString(text)
+    return kind(text)
+
+
 def _flow_list(items: list[str], like: Any) -> CommentedSeq:
     """[a, b] in the quoting of `like`'s first item (the old aliases, else the label): a draft's stay JSON-like."""
     seq = CommentedSeq()
     kind = type(like[0]) if isinstance(like, list) and like and isinstance(like[0], str) else str
-    seq.extend(kind(a) for a in items)
+    seq.extend(_flow_item(a, kind) for a in items)
     seq.fa.set_flow_style()
     return seq
 
 
-def apply(doc: Any, decisions: dict, body: str, ontology: Ontology) -> list[str]:
+def apply(doc: Any, decisions: dict, body: str, ontology: Ontology, taken: dict[str, str] | None = None) -> list[str]:
     """Apply the decisions to the document in place; returns the keys of its statements in their new order
-    (existing "sN", new "nN") followed by its entities' ("eN"), for locating the loader's problems."""
+    (existing "sN", new "nN") followed by its entities' ("eN", then added "neN"), for locating the loader's
+    problems. `taken`: ids of other files' entities and of articles, with what holds each; an entity the page
+    adds or renames may not take one."""
+    taken = taken or {}
     if not isinstance(decisions, dict):
         raise Refused("the request must be a JSON object")
     entities = doc.get("entities")
@@ -149,12 +166,31 @@ def apply(doc: Any, decisions: dict, body: str, ontology: Ontology) -> list[str]
     sent_statements = decisions.get("statements") or []
     if not isinstance(sent_entities, list) or not isinstance(sent_statements, list):
         raise Refused("'entities' and 'statements' must be lists")
-    classes, properties = ontology.classes, ontology.properties
+    properties = ontology.properties
 
     remove_entities: set[int] = set()
+    new_entities: list[tuple[str, CommentedMap]] = []
     for sent in sent_entities:
         if not isinstance(sent, dict):
             raise Refused("each entity decision must be an object")
+        if _is_new_entity(sent.get("key")):
+            key = str(sent["key"])
+            decision = _decision(sent, key)
+            if decision == "merge":
+                _id(sent.get("into"), "the entity to merge into", key)
+            if decision in ("reject", "merge"):
+                continue  # added on the page, then dropped or merged into another: nothing to write
+            item = CommentedMap()
+            _entity_fields(item, sent, key, ontology, taken, _label_style(entities))
+            code = _str(sent.get("iso3166"), "the ISO 3166 code", key).strip().upper()
+            if code:
+                if ontology.top_class(str(item["class"])) != "Region":
+                    raise Refused("an ISO 3166 code is for places only: choose a Region class, or leave it out", key)
+                if not _ISO3166.fullmatch(code):
+                    raise Refused(f"{code!r} is not an ISO 3166 code: write CN or CN-SC", key)
+                item["iso3166"] = code  # that it names this place of this kind is the loader's check, shown here
+            new_entities.append((key, item))
+            continue
         i = _key(sent.get("key"), "e", len(entities))
         key = f"e{i}"
         item = entities[i]
@@ -166,23 +202,7 @@ def apply(doc: Any, decisions: dict, body: str, ontology: Ontology) -> list[str]
             continue
         if not isinstance(item, CommentedMap):
             continue
-        _set(item, "id", _id(sent.get("id"), "id", key))
-        cls = _str(sent.get("class"), "class", key, required=True)
-        if cls not in classes:
-            raise Refused(f"class {cls!r} is not a class of the ontology", key)
-        _set(item, "class", cls)
-        if "iso3166" in item and ontology.top_class(cls) != "Region":
-            _drop(item, "iso3166")  # a code only places have
-        _set(item, "label", _str(sent.get("label"), "label", key, required=True))
-        aliases = sent.get("aliases") or []
-        if not isinstance(aliases, list):
-            raise Refused("aliases must be a list", key)
-        aliases = [_str(a, "alias", key, required=True) for a in aliases]
-        old = item.get("aliases")
-        if not aliases:
-            _drop(item, "aliases")
-        elif not isinstance(old, list) or [str(a) for a in old] != aliases:
-            item["aliases"] = _flow_list(aliases, old if isinstance(old, list) else [item.get("label")])
+        _entity_fields(item, sent, key, ontology, taken)
         if decision == "accept":
             _drop(item, "draft")
 
@@ -233,12 +253,69 @@ def apply(doc: Any, decisions: dict, body: str, ontology: Ontology) -> list[str]
     order_s = [f"s{i}" for i in range(len(statements)) if i not in remove_statements]
     order_s += [str(s.get("_key")) for s in sent_statements if isinstance(s, dict) and "_key" in s]
     order_e = [f"e{i}" for i in range(len(entities)) if i not in remove_entities]
+    order_e += [key for key, _item in new_entities]
     for i in sorted(remove_statements, reverse=True):
         del statements[i]
     for i in sorted(remove_entities, reverse=True):
         del entities[i]
     statements.extend(added)
+    if new_entities and not entities:
+        entities.fa.set_block_style()  # `entities: []` becomes a list of entries, as the loader's files have
+    entities.extend(item for _key, item in new_entities)
     return order_s + order_e
+
+
+def taken_ids(target: Target) -> dict[str, str]:
+    """Ids the file's entities may not take: the other facts files' entities and the articles' slugs."""
+    taken = {slug: f"the article {target.data / 'articles' / slug}.md" for slug in articles(target)}
+    for other in others(target):
+        taken.setdefault(other["id"], f"{other['label']!r} of {target.facts_dir / other['file']}")
+    return taken
+
+
+def _is_new_entity(key: Any) -> bool:
+    """An entity the reviewer added from a selection: the page names it "ne1", "ne2", ... (no place in the file yet)."""
+    return isinstance(key, str) and re.fullmatch(r"ne[1-9][0-9]{0,8}", key) is not None
+
+
+def _label_style(entities: Any) -> type:
+    """The string type of the file's labels (a draft's are double-quoted, as `kg extract` writes them), so an
+    added entity looks like its neighbours; plain when the file has none."""
+    for item in entities:
+        if isinstance(item, dict) and isinstance(item.get("label"), str):
+            return DoubleQuotedScalarString if isinstance(item["label"], DoubleQuotedScalarString) else str
+    return str
+
+
+def _entity_fields(
+    item: CommentedMap, sent: dict, key: str, ontology: Ontology, taken: dict[str, str], style: type | None = None
+) -> None:
+    """An entity's id, class, label and aliases from the page, checked as the loader checks them. A new entity
+    (empty `item`) gets them in the order of the draft's entries, its label written in `style`.
+
+    A new or renamed id that another file or an article holds is refused here, on this entry: the loader would
+    report it too, but on the other file's line when that file comes later, where the page cannot show it."""
+    eid = _id(sent.get("id"), "id", key)
+    if eid != item.get("id") and eid in taken:
+        raise Refused(f"the id {eid!r} is taken by {taken[eid]}: merge into it, or choose another id", key)
+    _set(item, "id", eid)
+    cls = _str(sent.get("class"), "class", key, required=True)
+    if cls not in ontology.classes:
+        raise Refused(f"class {cls!r} is not a class of the ontology", key)
+    _set(item, "class", cls)
+    if "iso3166" in item and ontology.top_class(cls) != "Region":
+        _drop(item, "iso3166")  # a code only places have
+    label = _str(sent.get("label"), "label", key, required=True)
+    _set(item, "label", style(label) if style is not None else label)
+    aliases = sent.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise Refused("aliases must be a list", key)
+    aliases = [_str(a, "alias", key, required=True) for a in aliases]
+    old = item.get("aliases")
+    if not aliases:
+        _drop(item, "aliases")
+    elif not isinstance(old, list) or [str(a) for a in old] != aliases:
+        item["aliases"] = _flow_list(aliases, old if isinstance(old, list) else [item.get("label")])
 
 
 def _new_evidence(node: Any, body: str, key: str) -> Any:
@@ -334,7 +411,7 @@ def save(target: Target, decisions: dict, ontology: Ontology, ontology_dir: Path
     doc = load_doc(text, str(target.facts))
     slug = str(doc.get("article") or target.slug)
     source = read_source(target.data / "articles" / f"{slug}.md", str(target.data / "articles" / f"{slug}.md"))
-    keys = apply(doc, decisions, source.body, ontology)
+    keys = apply(doc, decisions, source.body, ontology, taken_ids(target))
     new = dump(doc)
     problems = loader_problems(target, new, ontology_dir)
     if problems:

@@ -163,7 +163,7 @@ def listen(port: int) -> socket.socket:
 
 
 def serve(review: Review, sock: socket.socket, ready=None) -> None:
-    """Answer until interrupted (Ctrl+C)."""
+    """Answer until interrupted: Ctrl+C raises KeyboardInterrupt here, for the command to report and exit 130."""
 
     async def main() -> None:
         port = sock.getsockname()[1]
@@ -174,5 +174,4 @@ def serve(review: Review, sock: socket.socket, ready=None) -> None:
         async with server:
             await server.serve_forever()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
+    asyncio.run(main())
