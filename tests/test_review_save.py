@@ -110,7 +110,21 @@ def test_every_facts_file_of_the_repo_round_trips_byte_for_byte() -> None:
     assert len(paths) >= 10
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        assert model.dump(model.yaml().load(text)) == text, path
+        assert model.dump(model.yaml().load(text), text) == text, path
+
+
+def test_escapes_a_person_wrote_come_back_as_written() -> None:
+    # a hand-written file spells values in its own escapes (tests/fixtures/golden's "Ada\x7fWu"): an entry the
+    # review did not touch keeps them; an edited value is written as kg extract writes it
+    text = (
+        'entities:\n  - id: a\n    class: Company\n    label: "Ada\\x7fWu"\n'
+        '    aliases: ["caf\\u00e9", "\\x41\\U0001F600", "tab\\there"]\n'
+    )
+    doc = model.yaml().load(text)
+    assert doc["entities"][0]["label"] == "Ada\x7fWu" and doc["entities"][0]["aliases"][1] == "A\U0001f600"
+    assert model.dump(doc, text) == text
+    doc["entities"][0]["label"] = "Ada\x7fLi"
+    assert model.dump(doc, text) == text.replace('"Ada\\x7fWu"', '"Ada\\u007fLi"')
 
 
 # -- entities added from a selection ------------------------------------------------------------------------

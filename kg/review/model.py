@@ -13,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.emitter import RoundTripEmitter
@@ -32,6 +32,8 @@ class _Emitter(RoundTripEmitter):
     characters YAML would read as line breaks escaped), so a draft's untouched entries come back byte for byte;
     ruamel's own style writes U+2028 as \\L and other escapes in upper case."""
 
+    spellings: ClassVar[dict[str, str]] = {}  # a value -> how the file under review wrote it, double-quoted
+
     def write_double_quoted(self, text: Any, split: Any = True) -> None:
         from kg.extract.draftfile import q
 
@@ -39,7 +41,21 @@ class _Emitter(RoundTripEmitter):
             self.write_line_break()
             if self.requested_indent != 0:
                 self.write_indent()
-        self.write_indicator(q(str(text)), True)
+        self.write_indicator(self.spellings.get(str(text)) or q(str(text)), True)
+
+
+def spellings(text: str) -> dict[str, str]:
+    """Each double-quoted value of the file as the file spells it (`"Ada\\x7fWu"`, `"\\u00e9"`): ruamel keeps
+    that a scalar was double-quoted but not its escapes, so an untouched entry a person wrote by hand would come
+    back with other escapes (the same value, other bytes). The first spelling of a value wins."""
+    found: dict[str, str] = {}
+    try:
+        for event in YAML().parse(text):
+            if type(event).__name__ == "ScalarEvent" and event.style == '"' and event.value not in found:
+                found[event.value] = text[event.start_mark.index : event.end_mark.index]
+    except YAMLError:
+        return {}
+    return found
 
 
 def yaml() -> YAML:
@@ -52,9 +68,12 @@ def yaml() -> YAML:
     return y
 
 
-def dump(doc: Any) -> str:
+def dump(doc: Any, source: str = "") -> str:
+    """The document as YAML; values `source` (the file as read) double-quoted are written as it spelled them."""
     out = io.StringIO()
-    yaml().dump(doc, out)
+    writer = yaml()
+    writer.Emitter = type("_Spelled", (_Emitter,), {"spellings": spellings(source) if source else {}})
+    writer.dump(doc, out)
     return out.getvalue()
 
 

@@ -412,7 +412,7 @@ def save(target: Target, decisions: dict, ontology: Ontology, ontology_dir: Path
     slug = str(doc.get("article") or target.slug)
     source = read_source(target.data / "articles" / f"{slug}.md", str(target.data / "articles" / f"{slug}.md"))
     keys = apply(doc, decisions, source.body, ontology, taken_ids(target))
-    new = dump(doc)
+    new = dump(doc, text)
     problems = loader_problems(target, new, ontology_dir)
     if problems:
         return Outcome(False, locate(problems, target, new, keys))
