@@ -406,3 +406,33 @@ def test_provinces_across_the_country_are_part_of_it():
     )
     found = facts(draft)
     assert ("Gansu", "partOf", "China") in found and ("Qinghai", "partOf", "China") in found
+
+
+@pytest.mark.parametrize(
+    ("body", "part", "whole"),
+    [
+        ("The forum opened in Luoyang, capital of central China's Henan province, on July 3.", "Luoyang", "Henan"),
+        ("A plant is rising in Xinyang, the capital of east China’s Henan Province.", "Xinyang", "Henan Province"),
+        ("Weifang, a city in east China's Shandong Province, set goals.", "Weifang", "Shandong Province"),
+        (
+            "Officials visited Qiaobei New Area, Southwest China's Chongqing municipality.",
+            "Qiaobei New Area",
+            "Chongqing",
+        ),
+        ("Tests began in Deqing County, Zhejiang Province last year.", "Deqing County", "Zhejiang Province"),
+        (
+            "The venture runs in Shantou, the capital of Guangdong province, a key city in the Pearl River Delta.",
+            "Shantou",
+            "Pearl River Delta",
+        ),
+        (
+            "Dongguan, the sprawling metropolis in the southern province of Guangdong, leads China's exports.",
+            "Dongguan",
+            "Guangdong",
+        ),
+    ],
+)
+def test_an_apposition_places_a_city_in_its_province(body, part, whole):
+    found = facts(draft_of(body))
+    assert (part, "partOf", whole) in found
+    assert (part, "partOf", "China") not in found  # "east China's X province": in X, not said of the country

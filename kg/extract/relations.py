@@ -92,7 +92,7 @@ PART_OF_PHRASE = re.compile(
 )
 IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
 OF_REGION = re.compile(r"^ of (?:the )?$")
-POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}$")
+POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}(?:of )?$")
 # "Xyz, the southernmost province of <country>" and "Xyz, <country>'s smallest province": an apposition that says
 # what the place is part of
 APPOSITION_OF = re.compile(
@@ -106,6 +106,40 @@ SUBDIVISIONS_OF = re.compile(
 APPOSITION_POSSESSIVE = re.compile(
     r"^[’']s (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city)\b"
 )
+# How a place is located by what follows it: "Xyz, capital of", "Xyz, a port city in", "Xyz in the southeastern
+# province of", "Xyz, located in", optionally before a compass word ("Xyz, in central <country>'s Abc province").
+# `said` is set when the words themselves locate it (then the next place is the larger one, no possessive needed).
+_COMPASS_WORD = r"(?:(?:[Nn]orth|[Ss]outh)(?:east|west)?(?:ern)?|[Ee]ast(?:ern)?|[Ww]est(?:ern)?|[Cc]entral)"
+LOCATING = re.compile(
+    r"^(?:,? (?P<said>(?:which is |that is |is )?(?:located|situated) in|(?:the )?capital(?: city)? of|"
+    r"one of (?:the )?[a-z -]{1,40}? in|(?:a|an|the) (?:[a-z-]+ ){0,3}(?:city|county|district|town|metropolis|"
+    r"hub|area|prefecture|municipality|province|region|port|island) (?:in|of)|in|of)|,) (?:the )?"
+    rf"(?:(?:{_COMPASS_WORD}|[a-z-]+) ){{0,3}}$"
+)
+# ", a key city in the Def area" after the place that located Xyz: Xyz is there too
+FURTHER_APPOSITION = re.compile(
+    r"^(?: (?:[Pp]rovince|[Mm]unicipality))?, (?:a|an|the|one of the) (?:[a-z-]+ ){0,3}(?:city|cities|hub|member|"
+    r"part|gateway|centre|center|core) (?:in|of) (?:the )?$"
+)
+# Sizes of places: a place is only put inside a larger kind
+_RANKS = {
+    "Country": 0,
+    "MacroRegion": 1,
+    "Province": 2,
+    "AutonomousRegion": 2,
+    "Municipality": 2,
+    "City": 3,
+    "District": 4,
+    "FreeTradeZone": 4,
+    "SpecialEconomicZone": 4,
+    "IndustrialPark": 5,
+}
+
+
+def _rank(e: DraftEntity) -> int:
+    return _RANKS.get(e.cls, 3)
+
+
 PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
 BLOCKCHAIN_PROJECTS = re.compile(
     r"\bof which (?P<n>\d+) (?:are|were|is) (?:in the direction of |related to |for |in )?(?:the )?blockchain\b"
@@ -1079,6 +1113,8 @@ class Relator:
             if OF_REGION.match(between) or IN_REGION.match(between):
                 if b.entity.cls == "MacroRegion" and not OF_REGION.match(between):
                     continue
+                if b.entity.cls == "Country" and self._possessive_region_after(regions, b):
+                    continue  # "Xyz, a city in east <country>'s Abc province": in Abc (see _located_by_apposition)
                 self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
             elif PART_OF_PHRASE.match(between):
                 self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
@@ -1087,7 +1123,7 @@ class Relator:
                 and a.entity.cls in ("City", "District", "Region")
                 and not a.entity.iso3166
                 and (b.entity.cls in ("Province", "AutonomousRegion"))
-                and re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9])
+                and (re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9]) or b.text.lower().endswith(" province"))
             ):
                 self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
             elif self._subdivision_of(a.entity, b.entity) and (
@@ -1110,12 +1146,8 @@ class Relator:
                 "AutonomousRegion",
             ):
                 self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
-        for a, b, c in zip(regions, regions[1:], regions[2:], strict=False):
-            # "Xyz, in central China's Abc province": Xyz is in Abc
-            if re.match(r"^,? (?:in|of) (?:[a-z]+ )*$", self.body[a.end : b.start]) and POSSESSIVE_REGION.match(
-                self.body[b.end : c.start]
-            ):
-                self.add(a.entity, "partOf", "region-in-possessive", 0.7, self.span(s), obj=c.entity)
+        for i in range(len(regions)):
+            self._located_by_apposition(s, regions, i)
         for m in regions:
             before = self.body[max(s.start, m.start - 40) : m.start]
             after = self.body[m.end : m.end + 30]
@@ -1134,6 +1166,40 @@ class Relator:
                 )
                 if province is not None:
                     self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
+
+    def _possessive_region_after(self, regions: list[Mention], b: Mention) -> bool:
+        """Whether the next region of the sentence follows `b` as "<b>'s <region>"."""
+        k = regions.index(b) + 1
+        return k < len(regions) and bool(POSSESSIVE_REGION.match(self.body[b.end : regions[k].start]))
+
+    def _located_by_apposition(self, s: Sentence, regions: list[Mention], i: int) -> None:
+        """ "Xyz, capital of north <country>'s Abc province", "Xyz, a city in <country>'s Abc province", "Xyz in the
+        southeastern province of Abc", "Xyz, southwest <country>'s Abc municipality": Xyz is in Abc; and a further
+        apposition (", a key city in the Def area") puts it in that region too. Only a smaller kind of place is
+        put in a larger one."""
+        a = regions[i]
+        if i + 1 >= len(regions) or a.entity.cls == "Country":
+            return
+        b = regions[i + 1]
+        gap = self.body[a.end : b.start]
+        link = LOCATING.match(gap)
+        if link is None:
+            return
+        target = b
+        if b.entity.cls in ("Country", "MacroRegion") and i + 2 < len(regions):
+            c = regions[i + 2]
+            if POSSESSIVE_REGION.match(self.body[b.end : c.start]):
+                target = c  # "in east <country>'s Abc province": Abc, not the country
+        if target is b and (b.entity.cls == "Country" or not link.group("said")):
+            return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement)
+        if _rank(target.entity) >= _rank(a.entity):
+            return
+        self.add(a.entity, "partOf", "located-by-apposition", 0.7, self.span(s), obj=target.entity)
+        k = regions.index(target, i + 1) + 1
+        if k < len(regions) and FURTHER_APPOSITION.match(self.body[target.end : regions[k].start]):
+            further = regions[k]
+            if _rank(further.entity) < _rank(a.entity) and further.entity.cls != "Country":
+                self.add(a.entity, "partOf", "located-by-apposition", 0.65, self.span(s), obj=further.entity)
 
     # -- facts read from names ----------------------------------------------------------------------
 
