@@ -165,6 +165,12 @@ def test_no_fragments_no_glued_words_no_headline_policy():
         ("The plan was approved in September.", "2020-09"),  # a later month is last year's
         ("It was released on 9 November 2018.", "2018-11-09"),
         ("Sales fell last month.", "2021-04"),
+        ("The deal was signed on Tuesday, May 11.", "2021-05-11"),  # a weekday before the date
+        ("The plan was announced yesterday.", "2021-05-13"),
+        ("The county launched a pilot zone last year.", "2020"),
+        ("The fund backed 40 firms in 2019.", "2019"),
+        ("Output will double in 2025.", ""),  # a year after the article's is a target
+        ("The fund was set up in 2016 and invested in 40 firms.", ""),  # the founding's year, not the sentence's
     ],
 )
 def test_dates_a_sentence_gives(text, expected):
@@ -436,3 +442,30 @@ def test_an_apposition_places_a_city_in_its_province(body, part, whole):
     found = facts(draft_of(body))
     assert (part, "partOf", whole) in found
     assert (part, "partOf", "China") not in found  # "east China's X province": in X, not said of the country
+
+
+def test_a_date_after_a_month_abbreviation_stays_in_its_sentence_and_facts_take_the_nearest_date():
+    draft = draft_of(
+        "Qiaobei Motors and Fanrui Group signed a strategic cooperation agreement on Aug. 9 in Nanyang.\n\n"
+        "The zone was approved by the Nanyang Bureau of Commerce on April 30, and was announced yesterday by "
+        "Zhou Qi, head of the bureau.",
+        date="2021-08-10",
+    )
+    dated = {(st.subject.label, st.predicate, st.date) for st in draft.statements}
+    assert ("Fanrui Group", "partnerOf", "2021-08-09") in dated or (
+        "Qiaobei Motors",
+        "partnerOf",
+        "2021-08-09",
+    ) in dated
+    assert ("Zhou Qi", "quotedIn", "2021-08-09") in dated  # "yesterday", nearer the name than "April 30"
+
+
+def test_a_sentence_at_the_event_or_that_also_signed_takes_the_events_date():
+    draft = draft_of(
+        "Fanrui Group signed an agreement with Qiaobei Motors at the Nanyang Hydrogen Summit on Tuesday, May 11.\n\n"
+        "At the event, Fanrui Group also announced a new plant. The company also reached an agreement with "
+        "Anxin Technology Co to build it.",
+        date="2021-05-14",
+    )
+    dated = {(st.subject.label, st.predicate, st.object.label if st.object else "", st.date) for st in draft.statements}
+    assert ("Fanrui Group", "partnerOf", "Anxin Technology Co", "2021-05-11") in dated

@@ -273,7 +273,7 @@ class Relator:
         self._project_lists: tuple[list[Mention], list[int]] | None = None
         self._cores: dict[str, list[DraftEntity]] | None = None
         self._order: dict[int, int] | None = None
-        self._dates: dict[tuple[int, int], str] | None = None
+        self._dates: dict[tuple[int, int], Sentence] | None = None
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -449,7 +449,7 @@ class Relator:
         if subject is None or (obj is None and value is None) or obj is subject:
             return
         if not date and obj is not None and predicate in DATED_PREDICATES:
-            date = self._sentence_dates().get(evidence, "")  # the date the sentence gives, on what it states
+            date = self._date_for(subject, obj, evidence)  # the date the sentence gives, on what it states
         elif predicate not in DATED_PREDICATES and predicate not in ("dateIssued", "dateApproved", "startDate"):
             date = ""  # a state (part of, located in, a post) has no date of its own
         key = (id(subject), predicate, id(obj) if obj else None, value)
@@ -465,10 +465,24 @@ class Relator:
             subject, predicate, rule, confidence, [evidence], obj, value, date, role, note
         )
 
-    def _sentence_dates(self) -> dict[tuple[int, int], str]:
+    def _sentence_dates(self) -> dict[tuple[int, int], Sentence]:
         if self._dates is None:
-            self._dates = {(s.start, s.end): s.date for s in self.doc.sentences if s.date}
+            self._dates = {(s.start, s.end): s for s in self.doc.sentences if s.date}
         return self._dates
+
+    def _date_for(self, subject: DraftEntity, obj: DraftEntity, evidence: tuple[int, int]) -> str:
+        """The sentence's date; when it gives several ("approved on September 30 and announced yesterday by X"),
+        the one nearest the words that name the fact's subject (the article's: its object)."""
+        s = self._sentence_dates().get(evidence)
+        if s is None:
+            return ""
+        if len({iso for _, iso in s.dates}) < 2:
+            return s.date
+        who = obj if subject is self.article else subject
+        at = [m.start for m in who.mentions if evidence[0] <= m.start < evidence[1]]
+        if not at:
+            return s.date
+        return min(s.dates, key=lambda d: (min(abs(d[0] - a) for a in at), d[0]))[1]
 
     def span(self, sentence: Sentence) -> tuple[int, int]:
         """Evidence span of a sentence: the whole sentence, so the reviewer sees the context."""
