@@ -469,3 +469,13 @@ def test_a_sentence_at_the_event_or_that_also_signed_takes_the_events_date():
     )
     dated = {(st.subject.label, st.predicate, st.object.label if st.object else "", st.date) for st in draft.statements}
     assert ("Fanrui Group", "partnerOf", "Anxin Technology Co", "2021-05-11") in dated
+
+
+def test_a_list_goes_on_after_an_acronym_in_brackets():
+    draft = draft_of(
+        "The Qiaobei Chip Fund has invested in Nanyang Semiconductor Manufacturing Corp (NSMC) and Fanrui "
+        "Microelectronics Co."
+    )
+    found = facts(draft)
+    assert ("Qiaobei Chip Fund", "investedIn", "Nanyang Semiconductor Manufacturing Corp") in found
+    assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Microelectronics Co.") in found

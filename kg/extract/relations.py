@@ -655,7 +655,8 @@ class Relator:
         """The mentions listed after `first` ("A, B and C"), each after ", " or " and "."""
         out, last = [], first
         while True:
-            more = self.at(last.end, kinds, gap=r"^(?:,? and|,) (?:the )?$", window=8)
+            # "A (AB), B and C": an acronym in brackets may follow a name of the list
+            more = self.at(last.end, kinds, gap=r"^(?: [(（][^()（）]{1,15}[)）])?(?:,? and|,) (?:the )?$", window=26)
             if more is None or more.end > s.end:
                 return out
             out.append(more)
