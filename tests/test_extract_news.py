@@ -479,3 +479,34 @@ def test_a_list_goes_on_after_an_acronym_in_brackets():
     found = facts(draft)
     assert ("Qiaobei Chip Fund", "investedIn", "Nanyang Semiconductor Manufacturing Corp") in found
     assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Microelectronics Co.") in found
+
+
+def test_posts_after_a_description_of_the_organisation_and_in_relative_clauses():
+    found = facts(
+        draft_of(
+            "Sales will grow, said Zhou Qi, founder of Chinese EV start-up Fanrui Motors. Lin Haoran, chairman of a "
+            "trust company called Qiaobei Holdings, said the fund would invest. Fanrui Motors is helmed by Tang Wei, "
+            "who was previously the chief scientist of Anxin Technology Co’s research unit. Fanrui Motors was "
+            "founded by Mei Lan, who once led Anxin Technology Co’s driving team."
+        )
+    )
+    assert ("Fanrui Motors", "foundedBy", "Zhou Qi") in found
+    assert ("Zhou Qi", "holdsPostIn", "Fanrui Motors") in found  # a founder holds a post too
+    assert ("Lin Haoran", "holdsPostIn", "Qiaobei Holdings") in found
+    assert ("Tang Wei", "holdsPostIn", "Anxin Technology Co") in found
+    assert ("Mei Lan", "holdsPostIn", "Anxin Technology Co") in found
+
+
+def test_a_co_founder_co_founded_and_a_unit_named_by_its_acronym_is_under_its_parent():
+    found = facts(
+        draft_of(
+            "Zhou Qi, co-founder and president of Fanrui Motors, spoke. Growth is real, said Lin Haoran, a researcher "
+            "at the International Finance Institute (IFI) of Nanyang University of Technology."
+        )
+    )
+    assert ("Fanrui Motors", "coFoundedBy", "Zhou Qi") in found and (
+        "Fanrui Motors",
+        "foundedBy",
+        "Zhou Qi",
+    ) not in found
+    assert ("International Finance Institute", "subOrganisationOf", "Nanyang University of Technology") in found

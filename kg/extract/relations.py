@@ -60,14 +60,25 @@ PLACE_NOUNS = {
 PLACE_DESCRIBED = re.compile(r"\b[Tt]he (?P<noun>city|province|district|county|municipality)(?: (?:also|now))? $")
 # "<person>, who is chairman of the board": a post in the organisation the sentence is about
 WHO_IS_POST = re.compile(
-    rf", who (?:is|was|serves as|became) (?:the |its )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b", re.I
+    rf",? who (?:is|was|serves as|served as|became) (?:(?:previously|formerly|once|also|now) )?(?:the |its |a |an )?"
+    rf"(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b",
+    re.I,
+)
+# "founder of Chinese EV start-up Xyz", "chairman of a trust company called Xyz": the organisation after a description
+POST_ORG_DESCRIBED = (
+    r"^ (?:of|at|with) (?:the |a |an )?(?:[A-Za-z-]+ ){0,4}?(?:start-?up|company|firm|maker|carmaker|automaker|"
+    r"chipmaker|developer|giant|operator|platform|bank|lender|fund|group|provider|manufacturer|insurer|unicorn)"
+    r"(?: (?:called|named))? (?:the )?$"
 )
 SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
 # "X is Y's main fintech subsidiary", "X, Y's investment arm"
 POSSESSIVE_SUBSIDIARY = re.compile(r"[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division|branch)\b")
 # "X is helmed by Y", "X, led by Y": the person at the head of an organisation
 HEADED_BY = re.compile(r"\b(?:helmed|led|headed|chaired|run) by (?:the )?")
-WHO_HEADS = re.compile(r",? who (?:heads|leads|chairs|runs|helms|founded)(?: up)? (?:the )?")
+WHO_HEADS = re.compile(
+    r",? who (?:(?:once|previously|formerly|also|now) )?(?:heads|leads|chairs|runs|helms|founded|headed|led|chaired|ran)"
+    r"(?: up)? (?:the )?"
+)
 # "the province's Party chief, X": a post in the place last named
 REFERENT_POST = re.compile(
     r"\b[Tt]he (?P<ref>province|city|region|county|district|country|municipality)[’']s (?P<post>[A-Za-z -]{2,40}?), $"
@@ -215,7 +226,7 @@ MEMBER_OF = re.compile(
     r"^,? (?:(?:is|are|was|were|as|became|become|has become|have become) )?(?:(?:a|an|the) )?(?:[a-z-]+ )?"
     r"members? of (?:the )?$"
 )
-UNDER = re.compile(r"^(?: [(（][^)）]{1,12}[)）])? (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
+UNDER = re.compile(r"^(?: [(（][^)）]{1,12}[)）]|[)）])? (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
 POSSESSIVE = re.compile(r"^[’']s? $")
 UNIT_HEADS = lx.word_set(
     """school college institute department office bureau centre center laboratory lab faculty academy branch
@@ -625,8 +636,8 @@ class Relator:
             elif (
                 a.kind == "Organisation"
                 and UNDER.match(between)
-                and (a.head or "").split()[-1:]
-                and ((a.head or "").split()[-1].lower() in UNIT_HEADS)
+                and (head := a.head or next((m.head for m in a.entity.mentions if m.head), "")).split()[-1:]
+                and head.split()[-1].lower() in UNIT_HEADS
             ):
                 self.add(a.entity, "subOrganisationOf", "unit-of", 0.7, self.span(s), obj=b.entity)
         for m in mentions:
@@ -734,7 +745,13 @@ class Relator:
                 self.add(person.entity, "holdsPostIn", "org-post-name", 0.7, self.span(s), obj=org.entity, role=role)
         for match in WHO_IS_POST.finditer(s.text):
             person = self.at_end(s.start + match.start(), ("Person",), r"^$")
-            orgs = [m for m in self.in_sentence(s, ("Organisation",)) if person and m.end <= person.start]
+            # "..., who was previously the chief scientist of Xyz's research unit": Xyz; else the sentence's subject
+            named = self.at(s.start + match.end(), ("Organisation",), gap=r"^ (?:of|at) (?:the )?$", window=10)
+            orgs = (
+                [named]
+                if named
+                else [m for m in self.in_sentence(s, ("Organisation",)) if person and m.end <= person.start]
+            )
             if person and orgs:
                 role = match.group("post").lower()
                 self.add(person.entity, "holdsPostIn", "who-is-post", 0.65, self.span(s), obj=orgs[0].entity, role=role)
@@ -1041,16 +1058,17 @@ class Relator:
             if person is None:
                 continue
             after = s.start + match.end("post")
-            org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12)
+            org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12) or self.at(
+                after, ("Organisation",), gap=POST_ORG_DESCRIBED, window=70
+            )
             if org is None:  # "Party secretary of <city>": the post is held in the place
                 org = self.at(after, ("Region",), gap=r"^ of (?:the )?$", window=8)
             if org is None:
                 continue
             post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)
             if re.match(r"(?i)(?:co-)?founder\b", post):
-                self.add(org.entity, "foundedBy", "founder-apposition", 0.8, self.span(s), obj=person.entity)
-                if post.lower() in ("founder", "co-founder"):
-                    continue
+                predicate = "coFoundedBy" if post.lower().startswith("co-") else "foundedBy"
+                self.add(org.entity, predicate, "founder-apposition", 0.8, self.span(s), obj=person.entity)
             role = post
             if re.match(r"[’']s ", self.body[org.end : org.end + 3]):
                 role = self.body[s.start + match.start("post") : s.start + match.end("post")]
