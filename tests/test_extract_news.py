@@ -510,3 +510,28 @@ def test_a_co_founder_co_founded_and_a_unit_named_by_its_acronym_is_under_its_pa
         "Zhou Qi",
     ) not in found
     assert ("International Finance Institute", "subOrganisationOf", "Nanyang University of Technology") in found
+
+
+def test_bodies_quoted_through_appositions_officials_and_citations():
+    found = facts(
+        draft_of(
+            "Fanrui Capital, the manager of the three city funds, announced the figures on Monday. The fund will grow, "
+            "a Nanyang Bureau of Commerce (NBC) official said. Firms will invest, said Lin Haoran, cited by local "
+            "media Qiaobei Economic Daily. In a speech, Tang Wei, Secretary General of the Nanyang Banking Association "
+            "(NBA) said the banks agreed."
+        )
+    )
+    quoted = {f[0] for f in found if f[1] == "quotedIn"}
+    assert {"Fanrui Capital", "Nanyang Bureau of Commerce", "Qiaobei Economic Daily", "Tang Wei"} <= quoted
+    assert "Nanyang Banking Association" not in quoted  # where the speaker works, not who speaks
+
+
+def test_a_quotation_signed_with_a_name_and_a_title_with_its_portfolio():
+    found = facts(
+        draft_of(
+            "“Chips are cheaper now,” Dr. Zhou Qi, the co-founder of the research center. Growth is steady, said "
+            "Vice Minister of Science and Technology Lin Haoran at a press conference in China."
+        )
+    )
+    assert ("Zhou Qi", "quotedIn", "A headline") in found
+    assert ("Lin Haoran", "quotedIn", "A headline") in found and ("Lin Haoran", "holdsPostIn", "China") in found

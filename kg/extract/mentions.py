@@ -41,6 +41,11 @@ TITLED = re.compile(
     rf"(?<![\w-])(?P<title>(?:(?:Rotating|Executive|Honorary|First|Former|Acting|Provincial|Municipal) )?(?:{_TITLES}))"
     rf"\.? (?P<name>{NAME_WORD}(?: {NAME_WORD}){{0,2}})(?![\w-])"
 )
+# "Vice Minister of Science and Technology Zhou Qi": a title with its portfolio, then a romanised Chinese name
+TITLED_PORTFOLIO = re.compile(
+    rf"(?<![\w-])(?P<title>(?:{_TITLES})) of (?:the )?(?:[A-Z][a-z]+|and)(?: (?:[A-Z][a-z]+|and)){{0,5}}? "
+    r"(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)(?![\w-]| [A-Z])"
+)
 # "<Organisation> spokesman Zhou Qi": a lower-case post between an organisation and a name
 POST_BEFORE_NAME = re.compile(
     r"(?<![\w-])(?P<title>spokesman|spokeswoman|spokesperson|chairman|chairwoman|president|vice president|director"
@@ -778,6 +783,12 @@ class Finder:
                 s = base + match.start("name")
                 m = self.add(s, s + len(" ".join(words)), "Person", "Person", "person-title", 0.85)
                 m.head = match.group("title")
+            for match in TITLED_PORTFOLIO.finditer(text):
+                first, second = match.group("name").split()
+                if pinyin.is_chinese_name(first, second):
+                    s = base + match.start("name")
+                    m = self.add(s, base + match.end("name"), "Person", "Person", "person-title", 0.8)
+                    m.head = match.group("title")
             tokens = sentence.tokens
             for i in range(len(tokens) - 1):
                 first, second = tokens[i], tokens[i + 1]

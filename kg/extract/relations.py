@@ -198,8 +198,16 @@ RECEIVED_FROM = re.compile(
     r"capital|financing|backing|money) from (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
 )
 ORG_SPEAKS = re.compile(
-    r"(?: (?:also|further|then|has|had))? (?:said|says|stated|told|reported|reports|wrote|commented|noted|added)\b"
+    # "X said", "X, the manager of the funds, announced", "X (XY) said", "a X official said"
+    r"(?:,(?! (?:and|or|but|which|who|while)\b)[^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
+    r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
+    r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
+    r"noted|added|announced|announces)\b"
 )
+# "“...,” Dr. X": the closing mark of a quotation right before a person's name
+QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
+# "according to X", "cited by Chinese official media X": X is the source of what is reported
+SOURCE_BEFORE = re.compile(r"\b(?:according to|cited by|citing)(?: (?:the|a|an))?(?: [A-Za-z-]+){0,3} $")
 PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
@@ -1090,12 +1098,22 @@ class Relator:
         people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
         for person in people:
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
+        if not verb:  # "“...,” Dr. Zhou Qi, the founder of X.": a quotation signed with a name, no verb
+            for person in self.in_sentence(s, ("Person",)):
+                if QUOTE_SIGNED.search(self.body, max(s.start, person.start - 12), person.start):
+                    self.add(person.entity, "quotedIn", "quote-signed", 0.65, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
-            before = self.body[max(s.start, org.start - 20) : org.start]
+            before = self.body[max(s.start, org.start - 50) : org.start]
             after_said = re.search(r"\b(?:said|says) (?:the )?$", before) and re.match(r"[.,;]", self.body[org.end :])
+            speaks = ORG_SPEAKS.match(self.body, org.end)
+            if speaks and "," in speaks.group() and self.at(org.end, ("Organisation", "Person", "Region"), window=3):
+                speaks = None  # "A, B and C said": the list's last name speaks, not each one
+            if speaks and re.search(r"\b(?:of|at|with|from) (?:the )?$", before):
+                speaks = None  # "X, Secretary General of the Y (YZ) said": X speaks, Y is where X works
             if (
-                ORG_SPEAKS.match(self.body, org.end)
-                or re.search(r"\baccording to (?:the )?$", before)
+                speaks
+                or (re.search(r"\baccording to (?:the )?$", before))
+                or (SOURCE_BEFORE.search(before) and not re.match(r"[’']s\b", self.body[org.end : org.end + 2]))
                 or after_said  # "..., said the company." (not "said the company had ...")
             ):
                 self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
