@@ -535,3 +535,24 @@ def test_a_quotation_signed_with_a_name_and_a_title_with_its_portfolio():
     )
     assert ("Zhou Qi", "quotedIn", "A headline") in found
     assert ("Lin Haoran", "quotedIn", "A headline") in found and ("Lin Haoran", "holdsPostIn", "China") in found
+
+
+def test_a_notice_issuing_a_titled_document_names_two_policies_and_their_issuer():
+    title = (
+        "Notice of the Office of the People's Government of Nanyang on Issuing the Measures to Promote the "
+        "Development of the Hydrogen Industry in Nanyang (Nan Fu Ban [2021] No.7)"
+    )
+    draft = draft_of(
+        f"{title}\n\nThe Office of the People's Government of Nanyang has issued measures to promote the development "
+        "of hydrogen industry in Nanyang on 12 May 2021.",
+        title=title,
+    )
+    found, cls = facts(draft), classes(draft)
+    notice = title.split(" (")[0]
+    measures = "Measures to Promote the Development of the Hydrogen Industry in Nanyang"
+    assert cls[notice] == "Policy" and cls[measures] == "Measures"
+    assert not any(e.kind == "Person" for e in draft.entities)  # "Nan Fu" of the document number is no one
+    office = "Office of the People's Government of Nanyang"
+    assert {(notice, "issuedBy", office), (measures, "issuedBy", office)} <= found
+    assert {(notice, "dateIssued", "2021-05-12"), (measures, "dateIssued", "2021-05-12")} <= found
+    assert "Nan Fu Ban [2021] No.7" in next(e for e in draft.entities if e.label == notice).aliases

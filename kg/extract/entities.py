@@ -98,8 +98,10 @@ class Grouper:
                 continue  # "2021 Xyz Province": a year glued to a place inside a title
             if m.kind == "Region" and m.rule == "region-slot" and m.text.lower() in lx.STOP_WORDS:
                 continue
-            if m.kind in ("Policy", "Event") and any(
-                o is not m and o.kind == m.kind for o in index.covering(m.start, m.end)
+            if (
+                m.kind in ("Policy", "Event")
+                and m.rule != "policy-document-title"  # "Notice of X on Issuing the <Y>": Y is a document too
+                and any(o is not m and o.kind == m.kind for o in index.covering(m.start, m.end))
             ):
                 continue  # a head inside a longer title names the same thing; the title is kept
             if m.kind == "Organisation" and any(

@@ -139,6 +139,15 @@ LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
+# "Notice of the Office of the Xyz Government on Issuing the Measures to Promote ... (Xy Fu Ban [2020] No.13)": a
+# document that issues another; both are policies, and the number in brackets is the first one's other name
+_TITLE_WORD = r"(?:[A-Z][\w’'.-]*|of|on|for|to|the|and|in|a|an|by|with|at)"
+DOCUMENT_TITLE = re.compile(
+    r"(?<![\w-])(?P<notice>(?:Notice|Circular|Decision|Reply|Letter) of (?:the )?[A-Z][\w’'.-]*"
+    r"(?: (?:[A-Z][\w’'.-]*|of|the|and|for))*? on (?:Issuing|Printing and Distributing|Publishing|Releasing|"
+    r"Promulgating|Forwarding|Distributing) (?:the )?(?P<inner>[A-Z][\w’'-]*(?: " + _TITLE_WORD + r"){1,30}))"
+    r"(?: [(（](?P<number>[^()（）\[\]\n]{2,24}[\[〔]\d{4}[\]〕] ?No\. ?\d+)[)）])?"
+)
 LAUNCHED_BY = re.compile(r"[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
 ESTABLISH_WHAT = re.compile(
     r"\b(?:established|founded|set up|built|launched) (?:a|an) (?P<words>(?:[a-z][a-z-]* ){0,4}?)"
@@ -252,6 +261,8 @@ PRIORITY = {
     "person-pinyin": 68,
     "person-honorific": 67,
     "policy-quoted-title": 90,
+    "policy-document-title": 91,
+    "policy-document-number": 97,
     "org-head": 80,
     "region-head": 80,
     "policy-head": 80,
@@ -652,6 +663,36 @@ class Finder:
                 self.add(start, end, "Policy", cls, "policy-quoted-title", 0.85, head=head.group(1).lower())
             elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
+
+    def find_document_titles(self) -> None:
+        """ "Notice of <body> on Issuing the <title>": the notice and the document it issues, each a policy (the
+        issued one classed by its head word: Measures, Plan, Opinions ...), and the document number in brackets
+        the notice's other name, never a person's ("Xy Fu" of "Xy Fu Ban [2020] No.13")."""
+        for sentence in self.doc.sentences:
+            for match in DOCUMENT_TITLE.finditer(sentence.text):
+                inner = match.group("inner")
+                trimmed = re.sub(r"(?: (?:of|on|for|to|the|and|in|a|an|by|with|at))+$", "", inner)
+                base = sentence.start
+                start, end = base + match.start("inner"), base + match.start("inner") + len(trimmed)
+                heads = POLICY_WORDS.findall(trimmed)
+                cls = lx.POLICY_HEADS.get(heads[-1], "Policy") if heads else "Policy"
+                notice_end = end
+                notice = self.add(
+                    base + match.start("notice"),
+                    notice_end,
+                    "Policy",
+                    "Policy",
+                    "policy-document-title",
+                    0.8,
+                    head=match.group("notice").split()[0].lower(),
+                )
+                self.add(
+                    start, end, "Policy", cls, "policy-document-title", 0.8, head=(heads[-1] if heads else "").lower()
+                )
+                if match.group("number"):
+                    s, e = base + match.start("number"), base + match.end("number")
+                    number = self.add(s, e, "Policy", "Policy", "policy-document-number", 0.8)
+                    number.alias_of = notice
 
     def find_descriptions(self) -> None:
         """Things the text describes without naming: a policy on a topic, N measures, an unnamed event."""
@@ -1063,6 +1104,8 @@ class Finder:
             if not head.start <= m.start < head.end:
                 return False
             # In A Headline Written In Title Case every word is capitalised: only gazetteers and people are sure
+            if m.rule in ("policy-document-title", "policy-document-number"):
+                return False  # the article is the document: "Notice of X on Issuing the Y" names both
             return m.kind == "Policy" or (
                 title_case and m.rule in ("org-head", "org-slot", "region-head", "event-head")
             )
@@ -1351,6 +1394,7 @@ class Finder:
         self.find_more_places_and_people()
         self.find_referent_bodies()
         self.find_quoted_titles()
+        self.find_document_titles()
         self.find_descriptions()
         self.find_slots()
         self.find_company_context()

@@ -168,6 +168,8 @@ MEASURE_COUNT = re.compile(
 
 
 RELATIVE = re.compile(r", (?:which|who|that) |, jointly ")
+# The first word of a document that issues another ("Notice of <body> on Issuing the <title>")
+DOCUMENT_WORDS = ("notice", "circular", "decision", "reply", "letter")
 # Events and acts that the date of their sentence dates: states (part of, located in, jurisdiction) are not dated.
 DATED_PREDICATES = lx.word_set(
     """quotedIn investedIn partnerOf foundedBy coFoundedBy registeredIn issuedBy approvedBy fundedBy spokeAt
@@ -293,6 +295,7 @@ class Relator:
         self._cores: dict[str, list[DraftEntity]] | None = None
         self._order: dict[int, int] | None = None
         self._dates: dict[tuple[int, int], Sentence] | None = None
+        self._titles: dict[str, DraftEntity] | None = None
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -525,6 +528,7 @@ class Relator:
             self.organisations(sentence)
             self.titled_posts(sentence)
         self.from_names()
+        self.document_titles()
         self.event_facts()
         self.merge_measures()
         self.name_unnamed()
@@ -993,11 +997,14 @@ class Relator:
         ):
             for match in pattern.finditer(s.text):
                 policy = self.at(s.start + match.end(), ("Policy",), gap=r"^[^.;,“”\"]{0,40}?[“\"]?$", window=48)
-                if policy is None:
+                target = policy.entity if policy is not None else self._policy_repeated(s.start + match.end())
+                if target is None:
                     continue
                 agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Region"))
                 if agent is None:
                     continue
+                if policy is None:
+                    policy = next(m for m in target.mentions if not m.descriptive)
                 self.add(policy.entity, predicate, rule, 0.75, self.span(s), obj=agent.entity, date=s.date)
                 other = self.at_end(agent.start, ("Organisation",), r"^ and (?:the )?$")
                 if other is not None and agent.kind == "Organisation":  # "A and B jointly issued"
@@ -1020,6 +1027,54 @@ class Relator:
             n = number(match.group("n"))
             if policies and n is not None:
                 self.add(policies[-1].entity, "measureCount", "puts-forward-measures", 0.7, self.span(s), value=str(n))
+
+    def _policy_repeated(self, position: int) -> DraftEntity | None:
+        """A titled document repeated in lower case after a verb ("has issued policies and measures to promote
+        ..." after the title "Policies and Measures to Promote ..."): its first four words are enough."""
+        if self._titles is None:
+            self._titles = {}
+            for e in self.entities:
+                words = e.label.split()
+                if e.kind == "Policy" and len(words) >= 5:
+                    self._titles.setdefault(" ".join(words[:4]).lower(), e)
+        words = re.match(r" ?(?:the )?((?:[\w’'-]+ ){3}[\w’'-]+)", self.body[position : position + 80], re.I)
+        return self._titles.get(words.group(1).lower()) if words else None
+
+    def document_titles(self) -> None:
+        """ "Notice of <body> on Issuing the <title>": the body issued both; the notice is dated as the document."""
+        for e in self.entities:
+            titles = [m for m in e.mentions if m.rule == "policy-document-title" and m.head in DOCUMENT_WORDS]
+            if not titles:
+                continue
+            m = titles[0]
+            lead = re.match(r"\w+ of (?:the )?", m.text)
+            body = max(
+                (o for o in self._by_start.get(m.start + lead.end(), ()) if o.kind == "Organisation" and o.entity),
+                key=lambda o: o.end - o.start,
+                default=None,
+            )
+            inner = next(
+                (
+                    o
+                    for o in self._all_index.starting(m.start + 1, m.end)
+                    if o.rule == "policy-document-title" and o.entity is not None and o.entity is not e
+                ),
+                None,
+            )
+            if body is None:
+                continue
+            for policy in (e, inner.entity if inner else None):
+                if policy is not None:
+                    self.add(policy, "issuedBy", "document-title", 0.8, (m.start, m.end), obj=body.entity)
+            if inner is None:
+                continue
+            for st in list(self.statements.values()):  # the notice is dated as what it issues
+                if st.subject is inner.entity and st.predicate == "dateIssued" and st.value:
+                    self.add(e, "dateIssued", "document-title", 0.7, (m.start, m.end), value=st.value)
+                    for issued in self.statements.values():
+                        if issued.subject in (e, inner.entity) and issued.predicate == "issuedBy" and not issued.date:
+                            issued.date = st.value
+                    break
 
     def events(self, s: Sentence) -> None:
         """ "<event> held by <organiser>", "<organiser> held a press conference to interpret <policy>"."""
@@ -1327,7 +1382,8 @@ class Relator:
                         obj=country,
                         note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
                     )
-            if e.kind == "Policy":
+            if e.kind == "Policy" and not any(m.head in DOCUMENT_WORDS for m in e.mentions):
+                # (a notice's place is the one of the document it issues)
                 for region in inner:
                     self.add(e, "appliesTo", "region-in-title", 0.7, evidence, obj=region)
         jurisdiction: dict[int, DraftEntity] = {}
