@@ -556,3 +556,30 @@ def test_a_notice_issuing_a_titled_document_names_two_policies_and_their_issuer(
     assert {(notice, "issuedBy", office), (measures, "issuedBy", office)} <= found
     assert {(notice, "dateIssued", "2021-05-12"), (measures, "dateIssued", "2021-05-12")} <= found
     assert "Nan Fu Ban [2021] No.7" in next(e for e in draft.entities if e.label == notice).aliases
+
+
+def test_founding_years_in_more_phrasings_and_a_name_also_known_as():
+    found = facts(
+        draft_of(
+            "Fanrui Motors was founded in Silicon Valley in 2017 by Zhou Qi. The fund was jointly launched by Qiaobei "
+            "Capital and the Nanyang Robotics Industry Alliance (NRIA), a government-guided organization founded in "
+            "July 2017. Other funds include the Nanyang Chip Industry Investment Fund, also known as the “Chip Fund”, "
+            "which the province launched in 2014. The Chip Fund has grown."
+        )
+    )
+    assert ("Fanrui Motors", "foundedBy", "Zhou Qi") in found and ("Fanrui Motors", "foundingDate", "2017") in found
+    assert ("Nanyang Robotics Industry Alliance", "foundingDate", "2017-07") in found
+    assert ("Nanyang Chip Industry Investment Fund", "foundingDate", "2014") in found
+    assert "Chip Fund" not in classes(
+        draft_of("The Nanyang Chip Industry Investment Fund, also known as the “Chip Fund”, grew.")
+    )
+
+
+def test_the_newly_founded_organisation_is_founded_on_the_sentences_day_not_by_who_unveiled_it():
+    found = facts(
+        draft_of(
+            "On May 11, Mayor Lin Haoran unveiled the nameplate of the newly founded Nanyang Hydrogen Innovation Center."
+        )
+    )
+    assert ("Nanyang Hydrogen Innovation Center", "foundingDate", "2021-05-11") in found
+    assert not [f for f in found if f[1] == "foundedBy"]

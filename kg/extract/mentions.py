@@ -118,7 +118,9 @@ CITY_IN_PROVINCE = re.compile(
     r"(?:in (?:[a-z]+ ){0,2}(?:[A-Z][a-z]+[’']s )?(?:[a-z]+ ){0,2})?[A-Z][a-z]+ [Pp]rovince\b"
 )
 # "the Xyz government" (a known place), "the <nationality> government"
-GOV_BARE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:central |local )?government\b")
+GOV_BARE = re.compile(
+    r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:central |local )?government\b(?!-)"  # not "government-led"
+)
 # "the government of Xyz", "the people's government of Xyz"
 GOV_OF = re.compile(
     r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
@@ -139,6 +141,8 @@ LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
+# "X, also known as the “Big Y”": another name of X
+KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
 # "Notice of the Office of the Xyz Government on Issuing the Measures to Promote ... (Xy Fu Ban [2020] No.13)": a
 # document that issues another; both are policies, and the number in brackets is the first one's other name
 _TITLE_WORD = r"(?:[A-Z][\w’'.-]*|of|on|for|to|the|and|in|a|an|by|with|at)"
@@ -1211,6 +1215,9 @@ class Finder:
             self.add(s, e, "Organisation", "Organisation", "org-initials", 0.7)
 
     def find_acronyms(self) -> None:
+        starts: dict[int, list[Mention]] = {}
+        for m in self.found:
+            starts.setdefault(m.start, []).append(m)
         for m in list(self.found):
             if m.kind != "Organisation" or m.descriptive:
                 continue
@@ -1219,6 +1226,11 @@ class Finder:
                 s, e = match.start("acronym"), match.end("acronym")
                 alias = self.add(s, e, "Organisation", m.cls, "org-acronym", 0.75, head=m.head)
                 alias.alias_of = m
+            known = KNOWN_AS.match(self.body, m.end)
+            if known:  # "X, also known as the “Big Y”": the same thing by another name
+                for other in starts.get(known.end(), ()):
+                    if other.kind == m.kind and other is not m:
+                        other.alias_of = m
 
     # -- names in relation slots ------------------------------------------------------------------
 

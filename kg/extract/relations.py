@@ -33,16 +33,21 @@ PASSIVE_BY = re.compile(r"\b(?:launched|issued|released|proposed|introduced|prom
 HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:the )?")
 HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) ")
 ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
-FOUND = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )\b(?:established|founded|set up|built|created) ")
+FOUND = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )(?<!newly )\b(?:established|founded|set up|built|created) "
+)
 FOUNDED_BY = re.compile(
-    r"(?<!jointly )\b(?:founded|established|set up|created|started)(?: in (?P<year>\d{4}))? by (?:the )?"
+    r"(?<!jointly )\b(?:founded|established|set up|created|started)"
+    r"(?: in (?:(?P<year>\d{4})|[A-Z][\w-]*(?: [A-Z][\w-]*){0,2})){0,2} by (?:the )?"
 )
 # "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
 FOUNDED_YEAR = re.compile(
-    r"(?:\b(?:was|were|is|been) |, |^)(?:[Ff]ounded|[Ee]stablished|[Ss]et up|[Cc]reated|[Ll]aunched|[Ii]ncorporated) in "
+    # "was set up in 2014", ", founded in 2009", "an organisation founded in July 2017", "which the state launched in 2014"
+    r"(?<!jointly )(?<![\w-])(?:[Ff]ounded|[Ee]stablished|[Ss]et up|[Cc]reated|[Ll]aunched|[Ii]ncorporated) in "
     r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
     r"(?P<year>\d{4})\b(?! by)"
 )
+NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set up|launched|created|opened) (?:the )?")
 # "Xyz-based Abc Group": Abc is headquartered in Xyz
 BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
 # "<Region> hosts / is home to ..., including A, B and C": each is located there
@@ -912,6 +917,11 @@ class Relator:
         for match in FOUNDED_YEAR.finditer(s.text):
             # an organisation, or a zone or park ("The new area, established in 2017, ...")
             organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation", "Region"))
+            if organisation is None and re.search(
+                r"[)）]?, (?:a|an) [^,;]{0,60}$",
+                self.body[max(s.start, match.start() + s.start - 70) : s.start + match.start()],
+            ):  # "..., and B (BC), a government-guided organisation founded in 2017": B, though it ends a list
+                organisation = self.last_before(s, ("Organisation",), s.start + match.start())
             if (
                 organisation is not None
                 and organisation.kind == "Region"
@@ -942,6 +952,10 @@ class Relator:
             owners = self.in_sentence(previous, ("Organisation",)) if previous else []
             if child and owners:  # "Its subsidiary X": its = the subject of the sentence before
                 self.subsidiary(child.entity, owners[0].entity, "its-subsidiary", s)
+        for match in NEWLY_FOUNDED.finditer(s.text):  # "the newly founded X": founded when the sentence says
+            organisation = self.at(s.start + match.end(), ("Organisation",), window=2)
+            if organisation is not None and s.date:
+                self.add(organisation.entity, "foundingDate", "newly-founded", 0.6, self.span(s), value=s.date)
         founded_in = FOUNDED_IN.match(s.text)
         if founded_in:
             organisation = self.at(s.start + founded_in.end(), ("Organisation",), window=2)
