@@ -583,3 +583,27 @@ def test_the_newly_founded_organisation_is_founded_on_the_sentences_day_not_by_w
     )
     assert ("Nanyang Hydrogen Innovation Center", "foundingDate", "2021-05-11") in found
     assert not [f for f in found if f[1] == "foundedBy"]
+
+
+@pytest.mark.parametrize(
+    ("line", "place", "cls", "agency"),
+    [
+        ("LUOYANG, May 9 (Beiwang) - China has set up pilot zones.", "Luoyang", "City", "Beiwang"),
+        (
+            "SHENYANG/BEIJING (Beiwang News Agency) - China is set to launch a fund.",
+            "Beijing",
+            "Municipality",
+            "Beiwang News Agency",
+        ),
+    ],
+)
+def test_a_datelines_places_in_capitals_are_regions(line, place, cls, agency):
+    draft = draft_of(line)
+    assert classes(draft).get(place) == cls
+    assert classes(draft).get(agency) == "MediaOutlet"
+    assert not any(e.label.isupper() and e.kind == "Organisation" for e in draft.entities)  # no "SHENYANG" company
+
+
+def test_an_updated_line_ends_with_the_outlet_that_filed_the_story():
+    draft = draft_of("Nanyang plans a hydrogen city\n\nUpdated: Jan 22,2018 9:14 AM     Beiwang\n\nThe plan was set.")
+    assert classes(draft).get("Beiwang") == "MediaOutlet"

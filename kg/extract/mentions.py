@@ -14,7 +14,7 @@ from functools import cached_property
 from kg.extract import lexicon as lx
 from kg.extract import pinyin
 from kg.extract.document import Document, Sentence, Span
-from kg.extract.gazetteer import City, Place, forms, subdivisions
+from kg.extract.gazetteer import City, Place, _cities, city, countries, forms, subdivisions
 from kg.extract.model import Mention
 from kg.extract.spans import SpanIndex
 
@@ -62,7 +62,13 @@ BY_LINE = re.compile(
 )
 # "NANYANG, May 12 (Agency) --": a dateline naming the agency that filed the story
 DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]+, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})? \((?P<agency>[A-Z][^()\n]{1,50})\) ?(?:--|—|–)"
+    r"^(?P<places>[A-Z][A-Z.'’-]*(?:[ /][A-Z][A-Z.'’-]*)*)(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)? "
+    r"\((?P<agency>[A-Z][^()\n]{1,50})\) ?(?:--|—|–|-) "
+)
+# "Updated: Jan 22,2018 9:14 AM     Xyz": the outlet a dated credit line ends with
+CREDIT_LINE = re.compile(
+    r"^(?:Updated|Published|Posted|Released)\s*:?\s*[^\n]{0,40}?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s{2,}"
+    r"(?P<outlet>[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,3})\s*$"
 )
 # "X, a state-owned power company based in Y": a company known by its apposition
 COMPANY_IS = re.compile(
@@ -254,6 +260,7 @@ PRIORITY = {
     "byline-by": 100,
     "front-matter": 99,
     "dateline-agency": 99,
+    "dateline-place": 98,
     "gov-phrase": 86,
     "gov-of-referent": 86,
     "org-unit-of": 87,
@@ -668,6 +675,42 @@ class Finder:
             elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
 
+    def _dateline_places(self, base: int, match: re.Match) -> None:
+        """ "HONG KONG/BEIJING (Agency) -": the places a dateline writes in capitals, by their usual spelling in the
+        gazetteers (a country or subdivision of the article's countries, else a GeoNames city)."""
+        position = base + match.start("places")
+        for part in re.finditer(r"[^/]+", match.group("places")):
+            text = part.group().strip()
+            name = " ".join(w.capitalize() for w in text.split())
+            place = self.places.get(name) or countries().get(name)
+            start = position + part.start()
+            if place is not None:
+                self.add(
+                    start,
+                    start + len(text),
+                    "Region",
+                    place.cls,
+                    "dateline-place",
+                    0.85,
+                    iso3166=place.code,
+                    label=name,
+                )
+                continue
+            found = city(name, {p.code for p in self.places.values() if p.cls == "Country"}) or next(
+                iter(_cities().get(name, ())), None
+            )
+            if found is not None and found.population >= 100_000:
+                self.add(
+                    start,
+                    start + len(text),
+                    "Region",
+                    "City",
+                    "dateline-place",
+                    0.8,
+                    geonames=str(found.geonameid),
+                    label=name,
+                )
+
     def find_document_titles(self) -> None:
         """ "Notice of <body> on Issuing the <title>": the notice and the document it issues, each a policy (the
         issued one classed by its head word: Measures, Plan, Opinions ...), and the document number in brackets
@@ -887,6 +930,12 @@ class Finder:
             if match:
                 s = sentence.start + match.start("agency")
                 self.add(s, s + len(match.group("agency")), "Organisation", "MediaOutlet", "dateline-agency", 0.85)
+                self._dateline_places(sentence.start, match)
+        for para in self.doc.paragraphs[:6]:
+            credit = CREDIT_LINE.match(para.text)
+            if credit and "\n" not in para.text:
+                s = para.start + credit.start("outlet")
+                self.add(s, s + len(credit.group("outlet")), "Organisation", "MediaOutlet", "dateline-agency", 0.8)
         source = self.doc.source
         named = [(source.publisher, "Organisation", "MediaOutlet"), *((a, "Person", "Person") for a in source.authors)]
         for name, kind, cls in named:
