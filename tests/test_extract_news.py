@@ -607,3 +607,25 @@ def test_a_datelines_places_in_capitals_are_regions(line, place, cls, agency):
 def test_an_updated_line_ends_with_the_outlet_that_filed_the_story():
     draft = draft_of("Nanyang plans a hydrogen city\n\nUpdated: Jan 22,2018 9:14 AM     Beiwang\n\nThe plan was set.")
     assert classes(draft).get("Beiwang") == "MediaOutlet"
+
+
+def test_companies_known_by_what_they_own_and_by_a_list_of_enterprises():
+    draft = draft_of(
+        "The fund backed major chip projects, including Fanrui Unigroup’s multibillion dollar memory chip plant. "
+        "It came after Qiaoke’s robotaxi was launched in Nanyang. The fund attracted investment from local "
+        "governments and state-owned enterprises including Anxin Tobacco, the registration information shows."
+    )
+    cls = classes(draft)
+    assert cls.get("Fanrui Unigroup") == "Company" and cls.get("Qiaoke") == "Company"
+    assert cls.get("Anxin Tobacco") == "Company"
+
+
+def test_a_list_of_companies_before_a_quote_is_not_quoted():
+    found = facts(
+        draft_of(
+            "A group of companies, including Fanrui Capital and Qiaobei City Construction Investment, will pour "
+            "money into the new fund, said Zhou Qi, mayor of Nanyang."
+        )
+    )
+    assert ("Zhou Qi", "quotedIn", "A headline") in found
+    assert not [f for f in found if f[1] == "quotedIn" and f[0] != "Zhou Qi"]

@@ -89,6 +89,19 @@ IS_SUBSIDIARY = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})(?:,| is| was| became) (?:a |an |the )?"
     r"(?:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4}[’']s? )?(?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm)\b"
 )
+# "Xyz’s robotaxi", "Xyz’s multibillion dollar memory chip plant": what companies own
+POSSESSIVE_BUSINESS = re.compile(
+    r"(?<![\w’'.-])(?P<name>[A-Z][\w&-]*(?: [A-Z][\w&-]*){0,2})[’′']s (?:[\w-]+ ){0,4}?(?:robotaxis?|plants?|"
+    r"factory|factories|subsidiary|subsidiaries|unit|arm|platform|shares|stake|products|cars|vehicles|app|chips|"
+    r"business|headquarters|board|division|brand|IPO|revenue|sales|profits?|listing|stock|self-driving|"
+    r"autonomous driving|smartphones?)\b"
+)
+# "state-owned enterprises including A, B and C": each is a company
+COMPANIES_INCLUDING = re.compile(
+    r"\b(?:companies|firms|enterprises|SOEs|banks|lenders|carmakers|automakers|chipmakers|makers|corporations|"
+    r"conglomerates|startups|start-ups)(?: and [a-z-]+)?,? (?:including|such as|like) (?P<list>[^.;:()]{3,300}?)"
+    r"(?=, (?:the|a|an|which|who|as|and [a-z])\b|[.;:]|$)"
+)
 SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
 ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
 _GOV_NOUNS = "|".join(re.escape(n) for n in sorted(lx.GOV_NOUNS, key=len, reverse=True))
@@ -1142,6 +1155,13 @@ class Finder:
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in SHARES_OF.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in POSSESSIVE_BUSINESS.finditer(text):  # "Xyz’s robotaxi", "Xyz’s memory chip plant"
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in COMPANIES_INCLUDING.finditer(text):  # "state-owned enterprises including A, B and C"
+                for a, b in list_items(text, match.start("list"), match.end("list")):
+                    item = re.match(r"(?:the )?[A-Z][\w&.-]*(?: (?:[A-Z][\w&.-]*|&))*", text[a:b])
+                    if item and item.end() == len(text[a:b].rstrip()):
+                        self._slot(base + a, base + a + item.end(), cls="Company")
 
     def drop_headline_policies(self) -> None:
         """A headline is not a policy's title, though it may hold a head word ("... plan")."""

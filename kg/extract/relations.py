@@ -206,7 +206,7 @@ RECEIVED_FROM = re.compile(
 )
 ORG_SPEAKS = re.compile(
     # "X said", "X, the manager of the funds, announced", "X (XY) said", "a X official said"
-    r"(?:,(?! (?:and|or|but|which|who|while)\b)[^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
+    r"(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
     r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
     r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
     r"noted|added|announced|announces)\b"
