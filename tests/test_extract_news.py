@@ -629,3 +629,14 @@ def test_a_list_of_companies_before_a_quote_is_not_quoted():
     )
     assert ("Zhou Qi", "quotedIn", "A headline") in found
     assert not [f for f in found if f[1] == "quotedIn" and f[0] != "Zhou Qi"]
+
+
+def test_people_by_a_title_and_surname_a_credit_line_and_an_outlets_reporter():
+    draft = draft_of(
+        "President Xi’s October remarks lifted shares. Speaking at the fair, Shen told Beiwang's Anna Hollister "
+        "that sales would grow.\n\nReporting by Albert Mayes and Rosa Klein; Editing by Mary Trent"
+    )
+    cls = classes(draft)
+    assert {cls.get(n) for n in ("Xi", "Anna Hollister", "Albert Mayes", "Rosa Klein", "Mary Trent")} == {"Person"}
+    found = facts(draft)
+    assert ("Anna Hollister", "quotedIn", "A headline") not in found  # the one told is not the speaker

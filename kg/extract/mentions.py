@@ -162,6 +162,12 @@ SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,8
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
 # "X, also known as the “Big Y”": another name of X
 KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
+# "Reporting by A and B; Editing by C", "CNBC's Anna Smith": people named by a credit or an outlet's possessive
+CREDIT_NAMES = re.compile(
+    r"\b(?:[Rr]eporting|[Ee]diting|[Ww]riting|[Aa]dditional reporting|[Ee]dited|[Cc]ompiled|[Tt]ranslated) by "
+    rf"(?P<names>{PERSON_NAME}(?:(?:,| and|, and) {PERSON_NAME}){{0,3}})(?=[;.]|$)"
+)
+OUTLET_PERSON = re.compile(rf"\btold (?P<outlet>[A-Z][\w&.-]*)[’']s (?P<name>{NAME_WORD} {NAME_WORD})(?![\w-])")
 # "Notice of the Office of the Xyz Government on Issuing the Measures to Promote ... (Xy Fu Ban [2020] No.13)": a
 # document that issues another; both are policies, and the number in brackets is the first one's other name
 _TITLE_WORD = r"(?:[A-Z][\w’'.-]*|of|on|for|to|the|and|in|a|an|by|with|at)"
@@ -270,6 +276,7 @@ PRIORITY = {
     "person-apposition": 95,
     "person-hanzi": 96,
     "person-title": 94,
+    "person-credit": 93,
     "byline-by": 100,
     "front-matter": 99,
     "dateline-agency": 99,
@@ -879,7 +886,9 @@ class Finder:
                     words = words[:-1]
                 if len(words) == 1 and not (pinyin.is_surname(words[0]) or words[0] in self.surnames):
                     continue
-                if not self.could_be_person(words) or self.place(" ".join(words)):
+                # "President Xi’s remarks": a title and a surname name a person, known or not
+                alone = len(words) == 1 and pinyin.is_surname(words[0]) and words[0] not in self.cities
+                if not (alone or self.could_be_person(words)) or self.place(" ".join(words)):
                     continue
                 s = base + match.start("name")
                 m = self.add(s, s + len(" ".join(words)), "Person", "Person", "person-title", 0.85)
@@ -890,6 +899,17 @@ class Finder:
                     s = base + match.start("name")
                     m = self.add(s, base + match.end("name"), "Person", "Person", "person-title", 0.8)
                     m.head = match.group("title")
+            for match in CREDIT_NAMES.finditer(text):
+                names = match.group("names")
+                for part in re.finditer(PERSON_NAME, names):
+                    s = base + match.start("names") + part.start()
+                    self.add(s, s + len(part.group()), "Person", "Person", "person-credit", 0.85)
+            for match in OUTLET_PERSON.finditer(text):
+                words = match.group("name").split()
+                if self.could_be_person(words) and not self.place(match.group("name")):
+                    self.add(
+                        base + match.start("name"), base + match.end("name"), "Person", "Person", "person-credit", 0.75
+                    )
             tokens = sentence.tokens
             for i in range(len(tokens) - 1):
                 first, second = tokens[i], tokens[i + 1]

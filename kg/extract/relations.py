@@ -1166,6 +1166,10 @@ class Relator:
         verb = _SPEECH.search(s.text)
         people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
         for person in people:
+            if re.search(
+                r"\b(?:told|asked) (?:[A-Z][\w&.-]*[’']s )?(?:reporters? )?$", self.body[s.start : person.start]
+            ):
+                continue  # "Shen told Beiwang's Anna Hollister": the one told is not quoted
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
         if not verb:  # "“...,” Dr. Zhou Qi, the founder of X.": a quotation signed with a name, no verb
             for person in self.in_sentence(s, ("Person",)):
