@@ -640,3 +640,8 @@ def test_people_by_a_title_and_surname_a_credit_line_and_an_outlets_reporter():
     assert {cls.get(n) for n in ("Xi", "Anna Hollister", "Albert Mayes", "Rosa Klein", "Mary Trent")} == {"Person"}
     found = facts(draft)
     assert ("Anna Hollister", "quotedIn", "A headline") not in found  # the one told is not the speaker
+
+
+def test_special_administrative_regions_are_regions_not_countries():
+    cls = classes(draft_of("Banks in Hong Kong and Macao joined the platform with firms in Nanyang, China."))
+    assert cls["Hong Kong"] == "Region" and cls["Macao"] == "Region" and cls["China"] == "Country"
