@@ -645,3 +645,25 @@ def test_people_by_a_title_and_surname_a_credit_line_and_an_outlets_reporter():
 def test_special_administrative_regions_are_regions_not_countries():
     cls = classes(draft_of("Banks in Hong Kong and Macao joined the platform with firms in Nanyang, China."))
     assert cls["Hong Kong"] == "Region" and cls["Macao"] == "Region" and cls["China"] == "Country"
+
+
+def test_a_name_completed_by_its_country_after_of_is_one_chain():
+    draft = draft_of(
+        "Zhang Hua, secretary of the Working Committee of Nanyang New Area of the Communist Party of China Henan "
+        "Provincial Committee, spoke. Lin said the Qiaobei University of China Law School would help."
+    )
+    cls, found = classes(draft), facts(draft)
+    working = "Working Committee of Nanyang New Area of the Communist Party of China Henan Provincial Committee"
+    provincial = "Communist Party of China Henan Provincial Committee"
+    assert cls[working] == "PartyCommittee" and cls[provincial] == "PartyCommittee"
+    assert (working, "subOrganisationOf", provincial) in found
+    assert (provincial, "jurisdiction", "Henan") in found and (working, "jurisdiction", "Nanyang New Area") in found
+    assert "Qiaobei University of China Law School" in cls
+    assert not any(e.kind == "Policy" for e in draft.entities)  # no "China Law"
+    assert "China Law School" not in cls
+
+
+def test_a_unit_in_an_of_chain_is_also_named_by_the_whole_chain():
+    draft = draft_of("The Institute of Soft Matter of the Academy of Applied Sciences said it would hire.")
+    unit = next(e for e in draft.entities if e.label == "Institute of Soft Matter")
+    assert "Institute of Soft Matter of the Academy of Applied Sciences" in unit.aliases

@@ -87,7 +87,16 @@ ORG_HEADS: dict[str, str] = {
 # Lower-case words that end a branch's name after its parent's ("... Shanghai headquarters").
 BRANCH_WORDS = ("headquarters", "branch", "sub-branch")
 # Heads of the name of a part of an organisation: "X of the Y" makes X a sub-organisation of Y.
-PART_HEADS = {"Office", "General Office", "Executive Meeting", "Standing Committee", "Department", "Bureau", "Branch"}
+PART_HEADS = {
+    "Office",
+    "General Office",
+    "Executive Meeting",
+    "Standing Committee",
+    "Working Committee",
+    "Department",
+    "Bureau",
+    "Branch",
+}
 # Government cues in a name besides a region: these words make a Commission or an Office a government body.
 GOVERNMENT_WORDS = {"People's", "Provincial", "Municipal", "State", "National", "Ministry", "Government", "District"}
 

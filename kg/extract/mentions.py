@@ -160,6 +160,8 @@ LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
+# Last words of a name that a place after "of" completes ("Communist Party of <country>")
+OWNER_WORDS = frozenset({"Party", "University", "Bank", "Academy", "Republic", "Association", "Federation"})
 # "X, also known as the “Big Y”": another name of X
 KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
 # "Reporting by A and B; Editing by C", "CNBC's Anna Smith": people named by a credit or an outlet's possessive
@@ -496,6 +498,9 @@ class Finder:
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
+            start = self._of_place_start(words, heads, start)
+            if kind == "Policy" and any(f == end and k == "Organisation" for f, _, k, _ in heads):
+                continue  # "Law School", "Policy Institute": a policy word inside an organisation's name
             if start == first == 0 and kind == "Policy" and self._head_first_title(words, end):
                 s, e = run[0].start, self._years_after(run[-1].end)
                 self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.75, head=head.lower())
@@ -519,6 +524,21 @@ class Finder:
                 e -= 2
             self._classify(s, e, kind, head, words[start:stop])
 
+    def _of_place_start(self, words: list[str], heads: list[tuple[int, int, str, str]], start: int) -> int:
+        """ "Xyz University of <country> Law School", "Communist Party of <country> Abc Provincial Committee": a
+        name that starts with a place right after "<organisation> of" starts with that organisation (the place
+        belongs to the name before it: the unit is that organisation's)."""
+        if start < 2 or words[start - 1] != "of" or not self.place(_norm_token(words[start])):
+            return start
+        org = next((f for f, e, k, _ in heads if e == start - 1 and k == "Organisation"), None)
+        if org is None and _norm_token(words[start - 2]) in OWNER_WORDS:
+            org = start - 2  # "Communist Party of <country> ..."
+        if org is None:
+            return start
+        while org > 0 and words[org - 1] not in ("of", "the", "for", "on", "and"):
+            org -= 1
+        return org
+
     def _head_first_title(self, words: list[str], end: int) -> bool:
         """ "Notice on Accelerating the Construction of ...": a title that starts with its head, then a topic."""
         rest = words[end:]
@@ -535,7 +555,8 @@ class Finder:
                 and words[i] in ("of", "and")
                 and at + 1 < i < next_org
                 and all(w not in ("of", "and") for w in words[i + 1 : next_org])
-            ):
+                and not (words[i] == "of" and i + 1 < len(words) and self.place(_norm_token(words[i + 1])))
+            ):  # ("... of the Communist Party of <country> Abc Committee": the country's party, one chain)
                 break  # "Ministry of X and the Y Bank", "Institute of X of the Academy of Y": two names
             if words[i] in ("on", "for") or (
                 words[i] == "and"
@@ -545,8 +566,18 @@ class Finder:
             ):
                 break  # "... of X on Issuing ...", "... Bank of X and ABC": the name ends
             w = _norm_token(words[i])
-            if self.place(w) and last_place_end == i:
-                break
+            if (
+                self.place(w)
+                and last_place_end == i
+                and not (
+                    i >= 2
+                    and words[i - 2] == "of"
+                    and next_org is not None
+                    and next_org > i
+                    and all(x[:1].isupper() for x in words[i:next_org])
+                )
+            ):
+                break  # (but "... Party of <country> Abc Provincial Committee" is one chain to the next head)
             if self.place(w):
                 last_place_end = i + 1
             i += 1

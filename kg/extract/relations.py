@@ -657,6 +657,9 @@ class Relator:
                 and head.split()[-1].lower() in UNIT_HEADS
             ):
                 self.add(a.entity, "subOrganisationOf", "unit-of", 0.7, self.span(s), obj=b.entity)
+                chain = self.body[a.start : b.end]
+                if re.fullmatch(r" of (?:the )?", between) and chain not in a.entity.aliases:
+                    a.entity.aliases.append(chain)  # "Institute of X of the Academy of Y": the whole chain names it too
         for m in mentions:
             if m.rule != "org-unit-of":
                 continue
@@ -1346,12 +1349,20 @@ class Relator:
                 and inner
                 and e.rule != "org-unit-of"
             ):
-                self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=inner[0])
+                # the most specific place its name holds ("Communist Party of <country> Abc Provincial Committee": Abc)
+                place = max(inner, key=lambda r: (_rank(r), -inner.index(r)))
+                self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=place)
             if e.kind == "Organisation":
                 part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)
                 if part and any(part.group("part").endswith(h) for h in lx.PART_HEADS):
                     whole = part.group("whole")
                     parent = by_name.get(government_key(whole)) or by_name.get(norm(whole))
+                    for later in re.finditer(r" of (?:the )?", whole) if parent is None else ():
+                        # "Working Committee of Xyz New Area of the Abc Committee": the named body a chain ends with
+                        rest = whole[later.end() :]
+                        parent = by_name.get(government_key(rest)) or by_name.get(norm(rest))
+                        if parent is not None:
+                            break
                     if parent is not None and parent is not e:
                         self.add(e, "subOrganisationOf", "part-of-organisation", 0.8, evidence, obj=parent)
                         if e.rule == "org-branch" or part.group("part").endswith("Branch"):
