@@ -164,7 +164,7 @@ POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEAD
 OWNER_WORDS = frozenset({"Party", "University", "Bank", "Academy", "Republic", "Association", "Federation"})
 # "X, also known as the “Big Y”": another name of X
 KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
-# "Reporting by A and B; Editing by C", "CNBC's Anna Smith": people named by a credit or an outlet's possessive
+# "Reporting by A and B; Editing by C", "<Outlet>'s Anna Smith": people named by a credit or an outlet's possessive
 CREDIT_NAMES = re.compile(
     r"\b(?:[Rr]eporting|[Ee]diting|[Ww]riting|[Aa]dditional reporting|[Ee]dited|[Cc]ompiled|[Tt]ranslated) by "
     rf"(?P<names>{PERSON_NAME}(?:(?:,| and|, and) {PERSON_NAME}){{0,3}})(?=[;.]|$)"
