@@ -667,3 +667,18 @@ def test_a_unit_in_an_of_chain_is_also_named_by_the_whole_chain():
     draft = draft_of("The Institute of Soft Matter of the Academy of Applied Sciences said it would hire.")
     unit = next(e for e in draft.entities if e.label == "Institute of Soft Matter")
     assert "Institute of Soft Matter of the Academy of Applied Sciences" in unit.aliases
+
+
+def test_of_the_company_in_a_post_is_the_company_the_sentence_just_named():
+    found = facts(
+        draft_of(
+            "Fanrui Motors and Qiaobei Group signed a deal. Qiaobei Group will build a plant. Zhou Qi, founder and "
+            "CEO of Fanrui Motors, and Lin Haoran, co-founder and president of the company, attended."
+        )
+    )
+    assert ("Fanrui Motors", "coFoundedBy", "Lin Haoran") in found and (
+        "Lin Haoran",
+        "holdsPostIn",
+        "Fanrui Motors",
+    ) in found
+    assert ("Lin Haoran", "holdsPostIn", "Qiaobei Group") not in found

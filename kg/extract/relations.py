@@ -181,6 +181,8 @@ DATED_PREDICATES = lx.word_set(
     organisedBy"""
 )
 DEMONYM_GOVERNMENT = re.compile(r"^[A-Z][a-z]+(?:ese|ean|ian|ish|an) (?:central |local )?government$")
+# Descriptions of a company ("the company", "the carmaker")
+COMPANY_WORDS = ("company", "firm", "giant", "carmaker", "automaker", "chipmaker", "startup")
 # How many names back a description ("the institute", "there") may point.
 REFER_REACH = 100
 
@@ -357,21 +359,26 @@ class Relator:
             if self._only_country is not None:
                 return self._only_country
             return next((o.entity for o in self._before(m.start) if o.entity.cls == "Country"), None)
+        if m.head in COMPANY_WORDS and re.search(r"\b(?:of|at) (?:the )?$", self.body[max(0, m.start - 8) : m.start]):
+            # "X, founder of Nio, and Y, co-founder of the company": the company the sentence just named
+            sentence = self.doc.sentence_at(m.start)
+            near = next(
+                (
+                    o
+                    for o in self._before(m.start)
+                    if o.start >= sentence.start and o.entity.cls in ("Company", "Organisation")
+                ),
+                None,
+            )
+            if near is not None:
+                return near.entity
         heads = tuple(h.lower() for h in lx.BACK_REFERENCES.get(m.head, (m.head,)))
         for o in self._before(m.start):
             if o.kind != m.kind and m.kind != "Organisation":
                 continue
             if (o.head and o.head.lower() in heads) or norm(o.entity.label).endswith(heads):
                 return o.entity
-        if m.head in (
-            "company",
-            "firm",
-            "giant",
-            "carmaker",
-            "automaker",
-            "chipmaker",
-            "startup",
-        ):  # "the company": the company named most, whatever its name ends with
+        if m.head in COMPANY_WORDS:  # "the company": the company named most, whatever its name ends with
             counts: dict[int, list] = {}
             for rank, o in enumerate(self._before(m.start)):
                 if o.entity.cls == "Company":
