@@ -682,3 +682,16 @@ def test_of_the_company_in_a_post_is_the_company_the_sentence_just_named():
         "Fanrui Motors",
     ) in found
     assert ("Lin Haoran", "holdsPostIn", "Qiaobei Group") not in found
+
+
+def test_a_place_leads_an_initialled_name_and_its_place_acronym_is_the_same_body():
+    draft = draft_of(
+        "The lab will be built with the Henan Harbour Software Community (HSC). The Henan HSC has also "
+        "established cooperation with China’s first-class technology and regulatory institutions, including Qiaobei "
+        "University’s Finance Technology Research Institute and the Anxin Institute of Computing."
+    )
+    cls, found = classes(draft), facts(draft)
+    assert "Henan Harbour Software Community" in cls and "Henan HSC" not in cls
+    body = "Henan Harbour Software Community"
+    assert (body, "partnerOf", "Finance Technology Research Institute") in found
+    assert (body, "partnerOf", "Qiaobei University") not in found

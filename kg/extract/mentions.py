@@ -1328,6 +1328,9 @@ class Finder:
                 continue
             s = match.start() - len(before) + picked[-1].start()
             e = match.start() - len(before) + picked[0].end()
+            place = re.search(r"(?<![\w’'-])([A-Z][a-z]+) $", self.body[max(0, s - 30) : s])
+            if place and self.place(place.group(1)):
+                s -= len(place.group(1)) + 1  # "Xyz Resort Software Community (RSC)": the place leads the name
             if any(m.kind == "Organisation" and m.start <= s and e <= m.end for m in self.index.covering(s, e)):
                 continue
             if any(m.kind in ("Person", "Region") and m.start == s and m.end == e for m in self.index.covering(s, e)):

@@ -227,7 +227,7 @@ PARTNER = re.compile(
     r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
     r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
-PARTNER_LIST_GAP = r"^(?:[\w-]+ ){0,5}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
+PARTNER_LIST_GAP = r"^(?:[\w’'-]+ ){0,8}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
     r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
     r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
@@ -554,8 +554,11 @@ class Relator:
         for match in PARTNER.finditer(s.text):
             # "with X", or "with a number of banks, including X, Y and Z"
             other = self.at(s.start + match.end(), orgs, window=3) or self.at(
-                s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=80
+                s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=110
             )
+            if other is not None and re.match(r"[’']s ", self.body[other.end : other.end + 3]):
+                # "with Xyz University’s Finance Institute": the institute, not the university
+                other = self.at(other.end, orgs, gap=r"^[’']s (?:[a-z-]+ ){0,3}$", window=40) or other
             agent = self.agent_before(s, s.start + match.start(), orgs)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
