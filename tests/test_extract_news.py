@@ -491,7 +491,7 @@ def test_posts_after_a_description_of_the_organisation_and_in_relative_clauses()
         )
     )
     assert ("Fanrui Motors", "foundedBy", "Zhou Qi") in found
-    assert ("Zhou Qi", "holdsPostIn", "Fanrui Motors") in found  # a founder holds a post too
+    assert ("Zhou Qi", "holdsPostIn", "Fanrui Motors") not in found  # a founder alone founded it, holds no post
     assert ("Lin Haoran", "holdsPostIn", "Qiaobei Holdings") in found
     assert ("Tang Wei", "holdsPostIn", "Anxin Technology Co") in found
     assert ("Mei Lan", "holdsPostIn", "Anxin Technology Co") in found
@@ -515,7 +515,8 @@ def test_a_co_founder_co_founded_and_a_unit_named_by_its_acronym_is_under_its_pa
 def test_bodies_quoted_through_appositions_officials_and_citations():
     found = facts(
         draft_of(
-            "Fanrui Capital, the manager of the three city funds, announced the figures on Monday. The fund will grow, "
+            "Fanrui Capital, the manager of the three city funds, announced at a press conference on Monday that the "
+            "fund had grown. Anxin Group announced that it would build a plant. The fund will grow, "
             "a Nanyang Bureau of Commerce (NBC) official said. Firms will invest, said Lin Haoran, cited by local "
             "media Qiaobei Economic Daily. In a speech, Tang Wei, Secretary General of the Nanyang Banking Association "
             "(NBA) said the banks agreed."
@@ -524,6 +525,7 @@ def test_bodies_quoted_through_appositions_officials_and_citations():
     quoted = {f[0] for f in found if f[1] == "quotedIn"}
     assert {"Fanrui Capital", "Nanyang Bureau of Commerce", "Qiaobei Economic Daily", "Tang Wei"} <= quoted
     assert "Nanyang Banking Association" not in quoted  # where the speaker works, not who speaks
+    assert "Anxin Group" not in quoted  # an announcement is no quote unless made to the press
 
 
 def test_a_quotation_signed_with_a_name_and_a_title_with_its_portfolio():
@@ -695,3 +697,22 @@ def test_a_place_leads_an_initialled_name_and_its_place_acronym_is_the_same_body
     body = "Henan Harbour Software Community"
     assert (body, "partnerOf", "Finance Technology Research Institute") in found
     assert (body, "partnerOf", "Qiaobei University") not in found
+
+
+def test_funds_the_text_describes_without_naming_them():
+    draft = draft_of(
+        "Nanyang’s semiconductor and integrated circuit industry investment fund completed its registration. "
+        "The province created its first state-led integrated circuit fund in 2014. Qiaobei Group said it would set "
+        "up a hydrogen industry fund. Investors backed a $3 billion state-backed fund to invest in the chip industry. "
+        "The new fund and an investment fund grew."
+    )
+    cls, found = classes(draft), facts(draft)
+    for label in (
+        "semiconductor and integrated circuit industry investment fund",
+        "first state-led integrated circuit fund",
+        "$3 billion state-backed fund to invest in the chip industry",
+    ):
+        assert cls.get(label) == "Fund", label
+    assert ("first state-led integrated circuit fund", "foundingDate", "2014") in found
+    assert "hydrogen industry fund" not in cls  # a fund that would be set up is not yet a thing
+    assert "new fund" not in cls and "investment fund" not in cls  # descriptions that name nothing

@@ -229,7 +229,7 @@ class Grouper:
                     where[id(m)] = target
 
     def _merge_place_acronyms(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
-        """ "the Xyz RSC" after "Xyz Resort Software Community (RSC)": a place and the acronym of a name that
+        """ "the Xyz HSC" after "Xyz Harbour Software Community (HSC)": a place and the acronym of a name that
         starts with that place name the same thing."""
         acronyms: dict[str, tuple[str, str]] = {}
         for k, ms in groups.items():

@@ -162,6 +162,22 @@ SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,8
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
 # Last words of a name that a place after "of" completes ("Communist Party of <country>")
 OWNER_WORDS = frozenset({"Party", "University", "Bank", "Academy", "Republic", "Association", "Federation"})
+# A fund the text describes without naming it: "Xyz’s semiconductor and integrated circuit industry investment
+# fund", "its first state-led integrated circuit fund", "a new state-backed investment fund", "the chip fund"
+FUND_DESCRIBED = re.compile(
+    r"(?:\b(?:[Aa]n?|[Tt]he|[Ii]ts)|[’']s) (?P<label>(?:(?:\$?[\d.,]+ ?(?:billion|million|bln|bn) |[A-Z]{2,5} |"
+    r"(?!(?:of|the|a|an|to|in|for|with|by|on|at|from|its|their|this|that|into)\b)[a-z][a-z-]* )){1,7}?fund"
+    # what it is for, when the text says so: "... fund to invest in the chip industry"
+    r"(?: (?:to invest in|specialized in|specialised in|focused on|focusing on|dedicated to) [^,.;]{3,90}?"
+    r"(?=,|\.|;| (?:that|which|was|were|is|are|has|have|will|with)\b|$))?)\b(?![-’'])"
+    r"(?! (?:of funds|manager|management|company))"
+)
+PLANNED = re.compile(
+    r"\b(?:would|will|shall|plans? to|intends? to) (?:set up|establish|launch|create|form|build) (?:a|an) $"
+)
+FUND_GENERIC = frozenset(
+    {"new", "same", "latest", "whole", "said", "second", "third", "this", "that", "and", "investment", "equity", "such"}
+)
 # "X, also known as the “Big Y”": another name of X
 KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
 # "Reporting by A and B; Editing by C", "<Outlet>'s Anna Smith": people named by a credit or an outlet's possessive
@@ -309,6 +325,7 @@ PRIORITY = {
     "event-press-conference": 65,
     "policy-measures": 65,
     "policy-on-topic": 60,
+    "fund-described": 58,
     "org-established-noun": 60,
     "zone-new-area": 60,
     "policy-quoted-launched": 55,
@@ -812,6 +829,15 @@ class Finder:
                 e = base + (match.end("place") if match.group("place") else match.end("noun"))
                 label = self.body[s:e]
                 self.add(s, e, "Organisation", lx.ORG_NOUNS[noun], "org-established-noun", 0.5, label=label, head=noun)
+            for match in FUND_DESCRIBED.finditer(text):  # "Xyz’s semiconductor industry investment fund"
+                if PLANNED.search(text, max(0, match.start() - 40), match.start("label")):
+                    continue  # "would set up a fund": a plan, not yet a thing
+                label = match.group("label")
+                before = label[: label.index("fund")].split()
+                if label.endswith("fund") and all(w in FUND_GENERIC for w in before):
+                    continue  # "the new fund", "an investment fund": a description that points back or names nothing
+                s = base + match.start("label")
+                self.add(s, base + match.end("label"), "Organisation", "Fund", "fund-described", 0.5, head="fund")
             for match in EVENT_HELD_BY.finditer(text):
                 s = base + match.start() + 4  # after "the "
                 label = self.body[s : base + match.end()]
@@ -1330,7 +1356,7 @@ class Finder:
             e = match.start() - len(before) + picked[0].end()
             place = re.search(r"(?<![\w’'-])([A-Z][a-z]+) $", self.body[max(0, s - 30) : s])
             if place and self.place(place.group(1)):
-                s -= len(place.group(1)) + 1  # "Xyz Resort Software Community (RSC)": the place leads the name
+                s -= len(place.group(1)) + 1  # "Xyz Harbour Software Community (HSC)": the place leads the name
             if any(m.kind == "Organisation" and m.start <= s and e <= m.end for m in self.index.covering(s, e)):
                 continue
             if any(m.kind in ("Person", "Region") and m.start == s and m.end == e for m in self.index.covering(s, e)):

@@ -47,6 +47,11 @@ FOUNDED_YEAR = re.compile(
     r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
     r"(?P<year>\d{4})\b(?! by)"
 )
+FOUNDED_OBJECT = re.compile(r"\b(?:created|set up|established|launched|founded) (?:a |an |its |their |the )?")
+FOUNDED_OBJECT_YEAR = re.compile(
+    r" in (?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
 NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set up|launched|created|opened) (?:the )?")
 # "Xyz-based Abc Group": Abc is headquartered in Xyz
 BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
@@ -211,7 +216,7 @@ ORG_SPEAKS = re.compile(
     r"(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
     r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
     r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
-    r"noted|added|announced|announces)\b"
+    r"noted|added|announced(?= at a (?:press|news) conference| in a statement))\b"
 )
 # "“...,” Dr. X": the closing mark of a quotation right before a person's name
 QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
@@ -360,7 +365,7 @@ class Relator:
                 return self._only_country
             return next((o.entity for o in self._before(m.start) if o.entity.cls == "Country"), None)
         if m.head in COMPANY_WORDS and re.search(r"\b(?:of|at) (?:the )?$", self.body[max(0, m.start - 8) : m.start]):
-            # "X, founder of Nio, and Y, co-founder of the company": the company the sentence just named
+            # "X, founder of Xyz, and Y, co-founder of the company": the company the sentence just named
             sentence = self.doc.sentence_at(m.start)
             near = next(
                 (
@@ -700,6 +705,8 @@ class Relator:
             more = self.at(last.end, kinds, gap=r"^(?: [(（][^()（）]{1,15}[)）])?(?:,? and|,) (?:the )?$", window=26)
             if more is None or more.end > s.end:
                 return out
+            if len(re.sub(r"^ [(（][^()（）]{1,15}[)）]", "", self.body[last.end : more.start])) > 8:
+                return out  # (the gap, but for the acronym, is as short as a list's)
             out.append(more)
             last = more
 
@@ -965,6 +972,14 @@ class Relator:
             owners = self.in_sentence(previous, ("Organisation",)) if previous else []
             if child and owners:  # "Its subsidiary X": its = the subject of the sentence before
                 self.subsidiary(child.entity, owners[0].entity, "its-subsidiary", s)
+        for match in FOUNDED_OBJECT.finditer(s.text):  # "X created its first chip fund in 2014"
+            organisation = self.at(s.start + match.end(), ("Organisation",), window=2)
+            year = FOUNDED_OBJECT_YEAR.match(self.body, organisation.end) if organisation is not None else None
+            if year is not None:
+                value = year.group("year")
+                if year.group("month"):
+                    value += f"-{when.MONTHS[year.group('month').lower()]:02d}"
+                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=value)
         for match in NEWLY_FOUNDED.finditer(s.text):  # "the newly founded X": founded when the sentence says
             organisation = self.at(s.start + match.end(), ("Organisation",), window=2)
             if organisation is not None and s.date:
@@ -1036,7 +1051,7 @@ class Relator:
                 other = self.at_end(agent.start, ("Organisation",), r"^ and (?:the )?$")
                 if other is not None and agent.kind == "Organisation":  # "A and B jointly issued"
                     self.add(policy.entity, predicate, rule, 0.7, self.span(s), obj=other.entity, date=s.date)
-                if s.date:
+                if len(s.date) > 4:  # (a bare year in the sentence, "in 2020", may be the plan's target)
                     self.add(policy.entity, date_predicate, rule, 0.7, self.span(s), value=s.date)
         for match in PASSIVE_BY.finditer(s.text):
             # "<policy> ... launched by the country": the agent may be a description ("the country", "the state")
@@ -1159,6 +1174,8 @@ class Relator:
             if re.match(r"(?i)(?:co-)?founder\b", post):
                 predicate = "coFoundedBy" if post.lower().startswith("co-") else "foundedBy"
                 self.add(org.entity, predicate, "founder-apposition", 0.8, self.span(s), obj=person.entity)
+                if post.lower() in ("founder", "co-founder"):
+                    continue  # a founder alone is said to have founded it, not to hold a post
             role = post
             if re.match(r"[’']s ", self.body[org.end : org.end + 3]):
                 role = self.body[s.start + match.start("post") : s.start + match.end("post")]
