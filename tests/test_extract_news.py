@@ -716,3 +716,19 @@ def test_funds_the_text_describes_without_naming_them():
     assert ("first state-led integrated circuit fund", "foundingDate", "2014") in found
     assert "hydrogen industry fund" not in cls  # a fund that would be set up is not yet a thing
     assert "new fund" not in cls and "investment fund" not in cls  # descriptions that name nothing
+
+
+def test_a_fund_debuted_in_a_city_on_a_day_and_a_developer_described_by_its_city():
+    found = facts(
+        draft_of(
+            "An industry investment fund specialized in hydrogen technology was debuted in eastern China’s port city "
+            "of Weifang on Thursday. Fanrui Group, Weifang's largest developer of industrial parks, signed a deal. "
+            "Qiaoke launched its robotaxi service in China last year.",
+            date="2021-05-14",
+        )
+    )
+    fund = "industry investment fund specialized in hydrogen technology"
+    assert (fund, "foundingDate", "2021-05-13") in found and (fund, "locatedIn", "Weifang") in found
+    assert (fund, "locatedIn", "China") not in found
+    assert ("Fanrui Group", "locatedIn", "Weifang") in found
+    assert not [f for f in found if f[0] == "Qiaoke" and f[1] == "locatedIn"]  # a market, not a seat

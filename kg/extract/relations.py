@@ -100,9 +100,17 @@ SUBSIDIARY = re.compile(
     r"\bset up (?:a|an) (?:separate |new |wholly[- ]owned )?(?:company|subsidiary|firm)(?: called| named)?, "
 )
 LOCATED = re.compile(
-    r"\b(?P<verb>headquartered|registered|located|based|settled|opened|established|unveiled|set up|launched) "
+    r"\b(?P<verb>headquartered|registered|located|based|settled|opened|established|unveiled|set up|launched|debuted) "
     r"(?:in|at) (?:the )?"
 )
+SEAT_VERBS = ("headquartered", "registered", "located", "based")
+# "X was debuted in Y on Thursday", "X was officially launched on May 3": X began on the sentence's day
+FOUNDED_PASSIVE = re.compile(
+    r"\b(?:was|were|has been|have been) (?:officially |formally )?(?:debuted|launched|established|set up|founded|"
+    r"inaugurated|created)\b"
+)
+# "X, <Region>'s largest developer of industrial parks": X is there
+REGION_APPOSITION = re.compile(r"^, (?:the )?$")
 THERE = re.compile(r"\b(?P<verb>headquartered|located|based|registered) there\b")
 PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn"}
 PRE_NAME_POST = re.compile(rf"\b[Tt]he (?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) of (?:the )?", re.I)
@@ -655,6 +663,19 @@ class Relator:
                 self.add(b.entity, "locatedIn", "possessive", 0.55, self.span(s), obj=a.entity)
             elif a.kind == "Organisation" and (b.head or "").split()[-1:] and b.head.split()[-1].lower() in UNIT_HEADS:
                 self.add(b.entity, "subOrganisationOf", "possessive", 0.6, self.span(s), obj=a.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s)):
+            # "Xyz Group, Abc's largest developer of industrial parks": Xyz Group is in Abc
+            if (
+                a.kind == "Organisation"
+                and b.kind == "Region"
+                and b.entity.cls not in ("Country", "MacroRegion")
+                and REGION_APPOSITION.match(self.body[a.end : b.start])
+                and re.match(
+                    r"[’']s (?:[a-z-]+ ){0,3}(?:developer|company|firm|bank|operator|group|maker|lender)\b",
+                    self.body[b.end : b.end + 60],
+                )
+            ):
+                self.add(a.entity, "locatedIn", "region-apposition", 0.55, self.span(s), obj=b.entity)
         mentions = self.in_sentence(s, ("Organisation", "Person"))
         for a, b in itertools.pairwise(mentions):
             between = self.body[a.end : b.start]
@@ -980,6 +1001,10 @@ class Relator:
                 if year.group("month"):
                     value += f"-{when.MONTHS[year.group('month').lower()]:02d}"
                 self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=value)
+        for match in FOUNDED_PASSIVE.finditer(s.text):
+            subject = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if subject is not None and len(s.date) >= 7 and subject.entity.cls in ("Fund", "Company", "Organisation"):
+                self.add(subject.entity, "foundingDate", "founded-on-date", 0.6, self.span(s), value=s.date)
         for match in NEWLY_FOUNDED.finditer(s.text):  # "the newly founded X": founded when the sentence says
             organisation = self.at(s.start + match.end(), ("Organisation",), window=2)
             if organisation is not None and s.date:
@@ -1012,11 +1037,17 @@ class Relator:
                 predicate = PREDICATE_OF_VERB.get(match.group("verb"), "locatedIn")
                 self.add(agent.entity, predicate, f"{match.group('verb')}-there", 0.6, self.span(s), obj=there.entity)
         for match in LOCATED.finditer(s.text):
-            region = self.at(s.start + match.end(), ("Region",), window=3)
+            region = self.at(s.start + match.end(), ("Region",), window=3) or self.at(
+                s.start + match.end(), ("Region",), gap=rf"^{_COMPASS_WORD} $", window=16
+            )  # "in eastern <country>’s ..."
             if region is None:
                 region = self.starting_at(s.start + match.end(), lambda m: m.head == "there")
                 if region is None:
                     continue
+            if region.entity is not None and region.entity.cls == "Country":  # "in eastern <country>’s city of Xyz"
+                region = self.at(region.end, ("Region",), gap=POSSESSIVE_REGION.pattern, window=20) or region
+                if region.entity.cls == "Country" and match.group("verb") not in SEAT_VERBS:
+                    continue  # "launched in <country>": a market, not a seat
             target = self.entity(region)
             verb = match.group("verb")
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Region"))
