@@ -732,3 +732,14 @@ def test_a_fund_debuted_in_a_city_on_a_day_and_a_developer_described_by_its_city
     assert (fund, "locatedIn", "China") not in found
     assert ("Fanrui Group", "locatedIn", "Weifang") in found
     assert not [f for f in found if f[0] == "Qiaoke" and f[1] == "locatedIn"]  # a market, not a seat
+
+
+def test_a_city_hosts_a_list_of_companies_with_legal_forms():
+    found = facts(
+        draft_of(
+            "Nanyang is a car hub in China. The city hosts four vehicle makers, including Henan Qiaoke Automobile Group "
+            "Corp. Ltd. (QAG), Fanrui Co. Ltd., Anxin Inc., and Henan Lanbei Automobile Co. Ltd. This drew suppliers."
+        )
+    )
+    located = {f[0] for f in found if f[1] == "locatedIn" and f[2] == "Nanyang"}
+    assert {"Fanrui Co. Ltd.", "Anxin Inc.", "Henan Lanbei Automobile Co. Ltd."} <= located

@@ -55,9 +55,12 @@ FOUNDED_OBJECT_YEAR = re.compile(
 NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set up|launched|created|opened) (?:the )?")
 # "Xyz-based Abc Group": Abc is headquartered in Xyz
 BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
+# the full stop of a legal form ("Xyz Co. Ltd., Abc Corp.") does not end a list of companies
+_LEGAL_STOP = r"(?:(?<=\bCo)|(?<=\bLtd)|(?<=\bInc)|(?<=\bCorp))\.(?= ?(?:Ltd\b|[(（]|,|and\b))"
 # "<Region> hosts / is home to ..., including A, B and C": each is located there
 HOSTS = re.compile(
-    r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding (?P<list>[^.;:]{3,400}?)(?=[.;:]|$)"
+    r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding "
+    r"(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,400})"
 )
 # "The city hosts ...": a place described by its kind, as the subject right before a verb
 PLACE_NOUNS = {
