@@ -743,3 +743,15 @@ def test_a_city_hosts_a_list_of_companies_with_legal_forms():
     )
     located = {f[0] for f in found if f[1] == "locatedIn" and f[2] == "Nanyang"}
     assert {"Fanrui Co. Ltd.", "Anxin Inc.", "Henan Lanbei Automobile Co. Ltd."} <= located
+
+
+def test_a_run_prefix_an_event_named_after_its_host_and_a_speaker_at_the_event():
+    found = facts(
+        draft_of(
+            "Huarui signed a strategic agreement with Anxin Group at the Huarui Cloud Summit on Tuesday, May 11. "
+            "Zhou Qi said at the event that sales would rise. The Huarui-run Qiaobei Daily reported the deal."
+        )
+    )
+    assert ("Huarui Cloud Summit", "organisedBy", "Huarui") in found
+    assert ("Zhou Qi", "spokeAt", "Huarui Cloud Summit") in found
+    assert ("Qiaobei Daily", "managedBy", "Huarui") in found

@@ -57,6 +57,7 @@ NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set
 BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
 # the full stop of a legal form ("Xyz Co. Ltd., Abc Corp.") does not end a list of companies
 _LEGAL_STOP = r"(?:(?<=\bCo)|(?<=\bLtd)|(?<=\bInc)|(?<=\bCorp))\.(?= ?(?:Ltd\b|[(（]|,|and\b))"
+RUN_BY = re.compile(r"(?<![\w-])(?P<owner>[A-Z][\w&]*(?: [A-Z][\w&]*)?)-(?:run|operated|managed|owned) (?=[A-Z])")
 # "<Region> hosts / is home to ..., including A, B and C": each is located there
 HOSTS = re.compile(
     r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding "
@@ -647,6 +648,11 @@ class Relator:
             place = self._region_named(match.group("place"))
             if company is not None and place is not None:
                 self.add(company.entity, "headquarteredIn", "place-based", 0.65, self.span(s), obj=place)
+        for match in RUN_BY.finditer(s.text):  # "the Xyz-run Abc Daily": Abc is managed by Xyz
+            managed = self.at(s.start + match.end(), orgs, window=0)
+            owner = self._organisation_named(re.sub(r"^(?:The|A|An) ", "", match.group("owner")))
+            if managed is not None and owner is not None and owner is not managed.entity:
+                self.add(managed.entity, "managedBy", "run-by-prefix", 0.6, self.span(s), obj=owner)
         for match in HOSTS.finditer(s.text):
             host = self.agent_before(s, s.start + match.start(), ("Region",))
             place = host.entity if host is not None else self._place_described(s, s.start + match.start())
@@ -733,6 +739,10 @@ class Relator:
                 return out  # (the gap, but for the acronym, is as short as a list's)
             out.append(more)
             last = more
+
+    def _organisation_named(self, name: str) -> DraftEntity | None:
+        found = [e for e in self.entities if e.kind == "Organisation" and (e.label == name or name in e.aliases)]
+        return found[0] if len(found) == 1 else None
 
     def _region_named(self, name: str) -> DraftEntity | None:
         found = [e for e in self.entities if e.kind == "Region" and (e.label == name or name in e.aliases)]
@@ -1173,10 +1183,18 @@ class Relator:
                     self.add(event.entity, "about", "held-to-interpret", 0.75, self.span(s), obj=policy.entity)
 
     def event_facts(self) -> None:
-        """An event's date is the date of the sentence that reports it; "61st" in its name is its session."""
+        """An event's date is the date of the sentence that reports it; "61st" in its name is its session; an event
+        named after a company ("Xyz Cloud Summit") is that company's."""
+        companies = {e.label: e for e in self.entities if e.cls == "Company"}
         for e in self.entities:
             if e.kind != "Event":
                 continue
+            host = companies.get(e.label.split()[0]) if len(e.label.split()) > 2 else None
+            if host is not None and not any(
+                st.subject is e and st.predicate == "organisedBy" for st in self.statements.values()
+            ):
+                first = e.mentions[0]
+                self.add(e, "organisedBy", "named-after-organiser", 0.55, (first.start, first.end), obj=host)
             named = [m for m in e.mentions if not m.descriptive]
             if named:
                 s = self.doc.sentence_at(named[0].start)
@@ -1257,6 +1275,9 @@ class Relator:
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
             position = s.start + at_event.end()
             event = self.starting_at(position, lambda m: m.kind == "Event" and m.entity is not None)
+            if event is None and re.match(r"(?:event|summit|forum|conference)\b", self.body[position : position + 10]):
+                # "said at the event": the event the article named last
+                event = next((o for o in self._before(position) if o.kind == "Event"), None)
             if event is not None:
                 for person in people:
                     self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
