@@ -755,3 +755,16 @@ def test_a_run_prefix_an_event_named_after_its_host_and_a_speaker_at_the_event()
     assert ("Huarui Cloud Summit", "organisedBy", "Huarui") in found
     assert ("Zhou Qi", "spokeAt", "Huarui Cloud Summit") in found
     assert ("Qiaobei Daily", "managedBy", "Huarui") in found
+
+
+def test_a_company_title_with_no_organisation_next_to_it_and_a_person_with_a_committee():
+    found = facts(
+        draft_of(
+            "The Qiaobei Chip Fund has invested in wafer plants, said General Manager Zhou Qi. “Prices will fall,” "
+            "said Lin Haoran with Henan's Comprehensive Reform Committee, in China."
+        )
+    )
+    assert ("Zhou Qi", "holdsPostIn", "Qiaobei Chip Fund") in found
+    assert ("Lin Haoran", "holdsPostIn", "Comprehensive Reform Committee") in found
+    assert ("Comprehensive Reform Committee", "jurisdiction", "Henan") in found
+    assert ("Comprehensive Reform Committee", "locatedIn", "Henan") not in found

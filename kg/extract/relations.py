@@ -97,6 +97,20 @@ WHO_HEADS = re.compile(
 REFERENT_POST = re.compile(
     r"\b[Tt]he (?P<ref>province|city|region|county|district|country|municipality)[’']s (?P<post>[A-Za-z -]{2,40}?), $"
 )
+# Posts in a company or fund: with no organisation named next to them, the one the sentence opens with
+COMPANY_TITLES = (
+    "ceo",
+    "chief executive",
+    "chairman",
+    "chairwoman",
+    "general manager",
+    "president",
+    "founder",
+    "cto",
+    "cfo",
+)
+# "Zhou Qi with Xyz's Committee": a person and where they work
+PERSON_WITH = re.compile(r"(?<=[a-z]) with (?:the )?(?=[A-Z])")
 HEAD_OF_STATE = ("president", "premier", "vice premier", "vice-premier", "vice president", "minister", "vice minister")
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
@@ -666,6 +680,12 @@ class Relator:
             if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
                 continue
             # "<Region>'s <body>", "<Region>'s <company>", "<Organisation>'s <institute>"
+            if (
+                a.kind == "Region"
+                and b.entity.cls == "Organisation"
+                and (b.head or "").split()[-1:] in (["committee"], ["commission"], ["bureau"], ["office"])
+            ):
+                b.entity.cls = "GovernmentBody"  # "Xyz's Harbour Reform Committee": a public body
             if a.kind == "Region" and b.entity.cls in ("GovernmentBody", "PartyCommittee"):
                 self.add(b.entity, "jurisdiction", "possessive", 0.65, self.span(s), obj=a.entity)
             elif a.kind == "Region" and a.entity.cls != "Country":  # "China's X" says whose, not where
@@ -783,8 +803,21 @@ class Relator:
             if target is None and role in HEAD_OF_STATE:  # "President X", "Vice Minister of ... X": the country's
                 countries = [e for e in self.entities if e.cls == "Country"]
                 target = countries[0] if len(countries) == 1 else None
+            if target is None and role in COMPANY_TITLES:
+                # "Xyz filed ..., CEO Zhou Qi told ...", "the fund invested ..., said General Manager Zhou Qi": the
+                # organisation the sentence opens with
+                subject = self.first_starting(s, ("Organisation",), s.start, person.start)
+                if subject is not None and subject.entity.cls in ("Company", "Fund", "Organisation"):
+                    target = subject.entity
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for match in PERSON_WITH.finditer(s.text):  # "said Zhou Qi with Xyz's Reform Committee"
+            person = self.at_end(s.start + match.start(), ("Person",), r"^$")
+            org = self.at(s.start + match.end(), ("Organisation",), window=2) or self.at(
+                s.start + match.end(), ("Organisation",), gap=r"^[A-Z][\w-]*(?: [A-Z][\w-]*)?[’']s $", window=30
+            )
+            if person is not None and org is not None and _SPEECH.search(s.text):
+                self.add(person.entity, "holdsPostIn", "person-with", 0.55, self.span(s), obj=org.entity, role="member")
         for match in HEADED_BY.finditer(s.text):
             person = self.at(s.start + match.end(), ("Person",), window=2)
             org = self.agent_before(s, s.start + match.start(), ("Organisation",))
