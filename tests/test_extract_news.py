@@ -171,6 +171,7 @@ def test_no_fragments_no_glued_words_no_headline_policy():
         ("The fund backed 40 firms in 2019.", "2019"),
         ("Output will double in 2025.", ""),  # a year after the article's is a target
         ("The fund was set up in 2016 and invested in 40 firms.", ""),  # the founding's year, not the sentence's
+        ("Two firms recently registered in the new area.", "2021-05"),
     ],
 )
 def test_dates_a_sentence_gives(text, expected):
@@ -768,3 +769,13 @@ def test_a_company_title_with_no_organisation_next_to_it_and_a_person_with_a_com
     assert ("Lin Haoran", "holdsPostIn", "Comprehensive Reform Committee") in found
     assert ("Comprehensive Reform Committee", "jurisdiction", "Henan") in found
     assert ("Comprehensive Reform Committee", "locatedIn", "Henan") not in found
+
+
+def test_two_firms_that_recently_registered_in_a_place_are_both_registered_there_that_month():
+    draft = draft_of(
+        "Qiaobei Satellite Group and Fanrui Holdings — two giant state-owned enterprises — recently registered in "
+        "Nanyang New Area, Zhou said."
+    )
+    dated = {(st.subject.label, st.predicate, st.object.label if st.object else "", st.date) for st in draft.statements}
+    assert ("Qiaobei Satellite Group", "registeredIn", "Nanyang New Area", "2021-05") in dated
+    assert ("Fanrui Holdings", "registeredIn", "Nanyang New Area", "2021-05") in dated

@@ -1107,6 +1107,10 @@ class Relator:
                 continue
             predicate = PREDICATE_OF_VERB.get(verb, "locatedIn")
             self.add(agent.entity, predicate, f"{verb}-in", 0.7, self.span(s), obj=target)
+            # "A and B — two state-owned firms — recently registered in X": both
+            other = self.at_end(agent.start, ("Organisation",), r"^,? and (?:the )?$")
+            if other is not None and verb in ("registered", "headquartered", "located", "based"):
+                self.add(other.entity, predicate, f"{verb}-in", 0.65, self.span(s), obj=target)
 
     def issued(self, s: Sentence) -> None:
         """ "<agent> issued / released / announced <policy>", "approved <policy>", "<policy> launched by <agent>"."""

@@ -59,6 +59,10 @@ FOUNDING_VERB = re.compile(r"\b(?:founded|established|set up|created|launched|in
 # "yesterday": the day before the article's; "last year": the year before it
 YESTERDAY = re.compile(r"\b[Yy]esterday\b")
 LAST_YEAR = re.compile(r"\b[Ll]ast year\b")
+# "recently registered": in the article's month
+RECENTLY = re.compile(
+    r"\b[Rr]ecently (?:registered|signed|set up|established|launched|opened|moved|unveiled|inked|founded)\b"
+)
 # "in 2014", "since 2019": a year, when it is not after the article's (a later year is a target, not a fact)
 YEAR_ALONE = re.compile(r"\b(?:[Ii]n|[Ss]ince) (?P<year>(?:19|20)\d\d)\b(?![-–/]| (?:and|or|to) \d)")
 SAME_DAY = re.compile(r"\b(?:[Oo]n )?(?:the (?:morning|afternoon|evening|night) of )?the same day\b")
@@ -129,6 +133,9 @@ def dates_in(text: str, article: tuple[int, int] | None, day: datetime.date | No
                 if match.group("which") == "last":
                     year, month = (year - 1, 12) if month == 1 else (year, month - 1)
                 found.append((match.start(), f"{year:04d}-{month:02d}"))
+        for match in RECENTLY.finditer(text):
+            if article[1]:
+                found.append((match.start(), f"{article[0]:04d}-{article[1]:02d}"))
         for match in LAST_YEAR.finditer(text):
             found.append((match.start(), f"{article[0] - 1:04d}"))
         for match in YEAR_ALONE.finditer(text):
