@@ -779,3 +779,14 @@ def test_two_firms_that_recently_registered_in_a_place_are_both_registered_there
     dated = {(st.subject.label, st.predicate, st.object.label if st.object else "", st.date) for st in draft.statements}
     assert ("Qiaobei Satellite Group", "registeredIn", "Nanyang New Area", "2021-05") in dated
     assert ("Fanrui Holdings", "registeredIn", "Nanyang New Area", "2021-05") in dated
+
+
+def test_a_port_is_a_place_and_a_forum_on_a_topic_keeps_its_topic():
+    draft = draft_of(
+        "Ships from Qiaobei Port reach Nanyang. Zhou Qi spoke at the Nanyang International Cooperation Forum on "
+        "Digital Economy and Blockchain in May."
+    )
+    cls = classes(draft)
+    assert cls.get("Qiaobei Port") == "Region"
+    assert "Nanyang Bonded Port" not in classes(draft_of("It is registered in the Nanyang Bonded Port Area."))
+    assert "Nanyang International Cooperation Forum on Digital Economy and Blockchain" in cls

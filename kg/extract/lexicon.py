@@ -100,6 +100,8 @@ PART_HEADS = {
 # Government cues in a name besides a region: these words make a Commission or an Office a government body.
 GOVERNMENT_WORDS = {"People's", "Provincial", "Municipal", "State", "National", "Ministry", "Government", "District"}
 
+# Heads that name a thing only where a capitalised run ends ("Xyz Port", never "Xyz Port Area" or "Xyz Port Group")
+END_ONLY_HEADS = frozenset({"Port"})
 REGION_HEADS: dict[str, str] = {
     "Province": "Province",
     "Municipality": "Municipality",
@@ -112,6 +114,7 @@ REGION_HEADS: dict[str, str] = {
     "Pilot Free Trade Zone": "FreeTradeZone",
     "Free Trade Zone": "FreeTradeZone",
     "Free Trade Port": "FreeTradeZone",
+    "Port": "Region",  # "Xyz Port": the place ships call at ("Xyz Port Group" is the company that runs it)
     "Area": "SpecialEconomicZone",
     "Economic Zone": "SpecialEconomicZone",
     "Development Zone": "SpecialEconomicZone",

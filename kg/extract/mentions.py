@@ -459,7 +459,7 @@ class Finder:
                 if len(words[i : i + size]) < size:
                     continue
                 for kind, table in tables:
-                    if phrase in table:
+                    if phrase in table and not (phrase in lx.END_ONLY_HEADS and i + size < len(words)):
                         best = (i, i + size, kind, phrase)
                         break
                 if best:
@@ -530,7 +530,10 @@ class Finder:
             if bare and not (kind == "Organisation" and of_tail):
                 continue  # a bare head word ("the Institute") names nothing by itself; "Ministry of X" does
             stop = end
-            if kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
+            if kind == "Event" and end + 1 < len(words) and words[end] == "on" and words[end + 1][:1].isupper():
+                stop = self._tail(words, end)  # "... Forum on Digital Economy and Blockchain": the topic is the name's
+                stop = stop if stop > end + 1 else end
+            elif kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
                 later_orgs = [f for f, _, k, _ in heads if k == "Organisation" and f > end]
                 stop = self._tail(words, end, later_orgs[0] if later_orgs and kind == "Organisation" else None)
             if kind == "Region" and words[start] in ("of", "and"):
