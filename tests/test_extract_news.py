@@ -165,6 +165,13 @@ def test_no_fragments_no_glued_words_no_headline_policy():
         ("The plan was approved in September.", "2020-09"),  # a later month is last year's
         ("It was released on 9 November 2018.", "2018-11-09"),
         ("Sales fell last month.", "2021-04"),
+        ("The deal was signed on Tuesday, May 11.", "2021-05-11"),  # a weekday before the date
+        ("The plan was announced yesterday.", "2021-05-13"),
+        ("The county launched a pilot zone last year.", "2020"),
+        ("The fund backed 40 firms in 2019.", "2019"),
+        ("Output will double in 2025.", ""),  # a year after the article's is a target
+        ("The fund was set up in 2016 and invested in 40 firms.", ""),  # the founding's year, not the sentence's
+        ("Two firms recently registered in the new area.", "2021-05"),
     ],
 )
 def test_dates_a_sentence_gives(text, expected):
@@ -406,3 +413,380 @@ def test_provinces_across_the_country_are_part_of_it():
     )
     found = facts(draft)
     assert ("Gansu", "partOf", "China") in found and ("Qinghai", "partOf", "China") in found
+
+
+@pytest.mark.parametrize(
+    ("body", "part", "whole"),
+    [
+        ("The forum opened in Luoyang, capital of central China's Henan province, on July 3.", "Luoyang", "Henan"),
+        ("A plant is rising in Xinyang, the capital of east China’s Henan Province.", "Xinyang", "Henan Province"),
+        ("Weifang, a city in east China's Shandong Province, set goals.", "Weifang", "Shandong Province"),
+        (
+            "Officials visited Qiaobei New Area, Southwest China's Chongqing municipality.",
+            "Qiaobei New Area",
+            "Chongqing",
+        ),
+        ("Tests began in Deqing County, Zhejiang Province last year.", "Deqing County", "Zhejiang Province"),
+        (
+            "The venture runs in Shantou, the capital of Guangdong province, a key city in the Pearl River Delta.",
+            "Shantou",
+            "Pearl River Delta",
+        ),
+        (
+            "Dongguan, the sprawling metropolis in the southern province of Guangdong, leads China's exports.",
+            "Dongguan",
+            "Guangdong",
+        ),
+    ],
+)
+def test_an_apposition_places_a_city_in_its_province(body, part, whole):
+    found = facts(draft_of(body))
+    assert (part, "partOf", whole) in found
+    assert (part, "partOf", "China") not in found  # "east China's X province": in X, not said of the country
+
+
+def test_a_date_after_a_month_abbreviation_stays_in_its_sentence_and_facts_take_the_nearest_date():
+    draft = draft_of(
+        "Qiaobei Motors and Fanrui Group signed a strategic cooperation agreement on Aug. 9 in Nanyang.\n\n"
+        "The zone was approved by the Nanyang Bureau of Commerce on April 30, and was announced yesterday by "
+        "Zhou Qi, head of the bureau.",
+        date="2021-08-10",
+    )
+    dated = {(st.subject.label, st.predicate, st.date) for st in draft.statements}
+    assert ("Fanrui Group", "partnerOf", "2021-08-09") in dated or (
+        "Qiaobei Motors",
+        "partnerOf",
+        "2021-08-09",
+    ) in dated
+    assert ("Zhou Qi", "quotedIn", "2021-08-09") in dated  # "yesterday", nearer the name than "April 30"
+
+
+def test_a_sentence_at_the_event_or_that_also_signed_takes_the_events_date():
+    draft = draft_of(
+        "Fanrui Group signed an agreement with Qiaobei Motors at the Nanyang Hydrogen Summit on Tuesday, May 11.\n\n"
+        "At the event, Fanrui Group also announced a new plant. The company also reached an agreement with "
+        "Anxin Technology Co to build it.",
+        date="2021-05-14",
+    )
+    dated = {(st.subject.label, st.predicate, st.object.label if st.object else "", st.date) for st in draft.statements}
+    assert ("Fanrui Group", "partnerOf", "Anxin Technology Co", "2021-05-11") in dated
+
+
+def test_a_list_goes_on_after_an_acronym_in_brackets():
+    draft = draft_of(
+        "The Qiaobei Chip Fund has invested in Nanyang Semiconductor Manufacturing Corp (NSMC) and Fanrui "
+        "Microelectronics Co."
+    )
+    found = facts(draft)
+    assert ("Qiaobei Chip Fund", "investedIn", "Nanyang Semiconductor Manufacturing Corp") in found
+    assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Microelectronics Co.") in found
+
+
+def test_posts_after_a_description_of_the_organisation_and_in_relative_clauses():
+    found = facts(
+        draft_of(
+            "Sales will grow, said Zhou Qi, founder of Chinese EV start-up Fanrui Motors. Lin Haoran, chairman of a "
+            "trust company called Qiaobei Holdings, said the fund would invest. Fanrui Motors is helmed by Tang Wei, "
+            "who was previously the chief scientist of Anxin Technology Co’s research unit. Fanrui Motors was "
+            "founded by Mei Lan, who once led Anxin Technology Co’s driving team."
+        )
+    )
+    assert ("Fanrui Motors", "foundedBy", "Zhou Qi") in found
+    assert ("Zhou Qi", "holdsPostIn", "Fanrui Motors") not in found  # a founder alone founded it, holds no post
+    assert ("Lin Haoran", "holdsPostIn", "Qiaobei Holdings") in found
+    assert ("Tang Wei", "holdsPostIn", "Anxin Technology Co") in found
+    assert ("Mei Lan", "holdsPostIn", "Anxin Technology Co") in found
+
+
+def test_a_co_founder_co_founded_and_a_unit_named_by_its_acronym_is_under_its_parent():
+    found = facts(
+        draft_of(
+            "Zhou Qi, co-founder and president of Fanrui Motors, spoke. Growth is real, said Lin Haoran, a researcher "
+            "at the International Finance Institute (IFI) of Nanyang University of Technology."
+        )
+    )
+    assert ("Fanrui Motors", "coFoundedBy", "Zhou Qi") in found and (
+        "Fanrui Motors",
+        "foundedBy",
+        "Zhou Qi",
+    ) not in found
+    assert ("International Finance Institute", "subOrganisationOf", "Nanyang University of Technology") in found
+
+
+def test_bodies_quoted_through_appositions_officials_and_citations():
+    found = facts(
+        draft_of(
+            "Fanrui Capital, the manager of the three city funds, announced at a press conference on Monday that the "
+            "fund had grown. Anxin Group announced that it would build a plant. The fund will grow, "
+            "a Nanyang Bureau of Commerce (NBC) official said. Firms will invest, said Lin Haoran, cited by local "
+            "media Qiaobei Economic Daily. In a speech, Tang Wei, Secretary General of the Nanyang Banking Association "
+            "(NBA) said the banks agreed."
+        )
+    )
+    quoted = {f[0] for f in found if f[1] == "quotedIn"}
+    assert {"Fanrui Capital", "Nanyang Bureau of Commerce", "Qiaobei Economic Daily", "Tang Wei"} <= quoted
+    assert "Nanyang Banking Association" not in quoted  # where the speaker works, not who speaks
+    assert "Anxin Group" not in quoted  # an announcement is no quote unless made to the press
+
+
+def test_a_quotation_signed_with_a_name_and_a_title_with_its_portfolio():
+    found = facts(
+        draft_of(
+            "“Chips are cheaper now,” Dr. Zhou Qi, the co-founder of the research center. Growth is steady, said "
+            "Vice Minister of Science and Technology Lin Haoran at a press conference in China."
+        )
+    )
+    assert ("Zhou Qi", "quotedIn", "A headline") in found
+    assert ("Lin Haoran", "quotedIn", "A headline") in found and ("Lin Haoran", "holdsPostIn", "China") in found
+
+
+def test_a_notice_issuing_a_titled_document_names_two_policies_and_their_issuer():
+    title = (
+        "Notice of the Office of the People's Government of Nanyang on Issuing the Measures to Promote the "
+        "Development of the Hydrogen Industry in Nanyang (Nan Fu Ban [2021] No.7)"
+    )
+    draft = draft_of(
+        f"{title}\n\nThe Office of the People's Government of Nanyang has issued measures to promote the development "
+        "of hydrogen industry in Nanyang on 12 May 2021.",
+        title=title,
+    )
+    found, cls = facts(draft), classes(draft)
+    notice = title.split(" (")[0]
+    measures = "Measures to Promote the Development of the Hydrogen Industry in Nanyang"
+    assert cls[notice] == "Policy" and cls[measures] == "Measures"
+    assert not any(e.kind == "Person" for e in draft.entities)  # "Nan Fu" of the document number is no one
+    office = "Office of the People's Government of Nanyang"
+    assert {(notice, "issuedBy", office), (measures, "issuedBy", office)} <= found
+    assert {(notice, "dateIssued", "2021-05-12"), (measures, "dateIssued", "2021-05-12")} <= found
+    assert "Nan Fu Ban [2021] No.7" in next(e for e in draft.entities if e.label == notice).aliases
+
+
+def test_founding_years_in_more_phrasings_and_a_name_also_known_as():
+    found = facts(
+        draft_of(
+            "Fanrui Motors was founded in Silicon Valley in 2017 by Zhou Qi. The fund was jointly launched by Qiaobei "
+            "Capital and the Nanyang Robotics Industry Alliance (NRIA), a government-guided organization founded in "
+            "July 2017. Other funds include the Nanyang Chip Industry Investment Fund, also known as the “Chip Fund”, "
+            "which the province launched in 2014. The Chip Fund has grown."
+        )
+    )
+    assert ("Fanrui Motors", "foundedBy", "Zhou Qi") in found and ("Fanrui Motors", "foundingDate", "2017") in found
+    assert ("Nanyang Robotics Industry Alliance", "foundingDate", "2017-07") in found
+    assert ("Nanyang Chip Industry Investment Fund", "foundingDate", "2014") in found
+    assert "Chip Fund" not in classes(
+        draft_of("The Nanyang Chip Industry Investment Fund, also known as the “Chip Fund”, grew.")
+    )
+
+
+def test_the_newly_founded_organisation_is_founded_on_the_sentences_day_not_by_who_unveiled_it():
+    found = facts(
+        draft_of(
+            "On May 11, Mayor Lin Haoran unveiled the nameplate of the newly founded Nanyang Hydrogen Innovation Center."
+        )
+    )
+    assert ("Nanyang Hydrogen Innovation Center", "foundingDate", "2021-05-11") in found
+    assert not [f for f in found if f[1] == "foundedBy"]
+
+
+@pytest.mark.parametrize(
+    ("line", "place", "cls", "agency"),
+    [
+        ("LUOYANG, May 9 (Beiwang) - China has set up pilot zones.", "Luoyang", "City", "Beiwang"),
+        (
+            "SHENYANG/BEIJING (Beiwang News Agency) - China is set to launch a fund.",
+            "Beijing",
+            "Municipality",
+            "Beiwang News Agency",
+        ),
+    ],
+)
+def test_a_datelines_places_in_capitals_are_regions(line, place, cls, agency):
+    draft = draft_of(line)
+    assert classes(draft).get(place) == cls
+    assert classes(draft).get(agency) == "MediaOutlet"
+    assert not any(e.label.isupper() and e.kind == "Organisation" for e in draft.entities)  # no "SHENYANG" company
+
+
+def test_an_updated_line_ends_with_the_outlet_that_filed_the_story():
+    draft = draft_of("Nanyang plans a hydrogen city\n\nUpdated: Jan 22,2018 9:14 AM     Beiwang\n\nThe plan was set.")
+    assert classes(draft).get("Beiwang") == "MediaOutlet"
+
+
+def test_companies_known_by_what_they_own_and_by_a_list_of_enterprises():
+    draft = draft_of(
+        "The fund backed major chip projects, including Fanrui Unigroup’s multibillion dollar memory chip plant. "
+        "It came after Qiaoke’s robotaxi was launched in Nanyang. The fund attracted investment from local "
+        "governments and state-owned enterprises including Anxin Tobacco, the registration information shows."
+    )
+    cls = classes(draft)
+    assert cls.get("Fanrui Unigroup") == "Company" and cls.get("Qiaoke") == "Company"
+    assert cls.get("Anxin Tobacco") == "Company"
+
+
+def test_a_list_of_companies_before_a_quote_is_not_quoted():
+    found = facts(
+        draft_of(
+            "A group of companies, including Fanrui Capital and Qiaobei City Construction Investment, will pour "
+            "money into the new fund, said Zhou Qi, mayor of Nanyang."
+        )
+    )
+    assert ("Zhou Qi", "quotedIn", "A headline") in found
+    assert not [f for f in found if f[1] == "quotedIn" and f[0] != "Zhou Qi"]
+
+
+def test_people_by_a_title_and_surname_a_credit_line_and_an_outlets_reporter():
+    draft = draft_of(
+        "President Xi’s October remarks lifted shares. Speaking at the fair, Shen told Beiwang's Anna Hollister "
+        "that sales would grow.\n\nReporting by Albert Mayes and Rosa Klein; Editing by Mary Trent"
+    )
+    cls = classes(draft)
+    assert {cls.get(n) for n in ("Xi", "Anna Hollister", "Albert Mayes", "Rosa Klein", "Mary Trent")} == {"Person"}
+    found = facts(draft)
+    assert ("Anna Hollister", "quotedIn", "A headline") not in found  # the one told is not the speaker
+
+
+def test_special_administrative_regions_are_regions_not_countries():
+    cls = classes(draft_of("Banks in Hong Kong and Macao joined the platform with firms in Nanyang, China."))
+    assert cls["Hong Kong"] == "Region" and cls["Macao"] == "Region" and cls["China"] == "Country"
+
+
+def test_a_name_completed_by_its_country_after_of_is_one_chain():
+    draft = draft_of(
+        "Zhang Hua, secretary of the Working Committee of Nanyang New Area of the Communist Party of China Henan "
+        "Provincial Committee, spoke. Lin said the Qiaobei University of China Law School would help."
+    )
+    cls, found = classes(draft), facts(draft)
+    working = "Working Committee of Nanyang New Area of the Communist Party of China Henan Provincial Committee"
+    provincial = "Communist Party of China Henan Provincial Committee"
+    assert cls[working] == "PartyCommittee" and cls[provincial] == "PartyCommittee"
+    assert (working, "subOrganisationOf", provincial) in found
+    assert (provincial, "jurisdiction", "Henan") in found and (working, "jurisdiction", "Nanyang New Area") in found
+    assert "Qiaobei University of China Law School" in cls
+    assert not any(e.kind == "Policy" for e in draft.entities)  # no "China Law"
+    assert "China Law School" not in cls
+
+
+def test_a_unit_in_an_of_chain_is_also_named_by_the_whole_chain():
+    draft = draft_of("The Institute of Soft Matter of the Academy of Applied Sciences said it would hire.")
+    unit = next(e for e in draft.entities if e.label == "Institute of Soft Matter")
+    assert "Institute of Soft Matter of the Academy of Applied Sciences" in unit.aliases
+
+
+def test_of_the_company_in_a_post_is_the_company_the_sentence_just_named():
+    found = facts(
+        draft_of(
+            "Fanrui Motors and Qiaobei Group signed a deal. Qiaobei Group will build a plant. Zhou Qi, founder and "
+            "CEO of Fanrui Motors, and Lin Haoran, co-founder and president of the company, attended."
+        )
+    )
+    assert ("Fanrui Motors", "coFoundedBy", "Lin Haoran") in found and (
+        "Lin Haoran",
+        "holdsPostIn",
+        "Fanrui Motors",
+    ) in found
+    assert ("Lin Haoran", "holdsPostIn", "Qiaobei Group") not in found
+
+
+def test_a_place_leads_an_initialled_name_and_its_place_acronym_is_the_same_body():
+    draft = draft_of(
+        "The lab will be built with the Henan Harbour Software Community (HSC). The Henan HSC has also "
+        "established cooperation with China’s first-class technology and regulatory institutions, including Qiaobei "
+        "University’s Finance Technology Research Institute and the Anxin Institute of Computing."
+    )
+    cls, found = classes(draft), facts(draft)
+    assert "Henan Harbour Software Community" in cls and "Henan HSC" not in cls
+    body = "Henan Harbour Software Community"
+    assert (body, "partnerOf", "Finance Technology Research Institute") in found
+    assert (body, "partnerOf", "Qiaobei University") not in found
+
+
+def test_funds_the_text_describes_without_naming_them():
+    draft = draft_of(
+        "Nanyang’s semiconductor and integrated circuit industry investment fund completed its registration. "
+        "The province created its first state-led integrated circuit fund in 2014. Qiaobei Group said it would set "
+        "up a hydrogen industry fund. Investors backed a $3 billion state-backed fund to invest in the chip industry. "
+        "The new fund and an investment fund grew."
+    )
+    cls, found = classes(draft), facts(draft)
+    for label in (
+        "semiconductor and integrated circuit industry investment fund",
+        "first state-led integrated circuit fund",
+        "$3 billion state-backed fund to invest in the chip industry",
+    ):
+        assert cls.get(label) == "Fund", label
+    assert ("first state-led integrated circuit fund", "foundingDate", "2014") in found
+    assert "hydrogen industry fund" not in cls  # a fund that would be set up is not yet a thing
+    assert "new fund" not in cls and "investment fund" not in cls  # descriptions that name nothing
+
+
+def test_a_fund_debuted_in_a_city_on_a_day_and_a_developer_described_by_its_city():
+    found = facts(
+        draft_of(
+            "An industry investment fund specialized in hydrogen technology was debuted in eastern China’s port city "
+            "of Weifang on Thursday. Fanrui Group, Weifang's largest developer of industrial parks, signed a deal. "
+            "Qiaoke launched its robotaxi service in China last year.",
+            date="2021-05-14",
+        )
+    )
+    fund = "industry investment fund specialized in hydrogen technology"
+    assert (fund, "foundingDate", "2021-05-13") in found and (fund, "locatedIn", "Weifang") in found
+    assert (fund, "locatedIn", "China") not in found
+    assert ("Fanrui Group", "locatedIn", "Weifang") in found
+    assert not [f for f in found if f[0] == "Qiaoke" and f[1] == "locatedIn"]  # a market, not a seat
+
+
+def test_a_city_hosts_a_list_of_companies_with_legal_forms():
+    found = facts(
+        draft_of(
+            "Nanyang is a car hub in China. The city hosts four vehicle makers, including Henan Qiaoke Automobile Group "
+            "Corp. Ltd. (QAG), Fanrui Co. Ltd., Anxin Inc., and Henan Lanbei Automobile Co. Ltd. This drew suppliers."
+        )
+    )
+    located = {f[0] for f in found if f[1] == "locatedIn" and f[2] == "Nanyang"}
+    assert {"Fanrui Co. Ltd.", "Anxin Inc.", "Henan Lanbei Automobile Co. Ltd."} <= located
+
+
+def test_a_run_prefix_an_event_named_after_its_host_and_a_speaker_at_the_event():
+    found = facts(
+        draft_of(
+            "Huarui signed a strategic agreement with Anxin Group at the Huarui Cloud Summit on Tuesday, May 11. "
+            "Zhou Qi said at the event that sales would rise. The Huarui-run Qiaobei Daily reported the deal."
+        )
+    )
+    assert ("Huarui Cloud Summit", "organisedBy", "Huarui") in found
+    assert ("Zhou Qi", "spokeAt", "Huarui Cloud Summit") in found
+    assert ("Qiaobei Daily", "managedBy", "Huarui") in found
+
+
+def test_a_company_title_with_no_organisation_next_to_it_and_a_person_with_a_committee():
+    found = facts(
+        draft_of(
+            "The Qiaobei Chip Fund has invested in wafer plants, said General Manager Zhou Qi. “Prices will fall,” "
+            "said Lin Haoran with Henan's Comprehensive Reform Committee, in China."
+        )
+    )
+    assert ("Zhou Qi", "holdsPostIn", "Qiaobei Chip Fund") in found
+    assert ("Lin Haoran", "holdsPostIn", "Comprehensive Reform Committee") in found
+    assert ("Comprehensive Reform Committee", "jurisdiction", "Henan") in found
+    assert ("Comprehensive Reform Committee", "locatedIn", "Henan") not in found
+
+
+def test_two_firms_that_recently_registered_in_a_place_are_both_registered_there_that_month():
+    draft = draft_of(
+        "Qiaobei Satellite Group and Fanrui Holdings — two giant state-owned enterprises — recently registered in "
+        "Nanyang New Area, Zhou said."
+    )
+    dated = {(st.subject.label, st.predicate, st.object.label if st.object else "", st.date) for st in draft.statements}
+    assert ("Qiaobei Satellite Group", "registeredIn", "Nanyang New Area", "2021-05") in dated
+    assert ("Fanrui Holdings", "registeredIn", "Nanyang New Area", "2021-05") in dated
+
+
+def test_a_port_is_a_place_and_a_forum_on_a_topic_keeps_its_topic():
+    draft = draft_of(
+        "Ships from Qiaobei Port reach Nanyang. Zhou Qi spoke at the Nanyang International Cooperation Forum on "
+        "Digital Economy and Blockchain in May."
+    )
+    cls = classes(draft)
+    assert cls.get("Qiaobei Port") == "Region"
+    assert "Nanyang Bonded Port" not in classes(draft_of("It is registered in the Nanyang Bonded Port Area."))
+    assert "Nanyang International Cooperation Forum on Digital Economy and Blockchain" in cls

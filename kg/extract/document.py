@@ -19,6 +19,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "no", "co", "ltd", "inc", "cor
 _BOUNDARY = re.compile(r"[.!?]+[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
+_MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-&][A-Za-z0-9]+)*(?:[’']s\b)?|&")
 
 
@@ -34,6 +35,7 @@ class Sentence(Span):
     index: int
     paragraph: int
     date: str = ""  # the event date the sentence states or inherits ("On the same day"), ISO
+    dates: list[tuple[int, str]] = field(default_factory=list)  # every date it states, (body offset, ISO)
     tokens: list[Span] = field(default_factory=list)
 
 
@@ -94,6 +96,8 @@ class Document:
         # the word before the stop, looked for in the 40 characters before it: a search over all of text[:dot]
         # would read the whole paragraph again at every full stop
         word = _WORD_BEFORE.search(text[max(0, dot - 40) : dot])
+        if word and word.group(1).lower() in _MONTH_ABBREVIATIONS and re.match(r"\.\s+\d", text[dot : dot + 3]):
+            return True  # "on Aug. 9": a date, not the end of the sentence
         return bool(word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1))
 
     def _add(self, out: list[Sentence], para: Span, p_index: int, begin: int, end: int) -> None:
@@ -110,8 +114,13 @@ class Document:
         """Give each sentence the date it states, or the one it points back to ("On the same day")."""
         previous = ""
         events: dict[str, str] = {}
+        last_event = ""
+        previous_paragraph = -1
         for sentence in sentences:
-            own = when.day_in(sentence.text, self.anchor, self.day)
+            sentence.dates = [
+                (sentence.start + at, iso) for at, iso in when.dates_in(sentence.text, self.anchor, self.day)
+            ]
+            own = sentence.dates[0][1] if sentence.dates else ""
             if own:
                 sentence.date = own
             elif self.day is not None and when.DATELINE_NO_DAY.match(sentence.text):
@@ -122,10 +131,15 @@ class Document:
                 sentence.date = when.shift(previous, n)
             elif match := when.SAME_EVENT.search(sentence.text):
                 sentence.date = events.get(match.group("noun").split()[-1], "")
+            elif when.AT_THE_EVENT.search(sentence.text) and events:
+                sentence.date = events[last_event]  # "At the event, X also announced ...": the event last dated
+            elif previous and previous_paragraph == sentence.paragraph and when.ALSO.search(sentence.text):
+                sentence.date = previous  # "X also signed ...", right after a dated sentence of the paragraph
             if sentence.date:
-                previous = sentence.date
+                previous, previous_paragraph = sentence.date, sentence.paragraph
                 for noun in re.findall(r"\b(forum|conference|meeting|summit|ceremony|expo)\b", sentence.text.lower()):
                     events.setdefault(noun, sentence.date)
+                    last_event = noun
 
     @cached_property
     def quotes(self) -> list[Quote]:

@@ -98,8 +98,10 @@ class Grouper:
                 continue  # "2021 Xyz Province": a year glued to a place inside a title
             if m.kind == "Region" and m.rule == "region-slot" and m.text.lower() in lx.STOP_WORDS:
                 continue
-            if m.kind in ("Policy", "Event") and any(
-                o is not m and o.kind == m.kind for o in index.covering(m.start, m.end)
+            if (
+                m.kind in ("Policy", "Event")
+                and m.rule != "policy-document-title"  # "Notice of X on Issuing the <Y>": Y is a document too
+                and any(o is not m and o.kind == m.kind for o in index.covering(m.start, m.end))
             ):
                 continue  # a head inside a longer title names the same thing; the title is kept
             if m.kind == "Organisation" and any(
@@ -195,6 +197,7 @@ class Grouper:
                 groups[zone].extend(groups.pop(k))  # a park is named after its city, never the city itself
         self._merge_suffixes(groups)
         self._merge_acronyms(groups)
+        self._merge_place_acronyms(groups)
         self._merge_surnames(groups)
         self._merge_short_names(groups)
         nested = self._nested_aliases()
@@ -224,6 +227,27 @@ class Grouper:
                 groups[target].extend(moved)
                 for m in moved:
                     where[id(m)] = target
+
+    def _merge_place_acronyms(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
+        """ "the Xyz HSC" after "Xyz Harbour Software Community (HSC)": a place and the acronym of a name that
+        starts with that place name the same thing."""
+        acronyms: dict[str, tuple[str, str]] = {}
+        for k, ms in groups.items():
+            for m in ms:
+                if m.alias_of is not None and k[0] == "Organisation":
+                    acronyms.setdefault(m.text, k)
+        if not acronyms:
+            return
+        for k in [k for k in groups if k[0] == "Organisation"]:
+            words = {m.text for m in groups[k]}
+            if len(words) != 1:
+                continue
+            parts = next(iter(words)).split()
+            target = acronyms.get(parts[-1]) if len(parts) == 2 else None
+            if target is None or target == k or target not in groups:
+                continue
+            if any(norm(m.text).startswith(norm(parts[0]) + " ") for m in groups[target] if m.alias_of is None):
+                groups[target].extend(groups.pop(k))
 
     def _merge_surnames(self, groups: dict[tuple[str, str], list[Mention]]) -> None:
         """ "Lin" and "Mr Lin" after "Lin Haoran": a surname alone is the one person of the article who has it

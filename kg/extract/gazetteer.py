@@ -45,8 +45,14 @@ def countries() -> dict[str, Place]:
         for attr in ("name", "common_name", "official_name"):
             name = getattr(country, attr, None)
             if name and "," not in name and "(" not in name:
-                out.setdefault(name, Place(name, country.alpha_2, "Country"))
+                cls = "Region" if country.alpha_2 in SPECIAL_REGIONS else "Country"
+                out.setdefault(name, Place(name, country.alpha_2, cls))
     return out
+
+
+# ISO 3166-1 codes of special administrative regions, which pycountry lists as countries and news and annotators
+# treat as regions
+SPECIAL_REGIONS = frozenset({"HK", "MO"})
 
 
 @lru_cache(maxsize=64)

@@ -87,10 +87,21 @@ ORG_HEADS: dict[str, str] = {
 # Lower-case words that end a branch's name after its parent's ("... Shanghai headquarters").
 BRANCH_WORDS = ("headquarters", "branch", "sub-branch")
 # Heads of the name of a part of an organisation: "X of the Y" makes X a sub-organisation of Y.
-PART_HEADS = {"Office", "General Office", "Executive Meeting", "Standing Committee", "Department", "Bureau", "Branch"}
+PART_HEADS = {
+    "Office",
+    "General Office",
+    "Executive Meeting",
+    "Standing Committee",
+    "Working Committee",
+    "Department",
+    "Bureau",
+    "Branch",
+}
 # Government cues in a name besides a region: these words make a Commission or an Office a government body.
 GOVERNMENT_WORDS = {"People's", "Provincial", "Municipal", "State", "National", "Ministry", "Government", "District"}
 
+# Heads that name a thing only where a capitalised run ends ("Xyz Port", never "Xyz Port Area" or "Xyz Port Group")
+END_ONLY_HEADS = frozenset({"Port"})
 REGION_HEADS: dict[str, str] = {
     "Province": "Province",
     "Municipality": "Municipality",
@@ -103,6 +114,7 @@ REGION_HEADS: dict[str, str] = {
     "Pilot Free Trade Zone": "FreeTradeZone",
     "Free Trade Zone": "FreeTradeZone",
     "Free Trade Port": "FreeTradeZone",
+    "Port": "Region",  # "Xyz Port": the place ships call at ("Xyz Port Group" is the company that runs it)
     "Area": "SpecialEconomicZone",
     "Economic Zone": "SpecialEconomicZone",
     "Development Zone": "SpecialEconomicZone",

@@ -14,7 +14,7 @@ from functools import cached_property
 from kg.extract import lexicon as lx
 from kg.extract import pinyin
 from kg.extract.document import Document, Sentence, Span
-from kg.extract.gazetteer import City, Place, forms, subdivisions
+from kg.extract.gazetteer import City, Place, _cities, city, countries, forms, subdivisions
 from kg.extract.model import Mention
 from kg.extract.spans import SpanIndex
 
@@ -41,6 +41,11 @@ TITLED = re.compile(
     rf"(?<![\w-])(?P<title>(?:(?:Rotating|Executive|Honorary|First|Former|Acting|Provincial|Municipal) )?(?:{_TITLES}))"
     rf"\.? (?P<name>{NAME_WORD}(?: {NAME_WORD}){{0,2}})(?![\w-])"
 )
+# "Vice Minister of Science and Technology Zhou Qi": a title with its portfolio, then a romanised Chinese name
+TITLED_PORTFOLIO = re.compile(
+    rf"(?<![\w-])(?P<title>(?:{_TITLES})) of (?:the )?(?:[A-Z][a-z]+|and)(?: (?:[A-Z][a-z]+|and)){{0,5}}? "
+    r"(?P<name>[A-Z][a-z]+ [A-Z][a-z]+)(?![\w-]| [A-Z])"
+)
 # "<Organisation> spokesman Zhou Qi": a lower-case post between an organisation and a name
 POST_BEFORE_NAME = re.compile(
     r"(?<![\w-])(?P<title>spokesman|spokeswoman|spokesperson|chairman|chairwoman|president|vice president|director"
@@ -57,7 +62,13 @@ BY_LINE = re.compile(
 )
 # "NANYANG, May 12 (Agency) --": a dateline naming the agency that filed the story
 DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]+, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})? \((?P<agency>[A-Z][^()\n]{1,50})\) ?(?:--|—|–)"
+    r"^(?P<places>[A-Z][A-Z.'’-]*(?:[ /][A-Z][A-Z.'’-]*)*)(?:, [A-Z][a-z]+\.? \d{1,2}(?:, \d{4})?)? "
+    r"\((?P<agency>[A-Z][^()\n]{1,50})\) ?(?:--|—|–|-) "
+)
+# "Updated: Jan 22,2018 9:14 AM     Xyz": the outlet a dated credit line ends with
+CREDIT_LINE = re.compile(
+    r"^(?:Updated|Published|Posted|Released)\s*:?\s*[^\n]{0,40}?\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s{2,}"
+    r"(?P<outlet>[A-Z][\w.&’'-]*(?: [A-Z][\w.&’'-]*){0,3})\s*$"
 )
 # "X, a state-owned power company based in Y": a company known by its apposition
 COMPANY_IS = re.compile(
@@ -77,6 +88,19 @@ DEAL_OBJECT = re.compile(
 IS_SUBSIDIARY = re.compile(
     r"(?<![\w’'-])(?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})(?:,| is| was| became) (?:a |an |the )?"
     r"(?:[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4}[’']s? )?(?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm)\b"
+)
+# "Xyz’s robotaxi", "Xyz’s multibillion dollar memory chip plant": what companies own
+POSSESSIVE_BUSINESS = re.compile(
+    r"(?<![\w’'.-])(?P<name>[A-Z][\w&-]*(?: [A-Z][\w&-]*){0,2})[’′']s (?:[\w-]+ ){0,4}?(?:robotaxis?|plants?|"
+    r"factory|factories|subsidiary|subsidiaries|unit|arm|platform|shares|stake|products|cars|vehicles|app|chips|"
+    r"business|headquarters|board|division|brand|IPO|revenue|sales|profits?|listing|stock|self-driving|"
+    r"autonomous driving|smartphones?)\b"
+)
+# "state-owned enterprises including A, B and C": each is a company
+COMPANIES_INCLUDING = re.compile(
+    r"\b(?:companies|firms|enterprises|SOEs|banks|lenders|carmakers|automakers|chipmakers|makers|corporations|"
+    r"conglomerates|startups|start-ups)(?: and [a-z-]+)?,? (?:including|such as|like) (?P<list>[^.;:()]{3,300}?)"
+    r"(?=, (?:the|a|an|which|who|as|and [a-z])\b|[.;:]|$)"
 )
 SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
 ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
@@ -113,7 +137,9 @@ CITY_IN_PROVINCE = re.compile(
     r"(?:in (?:[a-z]+ ){0,2}(?:[A-Z][a-z]+[’']s )?(?:[a-z]+ ){0,2})?[A-Z][a-z]+ [Pp]rovince\b"
 )
 # "the Xyz government" (a known place), "the <nationality> government"
-GOV_BARE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:central |local )?government\b")
+GOV_BARE = re.compile(
+    r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:central |local )?government\b(?!-)"  # not "government-led"
+)
 # "the government of Xyz", "the people's government of Xyz"
 GOV_OF = re.compile(
     r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
@@ -134,6 +160,41 @@ LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
+# Last words of a name that a place after "of" completes ("Communist Party of <country>")
+OWNER_WORDS = frozenset({"Party", "University", "Bank", "Academy", "Republic", "Association", "Federation"})
+# A fund the text describes without naming it: "Xyz’s semiconductor and integrated circuit industry investment
+# fund", "its first state-led integrated circuit fund", "a new state-backed investment fund", "the chip fund"
+FUND_DESCRIBED = re.compile(
+    r"(?:\b(?:[Aa]n?|[Tt]he|[Ii]ts)|[’']s) (?P<label>(?:(?:\$?[\d.,]+ ?(?:billion|million|bln|bn) |[A-Z]{2,5} |"
+    r"(?!(?:of|the|a|an|to|in|for|with|by|on|at|from|its|their|this|that|into)\b)[a-z][a-z-]* )){1,7}?fund"
+    # what it is for, when the text says so: "... fund to invest in the chip industry"
+    r"(?: (?:to invest in|specialized in|specialised in|focused on|focusing on|dedicated to) [^,.;]{3,90}?"
+    r"(?=,|\.|;| (?:that|which|was|were|is|are|has|have|will|with)\b|$))?)\b(?![-’'])"
+    r"(?! (?:of funds|manager|management|company))"
+)
+PLANNED = re.compile(
+    r"\b(?:would|will|shall|plans? to|intends? to) (?:set up|establish|launch|create|form|build) (?:a|an) $"
+)
+FUND_GENERIC = frozenset(
+    {"new", "same", "latest", "whole", "said", "second", "third", "this", "that", "and", "investment", "equity", "such"}
+)
+# "X, also known as the “Big Y”": another name of X
+KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
+# "Reporting by A and B; Editing by C", "<Outlet>'s Anna Smith": people named by a credit or an outlet's possessive
+CREDIT_NAMES = re.compile(
+    r"\b(?:[Rr]eporting|[Ee]diting|[Ww]riting|[Aa]dditional reporting|[Ee]dited|[Cc]ompiled|[Tt]ranslated) by "
+    rf"(?P<names>{PERSON_NAME}(?:(?:,| and|, and) {PERSON_NAME}){{0,3}})(?=[;.]|$)"
+)
+OUTLET_PERSON = re.compile(rf"\btold (?P<outlet>[A-Z][\w&.-]*)[’']s (?P<name>{NAME_WORD} {NAME_WORD})(?![\w-])")
+# "Notice of the Office of the Xyz Government on Issuing the Measures to Promote ... (Xy Fu Ban [2020] No.13)": a
+# document that issues another; both are policies, and the number in brackets is the first one's other name
+_TITLE_WORD = r"(?:[A-Z][\w’'.-]*|of|on|for|to|the|and|in|a|an|by|with|at)"
+DOCUMENT_TITLE = re.compile(
+    r"(?<![\w-])(?P<notice>(?:Notice|Circular|Decision|Reply|Letter) of (?:the )?[A-Z][\w’'.-]*"
+    r"(?: (?:[A-Z][\w’'.-]*|of|the|and|for))*? on (?:Issuing|Printing and Distributing|Publishing|Releasing|"
+    r"Promulgating|Forwarding|Distributing) (?:the )?(?P<inner>[A-Z][\w’'-]*(?: " + _TITLE_WORD + r"){1,30}))"
+    r"(?: [(（](?P<number>[^()（）\[\]\n]{2,24}[\[〔]\d{4}[\]〕] ?No\. ?\d+)[)）])?"
+)
 LAUNCHED_BY = re.compile(r"[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
 ESTABLISH_WHAT = re.compile(
     r"\b(?:established|founded|set up|built|launched) (?:a|an) (?P<words>(?:[a-z][a-z-]* ){0,4}?)"
@@ -233,9 +294,11 @@ PRIORITY = {
     "person-apposition": 95,
     "person-hanzi": 96,
     "person-title": 94,
+    "person-credit": 93,
     "byline-by": 100,
     "front-matter": 99,
     "dateline-agency": 99,
+    "dateline-place": 98,
     "gov-phrase": 86,
     "gov-of-referent": 86,
     "org-unit-of": 87,
@@ -247,6 +310,8 @@ PRIORITY = {
     "person-pinyin": 68,
     "person-honorific": 67,
     "policy-quoted-title": 90,
+    "policy-document-title": 91,
+    "policy-document-number": 97,
     "org-head": 80,
     "region-head": 80,
     "policy-head": 80,
@@ -260,6 +325,7 @@ PRIORITY = {
     "event-press-conference": 65,
     "policy-measures": 65,
     "policy-on-topic": 60,
+    "fund-described": 58,
     "org-established-noun": 60,
     "zone-new-area": 60,
     "policy-quoted-launched": 55,
@@ -393,7 +459,7 @@ class Finder:
                 if len(words[i : i + size]) < size:
                     continue
                 for kind, table in tables:
-                    if phrase in table:
+                    if phrase in table and not (phrase in lx.END_ONLY_HEADS and i + size < len(words)):
                         best = (i, i + size, kind, phrase)
                         break
                 if best:
@@ -449,6 +515,9 @@ class Finder:
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
+            start = self._of_place_start(words, heads, start)
+            if kind == "Policy" and any(f == end and k == "Organisation" for f, _, k, _ in heads):
+                continue  # "Law School", "Policy Institute": a policy word inside an organisation's name
             if start == first == 0 and kind == "Policy" and self._head_first_title(words, end):
                 s, e = run[0].start, self._years_after(run[-1].end)
                 self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.75, head=head.lower())
@@ -461,7 +530,10 @@ class Finder:
             if bare and not (kind == "Organisation" and of_tail):
                 continue  # a bare head word ("the Institute") names nothing by itself; "Ministry of X" does
             stop = end
-            if kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
+            if kind == "Event" and end + 1 < len(words) and words[end] == "on" and words[end + 1][:1].isupper():
+                stop = self._tail(words, end)  # "... Forum on Digital Economy and Blockchain": the topic is the name's
+                stop = stop if stop > end + 1 else end
+            elif kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
                 later_orgs = [f for f, _, k, _ in heads if k == "Organisation" and f > end]
                 stop = self._tail(words, end, later_orgs[0] if later_orgs and kind == "Organisation" else None)
             if kind == "Region" and words[start] in ("of", "and"):
@@ -471,6 +543,21 @@ class Finder:
             if re.search(r"[’']s$", text) and not text.endswith(("People's", "People’s")):
                 e -= 2
             self._classify(s, e, kind, head, words[start:stop])
+
+    def _of_place_start(self, words: list[str], heads: list[tuple[int, int, str, str]], start: int) -> int:
+        """ "Xyz University of <country> Law School", "Communist Party of <country> Abc Provincial Committee": a
+        name that starts with a place right after "<organisation> of" starts with that organisation (the place
+        belongs to the name before it: the unit is that organisation's)."""
+        if start < 2 or words[start - 1] != "of" or not self.place(_norm_token(words[start])):
+            return start
+        org = next((f for f, e, k, _ in heads if e == start - 1 and k == "Organisation"), None)
+        if org is None and _norm_token(words[start - 2]) in OWNER_WORDS:
+            org = start - 2  # "Communist Party of <country> ..."
+        if org is None:
+            return start
+        while org > 0 and words[org - 1] not in ("of", "the", "for", "on", "and"):
+            org -= 1
+        return org
 
     def _head_first_title(self, words: list[str], end: int) -> bool:
         """ "Notice on Accelerating the Construction of ...": a title that starts with its head, then a topic."""
@@ -488,7 +575,8 @@ class Finder:
                 and words[i] in ("of", "and")
                 and at + 1 < i < next_org
                 and all(w not in ("of", "and") for w in words[i + 1 : next_org])
-            ):
+                and not (words[i] == "of" and i + 1 < len(words) and self.place(_norm_token(words[i + 1])))
+            ):  # ("... of the Communist Party of <country> Abc Committee": the country's party, one chain)
                 break  # "Ministry of X and the Y Bank", "Institute of X of the Academy of Y": two names
             if words[i] in ("on", "for") or (
                 words[i] == "and"
@@ -498,8 +586,18 @@ class Finder:
             ):
                 break  # "... of X on Issuing ...", "... Bank of X and ABC": the name ends
             w = _norm_token(words[i])
-            if self.place(w) and last_place_end == i:
-                break
+            if (
+                self.place(w)
+                and last_place_end == i
+                and not (
+                    i >= 2
+                    and words[i - 2] == "of"
+                    and next_org is not None
+                    and next_org > i
+                    and all(x[:1].isupper() for x in words[i:next_org])
+                )
+            ):
+                break  # (but "... Party of <country> Abc Provincial Committee" is one chain to the next head)
             if self.place(w):
                 last_place_end = i + 1
             i += 1
@@ -648,6 +746,72 @@ class Finder:
             elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
 
+    def _dateline_places(self, base: int, match: re.Match) -> None:
+        """ "HONG KONG/BEIJING (Agency) -": the places a dateline writes in capitals, by their usual spelling in the
+        gazetteers (a country or subdivision of the article's countries, else a GeoNames city)."""
+        position = base + match.start("places")
+        for part in re.finditer(r"[^/]+", match.group("places")):
+            text = part.group().strip()
+            name = " ".join(w.capitalize() for w in text.split())
+            place = self.places.get(name) or countries().get(name)
+            start = position + part.start()
+            if place is not None:
+                self.add(
+                    start,
+                    start + len(text),
+                    "Region",
+                    place.cls,
+                    "dateline-place",
+                    0.85,
+                    iso3166=place.code,
+                    label=name,
+                )
+                continue
+            found = city(name, {p.code for p in self.places.values() if p.cls == "Country"}) or next(
+                iter(_cities().get(name, ())), None
+            )
+            if found is not None and found.population >= 100_000:
+                self.add(
+                    start,
+                    start + len(text),
+                    "Region",
+                    "City",
+                    "dateline-place",
+                    0.8,
+                    geonames=str(found.geonameid),
+                    label=name,
+                )
+
+    def find_document_titles(self) -> None:
+        """ "Notice of <body> on Issuing the <title>": the notice and the document it issues, each a policy (the
+        issued one classed by its head word: Measures, Plan, Opinions ...), and the document number in brackets
+        the notice's other name, never a person's ("Xy Fu" of "Xy Fu Ban [2020] No.13")."""
+        for sentence in self.doc.sentences:
+            for match in DOCUMENT_TITLE.finditer(sentence.text):
+                inner = match.group("inner")
+                trimmed = re.sub(r"(?: (?:of|on|for|to|the|and|in|a|an|by|with|at))+$", "", inner)
+                base = sentence.start
+                start, end = base + match.start("inner"), base + match.start("inner") + len(trimmed)
+                heads = POLICY_WORDS.findall(trimmed)
+                cls = lx.POLICY_HEADS.get(heads[-1], "Policy") if heads else "Policy"
+                notice_end = end
+                notice = self.add(
+                    base + match.start("notice"),
+                    notice_end,
+                    "Policy",
+                    "Policy",
+                    "policy-document-title",
+                    0.8,
+                    head=match.group("notice").split()[0].lower(),
+                )
+                self.add(
+                    start, end, "Policy", cls, "policy-document-title", 0.8, head=(heads[-1] if heads else "").lower()
+                )
+                if match.group("number"):
+                    s, e = base + match.start("number"), base + match.end("number")
+                    number = self.add(s, e, "Policy", "Policy", "policy-document-number", 0.8)
+                    number.alias_of = notice
+
     def find_descriptions(self) -> None:
         """Things the text describes without naming: a policy on a topic, N measures, an unnamed event."""
         for sentence in self.doc.sentences:
@@ -668,6 +832,15 @@ class Finder:
                 e = base + (match.end("place") if match.group("place") else match.end("noun"))
                 label = self.body[s:e]
                 self.add(s, e, "Organisation", lx.ORG_NOUNS[noun], "org-established-noun", 0.5, label=label, head=noun)
+            for match in FUND_DESCRIBED.finditer(text):  # "Xyz’s semiconductor industry investment fund"
+                if PLANNED.search(text, max(0, match.start() - 40), match.start("label")):
+                    continue  # "would set up a fund": a plan, not yet a thing
+                label = match.group("label")
+                before = label[: label.index("fund")].split()
+                if label.endswith("fund") and all(w in FUND_GENERIC for w in before):
+                    continue  # "the new fund", "an investment fund": a description that points back or names nothing
+                s = base + match.start("label")
+                self.add(s, base + match.end("label"), "Organisation", "Fund", "fund-described", 0.5, head="fund")
             for match in EVENT_HELD_BY.finditer(text):
                 s = base + match.start() + 4  # after "the "
                 label = self.body[s : base + match.end()]
@@ -773,11 +946,30 @@ class Finder:
                     words = words[:-1]
                 if len(words) == 1 and not (pinyin.is_surname(words[0]) or words[0] in self.surnames):
                     continue
-                if not self.could_be_person(words) or self.place(" ".join(words)):
+                # "President Xi’s remarks": a title and a surname name a person, known or not
+                alone = len(words) == 1 and pinyin.is_surname(words[0]) and words[0] not in self.cities
+                if not (alone or self.could_be_person(words)) or self.place(" ".join(words)):
                     continue
                 s = base + match.start("name")
                 m = self.add(s, s + len(" ".join(words)), "Person", "Person", "person-title", 0.85)
                 m.head = match.group("title")
+            for match in TITLED_PORTFOLIO.finditer(text):
+                first, second = match.group("name").split()
+                if pinyin.is_chinese_name(first, second):
+                    s = base + match.start("name")
+                    m = self.add(s, base + match.end("name"), "Person", "Person", "person-title", 0.8)
+                    m.head = match.group("title")
+            for match in CREDIT_NAMES.finditer(text):
+                names = match.group("names")
+                for part in re.finditer(PERSON_NAME, names):
+                    s = base + match.start("names") + part.start()
+                    self.add(s, s + len(part.group()), "Person", "Person", "person-credit", 0.85)
+            for match in OUTLET_PERSON.finditer(text):
+                words = match.group("name").split()
+                if self.could_be_person(words) and not self.place(match.group("name")):
+                    self.add(
+                        base + match.start("name"), base + match.end("name"), "Person", "Person", "person-credit", 0.75
+                    )
             tokens = sentence.tokens
             for i in range(len(tokens) - 1):
                 first, second = tokens[i], tokens[i + 1]
@@ -831,6 +1023,12 @@ class Finder:
             if match:
                 s = sentence.start + match.start("agency")
                 self.add(s, s + len(match.group("agency")), "Organisation", "MediaOutlet", "dateline-agency", 0.85)
+                self._dateline_places(sentence.start, match)
+        for para in self.doc.paragraphs[:6]:
+            credit = CREDIT_LINE.match(para.text)
+            if credit and "\n" not in para.text:
+                s = para.start + credit.start("outlet")
+                self.add(s, s + len(credit.group("outlet")), "Organisation", "MediaOutlet", "dateline-agency", 0.8)
         source = self.doc.source
         named = [(source.publisher, "Organisation", "MediaOutlet"), *((a, "Person", "Person") for a in source.authors)]
         for name, kind, cls in named:
@@ -1037,6 +1235,13 @@ class Finder:
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in SHARES_OF.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in POSSESSIVE_BUSINESS.finditer(text):  # "Xyz’s robotaxi", "Xyz’s memory chip plant"
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in COMPANIES_INCLUDING.finditer(text):  # "state-owned enterprises including A, B and C"
+                for a, b in list_items(text, match.start("list"), match.end("list")):
+                    item = re.match(r"(?:the )?[A-Z][\w&.-]*(?: (?:[A-Z][\w&.-]*|&))*", text[a:b])
+                    if item and item.end() == len(text[a:b].rstrip()):
+                        self._slot(base + a, base + a + item.end(), cls="Company")
 
     def drop_headline_policies(self) -> None:
         """A headline is not a policy's title, though it may hold a head word ("... plan")."""
@@ -1052,6 +1257,8 @@ class Finder:
             if not head.start <= m.start < head.end:
                 return False
             # In A Headline Written In Title Case every word is capitalised: only gazetteers and people are sure
+            if m.rule in ("policy-document-title", "policy-document-number"):
+                return False  # the article is the document: "Notice of X on Issuing the Y" names both
             return m.kind == "Policy" or (
                 title_case and m.rule in ("org-head", "org-slot", "region-head", "event-head")
             )
@@ -1150,6 +1357,9 @@ class Finder:
                 continue
             s = match.start() - len(before) + picked[-1].start()
             e = match.start() - len(before) + picked[0].end()
+            place = re.search(r"(?<![\w’'-])([A-Z][a-z]+) $", self.body[max(0, s - 30) : s])
+            if place and self.place(place.group(1)):
+                s -= len(place.group(1)) + 1  # "Xyz Harbour Software Community (HSC)": the place leads the name
             if any(m.kind == "Organisation" and m.start <= s and e <= m.end for m in self.index.covering(s, e)):
                 continue
             if any(m.kind in ("Person", "Region") and m.start == s and m.end == e for m in self.index.covering(s, e)):
@@ -1157,6 +1367,9 @@ class Finder:
             self.add(s, e, "Organisation", "Organisation", "org-initials", 0.7)
 
     def find_acronyms(self) -> None:
+        starts: dict[int, list[Mention]] = {}
+        for m in self.found:
+            starts.setdefault(m.start, []).append(m)
         for m in list(self.found):
             if m.kind != "Organisation" or m.descriptive:
                 continue
@@ -1165,6 +1378,11 @@ class Finder:
                 s, e = match.start("acronym"), match.end("acronym")
                 alias = self.add(s, e, "Organisation", m.cls, "org-acronym", 0.75, head=m.head)
                 alias.alias_of = m
+            known = KNOWN_AS.match(self.body, m.end)
+            if known:  # "X, also known as the “Big Y”": the same thing by another name
+                for other in starts.get(known.end(), ()):
+                    if other.kind == m.kind and other is not m:
+                        other.alias_of = m
 
     # -- names in relation slots ------------------------------------------------------------------
 
@@ -1340,6 +1558,7 @@ class Finder:
         self.find_more_places_and_people()
         self.find_referent_bodies()
         self.find_quoted_titles()
+        self.find_document_titles()
         self.find_descriptions()
         self.find_slots()
         self.find_company_context()

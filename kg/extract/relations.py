@@ -33,21 +33,35 @@ PASSIVE_BY = re.compile(r"\b(?:launched|issued|released|proposed|introduced|prom
 HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:the )?")
 HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) ")
 ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
-FOUND = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )\b(?:established|founded|set up|built|created) ")
+FOUND = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!jointly )(?<!newly )\b(?:established|founded|set up|built|created) "
+)
 FOUNDED_BY = re.compile(
-    r"(?<!jointly )\b(?:founded|established|set up|created|started)(?: in (?P<year>\d{4}))? by (?:the )?"
+    r"(?<!jointly )\b(?:founded|established|set up|created|started)"
+    r"(?: in (?:(?P<year>\d{4})|[A-Z][\w-]*(?: [A-Z][\w-]*){0,2})){0,2} by (?:the )?"
 )
 # "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
 FOUNDED_YEAR = re.compile(
-    r"(?:\b(?:was|were|is|been) |, |^)(?:[Ff]ounded|[Ee]stablished|[Ss]et up|[Cc]reated|[Ll]aunched|[Ii]ncorporated) in "
+    # "was set up in 2014", ", founded in 2009", "an organisation founded in July 2017", "which the state launched in 2014"
+    r"(?<!jointly )(?<![\w-])(?:[Ff]ounded|[Ee]stablished|[Ss]et up|[Cc]reated|[Ll]aunched|[Ii]ncorporated) in "
     r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
     r"(?P<year>\d{4})\b(?! by)"
 )
+FOUNDED_OBJECT = re.compile(r"\b(?:created|set up|established|launched|founded) (?:a |an |its |their |the )?")
+FOUNDED_OBJECT_YEAR = re.compile(
+    r" in (?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
+NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set up|launched|created|opened) (?:the )?")
 # "Xyz-based Abc Group": Abc is headquartered in Xyz
 BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
+# the full stop of a legal form ("Xyz Co. Ltd., Abc Corp.") does not end a list of companies
+_LEGAL_STOP = r"(?:(?<=\bCo)|(?<=\bLtd)|(?<=\bInc)|(?<=\bCorp))\.(?= ?(?:Ltd\b|[(（]|,|and\b))"
+RUN_BY = re.compile(r"(?<![\w-])(?P<owner>[A-Z][\w&]*(?: [A-Z][\w&]*)?)-(?:run|operated|managed|owned) (?=[A-Z])")
 # "<Region> hosts / is home to ..., including A, B and C": each is located there
 HOSTS = re.compile(
-    r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding (?P<list>[^.;:]{3,400}?)(?=[.;:]|$)"
+    r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding "
+    r"(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,400})"
 )
 # "The city hosts ...": a place described by its kind, as the subject right before a verb
 PLACE_NOUNS = {
@@ -60,18 +74,43 @@ PLACE_NOUNS = {
 PLACE_DESCRIBED = re.compile(r"\b[Tt]he (?P<noun>city|province|district|county|municipality)(?: (?:also|now))? $")
 # "<person>, who is chairman of the board": a post in the organisation the sentence is about
 WHO_IS_POST = re.compile(
-    rf", who (?:is|was|serves as|became) (?:the |its )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b", re.I
+    rf",? who (?:is|was|serves as|served as|became) (?:(?:previously|formerly|once|also|now) )?(?:the |its |a |an )?"
+    rf"(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})(?: of the board)?)\b",
+    re.I,
+)
+# "founder of Chinese EV start-up Xyz", "chairman of a trust company called Xyz": the organisation after a description
+POST_ORG_DESCRIBED = (
+    r"^ (?:of|at|with) (?:the |a |an )?(?:[A-Za-z-]+ ){0,4}?(?:start-?up|company|firm|maker|carmaker|automaker|"
+    r"chipmaker|developer|giant|operator|platform|bank|lender|fund|group|provider|manufacturer|insurer|unicorn)"
+    r"(?: (?:called|named))? (?:the )?$"
 )
 SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
 # "X is Y's main fintech subsidiary", "X, Y's investment arm"
 POSSESSIVE_SUBSIDIARY = re.compile(r"[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division|branch)\b")
 # "X is helmed by Y", "X, led by Y": the person at the head of an organisation
 HEADED_BY = re.compile(r"\b(?:helmed|led|headed|chaired|run) by (?:the )?")
-WHO_HEADS = re.compile(r",? who (?:heads|leads|chairs|runs|helms|founded)(?: up)? (?:the )?")
+WHO_HEADS = re.compile(
+    r",? who (?:(?:once|previously|formerly|also|now) )?(?:heads|leads|chairs|runs|helms|founded|headed|led|chaired|ran)"
+    r"(?: up)? (?:the )?"
+)
 # "the province's Party chief, X": a post in the place last named
 REFERENT_POST = re.compile(
     r"\b[Tt]he (?P<ref>province|city|region|county|district|country|municipality)[’']s (?P<post>[A-Za-z -]{2,40}?), $"
 )
+# Posts in a company or fund: with no organisation named next to them, the one the sentence opens with
+COMPANY_TITLES = (
+    "ceo",
+    "chief executive",
+    "chairman",
+    "chairwoman",
+    "general manager",
+    "president",
+    "founder",
+    "cto",
+    "cfo",
+)
+# "Zhou Qi with Xyz's Committee": a person and where they work
+PERSON_WITH = re.compile(r"(?<=[a-z]) with (?:the )?(?=[A-Z])")
 HEAD_OF_STATE = ("president", "premier", "vice premier", "vice-premier", "vice president", "minister", "vice minister")
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
@@ -79,9 +118,17 @@ SUBSIDIARY = re.compile(
     r"\bset up (?:a|an) (?:separate |new |wholly[- ]owned )?(?:company|subsidiary|firm)(?: called| named)?, "
 )
 LOCATED = re.compile(
-    r"\b(?P<verb>headquartered|registered|located|based|settled|opened|established|unveiled|set up|launched) "
+    r"\b(?P<verb>headquartered|registered|located|based|settled|opened|established|unveiled|set up|launched|debuted) "
     r"(?:in|at) (?:the )?"
 )
+SEAT_VERBS = ("headquartered", "registered", "located", "based")
+# "X was debuted in Y on Thursday", "X was officially launched on May 3": X began on the sentence's day
+FOUNDED_PASSIVE = re.compile(
+    r"\b(?:was|were|has been|have been) (?:officially |formally )?(?:debuted|launched|established|set up|founded|"
+    r"inaugurated|created)\b"
+)
+# "X, <Region>'s largest developer of industrial parks": X is there
+REGION_APPOSITION = re.compile(r"^, (?:the )?$")
 THERE = re.compile(r"\b(?P<verb>headquartered|located|based|registered) there\b")
 PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn"}
 PRE_NAME_POST = re.compile(rf"\b[Tt]he (?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) of (?:the )?", re.I)
@@ -92,7 +139,7 @@ PART_OF_PHRASE = re.compile(
 )
 IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
 OF_REGION = re.compile(r"^ of (?:the )?$")
-POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}$")
+POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}(?:of )?$")
 # "Xyz, the southernmost province of <country>" and "Xyz, <country>'s smallest province": an apposition that says
 # what the place is part of
 APPOSITION_OF = re.compile(
@@ -106,6 +153,40 @@ SUBDIVISIONS_OF = re.compile(
 APPOSITION_POSSESSIVE = re.compile(
     r"^[’']s (?:[a-z]+,? (?:and )?){0,4}(?:province|prefecture|state|municipality|region|island|city)\b"
 )
+# How a place is located by what follows it: "Xyz, capital of", "Xyz, a port city in", "Xyz in the southeastern
+# province of", "Xyz, located in", optionally before a compass word ("Xyz, in central <country>'s Abc province").
+# `said` is set when the words themselves locate it (then the next place is the larger one, no possessive needed).
+_COMPASS_WORD = r"(?:(?:[Nn]orth|[Ss]outh)(?:east|west)?(?:ern)?|[Ee]ast(?:ern)?|[Ww]est(?:ern)?|[Cc]entral)"
+LOCATING = re.compile(
+    r"^(?:,? (?P<said>(?:which is |that is |is )?(?:located|situated) in|(?:the )?capital(?: city)? of|"
+    r"one of (?:the )?[a-z -]{1,40}? in|(?:a|an|the) (?:[a-z-]+ ){0,3}(?:city|county|district|town|metropolis|"
+    r"hub|area|prefecture|municipality|province|region|port|island) (?:in|of)|in|of)|,) (?:the )?"
+    rf"(?:(?:{_COMPASS_WORD}|[a-z-]+) ){{0,3}}$"
+)
+# ", a key city in the Def area" after the place that located Xyz: Xyz is there too
+FURTHER_APPOSITION = re.compile(
+    r"^(?: (?:[Pp]rovince|[Mm]unicipality))?, (?:a|an|the|one of the) (?:[a-z-]+ ){0,3}(?:city|cities|hub|member|"
+    r"part|gateway|centre|center|core) (?:in|of) (?:the )?$"
+)
+# Sizes of places: a place is only put inside a larger kind
+_RANKS = {
+    "Country": 0,
+    "MacroRegion": 1,
+    "Province": 2,
+    "AutonomousRegion": 2,
+    "Municipality": 2,
+    "City": 3,
+    "District": 4,
+    "FreeTradeZone": 4,
+    "SpecialEconomicZone": 4,
+    "IndustrialPark": 5,
+}
+
+
+def _rank(e: DraftEntity) -> int:
+    return _RANKS.get(e.cls, 3)
+
+
 PROJECTS = re.compile(r"\b(?:[Aa] total of )?(?P<n>\d[\d,]*) (?:key |investment |pilot )?projects\b")
 BLOCKCHAIN_PROJECTS = re.compile(
     r"\bof which (?P<n>\d+) (?:are|were|is) (?:in the direction of |related to |for |in )?(?:the )?blockchain\b"
@@ -123,12 +204,16 @@ MEASURE_COUNT = re.compile(
 
 
 RELATIVE = re.compile(r", (?:which|who|that) |, jointly ")
+# The first word of a document that issues another ("Notice of <body> on Issuing the <title>")
+DOCUMENT_WORDS = ("notice", "circular", "decision", "reply", "letter")
 # Events and acts that the date of their sentence dates: states (part of, located in, jurisdiction) are not dated.
 DATED_PREDICATES = lx.word_set(
     """quotedIn investedIn partnerOf foundedBy coFoundedBy registeredIn issuedBy approvedBy fundedBy spokeAt
     organisedBy"""
 )
 DEMONYM_GOVERNMENT = re.compile(r"^[A-Z][a-z]+(?:ese|ean|ian|ish|an) (?:central |local )?government$")
+# Descriptions of a company ("the company", "the carmaker")
+COMPANY_WORDS = ("company", "firm", "giant", "carmaker", "automaker", "chipmaker", "startup")
 # How many names back a description ("the institute", "there") may point.
 REFER_REACH = 100
 
@@ -153,8 +238,16 @@ RECEIVED_FROM = re.compile(
     r"capital|financing|backing|money) from (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
 )
 ORG_SPEAKS = re.compile(
-    r"(?: (?:also|further|then|has|had))? (?:said|says|stated|told|reported|reports|wrote|commented|noted|added)\b"
+    # "X said", "X, the manager of the funds, announced", "X (XY) said", "a X official said"
+    r"(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
+    r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
+    r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
+    r"noted|added|announced(?= at a (?:press|news) conference| in a statement))\b"
 )
+# "“...,” Dr. X": the closing mark of a quotation right before a person's name
+QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
+# "according to X", "cited by Chinese official media X": X is the source of what is reported
+SOURCE_BEFORE = re.compile(r"\b(?:according to|cited by|citing)(?: (?:the|a|an))?(?: [A-Za-z-]+){0,3} $")
 PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
@@ -165,7 +258,7 @@ PARTNER = re.compile(
     r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
     r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
-PARTNER_LIST_GAP = r"^(?:[\w-]+ ){0,5}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
+PARTNER_LIST_GAP = r"^(?:[\w’'-]+ ){0,8}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
     r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
     r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
@@ -181,7 +274,7 @@ MEMBER_OF = re.compile(
     r"^,? (?:(?:is|are|was|were|as|became|become|has become|have become) )?(?:(?:a|an|the) )?(?:[a-z-]+ )?"
     r"members? of (?:the )?$"
 )
-UNDER = re.compile(r"^(?: [(（][^)）]{1,12}[)）])? (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
+UNDER = re.compile(r"^(?: [(（][^)）]{1,12}[)）]|[)）])? (?:under|affiliated (?:to|with)|attached to|of) (?:the )?$")
 POSSESSIVE = re.compile(r"^[’']s? $")
 UNIT_HEADS = lx.word_set(
     """school college institute department office bureau centre center laboratory lab faculty academy branch
@@ -239,7 +332,8 @@ class Relator:
         self._project_lists: tuple[list[Mention], list[int]] | None = None
         self._cores: dict[str, list[DraftEntity]] | None = None
         self._order: dict[int, int] | None = None
-        self._dates: dict[tuple[int, int], str] | None = None
+        self._dates: dict[tuple[int, int], Sentence] | None = None
+        self._titles: dict[str, DraftEntity] | None = None
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -296,21 +390,26 @@ class Relator:
             if self._only_country is not None:
                 return self._only_country
             return next((o.entity for o in self._before(m.start) if o.entity.cls == "Country"), None)
+        if m.head in COMPANY_WORDS and re.search(r"\b(?:of|at) (?:the )?$", self.body[max(0, m.start - 8) : m.start]):
+            # "X, founder of Xyz, and Y, co-founder of the company": the company the sentence just named
+            sentence = self.doc.sentence_at(m.start)
+            near = next(
+                (
+                    o
+                    for o in self._before(m.start)
+                    if o.start >= sentence.start and o.entity.cls in ("Company", "Organisation")
+                ),
+                None,
+            )
+            if near is not None:
+                return near.entity
         heads = tuple(h.lower() for h in lx.BACK_REFERENCES.get(m.head, (m.head,)))
         for o in self._before(m.start):
             if o.kind != m.kind and m.kind != "Organisation":
                 continue
             if (o.head and o.head.lower() in heads) or norm(o.entity.label).endswith(heads):
                 return o.entity
-        if m.head in (
-            "company",
-            "firm",
-            "giant",
-            "carmaker",
-            "automaker",
-            "chipmaker",
-            "startup",
-        ):  # "the company": the company named most, whatever its name ends with
+        if m.head in COMPANY_WORDS:  # "the company": the company named most, whatever its name ends with
             counts: dict[int, list] = {}
             for rank, o in enumerate(self._before(m.start)):
                 if o.entity.cls == "Company":
@@ -415,7 +514,7 @@ class Relator:
         if subject is None or (obj is None and value is None) or obj is subject:
             return
         if not date and obj is not None and predicate in DATED_PREDICATES:
-            date = self._sentence_dates().get(evidence, "")  # the date the sentence gives, on what it states
+            date = self._date_for(subject, obj, evidence)  # the date the sentence gives, on what it states
         elif predicate not in DATED_PREDICATES and predicate not in ("dateIssued", "dateApproved", "startDate"):
             date = ""  # a state (part of, located in, a post) has no date of its own
         key = (id(subject), predicate, id(obj) if obj else None, value)
@@ -431,10 +530,24 @@ class Relator:
             subject, predicate, rule, confidence, [evidence], obj, value, date, role, note
         )
 
-    def _sentence_dates(self) -> dict[tuple[int, int], str]:
+    def _sentence_dates(self) -> dict[tuple[int, int], Sentence]:
         if self._dates is None:
-            self._dates = {(s.start, s.end): s.date for s in self.doc.sentences if s.date}
+            self._dates = {(s.start, s.end): s for s in self.doc.sentences if s.date}
         return self._dates
+
+    def _date_for(self, subject: DraftEntity, obj: DraftEntity, evidence: tuple[int, int]) -> str:
+        """The sentence's date; when it gives several ("approved on September 30 and announced yesterday by X"),
+        the one nearest the words that name the fact's subject (the article's: its object)."""
+        s = self._sentence_dates().get(evidence)
+        if s is None:
+            return ""
+        if len({iso for _, iso in s.dates}) < 2:
+            return s.date
+        who = obj if subject is self.article else subject
+        at = [m.start for m in who.mentions if evidence[0] <= m.start < evidence[1]]
+        if not at:
+            return s.date
+        return min(s.dates, key=lambda d: (min(abs(d[0] - a) for a in at), d[0]))[1]
 
     def span(self, sentence: Sentence) -> tuple[int, int]:
         """Evidence span of a sentence: the whole sentence, so the reviewer sees the context."""
@@ -458,6 +571,7 @@ class Relator:
             self.organisations(sentence)
             self.titled_posts(sentence)
         self.from_names()
+        self.document_titles()
         self.event_facts()
         self.merge_measures()
         self.name_unnamed()
@@ -471,8 +585,11 @@ class Relator:
         for match in PARTNER.finditer(s.text):
             # "with X", or "with a number of banks, including X, Y and Z"
             other = self.at(s.start + match.end(), orgs, window=3) or self.at(
-                s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=80
+                s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=110
             )
+            if other is not None and re.match(r"[’']s ", self.body[other.end : other.end + 3]):
+                # "with Xyz University’s Finance Institute": the institute, not the university
+                other = self.at(other.end, orgs, gap=r"^[’']s (?:[a-z-]+ ){0,3}$", window=40) or other
             agent = self.agent_before(s, s.start + match.start(), orgs)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
@@ -545,6 +662,11 @@ class Relator:
             place = self._region_named(match.group("place"))
             if company is not None and place is not None:
                 self.add(company.entity, "headquarteredIn", "place-based", 0.65, self.span(s), obj=place)
+        for match in RUN_BY.finditer(s.text):  # "the Xyz-run Abc Daily": Abc is managed by Xyz
+            managed = self.at(s.start + match.end(), orgs, window=0)
+            owner = self._organisation_named(re.sub(r"^(?:The|A|An) ", "", match.group("owner")))
+            if managed is not None and owner is not None and owner is not managed.entity:
+                self.add(managed.entity, "managedBy", "run-by-prefix", 0.6, self.span(s), obj=owner)
         for match in HOSTS.finditer(s.text):
             host = self.agent_before(s, s.start + match.start(), ("Region",))
             place = host.entity if host is not None else self._place_described(s, s.start + match.start())
@@ -558,12 +680,31 @@ class Relator:
             if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
                 continue
             # "<Region>'s <body>", "<Region>'s <company>", "<Organisation>'s <institute>"
+            if (
+                a.kind == "Region"
+                and b.entity.cls == "Organisation"
+                and (b.head or "").split()[-1:] in (["committee"], ["commission"], ["bureau"], ["office"])
+            ):
+                b.entity.cls = "GovernmentBody"  # "Xyz's Harbour Reform Committee": a public body
             if a.kind == "Region" and b.entity.cls in ("GovernmentBody", "PartyCommittee"):
                 self.add(b.entity, "jurisdiction", "possessive", 0.65, self.span(s), obj=a.entity)
             elif a.kind == "Region" and a.entity.cls != "Country":  # "China's X" says whose, not where
                 self.add(b.entity, "locatedIn", "possessive", 0.55, self.span(s), obj=a.entity)
             elif a.kind == "Organisation" and (b.head or "").split()[-1:] and b.head.split()[-1].lower() in UNIT_HEADS:
                 self.add(b.entity, "subOrganisationOf", "possessive", 0.6, self.span(s), obj=a.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s)):
+            # "Xyz Group, Abc's largest developer of industrial parks": Xyz Group is in Abc
+            if (
+                a.kind == "Organisation"
+                and b.kind == "Region"
+                and b.entity.cls not in ("Country", "MacroRegion")
+                and REGION_APPOSITION.match(self.body[a.end : b.start])
+                and re.match(
+                    r"[’']s (?:[a-z-]+ ){0,3}(?:developer|company|firm|bank|operator|group|maker|lender)\b",
+                    self.body[b.end : b.end + 60],
+                )
+            ):
+                self.add(a.entity, "locatedIn", "region-apposition", 0.55, self.span(s), obj=b.entity)
         mentions = self.in_sentence(s, ("Organisation", "Person"))
         for a, b in itertools.pairwise(mentions):
             between = self.body[a.end : b.start]
@@ -577,10 +718,13 @@ class Relator:
             elif (
                 a.kind == "Organisation"
                 and UNDER.match(between)
-                and (a.head or "").split()[-1:]
-                and ((a.head or "").split()[-1].lower() in UNIT_HEADS)
+                and (head := a.head or next((m.head for m in a.entity.mentions if m.head), "")).split()[-1:]
+                and head.split()[-1].lower() in UNIT_HEADS
             ):
                 self.add(a.entity, "subOrganisationOf", "unit-of", 0.7, self.span(s), obj=b.entity)
+                chain = self.body[a.start : b.end]
+                if re.fullmatch(r" of (?:the )?", between) and chain not in a.entity.aliases:
+                    a.entity.aliases.append(chain)  # "Institute of X of the Academy of Y": the whole chain names it too
         for m in mentions:
             if m.rule != "org-unit-of":
                 continue
@@ -607,11 +751,18 @@ class Relator:
         """The mentions listed after `first` ("A, B and C"), each after ", " or " and "."""
         out, last = [], first
         while True:
-            more = self.at(last.end, kinds, gap=r"^(?:,? and|,) (?:the )?$", window=8)
+            # "A (AB), B and C": an acronym in brackets may follow a name of the list
+            more = self.at(last.end, kinds, gap=r"^(?: [(（][^()（）]{1,15}[)）])?(?:,? and|,) (?:the )?$", window=26)
             if more is None or more.end > s.end:
                 return out
+            if len(re.sub(r"^ [(（][^()（）]{1,15}[)）]", "", self.body[last.end : more.start])) > 8:
+                return out  # (the gap, but for the acronym, is as short as a list's)
             out.append(more)
             last = more
+
+    def _organisation_named(self, name: str) -> DraftEntity | None:
+        found = [e for e in self.entities if e.kind == "Organisation" and (e.label == name or name in e.aliases)]
+        return found[0] if len(found) == 1 else None
 
     def _region_named(self, name: str) -> DraftEntity | None:
         found = [e for e in self.entities if e.kind == "Region" and (e.label == name or name in e.aliases)]
@@ -652,8 +803,21 @@ class Relator:
             if target is None and role in HEAD_OF_STATE:  # "President X", "Vice Minister of ... X": the country's
                 countries = [e for e in self.entities if e.cls == "Country"]
                 target = countries[0] if len(countries) == 1 else None
+            if target is None and role in COMPANY_TITLES:
+                # "Xyz filed ..., CEO Zhou Qi told ...", "the fund invested ..., said General Manager Zhou Qi": the
+                # organisation the sentence opens with
+                subject = self.first_starting(s, ("Organisation",), s.start, person.start)
+                if subject is not None and subject.entity.cls in ("Company", "Fund", "Organisation"):
+                    target = subject.entity
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for match in PERSON_WITH.finditer(s.text):  # "said Zhou Qi with Xyz's Reform Committee"
+            person = self.at_end(s.start + match.start(), ("Person",), r"^$")
+            org = self.at(s.start + match.end(), ("Organisation",), window=2) or self.at(
+                s.start + match.end(), ("Organisation",), gap=r"^[A-Z][\w-]*(?: [A-Z][\w-]*)?[’']s $", window=30
+            )
+            if person is not None and org is not None and _SPEECH.search(s.text):
+                self.add(person.entity, "holdsPostIn", "person-with", 0.55, self.span(s), obj=org.entity, role="member")
         for match in HEADED_BY.finditer(s.text):
             person = self.at(s.start + match.end(), ("Person",), window=2)
             org = self.agent_before(s, s.start + match.start(), ("Organisation",))
@@ -685,7 +849,13 @@ class Relator:
                 self.add(person.entity, "holdsPostIn", "org-post-name", 0.7, self.span(s), obj=org.entity, role=role)
         for match in WHO_IS_POST.finditer(s.text):
             person = self.at_end(s.start + match.start(), ("Person",), r"^$")
-            orgs = [m for m in self.in_sentence(s, ("Organisation",)) if person and m.end <= person.start]
+            # "..., who was previously the chief scientist of Xyz's research unit": Xyz; else the sentence's subject
+            named = self.at(s.start + match.end(), ("Organisation",), gap=r"^ (?:of|at) (?:the )?$", window=10)
+            orgs = (
+                [named]
+                if named
+                else [m for m in self.in_sentence(s, ("Organisation",)) if person and m.end <= person.start]
+            )
             if person and orgs:
                 role = match.group("post").lower()
                 self.add(person.entity, "holdsPostIn", "who-is-post", 0.65, self.span(s), obj=orgs[0].entity, role=role)
@@ -834,6 +1004,11 @@ class Relator:
         for match in FOUNDED_YEAR.finditer(s.text):
             # an organisation, or a zone or park ("The new area, established in 2017, ...")
             organisation = self.agent_before(s, s.start + match.start() + 1, ("Organisation", "Region"))
+            if organisation is None and re.search(
+                r"[)）]?, (?:a|an) [^,;]{0,60}$",
+                self.body[max(s.start, match.start() + s.start - 70) : s.start + match.start()],
+            ):  # "..., and B (BC), a government-guided organisation founded in 2017": B, though it ends a list
+                organisation = self.last_before(s, ("Organisation",), s.start + match.start())
             if (
                 organisation is not None
                 and organisation.kind == "Region"
@@ -864,6 +1039,22 @@ class Relator:
             owners = self.in_sentence(previous, ("Organisation",)) if previous else []
             if child and owners:  # "Its subsidiary X": its = the subject of the sentence before
                 self.subsidiary(child.entity, owners[0].entity, "its-subsidiary", s)
+        for match in FOUNDED_OBJECT.finditer(s.text):  # "X created its first chip fund in 2014"
+            organisation = self.at(s.start + match.end(), ("Organisation",), window=2)
+            year = FOUNDED_OBJECT_YEAR.match(self.body, organisation.end) if organisation is not None else None
+            if year is not None:
+                value = year.group("year")
+                if year.group("month"):
+                    value += f"-{when.MONTHS[year.group('month').lower()]:02d}"
+                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=value)
+        for match in FOUNDED_PASSIVE.finditer(s.text):
+            subject = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if subject is not None and len(s.date) >= 7 and subject.entity.cls in ("Fund", "Company", "Organisation"):
+                self.add(subject.entity, "foundingDate", "founded-on-date", 0.6, self.span(s), value=s.date)
+        for match in NEWLY_FOUNDED.finditer(s.text):  # "the newly founded X": founded when the sentence says
+            organisation = self.at(s.start + match.end(), ("Organisation",), window=2)
+            if organisation is not None and s.date:
+                self.add(organisation.entity, "foundingDate", "newly-founded", 0.6, self.span(s), value=s.date)
         founded_in = FOUNDED_IN.match(s.text)
         if founded_in:
             organisation = self.at(s.start + founded_in.end(), ("Organisation",), window=2)
@@ -892,11 +1083,17 @@ class Relator:
                 predicate = PREDICATE_OF_VERB.get(match.group("verb"), "locatedIn")
                 self.add(agent.entity, predicate, f"{match.group('verb')}-there", 0.6, self.span(s), obj=there.entity)
         for match in LOCATED.finditer(s.text):
-            region = self.at(s.start + match.end(), ("Region",), window=3)
+            region = self.at(s.start + match.end(), ("Region",), window=3) or self.at(
+                s.start + match.end(), ("Region",), gap=rf"^{_COMPASS_WORD} $", window=16
+            )  # "in eastern <country>’s ..."
             if region is None:
                 region = self.starting_at(s.start + match.end(), lambda m: m.head == "there")
                 if region is None:
                     continue
+            if region.entity is not None and region.entity.cls == "Country":  # "in eastern <country>’s city of Xyz"
+                region = self.at(region.end, ("Region",), gap=POSSESSIVE_REGION.pattern, window=20) or region
+                if region.entity.cls == "Country" and match.group("verb") not in SEAT_VERBS:
+                    continue  # "launched in <country>": a market, not a seat
             target = self.entity(region)
             verb = match.group("verb")
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Region"))
@@ -910,6 +1107,10 @@ class Relator:
                 continue
             predicate = PREDICATE_OF_VERB.get(verb, "locatedIn")
             self.add(agent.entity, predicate, f"{verb}-in", 0.7, self.span(s), obj=target)
+            # "A and B — two state-owned firms — recently registered in X": both
+            other = self.at_end(agent.start, ("Organisation",), r"^,? and (?:the )?$")
+            if other is not None and verb in ("registered", "headquartered", "located", "based"):
+                self.add(other.entity, predicate, f"{verb}-in", 0.65, self.span(s), obj=target)
 
     def issued(self, s: Sentence) -> None:
         """ "<agent> issued / released / announced <policy>", "approved <policy>", "<policy> launched by <agent>"."""
@@ -919,16 +1120,19 @@ class Relator:
         ):
             for match in pattern.finditer(s.text):
                 policy = self.at(s.start + match.end(), ("Policy",), gap=r"^[^.;,“”\"]{0,40}?[“\"]?$", window=48)
-                if policy is None:
+                target = policy.entity if policy is not None else self._policy_repeated(s.start + match.end())
+                if target is None:
                     continue
                 agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Region"))
                 if agent is None:
                     continue
+                if policy is None:
+                    policy = next(m for m in target.mentions if not m.descriptive)
                 self.add(policy.entity, predicate, rule, 0.75, self.span(s), obj=agent.entity, date=s.date)
                 other = self.at_end(agent.start, ("Organisation",), r"^ and (?:the )?$")
                 if other is not None and agent.kind == "Organisation":  # "A and B jointly issued"
                     self.add(policy.entity, predicate, rule, 0.7, self.span(s), obj=other.entity, date=s.date)
-                if s.date:
+                if len(s.date) > 4:  # (a bare year in the sentence, "in 2020", may be the plan's target)
                     self.add(policy.entity, date_predicate, rule, 0.7, self.span(s), value=s.date)
         for match in PASSIVE_BY.finditer(s.text):
             # "<policy> ... launched by the country": the agent may be a description ("the country", "the state")
@@ -946,6 +1150,54 @@ class Relator:
             n = number(match.group("n"))
             if policies and n is not None:
                 self.add(policies[-1].entity, "measureCount", "puts-forward-measures", 0.7, self.span(s), value=str(n))
+
+    def _policy_repeated(self, position: int) -> DraftEntity | None:
+        """A titled document repeated in lower case after a verb ("has issued policies and measures to promote
+        ..." after the title "Policies and Measures to Promote ..."): its first four words are enough."""
+        if self._titles is None:
+            self._titles = {}
+            for e in self.entities:
+                words = e.label.split()
+                if e.kind == "Policy" and len(words) >= 5:
+                    self._titles.setdefault(" ".join(words[:4]).lower(), e)
+        words = re.match(r" ?(?:the )?((?:[\w’'-]+ ){3}[\w’'-]+)", self.body[position : position + 80], re.I)
+        return self._titles.get(words.group(1).lower()) if words else None
+
+    def document_titles(self) -> None:
+        """ "Notice of <body> on Issuing the <title>": the body issued both; the notice is dated as the document."""
+        for e in self.entities:
+            titles = [m for m in e.mentions if m.rule == "policy-document-title" and m.head in DOCUMENT_WORDS]
+            if not titles:
+                continue
+            m = titles[0]
+            lead = re.match(r"\w+ of (?:the )?", m.text)
+            body = max(
+                (o for o in self._by_start.get(m.start + lead.end(), ()) if o.kind == "Organisation" and o.entity),
+                key=lambda o: o.end - o.start,
+                default=None,
+            )
+            inner = next(
+                (
+                    o
+                    for o in self._all_index.starting(m.start + 1, m.end)
+                    if o.rule == "policy-document-title" and o.entity is not None and o.entity is not e
+                ),
+                None,
+            )
+            if body is None:
+                continue
+            for policy in (e, inner.entity if inner else None):
+                if policy is not None:
+                    self.add(policy, "issuedBy", "document-title", 0.8, (m.start, m.end), obj=body.entity)
+            if inner is None:
+                continue
+            for st in list(self.statements.values()):  # the notice is dated as what it issues
+                if st.subject is inner.entity and st.predicate == "dateIssued" and st.value:
+                    self.add(e, "dateIssued", "document-title", 0.7, (m.start, m.end), value=st.value)
+                    for issued in self.statements.values():
+                        if issued.subject in (e, inner.entity) and issued.predicate == "issuedBy" and not issued.date:
+                            issued.date = st.value
+                    break
 
     def events(self, s: Sentence) -> None:
         """ "<event> held by <organiser>", "<organiser> held a press conference to interpret <policy>"."""
@@ -968,10 +1220,18 @@ class Relator:
                     self.add(event.entity, "about", "held-to-interpret", 0.75, self.span(s), obj=policy.entity)
 
     def event_facts(self) -> None:
-        """An event's date is the date of the sentence that reports it; "61st" in its name is its session."""
+        """An event's date is the date of the sentence that reports it; "61st" in its name is its session; an event
+        named after a company ("Xyz Cloud Summit") is that company's."""
+        companies = {e.label: e for e in self.entities if e.cls == "Company"}
         for e in self.entities:
             if e.kind != "Event":
                 continue
+            host = companies.get(e.label.split()[0]) if len(e.label.split()) > 2 else None
+            if host is not None and not any(
+                st.subject is e and st.predicate == "organisedBy" for st in self.statements.values()
+            ):
+                first = e.mentions[0]
+                self.add(e, "organisedBy", "named-after-organiser", 0.55, (first.start, first.end), obj=host)
             named = [m for m in e.mentions if not m.descriptive]
             if named:
                 s = self.doc.sentence_at(named[0].start)
@@ -992,16 +1252,19 @@ class Relator:
             if person is None:
                 continue
             after = s.start + match.end("post")
-            org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12)
+            org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12) or self.at(
+                after, ("Organisation",), gap=POST_ORG_DESCRIBED, window=70
+            )
             if org is None:  # "Party secretary of <city>": the post is held in the place
                 org = self.at(after, ("Region",), gap=r"^ of (?:the )?$", window=8)
             if org is None:
                 continue
             post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)
             if re.match(r"(?i)(?:co-)?founder\b", post):
-                self.add(org.entity, "foundedBy", "founder-apposition", 0.8, self.span(s), obj=person.entity)
+                predicate = "coFoundedBy" if post.lower().startswith("co-") else "foundedBy"
+                self.add(org.entity, predicate, "founder-apposition", 0.8, self.span(s), obj=person.entity)
                 if post.lower() in ("founder", "co-founder"):
-                    continue
+                    continue  # a founder alone is said to have founded it, not to hold a post
             role = post
             if re.match(r"[’']s ", self.body[org.end : org.end + 3]):
                 role = self.body[s.start + match.start("post") : s.start + match.end("post")]
@@ -1022,19 +1285,36 @@ class Relator:
         verb = _SPEECH.search(s.text)
         people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
         for person in people:
+            if re.search(
+                r"\b(?:told|asked) (?:[A-Z][\w&.-]*[’']s )?(?:reporters? )?$", self.body[s.start : person.start]
+            ):
+                continue  # "Shen told Beiwang's Anna Hollister": the one told is not quoted
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
+        if not verb:  # "“...,” Dr. Zhou Qi, the founder of X.": a quotation signed with a name, no verb
+            for person in self.in_sentence(s, ("Person",)):
+                if QUOTE_SIGNED.search(self.body, max(s.start, person.start - 12), person.start):
+                    self.add(person.entity, "quotedIn", "quote-signed", 0.65, self.span(s), obj=self.article)
         for org in self.in_sentence(s, ("Organisation",)):  # "Xyz said", "according to Xyz": a body quoted
-            before = self.body[max(s.start, org.start - 20) : org.start]
+            before = self.body[max(s.start, org.start - 50) : org.start]
             after_said = re.search(r"\b(?:said|says) (?:the )?$", before) and re.match(r"[.,;]", self.body[org.end :])
+            speaks = ORG_SPEAKS.match(self.body, org.end)
+            if speaks and "," in speaks.group() and self.at(org.end, ("Organisation", "Person", "Region"), window=3):
+                speaks = None  # "A, B and C said": the list's last name speaks, not each one
+            if speaks and re.search(r"\b(?:of|at|with|from) (?:the )?$", before):
+                speaks = None  # "X, Secretary General of the Y (YZ) said": X speaks, Y is where X works
             if (
-                ORG_SPEAKS.match(self.body, org.end)
-                or re.search(r"\baccording to (?:the )?$", before)
+                speaks
+                or (re.search(r"\baccording to (?:the )?$", before))
+                or (SOURCE_BEFORE.search(before) and not re.match(r"[’']s\b", self.body[org.end : org.end + 2]))
                 or after_said  # "..., said the company." (not "said the company had ...")
             ):
                 self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
         for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
             position = s.start + at_event.end()
             event = self.starting_at(position, lambda m: m.kind == "Event" and m.entity is not None)
+            if event is None and re.match(r"(?:event|summit|forum|conference)\b", self.body[position : position + 10]):
+                # "said at the event": the event the article named last
+                event = next((o for o in self._before(position) if o.kind == "Event"), None)
             if event is not None:
                 for person in people:
                     self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
@@ -1079,6 +1359,8 @@ class Relator:
             if OF_REGION.match(between) or IN_REGION.match(between):
                 if b.entity.cls == "MacroRegion" and not OF_REGION.match(between):
                     continue
+                if b.entity.cls == "Country" and self._possessive_region_after(regions, b):
+                    continue  # "Xyz, a city in east <country>'s Abc province": in Abc (see _located_by_apposition)
                 self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
             elif PART_OF_PHRASE.match(between):
                 self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
@@ -1087,7 +1369,7 @@ class Relator:
                 and a.entity.cls in ("City", "District", "Region")
                 and not a.entity.iso3166
                 and (b.entity.cls in ("Province", "AutonomousRegion"))
-                and re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9])
+                and (re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9]) or b.text.lower().endswith(" province"))
             ):
                 self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
             elif self._subdivision_of(a.entity, b.entity) and (
@@ -1110,12 +1392,8 @@ class Relator:
                 "AutonomousRegion",
             ):
                 self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
-        for a, b, c in zip(regions, regions[1:], regions[2:], strict=False):
-            # "Xyz, in central China's Abc province": Xyz is in Abc
-            if re.match(r"^,? (?:in|of) (?:[a-z]+ )*$", self.body[a.end : b.start]) and POSSESSIVE_REGION.match(
-                self.body[b.end : c.start]
-            ):
-                self.add(a.entity, "partOf", "region-in-possessive", 0.7, self.span(s), obj=c.entity)
+        for i in range(len(regions)):
+            self._located_by_apposition(s, regions, i)
         for m in regions:
             before = self.body[max(s.start, m.start - 40) : m.start]
             after = self.body[m.end : m.end + 30]
@@ -1134,6 +1412,40 @@ class Relator:
                 )
                 if province is not None:
                     self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
+
+    def _possessive_region_after(self, regions: list[Mention], b: Mention) -> bool:
+        """Whether the next region of the sentence follows `b` as "<b>'s <region>"."""
+        k = regions.index(b) + 1
+        return k < len(regions) and bool(POSSESSIVE_REGION.match(self.body[b.end : regions[k].start]))
+
+    def _located_by_apposition(self, s: Sentence, regions: list[Mention], i: int) -> None:
+        """ "Xyz, capital of north <country>'s Abc province", "Xyz, a city in <country>'s Abc province", "Xyz in the
+        southeastern province of Abc", "Xyz, southwest <country>'s Abc municipality": Xyz is in Abc; and a further
+        apposition (", a key city in the Def area") puts it in that region too. Only a smaller kind of place is
+        put in a larger one."""
+        a = regions[i]
+        if i + 1 >= len(regions) or a.entity.cls == "Country":
+            return
+        b = regions[i + 1]
+        gap = self.body[a.end : b.start]
+        link = LOCATING.match(gap)
+        if link is None:
+            return
+        target = b
+        if b.entity.cls in ("Country", "MacroRegion") and i + 2 < len(regions):
+            c = regions[i + 2]
+            if POSSESSIVE_REGION.match(self.body[b.end : c.start]):
+                target = c  # "in east <country>'s Abc province": Abc, not the country
+        if target is b and (b.entity.cls == "Country" or not link.group("said")):
+            return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement)
+        if _rank(target.entity) >= _rank(a.entity):
+            return
+        self.add(a.entity, "partOf", "located-by-apposition", 0.7, self.span(s), obj=target.entity)
+        k = regions.index(target, i + 1) + 1
+        if k < len(regions) and FURTHER_APPOSITION.match(self.body[target.end : regions[k].start]):
+            further = regions[k]
+            if _rank(further.entity) < _rank(a.entity) and further.entity.cls != "Country":
+                self.add(a.entity, "partOf", "located-by-apposition", 0.65, self.span(s), obj=further.entity)
 
     # -- facts read from names ----------------------------------------------------------------------
 
@@ -1156,12 +1468,20 @@ class Relator:
                 and inner
                 and e.rule != "org-unit-of"
             ):
-                self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=inner[0])
+                # the most specific place its name holds ("Communist Party of <country> Abc Provincial Committee": Abc)
+                place = max(inner, key=lambda r: (_rank(r), -inner.index(r)))
+                self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=place)
             if e.kind == "Organisation":
                 part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)
                 if part and any(part.group("part").endswith(h) for h in lx.PART_HEADS):
                     whole = part.group("whole")
                     parent = by_name.get(government_key(whole)) or by_name.get(norm(whole))
+                    for later in re.finditer(r" of (?:the )?", whole) if parent is None else ():
+                        # "Working Committee of Xyz New Area of the Abc Committee": the named body a chain ends with
+                        rest = whole[later.end() :]
+                        parent = by_name.get(government_key(rest)) or by_name.get(norm(rest))
+                        if parent is not None:
+                            break
                     if parent is not None and parent is not e:
                         self.add(e, "subOrganisationOf", "part-of-organisation", 0.8, evidence, obj=parent)
                         if e.rule == "org-branch" or part.group("part").endswith("Branch"):
@@ -1210,7 +1530,8 @@ class Relator:
                         obj=country,
                         note=f"ISO 3166-2 {e.iso3166} is a subdivision of {country.iso3166} (pycountry)",
                     )
-            if e.kind == "Policy":
+            if e.kind == "Policy" and not any(m.head in DOCUMENT_WORDS for m in e.mentions):
+                # (a notice's place is the one of the document it issues)
                 for region in inner:
                     self.add(e, "appliesTo", "region-in-title", 0.7, evidence, obj=region)
         jurisdiction: dict[int, DraftEntity] = {}

@@ -38,7 +38,8 @@ DAY = re.compile(
 # An event date introduces the clause ("On March 27, ...", "On the afternoon of March 30th, at ...") or
 # follows its verb ("was unveiled on April 9", "announced on April 13 that").
 EVENT_DAY = re.compile(
-    rf"\b[Oo]n (?:the (?:morning|afternoon|evening|night) of )?(?={_MONTH}|\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTH}))"
+    r"\b[Oo]n (?:the (?:morning|afternoon|evening|night) of )?(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    rf"Sunday),? )?(?={_MONTH}|\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTH}))"
 )
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 # "on Wednesday", "said Tuesday": the most recent such day, counted back from the article's date (a weekday
@@ -54,9 +55,25 @@ MONTH_YEAR = re.compile(
 # "in April" (no day, no year): the most recent April not after the article's month
 MONTH_ALONE = re.compile(rf"\b[Ii]n (?:(?:early|mid|late|mid-) ?)?(?P<month>{_FULL_MONTHS})\b(?!,? \d)")
 RELATIVE_MONTH = re.compile(r"\b(?P<which>[Ll]ast|[Tt]his|[Ee]arlier this) month\b")
+FOUNDING_VERB = re.compile(r"\b(?:founded|established|set up|created|launched|incorporated|opened|built) $")
+# "yesterday": the day before the article's; "last year": the year before it
+YESTERDAY = re.compile(r"\b[Yy]esterday\b")
+LAST_YEAR = re.compile(r"\b[Ll]ast year\b")
+# "recently registered": in the article's month
+RECENTLY = re.compile(
+    r"\b[Rr]ecently (?:registered|signed|set up|established|launched|opened|moved|unveiled|inked|founded)\b"
+)
+# "in 2014", "since 2019": a year, when it is not after the article's (a later year is a target, not a fact)
+YEAR_ALONE = re.compile(r"\b(?:[Ii]n|[Ss]ince) (?P<year>(?:19|20)\d\d)\b(?![-–/]| (?:and|or|to) \d)")
 SAME_DAY = re.compile(r"\b(?:[Oo]n )?(?:the (?:morning|afternoon|evening|night) of )?the same day\b")
 DAYS_LATER = re.compile(r"\b(?P<n>\d+|" + "|".join(_NUMBERS) + r"|[A-Z][a-z]+) days? later\b", re.IGNORECASE)
 SAME_EVENT = re.compile(r"\b[Aa]t the same (?P<noun>[a-z]+(?: [a-z]+)?)\b")
+# "The company also signed ...": the same occasion as the sentence before
+ALSO = re.compile(
+    r"^(?:[A-Z][\w’'-]*(?: [\w’'-]+){0,5}) also (?:signed|reached|announced|unveiled|launched|inked|said|set up)\b"
+)
+# "At the event, ...", "said at the ceremony": the event the article last dated
+AT_THE_EVENT = re.compile(r"\b[Aa]t the (?:event|ceremony|signing ceremony|summit|forum)\b")
 
 
 # A dateline without a day ("BEIJING (Agency) —"): the lead reports what happened on the article's day
@@ -91,35 +108,48 @@ def normalise(month_name: str, day: str, year: str | None, article: tuple[int, i
 def day_in(text: str, article: tuple[int, int] | None, day: datetime.date | None = None) -> str:
     """The event date a sentence gives for itself ("On March 27", "in November 2016", "on Wednesday", "last
     month"), or "": the first the sentence names. A month without a day gives YYYY-MM."""
+    found = dates_in(text, article, day)
+    return found[0][1] if found else ""
+
+
+def dates_in(text: str, article: tuple[int, int] | None, day: datetime.date | None = None) -> list[tuple[int, str]]:
+    """Every date the sentence gives, with where it stands, in text order: a sentence can report two events ("was
+    approved on September 30 and announced yesterday by X"), and a fact takes the date nearest its words."""
     found: list[tuple[int, str]] = []
     for match in EVENT_DAY.finditer(text):
         day_match = DAY.match(text, match.end())
         if day_match:
             found.append((match.start(), _iso(day_match, article)))
-            break
     for match in MONTH_YEAR.finditer(text):
         found.append((match.start(), f"{int(match.group('year')):04d}-{MONTHS[match.group('month').lower()]:02d}"))
-        break
     if article is not None:
         for match in MONTH_ALONE.finditer(text):
             month = MONTHS[match.group("month").lower()]
             year = article[0] - 1 if article[1] and month > article[1] else article[0]
             found.append((match.start(), f"{year:04d}-{month:02d}"))
-            break
         for match in RELATIVE_MONTH.finditer(text):
             if article[1]:
                 year, month = article
                 if match.group("which") == "last":
                     year, month = (year - 1, 12) if month == 1 else (year, month - 1)
                 found.append((match.start(), f"{year:04d}-{month:02d}"))
-            break
+        for match in RECENTLY.finditer(text):
+            if article[1]:
+                found.append((match.start(), f"{article[0]:04d}-{article[1]:02d}"))
+        for match in LAST_YEAR.finditer(text):
+            found.append((match.start(), f"{article[0] - 1:04d}"))
+        for match in YEAR_ALONE.finditer(text):
+            if FOUNDING_VERB.search(text, max(0, match.start() - 24), match.start()):
+                continue  # "was set up in 2016 and has invested ...": the year of the founding, not of the sentence
+            if int(match.group("year")) <= article[0]:
+                found.append((match.start(), match.group("year")))
     if day is not None:
+        for match in YESTERDAY.finditer(text):
+            found.append((match.start(), (day - datetime.timedelta(days=1)).isoformat()))
         for match in WEEKDAY.finditer(text):
             back = (day.weekday() - WEEKDAYS.index(match.group("weekday").lower())) % 7
             found.append((match.start(), (day - datetime.timedelta(days=back)).isoformat()))
-            break
-    found = [f for f in found if f[1]]
-    return min(found)[1] if found else ""
+    return sorted(f for f in found if f[1])
 
 
 def article_day(article_date: str) -> datetime.date | None:
