@@ -52,7 +52,7 @@ import pyoxigraph as ox
 
 from kg import DEFAULT_BASE, __version__, serve_front
 from kg.errors import KgError, UsageError
-from kg.http_guard import HostCheck
+from kg.http_guard import HostCheck, is_loopback
 from kg.store import store_path
 
 USER_VARIABLE = "KG_PUSH_USER"
@@ -86,15 +86,6 @@ def oxigraph_binary() -> str:
     if found:
         return found
     raise UsageError("kg serve needs Oxigraph's server: pip install oxigraph (it is a dependency of kg)")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def bind_address(host: str, port: int) -> str:
@@ -190,7 +181,7 @@ def serve(
             + ", ".join(sorted(hosts.names()))
             + f" on port {port}"
         )
-        if not _is_loopback(host):
+        if not is_loopback(host):
             print(f"note: listening on {host}: anyone who can reach this machine can query the graph", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -797,7 +788,7 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
             auth=credentials_,
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
-            trust_env=not _is_loopback(url.host),
+            trust_env=not is_loopback(url.host),
             event_hooks={"request": [stay_home], "response": [redirect_home]},
             headers={"User-Agent": f"kg/{__version__}"},
         )

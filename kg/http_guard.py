@@ -81,7 +81,9 @@ def _is_wildcard(host: str) -> bool:
         return False
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """A name or address of this machine (localhost, 127.0.0.0/8, ::1): what kg serve and kg review may listen
+    on alone, and what kg push and kg add reach without a proxy."""
     if host == "localhost":
         return True
     try:
@@ -103,7 +105,7 @@ class HostCheck:
 
     def names(self) -> frozenset[str]:
         hosts = {self.host.lower(), *(name.lower() for name in self.also)}
-        if _is_loopback(self.host):
+        if is_loopback(self.host):
             hosts |= {"localhost", "127.0.0.1", "::1"}
         if _is_wildcard(self.host):
             hosts |= {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()}

@@ -4,13 +4,13 @@ robots.txt, no favicon, no CDN."""
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from dataclasses import dataclass
 
 import httpx
 
 from kg import __version__
+from kg.http_guard import is_loopback
 from kg.ingest import Original, Refused
 
 DEFAULT_TIMEOUT = 30.0
@@ -27,15 +27,6 @@ class Limits:
 
 def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _checked(url: str, shown: str, redirected: bool = False) -> httpx.URL:
@@ -63,7 +54,7 @@ def fetch(url: str, limits: Limits = Limits()) -> Original:
     # a proxy from the environment for remote hosts, never for this machine (as kg push)
     with httpx.Client(
         follow_redirects=False,
-        trust_env=not _loopback(current.host),
+        trust_env=not is_loopback(current.host),
         headers={"User-Agent": f"kg/{__version__} (kg add)", "Accept-Encoding": "gzip, deflate"},
     ) as client:
         while True:
