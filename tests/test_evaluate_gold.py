@@ -154,6 +154,10 @@ def test_totals_add_articles_up(ontology: Ontology) -> None:
     }
     assert [a["article"] for a in figures["articles"]] == [WIRE, LEDGER]
     assert figures["warnings"] == ["a warning"]
+    # each article's misses, false alarms and wrong classes or dates, as the report lists them
+    for article, result in zip(figures["articles"], [wire, ledger], strict=True):
+        assert article["misses"] == result.misses and article["false_alarms"] == result.false_alarms
+        assert article["wrong"] == result.wrong and article["misses"], "the wire article has misses"
     text = evaluate.table([wire, ledger])
     assert "| TOTAL | 0.67 | 0.31 | 0.42 | 0.83 | 0.32 | 0.47 |" in text
     assert "| quotedIn | 3 | 0 | 2 | 1.00 | 0.60 | 0.75 |" in text

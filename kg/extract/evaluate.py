@@ -768,9 +768,11 @@ def report(results: list[Evaluation]) -> str:
 
 
 def as_json(results: list[Evaluation], warnings: list[str]) -> str:
-    """Machine-readable figures: per article and in total, each score with its counts; deterministic."""
+    """Machine-readable figures: per article and in total, each score with its counts; per article also every
+    miss, false alarm and wrong class or date, as the report prints them (what the next rule is written from);
+    deterministic."""
     doc = {
-        "articles": [r.as_json() for r in results],
+        "articles": [dict(r.as_json(), misses=r.misses, false_alarms=r.false_alarms, wrong=r.wrong) for r in results],
         "total": total(results).as_json(),
         "warnings": warnings,
     }
