@@ -248,7 +248,9 @@ def test_a_status_line_with_an_escape_sequence_is_not_printed(shipped_build):
     class Raw(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.rfile.read(int(self.headers.get("Content-Length", 0)))  # all of it: else a reset races the answer
-            self.wfile.write(b"HTTP/1.1 404 \x1b]0;owned\x07\x1b[2J\r\nContent-Length: 0\r\n\r\n")
+            # an HTTP/1.1 answer says it closes the connection, as this one-request-a-connection handler does; without
+            # it the client may reuse the connection for the PUT just as the server closes it (seen under load)
+            self.wfile.write(b"HTTP/1.1 404 \x1b]0;owned\x07\x1b[2J\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
         do_PUT = do_GET
 
