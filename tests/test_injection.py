@@ -75,21 +75,27 @@ PUBLISHER = HOSTILE[4] + " " + HOSTILE[16]
 BASE = "https://kg.example.org/"
 
 
-def hostile_data(directory: Path) -> Path:
-    """A data directory with every hostile string in every text field."""
+def hostile_data(
+    directory: Path, texts: list[str] = HOSTILE, front: dict | None = None, more_aliases: tuple[str, ...] = ()
+) -> Path:
+    """A data directory with every hostile string in every text field: each text a sentence of the article, the
+    label, alias and note of a person and a company, and the role, note and evidence of the post between them
+    (also tests/test_cypher_databases.py's corpus, with its own texts and front matter)."""
     data = directory / "data"
     (data / "articles").mkdir(parents=True)
     (data / "facts").mkdir()
-    front = {"title": TITLE, "author": AUTHOR, "publisher": PUBLISHER, "date": "2020-04-02", "language": "en"}
-    body = "".join(f"Sentence {i}: {text}\n\n" for i, text in enumerate(HOSTILE))
+    if front is None:
+        front = {"title": TITLE, "author": AUTHOR, "publisher": PUBLISHER, "date": "2020-04-02", "language": "en"}
+    body = "".join(f"Sentence {i}: {text}\n\n" for i, text in enumerate(texts))
     (data / "articles" / "hostile.md").write_text(
         "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10**6) + "---\n" + body,
         encoding="utf-8",
     )
     entities, statements = [], []
-    for i, text in enumerate(HOSTILE):
+    for i, text in enumerate(texts):
         for prefix, cls in (("person", "Person"), ("org", "Company")):
-            entities.append({"id": f"{prefix}-{i}", "class": cls, "label": text, "aliases": [text], "note": text})
+            aliases = [text, *more_aliases]
+            entities.append({"id": f"{prefix}-{i}", "class": cls, "label": text, "aliases": aliases, "note": text})
         statements.append(
             {
                 "subject": f"person-{i}",
