@@ -117,6 +117,39 @@ def _oversize(handler: _Handler) -> None:
         handler.wfile.write(_fixture("second.html").replace(b"<p>", b"<p>" + b"long text " * 2000))
 
 
+def _encoded(body: bytes, coding: str):
+    def answer(handler: _Handler) -> None:
+        handler._send(200, "text/html; charset=utf-8", body, {"Content-Encoding": coding})
+
+    return answer
+
+
+def _gzip_bomb() -> bytes:
+    """A page of 256 MiB of spaces, gzipped twice: 2 KB on the wire (`Content-Encoding: gzip, gzip`)."""
+    import gzip
+    import zlib
+
+    inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+    layer = bytearray(inner.compress(b"<html><body><p>"))
+    block = b" " * (1 << 20)
+    for _ in range(256):
+        layer += inner.compress(block)
+    layer += inner.flush()
+    return gzip.compress(bytes(layer), 9)
+
+
+def _head_drip(handler: _Handler) -> None:
+    """The status line, then a header line every 0.2 s for 20 s: each read is quick, the head never ends in time."""
+    with contextlib.suppress(OSError):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        handler.wfile.flush()
+        for _ in range(100):
+            time.sleep(0.2)
+            handler.wfile.write(b"X-Drip: 1\r\n")
+            handler.wfile.flush()
+    handler.close_connection = True
+
+
 def _pdfs() -> tuple[bytes, bytes]:
     """A PDF with a text layer and one that is only pictures, printed by the real Chromium."""
     from tests.conftest import need_tool
@@ -186,6 +219,10 @@ def site():
         "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8),
         "/slow.html": _slow,
         "/drip.html": _drip,
+        "/head-drip.html": _head_drip,
+        "/bomb.html": _encoded(_gzip_bomb(), "gzip, gzip"),
+        "/gzip3.html": _encoded(b"", "gzip, gzip, gzip"),
+        "/br.html": _encoded(b"\x1b\x03\x00\xf8\xa5\x00", "br"),
         "/r/ftp": _redirect("ftp://127.0.0.1/news.html"),
         "/big.html": _oversize,
         "/r/1": _redirect("/news/second.html"),
@@ -380,6 +417,9 @@ def test_bad_inputs_each_refused_with_the_source_named_and_nothing_written(site,
         f"{base}/error.html": "HTTP 500",
         f"{base}/slow.html": "no complete answer within 1 s",
         f"{base}/drip.html": "no complete answer within 1 s",
+        f"{base}/head-drip.html": "no complete answer within 1 s",
+        f"{base}/br.html": "compressed as 'br', which kg add did not ask for",
+        f"{base}/gzip3.html": "compressed 3 times over",
         f"{base}/r/ftp": "only http and https addresses are fetched",
         "http://127.0.0.1:1/closed.html": "cannot fetch",
         f"{base}/loop/a": "redirect loop",
@@ -525,6 +565,37 @@ def test_add_one_in_process_relative_canonical_and_a_saved_copy(site, tmp_path):
         return  # no Chromium to print the PDF
     pdf = add_one(f"{base}/notice.pdf", data, library, Limits(timeout=10))
     assert any(f"date {pdf.found.date} is the file's creation date" in note for note in pdf.found.notes)
+
+
+def test_a_compressed_answer_is_inflated_within_the_size_limit(site):
+    """A page compressed twice over (`Content-Encoding: gzip, gzip`, 2 KB on the wire, 256 MiB inflated) is
+    refused as too big with at most the limit inflated: httpx inflated each chunk whole before kg's limit was
+    checked (2.1 GB of memory for 1 GiB), so three layers would take terabytes. Pages compressed as servers do
+    (gzip, zlib deflate, raw deflate) are read as before."""
+    import gzip
+    import tracemalloc
+    import zlib
+
+    from kg.ingest import Refused
+    from kg.ingest.fetch import Limits, fetch
+
+    base, routes = site
+    page = _fixture("second.html")
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    routes["/gz/gzip.html"] = _encoded(gzip.compress(page), "gzip")
+    routes["/gz/deflate.html"] = _encoded(zlib.compress(page), "deflate")
+    routes["/gz/raw.html"] = _encoded(raw.compress(page) + raw.flush(), "Deflate")
+    routes["/gz/both.html"] = _encoded(zlib.compress(gzip.compress(page)), "gzip, deflate")
+    for name in ("gzip", "deflate", "raw", "both"):
+        assert fetch(f"{base}/gz/{name}.html", Limits(timeout=10)).data == page, name
+    tracemalloc.start()
+    try:
+        with pytest.raises(Refused, match="larger than the limit of 1,000,000 bytes"):
+            fetch(f"{base}/bomb.html", Limits(timeout=30, max_bytes=1_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 * 1024 * 1024, f"{peak:,} bytes allocated to refuse a page over 1 MB"
 
 
 # ---- the parts on their own (no server) ----
