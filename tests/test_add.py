@@ -598,6 +598,19 @@ def test_a_compressed_answer_is_inflated_within_the_size_limit(site):
     assert peak < 32 * 1024 * 1024, f"{peak:,} bytes allocated to refuse a page over 1 MB"
 
 
+def test_a_page_of_a_million_elements_is_refused_before_it_is_parsed(tmp_path):
+    """A saved page whose article is followed by 210,000 empty <i> tags (1.5 MB, well under --max-bytes) is
+    refused at once: trafilatura and htmldate took about 0.1 ms and 1.5 KB per element (a million: 104 s and
+    1.5 GB of memory) and then added it."""
+    data = _data(tmp_path)
+    page = tmp_path / "crowded.html"
+    page.write_bytes(_fixture("second.html").replace(b"</body>", b"<i></i>" * 210_000 + b"</body>"))
+    result = run_kg("add", str(page), "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert f"kg: error: {page}: the page has more than 200,000 HTML elements" in result.stderr
+    assert "Traceback" not in result.stderr and _files(data) == []
+
+
 # ---- the parts on their own (no server) ----
 
 
