@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -545,3 +546,49 @@ def test_ctrl_c_stops_the_server_with_exit_code_130_and_says_what_is_lost(data: 
             process.wait()
     assert process.returncode == 130, (out, err)
     assert err == "kg review: stopped; decisions not saved from the page are lost\n"
+
+
+def test_the_browser_is_not_given_the_token_on_its_command_line(browser, data: Path, tmp_path: Path, request) -> None:
+    """A command line is public on this machine (ps, /proc/PID/cmdline), and a browser kg review starts keeps
+    the address it was given there while it runs: before, the address with its token, which any other user's
+    process could read and then save with. Now the browser is given a private file that forwards to it, and the
+    real Chromium, given what kg gave the browser, lands on the review page with its token."""
+    argv_log = tmp_path / "argv.json"
+    fake = tmp_path / "browser"
+    fake.write_text(f"#!{sys.executable}\nimport json, sys\nopen({str(argv_log)!r}, 'w').write(json.dumps(sys.argv))\n")
+    fake.chmod(0o755)
+    env = {**os.environ, "DISPLAY": ":99", "BROWSER": str(fake)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "review", SLUG, "--data", str(data)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/#token=\S+", line).group()
+        token = url.split("#token=", 1)[1]
+        for _ in range(300):
+            if argv_log.exists() and argv_log.read_text():
+                break
+            time.sleep(0.1)
+        argv = json.loads(argv_log.read_text())
+        assert not any(token in arg for arg in argv), argv
+        opened = argv[-1]
+        assert opened.startswith("file:///"), argv
+        launch = Path(opened.removeprefix("file://"))
+        request.addfinalizer(lambda: shutil.rmtree(launch.parent, True))  # kg review's own removal needs Ctrl+C
+        assert launch.stat().st_mode & 0o777 == 0o600 and launch.parent.stat().st_mode & 0o777 == 0o700
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(opened)
+            page.wait_for_selector(".row")
+            assert page.url == url
+        finally:
+            context.close()
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -15,6 +15,7 @@ without which nothing is read or written. Ctrl+C stops it (exit code 130, as eve
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -78,17 +79,43 @@ def run(args: argparse.Namespace) -> int:
 def _open_browser(url: str) -> None:
     """Open the page in a graphical browser, in a thread so the server answers at once. Without a display (an SSH
     session), Python's webbrowser would run a text browser such as lynx in this terminal, which runs no script:
-    the address is printed instead."""
-    import os
+    the address is printed instead.
+
+    The browser is given a file of this user's (mode 0600) that forwards to the address, never the address
+    itself: a command line is public on this machine (ps, /proc/PID/cmdline), and a browser started with the
+    address keeps it there while it runs, so any other user's process could read the token and save (as Jupyter
+    does for its token)."""
     import threading
     import webbrowser
 
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         print("kg review: no graphical display here; open the address above in a browser", file=sys.stderr, flush=True)
         return
+    launch = _launch_page(url)
 
     def run() -> None:
-        if not webbrowser.open(url):
+        if not webbrowser.open(launch):
             print("kg review: no browser found; open the address above", file=sys.stderr, flush=True)
 
     threading.Thread(target=run, daemon=True).start()
+
+
+def _launch_page(url: str) -> str:
+    """A file:// address of a page that only forwards to `url`, in a private folder removed when kg review ends."""
+    import atexit
+    import html
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="kg-review-"))  # mode 0700
+    atexit.register(shutil.rmtree, folder, True)
+    page = folder / "open.html"
+    quoted = html.escape(url, quote=True)
+    fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w", encoding="utf-8") as out:
+        out.write(
+            '<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+            f'<meta http-equiv="refresh" content="0;url={quoted}"><title>kg review</title>'
+            f'<p><a href="{quoted}">Open kg review</a></p>\n'
+        )
+    return page.as_uri()
