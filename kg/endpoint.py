@@ -40,6 +40,7 @@ import shutil
 import socket
 import sys
 import sysconfig
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -50,7 +51,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg import DEFAULT_BASE, __version__, serve_front
+from kg import DEFAULT_BASE, __version__, inflate, serve_front
 from kg.errors import KgError, UsageError
 from kg.http_guard import HostCheck, is_loopback
 from kg.store import store_path
@@ -452,17 +453,56 @@ class _Unread(Exception):
     """A server's answer kg stopped reading: larger than what kg asked for can be, or never ending."""
 
 
-def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[bytes, bool]:
+def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[bytes, bool | None]:
     """At most `limit` bytes of an answer's body, read for at most `seconds` (httpx's timeout bounds each read,
     not the whole body: a server dripping a byte now and then, or streaming without end, would hold kg and grow
-    its memory for ever); and whether that was the whole body."""
+    its memory for ever); and whether that was the whole body (None: it inflates past the limit)."""
     deadline = time.monotonic() + seconds
     raw = bytearray()
-    for chunk in response.iter_bytes():
-        raw += chunk
-        if len(raw) > limit or time.monotonic() > deadline:
-            return bytes(raw[:limit]), False
+    try:  # inflated within the limit: httpx's decoders inflate each chunk whole (kg/inflate.py)
+        decoder = inflate.Decoder(response.headers.get("Content-Encoding", ""), limit)
+        for chunk in response.iter_raw():
+            raw += decoder.decode(chunk)
+            if len(raw) > limit or time.monotonic() > deadline:
+                return bytes(raw[:limit]), False
+        raw += decoder.end()
+    except inflate.TooLarge:  # what was inflated before the last chunk is less than the limit: None says why
+        return bytes(raw[:limit]), None
+    except inflate.Unreadable as err:
+        raise _Unread(f"its answer cannot be read: {err}") from None
     return bytes(raw), True
+
+
+class _HeadDeadline:
+    """httpcore's trace hook, bounding the wait for an answer's head to `seconds` from the end of the upload.
+    httpx's timeout bounds each read only: a server sending `100 Continue` every 0.1 s, or its head a line at a
+    time, held the push as long as it liked (41 s for two requests under --timeout 2, and without end for a
+    server that kept on). When the head is late, the connection's socket is shut down, which ends the read in
+    progress; the request then fails as one with no answer in time (and is retried as such)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sock: socket.socket | None = None
+        self.timer: threading.Timer | None = None
+        self.fired = False
+
+    def __call__(self, event: str, info: dict) -> None:
+        if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
+            self.sock = info["return_value"].get_extra_info("socket")
+        elif event == "http11.receive_response_headers.started":
+            self.fired = False
+            self.timer = threading.Timer(self.seconds, self._fire)
+            self.timer.daemon = True
+            self.timer.start()
+        elif event.startswith("http11.receive_response_headers.") and self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _fire(self) -> None:
+        self.fired = True
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
 
 
 def _safe_url(url: str) -> str:
@@ -685,7 +725,7 @@ class _Refusal:
 
 def _refusal(response: httpx.Response, secrets: tuple[str, ...], seconds: float = 60.0) -> _Refusal:
     raw = b""
-    with contextlib.suppress(httpx.HTTPError):
+    with contextlib.suppress(httpx.HTTPError, _Unread):
         raw, _ = _read_body(response, READ_LIMIT, seconds)
     whole = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets, limit=None)
     said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
@@ -790,7 +830,7 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
             follow_redirects=True,
             trust_env=not is_loopback(url.host),
             event_hooks={"request": [stay_home], "response": [redirect_home]},
-            headers={"User-Agent": f"kg/{__version__}"},
+            headers={"User-Agent": f"kg/{__version__}", "Accept-Encoding": inflate.ACCEPT},
         )
     except (ImportError, ValueError, httpx.InvalidURL) as err:
         # a proxy variable httpx cannot use: a SOCKS proxy without httpx's socks extra (ImportError), another
@@ -911,6 +951,7 @@ def push(
     login = credentials(host)
     secrets = _secret_forms(login)
     here = f"{parts.scheme}://{parts.netloc}"
+    head_deadline = _HeadDeadline(timeout)
 
     def say(text: str) -> str:
         return _safe(text, secrets)
@@ -924,20 +965,28 @@ def push(
         headers = {"Content-Type": "application/n-triples; charset=utf-8"} if body is not None else {}
         if method == "GET":
             headers["Accept"] = "application/n-triples"
-        with client.stream(method, target, content=body, headers=headers) as response:
-            if not response.is_success:
-                return _refusal(response, secrets, timeout)
-            if method != "GET":
-                _read_body(response, READ_LIMIT, timeout)
-                return b""
-            raw, whole = _read_body(response, limit, timeout)
-            if not whole:
-                raise _Unread(
-                    f"its answer was larger than {limit // (1024 * 1024)} MiB"
-                    if len(raw) >= limit
-                    else f"its answer had not ended after {timeout:g} s (--timeout)"
-                )
-            return raw
+        try:
+            with client.stream(
+                method, target, content=body, headers=headers, extensions={"trace": head_deadline}
+            ) as response:
+                if not response.is_success:
+                    return _refusal(response, secrets, timeout)
+                if method != "GET":
+                    with contextlib.suppress(_Unread):  # a success's body is not needed
+                        _read_body(response, READ_LIMIT, timeout)
+                    return b""
+                raw, whole = _read_body(response, limit, timeout)
+                if not whole:
+                    raise _Unread(
+                        f"its answer was larger than {limit // (1024 * 1024)} MiB"
+                        if whole is None or len(raw) >= limit
+                        else f"its answer had not ended after {timeout:g} s (--timeout)"
+                    )
+                return raw
+        except httpx.HTTPError:
+            if head_deadline.fired:
+                raise httpx.ReadTimeout(f"no answer within {timeout:g} s (--timeout)") from None
+            raise
 
     def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
         tried = f" (tried {attempt + 1} times)" if attempt else ""

@@ -802,3 +802,120 @@ def test_an_endless_answer_to_a_put_is_not_read(shipped_build):
     assert result.stdout.startswith("PUT default graph:")
     assert server.requests.count("PUT") == 4
     assert server.sent["PUT"] < 4 * 8 * 1024 * 1024, server.sent
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fourth review: an answer's head that never ends, an answer that inflates without end
+
+
+class _Raw(socketserver.ThreadingTCPServer):
+    """A server that reads each request whole and lets `answer(sock, method)` write whatever bytes it likes."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, answer) -> None:
+        super().__init__(("127.0.0.1", 0), _RawHandler)
+        self.answer = answer
+        self.requests: list[str] = []
+
+
+class _RawHandler(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        sock, data = self.request, b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = next(
+            (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+        )
+        while len(body) < length:
+            body += sock.recv(65536)
+        method = head.split(b" ", 1)[0].decode()
+        self.server.requests.append(method)
+        with contextlib.suppress(OSError):
+            self.server.answer(sock, method)
+
+
+def _continue_for_ever(sock, method: str) -> None:
+    """`100 Continue` every 0.1 s for 30 s, then nothing: httpx skips each, and each read is quick."""
+    for _ in range(300):
+        sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        time.sleep(0.1)
+
+
+def _head_a_line_at_a_time(sock, method: str) -> None:
+    sock.sendall(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(300):
+        time.sleep(0.1)
+        sock.sendall(b"X-Drip: 1\r\n")
+
+
+@pytest.mark.parametrize("answer", [_continue_for_ever, _head_a_line_at_a_time], ids=["100-continue", "head-drip"])
+def test_an_answer_whose_head_never_ends_is_given_up_after_the_timeout(shipped_build, answer):
+    """httpx's timeout bounds each read: `100 Continue` every 0.1 s, or a head sent a line at a time, held each
+    request 30 s under --timeout 1 (and for ever, for a server that kept on). Now the head must come within
+    --timeout of the upload's end; the request fails as one without an answer in time, and nothing is changed."""
+    with serving(_Raw(answer)) as server:
+        started = time.monotonic()
+        result = push(
+            shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--timeout", "1", "--retries", "0"
+        )
+        took = time.monotonic() - started
+    assert result.returncode == 2, result.stderr
+    assert "no answer in time" in result.stderr and "No graph was changed" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert took < 20, took
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """`size` bytes of N-Triples-looking spaces, gzipped twice (a few KB)."""
+    import gzip
+    import zlib
+
+    inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+    layer = bytearray(inner.compress(b"<a> <b> <c> .\n"))
+    for _ in range(size >> 20):
+        layer += inner.compress(b" " * (1 << 20))
+    layer += inner.flush()
+    return gzip.compress(bytes(layer), 9)
+
+
+def test_a_list_that_inflates_past_its_limit_is_not_inflated(shipped_build):
+    """kg's list answered with 3 KB gzipped twice (`Content-Encoding: gzip, gzip`) that inflate to 512 MiB: httpx
+    inflated each chunk whole before kg counted it (2.2 GB of memory for 1 GiB, terabytes for three layers). Now
+    at most the list's limit (64 MiB) is inflated; the list is unreadable, nothing is deleted, the push is done."""
+    import tracemalloc
+
+    from kg.endpoint import push as push_graphs
+
+    bomb = _gzip_bomb(512 << 20)
+
+    def answer(sock, method: str) -> None:
+        if method != "GET":
+            sock.sendall(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+            return
+        sock.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/n-triples\r\nContent-Encoding: gzip, gzip\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(bomb) + bomb
+        )
+
+    warnings: list[str] = []
+    with serving(_Raw(answer)) as server:
+        tracemalloc.start()
+        try:
+            push_graphs(
+                shipped_build,
+                f"http://127.0.0.1:{server.server_address[1]}/store",
+                retry_wait=0.05,
+                warn=warnings.append,
+            )
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert any("its answer was larger than 64 MiB" in w for w in warnings), warnings
+    assert server.requests.count("PUT") == 3 and "DELETE" not in server.requests
+    assert peak < 300 * 1024 * 1024, f"{peak:,} bytes allocated"

@@ -5,19 +5,17 @@ robots.txt, no favicon, no CDN."""
 from __future__ import annotations
 
 import asyncio
-import zlib
 from dataclasses import dataclass
 
 import httpx
 
-from kg import __version__
+from kg import __version__, inflate
 from kg.http_guard import is_loopback
 from kg.ingest import Original, Refused
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5
-MAX_CODINGS = 2  # gzip, or gzip inside deflate: more layers than that are no web server's doing
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits) -> Original:
     async with httpx.AsyncClient(
         follow_redirects=False,
         trust_env=not is_loopback(current.host),
-        headers={"User-Agent": f"kg/{__version__} (kg add)", "Accept-Encoding": "gzip, deflate"},
+        headers={"User-Agent": f"kg/{__version__} (kg add)", "Accept-Encoding": inflate.ACCEPT},
         timeout=httpx.Timeout(limits.timeout),
     ) as client:
         while True:
@@ -106,15 +104,22 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits) -> Original:
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limits.max_bytes:
                         raise _too_big(url, f"{int(declared):,} bytes", limits)
-                    decoder = _Decoder(response.headers.get("content-encoding", ""), url, limits)
                     body = bytearray()
                     received = 0
-                    async for chunk in response.aiter_raw():
-                        received += len(chunk)
-                        if received > limits.max_bytes:
-                            raise _too_big(url, "more", limits)
-                        body += decoder.decode(chunk)
-                    body += decoder.end()
+                    try:  # inflated within the limit (kg/inflate.py: httpx's decoders inflate a chunk whole)
+                        decoder = inflate.Decoder(response.headers.get("content-encoding", ""), limits.max_bytes)
+                        async for chunk in response.aiter_raw():
+                            received += len(chunk)
+                            if received > limits.max_bytes:
+                                raise inflate.TooLarge
+                            body += decoder.decode(chunk)
+                        body += decoder.end()
+                    except inflate.TooLarge:
+                        raise _too_big(url, "more", limits) from None
+                    except inflate.Unreadable as err:
+                        raise Refused(
+                            url, f"the server's answer cannot be read: {err}", "save the page in a browser and add it"
+                        ) from None
                     content_type = response.headers.get("content-type", "")
                     return Original(
                         bytes(body),
@@ -129,79 +134,6 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits) -> Original:
                 raise Refused(
                     url, f"cannot fetch: {err or type(err).__name__}", "check the address and the network"
                 ) from None
-
-
-class _Inflater:
-    """One gzip or deflate layer, which never writes more than the size limit: zlib is asked for at most the room
-    left (plus one byte, to tell "exactly full" from "more"). httpx's own decoder inflates each chunk whole, so a
-    1.8 KB answer compressed twice (`Content-Encoding: gzip, gzip`) took 2.1 GB of memory before the limit was
-    checked, and three layers would take terabytes."""
-
-    def __init__(self, coding: str, url: str, limits: Limits) -> None:
-        self.coding, self.url, self.limits = coding, url, limits
-        self.zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if coding != "deflate" else zlib.MAX_WBITS)
-        self.first = True
-        self.size = 0
-
-    def _count(self, out: bytes) -> bytes:
-        self.size += len(out)
-        if self.size > self.limits.max_bytes or self.zlib.unconsumed_tail:
-            raise _too_big(self.url, "more", self.limits)
-        return out
-
-    def decode(self, data: bytes) -> bytes:
-        if not data:
-            return b""
-        first, self.first = self.first, False
-        try:
-            return self._count(self.zlib.decompress(data, self.limits.max_bytes - self.size + 1))
-        except zlib.error as err:
-            if first and self.coding == "deflate":  # "deflate" is sent raw by some servers (as httpx allows)
-                self.zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self.decode(data)
-            raise _undecodable(self.url, err) from None
-
-    def end(self) -> bytes:
-        try:
-            return self._count(self.zlib.flush())
-        except zlib.error as err:
-            raise _undecodable(self.url, err) from None
-
-
-class _Decoder:
-    """The answer's Content-Encoding undone layer by layer, each bounded by the size limit."""
-
-    def __init__(self, header: str, url: str, limits: Limits) -> None:
-        codings = [c.strip().lower() for c in header.split(",") if c.strip() and c.strip().lower() != "identity"]
-        for coding in codings:
-            if coding not in ("gzip", "x-gzip", "deflate"):
-                raise Refused(
-                    url,
-                    f"the answer is compressed as {coding[:40]!r}, which kg add did not ask for and cannot read",
-                    "save the page in a browser and add the saved .html file",
-                )
-        if len(codings) > MAX_CODINGS:
-            raise Refused(
-                url,
-                f"the answer is compressed {len(codings)} times over (Content-Encoding: {header[:100]})",
-                "save the page in a browser and add the saved .html file",
-            )
-        self.layers = [_Inflater(coding, url, limits) for coding in reversed(codings)]  # the last applied first
-
-    def decode(self, data: bytes) -> bytes:
-        for layer in self.layers:
-            data = layer.decode(data)
-        return data
-
-    def end(self) -> bytes:
-        data = b""
-        for layer in self.layers:
-            data = layer.decode(data) + layer.end()
-        return data
-
-
-def _undecodable(url: str, err: zlib.error) -> Refused:
-    return Refused(url, f"the server's compressed answer cannot be decoded ({err})", "try again")
 
 
 def _timeout(url: str, limits: Limits) -> Refused:
