@@ -389,9 +389,11 @@ def _parsed_endpoint(endpoint: str, shown: str) -> httpx.URL:
                 f"characters, the whole at most 253); {_USE}"
             ) from None
     try:
-        return httpx.URL(endpoint)
-    except httpx.InvalidURL as err:
+        url = httpx.URL(endpoint)
+        url.host  # noqa: B018 -- decoded here: an IDNA label that does not decode ("xn--a") raised in the client
+    except (httpx.InvalidURL, UnicodeError) as err:
         raise UsageError(f"--endpoint {shown!r}: not a usable URL ({err}); {_USE}") from None
+    return url
 
 
 def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
@@ -829,9 +831,10 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
             location = response.headers["Location"]
             try:
                 target = response.request.url.join(location)
+                origin = _origin(target)  # decodes the host: an IDNA label that does not decode raises here
             except (httpx.InvalidURL, ValueError):
                 raise _OffOrigin(location, followable=False) from None
-            if _origin(target) != home:
+            if origin != home:
                 raise _OffOrigin(str(target))
             _read_ahead(response, timeout)
         elif response.status_code == 401 and isinstance(credentials_, _Digest):

@@ -432,6 +432,7 @@ def test_a_facts_graph_may_not_take_the_name_of_kgs_list_or_an_article(shipped_b
         ("http://[::1]x/store", "an IPv6 address goes in brackets, then :PORT if any"),
         ("http://ex ample/store", "a URL has no spaces or control characters"),
         ("http://" + "abc." * 64 + "org/store", "is not a host name"),
+        ("http://xn--a.example/store", "not a usable URL (Codepoint U+0080"),  # fourth review: an IDNA traceback
     ],
 )
 def test_a_malformed_endpoint_is_refused_cleanly(shipped_build, url, why):

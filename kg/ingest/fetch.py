@@ -32,7 +32,8 @@ def is_url(text: str) -> bool:
 def _checked(url: str, shown: str, redirected: bool = False) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
-    except (httpx.InvalidURL, ValueError) as err:
+        parsed.host  # noqa: B018 -- decoded here: an IDNA label that does not decode ("xn--a") raised later
+    except (httpx.InvalidURL, ValueError) as err:  # (UnicodeError is a ValueError)
         raise Refused(shown, f"not a valid address ({err})", "check the URL") from None
     if parsed.scheme not in ("http", "https"):
         raise Refused(
@@ -133,6 +134,12 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits) -> Original:
             except httpx.HTTPError as err:
                 raise Refused(
                     url, f"cannot fetch: {err or type(err).__name__}", "check the address and the network"
+                ) from None
+            except (httpx.InvalidURL, UnicodeError) as err:  # httpx reads a redirect's Location itself
+                raise Refused(
+                    url,
+                    f"the server redirected to an address that is not valid ({err})",
+                    "open it in a browser, save the page and add the saved .html file",
                 ) from None
 
 
