@@ -592,3 +592,20 @@ def test_the_browser_is_not_given_the_token_on_its_command_line(browser, data: P
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_a_save_nested_without_end_is_a_bad_request(data: Path) -> None:
+    """200,000 nested arrays (json's parser recurses once per level): 400, the file untouched (before: a 500, and
+    an "internal error" with a RecursionError on kg review's terminal)."""
+    facts = data / "facts" / f"{SLUG}.yaml"
+    before = facts.read_bytes()
+    with kg_review(data) as url:
+        port = re.search(r":(\d+)/", url).group(1)
+        host = f"127.0.0.1:{port}"
+        token = url.split("#token=", 1)[1]
+        headers = {"Host": host, "Origin": f"http://{host}", "X-KG-Token": token, "Content-Type": "application/json"}
+        for body in (b"[" * 200_000 + b"]" * 200_000, b'{"entities": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"):
+            status, answer = send(url, "POST", "/save", headers, body)
+            assert status == 400, answer
+            assert b"nests deeper" in answer
+    assert facts.read_bytes() == before

@@ -96,6 +96,8 @@ async def _answer(review: Review, request: Request) -> bytes:
         decisions = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         return _json(400, "Bad Request", {"error": f"the save is not JSON: {err}"})
+    except RecursionError:  # "[[[[...": json's parser recurses per level (before: a 500 and an "internal error")
+        return _json(400, "Bad Request", {"error": "the save nests deeper than any the page sends"})
     if not isinstance(decisions, dict):
         return _json(400, "Bad Request", {"error": "the save must be a JSON object"})
     async with review.lock:
