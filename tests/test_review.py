@@ -609,3 +609,26 @@ def test_a_save_nested_without_end_is_a_bad_request(data: Path) -> None:
             assert status == 400, answer
             assert b"nests deeper" in answer
     assert facts.read_bytes() == before
+
+
+def test_an_article_naming_an_entity_120000_times_stays_usable(browser, data: Path) -> None:
+    """The article is untrusted text: one that names a proposed entity 120,000 times (1.5 MB) made the page compare
+    every highlight with every piece of the text on each render, that is on every key press (30,000 mentions: 6 s
+    each, growing with the square). Now the highlights are swept once: the page opens and three decisions are
+    taken, each within a 30 s wait (about 3 s here; before, over a minute for each render)."""
+    article = data / "articles" / f"{SLUG}.md"
+    article.write_text(article.read_text("utf-8").rstrip("\n") + "\n\n" + "Mira Castell " * 120_000 + "\n", "utf-8")
+    with kg_review(data) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_selector(".row", timeout=30_000)
+            assert page.locator("#text span[data-ref]").count() > 120_000
+            for done in (1, 2, 3):
+                page.keyboard.press("a")
+                page.wait_for_function(
+                    f"document.querySelector('#progress').textContent.startsWith('{done} of')", timeout=30_000
+                )
+        finally:
+            context.close()
