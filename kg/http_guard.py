@@ -212,11 +212,13 @@ async def read_request(
     hosts: HostCheck | None,
     screen: Callable[[Request], None] | None = None,
     head_limit: int = HEAD_LIMIT,
+    body_option: str = "",
 ) -> Request:
     """Read one request: its head (at most head_limit bytes, else 431), then, once `hosts` (421) and `screen`
     (the application's refusals of a method or path, on a Request without its body) have let it through, its
     body (at most max_body bytes, else 413, refused from Content-Length before a byte of it is read). The
-    caller bounds the time (408). Raises Refusal, or ClientGone when the client left first."""
+    caller bounds the time (408); `body_option` names the option that sets max_body in the 413's text. Raises
+    Refusal, or ClientGone when the client left first."""
     connection = h11.Connection(h11.SERVER, max_incomplete_event_size=head_limit)
     request: Request | None = None
     body = bytearray()
@@ -249,7 +251,7 @@ async def read_request(
                     "Request Header Fields Too Large",
                     f"request line and headers are limited to {head_limit} bytes",
                 )
-            request = _checked(event, max_body, hosts, screen)
+            request = _checked(event, max_body, hosts, screen, body_option)
             if request.headers.get("expect", "").lower() == "100-continue":
                 writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             continue
@@ -263,7 +265,7 @@ async def read_request(
         raise ClientGone
 
 
-def _checked(event: h11.Request, max_body: int, hosts: HostCheck | None, screen) -> Request:
+def _checked(event: h11.Request, max_body: int, hosts: HostCheck | None, screen, body_option: str = "") -> Request:
     try:
         method = event.method.decode("ascii")
         target = event.target.decode("ascii")
@@ -292,6 +294,7 @@ def _checked(event: h11.Request, max_body: int, hosts: HostCheck | None, screen)
         raise Refusal(
             413,
             "Content Too Large",
-            f"the request body is limited to {max_body} bytes (kg serve --max-body); got {int(length)}",
+            f"the request body is limited to {max_body} bytes{f' ({body_option})' if body_option else ''}; "
+            f"got {int(length)}",
         )
     return request

@@ -440,7 +440,12 @@ class Front:
             try:
                 async with asyncio.timeout(self.limits.request_timeout):
                     request = await read_request(
-                        reader, writer, max_body=self.limits.max_body, hosts=self.hosts, screen=_screen
+                        reader,
+                        writer,
+                        max_body=self.limits.max_body,
+                        hosts=self.hosts,
+                        body_option="kg serve --max-body",
+                        screen=_screen,
                     )
             except TimeoutError:
                 raise Refusal(

@@ -465,6 +465,15 @@ def test_forged_host_missing_token_and_foreign_origin_are_refused(data: Path) ->
             assert status == expected, (headers, answer)
             assert facts.read_bytes() == before
         assert send(url, "GET", "/data", {"Host": host})[0] == 403
+        # a body declared too large is refused before it is sent, with kg review's words (it named kg serve's option)
+        with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as sock:
+            head = "".join(f"{k}: {v}\r\n" for k, v in good.items())
+            sock.sendall(f"POST /save HTTP/1.1\r\n{head}Content-Length: 100000000000\r\n\r\n".encode())
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 413 ") and b"limited to" in answer and b"kg serve" not in answer, answer
+        assert facts.read_bytes() == before
         status, page = send(url, "GET", "/", {"Host": host})
         assert status == 200 and token.encode() not in page
         # the same save with every entry left to review rewrites the file byte for byte
