@@ -44,10 +44,10 @@ def data(tmp_path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def kg_review(data: Path, slug: str = SLUG) -> Iterator[str]:
+def kg_review(data: Path, slug: str = SLUG, *options: str) -> Iterator[str]:
     """The real `kg review` on a free port; yields the address it prints (with its token)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "review", slug, "--data", str(data), "--no-browser"],
+        [sys.executable, "-m", "kg", "review", slug, "--data", str(data), "--no-browser", *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -485,6 +485,43 @@ def test_forged_host_missing_token_and_foreign_origin_are_refused(data: Path) ->
         status, answer = send(url, "POST", "/save", good, json.dumps(pending).encode())
         assert status == 200, answer
         assert facts.read_bytes() == before
+
+
+def test_connections_beyond_the_cap_are_refused_at_once(data: Path) -> None:
+    """A local process holding idle connections could use up the server's file descriptors (a limit of 1,024 is
+    common): past 64 open connections (the default), the next is answered 503 at once and closed, and once the
+    idle ones go the page is answered again."""
+    with kg_review(data) as url:
+        port = int(re.search(r":(\d+)/", url).group(1))
+        get = {"Host": f"127.0.0.1:{port}"}
+        assert send(url, "GET", "/", get)[0] == 200
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(64)]
+        try:
+            status, body = send(url, "GET", "/", get)  # the server accepts in order: the 64 are counted first
+            assert status == 503 and b"--max-connections" in body, body
+        finally:
+            for sock in idle:
+                sock.close()
+        for _ in range(100):  # the server sees the 64 close as it gets to them
+            status = send(url, "GET", "/", get)[0]
+            if status == 200:
+                break
+            time.sleep(0.05)
+        assert status == 200
+    with kg_review(data, SLUG, "--max-connections", "2") as url:
+        port = int(re.search(r":(\d+)/", url).group(1))
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(2)]
+        try:
+            assert send(url, "GET", "/", {"Host": f"127.0.0.1:{port}"})[0] == 503
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_a_cap_of_no_connections_is_a_usage_error(data: Path) -> None:
+    result = run_kg("review", SLUG, "--data", str(data), "--no-browser", "--max-connections", "0")
+    assert result.returncode == 2
+    assert result.stderr == "kg: error: --max-connections 0: give a number of connections above 0\n"
 
 
 def test_the_page_has_a_content_security_policy(data: Path) -> None:

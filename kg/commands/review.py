@@ -36,6 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
     parser.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=64,
+        help="connections open at once; more are answered 503 at once (default: 64)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: give a port from 1 to 65535, or 0 for any free one")
+    if args.max_connections < 1:
+        raise UsageError(f"--max-connections {args.max_connections}: give a number of connections above 0")
     data = args.data
     if data is None:  # data/articles/x.md or data/facts/x.yaml names its data folder
         given = Path(args.target) if args.target else None
@@ -57,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     target = model.resolve(data, args.target)
     ontology = Ontology.load()
     model.page_data(target, ontology)  # a file or article the page could not show is refused before serving
-    review = server.Review(target, ontology)
+    review = server.Review(target, ontology, max_connections=args.max_connections)
     sock = server.listen(args.port)
 
     def ready(port: int) -> None:

@@ -8,7 +8,10 @@ The page writes a file on this machine, so every request is read by h11 through 
   never sends anywhere; the page sends it in a header, which another site's page cannot send without a CORS
   preflight this server never allows);
 - the save needs an Origin header naming this server, and a JSON body (another site's form cannot send one);
-- every answer says nosniff and no-store; the page's own has a Content-Security-Policy (kg/review/page.py).
+- every answer says nosniff and no-store; the page's own has a Content-Security-Policy (kg/review/page.py);
+- at most `max_connections` connections are open at once (more are answered 503 at once and closed), so a local
+  process holding idle connections cannot use up the server's file descriptors (each is dropped after
+  REQUEST_TIMEOUT anyway, but a limit of 1,024 descriptors is reached in far less).
 Nothing the page sends names a file: the file under review is the one given on the command line.
 """
 
@@ -31,6 +34,7 @@ from kg.review import model, page, save
 
 MAX_BODY = 8 * 1024 * 1024
 REQUEST_TIMEOUT = 30.0
+MAX_CONNECTIONS = 64  # one person's page makes a few requests at a time; kg serve's default too
 TOKEN_HEADER = "x-kg-token"
 
 
@@ -43,6 +47,8 @@ class Review:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     ontology_dir: Path = DEFAULT_DIR
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    max_connections: int = MAX_CONNECTIONS
+    connections: int = 0  # open now
 
 
 def _json(status: int, reason: str, value: object) -> bytes:
@@ -124,7 +130,21 @@ async def _answer(review: Review, request: Request) -> bytes:
 
 
 async def _handle(review: Review, hosts: HostCheck, reader, writer) -> None:
+    review.connections += 1
     try:
+        if review.connections > review.max_connections:  # answered before a byte is read, then closed
+            writer.write(
+                reply(
+                    503,
+                    "Service Unavailable",
+                    f"kg review holds {review.max_connections} connections already (--max-connections); "
+                    "try again shortly",
+                    [("Retry-After", "1"), ("Cache-Control", "no-store")],
+                )
+            )
+            with contextlib.suppress(ConnectionError, TimeoutError):
+                await asyncio.wait_for(writer.drain(), 1)
+            return
         try:
             request = await asyncio.wait_for(
                 read_request(reader, writer, max_body=MAX_BODY, hosts=hosts, screen=_screen(review, hosts)),
@@ -144,6 +164,7 @@ async def _handle(review: Review, hosts: HostCheck, reader, writer) -> None:
         with contextlib.suppress(ConnectionError):
             await writer.drain()
     finally:
+        review.connections -= 1
         writer.close()
         with contextlib.suppress(ConnectionError, OSError):
             await writer.wait_closed()
