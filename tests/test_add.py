@@ -372,6 +372,38 @@ def test_pdf_with_text_layer_and_scanned_pdf(site, tmp_path):
     assert "creation date" not in again.stderr  # nothing added, nothing to say about its date
 
 
+def _long_feed(base: str, count: int) -> bytes:
+    """An RSS feed of `count` items, item n published on day n (so the newest is the last), each on its own page."""
+    items = "".join(
+        f"<item><title>Item {n}</title><link>{base}/many/{n}</link>"
+        f"<pubDate>{time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(1767225600 + n * 86400))}</pubDate></item>"
+        for n in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>{items}</channel></rss>'.encode()
+
+
+def test_a_feed_of_many_items_is_fetched_up_to_max_items_newest_first(site, tmp_path):
+    """A feed of 100,000 items fetched 100,000 pages: the newest 50 are fetched (the default), and the others
+    are counted and said, with the option that fetches them."""
+    base, _ = site
+    data = _data(tmp_path)
+    feed = tmp_path / "many.rss"
+    feed.write_bytes(_long_feed(base, 60))
+    _Handler.requested.clear()
+    result = run_kg("add", "--feed", str(feed), "--data", str(data))
+    fetched = [path for path in _Handler.requested if path.startswith("/many/")]
+    assert fetched == [f"/many/{n}" for n in range(59, 9, -1)]  # the newest 50, newest first
+    assert "only its newest 50 items are fetched; 10 older ones are left out (pass --max-items 60" in result.stderr
+    assert result.returncode == 2 and "0 added, 50 refused" in result.stdout  # the test's pages are 404s
+    _Handler.requested.clear()
+    result = run_kg("add", "--feed", str(feed), "--data", str(data), "--max-items", "3")
+    assert [path for path in _Handler.requested if path.startswith("/many/")] == ["/many/59", "/many/58", "/many/57"]
+    assert "57 older ones are left out" in result.stderr
+    result = run_kg("add", "--feed", str(feed), "--data", str(data), "--max-items", "0")
+    assert result.returncode == 2
+    assert result.stderr == "kg: error: --max-items 0: give a number of items above 0\n"
+
+
 def test_feeds_newest_first_and_items_already_added_skipped(site, tmp_path):
     base, _ = site
     data = _data(tmp_path)

@@ -3,7 +3,7 @@
 kg add https://example.com/news/story.html      fetch a page (http/https only, with a timeout and a size limit)
 kg add saved.html notice.pdf notes.txt          saved pages, PDFs with a text layer, text or Markdown files
 kg add - --title "Headline" < story.txt         standard input
-kg add --feed https://example.com/rss.xml       every item of an RSS or Atom feed, newest first
+kg add --feed https://example.com/rss.xml       the newest 50 items of an RSS or Atom feed (--max-items)
 kg add URL --extract                            ... and propose a draft facts file for each added article
 
 Each source is added or refused on its own: refused for no article text, an HTTP error, a timeout, a redirect
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kg.errors import KgError, UsageError
 
+MAX_ITEMS = 50  # a feed of 100,000 items fetched 100,000 pages, one after another
 HELP = "add articles from URLs, saved pages, PDFs, text files or a feed, keeping the originals"
 
 
@@ -35,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=None,
         help="an RSS or Atom feed: add each item's page, newest first (repeat for several feeds)",
+    )
+    parser.add_argument(
+        "--max-items",
+        type=int,
+        default=MAX_ITEMS,
+        metavar="N",
+        help=f"with --feed: fetch at most the newest N items of each feed (default: {MAX_ITEMS})",
     )
     parser.add_argument("--data", type=Path, default=Path("data"), help="directory with articles/ (default: data)")
     parser.add_argument("--extract", action="store_true", help="run kg extract on each added article")
@@ -101,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.sources and not args.feed:
         raise UsageError("kg add needs a SOURCE (a URL, a file or -) or --feed URL|FILE")
+    if args.max_items < 1:
+        raise UsageError(f"--max-items {args.max_items}: give a number of items above 0")
     if args.timeout <= 0 or args.max_bytes <= 0:
         raise UsageError("--timeout and --max-bytes must be positive")
     if args.sources.count("-") > 1:
@@ -183,7 +193,14 @@ class Adder:
             self._refuse(Refused(feed, f"cannot read it ({err.strerror})", "check that it exists and is readable"))
             return []
         print(f"{feed}: {len(items)} item{'s' if len(items) != 1 else ''}, newest first")
-        return [item.link for item in items]
+        cap = self.args.max_items
+        if len(items) > cap:
+            print(
+                f"note: {feed}: only its newest {cap} items are fetched; {len(items) - cap} older ones are left "
+                f"out (pass --max-items {len(items)} to fetch them all)",
+                file=sys.stderr,
+            )
+        return [item.link for item in items[:cap]]
 
     def add(self, source: str, from_feed: bool = False) -> None:
         from kg.ingest import Duplicate, Refused
