@@ -746,3 +746,132 @@ def test_a_slug_taken_meanwhile_moves_on_and_an_unwritable_data_dir_is_said(tmp_
     with pytest.raises(UsageError, match="cannot write the article"):
         add_one(str(story), blocked, article.Library(blocked))
     assert _files(blocked) == ["sources"]
+
+
+# -- a public page's redirect (or a fetched feed's link) into this machine or a private network -------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "space"),
+    [
+        ("127.0.0.1", "LOCAL"),
+        ("127.8.9.10", "LOCAL"),
+        ("::1", "LOCAL"),
+        ("0.0.0.0", "LOCAL"),  # Linux connects it to this machine
+        ("::ffff:127.0.0.1", "LOCAL"),  # IPv4 written as IPv6
+        ("10.1.2.3", "PRIVATE"),
+        ("172.16.0.1", "PRIVATE"),
+        ("172.31.255.255", "PRIVATE"),
+        ("192.168.1.1", "PRIVATE"),
+        ("169.254.169.254", "PRIVATE"),  # link-local: clouds' metadata service
+        ("100.64.0.1", "PRIVATE"),
+        ("fc00::1", "PRIVATE"),
+        ("fe80::1%eth0", "PRIVATE"),
+        ("::ffff:192.168.0.1", "PRIVATE"),
+        ("172.32.0.1", "PUBLIC"),
+        ("8.8.8.8", "PUBLIC"),
+        ("2001:4860:4860::8888", "PUBLIC"),
+        ("192.0.2.2", "PUBLIC"),  # documentation range: public to Private Network Access, private to ipaddress
+    ],
+)
+def test_address_spaces_are_those_of_private_network_access(address, space):
+    from kg.ingest import fetch
+
+    assert fetch.address_space(address) == getattr(fetch, space)
+
+
+def test_a_step_inward_is_refused_unless_allowed():
+    from kg.ingest import Refused
+    from kg.ingest.fetch import LOCAL, PRIVATE, PUBLIC, Limits, Via, _step
+
+    strict, allowing = Limits(), Limits(allow_private=True)
+    refused = [(PUBLIC, PRIVATE), (PUBLIC, LOCAL), (PRIVATE, LOCAL)]
+    allowed = [
+        (PUBLIC, PUBLIC),
+        (PRIVATE, PRIVATE),
+        (PRIVATE, PUBLIC),
+        (LOCAL, LOCAL),
+        (LOCAL, PUBLIC),
+        (LOCAL, PRIVATE),
+    ]
+    for source, target in refused:
+        with pytest.raises(Refused, match="--allow-private"):
+            _step("u", Via("http://a/", "a", source), "http://b/", target, "b", strict, "redirected from")
+        _step("u", Via("http://a/", "a", source), "http://b/", target, "b", allowing, "redirected from")
+    for _source, target in [*refused, *allowed]:  # the user named it: any space
+        _step("u", None, "http://b/", target, "b", strict, "redirected from")
+    for source, target in allowed:
+        _step("u", Via("http://a/", "a", source), "http://b/", target, "b", strict, "redirected from")
+
+
+def _outward_address() -> str | None:
+    """This machine's address on its network (the one it would send from), if it has one other than loopback."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("198.51.100.1", 9))  # no packet is sent: this only picks the route's source address
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+class _Outer(_Handler):
+    routes: ClassVar[dict] = {}
+    requested: ClassVar[list] = []
+
+
+@pytest.fixture(scope="module")
+def outer(site):
+    """A second server on this machine's network address (not loopback): a page there is a page from outside
+    for kg add (public or private, by the address), and its redirects to 127.0.0.1 step inward."""
+    address = _outward_address()
+    if address is None:
+        pytest.skip("this machine has no address but loopback: the end-to-end case cannot be set up here")
+    base, _ = site
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        server = http.server.ThreadingHTTPServer((address, 0), _Outer)
+    except OSError as err:
+        pytest.skip(f"cannot listen on {address}: {err}")
+    outside = f"http://{address}:{server.server_address[1]}"
+    feed = _fixture("feed.rss").replace(b"{base}", base.encode())  # items on 127.0.0.1
+    _Outer.routes = {
+        "/to-loopback": _redirect(f"{base}/news/second.html"),
+        "/to-localhost": _redirect(f"http://localhost:{port}/news/second.html"),  # a name resolving to loopback
+        "/feed.rss": (200, "application/rss+xml", feed),
+    }
+    with serving(server):
+        yield outside
+
+
+def test_a_redirect_from_outside_to_this_machine_is_refused_unless_allowed(site, outer, tmp_path):
+    base, _ = site
+    data = _data(tmp_path)
+    _Handler.requested.clear()
+    for path in ("/to-loopback", "/to-localhost"):
+        result = run_kg("add", f"{outer}{path}", "--data", str(data))
+        assert result.returncode == 2, result.stderr
+        assert f"kg: error: {outer}{path}: redirected from {outer}{path} (" in result.stderr, result.stderr
+        assert "(127.0.0.1, this machine): a page is not followed inward" in result.stderr
+        assert "pass --allow-private" in result.stderr
+    assert _Handler.requested == []  # nothing was sent to this machine's server
+    assert _files(data) == []
+    result = run_kg("add", f"{outer}/to-loopback", "--data", str(data), "--allow-private")
+    assert result.returncode == 0, result.stderr
+    assert _only(data).url == f"{base}/news/second.html"
+
+
+def test_a_fetched_feeds_links_into_this_machine_are_refused_unless_allowed(site, outer, tmp_path):
+    base, _ = site
+    data = _data(tmp_path)
+    _Handler.requested.clear()
+    result = run_kg("add", "--feed", f"{outer}/feed.rss", "--data", str(data))
+    assert result.returncode == 2
+    assert f"kg: error: {base}/news/harbour.html: a link in {outer}/feed.rss (" in result.stderr
+    assert "0 added, 2 refused" in result.stdout
+    assert _Handler.requested == []
+    result = run_kg("add", "--feed", f"{outer}/feed.rss", "--data", str(data), "--allow-private")
+    assert result.returncode == 0, result.stderr
+    assert "2 added" in result.stdout

@@ -7,10 +7,11 @@ kg add --feed https://example.com/rss.xml       the newest 50 items of an RSS or
 kg add URL --extract                            ... and propose a draft facts file for each added article
 
 Each source is added or refused on its own: refused for no article text, an HTTP error, a timeout, a redirect
-loop, a size over --max-bytes, a binary file, an unknown encoding, a PDF without text, and as a duplicate of an
-article already in data/ (same address or same text). Exit 0 when every source was added (a feed's items
-already added are skipped), 1 when a source was refused as a duplicate, 2 when one was refused for any other
-reason.
+loop, a redirect (or a fetched feed's link) from the internet into this machine or a private network (unless
+--allow-private), a size over --max-bytes, a binary file, an unknown encoding, a PDF without text, and as a
+duplicate of an article already in data/ (same address or same text). Exit 0 when every source was added (a
+feed's items already added are skipped), 1 when a source was refused as a duplicate, 2 when one was refused for
+any other reason.
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     fetching.add_argument(
         "--timeout", type=float, default=30.0, help="seconds for fetching one URL, redirects included (default: 30)"
+    )
+    fetching.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="follow a public page's redirect, or a fetched feed's link, to this machine or a private network "
+        "(127.0.0.1, 10.x, 192.168.x, ...); refused by default",
     )
     fetching.add_argument(
         "--max-bytes", type=int, default=20 * 1024 * 1024, help="largest source accepted (default: 20 MiB)"
@@ -126,16 +133,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.data}: no such data directory; pass --data DIR (it holds articles/)")
     # a feed stands for several articles: --title and --url cannot go with it
     overrides = _overrides(args, len(args.sources) + 2 * len(args.feed or ()))
-    adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes))
+    adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes, allow_private=args.allow_private))
     adder.overrides = overrides
     sources = list(args.sources)
-    feed_items: set[str] = set()
+    feed_items: dict = {}  # an item's link: the fetched feed that named it (None: a feed file the user gave)
     for feed in args.feed or ():
-        items = adder.feed(feed)
-        feed_items.update(items)
+        items, via = adder.feed(feed)
+        for item in items:
+            feed_items.setdefault(item, via)
         sources += [item for item in items if item not in sources]
     for source in sources:
-        adder.add(source, from_feed=source in feed_items)
+        adder.add(source, from_feed=source in feed_items, via=feed_items.get(source))
     parts = [f"{adder.added} added"]
     if adder.skipped:
         parts.append(f"{adder.skipped} already there")
@@ -166,16 +174,19 @@ class Adder:
         self.added = self.skipped = self.refused = 0
         self.code = 0
 
-    def feed(self, feed: str) -> list[str]:
-        """The item links of one feed; a feed that cannot be read is refused (said, counted) and gives none."""
+    def feed(self, feed: str) -> tuple[list[str], object]:
+        """The item links of one feed, and where they come from for the fetches (a Via for a fetched feed, None
+        for a file the user gave); a feed that cannot be read is refused (said, counted) and gives none."""
         from kg.ingest import Refused
         from kg.ingest.feed import read_feed
-        from kg.ingest.fetch import fetch, is_url
+        from kg.ingest.fetch import Via, fetch, is_url
 
+        via = None
         try:
             if is_url(feed):
                 original = fetch(feed, self.limits)
                 data, base = original.data, original.url
+                via = Via(original.url, original.address, original.space)
             else:
                 path = Path(feed)
                 if not path.is_file():
@@ -188,10 +199,10 @@ class Adder:
             items = read_feed(data, feed, base)
         except Refused as err:
             self._refuse(err)
-            return []
+            return [], None
         except OSError as err:
             self._refuse(Refused(feed, f"cannot read it ({err.strerror})", "check that it exists and is readable"))
-            return []
+            return [], None
         print(f"{feed}: {len(items)} item{'s' if len(items) != 1 else ''}, newest first")
         cap = self.args.max_items
         if len(items) > cap:
@@ -200,13 +211,13 @@ class Adder:
                 f"out (pass --max-items {len(items)} to fetch them all)",
                 file=sys.stderr,
             )
-        return [item.link for item in items[:cap]]
+        return [item.link for item in items[:cap]], via
 
-    def add(self, source: str, from_feed: bool = False) -> None:
+    def add(self, source: str, from_feed: bool = False, via=None) -> None:
         from kg.ingest import Duplicate, Refused
 
         try:
-            self._add(source, from_feed)
+            self._add(source, from_feed, via)
         except Duplicate as err:
             if from_feed:
                 print(f"skipped {source}: already added as {err.slug}")
@@ -221,11 +232,11 @@ class Adder:
         self.refused += 1
         self.code = max(self.code, err.exit_code)
 
-    def _add(self, source: str, from_feed: bool) -> None:
+    def _add(self, source: str, from_feed: bool, via=None) -> None:
         from kg.ingest.add import add_one
         from kg.ingest.page import text_size
 
-        done = add_one(source, self.args.data, self.library, self.limits, self.args.encoding or "", self.overrides)
+        done = add_one(source, self.args.data, self.library, self.limits, self.args.encoding or "", self.overrides, via)
         self.added += 1
         print(
             f"added {done.article} from {source} (original kept as {done.original}; "

@@ -49,6 +49,8 @@ class Original:
     url: str = ""  # the address after redirects, for a fetched source
     content_type: str = ""
     charset: str = ""  # from the HTTP header, if it declared one
+    address: str = ""  # for a fetched source, the address of the host that answered (kg/ingest/fetch.py)
+    space: int = 0  # ... and its address space (fetch.PUBLIC, PRIVATE or LOCAL)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 from kg.errors import KgError, blank
 from kg.ingest import Duplicate, Found, Refused, article
 from kg.ingest import source as opener
-from kg.ingest.fetch import Limits, is_url
+from kg.ingest.fetch import Limits, Via, is_url
 
 
 @dataclass
@@ -32,16 +32,18 @@ def add_one(
     limits: Limits | None = None,
     encoding: str = "",
     overrides: dict | None = None,
+    via: Via | None = None,
 ) -> Added:
     """Add one source (a URL, a file path or -) to data_dir; a Refused (or Duplicate) says why not, and then
-    nothing was written. `overrides` are Found's fields the user set (title, authors, date, ...)."""
+    nothing was written. `overrides` are Found's fields the user set (title, authors, date, ...); `via` is the
+    feed that named the URL (None: the user named it)."""
     overrides = overrides or {}
     limits = limits or Limits()
     if is_url(source):  # an article's address already: not fetched again
         slug = library.by_url(source)
         if slug:
             raise Duplicate(source, slug, "same address")
-    original = opener.read_bytes(source, limits)
+    original = opener.read_bytes(source, limits, via)
     retrieved = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     found = opener.read(original, source, encoding)
     for key, value in overrides.items():

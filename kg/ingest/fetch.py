@@ -1,10 +1,21 @@
 """Fetch exactly the URL a user named (and the redirects it answers with): http and https only, a timeout on
 the whole exchange, a limit on the body's size and on the number of redirects. Nothing else is requested: no
-robots.txt, no favicon, no CDN."""
+robots.txt, no favicon, no CDN.
+
+Nor is a page on the internet followed into this machine or the user's private network: the user named the page,
+not the addresses its redirects (or a feed's item links) point to, and a GET to a router's or a local service's
+address can change things there. As browsers' Private Network Access does, each host is placed in an address
+space (public, private, this machine) by the addresses the system resolver gives it, before anything is sent,
+and by the address actually connected to, before the answer is used (a name that resolves one way, then
+another); a step to a space more inside than the one the link came from is refused unless --allow-private. An
+address the user names directly is always fetched (a page on 127.0.0.1 or on the office network)."""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
+import urllib.request
 from dataclasses import dataclass
 
 import httpx
@@ -23,6 +34,88 @@ class Limits:
     timeout: float = DEFAULT_TIMEOUT  # seconds for the whole fetch, redirects included
     max_bytes: int = DEFAULT_MAX_BYTES
     max_redirects: int = MAX_REDIRECTS
+    allow_private: bool = False  # follow a public page's redirect (or a feed's link) into a private network
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Address spaces, as Private Network Access (WICG) draws them: https://wicg.github.io/private-network-access/
+
+PUBLIC, PRIVATE, LOCAL = 0, 1, 2  # the larger, the more inside
+SPACE_WORDS = {PUBLIC: "a public address", PRIVATE: "a private-network address", LOCAL: "this machine"}
+_LOCAL = [ipaddress.ip_network(n) for n in ("127.0.0.0/8", "0.0.0.0/8", "::1/128", "::/128")]  # 0.0.0.0: here too
+_PRIVATE = [
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "100.64.0.0/10",  # carrier-grade NAT
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "198.18.0.0/15",  # benchmarking
+        "169.254.0.0/16",  # link-local, where clouds answer their metadata service
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link-local
+    )
+]
+
+
+def address_space(address: str) -> int:
+    """PUBLIC, PRIVATE or LOCAL for an IP address; an IPv4 address written as IPv6 (::ffff:127.0.0.1) counts as
+    the IPv4 one. Not ipaddress's is_private, which also counts documentation and reserved ranges as private."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # fe80::1%eth0: the zone names no other address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if any(ip in net for net in _LOCAL):
+        return LOCAL
+    if any(ip in net for net in _PRIVATE):
+        return PRIVATE
+    return PUBLIC
+
+
+def _resolve(host: str, port: int) -> tuple[int, str] | None:
+    """The space of a host and the address that put it there (the most inside of those the system resolver
+    gives); None when it does not resolve (httpx then says so)."""
+    try:
+        return address_space(host), host
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    spaces = sorted({(address_space(info[4][0]), info[4][0]) for info in found}, reverse=True)
+    return spaces[0] if spaces else None
+
+
+def _proxied(url: httpx.URL, trust_env: bool) -> bool:
+    """Whether httpx sends this request through a proxy from the environment: then the address connected to is
+    the proxy's, which says nothing of the host."""
+    if not trust_env:
+        return False
+    proxies = urllib.request.getproxies_environment()
+    if not (proxies.get(url.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass_environment(url.host)
+
+
+@dataclass(frozen=True)
+class Via:
+    """Where a link came from: the page (or feed) that named it, the address it was fetched from, its space."""
+
+    url: str
+    address: str
+    space: int
+
+
+def _step(shown: str, via: Via | None, target: str, space: int, address: str, limits: Limits, what: str) -> None:
+    """Refuse a step into a space more inside than the one of the page that named the address."""
+    if via is None or limits.allow_private or space <= via.space:
+        return
+    raise Refused(
+        shown,
+        f"{what} {via.url} ({via.address}, {SPACE_WORDS[via.space]}) to {target} ({address}, {SPACE_WORDS[space]}): "
+        "a page is not followed inward, from the internet into a private network or this machine",
+        f"if you trust it, pass --allow-private, or add {target} yourself",
+    )
 
 
 def is_url(text: str) -> bool:
@@ -47,32 +140,48 @@ def _checked(url: str, shown: str, redirected: bool = False) -> httpx.URL:
     return parsed
 
 
-def fetch(url: str, limits: Limits = Limits()) -> Original:
+def fetch(url: str, limits: Limits = Limits(), via: Via | None = None) -> Original:
     """The body of `url` after at most `limits.max_redirects` redirects, or a Refused saying why not.
 
     The whole exchange runs under one deadline (asyncio's, which cancels a read in progress): httpx's timeout
     bounds each read only, so a server sending its head a header line every second held kg add as long as it
-    liked (31 s under --timeout 1 in the fourth outside review)."""
+    liked (31 s under --timeout 1 in the fourth outside review).
+
+    `via` is the page (a feed) that named `url`; None when the user named it. The Original says the address
+    and space of the host that answered, for the links it names in turn."""
     current = _checked(url, url)
     try:
-        return asyncio.run(asyncio.wait_for(_fetch(url, current, limits), limits.timeout))
+        return asyncio.run(asyncio.wait_for(_fetch(url, current, limits, via), limits.timeout))
     except TimeoutError:
         raise _timeout(url, limits) from None
 
 
-async def _fetch(url: str, current: httpx.URL, limits: Limits) -> Original:
+async def _fetch(url: str, current: httpx.URL, limits: Limits, via: Via | None) -> Original:
     seen: list[str] = []
+    what = "a link in"
+    trust_env = not is_loopback(current.host)
     # a proxy from the environment for remote hosts, never for this machine (as kg push)
     async with httpx.AsyncClient(
         follow_redirects=False,
-        trust_env=not is_loopback(current.host),
+        trust_env=trust_env,
         headers={"User-Agent": f"kg/{__version__} (kg add)", "Accept-Encoding": inflate.ACCEPT},
         timeout=httpx.Timeout(limits.timeout),
     ) as client:
         while True:
             seen.append(str(current))
+            port = current.port or (443 if current.scheme == "https" else 80)
+            resolved = await asyncio.to_thread(_resolve, current.host, port)
+            space, address = resolved if resolved is not None else (PUBLIC, current.host)
+            _step(url, via, str(current), space, address, limits, what)
             try:
                 async with client.stream("GET", current) as response:
+                    stream = response.extensions.get("network_stream")
+                    peer = stream.get_extra_info("server_addr") if stream is not None else None
+                    if peer and not _proxied(current, trust_env):  # the address connected to, whatever DNS said
+                        connected = address_space(str(peer[0]))
+                        if connected > space:
+                            space, address = connected, str(peer[0])
+                            _step(url, via, str(current), space, address, limits, what)
                     if response.is_redirect:
                         target = response.headers.get("location", "")
                         if not target:
@@ -92,6 +201,7 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits) -> Original:
                                 "add the final address directly, or save the page and add the .html file",
                             )
                         current = _checked(str(following), url, redirected=True)
+                        via, what = Via(seen[-1], address, space), "redirected from"
                         continue
                     if response.status_code >= 400:
                         code = response.status_code
@@ -126,6 +236,8 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits) -> Original:
                         bytes(body),
                         "",
                         url=str(current),
+                        address=address,
+                        space=space,
                         content_type=content_type.split(";")[0].strip().lower(),
                         charset=response.charset_encoding or "",
                     )

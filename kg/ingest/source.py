@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kg.ingest import Found, Original, Refused
-from kg.ingest.fetch import Limits, fetch, is_url
+from kg.ingest.fetch import Limits, Via, fetch, is_url
 
 KINDS = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".txt": "txt", ".md": "md"}
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -25,8 +25,9 @@ SIGNATURES = (  # files that are certainly not a page or a text, by their first 
 )
 
 
-def read_bytes(source: str, limits: Limits) -> Original:
-    """The raw bytes of a source, with its kind (html, pdf, txt, md) decided from its name or headers."""
+def read_bytes(source: str, limits: Limits, via: Via | None = None) -> Original:
+    """The raw bytes of a source, with its kind (html, pdf, txt, md) decided from its name or headers; `via` is
+    the feed that named a URL (None: the user did)."""
     if source == "-":
         data = sys.stdin.buffer.read(limits.max_bytes + 1)
         _limit(source, len(data), limits)
@@ -34,7 +35,7 @@ def read_bytes(source: str, limits: Limits) -> Original:
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source) and not is_url(source):
         raise Refused(source, "only http and https addresses are fetched", "download it yourself and add the file")
     if is_url(source):
-        original = fetch(source, limits)
+        original = fetch(source, limits, via)
         original.extension = _kind_of_response(original, source)
         return original
     path = Path(source)
