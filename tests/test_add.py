@@ -875,3 +875,20 @@ def test_a_fetched_feeds_links_into_this_machine_are_refused_unless_allowed(site
     result = run_kg("add", "--feed", f"{outer}/feed.rss", "--data", str(data), "--allow-private")
     assert result.returncode == 0, result.stderr
     assert "2 added" in result.stdout
+
+
+def test_the_address_connected_to_is_checked_whatever_the_resolver_said_first(site, outer, monkeypatch):
+    """DNS rebinding: a name whose first answer is a public address and whose answer at connect time is this
+    machine. No DNS server here answers as the test wants, so the first answer is given by replacing kg's
+    resolver step (the connection itself is real, to 127.0.0.1): the answer is refused by the address connected
+    to, before it is used."""
+    from kg.ingest import Refused, fetch
+
+    real = fetch._resolve
+
+    def first_answer_public(host: str, port: int):
+        return (fetch.PUBLIC, "198.51.100.7") if host == "localhost" else real(host, port)
+
+    monkeypatch.setattr(fetch, "_resolve", first_answer_public)
+    with pytest.raises(Refused, match=r"to http://localhost:\d+/news/second.html \(127.0.0.1, this machine\)"):
+        fetch.fetch(f"{outer}/to-localhost")
