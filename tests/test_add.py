@@ -872,9 +872,14 @@ def test_a_fetched_feeds_links_into_this_machine_are_refused_unless_allowed(site
     assert f"kg: error: {base}/news/harbour.html: a link in {outer}/feed.rss (" in result.stderr
     assert "0 added, 2 refused" in result.stdout
     assert _Handler.requested == []
+    # a link the user also names on the command line is the user's own
+    result = run_kg("add", f"{base}/news/harbour.html", "--feed", f"{outer}/feed.rss", "--data", str(data))
+    assert result.returncode == 2
+    assert f"from {base}/news/harbour.html" in result.stdout and "1 added, 1 refused" in result.stdout
+    assert f"kg: error: {base}/news/second.html: a link in {outer}/feed.rss (" in result.stderr
     result = run_kg("add", "--feed", f"{outer}/feed.rss", "--data", str(data), "--allow-private")
     assert result.returncode == 0, result.stderr
-    assert "2 added" in result.stdout
+    assert "1 added, 1 already there" in result.stdout
 
 
 def test_the_address_connected_to_is_checked_whatever_the_resolver_said_first(site, outer, monkeypatch):

@@ -19,8 +19,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import KgError, UsageError
+
+if TYPE_CHECKING:
+    from kg.ingest.fetch import Via
 
 MAX_ITEMS = 50  # a feed of 100,000 items fetched 100,000 pages, one after another
 HELP = "add articles from URLs, saved pages, PDFs, text files or a feed, keeping the originals"
@@ -136,14 +140,18 @@ def run(args: argparse.Namespace) -> int:
     adder = Adder(args, Limits(timeout=args.timeout, max_bytes=args.max_bytes, allow_private=args.allow_private))
     adder.overrides = overrides
     sources = list(args.sources)
-    feed_items: dict = {}  # an item's link: the fetched feed that named it (None: a feed file the user gave)
+    feed_items: dict[
+        str, Via | None
+    ] = {}  # an item's link: the fetched feed that named it (None: a feed file the user gave)
     for feed in args.feed or ():
         items, via = adder.feed(feed)
-        for item in items:
-            feed_items.setdefault(item, via)
+        for item in items:  # a link a feed file of the user's names counts as the user's own
+            if item not in feed_items or via is None:
+                feed_items[item] = via
         sources += [item for item in items if item not in sources]
     for source in sources:
-        adder.add(source, from_feed=source in feed_items, via=feed_items.get(source))
+        via = None if source in args.sources else feed_items.get(source)  # a source named on the command line
+        adder.add(source, from_feed=source in feed_items, via=via)
     parts = [f"{adder.added} added"]
     if adder.skipped:
         parts.append(f"{adder.skipped} already there")
@@ -174,7 +182,7 @@ class Adder:
         self.added = self.skipped = self.refused = 0
         self.code = 0
 
-    def feed(self, feed: str) -> tuple[list[str], object]:
+    def feed(self, feed: str) -> tuple[list[str], Via | None]:
         """The item links of one feed, and where they come from for the fetches (a Via for a fetched feed, None
         for a file the user gave); a feed that cannot be read is refused (said, counted) and gives none."""
         from kg.ingest import Refused
@@ -213,7 +221,7 @@ class Adder:
             )
         return [item.link for item in items[:cap]], via
 
-    def add(self, source: str, from_feed: bool = False, via=None) -> None:
+    def add(self, source: str, from_feed: bool = False, via: Via | None = None) -> None:
         from kg.ingest import Duplicate, Refused
 
         try:
@@ -232,7 +240,7 @@ class Adder:
         self.refused += 1
         self.code = max(self.code, err.exit_code)
 
-    def _add(self, source: str, from_feed: bool, via=None) -> None:
+    def _add(self, source: str, from_feed: bool, via: Via | None = None) -> None:
         from kg.ingest.add import add_one
         from kg.ingest.page import text_size
 
