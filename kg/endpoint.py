@@ -38,6 +38,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import sys
 import sysconfig
 import threading
@@ -840,12 +841,14 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
         elif response.status_code == 401 and isinstance(credentials_, _Digest):
             _read_ahead(response, timeout)
 
+    verify = _tls_context(url)
     credentials_: httpx.Auth | None = None
     if login is not None:
         credentials_ = _Digest(*login) if auth == "digest" else httpx.BasicAuth(*login)
     try:
         return httpx.Client(
             auth=credentials_,
+            verify=verify,
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
             trust_env=not is_loopback(url.host),
@@ -866,6 +869,43 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
             f"cannot use the proxy the environment gives for {url.host} ({shown}): {why}; fix or unset it, or add "
             f"{url.host} to NO_PROXY"
         ) from None
+
+
+TLS_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+def _tls_context(url: httpx.URL) -> ssl.SSLContext:
+    """The certificates an https endpoint must prove itself with: certifi's, or those SSL_CERT_FILE or SSL_CERT_DIR
+    names (as for curl and OpenSSL), for a local server too, so that a self-signed one can be trusted by giving its
+    certificate (httpx read these variables only with the environment's proxies, never for this machine, and a
+    file it could not load was a traceback). Verification is never off."""
+    import certifi
+
+    if url.scheme != "https":
+        return ssl.create_default_context(cafile=certifi.where())
+    for name in TLS_VARIABLES:
+        value = os.environ.get(name)
+        if not value:
+            continue
+        try:
+            if name == "SSL_CERT_FILE":
+                return ssl.create_default_context(cafile=value)
+            return ssl.create_default_context(capath=value)
+        except (OSError, ValueError) as err:  # missing, unreadable, no PEM certificate in it
+            why = getattr(err, "strerror", None) or getattr(err, "reason", None) or type(err).__name__
+            raise UsageError(
+                f"{name}={value!r}: cannot load the certificates to check {url.host}'s with ({why}); give a PEM "
+                "file of the certificates to trust (or a folder of them for SSL_CERT_DIR), or unset it"
+            ) from None
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _untrusted(err: BaseException) -> str | None:
+    """Why the server's TLS certificate was not accepted, or None for another failure."""
+    for e in _cause(err):
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return e.verify_message or "certificate verify failed"
+    return None
 
 
 def _cause(err: BaseException) -> Iterator[BaseException]:
@@ -1034,6 +1074,13 @@ def push(
             return _describe_refusal(problem, target, host, method, auth)
         if why is not None:
             return f"cannot reach {here}: {why}{tried}"
+        untrusted = _untrusted(problem)
+        if untrusted is not None:
+            return (
+                f"cannot reach {here}: its TLS certificate is not trusted ({untrusted}); nothing was sent. If this "
+                "is your server, set SSL_CERT_FILE to a PEM file of its certificate (or of the authority that "
+                "signed it)"
+            )
         return f"cannot reach {here}: {_reason(problem)}; is the server running, and is --endpoint right?"
 
     def send(client: httpx.Client, method: str, name: str | None, body: bytes | None, left: Callable[[], str]):

@@ -12,7 +12,9 @@ import html
 import http.server
 import json
 import os
+import shutil
 import socketserver
+import ssl
 import subprocess
 import sys
 import threading
@@ -964,3 +966,52 @@ def test_the_body_of_a_redirect_or_a_challenge_is_not_read_without_end(shipped_b
     # for each request (httpx follows the redirect 20 times); before, the whole 256 MiB to the first
     per_request = sent[0] / len(server.requests)
     assert per_request < 16 * 1024 * 1024, f"{sent[0]:,} bytes sent to kg push in {len(server.requests)} requests"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# fifth outside review: https endpoints
+
+
+@contextlib.contextmanager
+def _tls_server(tmp_path):
+    """A real https server on 127.0.0.1 with a self-signed certificate (made by openssl here); yields its port,
+    the certificate's path and the requests it saw."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days",
+         "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server = scripted(_ok)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    with serving(server):
+        yield server.server_address[1], cert, server.seen
+
+
+def test_an_https_endpoint_is_checked_and_its_certificate_can_be_given(shipped_build, tmp_path):
+    """A self-signed certificate is refused (nothing sent) with words that say so, not "is the server running?";
+    SSL_CERT_FILE naming it makes the push pass (before: httpx read SSL_CERT_FILE only for remote hosts, so a local
+    https server could not be trusted at all); an SSL_CERT_FILE that is missing or holds no certificate is exit 2
+    naming it (before: FileNotFoundError or ssl.SSLError traceback, exit 1, for any remote endpoint)."""
+    with _tls_server(tmp_path) as (port, cert, seen):
+        url = f"https://127.0.0.1:{port}/store"
+        refused = push(shipped_build, url)
+        assert refused.returncode == 2, refused.stderr
+        assert "TLS certificate is not trusted (self-signed certificate)" in refused.stderr
+        assert "SSL_CERT_FILE" in refused.stderr and "is the server running" not in refused.stderr
+        assert seen == []
+        trusted = push(shipped_build, url, env={**ENV, "SSL_CERT_FILE": str(cert)})
+        assert trusted.returncode == 0, trusted.stderr
+        assert "PUT" in [method for method, *_ in seen]
+    for endpoint_url in (url, "https://kg-test.invalid/store"):
+        for value in (str(tmp_path / "missing.pem"), str(tmp_path / "key.pem")):
+            result = push(shipped_build, endpoint_url, env={**ENV, "SSL_CERT_FILE": value})
+            assert result.returncode == 2, result.stderr
+            assert "Traceback" not in result.stderr
+            assert result.stderr.startswith(f"kg: error: SSL_CERT_FILE={value!r}: cannot load the certificates")
