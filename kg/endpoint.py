@@ -1012,6 +1012,12 @@ def push(
     secrets = _secret_forms(login)
     here = f"{parts.scheme}://{parts.netloc}"
     head_deadline = _HeadDeadline(timeout)
+    if login is not None and parts.scheme == "http" and auth == "basic" and not is_loopback(host) and warn:
+        # said before the first request: Basic sends the password itself, readable by anyone on the way
+        warn(
+            f"the password goes to {_safe_url(here)} unencrypted (http://, Basic authentication): anyone on the "
+            "network between can read it; give an https:// --endpoint, or --auth digest if the server offers it"
+        )
 
     def say(text: str) -> str:
         return _safe(text, secrets)

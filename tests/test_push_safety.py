@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import shutil
+import socket
 import socketserver
 import ssl
 import subprocess
@@ -1015,3 +1016,36 @@ def test_an_https_endpoint_is_checked_and_its_certificate_can_be_given(shipped_b
             assert result.returncode == 2, result.stderr
             assert "Traceback" not in result.stderr
             assert result.stderr.startswith(f"kg: error: SSL_CERT_FILE={value!r}: cannot load the certificates")
+
+
+def _own_network_address() -> str | None:
+    """This machine's address on its network (not loopback), learnt from a UDP socket's route; nothing is sent."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def test_a_password_sent_unencrypted_over_the_network_is_warned_of(shipped_build):
+    """Basic authentication over http:// to a host that is not this machine sends the password as it is, to be
+    read on the way: before, kg said nothing. Now a warning, before the first request; https, Digest and a
+    loopback endpoint get none."""
+    address = _own_network_address()
+    if address is None:
+        pytest.skip("no network address besides loopback")
+    server = _Server((address, 0), _Scripted)
+    server.seen, server.lock, server.answer = [], threading.Lock(), _ok
+    env = {**ENV, "NO_PROXY": "*", "no_proxy": "*"}
+    with serving(server):
+        warned = push(shipped_build, f"http://{address}:{server.server_address[1]}/store", env=env)
+    assert warned.returncode == 0, warned.stderr
+    assert warned.stderr.startswith(
+        f"kg: the password goes to http://{address}:{server.server_address[1]} unencrypted (http://, Basic"
+    )
+    assert PASSWORD not in warned.stderr
+    with serving(scripted(_ok)) as local:
+        quiet = push(shipped_build, f"http://127.0.0.1:{local.server_address[1]}/store")
+    assert quiet.returncode == 0 and "unencrypted" not in quiet.stderr, quiet.stderr
