@@ -1012,12 +1012,6 @@ def push(
     secrets = _secret_forms(login)
     here = f"{parts.scheme}://{parts.netloc}"
     head_deadline = _HeadDeadline(timeout)
-    if login is not None and parts.scheme == "http" and auth == "basic" and not is_loopback(host) and warn:
-        # said before the first request: Basic sends the password itself, readable by anyone on the way
-        warn(
-            f"the password goes to {_safe_url(here)} unencrypted (http://, Basic authentication): anyone on the "
-            "network between can read it; give an https:// --endpoint, or --auth digest if the server offers it"
-        )
 
     def say(text: str) -> str:
         return _safe(text, secrets)
@@ -1165,6 +1159,12 @@ def push(
 
     done: list[tuple[str | None, int]] = []
     with _client(url, timeout, login, auth) as client:
+        if login is not None and parts.scheme == "http" and auth == "basic" and not is_loopback(host) and warn:
+            # said before the first request: Basic sends the password itself, readable by anyone on the way
+            warn(
+                f"the password goes to {_safe_url(here)} unencrypted (http://, Basic authentication): anyone on the "
+                "network between can read it; give an https:// --endpoint, or --auth digest if the server offers it"
+            )
         # what kg pushed before for this base, from its list on the server; a server that cannot say (no GET, a
         # failure) keeps every graph, and the list is then left as it is (a server that is down fails on the
         # first PUT, as before)
