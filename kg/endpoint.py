@@ -228,6 +228,19 @@ def list_graph(base: str) -> str:
 PUSHED_GRAPH = list_graph(DEFAULT_BASE)
 
 
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:[/?#]|$)", re.IGNORECASE)
+
+
+def _climbs(iri: str) -> bool:
+    """Whether an IRI has a `.` or `..` path segment (also percent-encoded): a server that resolves the graph
+    name by RFC 3986 (remove_dot_segments) takes <BASE../other/graph/x> for another corpus's graph, while kg's
+    check saw a name under BASE."""
+    try:
+        return bool(_DOT_SEGMENT.search(urllib.parse.urlsplit(iri).path))
+    except ValueError:  # no URL at all (an unmatched [ in the host): nothing kg would push or delete
+        return True
+
+
 def check_base(base: str) -> None:
     """Refuse a --base no build could have used (the build refuses the same ones)."""
     parts = urllib.parse.urlsplit(base) if base.isprintable() and " " not in base else None
@@ -235,6 +248,11 @@ def check_base(base: str) -> None:
         raise UsageError(
             f"--base {base!r}: give the base IRI the build was made with (an http(s) address ending in / or #; "
             f"kg build's default is {DEFAULT_BASE})"
+        )
+    if _climbs(base):
+        raise UsageError(
+            f"--base {base}: a . or .. segment in its path; a server may resolve it to another place: give the "
+            "base as the build was made with, without them"
         )
     if "/graph/" in parts.path:
         raise UsageError(
@@ -279,6 +297,11 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
             raise UsageError(
                 f"--facts-graph {facts_graph}: this is where kg lists the graphs it pushed for --base {base}; "
                 "give the facts a graph of their own"
+            )
+        if _climbs(facts_graph):
+            raise UsageError(
+                f"--facts-graph {facts_graph}: a . or .. segment in its path; a server may resolve it to another "
+                "graph (another corpus's): give a name without them"
             )
         if facts_graph in groups:
             raise UsageError(f"--facts-graph {facts_graph}: the dataset already has a graph with this name")
@@ -1185,8 +1208,12 @@ def push(
         if isinstance(answer, bytes):
             # only what this corpus owns may go: its names under its base and the facts graph it recorded itself,
             # never another name a list holds (another corpus's graph that a crafted --facts-graph once took)
-            recorded = _members(answer, _FACTS_GRAPH)
-            before = {name for name in _members(answer) if name.startswith(base) or name in recorded}
+            # a name with . or .. segments is never one kg pushed (both options refuse them), and a server may
+            # resolve <BASE../other/graph/x> to another corpus's graph: never deleted
+            recorded = {name for name in _members(answer, _FACTS_GRAPH) if not _climbs(name)}
+            before = {
+                name for name in _members(answer) if (name.startswith(base) or name in recorded) and not _climbs(name)
+            }
             pushed_default = _listed_digest(answer)
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()

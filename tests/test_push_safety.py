@@ -1049,3 +1049,34 @@ def test_a_password_sent_unencrypted_over_the_network_is_warned_of(shipped_build
     with serving(scripted(_ok)) as local:
         quiet = push(shipped_build, f"http://127.0.0.1:{local.server_address[1]}/store")
     assert quiet.returncode == 0 and "unencrypted" not in quiet.stderr, quiet.stderr
+
+
+def test_a_listed_name_that_climbs_out_of_the_base_is_not_deleted(shipped_build):
+    """A list on the server (anyone with write access there can edit it) naming <BASE../other/graph/x>: the name
+    starts with BASE, so kg deleted it (before: DELETE sent), and a server resolving graph names by RFC 3986
+    (remove_dot_segments) takes it for another corpus's graph. Now a name with a `.` or `..` segment, plain or
+    percent-encoded, is never deleted; a stale name under the base still is. --base and --facts-graph with such
+    segments: exit 2, nothing sent."""
+    climbing = [f"{DEFAULT_BASE}../other/graph/x", f"{DEFAULT_BASE}%2E%2e/other/graph/y", f"{DEFAULT_BASE}./graph/z"]
+    stale = f"{DEFAULT_BASE}graph/gone"
+    listing = "".join(
+        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n"
+        for name in [*climbing, stale]
+    ).encode()
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
+        return 204, "No Content", {}, b""
+
+    with serving(scripted(answer)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    deleted = [urllib.parse.parse_qs(path.partition("?")[2])["graph"][0] for method, path, *_ in server.seen
+               if method == "DELETE"]  # fmt: skip
+    assert deleted == [stale]
+    for option in (["--base", "https://kg.example.org/a/../"], ["--facts-graph", f"{DEFAULT_BASE}../b/graph/x"]):
+        with serving(scripted(answer)) as server:
+            refused = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", *option)
+        assert refused.returncode == 2, refused.stderr
+        assert "a . or .. segment in its path" in refused.stderr and server.seen == []
