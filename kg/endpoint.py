@@ -241,6 +241,11 @@ def _climbs(iri: str) -> bool:
         return True
 
 
+def _may_be_ours(name: str) -> bool:
+    """Whether a name in kg's list on the server could be one kg pushed: printable, no space, no dot segment."""
+    return name.isprintable() and " " not in name and not _climbs(name)
+
+
 def check_base(base: str) -> None:
     """Refuse a --base no build could have used (the build refuses the same ones)."""
     parts = urllib.parse.urlsplit(base) if base.isprintable() and " " not in base else None
@@ -1209,11 +1214,11 @@ def push(
             # only what this corpus owns may go: its names under its base and the facts graph it recorded itself,
             # never another name a list holds (another corpus's graph that a crafted --facts-graph once took)
             # a name with . or .. segments is never one kg pushed (both options refuse them), and a server may
-            # resolve <BASE../other/graph/x> to another corpus's graph: never deleted
-            recorded = {name for name in _members(answer, _FACTS_GRAPH) if not _climbs(name)}
-            before = {
-                name for name in _members(answer) if (name.startswith(base) or name in recorded) and not _climbs(name)
-            }
+            # resolve <BASE../other/graph/x> to another corpus's graph; nor is one with a control character or
+            # a space (printed, its escape sequences removed, it looked like another graph): never deleted
+            recorded = {name for name in _members(answer, _FACTS_GRAPH) if _may_be_ours(name)}
+            before = {name for name in _members(answer) if (name.startswith(base) or name in recorded)}
+            before = {name for name in before if _may_be_ours(name)}
             pushed_default = _listed_digest(answer)
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()

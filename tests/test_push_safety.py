@@ -1080,3 +1080,26 @@ def test_a_listed_name_that_climbs_out_of_the_base_is_not_deleted(shipped_build)
             refused = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", *option)
         assert refused.returncode == 2, refused.stderr
         assert "a . or .. segment in its path" in refused.stderr and server.seen == []
+
+
+def test_a_listed_name_with_control_characters_is_neither_deleted_nor_printed(shipped_build):
+    """A list on the server naming graphs under the base with an escape sequence or a line break (N-Triples
+    \\u escapes, which Oxigraph's lenient parser takes): kg deleted them and printed `DELETE <BASEgraph/red>` for
+    <BASEgraph/ESC]0;title BEL ESC[31m red> (the sequences removed, another graph's name shown) and a line break
+    as it was (a forged line). kg never pushes such names: now neither deleted nor printed."""
+    names = [r"graph/\u001B]0;pwned\u0007\u001B[31mred", r"graph/\u009B31m", r"graph/a\u000APUT"]
+    listing = "".join(
+        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{DEFAULT_BASE}{name}> .\n"
+        for name in names
+    ).encode()
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
+        return 204, "No Content", {}, b""
+
+    with serving(scripted(answer)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    assert [method for method, *_ in server.seen if method == "DELETE"] == []
+    assert "DELETE" not in result.stdout and "pwned" not in result.stdout + result.stderr
