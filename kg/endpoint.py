@@ -432,6 +432,11 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
     if user is not None or password is not None:
         if user is None or password is None:
             raise UsageError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
+        if not _utf8(password):  # the password itself never shown
+            raise UsageError(
+                f"{PASSWORD_VARIABLE}: the password is not UTF-8 text (a byte of another encoding, such as Latin-1); "
+                "set it in UTF-8"
+            )
         return _checked_user(user, USER_VARIABLE), password
     path = env.get("NETRC") or str(Path.home() / ".netrc")
     if not Path(path).is_file():
@@ -457,9 +462,21 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
 def _checked_user(user: str, where: str) -> str:
     """A user name that can go in a header: a line break or other control character in it made httpx refuse the
     Digest header with a message quoting it whole, the response computed from the password included."""
+    if not _utf8(user):
+        raise UsageError(f"{where}: the user name is not UTF-8 text (a byte of another encoding); give it in UTF-8")
     if not user.isprintable():
         raise UsageError(f"{where}: the user name holds a line break or another control character; remove it")
     return user
+
+
+def _utf8(text: str) -> bool:
+    """Whether text read from the environment is UTF-8: bytes of another encoding arrive as lone surrogates,
+    which no header can carry (encoding them was a UnicodeEncodeError traceback)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def graph_url(endpoint: str, name: str | None) -> str:

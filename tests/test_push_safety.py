@@ -1103,3 +1103,24 @@ def test_a_listed_name_with_control_characters_is_neither_deleted_nor_printed(sh
     assert result.returncode == 0, result.stderr
     assert [method for method, *_ in server.seen if method == "DELETE"] == []
     assert "DELETE" not in result.stdout and "pwned" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "said"),
+    [
+        (endpoint.PASSWORD_VARIABLE, "KG_PUSH_PASSWORD: the password is not UTF-8 text"),
+        (endpoint.USER_VARIABLE, "KG_PUSH_USER: the user name is not UTF-8 text"),
+    ],
+)
+def test_credentials_not_in_utf8_are_a_message(shipped_build, variable, said):
+    """KG_PUSH_PASSWORD set in a Latin-1 terminal (the byte 0xFF, a lone surrogate to Python) ended kg push in a
+    UnicodeEncodeError traceback (exit 1), Basic or Digest; the user name got "a control character". Now exit 2
+    saying so, nothing sent, the value not shown."""
+    with serving(scripted(_ok)) as server:
+        for auth in ("basic", "digest"):
+            env = {**ENV, variable: "pa\udcffss"}  # the environment's bytes: b"pa\xffss"
+            result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--auth", auth, env=env)
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.startswith(f"kg: error: {said}") and "Traceback" not in result.stderr
+            assert "pa" not in result.stderr.replace("password", "")
+        assert server.seen == []
