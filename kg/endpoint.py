@@ -248,7 +248,10 @@ def _may_be_ours(name: str) -> bool:
 
 def check_base(base: str) -> None:
     """Refuse a --base no build could have used (the build refuses the same ones)."""
-    parts = urllib.parse.urlsplit(base) if base.isprintable() and " " not in base else None
+    try:
+        parts = urllib.parse.urlsplit(base) if base.isprintable() and " " not in base else None
+    except ValueError:  # an unclosed IPv6 bracket (https://[::1/): urlsplit's ValueError was a traceback
+        parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or not base.endswith(("/", "#")):
         raise UsageError(
             f"--base {base!r}: give the base IRI the build was made with (an http(s) address ending in / or #; "
@@ -297,7 +300,9 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
         try:
             ox.NamedNode(facts_graph)
         except ValueError as err:
-            raise UsageError(f"--facts-graph {facts_graph!r}: not an IRI ({err})") from None
+            # Oxigraph's message quotes the character it refused: an escape sequence given in the option would
+            # reach the terminal as it is
+            raise UsageError(f"--facts-graph {facts_graph!r}: not an IRI ({_printable(str(err))})") from None
         if facts_graph == list_graph(base):
             raise UsageError(
                 f"--facts-graph {facts_graph}: this is where kg lists the graphs it pushed for --base {base}; "

@@ -1124,3 +1124,22 @@ def test_credentials_not_in_utf8_are_a_message(shipped_build, variable, said):
             assert result.stderr.startswith(f"kg: error: {said}") and "Traceback" not in result.stderr
             assert "pa" not in result.stderr.replace("password", "")
         assert server.seen == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--base", "https://[::1/", "--base 'https://[::1/': give the base IRI the build was made with"),
+        ("--facts-graph", "https://kg.example.org/\x1b]0;title\x07", "not an IRI (Invalid IRI code point"),
+    ],
+)
+def test_a_base_or_facts_graph_kg_cannot_use_is_a_clean_message(shipped_build, option, value, said):
+    """`--base https://[::1/` ended in urlsplit's ValueError traceback (exit 1); a --facts-graph holding an escape
+    sequence was refused with Oxigraph's words quoting the escape character raw, to the terminal. Now exit 2,
+    nothing sent, no control character printed."""
+    with serving(scripted(_ok)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", option, value)
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert server.seen == []
