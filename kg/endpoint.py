@@ -259,8 +259,8 @@ def check_base(base: str) -> None:
         )
     if _climbs(base):
         raise UsageError(
-            f"--base {base}: a . or .. segment in its path; a server may resolve it to another place: give the "
-            "base as the build was made with, without them"
+            f"--base {base}: a . or .. segment in its path; a server may resolve it, and the graphs under it, to "
+            "another place (another corpus's): rebuild with a base without them (kg build --base)"
         )
     if "/graph/" in parts.path:
         raise UsageError(
