@@ -83,6 +83,31 @@ def _user_key() -> bytes | None:
     return _KEYS[str(path)]
 
 
+def key_trouble() -> str | None:
+    """Why no cache entry can be sealed or read, in words for a warning, or None when the user's key is usable.
+    Without a key every build reads every source afresh: said once per build, instead of costing time unseen (a
+    key file cut short, or copied in with another mode, did so for every build after)."""
+    path = key_path()
+    if path is None:
+        return "no home directory to keep the cache's key in (set HOME or XDG_CACHE_HOME)"
+    if _user_key() is not None:
+        return None
+    try:
+        st = os.lstat(path)
+    except OSError as err:
+        return f"cannot make the cache's key {path} ({err.strerror or type(err).__name__})"
+    if not stat.S_ISREG(st.st_mode):
+        what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+    elif st.st_uid != os.geteuid():
+        what = "another user's"
+    elif st.st_mode & 0o077:
+        mode = f"{stat.S_IMODE(st.st_mode):04o}"
+        return f"the cache's key {path} is readable by others (mode {mode}): chmod 600 it, or remove it"
+    else:
+        what = f"{st.st_size} bytes, not the 32 of a key kg made"
+    return f"the cache's key {path} is {what}: remove it and kg makes a new one"
+
+
 def _read_key(path: Path) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)

@@ -38,6 +38,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import sys
 import sysconfig
 import threading
@@ -227,13 +228,39 @@ def list_graph(base: str) -> str:
 PUSHED_GRAPH = list_graph(DEFAULT_BASE)
 
 
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:[/?#]|$)", re.IGNORECASE)
+
+
+def _climbs(iri: str) -> bool:
+    """Whether an IRI has a `.` or `..` path segment (also percent-encoded): a server that resolves the graph
+    name by RFC 3986 (remove_dot_segments) takes <BASE../other/graph/x> for another corpus's graph, while kg's
+    check saw a name under BASE."""
+    try:
+        return bool(_DOT_SEGMENT.search(urllib.parse.urlsplit(iri).path))
+    except ValueError:  # no URL at all (an unmatched [ in the host): nothing kg would push or delete
+        return True
+
+
+def _may_be_ours(name: str) -> bool:
+    """Whether a name in kg's list on the server could be one kg pushed: printable, no space, no dot segment."""
+    return name.isprintable() and " " not in name and not _climbs(name)
+
+
 def check_base(base: str) -> None:
     """Refuse a --base no build could have used (the build refuses the same ones)."""
-    parts = urllib.parse.urlsplit(base) if base.isprintable() and " " not in base else None
+    try:
+        parts = urllib.parse.urlsplit(base) if base.isprintable() and " " not in base else None
+    except ValueError:  # an unclosed IPv6 bracket (https://[::1/): urlsplit's ValueError was a traceback
+        parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or not base.endswith(("/", "#")):
         raise UsageError(
             f"--base {base!r}: give the base IRI the build was made with (an http(s) address ending in / or #; "
             f"kg build's default is {DEFAULT_BASE})"
+        )
+    if _climbs(base):
+        raise UsageError(
+            f"--base {base}: a . or .. segment in its path; a server may resolve it, and the graphs under it, to "
+            "another place (another corpus's): rebuild with a base without them (kg build --base)"
         )
     if "/graph/" in parts.path:
         raise UsageError(
@@ -273,11 +300,18 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
         try:
             ox.NamedNode(facts_graph)
         except ValueError as err:
-            raise UsageError(f"--facts-graph {facts_graph!r}: not an IRI ({err})") from None
+            # Oxigraph's message quotes the character it refused: an escape sequence given in the option would
+            # reach the terminal as it is
+            raise UsageError(f"--facts-graph {facts_graph!r}: not an IRI ({_printable(str(err))})") from None
         if facts_graph == list_graph(base):
             raise UsageError(
                 f"--facts-graph {facts_graph}: this is where kg lists the graphs it pushed for --base {base}; "
                 "give the facts a graph of their own"
+            )
+        if _climbs(facts_graph):
+            raise UsageError(
+                f"--facts-graph {facts_graph}: a . or .. segment in its path; a server may resolve it to another "
+                "graph (another corpus's): give a name without them"
             )
         if facts_graph in groups:
             raise UsageError(f"--facts-graph {facts_graph}: the dataset already has a graph with this name")
@@ -403,6 +437,11 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
     if user is not None or password is not None:
         if user is None or password is None:
             raise UsageError(f"set both {USER_VARIABLE} and {PASSWORD_VARIABLE}, or neither")
+        if not _utf8(password):  # the password itself never shown
+            raise UsageError(
+                f"{PASSWORD_VARIABLE}: the password is not UTF-8 text (a byte of another encoding, such as Latin-1); "
+                "set it in UTF-8"
+            )
         return _checked_user(user, USER_VARIABLE), password
     path = env.get("NETRC") or str(Path.home() / ".netrc")
     if not Path(path).is_file():
@@ -428,9 +467,21 @@ def credentials(host: str, environ: Mapping[str, str] | None = None) -> tuple[st
 def _checked_user(user: str, where: str) -> str:
     """A user name that can go in a header: a line break or other control character in it made httpx refuse the
     Digest header with a message quoting it whole, the response computed from the password included."""
+    if not _utf8(user):
+        raise UsageError(f"{where}: the user name is not UTF-8 text (a byte of another encoding); give it in UTF-8")
     if not user.isprintable():
         raise UsageError(f"{where}: the user name holds a line break or another control character; remove it")
     return user
+
+
+def _utf8(text: str) -> bool:
+    """Whether text read from the environment is UTF-8: bytes of another encoding arrive as lone surrogates,
+    which no header can carry (encoding them was a UnicodeEncodeError traceback)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def graph_url(endpoint: str, name: str | None) -> str:
@@ -840,12 +891,14 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
         elif response.status_code == 401 and isinstance(credentials_, _Digest):
             _read_ahead(response, timeout)
 
+    verify = _tls_context(url)
     credentials_: httpx.Auth | None = None
     if login is not None:
         credentials_ = _Digest(*login) if auth == "digest" else httpx.BasicAuth(*login)
     try:
         return httpx.Client(
             auth=credentials_,
+            verify=verify,
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
             trust_env=not is_loopback(url.host),
@@ -866,6 +919,43 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
             f"cannot use the proxy the environment gives for {url.host} ({shown}): {why}; fix or unset it, or add "
             f"{url.host} to NO_PROXY"
         ) from None
+
+
+TLS_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+def _tls_context(url: httpx.URL) -> ssl.SSLContext:
+    """The certificates an https endpoint must prove itself with: certifi's, or those SSL_CERT_FILE or SSL_CERT_DIR
+    names (as for curl and OpenSSL), for a local server too, so that a self-signed one can be trusted by giving its
+    certificate (httpx read these variables only with the environment's proxies, never for this machine, and a
+    file it could not load was a traceback). Verification is never off."""
+    import certifi
+
+    if url.scheme != "https":
+        return ssl.create_default_context(cafile=certifi.where())
+    for name in TLS_VARIABLES:
+        value = os.environ.get(name)
+        if not value:
+            continue
+        try:
+            if name == "SSL_CERT_FILE":
+                return ssl.create_default_context(cafile=value)
+            return ssl.create_default_context(capath=value)
+        except (OSError, ValueError) as err:  # missing, unreadable, no PEM certificate in it
+            why = getattr(err, "strerror", None) or getattr(err, "reason", None) or type(err).__name__
+            raise UsageError(
+                f"{name}={value!r}: cannot load the certificates to check {url.host}'s with ({why}); give a PEM "
+                "file of the certificates to trust (or a folder of them for SSL_CERT_DIR), or unset it"
+            ) from None
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _untrusted(err: BaseException) -> str | None:
+    """Why the server's TLS certificate was not accepted, or None for another failure."""
+    for e in _cause(err):
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return e.verify_message or "certificate verify failed"
+    return None
 
 
 def _cause(err: BaseException) -> Iterator[BaseException]:
@@ -1034,6 +1124,13 @@ def push(
             return _describe_refusal(problem, target, host, method, auth)
         if why is not None:
             return f"cannot reach {here}: {why}{tried}"
+        untrusted = _untrusted(problem)
+        if untrusted is not None:
+            return (
+                f"cannot reach {here}: its TLS certificate is not trusted ({untrusted}); nothing was sent. If this "
+                "is your server, set SSL_CERT_FILE to a PEM file of its certificate (or of the authority that "
+                "signed it)"
+            )
         return f"cannot reach {here}: {_reason(problem)}; is the server running, and is --endpoint right?"
 
     def send(client: httpx.Client, method: str, name: str | None, body: bytes | None, left: Callable[[], str]):
@@ -1112,6 +1209,12 @@ def push(
 
     done: list[tuple[str | None, int]] = []
     with _client(url, timeout, login, auth) as client:
+        if login is not None and parts.scheme == "http" and auth == "basic" and not is_loopback(host) and warn:
+            # said before the first request: Basic sends the password itself, readable by anyone on the way
+            warn(
+                f"the password goes to {_safe_url(here)} unencrypted (http://, Basic authentication): anyone on the "
+                "network between can read it; give an https:// --endpoint, or --auth digest if the server offers it"
+            )
         # what kg pushed before for this base, from its list on the server; a server that cannot say (no GET, a
         # failure) keeps every graph, and the list is then left as it is (a server that is down fails on the
         # first PUT, as before)
@@ -1132,8 +1235,12 @@ def push(
         if isinstance(answer, bytes):
             # only what this corpus owns may go: its names under its base and the facts graph it recorded itself,
             # never another name a list holds (another corpus's graph that a crafted --facts-graph once took)
-            recorded = _members(answer, _FACTS_GRAPH)
-            before = {name for name in _members(answer) if name.startswith(base) or name in recorded}
+            # a name with . or .. segments is never one kg pushed (both options refuse them), and a server may
+            # resolve <BASE../other/graph/x> to another corpus's graph; nor is one with a control character or
+            # a space (printed, its escape sequences removed, it looked like another graph): never deleted
+            recorded = {name for name in _members(answer, _FACTS_GRAPH) if _may_be_ours(name)}
+            before = {name for name in _members(answer) if (name.startswith(base) or name in recorded)}
+            before = {name for name in before if _may_be_ours(name)}
             pushed_default = _listed_digest(answer)
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()

@@ -138,6 +138,12 @@ def _own_cache(cache: Path | str | None) -> Path | None:
             file=sys.stderr,
         )
         return None
+    from kg.corpus import key_trouble
+
+    trouble = key_trouble()
+    if trouble is not None:
+        print(f"kg: warning: {trouble}; building without a cache", file=sys.stderr)
+        return None
     return path
 
 

@@ -94,6 +94,35 @@ def test_a_key_others_can_read_is_not_used(mini_data: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
+    ("content", "mode", "said"),
+    [
+        (b"", 0o600, "is 0 bytes, not the 32 of a key kg made: remove it and kg makes a new one"),
+        (os.urandom(31), 0o600, "is 31 bytes, not the 32 of a key kg made: remove it and kg makes a new one"),
+        (os.urandom(32), 0o640, "is readable by others (mode 0640): chmod 600 it, or remove it"),
+    ],
+)
+def test_a_key_kg_cannot_use_is_said_once_not_costing_time_unseen(
+    mini_data: Path, tmp_path: Path, content: bytes, mode: int, said: str
+) -> None:
+    """Fifth outside review: a key file cut short (empty, 31 bytes) or readable by others made every build read
+    every source afresh, without a word, for as long as the file stayed. Now each build says why, once, and
+    what to do; the outputs are a --no-cache build's."""
+    work = mini_data.parent
+    env = {"XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    key = tmp_path / "user-cache" / "kg" / "cache-key"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(content)
+    key.chmod(mode)
+    result = run_kg("build", "--data", "data", "--out", "build", "--quiet", cwd=work, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"kg: warning: the cache's key {key} {said}; building without a cache\n"
+    assert key.read_bytes() == content  # the user's file, left for the user to remove
+    clean = run_kg("build", "--data", "data", "--out", "clean", "--no-cache", "--quiet", cwd=work, env=env)
+    assert clean.returncode == 0 and clean.stderr == "", clean.stderr
+    assert _without_store(_tree(work / "build")) == _without_store(_tree(work / "clean"))
+
+
+@pytest.mark.parametrize(
     ("key", "tag", "hint"),
     [
         ("language", "en-a1", "write 'en'"),  # Oxigraph refuses it: a2 is neither a region nor a variant

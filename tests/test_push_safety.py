@@ -12,7 +12,10 @@ import html
 import http.server
 import json
 import os
+import shutil
+import socket
 import socketserver
+import ssl
 import subprocess
 import sys
 import threading
@@ -964,3 +967,179 @@ def test_the_body_of_a_redirect_or_a_challenge_is_not_read_without_end(shipped_b
     # for each request (httpx follows the redirect 20 times); before, the whole 256 MiB to the first
     per_request = sent[0] / len(server.requests)
     assert per_request < 16 * 1024 * 1024, f"{sent[0]:,} bytes sent to kg push in {len(server.requests)} requests"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# fifth outside review: https endpoints
+
+
+@contextlib.contextmanager
+def _tls_server(tmp_path):
+    """A real https server on 127.0.0.1 with a self-signed certificate (made by openssl here); yields its port,
+    the certificate's path and the requests it saw."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days",
+         "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server = scripted(_ok)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    with serving(server):
+        yield server.server_address[1], cert, server.seen
+
+
+def test_an_https_endpoint_is_checked_and_its_certificate_can_be_given(shipped_build, tmp_path):
+    """A self-signed certificate is refused (nothing sent) with words that say so, not "is the server running?";
+    SSL_CERT_FILE naming it makes the push pass (before: httpx read SSL_CERT_FILE only for remote hosts, so a local
+    https server could not be trusted at all); an SSL_CERT_FILE that is missing or holds no certificate is exit 2
+    naming it (before: FileNotFoundError or ssl.SSLError traceback, exit 1, for any remote endpoint)."""
+    with _tls_server(tmp_path) as (port, cert, seen):
+        url = f"https://127.0.0.1:{port}/store"
+        refused = push(shipped_build, url)
+        assert refused.returncode == 2, refused.stderr
+        assert "TLS certificate is not trusted (self-signed certificate)" in refused.stderr
+        assert "SSL_CERT_FILE" in refused.stderr and "is the server running" not in refused.stderr
+        assert seen == []
+        trusted = push(shipped_build, url, env={**ENV, "SSL_CERT_FILE": str(cert)})
+        assert trusted.returncode == 0, trusted.stderr
+        assert "PUT" in [method for method, *_ in seen]
+    for endpoint_url in (url, "https://kg-test.invalid/store"):
+        for value in (str(tmp_path / "missing.pem"), str(tmp_path / "key.pem")):
+            result = push(shipped_build, endpoint_url, env={**ENV, "SSL_CERT_FILE": value})
+            assert result.returncode == 2, result.stderr
+            assert "Traceback" not in result.stderr
+            assert result.stderr.startswith(f"kg: error: SSL_CERT_FILE={value!r}: cannot load the certificates")
+
+
+def _own_network_address() -> str | None:
+    """This machine's address on its network (not loopback), learnt from a UDP socket's route; nothing is sent."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def test_a_password_sent_unencrypted_over_the_network_is_warned_of(shipped_build):
+    """Basic authentication over http:// to a host that is not this machine sends the password as it is, to be
+    read on the way: before, kg said nothing. Now a warning, before the first request; https, Digest and a
+    loopback endpoint get none."""
+    address = _own_network_address()
+    if address is None:
+        pytest.skip("no network address besides loopback")
+    server = _Server((address, 0), _Scripted)
+    server.seen, server.lock, server.answer = [], threading.Lock(), _ok
+    env = {**ENV, "NO_PROXY": "*", "no_proxy": "*"}
+    with serving(server):
+        warned = push(shipped_build, f"http://{address}:{server.server_address[1]}/store", env=env)
+    assert warned.returncode == 0, warned.stderr
+    assert warned.stderr.startswith(
+        f"kg: the password goes to http://{address}:{server.server_address[1]} unencrypted (http://, Basic"
+    )
+    assert PASSWORD not in warned.stderr
+    with serving(scripted(_ok)) as local:
+        quiet = push(shipped_build, f"http://127.0.0.1:{local.server_address[1]}/store")
+    assert quiet.returncode == 0 and "unencrypted" not in quiet.stderr, quiet.stderr
+
+
+def test_a_listed_name_that_climbs_out_of_the_base_is_not_deleted(shipped_build):
+    """A list on the server (anyone with write access there can edit it) naming <BASE../other/graph/x>: the name
+    starts with BASE, so kg deleted it (before: DELETE sent), and a server resolving graph names by RFC 3986
+    (remove_dot_segments) takes it for another corpus's graph. Now a name with a `.` or `..` segment, plain or
+    percent-encoded, is never deleted; a stale name under the base still is. --base and --facts-graph with such
+    segments: exit 2, nothing sent."""
+    climbing = [f"{DEFAULT_BASE}../other/graph/x", f"{DEFAULT_BASE}%2E%2e/other/graph/y", f"{DEFAULT_BASE}./graph/z"]
+    stale = f"{DEFAULT_BASE}graph/gone"
+    listing = "".join(
+        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n"
+        for name in [*climbing, stale]
+    ).encode()
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
+        return 204, "No Content", {}, b""
+
+    with serving(scripted(answer)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    deleted = [urllib.parse.parse_qs(path.partition("?")[2])["graph"][0] for method, path, *_ in server.seen
+               if method == "DELETE"]  # fmt: skip
+    assert deleted == [stale]
+    for option in (["--base", "https://kg.example.org/a/../"], ["--facts-graph", f"{DEFAULT_BASE}../b/graph/x"]):
+        with serving(scripted(answer)) as server:
+            refused = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", *option)
+        assert refused.returncode == 2, refused.stderr
+        assert "a . or .. segment in its path" in refused.stderr and server.seen == []
+
+
+def test_a_listed_name_with_control_characters_is_neither_deleted_nor_printed(shipped_build):
+    """A list on the server naming graphs under the base with an escape sequence or a line break (N-Triples
+    \\u escapes, which Oxigraph's lenient parser takes): kg deleted them and printed `DELETE <BASEgraph/red>` for
+    <BASEgraph/ESC]0;title BEL ESC[31m red> (the sequences removed, another graph's name shown) and a line break
+    as it was (a forged line). kg never pushes such names: now neither deleted nor printed."""
+    names = [r"graph/\u001B]0;pwned\u0007\u001B[31mred", r"graph/\u009B31m", r"graph/a\u000APUT"]
+    listing = "".join(
+        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{DEFAULT_BASE}{name}> .\n"
+        for name in names
+    ).encode()
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
+        return 204, "No Content", {}, b""
+
+    with serving(scripted(answer)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+    assert result.returncode == 0, result.stderr
+    assert [method for method, *_ in server.seen if method == "DELETE"] == []
+    assert "DELETE" not in result.stdout and "pwned" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "said"),
+    [
+        (endpoint.PASSWORD_VARIABLE, "KG_PUSH_PASSWORD: the password is not UTF-8 text"),
+        (endpoint.USER_VARIABLE, "KG_PUSH_USER: the user name is not UTF-8 text"),
+    ],
+)
+def test_credentials_not_in_utf8_are_a_message(shipped_build, variable, said):
+    """KG_PUSH_PASSWORD set in a Latin-1 terminal (the byte 0xFF, a lone surrogate to Python) ended kg push in a
+    UnicodeEncodeError traceback (exit 1), Basic or Digest; the user name got "a control character". Now exit 2
+    saying so, nothing sent, the value not shown."""
+    with serving(scripted(_ok)) as server:
+        for auth in ("basic", "digest"):
+            env = {**ENV, variable: "pa\udcffss"}  # the environment's bytes: b"pa\xffss"
+            result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--auth", auth, env=env)
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.startswith(f"kg: error: {said}") and "Traceback" not in result.stderr
+            assert "pa" not in result.stderr.replace("password", "")
+        assert server.seen == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--base", "https://[::1/", "--base 'https://[::1/': give the base IRI the build was made with"),
+        ("--facts-graph", "https://kg.example.org/\x1b]0;title\x07", "not an IRI (Invalid IRI code point"),
+    ],
+)
+def test_a_base_or_facts_graph_kg_cannot_use_is_a_clean_message(shipped_build, option, value, said):
+    """`--base https://[::1/` ended in urlsplit's ValueError traceback (exit 1); a --facts-graph holding an escape
+    sequence was refused with Oxigraph's words quoting the escape character raw, to the terminal. Now exit 2,
+    nothing sent, no control character printed."""
+    with serving(scripted(_ok)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", option, value)
+    assert result.returncode == 2, result.stderr
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert server.seen == []
