@@ -52,7 +52,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg import DEFAULT_BASE, __version__, inflate, serve_front
+from kg import DEFAULT_BASE, __version__, inflate, serve_front, tls
 from kg.errors import KgError, UsageError
 from kg.http_guard import HostCheck, is_loopback
 from kg.store import store_path
@@ -921,33 +921,13 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
         ) from None
 
 
-TLS_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
-
-
 def _tls_context(url: httpx.URL) -> ssl.SSLContext:
-    """The certificates an https endpoint must prove itself with: certifi's, or those SSL_CERT_FILE or SSL_CERT_DIR
-    names (as for curl and OpenSSL), for a local server too, so that a self-signed one can be trusted by giving its
-    certificate (httpx read these variables only with the environment's proxies, never for this machine, and a
-    file it could not load was a traceback). Verification is never off."""
+    """kg/tls.py's context for an https endpoint; certifi's alone for http (nothing to check, nothing to load)."""
     import certifi
 
     if url.scheme != "https":
         return ssl.create_default_context(cafile=certifi.where())
-    for name in TLS_VARIABLES:
-        value = os.environ.get(name)
-        if not value:
-            continue
-        try:
-            if name == "SSL_CERT_FILE":
-                return ssl.create_default_context(cafile=value)
-            return ssl.create_default_context(capath=value)
-        except (OSError, ValueError) as err:  # missing, unreadable, no PEM certificate in it
-            why = getattr(err, "strerror", None) or getattr(err, "reason", None) or type(err).__name__
-            raise UsageError(
-                f"{name}={value!r}: cannot load the certificates to check {url.host}'s with ({why}); give a PEM "
-                "file of the certificates to trust (or a folder of them for SSL_CERT_DIR), or unset it"
-            ) from None
-    return ssl.create_default_context(cafile=certifi.where())
+    return tls.context(url.host)
 
 
 def _untrusted(err: BaseException) -> str | None:

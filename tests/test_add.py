@@ -646,6 +646,23 @@ def test_a_page_of_a_million_elements_is_refused_before_it_is_parsed(tmp_path):
     assert "Traceback" not in result.stderr and _files(data) == []
 
 
+def test_a_certificate_file_kg_cannot_load_is_a_message(site, tmp_path):
+    """SSL_CERT_FILE naming a missing file, or one without a certificate, ended kg add in httpx's FileNotFoundError
+    or SSLError traceback, for any address (the fifth outside review found it in kg push, the same in kg add)."""
+    base, _ = site
+    data = _data(tmp_path)
+    for bad in (str(tmp_path / "missing.pem"), "/etc/hostname"):
+        result = run_kg("add", "https://news.example/a.html", "--data", str(data), env={"SSL_CERT_FILE": bad})
+        assert result.returncode == 2, result.stderr
+        assert f"kg: error: SSL_CERT_FILE={bad!r}: cannot load the certificates to check news.example's" in (
+            result.stderr
+        )
+        assert "Traceback" not in result.stderr and _files(data) == []
+    # an http page needs no certificate: the variable does not stop it
+    result = run_kg("add", f"{base}/news/harbour.html", "--data", str(data), env={"SSL_CERT_FILE": "/etc/hostname"})
+    assert result.returncode == 0, result.stderr
+
+
 # ---- the parts on their own (no server) ----
 
 

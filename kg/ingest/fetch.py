@@ -15,12 +15,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 import urllib.request
 from dataclasses import dataclass
 
 import httpx
 
-from kg import __version__, inflate
+from kg import __version__, inflate, tls
+from kg.errors import UsageError
 from kg.http_guard import is_loopback
 from kg.ingest import Original, Refused
 
@@ -156,6 +158,20 @@ def fetch(url: str, limits: Limits = Limits(), via: Via | None = None) -> Origin
         raise _timeout(url, limits) from None
 
 
+def _tls(url: httpx.URL) -> ssl.SSLContext:
+    """kg/tls.py's context (SSL_CERT_FILE / SSL_CERT_DIR for every host; one it cannot load is a message) for an
+    https address; for http, the same if it loads, else certifi's (an http page checks no certificate, and one it
+    redirects to https is still checked, against certifi's authorities)."""
+    if url.scheme == "https":
+        return tls.context(url.host)
+    try:
+        return tls.context(url.host)
+    except UsageError:
+        import certifi
+
+        return ssl.create_default_context(cafile=certifi.where())
+
+
 async def _fetch(url: str, current: httpx.URL, limits: Limits, via: Via | None) -> Original:
     seen: list[str] = []
     what = "a link in"
@@ -163,6 +179,7 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits, via: Via | None) 
     # a proxy from the environment for remote hosts, never for this machine (as kg push)
     async with httpx.AsyncClient(
         follow_redirects=False,
+        verify=_tls(current),
         trust_env=trust_env,
         headers={"User-Agent": f"kg/{__version__} (kg add)", "Accept-Encoding": inflate.ACCEPT},
         timeout=httpx.Timeout(limits.timeout),
