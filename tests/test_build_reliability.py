@@ -97,9 +97,11 @@ def test_a_key_others_can_read_is_not_used(mini_data: Path, tmp_path: Path) -> N
     ("content", "mode", "said"),
     [
         (b"", 0o600, "is 0 bytes, not the 32 of a key kg made: remove it and kg makes a new one"),
-        (os.urandom(31), 0o600, "is 31 bytes, not the 32 of a key kg made: remove it and kg makes a new one"),
-        (os.urandom(32), 0o640, "is readable by others (mode 0640): chmod 600 it, or remove it"),
+        # fixed bytes, not os.urandom: pytest-xdist's workers must collect the same test ids
+        (bytes(range(7, 38)), 0o600, "is 31 bytes, not the 32 of a key kg made: remove it and kg makes a new one"),
+        (bytes(range(40, 72)), 0o640, "is readable by others (mode 0640): chmod 600 it, or remove it"),
     ],
+    ids=["empty", "31-bytes", "readable-by-others"],
 )
 def test_a_key_kg_cannot_use_is_said_once_not_costing_time_unseen(
     mini_data: Path, tmp_path: Path, content: bytes, mode: int, said: str
