@@ -55,6 +55,7 @@ import pyoxigraph as ox
 from kg import DEFAULT_BASE, __version__, inflate, serve_front, tls
 from kg.errors import KgError, UsageError
 from kg.http_guard import HostCheck, is_loopback
+from kg.sources import climbs
 from kg.store import store_path
 
 USER_VARIABLE = "KG_PUSH_USER"
@@ -228,17 +229,7 @@ def list_graph(base: str) -> str:
 PUSHED_GRAPH = list_graph(DEFAULT_BASE)
 
 
-_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:[/?#]|$)", re.IGNORECASE)
-
-
-def _climbs(iri: str) -> bool:
-    """Whether an IRI has a `.` or `..` path segment (also percent-encoded): a server that resolves the graph
-    name by RFC 3986 (remove_dot_segments) takes <BASE../other/graph/x> for another corpus's graph, while kg's
-    check saw a name under BASE."""
-    try:
-        return bool(_DOT_SEGMENT.search(urllib.parse.urlsplit(iri).path))
-    except ValueError:  # no URL at all (an unmatched [ in the host): nothing kg would push or delete
-        return True
+_climbs = climbs  # kg/rdf.py: the same rule kg build applies to its base
 
 
 def _may_be_ours(name: str) -> bool:

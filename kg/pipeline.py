@@ -28,7 +28,7 @@ from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.progress import Progress, describe, stage
 from kg.rdf import DEFAULT_BASE, Dataset, assemble
-from kg.sources import iri_problem
+from kg.sources import climbs, iri_problem
 
 
 @dataclass
@@ -82,6 +82,11 @@ def load(
     `progress` (the CLI's bar) is told of each of the progress.LOAD_STAGES stages."""
     if iri_problem(base) is not None or not base.endswith(("/", "#")):
         raise UsageError(f"--base {base!r} is not usable as a base IRI; give an http(s) address ending in / or #")
+    if climbs(base):
+        raise UsageError(
+            f"--base {base!r}: a . or .. segment in its path; a reader that resolves IRIs would take the entities "
+            "and graphs under it for names elsewhere (kg push refuses it): give a base without them"
+        )
     if jobs < 0:
         raise UsageError(f"--jobs {jobs}: give 1 or more processes")
     with gcpause.paused():

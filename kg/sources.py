@@ -61,6 +61,21 @@ def language_hint(tag: str) -> str:
     return "use the code of the language, with its script or region if needed: en, zh, zh-Hans, en-GB, ..."
 
 
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:[/?#]|$)", re.IGNORECASE)
+
+
+def climbs(iri: str) -> bool:
+    """Whether an IRI has a `.` or `..` path segment (also percent-encoded): a reader that resolves IRIs by RFC 3986
+    (remove_dot_segments) takes <BASE../other/graph/x> for a name outside BASE, while a string comparison sees one
+    under it. A base with such a segment is refused by kg build and kg push."""
+    import urllib.parse
+
+    try:
+        return bool(_DOT_SEGMENT.search(urllib.parse.urlsplit(iri).path))
+    except ValueError:  # no URL at all (an unmatched [ in the host)
+        return True
+
+
 def iri_problem(url: str) -> str | None:
     """None if `url` can be an IRI in the graph: an http(s) address that RDF parsers take; else why not ("" when
     the pattern says). The pattern alone let through what Oxigraph refuses (a second '#', a control character, a

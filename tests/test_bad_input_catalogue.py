@@ -326,6 +326,16 @@ def test_bad_base_iri(tmp_path: Path, capsys) -> None:
     assert code == 2 and "is not usable as a base IRI" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("base", ["https://x.org/a/../b/", "https://x.org/a/./", "https://x.org/a/%2E%2e/"])
+def test_a_base_with_a_dot_segment_is_refused(tmp_path: Path, capsys, base: str) -> None:
+    """kg push refuses such a base (a server resolving <BASE../other/graph/x> reaches another corpus's graphs): the
+    build, which would mint every IRI under it, refuses it too (the fifth review found the build took it)."""
+    code = cli.main(["build", "--data", str(MINI), "--out", str(tmp_path / "out"), "--base", base])
+    err = capsys.readouterr().err
+    assert code == 2 and f"--base {base!r}: a . or .. segment in its path" in err, err
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_real_command_on_the_nastiest_cases(tmp_path: Path, good_build: Path) -> None:
     """The real `kg` process: exit status 1 and no traceback, for the cases most likely to crash a parser."""
     nasty = ["yaml-billion-laughs", "yaml-deep-nesting", "python-object-tag", "evidence-offset-5000-digits"]
