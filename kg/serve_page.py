@@ -90,10 +90,9 @@ def content_security_policy(page: str) -> str:
     )
 
 
-@cache
-def response(head_only: bool = False) -> bytes:
-    """The whole HTTP answer to GET / (or HEAD /): built once, as the saved questions are package data."""
-    page = render(saved_queries())
+def page_answer(page: str, head_only: bool = False, also: str = "") -> bytes:
+    """The whole HTTP answer that serves one of kg's own pages (kg serve's, kg review's): its scripts and styles
+    allowed by their hashes, never cached, never sniffed; `also` adds header lines (kg review: no framing)."""
     body = page.encode("utf-8")
     head = (
         "HTTP/1.1 200 OK\r\n"
@@ -101,8 +100,15 @@ def response(head_only: bool = False) -> bytes:
         f"Content-Length: {len(body)}\r\n"
         f"Content-Security-Policy: {content_security_policy(page)}\r\n"
         "X-Content-Type-Options: nosniff\r\n"
+        f"{also}"
         "Referrer-Policy: no-referrer\r\n"
         "Cache-Control: no-store\r\n"
         "Connection: close\r\n\r\n"
     )
     return head.encode("ascii") + (b"" if head_only else body)
+
+
+@cache
+def response(head_only: bool = False) -> bytes:
+    """The whole HTTP answer to GET / (or HEAD /): built once, as the saved questions are package data."""
+    return page_answer(render(saved_queries()), head_only)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from kg.serve_page import content_security_policy
+from kg.serve_page import page_answer
 
 
 @cache
@@ -22,17 +22,4 @@ def text() -> str:
 @cache
 def response(head_only: bool = False) -> bytes:
     """The whole HTTP answer to GET / (or HEAD /)."""
-    page = text()
-    body = page.encode("utf-8")
-    head = (
-        "HTTP/1.1 200 OK\r\n"
-        "Content-Type: text/html; charset=utf-8\r\n"
-        f"Content-Length: {len(body)}\r\n"
-        f"Content-Security-Policy: {content_security_policy(page)}\r\n"
-        "X-Content-Type-Options: nosniff\r\n"
-        "X-Frame-Options: DENY\r\n"
-        "Referrer-Policy: no-referrer\r\n"
-        "Cache-Control: no-store\r\n"
-        "Connection: close\r\n\r\n"
-    )
-    return head.encode("ascii") + (b"" if head_only else body)
+    return page_answer(text(), head_only, also="X-Frame-Options: DENY\r\n")
