@@ -8,7 +8,6 @@ import contextlib
 import hashlib
 import http.server
 import json
-import os
 import subprocess
 import sys
 import time
@@ -152,27 +151,14 @@ def _head_drip(handler: _Handler) -> None:
 
 def _pdfs() -> tuple[bytes, bytes]:
     """A PDF with a text layer and one that is only pictures, printed by the real Chromium."""
-    from tests.conftest import need_tool
-
-    executable = os.environ.get("KG_CHROMIUM") or need_tool("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("playwright is not installed; .ci/run must install the test extras")
-        pytest.skip("playwright not installed")
-    from tests.browser import CHROMIUM_ARGS
+    from tests.browser import chromium
 
     out = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            for name in ("notice.html", "scan.html"):
-                page.set_content(_fixture(name).decode("utf-8"))
-                out.append(page.pdf(format="A4"))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        for name in ("notice.html", "scan.html"):
+            page.set_content(_fixture(name).decode("utf-8"))
+            out.append(page.pdf(format="A4"))
     return out[0], out[1]
 
 

@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM_ARGS
-from tests.conftest import ROOT, need_tool, run_kg
+from tests.browser import chromium
+from tests.conftest import ROOT, run_kg
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "review-harbor-valley-battery.yaml"
@@ -65,15 +65,8 @@ def kg_review(data: Path, slug: str = SLUG, *options: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = os.environ.get("KG_CHROMIUM") or need_tool("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @contextlib.contextmanager
