@@ -426,7 +426,7 @@ def test_provinces_across_the_country_are_part_of_it():
             "Qiaobei New Area",
             "Chongqing",
         ),
-        ("Tests began in Deqing County, Zhejiang Province last year.", "Deqing County", "Zhejiang Province"),
+        ("Tests began in Lanxiu County, Zhejiang Province last year.", "Lanxiu County", "Zhejiang Province"),
         (
             "The venture runs in Shantou, the capital of Guangdong province, a key city in the Pearl River Delta.",
             "Shantou",
@@ -691,30 +691,30 @@ def test_a_place_leads_an_initialled_name_and_its_place_acronym_is_the_same_body
     draft = draft_of(
         "The lab will be built with the Henan Harbour Software Community (HSC). The Henan HSC has also "
         "established cooperation with China’s first-class technology and regulatory institutions, including Qiaobei "
-        "University’s Finance Technology Research Institute and the Anxin Institute of Computing."
+        "University’s Ledger Science Research Institute and the Anxin Institute of Computing."
     )
     cls, found = classes(draft), facts(draft)
     assert "Henan Harbour Software Community" in cls and "Henan HSC" not in cls
     body = "Henan Harbour Software Community"
-    assert (body, "partnerOf", "Finance Technology Research Institute") in found
+    assert (body, "partnerOf", "Ledger Science Research Institute") in found
     assert (body, "partnerOf", "Qiaobei University") not in found
 
 
 def test_funds_the_text_describes_without_naming_them():
     draft = draft_of(
-        "Nanyang’s semiconductor and integrated circuit industry investment fund completed its registration. "
-        "The province created its first state-led integrated circuit fund in 2014. Qiaobei Group said it would set "
+        "Nanyang’s display panel and sensor industry investment fund completed its registration. "
+        "The province created its first state-led display panel fund in 2014. Qiaobei Group said it would set "
         "up a hydrogen industry fund. Investors backed a $3 billion state-backed fund to invest in the chip industry. "
         "The new fund and an investment fund grew."
     )
     cls, found = classes(draft), facts(draft)
     for label in (
-        "semiconductor and integrated circuit industry investment fund",
-        "first state-led integrated circuit fund",
+        "display panel and sensor industry investment fund",
+        "first state-led display panel fund",
         "$3 billion state-backed fund to invest in the chip industry",
     ):
         assert cls.get(label) == "Fund", label
-    assert ("first state-led integrated circuit fund", "foundingDate", "2014") in found
+    assert ("first state-led display panel fund", "foundingDate", "2014") in found
     assert "hydrogen industry fund" not in cls  # a fund that would be set up is not yet a thing
     assert "new fund" not in cls and "investment fund" not in cls  # descriptions that name nothing
 

@@ -163,7 +163,7 @@ POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEAD
 # Last words of a name that a place after "of" completes ("Communist Party of <country>")
 OWNER_WORDS = frozenset({"Party", "University", "Bank", "Academy", "Republic", "Association", "Federation"})
 # A fund the text describes without naming it: "Xyz’s semiconductor and integrated circuit industry investment
-# fund", "its first state-led integrated circuit fund", "a new state-backed investment fund", "the chip fund"
+# fund", "its first state-led display panel fund", "a new state-backed investment fund", "the chip fund"
 FUND_DESCRIBED = re.compile(
     r"(?:\b(?:[Aa]n?|[Tt]he|[Ii]ts)|[’']s) (?P<label>(?:(?:\$?[\d.,]+ ?(?:billion|million|bln|bn) |[A-Z]{2,5} |"
     r"(?!(?:of|the|a|an|to|in|for|with|by|on|at|from|its|their|this|that|into)\b)[a-z][a-z-]* )){1,7}?fund"
