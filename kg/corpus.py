@@ -51,8 +51,10 @@ _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
 # bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line;
 # 4: entries sealed with the user's key, see `seal`; 5: Source.authors, author_line, publisher_line, and the
-# front matter's author and publisher in Emitted's lines; 6: Source.retrieved and sha256, from kg add)
-CACHE_FORMAT = 6
+# front matter's author and publisher in Emitted's lines; 6: Source.retrieved and sha256, from kg add; 7: the
+# checks refuse C1 controls and a front-matter author or publisher XML cannot hold, which a result cached
+# before passed)
+CACHE_FORMAT = 7
 SEALED = b"kg cache, sealed with the key in the user's cache directory\n"
 KEY_FILE = "cache-key"  # in $XDG_CACHE_HOME/kg or ~/.cache/kg
 
