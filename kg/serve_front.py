@@ -148,6 +148,39 @@ def _free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
+_LISTEN = "0A"  # TCP_LISTEN, as /proc/net/tcp writes a socket's state
+
+
+def _listening_port(pid: int) -> int | None:
+    """The port of 127.0.0.1 on which process `pid` listens, read from the kernel's socket table and the
+    process's open files; None while it listens on none (or the table cannot be read)."""
+    try:
+        with open("/proc/net/tcp", encoding="ascii") as table:
+            rows = table.read().splitlines()[1:]
+    except OSError:
+        return None
+    loopback = f"{int.from_bytes(socket.inet_aton('127.0.0.1'), sys.byteorder):08X}"  # as the kernel prints it
+    ports = {}
+    for row in rows:
+        fields = row.split()
+        if len(fields) >= 10 and fields[3] == _LISTEN and fields[1].startswith(loopback + ":"):
+            ports[f"socket:[{fields[9]}]"] = int(fields[1].partition(":")[2], 16)
+    try:
+        descriptors = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return None  # it has ended
+    for fd in descriptors:
+        with contextlib.suppress(OSError):
+            port = ports.get(os.readlink(f"/proc/{pid}/fd/{fd}"))
+            if port is not None:
+                return port
+    return None
+
+
+def _socket_table_readable() -> bool:
+    return os.access("/proc/net/tcp", os.R_OK)
+
+
 def store_identity(store: Path) -> tuple[int, ...] | None:
     """What tells one store from the next build's: the directory and its CURRENT file (a build swaps in a new
     directory); None while there is no complete store."""
@@ -169,8 +202,15 @@ class Worker:
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the worker's life, closed in kill
 
     async def start(self, seconds: float = 30.0) -> None:
-        """Start the server and wait until it accepts connections; raises RuntimeError if it does not."""
-        self.port = _free_loopback_port()
+        """Start the server and wait until it accepts connections; raises RuntimeError if it does not.
+
+        The worker binds port 0 of 127.0.0.1 itself, so the kernel gives it a free port in the same call that
+        binds it, and kg reads which one from the kernel's socket table, as the port the worker's own process
+        listens on. Choosing a free port first and handing it over left it free for any local process to bind
+        in between (its number was on the worker's command line, which every user can read): that process
+        was then taken for the worker, sent the queries, and its answers relayed as the graph's."""
+        by_table = _socket_table_readable()
+        self.port = 0 if by_table else _free_loopback_port()  # elsewhere than Linux: a port chosen, as before
         before = store_identity(self.store)
         self.process = await asyncio.create_subprocess_exec(
             self.binary,
@@ -189,14 +229,21 @@ class Worker:
         while loop.time() < deadline:
             if self.process.returncode is not None:
                 break
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
-            except OSError:
-                await asyncio.sleep(0.05)
-                continue
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+            if by_table:
+                port = _listening_port(self.process.pid)
+                if port is None:
+                    await asyncio.sleep(0.05)
+                    continue
+                self.port = port
+            else:
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                except OSError:
+                    await asyncio.sleep(0.05)
+                    continue
+                writer.close()
+                with contextlib.suppress(OSError):
+                    await writer.wait_closed()
             # the store it opened: the one there before and after it started (a swap in between: unknown)
             self.identity = before if before == store_identity(self.store) else None
             return
@@ -210,6 +257,10 @@ class Worker:
                 "default 1024"
             )
         raise RuntimeError(f"Oxigraph's server did not start on {self.store} (exit status {code})")
+
+    def alive(self) -> bool:
+        """Whether the worker still runs: once it has ended, its port is anyone's to take."""
+        return self.process is not None and self.process.returncode is None
 
     def ran_out_of_memory(self, signs: tuple[bytes, ...] = (OUT_OF_MEMORY,)) -> bool:
         """Whether the worker wrote that an allocation failed (it then aborts)."""
@@ -388,6 +439,9 @@ class Front:
         await self._follow_store()
         while True:
             worker = await self.idle.get()
+            if not worker.alive():  # it ended while idle: its port may be another process's by now
+                self._release(worker, healthy=False)
+                continue
             if worker.generation == self.generation:
                 return worker
             self.workers.discard(worker)  # an old generation's: stopped, never used again

@@ -3,10 +3,19 @@ real parts: the real CLI, a real `oxigraph serve`, real sockets."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kg import endpoint
+from kg.serve_front import Worker
 from tests.conftest import run_kg
 
 # (file, text replaced, its replacement, what the message names, line): each a YAML escape, so the file itself
@@ -84,3 +93,108 @@ def test_a_c1_control_in_the_body_may_stay_where_no_quote_takes_it(mini_data: Pa
     done = run_kg("build", "--data", str(mini_data), "--out", str(tmp_path / "build"), "--no-cache")
     assert done.returncode == 0, done.stderr
     assert "\u009b" not in (tmp_path / "build/kg.nt").read_text(encoding="utf-8")
+
+
+class Squatter:
+    """A local process's listener that watches for this process's Oxigraph workers and binds the port named on
+    a worker's command line (/proc/PID/cmdline, readable by every user) before the worker does, answering any
+    query with a forged row."""
+
+    FORGED = b"?s\n<https://forged.example/answer>\n"
+
+    def __init__(self) -> None:
+        self.requests: list[bytes] = []
+        self.taken: list[int] = []
+        self.sockets: list[socket.socket] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _workers(self) -> Iterator[list[bytes]]:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat = Path(f"/proc/{pid}/stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():  # only this test's workers
+                    yield Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+
+    def _watch(self) -> None:
+        while not self.stopping.is_set():
+            for argv in self._workers():
+                if b"serve-read-only" not in argv or b"--bind" not in argv:
+                    continue
+                port = int(argv[argv.index(b"--bind") + 1].rpartition(b":")[2])
+                if port == 0 or port in self.taken:
+                    continue
+                listener = socket.socket()
+                try:
+                    listener.bind(("127.0.0.1", port))
+                    listener.listen(8)
+                except OSError:
+                    listener.close()
+                    continue
+                self.taken.append(port)
+                self.sockets.append(listener)
+                threading.Thread(target=self._answer, args=(listener,), daemon=True).start()
+            time.sleep(0.001)
+
+    def _answer(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    self.requests.append(conn.recv(65536))
+                    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/tab-separated-values\r\nConnection: close\r\n"
+                    conn.sendall(head + b"Content-Length: %d\r\n\r\n" % len(self.FORGED) + self.FORGED)
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join(5)
+        for listener in self.sockets:
+            listener.close()
+
+
+def test_a_local_process_cannot_take_a_workers_port_before_it_listens(tmp_path: Path, shipped_build: Path) -> None:
+    """Before: kg chose a free port, closed it and gave its number to `oxigraph serve-read-only --bind`; a local
+    process that read the number from the worker's command line and bound it first was taken for the worker
+    (the start check only connected), was sent every query and had its answers relayed as the graph's (measured
+    on `kg serve`: a squatter polling /proc every millisecond took both workers' ports, 2 of 2, and answered 4
+    of 4 queries). The worker here is the real Oxigraph started a second late (a large store on a slow disk
+    takes that long to open), so the squatter is in time whenever the port is there to take."""
+    real = endpoint.oxigraph_binary()
+    late = tmp_path / "oxigraph-late"
+    late.write_text(f'#!/bin/sh\nsleep 1\nexec "{real}" "$@"\n', encoding="utf-8")
+    late.chmod(0o755)
+    squatter = Squatter()
+    query = "SELECT ?s WHERE { ?s a <https://kg.example.org/ontology#ResearchInstitute> } ORDER BY ?s LIMIT 1"
+
+    async def ask() -> bytes:
+        worker = Worker(str(late), shipped_build / "store", max_memory=1024)
+        try:
+            await worker.start()
+            reader, writer = await asyncio.open_connection("127.0.0.1", worker.port)
+            body = query.encode()
+            writer.write(
+                b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                b"Content-Type: application/sparql-query\r\nAccept: text/tab-separated-values\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), 30)
+            writer.close()
+            return answer
+        finally:
+            await worker.kill()
+
+    try:
+        answer = asyncio.run(ask())
+    finally:
+        squatter.close()
+    assert squatter.requests == []
+    assert b"forged.example" not in answer
+    assert b"https://kg.example.org/organisation/" in answer
