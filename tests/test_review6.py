@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import threading
 import time
@@ -198,3 +199,90 @@ def test_a_local_process_cannot_take_a_workers_port_before_it_listens(tmp_path: 
     assert squatter.requests == []
     assert b"forged.example" not in answer
     assert b"https://kg.example.org/organisation/" in answer
+
+
+def _kg_build_measured(cwd: Path, *args: str, seconds: float = 120) -> tuple[int, str, int]:
+    """(exit status, stderr, peak resident memory in MiB) of the real `kg build`, run with its address space
+    capped at 3 GiB so that a build reading without end stops there rather than taking the machine."""
+    import resource
+    import subprocess
+    import sys
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", *args],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=cap,
+    )
+    timer = threading.Timer(seconds, process.kill)
+    timer.start()
+    try:
+        stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        timer.cancel()
+        process.returncode = 0  # reaped here, by wait4
+    code = os.waitstatus_to_exitcode(status)
+    assert code != -9, f"kg build was still running after {seconds} s: {stderr}"
+    return code, stderr, usage.ru_maxrss // 1024
+
+
+@pytest.fixture()
+def built_once(mini_data: Path) -> tuple[Path, Path, str]:
+    """A project (data/ of the mini fixture) built once with the default cache: (project, cache, entry name)."""
+    project = mini_data.parent
+    code, stderr, _ = _kg_build_measured(project, "--data", "data", "--out", "build")
+    assert code == 0, stderr
+    cache = project / ".build.kg-cache"
+    entries = [p.name for p in cache.iterdir() if len(p.name) == 64]
+    assert len(entries) == 1 and (cache / "state.pickle").is_file()
+    return project, cache, entries[0]
+
+
+@pytest.mark.parametrize("planted", ["fifo", "link-to-dev-zero"])
+def test_files_planted_in_the_cache_are_not_read_without_end(built_once, planted: str) -> None:
+    """The cache beside the build can come with the data (a cloned repository brings links; an archive, FIFOs),
+    under the names kg reads: state.pickle, and each entry's name, the SHA-256 of the sources, which anyone with
+    the repository can compute. Sealing kept them from being unpickled, not from being read: a FIFO held
+    `kg build` for ever (killed after 20 s), and a link to /dev/zero was read until an allocation failed (2.7 GB
+    in 12 s here, under a 3 GB cap; without one, the machine's memory). Now such a file is no cache entry:
+    a full build, its outputs those of a clean build."""
+    project, cache, entry = built_once
+    shutil.rmtree(project / "build")
+    clean = project / "clean"
+    assert run_kg("build", "--data", "data", "--out", str(clean), "--no-cache", cwd=project).returncode == 0
+    for name in ("state.pickle", entry):
+        (cache / name).unlink()
+        if planted == "fifo":
+            os.mkfifo(cache / name)
+        else:
+            (cache / name).symlink_to("/dev/zero")
+    code, stderr, peak = _kg_build_measured(project, "--data", "data", "--out", "build", seconds=60)
+    assert code == 0, stderr
+    assert peak < 1024, f"{peak} MiB"
+    for name in ("kg.nt", "kg.nq", "kg.graphml"):
+        assert (project / "build" / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_a_data_file_made_a_link_to_dev_zero_is_not_read_without_end(built_once) -> None:
+    """An in-place build read a changed data file as it was (Path.read_bytes), not as the full build does (a
+    regular file within the size limit): a facts file that a `git pull` made a link to /dev/zero was read until
+    an allocation failed (2.7 GB in 2.5 s, under a 3 GB cap) before the full build refused it. Now it is
+    refused at once, with the same message."""
+    project, _, _ = built_once
+    for facts in ("mini-news.yaml", "zz-new.yaml"):  # a file the record has, and one it does not
+        path = project / "data" / "facts" / facts
+        saved = path.read_bytes() if path.exists() else None
+        path.unlink(missing_ok=True)
+        path.symlink_to("/dev/zero")
+        code, stderr, peak = _kg_build_measured(project, "--data", "data", "--out", "build", seconds=60)
+        assert code == 1 and f"data/facts/{facts}: not a regular file" in stderr, stderr
+        assert "Traceback" not in stderr
+        assert peak < 1024, f"{peak} MiB"
+        path.unlink()
+        if saved is not None:
+            path.write_bytes(saved)
