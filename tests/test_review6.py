@@ -286,3 +286,29 @@ def test_a_data_file_made_a_link_to_dev_zero_is_not_read_without_end(built_once)
         path.unlink()
         if saved is not None:
             path.write_bytes(saved)
+
+
+@pytest.mark.parametrize("planted", ["link", "fifo"])
+def test_a_planted_lock_file_empties_no_file_and_holds_no_build(mini_data: Path, tmp_path: Path, planted: str) -> None:
+    """`kg build` opened its lock file beside the output, `.build.kg-lock`, with open(path, "w"): a data
+    repository that ships it as a link to a file of the user's had that file emptied by the first build (a
+    thesis of 21 bytes left with 0; ~/.bashrc alike), and one that ships it as a FIFO held the build for ever.
+    Now neither is followed nor waited on: exit 2 saying what to remove, the file untouched."""
+    project = mini_data.parent
+    thesis = tmp_path / "outside" / "thesis.tex"
+    thesis.parent.mkdir()
+    thesis.write_text("precious thesis text\n", encoding="utf-8")
+    lock = project / ".build.kg-lock"
+    if planted == "link":
+        lock.symlink_to(thesis)
+    else:
+        os.mkfifo(lock)
+    code, stderr, _ = _kg_build_measured(project, "--data", "data", "--out", "build", seconds=60)
+    assert thesis.read_text(encoding="utf-8") == "precious thesis text\n"
+    assert code == 2, stderr
+    assert ".build.kg-lock: is not the lock file kg build makes" in stderr and "remove it" in stderr
+    assert "Traceback" not in stderr
+    lock.unlink()
+    code, stderr, _ = _kg_build_measured(project, "--data", "data", "--out", "build", seconds=60)
+    assert code == 0, stderr
+    assert lock.is_file() and not lock.is_symlink()
