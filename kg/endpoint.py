@@ -278,7 +278,10 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
             name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
             groups.setdefault(name, []).append(quad.triple)
     except (OSError, SyntaxError) as err:
-        raise UsageError(f"{path}: cannot read the dataset ({err}); rebuild it with `kg build`") from err
+        # the parser's message quotes the character it refused, a control character included
+        raise UsageError(
+            f"{path}: cannot read the dataset ({_printable(str(err))}); rebuild it with `kg build`"
+        ) from err
     articles = base + "graph/"
     for name in sorted(n for n in groups if n is not None and n != str(ONTOLOGY_IRI)):
         if not name.startswith(articles):

@@ -1165,3 +1165,13 @@ def test_a_base_or_facts_graph_kg_cannot_use_is_a_clean_message(shipped_build, o
     assert said in result.stderr and "Traceback" not in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert server.seen == []
+
+
+def test_a_dataset_kg_cannot_read_is_named_without_its_control_characters(tmp_path):
+    """A kg.nq that does not parse (a build from elsewhere, cut or edited) was named with the parser's message,
+    which quotes the character it refused: an ESC there reached the terminal raw. Now it is left out."""
+    (tmp_path / "kg.nq").write_bytes(b"<https://kg.example.org/a> <https://kg.example.org/b> \x1b]0;pwned\x07 .\n")
+    result = run_kg("push", "--build", str(tmp_path), "--endpoint", "http://127.0.0.1:9/store", env=ENV)
+    assert result.returncode == 2, result.stderr
+    assert "cannot read the dataset" in result.stderr and "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
