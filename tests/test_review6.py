@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -312,3 +313,102 @@ def test_a_planted_lock_file_empties_no_file_and_holds_no_build(mini_data: Path,
     code, stderr, _ = _kg_build_measured(project, "--data", "data", "--out", "build", seconds=60)
     assert code == 0, stderr
     assert lock.is_file() and not lock.is_symlink()
+
+
+def _worker_ports(parent: int) -> list[int]:
+    """The ports of 127.0.0.1 on which the Oxigraph workers of process `parent` listen (/proc, as `ss -ltnp`)."""
+    listening = {}
+    for row in Path("/proc/net/tcp").read_text(encoding="ascii").splitlines()[1:]:
+        fields = row.split()
+        if fields[3] == "0A":
+            listening[f"socket:[{fields[9]}]"] = int(fields[1].partition(":")[2], 16)
+    ports = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) != parent:
+                continue
+            if b"serve-read-only" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    if link in listening:
+                        ports.append(listening[link])
+    return sorted(ports)
+
+
+def test_a_web_page_cannot_reach_a_worker_behind_the_front(shipped_build: Path) -> None:
+    """Each worker is plain Oxigraph on a port of 127.0.0.1, without the front's checks: it runs SERVICE clauses,
+    answers any Host and has no time limit. Its port was an ephemeral one, which a web page can reach: here a
+    page of another site (127.0.0.2) in Chromium sends each worker port a no-cors POST form (a "simple" request,
+    sent without asking) holding `SERVICE <http://127.0.0.1:LISTENER/>`, and the worker sent the listener the
+    query (before: 2 workers, 2 connections; a page that does not know the ports tries the 28,000 of the
+    ephemeral range). Now the workers listen on ports every browser refuses to connect to (the Fetch standard's
+    bad ports): Chromium says net::ERR_UNSAFE_PORT, and nothing reaches the listener."""
+    import http.server
+
+    from tests.browser import chromium
+    from tests.conftest import serving
+    from tests.test_serve import free_port, kg_serve
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.5)
+    reached: list[bytes] = []
+
+    def record() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    reached.append(conn.recv(4096))
+
+    threading.Thread(target=record, daemon=True).start()
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.getsockname()[1]}/sparql> {{ ?s ?p ?o }} }}"
+    port = free_port()
+    with kg_serve(shipped_build, port) as process:
+        for _ in range(100):  # both workers, once they listen
+            ports = _worker_ports(process.pid)
+            if len(ports) == 2:
+                break
+            time.sleep(0.1)
+        assert len(ports) == 2, ports
+        script = (
+            (
+                "<script>const body = new URLSearchParams({query: QUERY});"
+                "Promise.allSettled(PORTS.map(p => fetch(`http://127.0.0.1:${p}/query`, "
+                "{method: 'POST', mode: 'no-cors', body}))).then(r => document.title = "
+                "r.map(x => x.status).join(','))</script>"
+            )
+            .replace("QUERY", json.dumps(query))
+            .replace("PORTS", json.dumps(ports))
+            .encode()
+        )
+
+        class OtherSite(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(script)))
+                self.end_headers()
+                self.wfile.write(script)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        with serving(http.server.HTTPServer(("127.0.0.2", 0), OtherSite)) as site, chromium() as browser:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.2:{site.server_address[1]}/", wait_until="load")
+            page.wait_for_function("document.title !== ''", timeout=30_000)
+            settled = page.title()
+        time.sleep(1)  # a SERVICE request the worker makes, given time to arrive
+    listener.close()
+    assert reached == [], reached
+    assert settled == "rejected,rejected", settled
