@@ -155,9 +155,13 @@ class Squatter:
                     conn.sendall(head + b"Content-Length: %d\r\n\r\n" % len(self.FORGED) + self.FORGED)
 
     def close(self) -> None:
+        """Stop watching and free every port taken: a listener's close alone leaves the port bound while a
+        thread waits in accept() on it."""
         self.stopping.set()
         self.thread.join(5)
         for listener in self.sockets:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
 
 
