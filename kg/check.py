@@ -16,16 +16,11 @@ from kg.errors import DataError, Problem
 from kg.facts import closest
 from kg.model import Entity, Evidence, Facts, Location, Source, Statement
 from kg.ontology import Ontology
-from kg.sources import front_matter_uses, is_language_tag, language_hint
+from kg.sources import character_problem, front_matter_uses, is_language_tag, language_hint
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+\Z")  # ASCII digits only: RDF's lexical forms (\d takes any script's)
 _INT64_MAX = 2**63 - 1
 _DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\Z")
-# Characters XML 1.0 cannot hold at all (not even as &#...; references): C0 controls other than tab, line
-# feed and carriage return, surrogates, U+FFFE and U+FFFF. kg refuses them at load time, with the file and
-# line, rather than letting the GraphML writer fail mid-build or escaping them into a private convention that
-# no GraphML reader would undo. They have no meaning in news text; they are copy-paste debris.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _line(record: Entity | Statement, key: str) -> int:
@@ -464,21 +459,14 @@ def _check_part_of_cycles(facts: Facts) -> list[Problem]:
 
 
 def _check_text(entities: list[Entity], statements: list[Statement]) -> list[Problem]:
-    """Every free text that reaches an export holds only characters that XML 1.0 (GraphML) can carry."""
+    """Every free text that reaches an export holds only characters that XML 1.0 (GraphML) can carry, and no
+    control character a terminal acts on (see kg.sources.character_problem)."""
     problems: list[Problem] = []
 
     def scan(text: str, path: str, line: int, what: str) -> None:
-        bad = _NOT_XML.search(text or "")
-        if bad:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"{what} contains the character U+{ord(bad.group()):04X} at position {bad.start()}, "
-                    "which XML (GraphML) cannot hold",
-                    "delete it; write a plain space or a real line break instead",
-                )
-            )
+        found = character_problem(text or "", what)
+        if found:
+            problems.append(Problem(path, line, *found))
 
     for entity in entities:
         path = entity.where.path

@@ -51,8 +51,10 @@ _ARTICLE_KEY = re.compile(rb"^article:[ \t]*['\"]?([a-z0-9]+(?:-[a-z0-9]+)*)['\"
 AUTO_JOBS_FROM = 64  # --jobs auto uses one process per CPU from this many facts files on
 # bump when Unit or the model objects change shape (2: Emitted's lines sorted and unique; 3: Source.title_line;
 # 4: entries sealed with the user's key, see `seal`; 5: Source.authors, author_line, publisher_line, and the
-# front matter's author and publisher in Emitted's lines; 6: Source.retrieved and sha256, from kg add)
-CACHE_FORMAT = 6
+# front matter's author and publisher in Emitted's lines; 6: Source.retrieved and sha256, from kg add; 7: the
+# checks refuse C1 controls and a front-matter author or publisher XML cannot hold, which a result cached
+# before passed)
+CACHE_FORMAT = 7
 SEALED = b"kg cache, sealed with the key in the user's cache directory\n"
 KEY_FILE = "cache-key"  # in $XDG_CACHE_HOME/kg or ~/.cache/kg
 
@@ -152,6 +154,30 @@ def seal(name: str, payload: bytes) -> bytes | None:
     mac = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
     mac.update(payload)
     return SEALED + mac.digest()
+
+
+MAX_CACHE_FILE = 1024 * 1024 * 1024  # a unit of a 20 MB facts file, or the record of a huge corpus, is far less
+
+
+def read_cache_file(path: Path) -> bytes | None:
+    """The bytes of a file kg wrote in a cache directory: a regular file, not a link, of at most MAX_CACHE_FILE
+    bytes, read no further than its size; None for anything else (a cache that fails its check only costs time).
+
+    A cache sits beside the build, where a cloned data repository (or an unpacked archive) can bring files of
+    any kind under the names kg reads, `state.pickle` and the entries named by the SHA-256 of the sources
+    (computable from the repository): a link to /dev/zero was read without end (2.7 GB of memory in 12 s, until
+    an allocation failed), a FIFO held `kg build` for ever. Sealing stops such a file from running code, not
+    from being read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CACHE_FILE:
+            return None
+        data = handle.read(st.st_size)
+    return data if len(data) == st.st_size else None
 
 
 def unseal(name: str, data: bytes) -> memoryview | None:
@@ -284,7 +310,8 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            payload = unseal(key, (self.directory / key).read_bytes())
+            raw = read_cache_file(self.directory / key)
+            payload = None if raw is None else unseal(key, raw)
             if payload is None:  # not written by this user's kg (a cache shipped with the data): never unpickled
                 return None
             unit = pickle.loads(payload)

@@ -278,7 +278,10 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
             name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
             groups.setdefault(name, []).append(quad.triple)
     except (OSError, SyntaxError) as err:
-        raise UsageError(f"{path}: cannot read the dataset ({err}); rebuild it with `kg build`") from err
+        # the parser's message quotes the character it refused, a control character included
+        raise UsageError(
+            f"{path}: cannot read the dataset ({_printable(str(err))}); rebuild it with `kg build`"
+        ) from err
     articles = base + "graph/"
     for name in sorted(n for n in groups if n is not None and n != str(ONTOLOGY_IRI)):
         if not name.startswith(articles):
@@ -912,6 +915,24 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
         ) from None
 
 
+def _proxy_of(client: httpx.Client, url: httpx.URL) -> str | None:
+    """The proxy from the environment that httpx sends `url`'s requests through, shown without its password and
+    with the variables that may name it; None when it connects directly. A proxy that refuses the connection
+    made kg say "cannot reach ENDPOINT: Connection refused; is the server running", sending the user to look at
+    a server that was never asked. httpx has no public way to ask which proxy it chose, so its transport is read,
+    and None said where that is not there."""
+    try:
+        proxy = getattr(getattr(client._transport_for_url(url), "_pool", None), "_proxy_url", None)
+        if proxy is None:
+            return None
+        host = proxy.host.decode("ascii")
+        shown = f"{proxy.scheme.decode('ascii')}://{f'[{host}]' if ':' in host else host}:{proxy.port}"
+    except (AttributeError, TypeError, ValueError):
+        return None
+    names = sorted(name for name in os.environ if name.lower().endswith("_proxy") and name.lower() != "no_proxy")
+    return f"{_shown_endpoint(shown)} ({' or '.join(names) or 'the environment'})"
+
+
 def _tls_context(url: httpx.URL) -> ssl.SSLContext:
     """kg/tls.py's context for an https endpoint; certifi's alone for http (nothing to check, nothing to load)."""
     import certifi
@@ -1093,6 +1114,11 @@ def push(
             if why is not None:
                 return f"the endpoint kept failing: {why} for {method} {_safe_url(target)}{tried}"
             return _describe_refusal(problem, target, host, method, auth)
+        if proxy is not None and isinstance(problem, httpx.ConnectError | httpx.ConnectTimeout):
+            return (
+                f"cannot reach {here} through the proxy {proxy}: {why or _reason(problem)}{tried}; is the proxy "
+                f"running and right? (NO_PROXY={host} connects to the endpoint directly)"
+            )
         if why is not None:
             return f"cannot reach {here}: {why}{tried}"
         untrusted = _untrusted(problem)
@@ -1179,7 +1205,9 @@ def push(
             )
 
     done: list[tuple[str | None, int]] = []
+    proxy: str | None = None
     with _client(url, timeout, login, auth) as client:
+        proxy = _proxy_of(client, url)
         if login is not None and parts.scheme == "http" and auth == "basic" and not is_loopback(host) and warn:
             # said before the first request: Basic sends the password itself, readable by anyone on the way
             warn(

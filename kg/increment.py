@@ -40,11 +40,11 @@ from pathlib import Path
 
 import kg
 from kg import check, corpus, export, fsutil, gcpause
-from kg.errors import UsageError
+from kg.errors import DataError, UsageError
 from kg.model import Facts, Source, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
-from kg.sources import SLUG, front_matter_uses, read_source
+from kg.sources import SLUG, front_matter_uses, read_bytes, read_source
 from kg.splice import Changes, Splice, text_lines
 
 STATE = "state.pickle"
@@ -56,8 +56,10 @@ MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, i
 # 3: `repeated` counts the sources that give a default-graph line; before, a source that gave it twice counted
 # twice, and an update that took the line from that source kept it. 4: a source is an article with every facts
 # file that names it (before, the record kept one, and an update dropped the others' lines from its graph).
-# 5: the front matter's author and publisher are facts of the article (kg.rdf.front_matter_facts)
-OUTPUTS_FORMAT = 5
+# 5: the front matter's author and publisher are facts of the article (kg.rdf.front_matter_facts). 6: a text
+# holding a C1 control is refused (kg.sources.character_problem): outputs written before may hold one, so they
+# are written again in full, every source checked
+OUTPUTS_FORMAT = 6
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
 
 
@@ -174,8 +176,8 @@ def record(
     for path, (status, digest) in list(files.items()):
         if not digest:  # an article no facts file names: hashed here (few, small), if unchanged since it was read
             try:
-                raw = Path(path).read_bytes()
-            except OSError:
+                raw = _data_bytes(path)
+            except _Declined:
                 return
             read_then = read.signatures.get(path)  # the status before it was read (not nulled as racy)
             unchanged = read_then is not None and corpus.signature(path) == read_then
@@ -236,7 +238,8 @@ def _save(state: State, cache_dir: Path) -> None:
 def _load(cache_dir: Path) -> State | None:
     status = corpus.signature(cache_dir / STATE)
     try:
-        payload = corpus.unseal(STATE, (cache_dir / STATE).read_bytes())
+        raw = corpus.read_cache_file(cache_dir / STATE)
+        payload = None if raw is None else corpus.unseal(STATE, raw)
         if payload is None:  # not sealed by this user's kg (shipped with the data, say): never unpickled
             return None
         state = pickle.loads(payload)
@@ -260,6 +263,17 @@ def updatable(formats: tuple[str, ...]) -> bool:
     """RDF outputs are updated in place; the others (GraphML, HTML, Neo4j, tables) need the whole projection,
     which an update makes from the updated kg.nq, so they are updatable only beside it."""
     return set(formats) <= set(FORMATS) or "nquads" in formats
+
+
+def _data_bytes(path: str | Path) -> bytes:
+    """A data file's bytes as the full build reads them (kg.sources.read_bytes: a regular file within the size
+    limit); _Declined for anything else, so the full build that follows says what is wrong with it. Read as it
+    was (Path.read_bytes), a facts file that a `git pull` had made a link to /dev/zero was read without end
+    before the full build refused it (2.7 GB of memory in 2.5 s, until an allocation failed)."""
+    try:
+        return read_bytes(Path(path), str(path))
+    except DataError:
+        raise _Declined from None
 
 
 class _Declined(Exception):
@@ -393,10 +407,7 @@ def _find(state: State, data_dir: Path) -> _Found:
         now = corpus.signature(path)  # before reading: a change made meanwhile shows next time
         if now is not None and now == status:
             continue
-        try:
-            raw[path] = Path(path).read_bytes()
-        except OSError:
-            raise _Declined from None
+        raw[path] = _data_bytes(path)
         if _digest(raw[path]) != digest:
             changed_files.append(path)
         files[path] = (now, _digest(raw[path]))
@@ -409,7 +420,7 @@ def _find(state: State, data_dir: Path) -> _Found:
     for path in [path for paths in added.values() for path in paths] + list(added_loose.values()):
         if path not in raw:  # its status first, then its bytes
             status = corpus.signature(path)
-            raw[path] = Path(path).read_bytes()
+            raw[path] = _data_bytes(path)
             files[path] = (status, _digest(raw[path]))
     return _Found(listing, files, raw, changed, added, removed, added_loose, removed_loose)
 
@@ -449,10 +460,10 @@ def _read(
             article_path, named = found.added[slug][1], [found.added[slug][0]]
         else:
             article_path, named = state.sources[slug][0], [facts_path for facts_path, _ in state.sources[slug][1]]
-        article_raw = found.raw[article_path] if article_path in found.raw else Path(article_path).read_bytes()
+        article_raw = found.raw[article_path] if article_path in found.raw else _data_bytes(article_path)
         files = []
         for facts_path in named:
-            facts_raw = found.raw[facts_path] if facts_path in found.raw else Path(facts_path).read_bytes()
+            facts_raw = found.raw[facts_path] if facts_path in found.raw else _data_bytes(facts_path)
             # no article names in the task: they serve the hint for a missing article, and that is a problem
             task = corpus.Task(facts_path, facts_raw, slug, article_path, article_raw, ontology_text, state.base)
             key = task.key()
@@ -569,7 +580,7 @@ def _added_and_removed(
         path = facts_dir / name
         if path.suffix not in (".yaml", ".yml") or not SLUG.match(path.stem) or path.is_dir():
             raise _Declined
-        slug = corpus._guess_slug(path.read_bytes(), path.stem)
+        slug = corpus._guess_slug(_data_bytes(path), path.stem)
         article = f"{slug}.md"
         if slug in added or (article not in new_articles and slug not in state.loose):
             raise _Declined

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import errno
 import fcntl
 import functools
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import threading
@@ -218,9 +220,27 @@ def lock(out_dir: Path) -> Iterator[None]:
     """One build at a time per output directory; a second one gets a clear message instead of interleaving.
 
     The lock file sits beside the output directory (not inside it), because the directory itself is swapped.
+    It is opened without following a link, without truncating and without blocking: a data repository can ship
+    `.build.kg-lock` as a link to any file of the user's, which `open(..., "w")` emptied (a thesis, ~/.bashrc),
+    or as a FIFO, on which the open would wait for ever.
     """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(out_dir.parent / f".{out_dir.name}.kg-lock", "w")  # noqa: SIM115 - held for the whole block
+    path = out_dir.parent / f".{out_dir.name}.kg-lock"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as err:
+        if err.errno not in (errno.ELOOP, errno.ENXIO, errno.EISDIR):
+            raise
+        fd = -1
+    if fd < 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
+        if fd >= 0:
+            os.close(fd)
+        raise UsageError(
+            f"{path}: is not the lock file kg build makes (a link, a folder or a pipe; a data repository may have "
+            "brought it); remove it, then build again"
+        )
+    handle = os.fdopen(fd, "w")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

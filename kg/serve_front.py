@@ -148,6 +148,64 @@ def _free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
+_LISTEN = "0A"  # TCP_LISTEN, as /proc/net/tcp writes a socket's state
+
+
+def _listening_port(pid: int) -> int | None:
+    """The port of 127.0.0.1 on which process `pid` listens, read from the kernel's socket table and the
+    process's open files; None while it listens on none (or the table cannot be read)."""
+    try:
+        with open("/proc/net/tcp", encoding="ascii") as table:
+            rows = table.read().splitlines()[1:]
+    except OSError:
+        return None
+    loopback = f"{int.from_bytes(socket.inet_aton('127.0.0.1'), sys.byteorder):08X}"  # as the kernel prints it
+    ports = {}
+    for row in rows:
+        fields = row.split()
+        if len(fields) >= 10 and fields[3] == _LISTEN and fields[1].startswith(loopback + ":"):
+            ports[f"socket:[{fields[9]}]"] = int(fields[1].partition(":")[2], 16)
+    try:
+        descriptors = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return None  # it has ended
+    for fd in descriptors:
+        with contextlib.suppress(OSError):
+            port = ports.get(os.readlink(f"/proc/{pid}/fd/{fd}"))
+            if port is not None:
+                return port
+    return None
+
+
+def _socket_table_readable() -> bool:
+    return os.access("/proc/net/tcp", os.R_OK)
+
+
+# Ports that every browser refuses to connect to, whatever the page (the Fetch standard's "bad ports"; those at
+# or above 1024, which any user may bind): Chromium says net::ERR_UNSAFE_PORT, Firefox and Safari refuse alike.
+# A worker is plain Oxigraph, without the front's checks: it runs SERVICE clauses, answers any Host and has no
+# time limit of its own, so a web page that reached its port (a no-cors POST needs no answer, and 28,000 ports
+# of 127.0.0.1 are quickly tried; DNS rebinding, a page served on the same port number) could make this
+# machine send requests anywhere or read the graph. On these ports no page can. The last two are X11's and
+# NFS's, most often in use.
+BROWSER_BLOCKED_PORTS = (6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080, 1719, 1720, 1723, 3659, 4045, 4190)
+BROWSER_BLOCKED_PORTS += (5060, 5061, 6566, 6000, 2049)
+_CLAIMED: set[int] = set()  # the ports of this process's workers (started or starting)
+_WARNED_NO_PORT: list[bool] = []
+
+
+def _bindable(port: int) -> bool:
+    """Whether port `port` of 127.0.0.1 is free to listen on, as Oxigraph binds (SO_REUSEADDR, so the closed
+    connections of an earlier worker on it do not count)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def store_identity(store: Path) -> tuple[int, ...] | None:
     """What tells one store from the next build's: the directory and its CURRENT file (a build swaps in a new
     directory); None while there is no complete store."""
@@ -169,9 +227,54 @@ class Worker:
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the worker's life, closed in kill
 
     async def start(self, seconds: float = 30.0) -> None:
-        """Start the server and wait until it accepts connections; raises RuntimeError if it does not."""
-        self.port = _free_loopback_port()
+        """Start the server and wait until it accepts connections; raises RuntimeError if it does not.
+
+        It listens on a port of 127.0.0.1 that browsers refuse (BROWSER_BLOCKED_PORTS), so that only the front,
+        and no web page, can send it a request. kg counts it started only when the kernel's socket table shows
+        the listening socket on that port held by the worker's own process: connecting proves only that someone
+        listens, and a local process that read the port on the worker's command line and bound it first was
+        taken for the worker, sent every query and had its answers relayed as the graph's. Such a port (or one
+        in use) is passed over for the next. With every one of them taken, the worker binds port 0 itself (the
+        kernel picks and binds a free port in one call, so none can be taken first), with a warning: a web page
+        could reach it there. Where the socket table cannot be read (not Linux), a free port is chosen and
+        connected to, as before."""
+        if not _socket_table_readable():
+            self.port = _free_loopback_port()
+            if not await self._start_on(seconds, by_table=False):
+                raise RuntimeError(f"Oxigraph's server could not listen on 127.0.0.1:{self.port} (in use)")
+            return
+        for port in BROWSER_BLOCKED_PORTS:
+            if port in _CLAIMED or not _bindable(port):
+                continue
+            self.port = port
+            _CLAIMED.add(port)
+            try:
+                if await self._start_on(seconds):
+                    return
+            except BaseException:
+                _CLAIMED.discard(port)
+                raise
+            _CLAIMED.discard(port)  # another process took it meanwhile: the next one
+        if not _WARNED_NO_PORT:
+            _WARNED_NO_PORT.append(True)
+            print(
+                "kg serve: warning: every port that browsers refuse to connect to is in use "
+                f"({', '.join(map(str, BROWSER_BLOCKED_PORTS))}), so Oxigraph workers listen on other ports of "
+                "127.0.0.1, where a web page could send them requests without kg serve's checks; stop what "
+                "holds those ports (another kg serve?) and restart kg serve",
+                file=sys.stderr,
+                flush=True,
+            )
+        self.port = 0
+        if not await self._start_on(seconds):
+            raise RuntimeError("Oxigraph's server could not listen on 127.0.0.1 (port 0: no free port)")
+
+    async def _start_on(self, seconds: float, by_table: bool = True) -> bool:
+        """Start the worker on self.port (0: one the kernel picks); True once it listens there itself, False if
+        the port was in use (it then ended), RuntimeError for any other failure."""
         before = store_identity(self.store)
+        self.stderr.seek(0)
+        self.stderr.truncate()
         self.process = await asyncio.create_subprocess_exec(
             self.binary,
             "serve-read-only",
@@ -189,20 +292,31 @@ class Worker:
         while loop.time() < deadline:
             if self.process.returncode is not None:
                 break
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
-            except OSError:
-                await asyncio.sleep(0.05)
-                continue
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
+            if by_table:
+                port = _listening_port(self.process.pid)
+                if port is None or (self.port and port != self.port):
+                    await asyncio.sleep(0.05)
+                    continue
+                self.port = port
+            else:
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                except OSError:
+                    await asyncio.sleep(0.05)
+                    continue
+                writer.close()
+                with contextlib.suppress(OSError):
+                    await writer.wait_closed()
             # the store it opened: the one there before and after it started (a swap in between: unknown)
             self.identity = before if before == store_identity(self.store) else None
-            return
+            return True
         code = self.process.returncode
         starved = self.ran_out_of_memory(STARVED)
-        await self.kill()
+        taken = code is not None and self.ran_out_of_memory((b"Address already in use",))
+        await self._end()
+        if taken:
+            return False
+        self.stderr.close()
         if starved:  # the cap is below what Oxigraph needs to open the store and start its threads
             raise RuntimeError(
                 f"Oxigraph's server could not start on {self.store} within --max-memory {self.max_memory} MiB "
@@ -210,6 +324,10 @@ class Worker:
                 "default 1024"
             )
         raise RuntimeError(f"Oxigraph's server did not start on {self.store} (exit status {code})")
+
+    def alive(self) -> bool:
+        """Whether the worker still runs: once it has ended, its port is anyone's to take."""
+        return self.process is not None and self.process.returncode is None
 
     def ran_out_of_memory(self, signs: tuple[bytes, ...] = (OUT_OF_MEMORY,)) -> bool:
         """Whether the worker wrote that an allocation failed (it then aborts)."""
@@ -220,11 +338,15 @@ class Worker:
             return False
         return any(sign in said for sign in signs)
 
-    async def kill(self) -> None:
+    async def _end(self) -> None:
         if self.process is not None and self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
             await self.process.wait()
+
+    async def kill(self) -> None:
+        await self._end()
+        _CLAIMED.discard(self.port)
         self.stderr.close()
 
 
@@ -388,6 +510,9 @@ class Front:
         await self._follow_store()
         while True:
             worker = await self.idle.get()
+            if not worker.alive():  # it ended while idle: its port may be another process's by now
+                self._release(worker, healthy=False)
+                continue
             if worker.generation == self.generation:
                 return worker
             self.workers.discard(worker)  # an old generation's: stopped, never used again

@@ -37,6 +37,16 @@ SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
 MAX_BYTES = 20 * 1024 * 1024
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+# Characters XML 1.0 cannot hold at all (not even as &#...; references): C0 controls other than tab, line
+# feed and carriage return, surrogates, U+FFFE and U+FFFF. kg refuses them at load time, with the file and
+# line, rather than letting the GraphML writer fail mid-build or escaping them into a private convention that
+# no GraphML reader would undo. They have no meaning in news text; they are copy-paste debris.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The C1 controls (U+0080 to U+009F): XML holds them, but a terminal acts on them (U+009B is CSI, U+009D OSC,
+# U+0085 a line break), and every answer that prints a literal as it is (`kg query --format csv`, tsv, json,
+# turtle; kg serve's answers) would carry them there. In news text they are mis-decoded Windows-1252. (DEL,
+# U+007F, is no control a terminal acts on: it prints nothing, and N-Triples escapes it.)
+TERMINAL_CONTROL = re.compile("[\x80-\x9f]")
 
 
 def is_language_tag(tag: str) -> bool:
@@ -86,6 +96,27 @@ def iri_problem(url: str) -> str | None:
         ox.NamedNode(url)
     except ValueError as err:
         return visible(str(err))
+    return None
+
+
+def character_problem(text: str, what: str) -> tuple[str, str] | None:
+    """(message, hint) when a free text that becomes a literal of the graph holds a character kg refuses: one XML
+    cannot hold, or a control character a terminal acts on; None when it holds neither."""
+    bad = NOT_XML.search(text)
+    if bad:
+        return (
+            f"{what} contains the character U+{ord(bad.group()):04X} at position {bad.start()}, "
+            "which XML (GraphML) cannot hold",
+            "delete it; write a plain space or a real line break instead",
+        )
+    bad = TERMINAL_CONTROL.search(text)
+    if bad:
+        return (
+            f"{what} contains the control character U+{ord(bad.group()):04X} at position {bad.start()}, "
+            "which a terminal acts on when an answer prints it",
+            "delete it; it is usually a Windows-1252 character read as Latin-1 (U+0092 for ’): "
+            "write the character meant",
+        )
     return None
 
 
@@ -238,6 +269,13 @@ def parse_source(slug: str, text: str, display: str) -> Source:
             values[key] = ""
             continue
         values[key] = str(value).strip()
+    # the author and publisher become labels of the graph (kg.sources.front_matter_facts); the title is checked
+    # with the article's entity (kg.check.check_articles)
+    for key, names in (("author", authors), ("publisher", (values["publisher"],))):
+        for name in names:
+            found = character_problem(name, key)
+            if found:
+                problems.append(Problem(display, meta.key_line(key), *found))
     if blank(values["title"]):
         problems.append(Problem(display, 2, "front matter has no title", "add 'title: <the headline>'"))
     if values["date"] and dates.parse(values["date"]) is None:

@@ -612,6 +612,28 @@ def test_a_proxy_kg_cannot_use_is_a_message(shipped_build, variable, value):
     assert f"{variable}=" in result.stderr
 
 
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_that_refuses_the_connection_is_named(shipped_build, variable):
+    """A proxy from the environment that refuses the connection was not named: "cannot reach
+    http://kg-test.invalid: Connection refused; is the server running, and is --endpoint right?", for a server
+    kg never reached. Now the proxy is named (its password not shown), with how to go around it."""
+    with socket.socket() as probe:  # a port of this machine where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {name: text for name, text in os.environ.items() if not name.lower().endswith("_proxy")}
+    env.update(ENV)
+    env[variable] = f"http://proxyuser:pr0xyPW@127.0.0.1:{port}"
+    command = ["push", "--build", str(shipped_build), "--endpoint", "http://kg-test.invalid/store", "--retries", "0"]
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", *command], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "pr0xyPW" not in result.stderr and "proxyuser" not in result.stderr
+    said = f"\nkg: error: cannot reach http://kg-test.invalid through the proxy http://127.0.0.1:{port} ({variable}): "
+    assert said in "\n" + result.stderr, result.stderr
+    assert "NO_PROXY=kg-test.invalid" in result.stderr and "is the server running" not in result.stderr
+
+
 def test_a_netrc_file_not_in_utf8_is_a_message(shipped_build, tmp_path):
     """A netrc file saved in Latin-1 (a password with an umlaut) made kg push end in a UnicodeDecodeError
     traceback (exit 1). Now exit 2 naming the file, and nothing of its content."""
@@ -1143,3 +1165,13 @@ def test_a_base_or_facts_graph_kg_cannot_use_is_a_clean_message(shipped_build, o
     assert said in result.stderr and "Traceback" not in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert server.seen == []
+
+
+def test_a_dataset_kg_cannot_read_is_named_without_its_control_characters(tmp_path):
+    """A kg.nq that does not parse (a build from elsewhere, cut or edited) was named with the parser's message,
+    which quotes the character it refused: an ESC there reached the terminal raw. Now it is left out."""
+    (tmp_path / "kg.nq").write_bytes(b"<https://kg.example.org/a> <https://kg.example.org/b> \x1b]0;pwned\x07 .\n")
+    result = run_kg("push", "--build", str(tmp_path), "--endpoint", "http://127.0.0.1:9/store", env=ENV)
+    assert result.returncode == 2, result.stderr
+    assert "cannot read the dataset" in result.stderr and "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
