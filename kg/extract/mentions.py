@@ -54,6 +54,9 @@ POST_BEFORE_NAME = re.compile(
 )
 HONORIFIC = re.compile(r"(?<![\w-])(?P<title>Mr|Mrs|Ms|Miss|Madam|Dr)\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)?)(?![\w-])")
 # "Zhou Qi (周琦)": a name followed by its Chinese characters in brackets
+HONORIFIC_FULL = re.compile(
+    r"(?<![\w-])(?:Mr|Mrs|Ms|Miss|Madam|Dr)\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)? [A-Z][a-z]+(?:-[a-z]+)?)(?![\w’'-]| [A-Z])"
+)
 HANZI_NAME = re.compile(rf"(?<![\w-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}}) ?[(（][\u3400-\u9fff]{{2,4}}[)）]")
 # "By Lin Haoran | Outlet | Updated: ..." / "By A and B" / "By A in City": a byline opening a paragraph
 BY_LINE = re.compile(
@@ -124,6 +127,11 @@ BRACKET_SUFFIX = re.compile(
 # "Xyz-based", "Xyz-run", "state-owned": words before a name that are not part of it
 BASED_PREFIX = re.compile(r"^[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
 # a word with a capital inside ("QiaoTech", "SkyLoop") or an acronym ("ABC"): a company or outlet's name
+# An all-capital word next to another: a line in capitals, not an acronym
+SHOUTED_BEFORE = re.compile(r"(?<![(\[\w])[A-Z][A-Z’'-]+[,:]? $")
+SHOUTED_AFTER = re.compile(r",? [A-Z][A-Z’'-]+(?![\w)\]])")
+TICKER = re.compile(r"\s?:\s?\d{4,6}\b")
+TERM_ACRONYM = re.compile(r"(?P<before>[A-Za-z][\w’'-]*) ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})s?[)）]")
 CAMEL = re.compile(r"(?<![\w’'.-])(?P<name>(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{1,5})(?![\w’'-])")
 # "mayor of Xyz", "Party secretary of Xyz", "Xyz-based": a place's name by the slot it fills
 PLACE_POST = re.compile(
@@ -157,7 +165,7 @@ UNIT_OF = re.compile(
 # "Xyz county", "Xyz new area": a region named with a lower-case head
 _LOWER_REGION = "|".join(re.escape(h) for h in sorted(lx.LOWER_REGION_HEADS, key=len, reverse=True))
 LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?P<head>{_LOWER_REGION})\b")
-BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
+BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer|Editor)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
 # Last words of a name that a place after "of" completes ("Communist Party of <country>")
@@ -863,12 +871,13 @@ class Finder:
     # -- people -----------------------------------------------------------------------------------
 
     def find_people(self) -> None:
-        byline = self.doc.line_paragraph("Author")
-        if byline:
-            match = BYLINE.match(byline.text)
-            if match:
+        for prefix in ("Author", "Editor"):  # "Editor: X", a credit line closing the story, names a person too
+            byline = self.doc.line_paragraph(prefix)
+            match = BYLINE.match(byline.text) if byline else None
+            if match and (prefix == "Author" or re.fullmatch(PERSON_NAME, match.group("name"))):
                 s = byline.start + match.start("name")
-                self.add(s, s + len(match.group("name")), "Person", "Person", "byline", 0.95)
+                rule = "byline" if prefix == "Author" else "person-credit"  # an editor is no author
+                self.add(s, s + len(match.group("name")), "Person", "Person", rule, 0.95)
         for sentence in self.doc.sentences:
             text, base = sentence.text, sentence.start
             for match in APPOSITION.finditer(text):
@@ -973,7 +982,10 @@ class Finder:
             tokens = sentence.tokens
             for i in range(len(tokens) - 1):
                 first, second = tokens[i], tokens[i + 1]
-                if self.body[first.end : second.start] != " " or not pinyin.is_chinese_name(first.text, second.text):
+                one, two = first.text, second.text
+                if one.isupper() and two.isupper() and len(one) > 1 and len(two) > 1:
+                    one, two = one.title(), two.title()  # "ZHOU QI, VICE MAYOR": a name in a line of capitals
+                if self.body[first.end : second.start] != " " or not pinyin.is_chinese_name(one, two):
                     continue
                 if (
                     i > 1
@@ -993,10 +1005,16 @@ class Finder:
                         or nxt.group(1) in lx.COMPANY_TAILS
                     ):
                         continue
-                name = f"{first.text} {second.text}"
-                if self.place(name) or self.place(first.text) or self.place(second.text) or name in self.cities:
+                name = f"{one} {two}"
+                if self.place(name) or self.place(one) or self.place(two) or name in self.cities:
                     continue
                 self.add(first.start, second.end, "Person", "Person", "person-pinyin", 0.7)
+            for match in HONORIFIC_FULL.finditer(text):  # "Mrs Jane Doe": a courtesy title before two names
+                words = match.group("name").split()
+                if self.could_be_person(words) and not self.place(match.group("name")):
+                    s = base + match.start("name")
+                    self.add(s, base + match.end("name"), "Person", "Person", "person-honorific", 0.8)
+                    self.surnames.add(words[-1])  # a Western name: "Mrs Doe" later is the same person
         for sentence in self.doc.sentences:  # "Mr Lin": once the full names are known
             for match in HONORIFIC.finditer(sentence.text):
                 if match.group("name") in self.surnames:
@@ -1311,12 +1329,22 @@ class Finder:
     def find_coined_names(self) -> None:
         """Names no English word has: an acronym ("ABC") or a word with a capital inside ("SkyLoop"). They name
         companies (or outlets), unless a gazetteer knows them as places or a list knows them as common terms."""
+        terms = self._term_acronyms()
         for sentence in self.doc.sentences:
             for match in CAMEL.finditer(sentence.text):
                 name = match.group("name")
                 s, e = sentence.start + match.start("name"), sentence.start + match.end("name")
                 if name in lx.NOT_ACRONYMS or self.place(name) or self.place(name.title()):
                     continue
+                if name in terms or (name.endswith("s") and name[:-1] in terms):
+                    continue  # "new energy vehicles (NEV)", "the Xyz River Delta (XRD)": a term or a place's short form
+                shouted = SHOUTED_BEFORE.search(sentence.text, max(0, match.start() - 30), match.start()) or (
+                    SHOUTED_AFTER.match(sentence.text, match.end())
+                )
+                if name.isupper() and shouted:
+                    continue  # a headline or a name in capitals ("ZHOU QI, VICE MAYOR"): words, not acronyms
+                if name.isupper() and TICKER.match(self.body, e):
+                    continue  # "[XYZ: 000123]": an exchange's code before a share's number
                 if name.title() in self.cities or len(name) < 2 or any(True for _ in self.index.covering(s, e)):
                     continue
                 if name.isupper() and (re.match(r",| \(|\s*$", self.body[e : e + 2]) and s == sentence.start):
@@ -1331,6 +1359,20 @@ class Finder:
                     continue
                 cls = "MediaOutlet" if name in self.outlets else "Company"
                 self.add(s, e, "Organisation", cls, "org-coined", 0.55)
+
+    def _term_acronyms(self) -> set[str]:
+        """Acronyms in brackets after lower-case words ("new energy vehicles (NEV)") or right after a place or an
+        event the rules found ("the Xyz River Delta (XRD)"): short forms of a term or of that place, no company."""
+        out = set()
+        for match in TERM_ACRONYM.finditer(self.body):
+            before, acronym = match.group("before"), match.group("acronym")
+            if before[:1].islower():
+                out.add(acronym)
+                continue
+            end = match.end("before")
+            if any(m.end == end and m.kind in ("Region", "Event") for m in self.index.covering(end - 1, end)):
+                out.add(acronym)
+        return out
 
     def find_initialled_names(self) -> None:
         """ "Xyz Resort Software Community (XRSC)": the capitalised words before an acronym in brackets whose

@@ -1,0 +1,56 @@
+"""kg extract on more styles of real English news (issue 18, round 4): rules written for constructions found in
+articles of several outlets, each checked here on invented sentences with fictional names."""
+
+from __future__ import annotations
+
+from kg.extract import _ontology as ontology
+from kg.extract import fit_ontology, rules
+from kg.model import Source
+
+
+def draft_of(body: str, title: str = "A headline", date: str = "2021-05-14", **front):
+    source = Source(slug="news", path="news.md", title=title, body=body, date=date, language="en", **front)
+    draft = rules.extract(source, [])
+    fit_ontology(draft, ontology(None))
+    return draft
+
+
+def facts(draft) -> set[tuple[str, str, str]]:
+    return {
+        (st.subject.label, st.predicate, st.object.label if st.object else str(st.value)) for st in draft.statements
+    }
+
+
+def dated(draft) -> set[tuple[str, str, str, str]]:
+    return {
+        (st.subject.label, st.predicate, st.object.label if st.object else str(st.value), st.date)
+        for st in draft.statements
+    }
+
+
+def classes(draft) -> dict[str, str]:
+    return {e.label: e.cls for e in draft.entities}
+
+
+def test_words_in_a_line_of_capitals_are_no_acronyms_and_a_name_in_capitals_is_a_person():
+    draft = draft_of(
+        "QIAOBEI UNVEILS NEW CHIP FUND\n\nZHOU HAORAN, VICE MAYOR OF QIAOBEI “The fund will grow,” he said.\n\n"
+        "Qiaobei Micro [XYZ: 000123] rose. Sales of new energy vehicles (NEV) rose, as did NEVs in the Fanrui "
+        "River Delta (FRD) and the FRD region."
+    )
+    cls = classes(draft)
+    for word in ("UNVEILS", "NEW", "CHIP", "FUND", "VICE", "MAYOR", "XYZ", "NEV", "NEVs", "FRD"):
+        assert word not in cls
+    assert cls.get("ZHOU HAORAN") == "Person"
+
+
+def test_a_courtesy_title_before_two_names_and_an_editor_line_name_people():
+    draft = draft_of(
+        "The Chief Executive, Mrs Jane Holloway, welcomed the plan. Mrs Holloway said it would help.\n\n"
+        "Editor: Marta Quillon"
+    )
+    cls = classes(draft)
+    assert cls.get("Jane Holloway") == "Person"
+    assert cls.get("Marta Quillon") == "Person"
+    assert "Holloway" not in cls or cls["Holloway"] == "Person"
+    assert ("A headline", "mentions", "Marta Quillon") in facts(draft)
