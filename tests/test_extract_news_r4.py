@@ -54,3 +54,30 @@ def test_a_courtesy_title_before_two_names_and_an_editor_line_name_people():
     assert cls.get("Marta Quillon") == "Person"
     assert "Holloway" not in cls or cls["Holloway"] == "Person"
     assert ("A headline", "mentions", "Marta Quillon") in facts(draft)
+
+
+def test_one_government_however_the_text_words_it_and_one_company_with_or_without_its_legal_form():
+    draft = draft_of(
+        "The provincial government of Gansu, in northwest China, pledged 5 billion yuan. The Gansu government sold its stake in "
+        "2021. The government of Fanrui Province joined. Gansu Weilan Technology raised funds from Huarui "
+        "Group Co and Mondel AG. Huarui Group holds a stake in Weilan, and Mondel AG said it would invest."
+    )
+    governments = [e for e in draft.entities if e.cls == "GovernmentBody"]
+    assert len([e for e in governments if "Gansu" in e.label]) == 1
+    assert any(e.label == "government of Fanrui Province" for e in governments)
+    cls = classes(draft)
+    assert cls.get("Huarui Group Co") == "Company" and "Huarui Group" not in cls
+    assert cls.get("Mondel AG") == "Company"
+    assert "Weilan" not in cls  # the company "Gansu Weilan Technology" by its short name
+
+
+def test_a_conference_is_an_event_an_exchange_an_organisation_and_a_terms_short_form_no_agency():
+    cls = classes(
+        draft_of(
+            "Zhou Qi spoke at the 5th Qiaobei Chip Manufacturing Annual Conference. Fanrui is listed on the "
+            "Qiaobei Stock Exchange. It aims to sell 1 million new energy vehicles (NEV) — including hybrids — a year."
+        )
+    )
+    assert cls.get("5th Qiaobei Chip Manufacturing Annual Conference") == "Event"
+    assert cls.get("Qiaobei Stock Exchange") == "Organisation"
+    assert "NEV" not in cls

@@ -150,7 +150,7 @@ GOV_BARE = re.compile(
 )
 # "the government of Xyz", "the people's government of Xyz"
 GOV_OF = re.compile(
-    r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+    r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?(?: [Pp]rovince| [Cc]ity| [Mm]unicipality)?)\b"
 )
 # "the region's party committee", "the new area's managing committee": a body of the place last named
 GOV_OF_REFERENT = re.compile(
@@ -627,7 +627,7 @@ class Finder:
                 cls = "FreeTradeZone"
             self.add(start, end, "Region", cls, "region-head", 0.85, iso3166=code, head=head.lower())
         elif kind == "Organisation":
-            if head in lx.LEGAL_FORMS:
+            if head in ("Co", "Ltd", "Inc", "Corp"):
                 suffix = LEGAL_SUFFIX.match(self.body, end)
                 if suffix:  # "Co., Ltd.": the tokens stop at the first full stop, the name does not
                     end = suffix.end()
@@ -1292,6 +1292,8 @@ class Finder:
                 s, e = para.start + match.start("agency"), para.start + match.end("agency")
                 if any(m.kind == "Organisation" for m in self.index.overlapping(s - 3, s - 1)):
                     continue  # "... Association (ABC).": the name's acronym, not a credit
+                if match.group("agency").isupper() and re.search(r"[a-z] ?$", para.text[: match.start()][-2:]):
+                    continue  # "new energy vehicles (NEV) — ...": a term's short form
                 if not self._covered(s, e) and not self.place(match.group("agency")):
                     self.add(s, e, "Organisation", "MediaOutlet", "dateline-agency", 0.7)
         for sentence in self.doc.sentences:
