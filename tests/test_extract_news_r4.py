@@ -81,3 +81,30 @@ def test_a_conference_is_an_event_an_exchange_an_organisation_and_a_terms_short_
     assert cls.get("5th Qiaobei Chip Manufacturing Annual Conference") == "Event"
     assert cls.get("Qiaobei Stock Exchange") == "Organisation"
     assert "NEV" not in cls
+
+
+def test_a_place_before_based_is_named_and_so_is_the_firm_after_it_but_not_a_currency():
+    cls = classes(
+        draft_of(
+            "Japan-based Qiaobei Display Co said US-based Halvern, Germany-based Ostrand and others would join. "
+            "The park cost 10 billion yuan (1.5 billion U.S. dollars)."
+        )
+    )
+    assert cls.get("Japan") == "Country" and cls.get("Germany") == "Country" and cls.get("US") == "Country"
+    assert cls.get("Halvern") == "Company" and cls.get("Ostrand") == "Company"
+    assert "U.S." not in cls
+
+
+def test_a_list_with_one_company_makes_its_bare_names_companies_and_a_standalone_name_ends_before_and():
+    cls = classes(
+        draft_of(
+            "Qiaobei followed Halvern, Ostrand, and Fanrui Group in storing data locally. The state firms include "
+            "Qiaobei Weilan Oil Corporation, Nanfeng Energy Saving and Green Protection Group and Lanbei Steel "
+            "Group. Leaders visited companies in the region, including Dremmel and Sorvik Motor. Dremmel makes "
+            "cameras."
+        )
+    )
+    assert cls.get("Halvern") == "Company" and cls.get("Ostrand") == "Company"
+    assert cls.get("Dremmel") == "Company" and cls.get("Sorvik Motor") == "Company"
+    assert "Dremmel and Sorvik Motor" not in cls
+    assert "Nanfeng Energy Saving" not in cls

@@ -104,6 +104,9 @@ def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
         if country is not None:
             name = f"{dotted[0]}.{dotted[1]}."
             found[name] = Place(name, country.alpha_2, "Country")
+    for short, code in (("US", "US"), ("UK", "GB")):  # the two countries news names by undotted letters
+        if re.search(rf"(?<![\w$.-]){short}(?![\w$]|-(?!based\b)| dollars?\b)", text):
+            found[short] = Place(short, code, "Country")
     codes = {p.code for p in found.values()}
     # "Xyz province" names its country even when the text never does: the one country with such a subdivision
     for name in sorted(set(re.findall(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) [Pp]rovinc(?:e|ial)\b", text))):

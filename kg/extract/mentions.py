@@ -268,6 +268,11 @@ COMPANY_APPOSITION = re.compile(
     r"\b(?:company|subsidiary|firm|startup|platform|affiliate)(?: called| named)?, (?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3}),"
 )
 INCLUDING = re.compile(r"\bincluding (?P<list>[A-Z][^.;:]{2,120}?)(?=[.;:]| (?:also|have|has|were|are|all)\b)")
+BASED_NAME = re.compile(
+    r"(?<![\w’'-])[A-Z][\w.]*-(?:based|headquartered) (?P<name>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})(?![\w’'-])"
+)
+_LISTED = r"[A-Z][\w&-]*(?:\.[\w&-]+)*(?: [A-Z][\w&-]*(?:\.[\w&-]+)*){0,3}"
+NAME_LIST = re.compile(rf"(?<![\w’'-]){_LISTED}(?:, {_LISTED})*,? and {_LISTED}(?![\w’'-])")
 IN_PLACE = re.compile(
     r"\b(?:established|headquartered|located|registered|settled|based|opened|unveiled|set up)\b[^.;]{0,80}? in "
     r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[ .,;]|$)"
@@ -520,6 +525,12 @@ class Finder:
                     break  # "A and Xyz Wafer Ltd": two names, "Industrial and Commercial Bank" one
                 if prev == "and" and start >= 2 and _norm_token(words[start - 2]) in lx.COMPANY_TAILS:
                     break  # "Xyz Investment and Abc City": a company, then a place
+                if (
+                    prev == "and"
+                    and kind == "Organisation"
+                    and (head.startswith("Company:") or (start >= 2 and words[start - 2] in self.standalone))
+                ):
+                    break  # "Abc and Xyz Motor", "ABC and Xyz Group": a name the article uses alone, then another
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
@@ -718,8 +729,10 @@ class Finder:
         for name in sorted(self.places, key=len, reverse=True):
             place = self.places[name]
             suffix = "|".join(re.escape(f) for f in forms(place))
-            pattern = rf"(?<![\w-]){re.escape(name)}(?: (?P<form>{suffix}))?(?![\w-])" if suffix else None
-            pattern = pattern or rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            # "Xyz-based" names the place too ("Xyz-run" or "Sino-Xyz" do not)
+            after = r"(?!\w|-(?!based\b|headquartered\b)| dollars?\b)"
+            pattern = rf"(?<![\w-]){re.escape(name)}(?: (?P<form>{suffix}))?{after}" if suffix else None
+            pattern = pattern or rf"(?<![\w-]){re.escape(name)}{after}"
             for match in re.finditer(pattern, self.body):
                 form = match.groupdict().get("form")
                 end = match.end() if form and form not in ("Provincial", "Municipal") else match.start() + len(name)
@@ -1428,6 +1441,44 @@ class Finder:
                     if other.kind == m.kind and other is not m:
                         other.alias_of = m
 
+    def find_listed_companies(self) -> None:
+        """ "A, B and C" where one item is a company the rules found and the others are bare names: companies
+        too ("the footsteps of Xyz, Abc Bank and ABC"), since a list joins things of one kind."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in NAME_LIST.finditer(text):
+                items = list_items(text, match.start(), match.end())
+                known, bare = 0, []
+                pair = len(items) == 2  # "A and B" may be one name ("Abc and Def Group"): only "Abc" used alone
+                for a, b in items:
+                    s, e = base + a, base + b
+                    exact = [m for m in self.index.covering(s, e) if m.start == s and m.end == e]
+                    if any(
+                        m.kind == "Organisation" and m.cls == "Company" and not (pair and m.rule == "org-coined")
+                        for m in exact
+                    ):
+                        known += 1
+                    elif not exact and not self._covered(s, e):
+                        bare.append((s, e))
+                    elif exact:
+                        continue  # a place, a person, another kind of organisation: not a company, left as it is
+                for s, e in bare if known else ():
+                    name = self.body[s:e]
+                    words = name.split()
+                    if (
+                        words[0].lower() in lx.STOP_WORDS
+                        or any(w in lx.CALENDAR_WORDS for w in words)
+                        or self.looks_like_place(name)
+                        or name in self.person_texts
+                        or DEMONYM.fullmatch(words[0])
+                        or (len(words) == 2 and pinyin.is_chinese_name(*words))
+                        or s == sentence.start
+                        or (pair and (len(words) > 1 or name not in self.standalone))
+                        or (len(words) > 1 and self.body.startswith(" and ", e))  # "Abc Def and Ghi Group": one name
+                    ):
+                        continue
+                    self.add(s, e, "Organisation", "Company", "org-listed", 0.6)
+
     # -- names in relation slots ------------------------------------------------------------------
 
     def find_sources(self) -> None:
@@ -1466,6 +1517,8 @@ class Finder:
                     continue  # the place's, found above
                 self._slot(base + match.start("name"), base + match.end("name"))
             for match in COMPANY_APPOSITION.finditer(text):
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in BASED_NAME.finditer(text):  # "Xyz-based Abc": a firm named with where it is based
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in INCLUDING.finditer(text):
                 for s, e in list_items(text, match.start("list"), match.end("list")):
@@ -1610,6 +1663,7 @@ class Finder:
         self.find_initialled_names()
         self.find_units()
         self.find_acronyms()
+        self.find_listed_companies()
         self.find_new_areas()
         self.drop_headline_policies()
         self.found = resolve_overlaps(self.found)
