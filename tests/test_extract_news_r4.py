@@ -108,3 +108,19 @@ def test_a_list_with_one_company_makes_its_bare_names_companies_and_a_standalone
     assert cls.get("Dremmel") == "Company" and cls.get("Sorvik Motor") == "Company"
     assert "Dremmel and Sorvik Motor" not in cls
     assert "Nanfeng Energy Saving" not in cls
+
+
+def test_policies_by_a_quoted_name_a_title_in_capitals_and_no_plan_for_a_period():
+    draft = draft_of(
+        "Fanrui has outlined a “2+4+N” industry plan. It will enrich the country's “one port, three lanes” policy. "
+        "To reach the goals, the Action Plan for Qiaobei to Promote High-Quality Development of the Lens Industry "
+        "(2021-25) was released. During the 15th Five-Year Plan (2026-2030) period, firms will invest more. "
+        "Using a “two fast, one slow” approach the initiative aims to help suppliers."
+    )
+    cls = classes(draft)
+    assert cls.get("2+4+N") == "Policy"
+    assert cls.get("one port, three lanes") == "Policy"
+    title = "Action Plan for Qiaobei to Promote High-Quality Development of the Lens Industry (2021-25)"
+    assert cls.get(title) == "ActionPlan"
+    assert not any("Five-Year Plan" in label for label in cls)
+    assert "two fast, one slow" not in cls

@@ -203,6 +203,17 @@ DOCUMENT_TITLE = re.compile(
     r"Promulgating|Forwarding|Distributing) (?:the )?(?P<inner>[A-Z][\w’'-]*(?: " + _TITLE_WORD + r"){1,30}))"
     r"(?: [(（](?P<number>[^()（）\[\]\n]{2,24}[\[〔]\d{4}[\]〕] ?No\. ?\d+)[)）])?"
 )
+# "the “Xyz” industry plan", "the country's “Abc, Def” policy": a quoted name the next word calls a policy
+QUOTED_POLICY_NOUN = re.compile(
+    r"\s?(?:(?!the |an? )[a-z-]+ )?(?P<noun>plan|policy|strategy|initiative|programme|program|campaign|blueprint)s?\b"
+)
+# A title that starts with its head and goes on in capitals: "the Action Plan for Xyz to Promote High-Quality
+# Development of the Abc Industry", "Measures of Xyz on Supporting ..."
+HEAD_FIRST_TITLE = re.compile(
+    r"(?<![\w’'-])(?P<title>(?P<head>Action Plan|Implementation Plan|Plan|Measures|Guiding Opinions|Opinions|"
+    r"Guidelines|Regulations|Provisions|Programme|Program|Outline) (?:for|on|of) "
+    r"(?:[A-Z][\w’'-]*|[0-9][\w-]*)(?: (?:[A-Z][\w’'-]*|of|on|for|to|the|and|in|a|an|by|with|at|&)){2,30})"
+)
 LAUNCHED_BY = re.compile(r"[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
 ESTABLISH_WHAT = re.compile(
     r"\b(?:established|founded|set up|built|launched) (?:a|an) (?P<words>(?:[a-z][a-z-]* ){0,4}?)"
@@ -687,6 +698,8 @@ class Finder:
             self.add(start, end, "Organisation", cls, "org-head", 0.85, head=head.lower())
         elif kind == "Policy":
             end = self._years_after(end)
+            if re.match(r" period\b", self.body[end:]):
+                return  # "during the 14th Five-Year Plan (2021-2025) period": a time, not the document
             self.add(start, end, "Policy", lx.POLICY_HEADS[head], "policy-head", 0.8, head=head.lower())
         elif kind == "Event":
             if head == "Meeting" and re.match(r" of (?:the )?[A-Z]", self.body[end:]):
@@ -698,7 +711,7 @@ class Finder:
                 self.add(inner, end, "Event", lx.EVENT_HEADS[head], "event-head", 0.7, head=head.lower())
 
     def _years_after(self, end: int) -> int:
-        match = re.match(r" ?\(\d{4}(?:[-–]\d{4})?\)", self.body[end:])
+        match = re.match(r" ?\(\d{4}(?:[-–](?:\d{4}|\d{2}))?\)", self.body[end:])
         return end + match.end() if match else end
 
     def _governmental(self, words: list[str]) -> bool:
@@ -766,6 +779,16 @@ class Finder:
                 self.add(start, end, "Policy", cls, "policy-quoted-title", 0.85, head=head.group(1).lower())
             elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
+            elif quote.words <= 6 and (noun := QUOTED_POLICY_NOUN.match(self.body, quote.end + 1)):
+                self.add(start, end, "Policy", "Policy", "policy-quoted-name", 0.6, head=noun.group("noun"))
+        for sentence in self.doc.sentences:  # "the Action Plan for Xyz to Promote ... (2020-25)": a title in capitals
+            for match in HEAD_FIRST_TITLE.finditer(sentence.text):
+                title = re.sub(r"(?: (?:of|on|for|to|the|and|in|a|an|by|with|at|&))+$", "", match.group("title"))
+                s = sentence.start + match.start("title")
+                e = self._years_after(s + len(title))
+                if sum(w[:1].isupper() for w in title.split()) >= 4:
+                    head = match.group("head")
+                    self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.7, head=head.lower())
 
     def _dateline_places(self, base: int, match: re.Match) -> None:
         """ "HONG KONG/BEIJING (Agency) -": the places a dateline writes in capitals, by their usual spelling in the
