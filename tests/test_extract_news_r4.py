@@ -124,3 +124,17 @@ def test_policies_by_a_quoted_name_a_title_in_capitals_and_no_plan_for_a_period(
     assert cls.get(title) == "ActionPlan"
     assert not any("Five-Year Plan" in label for label in cls)
     assert "two fast, one slow" not in cls
+
+
+def test_a_described_fund_is_named_without_its_size_or_rating_and_its_own_fund_names_nothing():
+    draft = draft_of(
+        "Qiaobei launched a new lens investment fund in May. Fanrui set up a $40 million lens investment fund, and "
+        "the dedicated lens investment fund will invest in start-ups. Huarui will use its own fund and a parent "
+        "fund. A new energy vehicle industry fund was also set up."
+    )
+    funds = [e for e in draft.entities if e.cls == "Fund"]
+    lens = [e for e in funds if "lens" in e.label]
+    assert len(lens) == 1  # one fund, by its description with or without its size and rating
+    assert {"lens investment fund", "$40 million lens investment fund"} <= {lens[0].label, *lens[0].aliases}
+    assert not any(e.label in ("own fund", "parent fund") for e in funds)
+    assert any(e.label == "new energy vehicle industry fund" for e in funds)

@@ -185,6 +185,12 @@ PLANNED = re.compile(
 )
 FUND_GENERIC = frozenset(
     {"new", "same", "latest", "whole", "said", "second", "third", "this", "that", "and", "investment", "equity", "such"}
+    | {"own", "parent", "sub", "guiding", "special"}
+)
+# What a described fund's name leaves out: its size and words that rate it ("an ambitious $3 billion new chip fund")
+FUND_LEAD = re.compile(
+    r"(?:(?:new(?! energy)|dedicated|ambitious|huge|massive|giant|big|large|special|separate|fresh|\$?[\d.,]+ ?(?:billion|million|"
+    r"bln|bn)|[A-Z]{2,5}[\d.,]+ ?(?:billion|million|bln|bn)?|[A-Z]{2,5}) )+"
 )
 # "X, also known as the “Big Y”": another name of X
 KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
@@ -879,12 +885,17 @@ class Finder:
             for match in FUND_DESCRIBED.finditer(text):  # "Xyz’s semiconductor industry investment fund"
                 if PLANNED.search(text, max(0, match.start() - 40), match.start("label")):
                     continue  # "would set up a fund": a plan, not yet a thing
-                label = match.group("label")
+                whole = label = match.group("label")
+                lead = FUND_LEAD.match(label)  # "a new $80 million blockchain fund": the fund is the "blockchain fund"
+                label = label[lead.end() :] if lead and lead.end() < label.index("fund") else label
                 before = label[: label.index("fund")].split()
                 if label.endswith("fund") and all(w in FUND_GENERIC for w in before):
                     continue  # "the new fund", "an investment fund": a description that points back or names nothing
-                s = base + match.start("label")
-                self.add(s, base + match.end("label"), "Organisation", "Fund", "fund-described", 0.5, head="fund")
+                s, e = base + match.end("label") - len(label), base + match.end("label")
+                fund = self.add(s, e, "Organisation", "Fund", "fund-described", 0.5, head="fund")
+                if label != whole:  # the whole phrase is another name of it
+                    longer = self.add(base + match.start("label"), e, "Organisation", "Fund", "fund-described", 0.5)
+                    longer.alias_of = fund
             for match in EVENT_HELD_BY.finditer(text):
                 s = base + match.start() + 4  # after "the "
                 label = self.body[s : base + match.end()]
