@@ -3,8 +3,11 @@ articles of several outlets, each checked here on invented sentences with fictio
 
 from __future__ import annotations
 
+import datetime
+
 from kg.extract import _ontology as ontology
-from kg.extract import fit_ontology, rules
+from kg.extract import fit_ontology, rules, when
+from kg.extract.document import Document
 from kg.model import Source
 
 
@@ -138,3 +141,30 @@ def test_a_described_fund_is_named_without_its_size_or_rating_and_its_own_fund_n
     assert {"lens investment fund", "$40 million lens investment fund"} <= {lens[0].label, *lens[0].aliases}
     assert not any(e.label in ("own fund", "parent fund") for e in funds)
     assert any(e.label == "new energy vehicle industry fund" for e in funds)
+
+
+def test_a_quote_is_dated_by_its_attribution_not_by_a_date_of_what_was_said():
+    draft = draft_of(
+        "Qiaobei Group opened its plant on Friday, corporate data provider Fanrui said. "
+        "“Sales are rising,” said Zhou Qi, as she pointed out that exports rose in 2020. "
+        "Mei Lan told the Qiaobei Daily on Tuesday that the plant opened in March. "
+        "The plant is ready, according to a filing Huarui Group sent to the exchange on Wednesday.",
+        date="2021-05-14",
+    )
+    quoted = {(s, d) for s, p, o, d in dated(draft) if p == "quotedIn"}
+    assert ("Fanrui", "") in quoted
+    assert ("Zhou Qi", "") in quoted
+    assert ("Mei Lan", "2021-05-11") in quoted
+    last = draft.body.index("The plant is ready")
+    assert Document(Source(slug="n", path="n.md", title="t", body=draft.body, date="2021-05-14")).speech_date(
+        (last, len(draft.body))
+    ) == "2021-05-12"
+
+
+def test_this_week_last_week_and_earlier_this_year_against_the_articles_date():
+    assert when.dates_in("It announced this week that it signed.", (2021, 5), datetime.date(2021, 5, 14)) == [
+        (13, "2021-05")
+    ]
+    assert when.dates_in("It signed last week.", (2021, 5), datetime.date(2021, 5, 14))[0][1] == "2021-05"
+    assert when.dates_in("It signed last week.", (2021, 5), datetime.date(2021, 5, 5)) == []  # April or May
+    assert when.dates_in("It opened earlier this year.", (2021, 5), datetime.date(2021, 5, 14))[0][1] == "2021"
