@@ -156,9 +156,12 @@ def test_a_quote_is_dated_by_its_attribution_not_by_a_date_of_what_was_said():
     assert ("Zhou Qi", "") in quoted
     assert ("Mei Lan", "2021-05-11") in quoted
     last = draft.body.index("The plant is ready")
-    assert Document(Source(slug="n", path="n.md", title="t", body=draft.body, date="2021-05-14")).speech_date(
-        (last, len(draft.body))
-    ) == "2021-05-12"
+    assert (
+        Document(Source(slug="n", path="n.md", title="t", body=draft.body, date="2021-05-14")).speech_date(
+            (last, len(draft.body))
+        )
+        == "2021-05-12"
+    )
 
 
 def test_this_week_last_week_and_earlier_this_year_against_the_articles_date():
@@ -168,3 +171,18 @@ def test_this_week_last_week_and_earlier_this_year_against_the_articles_date():
     assert when.dates_in("It signed last week.", (2021, 5), datetime.date(2021, 5, 14))[0][1] == "2021-05"
     assert when.dates_in("It signed last week.", (2021, 5), datetime.date(2021, 5, 5)) == []  # April or May
     assert when.dates_in("It opened earlier this year.", (2021, 5), datetime.date(2021, 5, 14))[0][1] == "2021"
+
+
+def test_a_compass_part_of_a_country_named_alone_a_bare_name_in_a_slot_and_no_city_from_a_nationality():
+    cls = classes(
+        draft_of(
+            "Qiaobei is the largest port in Northwest China. Fanrui is based in Southwest China's Gansu province. "
+            "The fund will invest in the Northeast China region. Investors such as Halvern signed the deal. "
+            "Dremmel signed a deal with the Chinese city of Qiaobei."
+        )
+    )
+    assert cls.get("Northwest China") == "MacroRegion"
+    assert cls.get("Northeast China region") == "MacroRegion"
+    assert "Southwest China" not in cls  # it only places the province
+    assert cls.get("Fanrui") == "Company"  # a bare name where an organisation stands: most often a company
+    assert "Chinese city" not in cls

@@ -1268,8 +1268,12 @@ class Finder:
                 words = match.group("name").split()
                 while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
                     words = words[1:]
-                if not words or words[-1] in lx.CALENDAR_WORDS:
-                    continue
+                if (
+                    not words
+                    or words[-1] in lx.CALENDAR_WORDS
+                    or (DEMONYM.fullmatch(words[0]) and self._country_of_demonym(words[0]))
+                ):
+                    continue  # "a <nationality> city": no name
                 name = " ".join(words)
                 s = sentence.start + match.end("name") - len(name)
                 head = match.group("head")
@@ -1363,10 +1367,16 @@ class Finder:
                     self.add(s, e, "Person", "Person", "person-pinyin", 0.6)
             for match in COMPASS.finditer(text):
                 rest = match.group("name").split()[-1]
-                if rest in CONTINENTS:
-                    s, e = base + match.start("name"), base + match.end("name")
-                    if not any(m.kind != "Region" for m in self.index.covering(s, e)):
-                        self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
+                s, e = base + match.start("name"), base + match.end("name")
+                # "Southwest <country>" is a region of its own when named, not when it only places a province
+                # ("Southwest <country>'s Abc province"); "... region" after it belongs to the name
+                place = self.place(rest)
+                named = place is not None and place.cls == "Country" and not re.match(r"[’'-]| [A-Z]", self.body[e:])
+                if named:
+                    region = re.match(r" region\b", self.body[e:])
+                    e += region.end() if region else 0
+                if (rest in CONTINENTS or named) and not any(m.kind != "Region" for m in self.index.covering(s, e)):
+                    self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
             for match in PLACE_CHAIN.finditer(text):
                 parts = match.group("name").split()[0].split("-")
                 if " " not in match.group("name") and len(parts) < 3:
@@ -1629,8 +1639,8 @@ class Finder:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
-        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and COINED.fullmatch(name)):
-            cls = "Company"
+        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot"):
+            cls = "Company"  # a bare name in an organisation's slot is a company far more often than not
         self.add(s, e, "Organisation", cls, rule, 0.6 if rule == "org-slot" else 0.65)
 
     # -- back references --------------------------------------------------------------------------
