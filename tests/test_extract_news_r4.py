@@ -186,3 +186,16 @@ def test_a_compass_part_of_a_country_named_alone_a_bare_name_in_a_slot_and_no_ci
     assert "Southwest China" not in cls  # it only places the province
     assert cls.get("Fanrui") == "Company"  # a bare name where an organisation stands: most often a company
     assert "Chinese city" not in cls
+
+
+def test_two_names_joined_by_and_a_city_government_located_by_its_province_and_a_weekday_before_a_date():
+    draft = draft_of(
+        "Fanrui signed an agreement with Nanyang Municipal Government of Henan Province in central China and "
+        "Qiaobei Auto Group on Wednesday on July 15. In a deal between ABC and Bank of Qiaobei, staff are paid.",
+        date="2021-08-13",
+    )
+    cls = classes(draft)
+    assert cls.get("Nanyang Municipal Government") == "GovernmentBody"
+    assert cls.get("Qiaobei Auto Group") == "Company" and "China and Qiaobei Auto Group" not in cls
+    assert "ABC and Bank of Qiaobei" not in cls and cls.get("Bank of Qiaobei") == "Company"
+    assert ("Fanrui", "partnerOf", "Nanyang Municipal Government", "2021-07-15") in dated(draft)

@@ -542,16 +542,13 @@ class Finder:
                     break  # "A and Xyz Wafer Ltd": two names, "Industrial and Commercial Bank" one
                 if prev == "and" and start >= 2 and _norm_token(words[start - 2]) in lx.COMPANY_TAILS:
                     break  # "Xyz Investment and Abc City": a company, then a place
-                if (
-                    prev == "and"
-                    and kind == "Organisation"
-                    and (head.startswith("Company:") or (start >= 2 and words[start - 2] in self.standalone))
-                ):
-                    break  # "Abc and Xyz Motor", "ABC and Xyz Group": a name the article uses alone, then another
+                if prev == "and" and kind == "Organisation" and self._two_names(words, start, head):
+                    break  # "Abc and Xyz Motor", "ABC and Xyz Group", "<country> and Xyz Group": two names
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
-            start = self._of_place_start(words, heads, start)
+            if kind == "Organisation":
+                start = self._of_place_start(words, heads, start)
             if kind == "Policy" and any(f == end and k == "Organisation" for f, _, k, _ in heads):
                 continue  # "Law School", "Policy Institute": a policy word inside an organisation's name
             if start == first == 0 and kind == "Policy" and self._head_first_title(words, end):
@@ -569,6 +566,16 @@ class Finder:
             if kind == "Event" and end + 1 < len(words) and words[end] == "on" and words[end + 1][:1].isupper():
                 stop = self._tail(words, end)  # "... Forum on Digital Economy and Blockchain": the topic is the name's
                 stop = stop if stop > end + 1 else end
+            elif (
+                kind == "Organisation"
+                and head.endswith("Government")
+                and end < len(words)
+                and words[end] == "of"
+                and start < first  # a place's name before the head: "<City> (Municipal) Government of ..."
+                and end + 1 < len(words)
+                and self.place(_norm_token(words[end + 1]))
+            ):
+                pass  # "<City> Municipal Government of <Province>": the province only locates the city's government
             elif kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
                 later_orgs = [f for f, _, k, _ in heads if k == "Organisation" and f > end]
                 stop = self._tail(words, end, later_orgs[0] if later_orgs and kind == "Organisation" else None)
@@ -579,6 +586,21 @@ class Finder:
             if re.search(r"[’']s$", text) and not text.endswith(("People's", "People’s")):
                 e -= 2
             self._classify(s, e, kind, head, words[start:stop])
+
+    def _two_names(self, words: list[str], start: int, head: str) -> bool:
+        """Whether "<left> and <name with head>" joins two names: a company tail ("Abc and Xyz Motor"), or a left
+        word the article uses alone, an acronym, a country ("<country> and Xyz Group")."""
+        if head.startswith("Company:"):
+            return True
+        if start < 2:
+            return False
+        left = _norm_token(words[start - 2])
+        place = self.place(left)
+        return (
+            left in self.standalone
+            or (left.isupper() and len(left) > 1)
+            or (place is not None and place.cls == "Country")
+        )
 
     def _of_place_start(self, words: list[str], heads: list[tuple[int, int, str, str]], start: int) -> int:
         """ "Xyz University of <country> Law School", "Communist Party of <country> Abc Provincial Committee": a

@@ -45,7 +45,7 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 # "on Wednesday", "said Tuesday": the most recent such day, counted back from the article's date (a weekday
 # followed by a date, "Monday, March 3", is that date)
 WEEKDAY = re.compile(
-    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,? (?:[A-Z][a-z]+ )?\d)"
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,? (?:on )?(?:[A-Z][a-z]+ )?\d)"
 )
 _FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # "In November 2016", "in early March 2020", "since May 2019"
