@@ -199,3 +199,14 @@ def test_two_names_joined_by_and_a_city_government_located_by_its_province_and_a
     assert cls.get("Qiaobei Auto Group") == "Company" and "China and Qiaobei Auto Group" not in cls
     assert "ABC and Bank of Qiaobei" not in cls and cls.get("Bank of Qiaobei") == "Company"
     assert ("Fanrui", "partnerOf", "Nanyang Municipal Government", "2021-07-15") in dated(draft)
+
+
+def test_an_outlet_by_a_report_and_a_wire_credit_and_a_body_of_a_province_written_in_lower_case():
+    draft = draft_of(
+        "Qiaobei to build plant\n\nHalvern, BEIJING and NANYANG\n\nQiaobei will build a plant, according to a report "
+        "by Fanruinet. Zhou Qi, deputy head of the Department of Commerce of Gansu province in China, said so."
+    )
+    cls = classes(draft)
+    assert cls.get("Halvern") == "MediaOutlet"
+    assert cls.get("Fanruinet") == "MediaOutlet"
+    assert cls.get("Department of Commerce of Gansu province") == "GovernmentBody"

@@ -290,6 +290,15 @@ BASED_NAME = re.compile(
 )
 _LISTED = r"[A-Z][\w&-]*(?:\.[\w&-]+)*(?: [A-Z][\w&-]*(?:\.[\w&-]+)*){0,3}"
 NAME_LIST = re.compile(rf"(?<![\w’'-]){_LISTED}(?:, {_LISTED})*,? and {_LISTED}(?![\w’'-])")
+# A wire story's credit under its headline: "Agency, CITY and OTHER CITY"
+WIRE_LINE = re.compile(
+    r"^(?P<outlet>[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?), [A-Z]{3,}(?:[ -][A-Z]{2,})*(?:(?:,| and) [A-Z]{3,}(?:[ -][A-Z]{2,})*)*$"
+)
+# "according to a report by Xyz", "a report from Xyz", "an interview with Xyz": an outlet
+REPORT_BY = re.compile(
+    r"\b(?:a|an|the) (?:report|story|article|interview|commentary) (?:by|from|in) (?:the )?"
+    r"(?P<outlet>[A-Z][\w&-]*(?:\.[a-z]{2,3})*(?: [A-Z][\w&-]*){0,3})(?=[ .,;:]|$)"
+)
 IN_PLACE = re.compile(
     r"\b(?:established|headquartered|located|registered|settled|based|opened|unveiled|set up)\b[^.;]{0,80}? in "
     r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[ .,;]|$)"
@@ -682,6 +691,10 @@ class Finder:
                 if suffix:  # "Co., Ltd.": the tokens stop at the first full stop, the name does not
                     end = suffix.end()
                     text = self.body[start:end]
+            kind_word = re.match(r" (?:province|municipality)\b", self.body[end:])
+            if kind_word and " of " in text and self.place(_norm_token(words[-1])):
+                end += kind_word.end()  # "Department of Abc of Xyz province": the lower-case kind ends the name
+                text = self.body[start:end]
             bracket = BRACKET_SUFFIX.match(self.body, end)
             if bracket:  # "... Technology (Shanghai) Co": a company's local arm, one name
                 end = bracket.end()
@@ -1112,10 +1125,15 @@ class Finder:
                 self.add(s, s + len(match.group("agency")), "Organisation", "MediaOutlet", "dateline-agency", 0.85)
                 self._dateline_places(sentence.start, match)
         for para in self.doc.paragraphs[:6]:
-            credit = CREDIT_LINE.match(para.text)
-            if credit and "\n" not in para.text:
+            credit = CREDIT_LINE.match(para.text) or WIRE_LINE.match(para.text)
+            if credit and "\n" not in para.text and not self.place(credit.group("outlet")):
                 s = para.start + credit.start("outlet")
                 self.add(s, s + len(credit.group("outlet")), "Organisation", "MediaOutlet", "dateline-agency", 0.8)
+        for sentence in self.doc.sentences:  # "according to a report by Xyz": the outlet that reported it
+            for match in REPORT_BY.finditer(sentence.text):
+                s, e = sentence.start + match.start("outlet"), sentence.start + match.end("outlet")
+                if not self.place(match.group("outlet")) and not self._covered(s, e):
+                    self.add(s, e, "Organisation", "MediaOutlet", "report-by", 0.7)
         source = self.doc.source
         named = [(source.publisher, "Organisation", "MediaOutlet"), *((a, "Person", "Person") for a in source.authors)]
         for name, kind, cls in named:
