@@ -210,3 +210,10 @@ def test_an_outlet_by_a_report_and_a_wire_credit_and_a_body_of_a_province_writte
     assert cls.get("Halvern") == "MediaOutlet"
     assert cls.get("Fanruinet") == "MediaOutlet"
     assert cls.get("Department of Commerce of Gansu province") == "GovernmentBody"
+
+
+def test_a_body_named_by_its_regions_possessive_is_also_named_by_the_texts_own_words():
+    draft = draft_of("Gansu is in northwest China. The province's energy and mining bureau approved the plan.")
+    bureau = next(e for e in draft.entities if e.cls == "GovernmentBody")
+    assert bureau.label == "Gansu energy and mining bureau"
+    assert "energy and mining bureau" in bureau.aliases

@@ -1239,7 +1239,7 @@ class Finder:
                 if re.search(rf"\b{re.escape(match.group('ref'))}\b", region.text, re.I):
                     label = f"{region.text} {match.group('noun')}"
                 cls = lx.GOV_NOUNS[match.group("noun")]
-                self.add(
+                body = self.add(
                     s,
                     base + match.end(),
                     "Organisation",
@@ -1249,6 +1249,11 @@ class Finder:
                     label=label,
                     head=match.group("noun"),
                 )
+                # the text's own words are another name of it ("the city's economy bureau": "economy bureau")
+                words_start = base + (match.start("words") if match.group("words") else match.start("noun"))
+                if words_start > s:
+                    alias = self.add(words_start, base + match.end(), "Organisation", cls, "gov-of-referent", 0.6)
+                    alias.alias_of = body
 
     def find_units(self) -> None:
         """ "the information office of <organisation>": a unit named by its parent (after the parents are found)."""
