@@ -96,6 +96,10 @@ def test_a_place_before_based_is_named_and_so_is_the_firm_after_it_but_not_a_cur
     assert cls.get("Japan") == "Country" and cls.get("Germany") == "Country" and cls.get("US") == "Country"
     assert cls.get("Halvern") == "Company" and cls.get("Ostrand") == "Company"
     assert "U.S." not in cls
+    listed = classes(
+        draft_of("Suppliers such as US-based Halvern, Germany-based Brisk and Japan-based Ostrand will join.")
+    )
+    assert listed.get("Brisk") == "Company" and listed.get("Ostrand") == "Company"
 
 
 def test_a_list_with_one_company_makes_its_bare_names_companies_and_a_standalone_name_ends_before_and():

@@ -1652,7 +1652,8 @@ class Finder:
             words = words[1:]
         if not words or (len(words) == 1 and (words[0] in lx.GENERIC_ORG_WORDS or words[0] in lx.CALENDAR_WORDS)):
             return
-        if re.match(r" and [A-Z]", self.body[start + text.index(words[-1]) + len(words[-1]) :]) and len(words) == 1:
+        after = self.body[start + text.index(words[-1]) + len(words[-1]) :][:40]
+        if re.match(r" and [A-Z](?![\w.]*-(?:based|headquartered)\b)", after) and len(words) == 1:
             return  # "of Science and Technology": one word of a longer name
         if DEMONYM.fullmatch(words[0]) or (len(words) == 1 and pinyin.is_surname(words[0])):
             return  # "<nationality> EV makers" is no name; "<surname> said" is a person whose full name was missed
