@@ -221,3 +221,14 @@ def test_a_body_named_by_its_regions_possessive_is_also_named_by_the_texts_own_w
     bureau = next(e for e in draft.entities if e.cls == "GovernmentBody")
     assert bureau.label == "Gansu energy and mining bureau"
     assert "energy and mining bureau" in bureau.aliases
+
+
+def test_a_programme_named_by_its_country_and_target_year_and_a_consulting_firm():
+    draft = draft_of(
+        "Qiaobei became the first city in China to implement Healthy China 2035, the health drive. Zhou Qi, a "
+        "partner at Fanrui Management Consulting, said it would help. Sales in China 2019 rose."
+    )
+    cls = classes(draft)
+    assert cls.get("Healthy China 2035") == "Policy"
+    assert cls.get("Fanrui Management Consulting") == "Company"
+    assert not any(label.endswith("China 2019") for label in cls)

@@ -313,7 +313,7 @@ COMPANY_TAILS = _words(
     Ventures Robotics Biotech Biotechnology Microelectronics Optoelectronics Photonics Battery Batteries Solar
     Wind Nuclear Railway Railways Construction Engineering Trading Textiles Airport Port
     Cement Glass Paper Machinery Equipment Instruments Devices Digital Cloud Semicon Aerospace Aviation Investment
-    Investments Motors Taxi Transport Wafer Chips Microelectronics"""
+    Investments Motors Taxi Transport Wafer Chips Microelectronics Consulting Consultancy Advisory"""
 )
 # Posts written before a name as a title ("Mayor Lin Haoran", "Vice-Governor ...", "Party secretary ...").
 TITLES = _phrases(

@@ -209,6 +209,10 @@ DOCUMENT_TITLE = re.compile(
     r"Promulgating|Forwarding|Distributing) (?:the )?(?P<inner>[A-Z][\w’'-]*(?: " + _TITLE_WORD + r"){1,30}))"
     r"(?: [(（](?P<number>[^()（）\[\]\n]{2,24}[\[〔]\d{4}[\]〕] ?No\. ?\d+)[)）])?"
 )
+# "Made in Xyz 2035", "Healthy Xyz 2030": a programme named by a word, its country and its target year
+PROGRAMME_YEAR = re.compile(
+    r"(?<![\w’'-])(?P<word>[A-Z][a-z]+) (?P<prep>in )?(?P<country>[A-Z][a-z]+) (?P<year>20\d\d)(?![\w-])"
+)
 # "the “Xyz” industry plan", "the country's “Abc, Def” policy": a quoted name the next word calls a policy
 QUOTED_POLICY_NOUN = re.compile(
     r"\s?(?:(?!the |an? )[a-z-]+ )?(?P<noun>plan|policy|strategy|initiative|programme|program|campaign|blueprint)s?\b"
@@ -822,6 +826,20 @@ class Finder:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
             elif quote.words <= 6 and (noun := QUOTED_POLICY_NOUN.match(self.body, quote.end + 1)):
                 self.add(start, end, "Policy", "Policy", "policy-quoted-name", 0.6, head=noun.group("noun"))
+        for match in PROGRAMME_YEAR.finditer(self.body):  # "Healthy Xyz 2030", "Made in Xyz 2035": a national programme
+            country = self.place(match.group("country"))
+            s, e = match.start(), match.end()
+            before = self.body[max(0, s - 12) : s]
+            if country is None or country.cls != "Country" or match.group("word") in lx.CALENDAR_WORDS:
+                continue
+            if self.doc.anchor is None or int(match.group("year")) <= self.doc.anchor[0]:
+                continue  # a programme is named by its target year, after the article's: "in China 2019" is no name
+            if re.search(r"\b(?:in|by|since|from|on|of)\s*$", before, re.I) and not match.group("prep"):
+                continue  # "... in China 2019" as a date
+            if re.match(r" (?:[A-Z][a-z]+ )?(?:" + "|".join(map(re.escape, lx.EVENT_HEADS)) + r")\b", self.body[e:]):
+                continue  # "Xyz China 2024 Expo": an event
+            if not self._covered(s, e):
+                self.add(s, e, "Policy", "Policy", "policy-programme-year", 0.6, head="programme")
         for sentence in self.doc.sentences:  # "the Action Plan for Xyz to Promote ... (2020-25)": a title in capitals
             for match in HEAD_FIRST_TITLE.finditer(sentence.text):
                 title = re.sub(r"(?: (?:of|on|for|to|the|and|in|a|an|by|with|at|&))+$", "", match.group("title"))
