@@ -167,12 +167,14 @@ class Document:
         text = sentence.text
         zones = [(0, m.end()) for m in [LEADING_DATE.match(text)] if m]  # "On Monday, ...": the whole sentence's
         for verb in SPEECH_VERB.finditer(text):
-            begin = max(text.rfind(mark, 0, verb.start()) for mark in (",", "“", "”", '"', ";"))
+            low = max(0, verb.start() - 300)  # an attribution is short: the search stays near the verb
+            begin = max(text.rfind(mark, low, verb.start()) for mark in (",", "“", "”", '"', ";"))
+            begin = begin if begin >= 0 else (low - 1 if low else -1)
             # "said Zhou Qi, a Y of Z, at the forum": a name after the verb belongs to the attribution too
             after = SPEECH_ATTRIBUTION.match(text, verb.end())
             end = after.end() if after else verb.end()
-            content = SPEECH_CONTENT.search(text, end)
-            stop = content.start() if content else len(text)
+            content = SPEECH_CONTENT.search(text, end, end + 300)
+            stop = content.start() if content else min(len(text), end + 300)
             tail = re.match(r",? (?:on|at|in|during|last|yesterday|earlier|this|while)\b[^,;“”\"]{0,60}", text[end:])
             stop = max(min(stop, end + (tail.end() if tail else 0)), end)
             zones.append((begin + 1, stop))

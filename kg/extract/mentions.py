@@ -293,7 +293,9 @@ BASED_NAME = re.compile(
     r"(?<![\w’'-])[A-Z][\w.]*-(?:based|headquartered) (?P<name>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})(?![\w’'-])"
 )
 _LISTED = r"[A-Z][\w&-]*(?:\.[\w&-]+)*(?: [A-Z][\w&-]*(?:\.[\w&-]+)*){0,3}"
-NAME_LIST = re.compile(rf"(?<![\w’'-]){_LISTED}(?:, {_LISTED})*,? and {_LISTED}(?![\w’'-])")
+LISTED_NAME = re.compile(rf"{_LISTED}(?![\w’'-])")
+LIST_JOINT = re.compile(r",? and (?=[A-Z])")
+LIST_HEAD = re.compile(rf"(?<![\w’'-])(?:{_LISTED}, ){{0,8}}{_LISTED}$")
 # A wire story's credit under its headline: "Agency, CITY and OTHER CITY"
 WIRE_LINE = re.compile(
     r"^(?P<outlet>[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?), [A-Z]{3,}(?:[ -][A-Z]{2,})*(?:(?:,| and) [A-Z]{3,}(?:[ -][A-Z]{2,})*)*$"
@@ -1548,13 +1550,26 @@ class Finder:
                     if other.kind == m.kind and other is not m:
                         other.alias_of = m
 
+    @staticmethod
+    def _name_lists(text: str) -> list[tuple[int, int]]:
+        """Spans of "A, B and C" lists of capitalised names: found from each "and", looking back a bounded
+        stretch, so the work stays linear in the sentence (a regex run from every name would not)."""
+        out = []
+        for joint in LIST_JOINT.finditer(text):
+            last = LISTED_NAME.match(text, joint.end())
+            window = text[max(0, joint.start() - 240) : joint.start()]
+            first = LIST_HEAD.search(window)
+            if last and first:
+                out.append((joint.start() - len(window) + first.start(), last.end()))
+        return out
+
     def find_listed_companies(self) -> None:
         """ "A, B and C" where one item is a company the rules found and the others are bare names: companies
         too ("the footsteps of Xyz, Abc Bank and ABC"), since a list joins things of one kind."""
         for sentence in self.doc.sentences:
             text, base = sentence.text, sentence.start
-            for match in NAME_LIST.finditer(text):
-                items = list_items(text, match.start(), match.end())
+            for match in self._name_lists(text):
+                items = list_items(text, match[0], match[1])
                 known, bare = 0, []
                 pair = len(items) == 2  # "A and B" may be one name ("Abc and Def Group"): only "Abc" used alone
                 for a, b in items:
