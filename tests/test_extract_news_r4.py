@@ -232,3 +232,14 @@ def test_a_programme_named_by_its_country_and_target_year_and_a_consulting_firm(
     assert cls.get("Healthy China 2035") == "Policy"
     assert cls.get("Fanrui Management Consulting") == "Company"
     assert not any(label.endswith("China 2019") for label in cls)
+
+
+def test_a_speaker_named_by_the_first_words_of_a_company_is_the_company():
+    cls = classes(
+        draft_of(
+            "Fanrui Optoelectronics will invest 3 billion yuan in a new plant. Demand will grow, Fanrui Opto "
+            "pointed out. Zhou Qi said so too."
+        )
+    )
+    assert "Fanrui Opto" not in cls or cls["Fanrui Opto"] != "Person"
+    assert cls.get("Zhou Qi") == "Person"

@@ -1377,6 +1377,22 @@ class Finder:
                     if item and item.end() == len(text[a:b].rstrip()):
                         self._slot(base + a, base + a + item.end(), cls="Company")
 
+    def drop_company_speakers(self) -> None:
+        """ "Xyz Micro pointed out": a speaker whose first word opens an organisation's name the article gives
+        ("Xyz Microelectronics") and is no surname is that organisation, not a person."""
+        openers = {m.text.split()[0] for m in self.found if m.kind == "Organisation" and " " in m.text}
+        self.found = [
+            m
+            for m in self.found
+            if not (
+                m.rule == "person-speech"
+                and len(m.text.split()) == 2
+                and m.text.split()[0] in openers
+                and not pinyin.is_surname(m.text.split()[0])
+            )
+        ]
+        self.index = SpanIndex(self.found)
+
     def drop_headline_policies(self) -> None:
         """A headline is not a policy's title, though it may hold a head word ("... plan")."""
         paragraphs = self.doc.paragraphs
@@ -1789,6 +1805,7 @@ class Finder:
         self.find_listed_companies()
         self.find_new_areas()
         self.drop_headline_policies()
+        self.drop_company_speakers()
         self.found = resolve_overlaps(self.found)
         self.find_back_references()
         return sorted(self.found, key=lambda m: (m.start, -m.end))
