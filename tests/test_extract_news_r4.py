@@ -243,3 +243,10 @@ def test_a_speaker_named_by_the_first_words_of_a_company_is_the_company():
     )
     assert "Fanrui Opto" not in cls or cls["Fanrui Opto"] != "Person"
     assert cls.get("Zhou Qi") == "Person"
+
+
+def test_a_place_named_only_inside_a_companys_name_is_no_place_of_the_article():
+    cls = classes(draft_of("Gansu Weilan Technology raised 1 billion yuan from investors in China. Qiaobei Group led."))
+    assert cls.get("Gansu Weilan Technology") == "Company"
+    assert "Gansu" not in cls
+    assert classes(draft_of("Gansu Weilan Technology is based in Gansu, China.")).get("Gansu") == "Province"

@@ -106,12 +106,22 @@ class Grouper:
     def _naming(self) -> list[Mention]:
         out = []
         index = SpanIndex(o for o in self.mentions if not o.descriptive)
+        # a place named only inside companies' names ("<City> Xyz Technology", "Bank of <City>") is a word of
+        # those names, not a place the article speaks of
+        alone = {
+            m.iso3166 or norm(m.text)
+            for m in self.mentions
+            if m.kind == "Region"
+            and not any(o.kind == "Organisation" and o.cls == "Company" for o in index.covering(m.start, m.end))
+        }
         for m in self.mentions:
             if m.descriptive:
                 continue
             if m.kind == "Region" and (m.text[:1].isdigit() or (m.text[:1].islower() and m.rule != "zone-new-area")):
                 continue  # "2021 Xyz Province": a year glued to a place inside a title
             if m.kind == "Region" and m.rule == "region-slot" and m.text.lower() in lx.STOP_WORDS:
+                continue
+            if m.kind == "Region" and (m.iso3166 or norm(m.text)) not in alone:
                 continue
             if (
                 m.kind in ("Policy", "Event")
