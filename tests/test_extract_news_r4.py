@@ -250,3 +250,11 @@ def test_a_place_named_only_inside_a_companys_name_is_no_place_of_the_article():
     assert cls.get("Gansu Weilan Technology") == "Company"
     assert "Gansu" not in cls
     assert classes(draft_of("Gansu Weilan Technology is based in Gansu, China.")).get("Gansu") == "Province"
+
+
+def test_a_plural_possessive_inside_a_name_joins_it():
+    cls = classes(
+        draft_of("Zhou Qi spoke at the Qiaobei-Fanrui Mayors' Forum, run by the Halvern Mayors’ Association.")
+    )
+    assert "Qiaobei-Fanrui Mayors' Forum" in cls
+    assert "Halvern Mayors’ Association" in cls

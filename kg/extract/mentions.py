@@ -432,7 +432,9 @@ class Finder:
         tokens = sentence.tokens
         for i, token in enumerate(tokens):
             cap = token.text[0].isupper() or re.fullmatch(r"\d{4}(?:-\d{4})?|" + lx.ORDINAL, token.text) is not None
-            joined = bool(current) and self.body[current[-1].end : token.start] == " "
+            gap = self.body[current[-1].end : token.start] if current else ""
+            # "Xyz Governors' Forum": a plural possessive inside a name joins it like a space
+            joined = bool(current) and (gap == " " or (gap in ("' ", "’ ") and current[-1].text.endswith("s")))
             if current and re.search(r"[’']s$", current[-1].text) and not current[-1].text.startswith("People"):
                 joined = False  # a possessive ends a name ("X's China business"), except in "People's ..."
             if cap and (joined or not current):
