@@ -258,3 +258,8 @@ def test_a_plural_possessive_inside_a_name_joins_it():
     )
     assert "Qiaobei-Fanrui Mayors' Forum" in cls
     assert "Halvern Mayors’ Association" in cls
+
+
+def test_indicated_reports_what_a_person_said():
+    found = facts(draft_of("Zhou Qi, chairman of Qiaobei Group, attended and indicated that suppliers would follow."))
+    assert ("Zhou Qi", "quotedIn", "A headline") in found

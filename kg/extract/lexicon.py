@@ -284,7 +284,7 @@ SPEECH_VERBS = _phrases(
     """said, says, pointed out, points out, emphasized, emphasised, stressed, noted, added, told, admitted,
     explained, stated, remarked, revealed, believes, believed, argued, warned, commented, acknowledged, insisted,
     observed, suggested, according to, urged, thanked, announced, called for, called on, expressed, highlighted,
-    underscored, underlined, disclosed, confirmed, predicted, vowed, replied, responded"""
+    underscored, underlined, disclosed, confirmed, predicted, vowed, replied, responded, indicated"""
 )
 SPEECH_ADVERBS = _words("also further then once later again recently frankly has had")
 PERSON_STOP = _words(
