@@ -263,3 +263,10 @@ def test_a_plural_possessive_inside_a_name_joins_it():
 def test_indicated_reports_what_a_person_said():
     found = facts(draft_of("Zhou Qi, chairman of Qiaobei Group, attended and indicated that suppliers would follow."))
     assert ("Zhou Qi", "quotedIn", "A headline") in found
+
+
+def test_a_name_in_a_list_of_people_is_a_person_even_when_its_surname_is_an_english_word():
+    cls = classes(
+        draft_of("Three leaders of the county, Long Meilan, Zhou Haoran, and Lin Qiwen, attended the signing.")
+    )
+    assert cls.get("Long Meilan") == "Person"

@@ -1588,11 +1588,12 @@ class Finder:
             text, base = sentence.text, sentence.start
             for match in self._name_lists(text):
                 items = list_items(text, match[0], match[1])
-                known, bare = 0, []
+                known, bare, people = 0, [], 0
                 pair = len(items) == 2  # "A and B" may be one name ("Abc and Def Group"): only "Abc" used alone
                 for a, b in items:
                     s, e = base + a, base + b
                     exact = [m for m in self.index.covering(s, e) if m.start == s and m.end == e]
+                    people += any(m.kind == "Person" for m in exact)
                     if any(
                         m.kind == "Organisation" and m.cls == "Company" and not (pair and m.rule == "org-coined")
                         for m in exact
@@ -1602,6 +1603,12 @@ class Finder:
                         bare.append((s, e))
                     elif exact:
                         continue  # a place, a person, another kind of organisation: not a company, left as it is
+                for s, e in bare if people and not known else ():  # "leaders Abc Def, Zhou Qi and Lin Hao"
+                    words = self.body[s:e].split()
+                    if len(words) == 2 and pinyin.split(words[0].lower(), 1) and pinyin.is_given_name(words[1]):
+                        self.add(
+                            s, e, "Person", "Person", "person-listed", 0.6
+                        )  # a surname that is also an English word
                 for s, e in bare if known else ():
                     name = self.body[s:e]
                     words = name.split()
