@@ -34,7 +34,7 @@ SPEECH_ATTRIBUTION = re.compile(
 # Where what was said begins after the verb: "that", a colon, a quotation
 SPEECH_CONTENT = re.compile(r"\bthat\b|:|“|\"")
 # A date that opens the sentence dates all of it: "On Monday, ...", "Last month, ...", "In May 2020 ..."
-LEADING_DATE = re.compile(r"^(?:On|In|Last|Earlier|Yesterday|Early|Late|Since|At the end of)\b[^,]{0,40},")
+LEADING_DATE = re.compile(r"^[\"“”‘’']?(?:On|In|Last|Earlier|Yesterday|Early|Late|Since|At the end of)\b[^,]{0,40},")
 _MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-&][A-Za-z0-9]+)*(?:[’']s\b)?|&")
 

@@ -209,6 +209,7 @@ DOCUMENT_TITLE = re.compile(
     r"Promulgating|Forwarding|Distributing) (?:the )?(?P<inner>[A-Z][\w’'-]*(?: " + _TITLE_WORD + r"){1,30}))"
     r"(?: [(（](?P<number>[^()（）\[\]\n]{2,24}[\[〔]\d{4}[\]〕] ?No\. ?\d+)[)）])?"
 )
+MAKE_A = re.compile(r"\b(?:create|build|make|become|turn \w+ into|into)\s+(?:a|an|the)\s+[\"“]?$")
 # "Made in Xyz 2035", "Healthy Xyz 2030": a programme named by a word, its country and its target year
 PROGRAMME_YEAR = re.compile(
     r"(?<![\w’'-])(?P<word>[A-Z][a-z]+) (?P<prep>in )?(?P<country>[A-Z][a-z]+) (?P<year>20\d\d)(?![\w-])"
@@ -589,6 +590,7 @@ class Finder:
                 and end < len(words)
                 and words[end] == "of"
                 and start < first  # a place's name before the head: "<City> (Municipal) Government of ..."
+                and words[start] not in lx.GOVERNMENT_WORDS  # not "People's Government of <Province>"
                 and end + 1 < len(words)
                 and self.place(_norm_token(words[end + 1]))
             ):
@@ -611,6 +613,8 @@ class Finder:
             return True
         if start < 2:
             return False
+        if start >= 3 and words[start - 3][:1].isupper():
+            return False  # "Abc Provincial Development and Reform Commission": the left word ends a longer name
         left = _norm_token(words[start - 2])
         place = self.place(left)
         return (
@@ -828,7 +832,11 @@ class Finder:
                 self.add(start, end, "Policy", cls, "policy-quoted-title", 0.85, head=head.group(1).lower())
             elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
-            elif quote.words <= 6 and (noun := QUOTED_POLICY_NOUN.match(self.body, quote.end + 1)):
+            elif (
+                quote.words <= 6
+                and (noun := QUOTED_POLICY_NOUN.match(self.body, quote.end + 1))
+                and not MAKE_A.search(self.body, max(0, quote.start - 30), quote.start)
+            ):  # (not "to create a “Xyz valley” policy": a goal the policy names, not the policy's name)
                 self.add(start, end, "Policy", "Policy", "policy-quoted-name", 0.6, head=noun.group("noun"))
         for match in PROGRAMME_YEAR.finditer(self.body):  # "Healthy Xyz 2030", "Made in Xyz 2035": a national programme
             country = self.place(match.group("country"))
@@ -1667,9 +1675,9 @@ class Finder:
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in BASED_NAME.finditer(text):  # "Xyz-based Abc": a firm named with where it is based
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
-            for match in INCLUDING.finditer(text):
+            for match in INCLUDING.finditer(text):  # "giants settling in X, including A, B and C": firms
                 for s, e in list_items(text, match.start("list"), match.end("list")):
-                    self._slot(base + s, base + e, only_if_known=True)
+                    self._slot(base + s, base + e, cls="Company", only_if_known=True)
             for match in IN_PLACE.finditer(text):
                 words = match.group("name").split()
                 if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
@@ -1743,8 +1751,8 @@ class Finder:
             return
         if words[-1] in [p.name for p in self.places.values() if p.cls == "Country"] and len(words) > 1:
             cls = "Company"  # a brand and a country: a company's national arm
-        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot"):
-            cls = "Company"  # a bare name in an organisation's slot is a company far more often than not
+        if words[-1] in lx.COMPANY_TAILS or (cls == "Organisation" and rule == "org-slot" and COINED.fullmatch(name)):
+            cls = "Company"
         self.add(s, e, "Organisation", cls, rule, 0.6 if rule == "org-slot" else 0.65)
 
     # -- back references --------------------------------------------------------------------------
