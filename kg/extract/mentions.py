@@ -1611,7 +1611,7 @@ class Finder:
                         bare.append((s, e))
                     elif exact:
                         continue  # a place, a person, another kind of organisation: not a company, left as it is
-                for s, e in bare if people and not known else ():  # "leaders Abc Def, Zhou Qi and Lin Hao"
+                for s, e in bare if people and not known else ():  # "leaders Abc Def, Zhou Qi and Lin Qiwen"
                     words = self.body[s:e].split()
                     if len(words) == 2 and pinyin.split(words[0].lower(), 1) and pinyin.is_given_name(words[1]):
                         self.add(
