@@ -180,14 +180,14 @@ def test_this_week_last_week_and_earlier_this_year_against_the_articles_date():
 def test_a_compass_part_of_a_country_named_alone_a_bare_name_in_a_slot_and_no_city_from_a_nationality():
     cls = classes(
         draft_of(
-            "Qiaobei is the largest port in Northwest China. Fanrui is based in Southwest China's Gansu province. "
+            "Qiaobei is the largest port in Northwest China. Fanrui is based in Central China's Gansu province. "
             "The fund will invest in the Northeast China region. Investors such as Halvern signed the deal. "
             "Dremmel signed a deal with the Chinese city of Qiaobei."
         )
     )
     assert cls.get("Northwest China") == "MacroRegion"
     assert cls.get("Northeast China region") == "MacroRegion"
-    assert "Southwest China" not in cls  # it only places the province
+    assert "Central China" not in cls  # it only places the province
     assert cls.get("Fanrui") == "Organisation"  # a bare name in an organisation's slot: of no known kind
     assert "Chinese city" not in cls
 
