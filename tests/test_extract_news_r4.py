@@ -287,3 +287,8 @@ def test_the_shipped_articles_constructions_keep_their_reading():
     assert "Qiaobei computing valley" not in cls
     assert cls.get("Fanruichain") == "Organisation"
     assert ("Zhou Qi", "quotedIn", "A headline", "2021-03-30") in dated(draft)
+
+
+def test_new_stays_in_a_name_that_starts_with_a_citys_name():
+    cls = classes(draft_of("In response, Qiaobei Group told the New Taipei Herald that the plan would not change."))
+    assert cls.get("New Taipei Herald") == "MediaOutlet" and "Taipei Herald" not in cls

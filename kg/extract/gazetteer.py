@@ -148,6 +148,14 @@ def _cities() -> dict[str, tuple[City, ...]]:
     return {k: tuple(sorted(v, key=lambda c: (-c.population, c.geonameid))) for k, v in out.items()}
 
 
+@lru_cache(maxsize=1)
+def world_city_names() -> frozenset[str]:
+    """The names, and the first two words of the names, of the cities of any country with at least
+    WORLD_CITY_POPULATION people ("New York" of GeoNames' "New York City")."""
+    names = [k for k, v in _cities().items() if v[0].population >= WORLD_CITY_POPULATION]
+    return frozenset(names) | {" ".join(k.split()[:2]) for k in names}
+
+
 def city(name: str, countries: set[str]) -> City | None:
     """The largest GeoNames city of this name in one of the article's countries, or None."""
     return next((c for c in _cities().get(name, ()) if c.country in countries), None)

@@ -14,7 +14,7 @@ from functools import cached_property
 from kg.extract import lexicon as lx
 from kg.extract import pinyin
 from kg.extract.document import Document, Sentence, Span
-from kg.extract.gazetteer import City, Place, _cities, city, countries, forms, subdivisions
+from kg.extract.gazetteer import City, Place, _cities, city, countries, forms, subdivisions, world_city_names
 from kg.extract.model import Mention
 from kg.extract.spans import SpanIndex
 
@@ -485,10 +485,16 @@ class Finder:
 
     def _trim(self, run: list[Span]) -> list[Span]:
         while run and (run[0].text.lower() in lx.STOP_WORDS or run[0].text.lower().endswith("ly")):
+            if len(run) > 1 and run[0].text == "New" and self._new_place(run[1].text):
+                break  # "New York Times": "New" belongs to a place's name (GeoNames, pycountry)
             run = run[1:]
         while run and run[-1].text in lx.CONNECTORS:
             run = run[:-1]
         return run
+
+    def _new_place(self, word: str) -> bool:
+        name = f"New {_norm_token(word)}"
+        return self.place(name) is not None or name in world_city_names()
 
     def heads(self, words: list[str]) -> list[tuple[int, int, str, str]]:
         """(first token, end token, kind, head) of each head in a run, longest match from the left."""
