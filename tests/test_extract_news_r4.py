@@ -292,3 +292,9 @@ def test_the_shipped_articles_constructions_keep_their_reading():
 def test_new_stays_in_a_name_that_starts_with_a_citys_name():
     cls = classes(draft_of("In response, Qiaobei Group told the New Taipei Herald that the plan would not change."))
     assert cls.get("New Taipei Herald") == "MediaOutlet" and "Taipei Herald" not in cls
+
+
+def test_the_firm_a_titled_analyst_speaks_for():
+    draft = draft_of("“Prices will rise,” said Halvern senior analyst Peter Qu, who wrote the note.")
+    cls = classes(draft)
+    assert cls.get("Halvern") == "Company" and cls.get("Peter Qu") == "Person"

@@ -105,6 +105,11 @@ COMPANIES_INCLUDING = re.compile(
     r"conglomerates|startups|start-ups)(?: and [a-z-]+)?,? (?:including|such as|like) (?P<list>[^.;:()]{3,300}?)"
     r"(?=, (?:the|a|an|which|who|as|and [a-z])\b|[.;:]|$)"
 )
+# "said Xyz senior analyst Zhou Qi", "Xyz chief economist Lin Haoran said": the organisation a titled person speaks for
+ORG_ANALYST = re.compile(
+    r"(?<![\w’'-])(?P<org>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2}) (?:(?:senior|chief|lead|principal|research) )*"
+    rf"(?P<post>analyst|economist|strategist|researcher|spokesman|spokeswoman|spokesperson) {NAME_WORD} {NAME_WORD}\b"
+)
 SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
 ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
 _GOV_NOUNS = "|".join(re.escape(n) for n in sorted(lx.GOV_NOUNS, key=len, reverse=True))
@@ -1385,6 +1390,11 @@ class Finder:
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in SHARES_OF.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in ORG_ANALYST.finditer(text):  # "said Xyz senior analyst Zhou Qi": a firm's analyst
+                if match.group("org").split()[0] in TITLE_WORDS or DEMONYM.fullmatch(match.group("org").split()[0]):
+                    continue
+                cls = "Organisation" if match.group("post").startswith("spokes") else "Company"
+                self._slot(base + match.start("org"), base + match.end("org"), cls=cls)
             for match in POSSESSIVE_BUSINESS.finditer(text):  # "Xyz’s robotaxi", "Xyz’s memory chip plant"
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in COMPANIES_INCLUDING.finditer(text):  # "state-owned enterprises including A, B and C"
