@@ -491,7 +491,7 @@ class Finder:
     def _trim(self, run: list[Span]) -> list[Span]:
         while run and (run[0].text.lower() in lx.STOP_WORDS or run[0].text.lower().endswith("ly")):
             if len(run) > 1 and run[0].text == "New" and self._new_place(run[1].text):
-                break  # "New York Times": "New" belongs to a place's name (GeoNames, pycountry)
+                break  # "the New Xyz Herald" of a city "New Xyz": "New" belongs to the place's name (GeoNames)
             run = run[1:]
         while run and run[-1].text in lx.CONNECTORS:
             run = run[:-1]
