@@ -19,6 +19,22 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "no", "co", "ltd", "inc", "cor
 _BOUNDARY = re.compile(r"[.!?]+[\"”’]?(?=\s+[\"“‘(]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)$")
+# Words that report a saying, where its attribution is in the sentence
+SPEECH_VERB = re.compile(
+    r"\b(?:said|says|told|reported|noted|added|stated|announced|pointed out|explained|according to|wrote|"
+    r"disclosed|revealed|stressed|emphasi[sz]ed|remarked)\b"
+)
+# Who spoke or was told, after the verb: "said Zhou Qi, a Y of Z,", "told the Xyz Daily", "told a press conference"
+SPEECH_ATTRIBUTION = re.compile(
+    r"(?:(?: (?:the |a |an )?[A-Z][\w’'-]*)+(?:, [^,“”\"]{0,80},)?|"
+    r" (?:reporters|journalists|(?:a|the) [a-z -]{0,30}?(?:conference|forum|meeting|briefing|event|ceremony|summit))|"
+    # "according to a filing Xyz sent to the exchange on Tuesday": the document's own words
+    r" (?:a|an|the|its) [a-z -]{0,30}?(?:filing|statement|report|release|notice|announcement)(?: [^,;“”\"]{0,80})?)"
+)
+# Where what was said begins after the verb: "that", a colon, a quotation
+SPEECH_CONTENT = re.compile(r"\bthat\b|:|“|\"")
+# A date that opens the sentence dates all of it: "On Monday, ...", "Last month, ...", "In May 2020 ..."
+LEADING_DATE = re.compile(r"^[\"“”‘’']?(?:On|In|Last|Earlier|Yesterday|Early|Late|Since|At the end of)\b[^,]{0,40},")
 _MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[’'.\-&][A-Za-z0-9]+)*(?:[’']s\b)?|&")
 
@@ -140,6 +156,33 @@ class Document:
                 for noun in re.findall(r"\b(forum|conference|meeting|summit|ceremony|expo)\b", sentence.text.lower()):
                     events.setdefault(noun, sentence.date)
                     last_event = noun
+
+    def speech_date(self, evidence: tuple[int, int]) -> str:
+        """The date of a saying reported in the sentence at `evidence`: a date the attribution gives ("said on
+        Monday", "On Monday, X said", "X told a forum in May that"), or the one the sentence inherits; never a date
+        of what was said (", X said" after it, after "said that", or in the quotation)."""
+        sentence = self.sentence_at(evidence[0])
+        if not sentence.dates:
+            return sentence.date
+        text = sentence.text
+        zones = [(0, m.end()) for m in [LEADING_DATE.match(text)] if m]  # "On Monday, ...": the whole sentence's
+        for verb in SPEECH_VERB.finditer(text):
+            low = max(0, verb.start() - 300)  # an attribution is short: the search stays near the verb
+            begin = max(text.rfind(mark, low, verb.start()) for mark in (",", "“", "”", '"', ";"))
+            begin = begin if begin >= 0 else (low - 1 if low else -1)
+            # "said Zhou Qi, a Y of Z, at the forum": a name after the verb belongs to the attribution too
+            after = SPEECH_ATTRIBUTION.match(text, verb.end())
+            end = after.end() if after else verb.end()
+            content = SPEECH_CONTENT.search(text, end, end + 300)
+            stop = content.start() if content else min(len(text), end + 300)
+            tail = re.match(r",? (?:on|at|in|during|last|yesterday|earlier|this|while)\b[^,;“”\"]{0,60}", text[end:])
+            stop = max(min(stop, end + (tail.end() if tail else 0)), end)
+            zones.append((begin + 1, stop))
+        base = sentence.start
+        for at, iso in sentence.dates:
+            if any(b <= at - base < e for b, e in zones):
+                return iso
+        return ""
 
     @cached_property
     def quotes(self) -> list[Quote]:

@@ -22,6 +22,8 @@ from kg.extract.model import DraftEntity, Mention
 from kg.extract.spans import SpanIndex
 
 _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
+# A company's legal form at the end of its name: "Xyz Group Co., Ltd." and "Xyz Group" are one company
+LEGAL_FORM = re.compile(r"(?:,? (?:co\.?,? ?ltd|co|ltd|limited|inc|corp|ag|gmbh|plc|llc)\.?)+$")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -44,9 +46,22 @@ def government_key(name: str) -> str:
     text = norm(name)
     text = re.sub(r"people's government of (\w+(?: \w+)?) province\b", r"\1 provincial government", text)
     text = re.sub(r"people's government of (\w+(?: \w+)?) (?:city|municipality)\b", r"\1 municipal government", text)
-    return text.replace("provincial people's government", "provincial government").replace(
+    text = text.replace("provincial people's government", "provincial government").replace(
         "municipal people's government", "municipal government"
     )
+    # "the government of X", "the municipal government of X province", "the X city government" and "the X
+    # government" are one body: the level the text adds to a place's government changes nothing
+    of = re.fullmatch(rf"(?:{_LEVELS} )?government of (?:the )?(.+?)(?: {_PLACE_KINDS})?", text)
+    if of:
+        return f"{of.group(1)} government"
+    bare = re.fullmatch(rf"(.+?)(?: {_PLACE_KINDS})?(?: {_LEVELS})? government", text)
+    if bare and bare.group(1) not in ("central", "state", "local", "national"):
+        return f"{bare.group(1)} government"
+    return text
+
+
+_LEVELS = "(?:municipal|provincial|city|regional)"
+_PLACE_KINDS = "(?:province|city|municipality)"
 
 
 @dataclass
@@ -91,12 +106,22 @@ class Grouper:
     def _naming(self) -> list[Mention]:
         out = []
         index = SpanIndex(o for o in self.mentions if not o.descriptive)
+        # a place named only inside companies' names ("<City> Xyz Technology", "Bank of <City>") is a word of
+        # those names, not a place the article speaks of
+        alone = {
+            m.iso3166 or norm(m.text)
+            for m in self.mentions
+            if m.kind == "Region"
+            and not any(o.kind == "Organisation" and o.cls == "Company" for o in index.covering(m.start, m.end))
+        }
         for m in self.mentions:
             if m.descriptive:
                 continue
             if m.kind == "Region" and (m.text[:1].isdigit() or (m.text[:1].islower() and m.rule != "zone-new-area")):
                 continue  # "2021 Xyz Province": a year glued to a place inside a title
             if m.kind == "Region" and m.rule == "region-slot" and m.text.lower() in lx.STOP_WORDS:
+                continue
+            if m.kind == "Region" and (m.iso3166 or norm(m.text)) not in alone:
                 continue
             if (
                 m.kind in ("Policy", "Event")
@@ -151,7 +176,7 @@ class Grouper:
         if m.kind == "Organisation":
             if m.cls == "GovernmentBody":
                 return ("Organisation", government_key(m.name))
-            return ("Organisation", norm(m.name))
+            return ("Organisation", LEGAL_FORM.sub("", norm(m.name)) or norm(m.name))
         return (m.kind, norm(m.name))
 
     def _place_core(self, word: str) -> bool:
@@ -279,11 +304,14 @@ class Grouper:
             words = k[1].split()
             if len(words) >= 2 and not self._place_core(" ".join(words[1:])) and words[1] not in ("and", "of", "&"):
                 by_first.setdefault(words[0], []).append(k)
+                if len(words) >= 3 and self._place_core(words[0]) and not self._place_core(words[1]):
+                    by_first.setdefault(words[1], []).append(k)  # "<City> Xyz Technology", later "Xyz"
         for k in orgs:
             if (
                 k not in groups
                 or " " in k[1]
                 or not all(m.rule.startswith("org-") or m.rule == "same-name" for m in groups[k])
+                or any(norm(m.name) != k[1] for m in groups[k])  # "Xyz Co., Ltd." is a company of its own
             ):
                 continue
             owners = [o for o in by_first.get(k[1], ()) if o in groups and o != k]

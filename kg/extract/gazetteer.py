@@ -104,6 +104,9 @@ def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
         if country is not None:
             name = f"{dotted[0]}.{dotted[1]}."
             found[name] = Place(name, country.alpha_2, "Country")
+    for short, code in (("US", "US"), ("UK", "GB")):  # the two countries news names by undotted letters
+        if re.search(rf"(?<![\w$.-]){short}(?![\w$]|-(?!based\b)| dollars?\b)", text):
+            found[short] = Place(short, code, "Country")
     codes = {p.code for p in found.values()}
     # "Xyz province" names its country even when the text never does: the one country with such a subdivision
     for name in sorted(set(re.findall(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) [Pp]rovinc(?:e|ial)\b", text))):
@@ -143,6 +146,14 @@ def _cities() -> dict[str, tuple[City, ...]]:
             City(c["name"], int(c["geonameid"]), int(c["population"]), c["countrycode"])
         )
     return {k: tuple(sorted(v, key=lambda c: (-c.population, c.geonameid))) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def world_city_names() -> frozenset[str]:
+    """The names, and the first two words of the names, of the cities of any country with at least
+    WORLD_CITY_POPULATION people ("New York" of GeoNames' "New York City")."""
+    names = [k for k, v in _cities().items() if v[0].population >= WORLD_CITY_POPULATION]
+    return frozenset(names) | {" ".join(k.split()[:2]) for k in names}
 
 
 def city(name: str, countries: set[str]) -> City | None:

@@ -39,9 +39,14 @@ ORG_HEADS: dict[str, str] = {
     "Co": "Company",
     "Ltd": "Company",
     "Inc": "Company",
+    "AG": "Company",
+    "GmbH": "Company",
+    "Plc": "Company",
+    "PLC": "Company",
+    "LLC": "Company",
     "Holdings": "Company",
     "Bank": "Company",
-    "Exchange": "Company",
+    "Exchange": "Organisation",  # a stock or data exchange: a market's operator, not a firm the annotators class
     "Credit Union": "Company",
     "Union": "Organisation",
     "Fund": "Fund",
@@ -174,13 +179,13 @@ POLICY_HEADS: dict[str, str] = {
 
 EVENT_HEADS: dict[str, str] = {
     "Press Conference": "PressConference",
-    "Conference": "Meeting",
+    "Conference": "Event",  # a conference, an expo or a fair open to the public is an event, not a body's meeting
     "Forum": "Meeting",
     "Summit": "Meeting",
     "Symposium": "Meeting",
-    "Expo": "Meeting",
+    "Expo": "Event",
     "Meeting": "Meeting",
-    "Fair": "Meeting",
+    "Fair": "Event",
 }
 # Lower-case nouns of unnamed events ("the 61st ... work conference held by ...").
 EVENT_NOUNS = {"conference": "Meeting", "meeting": "Meeting", "forum": "Meeting", "symposium": "Meeting"}
@@ -279,7 +284,7 @@ SPEECH_VERBS = _phrases(
     """said, says, pointed out, points out, emphasized, emphasised, stressed, noted, added, told, admitted,
     explained, stated, remarked, revealed, believes, believed, argued, warned, commented, acknowledged, insisted,
     observed, suggested, according to, urged, thanked, announced, called for, called on, expressed, highlighted,
-    underscored, underlined, disclosed, confirmed, predicted, vowed, replied, responded"""
+    underscored, underlined, disclosed, confirmed, predicted, vowed, replied, responded, indicated"""
 )
 SPEECH_ADVERBS = _words("also further then once later again recently frankly has had")
 PERSON_STOP = _words(
@@ -296,7 +301,7 @@ SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10*
 # An ordinal written in digits ("61st", "3rd"): the session number of a recurring event.
 ORDINAL = r"\d+(?:st|nd|rd|th)"
 # Heads that are a company's legal form, abbreviated with full stops in English ("Co., Ltd.", "Inc.").
-LEGAL_FORMS = {"Co", "Ltd", "Inc", "Corp"}
+LEGAL_FORMS = {"Co", "Ltd", "Inc", "Corp", "AG", "GmbH", "Plc", "PLC", "LLC"}
 
 # Last words of a company's name that are not legal forms ("... Energy", "... Telecom"): a head only at the end of a
 # capitalised run, since inside one they name an industry ("... Energy Bureau", "... Hydrogen Energy Plan").
@@ -308,7 +313,7 @@ COMPANY_TAILS = _words(
     Ventures Robotics Biotech Biotechnology Microelectronics Optoelectronics Photonics Battery Batteries Solar
     Wind Nuclear Railway Railways Construction Engineering Trading Textiles Airport Port
     Cement Glass Paper Machinery Equipment Instruments Devices Digital Cloud Semicon Aerospace Aviation Investment
-    Investments Motors Taxi Transport Wafer Chips Microelectronics"""
+    Investments Motors Taxi Transport Wafer Chips Microelectronics Consulting Consultancy Advisory"""
 )
 # Posts written before a name as a title ("Mayor Lin Haoran", "Vice-Governor ...", "Party secretary ...").
 TITLES = _phrases(

@@ -14,7 +14,7 @@ from functools import cached_property
 from kg.extract import lexicon as lx
 from kg.extract import pinyin
 from kg.extract.document import Document, Sentence, Span
-from kg.extract.gazetteer import City, Place, _cities, city, countries, forms, subdivisions
+from kg.extract.gazetteer import City, Place, _cities, city, countries, forms, subdivisions, world_city_names
 from kg.extract.model import Mention
 from kg.extract.spans import SpanIndex
 
@@ -54,6 +54,9 @@ POST_BEFORE_NAME = re.compile(
 )
 HONORIFIC = re.compile(r"(?<![\w-])(?P<title>Mr|Mrs|Ms|Miss|Madam|Dr)\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)?)(?![\w-])")
 # "Zhou Qi (周琦)": a name followed by its Chinese characters in brackets
+HONORIFIC_FULL = re.compile(
+    r"(?<![\w-])(?:Mr|Mrs|Ms|Miss|Madam|Dr)\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)? [A-Z][a-z]+(?:-[a-z]+)?)(?![\w’'-]| [A-Z])"
+)
 HANZI_NAME = re.compile(rf"(?<![\w-])(?P<name>{NAME_WORD}(?: {NAME_WORD}){{1,2}}) ?[(（][\u3400-\u9fff]{{2,4}}[)）]")
 # "By Lin Haoran | Outlet | Updated: ..." / "By A and B" / "By A in City": a byline opening a paragraph
 BY_LINE = re.compile(
@@ -102,6 +105,11 @@ COMPANIES_INCLUDING = re.compile(
     r"conglomerates|startups|start-ups)(?: and [a-z-]+)?,? (?:including|such as|like) (?P<list>[^.;:()]{3,300}?)"
     r"(?=, (?:the|a|an|which|who|as|and [a-z])\b|[.;:]|$)"
 )
+# "said Xyz senior analyst Zhou Qi", "Xyz chief economist Lin Haoran said": the organisation a titled person speaks for
+ORG_ANALYST = re.compile(
+    r"(?<![\w’'-])(?P<org>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2}) (?:(?:senior|chief|lead|principal|research) )*"
+    rf"(?P<post>analyst|economist|strategist|researcher|spokesman|spokeswoman|spokesperson) {NAME_WORD} {NAME_WORD}\b"
+)
 SHARES_OF = re.compile(r"\bshares (?:of|in) (?P<name>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})")
 ACRONYM = re.compile(r" ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})[)）]")
 _GOV_NOUNS = "|".join(re.escape(n) for n in sorted(lx.GOV_NOUNS, key=len, reverse=True))
@@ -124,6 +132,11 @@ BRACKET_SUFFIX = re.compile(
 # "Xyz-based", "Xyz-run", "state-owned": words before a name that are not part of it
 BASED_PREFIX = re.compile(r"^[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
 # a word with a capital inside ("QiaoTech", "SkyLoop") or an acronym ("ABC"): a company or outlet's name
+# An all-capital word next to another: a line in capitals, not an acronym
+SHOUTED_BEFORE = re.compile(r"(?<![(\[\w])[A-Z][A-Z’'-]+[,:]? $")
+SHOUTED_AFTER = re.compile(r",? [A-Z][A-Z’'-]+(?![\w)\]])")
+TICKER = re.compile(r"\s?:\s?\d{4,6}\b")
+TERM_ACRONYM = re.compile(r"(?P<before>[A-Za-z][\w’'-]*) ?[(（](?P<acronym>[A-Z][A-Z0-9&]{1,7})s?[)）]")
 CAMEL = re.compile(r"(?<![\w’'.-])(?P<name>(?!Mc|Mac)[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z][A-Z0-9&]{1,5})(?![\w’'-])")
 # "mayor of Xyz", "Party secretary of Xyz", "Xyz-based": a place's name by the slot it fills
 PLACE_POST = re.compile(
@@ -142,7 +155,7 @@ GOV_BARE = re.compile(
 )
 # "the government of Xyz", "the people's government of Xyz"
 GOV_OF = re.compile(
-    r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+    r"\b(?:[Tt]he )(?P<noun>(?:people's |municipal |provincial )?government) of (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?(?: [Pp]rovince| [Cc]ity| [Mm]unicipality)?)\b"
 )
 # "the region's party committee", "the new area's managing committee": a body of the place last named
 GOV_OF_REFERENT = re.compile(
@@ -157,7 +170,7 @@ UNIT_OF = re.compile(
 # "Xyz county", "Xyz new area": a region named with a lower-case head
 _LOWER_REGION = "|".join(re.escape(h) for h in sorted(lx.LOWER_REGION_HEADS, key=len, reverse=True))
 LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?P<head>{_LOWER_REGION})\b")
-BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
+BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer|Editor)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
 # Last words of a name that a place after "of" completes ("Communist Party of <country>")
@@ -177,6 +190,12 @@ PLANNED = re.compile(
 )
 FUND_GENERIC = frozenset(
     {"new", "same", "latest", "whole", "said", "second", "third", "this", "that", "and", "investment", "equity", "such"}
+    | {"own", "parent", "sub", "guiding", "special"}
+)
+# What a described fund's name leaves out: its size and words that rate it ("an ambitious $3 billion new chip fund")
+FUND_LEAD = re.compile(
+    r"(?:(?:new(?! energy)|dedicated|ambitious|huge|massive|giant|big|large|special|separate|fresh|\$?[\d.,]+ ?(?:billion|million|"
+    r"bln|bn)|[A-Z]{2,5}[\d.,]+ ?(?:billion|million|bln|bn)?|[A-Z]{2,5}) )+"
 )
 # "X, also known as the “Big Y”": another name of X
 KNOWN_AS = re.compile(r",? (?:also |commonly |better )?(?:known|referred to|dubbed) as (?:the )?[“\"]?")
@@ -194,6 +213,22 @@ DOCUMENT_TITLE = re.compile(
     r"(?: (?:[A-Z][\w’'.-]*|of|the|and|for))*? on (?:Issuing|Printing and Distributing|Publishing|Releasing|"
     r"Promulgating|Forwarding|Distributing) (?:the )?(?P<inner>[A-Z][\w’'-]*(?: " + _TITLE_WORD + r"){1,30}))"
     r"(?: [(（](?P<number>[^()（）\[\]\n]{2,24}[\[〔]\d{4}[\]〕] ?No\. ?\d+)[)）])?"
+)
+MAKE_A = re.compile(r"\b(?:create|build|make|become|turn \w+ into|into)\s+(?:a|an|the)\s+[\"“]?$")
+# "Made in Xyz 2035", "Healthy Xyz 2030": a programme named by a word, its country and its target year
+PROGRAMME_YEAR = re.compile(
+    r"(?<![\w’'-])(?P<word>[A-Z][a-z]+) (?P<prep>in )?(?P<country>[A-Z][a-z]+) (?P<year>20\d\d)(?![\w-])"
+)
+# "the “Xyz” industry plan", "the country's “Abc, Def” policy": a quoted name the next word calls a policy
+QUOTED_POLICY_NOUN = re.compile(
+    r"\s?(?:(?!the |an? )[a-z-]+ )?(?P<noun>plan|policy|strategy|initiative|programme|program|campaign|blueprint)s?\b"
+)
+# A title that starts with its head and goes on in capitals: "the Action Plan for Xyz to Promote High-Quality
+# Development of the Abc Industry", "Measures of Xyz on Supporting ..."
+HEAD_FIRST_TITLE = re.compile(
+    r"(?<![\w’'-])(?P<title>(?P<head>Action Plan|Implementation Plan|Plan|Measures|Guiding Opinions|Opinions|"
+    r"Guidelines|Regulations|Provisions|Programme|Program|Outline) (?:for|on|of) "
+    r"(?:[A-Z][\w’'-]*|[0-9][\w-]*)(?: (?:[A-Z][\w’'-]*|of|on|for|to|the|and|in|a|an|by|with|at|&)){2,30})"
 )
 LAUNCHED_BY = re.compile(r"[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
 ESTABLISH_WHAT = re.compile(
@@ -260,6 +295,22 @@ COMPANY_APPOSITION = re.compile(
     r"\b(?:company|subsidiary|firm|startup|platform|affiliate)(?: called| named)?, (?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){0,3}),"
 )
 INCLUDING = re.compile(r"\bincluding (?P<list>[A-Z][^.;:]{2,120}?)(?=[.;:]| (?:also|have|has|were|are|all)\b)")
+BASED_NAME = re.compile(
+    r"(?<![\w’'-])[A-Z][\w.]*-(?:based|headquartered) (?P<name>[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})(?![\w’'-])"
+)
+_LISTED = r"[A-Z][\w&-]*(?:\.[\w&-]+)*(?: [A-Z][\w&-]*(?:\.[\w&-]+)*){0,3}"
+LISTED_NAME = re.compile(rf"{_LISTED}(?![\w’'-])")
+LIST_JOINT = re.compile(r",? and (?=[A-Z])")
+LIST_HEAD = re.compile(rf"(?<![\w’'-])(?:{_LISTED}, ){{0,8}}{_LISTED}$")
+# A wire story's credit under its headline: "Agency, CITY and OTHER CITY"
+WIRE_LINE = re.compile(
+    r"^(?P<outlet>[A-Z][A-Za-z]+(?: [A-Z][a-z]+)?), [A-Z]{3,}(?:[ -][A-Z]{2,})*(?:(?:,| and) [A-Z]{3,}(?:[ -][A-Z]{2,})*)*$"
+)
+# "according to a report by Xyz", "a report from Xyz", "an interview with Xyz": an outlet
+REPORT_BY = re.compile(
+    r"\b(?:a|an|the) (?:report|story|article|interview|commentary) (?:by|from|in) (?:the )?"
+    r"(?P<outlet>[A-Z][\w&-]*(?:\.[a-z]{2,3})*(?: [A-Z][\w&-]*){0,3})(?=[ .,;:]|$)"
+)
 IN_PLACE = re.compile(
     r"\b(?:established|headquartered|located|registered|settled|based|opened|unveiled|set up)\b[^.;]{0,80}? in "
     r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?=[ .,;]|$)"
@@ -387,7 +438,9 @@ class Finder:
         tokens = sentence.tokens
         for i, token in enumerate(tokens):
             cap = token.text[0].isupper() or re.fullmatch(r"\d{4}(?:-\d{4})?|" + lx.ORDINAL, token.text) is not None
-            joined = bool(current) and self.body[current[-1].end : token.start] == " "
+            gap = self.body[current[-1].end : token.start] if current else ""
+            # "Xyz Governors' Forum": a plural possessive inside a name joins it like a space
+            joined = bool(current) and (gap == " " or (gap in ("' ", "’ ") and current[-1].text.endswith("s")))
             if current and re.search(r"[’']s$", current[-1].text) and not current[-1].text.startswith("People"):
                 joined = False  # a possessive ends a name ("X's China business"), except in "People's ..."
             if cap and (joined or not current):
@@ -437,10 +490,16 @@ class Finder:
 
     def _trim(self, run: list[Span]) -> list[Span]:
         while run and (run[0].text.lower() in lx.STOP_WORDS or run[0].text.lower().endswith("ly")):
+            if len(run) > 1 and run[0].text == "New" and self._new_place(run[1].text):
+                break  # "the New Xyz Herald" of a city "New Xyz": "New" belongs to the place's name (GeoNames)
             run = run[1:]
         while run and run[-1].text in lx.CONNECTORS:
             run = run[:-1]
         return run
+
+    def _new_place(self, word: str) -> bool:
+        name = f"New {_norm_token(word)}"
+        return self.place(name) is not None or name in world_city_names()
 
     def heads(self, words: list[str]) -> list[tuple[int, int, str, str]]:
         """(first token, end token, kind, head) of each head in a run, longest match from the left."""
@@ -512,10 +571,13 @@ class Finder:
                     break  # "A and Xyz Wafer Ltd": two names, "Industrial and Commercial Bank" one
                 if prev == "and" and start >= 2 and _norm_token(words[start - 2]) in lx.COMPANY_TAILS:
                     break  # "Xyz Investment and Abc City": a company, then a place
+                if prev == "and" and kind == "Organisation" and self._two_names(words, start, head):
+                    break  # "Abc and Xyz Motor", "ABC and Xyz Group", "<country> and Xyz Group": two names
                 start -= 1
             while start < first and words[start] in lx.CONNECTORS:
                 start += 1
-            start = self._of_place_start(words, heads, start)
+            if kind == "Organisation":
+                start = self._of_place_start(words, heads, start)
             if kind == "Policy" and any(f == end and k == "Organisation" for f, _, k, _ in heads):
                 continue  # "Law School", "Policy Institute": a policy word inside an organisation's name
             if start == first == 0 and kind == "Policy" and self._head_first_title(words, end):
@@ -533,6 +595,17 @@ class Finder:
             if kind == "Event" and end + 1 < len(words) and words[end] == "on" and words[end + 1][:1].isupper():
                 stop = self._tail(words, end)  # "... Forum on Digital Economy and Blockchain": the topic is the name's
                 stop = stop if stop > end + 1 else end
+            elif (
+                kind == "Organisation"
+                and head.endswith("Government")
+                and end < len(words)
+                and words[end] == "of"
+                and start < first  # a place's name before the head: "<City> (Municipal) Government of ..."
+                and words[start] not in lx.GOVERNMENT_WORDS  # not "People's Government of <Province>"
+                and end + 1 < len(words)
+                and self.place(_norm_token(words[end + 1]))
+            ):
+                pass  # "<City> Municipal Government of <Province>": the province only locates the city's government
             elif kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
                 later_orgs = [f for f, _, k, _ in heads if k == "Organisation" and f > end]
                 stop = self._tail(words, end, later_orgs[0] if later_orgs and kind == "Organisation" else None)
@@ -543,6 +616,23 @@ class Finder:
             if re.search(r"[’']s$", text) and not text.endswith(("People's", "People’s")):
                 e -= 2
             self._classify(s, e, kind, head, words[start:stop])
+
+    def _two_names(self, words: list[str], start: int, head: str) -> bool:
+        """Whether "<left> and <name with head>" joins two names: a company tail ("Abc and Xyz Motor"), or a left
+        word the article uses alone, an acronym, a country ("<country> and Xyz Group")."""
+        if head.startswith("Company:"):
+            return True
+        if start < 2:
+            return False
+        if start >= 3 and words[start - 3][:1].isupper():
+            return False  # "Abc Provincial Development and Reform Commission": the left word ends a longer name
+        left = _norm_token(words[start - 2])
+        place = self.place(left)
+        return (
+            left in self.standalone
+            or (left.isupper() and len(left) > 1)
+            or (place is not None and place.cls == "Country")
+        )
 
     def _of_place_start(self, words: list[str], heads: list[tuple[int, int, str, str]], start: int) -> int:
         """ "Xyz University of <country> Law School", "Communist Party of <country> Abc Provincial Committee": a
@@ -619,11 +709,15 @@ class Finder:
                 cls = "FreeTradeZone"
             self.add(start, end, "Region", cls, "region-head", 0.85, iso3166=code, head=head.lower())
         elif kind == "Organisation":
-            if head in lx.LEGAL_FORMS:
+            if head in ("Co", "Ltd", "Inc", "Corp"):
                 suffix = LEGAL_SUFFIX.match(self.body, end)
                 if suffix:  # "Co., Ltd.": the tokens stop at the first full stop, the name does not
                     end = suffix.end()
                     text = self.body[start:end]
+            kind_word = re.match(r" (?:province|municipality)\b", self.body[end:])
+            if kind_word and " of " in text and self.place(_norm_token(words[-1])):
+                end += kind_word.end()  # "Department of Abc of Xyz province": the lower-case kind ends the name
+                text = self.body[start:end]
             bracket = BRACKET_SUFFIX.match(self.body, end)
             if bracket:  # "... Technology (Shanghai) Co": a company's local arm, one name
                 end = bracket.end()
@@ -668,6 +762,8 @@ class Finder:
             self.add(start, end, "Organisation", cls, "org-head", 0.85, head=head.lower())
         elif kind == "Policy":
             end = self._years_after(end)
+            if re.match(r" period\b", self.body[end:]):
+                return  # "during the 14th Five-Year Plan (2021-2025) period": a time, not the document
             self.add(start, end, "Policy", lx.POLICY_HEADS[head], "policy-head", 0.8, head=head.lower())
         elif kind == "Event":
             if head == "Meeting" and re.match(r" of (?:the )?[A-Z]", self.body[end:]):
@@ -679,7 +775,7 @@ class Finder:
                 self.add(inner, end, "Event", lx.EVENT_HEADS[head], "event-head", 0.7, head=head.lower())
 
     def _years_after(self, end: int) -> int:
-        match = re.match(r" ?\(\d{4}(?:[-–]\d{4})?\)", self.body[end:])
+        match = re.match(r" ?\(\d{4}(?:[-–](?:\d{4}|\d{2}))?\)", self.body[end:])
         return end + match.end() if match else end
 
     def _governmental(self, words: list[str]) -> bool:
@@ -710,8 +806,10 @@ class Finder:
         for name in sorted(self.places, key=len, reverse=True):
             place = self.places[name]
             suffix = "|".join(re.escape(f) for f in forms(place))
-            pattern = rf"(?<![\w-]){re.escape(name)}(?: (?P<form>{suffix}))?(?![\w-])" if suffix else None
-            pattern = pattern or rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            # "Xyz-based" names the place too ("Xyz-run" or "Sino-Xyz" do not)
+            after = r"(?!\w|-(?!based\b|headquartered\b)| dollars?\b)"
+            pattern = rf"(?<![\w-]){re.escape(name)}(?: (?P<form>{suffix}))?{after}" if suffix else None
+            pattern = pattern or rf"(?<![\w-]){re.escape(name)}{after}"
             for match in re.finditer(pattern, self.body):
                 form = match.groupdict().get("form")
                 end = match.end() if form and form not in ("Provincial", "Municipal") else match.start() + len(name)
@@ -745,6 +843,34 @@ class Finder:
                 self.add(start, end, "Policy", cls, "policy-quoted-title", 0.85, head=head.group(1).lower())
             elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
+            elif (
+                quote.words <= 6
+                and (noun := QUOTED_POLICY_NOUN.match(self.body, quote.end + 1))
+                and not MAKE_A.search(self.body, max(0, quote.start - 30), quote.start)
+            ):  # (not "to create a “Xyz valley” policy": a goal the policy names, not the policy's name)
+                self.add(start, end, "Policy", "Policy", "policy-quoted-name", 0.6, head=noun.group("noun"))
+        for match in PROGRAMME_YEAR.finditer(self.body):  # "Healthy Xyz 2030", "Made in Xyz 2035": a national programme
+            country = self.place(match.group("country"))
+            s, e = match.start(), match.end()
+            before = self.body[max(0, s - 12) : s]
+            if country is None or country.cls != "Country" or match.group("word") in lx.CALENDAR_WORDS:
+                continue
+            if self.doc.anchor is None or int(match.group("year")) <= self.doc.anchor[0]:
+                continue  # a programme is named by its target year, after the article's: "in China 2019" is no name
+            if re.search(r"\b(?:in|by|since|from|on|of)\s*$", before, re.I) and not match.group("prep"):
+                continue  # "... in China 2019" as a date
+            if re.match(r" (?:[A-Z][a-z]+ )?(?:" + "|".join(map(re.escape, lx.EVENT_HEADS)) + r")\b", self.body[e:]):
+                continue  # "Xyz China 2024 Expo": an event
+            if not self._covered(s, e):
+                self.add(s, e, "Policy", "Policy", "policy-programme-year", 0.6, head="programme")
+        for sentence in self.doc.sentences:  # "the Action Plan for Xyz to Promote ... (2020-25)": a title in capitals
+            for match in HEAD_FIRST_TITLE.finditer(sentence.text):
+                title = re.sub(r"(?: (?:of|on|for|to|the|and|in|a|an|by|with|at|&))+$", "", match.group("title"))
+                s = sentence.start + match.start("title")
+                e = self._years_after(s + len(title))
+                if sum(w[:1].isupper() for w in title.split()) >= 4:
+                    head = match.group("head")
+                    self.add(s, e, "Policy", lx.POLICY_HEADS[head], "policy-head-first", 0.7, head=head.lower())
 
     def _dateline_places(self, base: int, match: re.Match) -> None:
         """ "HONG KONG/BEIJING (Agency) -": the places a dateline writes in capitals, by their usual spelling in the
@@ -835,12 +961,17 @@ class Finder:
             for match in FUND_DESCRIBED.finditer(text):  # "Xyz’s semiconductor industry investment fund"
                 if PLANNED.search(text, max(0, match.start() - 40), match.start("label")):
                     continue  # "would set up a fund": a plan, not yet a thing
-                label = match.group("label")
+                whole = label = match.group("label")
+                lead = FUND_LEAD.match(label)  # "a new $80 million blockchain fund": the fund is the "blockchain fund"
+                label = label[lead.end() :] if lead and lead.end() < label.index("fund") else label
                 before = label[: label.index("fund")].split()
                 if label.endswith("fund") and all(w in FUND_GENERIC for w in before):
                     continue  # "the new fund", "an investment fund": a description that points back or names nothing
-                s = base + match.start("label")
-                self.add(s, base + match.end("label"), "Organisation", "Fund", "fund-described", 0.5, head="fund")
+                s, e = base + match.end("label") - len(label), base + match.end("label")
+                fund = self.add(s, e, "Organisation", "Fund", "fund-described", 0.5, head="fund")
+                if label != whole:  # the whole phrase is another name of it
+                    longer = self.add(base + match.start("label"), e, "Organisation", "Fund", "fund-described", 0.5)
+                    longer.alias_of = fund
             for match in EVENT_HELD_BY.finditer(text):
                 s = base + match.start() + 4  # after "the "
                 label = self.body[s : base + match.end()]
@@ -863,12 +994,13 @@ class Finder:
     # -- people -----------------------------------------------------------------------------------
 
     def find_people(self) -> None:
-        byline = self.doc.line_paragraph("Author")
-        if byline:
-            match = BYLINE.match(byline.text)
-            if match:
+        for prefix in ("Author", "Editor"):  # "Editor: X", a credit line closing the story, names a person too
+            byline = self.doc.line_paragraph(prefix)
+            match = BYLINE.match(byline.text) if byline else None
+            if match and (prefix == "Author" or re.fullmatch(PERSON_NAME, match.group("name"))):
                 s = byline.start + match.start("name")
-                self.add(s, s + len(match.group("name")), "Person", "Person", "byline", 0.95)
+                rule = "byline" if prefix == "Author" else "person-credit"  # an editor is no author
+                self.add(s, s + len(match.group("name")), "Person", "Person", rule, 0.95)
         for sentence in self.doc.sentences:
             text, base = sentence.text, sentence.start
             for match in APPOSITION.finditer(text):
@@ -973,7 +1105,10 @@ class Finder:
             tokens = sentence.tokens
             for i in range(len(tokens) - 1):
                 first, second = tokens[i], tokens[i + 1]
-                if self.body[first.end : second.start] != " " or not pinyin.is_chinese_name(first.text, second.text):
+                one, two = first.text, second.text
+                if one.isupper() and two.isupper() and len(one) > 1 and len(two) > 1:
+                    one, two = one.title(), two.title()  # "ZHOU QI, VICE MAYOR": a name in a line of capitals
+                if self.body[first.end : second.start] != " " or not pinyin.is_chinese_name(one, two):
                     continue
                 if (
                     i > 1
@@ -993,10 +1128,16 @@ class Finder:
                         or nxt.group(1) in lx.COMPANY_TAILS
                     ):
                         continue
-                name = f"{first.text} {second.text}"
-                if self.place(name) or self.place(first.text) or self.place(second.text) or name in self.cities:
+                name = f"{one} {two}"
+                if self.place(name) or self.place(one) or self.place(two) or name in self.cities:
                     continue
                 self.add(first.start, second.end, "Person", "Person", "person-pinyin", 0.7)
+            for match in HONORIFIC_FULL.finditer(text):  # "Mrs Jane Doe": a courtesy title before two names
+                words = match.group("name").split()
+                if self.could_be_person(words) and not self.place(match.group("name")):
+                    s = base + match.start("name")
+                    self.add(s, base + match.end("name"), "Person", "Person", "person-honorific", 0.8)
+                    self.surnames.add(words[-1])  # a Western name: "Mrs Doe" later is the same person
         for sentence in self.doc.sentences:  # "Mr Lin": once the full names are known
             for match in HONORIFIC.finditer(sentence.text):
                 if match.group("name") in self.surnames:
@@ -1025,10 +1166,15 @@ class Finder:
                 self.add(s, s + len(match.group("agency")), "Organisation", "MediaOutlet", "dateline-agency", 0.85)
                 self._dateline_places(sentence.start, match)
         for para in self.doc.paragraphs[:6]:
-            credit = CREDIT_LINE.match(para.text)
-            if credit and "\n" not in para.text:
+            credit = CREDIT_LINE.match(para.text) or WIRE_LINE.match(para.text)
+            if credit and "\n" not in para.text and not self.place(credit.group("outlet")):
                 s = para.start + credit.start("outlet")
                 self.add(s, s + len(credit.group("outlet")), "Organisation", "MediaOutlet", "dateline-agency", 0.8)
+        for sentence in self.doc.sentences:  # "according to a report by Xyz": the outlet that reported it
+            for match in REPORT_BY.finditer(sentence.text):
+                s, e = sentence.start + match.start("outlet"), sentence.start + match.end("outlet")
+                if not self.place(match.group("outlet")) and not self._covered(s, e):
+                    self.add(s, e, "Organisation", "MediaOutlet", "report-by", 0.7)
         source = self.doc.source
         named = [(source.publisher, "Organisation", "MediaOutlet"), *((a, "Person", "Person") for a in source.authors)]
         for name, kind, cls in named:
@@ -1134,7 +1280,7 @@ class Finder:
                 if re.search(rf"\b{re.escape(match.group('ref'))}\b", region.text, re.I):
                     label = f"{region.text} {match.group('noun')}"
                 cls = lx.GOV_NOUNS[match.group("noun")]
-                self.add(
+                body = self.add(
                     s,
                     base + match.end(),
                     "Organisation",
@@ -1144,6 +1290,11 @@ class Finder:
                     label=label,
                     head=match.group("noun"),
                 )
+                # the text's own words are another name of it ("the city's economy bureau": "economy bureau")
+                words_start = base + (match.start("words") if match.group("words") else match.start("noun"))
+                if words_start > s:
+                    alias = self.add(words_start, base + match.end(), "Organisation", cls, "gov-of-referent", 0.6)
+                    alias.alias_of = body
 
     def find_units(self) -> None:
         """ "the information office of <organisation>": a unit named by its parent (after the parents are found)."""
@@ -1203,8 +1354,12 @@ class Finder:
                 words = match.group("name").split()
                 while words and (words[0].lower() in lx.STOP_WORDS or words[0] in lx.PERSON_STOP):
                     words = words[1:]
-                if not words or words[-1] in lx.CALENDAR_WORDS:
-                    continue
+                if (
+                    not words
+                    or words[-1] in lx.CALENDAR_WORDS
+                    or (DEMONYM.fullmatch(words[0]) and self._country_of_demonym(words[0]))
+                ):
+                    continue  # "a <nationality> city": no name
                 name = " ".join(words)
                 s = sentence.start + match.end("name") - len(name)
                 head = match.group("head")
@@ -1235,6 +1390,11 @@ class Finder:
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in SHARES_OF.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in ORG_ANALYST.finditer(text):  # "said Xyz senior analyst Zhou Qi": a firm's analyst
+                if match.group("org").split()[0] in TITLE_WORDS or DEMONYM.fullmatch(match.group("org").split()[0]):
+                    continue
+                cls = "Organisation" if match.group("post").startswith("spokes") else "Company"
+                self._slot(base + match.start("org"), base + match.end("org"), cls=cls)
             for match in POSSESSIVE_BUSINESS.finditer(text):  # "Xyz’s robotaxi", "Xyz’s memory chip plant"
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
             for match in COMPANIES_INCLUDING.finditer(text):  # "state-owned enterprises including A, B and C"
@@ -1242,6 +1402,22 @@ class Finder:
                     item = re.match(r"(?:the )?[A-Z][\w&.-]*(?: (?:[A-Z][\w&.-]*|&))*", text[a:b])
                     if item and item.end() == len(text[a:b].rstrip()):
                         self._slot(base + a, base + a + item.end(), cls="Company")
+
+    def drop_company_speakers(self) -> None:
+        """ "Xyz Micro pointed out": a speaker whose first word opens an organisation's name the article gives
+        ("Xyz Microelectronics") and is no surname is that organisation, not a person."""
+        openers = {m.text.split()[0] for m in self.found if m.kind == "Organisation" and " " in m.text}
+        self.found = [
+            m
+            for m in self.found
+            if not (
+                m.rule == "person-speech"
+                and len(m.text.split()) == 2
+                and m.text.split()[0] in openers
+                and not pinyin.is_surname(m.text.split()[0])
+            )
+        ]
+        self.index = SpanIndex(self.found)
 
     def drop_headline_policies(self) -> None:
         """A headline is not a policy's title, though it may hold a head word ("... plan")."""
@@ -1274,6 +1450,8 @@ class Finder:
                 s, e = para.start + match.start("agency"), para.start + match.end("agency")
                 if any(m.kind == "Organisation" for m in self.index.overlapping(s - 3, s - 1)):
                     continue  # "... Association (ABC).": the name's acronym, not a credit
+                if match.group("agency").isupper() and re.search(r"[a-z] ?$", para.text[: match.start()][-2:]):
+                    continue  # "new energy vehicles (NEV) — ...": a term's short form
                 if not self._covered(s, e) and not self.place(match.group("agency")):
                     self.add(s, e, "Organisation", "MediaOutlet", "dateline-agency", 0.7)
         for sentence in self.doc.sentences:
@@ -1296,10 +1474,16 @@ class Finder:
                     self.add(s, e, "Person", "Person", "person-pinyin", 0.6)
             for match in COMPASS.finditer(text):
                 rest = match.group("name").split()[-1]
-                if rest in CONTINENTS:
-                    s, e = base + match.start("name"), base + match.end("name")
-                    if not any(m.kind != "Region" for m in self.index.covering(s, e)):
-                        self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
+                s, e = base + match.start("name"), base + match.end("name")
+                # "Southwest <country>" is a region of its own when named, not when it only places a province
+                # ("Southwest <country>'s Abc province"); "... region" after it belongs to the name
+                place = self.place(rest)
+                named = place is not None and place.cls == "Country" and not re.match(r"[’'-]| [A-Z]", self.body[e:])
+                if named:
+                    region = re.match(r" region\b", self.body[e:])
+                    e += region.end() if region else 0
+                if (rest in CONTINENTS or named) and not any(m.kind != "Region" for m in self.index.covering(s, e)):
+                    self.add(s, e, "Region", "MacroRegion", "region-head", 0.75)
             for match in PLACE_CHAIN.finditer(text):
                 parts = match.group("name").split()[0].split("-")
                 if " " not in match.group("name") and len(parts) < 3:
@@ -1311,12 +1495,22 @@ class Finder:
     def find_coined_names(self) -> None:
         """Names no English word has: an acronym ("ABC") or a word with a capital inside ("SkyLoop"). They name
         companies (or outlets), unless a gazetteer knows them as places or a list knows them as common terms."""
+        terms = self._term_acronyms()
         for sentence in self.doc.sentences:
             for match in CAMEL.finditer(sentence.text):
                 name = match.group("name")
                 s, e = sentence.start + match.start("name"), sentence.start + match.end("name")
                 if name in lx.NOT_ACRONYMS or self.place(name) or self.place(name.title()):
                     continue
+                if name in terms or (name.endswith("s") and name[:-1] in terms):
+                    continue  # "new energy vehicles (NEV)", "the Xyz River Delta (XRD)": a term or a place's short form
+                shouted = SHOUTED_BEFORE.search(sentence.text, max(0, match.start() - 30), match.start()) or (
+                    SHOUTED_AFTER.match(sentence.text, match.end())
+                )
+                if name.isupper() and shouted:
+                    continue  # a headline or a name in capitals ("ZHOU QI, VICE MAYOR"): words, not acronyms
+                if name.isupper() and TICKER.match(self.body, e):
+                    continue  # "[XYZ: 000123]": an exchange's code before a share's number
                 if name.title() in self.cities or len(name) < 2 or any(True for _ in self.index.covering(s, e)):
                     continue
                 if name.isupper() and (re.match(r",| \(|\s*$", self.body[e : e + 2]) and s == sentence.start):
@@ -1331,6 +1525,20 @@ class Finder:
                     continue
                 cls = "MediaOutlet" if name in self.outlets else "Company"
                 self.add(s, e, "Organisation", cls, "org-coined", 0.55)
+
+    def _term_acronyms(self) -> set[str]:
+        """Acronyms in brackets after lower-case words ("new energy vehicles (NEV)") or right after a place or an
+        event the rules found ("the Xyz River Delta (XRD)"): short forms of a term or of that place, no company."""
+        out = set()
+        for match in TERM_ACRONYM.finditer(self.body):
+            before, acronym = match.group("before"), match.group("acronym")
+            if before[:1].islower():
+                out.add(acronym)
+                continue
+            end = match.end("before")
+            if any(m.end == end and m.kind in ("Region", "Event") for m in self.index.covering(end - 1, end)):
+                out.add(acronym)
+        return out
 
     def find_initialled_names(self) -> None:
         """ "Xyz Resort Software Community (XRSC)": the capitalised words before an acronym in brackets whose
@@ -1384,6 +1592,64 @@ class Finder:
                     if other.kind == m.kind and other is not m:
                         other.alias_of = m
 
+    @staticmethod
+    def _name_lists(text: str) -> list[tuple[int, int]]:
+        """Spans of "A, B and C" lists of capitalised names: found from each "and", looking back a bounded
+        stretch, so the work stays linear in the sentence (a regex run from every name would not)."""
+        out = []
+        for joint in LIST_JOINT.finditer(text):
+            last = LISTED_NAME.match(text, joint.end())
+            window = text[max(0, joint.start() - 240) : joint.start()]
+            first = LIST_HEAD.search(window)
+            if last and first:
+                out.append((joint.start() - len(window) + first.start(), last.end()))
+        return out
+
+    def find_listed_companies(self) -> None:
+        """ "A, B and C" where one item is a company the rules found and the others are bare names: companies
+        too ("the footsteps of Xyz, Abc Bank and ABC"), since a list joins things of one kind."""
+        for sentence in self.doc.sentences:
+            text, base = sentence.text, sentence.start
+            for match in self._name_lists(text):
+                items = list_items(text, match[0], match[1])
+                known, bare, people = 0, [], 0
+                pair = len(items) == 2  # "A and B" may be one name ("Abc and Def Group"): only "Abc" used alone
+                for a, b in items:
+                    s, e = base + a, base + b
+                    exact = [m for m in self.index.covering(s, e) if m.start == s and m.end == e]
+                    people += any(m.kind == "Person" for m in exact)
+                    if any(
+                        m.kind == "Organisation" and m.cls == "Company" and not (pair and m.rule == "org-coined")
+                        for m in exact
+                    ):
+                        known += 1
+                    elif not exact and not self._covered(s, e):
+                        bare.append((s, e))
+                    elif exact:
+                        continue  # a place, a person, another kind of organisation: not a company, left as it is
+                for s, e in bare if people and not known else ():  # "leaders Abc Def, Zhou Qi and Lin Qiwen"
+                    words = self.body[s:e].split()
+                    if len(words) == 2 and pinyin.split(words[0].lower(), 1) and pinyin.is_given_name(words[1]):
+                        self.add(
+                            s, e, "Person", "Person", "person-listed", 0.6
+                        )  # a surname that is also an English word
+                for s, e in bare if known else ():
+                    name = self.body[s:e]
+                    words = name.split()
+                    if (
+                        words[0].lower() in lx.STOP_WORDS
+                        or any(w in lx.CALENDAR_WORDS for w in words)
+                        or self.looks_like_place(name)
+                        or name in self.person_texts
+                        or DEMONYM.fullmatch(words[0])
+                        or (len(words) == 2 and pinyin.is_chinese_name(*words))
+                        or s == sentence.start
+                        or (pair and (len(words) > 1 or name not in self.standalone))
+                        or (len(words) > 1 and self.body.startswith(" and ", e))  # "Abc Def and Ghi Group": one name
+                    ):
+                        continue
+                    self.add(s, e, "Organisation", "Company", "org-listed", 0.6)
+
     # -- names in relation slots ------------------------------------------------------------------
 
     def find_sources(self) -> None:
@@ -1423,9 +1689,11 @@ class Finder:
                 self._slot(base + match.start("name"), base + match.end("name"))
             for match in COMPANY_APPOSITION.finditer(text):
                 self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
-            for match in INCLUDING.finditer(text):
+            for match in BASED_NAME.finditer(text):  # "Xyz-based Abc": a firm named with where it is based
+                self._slot(base + match.start("name"), base + match.end("name"), cls="Company")
+            for match in INCLUDING.finditer(text):  # "giants settling in X, including A, B and C": firms
                 for s, e in list_items(text, match.start("list"), match.end("list")):
-                    self._slot(base + s, base + e, only_if_known=True)
+                    self._slot(base + s, base + e, cls="Company", only_if_known=True)
             for match in IN_PLACE.finditer(text):
                 words = match.group("name").split()
                 if any(w in lx.CALENDAR_WORDS for w in words) or words[0].lower() in lx.STOP_WORDS:
@@ -1466,7 +1734,8 @@ class Finder:
             words = words[1:]
         if not words or (len(words) == 1 and (words[0] in lx.GENERIC_ORG_WORDS or words[0] in lx.CALENDAR_WORDS)):
             return
-        if re.match(r" and [A-Z]", self.body[start + text.index(words[-1]) + len(words[-1]) :]) and len(words) == 1:
+        after = self.body[start + text.index(words[-1]) + len(words[-1]) :][:40]
+        if re.match(r" and [A-Z](?![\w.]*-(?:based|headquartered)\b)", after) and len(words) == 1:
             return  # "of Science and Technology": one word of a longer name
         if DEMONYM.fullmatch(words[0]) or (len(words) == 1 and pinyin.is_surname(words[0])):
             return  # "<nationality> EV makers" is no name; "<surname> said" is a person whose full name was missed
@@ -1566,8 +1835,10 @@ class Finder:
         self.find_initialled_names()
         self.find_units()
         self.find_acronyms()
+        self.find_listed_companies()
         self.find_new_areas()
         self.drop_headline_policies()
+        self.drop_company_speakers()
         self.found = resolve_overlaps(self.found)
         self.find_back_references()
         return sorted(self.found, key=lambda m: (m.start, -m.end))

@@ -513,7 +513,9 @@ class Relator:
         """Record a proposal once per (subject, predicate, object or value); more evidence joins the first."""
         if subject is None or (obj is None and value is None) or obj is subject:
             return
-        if not date and obj is not None and predicate in DATED_PREDICATES:
+        if not date and predicate == "quotedIn":
+            date = self.doc.speech_date(evidence)  # the saying's date, not a date of what was said
+        elif not date and obj is not None and predicate in DATED_PREDICATES:
             date = self._date_for(subject, obj, evidence)  # the date the sentence gives, on what it states
         elif predicate not in DATED_PREDICATES and predicate not in ("dateIssued", "dateApproved", "startDate"):
             date = ""  # a state (part of, located in, a post) has no date of its own

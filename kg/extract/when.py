@@ -45,7 +45,7 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 # "on Wednesday", "said Tuesday": the most recent such day, counted back from the article's date (a weekday
 # followed by a date, "Monday, March 3", is that date)
 WEEKDAY = re.compile(
-    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,? (?:[A-Z][a-z]+ )?\d)"
+    r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!,? (?:on )?(?:[A-Z][a-z]+ )?\d)"
 )
 _FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # "In November 2016", "in early March 2020", "since May 2019"
@@ -59,6 +59,10 @@ FOUNDING_VERB = re.compile(r"\b(?:founded|established|set up|created|launched|in
 # "yesterday": the day before the article's; "last year": the year before it
 YESTERDAY = re.compile(r"\b[Yy]esterday\b")
 LAST_YEAR = re.compile(r"\b[Ll]ast year\b")
+# "earlier this year": the article's year (a past event; "this year" alone is often a target)
+EARLIER_THIS_YEAR = re.compile(r"\b(?:[Ee]arlier|[Ee]arly) this year\b")
+# "this week", "earlier this week", "last week": the month of that week, when it lies in one month
+WEEK = re.compile(r"\b(?:[Ee]arlier )?(?P<which>[Tt]his|[Ll]ast) week\b")
 # "recently registered": in the article's month
 RECENTLY = re.compile(
     r"\b[Rr]ecently (?:registered|signed|set up|established|launched|opened|moved|unveiled|inked|founded)\b"
@@ -143,7 +147,15 @@ def dates_in(text: str, article: tuple[int, int] | None, day: datetime.date | No
                 continue  # "was set up in 2016 and has invested ...": the year of the founding, not of the sentence
             if int(match.group("year")) <= article[0]:
                 found.append((match.start(), match.group("year")))
+        for match in EARLIER_THIS_YEAR.finditer(text):
+            found.append((match.start(), f"{article[0]:04d}"))
     if day is not None:
+        for match in WEEK.finditer(text):  # the month of that week, when the week (so far) lies in one month
+            last = match.group("which").lower() == "last"
+            monday = day - datetime.timedelta(days=day.weekday() + (7 if last else 0))
+            end = monday + datetime.timedelta(days=6) if last else day
+            if monday.month == end.month:
+                found.append((match.start(), f"{monday.year:04d}-{monday.month:02d}"))
         for match in YESTERDAY.finditer(text):
             found.append((match.start(), (day - datetime.timedelta(days=1)).isoformat()))
         for match in WEEKDAY.finditer(text):
