@@ -137,7 +137,11 @@ PART_OF_PHRASE = re.compile(
     r"^ (?:is|was|has become|will become) (?:the |an |a )?(?:core|core city|centre|center|important part|"
     r"part|hub|important city|member|heart|gateway)(?: city)? (?:of|in) (?:the )?$"
 )
-IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
+# "Xyz in Abc", "Xyz, a city in eastern Abc", "Xyz municipality in Abc province" (a head word the name left out)
+IN_REGION = re.compile(
+    r"^(?: (?:municipality|city|county|district|prefecture|town))?(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)?"
+    r" in (?:the )?(?:[a-z-]+ )?(?:of )?$"
+)
 OF_REGION = re.compile(r"^ of (?:the )?$")
 POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}(?:of )?$")
 # "Xyz, the southernmost province of <country>" and "Xyz, <country>'s smallest province": an apposition that says
@@ -1353,8 +1357,10 @@ class Relator:
 
     def part_of(self, s: Sentence) -> None:
         """Regions in regions: "<A> of <B>", "<A> in <B>", "<A> is the core of <B>", "its capital <A>"."""
-        regions = self.in_sentence(s, ("Region",))
+        regions, tails = self._regions_with_tails(s)
         for a, b in itertools.pairwise(regions):
+            if id(b) in tails:
+                continue  # a place that ends a body's name is placed by what follows it, never placing another
             between = self.body[a.end : b.start]
             if OF_REGION.match(between) or IN_REGION.match(between):
                 if b.entity.cls == "MacroRegion" and not OF_REGION.match(between):
@@ -1366,12 +1372,20 @@ class Relator:
                 self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
             elif (
                 between == ", "
-                and a.entity.cls in ("City", "District", "Region")
+                and (a.entity.cls in ("City", "District", "Region") or a.entity.cls in lx.ZONE_CLASSES)
                 and not a.entity.iso3166
                 and (b.entity.cls in ("Province", "AutonomousRegion"))
                 and (re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9]) or b.text.lower().endswith(" province"))
             ):
                 self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
+            elif (
+                between == ", "
+                and a.entity.cls == "District"
+                and re.search(r"(?i)\b(?:district|county)$", a.text)
+                and b.entity.cls in ("City", "Municipality")
+                and not re.match(r", [A-Z][\w-]+ (?:[Dd]istrict|[Cc]ounty)\b", self.body[b.end : b.end + 40])
+            ):  # "Xyz district, Abc": the district of the city (not a list of districts and cities)
+                self.add(a.entity, "partOf", "district-comma-city", 0.7, self.span(s), obj=b.entity)
             elif self._subdivision_of(a.entity, b.entity) and (
                 APPOSITION_OF.match(between)
                 or (between == ", " and APPOSITION_POSSESSIVE.match(self.body[b.end : b.end + 80]))
@@ -1393,6 +1407,8 @@ class Relator:
             ):
                 self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
         for i in range(len(regions)):
+            if i + 1 < len(regions) and id(regions[i + 1]) in tails:
+                continue
             self._located_by_apposition(s, regions, i)
         for m in regions:
             before = self.body[max(s.start, m.start - 40) : m.start]
@@ -1412,6 +1428,24 @@ class Relator:
                 )
                 if province is not None:
                     self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
+
+    def _regions_with_tails(self, s: Sentence) -> tuple[list[Mention], set[int]]:
+        """The sentence's outermost places, and the places that end a body's name ("the government of Xyz, a city
+        in eastern Abc": Xyz is in Abc though the body's name holds it); the ids of the latter."""
+        regions = self.in_sentence(s, ("Region",))
+        tails: dict[int, Mention] = {}
+        for org in self.in_sentence(s, ("Organisation",)):
+            inner = [
+                o
+                for o in self._all_index.starting(org.start + 1, org.end - 1)
+                if o.kind == "Region" and o.entity is not None and o.end == org.end and o.start > org.start
+            ]
+            if inner:
+                tail = max(inner, key=lambda o: o.end - o.start)
+                tails[id(tail)] = tail
+        if not tails:
+            return regions, set()
+        return sorted([*regions, *tails.values()], key=lambda m: (m.start, -m.end)), set(tails)
 
     def _possessive_region_after(self, regions: list[Mention], b: Mention) -> bool:
         """Whether the next region of the sentence follows `b` as "<b>'s <region>"."""
@@ -1436,8 +1470,10 @@ class Relator:
             c = regions[i + 2]
             if POSSESSIVE_REGION.match(self.body[b.end : c.start]):
                 target = c  # "in east <country>'s Abc province": Abc, not the country
-        if target is b and (b.entity.cls == "Country" or not link.group("said")):
-            return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement)
+        compass = target is b and b.entity.cls == "Country" and re.fullmatch(rf", (?:the )?{_COMPASS_WORD} ", gap)
+        if target is b and not compass and (b.entity.cls == "Country" or not link.group("said")):
+            return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement); "Xyz, southern
+            # <country>" places it
         if _rank(target.entity) >= _rank(a.entity):
             return
         self.add(a.entity, "partOf", "located-by-apposition", 0.7, self.span(s), obj=target.entity)
@@ -1471,6 +1507,7 @@ class Relator:
                 # the most specific place its name holds ("Communist Party of <country> Abc Provincial Committee": Abc)
                 place = max(inner, key=lambda r: (_rank(r), -inner.index(r)))
                 self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=place)
+                self._government_of_place_in_place(e)
             if e.kind == "Organisation":
                 part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)
                 if part and any(part.group("part").endswith(h) for h in lx.PART_HEADS):
@@ -1546,6 +1583,26 @@ class Relator:
                 region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    def _government_of_place_in_place(self, e: DraftEntity) -> None:
+        """ "Xyz Municipal Government of Abc Province": the body's name puts Xyz in Abc."""
+        for m in e.mentions:
+            if m.descriptive or " of " not in m.text:
+                continue
+            inside = [o for o in self._all_index.starting(m.start, m.end) if o.kind == "Region" and o.entity]
+            first = max((o for o in inside if o.start == m.start and o.end < m.end), key=lambda o: o.end, default=None)
+            last = min((o for o in inside if o.end == m.end and o.start > m.start), key=lambda o: o.start, default=None)
+            if last is None:
+                continue
+            place = first.entity if first is not None else None
+            if place is None:  # the city's name inside the body's name, named as a place elsewhere in the text
+                lead = re.match(r"(?:the )?([A-Z][\w-]+(?: [A-Z][\w-]+)?) (?:Municipal|City|County|District) ", m.text)
+                place = self._region_named(lead.group(1)) if lead else None
+            if place is None or place is last.entity or _rank(last.entity) >= _rank(place):
+                continue
+            if re.search(r" of (?:the )?$", self.body[m.start : last.start]):
+                self.add(place, "partOf", "government-of-place-in-place", 0.7, (m.start, m.end), obj=last.entity)
+                return
 
     @staticmethod
     def _subdivision_of(part: DraftEntity, country: DraftEntity) -> bool:
