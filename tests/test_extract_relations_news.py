@@ -47,3 +47,27 @@ def test_a_governments_name_and_a_comma_place_a_city_or_district():
     # a list of districts and cities is no chain of parts
     listed = facts(draft_of("Offices opened in Qiaoling District, Tanxi City, Wenhe District and Lanbei City."))
     assert not any(p == "partOf" for _, p, _ in listed)
+
+
+def test_a_title_after_a_place_or_after_another_title_names_where_the_post_is():
+    found = facts(
+        draft_of(
+            "Fanrui Motors opened plants in Tanxi City and Wenhe City. Qiaobei Bank hosted the ceremony, attended "
+            "by Tanxi Mayor Zhou Qiming and Fanrui Motors Chairman and President Mei Lanting."
+        )
+    )
+    assert ("Zhou Qiming", "holdsPostIn", "Tanxi City") in found
+    assert ("Mei Lanting", "holdsPostIn", "Fanrui Motors") in found
+    assert ("Mei Lanting", "holdsPostIn", "China") not in found
+
+
+def test_a_governors_post_is_in_the_government_the_text_names():
+    found = facts(
+        draft_of(
+            "The Gansu provincial government signed a deal with Fanrui Motors. Wang Haoran, governor of Gansu "
+            "Province, attended. Zhou Qiming, head of Tanxi-based Anxin Holdings, spoke."
+        )
+    )
+    assert ("Wang Haoran", "holdsPostIn", "Gansu provincial government") in found
+    assert ("Wang Haoran", "holdsPostIn", "Gansu Province") not in found
+    assert ("Zhou Qiming", "holdsPostIn", "Anxin Holdings") in found

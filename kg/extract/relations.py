@@ -112,6 +112,11 @@ COMPANY_TITLES = (
 # "Zhou Qi with Xyz's Committee": a person and where they work
 PERSON_WITH = re.compile(r"(?<=[a-z]) with (?:the )?(?=[A-Z])")
 HEAD_OF_STATE = ("president", "premier", "vice premier", "vice-premier", "vice president", "minister", "vice minister")
+# what may stand between an organisation and the title before a name: a possessive, another title and "and"
+OTHER_TITLE_BEFORE = rf"^(?:[’']s)?(?i: (?:{_POSTS})(?: and|,))? ?$"
+PLACE_BEFORE_TITLE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) $")
+# "head of Xyz-based Abc Holdings": a company described by where it is
+PLACE_BASED_ORG = r"^ (?:of|at|with) (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)?-(?:based|listed|headquartered) $"
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
 SUBSIDIARY = re.compile(
@@ -575,6 +580,7 @@ class Relator:
             self.organisations(sentence)
             self.titled_posts(sentence)
         self.from_names()
+        self.posts_in_governments()
         self.document_titles()
         self.event_facts()
         self.merge_measures()
@@ -792,10 +798,16 @@ class Relator:
             title = (titled.head or "").strip()
             role = title.lower().replace("prof", "professor") if title.lower() == "prof" else title.lower()
             org = self.at(person.end, ("Organisation",), gap=r"^,? (?:of|at|from|with) (?:the )?$", window=12)
+            target = org.entity if org is not None else None
             if org is None:
                 start = person.start - len(title) - 1
-                org = self.at_end(start, ("Organisation", "Region"), r"^(?:[’']s)? ?$") if start > s.start else None
-            target = org.entity if org is not None else None
+                # "Xyz Mayor Zhou Qi", "Xyz's chairman Zhou Qi", "Xyz Chairman and President Zhou Qi"
+                org = self.at_end(start, ("Organisation", "Region"), OTHER_TITLE_BEFORE) if start > s.start else None
+                target = org.entity if org is not None else None
+                lead = PLACE_BEFORE_TITLE.search(self.body, s.start, max(s.start, start)) if org is None else None
+                if lead is not None:  # a place's name before the title that no rule took as a mention
+                    cores = self._region_cores().get(norm(lead.group("place")), [])
+                    target = self._region_named(lead.group("place")) or (cores[0] if len(cores) == 1 else None)
             if target is not None and target.kind == "Region":
                 target = self._government_of(target) or target
             level = role.split()[0] if role.split()[0] in ("provincial", "municipal") else ""
@@ -869,6 +881,28 @@ class Relator:
             if org and person:
                 post = match.group("post").lower()
                 self.add(person.entity, "holdsPostIn", "post-of-named", 0.75, self.span(s), obj=org.entity, role=post)
+
+    def posts_in_governments(self) -> None:
+        """A mayor's or a governor's post is in the place's government when the text names that government ("Zhou
+        Qi, governor of Abc Province" in an article about "the Abc provincial government"), else in the place."""
+        governments: dict[int, list[DraftEntity]] = {}
+        for st in self.statements.values():
+            if (
+                st.predicate == "jurisdiction"
+                and st.object is not None
+                and st.subject.cls == "GovernmentBody"
+                and "government" in norm(st.subject.label)
+            ):
+                governments.setdefault(id(st.object), []).append(st.subject)
+        for key, st in list(self.statements.items()):
+            if st.predicate != "holdsPostIn" or st.object is None or st.object.kind != "Region":
+                continue
+            if not re.search(r"\b(?:mayor|governor)\b", st.role or ""):
+                continue
+            bodies = governments.get(id(st.object), [])
+            if len(bodies) == 1:
+                del self.statements[key]
+                self.add(st.subject, st.predicate, st.rule, st.confidence, st.evidence[0], obj=bodies[0], role=st.role)
 
     def _government_of(self, region: DraftEntity) -> DraftEntity | None:
         for st in self.statements.values():
@@ -1256,8 +1290,10 @@ class Relator:
             if person is None:
                 continue
             after = s.start + match.end("post")
-            org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12) or self.at(
-                after, ("Organisation",), gap=POST_ORG_DESCRIBED, window=70
+            org = (
+                self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12)
+                or self.at(after, ("Organisation",), gap=POST_ORG_DESCRIBED, window=70)
+                or self.at(after, ("Organisation",), gap=PLACE_BASED_ORG, window=40)
             )
             if org is None:  # "Party secretary of <city>": the post is held in the place
                 org = self.at(after, ("Region",), gap=r"^ of (?:the )?$", window=8)
