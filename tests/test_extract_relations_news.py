@@ -71,3 +71,35 @@ def test_a_governors_post_is_in_the_government_the_text_names():
     assert ("Wang Haoran", "holdsPostIn", "Gansu provincial government") in found
     assert ("Wang Haoran", "holdsPostIn", "Gansu Province") not in found
     assert ("Zhou Qiming", "holdsPostIn", "Anxin Holdings") in found
+
+
+def test_investments_in_the_usual_phrasings():
+    found = facts(
+        draft_of(
+            "The Qiaobei Chip Fund committed to invest about US$2 billion into Fanrui Semiconductor Corp this year. The "
+            "municipal government of Tanxi City pledged 5 billion yuan to acquire a 17% stake in Anxin Motors’s core "
+            "business. Huarong Capital will pay 1 billion euros to acquire 26.5 percent of Wenhe Battery Co Ltd by May."
+        )
+    )
+    assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Semiconductor Corp") in found
+    assert ("municipal government of Tanxi City", "investedIn", "Anxin Motors") in found
+    assert ("Huarong Capital", "investedIn", "Wenhe Battery Co Ltd") in found
+
+
+def test_investors_by_round_shareholding_and_backing():
+    found = facts(
+        draft_of(
+            "Qiaobei Robotics raised 780 million yuan ($120 million) from eight investors including Anxin Capital "
+            "and Huarong Partners, according to a statement sent to Beiwang Weekly. Tanlu Ventures led a Series B "
+            "round in Fanrui Motors. Wenhe Holdings, a major shareholder of Lanbei Display Co, said output grew. "
+            "The Qiaobei Chip Fund has backed scores of companies, including Fanrui Semiconductor Corp and Anxin "
+            "Microelectronics Co."
+        )
+    )
+    assert ("Anxin Capital", "investedIn", "Qiaobei Robotics") in found
+    assert ("Huarong Partners", "investedIn", "Qiaobei Robotics") in found
+    assert ("Beiwang Weekly", "investedIn", "Qiaobei Robotics") not in found
+    assert ("Tanlu Ventures", "investedIn", "Fanrui Motors") in found
+    assert ("Wenhe Holdings", "investedIn", "Lanbei Display Co") in found
+    assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Semiconductor Corp") in found
+    assert ("Qiaobei Chip Fund", "investedIn", "Anxin Microelectronics Co.") in found

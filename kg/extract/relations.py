@@ -243,9 +243,25 @@ PAIR_SIGNED = re.compile(
 )
 # "X attracted investment from A, B and C", "X raised funding from A": each invested in X
 RECEIVED_FROM = re.compile(
-    r"\b(?:attracted|received|raised|secured|drew|won|got|obtained) (?:[\w$.,%-]+ ){0,6}?(?:investments?|funding|"
-    r"capital|financing|backing|money) from (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
+    r"\b(?:attracted|received|raised|secured|drew|won|got|obtained) (?:[\w$.,%()-]+ ){0,6}?(?:investments?|funding|"
+    r"capital|financing|backing|money|(?:yuan|dollars|euros|million|billion)\)?) from (?P<list>[^.;:]{3,300}?)"
+    r"(?=[.;:]|, (?:according|said|says|which|who|the company|it said)\b|$)"
 )
+# "X, a major shareholder of Y", "X is the largest investor in Y"
+SHAREHOLDER = re.compile(
+    r"^(?:,| is| was| became| remains) (?:a|an|the|its) (?:[a-z-]+ ){0,2}(?:shareholder|investor|backer|owner) (?:of|in) "
+    r"(?:the )?$"
+)
+# "X has backed scores of companies, including A and B": X invested in each
+BACKED_INCLUDING = re.compile(
+    r"\b(?:backed|invested in|funded|financed) (?:[\w-]+ ){0,5}?(?:companies|firms|start-?ups|projects|enterprises|"
+    r"makers|chipmakers|businesses)\b[^.;:]{0,60}?,? (?:including|such as) (?P<list>(?:[^.;:]|"
+    + _LEGAL_STOP
+    + r"){3,300})"
+)
+# "X led a 100 million yuan round in Y", "Y's Series B round, led by X"
+LED_ROUND = re.compile(r"\bled (?:a|an|the|its) (?:[\w$.,()-]+ ){0,6}?(?:round|financing) (?:in|for|of|into) (?:the )?")
+ROUND_LED_BY = re.compile(r"\b(?:round|financing)(?: was)? led by (?:the )?")
 ORG_SPEAKS = re.compile(
     # "X said", "X, the manager of the funds, announced", "X (XY) said", "a X official said"
     r"(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
@@ -269,9 +285,15 @@ PARTNER = re.compile(
 )
 PARTNER_LIST_GAP = r"^(?:[\w’'-]+ ){0,8}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
-    r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
-    r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
-    r"|\b(?:took|takes|acquired|bought) (?:a )?(?:[\d.]+ ?(?:%|percent|per cent) )?stakes? in (?:the )?"
+    # "invested 5 billion yuan in X", "committed to invest about US$2 billion into X", "invest heavily in X"
+    r"\b(?:invested|invests|invest|investing) (?:[^.;:,“”\"]{0,50}? )?in(?:to)? (?:the )?"
+    # "took a 10% stake in X", "to acquire a 17 percent stake in X", "holds a minority stake in X"
+    r"|\b(?:took|takes|take|taking|acquired|acquires|acquire|acquiring|bought|buys|buy|buying|holds|held|hold|"
+    r"raised|raises|raise|increased|increase) (?:a |an |its |their )?(?:(?:about |nearly |over |more than )?"
+    r"[\d.]+ ?(?:%|percent|per cent) )?(?:[a-z-]+ ){0,2}?stakes? in (?:the )?"
+    # "to acquire 26.5 percent of X", "owns over 90 per cent of X"
+    r"|\b(?:acquired|acquire|acquires|bought|buy|buys|owns|own|owned|holds|hold|held) (?:about |nearly |over |more than "
+    r"|a further )?[\d.]+ ?(?:%|percent|per cent) of (?:the )?"
     r"|\b(?:poured|pours|pour|injected|injects|inject|put|puts) (?:[^.;,]{0,40}? )?into (?:the )?"
 )
 FUNDED = re.compile(r"\b(?:financed|funded|bankrolled|sponsored|backed) by (?:the )?")
@@ -626,13 +648,41 @@ class Relator:
                 s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
             )
             if target is not None and re.match(r"[’']s ", self.body[target.end : target.end + 3]):
-                # "invested in the country's largest chipmaker X": X, not the country
-                target = self.at(target.end, ("Organisation",), gap=r"^[’']s (?:[a-z’'-]+ ){0,6}$", window=60)
+                # "invested in the country's largest chipmaker X": X, not the country; "a stake in X's core
+                # business": X
+                target = self.at(target.end, ("Organisation",), gap=r"^[’']s (?:[a-z’'-]+ ){0,6}$", window=60) or (
+                    target if target.kind == "Organisation" else None
+                )
+            if target is not None and target.descriptive and re.search(r"(?:%|cent) of (?:the )?$", match.group()):
+                continue  # "owns 90 per cent of the fund": which fund is too far to tell
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             if target and agent:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
                 for more in self.list_after(s, target, ("Organisation",)):  # "invested in A, B and C"
                     self.add(agent.entity, "investedIn", "invested-in", 0.6, self.span(s), obj=more.entity)
+        for match in LED_ROUND.finditer(s.text):
+            target = self.at(s.start + match.end(), ("Organisation",), window=3)
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            if target and agent:
+                self.add(agent.entity, "investedIn", "led-round", 0.65, self.span(s), obj=target.entity)
+        for match in ROUND_LED_BY.finditer(s.text):
+            investor = self.at(s.start + match.end(), ("Organisation", "Person"), window=3)
+            receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if investor and receiver:
+                self.add(investor.entity, "investedIn", "round-led-by", 0.6, self.span(s), obj=receiver.entity)
+                for more in self.list_after(s, investor, ("Organisation", "Person")):
+                    self.add(more.entity, "investedIn", "round-led-by", 0.55, self.span(s), obj=receiver.entity)
+        for match in BACKED_INCLUDING.finditer(s.text):
+            backer = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            if backer is None:
+                continue
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                backed = self.first_starting(s, ("Organisation",), s.start + a, s.start + b)
+                if backed is not None and backed.entity is not backer.entity:
+                    self.add(backer.entity, "investedIn", "backed-including", 0.6, self.span(s), obj=backed.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation", "Person"))):
+            if b.kind == "Organisation" and SHAREHOLDER.match(self.body[a.end : b.start]):
+                self.add(a.entity, "investedIn", "shareholder-of", 0.6, self.span(s), obj=b.entity)
         for match in RECEIVED_FROM.finditer(s.text):
             receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if receiver is None:
