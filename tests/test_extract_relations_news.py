@@ -103,3 +103,25 @@ def test_investors_by_round_shareholding_and_backing():
     assert ("Wenhe Holdings", "investedIn", "Lanbei Display Co") in found
     assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Semiconductor Corp") in found
     assert ("Qiaobei Chip Fund", "investedIn", "Anxin Microelectronics Co.") in found
+
+
+def test_a_counted_group_means_each_organisation_the_text_lists_for_it():
+    found = facts(
+        draft_of(
+            "The Gansu provincial government signed cooperation agreements with three state-owned enterprises on "
+            "Monday. The three state-owned enterprises include Fanrui Motors, Anxin Capital and Huarong Gas Group. "
+            "The three state-owned enterprises will invest more than 70 billion yuan in Gansu. Qiaobei Bank aims "
+            "to further strengthen its cooperation with Tanlu Ventures."
+        )
+    )
+    for member in ("Fanrui Motors", "Anxin Capital", "Huarong Gas Group"):
+        assert ("Gansu provincial government", "partnerOf", member) in found
+        assert (member, "investedIn", "Gansu") in found
+    assert ("Qiaobei Bank", "partnerOf", "Tanlu Ventures") in found
+    # a count the list does not match names no group
+    loose = facts(
+        draft_of(
+            "Qiaobei Bank signed agreements with five lenders. The five lenders include Anxin Bank and Huarong Bank."
+        )
+    )
+    assert not any(p == "partnerOf" and s == "Qiaobei Bank" for s, p, _ in loose)

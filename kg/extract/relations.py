@@ -247,6 +247,24 @@ RECEIVED_FROM = re.compile(
     r"capital|financing|backing|money|(?:yuan|dollars|euros|million|billion)\)?) from (?P<list>[^.;:]{3,300}?)"
     r"(?=[.;:]|, (?:according|said|says|which|who|the company|it said)\b|$)"
 )
+# "the nine central enterprises", "two state-owned banks": a counted group of organisations
+_GROUP_NOUNS = (
+    r"(?:enterprises|companies|firms|banks|groups|funds|institutions|investors|universities|corporations|operators|"
+    r"carmakers|automakers|lenders|insurers|developers|chipmakers|manufacturers|makers|SOEs|conglomerates)"
+)
+GROUP = re.compile(
+    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}) "
+    rf"(?P<noun>(?:[a-z-]+ ){{0,2}}{_GROUP_NOUNS})\b"
+)
+# the group's members listed: "The nine central enterprises include A, B and C", "two banks, namely A and B"
+GROUP_LIST = re.compile(
+    r"^(?: (?:include|includes|included|are|were|comprise|comprising)| ?:|,? (?:namely|including|such as)) (?:the )?"
+)
+# "the nine central enterprises will invest": the group right before a verb
+GROUP_BEFORE_VERB = re.compile(
+    r"(?:[Tt]he|[Aa]ll|[Tt]hese|[Tt]hose) (?P<group>(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"\d{{1,2}}) (?:[a-z-]+ ){{0,2}}{_GROUP_NOUNS})(?: (?:will|would|also|have|has|had|are to|plan to|jointly))* $"
+)
 # "X, a major shareholder of Y", "X is the largest investor in Y"
 SHAREHOLDER = re.compile(
     r"^(?:,| is| was| became| remains) (?:a|an|the|its) (?:[a-z-]+ ){0,2}(?:shareholder|investor|backer|owner) (?:of|in) "
@@ -274,14 +292,14 @@ QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
 # "according to X", "cited by Chinese official media X": X is the source of what is reported
 SOURCE_BEFORE = re.compile(r"\b(?:according to|cited by|citing)(?: (?:the|a|an))?(?: [A-Za-z-]+){0,3} $")
 PARTNER = re.compile(
-    r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
+    r"\b(?:signed|inked|reached|concluded) (?:a |an |the |\w+ )?(?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
     r"|\b(?:partnered|teamed up|cooperated|cooperates|cooperating|collaborated|collaborates|collaborating|"
     r"joined hands|joined forces|partners|working|works|collaborate|cooperate|partner|team up) with (?:the )?"
     r"|\b(?:in (?:conjunction|cooperation|partnership|collaboration)|together) with (?:the )?"
     r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
-    r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
-    r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
+    r"|\b(?:establish(?:ed)?|set up|buil[td]|launch(?:ed)?|deepen(?:ed)?|strengthen(?:ed)?|expand(?:ed)?|reached|"
+    r"start(?:ed)?) (?:[a-z]+ ){0,2}?(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
 PARTNER_LIST_GAP = r"^(?:[\w’'-]+ ){0,8}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
@@ -365,6 +383,7 @@ class Relator:
         self._order: dict[int, int] | None = None
         self._dates: dict[tuple[int, int], Sentence] | None = None
         self._titles: dict[str, DraftEntity] | None = None
+        self._groups: dict[tuple[int, str], list[DraftEntity]] | None = None
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -623,6 +642,11 @@ class Relator:
                 # "with Xyz University’s Finance Institute": the institute, not the university
                 other = self.at(other.end, orgs, gap=r"^[’']s (?:[a-z-]+ ){0,3}$", window=40) or other
             agent = self.agent_before(s, s.start + match.start(), orgs)
+            if other is None and agent is not None:  # "signed agreements with nine central enterprises"
+                counted = GROUP.match(s.text, match.end())
+                for member in self.group_named(counted.group()) if counted else ():
+                    if member is not agent.entity:
+                        self.add(agent.entity, "partnerOf", "signed-with-group", 0.6, self.span(s), obj=member)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
                 for more in self.list_after(s, other, orgs):  # "cooperation with A, B and C"
@@ -656,6 +680,9 @@ class Relator:
             if target is not None and target.descriptive and re.search(r"(?:%|cent) of (?:the )?$", match.group()):
                 continue  # "owns 90 per cent of the fund": which fund is too far to tell
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            counted = GROUP_BEFORE_VERB.search(self.body, s.start, s.start + match.start()) if agent is None else None
+            for member in self.group_named(counted.group("group")) if counted and target else ():
+                self.add(member, "investedIn", "group-invested-in", 0.6, self.span(s), obj=target.entity)
             if target and agent:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
                 for more in self.list_after(s, target, ("Organisation",)):  # "invested in A, B and C"
@@ -799,6 +826,36 @@ class Relator:
             )
             if parent is not None:
                 self.add(m.entity, "subOrganisationOf", "unit-of", 0.75, self.span(s), obj=parent.entity)
+
+    def groups(self) -> dict[tuple[int, str], list[DraftEntity]]:
+        """Counted groups the text lists ("The nine central enterprises include A, B, ... and I"), by count and
+        noun: a later or earlier "the nine central enterprises" means each of them. The list must hold as many
+        organisations as the count says."""
+        if self._groups is None:
+            self._groups = {}
+            for s in self.doc.sentences:
+                for match in GROUP.finditer(s.text):
+                    lead = GROUP_LIST.match(s.text[match.end() :])
+                    count = number(match.group("count"))
+                    if lead is None or count is None or count < 2:
+                        continue
+                    start = match.end() + lead.end()
+                    members = []
+                    for a, b in list_items(s.text, start, len(s.text.rstrip("."))):
+                        member = self.first_starting(s, ("Organisation",), s.start + a, s.start + b)
+                        if member is not None and member.entity not in members:
+                            members.append(member.entity)
+                    if len(members) == count:
+                        self._groups.setdefault((count, match.group("noun").lower()), members)
+        return self._groups
+
+    def group_named(self, text: str) -> list[DraftEntity]:
+        """The members of the counted group a phrase names ("nine central enterprises"), or none."""
+        match = GROUP.fullmatch(text.strip())
+        if match is None or not self.groups():
+            return []
+        count = number(match.group("count"))
+        return self.groups().get((count, match.group("noun").lower()), []) if count is not None else []
 
     def head_of_phrase(self, s: Sentence, m: Mention | None) -> Mention | None:
         """ "the X Park in the Y new area will be managed by": the thing before a place that locates it."""
