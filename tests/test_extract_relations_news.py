@@ -125,3 +125,30 @@ def test_a_counted_group_means_each_organisation_the_text_lists_for_it():
         )
     )
     assert not any(p == "partnerOf" and s == "Qiaobei Bank" for s, p, _ in loose)
+
+
+def test_where_organisations_are_by_a_place_that_houses_them_or_that_they_settled_in():
+    found = facts(
+        draft_of(
+            "Recent years have seen technology giants settling in Tanxi City, including Fanrui Motors, Anxin "
+            "Microelectronics Co and Huarong Gas Group. Wenhe City houses the factories of leading carmakers "
+            "Qiaobei Motors Co and Lanbei Automobile Group. Fanrui Motors and Anxin Capital will jointly build a "
+            "battery plant."
+        )
+    )
+    for guest in ("Fanrui Motors", "Anxin Microelectronics Co", "Huarong Gas Group"):
+        assert (guest, "locatedIn", "Tanxi City") in found
+    assert ("Qiaobei Motors Co", "locatedIn", "Wenhe City") in found
+    assert ("Lanbei Automobile Group", "locatedIn", "Wenhe City") in found
+    assert ("Fanrui Motors", "partnerOf", "Anxin Capital") in found
+
+
+def test_the_company_opening_a_sentence_is_the_company_the_sentence_before_opened_with():
+    found = facts(
+        draft_of(
+            "Anxin Capital backed Huarong Motors. Anxin Capital also backed Lanbei Robotics. Fanrui Motors has "
+            "received support in Tanxi City. The company and Qiaobei Battery Group have jointly built a plant."
+        )
+    )
+    assert ("Fanrui Motors", "partnerOf", "Qiaobei Battery Group") in found
+    assert ("Anxin Capital", "partnerOf", "Qiaobei Battery Group") not in found

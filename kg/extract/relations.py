@@ -63,6 +63,21 @@ HOSTS = re.compile(
     r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding "
     r"(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,400})"
 )
+# "<Region> houses the factories of A and B": each is located there
+HOSTS_OF = re.compile(
+    r"\b(?:hosts|is home to|houses|housed|hosted)(?: the)? (?:[a-z-]+ ){0,2}(?:factories|plants|headquarters|offices|"
+    r"bases|facilities|operations|campuses) of (?:[a-z-]+ ){0,4}?(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,300})"
+)
+# "companies settling in <Region>, including A, B and C": each is located there
+SETTLED_INCLUDING = re.compile(
+    r"\b(?:settling|settled|settle|located|based|set up shop|clustered|gathered|operating|headquartered|moving|moved)"
+    r" (?:in|at|to) (?:the )?"
+)
+# "A and B will jointly build ...": partners
+JOINTLY_DO = re.compile(
+    r",? (?:(?:will|would|have|has|had|also|are to|plan to|agreed to|are going to|then) )*(?:jointly|together) "
+    r"(?!(?:established|founded|set up|funded|owned|run|issued|released) by\b)[a-z]+"
+)
 # "The city hosts ...": a place described by its kind, as the subject right before a verb
 PLACE_NOUNS = {
     "city": ("City", "Municipality"),
@@ -453,6 +468,15 @@ class Relator:
             )
             if near is not None:
                 return near.entity
+        if m.head in COMPANY_WORDS:
+            # "Xyz has received support. The company and ... ": the company the sentence before opens with
+            sentence = self.doc.sentence_at(m.start)
+            if sentence.index and re.fullmatch(r"(?:[Tt]he )?", self.body[sentence.start : m.start]):
+                before = self.doc.sentences[sentence.index - 1]
+                i = bisect.bisect_left(self._named_starts, before.start)
+                first = self._named[i] if i < len(self._named) else None
+                if first is not None and first.end <= before.end and first.entity.cls == "Company":
+                    return first.entity
         heads = tuple(h.lower() for h in lx.BACK_REFERENCES.get(m.head, (m.head,)))
         for o in self._before(m.start):
             if o.kind != m.kind and m.kind != "Organisation":
@@ -763,6 +787,33 @@ class Relator:
                 guest = self.first_starting(s, orgs, s.start + a, s.start + b)
                 if guest is not None:
                     self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=place)
+        for match in HOSTS_OF.finditer(s.text):
+            host = self.agent_before(s, s.start + match.start(), ("Region",))
+            place = host.entity if host is not None else self._place_described(s, s.start + match.start())
+            if place is not None and place.cls in ("Country", "MacroRegion"):
+                continue  # "the country's largest base, houses ...": the subject is another place
+            for a, b in list_items(s.text, match.start("list"), match.end("list")) if place is not None else ():
+                guest = self.first_starting(s, orgs, s.start + a, s.start + b)
+                if guest is not None:
+                    self.add(guest.entity, "locatedIn", "hosts-of", 0.6, self.span(s), obj=place)
+        for match in SETTLED_INCLUDING.finditer(s.text):
+            place = self.at(s.start + match.end(), ("Region",), window=2)
+            lead = (
+                re.match(r",? (?:including|such as|like|among them) (?:the )?", self.body[place.end :])
+                if place
+                else None
+            )
+            if place is None or lead is None or place.entity.cls in ("Country", "MacroRegion"):
+                continue
+            rest = re.match(r"(?:[^.;:]|" + _LEGAL_STOP + r"){3,300}", self.body[place.end + lead.end() : s.end])
+            low = place.end + lead.end()
+            for a, b in list_items(self.body, low, low + len(rest.group())) if rest else ():
+                guest = self.first_starting(s, orgs, a, b)
+                if guest is not None:
+                    self.add(guest.entity, "locatedIn", "settled-in-including", 0.6, self.span(s), obj=place.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s, orgs)):
+            if re.fullmatch(r" and (?:the )?", self.body[a.end : b.start]) and JOINTLY_DO.match(self.body, b.end):
+                self.add(a.entity, "partnerOf", "jointly-do", 0.6, self.span(s), obj=b.entity)
         for a, b in itertools.pairwise(self.in_sentence(s)):
             if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
                 continue
