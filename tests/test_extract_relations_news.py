@@ -152,3 +152,17 @@ def test_the_company_opening_a_sentence_is_the_company_the_sentence_before_opene
     )
     assert ("Fanrui Motors", "partnerOf", "Qiaobei Battery Group") in found
     assert ("Anxin Capital", "partnerOf", "Qiaobei Battery Group") not in found
+
+
+def test_only_the_names_next_to_a_speech_verb_are_quoted():
+    found = facts(
+        draft_of(
+            "Zhou Qiming replaced Mei Lanting as head of the Qiaobei Chip Fund on Friday, Beiwang Weekly said. "
+            "The plan is a strategy promoted by Premier Wang Haoran, said Tang Weiming, a member of the Tanxi "
+            "Reform Committee. Output will grow, Ruan Qiming, chairman of a trust company called Anxin Holdings "
+            "said on Tuesday."
+        )
+    )
+    quoted = {s for s, p, _ in found if p == "quotedIn"}
+    assert {"Tang Weiming", "Ruan Qiming"} <= quoted
+    assert not {"Zhou Qiming", "Mei Lanting", "Wang Haoran"} & quoted

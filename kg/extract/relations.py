@@ -302,6 +302,13 @@ ORG_SPEAKS = re.compile(
     r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
     r"noted|added|announced(?= at a (?:press|news) conference| in a statement))\b"
 )
+# what may stand between a speaker and the speech verb after it: an apposition, brackets, an adverb
+SPEAKER_BEFORE = re.compile(
+    r"(?:,[^,;“”\"]{1,100},| ?[(（][^)）]{1,30}[)）])?(?: (?:also|further|then|has|had|recently|previously|later|"
+    r"once|again|[a-z]+ly))* $"
+)
+# between "said" and its speaker: a title ("said Vice Minister of Science and Technology Zhou Qi")
+SPEAKER_AFTER = re.compile(r" (?:(?:[A-Z][\w.’'-]*|of|and|the|for) ){0,8}$|^ $")
 # "“...,” Dr. X": the closing mark of a quotation right before a person's name
 QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
 # "according to X", "cited by Chinese official media X": X is the source of what is reported
@@ -1482,6 +1489,9 @@ class Relator:
         """A person in a sentence with a speech verb is quoted; "at the <event>" makes them a speaker there."""
         verb = _SPEECH.search(s.text)
         people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
+        speakers = self._speakers(s) if verb else []
+        if speakers:  # a name next to a speech verb speaks; the others are spoken of
+            people = [m for m in people if m in speakers]
         for person in people:
             if re.search(
                 r"\b(?:told|asked) (?:[A-Z][\w&.-]*[’']s )?(?:reporters? )?$", self.body[s.start : person.start]
@@ -1517,6 +1527,29 @@ class Relator:
                 for person in people:
                     self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
                 break
+
+    def _speakers(self, s: Sentence) -> list[Mention]:
+        """The names right next to a speech verb: "<name>(, <apposition>,) said", "said <title> <name>". Empty when
+        no name stands there (then every person of the sentence counts, as before)."""
+        found: list[Mention] = []
+        mentions = self.in_sentence(s, ("Person", "Organisation"))
+        for verb in _SPEECH.finditer(s.text):
+            at, end = s.start + verb.start(), s.start + verb.end()
+            before = next((m for m in reversed(mentions) if m.end <= at), None)
+            if before is not None and SPEAKER_BEFORE.match(self.body[before.end : at]):
+                found.append(before)
+                # "Zhou Qi, chairman of a company called Xyz said": the person the apposition describes
+                person = next((m for m in reversed(mentions) if m.end <= before.start and m.kind == "Person"), None)
+                if (
+                    before.kind == "Organisation"
+                    and person is not None
+                    and re.fullmatch(r", [^,;“”\"]{1,80}", self.body[person.end : before.start])
+                ):
+                    found.append(person)
+            after = next((m for m in mentions if m.start >= end), None)
+            if after is not None and SPEAKER_AFTER.match(self.body[end : after.start]):
+                found.append(after)
+        return found
 
     def counts(self, s: Sentence) -> None:
         """Counts and amounts of the project list last named: projects, blockchain projects, total investment."""
