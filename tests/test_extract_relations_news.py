@@ -166,3 +166,29 @@ def test_only_the_names_next_to_a_speech_verb_are_quoted():
     quoted = {s for s, p, _ in found if p == "quotedIn"}
     assert {"Tang Weiming", "Ruan Qiming"} <= quoted
     assert not {"Zhou Qiming", "Mei Lanting", "Wang Haoran"} & quoted
+
+
+def test_a_body_that_announced_that_or_warned_is_quoted():
+    found = facts(
+        draft_of(
+            "Fanrui Motors announced this week that it signed a supply deal. Anxin Capital warned that prices "
+            "would rise. Huarong Gas Group announced a new plant. Lanbei Robotics announced that it would hire."
+        )
+    )
+    quoted = {s for s, p, _ in found if p == "quotedIn"}
+    assert {"Fanrui Motors", "Anxin Capital"} <= quoted
+    assert "Huarong Gas Group" not in quoted  # announcing a thing is not reported speech
+    assert "Lanbei Robotics" not in quoted  # nor is announcing a plan (as the curated files have it)
+
+
+def test_he_said_is_the_speaker_quoted_last_or_the_person_named_last():
+    found = facts(
+        draft_of(
+            "“Output will double,” Zhou Qiming, the city’s party chief, said at an event attended by the founder "
+            "of Fanrui Motors, Mei Lanting. “We made money,” he added.\n\nTang Weiming visited the plant on Monday. "
+            "He stated that the plant would open in May."
+        )
+    )
+    quoted = {s for s, p, _ in found if p == "quotedIn"}
+    assert {"Zhou Qiming", "Tang Weiming"} <= quoted
+    assert "Mei Lanting" not in quoted

@@ -300,7 +300,14 @@ ORG_SPEAKS = re.compile(
     r"(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
     r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
     r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
-    r"noted|added|announced(?= at a (?:press|news) conference| in a statement))\b"
+    r"noted|added|warned|announced(?= at a (?:press|news) conference| in a statement|(?: [\w ]{1,24}?)? that\b"
+    r"(?! (?:it|they) (?:would|will|plans?|planned|intends?|is to|was to)\b)))\b"
+)
+# "He said", "“...,” she added": a pronoun as the speaker
+PRONOUN_SPEAKS = re.compile(
+    r"(?:^|[,”\"] )(?:[Hh]e|[Ss]he)(?: (?:also|further|then|later|again|[a-z]+ly))* (?:"
+    + "|".join(re.escape(v) for v in lx.SPEECH_VERBS if v != "according to")
+    + r")\b"
 )
 # what may stand between a speaker and the speech verb after it: an apposition, brackets, an adverb
 SPEAKER_BEFORE = re.compile(
@@ -406,6 +413,7 @@ class Relator:
         self._dates: dict[tuple[int, int], Sentence] | None = None
         self._titles: dict[str, DraftEntity] | None = None
         self._groups: dict[tuple[int, str], list[DraftEntity]] | None = None
+        self._last_speaker: tuple[int, DraftEntity] | None = None  # (sentence index, person) quoted last
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -1498,6 +1506,20 @@ class Relator:
             ):
                 continue  # "Shen told Beiwang's Anna Hollister": the one told is not quoted
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
+        pronoun = PRONOUN_SPEAKS.search(s.text) if verb else None
+        if pronoun is not None and not any(pronoun.start() <= m.start - s.start < pronoun.end() for m in people):
+            # "He stated that ...", "“...,” she said": the person named last, in this sentence or the two before
+            # (the speaker quoted last goes on speaking, else the person named last)
+            low = self.doc.sentences[max(0, s.index - 2)].start
+            person = next(
+                (o for o in self._before(s.start + pronoun.start()) if o.kind == "Person" and o.start >= low), None
+            )
+            speaker = self._last_speaker if self._last_speaker and self._last_speaker[0] >= s.index - 2 else None
+            who = speaker[1] if speaker is not None else person.entity if person is not None else None
+            if who is not None and (person is None or person.rule not in ("byline", "byline-by")):
+                self.add(who, "quotedIn", "pronoun-speaks", 0.6, self.span(s), obj=self.article)
+        for person in people:
+            self._last_speaker = (s.index, person.entity)
         if not verb:  # "“...,” Dr. Zhou Qi, the founder of X.": a quotation signed with a name, no verb
             for person in self.in_sentence(s, ("Person",)):
                 if QUOTE_SIGNED.search(self.body, max(s.start, person.start - 12), person.start):
