@@ -192,3 +192,31 @@ def test_he_said_is_the_speaker_quoted_last_or_the_person_named_last():
     quoted = {s for s, p, _ in found if p == "quotedIn"}
     assert {"Zhou Qiming", "Tang Weiming"} <= quoted
     assert "Mei Lanting" not in quoted
+
+
+def test_a_place_and_its_country_a_capital_and_located_in():
+    found = facts(
+        draft_of(
+            "The city government of Tanxi City, China, set up a fund. Lanzhou, the Gansu province capital, grew. "
+            "Qinghai, located in the northwestern hinterland of China, opened a park. Fanrui Motors is in the Gansu "
+            "provincial capital of Lanzhou."
+        )
+    )
+    assert ("Tanxi City", "partOf", "China") in found
+    assert ("Qinghai", "partOf", "China") in found
+    assert ("Lanzhou", "partOf", "Gansu") in found
+    # a list of places ending in a country is no chain of parts
+    listed = facts(draft_of("Firms from Tanxi City, Wenhe City, Japan and China took part."))
+    assert not any(p == "partOf" for _, p, _ in listed)
+
+
+def test_a_second_post_after_and():
+    found = facts(
+        draft_of(
+            "Guests included Mei Lanting, director of the Tanxi Reform Commission and president of Anxin Capital, "
+            "and Zhou Qiming, secretary of the Party Committee and president of Qiaobei Evening News."
+        )
+    )
+    assert ("Mei Lanting", "holdsPostIn", "Tanxi Reform Commission") in found
+    assert ("Mei Lanting", "holdsPostIn", "Anxin Capital") in found
+    assert ("Zhou Qiming", "holdsPostIn", "Qiaobei Evening News") in found

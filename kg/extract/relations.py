@@ -152,7 +152,11 @@ REGION_APPOSITION = re.compile(r"^, (?:the )?$")
 THERE = re.compile(r"\b(?P<verb>headquartered|located|based|registered) there\b")
 PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn"}
 PRE_NAME_POST = re.compile(rf"\b[Tt]he (?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) of (?:the )?", re.I)
-CAPITAL = re.compile(r"\b(?:its|the provincial) capital $|^, the (?:provincial )?capital\b")
+# "its capital Xyz", "the provincial capital Xyz", "the Abc province capital of Xyz"
+CAPITAL = re.compile(
+    r"\b(?:its|the provincial|the [A-Z][\w-]+(?: [Pp]rovince(?:[’']s)?| [Pp]rovincial)?) capital(?: city)?(?: of)? $"
+    r"|^, the (?:provincial )?capital\b"
+)
 PART_OF_PHRASE = re.compile(
     r"^ (?:is|was|has become|will become) (?:the |an |a )?(?:core|core city|centre|center|important part|"
     r"part|hub|important city|member|heart|gateway)(?: city)? (?:of|in) (?:the )?$"
@@ -303,6 +307,8 @@ ORG_SPEAKS = re.compile(
     r"noted|added|warned|announced(?= at a (?:press|news) conference| in a statement|(?: [\w ]{1,24}?)? that\b"
     r"(?! (?:it|they) (?:would|will|plans?|planned|intends?|is to|was to)\b)))\b"
 )
+# a second post after the organisation of the first: "..., chief of the Y and president of Z"
+SECOND_POST = re.compile(rf",? and (?:the |a |an )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) (?:of|at) (?:the )?", re.I)
 # "He said", "“...,” she added": a pronoun as the speaker
 PRONOUN_SPEAKS = re.compile(
     r"(?:^|[,”\"] )(?:[Hh]e|[Ss]he)(?: (?:also|further|then|later|again|[a-z]+ly))* (?:"
@@ -1471,6 +1477,15 @@ class Relator:
             if org is None:  # "Party secretary of <city>": the post is held in the place
                 org = self.at(after, ("Region",), gap=r"^ of (?:the )?$", window=8)
             if org is None:
+                # "X, chief of the Party Committee and president of Z": a first body no rule named, then Z
+                unnamed = re.match(r" (?:of|at) (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*){0,4}", self.body[after : s.end])
+                second = SECOND_POST.match(self.body, after + unnamed.end()) if unnamed else None
+                other = self.at(second.end(), ("Organisation",), window=2) if second else None
+                if other is not None:
+                    role = second.group("post").lower()
+                    self.add(
+                        person.entity, "holdsPostIn", "post-apposition", 0.75, self.span(s), obj=other.entity, role=role
+                    )
                 continue
             post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)
             if re.match(r"(?i)(?:co-)?founder\b", post):
@@ -1484,6 +1499,13 @@ class Relator:
                 tail = re.match(r"[^,.;]*", self.body[after:])
                 role = (role + tail.group()).strip() if tail else role
             self.add(person.entity, "holdsPostIn", "post-apposition", 0.8, self.span(s), obj=org.entity, role=role)
+            second = SECOND_POST.match(self.body, org.end)  # "X, chief of the Y and president of Z": Z too
+            other = self.at(second.end(), ("Organisation",), window=2) if second else None
+            if other is not None and other.entity is not org.entity:
+                role = second.group("post").lower()
+                self.add(
+                    person.entity, "holdsPostIn", "post-apposition", 0.75, self.span(s), obj=other.entity, role=role
+                )
         for match in PRE_NAME_POST.finditer(s.text):
             org = self.at(s.start + match.end(), ("Organisation",), window=2)
             if org is None:
@@ -1629,6 +1651,15 @@ class Relator:
                 self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
             elif (
                 between == ", "
+                and b.entity.cls == "Country"
+                and a.entity.cls != "Country"
+                and a.kind == "Region"
+                and not re.match(r",? (?:and |or )?(?:the )?[A-Z]", self.body[b.end : b.end + 8])
+                and not re.search(r"(?:,|\band|\bor) (?:the )?$", self.body[max(s.start, a.start - 6) : a.start])
+            ):  # "the city government of Xyz, <country>": a place and its country, not a list of places
+                self.add(a.entity, "partOf", "place-comma-country", 0.65, self.span(s), obj=b.entity)
+            elif (
+                between == ", "
                 and a.entity.cls == "District"
                 and re.search(r"(?i)\b(?:district|county)$", a.text)
                 and b.entity.cls in ("City", "Municipality")
@@ -1720,6 +1751,8 @@ class Relator:
             if POSSESSIVE_REGION.match(self.body[b.end : c.start]):
                 target = c  # "in east <country>'s Abc province": Abc, not the country
         compass = target is b and b.entity.cls == "Country" and re.fullmatch(rf", (?:the )?{_COMPASS_WORD} ", gap)
+        # "Xyz, located in the southwestern hinterland of <country>"
+        compass = compass or (target is b and re.search(r"\b(?:located|situated) in\b", link.group("said") or ""))
         if target is b and not compass and (b.entity.cls == "Country" or not link.group("said")):
             return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement); "Xyz, southern
             # <country>" places it
