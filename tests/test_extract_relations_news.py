@@ -220,3 +220,17 @@ def test_a_second_post_after_and():
     assert ("Mei Lanting", "holdsPostIn", "Tanxi Reform Commission") in found
     assert ("Mei Lanting", "holdsPostIn", "Anxin Capital") in found
     assert ("Zhou Qiming", "holdsPostIn", "Qiaobei Evening News") in found
+
+
+def test_money_put_in_with_no_recipient_named_goes_to_the_fund_the_text_is_about():
+    found = facts(
+        draft_of(
+            "The Qiaobei Chip Fund was registered on Monday with 30 billion yuan. The Tanxi Finance Bureau injected "
+            "10 billion yuan, while Anxin Capital and Huarong Holdings joined as new shareholders with a 5 per cent "
+            "stake each. Fanrui Motors put in 2 billion yuan into Wenhe Battery Co this year."
+        )
+    )
+    assert ("Tanxi Finance Bureau", "investedIn", "Qiaobei Chip Fund") in found
+    assert ("Anxin Capital", "investedIn", "Qiaobei Chip Fund") in found
+    assert ("Huarong Holdings", "investedIn", "Qiaobei Chip Fund") in found
+    assert ("Fanrui Motors", "investedIn", "Qiaobei Chip Fund") not in found  # it names where the money went

@@ -284,6 +284,19 @@ GROUP_BEFORE_VERB = re.compile(
     r"(?:[Tt]he|[Aa]ll|[Tt]hese|[Tt]hose) (?P<group>(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     rf"\d{{1,2}}) (?:[a-z-]+ ){{0,2}}{_GROUP_NOUNS})(?: (?:will|would|also|have|has|had|are to|plan to|jointly))* $"
 )
+# "X injected 22.5 billion yuan", "X is planning to contribute 60 billion yuan": money into the fund the text is about
+PUT_IN_AMOUNT = re.compile(
+    r"\b(?:injected|injects|contributed|contributes|contribute|chipped in|poured in|put in|subscribed|subscribes) "
+    r"(?:about |nearly |over |more than |up to |approximately |around )?(?:US\$|\$|CNY|RMB|¥|€)? ?[\d.,]+ ?"
+    r"(?:million|billion|trillion|bn|m)?\b"
+)
+NAMED_RECIPIENT = re.compile(r"[^.;,]{0,30}?\b(?:in|into|to|for) (?:the )?[A-Z]")
+# "X joined as a new shareholder with a 10.6 per cent stake", "with A and B serving as general partners"
+MEMBER_INVESTOR = re.compile(
+    r"\b(?:joined as|became|becomes|is|was|are|were|serving as|serve as|serves as|act as|acting as) "
+    r"(?:a |an |the )?(?:new |largest |biggest |major |main |second-largest |key |other |anchor |cornerstone )?"
+    r"(?:shareholders?|investors?|limited partners?|general partners?|backers?)\b(?! (?:of|in)\b)"
+)
 # "X, a major shareholder of Y", "X is the largest investor in Y"
 SHAREHOLDER = re.compile(
     r"^(?:,| is| was| became| remains) (?:a|an|the|its) (?:[a-z-]+ ){0,2}(?:shareholder|investor|backer|owner) (?:of|in) "
@@ -732,6 +745,8 @@ class Relator:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
                 for more in self.list_after(s, target, ("Organisation",)):  # "invested in A, B and C"
                     self.add(agent.entity, "investedIn", "invested-in", 0.6, self.span(s), obj=more.entity)
+                for more in self.list_before(agent, ("Organisation",)):  # "A, B and C invested in X"
+                    self.add(more.entity, "investedIn", "invested-in", 0.6, self.span(s), obj=target.entity)
         for match in LED_ROUND.finditer(s.text):
             target = self.at(s.start + match.end(), ("Organisation",), window=3)
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
@@ -755,6 +770,17 @@ class Relator:
         for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation", "Person"))):
             if b.kind == "Organisation" and SHAREHOLDER.match(self.body[a.end : b.start]):
                 self.add(a.entity, "investedIn", "shareholder-of", 0.6, self.span(s), obj=b.entity)
+        for pattern, rule in ((PUT_IN_AMOUNT, "put-in-amount"), (MEMBER_INVESTOR, "investor-of-fund")):
+            for match in pattern.finditer(s.text):
+                if pattern is PUT_IN_AMOUNT and NAMED_RECIPIENT.match(s.text, match.end()):
+                    continue  # "put in 2 billion yuan into Xyz": the text names where the money went
+                fund = self._fund_before(s, s.start + match.start())
+                agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+                if fund is None or agent is None or agent.entity is fund:
+                    continue
+                for investor in (agent, *self.list_before(agent, ("Organisation",))):
+                    if investor.entity is not fund and investor.entity.cls != "MediaOutlet":
+                        self.add(investor.entity, "investedIn", rule, 0.55, self.span(s), obj=fund)
         for match in RECEIVED_FROM.finditer(s.text):
             receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if receiver is None:
@@ -948,6 +974,27 @@ class Relator:
                 return out  # (the gap, but for the acronym, is as short as a list's)
             out.append(more)
             last = more
+
+    def _fund_before(self, s: Sentence, position: int) -> DraftEntity | None:
+        """The fund the text is about at `position`: the fund named last, in this sentence or the three before (an
+        amount put in with no recipient named goes to it)."""
+        low = self.doc.sentences[max(0, s.index - 3)].start
+        for o in self._before(position):
+            if o.start < low:
+                return None
+            if o.entity.cls == "Fund":
+                return o.entity
+        return None
+
+    def list_before(self, last: Mention, kinds: tuple[str, ...]) -> list[Mention]:
+        """The mentions listed before `last` when it ends a list ("A, B and C"): only when an " and " joins
+        `last` to the one before (a lone ", " is an apposition, not a list)."""
+        out: list[Mention] = []
+        first = self.at_end(last.start, kinds, r"^,? and (?:the )?$")
+        while first is not None and len(out) < 12:
+            out.append(first)
+            first = self.at_end(first.start, kinds, r"^, (?:the )?$")
+        return out
 
     def _organisation_named(self, name: str) -> DraftEntity | None:
         found = [e for e in self.entities if e.kind == "Organisation" and (e.label == name or name in e.aliases)]
