@@ -234,3 +234,13 @@ def test_money_put_in_with_no_recipient_named_goes_to_the_fund_the_text_is_about
     assert ("Anxin Capital", "investedIn", "Qiaobei Chip Fund") in found
     assert ("Huarong Holdings", "investedIn", "Qiaobei Chip Fund") in found
     assert ("Fanrui Motors", "investedIn", "Qiaobei Chip Fund") not in found  # it names where the money went
+
+
+def test_a_national_ministry_or_party_organ_has_no_jurisdiction_statement_for_its_country():
+    draft = draft_of(
+        "The Central Committee of the Communist Party of China and the Ministry of Industry and Information "
+        "Technology of China met Fanrui Motors. The Gansu Provincial Party Committee met Anxin Capital."
+    )
+    found = facts(draft)
+    assert not any(p == "jurisdiction" and o == "China" for _, p, o in found), found
+    assert any(p == "jurisdiction" and o == "Gansu" for _, p, o in found)

@@ -1835,7 +1835,12 @@ class Relator:
             ):
                 # the most specific place its name holds ("Communist Party of <country> Abc Provincial Committee": Abc)
                 place = max(inner, key=lambda r: (_rank(r), -inner.index(r)))
-                self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=place)
+                if place.cls == "Country" and e.cls in ("Ministry", "PartyCommittee"):
+                    # a national ministry or the party's central organs: their country says nothing a reader needs
+                    # (annotators of real news leave it out; a central bank's, read from its name, stays)
+                    place = None
+                if place is not None:
+                    self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=place)
                 self._government_of_place_in_place(e)
             if e.kind == "Organisation":
                 part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)
