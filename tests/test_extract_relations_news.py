@@ -244,3 +244,17 @@ def test_a_national_ministry_or_party_organ_has_no_jurisdiction_statement_for_it
     found = facts(draft)
     assert not any(p == "jurisdiction" and o == "China" for _, p, o in found), found
     assert any(p == "jurisdiction" and o == "Gansu" for _, p, o in found)
+
+
+def test_where_a_company_has_its_seat():
+    found = facts(
+        draft_of(
+            "Based in Tanxi City, Fanrui Motors makes buses. Anxin Capital, a venture capital firm based in Wenhe "
+            "City, grew. Qiaobei Robotics’s headquarters sit on the outskirts of Lanzhou. Gansu Province is the location of "
+            "Huarong Gas Group’s global headquarters."
+        )
+    )
+    assert ("Fanrui Motors", "headquarteredIn", "Tanxi City") in found
+    assert ("Anxin Capital", "headquarteredIn", "Wenhe City") in found
+    assert ("Qiaobei Robotics", "headquarteredIn", "Lanzhou") in found
+    assert ("Huarong Gas Group", "headquarteredIn", "Gansu Province") in found

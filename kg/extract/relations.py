@@ -150,7 +150,16 @@ FOUNDED_PASSIVE = re.compile(
 # "X, <Region>'s largest developer of industrial parks": X is there
 REGION_APPOSITION = re.compile(r"^, (?:the )?$")
 THERE = re.compile(r"\b(?P<verb>headquartered|located|based|registered) there\b")
-PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn"}
+# "based in" is where a company has its seat, as "Xyz-based" is (the annotators of real news read both so)
+PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn", "based": "headquarteredIn"}
+# "Based in Xyz, Abc ...": a participle opening the sentence
+BASED_OPENING = re.compile(r"^(?:Based|Headquartered) in (?:the )?")
+# "Xyz's headquarters sit on the outskirts of Abc", "Abc is the location of Xyz's global headquarters"
+HEADQUARTERS_IN = re.compile(
+    r"^[’']s? (?:global |new |main |corporate )?(?:head ?quarters|HQ)(?: (?:is|are|sits?|lies|lie|will be|was|were))?"
+    r"(?: located)? (?:in|at|on the outskirts of) (?:the )?$"
+)
+HEADQUARTERS_LOCATION = re.compile(r"^ (?:is|was|will be|has been) (?:the )?(?:location|site|home) of (?:the )?$")
 PRE_NAME_POST = re.compile(rf"\b[Tt]he (?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) of (?:the )?", re.I)
 # "its capital Xyz", "the provincial capital Xyz", "the Abc province capital of Xyz"
 CAPITAL = re.compile(
@@ -1340,6 +1349,28 @@ class Relator:
 
     def located(self, s: Sentence) -> None:
         """ "<X> is headquartered / registered / located / opened in <region>" (and "... there")."""
+        opening = BASED_OPENING.match(s.text)
+        if opening is not None:  # "Based in Xyz, Abc Group makes ..."
+            place = self.at(s.start + opening.end(), ("Region",), window=2)
+            company = (
+                self.at(place.end, ("Organisation",), gap=r"^(?:, [A-Z][\w-]+)?, (?:the )?$", window=30)
+                if place
+                else None
+            )
+            if place is not None and company is not None:
+                self.add(company.entity, "headquarteredIn", "based-in-opening", 0.7, self.span(s), obj=place.entity)
+        mentions = self.in_sentence(s, ("Organisation", "Region"))
+        for a, b in itertools.pairwise(mentions):
+            between = self.body[a.end : b.start]
+            if a.kind == "Organisation" and b.kind == "Region" and HEADQUARTERS_IN.match(between):
+                self.add(a.entity, "headquarteredIn", "headquarters-in", 0.7, self.span(s), obj=b.entity)
+            if (
+                a.kind == "Region"
+                and b.kind == "Organisation"
+                and HEADQUARTERS_LOCATION.match(between)
+                and re.match(r"[’']s? (?:global |main )?head ?quarters\b", self.body[b.end : b.end + 25])
+            ):
+                self.add(b.entity, "headquarteredIn", "location-of-headquarters", 0.7, self.span(s), obj=a.entity)
         for match in THERE.finditer(s.text):
             there = self.starting_at(s.start + match.end() - 5, lambda m: m.head == "there")
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
