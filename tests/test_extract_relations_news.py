@@ -258,3 +258,16 @@ def test_where_a_company_has_its_seat():
     assert ("Anxin Capital", "headquarteredIn", "Wenhe City") in found
     assert ("Qiaobei Robotics", "headquarteredIn", "Lanzhou") in found
     assert ("Huarong Gas Group", "headquarteredIn", "Gansu Province") in found
+
+
+def test_a_founding_year_told_of_it_or_of_its_establishment():
+    found = facts(
+        draft_of(
+            "The Qiaobei Chip Fund is the country's largest. Founded in 2014, it drew about US$45 billion. Fanrui "
+            "Motors builds buses. Since it was founded in July 2015, it has sold 900. The Tanxi High-tech Zone has "
+            "drawn 40 firms since its establishment in January 2016."
+        )
+    )
+    assert ("Qiaobei Chip Fund", "foundingDate", "2014") in found
+    assert ("Fanrui Motors", "foundingDate", "2015-07") in found
+    assert ("Tanxi High-tech Zone", "foundingDate", "2016-01") in found

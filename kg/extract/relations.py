@@ -52,6 +52,12 @@ FOUNDED_OBJECT_YEAR = re.compile(
     r" in (?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
+# "since its establishment in January 2014": the founding of what the sentence is about
+ITS_FOUNDING = re.compile(
+    r"\b[Ii]ts (?:establishment|founding|inception|creation|launch) in "
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
 NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set up|launched|created|opened) (?:the )?")
 # "Xyz-based Abc Group": Abc is headquartered in Xyz
 BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
@@ -1290,11 +1296,25 @@ class Relator:
                 organisation = None
             if organisation is None and match.start() == 0:  # "Founded in 2014, Xyz ..."
                 organisation = self.at(s.start + match.end(), ("Organisation",), gap=r"^,? (?:the )?$", window=6)
-            if organisation is not None:
+            target = organisation.entity if organisation is not None else None
+            if target is None and (
+                (match.start() == 0 and re.match(r",? it\b", s.text[match.end() :]))
+                or re.search(r"\b[Ii]t (?:was |has been |had been )?$", s.text[: match.start()])
+            ):  # "Founded in 2014, it drew ...", "Since it was founded in July 2015, ...": the organisation before
+                target = self._it_before(s)
+            if target is not None:
                 year_text = match.group("year")
                 if match.group("month"):
                     year_text += f"-{when.MONTHS[match.group('month').lower()]:02d}"
-                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
+                self.add(target, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
+        for match in ITS_FOUNDING.finditer(s.text):  # "since its establishment in January 2014"
+            subject = self.first_starting(s, ("Organisation", "Region"), s.start, s.start + match.start())
+            target = subject.entity if subject is not None else self._it_before(s)
+            if target is not None and (target.kind == "Organisation" or target.cls in lx.ZONE_CLASSES):
+                value = match.group("year")
+                if match.group("month"):
+                    value += f"-{when.MONTHS[match.group('month').lower()]:02d}"
+                self.add(target, "foundingDate", "its-founding", 0.6, self.span(s), value=value)
         for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation",))):
             between = self.body[a.end : b.start]
             if re.fullmatch(r",? (?:is|was|as|becomes|became) |, ", between) and POSSESSIVE_SUBSIDIARY.match(
@@ -1339,6 +1359,16 @@ class Relator:
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if child and agent:
                 self.add(child.entity, "subOrganisationOf", "set-up-company", 0.7, self.span(s), obj=agent.entity)
+
+    def _it_before(self, s: Sentence) -> DraftEntity | None:
+        """What "it" names: the organisation (or zone) the sentence before opens with."""
+        if s.index == 0:
+            return None
+        before = self.doc.sentences[s.index - 1]
+        first = self.first_starting(before, ("Organisation", "Region"), before.start, before.end)
+        if first is None or (first.kind == "Region" and first.entity.cls not in lx.ZONE_CLASSES):
+            return None
+        return first.entity
 
     def subsidiary(self, child: DraftEntity, parent: DraftEntity, rule: str, s: Sentence) -> None:
         """A subsidiary is part of its parent, and of the parent's kind when nothing said more (a company's
