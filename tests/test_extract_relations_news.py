@@ -271,3 +271,16 @@ def test_a_founding_year_told_of_it_or_of_its_establishment():
     assert ("Qiaobei Chip Fund", "foundingDate", "2014") in found
     assert ("Fanrui Motors", "foundingDate", "2015-07") in found
     assert ("Tanxi High-tech Zone", "foundingDate", "2016-01") in found
+
+
+def test_a_unit_described_as_under_its_parent_or_by_its_parent_company():
+    found = facts(
+        draft_of(
+            "Anxin Holdings, a financial holding enterprise directly under the Gansu Provincial Government, will "
+            "invest. Huarong Gas Group, the parent company of Wenhe Gas Co, grew. Fanrui Motors’s parent company "
+            "Qiaobei Auto Group agreed."
+        )
+    )
+    assert ("Anxin Holdings", "subOrganisationOf", "Gansu Provincial Government") in found
+    assert ("Wenhe Gas Co", "subOrganisationOf", "Huarong Gas Group") in found
+    assert ("Fanrui Motors", "subOrganisationOf", "Qiaobei Auto Group") in found

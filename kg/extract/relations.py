@@ -40,6 +40,14 @@ FOUNDED_BY = re.compile(
     r"(?<!jointly )\b(?:founded|established|set up|created|started)"
     r"(?: in (?:(?P<year>\d{4})|[A-Z][\w-]*(?: [A-Z][\w-]*){0,2})){0,2} by (?:the )?"
 )
+# "X, a financial holding enterprise directly under the Y government", "X, which is ... under state-owned Y"
+DESCRIBED_UNDER = re.compile(
+    r"^,? (?:(?:a|an|the) |which is (?:a |an |the )?)[^,;()“”\"]{0,70}? (?:directly |wholly )?(?:under|affiliated (?:to|with)|"
+    r"attached to) (?:the )?(?:state-owned |state-run )?$"
+)
+# "Y, the parent company of X" / "X's parent company Y"
+PARENT_OF = re.compile(r"^,? (?:the |its )?parent (?:company|group|firm|corporation) of (?:the )?$")
+PARENT_POSSESSIVE = re.compile(r"^[’']s? (?:[A-Z][\w-]*-based )?parent (?:company|group|firm|corporation),? (?:the )?$")
 # "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
 FOUNDED_YEAR = re.compile(
     # "was set up in 2014", ", founded in 2009", "an organisation founded in July 2017", "which the state launched in 2014"
@@ -1321,6 +1329,12 @@ class Relator:
                 self.body, b.end
             ):  # "X is Y's main subsidiary"
                 self.subsidiary(a.entity, b.entity, "possessive-subsidiary", s)
+        for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation",))):
+            between = self.body[a.end : b.start]
+            if DESCRIBED_UNDER.match(between) or PARENT_POSSESSIVE.match(between):
+                self.subsidiary(a.entity, b.entity, "described-under", s)
+            elif PARENT_OF.match(between):
+                self.subsidiary(b.entity, a.entity, "parent-of", s)
         for match in SUBSIDIARY_OF.finditer(s.text):
             parent = self.at(s.start + match.end(), ("Organisation",), window=3)
             child = self.agent_before(s, s.start + match.start(), ("Organisation",))
