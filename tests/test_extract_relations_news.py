@@ -284,3 +284,16 @@ def test_a_unit_described_as_under_its_parent_or_by_its_parent_company():
     assert ("Anxin Holdings", "subOrganisationOf", "Gansu Provincial Government") in found
     assert ("Wenhe Gas Co", "subOrganisationOf", "Huarong Gas Group") in found
     assert ("Fanrui Motors", "subOrganisationOf", "Qiaobei Auto Group") in found
+
+
+def test_a_ceo_quoted_alone_works_for_the_company_the_sentence_before_opened_with():
+    found = facts(
+        draft_of(
+            "Since it was founded in July 2015, Fanrui Motors has raised 2.5 billion yuan.\n\n“The money goes to "
+            "the plant,” founder and CEO Zhou Qiming told Beiwang Weekly on Tuesday. Anxin Capital will join as a "
+            "partner of Fanrui Motors."
+        )
+    )
+    assert ("Fanrui Motors", "foundingDate", "2015-07") in found
+    assert ("Zhou Qiming", "holdsPostIn", "Fanrui Motors") in found
+    assert ("Anxin Capital", "partnerOf", "Fanrui Motors") in found

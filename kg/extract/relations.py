@@ -368,6 +368,7 @@ PARTNER = re.compile(
     r"|\b(?:partnered|teamed up|cooperated|cooperates|cooperating|collaborated|collaborates|collaborating|"
     r"joined hands|joined forces|partners|working|works|collaborate|cooperate|partner|team up) with (?:the )?"
     r"|\b(?:in (?:conjunction|cooperation|partnership|collaboration)|together) with (?:the )?"
+    r"|\b(?:join|joins|joined|joining|serve|serves|served|act|acts|acted) as (?:a|an) (?:[a-z-]+ )?partner (?:of|in|to) (?:the )?"
     r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
     r"|\b(?:establish(?:ed)?|set up|buil[td]|launch(?:ed)?|deepen(?:ed)?|strengthen(?:ed)?|expand(?:ed)?|reached|"
     r"start(?:ed)?) (?:[a-z]+ ){0,2}?(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
@@ -1074,6 +1075,14 @@ class Relator:
                 subject = self.first_starting(s, ("Organisation",), s.start, person.start)
                 if subject is not None and subject.entity.cls in ("Company", "Fund", "Organisation"):
                     target = subject.entity
+                elif subject is None and not any(
+                    m.start > person.end and m.entity.cls != "MediaOutlet"
+                    for m in self.in_sentence(s, ("Organisation",))
+                ):
+                    # "“...,” founder and CEO Zhou Qi told ...": no organisation in the sentence, the company the
+                    # sentence before opens with
+                    before = self._it_before(s)
+                    target = before if before is not None and before.cls in ("Company", "Fund") else None
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
         for match in PERSON_WITH.finditer(s.text):  # "said Zhou Qi with Xyz's Reform Committee"
@@ -1308,8 +1317,11 @@ class Relator:
             if target is None and (
                 (match.start() == 0 and re.match(r",? it\b", s.text[match.end() :]))
                 or re.search(r"\b[Ii]t (?:was |has been |had been )?$", s.text[: match.start()])
-            ):  # "Founded in 2014, it drew ...", "Since it was founded in July 2015, ...": the organisation before
-                target = self._it_before(s)
+            ):  # "Founded in 2014, it drew ...": the organisation before; "Since it was founded in July 2015, Xyz
+                # has ...": Xyz, the subject the clause leads to
+                main = re.match(r"[^,;]{0,40}, (?:the )?", s.text[match.end() :])
+                after = self.at(s.start + match.end() + main.end(), ("Organisation",), window=0) if main else None
+                target = after.entity if after is not None and match.start() > 0 else self._it_before(s)
             if target is not None:
                 year_text = match.group("year")
                 if match.group("month"):
