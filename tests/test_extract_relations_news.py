@@ -297,3 +297,15 @@ def test_a_ceo_quoted_alone_works_for_the_company_the_sentence_before_opened_wit
     assert ("Fanrui Motors", "foundingDate", "2015-07") in found
     assert ("Zhou Qiming", "holdsPostIn", "Fanrui Motors") in found
     assert ("Anxin Capital", "partnerOf", "Fanrui Motors") in found
+
+
+def test_a_country_is_never_put_in_a_city_nor_the_company_a_speaker_works_for_quoted():
+    found = facts(
+        draft_of(
+            "The event was attended by Zhou Qiming, deputy secretary of the Communist Party of China in Lanzhou. "
+            "Output will grow, Ruan Qiming, chairman of a trust company called Anxin Holdings said."
+        )
+    )
+    assert ("China", "partOf", "Lanzhou") not in found
+    assert ("Anxin Holdings", "quotedIn", "A headline") not in found
+    assert ("Ruan Qiming", "quotedIn", "A headline") in found

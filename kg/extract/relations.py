@@ -1686,7 +1686,7 @@ class Relator:
             speaks = ORG_SPEAKS.match(self.body, org.end)
             if speaks and "," in speaks.group() and self.at(org.end, ("Organisation", "Person", "Region"), window=3):
                 speaks = None  # "A, B and C said": the list's last name speaks, not each one
-            if speaks and re.search(r"\b(?:of|at|with|from) (?:the )?$", before):
+            if speaks and re.search(r"\b(?:of|at|with|from|called|named) (?:the )?$", before):
                 speaks = None  # "X, Secretary General of the Y (YZ) said": X speaks, Y is where X works
             if (
                 speaks
@@ -1766,10 +1766,14 @@ class Relator:
         for a, b in itertools.pairwise(regions):
             if id(b) in tails:
                 continue  # a place that ends a body's name is placed by what follows it, never placing another
+            if id(a) in tails and _rank(b.entity) >= _rank(a.entity):
+                continue  # "the government of Xyz City in Abc District": the body is in Abc, not Xyz
             between = self.body[a.end : b.start]
             if OF_REGION.match(between) or IN_REGION.match(between):
                 if b.entity.cls == "MacroRegion" and not OF_REGION.match(between):
                     continue
+                if a.entity.cls == "Country" and _rank(b.entity) > _rank(a.entity):
+                    continue  # "the Communist Party of <country> in Xyz": the body is in Xyz, not the country
                 if b.entity.cls == "Country" and self._possessive_region_after(regions, b):
                     continue  # "Xyz, a city in east <country>'s Abc province": in Abc (see _located_by_apposition)
                 self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
