@@ -309,3 +309,14 @@ def test_a_country_is_never_put_in_a_city_nor_the_company_a_speaker_works_for_qu
     assert ("China", "partOf", "Lanzhou") not in found
     assert ("Anxin Holdings", "quotedIn", "A headline") not in found
     assert ("Ruan Qiming", "quotedIn", "A headline") in found
+
+
+def test_the_company_later_in_a_sentence_is_the_company_it_opens_with():
+    found = facts(
+        draft_of(
+            "Anxin Capital and Huarong Gas Co backed it. Fanrui Motors raised 780 million yuan from investors "
+            "including Anxin Capital and Huarong Gas Co, according to a press release the company sent on Tuesday."
+        )
+    )
+    assert ("Fanrui Motors", "quotedIn", "A headline") in found
+    assert ("Huarong Gas Co", "quotedIn", "A headline") not in found

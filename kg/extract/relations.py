@@ -529,6 +529,10 @@ class Relator:
         if m.head in COMPANY_WORDS:
             # "Xyz has received support. The company and ... ": the company the sentence before opens with
             sentence = self.doc.sentence_at(m.start)
+            i = bisect.bisect_left(self._named_starts, sentence.start)
+            opener = self._named[i] if i < len(self._named) and self._named[i].start == sentence.start else None
+            if opener is not None and opener.end <= m.start and opener.entity.cls == "Company":
+                return opener.entity  # "Xyz raised ..., according to a release the company sent": Xyz
             if sentence.index and re.fullmatch(r"(?:[Tt]he )?", self.body[sentence.start : m.start]):
                 before = self.doc.sentences[sentence.index - 1]
                 i = bisect.bisect_left(self._named_starts, before.start)
