@@ -1058,7 +1058,8 @@ class Relator:
                 # "Xyz Mayor Zhou Qi", "Xyz's chairman Zhou Qi", "Xyz Chairman and President Zhou Qi"
                 org = self.at_end(start, ("Organisation", "Region"), OTHER_TITLE_BEFORE) if start > s.start else None
                 target = org.entity if org is not None else None
-                lead = PLACE_BEFORE_TITLE.search(self.body, s.start, max(s.start, start)) if org is None else None
+                low = max(s.start, start - 40)
+                lead = PLACE_BEFORE_TITLE.search(self.body, low, max(low, start)) if org is None else None
                 if lead is not None:  # a place's name before the title that no rule took as a mention
                     cores = self._region_cores().get(norm(lead.group("place")), [])
                     target = self._region_named(lead.group("place")) or (cores[0] if len(cores) == 1 else None)
@@ -1714,21 +1715,31 @@ class Relator:
         """The names right next to a speech verb: "<name>(, <apposition>,) said", "said <title> <name>". Empty when
         no name stands there (then every person of the sentence counts, as before)."""
         found: list[Mention] = []
-        mentions = self.in_sentence(s, ("Person", "Organisation"))
+        mentions, starts = self._sentence(s, ("Person", "Organisation"))
+
+        def ending_by(position: int, kind: str = "") -> Mention | None:
+            # the nearest mention ending by `position` (a few steps back: mentions rarely nest in a sentence's list)
+            i = bisect.bisect_left(starts, position) - 1
+            for k in range(i, max(-1, i - 6), -1):
+                if mentions[k].end <= position and (not kind or mentions[k].kind == kind):
+                    return mentions[k]
+            return None
+
         for verb in _SPEECH.finditer(s.text):
             at, end = s.start + verb.start(), s.start + verb.end()
-            before = next((m for m in reversed(mentions) if m.end <= at), None)
+            before = ending_by(at)
             if before is not None and SPEAKER_BEFORE.match(self.body[before.end : at]):
                 found.append(before)
                 # "Zhou Qi, chairman of a company called Xyz said": the person the apposition describes
-                person = next((m for m in reversed(mentions) if m.end <= before.start and m.kind == "Person"), None)
+                person = ending_by(before.start, "Person")
                 if (
                     before.kind == "Organisation"
                     and person is not None
                     and re.fullmatch(r", [^,;“”\"]{1,80}", self.body[person.end : before.start])
                 ):
                     found.append(person)
-            after = next((m for m in mentions if m.start >= end), None)
+            k = bisect.bisect_left(starts, end)
+            after = mentions[k] if k < len(mentions) else None
             if after is not None and SPEAKER_AFTER.match(self.body[end : after.start]):
                 found.append(after)
         return found
