@@ -320,3 +320,18 @@ def test_the_company_later_in_a_sentence_is_the_company_it_opens_with():
     )
     assert ("Fanrui Motors", "quotedIn", "A headline") in found
     assert ("Huarong Gas Co", "quotedIn", "A headline") not in found
+
+
+def test_the_usual_phrasings_of_posts_and_units():
+    found = facts(
+        draft_of(
+            "Fanrui Motors chief Zhou Qiming said sales rose. Mei Lanting (chairman, Anxin Capital) agreed. "
+            "Huarong Bank, a unit of Qiaobei Group, lent. Tanlu Holdings’ banking unit Wenhe Bank lent too. "
+            "Lanbei Gas injected 2 billion yuan, while an investment arm of Qiaobei Group poured in more."
+        )
+    )
+    assert ("Zhou Qiming", "holdsPostIn", "Fanrui Motors") in found
+    assert ("Mei Lanting", "holdsPostIn", "Anxin Capital") in found
+    assert ("Huarong Bank", "subOrganisationOf", "Qiaobei Group") in found
+    assert ("Wenhe Bank", "subOrganisationOf", "Tanlu Holdings") in found
+    assert ("Lanbei Gas", "subOrganisationOf", "Qiaobei Group") not in found  # the arm is not named

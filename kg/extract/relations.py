@@ -113,7 +113,15 @@ POST_ORG_DESCRIBED = (
     r"chipmaker|developer|giant|operator|platform|bank|lender|fund|group|provider|manufacturer|insurer|unicorn)"
     r"(?: (?:called|named))? (?:the )?$"
 )
-SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
+SUBSIDIARY_OF = re.compile(
+    r"\b(?:is |was |as )?(?:a|an|the) (?:wholly[- ]owned |[a-z]+ )?(?:subsidiary|affiliate|unit|arm|division) of (?:the )?"
+)
+# "Xyz's banking unit Abc": Abc is Xyz's
+POSSESSIVE_UNIT_BEFORE = re.compile(r"^[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division),? (?:the )?$")
+# "<Organisation>'s chief executive Zhou Qi", "<Organisation> chief Zhou Qi": a title between a body and a name
+ORG_TITLE_BEFORE_NAME = re.compile(rf"(?:[’']s?)? (?P<title>(?i:{_POSTS}|chief)) $")
+# "Zhou Qi (chairman, Xyz)": a post and its body in brackets after the name
+BRACKET_POST = re.compile(rf" ?[(（](?P<title>(?i:{_POSTS}|chief))(?:,| of| at) (?:the )?")
 # "X is Y's main fintech subsidiary", "X, Y's investment arm"
 POSSESSIVE_SUBSIDIARY = re.compile(r"[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division|branch)\b")
 # "X is helmed by Y", "X, led by Y": the person at the head of an organisation
@@ -1090,6 +1098,17 @@ class Relator:
                     target = before if before is not None and before.cls in ("Company", "Fund") else None
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for person in self.in_sentence(s, ("Person",)):
+            title = ORG_TITLE_BEFORE_NAME.search(self.body, max(s.start, person.start - 40), person.start)
+            org = self.at_end(title.start(), ("Organisation",), r"^$") if title else None
+            if org is not None and org.entity.cls != "MediaOutlet":  # "Xyz chief Zhou Qi"
+                role = title.group("title").lower()
+                self.add(person.entity, "holdsPostIn", "org-title-name", 0.65, self.span(s), obj=org.entity, role=role)
+            bracket = BRACKET_POST.match(self.body, person.end)
+            org = self.at(bracket.end(), ("Organisation",), window=2) if bracket else None
+            if org is not None:  # "Zhou Qi (chairman, Xyz)"
+                role = bracket.group("title").lower()
+                self.add(person.entity, "holdsPostIn", "bracket-post", 0.65, self.span(s), obj=org.entity, role=role)
         for match in PERSON_WITH.finditer(s.text):  # "said Zhou Qi with Xyz's Reform Committee"
             person = self.at_end(s.start + match.start(), ("Person",), r"^$")
             org = self.at(s.start + match.end(), ("Organisation",), window=2) or self.at(
@@ -1350,11 +1369,19 @@ class Relator:
             between = self.body[a.end : b.start]
             if DESCRIBED_UNDER.match(between) or PARENT_POSSESSIVE.match(between):
                 self.subsidiary(a.entity, b.entity, "described-under", s)
+            elif POSSESSIVE_UNIT_BEFORE.match(between):  # "Xyz's banking unit Abc"
+                self.subsidiary(b.entity, a.entity, "possessive-unit", s)
             elif PARENT_OF.match(between):
                 self.subsidiary(b.entity, a.entity, "parent-of", s)
         for match in SUBSIDIARY_OF.finditer(s.text):
             parent = self.at(s.start + match.end(), ("Organisation",), window=3)
             child = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if (
+                child is not None
+                and re.search(r"(?:unit|arm|division) of", match.group())
+                and not re.fullmatch(r",? ?", self.body[child.end : s.start + match.start()])
+            ):
+                child = None  # "X injected ..., while an investment arm of Y poured in": the arm is unnamed
             if parent and child:
                 self.subsidiary(child.entity, parent.entity, "subsidiary-of", s)
         for match in ITS_SUBSIDIARY.finditer(s.text):
