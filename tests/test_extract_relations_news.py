@@ -132,8 +132,8 @@ def test_where_organisations_are_by_a_place_that_houses_them_or_that_they_settle
         draft_of(
             "Recent years have seen technology giants settling in Tanxi City, including Fanrui Motors, Anxin "
             "Microelectronics Co and Huarong Gas Group. Wenhe City houses the factories of leading carmakers "
-            "Qiaobei Motors Co and Lanbei Automobile Group. Fanrui Motors and Anxin Capital will jointly build a "
-            "battery plant."
+            "Qiaobei Motors Co and Lanbei Automobile Group. Fanrui Motors and Anxin Capital have jointly built a "
+            "battery plant. Tanlu Bank and Wenhe Bank will jointly build a branch."
         )
     )
     for guest in ("Fanrui Motors", "Anxin Microelectronics Co", "Huarong Gas Group"):
@@ -141,6 +141,7 @@ def test_where_organisations_are_by_a_place_that_houses_them_or_that_they_settle
     assert ("Qiaobei Motors Co", "locatedIn", "Wenhe City") in found
     assert ("Lanbei Automobile Group", "locatedIn", "Wenhe City") in found
     assert ("Fanrui Motors", "partnerOf", "Anxin Capital") in found
+    assert ("Tanlu Bank", "partnerOf", "Wenhe Bank") not in found  # a plan, as the curated files have it
 
 
 def test_the_company_opening_a_sentence_is_the_company_the_sentence_before_opened_with():
@@ -246,7 +247,7 @@ def test_a_national_ministry_or_party_organ_has_no_jurisdiction_statement_for_it
     assert any(p == "jurisdiction" and o == "Gansu" for _, p, o in found)
 
 
-def test_where_a_company_has_its_seat():
+def test_where_a_company_is_and_has_its_seat():
     found = facts(
         draft_of(
             "Based in Tanxi City, Fanrui Motors makes buses. Anxin Capital, a venture capital firm based in Wenhe "
@@ -254,8 +255,9 @@ def test_where_a_company_has_its_seat():
             "Huarong Gas Group’s global headquarters."
         )
     )
-    assert ("Fanrui Motors", "headquarteredIn", "Tanxi City") in found
-    assert ("Anxin Capital", "headquarteredIn", "Wenhe City") in found
+    # "based in" says where it is, as the curated files have it; "headquarters" says its seat
+    assert ("Fanrui Motors", "locatedIn", "Tanxi City") in found
+    assert ("Anxin Capital", "locatedIn", "Wenhe City") in found
     assert ("Qiaobei Robotics", "headquarteredIn", "Lanzhou") in found
     assert ("Huarong Gas Group", "headquarteredIn", "Gansu Province") in found
 
@@ -335,3 +337,28 @@ def test_the_usual_phrasings_of_posts_and_units():
     assert ("Huarong Bank", "subOrganisationOf", "Qiaobei Group") in found
     assert ("Wenhe Bank", "subOrganisationOf", "Tanlu Holdings") in found
     assert ("Lanbei Gas", "subOrganisationOf", "Qiaobei Group") not in found  # the arm is not named
+
+
+def test_a_speaker_described_by_where_they_work_and_an_announced_plan():
+    found = facts(
+        draft_of(
+            "Professor Zhou Qiming of the School of Economics of Tanxi University said the plan would help. "
+            "Anxin Bank announced that its Wenhe branch will lend 5 billion yuan. Lanbei Power announced on "
+            "Thursday that it had bought Huarong Solar Co."
+        )
+    )
+    quoted = {s for s, p, _ in found if p == "quotedIn"}
+    assert "Zhou Qiming" in quoted and "Tanxi University" not in quoted
+    assert "Anxin Bank" not in quoted  # a plan announced
+    assert "Lanbei Power" in quoted  # what happened, reported
+
+
+def test_a_speaker_with_characters_and_an_apposition_and_said_the_company_had():
+    found = facts(
+        draft_of(
+            "Zhou Qiming (周启明), chief engineer of Fanrui Motors, said the carmaker had signed a deal with Anxin "
+            "Capital."
+        )
+    )
+    quoted = {s for s, p, _ in found if p == "quotedIn"}
+    assert "Zhou Qiming" in quoted and "Fanrui Motors" not in quoted
