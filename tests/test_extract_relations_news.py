@@ -239,8 +239,8 @@ def test_money_put_in_with_no_recipient_named_goes_to_the_fund_the_text_is_about
 
 def test_a_national_ministry_or_party_organ_has_no_jurisdiction_statement_for_its_country():
     draft = draft_of(
-        "The Central Committee of the Communist Party of China and the Ministry of Industry and Information "
-        "Technology of China met Fanrui Motors. The Gansu Provincial Party Committee met Anxin Capital."
+        "The Ministry of Ocean Informatics of China met Fanrui Motors. The Gansu Provincial Party Committee met "
+        "Anxin Capital."
     )
     found = facts(draft)
     assert not any(p == "jurisdiction" and o == "China" for _, p, o in found), found
@@ -304,7 +304,7 @@ def test_a_ceo_quoted_alone_works_for_the_company_the_sentence_before_opened_wit
 def test_a_country_is_never_put_in_a_city_nor_the_company_a_speaker_works_for_quoted():
     found = facts(
         draft_of(
-            "The event was attended by Zhou Qiming, deputy secretary of the Communist Party of China in Lanzhou. "
+            "The event was attended by Zhou Qiming, deputy secretary of the Seafarers Union of China in Lanzhou. "
             "Output will grow, Ruan Qiming, chairman of a trust company called Anxin Holdings said."
         )
     )
