@@ -25,8 +25,8 @@ def facts(draft) -> set[tuple[str, str, str]]:
 def test_a_place_that_ends_a_bodys_name_is_placed_by_what_follows():
     found = facts(
         draft_of(
-            "Fanrui Motors signed a deal with the government of Tanxi City, in northwestern Gansu Province, on "
-            "Monday. The municipal government of Qiaoling City, a city in eastern China, pledged funds."
+            "Fanrui Motors will build a plant for the government of Tanxi City, in northwestern Gansu Province, "
+            "next year. The municipal government of Qiaoling City, a port in eastern China, approved the plan."
         )
     )
     assert ("Tanxi City", "partOf", "Gansu Province") in found
@@ -76,9 +76,9 @@ def test_a_governors_post_is_in_the_government_the_text_names():
 def test_investments_in_the_usual_phrasings():
     found = facts(
         draft_of(
-            "The Qiaobei Chip Fund committed to invest about US$2 billion into Fanrui Semiconductor Corp this year. The "
-            "municipal government of Tanxi City pledged 5 billion yuan to acquire a 17% stake in Anxin Motors’s core "
-            "business. Huarong Capital will pay 1 billion euros to acquire 26.5 percent of Wenhe Battery Co Ltd by May."
+            "The Qiaobei Chip Fund plans to invest about US$2 billion into Fanrui Semiconductor Corp this year. The "
+            "municipal government of Tanxi City agreed to buy a 20% stake in Anxin Motors’s battery "
+            "unit. Huarong Capital agreed to buy 30 percent of Wenhe Battery Co Ltd by May."
         )
     )
     assert ("Qiaobei Chip Fund", "investedIn", "Fanrui Semiconductor Corp") in found
@@ -89,10 +89,10 @@ def test_investments_in_the_usual_phrasings():
 def test_investors_by_round_shareholding_and_backing():
     found = facts(
         draft_of(
-            "Qiaobei Robotics raised 780 million yuan ($120 million) from eight investors including Anxin Capital "
-            "and Huarong Partners, according to a statement sent to Beiwang Weekly. Tanlu Ventures led a Series B "
+            "Qiaobei Robotics raised 500 million yuan ($70 million) from five investors including Anxin Capital "
+            "and Huarong Partners, according to a statement it sent to Beiwang Weekly. Tanlu Ventures led a Series B "
             "round in Fanrui Motors. Wenhe Holdings, a major shareholder of Lanbei Display Co, said output grew. "
-            "The Qiaobei Chip Fund has backed scores of companies, including Fanrui Semiconductor Corp and Anxin "
+            "The Qiaobei Chip Fund has backed dozens of firms, such as Fanrui Semiconductor Corp and Anxin "
             "Microelectronics Co."
         )
     )
@@ -110,8 +110,8 @@ def test_a_counted_group_means_each_organisation_the_text_lists_for_it():
         draft_of(
             "The Gansu provincial government signed cooperation agreements with three state-owned enterprises on "
             "Monday. The three state-owned enterprises include Fanrui Motors, Anxin Capital and Huarong Gas Group. "
-            "The three state-owned enterprises will invest more than 70 billion yuan in Gansu. Qiaobei Bank aims "
-            "to further strengthen its cooperation with Tanlu Ventures."
+            "The three state-owned enterprises will invest 5 billion yuan in Gansu. Qiaobei Bank will "
+            "strengthen its cooperation with Tanlu Ventures."
         )
     )
     for member in ("Fanrui Motors", "Anxin Capital", "Huarong Gas Group"):
@@ -130,8 +130,8 @@ def test_a_counted_group_means_each_organisation_the_text_lists_for_it():
 def test_where_organisations_are_by_a_place_that_houses_them_or_that_they_settled_in():
     found = facts(
         draft_of(
-            "Recent years have seen technology giants settling in Tanxi City, including Fanrui Motors, Anxin "
-            "Microelectronics Co and Huarong Gas Group. Wenhe City houses the factories of leading carmakers "
+            "Chipmakers keep settling in Tanxi City, including Fanrui Motors, Anxin "
+            "Microelectronics Co and Huarong Gas Group. Wenhe City houses the plants of two carmakers, "
             "Qiaobei Motors Co and Lanbei Automobile Group. Fanrui Motors and Anxin Capital have jointly built a "
             "battery plant. Tanlu Bank and Wenhe Bank will jointly build a branch."
         )
@@ -147,8 +147,8 @@ def test_where_organisations_are_by_a_place_that_houses_them_or_that_they_settle
 def test_the_company_opening_a_sentence_is_the_company_the_sentence_before_opened_with():
     found = facts(
         draft_of(
-            "Anxin Capital backed Huarong Motors. Anxin Capital also backed Lanbei Robotics. Fanrui Motors has "
-            "received support in Tanxi City. The company and Qiaobei Battery Group have jointly built a plant."
+            "Anxin Capital backed Huarong Motors. Anxin Capital also backed Lanbei Robotics. Fanrui Motors grew "
+            "fast in Tanxi City. The company and Qiaobei Battery Group have jointly built a plant."
         )
     )
     assert ("Fanrui Motors", "partnerOf", "Qiaobei Battery Group") in found
@@ -158,9 +158,9 @@ def test_the_company_opening_a_sentence_is_the_company_the_sentence_before_opene
 def test_only_the_names_next_to_a_speech_verb_are_quoted():
     found = facts(
         draft_of(
-            "Zhou Qiming replaced Mei Lanting as head of the Qiaobei Chip Fund on Friday, Beiwang Weekly said. "
-            "The plan is a strategy promoted by Premier Wang Haoran, said Tang Weiming, a member of the Tanxi "
-            "Reform Committee. Output will grow, Ruan Qiming, chairman of a trust company called Anxin Holdings "
+            "Zhou Qiming succeeded Mei Lanting at the Qiaobei Chip Fund this week, Beiwang Weekly said. "
+            "The idea was backed by Premier Wang Haoran, said Tang Weiming, a member of the Tanxi "
+            "Reform Committee. Output will grow, Ruan Qiming, chairman of a holding firm called Anxin Holdings "
             "said on Tuesday."
         )
     )
@@ -172,7 +172,7 @@ def test_only_the_names_next_to_a_speech_verb_are_quoted():
 def test_a_body_that_announced_that_or_warned_is_quoted():
     found = facts(
         draft_of(
-            "Fanrui Motors announced this week that it signed a supply deal. Anxin Capital warned that prices "
+            "Fanrui Motors announced on Monday that it had won a bus order. Anxin Capital warned that prices "
             "would rise. Huarong Gas Group announced a new plant. Lanbei Robotics announced that it would hire."
         )
     )
@@ -186,7 +186,7 @@ def test_he_said_is_the_speaker_quoted_last_or_the_person_named_last():
     found = facts(
         draft_of(
             "“Output will double,” Zhou Qiming, the city’s party chief, said at an event attended by the founder "
-            "of Fanrui Motors, Mei Lanting. “We made money,” he added.\n\nTang Weiming visited the plant on Monday. "
+            "of Fanrui Motors, Mei Lanting. “Jobs will follow,” he added.\n\nTang Weiming visited the plant on Monday. "
             "He stated that the plant would open in May."
         )
     )
@@ -198,8 +198,8 @@ def test_he_said_is_the_speaker_quoted_last_or_the_person_named_last():
 def test_a_place_and_its_country_a_capital_and_located_in():
     found = facts(
         draft_of(
-            "The city government of Tanxi City, China, set up a fund. Lanzhou, the Gansu province capital, grew. "
-            "Qinghai, located in the northwestern hinterland of China, opened a park. Fanrui Motors is in the Gansu "
+            "The local government of Tanxi City, China, set up a fund. Lanzhou, the Gansu province capital, grew. "
+            "Qinghai, located in the far northwest of China, opened a park. Fanrui Motors is in the Gansu "
             "provincial capital of Lanzhou."
         )
     )
@@ -226,8 +226,8 @@ def test_a_second_post_after_and():
 def test_money_put_in_with_no_recipient_named_goes_to_the_fund_the_text_is_about():
     found = facts(
         draft_of(
-            "The Qiaobei Chip Fund was registered on Monday with 30 billion yuan. The Tanxi Finance Bureau injected "
-            "10 billion yuan, while Anxin Capital and Huarong Holdings joined as new shareholders with a 5 per cent "
+            "The Qiaobei Chip Fund was registered on Monday with 9 billion yuan. The Tanxi Finance Bureau injected "
+            "3 billion yuan, and Anxin Capital and Huarong Holdings became shareholders with a 5 per cent "
             "stake each. Fanrui Motors put in 2 billion yuan into Wenhe Battery Co this year."
         )
     )
@@ -251,8 +251,8 @@ def test_where_a_company_is_and_has_its_seat():
     found = facts(
         draft_of(
             "Based in Tanxi City, Fanrui Motors makes buses. Anxin Capital, a venture capital firm based in Wenhe "
-            "City, grew. Qiaobei Robotics’s headquarters sit on the outskirts of Lanzhou. Gansu Province is the location of "
-            "Huarong Gas Group’s global headquarters."
+            "City, grew. Qiaobei Robotics’s headquarters are in Lanzhou. Gansu Province is the home of "
+            "Huarong Gas Group’s headquarters."
         )
     )
     # "based in" says where it is, as the curated files have it; "headquarters" says its seat
@@ -265,14 +265,14 @@ def test_where_a_company_is_and_has_its_seat():
 def test_a_founding_year_told_of_it_or_of_its_establishment():
     found = facts(
         draft_of(
-            "The Qiaobei Chip Fund is the country's largest. Founded in 2014, it drew about US$45 billion. Fanrui "
-            "Motors builds buses. Since it was founded in July 2015, it has sold 900. The Tanxi High-tech Zone has "
-            "drawn 40 firms since its establishment in January 2016."
+            "The Qiaobei Chip Fund is the country's largest. Founded in 2012, it has backed 40 firms. Fanrui "
+            "Motors builds buses. Since it was set up in March 2016, it has sold 900. The Tanxi High-tech Zone has "
+            "drawn 40 firms since its establishment in May 2016."
         )
     )
-    assert ("Qiaobei Chip Fund", "foundingDate", "2014") in found
-    assert ("Fanrui Motors", "foundingDate", "2015-07") in found
-    assert ("Tanxi High-tech Zone", "foundingDate", "2016-01") in found
+    assert ("Qiaobei Chip Fund", "foundingDate", "2012") in found
+    assert ("Fanrui Motors", "foundingDate", "2016-03") in found
+    assert ("Tanxi High-tech Zone", "foundingDate", "2016-05") in found
 
 
 def test_a_unit_described_as_under_its_parent_or_by_its_parent_company():
@@ -291,12 +291,11 @@ def test_a_unit_described_as_under_its_parent_or_by_its_parent_company():
 def test_a_ceo_quoted_alone_works_for_the_company_the_sentence_before_opened_with():
     found = facts(
         draft_of(
-            "Since it was founded in July 2015, Fanrui Motors has raised 2.5 billion yuan.\n\n“The money goes to "
-            "the plant,” founder and CEO Zhou Qiming told Beiwang Weekly on Tuesday. Anxin Capital will join as a "
-            "partner of Fanrui Motors."
+            "Since it was set up in March 2016, Fanrui Motors has sold 900 buses.\n\n“Demand is strong,” CEO "
+            "Zhou Qiming told Beiwang Weekly. Anxin Capital joined as a partner of Fanrui Motors."
         )
     )
-    assert ("Fanrui Motors", "foundingDate", "2015-07") in found
+    assert ("Fanrui Motors", "foundingDate", "2016-03") in found
     assert ("Zhou Qiming", "holdsPostIn", "Fanrui Motors") in found
     assert ("Anxin Capital", "partnerOf", "Fanrui Motors") in found
 
@@ -304,8 +303,8 @@ def test_a_ceo_quoted_alone_works_for_the_company_the_sentence_before_opened_wit
 def test_a_country_is_never_put_in_a_city_nor_the_company_a_speaker_works_for_quoted():
     found = facts(
         draft_of(
-            "The event was attended by Zhou Qiming, deputy secretary of the Seafarers Union of China in Lanzhou. "
-            "Output will grow, Ruan Qiming, chairman of a trust company called Anxin Holdings said."
+            "Guests included Zhou Qiming, an official of the Seafarers Union of China in Lanzhou. "
+            "Output will grow, Ruan Qiming, chairman of a holding firm called Anxin Holdings said."
         )
     )
     assert ("China", "partOf", "Lanzhou") not in found
@@ -316,8 +315,8 @@ def test_a_country_is_never_put_in_a_city_nor_the_company_a_speaker_works_for_qu
 def test_the_company_later_in_a_sentence_is_the_company_it_opens_with():
     found = facts(
         draft_of(
-            "Anxin Capital and Huarong Gas Co backed it. Fanrui Motors raised 780 million yuan from investors "
-            "including Anxin Capital and Huarong Gas Co, according to a press release the company sent on Tuesday."
+            "Anxin Capital and Huarong Gas Co backed it. Fanrui Motors raised 300 million yuan from backers "
+            "including Anxin Capital and Huarong Gas Co, according to a release the company issued on Monday."
         )
     )
     assert ("Fanrui Motors", "quotedIn", "A headline") in found
@@ -329,7 +328,7 @@ def test_the_usual_phrasings_of_posts_and_units():
         draft_of(
             "Fanrui Motors chief Zhou Qiming said sales rose. Mei Lanting (chairman, Anxin Capital) agreed. "
             "Huarong Bank, a unit of Qiaobei Group, lent. Tanlu Holdings’ banking unit Wenhe Bank lent too. "
-            "Lanbei Gas injected 2 billion yuan, while an investment arm of Qiaobei Group poured in more."
+            "Lanbei Gas put in 2 billion yuan, and a finance arm of Qiaobei Group added more."
         )
     )
     assert ("Zhou Qiming", "holdsPostIn", "Fanrui Motors") in found
@@ -343,8 +342,8 @@ def test_a_speaker_described_by_where_they_work_and_an_announced_plan():
     found = facts(
         draft_of(
             "Professor Zhou Qiming of the School of Economics of Tanxi University said the plan would help. "
-            "Anxin Bank announced that its Wenhe branch will lend 5 billion yuan. Lanbei Power announced on "
-            "Thursday that it had bought Huarong Solar Co."
+            "Anxin Bank announced that its Wenhe branch will open next year. Lanbei Power announced on "
+            "Friday that it had sold its stake in Huarong Solar Co."
         )
     )
     quoted = {s for s, p, _ in found if p == "quotedIn"}

@@ -40,7 +40,7 @@ FOUNDED_BY = re.compile(
     r"(?<!jointly )\b(?:founded|established|set up|created|started)"
     r"(?: in (?:(?P<year>\d{4})|[A-Z][\w-]*(?: [A-Z][\w-]*){0,2})){0,2} by (?:the )?"
 )
-# "X, a financial holding enterprise directly under the Y government", "X, which is ... under state-owned Y"
+# "X, a state holding company directly under the Y government", "X, which is ... under state-owned Y"
 DESCRIBED_UNDER = re.compile(
     r"^,? (?:(?:a|an|the) |which is (?:a |an |the )?)[^,;()“”\"]{0,70}? (?:directly |wholly )?(?:under|affiliated (?:to|with)|"
     r"attached to) (?:the )?(?:state-owned |state-run )?$"
@@ -60,7 +60,7 @@ FOUNDED_OBJECT_YEAR = re.compile(
     r" in (?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
-# "since its establishment in January 2014": the founding of what the sentence is about
+# "since its establishment in May 2016": the founding of what the sentence is about
 ITS_FOUNDING = re.compile(
     r"\b[Ii]ts (?:establishment|founding|inception|creation|launch) in "
     r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
@@ -77,12 +77,12 @@ HOSTS = re.compile(
     r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding "
     r"(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,400})"
 )
-# "<Region> houses the factories of A and B": each is located there
+# "<Region> houses the plants of A and B": each is located there
 HOSTS_OF = re.compile(
     r"\b(?:hosts|is home to|houses|housed|hosted)(?: the)? (?:[a-z-]+ ){0,2}(?:factories|plants|headquarters|offices|"
     r"bases|facilities|operations|campuses) of (?:[a-z-]+ ){0,4}?(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,300})"
 )
-# "companies settling in <Region>, including A, B and C": each is located there
+# "firms settling in <Region>, including A, B and C": each is located there
 SETTLED_INCLUDING = re.compile(
     r"\b(?:settling|settled|settle|located|based|set up shop|clustered|gathered|operating|headquartered|moving|moved)"
     r" (?:in|at|to) (?:the )?"
@@ -155,7 +155,7 @@ HEAD_OF_STATE = ("president", "premier", "vice premier", "vice-premier", "vice p
 # what may stand between an organisation and the title before a name: a possessive, another title and "and"
 OTHER_TITLE_BEFORE = rf"^(?:[’']s)?(?i: (?:{_POSTS})(?: and|,))? ?$"
 PLACE_BEFORE_TITLE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) $")
-# "head of Xyz-based Abc Holdings": a company described by where it is
+# "head of Xyz-based Abc Group": a company described by where it is
 PLACE_BASED_ORG = r"^ (?:of|at|with) (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)?-(?:based|listed|headquartered) $"
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
@@ -178,7 +178,7 @@ THERE = re.compile(r"\b(?P<verb>headquartered|located|based|registered) there\b"
 PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn"}
 # "Based in Xyz, Abc ...": a participle opening the sentence
 BASED_OPENING = re.compile(r"^(?:Based|Headquartered) in (?:the )?")
-# "Xyz's headquarters sit on the outskirts of Abc", "Abc is the location of Xyz's global headquarters"
+# "Xyz's headquarters are in Abc", "Abc is the home of Xyz's headquarters"
 HEADQUARTERS_IN = re.compile(
     r"^[’']s? (?:global |new |main |corporate )?(?:head ?quarters|HQ)(?: (?:is|are|sits?|lies|lie|will be|was|were))?"
     r"(?: located)? (?:in|at|on the outskirts of) (?:the )?$"
@@ -299,7 +299,7 @@ RECEIVED_FROM = re.compile(
     r"capital|financing|backing|money|(?:yuan|dollars|euros|million|billion)\)?) from (?P<list>[^.;:]{3,300}?)"
     r"(?=[.;:]|, (?:according|said|says|which|who|the company|it said)\b|$)"
 )
-# "the nine central enterprises", "two state-owned banks": a counted group of organisations
+# "the three state-owned banks", "two carmakers": a counted group of organisations
 _GROUP_NOUNS = (
     r"(?:enterprises|companies|firms|banks|groups|funds|institutions|investors|universities|corporations|operators|"
     r"carmakers|automakers|lenders|insurers|developers|chipmakers|manufacturers|makers|SOEs|conglomerates)"
@@ -308,23 +308,23 @@ GROUP = re.compile(
     r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}) "
     rf"(?P<noun>(?:[a-z-]+ ){{0,2}}{_GROUP_NOUNS})\b"
 )
-# the group's members listed: "The nine central enterprises include A, B and C", "two banks, namely A and B"
+# the group's members listed: "The three state-owned banks include A, B and C", "two banks, namely A and B"
 GROUP_LIST = re.compile(
     r"^(?: (?:include|includes|included|are|were|comprise|comprising)| ?:|,? (?:namely|including|such as)) (?:the )?"
 )
-# "the nine central enterprises will invest": the group right before a verb
+# "the three banks will invest": the group right before a verb
 GROUP_BEFORE_VERB = re.compile(
     r"(?:[Tt]he|[Aa]ll|[Tt]hese|[Tt]hose) (?P<group>(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     rf"\d{{1,2}}) (?:[a-z-]+ ){{0,2}}{_GROUP_NOUNS})(?: (?:will|would|also|have|has|had|are to|plan to|jointly))* $"
 )
-# "X injected 22.5 billion yuan", "X is planning to contribute 60 billion yuan": money into the fund the text is about
+# "X injected 2 billion yuan", "X plans to contribute 3 billion yuan": money into the fund the text is about
 PUT_IN_AMOUNT = re.compile(
     r"\b(?:injected|injects|contributed|contributes|contribute|chipped in|poured in|put in|subscribed|subscribes) "
     r"(?:about |nearly |over |more than |up to |approximately |around )?(?:US\$|\$|CNY|RMB|¥|€)? ?[\d.,]+ ?"
     r"(?:million|billion|trillion|bn|m)?\b"
 )
 NAMED_RECIPIENT = re.compile(r"[^.;,]{0,30}?\b(?:in|into|to|for) (?:the )?[A-Z]")
-# "X joined as a new shareholder with a 10.6 per cent stake", "with A and B serving as general partners"
+# "X became a shareholder with a 5 per cent stake", "with A and B as general partners"
 MEMBER_INVESTOR = re.compile(
     r"\b(?:joined as|became|becomes|is|was|are|were|serving as|serve as|serves as|act as|acting as) "
     r"(?:a |an |the )?(?:new |largest |biggest |major |main |second-largest |key |other |anchor |cornerstone )?"
@@ -335,7 +335,7 @@ SHAREHOLDER = re.compile(
     r"^(?:,| is| was| became| remains) (?:a|an|the|its) (?:[a-z-]+ ){0,2}(?:shareholder|investor|backer|owner) (?:of|in) "
     r"(?:the )?$"
 )
-# "X has backed scores of companies, including A and B": X invested in each
+# "X has backed dozens of firms, such as A and B": X invested in each
 BACKED_INCLUDING = re.compile(
     r"\b(?:backed|invested in|funded|financed) (?:[\w-]+ ){0,5}?(?:companies|firms|start-?ups|projects|enterprises|"
     r"makers|chipmakers|businesses)\b[^.;:]{0,60}?,? (?:including|such as) (?P<list>(?:[^.;:]|"
@@ -387,11 +387,11 @@ PARTNER_LIST_GAP = r"^(?:[\w’'-]+ ){0,8}[\w-]+,? (?:including|such as|like|amo
 INVESTED = re.compile(
     # "invested 5 billion yuan in X", "committed to invest about US$2 billion into X", "invest heavily in X"
     r"\b(?:invested|invests|invest|investing) (?:[^.;:,“”\"]{0,50}? )?in(?:to)? (?:the )?"
-    # "took a 10% stake in X", "to acquire a 17 percent stake in X", "holds a minority stake in X"
+    # "took a 10% stake in X", "to buy a 20 percent stake in X", "holds a minority stake in X"
     r"|\b(?:took|takes|take|taking|acquired|acquires|acquire|acquiring|bought|buys|buy|buying|holds|held|hold|"
     r"raised|raises|raise|increased|increase) (?:a |an |its |their )?(?:(?:about |nearly |over |more than )?"
     r"[\d.]+ ?(?:%|percent|per cent) )?(?:[a-z-]+ ){0,2}?stakes? in (?:the )?"
-    # "to acquire 26.5 percent of X", "owns over 90 per cent of X"
+    # "to buy 30 percent of X", "owns most of ... 60 per cent of X"
     r"|\b(?:acquired|acquire|acquires|bought|buy|buys|owns|own|owned|holds|hold|held) (?:about |nearly |over |more than "
     r"|a further )?[\d.]+ ?(?:%|percent|per cent) of (?:the )?"
     r"|\b(?:poured|pours|pour|injected|injects|inject|put|puts) (?:[^.;,]{0,40}? )?into (?:the )?"
@@ -537,7 +537,7 @@ class Relator:
             if near is not None:
                 return near.entity
         if m.head in COMPANY_WORDS:
-            # "Xyz has received support. The company and ... ": the company the sentence before opens with
+            # "Xyz grew. The company and ... ": the company the sentence before opens with
             sentence = self.doc.sentence_at(m.start)
             i = bisect.bisect_left(self._named_starts, sentence.start)
             opener = self._named[i] if i < len(self._named) and self._named[i].start == sentence.start else None
@@ -738,7 +738,7 @@ class Relator:
                 # "with Xyz University’s Finance Institute": the institute, not the university
                 other = self.at(other.end, orgs, gap=r"^[’']s (?:[a-z-]+ ){0,3}$", window=40) or other
             agent = self.agent_before(s, s.start + match.start(), orgs)
-            if other is None and agent is not None:  # "signed agreements with nine central enterprises"
+            if other is None and agent is not None:  # "signed agreements with three state-owned banks"
                 counted = GROUP.match(s.text, match.end())
                 for member in self.group_named(counted.group()) if counted else ():
                     if member is not agent.entity:
@@ -768,13 +768,13 @@ class Relator:
                 s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
             )
             if target is not None and re.match(r"[’']s ", self.body[target.end : target.end + 3]):
-                # "invested in the country's largest chipmaker X": X, not the country; "a stake in X's core
+                # "invested in the country's largest chipmaker X": X, not the country; "a stake in X's battery
                 # business": X
                 target = self.at(target.end, ("Organisation",), gap=r"^[’']s (?:[a-z’'-]+ ){0,6}$", window=60) or (
                     target if target.kind == "Organisation" else None
                 )
             if target is not None and target.descriptive and re.search(r"(?:%|cent) of (?:the )?$", match.group()):
-                continue  # "owns 90 per cent of the fund": which fund is too far to tell
+                continue  # "owns 60 per cent of the fund": which fund is too far to tell
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             counted = GROUP_BEFORE_VERB.search(self.body, s.start, s.start + match.start()) if agent is None else None
             for member in self.group_named(counted.group("group")) if counted and target else ():
@@ -964,8 +964,8 @@ class Relator:
                 self.add(m.entity, "subOrganisationOf", "unit-of", 0.75, self.span(s), obj=parent.entity)
 
     def groups(self) -> dict[tuple[int, str], list[DraftEntity]]:
-        """Counted groups the text lists ("The nine central enterprises include A, B, ... and I"), by count and
-        noun: a later or earlier "the nine central enterprises" means each of them. The list must hold as many
+        """Counted groups the text lists ("The three state-owned banks include A, B and C"), by count and
+        noun: a later or earlier "the three state-owned banks" means each of them. The list must hold as many
         organisations as the count says."""
         if self._groups is None:
             self._groups = {}
@@ -986,7 +986,7 @@ class Relator:
         return self._groups
 
     def group_named(self, text: str) -> list[DraftEntity]:
-        """The members of the counted group a phrase names ("nine central enterprises"), or none."""
+        """The members of the counted group a phrase names ("three state-owned banks"), or none."""
         match = GROUP.fullmatch(text.strip())
         if match is None or not self.groups():
             return []
@@ -1343,7 +1343,7 @@ class Relator:
             if target is None and (
                 (match.start() == 0 and re.match(r",? it\b", s.text[match.end() :]))
                 or re.search(r"\b[Ii]t (?:was |has been |had been )?$", s.text[: match.start()])
-            ):  # "Founded in 2014, it drew ...": the organisation before; "Since it was founded in July 2015, Xyz
+            ):  # "Founded in 2012, it has ...": the organisation before; "Since it was set up in 2016, Xyz
                 # has ...": Xyz, the subject the clause leads to
                 main = re.match(r"[^,;]{0,40}, (?:the )?", s.text[match.end() :])
                 after = self.at(s.start + match.end() + main.end(), ("Organisation",), window=0) if main else None
@@ -1353,7 +1353,7 @@ class Relator:
                 if match.group("month"):
                     year_text += f"-{when.MONTHS[match.group('month').lower()]:02d}"
                 self.add(target, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
-        for match in ITS_FOUNDING.finditer(s.text):  # "since its establishment in January 2014"
+        for match in ITS_FOUNDING.finditer(s.text):  # "since its establishment in May 2016"
             subject = self.first_starting(s, ("Organisation", "Region"), s.start, s.start + match.start())
             target = subject.entity if subject is not None else self._it_before(s)
             if target is not None and (target.kind == "Organisation" or target.cls in lx.ZONE_CLASSES):
@@ -1383,7 +1383,7 @@ class Relator:
                 and re.search(r"(?:unit|arm|division) of", match.group())
                 and not re.fullmatch(r",? ?", self.body[child.end : s.start + match.start()])
             ):
-                child = None  # "X injected ..., while an investment arm of Y poured in": the arm is unnamed
+                child = None  # "X put in ..., and a finance arm of Y added more": the arm is unnamed
             if parent and child:
                 self.subsidiary(child.entity, parent.entity, "subsidiary-of", s)
         for match in ITS_SUBSIDIARY.finditer(s.text):
@@ -1946,7 +1946,7 @@ class Relator:
             if POSSESSIVE_REGION.match(self.body[b.end : c.start]):
                 target = c  # "in east <country>'s Abc province": Abc, not the country
         compass = target is b and b.entity.cls == "Country" and re.fullmatch(rf", (?:the )?{_COMPASS_WORD} ", gap)
-        # "Xyz, located in the southwestern hinterland of <country>"
+        # "Xyz, located in the far north of <country>"
         compass = compass or (target is b and re.search(r"\b(?:located|situated) in\b", link.group("said") or ""))
         if target is b and not compass and (b.entity.cls == "Country" or not link.group("said")):
             return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement); "Xyz, southern
