@@ -361,3 +361,15 @@ def test_a_speaker_with_characters_and_an_apposition_and_said_the_company_had():
     )
     quoted = {s for s, p, _ in found if p == "quotedIn"}
     assert "Zhou Qiming" in quoted and "Fanrui Motors" not in quoted
+
+
+def test_a_speaker_after_a_dash_parenthesis():
+    found = facts(
+        draft_of(
+            "Fanrui Motors Corp. (Fanrui) — which already runs two plants in Tanxi City — said on Monday that it "
+            "may build a third. Zhou Qiming — who led the talks for Anxin Capital — said the deal was fair."
+        )
+    )
+    quoted = {s for s, p, _ in found if p == "quotedIn"}
+    assert "Fanrui Motors Corp." in quoted or "Fanrui Motors" in quoted
+    assert "Zhou Qiming" in quoted and "Anxin Capital" not in quoted

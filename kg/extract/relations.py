@@ -347,7 +347,8 @@ LED_ROUND = re.compile(r"\bled (?:a|an|the|its) (?:[\w$.,()-]+ ){0,6}?(?:round|f
 ROUND_LED_BY = re.compile(r"\b(?:round|financing)(?: was)? led by (?:the )?")
 ORG_SPEAKS = re.compile(
     # "X said", "X, the manager of the funds, announced", "X (XY) said", "a X official said"
-    r"(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
+    r"(?: [(（][^)）]{1,30}[)）])?(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),"
+    r"| [—–] (?:which|who|the|a|an|its) [^—–;“”\"]{1,200} [—–],?)?"
     r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
     r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
     r"noted|added|warned|announced(?= at a (?:press|news) conference| in a statement|(?: [\w ]{1,24}?)? that\b"
@@ -363,7 +364,8 @@ PRONOUN_SPEAKS = re.compile(
 )
 # what may stand between a speaker and the speech verb after it: an apposition, brackets, an adverb
 SPEAKER_BEFORE = re.compile(
-    r"(?:,[^,;“”\"]{1,100},| ?[(（][^)）]{1,30}[)）])?,?(?: (?:also|further|then|has|had|recently|previously|later|"
+    r"(?:,[^,;“”\"]{1,100},| ?[(（][^)）]{1,30}[)）]| [—–] [^—–;“”\"]{1,200} [—–])?,?"
+    r"(?: (?:also|further|then|has|had|recently|previously|later|"
     r"once|again|[a-z]+ly))* $"
 )
 # between "said" and its speaker: a title ("said Vice Minister of Science and Technology Zhou Qi")
