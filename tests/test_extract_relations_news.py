@@ -373,3 +373,15 @@ def test_a_speaker_after_a_dash_parenthesis():
     quoted = {s for s, p, _ in found if p == "quotedIn"}
     assert "Fanrui Motors Corp." in quoted or "Fanrui Motors" in quoted
     assert "Zhou Qiming" in quoted and "Anxin Capital" not in quoted
+
+
+def test_money_put_in_goes_to_the_fund_a_description_names_and_an_arm_is_not_its_parent():
+    found = facts(
+        draft_of(
+            "The Qiaobei Chip Fund was set up in Tanxi City. Chip imports grew. Prices fell. Demand rose. The fund’s "
+            "capital comes mainly from state bodies. The Tanxi Finance Bureau injected 3 billion yuan, and a finance "
+            "arm of Anxin Bank put in 2 billion yuan."
+        )
+    )
+    assert ("Tanxi Finance Bureau", "investedIn", "Qiaobei Chip Fund") in found
+    assert ("Anxin Bank", "investedIn", "Qiaobei Chip Fund") not in found

@@ -818,6 +818,11 @@ class Relator:
                 agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
                 if fund is None or agent is None or agent.entity is fund:
                     continue
+                if re.search(
+                    r"\b(?:arm|unit|subsidiary|division|affiliate) of (?:the )?$",
+                    self.body[agent.start - 30 : agent.start],
+                ):
+                    continue  # "an investment arm of Xyz poured in ...": the arm put the money in, not Xyz
                 for investor in (agent, *self.list_before(agent, ("Organisation",))):
                     if investor.entity is not fund and investor.entity.cls != "MediaOutlet":
                         self.add(investor.entity, "investedIn", rule, 0.55, self.span(s), obj=fund)
@@ -1019,10 +1024,12 @@ class Relator:
         """The fund the text is about at `position`: the fund named last, in this sentence or the three before (an
         amount put in with no recipient named goes to it)."""
         low = self.doc.sentences[max(0, s.index - 3)].start
-        for o in self._before(position):
+        i = bisect.bisect_left(self._outer_starts, position)
+        for k in range(i - 1, max(-1, i - 1 - REFER_REACH), -1):  # names and descriptions ("the fund's capital")
+            o = self._outer[k]
             if o.start < low:
                 return None
-            if o.entity.cls == "Fund":
+            if o.end <= position and o.entity.cls == "Fund":
                 return o.entity
         return None
 
