@@ -385,3 +385,14 @@ def test_money_put_in_goes_to_the_fund_a_description_names_and_an_arm_is_not_its
     )
     assert ("Tanxi Finance Bureau", "investedIn", "Qiaobei Chip Fund") in found
     assert ("Anxin Bank", "investedIn", "Qiaobei Chip Fund") not in found
+
+
+def test_a_place_named_after_a_demonym_and_its_kind_is_in_that_country():
+    found = facts(
+        draft_of(
+            "Fanrui Motors will build a plant in the northwestern Chinese city of Lanzhou. Sales in China and "
+            "Japan grew."
+        )
+    )
+    assert ("Lanzhou", "partOf", "China") in found
+    assert ("Lanzhou", "partOf", "Japan") not in found

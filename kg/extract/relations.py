@@ -224,6 +224,11 @@ LOCATING = re.compile(
     r"hub|area|prefecture|municipality|province|region|port|island) (?:in|of)|in|of)|,) (?:the )?"
     rf"(?:(?:{_COMPASS_WORD}|[a-z-]+) ){{0,3}}$"
 )
+# "the southern <Demonym> megacity of Xyz", "the northern <Demonym> island of Xyz"
+DEMONYM_PLACE = re.compile(
+    rf"\b(?:the|a|an) (?:{_COMPASS_WORD} )?(?P<demonym>[A-Z][a-z]+(?:ese|ean|ian|ish|an|i)) (?:[a-z-]+ )?"
+    r"(?:city|megacity|metropolis|province|island|port|town|region|county|prefecture|municipality) of (?:the )?"
+)
 # ", a key city in the Def area" after the place that located Xyz: Xyz is there too
 FURTHER_APPOSITION = re.compile(
     r"^(?: (?:[Pp]rovince|[Mm]unicipality))?, (?:a|an|the|one of the) (?:[a-z-]+ ){0,3}(?:city|cities|hub|member|"
@@ -1829,6 +1834,7 @@ class Relator:
     def part_of(self, s: Sentence) -> None:
         """Regions in regions: "<A> of <B>", "<A> in <B>", "<A> is the core of <B>", "its capital <A>"."""
         regions, tails = self._regions_with_tails(s)
+        self._demonym_places(s)
         for a, b in itertools.pairwise(regions):
             if id(b) in tails:
                 continue  # a place that ends a body's name is placed by what follows it, never placing another
@@ -1912,6 +1918,16 @@ class Relator:
                 )
                 if province is not None:
                     self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
+
+    def _demonym_places(self, s: Sentence) -> None:
+        """ "the southern <Demonym> megacity of Xyz", "the northern <Demonym> island of Xyz": Xyz is in the country
+        the demonym names (one of the article's countries)."""
+        for match in DEMONYM_PLACE.finditer(s.text):
+            place = self.at(s.start + match.end(), ("Region",), window=0)
+            stem = re.sub(r"(?:ese|ean|ian|ish|an|i)$", "", match.group("demonym"))
+            countries = [e for e in self.entities if e.cls == "Country" and len(stem) >= 3 and e.label.startswith(stem)]
+            if place is not None and len(countries) == 1 and place.entity.cls != "Country":
+                self.add(place.entity, "partOf", "demonym-place", 0.65, self.span(s), obj=countries[0])
 
     def _regions_with_tails(self, s: Sentence) -> tuple[list[Mention], set[int]]:
         """The sentence's outermost places, and the places that end a body's name ("the government of Xyz, a city
