@@ -40,6 +40,14 @@ FOUNDED_BY = re.compile(
     r"(?<!jointly )\b(?:founded|established|set up|created|started)"
     r"(?: in (?:(?P<year>\d{4})|[A-Z][\w-]*(?: [A-Z][\w-]*){0,2})){0,2} by (?:the )?"
 )
+# "X, a state holding company directly under the Y government", "X, which is ... under state-owned Y"
+DESCRIBED_UNDER = re.compile(
+    r"^,? (?:(?:a|an|the) |which is (?:a |an |the )?)[^,;()“”\"]{0,70}? (?:directly |wholly )?(?:under|affiliated (?:to|with)|"
+    r"attached to) (?:the )?(?:state-owned |state-run )?$"
+)
+# "Y, the parent company of X" / "X's parent company Y"
+PARENT_OF = re.compile(r"^,? (?:the |its )?parent (?:company|group|firm|corporation) of (?:the )?$")
+PARENT_POSSESSIVE = re.compile(r"^[’']s? (?:[A-Z][\w-]*-based )?parent (?:company|group|firm|corporation),? (?:the )?$")
 # "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
 FOUNDED_YEAR = re.compile(
     # "was set up in 2014", ", founded in 2009", "an organisation founded in July 2017", "which the state launched in 2014"
@@ -52,6 +60,12 @@ FOUNDED_OBJECT_YEAR = re.compile(
     r" in (?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
+# "since its establishment in May 2016": the founding of what the sentence is about
+ITS_FOUNDING = re.compile(
+    r"\b[Ii]ts (?:establishment|founding|inception|creation|launch) in "
+    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
 NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set up|launched|created|opened) (?:the )?")
 # "Xyz-based Abc Group": Abc is headquartered in Xyz
 BASED = re.compile(r"(?<![\w-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?=[A-Z])")
@@ -62,6 +76,24 @@ RUN_BY = re.compile(r"(?<![\w-])(?P<owner>[A-Z][\w&]*(?: [A-Z][\w&]*)?)-(?:run|o
 HOSTS = re.compile(
     r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding "
     r"(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,400})"
+)
+# "<Region> houses the plants of A and B": each is located there
+HOSTS_OF = re.compile(
+    r"\b(?:hosts|is home to|houses|housed|hosted)(?: the)? (?:[a-z-]+ ){0,2}(?:factories|plants|headquarters|offices|"
+    r"bases|facilities|operations|campuses) of (?:[a-z-]+ ){0,4}?(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,300})"
+)
+# "firms settling in <Region>, including A, B and C": each is located there
+SETTLED_INCLUDING = re.compile(
+    r"\b(?:settling|settled|settle|located|based|set up shop|clustered|gathered|operating|headquartered|moving|moved)"
+    r" (?:in|at|to) (?:the )?"
+)
+# "A and B have jointly built ...": partners in what they did together. A plan ("will jointly build") is not yet a
+# partnership, as the curated files have it (an announced plan is no quote either)
+JOINTLY_DO = re.compile(
+    r",? (?:(?:have|has|had|also|then|already) )*(?:jointly|together) "
+    r"(?!(?:established|founded|set up|funded|owned|run|issued|released) by\b)"
+    r"(?!(?:issued|released|published|printed|formulated|announced|unveiled|promulgated|held|hosted)\b)"
+    r"(?:[a-z]+ed|built|set up|made|won|undertook|ran|began|begun|launched)\b"
 )
 # "The city hosts ...": a place described by its kind, as the subject right before a verb
 PLACE_NOUNS = {
@@ -84,7 +116,15 @@ POST_ORG_DESCRIBED = (
     r"chipmaker|developer|giant|operator|platform|bank|lender|fund|group|provider|manufacturer|insurer|unicorn)"
     r"(?: (?:called|named))? (?:the )?$"
 )
-SUBSIDIARY_OF = re.compile(r"\b(?:is |was |as )?(?:a|the) (?:wholly[- ]owned )?(?:subsidiary|affiliate) of (?:the )?")
+SUBSIDIARY_OF = re.compile(
+    r"\b(?:is |was |as )?(?:a|an|the) (?:wholly[- ]owned |[a-z]+ )?(?:subsidiary|affiliate|unit|arm|division) of (?:the )?"
+)
+# "Xyz's banking unit Abc": Abc is Xyz's
+POSSESSIVE_UNIT_BEFORE = re.compile(r"^[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division),? (?:the )?$")
+# "<Organisation>'s chief executive Zhou Qi", "<Organisation> chief Zhou Qi": a title between a body and a name
+ORG_TITLE_BEFORE_NAME = re.compile(rf"(?:[’']s?)? (?P<title>(?i:{_POSTS}|chief)) $")
+# "Zhou Qi (chairman, Xyz)": a post and its body in brackets after the name
+BRACKET_POST = re.compile(rf" ?[(（](?P<title>(?i:{_POSTS}|chief))(?:,| of| at) (?:the )?")
 # "X is Y's main fintech subsidiary", "X, Y's investment arm"
 POSSESSIVE_SUBSIDIARY = re.compile(r"[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division|branch)\b")
 # "X is helmed by Y", "X, led by Y": the person at the head of an organisation
@@ -112,6 +152,11 @@ COMPANY_TITLES = (
 # "Zhou Qi with Xyz's Committee": a person and where they work
 PERSON_WITH = re.compile(r"(?<=[a-z]) with (?:the )?(?=[A-Z])")
 HEAD_OF_STATE = ("president", "premier", "vice premier", "vice-premier", "vice president", "minister", "vice minister")
+# what may stand between an organisation and the title before a name: a possessive, another title and "and"
+OTHER_TITLE_BEFORE = rf"^(?:[’']s)?(?i: (?:{_POSTS})(?: and|,))? ?$"
+PLACE_BEFORE_TITLE = re.compile(r"(?<![\w’'-])(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) $")
+# "head of Xyz-based Abc Group": a company described by where it is
+PLACE_BASED_ORG = r"^ (?:of|at|with) (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)?-(?:based|listed|headquartered) $"
 ITS_SUBSIDIARY = re.compile(r"\b[Ii]ts (?:wholly[- ]owned )?(?:subsidiary|affiliate),? ")
 FOUNDED_IN = re.compile(r"^(?:Founded|Established|Set up) in (?P<year>\d{4}), ")
 SUBSIDIARY = re.compile(
@@ -131,13 +176,29 @@ FOUNDED_PASSIVE = re.compile(
 REGION_APPOSITION = re.compile(r"^, (?:the )?$")
 THERE = re.compile(r"\b(?P<verb>headquartered|located|based|registered) there\b")
 PREDICATE_OF_VERB = {"headquartered": "headquarteredIn", "registered": "registeredIn"}
+# "Based in Xyz, Abc ...": a participle opening the sentence
+BASED_OPENING = re.compile(r"^(?:Based|Headquartered) in (?:the )?")
+# "Xyz's headquarters are in Abc", "Abc is the home of Xyz's headquarters"
+HEADQUARTERS_IN = re.compile(
+    r"^[’']s? (?:global |new |main |corporate )?(?:head ?quarters|HQ)(?: (?:is|are|sits?|lies|lie|will be|was|were))?"
+    r"(?: located)? (?:in|at|on the outskirts of) (?:the )?$"
+)
+HEADQUARTERS_LOCATION = re.compile(r"^ (?:is|was|will be|has been) (?:the )?(?:location|site|home) of (?:the )?$")
 PRE_NAME_POST = re.compile(rf"\b[Tt]he (?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) of (?:the )?", re.I)
-CAPITAL = re.compile(r"\b(?:its|the provincial) capital $|^, the (?:provincial )?capital\b")
+# "its capital Xyz", "the provincial capital Xyz", "the Abc province capital of Xyz"
+CAPITAL = re.compile(
+    r"\b(?:its|the provincial|the [A-Z][\w-]+(?: [Pp]rovince(?:[’']s)?| [Pp]rovincial)?) capital(?: city)?(?: of)? $"
+    r"|^, the (?:provincial )?capital\b"
+)
 PART_OF_PHRASE = re.compile(
     r"^ (?:is|was|has become|will become) (?:the |an |a )?(?:core|core city|centre|center|important part|"
     r"part|hub|important city|member|heart|gateway)(?: city)? (?:of|in) (?:the )?$"
 )
-IN_REGION = re.compile(r"^(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)? in (?:the )?(?:[a-z-]+ )?(?:of )?$")
+# "Xyz in Abc", "Xyz, a city in eastern Abc", "Xyz municipality in Abc province" (a head word the name left out)
+IN_REGION = re.compile(
+    r"^(?: (?:municipality|city|county|district|prefecture|town))?(?:, (?:a|an|the) [a-z -]{1,40}?| is located| is)?"
+    r" in (?:the )?(?:[a-z-]+ )?(?:of )?$"
+)
 OF_REGION = re.compile(r"^ of (?:the )?$")
 POSSESSIVE_REGION = re.compile(r"^[’']s (?:[a-z]+ ){0,2}(?:of )?$")
 # "Xyz, the southernmost province of <country>" and "Xyz, <country>'s smallest province": an apposition that says
@@ -162,6 +223,11 @@ LOCATING = re.compile(
     r"one of (?:the )?[a-z -]{1,40}? in|(?:a|an|the) (?:[a-z-]+ ){0,3}(?:city|county|district|town|metropolis|"
     r"hub|area|prefecture|municipality|province|region|port|island) (?:in|of)|in|of)|,) (?:the )?"
     rf"(?:(?:{_COMPASS_WORD}|[a-z-]+) ){{0,3}}$"
+)
+# "the southern <Demonym> megacity of Xyz", "the northern <Demonym> island of Xyz"
+DEMONYM_PLACE = re.compile(
+    rf"\b(?:the|a|an) (?:{_COMPASS_WORD} )?(?P<demonym>[A-Z][a-z]+(?:ese|ean|ian|ish|an|i)) (?:[a-z-]+ )?"
+    r"(?:city|megacity|metropolis|province|island|port|town|region|county|prefecture|municipality) of (?:the )?"
 )
 # ", a key city in the Def area" after the place that located Xyz: Xyz is there too
 FURTHER_APPOSITION = re.compile(
@@ -234,35 +300,107 @@ PAIR_SIGNED = re.compile(
 )
 # "X attracted investment from A, B and C", "X raised funding from A": each invested in X
 RECEIVED_FROM = re.compile(
-    r"\b(?:attracted|received|raised|secured|drew|won|got|obtained) (?:[\w$.,%-]+ ){0,6}?(?:investments?|funding|"
-    r"capital|financing|backing|money) from (?P<list>[^.;:]{3,300}?)(?=[.;:]|$)"
+    r"\b(?:attracted|received|raised|secured|drew|won|got|obtained) (?:[\w$.,%()-]+ ){0,6}?(?:investments?|funding|"
+    r"capital|financing|backing|money|(?:yuan|dollars|euros|million|billion)\)?) from (?P<list>[^.;:]{3,300}?)"
+    r"(?=[.;:]|, (?:according|said|says|which|who|the company|it said)\b|$)"
 )
+# "the three state-owned banks", "two carmakers": a counted group of organisations
+_GROUP_NOUNS = (
+    r"(?:enterprises|companies|firms|banks|groups|funds|institutions|investors|universities|corporations|operators|"
+    r"carmakers|automakers|lenders|insurers|developers|chipmakers|manufacturers|makers|SOEs|conglomerates)"
+)
+GROUP = re.compile(
+    r"\b(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}) "
+    rf"(?P<noun>(?:[a-z-]+ ){{0,2}}{_GROUP_NOUNS})\b"
+)
+# the group's members listed: "The three state-owned banks include A, B and C", "two banks, namely A and B"
+GROUP_LIST = re.compile(
+    r"^(?: (?:include|includes|included|are|were|comprise|comprising)| ?:|,? (?:namely|including|such as)) (?:the )?"
+)
+# "the three banks will invest": the group right before a verb
+GROUP_BEFORE_VERB = re.compile(
+    r"(?:[Tt]he|[Aa]ll|[Tt]hese|[Tt]hose) (?P<group>(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"\d{{1,2}}) (?:[a-z-]+ ){{0,2}}{_GROUP_NOUNS})(?: (?:will|would|also|have|has|had|are to|plan to|jointly))* $"
+)
+# "X injected 2 billion yuan", "X plans to contribute 3 billion yuan": money into the fund the text is about
+PUT_IN_AMOUNT = re.compile(
+    r"\b(?:injected|injects|contributed|contributes|contribute|chipped in|poured in|put in|subscribed|subscribes) "
+    r"(?:about |nearly |over |more than |up to |approximately |around )?(?:US\$|\$|CNY|RMB|¥|€)? ?[\d.,]+ ?"
+    r"(?:million|billion|trillion|bn|m)?\b"
+)
+NAMED_RECIPIENT = re.compile(r"[^.;,]{0,30}?\b(?:in|into|to|for) (?:the )?[A-Z]")
+# "X became a shareholder with a 5 per cent stake", "with A and B as general partners"
+MEMBER_INVESTOR = re.compile(
+    r"\b(?:joined as|became|becomes|is|was|are|were|serving as|serve as|serves as|act as|acting as) "
+    r"(?:a |an |the )?(?:new |largest |biggest |major |main |second-largest |key |other |anchor |cornerstone )?"
+    r"(?:shareholders?|investors?|limited partners?|general partners?|backers?)\b(?! (?:of|in)\b)"
+)
+# "X, a major shareholder of Y", "X is the largest investor in Y"
+SHAREHOLDER = re.compile(
+    r"^(?:,| is| was| became| remains) (?:a|an|the|its) (?:[a-z-]+ ){0,2}(?:shareholder|investor|backer|owner) (?:of|in) "
+    r"(?:the )?$"
+)
+# "X has backed dozens of firms, such as A and B": X invested in each
+BACKED_INCLUDING = re.compile(
+    r"\b(?:backed|invested in|funded|financed) (?:[\w-]+ ){0,5}?(?:companies|firms|start-?ups|projects|enterprises|"
+    r"makers|chipmakers|businesses)\b[^.;:]{0,60}?,? (?:including|such as) (?P<list>(?:[^.;:]|"
+    + _LEGAL_STOP
+    + r"){3,300})"
+)
+# "X led a 100 million yuan round in Y", "Y's Series B round, led by X"
+LED_ROUND = re.compile(r"\bled (?:a|an|the|its) (?:[\w$.,()-]+ ){0,6}?(?:round|financing) (?:in|for|of|into) (?:the )?")
+ROUND_LED_BY = re.compile(r"\b(?:round|financing)(?: was)? led by (?:the )?")
 ORG_SPEAKS = re.compile(
     # "X said", "X, the manager of the funds, announced", "X (XY) said", "a X official said"
-    r"(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),| [(（][^)）]{1,30}[)）])?"
+    r"(?: [(（][^)）]{1,30}[)）])?(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),"
+    r"| [—–] (?:which|who|the|a|an|its) [^—–;“”\"]{1,200} [—–],?)?"
     r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
     r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
-    r"noted|added|announced(?= at a (?:press|news) conference| in a statement))\b"
+    r"noted|added|warned|announced(?= at a (?:press|news) conference| in a statement|(?: [\w ]{1,24}?)? that\b"
+    r"(?![^.;]{0,120}?\b(?:would|will|plans? to|planned to|intends? to|is to|are to|was to)\b)))\b"
 )
+# a second post after the organisation of the first: "..., chief of the Y and president of Z"
+SECOND_POST = re.compile(rf",? and (?:the |a |an )?(?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) (?:of|at) (?:the )?", re.I)
+# "He said", "“...,” she added": a pronoun as the speaker
+PRONOUN_SPEAKS = re.compile(
+    r"(?:^|[,”\"] )(?:[Hh]e|[Ss]he)(?: (?:also|further|then|later|again|[a-z]+ly))* (?:"
+    + "|".join(re.escape(v) for v in lx.SPEECH_VERBS if v != "according to")
+    + r")\b"
+)
+# what may stand between a speaker and the speech verb after it: an apposition, brackets, an adverb
+SPEAKER_BEFORE = re.compile(
+    r"(?:,[^,;“”\"]{1,100},| ?[(（][^)）]{1,30}[)）]| [—–] [^—–;“”\"]{1,200} [—–])?,?"
+    r"(?: (?:also|further|then|has|had|recently|previously|later|"
+    r"once|again|[a-z]+ly))* $"
+)
+# between "said" and its speaker: a title ("said Vice Minister of Science and Technology Zhou Qi")
+SPEAKER_AFTER = re.compile(r" (?:(?:[A-Z][\w.’'-]*|of|and|the|for) ){0,8}$|^ $")
 # "“...,” Dr. X": the closing mark of a quotation right before a person's name
 QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
 # "according to X", "cited by Chinese official media X": X is the source of what is reported
 SOURCE_BEFORE = re.compile(r"\b(?:according to|cited by|citing)(?: (?:the|a|an))?(?: [A-Za-z-]+){0,3} $")
 PARTNER = re.compile(
-    r"\b(?:signed|inked|reached|concluded) (?:a|an|the) (?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
+    r"\b(?:signed|inked|reached|concluded) (?:a |an |the |\w+ )?(?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
     r"|\b(?:partnered|teamed up|cooperated|cooperates|cooperating|collaborated|collaborates|collaborating|"
     r"joined hands|joined forces|partners|working|works|collaborate|cooperate|partner|team up) with (?:the )?"
     r"|\b(?:in (?:conjunction|cooperation|partnership|collaboration)|together) with (?:the )?"
+    r"|\b(?:join|joins|joined|joining|serve|serves|served|act|acts|acted) as (?:a|an) (?:[a-z-]+ )?partner (?:of|in|to) (?:the )?"
     r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
-    r"|\b(?:established|set up|built|launched|deepened|strengthened|expanded|reached|started) (?:[a-z]+ ){0,2}?"
-    r"(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
+    r"|\b(?:establish(?:ed)?|set up|buil[td]|launch(?:ed)?|deepen(?:ed)?|strengthen(?:ed)?|expand(?:ed)?|reached|"
+    r"start(?:ed)?) (?:[a-z]+ ){0,2}?(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
 )
 PARTNER_LIST_GAP = r"^(?:[\w’'-]+ ){0,8}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
-    r"\b(?:invested|invests|will invest|to invest|has invested|have invested) (?:(?:about |nearly |over |more than )?"
-    r"[\d.,]+ ?(?:million |billion |trillion )?(?:yuan |dollars |US dollars |euros )?)?in (?:the )?"
-    r"|\b(?:took|takes|acquired|bought) (?:a )?(?:[\d.]+ ?(?:%|percent|per cent) )?stakes? in (?:the )?"
+    # "invested 5 billion yuan in X", "committed to invest about US$2 billion into X", "invest heavily in X"
+    r"\b(?:invested|invests|invest|investing) (?:[^.;:,“”\"]{0,50}? )?in(?:to)? (?:the )?"
+    # "took a 10% stake in X", "to buy a 20 percent stake in X", "holds a minority stake in X"
+    r"|\b(?:took|takes|take|taking|acquired|acquires|acquire|acquiring|bought|buys|buy|buying|holds|held|hold|"
+    r"raised|raises|raise|increased|increase) (?:a |an |its |their )?(?:(?:about |nearly |over |more than )?"
+    r"[\d.]+ ?(?:%|percent|per cent) )?(?:[a-z-]+ ){0,2}?stakes? in (?:the )?"
+    # "to buy 30 percent of X", "owns most of ... 60 per cent of X"
+    r"|\b(?:acquired|acquire|acquires|bought|buy|buys|owns|own|owned|holds|hold|held) (?:about |nearly |over |more than "
+    r"|a further )?[\d.]+ ?(?:%|percent|per cent) of (?:the )?"
     r"|\b(?:poured|pours|pour|injected|injects|inject|put|puts) (?:[^.;,]{0,40}? )?into (?:the )?"
 )
 FUNDED = re.compile(r"\b(?:financed|funded|bankrolled|sponsored|backed) by (?:the )?")
@@ -334,6 +472,8 @@ class Relator:
         self._order: dict[int, int] | None = None
         self._dates: dict[tuple[int, int], Sentence] | None = None
         self._titles: dict[str, DraftEntity] | None = None
+        self._groups: dict[tuple[int, str], list[DraftEntity]] | None = None
+        self._last_speaker: tuple[int, DraftEntity] | None = None  # (sentence index, person) quoted last
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -403,6 +543,19 @@ class Relator:
             )
             if near is not None:
                 return near.entity
+        if m.head in COMPANY_WORDS:
+            # "Xyz grew. The company and ... ": the company the sentence before opens with
+            sentence = self.doc.sentence_at(m.start)
+            i = bisect.bisect_left(self._named_starts, sentence.start)
+            opener = self._named[i] if i < len(self._named) and self._named[i].start == sentence.start else None
+            if opener is not None and opener.end <= m.start and opener.entity.cls == "Company":
+                return opener.entity  # "Xyz raised ..., according to a release the company sent": Xyz
+            if sentence.index and re.fullmatch(r"(?:[Tt]he )?", self.body[sentence.start : m.start]):
+                before = self.doc.sentences[sentence.index - 1]
+                i = bisect.bisect_left(self._named_starts, before.start)
+                first = self._named[i] if i < len(self._named) else None
+                if first is not None and first.end <= before.end and first.entity.cls == "Company":
+                    return first.entity
         heads = tuple(h.lower() for h in lx.BACK_REFERENCES.get(m.head, (m.head,)))
         for o in self._before(m.start):
             if o.kind != m.kind and m.kind != "Organisation":
@@ -573,6 +726,7 @@ class Relator:
             self.organisations(sentence)
             self.titled_posts(sentence)
         self.from_names()
+        self.posts_in_governments()
         self.document_titles()
         self.event_facts()
         self.merge_measures()
@@ -593,6 +747,11 @@ class Relator:
                 # "with Xyz University’s Finance Institute": the institute, not the university
                 other = self.at(other.end, orgs, gap=r"^[’']s (?:[a-z-]+ ){0,3}$", window=40) or other
             agent = self.agent_before(s, s.start + match.start(), orgs)
+            if other is None and agent is not None:  # "signed agreements with three state-owned banks"
+                counted = GROUP.match(s.text, match.end())
+                for member in self.group_named(counted.group()) if counted else ():
+                    if member is not agent.entity:
+                        self.add(agent.entity, "partnerOf", "signed-with-group", 0.6, self.span(s), obj=member)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
                 for more in self.list_after(s, other, orgs):  # "cooperation with A, B and C"
@@ -618,13 +777,62 @@ class Relator:
                 s.start + match.end(), ("Organisation",), gap=r"^(?:[a-z’'-]+ ){1,6}$", window=60
             )
             if target is not None and re.match(r"[’']s ", self.body[target.end : target.end + 3]):
-                # "invested in the country's largest chipmaker X": X, not the country
-                target = self.at(target.end, ("Organisation",), gap=r"^[’']s (?:[a-z’'-]+ ){0,6}$", window=60)
+                # "invested in the country's largest chipmaker X": X, not the country; "a stake in X's battery
+                # business": X
+                target = self.at(target.end, ("Organisation",), gap=r"^[’']s (?:[a-z’'-]+ ){0,6}$", window=60) or (
+                    target if target.kind == "Organisation" else None
+                )
+            if target is not None and target.descriptive and re.search(r"(?:%|cent) of (?:the )?$", match.group()):
+                continue  # "owns 60 per cent of the fund": which fund is too far to tell
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            counted = GROUP_BEFORE_VERB.search(self.body, s.start, s.start + match.start()) if agent is None else None
+            for member in self.group_named(counted.group("group")) if counted and target else ():
+                self.add(member, "investedIn", "group-invested-in", 0.6, self.span(s), obj=target.entity)
             if target and agent:
                 self.add(agent.entity, "investedIn", "invested-in", 0.65, self.span(s), obj=target.entity)
                 for more in self.list_after(s, target, ("Organisation",)):  # "invested in A, B and C"
                     self.add(agent.entity, "investedIn", "invested-in", 0.6, self.span(s), obj=more.entity)
+                for more in self.list_before(agent, ("Organisation",)):  # "A, B and C invested in X"
+                    self.add(more.entity, "investedIn", "invested-in", 0.6, self.span(s), obj=target.entity)
+        for match in LED_ROUND.finditer(s.text):
+            target = self.at(s.start + match.end(), ("Organisation",), window=3)
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            if target and agent:
+                self.add(agent.entity, "investedIn", "led-round", 0.65, self.span(s), obj=target.entity)
+        for match in ROUND_LED_BY.finditer(s.text):
+            investor = self.at(s.start + match.end(), ("Organisation", "Person"), window=3)
+            receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if investor and receiver:
+                self.add(investor.entity, "investedIn", "round-led-by", 0.6, self.span(s), obj=receiver.entity)
+                for more in self.list_after(s, investor, ("Organisation", "Person")):
+                    self.add(more.entity, "investedIn", "round-led-by", 0.55, self.span(s), obj=receiver.entity)
+        for match in BACKED_INCLUDING.finditer(s.text):
+            backer = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
+            if backer is None:
+                continue
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                backed = self.first_starting(s, ("Organisation",), s.start + a, s.start + b)
+                if backed is not None and backed.entity is not backer.entity:
+                    self.add(backer.entity, "investedIn", "backed-including", 0.6, self.span(s), obj=backed.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation", "Person"))):
+            if b.kind == "Organisation" and SHAREHOLDER.match(self.body[a.end : b.start]):
+                self.add(a.entity, "investedIn", "shareholder-of", 0.6, self.span(s), obj=b.entity)
+        for pattern, rule in ((PUT_IN_AMOUNT, "put-in-amount"), (MEMBER_INVESTOR, "investor-of-fund")):
+            for match in pattern.finditer(s.text):
+                if pattern is PUT_IN_AMOUNT and NAMED_RECIPIENT.match(s.text, match.end()):
+                    continue  # "put in 2 billion yuan into Xyz": the text names where the money went
+                fund = self._fund_before(s, s.start + match.start())
+                agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+                if fund is None or agent is None or agent.entity is fund:
+                    continue
+                if re.search(
+                    r"\b(?:arm|unit|subsidiary|division|affiliate) of (?:the )?$",
+                    self.body[agent.start - 30 : agent.start],
+                ):
+                    continue  # "an investment arm of Xyz poured in ...": the arm put the money in, not Xyz
+                for investor in (agent, *self.list_before(agent, ("Organisation",))):
+                    if investor.entity is not fund and investor.entity.cls != "MediaOutlet":
+                        self.add(investor.entity, "investedIn", rule, 0.55, self.span(s), obj=fund)
         for match in RECEIVED_FROM.finditer(s.text):
             receiver = self.agent_before(s, s.start + match.start(), ("Organisation",))
             if receiver is None:
@@ -678,6 +886,33 @@ class Relator:
                 guest = self.first_starting(s, orgs, s.start + a, s.start + b)
                 if guest is not None:
                     self.add(guest.entity, "locatedIn", "hosts-including", 0.6, self.span(s), obj=place)
+        for match in HOSTS_OF.finditer(s.text):
+            host = self.agent_before(s, s.start + match.start(), ("Region",))
+            place = host.entity if host is not None else self._place_described(s, s.start + match.start())
+            if place is not None and place.cls in ("Country", "MacroRegion"):
+                continue  # "the country's largest base, houses ...": the subject is another place
+            for a, b in list_items(s.text, match.start("list"), match.end("list")) if place is not None else ():
+                guest = self.first_starting(s, orgs, s.start + a, s.start + b)
+                if guest is not None:
+                    self.add(guest.entity, "locatedIn", "hosts-of", 0.6, self.span(s), obj=place)
+        for match in SETTLED_INCLUDING.finditer(s.text):
+            place = self.at(s.start + match.end(), ("Region",), window=2)
+            lead = (
+                re.match(r",? (?:including|such as|like|among them) (?:the )?", self.body[place.end :])
+                if place
+                else None
+            )
+            if place is None or lead is None or place.entity.cls in ("Country", "MacroRegion"):
+                continue
+            rest = re.match(r"(?:[^.;:]|" + _LEGAL_STOP + r"){3,300}", self.body[place.end + lead.end() : s.end])
+            low = place.end + lead.end()
+            for a, b in list_items(self.body, low, low + len(rest.group())) if rest else ():
+                guest = self.first_starting(s, orgs, a, b)
+                if guest is not None:
+                    self.add(guest.entity, "locatedIn", "settled-in-including", 0.6, self.span(s), obj=place.entity)
+        for a, b in itertools.pairwise(self.in_sentence(s, orgs)):
+            if re.fullmatch(r" and (?:the )?", self.body[a.end : b.start]) and JOINTLY_DO.match(self.body, b.end):
+                self.add(a.entity, "partnerOf", "jointly-do", 0.6, self.span(s), obj=b.entity)
         for a, b in itertools.pairwise(self.in_sentence(s)):
             if not POSSESSIVE.match(self.body[a.end : b.start]) or b.kind != "Organisation":
                 continue
@@ -742,6 +977,36 @@ class Relator:
             if parent is not None:
                 self.add(m.entity, "subOrganisationOf", "unit-of", 0.75, self.span(s), obj=parent.entity)
 
+    def groups(self) -> dict[tuple[int, str], list[DraftEntity]]:
+        """Counted groups the text lists ("The three state-owned banks include A, B and C"), by count and
+        noun: a later or earlier "the three state-owned banks" means each of them. The list must hold as many
+        organisations as the count says."""
+        if self._groups is None:
+            self._groups = {}
+            for s in self.doc.sentences:
+                for match in GROUP.finditer(s.text):
+                    lead = GROUP_LIST.match(s.text[match.end() :])
+                    count = number(match.group("count"))
+                    if lead is None or count is None or count < 2:
+                        continue
+                    start = match.end() + lead.end()
+                    members = []
+                    for a, b in list_items(s.text, start, len(s.text.rstrip("."))):
+                        member = self.first_starting(s, ("Organisation",), s.start + a, s.start + b)
+                        if member is not None and member.entity not in members:
+                            members.append(member.entity)
+                    if len(members) == count:
+                        self._groups.setdefault((count, match.group("noun").lower()), members)
+        return self._groups
+
+    def group_named(self, text: str) -> list[DraftEntity]:
+        """The members of the counted group a phrase names ("three state-owned banks"), or none."""
+        match = GROUP.fullmatch(text.strip())
+        if match is None or not self.groups():
+            return []
+        count = number(match.group("count"))
+        return self.groups().get((count, match.group("noun").lower()), []) if count is not None else []
+
     def head_of_phrase(self, s: Sentence, m: Mention | None) -> Mention | None:
         """ "the X Park in the Y new area will be managed by": the thing before a place that locates it."""
         if m is None or m.kind != "Region":
@@ -761,6 +1026,29 @@ class Relator:
                 return out  # (the gap, but for the acronym, is as short as a list's)
             out.append(more)
             last = more
+
+    def _fund_before(self, s: Sentence, position: int) -> DraftEntity | None:
+        """The fund the text is about at `position`: the fund named last, in this sentence or the three before (an
+        amount put in with no recipient named goes to it)."""
+        low = self.doc.sentences[max(0, s.index - 3)].start
+        i = bisect.bisect_left(self._outer_starts, position)
+        for k in range(i - 1, max(-1, i - 1 - REFER_REACH), -1):  # names and descriptions ("the fund's capital")
+            o = self._outer[k]
+            if o.start < low:
+                return None
+            if o.end <= position and o.entity.cls == "Fund":
+                return o.entity
+        return None
+
+    def list_before(self, last: Mention, kinds: tuple[str, ...]) -> list[Mention]:
+        """The mentions listed before `last` when it ends a list ("A, B and C"): only when an " and " joins
+        `last` to the one before (a lone ", " is an apposition, not a list)."""
+        out: list[Mention] = []
+        first = self.at_end(last.start, kinds, r"^,? and (?:the )?$")
+        while first is not None and len(out) < 12:
+            out.append(first)
+            first = self.at_end(first.start, kinds, r"^, (?:the )?$")
+        return out
 
     def _organisation_named(self, name: str) -> DraftEntity | None:
         found = [e for e in self.entities if e.kind == "Organisation" and (e.label == name or name in e.aliases)]
@@ -790,10 +1078,17 @@ class Relator:
             title = (titled.head or "").strip()
             role = title.lower().replace("prof", "professor") if title.lower() == "prof" else title.lower()
             org = self.at(person.end, ("Organisation",), gap=r"^,? (?:of|at|from|with) (?:the )?$", window=12)
+            target = org.entity if org is not None else None
             if org is None:
                 start = person.start - len(title) - 1
-                org = self.at_end(start, ("Organisation", "Region"), r"^(?:[’']s)? ?$") if start > s.start else None
-            target = org.entity if org is not None else None
+                # "Xyz Mayor Zhou Qi", "Xyz's chairman Zhou Qi", "Xyz Chairman and President Zhou Qi"
+                org = self.at_end(start, ("Organisation", "Region"), OTHER_TITLE_BEFORE) if start > s.start else None
+                target = org.entity if org is not None else None
+                low = max(s.start, start - 40)
+                lead = PLACE_BEFORE_TITLE.search(self.body, low, max(low, start)) if org is None else None
+                if lead is not None:  # a place's name before the title that no rule took as a mention
+                    cores = self._region_cores().get(norm(lead.group("place")), [])
+                    target = self._region_named(lead.group("place")) or (cores[0] if len(cores) == 1 else None)
             if target is not None and target.kind == "Region":
                 target = self._government_of(target) or target
             level = role.split()[0] if role.split()[0] in ("provincial", "municipal") else ""
@@ -811,8 +1106,27 @@ class Relator:
                 subject = self.first_starting(s, ("Organisation",), s.start, person.start)
                 if subject is not None and subject.entity.cls in ("Company", "Fund", "Organisation"):
                     target = subject.entity
+                elif subject is None and not any(
+                    m.start > person.end and m.entity.cls != "MediaOutlet"
+                    for m in self.in_sentence(s, ("Organisation",))
+                ):
+                    # "“...,” founder and CEO Zhou Qi told ...": no organisation in the sentence, the company the
+                    # sentence before opens with
+                    before = self._it_before(s)
+                    target = before if before is not None and before.cls in ("Company", "Fund") else None
             if target is not None:
                 self.add(person.entity, "holdsPostIn", "title-before-name", 0.7, self.span(s), obj=target, role=role)
+        for person in self.in_sentence(s, ("Person",)):
+            title = ORG_TITLE_BEFORE_NAME.search(self.body, max(s.start, person.start - 40), person.start)
+            org = self.at_end(title.start(), ("Organisation",), r"^$") if title else None
+            if org is not None and org.entity.cls != "MediaOutlet":  # "Xyz chief Zhou Qi"
+                role = title.group("title").lower()
+                self.add(person.entity, "holdsPostIn", "org-title-name", 0.65, self.span(s), obj=org.entity, role=role)
+            bracket = BRACKET_POST.match(self.body, person.end)
+            org = self.at(bracket.end(), ("Organisation",), window=2) if bracket else None
+            if org is not None:  # "Zhou Qi (chairman, Xyz)"
+                role = bracket.group("title").lower()
+                self.add(person.entity, "holdsPostIn", "bracket-post", 0.65, self.span(s), obj=org.entity, role=role)
         for match in PERSON_WITH.finditer(s.text):  # "said Zhou Qi with Xyz's Reform Committee"
             person = self.at_end(s.start + match.start(), ("Person",), r"^$")
             org = self.at(s.start + match.end(), ("Organisation",), window=2) or self.at(
@@ -867,6 +1181,28 @@ class Relator:
             if org and person:
                 post = match.group("post").lower()
                 self.add(person.entity, "holdsPostIn", "post-of-named", 0.75, self.span(s), obj=org.entity, role=post)
+
+    def posts_in_governments(self) -> None:
+        """A mayor's or a governor's post is in the place's government when the text names that government ("Zhou
+        Qi, governor of Abc Province" in an article about "the Abc provincial government"), else in the place."""
+        governments: dict[int, list[DraftEntity]] = {}
+        for st in self.statements.values():
+            if (
+                st.predicate == "jurisdiction"
+                and st.object is not None
+                and st.subject.cls == "GovernmentBody"
+                and "government" in norm(st.subject.label)
+            ):
+                governments.setdefault(id(st.object), []).append(st.subject)
+        for key, st in list(self.statements.items()):
+            if st.predicate != "holdsPostIn" or st.object is None or st.object.kind != "Region":
+                continue
+            if not re.search(r"\b(?:mayor|governor)\b", st.role or ""):
+                continue
+            bodies = governments.get(id(st.object), [])
+            if len(bodies) == 1:
+                del self.statements[key]
+                self.add(st.subject, st.predicate, st.rule, st.confidence, st.evidence[0], obj=bodies[0], role=st.role)
 
     def _government_of(self, region: DraftEntity) -> DraftEntity | None:
         for st in self.statements.values():
@@ -1019,20 +1355,51 @@ class Relator:
                 organisation = None
             if organisation is None and match.start() == 0:  # "Founded in 2014, Xyz ..."
                 organisation = self.at(s.start + match.end(), ("Organisation",), gap=r"^,? (?:the )?$", window=6)
-            if organisation is not None:
+            target = organisation.entity if organisation is not None else None
+            if target is None and (
+                (match.start() == 0 and re.match(r",? it\b", s.text[match.end() :]))
+                or re.search(r"\b[Ii]t (?:was |has been |had been )?$", s.text[: match.start()])
+            ):  # "Founded in 2012, it has ...": the organisation before; "Since it was set up in 2016, Xyz
+                # has ...": Xyz, the subject the clause leads to
+                main = re.match(r"[^,;]{0,40}, (?:the )?", s.text[match.end() :])
+                after = self.at(s.start + match.end() + main.end(), ("Organisation",), window=0) if main else None
+                target = after.entity if after is not None and match.start() > 0 else self._it_before(s)
+            if target is not None:
                 year_text = match.group("year")
                 if match.group("month"):
                     year_text += f"-{when.MONTHS[match.group('month').lower()]:02d}"
-                self.add(organisation.entity, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
+                self.add(target, "foundingDate", "founded-in-year", 0.6, self.span(s), value=year_text)
+        for match in ITS_FOUNDING.finditer(s.text):  # "since its establishment in May 2016"
+            subject = self.first_starting(s, ("Organisation", "Region"), s.start, s.start + match.start())
+            target = subject.entity if subject is not None else self._it_before(s)
+            if target is not None and (target.kind == "Organisation" or target.cls in lx.ZONE_CLASSES):
+                value = match.group("year")
+                if match.group("month"):
+                    value += f"-{when.MONTHS[match.group('month').lower()]:02d}"
+                self.add(target, "foundingDate", "its-founding", 0.6, self.span(s), value=value)
         for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation",))):
             between = self.body[a.end : b.start]
             if re.fullmatch(r",? (?:is|was|as|becomes|became) |, ", between) and POSSESSIVE_SUBSIDIARY.match(
                 self.body, b.end
             ):  # "X is Y's main subsidiary"
                 self.subsidiary(a.entity, b.entity, "possessive-subsidiary", s)
+        for a, b in itertools.pairwise(self.in_sentence(s, ("Organisation",))):
+            between = self.body[a.end : b.start]
+            if DESCRIBED_UNDER.match(between) or PARENT_POSSESSIVE.match(between):
+                self.subsidiary(a.entity, b.entity, "described-under", s)
+            elif POSSESSIVE_UNIT_BEFORE.match(between):  # "Xyz's banking unit Abc"
+                self.subsidiary(b.entity, a.entity, "possessive-unit", s)
+            elif PARENT_OF.match(between):
+                self.subsidiary(b.entity, a.entity, "parent-of", s)
         for match in SUBSIDIARY_OF.finditer(s.text):
             parent = self.at(s.start + match.end(), ("Organisation",), window=3)
             child = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if (
+                child is not None
+                and re.search(r"(?:unit|arm|division) of", match.group())
+                and not re.fullmatch(r",? ?", self.body[child.end : s.start + match.start()])
+            ):
+                child = None  # "X put in ..., and a finance arm of Y added more": the arm is unnamed
             if parent and child:
                 self.subsidiary(child.entity, parent.entity, "subsidiary-of", s)
         for match in ITS_SUBSIDIARY.finditer(s.text):
@@ -1069,6 +1436,16 @@ class Relator:
             if child and agent:
                 self.add(child.entity, "subOrganisationOf", "set-up-company", 0.7, self.span(s), obj=agent.entity)
 
+    def _it_before(self, s: Sentence) -> DraftEntity | None:
+        """What "it" names: the organisation (or zone) the sentence before opens with."""
+        if s.index == 0:
+            return None
+        before = self.doc.sentences[s.index - 1]
+        first = self.first_starting(before, ("Organisation", "Region"), before.start, before.end)
+        if first is None or (first.kind == "Region" and first.entity.cls not in lx.ZONE_CLASSES):
+            return None
+        return first.entity
+
     def subsidiary(self, child: DraftEntity, parent: DraftEntity, rule: str, s: Sentence) -> None:
         """A subsidiary is part of its parent, and of the parent's kind when nothing said more (a company's
         subsidiary is a company)."""
@@ -1078,6 +1455,29 @@ class Relator:
 
     def located(self, s: Sentence) -> None:
         """ "<X> is headquartered / registered / located / opened in <region>" (and "... there")."""
+        opening = BASED_OPENING.match(s.text)
+        if opening is not None:  # "Based in Xyz, Abc Group makes ..." (based: located, as "based in" is below)
+            predicate = "headquarteredIn" if opening.group().startswith("Headquartered") else "locatedIn"
+            place = self.at(s.start + opening.end(), ("Region",), window=2)
+            company = (
+                self.at(place.end, ("Organisation",), gap=r"^(?:, [A-Z][\w-]+)?, (?:the )?$", window=30)
+                if place
+                else None
+            )
+            if place is not None and company is not None:
+                self.add(company.entity, predicate, "based-in-opening", 0.7, self.span(s), obj=place.entity)
+        mentions = self.in_sentence(s, ("Organisation", "Region"))
+        for a, b in itertools.pairwise(mentions):
+            between = self.body[a.end : b.start]
+            if a.kind == "Organisation" and b.kind == "Region" and HEADQUARTERS_IN.match(between):
+                self.add(a.entity, "headquarteredIn", "headquarters-in", 0.7, self.span(s), obj=b.entity)
+            if (
+                a.kind == "Region"
+                and b.kind == "Organisation"
+                and HEADQUARTERS_LOCATION.match(between)
+                and re.match(r"[’']s? (?:global |main )?head ?quarters\b", self.body[b.end : b.end + 25])
+            ):
+                self.add(b.entity, "headquarteredIn", "location-of-headquarters", 0.7, self.span(s), obj=a.entity)
         for match in THERE.finditer(s.text):
             there = self.starting_at(s.start + match.end() - 5, lambda m: m.head == "there")
             agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
@@ -1254,12 +1654,23 @@ class Relator:
             if person is None:
                 continue
             after = s.start + match.end("post")
-            org = self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12) or self.at(
-                after, ("Organisation",), gap=POST_ORG_DESCRIBED, window=70
+            org = (
+                self.at(after, ("Organisation",), gap=r"^ (?:of|at|in|with) (?:the )?$", window=12)
+                or self.at(after, ("Organisation",), gap=POST_ORG_DESCRIBED, window=70)
+                or self.at(after, ("Organisation",), gap=PLACE_BASED_ORG, window=40)
             )
             if org is None:  # "Party secretary of <city>": the post is held in the place
                 org = self.at(after, ("Region",), gap=r"^ of (?:the )?$", window=8)
             if org is None:
+                # "X, chief of the Party Committee and president of Z": a first body no rule named, then Z
+                unnamed = re.match(r" (?:of|at) (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*){0,4}", self.body[after : s.end])
+                second = SECOND_POST.match(self.body, after + unnamed.end()) if unnamed else None
+                other = self.at(second.end(), ("Organisation",), window=2) if second else None
+                if other is not None:
+                    role = second.group("post").lower()
+                    self.add(
+                        person.entity, "holdsPostIn", "post-apposition", 0.75, self.span(s), obj=other.entity, role=role
+                    )
                 continue
             post = re.sub(r"^(?:a|an|the) ", "", match.group("post"), flags=re.I)
             if re.match(r"(?i)(?:co-)?founder\b", post):
@@ -1273,6 +1684,13 @@ class Relator:
                 tail = re.match(r"[^,.;]*", self.body[after:])
                 role = (role + tail.group()).strip() if tail else role
             self.add(person.entity, "holdsPostIn", "post-apposition", 0.8, self.span(s), obj=org.entity, role=role)
+            second = SECOND_POST.match(self.body, org.end)  # "X, chief of the Y and president of Z": Z too
+            other = self.at(second.end(), ("Organisation",), window=2) if second else None
+            if other is not None and other.entity is not org.entity:
+                role = second.group("post").lower()
+                self.add(
+                    person.entity, "holdsPostIn", "post-apposition", 0.75, self.span(s), obj=other.entity, role=role
+                )
         for match in PRE_NAME_POST.finditer(s.text):
             org = self.at(s.start + match.end(), ("Organisation",), window=2)
             if org is None:
@@ -1286,12 +1704,29 @@ class Relator:
         """A person in a sentence with a speech verb is quoted; "at the <event>" makes them a speaker there."""
         verb = _SPEECH.search(s.text)
         people = [m for m in self.in_sentence(s, ("Person",)) if m.rule not in ("byline", "byline-by")] if verb else []
+        speakers = self._speakers(s) if verb else []
+        if speakers:  # a name next to a speech verb speaks; the others are spoken of
+            people = [m for m in people if m in speakers]
         for person in people:
             if re.search(
                 r"\b(?:told|asked) (?:[A-Z][\w&.-]*[’']s )?(?:reporters? )?$", self.body[s.start : person.start]
             ):
                 continue  # "Shen told Beiwang's Anna Hollister": the one told is not quoted
             self.add(person.entity, "quotedIn", "speech-verb", 0.75, self.span(s), obj=self.article)
+        pronoun = PRONOUN_SPEAKS.search(s.text) if verb else None
+        if pronoun is not None and not any(pronoun.start() <= m.start - s.start < pronoun.end() for m in people):
+            # "He stated that ...", "“...,” she said": the person named last, in this sentence or the two before
+            # (the speaker quoted last goes on speaking, else the person named last)
+            low = self.doc.sentences[max(0, s.index - 2)].start
+            person = next(
+                (o for o in self._before(s.start + pronoun.start()) if o.kind == "Person" and o.start >= low), None
+            )
+            speaker = self._last_speaker if self._last_speaker and self._last_speaker[0] >= s.index - 2 else None
+            who = speaker[1] if speaker is not None else person.entity if person is not None else None
+            if who is not None and (person is None or person.rule not in ("byline", "byline-by")):
+                self.add(who, "quotedIn", "pronoun-speaks", 0.6, self.span(s), obj=self.article)
+        for person in people:
+            self._last_speaker = (s.index, person.entity)
         if not verb:  # "“...,” Dr. Zhou Qi, the founder of X.": a quotation signed with a name, no verb
             for person in self.in_sentence(s, ("Person",)):
                 if QUOTE_SIGNED.search(self.body, max(s.start, person.start - 12), person.start):
@@ -1302,7 +1737,7 @@ class Relator:
             speaks = ORG_SPEAKS.match(self.body, org.end)
             if speaks and "," in speaks.group() and self.at(org.end, ("Organisation", "Person", "Region"), window=3):
                 speaks = None  # "A, B and C said": the list's last name speaks, not each one
-            if speaks and re.search(r"\b(?:of|at|with|from) (?:the )?$", before):
+            if speaks and re.search(r"\b(?:of|at|with|from|called|named) (?:the )?$", before):
                 speaks = None  # "X, Secretary General of the Y (YZ) said": X speaks, Y is where X works
             if (
                 speaks
@@ -1321,6 +1756,51 @@ class Relator:
                 for person in people:
                     self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
                 break
+
+    def _speakers(self, s: Sentence) -> list[Mention]:
+        """The names right next to a speech verb: "<name>(, <apposition>,) said", "said <title> <name>". Empty when
+        no name stands there (then every person of the sentence counts, as before)."""
+        found: list[Mention] = []
+        mentions, starts = self._sentence(s, ("Person", "Organisation"))
+
+        def ending_by(position: int, kind: str = "") -> Mention | None:
+            # the nearest mention ending by `position` (a few steps back: mentions rarely nest in a sentence's list)
+            i = bisect.bisect_left(starts, position) - 1
+            for k in range(i, max(-1, i - 6), -1):
+                if mentions[k].end <= position and (not kind or mentions[k].kind == kind):
+                    return mentions[k]
+            return None
+
+        for verb in _SPEECH.finditer(s.text):
+            at, end = s.start + verb.start(), s.start + verb.end()
+            k = bisect.bisect_left(starts, end)
+            after = mentions[k] if k < len(mentions) else None
+            if (
+                after is not None
+                and SPEAKER_AFTER.match(self.body[end : after.start])
+                and re.match(r"[,.;:]|$| (?:on|in|at|who|of|from|with|told)\b", self.body[after.end : after.end + 6])
+            ):  # "..., said Zhou Qi." (not "said the company had ...": what was said)
+                found.append(after)
+            else:
+                after = None
+            before = ending_by(at)
+            gap = self.body[before.end : at] if before is not None else ""
+            if after is not None and re.fullmatch(r", ?", gap):
+                continue  # "... promoted by Wang Hao, said Zhou Qi": Wang ends what was said
+            if before is not None and SPEAKER_BEFORE.match(gap):
+                found.append(before)
+                # "Zhou Qi, chairman of a company called Xyz said": the person the apposition describes
+                person = ending_by(before.start, "Person")
+                if (
+                    before.kind == "Organisation"
+                    and person is not None
+                    and re.fullmatch(
+                        r"(?: ?[(（][^)）]{1,20}[)）])?(?:, [^,;“”\"]{1,80}| (?:of|at|from|with) [^,;“”\"]{0,80})",
+                        self.body[person.end : before.start],
+                    )
+                ):
+                    found.append(person)
+        return found
 
     def counts(self, s: Sentence) -> None:
         """Counts and amounts of the project list last named: projects, blockchain projects, total investment."""
@@ -1355,12 +1835,19 @@ class Relator:
 
     def part_of(self, s: Sentence) -> None:
         """Regions in regions: "<A> of <B>", "<A> in <B>", "<A> is the core of <B>", "its capital <A>"."""
-        regions = self.in_sentence(s, ("Region",))
+        regions, tails = self._regions_with_tails(s)
+        self._demonym_places(s)
         for a, b in itertools.pairwise(regions):
+            if id(b) in tails:
+                continue  # a place that ends a body's name is placed by what follows it, never placing another
+            if id(a) in tails and _rank(b.entity) >= _rank(a.entity):
+                continue  # "the government of Xyz City in Abc District": the body is in Abc, not Xyz
             between = self.body[a.end : b.start]
             if OF_REGION.match(between) or IN_REGION.match(between):
                 if b.entity.cls == "MacroRegion" and not OF_REGION.match(between):
                     continue
+                if a.entity.cls == "Country" and _rank(b.entity) > _rank(a.entity):
+                    continue  # "the Communist Party of <country> in Xyz": the body is in Xyz, not the country
                 if b.entity.cls == "Country" and self._possessive_region_after(regions, b):
                     continue  # "Xyz, a city in east <country>'s Abc province": in Abc (see _located_by_apposition)
                 self.add(a.entity, "partOf", "region-of-region", 0.6, self.span(s), obj=b.entity)
@@ -1368,12 +1855,29 @@ class Relator:
                 self.add(a.entity, "partOf", "part-of-phrase", 0.7, self.span(s), obj=b.entity)
             elif (
                 between == ", "
-                and a.entity.cls in ("City", "District", "Region")
+                and (a.entity.cls in ("City", "District", "Region") or a.entity.cls in lx.ZONE_CLASSES)
                 and not a.entity.iso3166
                 and (b.entity.cls in ("Province", "AutonomousRegion"))
                 and (re.match(r" [Pp]rovince\b", self.body[b.end : b.end + 9]) or b.text.lower().endswith(" province"))
             ):
                 self.add(a.entity, "partOf", "city-comma-province", 0.7, self.span(s), obj=b.entity)
+            elif (
+                between == ", "
+                and b.entity.cls == "Country"
+                and a.entity.cls != "Country"
+                and a.kind == "Region"
+                and not re.match(r",? (?:and |or )?(?:the )?[A-Z]", self.body[b.end : b.end + 8])
+                and not re.search(r"(?:,|\band|\bor) (?:the )?$", self.body[max(s.start, a.start - 6) : a.start])
+            ):  # "the city government of Xyz, <country>": a place and its country, not a list of places
+                self.add(a.entity, "partOf", "place-comma-country", 0.65, self.span(s), obj=b.entity)
+            elif (
+                between == ", "
+                and a.entity.cls == "District"
+                and re.search(r"(?i)\b(?:district|county)$", a.text)
+                and b.entity.cls in ("City", "Municipality")
+                and not re.match(r", [A-Z][\w-]+ (?:[Dd]istrict|[Cc]ounty)\b", self.body[b.end : b.end + 40])
+            ):  # "Xyz district, Abc": the district of the city (not a list of districts and cities)
+                self.add(a.entity, "partOf", "district-comma-city", 0.7, self.span(s), obj=b.entity)
             elif self._subdivision_of(a.entity, b.entity) and (
                 APPOSITION_OF.match(between)
                 or (between == ", " and APPOSITION_POSSESSIVE.match(self.body[b.end : b.end + 80]))
@@ -1395,6 +1899,8 @@ class Relator:
             ):
                 self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
         for i in range(len(regions)):
+            if i + 1 < len(regions) and id(regions[i + 1]) in tails:
+                continue
             self._located_by_apposition(s, regions, i)
         for m in regions:
             before = self.body[max(s.start, m.start - 40) : m.start]
@@ -1414,6 +1920,34 @@ class Relator:
                 )
                 if province is not None:
                     self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
+
+    def _demonym_places(self, s: Sentence) -> None:
+        """ "the southern <Demonym> megacity of Xyz", "the northern <Demonym> island of Xyz": Xyz is in the country
+        the demonym names (one of the article's countries)."""
+        for match in DEMONYM_PLACE.finditer(s.text):
+            place = self.at(s.start + match.end(), ("Region",), window=0)
+            stem = re.sub(r"(?:ese|ean|ian|ish|an|i)$", "", match.group("demonym"))
+            countries = [e for e in self.entities if e.cls == "Country" and len(stem) >= 3 and e.label.startswith(stem)]
+            if place is not None and len(countries) == 1 and place.entity.cls != "Country":
+                self.add(place.entity, "partOf", "demonym-place", 0.65, self.span(s), obj=countries[0])
+
+    def _regions_with_tails(self, s: Sentence) -> tuple[list[Mention], set[int]]:
+        """The sentence's outermost places, and the places that end a body's name ("the government of Xyz, a city
+        in eastern Abc": Xyz is in Abc though the body's name holds it); the ids of the latter."""
+        regions = self.in_sentence(s, ("Region",))
+        tails: dict[int, Mention] = {}
+        for org in self.in_sentence(s, ("Organisation",)):
+            inner = [
+                o
+                for o in self._all_index.starting(org.start + 1, org.end - 1)
+                if o.kind == "Region" and o.entity is not None and o.end == org.end and o.start > org.start
+            ]
+            if inner:
+                tail = max(inner, key=lambda o: o.end - o.start)
+                tails[id(tail)] = tail
+        if not tails:
+            return regions, set()
+        return sorted([*regions, *tails.values()], key=lambda m: (m.start, -m.end)), set(tails)
 
     def _possessive_region_after(self, regions: list[Mention], b: Mention) -> bool:
         """Whether the next region of the sentence follows `b` as "<b>'s <region>"."""
@@ -1438,8 +1972,12 @@ class Relator:
             c = regions[i + 2]
             if POSSESSIVE_REGION.match(self.body[b.end : c.start]):
                 target = c  # "in east <country>'s Abc province": Abc, not the country
-        if target is b and (b.entity.cls == "Country" or not link.group("said")):
-            return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement)
+        compass = target is b and b.entity.cls == "Country" and re.fullmatch(rf", (?:the )?{_COMPASS_WORD} ", gap)
+        # "Xyz, located in the far north of <country>"
+        compass = compass or (target is b and re.search(r"\b(?:located|situated) in\b", link.group("said") or ""))
+        if target is b and not compass and (b.entity.cls == "Country" or not link.group("said")):
+            return  # "Xyz in <country>" and plain "Xyz, Abc" are other rules' (or no statement); "Xyz, southern
+            # <country>" places it
         if _rank(target.entity) >= _rank(a.entity):
             return
         self.add(a.entity, "partOf", "located-by-apposition", 0.7, self.span(s), obj=target.entity)
@@ -1472,7 +2010,13 @@ class Relator:
             ):
                 # the most specific place its name holds ("Communist Party of <country> Abc Provincial Committee": Abc)
                 place = max(inner, key=lambda r: (_rank(r), -inner.index(r)))
-                self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=place)
+                if place.cls == "Country" and e.cls in ("Ministry", "PartyCommittee"):
+                    # a national ministry or the party's central organs: their country says nothing a reader needs
+                    # (annotators of real news leave it out; a central bank's, read from its name, stays)
+                    place = None
+                if place is not None:
+                    self.add(e, "jurisdiction", "government-of-region", 0.8, evidence, obj=place)
+                self._government_of_place_in_place(e)
             if e.kind == "Organisation":
                 part = re.match(r"^(?P<part>.+?) of (?:the )?(?P<whole>.+)$", e.label)
                 if part and any(part.group("part").endswith(h) for h in lx.PART_HEADS):
@@ -1548,6 +2092,30 @@ class Relator:
                 region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    def _government_of_place_in_place(self, e: DraftEntity) -> None:
+        """ "Xyz Municipal Government of Abc Province": the body's name puts Xyz in Abc."""
+        for m in e.mentions:
+            if m.descriptive or " of " not in m.text:
+                continue
+            inside = [o for o in self._all_index.starting(m.start, m.end) if o.kind == "Region" and o.entity]
+            first = max((o for o in inside if o.start == m.start and o.end < m.end), key=lambda o: o.end, default=None)
+            last = min((o for o in inside if o.end == m.end and o.start > m.start), key=lambda o: o.start, default=None)
+            if last is None:
+                continue
+            place = first.entity if first is not None else None
+            if place is None:  # the city's name inside the body's name, named as a place elsewhere in the text
+                lead = re.match(r"(?:the )?([A-Z][\w-]+(?: [A-Z][\w-]+)?) (?:Municipal|City|County|District) ", m.text)
+                place = self._region_named(lead.group(1)) if lead else None
+            if place is None or place is last.entity or _rank(last.entity) >= _rank(place):
+                continue
+            if re.fullmatch(
+                r"(?i)(?:the )?[\w’'-]+(?: [\w’'-]+)?(?: (?:municipal|city|county|district|people[’']s))* government of "
+                r"(?:the )?",
+                self.body[m.start : last.start],
+            ):  # (not "Xyz County Committee of the Communist Party of <country>": the party's country)
+                self.add(place, "partOf", "government-of-place-in-place", 0.7, (m.start, m.end), obj=last.entity)
+                return
 
     @staticmethod
     def _subdivision_of(part: DraftEntity, country: DraftEntity) -> bool:
