@@ -2096,7 +2096,10 @@ class Relator:
     def _government_of_place_in_place(self, e: DraftEntity) -> None:
         """ "Xyz Municipal Government of Abc Province": the body's name puts Xyz in Abc."""
         for m in e.mentions:
-            if m.descriptive or " of " not in m.text:
+            if m.descriptive:
+                continue
+            if " of " not in m.text:
+                self._government_then_place(m)
                 continue
             inside = [o for o in self._all_index.starting(m.start, m.end) if o.kind == "Region" and o.entity]
             first = max((o for o in inside if o.start == m.start and o.end < m.end), key=lambda o: o.end, default=None)
@@ -2116,6 +2119,21 @@ class Relator:
             ):  # (not "Xyz County Committee of the Communist Party of <country>": the party's country)
                 self.add(place, "partOf", "government-of-place-in-place", 0.7, (m.start, m.end), obj=last.entity)
                 return
+
+    def _government_then_place(self, m: Mention) -> None:
+        """ "Xyz Municipal Government of Abc Province" read as the body "Xyz Municipal Government" and the place
+        after it (the reader ends such a name at Government): the place locates the city the name leads with."""
+        lead = re.fullmatch(
+            r"(?:the )?([A-Z][\w-]+(?: [A-Z][\w-]+)?) (?:Municipal |City |County |District )Government", m.text
+        )
+        tail = re.match(r" of (?:the )?", self.body[m.end : m.end + 8])
+        if lead is None or tail is None:
+            return
+        after = self.starting_at(m.end + tail.end(), lambda o: o.kind == "Region" and o.entity is not None)
+        place = self._region_named(lead.group(1))
+        if after is None or place is None or place is after.entity or _rank(after.entity) >= _rank(place):
+            return
+        self.add(place, "partOf", "government-of-place-in-place", 0.7, (m.start, after.end), obj=after.entity)
 
     @staticmethod
     def _subdivision_of(part: DraftEntity, country: DraftEntity) -> bool:
