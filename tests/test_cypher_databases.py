@@ -227,7 +227,11 @@ def test_kuzu_runs_kuzu_cypher_twice_and_answers_like_sparql(tmp_path: Path, bun
 # -- hostile text ---------------------------------------------------------------------------------------
 
 # A backslash right before a quote is what Neo4j's legacy LOAD CSV quoting misreads; FalkorDB must not.
-TEXTS = [*test_neo4j.HOSTILE, *test_injection.HOSTILE[10:25], "a;b;c", "group", 'a \\"quoted\\" word \\']
+# (without the C1 control NEL: the loader refuses it, a terminal acts on it)
+TEXTS = [
+    text.replace("\x85", "")
+    for text in (*test_neo4j.HOSTILE, *test_injection.HOSTILE[10:25], "a;b;c", "group", 'a \\"quoted\\" word \\')
+]
 
 
 @pytest.fixture(scope="module")
