@@ -490,6 +490,9 @@ MAX_RETRY_AFTER = 120.0
 # (Virtuoso's "Error 22023 ... not configured to have default graph" comes after a long preamble), not a
 # runaway page
 READ_LIMIT = 65536
+# the slowest a server may take an upload, past --timeout: 128 kbit/s, a poor mobile uplink; a 100 MB graph then
+# has 1.7 hours
+MIN_UPLOAD_RATE = 16 * 1024
 SHOW_LIMIT = 2000
 # the most kg reads of kg's list of what a corpus pushed (a line of about 150 bytes per graph: some 400,000
 # graphs); a larger or endless answer is not a list kg wrote
@@ -534,24 +537,58 @@ def _read_ahead(response: httpx.Response, seconds: float) -> None:
     response._content = raw  # httpx's own attribute for a body already read (Response.read() returns it)
 
 
-class _HeadDeadline:
-    """httpcore's trace hook, bounding the wait for an answer's head to `seconds` from the end of the upload.
-    httpx's timeout bounds each read only: a server sending `100 Continue` every 0.1 s, or its head a line at a
-    time, held the push as long as it liked (41 s for two requests under --timeout 2, and without end for a
-    server that kept on). When the head is late, the connection's socket is shut down, which ends the read in
-    progress; the request then fails as one with no answer in time (and is retried as such)."""
+class _SlowUpload(Exception):
+    """A server that did not take an upload within its deadline (_Deadlines)."""
+
+    def __init__(self, size: int, seconds: float) -> None:
+        super().__init__(size, seconds)
+        self.size, self.seconds = size, seconds
+
+
+class _Deadlines:
+    """httpcore's trace hook, bounding what httpx's timeout does not: it bounds each read and each send() only.
+
+    The answer's head must come within `seconds` of the upload's end: a server sending `100 Continue` every 0.1
+    s, or its head a line at a time, held the push as long as it liked (41 s for two requests under --timeout 2,
+    and without end for a server that kept on).
+
+    The upload itself must be taken within `seconds` plus a second per MIN_UPLOAD_RATE bytes: a send() returns as
+    soon as the kernel's send buffer has room, which over a network path is some tens of KB, so a server reading
+    a few KB a second kept every send() within --timeout and held the push for as long as the upload lasted at
+    that rate (a 220 KB graph read at 8 KB/s: 30 s; a 100 MB graph read at 0.5 KB/s: days).
+
+    When a deadline passes, the connection's socket is shut down, which ends the read or write in progress; the
+    request then fails as one with no answer in time (retried as such), or as an upload too slow (not retried:
+    sending it again would be as slow)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.sock: socket.socket | None = None
         self.timer: threading.Timer | None = None
+        self.upload_timer: threading.Timer | None = None
+        self.size = 0  # of the upload of the request being sent
         self.fired = False
+        self.upload_fired = False
+
+    def upload_seconds(self, size: int) -> float:
+        return self.seconds + size / MIN_UPLOAD_RATE
 
     def __call__(self, event: str, info: dict) -> None:
         if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
             self.sock = info["return_value"].get_extra_info("socket")
+        elif event == "http11.send_request_headers.started":
+            self.upload_fired = False
+        elif event == "http11.send_request_body.started":
+            self.upload_timer = threading.Timer(self.upload_seconds(self.size), self._fire_upload)
+            self.upload_timer.daemon = True
+            self.upload_timer.start()
+        elif event.startswith("http11.send_request_body.") and self.upload_timer is not None:
+            self.upload_timer.cancel()
+            self.upload_timer = None
         elif event == "http11.receive_response_headers.started":
             self.fired = False
+            if self.upload_fired:  # the socket is shut down: the head cannot come, and is not waited for
+                return
             self.timer = threading.Timer(self.seconds, self._fire)
             self.timer.daemon = True
             self.timer.start()
@@ -561,6 +598,13 @@ class _HeadDeadline:
 
     def _fire(self) -> None:
         self.fired = True
+        self._shut()
+
+    def _fire_upload(self) -> None:
+        self.upload_fired = True
+        self._shut()
+
+    def _shut(self) -> None:
         if self.sock is not None:
             with contextlib.suppress(OSError):
                 self.sock.shutdown(socket.SHUT_RDWR)
@@ -1053,7 +1097,7 @@ def push(
     login = credentials(host)
     secrets = _secret_forms(login)
     here = f"{parts.scheme}://{parts.netloc}"
-    head_deadline = _HeadDeadline(timeout)
+    deadlines = _Deadlines(timeout)
 
     def say(text: str) -> str:
         return _safe(text, secrets)
@@ -1067,9 +1111,10 @@ def push(
         headers = {"Content-Type": "application/n-triples; charset=utf-8"} if body is not None else {}
         if method == "GET":
             headers["Accept"] = "application/n-triples"
+        deadlines.size = len(body or b"")
         try:
             with client.stream(
-                method, target, content=body, headers=headers, extensions={"trace": head_deadline}
+                method, target, content=body, headers=headers, extensions={"trace": deadlines}
             ) as response:
                 if not response.is_success:
                     return _refusal(response, secrets, timeout)
@@ -1086,11 +1131,15 @@ def push(
                     )
                 return raw
         except httpx.HTTPError:
-            if head_deadline.fired:
+            if deadlines.upload_fired:
+                raise _SlowUpload(deadlines.size, deadlines.upload_seconds(deadlines.size)) from None
+            if deadlines.fired:
                 raise httpx.ReadTimeout(f"no answer within {timeout:g} s (--timeout)") from None
             raise
 
-    def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
+    def failure(
+        problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int, name: str | None
+    ) -> str:
         tried = f" (tried {attempt + 1} times)" if attempt else ""
         if isinstance(problem, _BadChallenge):
             return (
@@ -1107,6 +1156,12 @@ def push(
                 f"the endpoint redirected {method} {_safe_url(target)} to {_safe_url(problem.url)}; kg sends "
                 "credentials and graphs only to the scheme, host and port of --endpoint, so nothing was sent "
                 "there: if that is the server's address, give it as --endpoint?"
+            )
+        if isinstance(problem, _SlowUpload):
+            return (
+                f"the server took the upload of {_where(name)} too slowly: {problem.size // 1024} KiB not taken "
+                f"within {problem.seconds:.0f} s (--timeout, and a second per {MIN_UPLOAD_RATE // 1024} KiB); not "
+                "sent again. Over a link that slow, give a larger --timeout"
             )
         if isinstance(problem, httpx.TooManyRedirects):
             return f"the endpoint redirected {method} {_safe_url(target)} in a loop; is --endpoint right?"
@@ -1138,7 +1193,7 @@ def push(
         while True:
             try:
                 answer: bytes | _Refusal | BaseException = exchange(client, method, target, body)
-            except (httpx.HTTPError, _OffOrigin, _BadChallenge) as err:
+            except (httpx.HTTPError, _OffOrigin, _BadChallenge, _SlowUpload) as err:
                 answer = err
             if isinstance(answer, bytes):
                 return answer
@@ -1146,7 +1201,7 @@ def push(
                 return None
             why = _transient(answer)
             if why is None or attempt >= retries:
-                headline = failure(answer, target, method, why, attempt)
+                headline = failure(answer, target, method, why, attempt, name)
                 if name is None and isinstance(answer, _Refusal) and answer.no_default_graph:
                     headline += (
                         "; the server has no default graph (like Virtuoso's Graph Store endpoint): push the facts to a "
@@ -1180,7 +1235,7 @@ def push(
         try:
             answer = exchange(client, "GET", graph_url(endpoint, None), None, limit)
             now = triples_digest(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
-        except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, SyntaxError):
+        except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, _SlowUpload, SyntaxError):
             now = None
         if now == digest:
             send(
@@ -1224,7 +1279,7 @@ def push(
         except _OffOrigin as err:
             answer = err
             before, unread = None, f"redirected to {_safe_url(err.url)}, where kg sends nothing"
-        except (_Unread, _BadChallenge) as err:
+        except (_Unread, _BadChallenge, _SlowUpload) as err:
             answer = err
             before, unread = None, str(err)
         except httpx.HTTPError as err:

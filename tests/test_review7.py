@@ -1,0 +1,134 @@
+"""Seventh outside review of `kg serve`, `kg push` and the build cache (issue 21). Real parts only: real sockets
+on 127.0.0.1, the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+
+import pytest
+
+from kg import endpoint
+
+
+class _SlowReader:
+    """A Graph Store server on a real socket that takes the first `fast` requests at full speed, then reads each
+    upload `step` bytes every `pause` seconds, the way a server behind a slow link (or one that wants to hold its
+    clients) does. The listening socket advertises a small segment size and receive buffer, as a real network
+    path would, so that the client's send buffer stays small (about 40 KB) instead of the megabytes loopback's
+    64 KB segments give it, which would hide the slow reader."""
+
+    def __init__(self, fast: int, step: int, pause: float) -> None:
+        self.fast, self.step, self.pause = fast, step, pause
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1460)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.port = self.listener.getsockname()[1]
+        self.requests: list[tuple[str, int, int]] = []  # method, Content-Length, bytes read
+        self.stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                sock, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(sock, len(self.requests) >= self.fast), daemon=True).start()
+
+    def _handle(self, sock: socket.socket, slow: bool) -> None:
+        with sock, contextlib.suppress(OSError):
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            method = head.split(b" ", 1)[0].decode()
+            length = next(
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
+            index = len(self.requests)
+            self.requests.append((method, length, len(body)))
+            while len(body) < length and not self.stopped.is_set():
+                chunk = sock.recv(self.step if slow else 65536)
+                if not chunk:
+                    return
+                body += chunk
+                self.requests[index] = (method, length, len(body))
+                if slow:
+                    time.sleep(self.pause)
+            answer = b"404 Not Found" if method == "GET" else b"204 No Content"
+            sock.sendall(b"HTTP/1.1 " + answer + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+
+
+def _big_build(tmp_path, triples: int):
+    """A build directory whose kg.nq holds a default graph of `triples` facts (about 110 bytes each)."""
+    build = tmp_path / "build"
+    build.mkdir()
+    lines = (
+        f'<https://kg.example.org/organisation/o{n}> <https://kg.example.org/ontology#name> "Organisation {n}" .\n'
+        for n in range(triples)
+    )
+    (build / "kg.nq").write_text("".join(lines), encoding="utf-8")
+    return build
+
+
+def test_a_server_reading_an_upload_slowly_cannot_hold_the_push(tmp_path, monkeypatch):
+    """httpx's timeout bounds each send(), not the upload: the kernel wakes a blocked send() each time a part of
+    its buffer drained, so a server taking 16 KB every 0.2 s kept every send() within --timeout 5 and held the
+    push for as long as the upload lasted at that rate (a 2 MB graph: 30 s here; at the default --timeout 60,
+    over a network path where the send buffer is some 100 KB, a server reading a KB a second holds a 100 MB
+    upload for days). Now an upload must be taken within --timeout plus a second per MIN_UPLOAD_RATE bytes of it;
+    past that kg says so and does not send it again. The floor is 16 KiB/s; it is raised here to 1 MiB/s, so that
+    the server's 80 KB/s is below it without the test taking minutes."""
+    monkeypatch.setattr(endpoint, "MIN_UPLOAD_RATE", 1024 * 1024, raising=False)
+    build = _big_build(tmp_path, 22000)
+    size = (build / "kg.nq").stat().st_size
+    server = _SlowReader(fast=1, step=16384, pause=0.2)  # kg's list (GET) at full speed, then the upload slowly
+    server.listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    warned: list[str] = []
+    started = time.monotonic()
+    try:
+        with pytest.raises(endpoint.EndpointError) as raised:
+            endpoint.push(
+                build,
+                f"http://127.0.0.1:{server.port}/store",
+                timeout=5,
+                retries=2,
+                retry_wait=0.05,
+                warn=warned.append,
+            )
+    finally:
+        took = time.monotonic() - started
+        server.close()
+    allowed = 5 + size / (1024 * 1024)
+    message = str(raised.value)
+    assert message.startswith(
+        f"the server took the upload of the default graph too slowly: {size // 1024} KiB "
+        f"not taken within {allowed:.0f} s (--timeout, and a second per 1024 KiB)"
+    ), message
+    assert "No graph was changed" in message, message
+    assert [method for method, _, _ in server.requests] == ["GET", "PUT"], server.requests  # not sent again
+    assert server.requests[1][2] < size, server.requests  # given up before the server had it all
+    assert took < allowed + 6, took
+    assert not warned, warned
+
+
+def test_the_floor_of_an_uploads_rate_is_a_poor_mobile_uplinks():
+    """16 KiB/s (128 kbit/s): a 100 MB graph may take 1.7 hours past --timeout before kg gives up on it."""
+    assert endpoint.MIN_UPLOAD_RATE == 16 * 1024
