@@ -847,15 +847,18 @@ def _refusal(response: httpx.Response, secrets: tuple[str, ...], seconds: float 
 
 
 def _retry_after(value: str) -> float | None:
-    """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date), capped; None if it did not."""
+    """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date), capped; None if it did not, or
+    said it in no form kg can read. Delay-seconds are ASCII digits: str.isdigit() also takes `²` (0xB2, as httpx
+    decodes a header in Latin-1), which float() refuses, and a date in the year 10^20 overflows the date parser;
+    both were tracebacks in the middle of a push."""
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         return None

@@ -11,6 +11,9 @@ import time
 import pytest
 
 from kg import endpoint
+from tests.conftest import run_kg
+
+NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*", "NETRC": "/nonexistent"}
 
 
 class _SlowReader:
@@ -132,3 +135,85 @@ def test_a_server_reading_an_upload_slowly_cannot_hold_the_push(tmp_path, monkey
 def test_the_floor_of_an_uploads_rate_is_a_poor_mobile_uplinks():
     """16 KiB/s (128 kbit/s): a 100 MB graph may take 1.7 hours past --timeout before kg gives up on it."""
     assert endpoint.MIN_UPLOAD_RATE == 16 * 1024
+
+
+class _Busy:
+    """A Graph Store server on a real socket that answers kg's list 404 and every upload 503 with the given
+    Retry-After header (raw bytes, as a server may send them)."""
+
+    def __init__(self, retry_after: bytes) -> None:
+        self.retry_after = retry_after
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.port = self.listener.getsockname()[1]
+        self.methods: list[str] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, _ = self.listener.accept()
+            except OSError:
+                return
+            with sock, contextlib.suppress(OSError):
+                data = b""
+                while b"\r\n\r\n" not in data and (chunk := sock.recv(65536)):
+                    data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
+                while len(body) < length and (chunk := sock.recv(65536)):
+                    body += chunk
+                method = head.split(b" ", 1)[0].decode()
+                self.methods.append(method)
+                if method == "GET":
+                    sock.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                else:
+                    sock.sendall(
+                        b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: " + self.retry_after + b"\r\n"
+                        b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.parametrize(
+    "retry_after",
+    [b"\xb2", b"\xb9\xb3", b"Mon, 01 Jan 99999999999999999999 00:00:00 GMT"],
+    ids=["superscript-two", "superscript-digits", "year-beyond-any-clock"],
+)
+def test_a_retry_after_kg_cannot_read_is_no_traceback(shipped_build, retry_after):
+    """A 503's Retry-After is delay-seconds (ASCII digits) or an HTTP date. `²` (0xB2 in Latin-1, as httpx decodes
+    a header) passed str.isdigit() and float() refused it; a date in the year 10^20 overflowed: a ValueError or
+    OverflowError traceback, exit 1, in the middle of a push. Now such a value is no Retry-After: kg pauses as
+    --retry-wait says, and ends as for any server that stays busy."""
+    server = _Busy(retry_after)
+    try:
+        result = run_kg(
+            "push",
+            "--build",
+            str(shipped_build),
+            "--endpoint",
+            f"http://127.0.0.1:{server.port}/store",
+            "--retries",
+            "1",
+            "--retry-wait",
+            "0.05",
+            env=NO_PROXY,
+        )
+    finally:
+        server.close()
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "sending it again in 0.05 s (retry 1 of 1)" in result.stderr, result.stderr
+    assert "the endpoint kept failing: HTTP 503 Service Unavailable for PUT" in result.stderr, result.stderr
+    assert "No graph was changed" in result.stderr, result.stderr
+    assert server.methods == ["GET", "PUT", "PUT"], server.methods
