@@ -55,6 +55,7 @@ import pyoxigraph as ox
 from kg import DEFAULT_BASE, __version__, inflate, serve_front, tls
 from kg.errors import KgError, UsageError
 from kg.http_guard import HostCheck, is_loopback
+from kg.ingest import encoding
 from kg.sources import climbs
 from kg.store import store_path
 
@@ -791,11 +792,9 @@ def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...], limit: 
     for param in content_type.split(";")[1:]:
         key, _, value = param.strip().partition("=")
         if key.lower() == "charset" and value.strip('"'):
-            charset = value.strip('"')
-    try:
-        text = raw.decode(charset, "replace")
-    except LookupError:
-        text = raw.decode("utf-8", "replace")
+            # a name Python knows as a document's encoding: `charset=undefined` or `idna` was a traceback
+            charset = encoding.codec(value.strip('"')) or "utf-8"
+    text = raw.decode(charset, "replace")
     text = _scrub(text, secrets)
     if "html" in content_type.lower() or text.lstrip()[:1] == "<":
         parser = _HtmlText()

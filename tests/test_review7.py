@@ -217,3 +217,99 @@ def test_a_retry_after_kg_cannot_read_is_no_traceback(shipped_build, retry_after
     assert "the endpoint kept failing: HTTP 503 Service Unavailable for PUT" in result.stderr, result.stderr
     assert "No graph was changed" in result.stderr, result.stderr
     assert server.methods == ["GET", "PUT", "PUT"], server.methods
+
+
+class _Answering:
+    """A server on a real socket that answers every request with the same bytes (after reading its head and
+    body), and counts the requests."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.port = self.listener.getsockname()[1]
+        self.count = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                sock, _ = self.listener.accept()
+            except OSError:
+                return
+            with sock, contextlib.suppress(OSError):
+                data = b""
+                while b"\r\n\r\n" not in data and (chunk := sock.recv(65536)):
+                    data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
+                while len(body) < length and (chunk := sock.recv(65536)):
+                    body += chunk
+                self.count += 1
+                sock.sendall(self.answer)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+# codecs Python knows that are no character encoding of a document: decoding with them raised UnicodeError
+# (undefined, idna with errors="replace") or LookupError (rot13, base64: "not a text encoding")
+NO_DOCUMENT_ENCODINGS = ["undefined", "idna", "punycode", "rot13", "base64", "unicode_escape"]
+
+
+@pytest.mark.parametrize("charset", NO_DOCUMENT_ENCODINGS)
+def test_a_refusal_in_a_charset_that_is_no_text_encoding_is_a_message(shipped_build, charset):
+    """kg push shows what a server said when it refuses, decoded in the charset its Content-Type names: `charset=
+    undefined` or `charset=idna` was a UnicodeError traceback (exit 1) in the middle of a push. Now a charset that
+    is no document's encoding is read as UTF-8, as an unknown one already was."""
+    body = b"writes need a login"
+    server = _Answering(
+        b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=" + charset.encode() + b"\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body
+    )
+    try:
+        result = run_kg(
+            "push", "--build", str(shipped_build), "--endpoint", f"http://127.0.0.1:{server.port}/store", env=NO_PROXY
+        )
+    finally:
+        server.close()
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "the endpoint refused the upload: HTTP 403 Forbidden for PUT" in result.stderr, result.stderr
+    assert "server said: 'writes need a login'" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("charset", NO_DOCUMENT_ENCODINGS)
+def test_a_page_in_a_charset_that_is_no_text_encoding_is_refused_by_name(tmp_path, charset):
+    """kg add reads a page in the charset its server declares: `charset=undefined`, `rot13` or `base64` was a
+    UnicodeError or LookupError traceback (exit 1); `unicode_escape` turned the text `\\u001b` into an escape
+    character. Now such a name is an unknown encoding, refused as one, with --encoding to give the real one; so
+    is `--encoding rot13`."""
+    page = b"<html><head><title>Harbour</title></head><body><p>The harbour opened.</p></body></html>"
+    server = _Answering(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=" + charset.encode() + b"\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(page) + page
+    )
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    try:
+        result = run_kg("add", f"http://127.0.0.1:{server.port}/news/harbour.html", "--data", str(data), env=NO_PROXY)
+    finally:
+        server.close()
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert f"unknown encoding {charset!r} (declared in the HTTP header)" in result.stderr, result.stderr
+    assert not any((data / "articles").iterdir())
+    local = tmp_path / "notes.txt"
+    local.write_text("Harbour opened\n\nThe harbour opened.\n", "utf-8")
+    given = run_kg("add", str(local), "--data", str(data), "--encoding", charset)
+    assert "Traceback" not in given.stderr, given.stderr
+    assert given.returncode == 2 and f"--encoding {charset!r}: no such encoding" in given.stderr, given.stderr
