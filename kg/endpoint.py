@@ -233,6 +233,19 @@ PUSHED_GRAPH = list_graph(DEFAULT_BASE)
 _climbs = climbs  # kg/rdf.py: the same rule kg build applies to its base
 
 
+def _another_corpus(name: str, base: str) -> bool:
+    """Whether a graph name may be another kg corpus's article graph (`.../graph/slug`) or its list of what it
+    pushed (`.../pushed`), and not one of this corpus's own (`<base>graph/slug`, `<base>pushed`). Another corpus's
+    base may lie under this one's (https://kg.example.org/team-b/ under https://kg.example.org/), so a name under
+    this corpus's base is no proof that it is its own: such a name is never taken as a facts graph, nor deleted."""
+    articles = base + "graph/"
+    if name.startswith(articles):
+        return "/" in name[len(articles) :]  # a slug has no slash: this is no article graph of this corpus
+    if name == list_graph(base):
+        return False
+    return "/graph/" in urllib.parse.urlsplit(name).path or name.endswith("/pushed")
+
+
 def _may_be_ours(name: str) -> bool:
     """Whether a name in kg's list on the server could be one kg pushed: printable, no space, no dot segment."""
     return name.isprintable() and " " not in name and not _climbs(name)
@@ -315,9 +328,7 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
                 f"--facts-graph {facts_graph}: names under {articles} are the articles' graphs; "
                 "give the facts a graph outside it"
             )
-        if not facts_graph.startswith(base) and (
-            "/graph/" in urllib.parse.urlsplit(facts_graph).path or facts_graph.endswith("/pushed")
-        ):
+        if _another_corpus(facts_graph, base):
             raise UsageError(
                 f"--facts-graph {facts_graph}: may be another kg corpus's article graph or its list of what it "
                 "pushed (a name under graph/ or ending in /pushed); one PUT would replace it: give the facts a "
@@ -1296,7 +1307,7 @@ def push(
             # a space (printed, its escape sequences removed, it looked like another graph): never deleted
             recorded = {name for name in _members(answer, _FACTS_GRAPH) if _may_be_ours(name)}
             before = {name for name in _members(answer) if (name.startswith(base) or name in recorded)}
-            before = {name for name in before if _may_be_ours(name)}
+            before = {name for name in before if _may_be_ours(name) and not _another_corpus(name, base)}
             pushed_default = _listed_digest(answer)
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()

@@ -7,11 +7,15 @@ import contextlib
 import socket
 import threading
 import time
+import urllib.parse
+import urllib.request
 
 import pytest
 
-from kg import endpoint
+from kg import DEFAULT_BASE, endpoint
 from tests.conftest import run_kg
+from tests.test_push import NO_PROXY as NO_PROXY_OPENER
+from tests.test_push import expected_counts, oxigraph_server, server_counts
 
 NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*", "NETRC": "/nonexistent"}
 
@@ -313,3 +317,56 @@ def test_a_page_in_a_charset_that_is_no_text_encoding_is_refused_by_name(tmp_pat
     given = run_kg("add", str(local), "--data", str(data), "--encoding", charset)
     assert "Traceback" not in given.stderr, given.stderr
     assert given.returncode == 2 and f"--encoding {charset!r}: no such encoding" in given.stderr, given.stderr
+
+
+def test_a_corpus_under_anothers_base_keeps_its_graphs(shipped_build, tmp_path):
+    """Corpus B's base may lie under corpus A's (https://kg.example.org/team-b/ under kg build's default): kg
+    refused a --facts-graph that may be another corpus's article graph or list (a name under graph/ or ending in
+    /pushed) only outside the pushing corpus's own base, so A's push with --facts-graph <B's article graph> was
+    accepted and replaced it (B's facts and evidence for that article gone from the server), and A's next push,
+    without --facts-graph, deleted it as A's old facts graph; --facts-graph <B's list> replaced B's list. Now both
+    are refused before anything is sent, and a name of that kind in A's list is never deleted."""
+    b_base = "https://kg.example.org/team-b/"
+    data_b, build_b = tmp_path / "b" / "data", tmp_path / "b" / "build"
+    assert run_kg("synth", "--statements", "60", "--per-article", "30", "--out", str(data_b)).returncode == 0
+    built = run_kg("build", "--data", str(data_b), "--out", str(build_b), "--formats", "nquads", "--base", b_base)
+    assert built.returncode == 0, built.stderr
+    counts_b = expected_counts(build_b, "kg.nq")
+    article_b = sorted(name for name in counts_b if name.startswith(b_base + "graph/"))[0]
+    with oxigraph_server(tmp_path) as (port, _):
+        url = f"http://127.0.0.1:{port}/store"
+        pushed_b = run_kg("push", "--build", str(build_b), "--endpoint", url, "--base", b_base, env=NO_PROXY)
+        assert pushed_b.returncode == 0, pushed_b.stderr
+        before = server_counts(port)
+        assert before[article_b] == counts_b[article_b]
+        for taken in (article_b, endpoint.list_graph(b_base)):
+            pushed_a = run_kg(
+                "push", "--build", str(shipped_build), "--endpoint", url, "--facts-graph", taken, env=NO_PROXY
+            )
+            assert pushed_a.returncode == 2, (taken, pushed_a.stdout)
+            assert pushed_a.stderr.startswith(f"kg: error: --facts-graph {taken}: may be another kg corpus's"), (
+                pushed_a.stderr
+            )
+            assert server_counts(port) == before  # nothing sent
+        # A's list naming B's article graph and B's list as A's facts graph (as a push before this version
+        # could write it): A's push deletes neither
+        listing = (
+            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._FACTS_GRAPH}> <{article_b}> .\n"
+            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <{article_b}> .\n"
+            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <{endpoint.list_graph(b_base)}> .\n"
+        )
+        request = urllib.request.Request(
+            f"{url}?graph={urllib.parse.quote(endpoint.list_graph(DEFAULT_BASE), safe='')}",
+            data=listing.encode(),
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
+        with NO_PROXY_OPENER.open(request, timeout=30):
+            pass
+        pushed_a = run_kg("push", "--build", str(shipped_build), "--endpoint", url, env=NO_PROXY)
+        assert pushed_a.returncode == 0, pushed_a.stderr
+        assert "DELETE" not in pushed_a.stdout, pushed_a.stdout
+        after = server_counts(port)
+        assert {name: after.get(name) for name in before if name.startswith(b_base)} == {
+            name: count for name, count in before.items() if name.startswith(b_base)
+        }
