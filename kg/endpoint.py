@@ -234,8 +234,8 @@ _climbs = climbs  # kg/rdf.py: the same rule kg build applies to its base
 
 
 def _another_corpus(name: str, base: str) -> bool:
-    """Whether a graph name may be another kg corpus's article graph (`.../graph/slug`) or its list of what it
-    pushed (`.../pushed`), and not one of this corpus's own (`<base>graph/slug`, `<base>pushed`). Another corpus's
+    """Whether a graph name may be another kg corpus's article graph (`.../graph/slug`, `...#graph/slug`) or its
+    list of what it pushed (`.../pushed`, `...#pushed`), and not one of this corpus's own (`<base>graph/slug`, `<base>pushed`). Another corpus's
     base may lie under this one's (https://kg.example.org/team-b/ under https://kg.example.org/), so a name under
     this corpus's base is no proof that it is its own: such a name is never taken as a facts graph, nor deleted."""
     articles = base + "graph/"
@@ -243,7 +243,13 @@ def _another_corpus(name: str, base: str) -> bool:
         return "/" in name[len(articles) :]  # a slug has no slash: this is no article graph of this corpus
     if name == list_graph(base):
         return False
-    return "/graph/" in urllib.parse.urlsplit(name).path or name.endswith("/pushed")
+    try:
+        parts = urllib.parse.urlsplit(name)
+    except ValueError:
+        return True
+    # a base may end in # as well as in / (https://kg.example.org/news#graph/slug, .../news#pushed)
+    tail = parts.path + ("#" + parts.fragment if parts.fragment else "")
+    return "/graph/" in tail or "#graph/" in tail or tail.endswith(("/pushed", "#pushed"))
 
 
 def _may_be_ours(name: str) -> bool:

@@ -354,6 +354,7 @@ def test_a_corpus_under_anothers_base_keeps_its_graphs(shipped_build, tmp_path):
             f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._FACTS_GRAPH}> <{article_b}> .\n"
             f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <{article_b}> .\n"
             f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <{endpoint.list_graph(b_base)}> .\n"
+            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <https://kg.example.org/news#graph/x> .\n"
         )
         request = urllib.request.Request(
             f"{url}?graph={urllib.parse.quote(endpoint.list_graph(DEFAULT_BASE), safe='')}",
@@ -370,3 +371,36 @@ def test_a_corpus_under_anothers_base_keeps_its_graphs(shipped_build, tmp_path):
         assert {name: after.get(name) for name in before if name.startswith(b_base)} == {
             name: count for name, count in before.items() if name.startswith(b_base)
         }
+
+
+@pytest.mark.parametrize(
+    "taken",
+    [
+        "https://kg.example.org/news#graph/harbour",  # the article graph of a corpus built with --base ...news#
+        "https://kg.example.org/news#pushed",
+        "https://other.example/kg#graph/harbour",
+        "https://other.example/kg#pushed",
+    ],
+)
+def test_a_facts_graph_may_not_take_the_name_of_a_corpus_whose_base_ends_in_a_hash(shipped_build, taken):
+    """kg build takes a base ending in # (https://kg.example.org/news#): its article graphs are news#graph/slug
+    and its list news#pushed. The rule against taking another corpus's graph looked for /graph/ and /pushed in
+    the path only, so those names were accepted as a facts graph, and one PUT would replace them. Refused now,
+    before anything is sent."""
+    server = _Answering(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    try:
+        result = run_kg(
+            "push",
+            "--build",
+            str(shipped_build),
+            "--endpoint",
+            f"http://127.0.0.1:{server.port}/store",
+            "--facts-graph",
+            taken,
+            env=NO_PROXY,
+        )
+    finally:
+        server.close()
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith(f"kg: error: --facts-graph {taken}: may be another kg corpus's"), result.stderr
+    assert server.count == 0
