@@ -504,6 +504,7 @@ def graph_url(endpoint: str, name: str | None) -> str:
 
 RETRY_STATUSES = {408, 429, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
+MAX_TIMEOUT = 86400  # seconds: --timeout, as kg serve's --query-timeout
 # how much of a server's answer to a failed request is read, and shown: enough for any error page's reason
 # (Virtuoso's "Error 22023 ... not configured to have default graph" comes after a long preamble), not a
 # runaway page
@@ -1100,8 +1101,10 @@ def push(
     anything (credentials, graphs) is sent there. Nothing a server says is printed before credentials and
     terminal escape sequences are removed from it."""
     url = _check_endpoint(endpoint)
-    if not timeout > 0:
-        raise UsageError(f"--timeout {timeout}: give a number of seconds above 0")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        # above it, the socket's timeout overflows the platform's time_t: --timeout inf or 1e10 was an
+        # OverflowError traceback once connected
+        raise UsageError(f"--timeout {timeout}: give a number of seconds above 0, at most {MAX_TIMEOUT} (a day)")
     if not 0 <= retries <= 100:
         raise UsageError(f"--retries {retries}: give a number from 0 to 100")
     if not 0 <= retry_wait <= 600:

@@ -404,3 +404,28 @@ def test_a_facts_graph_may_not_take_the_name_of_a_corpus_whose_base_ends_in_a_ha
     assert result.returncode == 2, result.stdout
     assert result.stderr.startswith(f"kg: error: --facts-graph {taken}: may be another kg corpus's"), result.stderr
     assert server.count == 0
+
+
+@pytest.mark.parametrize("seconds", ["inf", "1e10", "1e300", "86401"])
+def test_a_timeout_no_socket_can_take_is_a_usage_error(shipped_build, seconds):
+    """--timeout inf (or 1e10: more seconds than the platform's time_t holds) passed the check "above 0" and
+    ended in an OverflowError traceback from socket.settimeout once connected, exit 1. Now at most a day, as
+    kg serve's --query-timeout: exit 2, nothing sent."""
+    server = _Answering(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    try:
+        result = run_kg(
+            "push",
+            "--build",
+            str(shipped_build),
+            "--endpoint",
+            f"http://127.0.0.1:{server.port}/store",
+            "--timeout",
+            seconds,
+            env=NO_PROXY,
+        )
+    finally:
+        server.close()
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert f"--timeout {float(seconds)}: give a number of seconds above 0, at most 86400 (a day)" in result.stderr
+    assert server.count == 0
