@@ -1232,7 +1232,9 @@ def push(
                 said = f"\n    server said: {answer.said!r}" if isinstance(answer, _Refusal) and answer.said else ""
                 message = headline.rstrip(".") + ("" if headline.endswith("?") else ".") + left() + said
                 raise EndpointError(say(message)) from None
-            pause = retry_wait * 2**attempt
+            # doubled up to MAX_RETRY_AFTER, as a server's Retry-After is: --retries 20 waited 6 days before its
+            # last try, and from the 64th time.sleep's OverflowError ended the push in a traceback
+            pause = max(retry_wait, min(retry_wait * 2.0**attempt, MAX_RETRY_AFTER))
             if isinstance(answer, _Refusal) and answer.retry_after is not None:
                 pause = answer.retry_after
             attempt += 1

@@ -429,3 +429,32 @@ def test_a_timeout_no_socket_can_take_is_a_usage_error(shipped_build, seconds):
     assert result.returncode == 2, result.stderr
     assert f"--timeout {float(seconds)}: give a number of seconds above 0, at most 86400 (a day)" in result.stderr
     assert server.count == 0
+
+
+def test_the_pause_between_retries_stops_doubling(tmp_path, monkeypatch):
+    """A server answering 503 (without Retry-After) to every PUT: the pause before each retry doubled without end,
+    1 s, 2 s, 4 s, ...: --retries 20 waited 6 days before the last try, and from the 64th retry (--retries goes to
+    100) time.sleep refused the pause with an OverflowError traceback. Now it doubles up to 120 s, as a server's
+    Retry-After is capped; a --retry-wait above that stays as given. The server is real; time.sleep is recorded
+    instead of slept (days of it)."""
+    server = _Answering(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    build = _big_build(tmp_path, 10)
+    for wait, retries, most in ((1.0, 70, 120.0), (300.0, 3, 300.0)):
+        pauses: list[float] = []
+        monkeypatch.setattr(endpoint.time, "sleep", pauses.append)
+        try:
+            with pytest.raises(endpoint.EndpointError) as raised:
+                endpoint.push(
+                    build,
+                    f"http://127.0.0.1:{server.port}/store",
+                    timeout=5,
+                    retries=retries,
+                    retry_wait=wait,
+                )
+        finally:
+            monkeypatch.undo()
+        assert "HTTP 503 Service Unavailable for PUT" in str(raised.value)
+        assert len(pauses) == retries
+        assert pauses[:3] == [wait, min(2 * wait, most), min(4 * wait, most)]
+        assert max(pauses) == most, pauses
+    server.close()
