@@ -513,6 +513,7 @@ READ_LIMIT = 65536
 # has 1.7 hours
 MIN_UPLOAD_RATE = 16 * 1024
 SHOW_LIMIT = 2000
+HTML_LIMIT = 8192  # characters of an HTML error page that are parsed for its text
 # the most kg reads of kg's list of what a corpus pushed (a line of about 150 bytes per graph: some 400,000
 # graphs); a larger or endless answer is not a list kg wrote
 LIST_LIMIT = 64 * 1024 * 1024
@@ -815,6 +816,10 @@ def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...], limit: 
     text = raw.decode(charset, "replace")
     text = _scrub(text, secrets)
     if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+        # Python's html.parser takes quadratic time on unclosed tags (CVE-2025-6069, fixed in 3.11.13): a 64 KiB
+        # page of `<a ` took 47 s; of its first HTML_LIMIT characters, well under a second. Cut after the scrub,
+        # so no password is cut in two
+        text = text[:HTML_LIMIT]
         parser = _HtmlText()
         with contextlib.suppress(AssertionError, ValueError):
             parser.feed(text)
@@ -822,9 +827,11 @@ def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...], limit: 
         text = _scrub(" ".join(parser.parts), secrets) if parser.parts else text
     text = _scrub(_printable(text), secrets)
     text = _scrub(" ".join(text.split()), secrets)
-    if limit is not None and len(text) > limit:
-        text = text[:limit] + f" [... {len(text) - limit} more characters]"
-    return text
+    return text if limit is None else _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text[:limit] + f" [... {len(text) - limit} more characters]" if len(text) > limit else text
 
 
 # what Virtuoso's Graph Store endpoint (/sparql-graph-crud) answers to any request for ?default: `Error 22023 ...
@@ -850,7 +857,7 @@ def _refusal(response: httpx.Response, secrets: tuple[str, ...], seconds: float 
     with contextlib.suppress(httpx.HTTPError, _Unread):
         raw, _ = _read_body(response, READ_LIMIT, seconds)
     whole = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets, limit=None)
-    said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
+    said = _cut(whole, SHOW_LIMIT)  # the same text, read once: a page is costly to parse
     reason = _printable(_scrub(response.reason_phrase, secrets)).strip()
     challenge = response.headers.get("WWW-Authenticate", "").strip().split(" ", 1)[0]
     return _Refusal(

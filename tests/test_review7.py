@@ -4,7 +4,10 @@ on 127.0.0.1, the real CLI in a subprocess."""
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -458,3 +461,47 @@ def test_the_pause_between_retries_stops_doubling(tmp_path, monkeypatch):
         assert pauses[:3] == [wait, min(2 * wait, most), min(4 * wait, most)]
         assert max(pauses) == most, pauses
     server.close()
+
+
+def test_an_error_page_of_unclosed_tags_is_not_parsed_for_minutes(shipped_build):
+    """kg push shows the text of a refusal's HTML page, through Python's html.parser, which takes quadratic time
+    on unclosed tags (CVE-2025-6069; this Python is 3.11.7): a 403 whose 64 KiB body is `<a ` over and over took
+    47 s of CPU per parse, and the page was parsed twice (the text shown, and the whole text searched for
+    Virtuoso's message), about 95 s for one answer; every retry and every DELETE answered so costs as much.
+    Now the page is parsed once, its first 8 KiB only (what is shown is 2,000 characters)."""
+    body = b"<html><body><p>writes need a login</p>" + b"<a " * 21800
+    answer = (
+        b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+        % len(body)
+        + body
+    )
+    server = _Answering(answer)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "push",
+            "--build",
+            str(shipped_build),
+            "--endpoint",
+            f"http://127.0.0.1:{server.port}/store",
+        ],
+        env={**os.environ, **NO_PROXY},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+    finally:
+        server.close()
+    took = time.monotonic() - started
+    assert process.returncode == 2, (process.returncode, took)
+    assert "the endpoint refused the upload: HTTP 403 Forbidden" in err, err
+    assert "server said: 'writes need a login" in err, err
+    assert took < 20, took
