@@ -4,7 +4,9 @@ on 127.0.0.1, the real CLI in a subprocess."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -505,3 +507,67 @@ def test_an_error_page_of_unclosed_tags_is_not_parsed_for_minutes(shipped_build)
     assert "the endpoint refused the upload: HTTP 403 Forbidden" in err, err
     assert "server said: 'writes need a login" in err, err
     assert took < 20, took
+
+
+HOSTILE_LABEL = "Evil \x1b]0;pwned\x07\x1b[2J\x9b31m\x9d0;t\x9c \u202eroC"
+TERMINAL_ACTS_ON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def store_not_built_by_kg(tmp_path_factory, shipped_build):
+    """A build whose store holds a label kg build would refuse (ESC, BEL, the C1 controls CSI, OSC and ST, a
+    right-to-left override): what a data repository that ships its build/ (or a build of an older kg) can bring."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    build = tmp_path_factory.mktemp("planted") / "build"
+    build.mkdir()
+    shutil.copytree(shipped_build / "store", build / "store")
+    store = ox.Store(str(build / "store"))
+    subject = ox.NamedNode("https://kg.example.org/organisation/evil")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.add(ox.Quad(subject, label, ox.Literal(HOSTILE_LABEL), ox.DefaultGraph()))
+    store.flush()
+    del store
+    return build
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json", "turtle", "ntriples", "table", "md"])
+def test_a_planted_store_cannot_drive_the_terminal_through_kg_query(store_not_built_by_kg, fmt):
+    """kg build refuses control characters a terminal acts on, so kg's own stores hold none; a store it did not
+    build may. `kg query --format tsv, json, turtle, ntriples` printed the C1 controls raw (U+009B is CSI: `CSI
+    31m` turned the terminal red, OSC set its title) and the right-to-left override (the text after it shown
+    reversed). Now each format that can escape a character does (\\u009b in JSON, \\u009B in N-Triples, Turtle and
+    TSV, whose terms are Turtle), so the answer is the same data, and nothing reaches the terminal raw."""
+    construct = fmt in ("turtle", "ntriples")
+    query = (
+        "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l FILTER(?s = <https://kg.example.org/organisation/evil>) }"
+        if construct
+        else "SELECT ?l WHERE { <https://kg.example.org/organisation/evil> rdfs:label ?l }"
+    )
+    result = run_kg("query", query, "--build", str(store_not_built_by_kg), "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    assert not TERMINAL_ACTS_ON.search(result.stdout), repr(result.stdout[-300:])
+    if fmt == "json":
+        values = [b["l"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]]
+        assert values == [HOSTILE_LABEL]
+    if fmt in ("turtle", "ntriples", "tsv"):
+        import pyoxigraph as ox
+
+        text = result.stdout if fmt != "tsv" else "<x:s> <x:p> " + result.stdout.splitlines()[1] + " .\n"
+        parsed = ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)
+        assert [t.object.value for t in parsed] == [HOSTILE_LABEL]
+
+
+def test_a_planted_store_cannot_drive_the_terminal_through_csv(store_not_built_by_kg):
+    """CSV has no escapes: `kg query --format csv` printed ESC ] 0;pwned BEL, ESC [ 2J and CSI raw, which set the
+    terminal's title and cleared its screen. Now a value holding such a character is refused, naming the row and
+    column and the formats that can carry it; nothing is printed."""
+    query = "SELECT ?l WHERE { <https://kg.example.org/organisation/evil> rdfs:label ?l }"
+    result = run_kg("query", query, "--build", str(store_not_built_by_kg), "--format", "csv")
+    assert result.returncode == 2, result.stdout
+    assert result.stdout == ""
+    assert "row 1, ?l: the value holds the control character U+001B" in result.stderr, result.stderr
+    assert "--format tsv or json" in result.stderr
+    assert not TERMINAL_ACTS_ON.search(result.stderr)
