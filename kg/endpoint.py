@@ -413,6 +413,16 @@ def _parsed_endpoint(endpoint: str, shown: str) -> httpx.URL:
         )
     if parts.fragment:
         raise UsageError(f"--endpoint {shown!r}: remove the #fragment")
+    named = sorted(
+        {name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)} & {"graph", "default"}
+    )
+    if named:
+        # kg adds ?graph=IRI or ?default to each request: with one in the URL too, a server that reads the first
+        # (Java's getParameter does) would write every graph over that one, and delete it
+        raise UsageError(
+            f"--endpoint {shown!r}: remove ?{named[0]} from it: kg names the graph of each request itself; give the "
+            "Graph Store Protocol URL alone, such as http://localhost:7878/store"
+        )
     if port == 0:
         raise UsageError(f"--endpoint {shown!r}: a port is a number from 1 to 65535")
     host = parts.hostname

@@ -571,3 +571,25 @@ def test_a_planted_store_cannot_drive_the_terminal_through_csv(store_not_built_b
     assert "row 1, ?l: the value holds the control character U+001B" in result.stderr, result.stderr
     assert "--format tsv or json" in result.stderr
     assert not TERMINAL_ACTS_ON.search(result.stderr)
+
+
+@pytest.mark.parametrize("query", ["?graph=https%3A%2F%2Fteam-b.example%2Fimportant", "?default", "?key=1&graph=x"])
+def test_an_endpoint_naming_a_graph_is_refused_before_anything_is_sent(shipped_build, query):
+    """kg adds ?graph=IRI (or ?default) to each request; an --endpoint copied with a graph in it sent
+    `?graph=X&graph=<each graph>`. Oxigraph refuses that (400, "must be set at most once"), but a server that reads
+    the first value (Java's getParameter) would put every graph over X, then delete it. Now refused at once."""
+    server = _Answering(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    try:
+        result = run_kg(
+            "push",
+            "--build",
+            str(shipped_build),
+            "--endpoint",
+            f"http://127.0.0.1:{server.port}/store{query}",
+            env=NO_PROXY,
+        )
+    finally:
+        server.close()
+    assert result.returncode == 2, result.stdout
+    assert ": remove ?" in result.stderr and "kg names the graph of each request itself" in result.stderr
+    assert server.count == 0
