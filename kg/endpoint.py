@@ -55,6 +55,7 @@ import pyoxigraph as ox
 from kg import DEFAULT_BASE, __version__, inflate, serve_front, tls
 from kg.errors import KgError, UsageError
 from kg.http_guard import HostCheck, is_loopback
+from kg.ingest import encoding
 from kg.sources import climbs
 from kg.store import store_path
 
@@ -232,6 +233,25 @@ PUSHED_GRAPH = list_graph(DEFAULT_BASE)
 _climbs = climbs  # kg/rdf.py: the same rule kg build applies to its base
 
 
+def _another_corpus(name: str, base: str) -> bool:
+    """Whether a graph name may be another kg corpus's article graph (`.../graph/slug`, `...#graph/slug`) or its
+    list of what it pushed (`.../pushed`, `...#pushed`), and not one of this corpus's own (`<base>graph/slug`, `<base>pushed`). Another corpus's
+    base may lie under this one's (https://kg.example.org/team-b/ under https://kg.example.org/), so a name under
+    this corpus's base is no proof that it is its own: such a name is never taken as a facts graph, nor deleted."""
+    articles = base + "graph/"
+    if name.startswith(articles):
+        return "/" in name[len(articles) :]  # a slug has no slash: this is no article graph of this corpus
+    if name == list_graph(base):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(name)
+    except ValueError:
+        return True
+    # a base may end in # as well as in / (https://kg.example.org/news#graph/slug, .../news#pushed)
+    tail = parts.path + ("#" + parts.fragment if parts.fragment else "")
+    return "/graph/" in tail or "#graph/" in tail or tail.endswith(("/pushed", "#pushed"))
+
+
 def _may_be_ours(name: str) -> bool:
     """Whether a name in kg's list on the server could be one kg pushed: printable, no space, no dot segment."""
     return name.isprintable() and " " not in name and not _climbs(name)
@@ -314,9 +334,7 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
                 f"--facts-graph {facts_graph}: names under {articles} are the articles' graphs; "
                 "give the facts a graph outside it"
             )
-        if not facts_graph.startswith(base) and (
-            "/graph/" in urllib.parse.urlsplit(facts_graph).path or facts_graph.endswith("/pushed")
-        ):
+        if _another_corpus(facts_graph, base):
             raise UsageError(
                 f"--facts-graph {facts_graph}: may be another kg corpus's article graph or its list of what it "
                 "pushed (a name under graph/ or ending in /pushed); one PUT would replace it: give the facts a "
@@ -395,6 +413,16 @@ def _parsed_endpoint(endpoint: str, shown: str) -> httpx.URL:
         )
     if parts.fragment:
         raise UsageError(f"--endpoint {shown!r}: remove the #fragment")
+    named = sorted(
+        {name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)} & {"graph", "default"}
+    )
+    if named:
+        # kg adds ?graph=IRI or ?default to each request: with one in the URL too, a server that reads the first
+        # (Java's getParameter does) would write every graph over that one, and delete it
+        raise UsageError(
+            f"--endpoint {shown!r}: remove ?{named[0]} from it: kg names the graph of each request itself; give the "
+            "Graph Store Protocol URL alone, such as http://localhost:7878/store"
+        )
     if port == 0:
         raise UsageError(f"--endpoint {shown!r}: a port is a number from 1 to 65535")
     host = parts.hostname
@@ -486,11 +514,16 @@ def graph_url(endpoint: str, name: str | None) -> str:
 
 RETRY_STATUSES = {408, 429, 502, 503, 504}
 MAX_RETRY_AFTER = 120.0
+MAX_TIMEOUT = 86400  # seconds: --timeout, as kg serve's --query-timeout
 # how much of a server's answer to a failed request is read, and shown: enough for any error page's reason
 # (Virtuoso's "Error 22023 ... not configured to have default graph" comes after a long preamble), not a
 # runaway page
 READ_LIMIT = 65536
+# the slowest a server may take an upload, past --timeout: 128 kbit/s, a poor mobile uplink; a 100 MB graph then
+# has 1.7 hours
+MIN_UPLOAD_RATE = 16 * 1024
 SHOW_LIMIT = 2000
+HTML_LIMIT = 8192  # characters of an HTML error page that are parsed for its text
 # the most kg reads of kg's list of what a corpus pushed (a line of about 150 bytes per graph: some 400,000
 # graphs); a larger or endless answer is not a list kg wrote
 LIST_LIMIT = 64 * 1024 * 1024
@@ -534,24 +567,58 @@ def _read_ahead(response: httpx.Response, seconds: float) -> None:
     response._content = raw  # httpx's own attribute for a body already read (Response.read() returns it)
 
 
-class _HeadDeadline:
-    """httpcore's trace hook, bounding the wait for an answer's head to `seconds` from the end of the upload.
-    httpx's timeout bounds each read only: a server sending `100 Continue` every 0.1 s, or its head a line at a
-    time, held the push as long as it liked (41 s for two requests under --timeout 2, and without end for a
-    server that kept on). When the head is late, the connection's socket is shut down, which ends the read in
-    progress; the request then fails as one with no answer in time (and is retried as such)."""
+class _SlowUpload(Exception):
+    """A server that did not take an upload within its deadline (_Deadlines)."""
+
+    def __init__(self, size: int, seconds: float) -> None:
+        super().__init__(size, seconds)
+        self.size, self.seconds = size, seconds
+
+
+class _Deadlines:
+    """httpcore's trace hook, bounding what httpx's timeout does not: it bounds each read and each send() only.
+
+    The answer's head must come within `seconds` of the upload's end: a server sending `100 Continue` every 0.1
+    s, or its head a line at a time, held the push as long as it liked (41 s for two requests under --timeout 2,
+    and without end for a server that kept on).
+
+    The upload itself must be taken within `seconds` plus a second per MIN_UPLOAD_RATE bytes: a send() returns as
+    soon as the kernel's send buffer has room, which over a network path is some tens of KB, so a server reading
+    a few KB a second kept every send() within --timeout and held the push for as long as the upload lasted at
+    that rate (a 220 KB graph read at 8 KB/s: 30 s; a 100 MB graph read at 0.5 KB/s: days).
+
+    When a deadline passes, the connection's socket is shut down, which ends the read or write in progress; the
+    request then fails as one with no answer in time (retried as such), or as an upload too slow (not retried:
+    sending it again would be as slow)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.sock: socket.socket | None = None
         self.timer: threading.Timer | None = None
+        self.upload_timer: threading.Timer | None = None
+        self.size = 0  # of the upload of the request being sent
         self.fired = False
+        self.upload_fired = False
+
+    def upload_seconds(self, size: int) -> float:
+        return self.seconds + size / MIN_UPLOAD_RATE
 
     def __call__(self, event: str, info: dict) -> None:
         if event == "connection.connect_tcp.complete" and info.get("return_value") is not None:
             self.sock = info["return_value"].get_extra_info("socket")
+        elif event == "http11.send_request_headers.started":
+            self.upload_fired = False
+        elif event == "http11.send_request_body.started":
+            self.upload_timer = threading.Timer(self.upload_seconds(self.size), self._fire_upload)
+            self.upload_timer.daemon = True
+            self.upload_timer.start()
+        elif event.startswith("http11.send_request_body.") and self.upload_timer is not None:
+            self.upload_timer.cancel()
+            self.upload_timer = None
         elif event == "http11.receive_response_headers.started":
             self.fired = False
+            if self.upload_fired:  # the socket is shut down: the head cannot come, and is not waited for
+                return
             self.timer = threading.Timer(self.seconds, self._fire)
             self.timer.daemon = True
             self.timer.start()
@@ -561,6 +628,13 @@ class _HeadDeadline:
 
     def _fire(self) -> None:
         self.fired = True
+        self._shut()
+
+    def _fire_upload(self) -> None:
+        self.upload_fired = True
+        self._shut()
+
+    def _shut(self) -> None:
         if self.sock is not None:
             with contextlib.suppress(OSError):
                 self.sock.shutdown(socket.SHUT_RDWR)
@@ -747,13 +821,15 @@ def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...], limit: 
     for param in content_type.split(";")[1:]:
         key, _, value = param.strip().partition("=")
         if key.lower() == "charset" and value.strip('"'):
-            charset = value.strip('"')
-    try:
-        text = raw.decode(charset, "replace")
-    except LookupError:
-        text = raw.decode("utf-8", "replace")
+            # a name Python knows as a document's encoding: `charset=undefined` or `idna` was a traceback
+            charset = encoding.codec(value.strip('"')) or "utf-8"
+    text = raw.decode(charset, "replace")
     text = _scrub(text, secrets)
     if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+        # Python's html.parser takes quadratic time on unclosed tags (CVE-2025-6069, fixed in 3.11.13): a 64 KiB
+        # page of `<a ` took 47 s; of its first HTML_LIMIT characters, well under a second. Cut after the scrub,
+        # so no password is cut in two
+        text = text[:HTML_LIMIT]
         parser = _HtmlText()
         with contextlib.suppress(AssertionError, ValueError):
             parser.feed(text)
@@ -761,9 +837,11 @@ def server_text(raw: bytes, content_type: str, secrets: tuple[str, ...], limit: 
         text = _scrub(" ".join(parser.parts), secrets) if parser.parts else text
     text = _scrub(_printable(text), secrets)
     text = _scrub(" ".join(text.split()), secrets)
-    if limit is not None and len(text) > limit:
-        text = text[:limit] + f" [... {len(text) - limit} more characters]"
-    return text
+    return text if limit is None else _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text[:limit] + f" [... {len(text) - limit} more characters]" if len(text) > limit else text
 
 
 # what Virtuoso's Graph Store endpoint (/sparql-graph-crud) answers to any request for ?default: `Error 22023 ...
@@ -789,7 +867,7 @@ def _refusal(response: httpx.Response, secrets: tuple[str, ...], seconds: float 
     with contextlib.suppress(httpx.HTTPError, _Unread):
         raw, _ = _read_body(response, READ_LIMIT, seconds)
     whole = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets, limit=None)
-    said = server_text(raw[:READ_LIMIT], response.headers.get("Content-Type", ""), secrets)
+    said = _cut(whole, SHOW_LIMIT)  # the same text, read once: a page is costly to parse
     reason = _printable(_scrub(response.reason_phrase, secrets)).strip()
     challenge = response.headers.get("WWW-Authenticate", "").strip().split(" ", 1)[0]
     return _Refusal(
@@ -803,15 +881,18 @@ def _refusal(response: httpx.Response, secrets: tuple[str, ...], seconds: float 
 
 
 def _retry_after(value: str) -> float | None:
-    """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date), capped; None if it did not."""
+    """Seconds the server asked us to wait (Retry-After: seconds or an HTTP date), capped; None if it did not, or
+    said it in no form kg can read. Delay-seconds are ASCII digits: str.isdigit() also takes `²` (0xB2, as httpx
+    decodes a header in Latin-1), which float() refuses, and a date in the year 10^20 overflows the date parser;
+    both were tracebacks in the middle of a push."""
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         return None
@@ -1037,8 +1118,10 @@ def push(
     anything (credentials, graphs) is sent there. Nothing a server says is printed before credentials and
     terminal escape sequences are removed from it."""
     url = _check_endpoint(endpoint)
-    if not timeout > 0:
-        raise UsageError(f"--timeout {timeout}: give a number of seconds above 0")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        # above it, the socket's timeout overflows the platform's time_t: --timeout inf or 1e10 was an
+        # OverflowError traceback once connected
+        raise UsageError(f"--timeout {timeout}: give a number of seconds above 0, at most {MAX_TIMEOUT} (a day)")
     if not 0 <= retries <= 100:
         raise UsageError(f"--retries {retries}: give a number from 0 to 100")
     if not 0 <= retry_wait <= 600:
@@ -1053,7 +1136,7 @@ def push(
     login = credentials(host)
     secrets = _secret_forms(login)
     here = f"{parts.scheme}://{parts.netloc}"
-    head_deadline = _HeadDeadline(timeout)
+    deadlines = _Deadlines(timeout)
 
     def say(text: str) -> str:
         return _safe(text, secrets)
@@ -1067,9 +1150,10 @@ def push(
         headers = {"Content-Type": "application/n-triples; charset=utf-8"} if body is not None else {}
         if method == "GET":
             headers["Accept"] = "application/n-triples"
+        deadlines.size = len(body or b"")
         try:
             with client.stream(
-                method, target, content=body, headers=headers, extensions={"trace": head_deadline}
+                method, target, content=body, headers=headers, extensions={"trace": deadlines}
             ) as response:
                 if not response.is_success:
                     return _refusal(response, secrets, timeout)
@@ -1086,11 +1170,15 @@ def push(
                     )
                 return raw
         except httpx.HTTPError:
-            if head_deadline.fired:
+            if deadlines.upload_fired:
+                raise _SlowUpload(deadlines.size, deadlines.upload_seconds(deadlines.size)) from None
+            if deadlines.fired:
                 raise httpx.ReadTimeout(f"no answer within {timeout:g} s (--timeout)") from None
             raise
 
-    def failure(problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int) -> str:
+    def failure(
+        problem: _Refusal | BaseException, target: str, method: str, why: str | None, attempt: int, name: str | None
+    ) -> str:
         tried = f" (tried {attempt + 1} times)" if attempt else ""
         if isinstance(problem, _BadChallenge):
             return (
@@ -1107,6 +1195,12 @@ def push(
                 f"the endpoint redirected {method} {_safe_url(target)} to {_safe_url(problem.url)}; kg sends "
                 "credentials and graphs only to the scheme, host and port of --endpoint, so nothing was sent "
                 "there: if that is the server's address, give it as --endpoint?"
+            )
+        if isinstance(problem, _SlowUpload):
+            return (
+                f"the server took the upload of {_where(name)} too slowly: {problem.size // 1024} KiB not taken "
+                f"within {problem.seconds:.0f} s (--timeout, and a second per {MIN_UPLOAD_RATE // 1024} KiB); not "
+                "sent again. Over a link that slow, give a larger --timeout"
             )
         if isinstance(problem, httpx.TooManyRedirects):
             return f"the endpoint redirected {method} {_safe_url(target)} in a loop; is --endpoint right?"
@@ -1138,7 +1232,7 @@ def push(
         while True:
             try:
                 answer: bytes | _Refusal | BaseException = exchange(client, method, target, body)
-            except (httpx.HTTPError, _OffOrigin, _BadChallenge) as err:
+            except (httpx.HTTPError, _OffOrigin, _BadChallenge, _SlowUpload) as err:
                 answer = err
             if isinstance(answer, bytes):
                 return answer
@@ -1146,7 +1240,7 @@ def push(
                 return None
             why = _transient(answer)
             if why is None or attempt >= retries:
-                headline = failure(answer, target, method, why, attempt)
+                headline = failure(answer, target, method, why, attempt, name)
                 if name is None and isinstance(answer, _Refusal) and answer.no_default_graph:
                     headline += (
                         "; the server has no default graph (like Virtuoso's Graph Store endpoint): push the facts to a "
@@ -1155,7 +1249,9 @@ def push(
                 said = f"\n    server said: {answer.said!r}" if isinstance(answer, _Refusal) and answer.said else ""
                 message = headline.rstrip(".") + ("" if headline.endswith("?") else ".") + left() + said
                 raise EndpointError(say(message)) from None
-            pause = retry_wait * 2**attempt
+            # doubled up to MAX_RETRY_AFTER, as a server's Retry-After is: --retries 20 waited 6 days before its
+            # last try, and from the 64th time.sleep's OverflowError ended the push in a traceback
+            pause = max(retry_wait, min(retry_wait * 2.0**attempt, MAX_RETRY_AFTER))
             if isinstance(answer, _Refusal) and answer.retry_after is not None:
                 pause = answer.retry_after
             attempt += 1
@@ -1180,7 +1276,7 @@ def push(
         try:
             answer = exchange(client, "GET", graph_url(endpoint, None), None, limit)
             now = triples_digest(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
-        except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, SyntaxError):
+        except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, _SlowUpload, SyntaxError):
             now = None
         if now == digest:
             send(
@@ -1224,7 +1320,7 @@ def push(
         except _OffOrigin as err:
             answer = err
             before, unread = None, f"redirected to {_safe_url(err.url)}, where kg sends nothing"
-        except (_Unread, _BadChallenge) as err:
+        except (_Unread, _BadChallenge, _SlowUpload) as err:
             answer = err
             before, unread = None, str(err)
         except httpx.HTTPError as err:
@@ -1239,7 +1335,7 @@ def push(
             # a space (printed, its escape sequences removed, it looked like another graph): never deleted
             recorded = {name for name in _members(answer, _FACTS_GRAPH) if _may_be_ours(name)}
             before = {name for name in _members(answer) if (name.startswith(base) or name in recorded)}
-            before = {name for name in before if _may_be_ours(name)}
+            before = {name for name in before if _may_be_ours(name) and not _another_corpus(name, base)}
             pushed_default = _listed_digest(answer)
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()

@@ -316,7 +316,7 @@ def test_push_refuses_a_bad_endpoint_and_a_missing_build(shipped_build, tmp_path
 def test_push_refuses_a_timeout_of_zero(shipped_build):
     result = push(shipped_build, "http://127.0.0.1:9/store", "--timeout", "0")
     assert result.returncode == 2
-    assert result.stderr == "kg: error: --timeout 0.0: give a number of seconds above 0\n"
+    assert result.stderr == "kg: error: --timeout 0.0: give a number of seconds above 0, at most 86400 (a day)\n"
 
 
 def test_a_local_endpoint_never_goes_through_a_proxy(shipped_build, auth_server):

@@ -45,14 +45,26 @@ def meta_charset(data: bytes) -> str:
     return match.group(1).decode("ascii").strip().lower() if match else ""
 
 
+# codecs Python has that are no character encoding of a document: a server (or a page's <meta>) naming one made
+# decoding raise UnicodeError (undefined; idna and punycode on any byte they do not expect) or LookupError (rot13,
+# base64, zlib: "not a text encoding"), tracebacks in kg add and kg push; the escape codecs turn the text
+# `\u001b` into an escape character, and UTF-7 is the one browsers dropped for the same reason
+NOT_DOCUMENT_ENCODINGS = frozenset(
+    {"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "mbcs", "oem"}
+)
+
+
 def codec(label: str) -> str | None:
-    """Python's codec for an encoding label, or None when Python knows no such encoding."""
+    """Python's codec for an encoding label, or None when Python knows no such encoding of text documents."""
     label = label.strip().lower()
     name = SUPERSETS.get(label, label)
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("_", "-") in NOT_DOCUMENT_ENCODINGS:
+        return None
+    return info.name
 
 
 def decode_page(data: bytes, header_charset: str, shown: str, override: str = "") -> tuple[str, str]:

@@ -100,6 +100,27 @@ def _escape(char: str) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
+# What a terminal acts on that the SPARQL results and RDF writers leave raw (they escape C0 controls only): DEL,
+# the C1 controls (U+009B is CSI, U+009D OSC), the line and paragraph separators, and the bidirectional
+# overrides, isolates and marks and the invisible characters. kg build refuses them, so kg's own stores hold
+# none; a store kg did not build (a data repository shipping its build/, an older kg's) may. Each is written as a
+# \u escape, which JSON strings, N-Triples and Turtle strings and IRIs (and TSV, whose terms are Turtle) read back
+# as the same character: the answer is the same data. None of these can be in a prefixed name or a blank node
+# label (U+061C and U+FEFF can: those two are left to JSON, whose strings are all there is to escape).
+_UNSEEN = re.compile("[\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069]")
+_UNSEEN_JSON = re.compile("[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# what a terminal acts on in a CSV value, which has no escapes: the C0 controls but the tab and line ends a
+# quoted field may hold, and the C1 controls; kg build refuses all of them (DEL and the bidirectional controls,
+# which it allows, are left as they are)
+_CSV_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]")
+
+
+def _unseen_escaped(text: str, pattern: re.Pattern[str] = _UNSEEN) -> str:
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(lambda m: f"\\u{ord(m[0]):04X}", text)
+
+
 def display(term: Term | None) -> str:
     """A term as a table cell shows it: IRIs shortened with the known prefixes, literals by their text, control
     characters escaped (a hostile label cannot break the layout or drive the terminal)."""
@@ -170,19 +191,26 @@ def to_csv(result: Result) -> str:
         writer.writerow(["true" if result.boolean else "false"])
         return out.getvalue()
     writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(
-            [
-                ""
-                if t is None
-                else "_:" + t.value
-                if isinstance(t, ox.BlankNode)
-                else str(t.value)
-                if isinstance(t, ox.NamedNode | ox.Literal)
-                else str(t)
-                for t in row
-            ]
-        )
+    for number, row in enumerate(result.rows, 1):
+        values = [
+            ""
+            if t is None
+            else "_:" + t.value
+            if isinstance(t, ox.BlankNode)
+            else str(t.value)
+            if isinstance(t, ox.NamedNode | ox.Literal)
+            else str(t)
+            for t in row
+        ]
+        for name, value in zip(result.variables, values, strict=True):
+            found = _CSV_REFUSED.search(value)
+            if found is not None:
+                raise UsageError(
+                    f"row {number}, ?{name}: the value holds the control character U+{ord(found[0]):04X}, which a "
+                    "terminal acts on and CSV cannot escape (kg build never writes one: this store was not built by "
+                    "this kg); use --format tsv or json, which escape it"
+                )
+        writer.writerow(values)
     return out.getvalue()
 
 
@@ -199,7 +227,7 @@ def to_tsv(result: Result) -> str:
         return ("true" if result.boolean else "false") + "\n"
     lines = ["\t".join("?" + v for v in result.variables)]
     lines += ["\t".join(_tsv_term(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
+    return _unseen_escaped("\n".join(lines) + "\n")
 
 
 def _json_term(term: Term) -> dict[str, Any]:
@@ -227,16 +255,15 @@ def to_json(result: Result) -> str:
     bindings = [
         {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows
     ]
-    return (
-        json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
-    )
+    text = json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+    return _unseen_escaped(text, _UNSEEN_JSON) + "\n"
 
 
 def to_rdf(result: Result, fmt: str) -> str:
     """CONSTRUCT and DESCRIBE answers as Turtle (with the known prefixes) or N-Triples, written by pyoxigraph."""
     rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "ntriples" else ox.RdfFormat.TURTLE
     prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-    return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes).decode("utf-8")
+    return _unseen_escaped(ox.serialize(result.triples, format=rdf_format, prefixes=prefixes).decode("utf-8"))
 
 
 def render(result: Result, fmt: str = "table") -> str:
