@@ -1089,6 +1089,9 @@ def _where(name: str | None) -> str:
     return "the default graph" if name is None else f"<{name}>"
 
 
+DELETES_BEYOND_THE_BUILD = 1000  # graphs of removed sources one push deletes, beyond the build's own number
+
+
 def push(
     build: str | Path,
     endpoint: str,
@@ -1356,7 +1359,22 @@ def push(
                 )
             return done
         current = sorted(graph.name for graph in graphs if graph.name is not None)
-        for name in sorted(before - set(current) - {listed}):
+        stale = sorted(before - set(current) - {listed})
+        if len(stale) > len(graphs) + DELETES_BEYOND_THE_BUILD:
+            # a list kg wrote names at most what earlier pushes sent; one naming far more than the build holds
+            # (up to 400,000 in its 64 MiB) would cost a DELETE each, each allowed --timeout: a server could hold
+            # the push for days. Nothing is deleted, and the new list names this build's graphs only.
+            if warn is not None:
+                warn(
+                    say(
+                        f"kg's list on the server names {len(stale):,} graphs of this base no longer in the build, "
+                        f"more than a push removes (the build's {len(graphs):,} graphs and "
+                        f"{DELETES_BEYOND_THE_BUILD:,} more): none was deleted, and the new list names this build's "
+                        "graphs only. If kg did push them, delete them by hand"
+                    )
+                )
+            stale = []
+        for name in stale:
             send(
                 client,
                 "DELETE",

@@ -1175,3 +1175,35 @@ def test_a_dataset_kg_cannot_read_is_named_without_its_control_characters(tmp_pa
     assert result.returncode == 2, result.stderr
     assert "cannot read the dataset" in result.stderr and "Traceback" not in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_a_list_naming_far_more_graphs_than_the_build_costs_no_delete_each(shipped_build):
+    """A list on the server naming 5,000 graphs under the base that the build does not hold (a 64 MiB list holds
+    about 400,000): kg sent a DELETE for each, each allowed --timeout, so a server could hold the push for days.
+    Now a push deletes at most the build's number of graphs and 1,000 more; past that none, and says so."""
+    names = [f"{DEFAULT_BASE}graph/gone-{i:05d}" for i in range(5000)]
+    listing = "".join(
+        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n" for name in names
+    ).encode()
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
+        return 204, "No Content", {}, b""
+
+    with serving(scripted(answer)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+        deletes = [method for method, *_ in server.seen if method == "DELETE"]
+    assert result.returncode == 0, result.stderr
+    assert deletes == [] and "DELETE" not in result.stdout
+    assert "kg's list on the server names 5,000 graphs of this base no longer in the build" in result.stderr
+    assert "none was deleted" in result.stderr
+
+    # a few stale graphs are still deleted, each said
+    few = listing.split(b"\n", 3)[:3]
+    listing = b"\n".join(few) + b"\n"
+    with serving(scripted(answer)) as server:
+        result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
+        deletes = [method for method, *_ in server.seen if method == "DELETE"]
+    assert result.returncode == 0, result.stderr
+    assert len(deletes) == 3 and result.stdout.count("DELETE <") == 3
