@@ -5,23 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from kg.extract import _ontology as ontology
-from kg.extract import fit_ontology, rules, when
+from kg.extract import when
 from kg.extract.document import Document
 from kg.model import Source
-
-
-def draft_of(body: str, title: str = "A headline", date: str = "2021-05-14", **front):
-    source = Source(slug="news", path="news.md", title=title, body=body, date=date, language="en", **front)
-    draft = rules.extract(source, [])
-    fit_ontology(draft, ontology(None))
-    return draft
-
-
-def facts(draft) -> set[tuple[str, str, str]]:
-    return {
-        (st.subject.label, st.predicate, st.object.label if st.object else str(st.value)) for st in draft.statements
-    }
+from tests.test_extract_news import draft_of, facts
 
 
 def dated(draft) -> set[tuple[str, str, str, str]]:

@@ -4,22 +4,7 @@ news writer uses rather than the wording of one article."""
 
 from __future__ import annotations
 
-from kg.extract import _ontology as ontology
-from kg.extract import fit_ontology, rules
-from kg.model import Source
-
-
-def draft_of(body: str, title: str = "A headline", date: str = "2021-05-14"):
-    source = Source(slug="news", path="news.md", title=title, body=body, date=date, language="en")
-    draft = rules.extract(source, [])
-    fit_ontology(draft, ontology(None))
-    return draft
-
-
-def facts(draft) -> set[tuple[str, str, str]]:
-    return {
-        (st.subject.label, st.predicate, st.object.label if st.object else str(st.value)) for st in draft.statements
-    }
+from tests.test_extract_news import draft_of, facts
 
 
 def test_a_place_that_ends_a_bodys_name_is_placed_by_what_follows():
