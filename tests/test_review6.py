@@ -416,3 +416,24 @@ def test_a_web_page_cannot_reach_a_worker_behind_the_front(shipped_build: Path) 
     listener.close()
     assert reached == [], reached
     assert settled == "rejected,rejected", settled
+
+
+def test_every_port_a_worker_may_take_is_one_chromium_refuses() -> None:
+    """The workers' ports are safe from web pages only if the browser refuses them: the Fetch standard's list
+    held 4190 and 6679, which Debian's Chromium 156 still connects to (CI caught a worker on 6679 reached by a
+    page). Each port kg may give a worker is tried from a page; each must fail as an unsafe port, not as a
+    refused connection."""
+    from kg.serve_front import BROWSER_BLOCKED_PORTS
+    from tests.browser import chromium
+
+    with chromium() as browser:
+        page = browser.new_page()
+        reachable = []
+        for port in BROWSER_BLOCKED_PORTS:
+            try:
+                page.goto(f"http://127.0.0.1:{port}/", timeout=5000)
+                reachable.append((port, "answered"))
+            except Exception as error:  # Playwright's Error: the reason is in its message
+                if "ERR_UNSAFE_PORT" not in str(error):
+                    reachable.append((port, str(error).splitlines()[0]))
+    assert reachable == []
