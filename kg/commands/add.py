@@ -26,6 +26,7 @@ from kg.errors import KgError, UsageError
 if TYPE_CHECKING:
     from kg.ingest.fetch import Via
 
+MAX_TIMEOUT = 86400  # seconds: --timeout, as kg push's and kg serve's --query-timeout
 MAX_ITEMS = 50  # a feed of 100,000 items fetched 100,000 pages, one after another
 HELP = "add articles from URLs, saved pages, PDFs, text files or a feed, keeping the originals"
 
@@ -122,8 +123,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("kg add needs a SOURCE (a URL, a file or -) or --feed URL|FILE")
     if args.max_items < 1:
         raise UsageError(f"--max-items {args.max_items}: give a number of items above 0")
-    if args.timeout <= 0 or args.max_bytes <= 0:
-        raise UsageError("--timeout and --max-bytes must be positive")
+    if not 0 < args.timeout <= MAX_TIMEOUT:
+        # `args.timeout <= 0` let nan through ("no complete answer within nan s", every fetch failing at once), and
+        # inf or 1e300 through (a server could then hold the fetch for ever): the bound kg push and kg serve use
+        raise UsageError(f"--timeout {args.timeout}: give a number of seconds above 0, at most {MAX_TIMEOUT} (a day)")
+    if args.max_bytes <= 0:
+        raise UsageError(f"--max-bytes {args.max_bytes}: give a number of bytes above 0")
     if args.sources.count("-") > 1:
         raise UsageError("standard input (-) can be given once")
     if args.encoding:
