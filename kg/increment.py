@@ -238,8 +238,7 @@ def _save(state: State, cache_dir: Path) -> None:
 def _load(cache_dir: Path) -> State | None:
     status = corpus.signature(cache_dir / STATE)
     try:
-        raw = corpus.read_cache_file(cache_dir / STATE)
-        payload = None if raw is None else corpus.unseal(STATE, raw)
+        payload = corpus.read_sealed(cache_dir / STATE, STATE)
         if payload is None:  # not sealed by this user's kg (shipped with the data, say): never unpickled
             return None
         state = pickle.loads(payload)
