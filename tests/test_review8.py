@@ -97,3 +97,89 @@ def test_a_planted_cache_file_costs_a_read_not_its_size_in_memory(planted, mini_
     assert (out / "kg.nq").stat().st_size > 0
     if planted == "state":
         assert victim.stat().st_size < size  # replaced by the build
+
+
+# A label that, printed on a terminal, shows another: the carriage return sends the cursor back to the line's
+# start and the rest is printed over "Mei Tan" (a CSV row showed `Ada Wu (verified)"`).
+OVERWRITING = "Mei Tan\\rAda Wu (verified)"
+
+
+@pytest.mark.parametrize(
+    ("where", "old", "new"),
+    [
+        ("label", "    label: Mei Tan\n", f'    label: "{OVERWRITING}"\n'),
+        ("alias", "    aliases: [Northwind]\n", f'    aliases: ["{OVERWRITING}"]\n'),
+        ("note", "    label: Mei Tan\n", f'    label: Mei Tan\n    note: "{OVERWRITING}"\n'),
+    ],
+)
+def test_a_carriage_return_in_a_text_is_refused_by_kg_build(where, old, new, mini_data, tmp_path):
+    """kg build took a label (an alias, a note) holding a carriage return, written as the YAML escape "\\r":
+    `kg query --format csv` then printed it raw, and the terminal showed `Ada Wu (verified)"` for the label
+    "Mei Tan\\rAda Wu (verified)". Now refused with the file and line. (The front matter's author and publisher
+    held: their whitespace, a CR included, is made single spaces.)"""
+    path = next((mini_data / "facts").iterdir())
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    out = tmp_path / "build"
+    result = run_kg("build", "--data", str(mini_data), "--out", str(out), "--quiet")
+    assert result.returncode == 1, result.stderr
+    assert f"{path.name}:" in result.stderr
+    assert "contains a carriage return (U+000D)" in result.stderr, result.stderr
+    assert "\r" not in result.stderr
+    assert not (out / "kg.nq").exists()
+
+
+def test_files_with_crlf_line_ends_still_build(mini_data, tmp_path):
+    """The rule above is about the "\\r" escape: a YAML file's own line ends, CR LF included, are read as line
+    feeds, so facts and articles saved with Windows line ends build as before."""
+    for path in [*(mini_data / "articles").iterdir(), *(mini_data / "facts").iterdir()]:
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    crlf = tmp_path / "crlf"
+    result = run_kg("build", "--data", str(mini_data), "--out", str(crlf), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert b"\r" not in (crlf / "kg.nq").read_bytes()
+
+
+def _store_holding(tmp_path, label: str):
+    """A build whose store kg did not write (a data repository shipping its build/, an older kg's), holding one
+    label."""
+    import pyoxigraph as ox
+
+    build = tmp_path / "planted"
+    build.mkdir()
+    store = ox.Store(str(build / "store"))
+    store.add(
+        ox.Quad(
+            ox.NamedNode("https://kg.example.org/person/mei-tan"),
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            ox.Literal(label),
+        )
+    )
+    store.flush()
+    del store
+    return build
+
+
+QUERY = "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+
+
+def test_a_carriage_return_from_a_planted_store_is_refused_in_csv(tmp_path):
+    """CSV has no escapes: a value holding a carriage return without a line feed printed it raw, and the
+    terminal showed the text after it over the text before it. Now refused as the other controls are; TSV and
+    JSON escape it."""
+    build = _store_holding(tmp_path, OVERWRITING.replace("\\r", "\r"))
+    result = run_kg("query", QUERY, "--build", str(build), "--format", "csv")
+    assert result.returncode == 2, result.stdout
+    assert result.stdout == ""
+    assert "row 1, ?l: the value holds the control character U+000D" in result.stderr, result.stderr
+    tsv = run_kg("query", QUERY, "--build", str(build), "--format", "tsv")
+    assert tsv.returncode == 0 and "\r" not in tsv.stdout and "Mei Tan\\rAda Wu" in tsv.stdout, tsv.stdout
+
+
+def test_a_line_break_in_a_csv_value_is_still_written(tmp_path):
+    """A CR LF or LF inside a quoted CSV field is CSV's own way to carry a line break, and overwrites nothing."""
+    build = _store_holding(tmp_path, "first line\r\nsecond line")
+    result = run_kg("query", QUERY, "--build", str(build), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == 'l\n"first line\nsecond line"\n'  # run_kg reads text: its CR LFs read as LFs
