@@ -183,3 +183,45 @@ def test_a_line_break_in_a_csv_value_is_still_written(tmp_path):
     result = run_kg("query", QUERY, "--build", str(build), "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout == 'l\n"first line\nsecond line"\n'  # run_kg reads text: its CR LFs read as LFs
+
+
+HOSTILE_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>F</title><link>http://127.0.0.1/</link>
+<item><title>A</title><link>{base}/a\u009d0;PWNED\u009c.html</link></item>
+<item><title>B</title><link>{base}/b\x1b]0;PWNED\x07\x1b[2J.html</link></item>
+<item><title>C</title><link>{base}/c\u202egnp.exe</link></item>
+</channel></rss>"""
+
+
+class _Feed(http.server.BaseHTTPRequestHandler):
+    """A feed whose item links hold an escape sequence, C1 controls and a right-to-left override; every other
+    address is a 404."""
+
+    def do_GET(self) -> None:
+        if self.path != "/feed.xml":
+            self.send_error(404)
+            return
+        body = HOSTILE_FEED.format(base=f"http://127.0.0.1:{self.server.server_address[1]}").encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_feeds_links_cannot_drive_the_terminal(tmp_path):
+    """`kg add --feed` printed each refused item's link as the feed gave it: ESC ] 0;PWNED BEL set the terminal's
+    title, ESC [ 2J cleared it, U+009D (OSC) and U+202E (RLO) went out raw. Now shown as escapes."""
+    (tmp_path / "data").mkdir()
+    with serving(http.server.HTTPServer(("127.0.0.1", 0), _Feed)) as server:
+        feed = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+        result = run_kg("add", "--data", str(tmp_path / "data"), "--allow-private", "--feed", feed, env=NO_PROXY)
+    assert result.returncode == 2, result.stderr
+    printed = result.stdout + result.stderr
+    assert "3 refused" in printed, printed
+    for raw in ("\x1b", "\x07", "\x9d", "\u202e"):
+        assert raw not in printed, repr(printed)
+    assert "\\x1b]0;PWNED\\x07" in result.stderr and "\\u202egnp.exe" in result.stderr, result.stderr
