@@ -24,7 +24,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import kg
 from kg import check
@@ -159,25 +159,52 @@ def seal(name: str, payload: bytes) -> bytes | None:
 MAX_CACHE_FILE = 1024 * 1024 * 1024  # a unit of a 20 MB facts file, or the record of a huge corpus, is far less
 
 
-def read_cache_file(path: Path) -> bytes | None:
-    """The bytes of a file kg wrote in a cache directory: a regular file, not a link, of at most MAX_CACHE_FILE
-    bytes, read no further than its size; None for anything else (a cache that fails its check only costs time).
+SEAL_CHUNK = 1024 * 1024  # the bytes read at a time while a cache file's seal is checked
+
+
+def _seal_holds(handle: BinaryIO, name: str, size: int) -> bool:
+    """Whether an open cache file of `size` bytes carries this user's seal under `name`, read a chunk at a time:
+    the file is held in memory only once its seal is known to hold, so a planted one costs a read, not memory."""
+    key = _user_key()
+    if key is None or size < len(SEALED) + 32 or handle.read(len(SEALED)) != SEALED:
+        return False
+    mac = handle.read(32)
+    expected = hmac.new(key, name.encode("utf-8") + b"\x00", hashlib.sha256)
+    left = size - len(SEALED) - 32
+    while left > 0:
+        chunk = handle.read(min(SEAL_CHUNK, left))
+        if not chunk:
+            return False
+        expected.update(chunk)
+        left -= len(chunk)
+    return hmac.compare_digest(mac, expected.digest())
+
+
+def read_sealed(path: Path, name: str) -> memoryview | None:
+    """The payload of the cache file at `path`, sealed by this user's kg under `name`: a regular file, not a link,
+    of at most MAX_CACHE_FILE bytes, read no further than its size; None for anything else (a cache that fails its
+    check only costs time).
 
     A cache sits beside the build, where a cloned data repository (or an unpacked archive) can bring files of
     any kind under the names kg reads, `state.pickle` and the entries named by the SHA-256 of the sources
     (computable from the repository): a link to /dev/zero was read without end (2.7 GB of memory in 12 s, until
-    an allocation failed), a FIFO held `kg build` for ever. Sealing stops such a file from running code, not
-    from being read."""
+    an allocation failed), a FIFO held `kg build` for ever. Sealing stops such a file from running code.
+
+    The seal is checked before the file is held in memory: a data repository can ship `state.pickle` and the
+    entries named for its sources as regular files of up to MAX_CACHE_FILE (git compresses a GiB of zeros to
+    about a MB), and reading each whole before its check cost `kg build` 1.09 GB of memory for one such file.
+    The bytes kept are checked again (unseal), so a file changed between the two reads is refused too."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     with os.fdopen(fd, "rb") as handle:
         st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CACHE_FILE:
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CACHE_FILE or not _seal_holds(handle, name, st.st_size):
             return None
+        handle.seek(0)
         data = handle.read(st.st_size)
-    return data if len(data) == st.st_size else None
+    return unseal(name, data) if len(data) == st.st_size else None
 
 
 def unseal(name: str, data: bytes) -> memoryview | None:
@@ -310,8 +337,7 @@ class Cache:
         if self.directory is None:
             return None
         try:
-            raw = read_cache_file(self.directory / key)
-            payload = None if raw is None else unseal(key, raw)
+            payload = read_sealed(self.directory / key, key)
             if payload is None:  # not written by this user's kg (a cache shipped with the data): never unpickled
                 return None
             unit = pickle.loads(payload)

@@ -58,8 +58,8 @@ MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, i
 # file that names it (before, the record kept one, and an update dropped the others' lines from its graph).
 # 5: the front matter's author and publisher are facts of the article (kg.rdf.front_matter_facts). 6: a text
 # holding a C1 control is refused (kg.sources.character_problem): outputs written before may hold one, so they
-# are written again in full, every source checked
-OUTPUTS_FORMAT = 6
+# are written again in full, every source checked. 7: a text holding a carriage return is refused too
+OUTPUTS_FORMAT = 7
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
 
 
@@ -238,8 +238,7 @@ def _save(state: State, cache_dir: Path) -> None:
 def _load(cache_dir: Path) -> State | None:
     status = corpus.signature(cache_dir / STATE)
     try:
-        raw = corpus.read_cache_file(cache_dir / STATE)
-        payload = None if raw is None else corpus.unseal(STATE, raw)
+        payload = corpus.read_sealed(cache_dir / STATE, STATE)
         if payload is None:  # not sealed by this user's kg (shipped with the data, say): never unpickled
             return None
         state = pickle.loads(payload)

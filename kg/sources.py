@@ -47,6 +47,11 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # turtle; kg serve's answers) would carry them there. In news text they are mis-decoded Windows-1252. (DEL,
 # U+007F, is no control a terminal acts on: it prints nothing, and N-Triples escapes it.)
 TERMINAL_CONTROL = re.compile("[\x80-\x9f]")
+# A carriage return: XML holds it, but a terminal printing it goes back to the line's start, and what follows is
+# printed over what came before ("Mei Tan\rAda Wu (verified)" shows as "Ada Wu (verified)"); CSV has no escape
+# for it. A YAML file's line ends, CR LF included, are read as line feeds: only a "\r" escape writes one. (A CR
+# LF, as a quote from an article with CR LF line ends may hold, moves to the next line: nothing is overwritten.)
+CARRIAGE_RETURN = re.compile("\r(?!\n)")
 
 
 def is_language_tag(tag: str) -> bool:
@@ -108,6 +113,14 @@ def character_problem(text: str, what: str) -> tuple[str, str] | None:
             f"{what} contains the character U+{ord(bad.group()):04X} at position {bad.start()}, "
             "which XML (GraphML) cannot hold",
             "delete it; write a plain space or a real line break instead",
+        )
+    bad = CARRIAGE_RETURN.search(text)
+    if bad:
+        return (
+            f"{what} contains a carriage return (U+000D) at position {bad.start()} without a line feed after it, "
+            "which sends a terminal back to the line's start, so that the text after it is printed over the text "
+            "before it when an answer prints it (`kg query --format csv`)",
+            "delete it; for a line break write \\n (a YAML file's own line ends never give one)",
         )
     bad = TERMINAL_CONTROL.search(text)
     if bad:

@@ -57,7 +57,8 @@ for _fmt in export.FORMATS.values():
     _fmt.load()
 export.FORMATS["html"].load()._vis_network()  # imports the pyvis package, to find vis-network inside it
 
-REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]")
+# and a carriage return without a line feed after it (a terminal prints what follows over what came before)
+REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ud800-\udfff\ufffe\uffff]|\r(?!\n)")
 HOSTILE = [
     "<img src=x onerror=alert(1)> </script><!-- \"quoted\" & 'single'",
     "back\\slash \\n \\u0041 \\' trailing\\",
@@ -87,7 +88,9 @@ def _clean(text: str) -> str:
 texts = st.one_of(
     st.text(min_size=1, max_size=40).map(_clean),
     st.sampled_from(HOSTILE),
-    st.text(alphabet="<>&'\"\\\n\r\t;,|`{}()[]:/ \u05d0\u0627\u202e\u202c\u200f\u2028\u00e9\U0001f9f1", max_size=20),
+    st.text(
+        alphabet="<>&'\"\\\n\r\t;,|`{}()[]:/ \u05d0\u0627\u202e\u202c\u200f\u2028\u00e9\U0001f9f1", max_size=20
+    ).map(_clean),
 ).filter(lambda s: not blank(s))  # what the loader takes as text, not as empty
 
 

@@ -21,11 +21,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, UsageError, visible
 
 if TYPE_CHECKING:
     from kg.ingest.fetch import Via
 
+MAX_TIMEOUT = 86400  # seconds: --timeout, as kg push's and kg serve's --query-timeout
 MAX_ITEMS = 50  # a feed of 100,000 items fetched 100,000 pages, one after another
 HELP = "add articles from URLs, saved pages, PDFs, text files or a feed, keeping the originals"
 
@@ -115,6 +116,14 @@ def _overrides(args: argparse.Namespace, count: int) -> dict:
     return out
 
 
+def _shown(text: str) -> str:
+    """A line as it may be printed: a feed's item links, a redirect's target and a page's words are the server's,
+    and an escape sequence or a right-to-left override in one (`<link>http://host/ESC]0;title BEL</link>`) was
+    printed raw, setting the terminal's title or reordering the line. Each line's control, format and separator
+    characters are shown as escapes (kg.errors.visible); kg's own line breaks are kept."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def run(args: argparse.Namespace) -> int:
     from kg.ingest.fetch import Limits
 
@@ -122,8 +131,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("kg add needs a SOURCE (a URL, a file or -) or --feed URL|FILE")
     if args.max_items < 1:
         raise UsageError(f"--max-items {args.max_items}: give a number of items above 0")
-    if args.timeout <= 0 or args.max_bytes <= 0:
-        raise UsageError("--timeout and --max-bytes must be positive")
+    if not 0 < args.timeout <= MAX_TIMEOUT:
+        # `args.timeout <= 0` let nan through ("no complete answer within nan s", every fetch failing at once), and
+        # inf or 1e300 through (a server could then hold the fetch for ever): the bound kg push and kg serve use
+        raise UsageError(f"--timeout {args.timeout}: give a number of seconds above 0, at most {MAX_TIMEOUT} (a day)")
+    if args.max_bytes <= 0:
+        raise UsageError(f"--max-bytes {args.max_bytes}: give a number of bytes above 0")
     if args.sources.count("-") > 1:
         raise UsageError("standard input (-) can be given once")
     if args.encoding:
@@ -228,7 +241,7 @@ class Adder:
             self._add(source, from_feed, via)
         except Duplicate as err:
             if from_feed:
-                print(f"skipped {source}: already added as {err.slug}")
+                print(f"skipped {_shown(source)}: already added as {err.slug}")
                 self.skipped += 1
                 return
             self._refuse(err)
@@ -236,7 +249,7 @@ class Adder:
             self._refuse(err)
 
     def _refuse(self, err: KgError) -> None:
-        print(f"kg: error: {err}", file=sys.stderr)
+        print(f"kg: error: {_shown(str(err))}", file=sys.stderr)
         self.refused += 1
         self.code = max(self.code, err.exit_code)
 
@@ -247,14 +260,14 @@ class Adder:
         done = add_one(source, self.args.data, self.library, self.limits, self.args.encoding or "", self.overrides, via)
         self.added += 1
         print(
-            f"added {done.article} from {source} (original kept as {done.original}; "
+            f"added {done.article} from {_shown(source)} (original kept as {done.original}; "
             f"{text_size(done.found.body):,} characters)"
         )
         for note in done.found.notes:
-            print(f"note: {source}: {note}", file=sys.stderr)
+            print(f"note: {_shown(source)}: {_shown(note)}", file=sys.stderr)
         for other, share in done.similar[:3]:
             print(
-                f"note: {source}: its text is {share:.0%} the same as {other}'s: a copy of the same story "
+                f"note: {_shown(source)}: its text is {share:.0%} the same as {other}'s: a copy of the same story "
                 "(syndicated)? Remove one of the two if so",
                 file=sys.stderr,
             )

@@ -111,8 +111,9 @@ _UNSEEN = re.compile("[\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u206
 _UNSEEN_JSON = re.compile("[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 # what a terminal acts on in a CSV value, which has no escapes: the C0 controls but the tab and line ends a
 # quoted field may hold, and the C1 controls; kg build refuses all of them (DEL and the bidirectional controls,
-# which it allows, are left as they are)
-_CSV_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]")
+# which it allows, are left as they are); and a carriage return but in a CR LF line end: alone, it sends the
+# terminal back to the line's start and what follows is printed over what came before (kg build refuses it too)
+_CSV_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]|\r(?!\n)")
 
 
 def _unseen_escaped(text: str, pattern: re.Pattern[str] = _UNSEEN) -> str:
