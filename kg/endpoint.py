@@ -1331,15 +1331,23 @@ def push(
             before, unread = None, _transient(err) or _reason(err)
         pushed_default: str | None = None  # digest of the facts an earlier push put in the default graph
         if isinstance(answer, bytes):
+            try:
+                members, recorded, pushed_default = _read_list(answer)
+            except SyntaxError as err:
+                # an answer kg cannot read as N-Triples (Turtle from a server that ignores Accept, N-Quads, a body
+                # cut short) was taken for an empty list: the list was then overwritten with this build's graphs
+                # only, and a graph of a source removed earlier was never deleted by any push, without a word
+                members, recorded, pushed_default = set(), set(), None
+                before, unread = None, f"its answer is not N-Triples kg can read ({_cut(str(err), 160)})"
             # only what this corpus owns may go: its names under its base and the facts graph it recorded itself,
             # never another name a list holds (another corpus's graph that a crafted --facts-graph once took)
             # a name with . or .. segments is never one kg pushed (both options refuse them), and a server may
             # resolve <BASE../other/graph/x> to another corpus's graph; nor is one with a control character or
             # a space (printed, its escape sequences removed, it looked like another graph): never deleted
-            recorded = {name for name in _members(answer, _FACTS_GRAPH) if _may_be_ours(name)}
-            before = {name for name in _members(answer) if (name.startswith(base) or name in recorded)}
-            before = {name for name in before if _may_be_ours(name) and not _another_corpus(name, base)}
-            pushed_default = _listed_digest(answer)
+            if before is not None:
+                recorded = {name for name in recorded if _may_be_ours(name)}
+                before = {name for name in members if (name.startswith(base) or name in recorded)}
+                before = {name for name in before if _may_be_ours(name) and not _another_corpus(name, base)}
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()
         for graph in graphs:
@@ -1464,24 +1472,19 @@ def _canonical(triple: ox.Triple) -> str:
     return str(triple)
 
 
-def _listed_digest(text: bytes) -> str | None:
-    """The digest of the default graph an earlier push put on the server, from kg's list (None: it put none)."""
-    try:
-        for triple in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True):
-            if triple.predicate.value == _DEFAULT_DIGEST and isinstance(triple.object, ox.Literal):
-                return triple.object.value
-    except SyntaxError:
-        return None
-    return None
-
-
-def _members(text: bytes, predicate: str = _MEMBER) -> set[str]:
-    """The graphs named in kg's list on the server (any other triple there is ignored): its members, or with
-    `predicate` _FACTS_GRAPH the facts graph it recorded."""
-    try:
-        triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        return {
-            t.object.value for t in triples if t.predicate.value == predicate and isinstance(t.object, ox.NamedNode)
-        }
-    except SyntaxError:
-        return set()
+def _read_list(text: bytes) -> tuple[set[str], set[str], str | None]:
+    """kg's list on the server: the graphs it names, the facts graph it recorded, and the digest of the default
+    graph an earlier push put there (None: it put none). Raises SyntaxError for an answer that is not N-Triples
+    kg can read whole: taking it for an empty list would forget every graph pushed before."""
+    members: set[str] = set()
+    recorded: set[str] = set()
+    digest: str | None = None
+    for triple in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True):
+        predicate, obj = triple.predicate.value, triple.object
+        if predicate == _MEMBER and isinstance(obj, ox.NamedNode):
+            members.add(obj.value)
+        elif predicate == _FACTS_GRAPH and isinstance(obj, ox.NamedNode):
+            recorded.add(obj.value)
+        elif predicate == _DEFAULT_DIGEST and isinstance(obj, ox.Literal) and digest is None:
+            digest = obj.value
+    return members, recorded, digest
