@@ -133,3 +133,23 @@ def test_a_list_kg_cannot_read_is_not_forgotten(shipped_build, tmp_path, how):
         assert again.returncode == 0, again.stderr
         assert f"DELETE <{GONE}>" in again.stdout, again.stdout  # ... nor forgotten: the next push deletes it
         assert GONE not in server_counts(port)
+
+
+@pytest.mark.parametrize(
+    "query, param",
+    [
+        ("policies-by-province-month", "month=\x1b]0;PWNED\x07\x1b[2J"),  # the month's message quoted it raw
+        ("people-posts", "pe\x1b]0;PWNED\x07\x1b[2Jrson=sun-hui"),  # the name's message too
+        ("people-posts", "person=<http://a\u009b2J\u202e>"),  # pyoxigraph's words about the IRI held the CSI raw
+    ],
+)
+def test_a_param_value_cannot_drive_the_terminal_through_kg_s_error(shipped_build, query, param):
+    """`kg query NAME --param` refused a value it could not read with a message that quoted it as given: a value
+    holding `ESC ]0;PWNED BEL ESC [2J` (what a script passes on from elsewhere, a pasted id) set the terminal's
+    title and cleared its screen, and pyoxigraph's own words about a bad IRI quoted a C1 CSI raw. Now every
+    "kg: error:" line shows control and format characters as escapes."""
+    result = run_kg("query", query, "--build", str(shipped_build), "--param", param)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("kg: error: --param "), result.stderr
+    assert not any(ch in result.stderr for ch in "\x1b\x07\x9b\u202e"), repr(result.stderr)
+    assert "\\x1b]0;PWNED\\x07" in result.stderr or "\\x9b" in result.stderr, result.stderr
