@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import shutil
 import threading
 import urllib.parse
 import urllib.request
@@ -10,13 +11,14 @@ import urllib.request
 import pytest
 
 from kg import DEFAULT_BASE, endpoint
-from tests.conftest import run_kg
+from tests.conftest import ROOT, run_kg
 from tests.test_push import NO_PROXY as NO_PROXY_OPENER
 from tests.test_push import oxigraph_server, server_counts
 
 NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*", "NETRC": "/nonexistent"}
 GONE = DEFAULT_BASE + "graph/gone"  # an article graph an earlier push sent, its source since removed
 LIST = endpoint.list_graph(DEFAULT_BASE)
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def _put(port: int, graph: str, ntriples: str) -> None:
@@ -153,3 +155,18 @@ def test_a_param_value_cannot_drive_the_terminal_through_kg_s_error(shipped_buil
     assert result.stderr.startswith("kg: error: --param "), result.stderr
     assert not any(ch in result.stderr for ch in "\x1b\x07\x9b\u202e"), repr(result.stderr)
     assert "\\x1b]0;PWNED\\x07" in result.stderr or "\\x9b" in result.stderr, result.stderr
+
+
+def test_a_facts_file_named_to_drive_the_terminal_is_named_in_escapes_by_kg_extract(tmp_path):
+    """kg extract reads every facts file of the data repository to resolve entities, and warned of one it could
+    not read with the file's name as it was: a repository (git keeps control characters in names) shipping
+    `facts/y ESC]0;PWNED BEL ESC[2J.yaml` set the terminal's title and cleared its screen when the user drafted
+    facts for a new article. Now the name is shown with escapes, as kg build shows it."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "mini", data)
+    (data / "facts" / "y\x1b]0;PWNED\x07\x1b[2J\u009b31m.yaml").write_text("a: [\n", encoding="utf-8")
+    result = run_kg("extract", str(data / "articles" / "mini-news.md"), "--data", str(data), "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert "skipped for entity resolution" in result.stderr, result.stderr
+    assert not any(ch in result.stderr for ch in "\x1b\x07\x9b"), repr(result.stderr)
+    assert "y\\x1b]0;PWNED\\x07\\x1b[2J\\x9b31m.yaml" in result.stderr, result.stderr
