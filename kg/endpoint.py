@@ -150,6 +150,39 @@ def check_limits(limits: serve_front.Limits) -> None:
         )
 
 
+# open files kg serve needs: a socket to the client and one to a worker for each connection, and to spare: the
+# listening socket, the workers' and a query check's pipes, the modules it reads, the connections over
+# --max-connections while they get their 503
+FILES_PER_CONNECTION = 2
+FILES_PER_WORKER = 8
+FILES_SPARE = 256
+
+
+def ensure_open_files(limits: serve_front.Limits) -> None:
+    """Make sure this process may open the files --max-connections needs: the soft limit raised up to the hard
+    one, else a usage error. Past the limit, every connection asyncio could not accept printed a traceback
+    (30,000 lines of stderr in 4 s from 1,200 idle connections to `--max-connections 5000` under the usual
+    `ulimit -n 1024`), and a worker restarted then could not start."""
+    import resource
+
+    needed = FILES_PER_CONNECTION * limits.max_connections + FILES_PER_WORKER * limits.workers + FILES_SPARE
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard == resource.RLIM_INFINITY or hard >= needed:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+            return
+    most = hard  # finite here: the soft limit could be raised that far
+    allowed = (most - FILES_PER_WORKER * limits.workers - FILES_SPARE) // FILES_PER_CONNECTION
+    hint = f"give --max-connections {allowed} at most" if allowed >= 1 else "give fewer --workers"
+    raise UsageError(
+        f"--max-connections {limits.max_connections}: kg serve would need about {needed} open files (a socket to "
+        f"the client and one to a worker per connection) and may open {most} (ulimit -Hn); {hint}, or "
+        f"raise the limit (ulimit -n {needed})"
+    )
+
+
 def serve(
     build: str | Path,
     host: str = "127.0.0.1",
@@ -164,6 +197,7 @@ def serve(
         workers = serve_front.Limits.workers
         limits = serve_front.Limits(max_memory=serve_front.default_max_memory(workers, serve_front.machine_memory()))
     check_limits(limits)
+    ensure_open_files(limits)
     for name in allow_hosts:
         if not name or any(c.isspace() or c in "/@?#[]:" for c in name):
             raise UsageError(f"--allow-host {name!r}: give a host name, such as kg.internal (no port, no scheme)")

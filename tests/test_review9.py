@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import http.server
+import resource
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 import urllib.request
 
@@ -14,6 +19,7 @@ from kg import DEFAULT_BASE, endpoint
 from tests.conftest import ROOT, run_kg
 from tests.test_push import NO_PROXY as NO_PROXY_OPENER
 from tests.test_push import oxigraph_server, server_counts
+from tests.test_serve import free_port, stop, wait_for_port
 
 NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*", "NETRC": "/nonexistent"}
 GONE = DEFAULT_BASE + "graph/gone"  # an article graph an earlier push sent, its source since removed
@@ -170,3 +176,65 @@ def test_a_facts_file_named_to_drive_the_terminal_is_named_in_escapes_by_kg_extr
     assert "skipped for entity resolution" in result.stderr, result.stderr
     assert not any(ch in result.stderr for ch in "\x1b\x07\x9b"), repr(result.stderr)
     assert "y\\x1b]0;PWNED\\x07\\x1b[2J\\x9b31m.yaml" in result.stderr, result.stderr
+
+
+def _serve_with_open_files(build, port: int, soft: int, hard: int, log, *more: str) -> subprocess.Popen:
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--build", str(build), "--port", str(port), "--workers", "2", *more],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,  # a file: thousands of lines would fill a pipe and stop the server
+        preexec_fn=limit,
+        start_new_session=True,
+    )
+
+
+def test_connections_beyond_the_open_file_limit_print_no_tracebacks(shipped_build, tmp_path):
+    """`kg serve --max-connections 1500` (allowed: 1 to 10000) under the usual soft limit of 1024 open files:
+    1,200 idle connections made every accept() past the limit fail, and asyncio printed a traceback for each
+    (30,546 lines of stderr in 4 s, measured with --max-connections 5000). Now kg serve raises its soft limit to
+    what --max-connections needs (the hard limit allows it here): no traceback, and queries are answered."""
+    port = free_port()
+    with open(tmp_path / "serve.err", "wb") as log:
+        process = _serve_with_open_files(shipped_build, port, 1024, 4096, log, "--max-connections", "1500")
+        try:
+            wait_for_port(port, process)
+            held = []
+            try:
+                for _ in range(1200):
+                    held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+                time.sleep(2)
+                held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+            finally:
+                for sock in held:
+                    sock.close()
+            time.sleep(1)
+            url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+            request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+            with NO_PROXY_OPENER.open(request, timeout=30) as answer:
+                assert answer.status == 200
+        finally:
+            stop(process)
+    errors = (tmp_path / "serve.err").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in errors and "Too many open files" not in errors, errors[:2000]
+
+
+def test_max_connections_the_open_file_limit_cannot_hold_is_refused(shipped_build, tmp_path):
+    """When even the hard limit cannot hold what --max-connections needs, kg serve says so and exits 2 before it
+    listens, naming the most connections it can hold (before: it served, and failed under load as above)."""
+    port = free_port()
+    with open(tmp_path / "serve.err", "wb") as log:
+        process = _serve_with_open_files(shipped_build, port, 1024, 1024, log, "--max-connections", "5000")
+        try:
+            code = process.wait(30)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            stop(process)
+    errors = (tmp_path / "serve.err").read_text(encoding="utf-8")
+    assert code == 2, errors
+    assert errors.startswith("kg: error: --max-connections 5000: kg serve would need about 10272 open files"), errors
+    assert "give --max-connections 376 at most" in errors, errors
