@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             code = run(argv)
         except KgError as err:
-            print(f"kg: error: {err}", file=sys.stderr)
+            print(f"kg: error: {_shown_error(err)}", file=sys.stderr)
             code = err.exit_code
         except KeyboardInterrupt:
             print("kg: interrupted; outputs were left as they were", file=sys.stderr)
@@ -328,6 +328,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("kg: interrupted\n")
         return EXIT_INTERRUPTED
+
+
+def _shown_error(err: Exception) -> str:
+    """The message with every control, format and separator character escaped but its line breaks: a message
+    quotes what it refuses (a --param value, a parser's words about it, a name), and a value holding
+    `ESC ]0;... BEL ESC [2J` set the terminal's title and cleared its screen when printed as it was."""
+    from kg.errors import visible
+
+    return "\n".join(visible(line) for line in str(err).split("\n"))
 
 
 def _stdout_gone() -> bool:

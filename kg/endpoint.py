@@ -150,6 +150,39 @@ def check_limits(limits: serve_front.Limits) -> None:
         )
 
 
+# open files kg serve needs: a socket to the client and one to a worker for each connection, and to spare: the
+# listening socket, the workers' and a query check's pipes, the modules it reads, the connections over
+# --max-connections while they get their 503
+FILES_PER_CONNECTION = 2
+FILES_PER_WORKER = 8
+FILES_SPARE = 256
+
+
+def ensure_open_files(limits: serve_front.Limits) -> None:
+    """Make sure this process may open the files --max-connections needs: the soft limit raised up to the hard
+    one, else a usage error. Past the limit, every connection asyncio could not accept printed a traceback
+    (30,000 lines of stderr in 4 s from 1,200 idle connections to `--max-connections 5000` under the usual
+    `ulimit -n 1024`), and a worker restarted then could not start."""
+    import resource
+
+    needed = FILES_PER_CONNECTION * limits.max_connections + FILES_PER_WORKER * limits.workers + FILES_SPARE
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard == resource.RLIM_INFINITY or hard >= needed:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+            return
+    most = hard  # finite here: the soft limit could be raised that far
+    allowed = (most - FILES_PER_WORKER * limits.workers - FILES_SPARE) // FILES_PER_CONNECTION
+    hint = f"give --max-connections {allowed} at most" if allowed >= 1 else "give fewer --workers"
+    raise UsageError(
+        f"--max-connections {limits.max_connections}: kg serve would need about {needed} open files (a socket to "
+        f"the client and one to a worker per connection) and may open {most} (ulimit -Hn); {hint}, or "
+        f"raise the limit (ulimit -n {needed})"
+    )
+
+
 def serve(
     build: str | Path,
     host: str = "127.0.0.1",
@@ -164,6 +197,7 @@ def serve(
         workers = serve_front.Limits.workers
         limits = serve_front.Limits(max_memory=serve_front.default_max_memory(workers, serve_front.machine_memory()))
     check_limits(limits)
+    ensure_open_files(limits)
     for name in allow_hosts:
         if not name or any(c.isspace() or c in "/@?#[]:" for c in name):
             raise UsageError(f"--allow-host {name!r}: give a host name, such as kg.internal (no port, no scheme)")
@@ -1331,15 +1365,23 @@ def push(
             before, unread = None, _transient(err) or _reason(err)
         pushed_default: str | None = None  # digest of the facts an earlier push put in the default graph
         if isinstance(answer, bytes):
+            try:
+                members, recorded, pushed_default = _read_list(answer)
+            except SyntaxError as err:
+                # an answer kg cannot read as N-Triples (Turtle from a server that ignores Accept, N-Quads, a body
+                # cut short) was taken for an empty list: the list was then overwritten with this build's graphs
+                # only, and a graph of a source removed earlier was never deleted by any push, without a word
+                members, recorded, pushed_default = set(), set(), None
+                before, unread = None, f"its answer is not N-Triples kg can read ({_cut(str(err), 160)})"
             # only what this corpus owns may go: its names under its base and the facts graph it recorded itself,
             # never another name a list holds (another corpus's graph that a crafted --facts-graph once took)
             # a name with . or .. segments is never one kg pushed (both options refuse them), and a server may
             # resolve <BASE../other/graph/x> to another corpus's graph; nor is one with a control character or
             # a space (printed, its escape sequences removed, it looked like another graph): never deleted
-            recorded = {name for name in _members(answer, _FACTS_GRAPH) if _may_be_ours(name)}
-            before = {name for name in _members(answer) if (name.startswith(base) or name in recorded)}
-            before = {name for name in before if _may_be_ours(name) and not _another_corpus(name, base)}
-            pushed_default = _listed_digest(answer)
+            if before is not None:
+                recorded = {name for name in recorded if _may_be_ours(name)}
+                before = {name for name in members if (name.startswith(base) or name in recorded)}
+                before = {name for name in before if _may_be_ours(name) and not _another_corpus(name, base)}
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()
         for graph in graphs:
@@ -1464,24 +1506,19 @@ def _canonical(triple: ox.Triple) -> str:
     return str(triple)
 
 
-def _listed_digest(text: bytes) -> str | None:
-    """The digest of the default graph an earlier push put on the server, from kg's list (None: it put none)."""
-    try:
-        for triple in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True):
-            if triple.predicate.value == _DEFAULT_DIGEST and isinstance(triple.object, ox.Literal):
-                return triple.object.value
-    except SyntaxError:
-        return None
-    return None
-
-
-def _members(text: bytes, predicate: str = _MEMBER) -> set[str]:
-    """The graphs named in kg's list on the server (any other triple there is ignored): its members, or with
-    `predicate` _FACTS_GRAPH the facts graph it recorded."""
-    try:
-        triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        return {
-            t.object.value for t in triples if t.predicate.value == predicate and isinstance(t.object, ox.NamedNode)
-        }
-    except SyntaxError:
-        return set()
+def _read_list(text: bytes) -> tuple[set[str], set[str], str | None]:
+    """kg's list on the server: the graphs it names, the facts graph it recorded, and the digest of the default
+    graph an earlier push put there (None: it put none). Raises SyntaxError for an answer that is not N-Triples
+    kg can read whole: taking it for an empty list would forget every graph pushed before."""
+    members: set[str] = set()
+    recorded: set[str] = set()
+    digest: str | None = None
+    for triple in ox.parse(text, format=ox.RdfFormat.N_TRIPLES, lenient=True):
+        predicate, obj = triple.predicate.value, triple.object
+        if predicate == _MEMBER and isinstance(obj, ox.NamedNode):
+            members.add(obj.value)
+        elif predicate == _FACTS_GRAPH and isinstance(obj, ox.NamedNode):
+            recorded.add(obj.value)
+        elif predicate == _DEFAULT_DIGEST and isinstance(obj, ox.Literal) and digest is None:
+            digest = obj.value
+    return members, recorded, digest

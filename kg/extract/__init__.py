@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.errors import DataError, Problem, UsageError
+from kg.errors import DataError, Problem, UsageError, visible
 from kg.extract.entities import Known
 from kg.extract.model import Draft
 from kg.model import Source
@@ -65,7 +65,10 @@ def known_entities(data_dir: Path, exclude: str = "") -> list[Known]:
         try:
             doc = _read_yaml(path)
         except DataError as err:
-            print(f"kg: warning: {path} skipped for entity resolution: {err.problems[0].message}", file=sys.stderr)
+            # the name is a data repository's (git keeps control characters in names): shown as escapes, so a
+            # file named `x ESC]0;... BEL ESC[2J.yaml` sets no terminal's title and clears no screen
+            message = f"{path} skipped for entity resolution: {err.problems[0].message}"
+            print(f"kg: warning: {visible(message)}", file=sys.stderr)
             continue
         if not isinstance(doc, dict):
             continue
