@@ -1073,6 +1073,20 @@ def test_a_password_sent_unencrypted_over_the_network_is_warned_of(shipped_build
     assert quiet.returncode == 0 and "unencrypted" not in quiet.stderr, quiet.stderr
 
 
+def _list_answer(names: list[str]):
+    """A scripted server's answer: kg's list on the server naming `names` (GET), 204 to everything else."""
+    listing = "".join(
+        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n" for name in names
+    ).encode()
+
+    def answer(handler, body):
+        if handler.command == "GET":
+            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
+        return 204, "No Content", {}, b""
+
+    return answer
+
+
 def test_a_listed_name_that_climbs_out_of_the_base_is_not_deleted(shipped_build):
     """A list on the server (anyone with write access there can edit it) naming <BASE../other/graph/x>: the name
     starts with BASE, so kg deleted it (before: DELETE sent), and a server resolving graph names by RFC 3986
@@ -1081,15 +1095,7 @@ def test_a_listed_name_that_climbs_out_of_the_base_is_not_deleted(shipped_build)
     segments: exit 2, nothing sent."""
     climbing = [f"{DEFAULT_BASE}../other/graph/x", f"{DEFAULT_BASE}%2E%2e/other/graph/y", f"{DEFAULT_BASE}./graph/z"]
     stale = f"{DEFAULT_BASE}graph/gone"
-    listing = "".join(
-        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n"
-        for name in [*climbing, stale]
-    ).encode()
-
-    def answer(handler, body):
-        if handler.command == "GET":
-            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
-        return 204, "No Content", {}, b""
+    answer = _list_answer([*climbing, stale])
 
     with serving(scripted(answer)) as server:
         result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
@@ -1110,15 +1116,7 @@ def test_a_listed_name_with_control_characters_is_neither_deleted_nor_printed(sh
     <BASEgraph/ESC]0;title BEL ESC[31m red> (the sequences removed, another graph's name shown) and a line break
     as it was (a forged line). kg never pushes such names: now neither deleted nor printed."""
     names = [r"graph/\u001B]0;pwned\u0007\u001B[31mred", r"graph/\u009B31m", r"graph/a\u000APUT"]
-    listing = "".join(
-        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{DEFAULT_BASE}{name}> .\n"
-        for name in names
-    ).encode()
-
-    def answer(handler, body):
-        if handler.command == "GET":
-            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
-        return 204, "No Content", {}, b""
+    answer = _list_answer([f"{DEFAULT_BASE}{name}" for name in names])
 
     with serving(scripted(answer)) as server:
         result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
@@ -1182,14 +1180,7 @@ def test_a_list_naming_far_more_graphs_than_the_build_costs_no_delete_each(shipp
     about 400,000): kg sent a DELETE for each, each allowed --timeout, so a server could hold the push for days.
     Now a push deletes at most the build's number of graphs and 1,000 more; past that none, and says so."""
     names = [f"{DEFAULT_BASE}graph/gone-{i:05d}" for i in range(5000)]
-    listing = "".join(
-        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n" for name in names
-    ).encode()
-
-    def answer(handler, body):
-        if handler.command == "GET":
-            return 200, "OK", {"Content-Type": "application/n-triples"}, listing
-        return 204, "No Content", {}, b""
+    answer = _list_answer(names)
 
     with serving(scripted(answer)) as server:
         result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
@@ -1200,9 +1191,7 @@ def test_a_list_naming_far_more_graphs_than_the_build_costs_no_delete_each(shipp
     assert "none was deleted" in result.stderr
 
     # a few stale graphs are still deleted, each said
-    few = listing.split(b"\n", 3)[:3]
-    listing = b"\n".join(few) + b"\n"
-    with serving(scripted(answer)) as server:
+    with serving(scripted(_list_answer(names[:3]))) as server:
         result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store")
         deletes = [method for method, *_ in server.seen if method == "DELETE"]
     assert result.returncode == 0, result.stderr
