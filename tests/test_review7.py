@@ -146,18 +146,19 @@ def test_the_floor_of_an_uploads_rate_is_a_poor_mobile_uplinks():
     assert endpoint.MIN_UPLOAD_RATE == 16 * 1024
 
 
-class _Busy:
-    """A Graph Store server on a real socket that answers kg's list 404 and every upload 503 with the given
-    Retry-After header (raw bytes, as a server may send them)."""
+class _RawServer:
+    """A server on a real socket of 127.0.0.1 that reads each request's head and body (by its Content-Length) and
+    gives them to `respond`, one connection a request."""
 
-    def __init__(self, retry_after: bytes) -> None:
-        self.retry_after = retry_after
+    def __init__(self) -> None:
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(8)
         self.port = self.listener.getsockname()[1]
-        self.methods: list[str] = []
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def respond(self, sock: socket.socket, head: bytes) -> None:
+        raise NotImplementedError
 
     def _accept(self) -> None:
         while True:
@@ -180,18 +181,31 @@ class _Busy:
                 )
                 while len(body) < length and (chunk := sock.recv(65536)):
                     body += chunk
-                method = head.split(b" ", 1)[0].decode()
-                self.methods.append(method)
-                if method == "GET":
-                    sock.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                else:
-                    sock.sendall(
-                        b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: " + self.retry_after + b"\r\n"
-                        b"Content-Length: 0\r\nConnection: close\r\n\r\n"
-                    )
+                self.respond(sock, head)
 
     def close(self) -> None:
         self.listener.close()
+
+
+class _Busy(_RawServer):
+    """A Graph Store server on a real socket that answers kg's list 404 and every upload 503 with the given
+    Retry-After header (raw bytes, as a server may send them)."""
+
+    def __init__(self, retry_after: bytes) -> None:
+        self.retry_after = retry_after
+        self.methods: list[str] = []
+        super().__init__()
+
+    def respond(self, sock: socket.socket, head: bytes) -> None:
+        method = head.split(b" ", 1)[0].decode()
+        self.methods.append(method)
+        if method == "GET":
+            sock.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        else:
+            sock.sendall(
+                b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: " + self.retry_after + b"\r\n"
+                b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+            )
 
 
 @pytest.mark.parametrize(
@@ -228,45 +242,18 @@ def test_a_retry_after_kg_cannot_read_is_no_traceback(shipped_build, retry_after
     assert server.methods == ["GET", "PUT", "PUT"], server.methods
 
 
-class _Answering:
+class _Answering(_RawServer):
     """A server on a real socket that answers every request with the same bytes (after reading its head and
     body), and counts the requests."""
 
     def __init__(self, answer: bytes) -> None:
         self.answer = answer
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(8)
-        self.port = self.listener.getsockname()[1]
         self.count = 0
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                sock, _ = self.listener.accept()
-            except OSError:
-                return
-            with sock, contextlib.suppress(OSError):
-                data = b""
-                while b"\r\n\r\n" not in data and (chunk := sock.recv(65536)):
-                    data += chunk
-                head, _, body = data.partition(b"\r\n\r\n")
-                length = next(
-                    (
-                        int(line.split(b":")[1])
-                        for line in head.split(b"\r\n")
-                        if line.lower().startswith(b"content-length:")
-                    ),
-                    0,
-                )
-                while len(body) < length and (chunk := sock.recv(65536)):
-                    body += chunk
-                self.count += 1
-                sock.sendall(self.answer)
-
-    def close(self) -> None:
-        self.listener.close()
+    def respond(self, sock: socket.socket, head: bytes) -> None:
+        self.count += 1
+        sock.sendall(self.answer)
 
 
 # codecs Python knows that are no character encoding of a document: decoding with them raised UnicodeError
