@@ -1198,6 +1198,13 @@ def push(
                     with contextlib.suppress(_Unread):  # a success's body is not needed
                         _read_body(response, READ_LIMIT, timeout)
                     return b""
+                if response.status_code != 200:
+                    # a 206 Partial Content (or 203, 204, ...) is not the whole graph: a part of kg's list that ends
+                    # on a line boundary read as the list, and the push then overwrote the list with it
+                    raise _Unread(
+                        f"it answered HTTP {response.status_code} {_printable(response.reason_phrase)}".rstrip()
+                        + ", not 200 with the whole graph"
+                    )
                 raw, whole = _read_body(response, limit, timeout)
                 if not whole:
                     raise _Unread(
