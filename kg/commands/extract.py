@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from kg import fsutil
-from kg.errors import UsageError
+from kg.errors import UsageError, visible
 
 HELP = "propose a draft facts file for an article (rules, offline), or --evaluate against curated facts"
 
@@ -132,5 +132,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         if args.json.is_dir():
             raise UsageError(f"{args.json} is a directory; --json takes a file name")
         fsutil.write_text(args.json, evaluate.as_json(results, warnings))
-    sys.stdout.write(evaluate.table(results) if args.quiet else evaluate.report(results))
+    # the report quotes the gold files' values and the article's words (a miss, a false alarm): a data repository
+    # brings both, so their control characters are shown as escapes, kg's own line breaks kept
+    text = evaluate.table(results) if args.quiet else evaluate.report(results)
+    sys.stdout.write("\n".join(visible(line) for line in text.split("\n")))
     return 0
