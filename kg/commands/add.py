@@ -288,6 +288,9 @@ class Adder:
             self.code = max(self.code, err.exit_code)
             return
         target = self.args.data / "facts" / f"{draft.slug}.yaml"
+        from kg.ingest.article import refuse_linked_out
+
+        refuse_linked_out(target.parent, self.args.data)
         if target.exists():
             print(_shown(f"note: {target} exists; not replaced (run kg extract {path} --merge)"), file=sys.stderr)
             return
