@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from kg import yamlsafe
 from kg.errors import DataError, Problem, UsageError, visible
 from kg.extract.entities import Known
 from kg.extract.model import Draft
@@ -111,6 +112,10 @@ def _read_yaml(path: Path):
     for the loader's messages costs 80 ms per 30 kB file, more than extracting an article."""
     text = read_text(path, str(path))
     try:
+        if yamlsafe.too_deep(text):
+            raise DataError(
+                [Problem(str(path), 0, f"lists and mappings are nested more than {yamlsafe.MAX_DEPTH} levels deep")]
+            )
         return yaml.load(text, Loader=_NoAliases)
     except yaml.YAMLError as err:
         raise DataError([Problem(str(path), 0, f"not readable YAML: {str(err).splitlines()[0]}")]) from err
