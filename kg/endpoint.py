@@ -579,6 +579,10 @@ class _Unread(Exception):
     """A server's answer kg stopped reading: larger than what kg asked for can be, or never ending."""
 
 
+class _TooLarge(_Unread):
+    """An answer larger than kg reads: whatever it holds, it is not empty."""
+
+
 def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[bytes, bool | None]:
     """At most `limit` bytes of an answer's body, read for at most `seconds` (httpx's timeout bounds each read,
     not the whole body: a server dripping a byte now and then, or streaming without end, would hold kg and grow
@@ -1220,11 +1224,9 @@ def push(
                     )
                 raw, whole = _read_body(response, limit, timeout)
                 if not whole:
-                    raise _Unread(
-                        f"its answer was larger than {limit // (1024 * 1024)} MiB"
-                        if whole is None or len(raw) >= limit
-                        else f"its answer had not ended after {timeout:g} s (--timeout)"
-                    )
+                    if whole is None or len(raw) >= limit:
+                        raise _TooLarge(f"its answer was larger than {limit // (1024 * 1024)} MiB")
+                    raise _Unread(f"its answer had not ended after {timeout:g} s (--timeout)")
                 return raw
         except httpx.HTTPError:
             if deadlines.upload_fired:
@@ -1364,14 +1366,17 @@ def push(
         such graph, an empty one, or one holding just these facts; else nothing is sent."""
         facts = next((graph.triples for graph in graphs if graph.name == facts_graph), ())
         limit = max(LIST_LIMIT, 4 * len(ox.serialize(facts, format=ox.RdfFormat.N_TRIPLES)))
+        large = ""  # a graph too large to read is not empty, nor these facts (their size is a quarter of the bound)
         try:
             answer = exchange(client, "GET", graph_url(endpoint, facts_graph), None, limit)
             held = list(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
+        except _TooLarge as err:
+            answer, held, large = err, None, f"more than {limit // (1024 * 1024)} MiB of triples"
         except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, _SlowUpload, SyntaxError) as err:
             answer, held = err, None
         if isinstance(answer, _Refusal) and answer.status in (404, 410):
             return  # no such graph: nothing to lose
-        if held is None:
+        if held is None and not large:
             if warn is not None:
                 warn(
                     say(
@@ -1380,12 +1385,13 @@ def push(
                     )
                 )
             return
-        if not held or triples_digest(held) == triples_digest(facts):
+        if held is not None and (not held or triples_digest(held) == triples_digest(facts)):
             return
-        example = next((t.subject.value for t in held if isinstance(t.subject, ox.NamedNode)), None)
+        example = next((t.subject.value for t in held or () if isinstance(t.subject, ox.NamedNode)), None)
         raise EndpointError(
             say(
-                f"--facts-graph {facts_graph}: the server already has this graph, with {len(held):,} triples "
+                f"--facts-graph {facts_graph}: the server already has this graph, with "
+                f"{large or f'{len(held or ()):,} triples'} "
                 f"no earlier push of this corpus put there (kg's list <{listed}> does not name it)"
                 + (f", such as facts about <{example}>" if example else "")
                 + ": another corpus's facts graph? One PUT would replace them, and that corpus's next push would "

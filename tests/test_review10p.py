@@ -471,3 +471,25 @@ def test_a_pdf_titled_by_its_first_line_cut_after_a_space_is_added(tmp_path):
     assert result.returncode == 0, result.stderr
     (article,) = (data / "articles").glob("*.md")
     assert "title: The mayor opened a park. The mayor" in article.read_text(encoding="utf-8")
+
+
+def test_a_facts_graph_too_large_to_read_is_not_taken(shipped_build, tmp_path):
+    """The check above reads the facts graph on the server up to kg's bound (64 MiB, or four times the facts): a
+    graph larger than that is another corpus's facts (this corpus's would fit), and is not taken either."""
+    facts = "urn:x:facts"
+    line = f'<https://a.example.org/kg/person/x> <{LABEL}> "{"x" * 200}" .\n'.encode()
+
+    def huge(method: str, graph: str, status: int, kind: str, data: bytes) -> tuple[int, str, bytes]:
+        if method == "GET" and graph == facts:
+            return 200, "application/n-triples", line * (65 * 1024 * 1024 // len(line) + 1)
+        return status, kind, data
+
+    with oxigraph_server(tmp_path) as (port, _), _Front(port, huge) as front:
+        pushed = run_kg(
+            "push", "--build", str(shipped_build), "--endpoint", front.url, "--facts-graph", facts, env=NO_PROXY
+        )
+        assert pushed.returncode == 2, pushed.stdout
+        assert f"--facts-graph {facts}: the server already has this graph, with more than 64 MiB of triples" in (
+            pushed.stderr
+        ), pushed.stderr
+        assert server_counts(port) == {}  # nothing sent
