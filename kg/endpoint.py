@@ -260,6 +260,15 @@ def list_graph(base: str) -> str:
     return base + "pushed"
 
 
+def ontology_graph(base: str) -> str:
+    """The graph on the server that holds the ontology a corpus was built with: one per corpus base, as its list
+    is. Every corpus pushed the one graph <https://kg.example.org/ontology>, so two corpora built with different
+    ontologies (another --ontology, another kg version) replaced each other's on a shared server, and the
+    subclass inference of one ran on the other's terms. For kg build's default base the name is the same as
+    before (<https://kg.example.org/ontology>, the ontology's own IRI)."""
+    return base + "ontology"
+
+
 # the list of the default base (kg build's default): until this version one fixed list was shared by every corpus
 PUSHED_GRAPH = list_graph(DEFAULT_BASE)
 
@@ -275,7 +284,7 @@ def _another_corpus(name: str, base: str) -> bool:
     articles = base + "graph/"
     if name.startswith(articles):
         return "/" in name[len(articles) :]  # a slug has no slash: this is no article graph of this corpus
-    if name == list_graph(base):
+    if name in (list_graph(base), ontology_graph(base)):
         return False
     try:
         parts = urllib.parse.urlsplit(name)
@@ -283,7 +292,7 @@ def _another_corpus(name: str, base: str) -> bool:
         return True
     # a base may end in # as well as in / (https://kg.example.org/news#graph/slug, .../news#pushed)
     tail = parts.path + ("#" + parts.fragment if parts.fragment else "")
-    return "/graph/" in tail or "#graph/" in tail or tail.endswith(("/pushed", "#pushed"))
+    return "/graph/" in tail or "#graph/" in tail or tail.endswith(("/pushed", "#pushed", "/ontology", "#ontology"))
 
 
 def _may_be_ours(name: str) -> bool:
@@ -336,8 +345,11 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
         raise UsageError(
             f"{path}: cannot read the dataset ({_printable(str(err))}); rebuild it with `kg build`"
         ) from err
+    if str(ONTOLOGY_IRI) in groups:
+        # pushed under the corpus's base: another corpus's push (another ontology) no longer replaces it
+        groups[ontology_graph(base)] = groups.pop(str(ONTOLOGY_IRI))
     articles = base + "graph/"
-    for name in sorted(n for n in groups if n is not None and n != str(ONTOLOGY_IRI)):
+    for name in sorted(n for n in groups if n is not None and n != ontology_graph(base)):
         if not name.startswith(articles):
             built = name.rsplit("graph/", 1)[0] if "graph/" in name else None
             raise UsageError(
@@ -370,9 +382,9 @@ def read_graphs(build: str | Path, facts_graph: str | None = None, base: str = D
             )
         if _another_corpus(facts_graph, base):
             raise UsageError(
-                f"--facts-graph {facts_graph}: may be another kg corpus's article graph or its list of what it "
-                "pushed (a name under graph/ or ending in /pushed); one PUT would replace it: give the facts a "
-                "graph of their own"
+                f"--facts-graph {facts_graph}: may be another kg corpus's article graph, its list of what it "
+                "pushed or its ontology (a name under graph/ or ending in /pushed or /ontology); one PUT would "
+                "replace it: give the facts a graph of their own"
             )
         if None in groups:
             groups[facts_graph] = groups.pop(None)
@@ -565,6 +577,10 @@ LIST_LIMIT = 64 * 1024 * 1024
 
 class _Unread(Exception):
     """A server's answer kg stopped reading: larger than what kg asked for can be, or never ending."""
+
+
+class _TooLarge(_Unread):
+    """An answer larger than kg reads: whatever it holds, it is not empty."""
 
 
 def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[bytes, bool | None]:
@@ -1198,13 +1214,19 @@ def push(
                     with contextlib.suppress(_Unread):  # a success's body is not needed
                         _read_body(response, READ_LIMIT, timeout)
                     return b""
+                if response.status_code not in (200, 204):
+                    # a 206 Partial Content (or a 203 from a transforming proxy) is not the whole graph: a part of
+                    # kg's list that ended on a line boundary was read as the list, and the push then overwrote
+                    # the list with it. A 204 says the graph holds nothing, as a 200 with an empty body does.
+                    raise _Unread(
+                        f"it answered HTTP {response.status_code} {_printable(response.reason_phrase)}".rstrip()
+                        + ", not 200 with the whole graph"
+                    )
                 raw, whole = _read_body(response, limit, timeout)
                 if not whole:
-                    raise _Unread(
-                        f"its answer was larger than {limit // (1024 * 1024)} MiB"
-                        if whole is None or len(raw) >= limit
-                        else f"its answer had not ended after {timeout:g} s (--timeout)"
-                    )
+                    if whole is None or len(raw) >= limit:
+                        raise _TooLarge(f"its answer was larger than {limit // (1024 * 1024)} MiB")
+                    raise _Unread(f"its answer had not ended after {timeout:g} s (--timeout)")
                 return raw
         except httpx.HTTPError:
             if deadlines.upload_fired:
@@ -1337,6 +1359,47 @@ def push(
                 )
             )
 
+    def claim_facts_graph(client: httpx.Client) -> None:
+        """A --facts-graph that no earlier push of this corpus sent may be another corpus's (a name outside every
+        base, such as urn:x:facts, that both were given): one PUT would replace that corpus's facts, and its next
+        push, its list naming the graph, would delete this one's. The graph is taken only if the server has no
+        such graph, an empty one, or one holding just these facts; else nothing is sent."""
+        facts = next((graph.triples for graph in graphs if graph.name == facts_graph), ())
+        limit = max(LIST_LIMIT, 4 * len(ox.serialize(facts, format=ox.RdfFormat.N_TRIPLES)))
+        large = ""  # a graph too large to read is not empty, nor these facts (their size is a quarter of the bound)
+        try:
+            answer = exchange(client, "GET", graph_url(endpoint, facts_graph), None, limit)
+            held = list(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)) if isinstance(answer, bytes) else None
+        except _TooLarge as err:
+            answer, held, large = err, None, f"more than {limit // (1024 * 1024)} MiB of triples"
+        except (httpx.HTTPError, _OffOrigin, _Unread, _BadChallenge, _SlowUpload, SyntaxError) as err:
+            answer, held = err, None
+        if isinstance(answer, _Refusal) and answer.status in (404, 410):
+            return  # no such graph: nothing to lose
+        if held is None and not large:
+            if warn is not None:
+                warn(
+                    say(
+                        f"cannot check whether {_where(facts_graph)} already holds another corpus's facts (GET of it "
+                        "failed); it is replaced"
+                    )
+                )
+            return
+        if held is not None and (not held or triples_digest(held) == triples_digest(facts)):
+            return
+        example = next((t.subject.value for t in held or () if isinstance(t.subject, ox.NamedNode)), None)
+        raise EndpointError(
+            say(
+                f"--facts-graph {facts_graph}: the server already has this graph, with "
+                f"{large or f'{len(held or ()):,} triples'} "
+                f"no earlier push of this corpus put there (kg's list <{listed}> does not name it)"
+                + (f", such as facts about <{example}>" if example else "")
+                + ": another corpus's facts graph? One PUT would replace them, and that corpus's next push would "
+                f"delete this one's. Give this corpus a facts graph of its own (such as --facts-graph {base}facts), "
+                "or delete that graph first if its triples may go. Nothing was sent."
+            )
+        )
+
     done: list[tuple[str | None, int]] = []
     proxy: str | None = None
     with _client(url, timeout, login, auth) as client:
@@ -1364,6 +1427,8 @@ def push(
             answer = err
             before, unread = None, _transient(err) or _reason(err)
         pushed_default: str | None = None  # digest of the facts an earlier push put in the default graph
+        members: set[str] = set()
+        recorded: set[str] = set()
         if isinstance(answer, bytes):
             try:
                 members, recorded, pushed_default = _read_list(answer)
@@ -1384,6 +1449,8 @@ def push(
                 before = {name for name in before if _may_be_ours(name) and not _another_corpus(name, base)}
         elif isinstance(answer, _Refusal) and answer.status != 404:
             before, unread = None, f"HTTP {answer.status} {answer.reason}".rstrip()
+        if facts_graph is not None and before is not None and facts_graph not in members | recorded:
+            claim_facts_graph(client)
         for graph in graphs:
             body = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES)
             send(client, "PUT", graph.name, body, lambda graph=graph: _partial(done, graphs, graph))

@@ -138,6 +138,26 @@ def read_text(path: Path, display: str) -> str:
     return decode(read_bytes(path, display), display)
 
 
+def _outside_its_data(path: Path) -> str | None:
+    """Where a file of a data directory's articles/ or facts/ really is, if that is outside the data directory
+    (a link planted in a data repository, the file's or its folder's: `articles/x.md -> ~/blog/_drafts/y.md`), else
+    None. Links within the data directory are fine; a file outside any articles/ or facts/ folder (an article
+    given to kg extract by its path) is the user's own choice and not checked."""
+    path = Path(path)
+    if path.parent.name not in ("articles", "facts"):
+        return None
+    return outside(path, path.parent.parent)
+
+
+def outside(path: Path, data_dir: Path) -> str | None:
+    """Where `path` really is (links followed) if that is outside `data_dir`, else None (within it, or not there)."""
+    try:
+        real, data = Path(path).resolve(strict=True), Path(data_dir).resolve(strict=True)
+    except (OSError, RuntimeError):  # not there, or a loop of links: the read or write that follows says so
+        return None
+    return None if real.is_relative_to(data) else str(real)
+
+
 def read_bytes(path: Path, display: str) -> bytes:
     """The bytes of a data file, refusing what is not a regular file or is too large, with a located Problem."""
     try:
@@ -149,6 +169,19 @@ def read_bytes(path: Path, display: str) -> bytes:
     if not path.is_file():
         # A FIFO or device named like a data file would block the read forever, or never end.
         raise DataError([Problem(display, 0, "not a regular file", "replace it with a plain text file")])
+    outside = _outside_its_data(path)
+    if outside is not None:
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    0,
+                    f"a link to {visible(outside)}, outside the data directory: a data repository's link would make "
+                    "kg publish another file of this machine (its title, author, text) in every output and push",
+                    "copy the file into the data directory instead of linking to it",
+                )
+            ]
+        )
     if size > MAX_BYTES:
         raise DataError(
             [

@@ -123,6 +123,29 @@ def _compose_fast(text: str) -> yaml.Node | bool | None:
         return False
 
 
+def too_deep(text: str) -> bool:
+    """Whether the text nests lists and mappings MAX_DEPTH levels or more: for a reader that composes with libyaml
+    (kg extract's), whose composer recurses in C, so a 100 kB `[[[[...]]]]` (50,000 deep) ended the process in a
+    segmentation fault. Read as a stream of events, which does not recurse; a YAML error goes up to the caller."""
+    if _plainly_shallow(text):
+        return False
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    probe = loader_class(text)
+    try:
+        depth = 0
+        while not probe.check_event(yaml.StreamEndEvent):
+            event = probe.get_event()
+            if isinstance(event, _COLLECTION_START):
+                depth += 1
+                if depth >= MAX_DEPTH:
+                    return True
+            elif isinstance(event, _COLLECTION_END):
+                depth -= 1
+    finally:
+        probe.dispose()
+    return False
+
+
 _FLOW = re.compile(r"[\[\]{}]")
 
 

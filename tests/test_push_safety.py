@@ -369,6 +369,8 @@ def test_two_corpora_share_a_server_without_deleting_each_others_graphs(tmp_path
     facts_a, facts_b = "https://a.example.org/facts", "https://b.example.org/facts"
     counts_a = {facts_a if n == "default" else n: c for n, c in expected_counts(build_a, "kg.nq").items()}
     counts_b = {facts_b if n == "default" else n: c for n, c in expected_counts(build_b, "kg.nq").items()}
+    # each corpus's ontology in a graph of its own, under its base (the default base's is ONTOLOGY_GRAPH)
+    counts_b[endpoint.ontology_graph(b_base)] = counts_b.pop(ONTOLOGY_GRAPH)
     own_a = {n: c for n, c in counts_a.items() if n != ONTOLOGY_GRAPH}
     list_a, list_b = endpoint.list_graph(DEFAULT_BASE), endpoint.list_graph(b_base)
     assert (list_a, list_b) == ("https://kg.example.org/pushed", "https://b.example.org/kg/pushed")

@@ -259,9 +259,12 @@ class Adder:
 
         done = add_one(source, self.args.data, self.library, self.limits, self.args.encoding or "", self.overrides, via)
         self.added += 1
+        # every path is shown as escapes too: --data may be a folder of a cloned repository, named as it pleased
         print(
-            f"added {done.article} from {_shown(source)} (original kept as {done.original}; "
-            f"{text_size(done.found.body):,} characters)"
+            _shown(
+                f"added {done.article} from {source} (original kept as {done.original}; "
+                f"{text_size(done.found.body):,} characters)"
+            )
         )
         for note in done.found.notes:
             print(f"note: {_shown(source)}: {_shown(note)}", file=sys.stderr)
@@ -281,15 +284,22 @@ class Adder:
         try:
             draft = extract(path, self.args.data, self.args.ontology)
         except KgError as err:  # the article stays added; its draft is said to have failed
-            print(f"kg: error: kg extract {path}: {err}", file=sys.stderr)
+            print(_shown(f"kg: error: kg extract {path}: {err}"), file=sys.stderr)
             self.code = max(self.code, err.exit_code)
             return
         target = self.args.data / "facts" / f"{draft.slug}.yaml"
+        from kg.ingest.article import refuse_linked_out
+
+        refuse_linked_out(target.parent, self.args.data)
         if target.exists():
-            print(f"note: {target} exists; not replaced (run kg extract {path} --merge)", file=sys.stderr)
+            print(_shown(f"note: {target} exists; not replaced (run kg extract {path} --merge)"), file=sys.stderr)
             return
         try:
             fsutil.write_text(target, draftfile.render(draft, str(path)))
         except OSError as err:
             raise fsutil.cannot_write(target, err, "write the draft", "--data") from None
-        print(f"wrote {target}: {len(draft.entities)} entities, {len(draft.statements)} statements (a draft to review)")
+        print(
+            _shown(
+                f"wrote {target}: {len(draft.entities)} entities, {len(draft.statements)} statements (a draft to review)"
+            )
+        )

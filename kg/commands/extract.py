@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from kg import fsutil
-from kg.errors import UsageError
+from kg.errors import UsageError, visible
 
 HELP = "propose a draft facts file for an article (rules, offline), or --evaluate against curated facts"
 
@@ -78,21 +78,29 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(draftfile.render(draft, str(article)))
         return 0
     path = Path(target)
+    if args.out is None:  # the data directory's facts/: a folder a data repository linked elsewhere is refused
+        from kg.ingest.article import refuse_linked_out
+
+        refuse_linked_out(path.parent, args.data)
     if path.exists() and not path.is_file():
         raise UsageError(f"{path} exists and is not a file")
     if args.merge and path.exists():
         text, n_entities, n_statements = draftfile.merge(read_text(path, str(path)), str(path), draft)
         _write(path, text)
-        print(f"merged into {path}: {n_entities} new entities, {n_statements} new statements ({elapsed:.2f} s)")
+        print(
+            visible(f"merged into {path}: {n_entities} new entities, {n_statements} new statements ({elapsed:.2f} s)")
+        )
         return 0
     if path.exists() and not args.force:
         raise UsageError(f"{path} exists; pass --merge to add new proposals to it, or --force to replace it")
     declared, unlinked = draftfile.linked(draft)
     _write(path, draftfile.render(draft, str(article)))
     print(
-        f"wrote {path}: {len(declared)} entities, {len(draft.statements)} statements, "
-        f"{sum(1 for e in draft.entities if e.resolved)} resolved to curated entities, "
-        f"{len(unlinked)} unlinked names ({elapsed:.2f} s); review it before kg build"
+        visible(
+            f"wrote {path}: {len(declared)} entities, {len(draft.statements)} statements, "
+            f"{sum(1 for e in draft.entities if e.resolved)} resolved to curated entities, "
+            f"{len(unlinked)} unlinked names ({elapsed:.2f} s); review it before kg build"
+        )
     )
     return 0
 
@@ -132,5 +140,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         if args.json.is_dir():
             raise UsageError(f"{args.json} is a directory; --json takes a file name")
         fsutil.write_text(args.json, evaluate.as_json(results, warnings))
-    sys.stdout.write(evaluate.table(results) if args.quiet else evaluate.report(results))
+    # the report quotes the gold files' values and the article's words (a miss, a false alarm): a data repository
+    # brings both, so their control characters are shown as escapes, kg's own line breaks kept
+    text = evaluate.table(results) if args.quiet else evaluate.report(results)
+    sys.stdout.write("\n".join(visible(line) for line in text.split("\n")))
     return 0

@@ -930,5 +930,9 @@ def score_directory(directory: Path, ontology_dir: Path | None = None) -> tuple[
 
 
 def warn(warnings: list[str]) -> None:
+    """Each warning on one line, its control and invisible characters as escapes: a warning quotes a gold file's
+    values and names, which a data repository brings (an escape sequence there set the terminal's title)."""
+    from kg.errors import visible
+
     for text in warnings:
-        print(f"kg: warning: {text}", file=sys.stderr)
+        print(f"kg: warning: {visible(text)}", file=sys.stderr)

@@ -20,9 +20,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
 
-from kg.errors import DataError, KgError
+from kg.errors import DataError, KgError, UsageError, visible
 from kg.ingest import Duplicate, Found, Original
-from kg.sources import SLUG, iri_problem, parse_source, read_source
+from kg.sources import SLUG, iri_problem, outside, parse_source, read_source
 
 MAX_SLUG = 60
 NEAR = 0.8  # share of 5-word (or 5-character) shingles two texts have in common to count as the same story
@@ -212,6 +212,17 @@ def verify(text: str, slug: str, display: str, found: Found) -> None:
         raise KgError(f"{display}: kg add's front matter did not read back as written; please report this")
 
 
+def refuse_linked_out(folder: Path, data_dir: Path) -> None:
+    """A folder of the data directory that a link sends elsewhere (a data repository's `sources -> ~/.config/x`):
+    kg writes nothing there, or a page's bytes would land in any folder of this machine."""
+    elsewhere = outside(folder, data_dir)
+    if elsewhere is not None:
+        raise UsageError(
+            f"{visible(str(folder))} is a link to {visible(elsewhere)}, outside the data directory: kg writes "
+            "nothing there; make it a folder of the data directory"
+        )
+
+
 class SlugTaken(Exception):
     """The article's or the original's name was taken by someone else between choosing and writing it."""
 
@@ -220,6 +231,8 @@ def write(data_dir: Path, slug: str, text: str, original: bytes, extension: str)
     """Put the article and the original in place, both or neither; never over an existing file."""
     article = data_dir / "articles" / f"{slug}.md"
     kept = data_dir / "sources" / f"{slug}.{extension}"
+    for folder in (article.parent, kept.parent):
+        refuse_linked_out(folder, data_dir)
     temps: list[str] = []
     placed: list[Path] = []
     try:

@@ -72,10 +72,23 @@ GENERIC = {
 }
 
 
+# a terminal's escape sequences, whole: a CSI with its final byte (ESC [ 2 J, the 8-bit CSI U+009B), a string
+# (OSC: a window title ESC ] 0 ; ... BEL; DCS, SOS, PM, APC) with its terminator, any other ESC sequence. Removing
+# only their control characters left the rest as text: `Mei ESC]0;X BEL Tan` became `Mei ]0;X Tan`, which the
+# byline's `;` then cut into "Mei ]0" (dropped for its digit) and the author "X Tan". A string's body stops at the
+# next introducer, so a page of introducers without a terminator costs one pass, not one per introducer.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\x90\x98\x9b\x9d\x9e\x9f]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"
+)
+
+
 def clean(text: str) -> str:
-    """One line of text: control and format characters (but joiners) removed, white space runs one space."""
+    """One line of text: terminal escape sequences and control and format characters (but joiners) removed,
+    white space runs one space."""
     out = []
-    for char in unicodedata.normalize("NFC", text):
+    for char in unicodedata.normalize("NFC", _SEQUENCE.sub("", text)):
         if char.isspace() or unicodedata.category(char) in ("Zl", "Zp"):
             out.append(" ")
         elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn") and char not in "\u200c\u200d":

@@ -16,6 +16,7 @@ from kg.ingest.page import text_size
 
 _CJK_END = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]$")
 _CJK_START = re.compile(r"^[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+MAX_CONTENT = 8 * 1024 * 1024  # decoded content streams read from one PDF, all pages together
 MIN_TEXT = 100  # less than this (CJK counted three) on all pages together: no text layer worth the name
 
 
@@ -27,6 +28,20 @@ def read_pdf(data: bytes, shown: str) -> Found:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise Refused(shown, "the PDF is encrypted with a password", "save an unprotected copy and add that")
+        read = 0
+        for number, page in enumerate(reader.pages, 1):
+            # the text layer's drawing operations, decoded: a news PDF holds well under a MiB a page, and pypdf
+            # takes seconds a MiB to read them, so a few kB of compressed operations (or one stream shared by
+            # thousands of pages) held kg add for hours; the whole is measured before any page is read
+            contents = page.get_contents()
+            read += len(contents.get_data()) if contents is not None else 0
+            if read > MAX_CONTENT:
+                raise Refused(
+                    shown,
+                    f"its pages hold more than {MAX_CONTENT // (1024 * 1024)} MiB of drawing operations (page "
+                    f"{number} of {len(reader.pages):,}), more than kg add reads from one PDF",
+                    "add its text as a .txt file with --title",
+                )
         pages = [_lines(page) for page in reader.pages]
         info = reader.metadata or {}
     except Refused:
@@ -61,7 +76,9 @@ def read_pdf(data: bytes, shown: str) -> Found:
         found.date = day if dates.parse(day) is not None else ""
         found.date_guessed = bool(found.date)
     if not found.title:  # the first line of the text is the headline of most notices
-        found.title = paragraphs[0][:200] if paragraphs else ""
+        # stripped: cut at 200 characters after a space, the title's trailing space did not read back from the
+        # front matter, and kg add refused the PDF ("did not read back as written; please report this")
+        found.title = paragraphs[0][:200].strip() if paragraphs else ""
     return found
 
 
@@ -107,7 +124,9 @@ def _paragraphs(page: list[tuple[str, float, float]]) -> list[str]:
             current = ""
         if not current:
             current = text
-        elif _CJK_END.search(current) and _CJK_START.search(text):
+        elif _CJK_END.search(current[-1]) and _CJK_START.search(text):
+            # the last character only: `$` made search() scan the whole paragraph so far for each line joined to
+            # it, so a 3 kB PDF whose 20,000 lines make one paragraph took 76 s
             current += text
         elif current.endswith("-") and text[:1].islower():
             current = current[:-1] + text  # a word hyphenated at the line's end
