@@ -23,11 +23,18 @@ from kg.extract.model import DraftEntity, DraftStatement, Mention
 from kg.extract.spans import SpanIndex
 
 _POSTS = "|".join(re.escape(p) for p in lx.POSTS)
+# Posts as news writes them beyond the lexicon's: hyphenated ranks ("deputy-governor"), market titles ("strategist")
+_POST_WORDS = (
+    rf"(?:(?:deputy|vice|executive|acting|first|standing)[- ])?(?:{_POSTS}|strategist|chief strategist|commissioner|"
+    r"adviser|advisor|chief editor|editor-in-chief)"
+)
 _SPEECH = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lx.SPEECH_VERBS) + r")\b")
 ISSUE = re.compile(
     r"\b(?:issued|released|announced|introduced|published|unveiled|launched|rolled out|printed and distributed|"
     r"promulgated|formulated)\b"
 )
+# between the verb and the policy's name: "issued on Monday, “", "published a strategy, called “"
+ISSUED_GAP = r"^[^.;,“”\"]{0,40}?(?:, (?:dubbed|called|named|titled|entitled|known as)(?: the)?)? ?[“\"]?$"
 APPROVE = re.compile(r"\b(?:reviewed and approved|deliberated and adopted|approved|adopted|passed)\b")
 PASSIVE_BY = re.compile(r"\b(?:launched|issued|released|proposed|introduced|promoted|formulated) by (?:the )?")
 HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:the )?")
@@ -77,6 +84,14 @@ HOSTS = re.compile(
     r"\b(?:hosts|is home to|houses|has attracted|gathers|is the base of)\b[^.;]*?\bincluding "
     r"(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,400})"
 )
+# "<Region> has attracted some 50 firms such as A and B", "... had built up a cluster of 30 makers including A, B
+# and C", "<Region> has nurtured textile companies like A": each is located there
+GATHERED_SUCH = re.compile(
+    r"\b(?:has|have|had) (?:(?:already|now|also|so far|been) )*(?:gathered|owned|attracted|developed|brought together|"
+    r"nurtured|fostered|cultivated|built up)\b(?:[^.;:]|(?<=\d)[.,](?=\d)){0,120}?\b(?:companies|enterprises|firms|"
+    r"industries|manufacturers|makers|players|giants|businesses|brands)(?: [a-z]+){0,2}?,? (?:such as|including|like) "
+    r"(?:the )?(?P<list>(?:[^.;:]|" + _LEGAL_STOP + r"){3,300})"
+)
 # "<Region> houses the plants of A and B": each is located there
 HOSTS_OF = re.compile(
     r"\b(?:hosts|is home to|houses|housed|hosted)(?: the)? (?:[a-z-]+ ){0,2}(?:factories|plants|headquarters|offices|"
@@ -122,7 +137,7 @@ SUBSIDIARY_OF = re.compile(
 # "Xyz's banking unit Abc": Abc is Xyz's
 POSSESSIVE_UNIT_BEFORE = re.compile(r"^[’']s? (?:[a-z-]+ ){0,3}(?:subsidiary|affiliate|unit|arm|division),? (?:the )?$")
 # "<Organisation>'s chief executive Zhou Qi", "<Organisation> chief Zhou Qi": a title between a body and a name
-ORG_TITLE_BEFORE_NAME = re.compile(rf"(?:[’']s?)? (?P<title>(?i:{_POSTS}|chief)) $")
+ORG_TITLE_BEFORE_NAME = re.compile(rf"(?:[’']s?)? (?P<title>(?i:{_POST_WORDS}|chief)) $")
 # "Zhou Qi (chairman, Xyz)": a post and its body in brackets after the name
 BRACKET_POST = re.compile(rf" ?[(（](?P<title>(?i:{_POSTS}|chief))(?:,| of| at) (?:the )?")
 # "X is Y's main fintech subsidiary", "X, Y's investment arm"
@@ -220,9 +235,17 @@ APPOSITION_POSSESSIVE = re.compile(
 _COMPASS_WORD = r"(?:(?:[Nn]orth|[Ss]outh)(?:east|west)?(?:ern)?|[Ee]ast(?:ern)?|[Ww]est(?:ern)?|[Cc]entral)"
 LOCATING = re.compile(
     r"^(?:,? (?P<said>(?:which is |that is |is )?(?:located|situated) in|(?:the )?capital(?: city)? of|"
-    r"one of (?:the )?[a-z -]{1,40}? in|(?:a|an|the) (?:[a-z-]+ ){0,3}(?:city|county|district|town|metropolis|"
-    r"hub|area|prefecture|municipality|province|region|port|island) (?:in|of)|in|of)|,) (?:the )?"
+    r"one of (?:the )?[a-z -]{1,40}? in|(?:(?:once|now|formerly) )?(?:a|an|the) (?:[a-z-]+ ){0,3}(?:city|county|"
+    r"district|town|village|metropolis|hub|area|prefecture|municipality|province|region|port|island) (?:in|of)|in|of)|,) "
+    r"(?:the )?"
     rf"(?:(?:{_COMPASS_WORD}|[a-z-]+) ){{0,3}}$"
+)
+# "Xyz, Abc's capital": the capital of the place before "'s"
+POSSESSIVE_CAPITAL = re.compile(r"[’']s (?:provincial |regional )?capital(?: city)?\b")
+# "A and B in the X and Y provinces respectively"
+RESPECTIVE_IN = re.compile(rf" (?:in|of) (?:the )?(?:{_COMPASS_WORD} )?")
+RESPECTIVE_TAIL = re.compile(
+    r"(?: (?:provinces|states|prefectures|cities|regions|districts|counties|countries))?,? respectively\b"
 )
 # "the southern <Demonym> megacity of Xyz", "the northern <Demonym> island of Xyz"
 DEMONYM_PLACE = re.compile(
@@ -355,6 +378,7 @@ ORG_SPEAKS = re.compile(
     r"(?: [(（][^)）]{1,30}[)）])?(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),"
     r"| [—–] (?:which|who|the|a|an|its) [^—–;“”\"]{1,200} [—–],?)?"
     r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
+    r"(?: (?:yesterday|today|earlier|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))?"
     r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
     r"noted|added|warned|announced(?= at a (?:press|news) conference| in a statement|(?: [\w ]{1,24}?)? that\b"
     r"(?![^.;]{0,120}?\b(?:would|will|plans? to|planned to|intends? to|is to|are to|was to)\b)))\b"
@@ -403,6 +427,84 @@ INVESTED = re.compile(
     r"|a further )?[\d.]+ ?(?:%|percent|per cent) of (?:the )?"
     r"|\b(?:poured|pours|pour|injected|injects|inject|put|puts) (?:[^.;,]{0,40}? )?into (?:the )?"
 )
+# "X will invest 800 million yuan in a gearbox plant in Y", "X is building a glass factory in Y", "X established a
+# sales subsidiary in Y", "X put into operation a packing line in Y": money put into a facility
+# in a place (the facility itself is rarely named)
+FACILITY_IN = re.compile(
+    r"\b(?:invest|invests|invested|investing|build|builds|building|built|set up|sets up|setting up|establish|"
+    r"establishes|established|establishing|construct|constructs|constructing|constructed|put into (?:production|"
+    r"operation)|puts into (?:production|operation)) (?:(?:in )?(?:a|an|its|their|the|up to|about|nearly|over|"
+    r"more than|[$¥€£]|\d|RMB|CNY|USD|US\$)(?![a-z])(?:[^.;:“”\"]|(?<=\d)\.(?=\d)){0,80}? )?(?:plant|factory|factories|plants|base|"
+    r"bases|project|projects|centre|center|facility|facilities|campus|line|lines|subsidiary|company|park|hub|complex|"
+    r"headquarters)(?: [a-z]+){0,2}? in (?:the )?"
+)
+# what may stand between "in the" and the place: "the Chinese east coast city of", "the central city of"
+FACILITY_PLACE_GAP = (
+    r"^(?:[A-Za-z-]+ ){0,5}?(?:city|province|county|district|town|municipality|region|area|port|hub) of (?:the )?$|^$"
+)
+# "<Region>, where X is building a logistics park": the place of the facility told first
+WHERE_BUILDS = re.compile(r", where ")
+FACILITY_MORE = re.compile(
+    r" and (?:a|an|another|its) [^.;:“”\"]{0,60}?(?:plant|factory|base|project|centre|center|facility|campus|line|"
+    r"subsidiary|company|park|hub|complex)(?: [a-z]+){0,2}? in (?:the )?"
+)
+FACILITY_OBJECT = re.compile(
+    r" (?:(?:[^.;:“”\"]|(?<=\d)\.(?=\d)){0,80}? )?(?:plant|factory|factories|plants|base|bases|project|projects|centre|center|facility|"
+    r"facilities|campus|line|lines|subsidiary|company|park|hub|complex|headquarters)\b"
+)
+FACILITY_VERB_AFTER = re.compile(
+    r" (?:(?:is|are|was|were|has|have|had|will|plans to|is planning to|aims to|also|now) )*(?:invest|invests|invested|"
+    r"investing|build|builds|building|built|set up|sets up|setting up|establish|establishes|established|construct|"
+    r"constructs|constructing|constructed)\b"
+)
+INVESTOR_CLASSES = {"Company", "Organisation", "Fund"}
+# "The Xyz-based company said ...": the company the text is about has its seat in Xyz
+BASED_REFERENT = re.compile(
+    r"\b[Tt]he (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based (?:[a-z-]+ )?(?:company|firm|carmaker|automaker|chipmaker|"
+    r"maker|manufacturer|group|giant|start-?up|developer|bank|lender|operator)\b"
+)
+# "X agreed to acquire Y", "X bought Y last year": an acquisition is an investment
+ACQUIRES = re.compile(
+    r"\b(?:acquire|acquires|acquired|acquiring|to buy|bought|took over|takes over|to take over|taking over) (?:the )?"
+)
+DESCRIBED_COMPANY = (
+    r"^(?:(?:U\.S\.|[A-Z][\w-]*) )?(?!(?:the|a|an|from|of|with|and) )(?:[a-z-]+ ){0,3}?(?:company|firm|maker|chipmaker|carmaker|automaker|developer|"
+    r"start-?up|group|operator|provider|manufacturer|bank|lender|insurer|rival|peer) $"
+)
+ACQUIRED_BY = re.compile(r"\b(?:was|were|been|being|is|will be) (?:acquired|bought|taken over) by (?:the )?")
+# "A and B agreed on a joint investment in Y's bus depot", "A signed deals for five projects in Y"
+JOINT_INVESTMENT = re.compile(
+    r"\b(?:joint investments? in|round of investments? in|(?:signed|inked) (?:contracts|agreements|deals) (?:for|on) (?:[\w,-]+ ){0,4}?"
+    r"projects? in) (?:the )?"
+)
+# "<name> (<hanzi>), deputy-governor of Abc province", "<name>, the party secretary for Xyz county": a post in
+# an apposition that the name stage's post list does not cover
+APPOSED_POST = re.compile(
+    r"(?: ?[(（][^()（）]{1,12}[)）])?, (?:the |a |an )?(?P<post>(?:[A-Za-z]+ ){0,2}?" + _POST_WORDS + r")"
+    r" (?:of|for|at) (?:the )?(?:[A-Z][\w-]*-(?:based|listed|headquartered) )?$",
+    re.I,
+)
+# the next post of a chain after a name: "<name>, Member of A, Secretary of B and Director of C"
+CHAINED_POST = re.compile(
+    r"(?:,|,? and) (?:the |a |an )?(?P<post>(?:[A-Za-z]+ ){0,2}?" + _POST_WORDS + r") (?:of|for|at) (?:the )?",
+    re.I,
+)
+# "<name>, Xyz Group Chairman and Party Secretary": a post after the organisation's name
+ORG_THEN_POST = re.compile(rf" (?P<post>{_POST_WORDS})\b", re.I)
+# "<Region> launched a 4 billion yuan fund", "<Region> is preparing to set up a tourism fund": a fund a
+# place sets up is that place's
+PLACE_SETS_UP = re.compile(
+    r"\b(?:(?:has |have |had |also |formally |officially |recently |just )*(?:established|set up|launched|created|"
+    r"unveiled|debuted)|(?:is|are) (?:planning|preparing|set|expected) to (?:launch|establish|set up|create)|"
+    r"(?:will|plans? to) (?:launch|establish|set up|create)) "
+)
+PLACE_SUBJECT_GAP = re.compile(
+    r", (?:[^,;“”\"]{3,120}), (?:(?:has|have|had|also|recently|formally|officially|just) )*$|"
+    r" (?:(?:has|have|had|also|recently|formally|officially|just) )*$"
+)
+# "will build", "plans to set up", "is planning to construct": a facility only planned (money committed is told with
+# "will invest <amount>", which stays)
+PLANNED = re.compile(r"\b(?:will|would|shall|plans? to|planning to|aims? to|to)(?: jointly| also| soon| further)? $")
 FUNDED = re.compile(r"\b(?:financed|funded|bankrolled|sponsored|backed) by (?:the )?")
 MANAGED = re.compile(r"\b(?:managed|run|operated|administered|overseen) by (?:the )?")
 MADE_UP = re.compile(
@@ -439,13 +541,46 @@ def number(word: str) -> int | None:
     return lx.NUMBER_WORDS.get(word)
 
 
+ACRONYM_WORD = re.compile(r"(?<![\w-])[A-Z][A-Za-z&]{1,7}(?![\w-])")
+
+
+def _acronyms_again(body: str, mentions: list[Mention], entities: list[DraftEntity]) -> list[Mention]:
+    """An organisation's acronym, given once in brackets ("Xyz Motors (XM)"), names it again wherever the text
+    uses it alone ("XM said ..."): mentions for the relation rules (the name stage keeps its own). One pass over the
+    text's capitalised words, each looked up once."""
+    acronyms: dict[str, DraftEntity | None] = {}
+    for e in entities:
+        if e.kind != "Organisation":
+            continue
+        for alias in e.aliases:
+            if ACRONYM_WORD.fullmatch(alias) and sum(c.isupper() for c in alias) >= 2:
+                acronyms[alias] = None if alias in acronyms and acronyms[alias] is not e else e
+    if not acronyms:
+        return []
+    covered = bytearray(len(body) + 1)
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    found = []
+    for match in ACRONYM_WORD.finditer(body):
+        e = acronyms.get(match.group())
+        if e is not None and not covered[match.start()]:
+            found.append(
+                Mention(
+                    match.start(), match.end(), match.group(), "Organisation", e.cls, "acronym-again", 0.6, entity=e
+                )
+            )
+    return found
+
+
 class Relator:
     """Runs every relation rule over one article's sentences and mentions."""
 
     def __init__(self, doc: Document, mentions: list[Mention], entities: list[DraftEntity], article: DraftEntity):
         self.doc = doc
         self.body = doc.body
-        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self.mentions = sorted(
+            mentions + _acronyms_again(doc.body, mentions, entities), key=lambda m: (m.start, -m.end)
+        )
         self.entities = entities
         self.article = article
         self.statements: dict[tuple, DraftStatement] = {}
@@ -724,7 +859,9 @@ class Relator:
             self.counts(sentence)
             self.part_of(sentence)
             self.organisations(sentence)
+            self.facilities(sentence)
             self.titled_posts(sentence)
+            self.apposed_posts(sentence)
         self.from_names()
         self.posts_in_governments()
         self.document_titles()
@@ -784,6 +921,11 @@ class Relator:
                 )
             if target is not None and target.descriptive and re.search(r"(?:%|cent) of (?:the )?$", match.group()):
                 continue  # "owns 60 per cent of the fund": which fund is too far to tell
+            if target is not None and re.search(
+                r"\b(?:parent|unit|subsidiary|arm|affiliate|division)s? (?:company |group )?of (?:the )?$",
+                self.body[s.start + match.end() : target.start],
+            ):
+                continue  # "a stake in the holding parent of Xyz": the parent, which the text does not name
             agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Person"))
             counted = GROUP_BEFORE_VERB.search(self.body, s.start, s.start + match.start()) if agent is None else None
             for member in self.group_named(counted.group("group")) if counted and target else ():
@@ -895,6 +1037,16 @@ class Relator:
                 guest = self.first_starting(s, orgs, s.start + a, s.start + b)
                 if guest is not None:
                     self.add(guest.entity, "locatedIn", "hosts-of", 0.6, self.span(s), obj=place)
+        for match in GATHERED_SUCH.finditer(s.text):
+            host = self.agent_before(s, s.start + match.start(), ("Region",))
+            if host is None or host.entity.cls in ("Country", "MacroRegion"):
+                continue
+            if self.agent_before(s, s.start + match.start(), ("Region", "Organisation", "Person")) is not host:
+                continue  # "Y said X has attracted ...": the subject is not the place
+            for a, b in list_items(s.text, match.start("list"), match.end("list")):
+                guest = self.first_starting(s, orgs, s.start + a, s.start + b)
+                if guest is not None:
+                    self.add(guest.entity, "locatedIn", "gathered-such-as", 0.6, self.span(s), obj=host.entity)
         for match in SETTLED_INCLUDING.finditer(s.text):
             place = self.at(s.start + match.end(), ("Region",), window=2)
             lead = (
@@ -976,6 +1128,120 @@ class Relator:
             )
             if parent is not None:
                 self.add(m.entity, "subOrganisationOf", "unit-of", 0.75, self.span(s), obj=parent.entity)
+
+    def facilities(self, s: Sentence) -> None:
+        """A company that puts a plant, a project or a subsidiary in a place has invested in that place ("X will
+        invest 800 million yuan in a gearbox plant in Y", "It is also building a depot in Y and a plant in Z", "Y,
+        where X is building a park"). A country is too wide to be the place, a public body builds for others, and
+        the facility itself is rarely named."""
+        for match in FACILITY_IN.finditer(s.text):
+            place = self.at(s.start + match.end(), ("Region",), gap=FACILITY_PLACE_GAP, window=60)
+            if place is None or place.end > s.end:
+                continue
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if not match.group().startswith("invest") and PLANNED.search(
+                self.body, max(s.start, s.start + match.start() - 30), s.start + match.start()
+            ):
+                continue  # "will build a plant": a plan, not yet an investment (as the curated files have it)
+            if agent is not None and self._relative_between(s, agent.end, s.start + match.start()):
+                continue  # "... with A for a battery project, which will set up a base in Y": the project's verb
+            investor = agent.entity if agent is not None else None
+            if investor is None and re.match(r"(?:It|It also|It is|It has|It will)\b", s.text):
+                investor = self._it_before(s)  # "It is also building ...": the company the sentence before opens with
+            if investor is None or investor.cls not in INVESTOR_CLASSES:
+                continue
+            investors = [investor] + [
+                m.entity
+                for m in (self.list_before(agent, ("Organisation",)) if agent else ())
+                if m.entity.cls in INVESTOR_CLASSES
+            ]
+            while place is not None:
+                if self.body.startswith(" of ", place.end):  # "the Chinese city of Z": the place after "of"
+                    place = self.at(place.end, ("Region",), gap=r"^ of (?:the )?$", window=8) or place
+                if place.entity.cls not in ("Country", "MacroRegion"):
+                    for who in investors:
+                        self.add(who, "investedIn", "facility-in", 0.55, self.span(s), obj=place.entity)
+                more = FACILITY_MORE.match(self.body, place.end, s.end)  # "... in Y and a chip factory in Z"
+                place = (
+                    self.at(place.end + more.end() - more.start(), ("Region",), gap=FACILITY_PLACE_GAP, window=60)
+                    if more
+                    else None
+                )
+        for match in PLACE_SETS_UP.finditer(s.text):
+            verb = s.start + match.start()
+            fund = self.at(s.start + match.end(), ("Organisation",), gap=r"^(?:[^.;,“”\"]{0,60} )?$", window=70)
+            if fund is None or fund.entity.cls != "Fund":
+                continue
+            subject = self.agent_before(s, verb, ("Region", "Organisation", "Person"))
+            if (
+                subject is not None
+                and subject.kind == "Region"
+                and not PLACE_SUBJECT_GAP.fullmatch(self.body, subject.end, verb)
+            ):
+                subject = None
+            if subject is None:  # "Xyz, the city in Abc province, established ...": the place the clause opens with
+                first = self.first_starting(s, ("Region", "Organisation", "Person"), s.start, verb)
+                subject = (
+                    first if first is not None and PLACE_SUBJECT_GAP.fullmatch(self.body, first.end, verb) else None
+                )
+            if (
+                subject is not None
+                and subject.kind == "Region"
+                and subject.entity.cls not in ("Country", "MacroRegion")
+            ):
+                self.add(fund.entity, "locatedIn", "place-sets-up", 0.55, self.span(s), obj=subject.entity)
+        for match in ACQUIRES.finditer(s.text):
+            # "bought Dutch seed company Xyz Corp": the company after its description
+            target = self.at(s.start + match.end(), ("Organisation",), window=0) or self.at(
+                s.start + match.end(), ("Organisation",), gap=DESCRIBED_COMPANY, window=60
+            )
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if (
+                target is not None
+                and agent is not None
+                and agent.entity.cls in INVESTOR_CLASSES
+                and target.entity.cls in ("Company", "Organisation")
+                and not self._relative_between(s, agent.end, s.start + match.start())
+            ):
+                self.add(agent.entity, "investedIn", "acquires", 0.6, self.span(s), obj=target.entity)
+        for match in ACQUIRED_BY.finditer(s.text):
+            buyer = self.at(s.start + match.end(), ("Organisation",), window=0)
+            bought = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if buyer is not None and bought is not None and buyer.entity.cls in INVESTOR_CLASSES:
+                self.add(buyer.entity, "investedIn", "acquired-by", 0.6, self.span(s), obj=bought.entity)
+        for match in JOINT_INVESTMENT.finditer(s.text):
+            place = self.at(s.start + match.end(), ("Region", "Organisation"), window=0)
+            if place is None or (place.kind == "Region" and place.entity.cls in ("Country", "MacroRegion")):
+                continue
+            agent = self.agent_before(s, s.start + match.start(), ("Organisation",))
+            if agent is None or agent.entity.cls not in INVESTOR_CLASSES:
+                continue
+            for who in (agent, *self.list_before(agent, ("Organisation",))):
+                if who.entity.cls in INVESTOR_CLASSES:
+                    self.add(who.entity, "investedIn", "joint-investment", 0.55, self.span(s), obj=place.entity)
+        for match in BASED_REFERENT.finditer(s.text):
+            place = self._region_named(match.group("place"))
+            opening = self.first_starting(s, ("Organisation",), s.start, s.start + match.start())
+            company = opening.entity if opening is not None else self._it_before(s) if match.start() == 0 else None
+            if place is not None and company is not None and company.cls == "Company" and place.kind == "Region":
+                self.add(company, "headquarteredIn", "the-place-based-company", 0.55, self.span(s), obj=place)
+        regions = [m for m in self._all_index.starting(s.start, s.end) if m.kind == "Region" and m.entity]
+        for m in regions:  # nested ones too: "The government of Y, where X is building ..."
+            if m.entity.cls in ("Country", "MacroRegion") or not WHERE_BUILDS.match(self.body, m.end, s.end):
+                continue
+            agent = self.at(m.end, ("Organisation",), gap=r"^, where (?:the )?$", window=12)
+            if agent is None or agent.entity.cls not in INVESTOR_CLASSES:
+                continue
+            verb = FACILITY_VERB_AFTER.match(self.body, agent.end, s.end)
+            if verb is not None and FACILITY_OBJECT.match(self.body, verb.end(), s.end) is not None:
+                self.add(agent.entity, "investedIn", "where-builds", 0.55, self.span(s), obj=m.entity)
+
+    def _relative_between(self, s: Sentence, low: int, high: int) -> bool:
+        """Whether a relative clause (", which ...") opens between `low` and `high` on a noun other than the name
+        ending at `low`: its verb is then that noun's, not the name's."""
+        _, relative, relative_ends, _, _ = self._clause_marks(s)
+        j = bisect.bisect_right(relative_ends, high) - 1
+        return j >= 0 and relative[j][0] > low and bool(self.body[low : relative[j][0]].strip(" ()"))
 
     def groups(self) -> dict[tuple[int, str], list[DraftEntity]]:
         """Counted groups the text lists ("The three state-owned banks include A, B and C"), by count and
@@ -1096,7 +1362,7 @@ class Relator:
             if target is None and level:  # "Provincial Party Chief X": the article's one province
                 target = self._region_for("governor" if level == "provincial" else "mayor")
             if target is None and role in TITLE_BODY:
-                target = self._body_for(*TITLE_BODY[role]) or self._region_for(role)
+                target = self._body_for(*TITLE_BODY[role]) or self._region_for(role) or self._region_in(s, role)
             if target is None and role in HEAD_OF_STATE:  # "President X", "Vice Minister of ... X": the country's
                 countries = [e for e in self.entities if e.cls == "Country"]
                 target = countries[0] if len(countries) == 1 else None
@@ -1218,6 +1484,71 @@ class Relator:
         classes = ("Province", "AutonomousRegion") if "governor" in role else ("City",) if "mayor" in role else ()
         found = [e for e in self.entities if e.cls in classes]
         return found[0] if len(found) == 1 else None
+
+    def _region_in(self, s: Sentence, role: str) -> DraftEntity | None:
+        """ "..., said Mayor Zhou Qi" in an article of several cities: the one city (a governor's: province) the
+        sentence names."""
+        classes = ("Province", "AutonomousRegion") if "governor" in role else ("City", "Municipality")
+        found = {id(m.entity): m.entity for m in self.in_sentence(s, ("Region",)) if m.entity.cls in classes}
+        if ("mayor" not in role and "governor" not in role) or len(found) != 1:
+            return None
+        region = next(iter(found.values()))
+        return self._government_of(region) or region
+
+    def apposed_posts(self, s: Sentence) -> None:
+        """Posts in the apposition after a name in the wordings the name stage's list leaves out: "Zhou Qi (周琦),
+        deputy-governor of Abc province", "Zhou Qi, the party secretary for Xyz county", "Zhou Qi, Xyz Group
+        Chairman and Party Secretary"."""
+        people = self.in_sentence(s, ("Person",))
+        for person in people:
+            tail = self.body[person.end : min(s.end, person.end + 90)]
+            if not tail.startswith((",", " (", " （", "(", "（")):
+                continue
+            place_or_org = self._post_holder_after(person.end)
+            if place_or_org is not None:
+                holder, role = place_or_org
+                self.add(person.entity, "holdsPostIn", "apposed-post", 0.65, self.span(s), obj=holder, role=role)
+                self._chained_posts(s, person, holder)
+                continue
+            org = self.at(person.end, ("Organisation",), gap=r"^, (?:the )?$", window=6)
+            post = ORG_THEN_POST.match(self.body, org.end, s.end) if org is not None else None
+            if org is not None and post is not None and org.entity.cls != "MediaOutlet":
+                role = post.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "name-org-post", 0.6, self.span(s), obj=org.entity, role=role)
+
+    def _chained_posts(self, s: Sentence, person: Mention, first: DraftEntity) -> None:
+        """ "<name>, Member of A, Secretary of B and Director of C": each further post of the chain, in the
+        organisation named right after it (at most six links; the chain ends at the first other words)."""
+        last = next((m for m in self.in_sentence(s) if m.start > person.end and m.entity is first), None)
+        for _ in range(6):
+            if last is None:
+                return
+            link = CHAINED_POST.match(self.body, last.end, s.end)
+            holder = self.at(link.end(), ("Organisation", "Region"), window=0) if link else None
+            if holder is None or "founder" in link.group("post").lower():
+                return
+            if holder.kind == "Organisation" or holder.entity.cls not in ("Country", "MacroRegion"):
+                role = link.group("post").lower()
+                self.add(person.entity, "holdsPostIn", "chained-post", 0.6, self.span(s), obj=holder.entity, role=role)
+            last = holder
+
+    def _post_holder_after(self, position: int) -> tuple[DraftEntity, str] | None:
+        """The organisation (or the place) a post in the apposition at `position` is held in, and the post."""
+        i = bisect.bisect_left(self._outer_starts, position)
+        while i < len(self._outer) and self._outer[i].start <= position + 80:
+            m = self._outer[i]
+            i += 1
+            if m.kind not in ("Organisation", "Region") or (m.kind == "Region" and self.body.startswith("-", m.end)):
+                continue  # "head of Xyz-based Abc": Abc
+            link = APPOSED_POST.match(self.body[position : m.start])
+            if link is None:
+                return None  # the first name after the apposition decides
+            if (m.kind == "Region" and m.entity.cls in ("Country", "MacroRegion")) or "founder" in link.group(
+                "post"
+            ).lower():
+                return None  # a founder is said to have founded it (another rule), not to hold a post
+            return m.entity, link.group("post").lower()
+        return None
 
     def _body_for(self, levels: tuple[str, ...], noun: str) -> DraftEntity | None:
         """The article's one government (or party committee) of a level: a mayor's is the municipal government."""
@@ -1521,7 +1852,7 @@ class Relator:
             (APPROVE, "approvedBy", "dateApproved", "agent-approved"),
         ):
             for match in pattern.finditer(s.text):
-                policy = self.at(s.start + match.end(), ("Policy",), gap=r"^[^.;,“”\"]{0,40}?[“\"]?$", window=48)
+                policy = self.at(s.start + match.end(), ("Policy",), gap=ISSUED_GAP, window=64)
                 target = policy.entity if policy is not None else self._policy_repeated(s.start + match.end())
                 if target is None:
                     continue
@@ -1837,7 +2168,10 @@ class Relator:
         """Regions in regions: "<A> of <B>", "<A> in <B>", "<A> is the core of <B>", "its capital <A>"."""
         regions, tails = self._regions_with_tails(s)
         self._demonym_places(s)
+        paired = self._respectively(s, regions)
         for a, b in itertools.pairwise(regions):
+            if id(a) in paired:
+                continue  # "A and B in the X and Y provinces respectively": B is in Y, not X
             if id(b) in tails:
                 continue  # a place that ends a body's name is placed by what follows it, never placing another
             if id(a) in tails and _rank(b.entity) >= _rank(a.entity):
@@ -1899,9 +2233,17 @@ class Relator:
             ):
                 self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
         for i in range(len(regions)):
-            if i + 1 < len(regions) and id(regions[i + 1]) in tails:
+            if (i + 1 < len(regions) and id(regions[i + 1]) in tails) or id(regions[i]) in paired:
                 continue
             self._located_by_apposition(s, regions, i)
+        for a, b in itertools.pairwise(regions):
+            # "Xyz, Abc's capital": Xyz is in Abc
+            if (
+                re.fullmatch(r", (?:the )?", self.body[a.end : b.start])
+                and POSSESSIVE_CAPITAL.match(self.body, b.end)
+                and _rank(b.entity) < _rank(a.entity)
+            ):
+                self.add(a.entity, "partOf", "possessive-capital", 0.65, self.span(s), obj=b.entity)
         for m in regions:
             before = self.body[max(s.start, m.start - 40) : m.start]
             after = self.body[m.end : m.end + 30]
@@ -1920,6 +2262,27 @@ class Relator:
                 )
                 if province is not None:
                     self.add(m.entity, "partOf", "capital-of", 0.65, self.span(s), obj=province)
+
+    def _respectively(self, s: Sentence, regions: list[Mention]) -> set[int]:
+        """ "A and B in the southern X and Y provinces respectively": A is in X and B in Y, pair by pair. Returns
+        the second names so paired (the place right after them is not theirs)."""
+        paired: set[int] = set()
+        if "respectively" not in s.text:
+            return paired
+        for i in range(len(regions) - 3):
+            a, b, x, y = regions[i : i + 4]
+            if not (
+                re.fullmatch(r",? and (?:the )?", self.body[a.end : b.start])
+                and RESPECTIVE_IN.fullmatch(self.body, b.end, x.start)
+                and re.fullmatch(r",? and (?:the )?", self.body[x.end : y.start])
+                and RESPECTIVE_TAIL.match(self.body, y.end)
+            ):
+                continue
+            paired.add(id(b))
+            for part, whole in ((a, x), (b, y)):
+                if _rank(whole.entity) < _rank(part.entity):
+                    self.add(part.entity, "partOf", "respectively", 0.65, self.span(s), obj=whole.entity)
+        return paired
 
     def _demonym_places(self, s: Sentence) -> None:
         """ "the southern <Demonym> megacity of Xyz", "the northern <Demonym> island of Xyz": Xyz is in the country
