@@ -5,11 +5,13 @@ main at 5943ac9."""
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import resource
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -18,7 +20,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import ROOT, run_kg
-from tests.test_serve import NO_PROXY, free_port, stop, wait_for_port
+from tests.test_serve import NO_PROXY, free_port, kg_serve, stop, wait_for_port
 
 
 @pytest.mark.parametrize(
@@ -94,3 +96,41 @@ def test_a_flood_past_the_open_files_is_said_in_one_line_not_a_traceback_each(sh
     lines = errors.splitlines()
     assert 1 <= len(lines) <= 2, errors[:2000]
     assert lines[0].startswith("kg serve: warning: cannot accept connections: Too many open files (ulimit -n "), lines
+
+
+def _post_query(port: int, body: bytes, answers: list, name: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("POST", "/query", body, {"Content-Type": "application/sparql-query"})
+        response = connection.getresponse()
+        response.read()
+        answers.append((name, response.status, response.getheader("Retry-After")))
+    finally:
+        connection.close()
+
+
+def test_queries_slow_to_check_for_service_neither_queue_without_bound_nor_hold_other_queries(shipped_build):
+    """Every query went through asyncio's default pool of 6 threads before it reached a worker (a query holding
+    the word "service" is parsed there in a child process, up to 10 s), and that pool's queue had no bound:
+    30 queries of 60,000 projected variables and a "# service" comment (Oxigraph's parser is quadratic in
+    them: 9 s each) kept a plain ASK waiting 49.9 s behind them, then each got its 400 after up to 51 s.
+    Now a query without the word is not queued at all, and the checks run at most --workers at once with as
+    many waiting: a query beyond that gets 503 with Retry-After at once."""
+    slow = ("SELECT " + " ".join(f"?v{i}" for i in range(40000)) + " WHERE {} # service").encode()
+    answers: list = []
+    port = free_port()
+    with kg_serve(shipped_build, port):
+        flood = [threading.Thread(target=_post_query, args=(port, slow, answers, "slow")) for _ in range(12)]
+        for thread in flood:
+            thread.start()
+        time.sleep(1)
+        _post_query(port, b"ASK { ?s ?p ?o }", answers, "ask")
+        for thread in flood:
+            thread.join(300)
+    order = [(name, status) for name, status, _ in answers]
+    assert ("ask", 200) in order, answers
+    checked = [status for name, status in order[: order.index(("ask", 200))] if name == "slow" and status != 503]
+    assert checked == [], f"the ASK waited for {len(checked)} SERVICE checks: {answers}"
+    refused = [(status, wait) for name, status, wait in answers if name == "slow" and status == 503]
+    assert refused and all(wait for _, wait in refused), answers
+    assert sorted(status for name, status, _ in answers if name == "slow") == [400] * 4 + [503] * 8, answers

@@ -121,6 +121,12 @@ def _projection(select: str) -> set[str] | frozenset[str]:
 _SERVICE = re.compile("service", re.IGNORECASE)
 
 
+def mentions_service(text: str) -> bool:
+    """Whether `text` holds the word "service" anywhere (in any case): only such a query can hold a SERVICE
+    clause, so only such a query needs refuse_service's parse; for any other, the check is this search alone."""
+    return _SERVICE.search(text) is not None
+
+
 # The parse of an untrusted query in a process of its own (kg serve's front): pyoxigraph's parser recurses, so a
 # query of a few thousand nested brackets overflows its stack and kills the process that parses it, and a
 # process that died parsing must not be the server. The child imports nothing of kg's.
