@@ -249,6 +249,42 @@ def nesting(text: str) -> int:
     return deepest
 
 
+MAX_CHAIN = 5000
+_OPERATORS = set("+-*/=<>!|&^")
+# keywords each of which adds a level to the query's algebra (an OPTIONAL, MINUS or BIND extends what comes
+# before it; a UNION, an operator or an AS likewise)
+_CHAINING = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS", "IN", "AS"}
+
+
+def chaining(text: str) -> int:
+    """How deep the query's algebra can go through chains rather than brackets: Oxigraph evaluates `1 + 1 + ...`,
+    `?a || ?a || ...` and a group of OPTIONALs, MINUSes or BINDs as a tree as deep as the chain is long, and
+    recurses through it: 8,000 `+ 1` (a 32 KB query) or 4,000 `OPTIONAL {}` killed kg query with a segmentation
+    fault (exit 139, no message). Counted: the operators and the chaining keywords of every bracket level
+    still open, outside strings, IRIs and comments (an overcount, never an undercount)."""
+    deepest = total = 0
+    levels = [0]
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind in ("space", "comment"):
+            previous = ""
+            continue
+        if value in "([{" and kind in ("brace", "other"):
+            levels.append(0)
+        elif value in ")]}" and kind in ("brace", "other"):
+            if len(levels) > 1:
+                total -= levels.pop()
+        elif (kind == "other" and value in _OPERATORS and previous not in _OPERATORS) or (
+            kind == "word" and value.upper() in _CHAINING
+        ):
+            levels[-1] += 1
+            total += 1
+            deepest = max(deepest, total)
+        previous = value if kind == "other" else ""
+    return deepest
+
+
 def _check_syntax(text: str, origin: str) -> None:
     """Parse without evaluating (against an empty in-memory store), so errors point into the text as written.
     A SERVICE clause is refused first, by parsing alone: evaluating it, even on an empty store, sends it.
@@ -261,6 +297,13 @@ def _check_syntax(text: str, origin: str) -> None:
         raise UsageError(
             f"{origin}: the query nests {deep} levels deep (brackets, or a run of ! ^ - + operators); kg reads "
             f"queries nested up to {MAX_NESTING} deep: write it with less nesting"
+        )
+    chain = chaining(text)
+    if chain > MAX_CHAIN:
+        raise UsageError(
+            f"{origin}: the query chains {chain} operators or clauses (+, ||, OPTIONAL, MINUS, BIND, UNION ...) in "
+            f"one expression or group; kg runs queries that chain up to {MAX_CHAIN}, as the engine evaluates such "
+            "a chain by recursion: write it with fewer (a VALUES block or IN (...) lists values without a chain)"
         )
     refuse_service(text, origin)
     try:
