@@ -171,3 +171,39 @@ def test_the_python_api_runs_a_long_chain_without_dying(shipped_build):
     )
     assert result.returncode == 0, (result.returncode, result.stderr[-500:])
     assert "'x': 1" in result.stdout, result.stdout[-300:]
+
+
+def _peak_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+def test_a_large_query_with_an_undeclared_prefix_costs_the_front_little_memory(shipped_build):
+    """kg serve's front (the one process --max-memory does not cap) replaces Oxigraph's 400 for an undeclared
+    prefix with kg's message, reading the query's tokens: it held them all as a list, so one 1 MB query (a
+    VALUES of 500,000 numbers, then `?s a p:x`) took the front from 50 MB to 162 MB, and four at once (two
+    workers) to 333 MB; the message then quoted the query's whole line, a 1 MB answer. Now the tokens are read
+    one at a time and the line is cut around the column: the peak grows by tens of MB, the answer is short."""
+    text = ("SELECT * WHERE { VALUES ?x { " + "1 " * 500000 + "} ?s a p:x }").encode()
+    answers: list = []
+    port = free_port()
+    with kg_serve(shipped_build, port) as process:
+        time.sleep(1)
+        before = _peak_kib(process.pid)
+        threads = [threading.Thread(target=_post_query, args=(port, text, answers, "prefix")) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+        grown = (_peak_kib(process.pid) - before) // 1024
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("POST", "/query", text, {"Content-Type": "application/sparql-query"})
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+    assert [status for _, status, _ in answers] == [400] * 4, answers
+    assert grown < 120, f"the front's peak grew by {grown} MiB"
+    assert response.status == 400
+    assert body.startswith(b"query:1:1000037: the prefix p: of p:x is not declared"), body[:300]
+    assert len(body) < 1000, len(body)
+    assert body.rstrip().endswith(b"1 1 1 } ?s a p:x }"), body[-300:]

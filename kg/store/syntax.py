@@ -316,26 +316,48 @@ def _check_syntax(text: str, origin: str) -> None:
         raise UsageError(syntax_message(str(err), text, origin)) from None
 
 
+SHOWN_LINE = 200  # characters of the query's line a message shows
+
+
+def shown_line(line: str, column: int) -> str:
+    """The line a message quotes, cut to SHOWN_LINE characters around `column` (1-based) with " ... " where cut:
+    a query of one 1 MB line was quoted whole, so kg serve answered a 1 MB error and kg query printed it."""
+    if len(line) <= SHOWN_LINE:
+        return line
+    begin = max(0, min(column - 1 - SHOWN_LINE // 2, len(line) - SHOWN_LINE))
+    return (
+        ("... " if begin else "")
+        + line[begin : begin + SHOWN_LINE]
+        + (" ..." if begin + SHOWN_LINE < len(line) else "")
+    )
+
+
 def undeclared_prefix_message(text: str, origin: str, kg_prefixes_given: bool) -> str | None:
     """kg's message for the first prefixed name whose prefix the query does not declare, or None.
 
     Oxigraph says only "expected one of Prefix not found, ['%'], ..." with a list of characters. `kg query`
     gives the engine kg's prefixes (kg_prefixes_given), so there only another prefix can be missing; a SPARQL
     endpoint (kg serve's /query, any server kg push feeds) knows none, so there kg's own need declaring too."""
-    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    tokens = [t for t in tokens if t[0] not in ("space", "comment")]
+    # the tokens one at a time, never as a list: kg serve's front runs this on a client's query (up to
+    # --max-body), and the list of a 1 MB query's tokens took the front from 50 MB to 160 MB
     declared: set[str] = set(PREFIXES) if kg_prefixes_given else set()
-    for index, (kind, value, start) in enumerate(tokens):
+    after_prefix = False
+    for match in _TOKEN.finditer(text):
+        kind, value, start = match.lastgroup, match.group(), match.start()
+        if kind in ("space", "comment"):
+            continue
+        follows_prefix, after_prefix = after_prefix, kind == "word" and value.upper() == "PREFIX"
         if kind != "word" or ":" not in value:
             continue
         prefix = value.split(":", 1)[0]
-        if index and tokens[index - 1][0] == "word" and tokens[index - 1][1].upper() == "PREFIX":
+        if follows_prefix:
             declared.add(prefix)
             continue
         if prefix == "_" or prefix in declared:  # _: is a blank node, not a prefix
             continue
         line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        line_start = text.rfind("\n", 0, start) + 1
+        column = start - line_start + 1
         if prefix in PREFIXES:
             fix = (
                 f"add PREFIX {prefix}: <{PREFIXES[prefix]}> before the query (kg query and the query page of "
@@ -343,8 +365,10 @@ def undeclared_prefix_message(text: str, origin: str, kg_prefixes_given: bool) -
             )
         else:
             fix = f"declare it before the query: PREFIX {prefix}: <namespace IRI>"
-        shown = text.splitlines()[line - 1] if text.splitlines() else ""
-        return f"{origin}:{line}:{column}: the prefix {prefix}: of {value} is not declared; {fix}\n    {line} | {shown}"
+        end = text.find("\n", start)
+        shown = shown_line(text[line_start : end if end >= 0 else len(text)].rstrip("\r"), column)
+        shown_name = value if len(value) <= SHOWN_LINE else value[:SHOWN_LINE] + " ..."
+        return f"{origin}:{line}:{column}: the prefix {prefix}: of {shown_name} is not declared; {fix}\n    {line} | {shown}"
     return None
 
 
@@ -361,5 +385,5 @@ def syntax_message(message: str, text: str, origin: str, kg_prefixes_given: bool
     if len(detail) > 240:
         detail = detail[:240] + " ..."
     lines = text.splitlines()
-    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    shown = shown_line(lines[line - 1], column) if 0 < line <= len(lines) else ""
     return f"{origin}:{line}:{column}: SPARQL syntax error: {detail}\n    {line} | {shown}"
