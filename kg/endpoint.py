@@ -29,6 +29,7 @@ import contextlib
 import datetime
 import decimal
 import email.utils
+import errno
 import hashlib
 import html
 import ipaddress
@@ -108,7 +109,18 @@ def _check_port_free(host: str, port: int) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
+        except socket.gaierror as err:  # before: "pick another port", about a host that is no address at all
+            raise UsageError(
+                f"--host {host}: not an IP address, nor a name this machine resolves ({err.strerror or err}); "
+                "give one of this machine's addresses, such as 127.0.0.1, or 0.0.0.0 for every one"
+            ) from None
         except OSError as err:
+            if err.errno in (errno.EADDRNOTAVAIL, errno.EINVAL):  # an address, but none of this machine's
+                raise UsageError(
+                    f"cannot listen on {bind_address(host, port)} ({err.strerror or err}): {host} is not an "
+                    "address of this machine (`ip address` lists them); give one that is, such as 127.0.0.1, "
+                    "or 0.0.0.0 for every one"
+                ) from None
             raise UsageError(
                 f"cannot listen on {bind_address(host, port)} ({err.strerror or err}); "
                 "pick another port with --port, or stop what is using it"

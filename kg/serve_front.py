@@ -40,6 +40,7 @@ one when its request is done.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import ctypes
 import os
@@ -421,6 +422,30 @@ def _screen(request: Request) -> None:
         raise Refusal(405, "Method Not Allowed", f"{method} is not supported", [("Allow", "GET, HEAD, POST")])
 
 
+class _Checks:
+    """The pool that runs the front's query checks (each parses the query in a child process: up to
+    PARSE_SECONDS): at most `running` at once and `waiting` more in line, so the wait for a check is bounded
+    (about PARSE_SECONDS for each `running` ahead); room() says whether one more may join."""
+
+    def __init__(self, running: int, waiting: int) -> None:
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=running, thread_name_prefix="kg-serve-check")
+        self.limit = running + waiting
+        self.pending = 0
+
+    def room(self) -> bool:
+        return self.pending < self.limit
+
+    async def run(self, job: Callable[..., object], *args: object):
+        self.pending += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.pool, job, *args)
+        finally:
+            self.pending -= 1
+
+    def stop(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -438,6 +463,8 @@ class Front:
         self.identity: tuple[int, ...] | None = None
         self.switching = asyncio.Lock()
         self.warned_gone = False
+        # the query checks that parse in a child process: as many at once as workers, as many more waiting
+        self.checks = _Checks(limits.workers, limits.workers)
 
     async def start_workers(self) -> None:
         self.identity = store_identity(self.store)
@@ -546,6 +573,7 @@ class Front:
         task.add_done_callback(self.tasks.discard)
 
     async def stop_workers(self) -> None:
+        self.checks.stop()
         for task in list(self.tasks):
             task.cancel()
         for worker in list(self.workers):
@@ -604,7 +632,7 @@ class Front:
             await self._page(method, writer)
         elif path == "/query":
             text, dataset = sparql_query(request)
-            await asyncio.to_thread(_refuse_reaching_out, text)  # a child process parses it: not on the loop
+            await self._check_reaching_out(text)
             target = "/query" + ("?" + urllib.parse.urlencode(dataset) if dataset else "")
             upstream = h11.Request(
                 method="POST",
@@ -629,6 +657,25 @@ class Front:
             await self._forward(upstream, b"", _Relay(writer, False, method == "HEAD"))
         else:
             raise Refusal(404, "Not Found", "nothing here: the query page is at /, the SPARQL endpoint at /query")
+
+    async def _check_reaching_out(self, text: str) -> None:
+        """Refuse a query with a SERVICE clause (400), found by parsing it in a child process (a few seconds for
+        a large query), on a bounded pool: every query once went through asyncio's default pool of six threads
+        with no bound on its queue, so 30 slow-to-parse queries holding the word "service" kept a plain ASK
+        waiting 50 s behind them. Now a query without the word is not queued at all, and when every check slot
+        and waiting place is taken a query holding it gets 503 with Retry-After at once."""
+        from kg.store.syntax import mentions_service
+
+        if not mentions_service(text):
+            return
+        if not self.checks.room():
+            raise Refusal(
+                503,
+                "Service Unavailable",
+                "too many queries that mention SERVICE are waiting to be checked; try again shortly",
+                [("Retry-After", "2")],
+            )
+        await self.checks.run(_refuse_reaching_out, text)
 
     async def _page(self, method: str, writer: asyncio.StreamWriter) -> None:
         """kg's own query page (kg/serve_page.py), answered by the front: Oxigraph's built-in page fetches
@@ -677,8 +724,10 @@ class Front:
                         status, complete = _progress(client, status, complete)
                     if not complete:
                         raise ConnectionResetError("the worker closed the connection before its answer was whole")
-                    if status == 400 and not relay.sent:  # Oxigraph's error, replaced by kg's where kg says more
-                        kg_error = await asyncio.to_thread(_kg_error_message, body)
+                    if status == 400 and not relay.sent and self.checks.room():
+                        # Oxigraph's error, replaced by kg's where kg says more (with every check slot taken,
+                        # Oxigraph's stands: a better message is no reason to wait)
+                        kg_error = await self.checks.run(_kg_error_message, body)
                     if buffered and kg_error is None:
                         await relay.send(bytes(buffered))
                 finally:
@@ -847,6 +896,41 @@ async def _to_client(writer: asyncio.StreamWriter, data: bytes) -> None:
         raise _ClientGone from err
 
 
+class _OneLine:
+    """asyncio's exception handler while kg serve runs: what asyncio would print as a traceback (one per failed
+    accept() when the open files run out: a flood of connections faster than they close printed 4,414
+    tracebacks, 34,000 lines, in 5 s) is said in one line, at most once per `every` seconds for each kind, with
+    how many more there were. Any client could otherwise fill the user's terminal or log."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self.last: dict[str, float] = {}
+        self.more: dict[str, int] = {}
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        from kg.errors import visible
+
+        message = str(context.get("message") or "an error in the event loop")
+        err = context.get("exception")
+        now = loop.time()
+        if now - self.last.get(message, -self.every) < self.every:
+            self.more[message] = self.more.get(message, 0) + 1
+            return
+        self.last[message] = now
+        more = self.more.pop(message, 0)
+        if isinstance(err, OSError) and message.startswith("socket.accept() out of system resource"):
+            soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+            line = (
+                f"cannot accept connections: {err.strerror or err} (ulimit -n {soft}); they wait until others "
+                "close. Too many clients at once: lower --max-connections, or raise the limit"
+            )
+        else:
+            line = message + (f": {type(err).__name__}: {err}" if err is not None else "")
+        if more:
+            line += f" ({more} more since the last such line)"
+        print(f"kg serve: warning: {visible(line)}", file=sys.stderr, flush=True)
+
+
 async def _serve(
     binary: str,
     store: Path,
@@ -860,6 +944,7 @@ async def _serve(
     stop = asyncio.Event()
     how = {"code": 0}
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_OneLine())
 
     def on_signal(code: int) -> None:
         how["code"] = code

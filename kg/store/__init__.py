@@ -35,6 +35,7 @@ queries (`execute`, `run`, `query`) and keeps every name reachable as `kg.store.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -225,14 +226,40 @@ def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
         raise UsageError(f"{origin}: the query failed: {err}") from None
 
 
+EVALUATION_STACK = 256 * 1024 * 1024  # bytes of address space; only what a query's depth touches is used
+
+
 def run(
     query: str | QueryText, params: Mapping[str, Any] | None = None, build: str | Path = "build", api: bool = False
 ) -> Result:
-    """Resolve, bind and run a query against the build's store (`api`: messages name keyword arguments)."""
-    source = query if isinstance(query, QueryText) else resolve(utf8_text(query, "the query"))
-    store = open_store(build)
-    text = prepare(source, params or {}, store, api)
-    return execute(store, text, source.origin)
+    """Resolve, bind and run a query against the build's store (`api`: messages name keyword arguments).
+
+    All of it on a thread of its own with a deep stack (EVALUATION_STACK), waited for here: Oxigraph evaluates a
+    query by recursion through its algebra, on the calling thread's stack (the syntax check evaluates it too,
+    on an empty store), and a chain of 4,000 OPTIONALs or 8,000 `+ 1` overflowed the usual 8 MiB and killed kg
+    with a segmentation fault (exit 139, no message). The text is bounded first (kg.store.syntax: MAX_NESTING,
+    MAX_CHAIN), and this stack holds many times what a text within those bounds needs."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            source = query if isinstance(query, QueryText) else resolve(utf8_text(query, "the query"))
+            store = open_store(build)
+            text = prepare(source, params or {}, store, api)
+            outcome["value"] = execute(store, text, source.origin)
+        except BaseException as err:  # raised again on the caller's thread
+            outcome["error"] = err
+
+    previous = threading.stack_size(EVALUATION_STACK)
+    try:
+        worker = threading.Thread(target=target, name="kg-query-evaluation", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -121,6 +121,12 @@ def _projection(select: str) -> set[str] | frozenset[str]:
 _SERVICE = re.compile("service", re.IGNORECASE)
 
 
+def mentions_service(text: str) -> bool:
+    """Whether `text` holds the word "service" anywhere (in any case): only such a query can hold a SERVICE
+    clause, so only such a query needs refuse_service's parse; for any other, the check is this search alone."""
+    return _SERVICE.search(text) is not None
+
+
 # The parse of an untrusted query in a process of its own (kg serve's front): pyoxigraph's parser recurses, so a
 # query of a few thousand nested brackets overflows its stack and kills the process that parses it, and a
 # process that died parsing must not be the server. The child imports nothing of kg's.
@@ -243,6 +249,42 @@ def nesting(text: str) -> int:
     return deepest
 
 
+MAX_CHAIN = 5000
+_OPERATORS = set("+-*/=<>!|&^")
+# keywords each of which adds a level to the query's algebra (an OPTIONAL, MINUS or BIND extends what comes
+# before it; a UNION, an operator or an AS likewise)
+_CHAINING = {"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "EXISTS", "IN", "AS"}
+
+
+def chaining(text: str) -> int:
+    """How deep the query's algebra can go through chains rather than brackets: Oxigraph evaluates `1 + 1 + ...`,
+    `?a || ?a || ...` and a group of OPTIONALs, MINUSes or BINDs as a tree as deep as the chain is long, and
+    recurses through it: 8,000 `+ 1` (a 32 KB query) or 4,000 `OPTIONAL {}` killed kg query with a segmentation
+    fault (exit 139, no message). Counted: the operators and the chaining keywords of every bracket level
+    still open, outside strings, IRIs and comments (an overcount, never an undercount)."""
+    deepest = total = 0
+    levels = [0]
+    previous = ""
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind in ("space", "comment"):
+            previous = ""
+            continue
+        if value in "([{" and kind in ("brace", "other"):
+            levels.append(0)
+        elif value in ")]}" and kind in ("brace", "other"):
+            if len(levels) > 1:
+                total -= levels.pop()
+        elif (kind == "other" and value in _OPERATORS and previous not in _OPERATORS) or (
+            kind == "word" and value.upper() in _CHAINING
+        ):
+            levels[-1] += 1
+            total += 1
+            deepest = max(deepest, total)
+        previous = value if kind == "other" else ""
+    return deepest
+
+
 def _check_syntax(text: str, origin: str) -> None:
     """Parse without evaluating (against an empty in-memory store), so errors point into the text as written.
     A SERVICE clause is refused first, by parsing alone: evaluating it, even on an empty store, sends it.
@@ -256,6 +298,13 @@ def _check_syntax(text: str, origin: str) -> None:
             f"{origin}: the query nests {deep} levels deep (brackets, or a run of ! ^ - + operators); kg reads "
             f"queries nested up to {MAX_NESTING} deep: write it with less nesting"
         )
+    chain = chaining(text)
+    if chain > MAX_CHAIN:
+        raise UsageError(
+            f"{origin}: the query chains {chain} operators or clauses (+, ||, OPTIONAL, MINUS, BIND, UNION ...) in "
+            f"one expression or group; kg runs queries that chain up to {MAX_CHAIN}, as the engine evaluates such "
+            "a chain by recursion: write it with fewer (a VALUES block or IN (...) lists values without a chain)"
+        )
     refuse_service(text, origin)
     try:
         ox.Store().query(text, prefixes=PREFIXES)
@@ -267,26 +316,48 @@ def _check_syntax(text: str, origin: str) -> None:
         raise UsageError(syntax_message(str(err), text, origin)) from None
 
 
+SHOWN_LINE = 200  # characters of the query's line a message shows
+
+
+def shown_line(line: str, column: int) -> str:
+    """The line a message quotes, cut to SHOWN_LINE characters around `column` (1-based) with " ... " where cut:
+    a query of one 1 MB line was quoted whole, so kg serve answered a 1 MB error and kg query printed it."""
+    if len(line) <= SHOWN_LINE:
+        return line
+    begin = max(0, min(column - 1 - SHOWN_LINE // 2, len(line) - SHOWN_LINE))
+    return (
+        ("... " if begin else "")
+        + line[begin : begin + SHOWN_LINE]
+        + (" ..." if begin + SHOWN_LINE < len(line) else "")
+    )
+
+
 def undeclared_prefix_message(text: str, origin: str, kg_prefixes_given: bool) -> str | None:
     """kg's message for the first prefixed name whose prefix the query does not declare, or None.
 
     Oxigraph says only "expected one of Prefix not found, ['%'], ..." with a list of characters. `kg query`
     gives the engine kg's prefixes (kg_prefixes_given), so there only another prefix can be missing; a SPARQL
     endpoint (kg serve's /query, any server kg push feeds) knows none, so there kg's own need declaring too."""
-    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    tokens = [t for t in tokens if t[0] not in ("space", "comment")]
+    # the tokens one at a time, never as a list: kg serve's front runs this on a client's query (up to
+    # --max-body), and the list of a 1 MB query's tokens took the front from 50 MB to 160 MB
     declared: set[str] = set(PREFIXES) if kg_prefixes_given else set()
-    for index, (kind, value, start) in enumerate(tokens):
+    after_prefix = False
+    for match in _TOKEN.finditer(text):
+        kind, value, start = match.lastgroup, match.group(), match.start()
+        if kind in ("space", "comment"):
+            continue
+        follows_prefix, after_prefix = after_prefix, kind == "word" and value.upper() == "PREFIX"
         if kind != "word" or ":" not in value:
             continue
         prefix = value.split(":", 1)[0]
-        if index and tokens[index - 1][0] == "word" and tokens[index - 1][1].upper() == "PREFIX":
+        if follows_prefix:
             declared.add(prefix)
             continue
         if prefix == "_" or prefix in declared:  # _: is a blank node, not a prefix
             continue
         line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        line_start = text.rfind("\n", 0, start) + 1
+        column = start - line_start + 1
         if prefix in PREFIXES:
             fix = (
                 f"add PREFIX {prefix}: <{PREFIXES[prefix]}> before the query (kg query and the query page of "
@@ -294,8 +365,10 @@ def undeclared_prefix_message(text: str, origin: str, kg_prefixes_given: bool) -
             )
         else:
             fix = f"declare it before the query: PREFIX {prefix}: <namespace IRI>"
-        shown = text.splitlines()[line - 1] if text.splitlines() else ""
-        return f"{origin}:{line}:{column}: the prefix {prefix}: of {value} is not declared; {fix}\n    {line} | {shown}"
+        end = text.find("\n", start)
+        shown = shown_line(text[line_start : end if end >= 0 else len(text)].rstrip("\r"), column)
+        shown_name = value if len(value) <= SHOWN_LINE else value[:SHOWN_LINE] + " ..."
+        return f"{origin}:{line}:{column}: the prefix {prefix}: of {shown_name} is not declared; {fix}\n    {line} | {shown}"
     return None
 
 
@@ -312,5 +385,5 @@ def syntax_message(message: str, text: str, origin: str, kg_prefixes_given: bool
     if len(detail) > 240:
         detail = detail[:240] + " ..."
     lines = text.splitlines()
-    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    shown = shown_line(lines[line - 1], column) if 0 < line <= len(lines) else ""
     return f"{origin}:{line}:{column}: SPARQL syntax error: {detail}\n    {line} | {shown}"
