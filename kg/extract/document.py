@@ -26,7 +26,10 @@ SPEECH_VERB = re.compile(
 )
 # Who spoke or was told, after the verb: "said Zhou Qi, a Y of Z,", "told the Xyz Daily", "told a press conference"
 SPEECH_ATTRIBUTION = re.compile(
-    r"(?:(?: (?:the |a |an )?[A-Z][\w’'-]*)+(?:, [^,“”\"]{0,80},)?|"
+    # "said Zhou Qi, a Y of Z," or an apposition that ends the sentence ("..., an official of Z during a briefing
+    # on Friday."), never a clause about the person ("who joined in 2015")
+    r"(?:(?: (?:the |a |an )?[A-Z][\w’'-]*)+(?:, (?:(?!\b(?:who|which|whose|that|since|after|before)\b)[^,“”\"]){0,80}"
+    r"(?:,|(?=\.?$)))?|"
     r" (?:reporters|journalists|(?:a|the) [a-z -]{0,30}?(?:conference|forum|meeting|briefing|event|ceremony|summit))|"
     # "according to a filing Xyz sent to the exchange on Tuesday": the document's own words
     r" (?:a|an|the|its) [a-z -]{0,30}?(?:filing|statement|report|release|notice|announcement)(?: [^,;“”\"]{0,80})?)"
@@ -175,7 +178,11 @@ class Document:
             end = after.end() if after else verb.end()
             content = SPEECH_CONTENT.search(text, end, end + 300)
             stop = content.start() if content else min(len(text), end + 300)
-            tail = re.match(r",? (?:on|at|in|during|last|yesterday|earlier|this|while)\b[^,;“”\"]{0,60}", text[end:])
+            tail = re.match(
+                r",? (?:on|at|in|during|last|yesterday|earlier|this|while|attending|partaking in|taking part in)\b"
+                r"[^,;“”\"]{0,60}",
+                text[end:],
+            )  # "told reporters attending the Xyz forum on 28 July": the attribution's own date
             stop = max(min(stop, end + (tail.end() if tail else 0)), end)
             zones.append((begin + 1, stop))
         base = sentence.start

@@ -126,7 +126,10 @@ class Grouper:
             if (
                 m.kind in ("Policy", "Event")
                 and m.rule != "policy-document-title"  # "Notice of X on Issuing the <Y>": Y is a document too
-                and any(o is not m and o.kind == m.kind for o in index.covering(m.start, m.end))
+                and any(
+                    o is not m and o.kind == m.kind and not (m.kind == "Event" and _part_of_event(o, m))
+                    for o in index.covering(m.start, m.end)
+                )
             ):
                 continue  # a head inside a longer title names the same thing; the title is kept
             if m.kind == "Organisation" and any(
@@ -134,17 +137,26 @@ class Grouper:
                 for o in index.covering(m.start, m.end)
             ):
                 continue  # "... Administration" inside "... Administration Bureau": a head word mid-name
+            if m.kind == "Organisation" and any(
+                o.kind == m.kind
+                and o.end == m.end
+                and o.start < m.start
+                and o.text[: m.start - o.start].endswith(" and ")
+                for o in index.covering(m.start, m.end)
+            ):
+                continue  # "Abc Bank of X" inside "Xyz and Abc Bank of X": the second half of one name
             out.append(m)
         return out
 
     def _nested_aliases(self) -> dict[int, list[Mention]]:
-        """Events inside a longer event name ("Forum" in "3rd ... Forum"): aliases of the outer one."""
+        """Events that end a longer event name ("Forum" in "3rd ... Forum"): aliases of the outer one; an event
+        named inside another ("Xyz Forum of the Abc Conference") is an event of its own."""
         out: dict[int, list[Mention]] = {}
         events = [m for m in self.mentions if m.kind == "Event" and not m.descriptive]
         index = SpanIndex(events)
         for m in events:
             for o in index.covering(m.start, m.end):
-                if o is not m:
+                if o is not m and not _part_of_event(o, m):
                     out.setdefault(id(o), []).append(m)
         return out
 
@@ -177,6 +189,8 @@ class Grouper:
             if m.cls == "GovernmentBody":
                 return ("Organisation", government_key(m.name))
             return ("Organisation", LEGAL_FORM.sub("", norm(m.name)) or norm(m.name))
+        if m.kind == "Event":  # "2021 Xyz Conference" is the "Xyz Conference" of the article
+            return (m.kind, re.sub(r"^(?:(?:19|20)\d\d|" + lx.ORDINAL + ") ", "", norm(m.name)))
         return (m.kind, norm(m.name))
 
     def _place_core(self, word: str) -> bool:
@@ -445,6 +459,11 @@ def branch_parents(entities: list[DraftEntity]) -> dict[int, DraftEntity]:
 
 
 MAX_LABEL_WORDS = 24  # an organisation named inside a branch's name has at most this many words
+
+
+def _part_of_event(outer: Mention, inner: Mention) -> bool:
+    """ "Xyz Forum of the Abc Conference": the outer event is a part of the inner one, which is an event of its own."""
+    return " of " in f" {outer.text[: inner.start - outer.start]}"
 
 
 def _rank(rule: str) -> int:

@@ -113,6 +113,12 @@ def places_for(text: str, translated_from: str = "") -> dict[str, Place]:
         owners = _subdivision_owners().get(name, ())
         if len(owners) == 1:
             codes.add(owners[0])
+    # "the Chinese authorities" names its country too: the one country whose name starts with the word's stem
+    for word in sorted(set(re.findall(r"\b([A-Z][a-z]{3,}(?:ese|ian))\b", text))):
+        stem = re.sub(r"(?:ese|ian)$", "", word)
+        owners = {p.code for n, p in table.items() if p.cls == "Country" and n.startswith(stem)}
+        if len(stem) >= 4 and len(owners) == 1:
+            codes.update(owners)
     if translated_from == "zh":
         codes.add("CN")  # a translation from Chinese names provinces without naming their country
     for code in sorted(codes):

@@ -186,6 +186,10 @@ EVENT_HEADS: dict[str, str] = {
     "Expo": "Event",
     "Meeting": "Meeting",
     "Fair": "Event",
+    "Festival": "Event",
+    "Seminar": "Meeting",
+    "Asian Games": "Event",
+    "Olympic Games": "Event",
 }
 # Lower-case nouns of unnamed events ("the 61st ... work conference held by ...").
 EVENT_NOUNS = {"conference": "Meeting", "meeting": "Meeting", "forum": "Meeting", "symposium": "Meeting"}

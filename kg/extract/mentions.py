@@ -130,7 +130,7 @@ BRACKET_SUFFIX = re.compile(
     r" ?\([A-Z][a-z]+(?: [A-Z][a-z]+)?\) (?:Co|Corp|Ltd|Inc|Group|Limited)\b(?:\.?,? (?:Ltd|Limited)\.?)?\.?"
 )
 # "Xyz-based", "Xyz-run", "state-owned": words before a name that are not part of it
-BASED_PREFIX = re.compile(r"^[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
+BASED_PREFIX = re.compile(r"^(?!State-)[A-Z][\w’'.-]*-(?:based|run|owned|backed|listed|headquartered|registered) ")
 # a word with a capital inside ("QiaoTech", "SkyLoop") or an acronym ("ABC"): a company or outlet's name
 # An all-capital word next to another: a line in capitals, not an acronym
 SHOUTED_BEFORE = re.compile(r"(?<![(\[\w])[A-Z][A-Z’'-]+[,:]? $")
@@ -162,17 +162,31 @@ GOV_OF_REFERENT = re.compile(
     rf"\b[Tt]he (?P<ref>region|city|province|county|district|new area|zone|municipality|town)[’']s "
     rf"(?P<words>(?:(?!the\b|a\b|an\b|its\b|their\b)[a-z]+ ){{0,4}}?)(?P<noun>{_GOV_NOUNS})\b"
 )
+# "the city government", "the provincial party committee": the body of the place of that level named last
+GOV_BARE_REFERENT = re.compile(
+    r"\b[Tt]he (?P<level>city|municipal|provincial|county|district) (?P<noun>government|party committee)\b"
+    r"(?! (?:of|for|in)\b|[’']s\b)"  # "the municipal government for the capital of Xyz": the place follows
+)
 # "the information office of <body>", "the department of commerce under <university>": a unit of a named organisation
 UNIT_OF = re.compile(
     r"\b[Tt]he (?P<unit>(?:[a-z]+ ){0,3}(?P<noun>office|bureau|department|commission|committee|center|centre|division)"
     r"(?: of [a-z]+(?: and [a-z]+)?)?) (?P<link>of|under) (?:the )?(?=[A-Z])"
 )
+# "the city of Xyz", "the county of Abc": a region named after its lower-case kind
+CITY_OF = re.compile(r"\b[Tt]he (?P<head>city|county|district) of (?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?![\w’'-])")
+# "delivering the government work report": the report a government delivers to its congress each year
+WORK_REPORT = re.compile(r"\b(?:the|its|this year's) (?P<label>government work report)\b(?!s)")
 # "Xyz county", "Xyz new area": a region named with a lower-case head
 _LOWER_REGION = "|".join(re.escape(h) for h in sorted(lx.LOWER_REGION_HEADS, key=len, reverse=True))
 LOWER_REGION = re.compile(rf"(?<![\w’'-])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}}) (?P<head>{_LOWER_REGION})\b")
 BYLINE = re.compile(r"^(?:Author|By|Reporter|Writer|Editor)s?\s*[:：]\s*(?P<name>[^\n,;]{2,60}?)\s*$")
 SOURCE_LINE = re.compile(r"^(?:Source|Publisher)\s*[:：]\s*(?P<name>[^\n,;]{2,80}?)\s*$")
 POLICY_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, lx.POLICY_HEADS), key=len, reverse=True)) + r")\b")
+# Heads of organisations named for what they are for: "Council for the Promotion of ...", "Centre for ... Studies"
+FOR_HEADS = frozenset(
+    {"Council", "Center", "Centre", "Institute", "Association", "Committee", "Commission", "Foundation", "Agency"}
+    | {"Office", "Federation", "Alliance", "Society", "Academy", "School", "Fund"}
+)
 # Last words of a name that a place after "of" completes ("Communist Party of <country>")
 OWNER_WORDS = frozenset({"Party", "University", "Bank", "Academy", "Republic", "Association", "Federation"})
 # A fund the text describes without naming it: "Xyz’s semiconductor and integrated circuit industry investment
@@ -230,6 +244,11 @@ HEAD_FIRST_TITLE = re.compile(
     r"Guidelines|Regulations|Provisions|Programme|Program|Outline) (?:for|on|of) "
     r"(?:[A-Z][\w’'-]*|[0-9][\w-]*)(?: (?:[A-Z][\w’'-]*|of|on|for|to|the|and|in|a|an|by|with|at|&)){2,30})"
 )
+# A policy's title after its head: "for|on|to" and capitalised words, with the lower-case words titles have
+POLICY_TITLE_TAIL = re.compile(
+    r" (?:for|on|to) (?:the )?(?:[A-Z][\w’'-]*)(?: (?:[A-Z][\w’'-]*|[(（][A-Z][\w-]*[)）]|of|on|for|to|the|and|in|at|"
+    r"by|with|&|\d[\w-]*))*"
+)
 LAUNCHED_BY = re.compile(r"[^.;“”\"]{0,160}?\b(?:launched|issued|released|proposed|introduced|promoted) by\b")
 ESTABLISH_WHAT = re.compile(
     r"\b(?:established|founded|set up|built|launched) (?:a|an) (?P<words>(?:[a-z][a-z-]* ){0,4}?)"
@@ -249,6 +268,34 @@ MEASURES = re.compile(
     r"\b(?:issued|introduced|released|launched|unveiled|published|rolled out) (?P<n>\d+|"
     + "|".join(lx.NUMBER_WORDS)
     + r") measures (?P<rest>(?:to|for|on) [^,.;“”\"]{3,160}?)(?=[,.;]|$)"
+)
+# A policy the text describes in lower case after a verb that issues it: "unveiled a three-year action plan for the
+# growth of its xyz industry", "issued a circular to speed up ...", "according to the action plan on ... unveiled by",
+# "drafted a new xyz development plan by ..."; the words after the article are its name
+_POLICY_NOUNS = (
+    r"action plan|master plan|development plan|implementation plan|work plan|plan|guidelines?|circular|strategy|"
+    r"measures|regulations|opinions"
+)
+_DESCRIBED_LABEL = (
+    r"(?P<label>(?:series of |set of |package of )?"
+    r"(?:(?!(?:of|the|a|an|to|in|for|with|by|on|at|from|its|their|this|that|and|new|latest|was|were|is|are|has)\b)"
+    r"[a-z0-9][a-z0-9-]*(?:st|nd|rd|th)? |new |latest ){0,5}?"
+    rf"(?P<noun>{_POLICY_NOUNS})(?![\w-])"
+    r"(?P<topic> (?:for|on|aimed at|to) [^,.;:“”\"]{3,160}?)?)"
+)
+_DESCRIBED_END = (
+    r"(?=[,.;:“”\"]|$| (?:unveiled|released|issued|published|approved|adopted|drafted) by\b| (?:was|were|is|are|has|have|"
+    r"had|which|that|saying|by|from|in (?:19|20)\d\d|outside|as|and (?:the|a|an|its)|with)\b| to (?!(?:19|20)\d\d)[a-z]+)"
+)
+DESCRIBED_POLICY = re.compile(
+    r"\b(?:unveiled|released|issued|published|rolled out|introduced|laid out|formulated|drafted|adopted|approved|announced|"
+    r"according to|under|implement(?:ed|ing)?) (?:a|an|the|its) " + _DESCRIBED_LABEL + _DESCRIBED_END
+)
+# "after a development plan for Xyz was approved in 2022": the same, issued in the passive
+DESCRIBED_POLICY_PASSIVE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Ii]ts) "
+    + _DESCRIBED_LABEL
+    + r"(?= (?:was|were|has been|have been|had been|is|are) (?:unveiled|released|issued|published|approved|adopted)\b)"
 )
 # What may follow a legal-form head in a company name: "Co., Ltd.", "Co. Ltd", "Corp.", "Inc."
 LEGAL_SUFFIX = re.compile(r"\.?,? (?:Ltd|Limited)\.?|\.(?=[ ,;:)]|$)")
@@ -310,6 +357,18 @@ WIRE_LINE = re.compile(
 REPORT_BY = re.compile(
     r"\b(?:a|an|the) (?:report|story|article|interview|commentary) (?:by|from|in) (?:the )?"
     r"(?P<outlet>[A-Z][\w&-]*(?:\.[a-z]{2,3})*(?: [A-Z][\w&-]*){0,3})(?=[ .,;:]|$)"
+)
+# An outlet the text cites: "news agency Xyz", "news site xyz.com.cn reported", "according to www.xyz.cn", "Xyz
+# reported." closing a sentence, "..., reports Xyz."
+_OUTLET_NAME = r"(?:\d+(?:st|nd|rd|th) )?[A-Z][\w&-]*(?: [A-Z][\w&-]*){0,3}"
+_OUTLET_DOMAIN = r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|hk)(?![\w.])"
+OUTLET_CUED = re.compile(
+    rf"\b(?i:news agency|news site|news portal|news website|newspaper|news outlet|state media|broadcaster) "
+    rf"(?P<a>{_OUTLET_DOMAIN}|{_OUTLET_NAME})"
+    rf"|\b[Aa]ccording to (?P<b>{_OUTLET_DOMAIN})"
+    rf"|\breport from (?P<c>{_OUTLET_DOMAIN})"
+    rf"|(?<![\w.-])(?P<d>{_OUTLET_DOMAIN}|{_OUTLET_NAME}) reported(?=[.,;]| on \w+day\b)"
+    rf"|\breports (?P<e>{_OUTLET_NAME}) ?\.$"
 )
 IN_PLACE = re.compile(
     r"\b(?:established|headquartered|located|registered|settled|based|opened|unveiled|set up)\b[^.;]{0,80}? in "
@@ -376,6 +435,9 @@ PRIORITY = {
     "event-press-conference": 65,
     "policy-measures": 65,
     "policy-on-topic": 60,
+    "policy-described": 57,
+    "region-city-of": 76,
+    "outlet-cued": 60,
     "fund-described": 58,
     "org-established-noun": 60,
     "zone-new-area": 60,
@@ -441,6 +503,12 @@ class Finder:
             gap = self.body[current[-1].end : token.start] if current else ""
             # "Xyz Governors' Forum": a plural possessive inside a name joins it like a space
             joined = bool(current) and (gap == " " or (gap in ("' ", "’ ") and current[-1].text.endswith("s")))
+            # "Xyz (Abc) International Expo", "China (Xyz) Pilot Free Trade Zone": one capitalised word in
+            # brackets inside a name, with the name going on after it, is part of the name
+            if current and cap and gap == " (" and self._bracketed_inside(tokens, i):
+                joined = True
+            elif current and cap and gap == ") " and self.body[current[-1].start - 1 : current[-1].start] == "(":
+                joined = len(current) > 1 and self.body[current[-2].end : current[-1].start] == " ("
             if current and re.search(r"[’']s$", current[-1].text) and not current[-1].text.startswith("People"):
                 joined = False  # a possessive ends a name ("X's China business"), except in "People's ..."
             if cap and (joined or not current):
@@ -455,7 +523,11 @@ class Finder:
                 and joined
                 and i + 1 < len(tokens)
                 and self.body[token.end : tokens[i + 1].start] == " "
-                and (tokens[i + 1].text[0].isupper() or tokens[i + 1].text == "the")
+                and (
+                    tokens[i + 1].text[0].isupper()
+                    or tokens[i + 1].text == "the"
+                    or re.fullmatch(r"(?:19|20)\d\d|" + lx.ORDINAL, tokens[i + 1].text) is not None
+                )
             ):
                 current.append(token)
                 continue
@@ -465,6 +537,16 @@ class Finder:
         if current:
             out.append(current)
         return [self._trim(run) for run in out if self._trim(run)]
+
+    def _bracketed_inside(self, tokens: list[Span], i: int) -> bool:
+        """Whether tokens[i] is one capitalised word in brackets with a capitalised word right after them."""
+        return (
+            i + 1 < len(tokens)
+            and self.body[tokens[i].end : tokens[i + 1].start] == ") "
+            and tokens[i + 1].text[:1].isupper()
+            and tokens[i + 1].text.lower() not in lx.STOP_WORDS
+            and not tokens[i].text.isupper()  # "Xyz Region (XR) Government": an acronym in brackets is a name's own
+        )
 
     @cached_property
     def standalone(self) -> frozenset[str]:
@@ -529,6 +611,7 @@ class Finder:
                 best is None
                 and i > 0
                 and _norm_token(words[i]) in lx.COMPANY_TAILS
+                and not any(w in lx.GOVERNMENT_WORDS for w in words[:i])  # "Xyz Municipal Human Resources and ..."
                 and (i == len(words) - 1 or words[i + 1] == "and")
             ):
                 j = i - 1
@@ -555,6 +638,8 @@ class Finder:
         words = [t.text for t in run]
         heads = self.heads(words)
         head_ends = {end for _, end, _, _ in heads}
+        # a one-word policy head ("Rules") by its end: "Rules and Measures" joins two heads into one title
+        policy_ends = {end: first for first, end, kind, _ in heads if kind == "Policy" and end - first == 1}
         # Every head makes a mention, so a head inside a longer name ("X Province Digital ... Plan",
         # "X District Government") still names its own thing as an inner mention.
         for first, end, kind, head in heads:
@@ -564,12 +649,25 @@ class Finder:
                 if prev in ("of", "the", "for", "on"):
                     break
                 if prev == "and" and start - 1 in head_ends:
+                    if kind == "Policy" and policy_ends.get(start - 1) == start - 2:
+                        start -= 1  # "Rules and Measures to ...": one title with two heads
+                        continue
                     break
                 if prev == "and" and start - 2 >= 0 and (start - 1) in head_ends:
                     break
-                if prev == "and" and first - start >= 2 and kind == "Organisation":
-                    break  # "A and Xyz Wafer Ltd": two names, "Industrial and Commercial Bank" one
-                if prev == "and" and start >= 2 and _norm_token(words[start - 2]) in lx.COMPANY_TAILS:
+                if (
+                    prev == "and"
+                    and first - start >= 2
+                    and kind == "Organisation"
+                    and not (start >= 3 and words[start - 3][:1].isupper() and words[start - 3] not in lx.CONNECTORS)
+                ):  # "A and Xyz Wafer Ltd": two names; "Industrial and Commercial Bank", "Xyz Banking and Abc
+                    break  # Regulatory Commission" one (the word before "and" ends a longer run of capitals)
+                if (
+                    prev == "and"
+                    and start >= 2
+                    and _norm_token(words[start - 2]) in lx.COMPANY_TAILS
+                    and not any(w in lx.GOVERNMENT_WORDS for w in words[: start - 2])
+                ):
                     break  # "Xyz Investment and Abc City": a company, then a place
                 if prev == "and" and kind == "Organisation" and self._two_names(words, start, head):
                     break  # "Abc and Xyz Motor", "ABC and Xyz Group", "<country> and Xyz Group": two names
@@ -588,11 +686,24 @@ class Finder:
             of_tail = (
                 end < len(words) and words[end] == "of" and after_of < len(words) and words[after_of][:1].isupper()
             )
-            bare = start == first and kind != "Event" and head not in ("Executive Meeting", "General Office")
+            bare = (
+                start == first
+                and (kind != "Event" or head in ("Festival", "Seminar"))
+                and head
+                not in (
+                    "Executive Meeting",
+                    "General Office",
+                )
+            )
+            if kind == "Event" and head.endswith(" Games") and not self._games_host(words[start:first]):
+                continue  # "the Xyz Asian Games" of a city, never "Smart Asian Games"
             if bare and not (kind == "Organisation" and of_tail):
                 continue  # a bare head word ("the Institute") names nothing by itself; "Ministry of X" does
             stop = end
-            if kind == "Event" and end + 1 < len(words) and words[end] == "on" and words[end + 1][:1].isupper():
+            later_events = [(e, h) for f, e, k, h in heads if k == "Event" and f > end]
+            if kind == "Event" and end + 1 < len(words) and words[end] == "of" and later_events:
+                stop, head = later_events[0]  # "Opening Forum of the Xyz Conference": a part of that event
+            elif kind == "Event" and end + 1 < len(words) and words[end] == "on" and words[end + 1][:1].isupper():
                 stop = self._tail(words, end)  # "... Forum on Digital Economy and Blockchain": the topic is the name's
                 stop = stop if stop > end + 1 else end
             elif (
@@ -606,6 +717,14 @@ class Finder:
                 and self.place(_norm_token(words[end + 1]))
             ):
                 pass  # "<City> Municipal Government of <Province>": the province only locates the city's government
+            elif (
+                kind == "Organisation"
+                and end + 1 < len(words)
+                and words[end] == "for"
+                and head in FOR_HEADS
+                and words[end + 1] != "and"
+            ):  # "Xyz Council for the Promotion of Trade", "Center for Abc Studies": the purpose is the name's
+                stop = self._tail(words, end)
             elif kind in ("Organisation", "Policy") and end < len(words) and words[end] == "of":
                 later_orgs = [f for f, _, k, _ in heads if k == "Organisation" and f > end]
                 stop = self._tail(words, end, later_orgs[0] if later_orgs and kind == "Organisation" else None)
@@ -616,6 +735,15 @@ class Finder:
             if re.search(r"[’']s$", text) and not text.endswith(("People's", "People’s")):
                 e -= 2
             self._classify(s, e, kind, head, words[start:stop])
+
+    def _games_host(self, words: list[str]) -> bool:
+        """Whether the words before "Asian Games" name where or when they are held: a place, a year, an ordinal."""
+        return bool(words) and all(
+            self.place(_norm_token(w))
+            or _norm_token(w) in self.cities
+            or re.fullmatch(r"(?:19|20)\d\d|" + lx.ORDINAL, w)
+            for w in words
+        )
 
     def _two_names(self, words: list[str], start: int, head: str) -> bool:
         """Whether "<left> and <name with head>" joins two names: a company tail ("Abc and Xyz Motor"), or a left
@@ -668,6 +796,12 @@ class Finder:
                 and not (words[i] == "of" and i + 1 < len(words) and self.place(_norm_token(words[i + 1])))
             ):  # ("... of the Communist Party of <country> Abc Committee": the country's party, one chain)
                 break  # "Ministry of X and the Y Bank", "Institute of X of the Academy of Y": two names
+            if (
+                words[i] == "and"
+                and i + 1 < len(words)
+                and (words[i + 1] in TITLE_WORDS or words[i + 1].lower() in POST_MODIFIERS)
+            ):
+                break  # "Academy of Xyz and Honorary Director of ...": a post follows, not more of the name
             if words[i] in ("on", "for") or (
                 words[i] == "and"
                 and i + 1 < len(words)
@@ -701,6 +835,9 @@ class Finder:
             cls = lx.REGION_HEADS[head]
             place = self.place(name)
             code = ""
+            if place is None and cls in lx.CODED_CLASSES and " " in name:
+                first = self.place(name.split()[0])  # "Xyz Zhuang Autonomous Region": the region is Xyz
+                place = first if first is not None and first.cls == cls else None
             if place and (cls in lx.CODED_CLASSES or (cls == "City" and place.cls == "Municipality")):
                 cls, code = place.cls, place.code
             elif cls in lx.CODED_CLASSES:
@@ -728,7 +865,11 @@ class Finder:
                 text = self.body[start:end]
                 words = words[1:] if len(words) > 1 else words
             cls = "Company" if head.startswith("Company:") else lx.ORG_HEADS[head]
-            if re.search(r"\b(?:Communist Party|Party Committee|CPC)\b", text) and head in (
+            if head == "Congress" and re.match(lx.ORDINAL + r" (?:National )?Congress\b", text):
+                # "the 19th National Congress of the Xyz Party": a numbered congress is a session, not a body
+                self.add(start, end, "Event", "Meeting", "event-head", 0.8, head="congress")
+                return
+            if re.search(r"\b(?:Communist Party|Party|CPC)\b", text) and head in (
                 "Committee",
                 "Working Committee",
                 "Standing Committee",
@@ -736,7 +877,15 @@ class Finder:
             ):
                 cls = "PartyCommittee"
             head = head.split(":")[-1]
-            if head == "Ministry" or (cls == "GovernmentBody" and re.match(r"(?:the )?(?:National|State) ", text)):
+            if re.search(
+                r"\b(?:Association|League|Organi[sz]ation|Union) of [\w ]*(?:Nations|States|Countries)$", text
+            ):
+                cls = "Organisation"  # "Association of Xyz Nations": states' organisation, not a trade body
+            country = self.place(_norm_token(words[0])) if words else None
+            national = country is not None and country.cls == "Country" and head in ("Commission", "Administration")
+            if head == "Ministry" or (
+                cls == "GovernmentBody" and (re.match(r"(?:the )?(?:National|State)[ -]", text) or national)
+            ):
                 cls = "Ministry" if head in ("Ministry", "Commission", "Administration", "Bureau") else cls
             if (
                 cls == "GovernmentBody"
@@ -761,6 +910,7 @@ class Finder:
                 return
             self.add(start, end, "Organisation", cls, "org-head", 0.85, head=head.lower())
         elif kind == "Policy":
+            end = self._title_tail(end)
             end = self._years_after(end)
             if re.match(r" period\b", self.body[end:]):
                 return  # "during the 14th Five-Year Plan (2021-2025) period": a time, not the document
@@ -775,8 +925,25 @@ class Finder:
                 self.add(inner, end, "Event", lx.EVENT_HEADS[head], "event-head", 0.7, head=head.lower())
 
     def _years_after(self, end: int) -> int:
-        match = re.match(r" ?\(\d{4}(?:[-–](?:\d{4}|\d{2}))?\)", self.body[end:])
+        match = re.match(r" ?\(\d{4}(?:(?:[-–]| to )(?:\d{4}|\d{2}))?\)", self.body[end:])
         return end + match.end() if match else end
+
+    def _title_tail(self, end: int) -> int:
+        """End of a policy's title that goes on in capitals after its head: "Master Plan for the Renewal of the
+        Xyz Harbour District", "Measures to Encourage the Abc Industry", "Pilot Programme on Digital Trade" (at least two capitalised words, none a day or a month)."""
+        match = POLICY_TITLE_TAIL.match(self.body, end)
+        if not match:
+            return end
+        words = match.group().split()
+        kept = 0
+        for n, word in enumerate(words):
+            if word.strip("()（）") in lx.CALENDAR_WORDS:
+                break
+            if word[:1].isupper() or word[:1] in "(（" or word[:1].isdigit():
+                kept = n + 1
+        if sum(w[:1].isupper() for w in words[:kept]) < 2:
+            return end
+        return end + len(" ".join(["", *words[:kept]])) if kept else end
 
     def _governmental(self, words: list[str]) -> bool:
         """A place's name (a province, a city of the gazetteer) or a government word makes a body governmental."""
@@ -813,6 +980,12 @@ class Finder:
             for match in re.finditer(pattern, self.body):
                 form = match.groupdict().get("form")
                 end = match.end() if form and form not in ("Provincial", "Municipal") else match.start() + len(name)
+                inner = re.search(r"(?<![\w-])(?:Inner|Outer) $", self.body[max(0, match.start() - 6) : match.start()])
+                if inner and place.cls == "Country":
+                    # "Inner Xyz", "Outer Xyz": a region named after the country, not the country
+                    start = match.start() - len(inner.group())
+                    self.add(start, match.start() + len(name), "Region", "Region", "region-head", 0.7, head="")
+                    continue
                 self.add(match.start(), end, "Region", place.cls, "region-gazetteer", 0.95, iso3166=place.code)
 
     def find_cities(self) -> None:
@@ -841,6 +1014,13 @@ class Finder:
             if head:
                 cls = lx.POLICY_HEADS[head.group(1)]
                 self.add(start, end, "Policy", cls, "policy-quoted-title", 0.85, head=head.group(1).lower())
+            elif (
+                3 <= quote.words <= 6
+                and re.search(r"\b(?:strategy|plan|initiative|policy|programme|program)$", text)
+                and not MAKE_A.search(self.body, max(0, quote.start - 30), quote.start)
+            ):  # its “digital finance development strategy”: a quoted name that ends in its own head
+                noun = text.split()[-1]
+                self.add(start, end, "Policy", "Policy", "policy-quoted-name", 0.6, head=noun)
             elif LAUNCHED_BY.match(self.body, quote.end + 1) and quote.words <= 5:
                 self.add(start, end, "Policy", "Policy", "policy-quoted-launched", 0.5)
             elif (
@@ -945,6 +1125,10 @@ class Finder:
             for match in MEASURES.finditer(text):
                 s = base + match.start("n")
                 self.add(s, base + match.end(), "Policy", "Measures", "policy-measures", 0.6, head="measures")
+            for match in DESCRIBED_POLICY.finditer(text):
+                self._described_policy(base, match)
+            for match in DESCRIBED_POLICY_PASSIVE.finditer(text):
+                self._described_policy(base, match)
             for match in POLICY_ON.finditer(text):
                 s = base + match.start() + match.group().index("policy")
                 self.add(s, base + match.end(), "Policy", "Policy", "policy-on-topic", 0.5, head="policy")
@@ -990,6 +1174,22 @@ class Finder:
                     0.6,
                     head="press conference",
                 )
+
+    def _described_policy(self, base: int, match: re.Match) -> None:
+        """A plan, a circular, measures described in lower case: a policy when the words say which one (a topic
+        after "for", "on", "aimed at", or words before the noun); "a plan to build a plant" is an intention."""
+        noun, topic, label = match.group("noun"), match.group("topic"), match.group("label")
+        before = label[: label.rindex(noun)].split()
+        if topic and topic.startswith(" to ") and noun in ("plan", "strategy", "development plan", "work plan"):
+            return  # "a plan to invest ...": what someone means to do
+        if not topic and len([w for w in before if w not in ("new", "latest")]) < 2:
+            return  # "released a new plan", "issued new measures": no telling which
+        if noun == "measures" and (not topic or label.startswith(("series", "set", "package"))):
+            return  # "a series of measures to ...": several documents described, not one
+        cls = {"action plan": "ActionPlan", "measures": "Measures", "opinions": "Opinions"}.get(noun, "Policy")
+        cls = "Guidelines" if noun.startswith("guideline") else cls
+        s, e = base + match.start("label"), base + match.end("label")
+        self.add(s, e, "Policy", cls, "policy-described", 0.5, head=noun.split()[-1])
 
     # -- people -----------------------------------------------------------------------------------
 
@@ -1175,8 +1375,19 @@ class Finder:
                 s, e = sentence.start + match.start("outlet"), sentence.start + match.end("outlet")
                 if not self.place(match.group("outlet")) and not self._covered(s, e):
                     self.add(s, e, "Organisation", "MediaOutlet", "report-by", 0.7)
+            for match in OUTLET_CUED.finditer(sentence.text):
+                group = next(g for g in "abcde" if match.group(g))
+                outlet = match.group(group)
+                if outlet.lower() in lx.STOP_WORDS or self.place(outlet) or outlet in self.cities:
+                    continue
+                s, e = sentence.start + match.start(group), sentence.start + match.end(group)
+                prefix = BASED_PREFIX.match(outlet)
+                if prefix:  # "Xyz-run Abc Daily": the outlet is Abc Daily
+                    s += prefix.end()
+                self.add(s, e, "Organisation", "MediaOutlet", "outlet-cued", 0.7)
         source = self.doc.source
-        named = [(source.publisher, "Organisation", "MediaOutlet"), *((a, "Person", "Person") for a in source.authors)]
+        publisher_cls = self._publisher_class(source.publisher) if source.publisher else "MediaOutlet"
+        named = [(source.publisher, "Organisation", publisher_cls), *((a, "Person", "Person") for a in source.authors)]
         for name, kind, cls in named:
             if not name or len(name) < 3 or name.startswith("["):
                 continue
@@ -1197,6 +1408,21 @@ class Finder:
                         self.add(match.start(), match.end(), kind, cls, "front-matter", 0.75, label=name)
                 if hits:
                     break
+
+    def _publisher_class(self, name: str) -> str:
+        """A publisher is an outlet, unless its name says it is a government office or a trade body that publishes
+        its own news ("Xyz Municipal Commission of Commerce", "Abc Trade Association")."""
+        words = [_norm_token(w) for w in name.split()]
+        found = self.heads(words)
+        if not found or any(k == "Organisation" and lx.ORG_HEADS.get(h) == "MediaOutlet" for _, _, k, h in found):
+            return "MediaOutlet"
+        _, end, kind, head = found[-1]
+        if end < len(words) and words[end] != "of":
+            return "MediaOutlet"  # "Xyz Government press releases": the outlet of a body, not the body
+        cls = lx.ORG_HEADS.get(head, "") if kind == "Organisation" else ""
+        if cls in ("GovernmentBody", "Ministry") and head != "Agency" and any(w in lx.GOVERNMENT_WORDS for w in words):
+            return cls
+        return cls if cls in ("IndustryAlliance", "University", "ResearchInstitute") else "MediaOutlet"
 
     def find_government_phrases(self) -> None:
         """Government bodies written as phrases: "the Xyz municipal government", "the government of Xyz", "the
@@ -1296,6 +1522,33 @@ class Finder:
                     alias = self.add(words_start, base + match.end(), "Organisation", cls, "gov-of-referent", 0.6)
                     alias.alias_of = body
 
+    def find_bare_referent_bodies(self) -> None:
+        """ "the city government" in an article that named a city: that city's government; the text's words stay
+        an alias (no place named before: no body)."""
+        refs = {
+            "city": "city",
+            "municipal": "city",
+            "provincial": "province",
+            "county": "county",
+            "district": "district",
+        }
+        for sentence in self.doc.sentences:
+            for match in GOV_BARE_REFERENT.finditer(sentence.text):
+                s, e = sentence.start + match.start("level"), sentence.start + match.end()
+                if self._covered(s, e):
+                    continue
+                region = self._last_region(s, refs[match.group("level")])
+                if region is None:
+                    continue
+                level, noun = match.group("level"), match.group("noun")
+                cls = "PartyCommittee" if noun == "party committee" else "GovernmentBody"
+                place = re.sub(r" (?:City|Province|County|District|Municipality|Prefecture)$", "", region.text)
+                label = f"{place} {LEVEL_ADJECTIVES.get(refs[level], level)} {noun}"
+                head = noun.split()[-1]
+                body = self.add(s - 4, e, "Organisation", cls, "gov-of-referent", 0.65, label=label, head=head)
+                alias = self.add(s, e, "Organisation", cls, "gov-of-referent", 0.6, head=head)
+                alias.alias_of = body  # the text's own words ("city government") are another name of it
+
     def find_units(self) -> None:
         """ "the information office of <organisation>": a unit named by its parent (after the parents are found)."""
         for sentence in self.doc.sentences:
@@ -1370,6 +1623,15 @@ class Finder:
                     continue  # "Xyz city" of a province-level city: the gazetteer names it
                 cls = lx.LOWER_REGION_HEADS[head]
                 self.add(s, sentence.start + match.end(), "Region", cls, "region-lower-head", 0.8, head=head)
+            for match in CITY_OF.finditer(sentence.text):  # "the city of Xyz", "the county of Abc"
+                name = match.group("name")
+                if self.place(name) or not self.looks_like_place(name) or name in lx.CALENDAR_WORDS:
+                    continue
+                s = sentence.start + match.start("name")
+                self.add(s, s + len(name), "Region", lx.LOWER_REGION_HEADS[match.group("head")], "region-city-of", 0.75)
+            for match in WORK_REPORT.finditer(sentence.text):  # the yearly report a government delivers
+                s = sentence.start + match.start("label")
+                self.add(s, s + len(match.group("label")), "Policy", "Policy", "policy-described", 0.5, head="report")
 
     def find_company_context(self) -> None:
         """Companies known by context: "X, a ... company", "X, a Y vice president", "shares of X", and an
@@ -1826,6 +2088,7 @@ class Finder:
         self.find_cities()
         self.find_more_places_and_people()
         self.find_referent_bodies()
+        self.find_bare_referent_bodies()
         self.find_quoted_titles()
         self.find_document_titles()
         self.find_descriptions()
@@ -1873,7 +2136,7 @@ def list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep nested mentions (a region inside a body's name) but drop the weaker of two that cross or coincide,
-    and people whose span lies inside a name of another kind."""
+    people whose span lies inside a name of another kind, and a policy or event that is the start of a longer one."""
     ranked = sorted(mentions, key=lambda m: (-PRIORITY.get(m.rule, 0), -(m.end - m.start), m.start))
     kept: list[Mention] = []
     index = SpanIndex()
@@ -1888,7 +2151,9 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
             inside_title = (
                 inside_other and k.kind == "Policy" and k.rule == "policy-quoted-title" and m.kind != "Region"
             )
-            clash = same or cross or person_inside or inside_title
+            # "Opening Forum" of "Opening Forum of the Xyz Conference": a title's first words are no name of their own
+            title_start = k.kind == m.kind in ("Policy", "Event") and k.start == m.start and m.end < k.end
+            clash = same or cross or person_inside or inside_title or title_start
             if clash:
                 break
         if not clash:
