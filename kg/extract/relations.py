@@ -28,7 +28,8 @@ _POST_WORDS = (
     rf"(?:(?:deputy|vice|executive|acting|first|standing)[- ])?(?:{_POSTS}|strategist|chief strategist|commissioner|"
     r"adviser|advisor|chief editor|editor-in-chief)"
 )
-_SPEECH = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lx.SPEECH_VERBS) + r")\b")
+# (a sentence may open with "According to X, ...")
+_SPEECH = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lx.SPEECH_VERBS) + r"|According to)\b")
 ISSUE = re.compile(
     r"\b(?:issued|released|announced|introduced|published|unveiled|launched|rolled out|printed and distributed|"
     r"promulgated|formulated)\b"
@@ -199,6 +200,11 @@ HEADQUARTERS_IN = re.compile(
     r"(?: located)? (?:in|at|on the outskirts of) (?:the )?$"
 )
 HEADQUARTERS_LOCATION = re.compile(r"^ (?:is|was|will be|has been) (?:the )?(?:location|site|home) of (?:the )?$")
+# "Communist Party Secretary of Abc Province Zhou Qi", "Director of the Xyz Bureau Zhou Qi": a capitalised post and
+# its body written before a name, as a title (at a clause's start)
+POST_OF_PLACE_NAME = re.compile(
+    rf"(?:^|(?<=[,;:] )|(?<=\band ))(?=[A-Z])(?P<post>(?:[A-Z][a-z-]+ )?(?i:{_POSTS})) (?:of|at|for) (?:the )?"
+)
 PRE_NAME_POST = re.compile(rf"\b[Tt]he (?P<post>(?:[A-Za-z-]+ )?(?:{_POSTS})) of (?:the )?", re.I)
 # "its capital Xyz", "the provincial capital Xyz", "the Abc province capital of Xyz"
 CAPITAL = re.compile(
@@ -302,6 +308,11 @@ DATED_PREDICATES = lx.word_set(
 )
 DEMONYM_GOVERNMENT = re.compile(r"^[A-Z][a-z]+(?:ese|ean|ian|ish|an) (?:central |local )?government$")
 # Descriptions of a company ("the company", "the carmaker")
+# words that end a company's name without making it another organisation ("Xyz Group" is "Xyz")
+NAME_TAIL_WORDS = lx.word_set(
+    "group holdings holding co co. company corp corporation ltd limited inc plc ag sa se technology technologies "
+    "tech international global china motors motor"
+)
 COMPANY_WORDS = ("company", "firm", "giant", "carmaker", "automaker", "chipmaker", "startup")
 # How many names back a description ("the institute", "there") may point.
 REFER_REACH = 100
@@ -402,7 +413,7 @@ SPEAKER_AFTER = re.compile(r" (?:(?:[A-Z][\w.’'-]*|of|and|the|for) ){0,8}$|^ $
 # "“...,” Dr. X": the closing mark of a quotation right before a person's name
 QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
 # "according to X", "cited by Chinese official media X": X is the source of what is reported
-SOURCE_BEFORE = re.compile(r"\b(?:according to|cited by|citing)(?: (?:the|a|an))?(?: [A-Za-z-]+){0,3} $")
+SOURCE_BEFORE = re.compile(r"\b(?:[Aa]ccording to|cited by|citing)(?: (?:the|a|an))?(?: [A-Za-z-]+){0,3} $")
 PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a |an |the |\w+ )?(?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
     r"(?: of understanding)?|MoU|partnership|pact)s? with (?:the )?"
@@ -411,8 +422,14 @@ PARTNER = re.compile(
     r"|\b(?:in (?:conjunction|cooperation|partnership|collaboration)|together) with (?:the )?"
     r"|\b(?:join|joins|joined|joining|serve|serves|served|act|acts|acted) as (?:a|an) (?:[a-z-]+ )?partner (?:of|in|to) (?:the )?"
     r"|\b(?:formed|set up|established|launched|created) (?:a|an) (?:[\w-]+ ){0,3}?(?:joint venture|JV) with (?:the )?"
+    r"|\b(?:a|an) (?:[a-z-]+ ){0,2}?(?:joint venture|collaboration|partnership)(?: company| firm)? with (?:the )?"
     r"|\b(?:establish(?:ed)?|set up|buil[td]|launch(?:ed)?|deepen(?:ed)?|strengthen(?:ed)?|expand(?:ed)?|reached|"
     r"start(?:ed)?) (?:[a-z]+ ){0,2}?(?:cooperation|partnerships?|collaboration|ties|alliances?) with (?:the )?"
+)
+# "with state-owned Xyz Mining", "with electric carmaker Xyz": a partner described before its name
+PARTNER_DESCRIBED = (
+    r"^(?!(?:[a-z-]+ )*(?:a|an|the|in|on|at|of|for|to|and|or|by|from|its|their|each|other|which|that|who|this|these|"
+    r"local|several|many|some|two|three|four|five)\b)(?:[a-z-]+ ){1,3}$"
 )
 PARTNER_LIST_GAP = r"^(?:[\w’'-]+ ){0,8}[\w-]+,? (?:including|such as|like|among them)(?: the)? $"
 INVESTED = re.compile(
@@ -875,15 +892,23 @@ class Relator:
         """Organisation to organisation: partners in an agreement, investments, funding, management, members,
         units named by their parent ("the School of X of Y University", "the office of the Y government")."""
         orgs = ("Organisation",)
+        partners: dict[int, Mention | None] = {}  # a partner named after "with" -> who took it as partner
         for match in PARTNER.finditer(s.text):
             # "with X", or "with a number of banks, including X, Y and Z"
-            other = self.at(s.start + match.end(), orgs, window=3) or self.at(
-                s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=110
+            other = (
+                self.at(s.start + match.end(), orgs, window=3)
+                or self.at(s.start + match.end(), orgs, gap=PARTNER_LIST_GAP, window=110)
+                or self.at(s.start + match.end(), orgs, gap=PARTNER_DESCRIBED, window=40)
             )
             if other is not None and re.match(r"[’']s ", self.body[other.end : other.end + 3]):
                 # "with Xyz University’s Finance Institute": the institute, not the university
                 other = self.at(other.end, orgs, gap=r"^[’']s (?:[a-z-]+ ){0,3}$", window=40) or other
             agent = self.agent_before(s, s.start + match.start(), orgs)
+            if agent is not None and id(agent.entity) in partners:
+                # "signed a joint venture with A, and a collaboration with B": B is the signer's partner, not A's
+                agent = partners[id(agent.entity)]
+            if other is not None:
+                partners.setdefault(id(other.entity), agent)
             if other is None and agent is not None:  # "signed agreements with three state-owned banks"
                 counted = GROUP.match(s.text, match.end())
                 for member in self.group_named(counted.group()) if counted else ():
@@ -1190,6 +1215,9 @@ class Relator:
                 and subject.entity.cls not in ("Country", "MacroRegion")
             ):
                 self.add(fund.entity, "locatedIn", "place-sets-up", 0.55, self.span(s), obj=subject.entity)
+                if s.date and not re.match(r"(?:is|are|will|plans?) ", match.group()):
+                    # "Xyz established a fund in June": set up then (a plan has no founding date yet)
+                    self.add(fund.entity, "foundingDate", "place-sets-up", 0.55, self.span(s), value=s.date)
         for match in ACQUIRES.finditer(s.text):
             # "bought Dutch seed company Xyz Corp": the company after its description
             target = self.at(s.start + match.end(), ("Organisation",), window=0) or self.at(
@@ -2022,6 +2050,22 @@ class Relator:
                 self.add(
                     person.entity, "holdsPostIn", "post-apposition", 0.75, self.span(s), obj=other.entity, role=role
                 )
+        for match in POST_OF_PLACE_NAME.finditer(s.text):
+            holder = self.at(s.start + match.end(), ("Organisation", "Region"), window=2)
+            if holder is None or holder.entity.cls == "MediaOutlet":
+                continue
+            person = self.at(holder.end, ("Person",), gap=r"^ $", window=1)
+            if person is not None:  # "Party Secretary of Abc Province Zhou Qi told ...": the post comes as a title
+                role = match.group("post").lower()
+                self.add(
+                    person.entity,
+                    "holdsPostIn",
+                    "post-of-before-name",
+                    0.65,
+                    self.span(s),
+                    obj=holder.entity,
+                    role=role,
+                )
         for match in PRE_NAME_POST.finditer(s.text):
             org = self.at(s.start + match.end(), ("Organisation",), window=2)
             if org is None:
@@ -2072,7 +2116,7 @@ class Relator:
                 speaks = None  # "X, Secretary General of the Y (YZ) said": X speaks, Y is where X works
             if (
                 speaks
-                or (re.search(r"\baccording to (?:the )?$", before))
+                or (re.search(r"\b[Aa]ccording to (?:the )?$", before))
                 or (SOURCE_BEFORE.search(before) and not re.match(r"[’']s\b", self.body[org.end : org.end + 2]))
                 or after_said  # "..., said the company." (not "said the company had ...")
             ):
@@ -2232,6 +2276,13 @@ class Relator:
                 "AutonomousRegion",
             ):
                 self.add(b.entity, "partOf", "region-possessive", 0.7, self.span(s), obj=a.entity)
+            elif (
+                re.fullmatch(r"[’']s ", between)
+                and a.entity.cls in ("City", "Municipality", "District")
+                and (b.entity.cls == "District" or b.entity.cls in lx.ZONE_CLASSES)
+                and _rank(b.entity) > _rank(a.entity)
+            ):  # "Xyz City's Abc New Area", "Xyz's Abc District": the district or zone is in the city
+                self.add(b.entity, "partOf", "city-possessive", 0.7, self.span(s), obj=a.entity)
         for i in range(len(regions)):
             if (i + 1 < len(regions) and id(regions[i + 1]) in tails) or id(regions[i]) in paired:
                 continue
@@ -2410,6 +2461,10 @@ class Relator:
                     parent = by_name.get(norm(" ".join(words[:-1])))
                     if parent is not None and parent is not e and parent.kind == "Organisation":
                         self.add(e, "subOrganisationOf", "brand-country", 0.6, evidence, obj=parent)
+            if e.kind == "Organisation":
+                parent = self._named_inside(e, by_name)
+                if parent is not None:
+                    self.add(e, "subOrganisationOf", "name-holds-parent", 0.6, evidence, obj=parent)
             if e.kind == "Region" and e.cls in lx.ZONE_CLASSES:
                 for m in e.mentions:
                     place = self._leading_place(m, e)
@@ -2455,6 +2510,29 @@ class Relator:
                 region = jurisdiction.get(id(st.object))
             if region is not None and region.cls != "Country":
                 self.add(st.subject, "appliesTo", "issuer-region", 0.55, st.evidence[0], obj=region)
+
+    def _named_inside(self, e: DraftEntity, by_name: dict[str, DraftEntity]) -> DraftEntity | None:
+        """ "Xyz Cloud" beside "Xyz", "Abc University Law School" beside "Abc University", "Abc Xyz Motors"
+        beside "Xyz Motors": a unit whose name starts with (or, after a place, is) another organisation's name."""
+        words = e.label.split()
+        parent = None
+        for k in range(len(words) - 1, 0, -1):
+            if all(w.strip(".,").lower() in NAME_TAIL_WORDS for w in words[k:]):
+                continue  # "Xyz Group" beside "Xyz": one company named two ways
+            if words[k].lower() in lx.CONNECTORS:
+                continue  # "Operation Centre of Abc Zone" is no unit of a bare "Operation Centre"
+            parent = by_name.get(norm(" ".join(words[:k])))
+            if parent is not None:
+                break
+        if parent is None and len(words) > 2 and self._region_cores().get(norm(words[0])):
+            parent = by_name.get(norm(" ".join(words[1:])))  # "Abc Xyz Motors": Xyz Motors' unit in Abc
+            if parent is not None and parent.cls != "Company":
+                parent = None  # "Abc Operation Centre" beside a bare "Operation Centre": no company's unit
+        if parent is None or parent is e or parent.kind != "Organisation":
+            return None
+        if parent.cls in ("GovernmentBody", "PartyCommittee"):
+            return None
+        return parent
 
     def _government_of_place_in_place(self, e: DraftEntity) -> None:
         """ "Xyz Municipal Government of Abc Province": the body's name puts Xyz in Abc."""
