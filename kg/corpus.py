@@ -610,8 +610,10 @@ def read(
     dask: str | None = None,
     cache: Cache | None = None,
     base: str = DEFAULT_BASE,
+    replaced: dict[str, bytes] | None = None,
 ) -> tuple[Facts, list[Problem], list[Emitted]]:
-    """Read every article and facts file under data_dir, in name order, through the per-source stage.
+    """Read every article and facts file under data_dir, in name order, through the per-source stage. `replaced`
+    gives the bytes to read in place of facts files (by name), as kg review checks a save before writing it.
 
     Raises DataError listing every reading problem; otherwise returns the facts, the problems of the per-source
     checks (which the caller reports together with the checks across files), and each source's lines."""
@@ -650,7 +652,7 @@ def read(
     for path in facts_files:
         cache.signatures[str(path)] = signature(path)
         try:
-            raw = read_bytes(path, str(path))
+            raw = replaced[path.name] if replaced and path.name in replaced else read_bytes(path, str(path))
         except DataError as err:
             problems.extend(err.problems)
             continue

@@ -3,9 +3,15 @@ each test fails on the code before its fix (main at 6bd2f1b)."""
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 from pathlib import Path
 
 from tests.conftest import run_kg
+from tests.test_review import FIXTURE as REVIEW_FIXTURE
+from tests.test_review import SLUG as REVIEW_SLUG
+from tests.test_review import kg_review, send
 
 
 def test_thousands_of_wrong_quotes_get_a_hint_each_only_for_the_first_twenty(mini_data: Path, tmp_path: Path) -> None:
@@ -27,3 +33,35 @@ def test_thousands_of_wrong_quotes_get_a_hint_each_only_for_the_first_twenty(min
     assert result.stderr.count("the text matches up to") == 20
     assert result.stderr.count("no hint where it diverges: more than 20 quotes of this file are not found") == 5
     assert not (tmp_path / "build" / "kg.nq").exists()
+
+
+def test_kg_review_saves_a_reviewed_draft_that_kg_build_then_builds(tmp_path: Path) -> None:
+    """kg review checks a save by reading the data folder with the new text in place of the facts file. It did
+    so through a scratch folder of links to the real files, which kg build's check of links leading out of a data
+    directory (the tenth review) refused: every save answered "a link to ..., outside the data directory" and
+    wrote nothing, so a reviewer's decisions could not be saved."""
+    data = tmp_path / "data"
+    shutil.copytree(REVIEW_FIXTURE, data)
+    facts = data / "facts" / f"{REVIEW_SLUG}.yaml"
+    before = facts.read_bytes()
+    with kg_review(data) as url:
+        port = re.search(r":(\d+)/", url).group(1)
+        token = url.split("#token=", 1)[1]
+        host = f"127.0.0.1:{port}"
+        headers = {"Host": host, "X-KG-Token": token}
+        status, body = send(url, "GET", "/data", headers)
+        assert status == 200, body
+        page = json.loads(body)
+        decisions = {
+            "version": page["version"],
+            "entities": [dict(e, decision="reject") for e in page["entities"]],
+            "statements": [dict(s, decision="reject") for s in page["statements"]],
+        }
+        good = dict(headers, Origin=f"http://{host}", **{"Content-Type": "application/json"})
+        status, answer = send(url, "POST", "/save", good, json.dumps(decisions).encode())
+    assert status == 200, answer
+    assert b"outside the data directory" not in answer, answer
+    assert json.loads(answer).get("saved") == str(facts), answer
+    assert facts.read_bytes() != before  # every draft entry rejected: the file changed
+    built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--no-cache")
+    assert built.returncode == 0, built.stderr
