@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.conftest import run_kg
+from tests.conftest import ROOT, run_kg
 from tests.test_review import FIXTURE as REVIEW_FIXTURE
 from tests.test_review import SLUG as REVIEW_SLUG
 from tests.test_review import kg_review, send
@@ -65,3 +67,48 @@ def test_kg_review_saves_a_reviewed_draft_that_kg_build_then_builds(tmp_path: Pa
     assert facts.read_bytes() != before  # every draft entry rejected: the file changed
     built = run_kg("build", "--data", str(data), "--out", str(tmp_path / "build"), "--no-cache")
     assert built.returncode == 0, built.stderr
+
+
+HOSTILE = "d\x1b]0;PWNED\x07\x1b[2J"  # sets the terminal's title, clears its screen
+
+
+def test_kg_review_shows_a_hostile_data_folder_name_as_escapes(tmp_path: Path) -> None:
+    """A data folder as a downloaded repository names it: kg review's first line printed it raw (its errors were
+    escaped already)."""
+    data = tmp_path / HOSTILE
+    shutil.copytree(REVIEW_FIXTURE, data)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "review", REVIEW_SLUG, "--data", str(data), "--no-browser"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert line.startswith("Reviewing "), line
+    assert "\x1b" not in line and "\x07" not in line, repr(line)
+    assert "d\\x1b]0;PWNED\\x07\\x1b[2J" in line
+
+
+def test_kg_build_and_export_show_a_hostile_output_name_as_escapes(mini_data: Path, tmp_path: Path) -> None:
+    """kg build's "wrote", "updated ... in place" and "nothing changed" lines, and kg export's "wrote", printed the
+    output folder's name raw."""
+    out = tmp_path / HOSTILE / "build"
+    lines = []
+    first = run_kg("build", "--data", str(mini_data), "--out", str(out), "--formats", "nquads")
+    article = mini_data / "articles" / "mini-news.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    second = run_kg("build", "--data", str(mini_data), "--out", str(out), "--formats", "nquads")
+    third = run_kg("build", "--data", str(mini_data), "--out", str(out), "--formats", "nquads")
+    exported = run_kg("export", "--format", "ntriples", "--data", str(mini_data), "--out", str(out / "x.nt"))
+    for result in (first, second, third, exported):
+        assert result.returncode == 0, result.stderr
+        lines.append(result.stdout)
+    assert "updated " in second.stdout and "nothing changed" in third.stdout, (second.stdout, third.stdout)
+    for text in lines:
+        assert "\x1b" not in text and "\x07" not in text, repr(text)
+        assert "d\\x1b]0;PWNED\\x07\\x1b[2J" in text, text
