@@ -52,8 +52,9 @@ def check_links(statements: list[Statement], facts: Facts, ontology: Ontology) -
     """Each statement's subject and object exist and fit its property; no fact is stated twice in a source."""
     problems: list[Problem] = []
     seen: dict[tuple, Statement] = {}
+    hints = _IdHints(facts)
     for statement in statements:
-        problems.extend(_check_statement_links(statement, facts, ontology))
+        problems.extend(_check_statement_links(statement, facts, ontology, hints))
         key = (
             statement.source,
             statement.subject,
@@ -252,8 +253,34 @@ def _check_statement_terms(st: Statement, ontology: Ontology) -> list[Problem]:
     return problems
 
 
-def _check_statement_links(st: Statement, facts: Facts, ontology: Ontology) -> list[Problem]:
+# "Did you mean" for an unknown id compares it with every entity id (difflib, up to half a second each among
+# 10,000 similar ids): 300 unknown ids in a 790 kB facts file held kg build 89 s, 20,000 of them hours. The first
+# ID_HINTS of a check get one; every unknown id is still an error.
+ID_HINTS = 20
+
+
+class _IdHints:
+    """The hints for unknown ids of one check: the entity ids sorted once, and a suggestion for the first few."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.given = 0
+        self.ids: list[str] | None = None
+
+    def hint(self, name: str) -> str:
+        self.given += 1
+        if self.given > ID_HINTS:
+            return f"check the id against 'entities:' (no suggestion: more than {ID_HINTS} ids here are unknown)"
+        if self.ids is None:
+            self.ids = sorted(self.facts.entities)
+        return closest(name, self.ids)
+
+
+def _check_statement_links(
+    st: Statement, facts: Facts, ontology: Ontology, hints: _IdHints | None = None
+) -> list[Problem]:
     """The statement among all files: its subject and object exist and have the classes its property needs."""
+    hints = hints or _IdHints(facts)
     problems: list[Problem] = []
     path = st.where.path
     subject = facts.entities.get(st.subject) if st.subject else None
@@ -263,7 +290,7 @@ def _check_statement_links(st: Statement, facts: Facts, ontology: Ontology) -> l
                 path,
                 _line(st, "subject"),
                 f"unknown entity id {st.subject!r} as subject",
-                closest(st.subject, set(facts.entities)),
+                hints.hint(st.subject),
             )
         )
     obj = None
@@ -275,7 +302,7 @@ def _check_statement_links(st: Statement, facts: Facts, ontology: Ontology) -> l
                     path,
                     _line(st, "object"),
                     f"unknown entity id {st.object!r} as object",
-                    closest(st.object, set(facts.entities)),
+                    hints.hint(st.object),
                 )
             )
     prop = ontology.properties.get(st.predicate) if st.predicate else None

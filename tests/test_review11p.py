@@ -138,3 +138,21 @@ def test_a_missing_article_s_hint_names_a_few_articles_not_all(tmp_path: Path) -
         assert hint.split("nearest it): ", 1)[1].count("article-number-") == 10, hint
     # a name mistyped near its end: the hint shows the name meant
     assert "article-number-299," in next(h for h in hints if "article-number-299x.md" in h)
+
+
+def test_only_the_first_twenty_unknown_ids_get_a_suggestion(mini_data: Path, tmp_path: Path) -> None:
+    """ "Did you mean" compares an unknown id with every entity id (up to half a second each among 10,000 similar
+    ids): 300 unknown subjects in a 790 kB facts file held kg build 89 s, 20,000 of them hours. Every unknown id is
+    still an error; the first 20 get a suggestion."""
+    facts = mini_data / "facts" / "mini-news.yaml"
+    wrong = "".join(
+        f"  - subject: ada-wuu-{i}\n    predicate: locatedIn\n    object: shanghai\n    evidence: opened in Shanghai\n"
+        for i in range(25)
+    )
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("statements:\n", "statements:\n" + wrong, 1), encoding="utf-8")
+    result = run_kg("build", "--data", str(mini_data), "--out", str(tmp_path / "build"), "--no-cache")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("unknown entity id 'ada-wuu-") == 25
+    assert result.stderr.count("hint: did you mean 'ada-wu'") == 20
+    assert result.stderr.count("no suggestion: more than 20 ids here are unknown") == 5
