@@ -15,6 +15,8 @@ from tests.test_review import FIXTURE as REVIEW_FIXTURE
 from tests.test_review import SLUG as REVIEW_SLUG
 from tests.test_review import kg_review, send
 
+FIXTURES = ROOT / "tests" / "fixtures"
+
 
 def test_thousands_of_wrong_quotes_get_a_hint_each_only_for_the_first_twenty(mini_data: Path, tmp_path: Path) -> None:
     """A hint (where a quote's copy diverges) costs about eight scans of the article: 2,000 wrong quotes against a
@@ -156,3 +158,34 @@ def test_only_the_first_twenty_unknown_ids_get_a_suggestion(mini_data: Path, tmp
     assert result.stderr.count("unknown entity id 'ada-wuu-") == 25
     assert result.stderr.count("hint: did you mean 'ada-wu'") == 20
     assert result.stderr.count("no suggestion: more than 20 ids here are unknown") == 5
+
+
+def _chain(mini_data: Path, regions: int, closed: bool) -> None:
+    facts = mini_data / "facts" / "mini-news.yaml"
+    text = (FIXTURES / "mini" / "facts" / "mini-news.yaml").read_text(encoding="utf-8")
+    entities = "".join(f"  - id: region-{i}\n    class: Municipality\n    label: Region {i}\n" for i in range(regions))
+    links = [(i, i + 1) for i in range(regions - 1)] + ([(regions - 1, 0)] if closed else [])
+    statements = "".join(
+        f"  - subject: region-{a}\n    predicate: partOf\n    object: region-{b}\n    evidence: opened in Shanghai\n"
+        for a, b in links
+    )
+    text = text.replace("entities:\n", "entities:\n" + entities, 1).replace(
+        "statements:\n", "statements:\n" + statements, 1
+    )
+    facts.write_text(text, encoding="utf-8")
+
+
+def test_a_long_chain_of_part_of_builds_and_a_long_cycle_is_named_briefly(mini_data: Path, tmp_path: Path) -> None:
+    """The partOf cycle check recursed once per link: a chain of 1,500 regions (each partOf the next) ended kg
+    build in a RecursionError traceback, exit 1."""
+    _chain(mini_data, 1500, closed=False)
+    result = run_kg("build", "--data", str(mini_data), "--out", str(tmp_path / "build"), "--formats", "nquads")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    _chain(mini_data, 1500, closed=True)  # region-1499 partOf region-0 besides: one cycle through them all
+    result = run_kg("build", "--data", str(mini_data), "--out", str(tmp_path / "build2"), "--no-cache")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert (
+        "partOf forms a cycle: region-0 -> region-1 -> region-2 -> region-3 -> region-4 -> region-5 -> "
+        "... (1,489 more) ... -> region-1495 -> region-1496 -> region-1497 -> region-1498 -> region-1499 -> region-0"
+    ) in result.stderr
