@@ -189,3 +189,24 @@ def test_a_long_chain_of_part_of_builds_and_a_long_cycle_is_named_briefly(mini_d
         "partOf forms a cycle: region-0 -> region-1 -> region-2 -> region-3 -> region-4 -> region-5 -> "
         "... (1,489 more) ... -> region-1495 -> region-1496 -> region-1497 -> region-1498 -> region-1499 -> region-0"
     ) in result.stderr
+
+
+def test_kg_add_of_a_page_with_deeply_nested_json_ld_is_no_traceback(tmp_path: Path) -> None:
+    """kg add reads a page's JSON-LD blocks for its title and author; json's parser recurses per level, and only
+    ValueError was caught: a block of 3,000 "[" (a 6 kB part of any page kg add reads or fetches) ended kg add in
+    a RecursionError traceback, exit 1. Now the block is skipped as a broken one is."""
+    text = "<p>" + "The park opened in Qiaoshan on a sunny day with many visitors. " * 20 + "</p>"
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><head><title>Park opens</title><script type="application/ld+json">'
+        + "[" * 3000
+        + "]" * 3000
+        + f"</script></head><body><article><h1>Park opens</h1>{text}</article></body></html>",
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    result = run_kg("add", str(page), "--data", str(data))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert (data / "articles" / "park-opens.md").is_file()
