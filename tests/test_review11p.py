@@ -210,3 +210,32 @@ def test_kg_add_of_a_page_with_deeply_nested_json_ld_is_no_traceback(tmp_path: P
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert (data / "articles" / "park-opens.md").is_file()
+
+
+def test_an_ontology_with_a_deep_class_hierarchy_is_no_traceback(mini_data: Path, tmp_path: Path) -> None:
+    """kg.ontology closed rdfs:subClassOf by recursion: an --ontology with a chain of 2,000 subclasses ended kg build
+    in a RecursionError traceback; kg validate's pySHACL recurses the same way (now a clear message, exit 2)."""
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ROOT / "ontology", ontology)
+    chain = "".join(
+        f'kg:Deep{i} a owl:Class ; rdfs:label "Deep {i}"@en ; rdfs:comment "x"@en ; '
+        f"rdfs:subClassOf kg:{f'Deep{i + 1}' if i < 1999 else 'Organisation'} .\n"
+        for i in range(2000)
+    )
+    with (ontology / "kg.ttl").open("a", encoding="utf-8") as out:
+        out.write("\n" + chain)
+    built = run_kg(
+        "build",
+        "--data",
+        str(mini_data),
+        "--out",
+        str(tmp_path / "b"),
+        "--ontology",
+        str(ontology),
+        "--formats",
+        "nquads",
+    )
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr[-2000:]
+    checked = run_kg("validate", "--data", str(mini_data), "--ontology", str(ontology))
+    assert checked.returncode == 2 and "Traceback" not in checked.stderr, checked.stderr[-2000:]
+    assert "nested too deep for the SHACL validator" in checked.stderr
