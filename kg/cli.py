@@ -20,7 +20,7 @@ try:  # Ctrl-C while Python loads kg: one line and 130, as at any later moment (
     from pathlib import Path
 
     from kg import DEFAULT_BASE, __version__, export
-    from kg.errors import KgError, UsageError
+    from kg.errors import KgError, UsageError, visible
 except KeyboardInterrupt:
     sys.stderr.write("kg: interrupted\n")
     raise SystemExit(130) from None
@@ -209,12 +209,14 @@ def run(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(outcome.summary)
             if outcome.changed == []:
-                print(f"nothing changed since the last build: {args.out} is up to date")
+                print(f"nothing changed since the last build: {visible(str(args.out))} is up to date")
             else:
                 if outcome.changed:
                     sources = ", ".join(outcome.changed)
-                    print(f"updated {args.out} in place for {len(outcome.changed)} changed source(s): {sources}")
-                print("wrote " + ", ".join(str(p) for p in outcome.written))
+                    print(
+                        f"updated {visible(str(args.out))} in place for {len(outcome.changed)} changed source(s): {sources}"
+                    )
+                print("wrote " + ", ".join(visible(str(p)) for p in outcome.written))
         return 0
     if args.command == "export":
         from kg import pipeline
@@ -228,7 +230,7 @@ def run(argv: list[str] | None = None) -> int:
         finally:
             progress.close()
         if not args.quiet:
-            print(f"wrote {path}")
+            print(f"wrote {visible(str(path))}")
         return 0
     if args.command == "validate":
         from kg import validate
@@ -334,8 +336,6 @@ def _shown_error(err: Exception) -> str:
     """The message with every control, format and separator character escaped but its line breaks: a message
     quotes what it refuses (a --param value, a parser's words about it, a name), and a value holding
     `ESC ]0;... BEL ESC [2J` set the terminal's title and cleared its screen when printed as it was."""
-    from kg.errors import visible
-
     return "\n".join(visible(line) for line in str(err).split("\n"))
 
 

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 import kg
 from kg import check
 from kg.errors import DataError, Problem, UsageError
-from kg.facts import _Reader, id_problem
+from kg.facts import _Reader, id_problem, nearest_articles
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import Ontology
 from kg.rdf import DEFAULT_BASE, Emitted, emit_source
@@ -230,7 +230,8 @@ class Task:
     article_raw: bytes | None  # None when the article file does not exist
     ontology_text: str  # ontology/kg.ttl, so a remote worker checks against the same ontology
     base: str  # base IRI of the emitted lines
-    article_names: tuple[str, ...] = ()  # every article's slug, for the hint of a missing one (not in the key)
+    article_names: tuple[str, ...] = ()  # the slugs nearest a missing article's, for its hint (not in the key)
+    article_count: int = 0  # how many articles there are, for that hint
 
     def key(self) -> str:
         digest = hashlib.sha256()
@@ -280,6 +281,7 @@ def run(task: Task) -> Unit:
     """Read and check one facts file with its article. Pure: the result depends on the task alone."""
     reader = _Reader(check_ids=False)
     reader.article_names = list(task.article_names)
+    reader.article_count = task.article_count
     source = None
     failed = False
     if task.article_raw is not None:
@@ -610,8 +612,10 @@ def read(
     dask: str | None = None,
     cache: Cache | None = None,
     base: str = DEFAULT_BASE,
+    replaced: dict[str, bytes] | None = None,
 ) -> tuple[Facts, list[Problem], list[Emitted]]:
-    """Read every article and facts file under data_dir, in name order, through the per-source stage.
+    """Read every article and facts file under data_dir, in name order, through the per-source stage. `replaced`
+    gives the bytes to read in place of facts files (by name), as kg review checks a save before writing it.
 
     Raises DataError listing every reading problem; otherwise returns the facts, the problems of the per-source
     checks (which the caller reports together with the checks across files), and each source's lines."""
@@ -644,18 +648,19 @@ def read(
             continue
         article_files[path.stem] = path
     facts_files = _facts_files(facts_dir, problems)
+    slugs = tuple(sorted(article_files))  # for the hint of a missing article (kg.facts.nearest_articles)
 
     tasks: list[Task] = []
     raw_articles: dict[str, bytes | None] = {}
     for path in facts_files:
         cache.signatures[str(path)] = signature(path)
         try:
-            raw = read_bytes(path, str(path))
+            raw = replaced[path.name] if replaced and path.name in replaced else read_bytes(path, str(path))
         except DataError as err:
             problems.extend(err.problems)
             continue
         slug = _guess_slug(raw, path.stem)
-        tasks.append(_task(path, raw, slug, article_files, raw_articles, ontology_text, base, problems, cache))
+        tasks.append(_task(path, raw, slug, article_files, raw_articles, ontology_text, base, problems, cache, slugs))
     units = _units(tasks, jobs, dask, cache)
     for i, unit in enumerate(units):
         if unit.slug != tasks[i].slug:  # the guess of its article was wrong: run it again with the right one
@@ -670,6 +675,7 @@ def read(
                 base,
                 problems,
                 cache,
+                slugs,
             )
             units[i] = run(tasks[i])
             cache.put(tasks[i].key(), units[i])
@@ -719,7 +725,9 @@ def _task(
     base: str,
     problems: list[Problem],
     cache: Cache,
+    slugs: tuple[str, ...] | None = None,
 ) -> Task:
+    """One facts file's task. `slugs`: the articles' slugs sorted (once per read, not per facts file)."""
     article = article_files.get(slug)
     if slug not in raw_articles:
         raw_articles[slug] = None
@@ -730,10 +738,14 @@ def _task(
             except DataError as err:
                 problems.extend(err.problems)
     article_path = str(article) if article is not None else str(path.parent.parent / "articles" / f"{slug}.md")
-    # every article's name goes only with a task whose article is missing (for the hint): sent with each of
-    # thousands of tasks, the names alone were most of the bytes pickled to the workers
-    names = tuple(article_files) if raw_articles[slug] is None else ()
-    return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, base, names)
+    # a few articles' names go only with a task whose article is missing (for the hint): sent with each of
+    # thousands of tasks, the names alone were most of the bytes pickled to the workers, and every name in each
+    # missing article's hint made memory and output grow with articles x facts files
+    names, count = (), 0
+    if raw_articles[slug] is None:
+        slugs = tuple(sorted(article_files)) if slugs is None else slugs
+        names, count = tuple(nearest_articles(slug, slugs)), len(slugs)
+    return Task(str(path), raw, slug, article_path, raw_articles[slug], ontology_text, base, names, count)
 
 
 def _names(directory: Path) -> tuple[str, ...]:

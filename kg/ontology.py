@@ -105,19 +105,19 @@ class Ontology:
         for sub, sup in self.graph.subject_objects(RDFS.subClassOf):
             if isinstance(sup, URIRef):
                 direct.setdefault(sub, set()).add(sup)
-        closure: dict[URIRef, frozenset[URIRef]] = {}
 
-        def up(c: URIRef, seen: frozenset) -> frozenset[URIRef]:
-            if c in closure:
-                return closure[c]
-            result = {c}
-            for s in direct.get(c, ()):
-                if s not in seen:
-                    result |= up(s, seen | {c})
-            closure[c] = frozenset(result)
-            return closure[c]
+        def up(c: URIRef) -> frozenset[URIRef]:
+            # a walk on a list: a recursion per subClassOf level ended kg build in a RecursionError traceback for
+            # an --ontology with a chain of 2,000 subclasses
+            result, todo = {c}, [c]
+            while todo:
+                for s in direct.get(todo.pop(), ()):
+                    if s not in result:
+                        result.add(s)
+                        todo.append(s)
+            return frozenset(result)
 
-        return {c: up(c, frozenset()) for c in self.classes.values()}
+        return {c: up(c) for c in self.classes.values()}
 
     def superclasses(self, cls: str) -> frozenset[URIRef]:
         """The class and every class it is a subclass of, ours and the aligned vocabularies'."""

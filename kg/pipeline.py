@@ -140,7 +140,7 @@ def _own_cache(cache: Path | str | None) -> Path | None:
         elsewhere = True
     if elsewhere:
         print(
-            f"kg: warning: {path} is a symbolic link (or resolves to another place): building without a cache; "
+            f"kg: warning: {visible(str(path))} is a symbolic link (or resolves to another place): building without a cache; "
             "remove it, or pass --cache DIR of your own",
             file=sys.stderr,
         )

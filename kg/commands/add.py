@@ -224,7 +224,7 @@ class Adder:
         except OSError as err:
             self._refuse(Refused(feed, f"cannot read it ({err.strerror})", "check that it exists and is readable"))
             return [], None
-        print(f"{feed}: {len(items)} item{'s' if len(items) != 1 else ''}, newest first")
+        print(f"{_shown(str(feed))}: {len(items)} item{'s' if len(items) != 1 else ''}, newest first")
         cap = self.args.max_items
         if len(items) > cap:
             print(

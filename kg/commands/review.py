@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.cli import EXIT_INTERRUPTED
-    from kg.errors import UsageError
+    from kg.errors import UsageError, visible
     from kg.ontology import Ontology
     from kg.review import model, server
 
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     def ready(port: int) -> None:
         url = f"http://127.0.0.1:{port}/#token={review.token}"
-        print(f"Reviewing {target.facts} at {url}", flush=True)
+        print(f"Reviewing {visible(str(target.facts))} at {url}", flush=True)
         print("Ctrl+C stops the server; unsaved decisions are lost.", flush=True)
         if not args.no_browser:
             _open_browser(url)

@@ -27,10 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg import synth  # here: every kg command builds this parser, and pycountry and yaml take 30 ms to load
+    from kg.errors import visible
 
     replaced = synth.earlier_corpus(args.out)
     articles, statements = synth.generate(args.out, args.statements, args.seed, args.per_article)
-    print(f"wrote {articles} articles with {statements} statements to {args.out}")
+    print(f"wrote {articles} articles with {statements} statements to {visible(str(args.out))}")
     if replaced:
-        print(f"replaced the earlier kg synth corpus that was in {args.out} (all of its articles and facts)")
+        print(
+            f"replaced the earlier kg synth corpus that was in {visible(str(args.out))} (all of its articles and facts)"
+        )
     return 0

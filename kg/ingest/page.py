@@ -171,8 +171,10 @@ def _json_ld(tree: Any) -> dict:
             continue
         try:
             data = json.loads(script.text or "", strict=False)
-        except ValueError:
-            continue  # a broken block is common and says nothing reliable
+        except (ValueError, RecursionError):
+            # a broken block is common and says nothing reliable; json's parser recurses per level of nesting, so
+            # a block of 2,000 "[" (4 kB of a page) ended kg add in a RecursionError traceback
+            continue
         found = _find_article(data, 0)
         if found:
             return found

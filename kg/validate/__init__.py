@@ -176,8 +176,14 @@ def validate(
     """SHACL over the build: findings sorted, with how the run went. `partition=False` forces one whole-graph run
     (the reference the partitioned run is tested against); `chunk_lines` sets the size of a chunk (default: a
     quarter of each process's share, at least 20,000 lines); `use_screen=False` gives pySHACL every focus node."""
-    with gcpause.paused():
-        return _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen)
+    try:
+        with gcpause.paused():
+            return _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen)
+    except RecursionError:  # pySHACL and rdflib follow rdfs:subClassOf by recursion: a traceback before
+        raise UsageError(
+            "the ontology's classes or properties are nested too deep for the SHACL validator (pySHACL follows "
+            "rdfs:subClassOf one call per level); give --ontology a flatter hierarchy"
+        ) from None
 
 
 def _validate(build, ontology_dir, jobs, sample, seed, partition, chunk_lines, use_screen) -> Report:
