@@ -33,7 +33,11 @@ def query(path: Path, text: str, origin: str) -> Any:
     request = json.dumps({"store": str(path), "query": text})
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "kg.store.engine"], input=request.encode(), capture_output=True, check=False
+            # -P: the working directory is not put on the child's path, so a kg/ folder there is not imported
+            [sys.executable, "-P", "-m", "kg.store.engine"],
+            input=request.encode(),
+            capture_output=True,
+            check=False,
         )
     except OSError as err:
         raise UsageError(f"{origin}: cannot start the query engine's process ({err})") from None
