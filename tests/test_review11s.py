@@ -125,6 +125,8 @@ def test_the_order_key_extends_xsds_order_to_mixed_kinds():
     assert key(lit("00:30:00+01:00", "time")) < key(lit("00:00:00Z", "time"))
     values = [lit("NaN", "double"), lit("abc", "integer"), lit("maybe", "boolean"), lit("2020-13", "gYear")]
     values += [lit("1", "integer"), lit("INF", "float"), lit("P", "duration"), ox.Literal("x", language="en")]
+    # a year or a count of 5,000 digits (int() refuses more than 4,300): ill-typed, no ValueError
+    values += [lit("9" * 5000 + "-01-01", "date"), lit("P" + "9" * 5000 + "Y", "duration")]
     assert len({key(v) for v in values}) == len(values)
     assert sorted(values, key=key)  # comparable with each other: no exception, no TypeError
 

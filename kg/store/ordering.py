@@ -81,6 +81,7 @@ _DURATION = re.compile(
     r"(?P<sign>-?)P(?!$)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<D>\d+)D)?"
     r"(?:T(?!$)(?:(?P<H>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<S>\d+(?:\.\d+)?)S)?)?"
 )
+_DIGITS = 18  # digits of a year or a duration's count read as a value; longer ones are ill-typed (64 bits)
 _REFERENCE_MONTH = 1696 * 12 + 8  # September 1696, the first of XSD's four reference instants for durations
 
 
@@ -99,8 +100,8 @@ def _instant(value: str, datatype: str) -> Decimal | None:
     it before or after a zoned value only when they are more than 14 hours apart, and reading it as UTC keeps
     every such order, so the key extends XSD's partial order to a total one (SPARQL leaves the rest undefined)."""
     match = _CALENDAR[datatype].fullmatch(value.strip())
-    if match is None:
-        return None
+    if match is None or len(match.groupdict().get("year") or "") > _DIGITS:
+        return None  # (a year past the engine's 64-bit range is ill-typed there; int() refuses 4,300 digits)
     parts = match.groupdict()
     seconds = Decimal(0)
     if parts.get("hour") is not None:
@@ -123,7 +124,7 @@ def _duration(value: str) -> Decimal | None:
     a duration shorter than another from each of the four reference instants is shorter from the first, so
     this extends XSD's order to a total one."""
     match = _DURATION.fullmatch(value.strip())
-    if match is None:
+    if match is None or any(len(match[part] or "") > _DIGITS for part in "YMDHm"):
         return None
     sign = -1 if match["sign"] else 1
     months = sign * (int(match["Y"] or 0) * 12 + int(match["M"] or 0))
