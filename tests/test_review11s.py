@@ -246,3 +246,15 @@ def test_serve_says_it_closes_the_connection_so_keep_alive_clients_do_not_fail(s
                 statuses.append(type(err).__name__)
                 connection.close()
         assert statuses == [200] * 6, statuses
+
+
+def test_a_syntax_error_in_a_query_the_engine_orders_is_said_as_before(shipped_build, tmp_path):
+    """A query holding ORDER BY is parsed, not evaluated, by the syntax check (evaluation sorts a VALUES block),
+    and an ORDER BY with no condition parses with the check's trailing "{": the engine's child process then meets
+    the error, and kg says it as any syntax error, with the line quoted."""
+    query = tmp_path / "trunc.rq"
+    query.write_text("SELECT * WHERE { ?s ?p ?o } ORDER BY\n", encoding="utf-8")
+    result = run_kg("query", "--build", str(shipped_build), str(query))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"kg: error: {query}:2:1: SPARQL syntax error: expected one of"), result.stderr
+    assert "Warning" not in result.stderr and "Traceback" not in result.stderr

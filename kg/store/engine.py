@@ -5,7 +5,7 @@ and without zones) is no total order, and Rust's sort (1.81 and later) panics on
 then aborts the whole process (SIGABRT, a Rust backtrace on stderr), which killed `kg query` with exit 134 and
 would kill a notebook's kernel through `kg.query()`. kg orders a final ORDER BY of its own columns itself (a
 total key: kg.store.ordering); the rest (an expression, a variable not returned, a sub-SELECT's ORDER BY, a
-LIMIT over a very large answer) runs here, in `python -m kg.store.engine`, which reads the store's path and the
+LIMIT over a very large answer) runs here, in a child process (`main`), which reads the store's path and the
 query as JSON on stdin and writes the answer serialised (SPARQL JSON results, or N-Triples) on stdout.
 """
 
@@ -24,6 +24,7 @@ from kg.errors import UsageError
 from kg.store.vocabulary import PREFIXES
 
 ABORTED = 70  # the child's exit status when the query failed with an error (its message on stderr)
+SYNTAX = 71  # ... when it was a syntax error, raised again as one so that kg's message quotes the line
 _STACK = 256 * 1024 * 1024  # as kg.store.EVALUATION_STACK: the engine evaluates chains by recursion
 
 
@@ -34,16 +35,18 @@ def query(path: Path, text: str, origin: str) -> Any:
     try:
         done = subprocess.run(
             # -P: the working directory is not put on the child's path, so a kg/ folder there is not imported
-            [sys.executable, "-P", "-m", "kg.store.engine"],
+            [sys.executable, "-P", "-c", "from kg.store.engine import main; raise SystemExit(main())"],
             input=request.encode(),
             capture_output=True,
             check=False,
         )
     except OSError as err:
         raise UsageError(f"{origin}: cannot start the query engine's process ({err})") from None
+    message = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode == SYNTAX:
+        raise SyntaxError(message)
     if done.returncode == ABORTED:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"{origin}: the query failed: {message[-1] if message else 'no message'}")
+        raise UsageError(f"{origin}: the query failed: {message or 'no message'}")
     if done.returncode != 0:
         how = f"signal {-done.returncode}" if done.returncode < 0 else f"exit {done.returncode}"
         raise UsageError(
@@ -82,7 +85,7 @@ def main() -> int:
     worker.join()
     if "error" in outcome:
         sys.stderr.write(f"{outcome['error']}\n")
-        return ABORTED
+        return SYNTAX if isinstance(outcome["error"], SyntaxError) else ABORTED
     sys.stdout.buffer.write(outcome["value"])
     return 0
 
