@@ -258,3 +258,42 @@ def test_a_syntax_error_in_a_query_the_engine_orders_is_said_as_before(shipped_b
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"kg: error: {query}:2:1: SPARQL syntax error: expected one of"), result.stderr
     assert "Warning" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_query_page_shows_hostile_literals_and_messages_as_text_in_chromium(shipped_build):
+    """Earlier reviews only read the page's script. Here real Chromium runs a query whose answers are markup, a
+    `javascript:` IRI, a right-to-left override and a NUL, and one whose 400 quotes markup: each is shown as text,
+    no dialog opens, no element is added, no error is logged (guards the page; it held on c630771)."""
+    from tests.browser import chromium
+
+    query = (
+        'SELECT ?x ?y WHERE { VALUES (?x ?y) { ("<img src=x onerror=alert(1)>" <http://ex.org/a>) '
+        '("</script><script>alert(2)</script>"@en <javascript:alert(3)>) ("\\u202Eevil" "x\\u0000y") } }'
+    )
+    port = free_port()
+    with kg_serve(shipped_build, port), chromium() as browser:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        errors: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.fill("#query", query)
+        page.click("#run")
+        page.locator("#results td").first.wait_for(timeout=60_000)
+        cells = page.eval_on_selector_all("#results td", "cells => cells.map(c => [c.textContent, c.title])")
+        assert cells == [
+            ["<img src=x onerror=alert(1)>", ""],
+            ["<http://ex.org/a>", "http://ex.org/a"],
+            ["</script><script>alert(2)</script>", "@en"],
+            ["<javascript:alert(3)>", "javascript:alert(3)"],
+            ["\u202eevil", ""],
+            ["x\u0000y", ""],
+        ], cells
+        assert page.eval_on_selector_all("img", "found => found.length") == 0
+        page.fill("#query", 'SELECT * WHERE { ?s <x:"><img src=x onerror=alert(4)>> ?o . BAD }')
+        page.click("#run")
+        page.locator("#error").wait_for(state="visible", timeout=60_000)
+        assert page.text_content("#error").startswith("HTTP 400 Bad Request")
+        assert page.eval_on_selector_all("img", "found => found.length") == 0
+        assert dialogs == [] and errors == []
