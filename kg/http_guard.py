@@ -60,6 +60,7 @@ class Request:
     target: str
     headers: dict[str, str]
     body: bytes = b""
+    http_version: str = "1.1"  # "1.0": the answer must not be chunked (RFC 9112), and the connection then closes
 
     @property
     def path(self) -> str:
@@ -252,7 +253,8 @@ async def read_request(
                     f"request line and headers are limited to {head_limit} bytes",
                 )
             request = _checked(event, max_body, hosts, screen, body_option)
-            if request.headers.get("expect", "").lower() == "100-continue":
+            if request.headers.get("expect", "").lower() == "100-continue" and request.http_version != "1.0":
+                # (RFC 9110: no 100 Continue to an HTTP/1.0 client)
                 writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             continue
         if isinstance(event, h11.Data):
@@ -261,7 +263,7 @@ async def read_request(
                 raise Refusal(413, "Content Too Large", f"the request body is limited to {max_body} bytes")
             continue
         if isinstance(event, h11.EndOfMessage) and request is not None:
-            return Request(request.method, request.target, request.headers, bytes(body))
+            return Request(request.method, request.target, request.headers, bytes(body), request.http_version)
         raise ClientGone
 
 
@@ -284,7 +286,7 @@ def _checked(event: h11.Request, max_body: int, hosts: HostCheck | None, screen,
         hosts.check(headers.get("host"))
         hosts.check_origin(headers.get("origin"))
         hosts.check_fetch_site(method, headers)
-    request = Request(method, target, headers)
+    request = Request(method, target, headers, http_version=event.http_version.decode("ascii"))
     if screen is not None:
         screen(request)
     if "transfer-encoding" in headers and "content-length" in headers:

@@ -65,6 +65,9 @@ WRITE_METHODS = {"PUT", "DELETE", "PATCH"}
 QUERY_TYPE = "application/sparql-query"
 FORM_TYPE = "application/x-www-form-urlencoded"
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "union-default-graph")
+MAX_FIELDS = 1000  # fields of a form or a query string: a SPARQL request has a query and a few graph names
+SERVE_CHAIN = 2000  # operators or clauses chained in one group: a worker died of 2,600 OPTIONALs (502)
+LARGE_REQUEST = 16 * 1024  # bytes of query string and body past which reading the query leaves the event loop
 OUT_OF_MEMORY = b"memory allocation of"  # what a Rust program writes to stderr when an allocation fails
 # what Oxigraph writes when RLIMIT_DATA stops it before it serves: an allocation, or RocksDB's thread stacks
 # (C++: "terminate called after throwing an instance of 'std::system_error' what(): Resource temporarily
@@ -360,7 +363,17 @@ def _media_type(value: str) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
+def _count_fields(text: str | bytes, where: str) -> None:
+    """Refuse a form or query string of more than MAX_FIELDS fields, counted at C speed before any parse:
+    parse_qsl spent 0.5 s and 54 MB on 1 MiB of "a&a&...", which 32 clients at once turned into 19 s of wait
+    for every other request."""
+    fields = text.count("&" if isinstance(text, str) else b"&") + 1
+    if fields > MAX_FIELDS:
+        raise Refusal(400, "Bad Request", f"the {where} has {fields} fields; kg serve reads at most {MAX_FIELDS}")
+
+
 def _form(text: str, where: str) -> list[tuple[str, str]]:
+    _count_fields(text, where)
     try:
         return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
     except (UnicodeDecodeError, ValueError):
@@ -401,6 +414,21 @@ def sparql_query(request: Request) -> tuple[str, list[tuple[str, str]]]:
             else "give one query, not several",
         )
     return queries[0], [(name, value) for name, value in params if name in DATASET_PARAMETERS]
+
+
+def _read_query(request: Request) -> tuple[str, list[tuple[str, str]]]:
+    """sparql_query, then the checks of the query's depth kg query makes (kg.store.syntax.check_depth): a query
+    nested or chained thousands deep kills the worker that parses or evaluates it (a 502 and a restart), so it
+    is refused here with kg's 400 before a worker sees it."""
+    from kg.errors import UsageError
+    from kg.store.syntax import check_depth
+
+    text, dataset = sparql_query(request)
+    try:
+        check_depth(text, "query", SERVE_CHAIN, "kg serve")
+    except UsageError as err:
+        raise Refusal(400, "Bad Request", str(err)) from None
+    return text, dataset
 
 
 def _refuse_reaching_out(text: str) -> None:
@@ -465,6 +493,9 @@ class Front:
         self.warned_gone = False
         # the query checks that parse in a child process: as many at once as workers, as many more waiting
         self.checks = _Checks(limits.workers, limits.workers)
+        # large requests read (decoded, tokenised) off the event loop: each takes at most about a second, and
+        # --max-connections already bounds how many wait, so none is turned away
+        self.reads = _Checks(limits.workers, limits.max_connections)
 
     async def start_workers(self) -> None:
         self.identity = store_identity(self.store)
@@ -574,6 +605,7 @@ class Front:
 
     async def stop_workers(self) -> None:
         self.checks.stop()
+        self.reads.stop()
         for task in list(self.tasks):
             task.cancel()
         for worker in list(self.workers):
@@ -631,7 +663,7 @@ class Front:
         if path == "/" and method in ("GET", "HEAD"):
             await self._page(method, writer)
         elif path == "/query":
-            text, dataset = sparql_query(request)
+            text, dataset = await self._read(request)
             await self._check_reaching_out(text)
             target = "/query" + ("?" + urllib.parse.urlencode(dataset) if dataset else "")
             upstream = h11.Request(
@@ -645,7 +677,9 @@ class Front:
                     ("Content-Length", str(len(text.encode("utf-8")))),
                 ],
             )
-            relay = _Relay(writer, _wants_a_page(request.headers.get("accept", "")), method == "HEAD")
+            relay = _Relay(
+                writer, _wants_a_page(request.headers.get("accept", "")), method == "HEAD", request.http_version
+            )
             await self._forward(upstream, text.encode("utf-8"), relay)
         elif path.startswith("/store") and method in ("GET", "HEAD"):
             # the Graph Store Protocol's read: ?graph=IRI or ?default, no body
@@ -654,9 +688,20 @@ class Front:
                 target=request.target,
                 headers=[("Host", "127.0.0.1"), ("Connection", "close"), *_forwarded(request)],
             )
-            await self._forward(upstream, b"", _Relay(writer, False, method == "HEAD"))
+            await self._forward(upstream, b"", _Relay(writer, False, method == "HEAD", request.http_version))
         else:
             raise Refusal(404, "Not Found", "nothing here: the query page is at /, the SPARQL endpoint at /query")
+
+    async def _read(self, request: Request) -> tuple[str, list[tuple[str, str]]]:
+        """The query and its dataset parameters, checked (_read_query). A large request (up to --max-body: 1 MiB
+        of form to decode, a 1 MiB query to tokenise, about a second here) is read on a pool of its own, not on the
+        event loop, which every other request waits for; a form of too many fields is refused first."""
+        if len(request.body) + len(request.target) <= LARGE_REQUEST:
+            return _read_query(request)
+        _count_fields(request.query, "URL's query string")
+        if _media_type(request.headers.get("content-type", "")) == FORM_TYPE:
+            _count_fields(request.body, "form body")
+        return await self.reads.run(_read_query, request)
 
     async def _check_reaching_out(self, text: str) -> None:
         """Refuse a query with a SERVICE clause (400), found by parsing it in a child process (a few seconds for
@@ -711,9 +756,12 @@ class Front:
                     upstream_writer.write(payload)
                     await upstream_writer.drain()
                     buffered = bytearray()
+                    events: list | None = [] if relay.unchunked else None
                     while not complete and (chunk := await upstream_reader.read(65536)):
                         client.receive_data(chunk)
-                        status, complete = _progress(client, status, complete)
+                        status, complete = _progress(client, status, complete, events)
+                        if events is not None:  # an HTTP/1.0 client: the answer as h11 read it, not chunked
+                            chunk = _unchunked(events)
                         if relay.sent or len(buffered) + len(chunk) > RESPONSE_BUFFER:
                             await relay.send(bytes(buffered) + chunk)
                             buffered.clear()
@@ -721,7 +769,13 @@ class Front:
                             buffered += chunk
                     if not complete:
                         client.receive_data(b"")  # the worker closed: the end of an answer sent without a length
-                        status, complete = _progress(client, status, complete)
+                        status, complete = _progress(client, status, complete, events)
+                        if events:
+                            tail = _unchunked(events)
+                            if relay.sent:
+                                await relay.send(tail)
+                            else:
+                                buffered += tail
                     if not complete:
                         raise ConnectionResetError("the worker closed the connection before its answer was whole")
                     if status == 400 and not relay.sent and self.checks.room():
@@ -829,12 +883,43 @@ def _as_text(head: bytes) -> bytes:
     return b"\r\n".join(kept[:1] + plain + kept[1:])
 
 
+def _unchunked(events: list) -> bytes:
+    """The answer's head and body from h11's events, for an HTTP/1.0 client: the worker answers in HTTP/1.1 and
+    chunks what it streams (a /store read, a large result), which RFC 9112 forbids sending to a 1.0 client (a
+    strict one shows the chunk sizes inside the data). The body goes as it is, its end being the connection's
+    close (kg serve closes every connection after one answer); the events are consumed."""
+    out = bytearray()
+    for event in events:
+        if isinstance(event, h11.Response):
+            out += b"HTTP/1.1 %d %s\r\n" % (event.status_code, event.reason)
+            for name, value in event.headers:
+                if name not in (b"transfer-encoding", b"connection"):
+                    out += name + b": " + value + b"\r\n"
+            out += b"Connection: close\r\n\r\n"
+        else:
+            out += event.data
+    events.clear()
+    return bytes(out)
+
+
+def _closing(head: bytes) -> bytes:
+    """The worker's head with `Connection: close`: kg serve closes every connection after one answer, and RFC
+    9112 requires a server that does so to say it in every answer. Without it a client that keeps connections
+    (requests.Session, http.client) sent its next request on the closed one: 29 of 100 POSTs through a
+    requests.Session failed with ConnectionError, every second one through http.client."""
+    lines = head.split(b"\r\n")
+    kept = [line for line in lines if not line.lower().startswith(b"connection:")]
+    return b"\r\n".join([*kept[:1], b"Connection: close", *kept[1:]])
+
+
 class _Relay:
     """Sends the worker's answer to the client: as it is, as plain text for a browser, or its head alone for
-    HEAD. The head is in the first bytes sent (they are at least the first read of the answer)."""
+    HEAD. The head is in the first bytes sent (they are at least the first read of the answer). For an
+    HTTP/1.0 client (`unchunked`) the bytes given are _unchunked's."""
 
-    def __init__(self, writer: asyncio.StreamWriter, as_text: bool, head_only: bool) -> None:
+    def __init__(self, writer: asyncio.StreamWriter, as_text: bool, head_only: bool, version: str = "1.1") -> None:
         self.writer, self.as_text, self.head_only = writer, as_text, head_only
+        self.unchunked = version == "1.0"
         self.sent = 0
         self.head_sent = False
 
@@ -846,6 +931,8 @@ class _Relay:
             head, rest = data[: end + 4], data[end + 4 :]
             if self.as_text and head[9:12] == b"200":
                 head = _as_text(head)
+            if not self.unchunked:
+                head = _closing(head)
             data = head + (b"" if self.head_only else rest)
             self.head_sent = True
         elif self.head_only:
@@ -854,12 +941,15 @@ class _Relay:
         self.sent += len(data)
 
 
-def _progress(client: h11.Connection, status: int, complete: bool) -> tuple[int, bool]:
-    """Read what h11 has of the worker's answer: its status, and whether the answer is whole."""
+def _progress(client: h11.Connection, status: int, complete: bool, events: list | None = None) -> tuple[int, bool]:
+    """Read what h11 has of the worker's answer: its status, and whether the answer is whole; its head and body
+    are added to `events` when given."""
     while True:
         event = client.next_event()
         if event is h11.NEED_DATA or event is h11.PAUSED:
             return status, complete
+        if events is not None and isinstance(event, h11.Response | h11.Data):
+            events.append(event)
         if isinstance(event, h11.Response):
             status = event.status_code
         elif isinstance(event, h11.EndOfMessage):

@@ -43,6 +43,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import UsageError
+from kg.store import engine
 from kg.store.answers import (
     FORMATS,
     Result,
@@ -69,7 +70,7 @@ from kg.store.saved import (
     resolve,
     saved_queries,
 )
-from kg.store.syntax import Shape, shape, syntax_message
+from kg.store.syntax import Shape, _orders, shape, syntax_message
 from kg.store.values import parse_value, to_term, utf8_text
 from kg.store.vocabulary import (
     ASSERTED_CLASSES_GRAPH,
@@ -181,32 +182,39 @@ def to_rdflib(store: ox.Store):
 _SLICED_ROWS = 200_000  # a LIMIT over more rows than this is left to the engine (see execute)
 
 
-def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
+def execute(store: ox.Store, text: str, origin: str = "query", path: Path | None = None) -> Result:
     """Run prepared query text; rows come sorted unless the query orders them itself.
 
     A SELECT's final ORDER BY over its own columns is applied here, in Python, rather than by the engine:
     Oxigraph compares strings by reading both from its dictionary at every comparison, which makes sorting
     a 60,000-row answer by its labels take seconds, while one pass over the rows here takes milliseconds. A
     final LIMIT/OFFSET is then a slice of the sorted rows. The order is SPARQL's (see _order_key); anything kg
-    cannot order exactly so is left to the engine."""
+    cannot order exactly so is left to the engine: when `path` (the store's directory) is given, in a child
+    process (kg.store.engine), as Oxigraph's sort of mixed kinds of values can abort the process."""
     info = shape(text)
+
+    def ask(sent: str) -> Any:
+        if path is not None and _orders(sent):
+            return engine.query(path, sent, origin)
+        return store.query(sent, prefixes=PREFIXES)
+
     try:
         order = _order_by(text) if info.form == "SELECT" and info.ordered else None
-        answer = store.query(text if order is None else text[: order[0]], prefixes=PREFIXES)
+        answer = ask(text if order is None else text[: order[0]])
         if isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             if order is not None and not set().union(*(_variables(e) for _, e in order[1])) <= set(variables):
                 order = None  # it orders by a variable the SELECT does not return: the engine must do it
-                answer = store.query(text, prefixes=PREFIXES)
+                answer = ask(text)
             if order is not None and order[2] != (0, None):
                 # a LIMIT keeps a few rows of the whole answer: read at most _SLICED_ROWS of it, else let the
                 # engine sort (it then reads only the strings its comparisons need)
                 rows = list(itertools.islice((tuple(solution) for solution in answer), _SLICED_ROWS + 1))
                 if len(rows) > _SLICED_ROWS:
                     order = None
-                    rows = [tuple(solution) for solution in store.query(text, prefixes=PREFIXES)]
+                    rows = [tuple(solution) for solution in ask(text)]
             else:
                 rows = [tuple(solution) for solution in answer]
             if order is not None:
@@ -214,7 +222,7 @@ def execute(store: ox.Store, text: str, origin: str = "query") -> Result:
                     _sort(rows, variables, order[1])
                     rows = rows[order[2][0] : order[2][1]]
                 except _Unordered:
-                    rows = [tuple(solution) for solution in store.query(text, prefixes=PREFIXES)]
+                    rows = [tuple(solution) for solution in ask(text)]
             elif not info.ordered:
                 rows.sort(key=lambda row: [_term_key(t) for t in row])
             return Result("SELECT", variables=variables, rows=rows)
@@ -246,8 +254,14 @@ def run(
             source = query if isinstance(query, QueryText) else resolve(utf8_text(query, "the query"))
             store = open_store(build)
             text = prepare(source, params or {}, store, api)
-            outcome["value"] = execute(store, text, source.origin)
+            outcome["value"] = execute(store, text, source.origin, store_path(build))
         except BaseException as err:  # raised again on the caller's thread
+            if isinstance(err, UsageError):
+                # a message needs no frames; theirs hold pyoxigraph's answers, which must be dropped on this thread
+                chained: BaseException | None = err
+                while chained is not None:
+                    chained.__traceback__ = None
+                    chained = chained.__cause__ or chained.__context__
             outcome["error"] = err
 
     previous = threading.stack_size(EVALUATION_STACK)

@@ -4,8 +4,8 @@ not order themselves.
 Oxigraph compares strings by reading both from its dictionary at every comparison, so sorting a large answer
 by its labels takes seconds in the engine and milliseconds here (see kg.store.execute). What is applied here
 must give exactly SPARQL's order: _order_by takes only conditions kg can evaluate (?var, STR, COALESCE, a
-constant, ASC/DESC) and _order_key raises _Unordered for literals whose value order is not their text order
-(time zones, NaN); the engine orders those answers. Rows the ORDER BY leaves tied are ordered by their
+constant, ASC/DESC), and _order_key orders every term, a total order extending SPARQL's (time zones, NaN,
+durations and mixed kinds included). Rows the ORDER BY leaves tied are ordered by their
 columns, so every answer is deterministic.
 """
 
@@ -66,16 +66,85 @@ class _Unordered(Exception):
     """The ORDER BY cannot be applied in Python exactly as SPARQL defines it: let the engine order the rows."""
 
 
-_DATE_LIKE = {XSD + t for t in ("date", "dateTime", "gYearMonth", "gYear", "time")}
-_NO_TIMEZONE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T?\d{2}:\d{2}:\d{2}(?:\.\d+)?)?")
+_DATE_LIKE = {XSD + t for t in ("date", "dateTime", "gYearMonth", "gYear")}
+_DURATIONS = {XSD + t for t in ("duration", "yearMonthDuration", "dayTimeDuration")}
+_ZONE = r"(?P<zone>Z|[+-]\d{2}:\d{2})?"
+_CLOCK = r"(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2}(?:\.\d+)?)"
+_CALENDAR = {
+    XSD + "dateTime": re.compile(rf"(?P<year>-?\d{{4,}})-(?P<month>\d{{2}})-(?P<day>\d{{2}})T{_CLOCK}{_ZONE}"),
+    XSD + "date": re.compile(rf"(?P<year>-?\d{{4,}})-(?P<month>\d{{2}})-(?P<day>\d{{2}}){_ZONE}"),
+    XSD + "gYearMonth": re.compile(rf"(?P<year>-?\d{{4,}})-(?P<month>\d{{2}}){_ZONE}"),
+    XSD + "gYear": re.compile(rf"(?P<year>-?\d{{4,}}){_ZONE}"),
+    XSD + "time": re.compile(rf"{_CLOCK}{_ZONE}"),
+}
+_DURATION = re.compile(
+    r"(?P<sign>-?)P(?!$)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<D>\d+)D)?"
+    r"(?:T(?!$)(?:(?P<H>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<S>\d+(?:\.\d+)?)S)?)?"
+)
+_DIGITS = 18  # digits of a year or a duration's count read as a value; longer ones are ill-typed (64 bits)
+_REFERENCE_MONTH = 1696 * 12 + 8  # September 1696, the first of XSD's four reference instants for durations
+
+
+def _days(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a day of the proleptic Gregorian calendar, for any year (H. Hinnant's formula)."""
+    year -= month <= 2
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    return era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719468
+
+
+def _instant(value: str, datatype: str) -> Decimal | None:
+    """Seconds from 1970-01-01T00:00:00Z to a date, dateTime, gYearMonth or gYear (its first instant), or from
+    midnight for a time; None for text that is none. A value without a time zone is read as UTC: XSD orders
+    it before or after a zoned value only when they are more than 14 hours apart, and reading it as UTC keeps
+    every such order, so the key extends XSD's partial order to a total one (SPARQL leaves the rest undefined)."""
+    match = _CALENDAR[datatype].fullmatch(value.strip())
+    if match is None or len(match.groupdict().get("year") or "") > _DIGITS:
+        return None  # (a year past the engine's 64-bit range is ill-typed there; int() refuses 4,300 digits)
+    parts = match.groupdict()
+    seconds = Decimal(0)
+    if parts.get("hour") is not None:
+        seconds = int(parts["hour"]) * 3600 + int(parts["minute"]) * 60 + Decimal(parts["second"])
+        if datatype == XSD + "time":
+            seconds %= 86400  # 24:00:00 is 00:00:00
+    if parts.get("year") is not None:
+        day = _days(int(parts["year"]), int(parts.get("month") or 1), int(parts.get("day") or 1))
+        seconds += day * 86400
+    zone = parts["zone"]
+    if zone and zone != "Z":
+        offset = int(zone[1:3]) * 3600 + int(zone[4:6]) * 60
+        seconds -= offset if zone[0] == "+" else -offset
+    return seconds
+
+
+def _duration(value: str) -> Decimal | None:
+    """A duration's length as seconds after XSD's first reference instant (1696-09-01T00:00:00Z) plus the
+    duration; None for text that is none. XSD orders durations only partially (P1M and P30D are not ordered):
+    a duration shorter than another from each of the four reference instants is shorter from the first, so
+    this extends XSD's order to a total one."""
+    match = _DURATION.fullmatch(value.strip())
+    if match is None or any(len(match[part] or "") > _DIGITS for part in "YMDHm"):
+        return None
+    sign = -1 if match["sign"] else 1
+    months = sign * (int(match["Y"] or 0) * 12 + int(match["M"] or 0))
+    seconds = sign * (
+        int(match["D"] or 0) * 86400
+        + int(match["H"] or 0) * 3600
+        + int(match["m"] or 0) * 60
+        + Decimal(match["S"] or 0)
+    )
+    year, month = divmod(_REFERENCE_MONTH + months, 12)
+    return _days(year, month + 1, 1) * 86400 + seconds
 
 
 def _order_key(term: Term | str | None) -> tuple:
     """A sort key giving SPARQL's ORDER BY order (unbound, blank nodes, IRIs, literals; numbers by value across
-    the numeric types, strings by their text, dates in time order). Where SPARQL leaves two terms unordered
-    (a number and a string, two languages) the key still orders them, by kind then text, so the order is total.
-    A Python str stands for a plain literal (what STR() returns). Raises _Unordered for literals whose value
-    order is not their text order (time zones, NaN, ill-typed numbers)."""
+    the numeric types, strings by their text, dates and times in time order, durations by length). Where SPARQL
+    or XSD leave two terms unordered (a number and a string, two languages, a time without a zone and one with,
+    P1M and P30D, NaN, ill-typed literals) the key still orders them, by kind then value then text: the key is
+    total, a linear extension of the order SPARQL defines, so kg never hands the engine a sort of mixed kinds
+    (Oxigraph's own comparison of them is no total order, and its sort aborted the process on one)."""
     if term is None:
         return (0,)
     if isinstance(term, str):
@@ -85,7 +154,7 @@ def _order_key(term: Term | str | None) -> tuple:
     if isinstance(term, ox.NamedNode):
         return (2, term.value)
     if not isinstance(term, ox.Literal):
-        raise _Unordered
+        return (4, str(term))  # a quoted triple (RDF-star): after every literal
     value = term.value
     datatype = term.datatype.value
     if datatype == XSD + "string":
@@ -96,18 +165,26 @@ def _order_key(term: Term | str | None) -> tuple:
         try:
             number = _number(value, datatype)
         except InvalidOperation:
-            raise _Unordered from None
-        if number.is_nan() or (datatype in _INTEGER_TYPES | {XSD + "decimal"} and not number.is_finite()):
-            raise _Unordered
-        return (3, 0, number)
+            return (3, 5, datatype, value)
+        if number.is_nan():
+            return (3, 0, 1, Decimal(0), value) if datatype in _BINARY else (3, 5, datatype, value)
+        if datatype not in _BINARY and not number.is_finite():
+            return (3, 5, datatype, value)
+        return (3, 0, 0, number, "")
     if datatype == XSD + "boolean":
         if value not in ("true", "false", "1", "0"):
-            raise _Unordered
+            return (3, 5, datatype, value)
         return (3, 1, value in ("true", "1"))
-    if datatype in _DATE_LIKE:
-        if not _NO_TIMEZONE.fullmatch(value):
-            raise _Unordered
-        return (3, 3, value, datatype)
+    if datatype in _DATE_LIKE or datatype == XSD + "time":
+        instant = _instant(value, datatype)
+        if instant is None:
+            return (3, 5, datatype, value)
+        return (3, 3, datatype == XSD + "time", instant, value, datatype)
+    if datatype in _DURATIONS:
+        length = _duration(value)
+        if length is None:
+            return (3, 5, datatype, value)
+        return (3, 6, length, value, datatype)
     return (3, 4, datatype, value)
 
 
