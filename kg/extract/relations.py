@@ -37,7 +37,27 @@ ISSUE = re.compile(
 # between the verb and the policy's name: "issued on Monday, “", "published a strategy, called “"
 ISSUED_GAP = r"^[^.;,“”\"]{0,40}?(?:, (?:dubbed|called|named|titled|entitled|known as)(?: the)?)? ?[“\"]?$"
 APPROVE = re.compile(r"\b(?:reviewed and approved|deliberated and adopted|approved|adopted|passed)\b")
-PASSIVE_BY = re.compile(r"\b(?:launched|issued|released|proposed|introduced|promoted|formulated) by (?:the )?")
+PASSIVE_BY = re.compile(
+    r"\b(?:launched|issued|released|proposed|introduced|promoted|formulated|unveiled|published|announced|"
+    r"rolled out) by (?:the )?"
+)
+PASSIVE_DAY = re.compile(r" (?:on|in) (?:[A-Z][a-z]+ \d|\d{1,2} [A-Z]|[A-Z][a-z]+day\b)")
+# "said at the <event>", "speaking at", "told the <event>", "in a keynote (speech) at", "addressed the <event>"
+SPEAKS_AT = re.compile(
+    r"\b(?:[Aa]t|told|addressed|addressing|(?:keynote|speech|address|remarks) (?:speech )?(?:at|to)) (?:the )?"
+)
+ALSO_SAID = re.compile(r"\balso (?:said|noted|pointed out|stressed|added|stated|told)\b")
+AT_THE_EVENT = re.compile(
+    r"(?:event|summit|forum|conference|meeting|ceremony|session|symposium|seminar|expo|exhibition|fair)\b"
+)
+EVENT_OPENED = re.compile(
+    r",? (?:which|that) (?:opened|opens|kicked off|kicks off|started|starts|began|begins|will open|will kick off|"
+    r"(?:was|were|is|are|will be) (?:held|opened|launched))\b"
+)
+WAS_ISSUED = re.compile(
+    r"\b(?:was|were|has been|have been|had been) (?:officially |formally |jointly )?(?:unveiled|released|issued|"
+    r"published|announced|promulgated|rolled out)\b"
+)
 HELD_BY = re.compile(r"\b(?:held|hosted|organi[sz]ed|convened|sponsored) by (?:the )?")
 HOLD_EVENT = re.compile(r"\b(?:held|hosted|convened|organi[sz]ed) (?:a|an|the) ")
 ABOUT = re.compile(r" (?:to interpret|on|about|introducing|to introduce|to explain) (?:the )?[“\"]?")
@@ -119,6 +139,7 @@ PLACE_NOUNS = {
     "county": ("District",),
     "municipality": ("Municipality",),
 }
+PLACE_OPENING = re.compile(r"[Tt]he (?P<noun>city|province|district|county|municipality) (?:in|of) ")
 PLACE_DESCRIBED = re.compile(r"\b[Tt]he (?P<noun>city|province|district|county|municipality)(?: (?:also|now))? $")
 # "<person>, who is chairman of the board": a post in the organisation the sentence is about
 WHO_IS_POST = re.compile(
@@ -386,11 +407,11 @@ LED_ROUND = re.compile(r"\bled (?:a|an|the|its) (?:[\w$.,()-]+ ){0,6}?(?:round|f
 ROUND_LED_BY = re.compile(r"\b(?:round|financing)(?: was)? led by (?:the )?")
 ORG_SPEAKS = re.compile(
     # "X said", "X, the manager of the funds, announced", "X (XY) said", "a X official said"
-    r"(?: [(（][^)）]{1,30}[)）])?(?:, (?:the|a|an|its|one of|another) [^,;“”\"]{1,80}(?<!\d),"
+    r"(?: [(（][^)）]{1,30}[)）])?(?:, (?:the|a|an|its|one of|another|which|who) [^,;“”\"]{1,80}(?<!\d),"
     r"| [—–] (?:which|who|the|a|an|its) [^—–;“”\"]{1,200} [—–],?)?"
     r"(?: (?:official|officials|spokesman|spokeswoman|spokesperson))?"
     r"(?: (?:yesterday|today|earlier|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))?"
-    r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|wrote|commented|"
+    r"(?: (?:also|further|then|has|had|recently|previously))? (?:said|says|stated|told|reported|reports|informs|wrote|commented|"
     r"noted|added|warned|announced(?= at a (?:press|news) conference| in a statement|(?: [\w ]{1,24}?)? that\b"
     r"(?![^.;]{0,120}?\b(?:would|will|plans? to|planned to|intends? to|is to|are to|was to)\b)))\b"
 )
@@ -413,6 +434,8 @@ SPEAKER_AFTER = re.compile(r" (?:(?:[A-Z][\w.’'-]*|of|and|the|for) ){0,8}$|^ $
 # "“...,” Dr. X": the closing mark of a quotation right before a person's name
 QUOTE_SIGNED = re.compile(r"[,.]?[”\"],? (?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?$")
 # "according to X", "cited by Chinese official media X": X is the source of what is reported
+# "..., reports Xyz.", "A news report from xyz.cn": the outlet closing the clause is the source
+REPORTS_BEFORE = re.compile(r"(?:\b(?:reports|reported|informs)|\b[Aa] (?:news )?report (?:from|by)) (?:the )?$")
 SOURCE_BEFORE = re.compile(r"\b(?:[Aa]ccording to|cited by|citing)(?: (?:the|a|an))?(?: [A-Za-z-]+){0,3} $")
 PARTNER = re.compile(
     r"\b(?:signed|inked|reached|concluded) (?:a |an |the |\w+ )?(?:[\w-]+ ){0,5}?(?:agreement|deal|contract|memorandum"
@@ -626,6 +649,7 @@ class Relator:
         self._titles: dict[str, DraftEntity] | None = None
         self._groups: dict[tuple[int, str], list[DraftEntity]] | None = None
         self._last_speaker: tuple[int, DraftEntity] | None = None  # (sentence index, person) quoted last
+        self._last_event_speech: tuple[int, DraftEntity, str] | None = None  # (paragraph, event, date)
 
     # -- mentions and back references ----------------------------------------------------------
 
@@ -914,6 +938,12 @@ class Relator:
                 for member in self.group_named(counted.group()) if counted else ():
                     if member is not agent.entity:
                         self.add(agent.entity, "partnerOf", "signed-with-group", 0.6, self.span(s), obj=member)
+            if other is not None and agent is None:
+                # "The Xyz-based company also signed a joint venture with A": the company the sentence before opens with
+                referent = BASED_REFERENT.match(s.text)
+                signer = self._it_before(s) if referent and referent.end() <= match.start() else None
+                if signer is not None and signer.cls == "Company" and signer is not other.entity:
+                    self.add(signer, "partnerOf", "based-company-signed-with", 0.6, self.span(s), obj=other.entity)
             if other and agent:
                 self.add(agent.entity, "partnerOf", "signed-with", 0.7, self.span(s), obj=other.entity)
                 for more in self.list_after(s, other, orgs):  # "cooperation with A, B and C"
@@ -1885,12 +1915,21 @@ class Relator:
                 if target is None:
                     continue
                 agent = self.agent_before(s, s.start + match.start(), ("Organisation", "Region"))
-                if agent is None:
+                # "The province unveiled a plan": the province named last
+                issuer = agent.entity if agent is not None else self._place_described(s, s.start + match.start())
+                if issuer is None:
                     continue
                 if policy is None:
                     policy = next(m for m in target.mentions if not m.descriptive)
-                self.add(policy.entity, predicate, rule, 0.75, self.span(s), obj=agent.entity, date=s.date)
-                other = self.at_end(agent.start, ("Organisation",), r"^ and (?:the )?$")
+                opening = PLACE_OPENING.match(s.text) if agent is not None and issuer.cls == "Country" else None
+                if opening and agent.start < s.start + opening.end() + 30:
+                    # "The province in southern China, ..., unveiled a plan": the province, not the country
+                    classes = PLACE_NOUNS[opening.group("noun").lower()]
+                    issuer = next((o.entity for o in self._before(s.start) if o.entity.cls in classes), None)
+                    if issuer is None:
+                        continue
+                self.add(policy.entity, predicate, rule, 0.75, self.span(s), obj=issuer, date=s.date)
+                other = self.at_end(agent.start, ("Organisation",), r"^ and (?:the )?$") if agent is not None else None
                 if other is not None and agent.kind == "Organisation":  # "A and B jointly issued"
                     self.add(policy.entity, predicate, rule, 0.7, self.span(s), obj=other.entity, date=s.date)
                 if len(s.date) > 4:  # (a bare year in the sentence, "in 2020", may be the plan's target)
@@ -1902,6 +1941,17 @@ class Relator:
             if agent is not None and policy is not None:
                 confidence = 0.45 if agent.descriptive else 0.5
                 self.add(policy.entity, "issuedBy", "launched-by", confidence, self.span(s), obj=agent.entity)
+                # "<policy> unveiled by <body> on <date>": the sentence's day is the policy's
+                if len(s.date) > 7 and PASSIVE_DAY.match(self.body, agent.end):
+                    self.add(policy.entity, "dateIssued", "launched-by", 0.65, self.span(s), value=s.date)
+        for match in WAS_ISSUED.finditer(s.text):
+            # "since an outline plan for Xyz was unveiled in February 2019": the date after the verb
+            policy = self.last_before(s, ("Policy",), s.start + match.start())
+            if policy is None or s.start + match.start() - policy.end > 1:
+                continue
+            day = when.dates_in(self.body[s.start + match.end() : s.end][:40], self.doc.anchor, self.doc.day)
+            if day and len(day[0][1]) > 4 and day[0][0] <= 4:
+                self.add(policy.entity, "dateIssued", "policy-was-issued", 0.65, self.span(s), value=day[0][1])
         for match in MEASURE_COUNT.finditer(s.text):
             before = self.last_before(s, ("Policy",), s.start + match.start())
             policies = [before] if before else []
@@ -1996,7 +2046,12 @@ class Relator:
             named = [m for m in e.mentions if not m.descriptive]
             if named:
                 s = self.doc.sentence_at(named[0].start)
-                if s.date:
+                # "<events>, which opened in Xyz on Sept 24": the clause's date, not the one the sentence opens with
+                opened = EVENT_OPENED.search(self.body, named[0].end, min(s.end, named[0].end + 200))
+                day = when.dates_in(self.body[opened.start() : s.end], self.doc.anchor, self.doc.day) if opened else []
+                if day:
+                    self.add(e, "startDate", "event-opened", 0.7, self.span(s), value=day[0][1])
+                elif s.date:
                     self.add(e, "startDate", "event-sentence-date", 0.65, self.span(s), value=s.date)
             for m in named:
                 ordinal = re.match(r"(\d+)(?:st|nd|rd|th) ", m.text)
@@ -2119,18 +2174,47 @@ class Relator:
                 or (re.search(r"\b[Aa]ccording to (?:the )?$", before))
                 or (SOURCE_BEFORE.search(before) and not re.match(r"[’']s\b", self.body[org.end : org.end + 2]))
                 or after_said  # "..., said the company." (not "said the company had ...")
+                or (REPORTS_BEFORE.search(before) and re.match(r" ?(?:[.,;\n]|$)", self.body[org.end : org.end + 2]))
             ):
                 self.add(org.entity, "quotedIn", "speech-verb", 0.65, self.span(s), obj=self.article)
-        for at_event in re.finditer(r"\b[Aa]t the ", s.text) if people else ():
+        spoke = False
+        for at_event in SPEAKS_AT.finditer(s.text) if people else ():
             position = s.start + at_event.end()
             event = self.starting_at(position, lambda m: m.kind == "Event" and m.entity is not None)
-            if event is None and re.match(r"(?:event|summit|forum|conference)\b", self.body[position : position + 10]):
+            if event is None and AT_THE_EVENT.match(self.body, position):
                 # "said at the event": the event the article named last
                 event = next((o for o in self._before(position) if o.kind == "Event"), None)
+            if event is not None and (event.descriptive or event.rule == "back-reference"):
+                event = self._enclosing_event(event.entity, position) or event
             if event is not None:
                 for person in people:
                     self.add(person.entity, "spokeAt", "spoke-at", 0.7, self.span(s), obj=event.entity, date=s.date)
+                self._last_event_speech = (s.paragraph, event.entity, s.date)
+                spoke = True
                 break
+        last = self._last_event_speech
+        if (  # "X said at the forum ... Y also said ...": the next speaker (same or next paragraph) spoke there too
+            people
+            and not spoke
+            and last is not None
+            and last[0] >= s.paragraph - 1
+            and ALSO_SAID.search(s.text)
+            and not self.in_sentence(s, ("Event",))
+        ):
+            for person in people:
+                self.add(person.entity, "spokeAt", "also-said", 0.6, self.span(s), obj=last[1], date=s.date or last[2])
+
+    def _enclosing_event(self, event: DraftEntity, position: int) -> Mention | None:
+        """ "At the meeting, ...": when the event's last name before sits inside another event's name ("Xyz Forum
+        of the 2019 Abc Conference"), the meeting is the enclosing one, the one the sentence before reported."""
+        named = next((o for o in self._before(position) if o.entity is event), None)
+        if named is None:
+            return None
+        return max(
+            (o for o in self._named_index.covering(named.start, named.end) if o.kind == "Event"),
+            key=lambda o: o.end - o.start,
+            default=None,
+        )
 
     def _speakers(self, s: Sentence) -> list[Mention]:
         """The names right next to a speech verb: "<name>(, <apposition>,) said", "said <title> <name>". Empty when
