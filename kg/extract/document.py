@@ -28,14 +28,20 @@ SPEECH_VERB = re.compile(
 SPEECH_ATTRIBUTION = re.compile(
     # "said Zhou Qi, a Y of Z," or an apposition that ends the sentence ("..., an official of Z during a briefing
     # on Friday."), never a clause about the person ("who joined in 2015")
-    r"(?:(?: (?:the |a |an )?[A-Z][\w’'-]*)+(?:, (?:(?!\b(?:who|which|whose|that|since|after|before)\b)[^,“”\"]){0,80}"
+    r"(?:(?: (?:the |a |an )?[A-Z][\w’'-]*)+(?:, (?:(?!\b(?:who|which|whose|that|since|after|before)\b)[^,“”\"]){0,120}"
     r"(?:,|(?=\.?$)))?|"
-    r" (?:reporters|journalists|(?:a|the) [a-z -]{0,30}?(?:conference|forum|meeting|briefing|event|ceremony|summit))|"
+    r" (?:reporters|journalists|(?:a|the) [a-z -]{0,30}?(?:conference|forum|meeting|briefing|event|ceremony|summit|session))|"
     # "according to a filing Xyz sent to the exchange on Tuesday": the document's own words
     r" (?:a|an|the|its) [a-z -]{0,30}?(?:filing|statement|report|release|notice|announcement)(?: [^,;“”\"]{0,80})?)"
 )
 # Where what was said begins after the verb: "that", a colon, a quotation
 SPEECH_CONTENT = re.compile(r"\bthat\b|:|“|\"")
+# A saying placed at a briefing with no date of its own: "said at a press conference in Xyz", "told a news briefing"
+AT_BRIEFING = re.compile(
+    r"(?:\b(?:said|says|told|added|noted|stated|explained|stressed)\b(?: [^,.;“”\"]{0,40}?)?|"
+    r"\b(?:while|when) (?:delivering|presenting|addressing|speaking)\b[^,.;“”\"]{0,60}?) (?:at|during|to) (?:a|the) "
+    r"(?:[a-z-]+ ){0,2}(?:(?:press|news) )?(?:conference|briefing|ceremony|forum|summit|meeting|session)\b"
+)
 # A date that opens the sentence dates all of it: "On Monday, ...", "Last month, ...", "In May 2020 ..."
 LEADING_DATE = re.compile(r"^[\"“”‘’']?(?:On|In|Last|Earlier|Yesterday|Early|Late|Since|At the end of)\b[^,]{0,40},")
 _MONTH_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
@@ -165,6 +171,21 @@ class Document:
         Monday", "On Monday, X said", "X told a forum in May that"), or the one the sentence inherits; never a date
         of what was said (", X said" after it, after "said that", or in the quotation)."""
         sentence = self.sentence_at(evidence[0])
+        own = self._own_speech_date(sentence)
+        if not own and AT_BRIEFING.search(sentence.text):
+            return self._briefing_date  # "X said at a press conference": the one the article reports, dated once
+        return own
+
+    @cached_property
+    def _briefing_date(self) -> str:
+        """The day of the first saying the article dates in its own words (the lead's "the ministry said Wednesday"):
+        a later "said at a press conference" with no date of its own was told there."""
+        for sentence in self.sentences:
+            if sentence.dates and SPEECH_VERB.search(sentence.text) and (iso := self._own_speech_date(sentence)):
+                return iso
+        return ""
+
+    def _own_speech_date(self, sentence: Sentence) -> str:
         if not sentence.dates:
             return sentence.date
         text = sentence.text
@@ -179,7 +200,9 @@ class Document:
             content = SPEECH_CONTENT.search(text, end, end + 300)
             stop = content.start() if content else min(len(text), end + 300)
             tail = re.match(
-                r",? (?:on|at|in|during|last|yesterday|earlier|this|while|attending|partaking in|taking part in)\b"
+                r",?(?: of (?:the |a )?[a-z’'-]+(?: [a-z’'-]+){0,5}?)? "  # "the annual session of the xyz congress"
+                r"(?:on|at|in|during|last|(?:late |early )?yesterday|late on|earlier|this|while|attending|"
+                r"partaking in|taking part in)\b"
                 r"[^,;“”\"]{0,60}",
                 text[end:],
             )  # "told reporters attending the Xyz forum on 28 July": the attribution's own date

@@ -441,6 +441,7 @@ PRIORITY = {
     "fund-described": 58,
     "org-established-noun": 60,
     "zone-new-area": 60,
+    "org-possessive-short": 52,
     "policy-quoted-launched": 55,
     "org-slot": 50,
     "region-slot": 45,
@@ -835,6 +836,8 @@ class Finder:
             cls = lx.REGION_HEADS[head]
             place = self.place(name)
             code = ""
+            if place is None and name.startswith("Inner "):
+                place = self.inner_region(name[6:])  # "Inner Xyzia Autonomous Region"
             if place is None and cls in lx.CODED_CLASSES and " " in name:
                 first = self.place(name.split()[0])  # "Xyz Zhuang Autonomous Region": the region is Xyz
                 place = first if first is not None and first.cls == cls else None
@@ -984,9 +987,23 @@ class Finder:
                 if inner and place.cls == "Country":
                     # "Inner Xyz", "Outer Xyz": a region named after the country, not the country
                     start = match.start() - len(inner.group())
+                    region = self.inner_region(name) if inner.group().startswith("Inner") else None
+                    if region is not None:
+                        tail = re.match(r" Autonomous Region\b", self.body[match.start() + len(name) :])
+                        stop = match.start() + len(name) + (tail.end() if tail else 0)
+                        self.add(start, stop, "Region", region.cls, "region-gazetteer", 0.9, iso3166=region.code)
+                        continue
                     self.add(start, match.start() + len(name), "Region", "Region", "region-head", 0.7, head="")
                     continue
                 self.add(match.start(), end, "Region", place.cls, "region-gazetteer", 0.95, iso3166=place.code)
+
+    def inner_region(self, country: str) -> Place | None:
+        """ISO 3166-2 romanises "inner" as "Nei": its autonomous region "Nei Xyz" is the "Inner Xyzia" of news."""
+        for place in self.places.values():
+            nei = place.cls == "AutonomousRegion" and place.name.startswith("Nei ") and len(place.name) > 6
+            if nei and country.startswith(place.name[4:]):
+                return place
+        return None
 
     def find_cities(self) -> None:
         """Large cities by name alone ("Xyz" with a million people in GeoNames), where no place name covers them."""
@@ -1148,6 +1165,8 @@ class Finder:
                 whole = label = match.group("label")
                 lead = FUND_LEAD.match(label)  # "a new $80 million blockchain fund": the fund is the "blockchain fund"
                 label = label[lead.end() :] if lead and lead.end() < label.index("fund") else label
+                if re.fullmatch(r"(?:yuan|RMB|dollars?|euros?|pounds?|yen) fund", label):
+                    label = whole  # "a 20 billion yuan fund": its size is all that tells it from another fund
                 before = label[: label.index("fund")].split()
                 if label.endswith("fund") and all(w in FUND_GENERIC for w in before):
                     continue  # "the new fund", "an investment fund": a description that points back or names nothing
@@ -2062,6 +2081,23 @@ class Finder:
             s = match.end() - len("there")
             self.add(s, match.end(), "Region", "", "back-reference", 0.5, head="there", descriptive=True)
 
+    def find_possessive_short_names(self) -> None:
+        """ "Xyz's headquarters" after "Xyz Technology Co": the company's first word, told with a possessive, is the
+        company (a short name the text uses nowhere else, so no other rule finds it)."""
+        firsts: dict[str, Mention] = {}
+        for m in self.found:
+            words = m.text.split()
+            if m.cls != "Company" or m.descriptive or len(words) < 2 or not re.fullmatch(r"[A-Z][a-z]{3,}", words[0]):
+                continue
+            if self.place(words[0]) or words[0].lower() in lx.STOP_WORDS or words[0] in lx.GENERIC_ORG_WORDS:
+                continue
+            firsts.setdefault(words[0], m)
+        for match in re.finditer(r"(?<![\w-])([A-Z][a-z]{3,})(?=[’']s\b)", self.body):  # one pass: linear time
+            company = firsts.get(match.group(1))
+            if company is not None and not any(True for _ in self.index.overlapping(match.start(), match.end())):
+                alias = self.add(match.start(), match.end(), "Organisation", "Company", "org-possessive-short", 0.5)
+                alias.alias_of = company
+
     def find_new_areas(self) -> None:
         """ "the new area of the X Free Trade Zone": an unnamed part read as the zone itself (one zone in the data)."""
         zones: dict[int, Mention] = {}
@@ -2100,6 +2136,7 @@ class Finder:
         self.find_acronyms()
         self.find_listed_companies()
         self.find_new_areas()
+        self.find_possessive_short_names()
         self.drop_headline_policies()
         self.drop_company_speakers()
         self.found = resolve_overlaps(self.found)
