@@ -482,7 +482,7 @@ class Front:
 
     def __init__(self, binary: str, store: Path, limits: Limits, hosts: HostCheck | None = None) -> None:
         self.binary, self.store, self.limits, self.hosts = binary, store, limits, hosts
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.idle: asyncio.Queue[Worker | None] = asyncio.Queue()  # None: kg serve is stopping
         self.workers: set[Worker] = set()
         self.connections = 0
         self.counts = Counts()
@@ -560,8 +560,9 @@ class Front:
             self.counts.generations += 1
             while not self.idle.empty():
                 old = self.idle.get_nowait()
-                self.workers.discard(old)
-                await old.kill()
+                if old is not None:
+                    self.workers.discard(old)
+                    await old.kill()
             for worker in fresh:
                 self.workers.add(worker)
                 self.idle.put_nowait(worker)
@@ -571,6 +572,9 @@ class Front:
         await self._follow_store()
         while True:
             worker = await self.idle.get()
+            if worker is None or self.stopping:
+                self.idle.put_nowait(None)  # the next one waiting learns it too
+                raise Refusal(503, "Service Unavailable", "kg serve is stopping; this query was not answered")
             if not worker.alive():  # it ended while idle: its port may be another process's by now
                 self._release(worker, healthy=False)
                 continue
@@ -619,6 +623,7 @@ class Front:
             task.cancel()
         for worker in list(self.workers):
             await worker.kill()
+        self.idle.put_nowait(None)  # the requests waiting for a worker get their 503
         if self.handlers:
             await asyncio.wait(list(self.handlers), timeout=grace)
         for task in [*self.handlers, *self.tasks]:
