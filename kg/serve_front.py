@@ -482,7 +482,7 @@ class Front:
 
     def __init__(self, binary: str, store: Path, limits: Limits, hosts: HostCheck | None = None) -> None:
         self.binary, self.store, self.limits, self.hosts = binary, store, limits, hosts
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.idle: asyncio.Queue[Worker | None] = asyncio.Queue()  # None: kg serve is stopping
         self.workers: set[Worker] = set()
         self.connections = 0
         self.counts = Counts()
@@ -491,6 +491,8 @@ class Front:
         self.identity: tuple[int, ...] | None = None
         self.switching = asyncio.Lock()
         self.warned_gone = False
+        self.stopping = False  # SIGTERM or Ctrl-C: no worker is replaced any more
+        self.handlers: set[asyncio.Task] = set()  # the connections being answered
         # the query checks that parse in a child process: as many at once as workers, as many more waiting
         self.checks = _Checks(limits.workers, limits.workers)
         # large requests read (decoded, tokenised) off the event loop: each takes at most about a second, and
@@ -558,8 +560,9 @@ class Front:
             self.counts.generations += 1
             while not self.idle.empty():
                 old = self.idle.get_nowait()
-                self.workers.discard(old)
-                await old.kill()
+                if old is not None:
+                    self.workers.discard(old)
+                    await old.kill()
             for worker in fresh:
                 self.workers.add(worker)
                 self.idle.put_nowait(worker)
@@ -569,6 +572,9 @@ class Front:
         await self._follow_store()
         while True:
             worker = await self.idle.get()
+            if worker is None or self.stopping:
+                self.idle.put_nowait(None)  # the next one waiting learns it too
+                raise Refusal(503, "Service Unavailable", "kg serve is stopping; this query was not answered")
             if not worker.alive():  # it ended while idle: its port may be another process's by now
                 self._release(worker, healthy=False)
                 continue
@@ -578,7 +584,8 @@ class Front:
             await worker.kill()
 
     def _release(self, worker: Worker, healthy: bool) -> None:
-        if worker.generation != self.generation:
+        # stopping: never replaced (a replacement started after stop_workers kept kg serve from exiting)
+        if self.stopping or worker.generation != self.generation:
             self.workers.discard(worker)
             self._later(worker.kill())
         elif healthy:
@@ -603,11 +610,25 @@ class Front:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def stop_workers(self) -> None:
+    async def stop_workers(self, grace: float = 2.0) -> None:
+        """Stop for SIGTERM or Ctrl-C: the workers end (a query they were answering gets 503 "kg serve is
+        stopping"), the connections being answered are given `grace` seconds to get that answer, and every task
+        of kg's ends before the event loop does. A worker replaced while it stopped (the killed worker's query
+        took it for a failed one) was started after the stop and kept asyncio.run waiting for ever: kg serve
+        did not exit on SIGTERM."""
+        self.stopping = True
         self.checks.stop()
         self.reads.stop()
         for task in list(self.tasks):
             task.cancel()
+        for worker in list(self.workers):
+            await worker.kill()
+        self.idle.put_nowait(None)  # the requests waiting for a worker get their 503
+        if self.handlers:
+            await asyncio.wait(list(self.handlers), timeout=grace)
+        for task in [*self.handlers, *self.tasks]:
+            task.cancel()
+        await asyncio.gather(*self.handlers, *self.tasks, return_exceptions=True)
         for worker in list(self.workers):
             await worker.kill()
 
@@ -618,6 +639,9 @@ class Front:
         requests (browsers and HTTP libraries simply open another connection)."""
         self.connections += 1
         head_only = False
+        task = asyncio.current_task()
+        if task is not None:
+            self.handlers.add(task)
         try:
             if self.connections > self.limits.max_connections:
                 raise Refusal(
@@ -654,9 +678,15 @@ class Front:
                 writer.write(Refusal(500, "Internal Server Error", "kg serve could not answer this request").response())
                 async with asyncio.timeout(1):
                     await writer.drain()
+        except asyncio.CancelledError:
+            # kg serve is stopping and this connection's grace is over: closed, not a warning about a cancelled
+            # task (asyncio's stream callback reports one) on the user's terminal
+            writer.transport.abort()
         finally:
             self.connections -= 1
-            await _let_go(writer)
+            self.handlers.discard(task)
+            if not writer.transport.is_closing():
+                await _let_go(writer)
 
     async def _answer(self, request: Request, writer: asyncio.StreamWriter) -> None:
         path, method = request.path, request.method
@@ -806,6 +836,8 @@ class Front:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(1):
                         await worker.process.wait()
+            if self.stopping and not relay.sent:
+                raise Refusal(503, "Service Unavailable", "kg serve is stopping; this query was not answered") from None
             if worker.ran_out_of_memory():
                 self.counts.memory_stopped += 1
                 if not relay.sent:
