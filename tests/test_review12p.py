@@ -19,6 +19,10 @@ from tests.conftest import ROOT
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
+def _dask_args(port: int) -> tuple[str, ...]:
+    return ("--formats", "nquads", "--dask", f"tcp://127.0.0.1:{port}")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,8 +48,12 @@ def test_a_dask_scheduler_that_stops_mid_build_is_a_message_not_a_traceback(tmp_
     log = tmp_path / "scheduler.log"
     with log.open("wb") as sink:
         scheduler = subprocess.Popen(
-            [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)]
-            + ["--no-dashboard"],
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                *("--host", "127.0.0.1", "--port", str(port), "--no-dashboard"),
+            ],
             stdout=sink,
             stderr=subprocess.STDOUT,
             cwd=tmp_path,
@@ -54,8 +62,10 @@ def test_a_dask_scheduler_that_stops_mid_build_is_a_message_not_a_traceback(tmp_
         _wait_for(log, "Scheduler at:")
         out = tmp_path / "build"
         build = subprocess.Popen(
-            [sys.executable, "-m", "kg", "build", "--data", str(MINI), "--out", str(out), "--no-cache"]
-            + ["--formats", "nquads", "--dask", f"tcp://127.0.0.1:{port}"],
+            [
+                *(sys.executable, "-m", "kg", "build", "--data", str(MINI), "--out", str(out), "--no-cache"),
+                *_dask_args(port),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -67,7 +77,7 @@ def test_a_dask_scheduler_that_stops_mid_build_is_a_message_not_a_traceback(tmp_
             time.sleep(1.0)  # the client has sent its batches; no worker will ever take them
             scheduler.send_signal(signal.SIGTERM)
             scheduler.wait(timeout=60)
-            stdout, stderr = build.communicate(timeout=120)
+            _, stderr = build.communicate(timeout=120)
         finally:
             if build.poll() is None:
                 build.kill()
