@@ -5,6 +5,7 @@ kg CLI) and fails there."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -91,3 +92,37 @@ def test_a_dask_scheduler_that_stops_mid_build_is_a_message_not_a_traceback(tmp_
     assert f"kg: error: --dask tcp://127.0.0.1:{port}: the build's work on the Dask cluster did not finish" in stderr
     assert "nothing was written" in stderr
     assert not (out / "kg.nq").exists()
+
+
+def test_kg_review_of_a_draft_of_many_quotes_not_in_a_large_article_says_so_instead_of_hanging(tmp_path: Path) -> None:
+    """A planted draft: 500 evidence quotes that are not in a 4.9 MB article. kg review searched each quote twice
+    through the whole article, before its page opened and again on each page load and save: 5,000 such quotes held
+    it 33 s (measured on a4ba58a; 50,000 against 20 MB, about 20 minutes each time). Now each distinct quote is
+    searched once, and a draft whose search would scan more than kg review's bound is refused with a message
+    naming the file, exit 1. On a4ba58a this command starts serving (after seconds of search) and never exits."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "review", data)
+    article = data / "articles" / "harbor-valley-battery.md"
+    sentence = "The harbour zebra met again by the old pier and talked about batteries for hours. "
+    article.write_text(article.read_text(encoding="utf-8") + sentence * 60_000, encoding="utf-8")
+    facts = data / "facts" / "harbor-valley-battery.yaml"
+    quotes = "".join(
+        f'      - "The harbour zebra met again by the old pier and talked number {i}."\n' for i in range(500)
+    )
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace('    evidence: "Author: Mira Castell"\n', "    evidence:\n" + quotes, 1))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", "review", "harbor-valley-battery", "--data", str(data), "--no-browser"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    except subprocess.TimeoutExpired as err:
+        raise AssertionError(f"kg review kept running (it served the page): {err.stdout!r}") from None
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{facts}: this draft's evidence quotes take more than kg review searches" in result.stderr
+    assert "check the draft with `kg build`" in result.stderr
+    assert "Reviewing" not in result.stdout
