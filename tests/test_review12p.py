@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,79 @@ def test_kg_review_of_a_draft_of_many_quotes_not_in_a_large_article_says_so_inst
     assert f"{facts}: this draft's evidence quotes take more than kg review searches" in result.stderr
     assert "check the draft with `kg build`" in result.stderr
     assert "Reviewing" not in result.stdout
+
+
+def _pdf_of_fonts(pages: int, fonts: int) -> bytes:
+    """A PDF whose every page shares `fonts` fonts, each with a /ToUnicode map of one 20-byte range that pypdf
+    expands to 65,536 entries, for each font of each page it reads: a few kB that cost pypdf minutes."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CMapName /X def\n1 begincodespacerange\n"
+        b"<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<0000> <FFFF> <0041>\nendbfrange\nendcmap\nend\nend\n"
+    )
+    packed = zlib.compress(cmap, 9)
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    cmap_id = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+    font_ids = [
+        add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>" % cmap_id) for _ in range(fonts)
+    ]
+    resources = add(
+        b"<< /Font << " + b" ".join(b"/F%d %d 0 R" % (i + 1, f) for i, f in enumerate(font_ids)) + b" >> >>"
+    )
+    text = b"BT /F1 12 Tf 72 700 Td (The harbour park opens on Monday with a new pier and gardens.) Tj ET"
+    content = add(b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream")
+    parent = len(objects) + pages + 1
+    kids = [
+        add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources %d 0 R /Contents %d 0 R >>"
+            % (parent, resources, content)
+        )
+        for _ in range(pages)
+    ]
+    assert (
+        add(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % pages) == parent
+    )
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % parent)
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(
+        b"%010d 00000 n \n" % o for o in offsets
+    )
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref)
+    return bytes(out)
+
+
+def test_a_small_pdf_of_costly_fonts_is_refused_within_kg_add_s_bounds(tmp_path: Path) -> None:
+    """A 19 kB PDF, 50 pages each sharing 60 fonts whose /ToUnicode maps pypdf expands (65,536 entries each) for
+    every font of every page: on a4ba58a kg add read it for about 10 minutes (a 3 kB PDF of 10 pages and 10 fonts:
+    20 s, 1.2 GB), its content streams far under the 8 MiB bound; more pages or fonts, hours. Now the text layer
+    is read in a process of its own limited to 120 s of CPU and 2 GiB: refused, exit 2, nothing written. (A
+    guard: 500 s; the assertion is on the message.)"""
+    pdf = tmp_path / "notice.pdf"
+    pdf.write_bytes(_pdf_of_fonts(pages=50, fonts=60))
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "facts").mkdir()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", "add", str(pdf), "--data", str(data), "--title", "Harbour notice"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=500,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError("kg add was still reading the PDF after 500 s") from None
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "reading its text layer took more than kg add allows (120 s of CPU or 2 GiB of memory)" in result.stderr
+    assert "add its text as a .txt file with --title" in result.stderr
+    assert not list((data / "articles").iterdir())
