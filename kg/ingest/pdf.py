@@ -11,6 +11,7 @@ import io
 import itertools
 import re
 
+from kg.errors import visible
 from kg.ingest import Found, Refused, names
 from kg.ingest.page import text_size
 
@@ -27,18 +28,14 @@ MIN_TEXT = 100  # less than this (CJK counted three) on all pages together: no t
 READ_CPU_SECONDS = 120
 READ_MEMORY = 2 * 1024 * 1024 * 1024  # bytes of address space for that process
 
-_CHILD = "import sys; from kg.ingest.pdf import _child; _child()"
+_CHILD = "from kg.ingest.pdf import _child; _child()"
 
 
 def read_pdf(data: bytes, shown: str) -> Found:
     import json
-    import resource
+    import signal
     import subprocess
     import sys
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (READ_MEMORY, READ_MEMORY))
-        resource.setrlimit(resource.RLIMIT_CPU, (READ_CPU_SECONDS, READ_CPU_SECONDS))
 
     too_costly = Refused(
         shown,
@@ -53,7 +50,6 @@ def read_pdf(data: bytes, shown: str) -> Found:
             input=data,
             capture_output=True,  # pypdf's warnings about a damaged file are its own, not kg's
             timeout=READ_CPU_SECONDS * 3,
-            preexec_fn=limit,
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -65,7 +61,14 @@ def read_pdf(data: bytes, shown: str) -> Found:
     except ValueError:
         answer = None
     if not isinstance(answer, dict):
-        raise too_costly  # killed by its CPU limit (SIGXCPU), or out of memory (a MemoryError)
+        if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL) or b"MemoryError" in done.stderr:
+            raise too_costly  # killed by its CPU limit, or out of its memory
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
+        raise Refused(
+            shown,
+            f"not a readable PDF (the process reading it ended with {done.returncode}: {visible(said[-1][:200])})",
+            "check that the file is a whole, valid PDF",
+        )
     if "refused" in answer:
         raise Refused(shown, *answer["refused"])
     pages = [[(text, y, size) for text, y, size in page] for page in answer["pages"]]
@@ -160,8 +163,12 @@ def _child() -> None:
     """In the limited process: the PDF's bytes on stdin; its pages' lines and metadata, or why it is refused, as
     JSON on stdout."""
     import json
+    import resource
     import sys
 
+    # set here, first thing, rather than by a preexec_fn in the parent (unsafe in a process with threads)
+    resource.setrlimit(resource.RLIMIT_AS, (READ_MEMORY, READ_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (READ_CPU_SECONDS, READ_CPU_SECONDS))
     try:
         pages, info = _layer(sys.stdin.buffer.read())
         answer: dict = {"pages": pages, "info": info}
