@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import pickle
 import re
@@ -28,7 +29,7 @@ from typing import Any, BinaryIO
 
 import kg
 from kg import check
-from kg.errors import DataError, Problem, UsageError
+from kg.errors import DataError, KgError, Problem, UsageError
 from kg.facts import _Reader, id_problem, nearest_articles
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import Ontology
@@ -518,14 +519,36 @@ def _on_dask(tasks: list[Task], address: str) -> list[Unit]:
             f"--dask {address}: cannot connect to the Dask scheduler ({type(err).__name__}: {err}); "
             "check the address and Dask's configuration"
         ) from err
+    from concurrent.futures import CancelledError
+
+    from distributed.scheduler import KilledWorker
+
     try:
         # batches keep the scheduler's per-task overhead small against each batch's work
         size = max(1, len(tasks) // (8 * max(1, len(client.scheduler_info().get("workers", {})))))
         batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         futures = client.map(_run_batch, batches, pure=False)
         return [unit for batch in client.gather(futures) for unit in batch]
+    except (CancelledError, KilledWorker, OSError, TimeoutError) as err:
+        # the scheduler stopped or its connection dropped mid-build (FutureCancelledError, "scheduler-connection-
+        # lost"), or workers kept dying on a batch (KilledWorker): these ended kg build in a Python traceback, exit
+        # 1. Nothing was written; the sources computed before are not cached, the next build computes them again.
+        # Closing the client cancels its attempt to reconnect, which Dask's logger reports as a traceback: kg's
+        # message says it.
+        for name in [*logging.root.manager.loggerDict]:
+            if name.split(".")[0] == "distributed":
+                logging.getLogger(name).disabled = True
+        raise KgError(
+            f"--dask {address}: the build's work on the Dask cluster did not finish ({type(err).__name__}: "
+            f"{_first_line(str(err))}); nothing was written. Check that the scheduler and its workers are running, "
+            "and build again (or without --dask)"
+        ) from None
     finally:
         client.close()
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "no reason given"
 
 
 TLS_SETTINGS = (

@@ -11,6 +11,7 @@ import io
 import itertools
 import re
 
+from kg.errors import visible
 from kg.ingest import Found, Refused, names
 from kg.ingest.page import text_size
 
@@ -20,38 +21,58 @@ MAX_CONTENT = 8 * 1024 * 1024  # decoded content streams read from one PDF, all 
 MIN_TEXT = 100  # less than this (CJK counted three) on all pages together: no text layer worth the name
 
 
-def read_pdf(data: bytes, shown: str) -> Found:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+# pypdf's cost is not bounded by a PDF's size: it parses every font's /ToUnicode map (up to 100,000 entries from a
+# 20-byte range) again for each page and each form it draws, so a 3 kB PDF of 10 pages sharing 10 such fonts took
+# 20 s and 1.2 GB, and more fonts or pages hours and the machine's memory. Its text layer is therefore read in a
+# process of its own under these limits; a news PDF takes well under a second and some tens of MB.
+READ_CPU_SECONDS = 120
+READ_MEMORY = 2 * 1024 * 1024 * 1024  # bytes of address space for that process
 
+_CHILD = "from kg.ingest.pdf import _child; _child()"
+
+
+def read_pdf(data: bytes, shown: str) -> Found:
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    too_costly = Refused(
+        shown,
+        f"reading its text layer took more than kg add allows ({READ_CPU_SECONDS} s of CPU or "
+        f"{READ_MEMORY // (1024 * 1024 * 1024)} GiB of memory): pypdf's work on some PDFs (fonts or forms drawn again "
+        "and again) is far larger than the file",
+        "add its text as a .txt file with --title",
+    )
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Refused(shown, "the PDF is encrypted with a password", "save an unprotected copy and add that")
-        read = 0
-        for number, page in enumerate(reader.pages, 1):
-            # the text layer's drawing operations, decoded: a news PDF holds well under a MiB a page, and pypdf
-            # takes seconds a MiB to read them, so a few kB of compressed operations (or one stream shared by
-            # thousands of pages) held kg add for hours; the whole is measured before any page is read
-            contents = page.get_contents()
-            read += len(contents.get_data()) if contents is not None else 0
-            if read > MAX_CONTENT:
-                raise Refused(
-                    shown,
-                    f"its pages hold more than {MAX_CONTENT // (1024 * 1024)} MiB of drawing operations (page "
-                    f"{number} of {len(reader.pages):,}), more than kg add reads from one PDF",
-                    "add its text as a .txt file with --title",
-                )
-        pages = [_lines(page) for page in reader.pages]
-        info = reader.metadata or {}
-    except Refused:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
-        raise Refused(shown, f"not a readable PDF ({err})", "check that the file is a whole, valid PDF") from None
-    except Exception as err:  # pypdf raises many kinds on damaged files; each is a damaged file to the user
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD],
+            input=data,
+            capture_output=True,  # pypdf's warnings about a damaged file are its own, not kg's
+            timeout=READ_CPU_SECONDS * 3,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise too_costly from None
+    except OSError as err:
+        raise Refused(shown, f"cannot start the process that reads PDFs ({err.strerror})") from None
+    try:
+        answer = json.loads(done.stdout) if done.returncode == 0 else None
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL) or b"MemoryError" in done.stderr:
+            raise too_costly  # killed by its CPU limit, or out of its memory
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"]
         raise Refused(
-            shown, f"not a readable PDF ({type(err).__name__}: {err})", "check that the file is a whole, valid PDF"
-        ) from None
+            shown,
+            f"not a readable PDF (the process reading it ended with {done.returncode}: {visible(said[-1][:200])})",
+            "check that the file is a whole, valid PDF",
+        )
+    if "refused" in answer:
+        raise Refused(shown, *answer["refused"])
+    pages = [[(text, y, size) for text, y, size in page] for page in answer["pages"]]
+    info = answer["info"]
     paragraphs: list[str] = []
     for page in pages:
         paragraphs.extend(_paragraphs(page))
@@ -136,3 +157,58 @@ def _paragraphs(page: list[tuple[str, float, float]]) -> list[str]:
     if current:
         out.append(current)
     return out
+
+
+def _child() -> None:
+    """In the limited process: the PDF's bytes on stdin; its pages' lines and metadata, or why it is refused, as
+    JSON on stdout."""
+    import json
+    import resource
+    import sys
+
+    # set here, first thing, rather than by a preexec_fn in the parent (unsafe in a process with threads)
+    resource.setrlimit(resource.RLIMIT_AS, (READ_MEMORY, READ_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (READ_CPU_SECONDS, READ_CPU_SECONDS))
+    try:
+        pages, info = _layer(sys.stdin.buffer.read())
+        answer: dict = {"pages": pages, "info": info}
+    except Refused as err:
+        answer = {"refused": [err.reason, err.fix]}
+    sys.stdout.write(json.dumps(answer))
+
+
+def _layer(data: bytes) -> tuple[list, dict]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    shown = ""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Refused(shown, "the PDF is encrypted with a password", "save an unprotected copy and add that")
+        read = 0
+        for number, page in enumerate(reader.pages, 1):
+            # the text layer's drawing operations, decoded: a news PDF holds well under a MiB a page, and pypdf
+            # takes seconds a MiB to read them, so a few kB of compressed operations (or one stream shared by
+            # thousands of pages) held kg add for hours; the whole is measured before any page is read
+            contents = page.get_contents()
+            read += len(contents.get_data()) if contents is not None else 0
+            if read > MAX_CONTENT:
+                raise Refused(
+                    shown,
+                    f"its pages hold more than {MAX_CONTENT // (1024 * 1024)} MiB of drawing operations (page "
+                    f"{number} of {len(reader.pages):,}), more than kg add reads from one PDF",
+                    "add its text as a .txt file with --title",
+                )
+        pages = [_lines(page) for page in reader.pages]
+        meta = reader.metadata or {}
+        info = {key: str(meta.get(key) or "") for key in ("/Title", "/Author", "/CreationDate")}
+    except (Refused, MemoryError):  # out of memory: the parent says the PDF costs too much
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+        raise Refused(shown, f"not a readable PDF ({err})", "check that the file is a whole, valid PDF") from None
+    except Exception as err:  # pypdf raises many kinds on damaged files; each is a damaged file to the user
+        raise Refused(
+            shown, f"not a readable PDF ({type(err).__name__}: {err})", "check that the file is a whole, valid PDF"
+        ) from None
+    return pages, info
