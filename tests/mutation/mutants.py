@@ -29,7 +29,7 @@ MUTANTS = [
         "every evidence quote occurs verbatim in the article",
         "kg/check.py",
         "the quote search made case-insensitive",
-        "found = source.body.find(quote) if start is None else start if source.body.startswith(quote, start) else -1",
+        "found = finder.find(source, quote) if start is None else start if source.body.startswith(quote, start) else -1",
         "found = source.body.lower().find(quote.lower()) if start is None else start if "
         "source.body.lower().startswith(quote.lower(), start) else -1",
         ("tests/test_bad_input.py", "tests/test_front_matter.py", "tests/test_build_outputs.py"),
