@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import http.server
 import resource
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -17,6 +15,7 @@ import pytest
 
 from kg import DEFAULT_BASE, endpoint
 from tests.conftest import ROOT, run_kg
+from tests.graph_store import StoreFront, put_graph
 from tests.test_push import NO_PROXY as NO_PROXY_OPENER
 from tests.test_push import oxigraph_server, server_counts
 from tests.test_serve import free_port, stop, wait_for_port
@@ -27,74 +26,27 @@ LIST = endpoint.list_graph(DEFAULT_BASE)
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def _put(port: int, graph: str, ntriples: str) -> None:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/store?graph={urllib.parse.quote(graph, safe='')}",
-        data=ntriples.encode(),
-        method="PUT",
-        headers={"Content-Type": "application/n-triples"},
-    )
-    with NO_PROXY_OPENER.open(request, timeout=30):
-        pass
+def _list_as(how: str):
+    """kg's list, whatever the Accept header asked for, as a server may give it: in Turtle (with a prefix), in
+    N-Quads, or cut in the middle of a line."""
 
-
-class _ListIn:
-    """A Graph Store in front of a real `oxigraph serve`: every request is passed on as it came, but the answer to
-    the GET of kg's list is rewritten as a server may give it, whatever the Accept header asked for: in Turtle
-    (with a prefix), in N-Quads, or cut in the middle of a line."""
-
-    def __init__(self, upstream: int, how: str) -> None:
-        self.upstream, self.how = upstream, how
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def _pass(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{outer.upstream}{self.path}", data=body, method=self.command, headers=headers
-                )
-                try:
-                    with NO_PROXY_OPENER.open(request, timeout=30) as answer:
-                        status, kind, data = answer.status, answer.headers.get("Content-Type", ""), answer.read()
-                except urllib.error.HTTPError as err:
-                    status, kind, data = err.code, err.headers.get("Content-Type", ""), err.read()
-                listed = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("graph") == [LIST]
-                if self.command == "GET" and listed and status == 200:
-                    kind, data = outer.rewrite(data)
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_PUT = do_DELETE = do_POST = _pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-
-    def rewrite(self, ntriples: bytes) -> tuple[str, bytes]:
-        text = ntriples.decode()
-        if self.how == "turtle":
+    def rewrite(method: str, graph: str, status: int, kind: str, data: bytes) -> tuple[int, str, bytes]:
+        if method != "GET" or graph != LIST or status != 200:
+            return status, kind, data
+        text = data.decode()
+        if how == "turtle":
             member = f"<{endpoint._MEMBER}>"
-            return "text/turtle", ("@prefix kgp: <" + endpoint._MEMBER.rsplit("/", 1)[0] + "/> .\n" + text).replace(
-                member, "kgp:" + endpoint._MEMBER.rsplit("/", 1)[1]
-            ).encode()
-        if self.how == "nquads":
-            return "application/n-quads", text.replace(" .\n", f" <{LIST}> .\n").encode()
-        return "application/n-triples", ntriples[: len(ntriples) - 20]  # cut: the last line half there
+            prefix = "@prefix kgp: <" + endpoint._MEMBER.rsplit("/", 1)[0] + "/> .\n"
+            return (
+                status,
+                "text/turtle",
+                (prefix + text).replace(member, "kgp:" + endpoint._MEMBER.rsplit("/", 1)[1]).encode(),
+            )
+        if how == "nquads":
+            return status, "application/n-quads", text.replace(" .\n", f" <{LIST}> .\n").encode()
+        return status, "application/n-triples", data[: len(data) - 20]  # cut: the last line half there
 
-    def __enter__(self) -> _ListIn:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    return rewrite
 
 
 @pytest.mark.parametrize("how", ["turtle", "nquads", "cut"])
@@ -109,13 +61,13 @@ def test_a_list_kg_cannot_read_is_not_forgotten(shipped_build, tmp_path, how):
         first = run_kg("push", "--build", str(shipped_build), "--endpoint", url, env=NO_PROXY)
         assert first.returncode == 0, first.stderr
         # as an earlier push of a build that still held the article "gone" left the server
-        _put(port, GONE, f'<{GONE}> <http://www.w3.org/2000/01/rdf-schema#label> "gone" .\n')
-        _put(port, LIST, f"<{LIST}> <{endpoint._MEMBER}> <{GONE}> .\n")
+        put_graph(port, GONE, f'<{GONE}> <http://www.w3.org/2000/01/rdf-schema#label> "gone" .\n')
+        put_graph(port, LIST, f"<{LIST}> <{endpoint._MEMBER}> <{GONE}> .\n")
         first = run_kg("push", "--build", str(shipped_build), "--endpoint", url, env=NO_PROXY)
         assert first.returncode == 0, first.stderr
         assert f"DELETE <{GONE}>" in first.stdout  # the list read: the graph goes
-        _put(port, GONE, f'<{GONE}> <http://www.w3.org/2000/01/rdf-schema#label> "gone" .\n')
-        _put(
+        put_graph(port, GONE, f'<{GONE}> <http://www.w3.org/2000/01/rdf-schema#label> "gone" .\n')
+        put_graph(
             port,
             LIST,
             "".join(
@@ -124,7 +76,7 @@ def test_a_list_kg_cannot_read_is_not_forgotten(shipped_build, tmp_path, how):
                 if name.startswith(DEFAULT_BASE + "graph/")
             ),
         )
-        with _ListIn(port, how) as front:
+        with StoreFront(port, _list_as(how)) as front:
             pushed = run_kg(
                 "push",
                 "--build",
