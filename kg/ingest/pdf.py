@@ -31,15 +31,25 @@ READ_MEMORY = 2 * 1024 * 1024 * 1024  # bytes of address space for that process
 _CHILD = "from kg.ingest.pdf import _child; _child()"
 
 
+def _cpu_seconds() -> int:
+    """The child's CPU limit: READ_CPU_SECONDS, or less if the user's own limit (`ulimit -t`) is lower; kg never
+    raises a limit the user set."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
+    return READ_CPU_SECONDS if soft == resource.RLIM_INFINITY else max(1, min(soft, READ_CPU_SECONDS))
+
+
 def read_pdf(data: bytes, shown: str) -> Found:
     import json
     import signal
     import subprocess
     import sys
 
+    cpu = _cpu_seconds()
     too_costly = Refused(
         shown,
-        f"reading its text layer took more than kg add allows ({READ_CPU_SECONDS} s of CPU or "
+        f"reading its text layer took more than kg add allows ({cpu} s of CPU or "
         f"{READ_MEMORY // (1024 * 1024 * 1024)} GiB of memory): pypdf's work on some PDFs (fonts or forms drawn again "
         "and again) is far larger than the file",
         "add its text as a .txt file with --title",
@@ -49,7 +59,7 @@ def read_pdf(data: bytes, shown: str) -> Found:
             [sys.executable, "-c", _CHILD],
             input=data,
             capture_output=True,  # pypdf's warnings about a damaged file are its own, not kg's
-            timeout=READ_CPU_SECONDS * 3,
+            timeout=cpu * 3,
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -168,7 +178,8 @@ def _child() -> None:
 
     # set here, first thing, rather than by a preexec_fn in the parent (unsafe in a process with threads)
     resource.setrlimit(resource.RLIMIT_AS, (READ_MEMORY, READ_MEMORY))
-    resource.setrlimit(resource.RLIMIT_CPU, (READ_CPU_SECONDS, READ_CPU_SECONDS))
+    cpu = _cpu_seconds()
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     try:
         pages, info = _layer(sys.stdin.buffer.read())
         answer: dict = {"pages": pages, "info": info}
