@@ -76,22 +76,24 @@ DESCRIBED_UNDER = re.compile(
 # "Y, the parent company of X" / "X's parent company Y"
 PARENT_OF = re.compile(r"^,? (?:the |its )?parent (?:company|group|firm|corporation) of (?:the )?$")
 PARENT_POSSESSIVE = re.compile(r"^[’']s? (?:[A-Z][\w-]*-based )?parent (?:company|group|firm|corporation),? (?:the )?$")
+# a month written out, as the founding patterns take it (when.py's month words add abbreviations)
+MONTH_NAME = "January|February|March|April|May|June|July|August|September|October|November|December"
 # "<X> was set up in 2014", "<X>, founded in 2009, ...": the year an organisation began
 FOUNDED_YEAR = re.compile(
     # "was set up in 2014", ", founded in 2009", "an organisation founded in July 2017", "which the state launched in 2014"
     r"(?<!jointly )(?<![\w-])(?:[Ff]ounded|[Ee]stablished|[Ss]et up|[Cc]reated|[Ll]aunched|[Ii]ncorporated) in "
-    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?:(?P<month>" + MONTH_NAME + r") )?"
     r"(?P<year>\d{4})\b(?! by)"
 )
 FOUNDED_OBJECT = re.compile(r"\b(?:created|set up|established|launched|founded) (?:a |an |its |their |the )?")
 FOUNDED_OBJECT_YEAR = re.compile(
-    r" in (?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r" in (?:(?P<month>" + MONTH_NAME + r") )?"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
 # "since its establishment in May 2016": the founding of what the sentence is about
 ITS_FOUNDING = re.compile(
     r"\b[Ii]ts (?:establishment|founding|inception|creation|launch) in "
-    r"(?:(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) )?"
+    r"(?:(?P<month>" + MONTH_NAME + r") )?"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
 NEWLY_FOUNDED = re.compile(r"\b(?:the |a |its )?newly (?:founded|established|set up|launched|created|opened) (?:the )?")
