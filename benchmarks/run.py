@@ -400,6 +400,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"comma-separated stages to run (default: all): {', '.join(STAGES)}",
     )
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the table as a Markdown page to FILE (e.g. docs/explanation/performance-table.md)",
+    )
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -426,19 +433,57 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
+    table: list[str] = []
+
+    def emit(line: str) -> None:
+        """Print a line of the table now (a long run shows its progress) and keep it for --markdown."""
+        print(line, flush=True)
+        table.append(line)
+
+    emit("| stage | quads | kg s | kg quads/s | peak RSS MB | baseline s | baseline / kg |")
+    emit("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    _measure(args, emit)
+    if args.markdown is not None:  # only a whole table: a failed stage has already stopped the run
+        _write_markdown(args, table)
+    return 0
+
+
+def _write_markdown(args: argparse.Namespace, table: list[str]) -> None:
+    """The table as a Markdown page, with the command and the machine that made it (no date, no commit: the page
+    changes only when the figures do). Written to a temporary file, then renamed into place."""
+    command = f"python3 benchmarks/run.py --triples {args.triples} --seed {args.seed} --repeat {args.repeat}"
+    command += f" --limit {args.limit:g}" + (f" --stages {args.stages}" if args.stages else "")
+    lines = [
+        "<!-- written by benchmarks/run.py --markdown; run it again to replace this page -->",
+        "",
+        "# Benchmark table",
+        "",
+        f"Measured with `{command}` on a machine with {os.cpu_count()} CPUs (Python "
+        f"{sys.version_info.major}.{sys.version_info.minor}), shared with other jobs: compare the ratios in the last "
+        "column, not the seconds.",
+        "",
+        *table,
+        "",
+    ]
+    args.markdown.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.markdown.with_name(f".{args.markdown.name}.partial")
+    partial.write_text("\n".join(lines), encoding="utf-8")
+    os.replace(partial, args.markdown)
+
+
+def _measure(args: argparse.Namespace, emit) -> None:
+    """Every chosen stage at every size, one table row each."""
     from kg import export, synth
 
-    print("| stage | quads | kg s | kg quads/s | peak RSS MB | baseline s | baseline / kg |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     chosen = set(args.stages.split(",")) if args.stages else set(STAGES)
     if "extract" in chosen:  # no corpus: text; the "quads" column holds characters on these rows
         for chars in (10_000, 40_000):
             m = _run_stage(["--stage", "extract", "--format", str(chars), "--repeat", str(args.repeat)])
-            print(_row(f"extract: one {chars:,}-character sentence (characters) vs the same in sentences", m))
+            emit(_row(f"extract: one {chars:,}-character sentence (characters) vs the same in sentences", m))
         m = _run_stage(["--stage", "extract-article", "--format", "10000", "--repeat", str(args.repeat)])
-        print(_row("extract: a 10,000-character article, CPU (characters)", m))
+        emit(_row("extract: a 10,000-character article, CPU (characters)", m))
         if chosen == {"extract"}:
-            return 0
+            return
     for size in [_parse_size(s) for s in args.triples.split(",")]:
         with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
             corpus, work = Path(tmp) / "corpus", Path(tmp) / "work"
@@ -448,25 +493,24 @@ def main(argv: list[str] | None = None) -> int:
             common += ["--limit", str(args.limit)]
             chosen = set(args.stages.split(",")) if args.stages else set(STAGES)
             if "build" in chosen:
-                print(_row("build (load, check, 5 RDF formats, store)", _run_stage(["--stage", "build", *common])))
+                emit(_row("build (load, check, 5 RDF formats, store)", _run_stage(["--stage", "build", *common])))
             if "jobs" in chosen:
-                print(_row("per-source stage: --jobs 2 vs --jobs 1", _run_stage(["--stage", "jobs", *common])))
+                emit(_row("per-source stage: --jobs 2 vs --jobs 1", _run_stage(["--stage", "jobs", *common])))
             if "rebuild" in chosen:
                 m = _run_stage(["--stage", "rebuild", *common])
-                print(_row("rebuild, one source changed, vs full build", m))
+                emit(_row("rebuild, one source changed, vs full build", m))
             if "validate" in chosen:
-                print(_row("validate (checks + SHACL)", _run_stage(["--stage", "validate", *common])))
+                emit(_row("validate (checks + SHACL)", _run_stage(["--stage", "validate", *common])))
                 m = _run_stage(["--stage", "validate", "--format", "0.05", *common])
-                print(_row("validate --sample 0.05 (checks + SHACL)", m))
+                emit(_row("validate --sample 0.05 (checks + SHACL)", m))
             if "exports" in chosen:
                 for name in export.FORMATS:
                     m = _run_stage(["--stage", "export", "--format", name, *common])
-                    print(_row(f"export {name}", m))
+                    emit(_row(f"export {name}", m))
             if "questions" in chosen:
                 for name, m in _run_stage(["--stage", "queries", *common]).items():
-                    print(_row(f"question {name}", m))
+                    emit(_row(f"question {name}", m))
             sys.stdout.flush()
-    return 0
 
 
 if __name__ == "__main__":

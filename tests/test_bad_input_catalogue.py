@@ -44,7 +44,7 @@ def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-TRIED: list[str] = []  # every case run, counted by test_catalogue_size (the README's figure)
+TRIED: list[str] = []  # every case run, counted by test_catalogue_size (the figure on docs/explanation/reliability.md)
 
 
 def _run_case(tmp_path: Path, good_build: Path, capsys, target: str, content: bytes | None) -> tuple[int, str, Path]:

@@ -9,7 +9,7 @@
 Each must hold the shipped graph's policies (the classes as labels) and its founders with the same rows as
 the saved SPARQL questions on the shipped build, and keep hostile text exactly: `;`, quotes, backslashes, line
 breaks, `\\u0041` that is not an escape, bidi overrides, a node labelled `group` (a reserved word of Kuzu).
-Neo4j 5 and Memgraph are servers that neither PyPI nor Debian ship: not tested here (README.md says so).
+Neo4j 5 and Memgraph are servers that neither PyPI nor Debian ship: not tested here (docs/how-to/graph-databases.md says so).
 """
 
 from __future__ import annotations

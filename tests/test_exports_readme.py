@@ -1,5 +1,7 @@
-"""What the README says about the outputs is what kg writes: every format in the table, the real `wrote`
-line, every file of the Neo4j bundle named, and the import options the files need."""
+"""What the docs say about the outputs is what kg writes: every format in the table, the real `wrote`
+line, every file of the Neo4j bundle named, and the import options the files need (docs/how-to/build.md,
+docs/how-to/graph-databases.md, docs/how-to/html-page.md); and the README's test command installs what the tests
+use."""
 
 from __future__ import annotations
 
@@ -12,16 +14,23 @@ from kg.export import neo4j
 from tests.conftest import DATA, ROOT, run_kg
 
 README = (ROOT / "README.md").read_text("utf-8")
+HOW_TO = ROOT / "docs" / "how-to"
 
 
-def section(title: str) -> str:
-    start = README.index(title)
-    end = README.find("\n#", start + len(title))
-    return README[start : end if end > 0 else None]
+def section(name: str, title: str) -> str:
+    """The part of a docs page from the heading `title` to the next heading."""
+    text = page(name)
+    start = text.index(title)
+    end = text.find("\n#", start + len(title))
+    return text[start : end if end > 0 else None]
+
+
+def page(name: str) -> str:
+    return (HOW_TO / name).read_text("utf-8")
 
 
 def test_the_table_lists_every_registered_format() -> None:
-    table = section("## What `kg build` writes")
+    table = section("build.md", "## What `kg build` writes")
     for fmt in export.FORMATS.values():
         name = f"build/{fmt.filename}/" if fmt.is_directory else f"build/{fmt.filename}"
         assert f"`{name}`" in table or f"`{name}`," in table, name
@@ -31,17 +40,17 @@ def test_the_wrote_line_is_what_kg_build_prints(tmp_path: Path) -> None:
     result = run_kg("build", "--data", str(DATA), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     wrote = result.stdout.splitlines()[-1]
-    assert f"\n{wrote}\n```" in section("## What `kg build` writes")
+    assert f"\n{wrote}\n```" in section("build.md", "## What `kg build` writes")
 
 
 def test_every_bundle_file_is_named_and_exists(shipped_build: Path) -> None:
-    tools = section("### Other tools")
+    tools = page("graph-databases.md")
     named = set(re.findall(r"build/neo4j/([a-z0-9.-]+\.(?:csv|cypher))", tools))
     assert named == {p.name for p in (shipped_build / "neo4j").iterdir()}
 
 
 def test_neo4j_admin_options_match_the_files(shipped_build: Path) -> None:
-    tools = section("### Other tools")
+    tools = page("graph-databases.md")
     command = re.search(r"neo4j-admin database import full .*?(?=\n\s*neo4j start)", tools, re.S).group(0)
     assert "--nodes=build/neo4j/nodes.csv" in command and "--relationships=build/neo4j/relationships.csv" in command
     assert "--multiline-fields=true" in command  # a quote may span paragraphs (tests/test_list_values.py)
@@ -54,10 +63,10 @@ def test_neo4j_admin_options_match_the_files(shipped_build: Path) -> None:
     assert "aliases:string[]" in header
 
 
-def test_the_hostile_label_of_the_readme_is_the_one_tested() -> None:
+def test_the_hostile_label_of_the_docs_is_the_one_tested() -> None:
     from tests.test_html import HOSTILE
 
-    assert f"`{HOSTILE[0]}`" in section("### The HTML page")
+    assert f"`{HOSTILE[0]}`" in page("html-page.md")
 
 
 def test_the_test_command_installs_every_debian_tool_the_tests_use() -> None:

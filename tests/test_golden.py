@@ -65,5 +65,5 @@ def test_golden_files_hold_what_each_format_promises(golden) -> None:
     nodes = _csv(golden, "built/neo4j/nodes.csv")
     plan = next(r for r in nodes if r["id"] == "ledger-plan")
     assert float(plan["totalInvestmentYuan:double"]) == 588900000000.5
-    # GraphML: the same roles, joined by " | " as the README's GraphML section says
+    # GraphML: the same roles, joined by " | " as docs/how-to/gephi.md says
     assert b"acting chief executive | chief scientist | director" in golden["built/kg.graphml"]

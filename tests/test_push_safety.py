@@ -685,12 +685,13 @@ def test_a_redirect_to_no_url_is_not_retried(shipped_build):
     assert [method for method, *_ in server.seen] == ["GET", "PUT"]  # the PUT once: repeating cannot help
 
 
-def test_the_readme_names_the_list_graph_kg_writes():
-    """The README's advice for shared servers names the list graph the code writes (issue 21 item 13)."""
+def test_the_docs_name_the_list_graph_kg_writes():
+    """The push guide's advice for shared servers names the list graph the code writes (issue 21 item 13)."""
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    assert f"<{endpoint.list_graph(DEFAULT_BASE)}>" in readme and "<BASE>pushed" in readme
+    guide = Path(__file__).resolve().parent.parent / "docs" / "how-to" / "push.md"
+    text = guide.read_text(encoding="utf-8")
+    assert f"<{endpoint.list_graph(DEFAULT_BASE)}>" in text and "<BASE>pushed" in text
 
 
 def test_another_corpus_cannot_take_or_delete_an_article_graph(shipped_build, tmp_path):

@@ -1,4 +1,4 @@
-"""The planted bugs of the mutation check (tests/mutation/run.py): each breaks one promise of the README.
+"""The planted bugs of the mutation check (tests/mutation/run.py): each breaks one promise of the docs (docs/).
 
 `search` must occur exactly once in `path`; `tests` are pytest ids (a file, or file::test) of the tests meant
 to catch the bug. Ids missing from the tree being checked are left out (an older commit lacks newer tests).
