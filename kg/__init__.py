@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DataError", "KgError", "Problem", "UsageError", "build", "query"]
 __version__ = "0.1.0"
-# An entity's IRI is the base, the folder of its top class and its id (kg.rdf mints them; kg query finds an entity
+# An entity's IRI is the base, the folder of its top class and its id (kg.pipeline.rdf mints them; kg query finds an entity
 # by its id the same way): here, so neither the CLI nor a query needs rdflib to know them.
 DEFAULT_BASE = "https://kg.example.org/"  # unless --base
 FOLDERS = {
@@ -87,7 +87,7 @@ def __getattr__(name: str):
 
 def build(data_dir: str | Path = "data", base: str | None = None):
     """Read and check the facts under data_dir and return the RDF dataset (default graph + provenance)."""
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     return pipeline.load(data_dir, base=base or DEFAULT_BASE).dataset
 

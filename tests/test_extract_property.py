@@ -8,9 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import check, facts
+from kg.check import loader as check
 from kg.extract import draftfile, extract
 from kg.ontology import Ontology
+from kg.read import facts
 
 PIECES = [
     "Xyz Province",
@@ -111,7 +112,7 @@ def _ontology() -> Ontology:
 def test_a_draft_scalar_reads_back_as_its_text(text: str) -> None:
     """Whatever an article holds (DEL, C1 controls, U+0085, U+2028, a BOM), the draft quotes it so that kg's own
     YAML loader reads the same text back: drafts are valid facts files however odd the article's characters."""
-    from kg import yamlsafe
+    from kg.read import yamlsafe
 
     loaded = yamlsafe.load(f"quote: {draftfile.q(text)}\n", "draft.yaml")
     assert loaded["quote"] == text

@@ -1,4 +1,4 @@
-"""Writers side by side in forked processes (kg.parallel): each runs once, failures surface, output unchanged."""
+"""Writers side by side in forked processes (kg.pipeline.parallel): each runs once, failures surface, output unchanged."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import parallel, pipeline
+from kg.pipeline import build as pipeline
+from kg.pipeline import parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 

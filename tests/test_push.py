@@ -17,7 +17,7 @@ from collections import Counter
 import pytest
 import rdflib
 
-from kg import endpoint
+from kg.serve import endpoint
 from tests.conftest import run_kg, serving
 from tests.test_serve import NO_PROXY, free_port, port_is_closed, stop, wait_for_port
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 import rdflib
 
-from kg import endpoint
+from kg.serve import endpoint
 from tests.conftest import run_kg, serving
 from tests.test_push import ARTICLE_GRAPH, ONTOLOGY_GRAPH, expected_counts
 

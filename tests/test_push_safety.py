@@ -25,7 +25,8 @@ import urllib.request
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import endpoint
 from tests.conftest import run_kg, serving
 from tests.test_push import (
     ARTICLE_GRAPH,
@@ -918,7 +919,7 @@ def test_a_list_that_inflates_past_its_limit_is_not_inflated(shipped_build):
     at most the list's limit (64 MiB) is inflated; the list is unreadable, nothing is deleted, the push is done."""
     import tracemalloc
 
-    from kg.endpoint import push as push_graphs
+    from kg.serve.endpoint import push as push_graphs
 
     bomb = _gzip_bomb(512 << 20)
 

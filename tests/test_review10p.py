@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import endpoint
 from tests.conftest import ROOT, run_kg
 from tests.graph_store import StoreFront, get_graph, put_graph
 from tests.test_push import oxigraph_server, server_counts

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import endpoint
 from tests.conftest import run_kg
 from tests.test_push import NO_PROXY as NO_PROXY_OPENER
 from tests.test_push import expected_counts, oxigraph_server, server_counts

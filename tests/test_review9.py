@@ -13,7 +13,8 @@ import urllib.request
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import endpoint
 from tests.conftest import ROOT, run_kg
 from tests.graph_store import StoreFront, put_graph
 from tests.test_push import NO_PROXY as NO_PROXY_OPENER

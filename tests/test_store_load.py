@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import pipeline
 from kg.errors import UsageError
 from kg.export import store
+from kg.pipeline import build as pipeline
 from tests.conftest import run_kg
 
 
@@ -126,7 +126,7 @@ def test_the_store_reads_kg_nq_while_it_is_written(tmp_path: Path, monkeypatch: 
     import time
 
     from kg.export import nquads
-    from kg.fsutil import Growing
+    from kg.files import Growing
 
     data = tmp_path / "data"
     assert run_kg("synth", "--statements", "400", "--out", str(data)).returncode == 0

@@ -68,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg import endpoint
+    from kg.serve import endpoint
 
     sent = endpoint.push(
         args.build,

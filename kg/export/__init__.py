@@ -36,7 +36,7 @@ class Format:
     # compaction after uses one): on a machine with no more cores, the other writers wait for that, then run
     cores: int = 0
     # about how long the writer takes at a million quads (seconds, on a 2-core machine): the build starts the
-    # heaviest writers first when it runs them side by side (kg.parallel), so none is left alone at the end
+    # heaviest writers first when it runs them side by side (kg.pipeline.parallel), so none is left alone at the end
     cost: float = 0.5
 
     @property

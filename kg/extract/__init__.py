@@ -14,13 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from kg import yamlsafe
 from kg.errors import DataError, Problem, UsageError, visible
 from kg.extract.entities import Known
 from kg.extract.model import Draft
 from kg.model import Source
 from kg.ontology import Ontology
-from kg.sources import SLUG, read_source, read_text
+from kg.read import yamlsafe
+from kg.read.articles import SLUG, read_source, read_text
 
 # To add a backend, write a module with NAME and extract(source, known) -> Draft, and add one line here.
 BACKENDS = {"rules": "kg.extract.rules"}

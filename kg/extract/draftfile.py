@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 
-from kg import regions, yamlsafe
 from kg.errors import DataError, Problem, visible
 from kg.extract.model import Draft, DraftEntity, DraftStatement
+from kg.read import regions, yamlsafe
 
 LITERAL = re.compile(r"^(?:-?\d+|\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
 

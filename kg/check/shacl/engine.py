@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.validate.ntriples import _graph
+from kg.check.shacl.ntriples import _graph
 
 
 @contextlib.contextmanager

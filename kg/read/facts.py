@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg import yamlsafe
 from kg.errors import DataError, Problem, blank
 from kg.model import Entity, Facts, Location, Source, Statement
-from kg.yamlsafe import YList, YMap, YStr
+from kg.read import yamlsafe
+from kg.read.yamlsafe import YList, YMap, YStr
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # `draft:` marks what `kg extract` proposed and nobody has reviewed yet (rule, confidence); the loader
@@ -113,7 +113,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.facts = Facts()
         self.failed_sources: set[str] = set()  # slugs of articles that could not be read
-        # False when one facts file is read on its own (kg.corpus): ids are then compared across files later
+        # False when one facts file is read on its own (kg.pipeline.corpus): ids are then compared across files later
         self.check_ids = check_ids
         self.entity_list: list[Entity] = []  # every entity read, in file order
         self.article_names: list[str] = []  # for the hint of a missing article, when sources holds only one
@@ -368,8 +368,8 @@ class _Reader:
 def read(data_dir: Path) -> Facts:
     """Read every article and facts file under data_dir, in name order; raise DataError on any reading problem.
 
-    (The build reads through kg.corpus, which also runs the per-file checks; this is the same reading, serial.)"""
-    from kg import corpus
+    (The build reads through kg.pipeline.corpus, which also runs the per-file checks; this is the same reading, serial.)"""
     from kg.ontology import DEFAULT_DIR
+    from kg.pipeline import corpus
 
     return corpus.read(Path(data_dir), DEFAULT_DIR)[0]

@@ -3,7 +3,7 @@
 Only what a decision changes is touched: an accepted entry loses its `draft:` line, a rejected one is removed, an
 edited field is replaced (in the quoting the old value had), an entity the reviewer added from a selection is
 appended to the entities; every other line, comments included, is written back as ruamel.yaml read it. Before
-anything is written the whole data folder is read by the loader (kg.corpus and the checks across files) with the
+anything is written the whole data folder is read by the loader (kg.pipeline.corpus and the checks across files) with the
 new text in place of the file, so the file on disk is only ever replaced by one that `kg build` accepts. The decisions come from a web page and are checked here first, as the loader would: ids,
 classes and predicates by their rules, quotes against the article, and nothing names a path.
 """
@@ -20,12 +20,14 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from kg import check, corpus, fsutil
+from kg import files as fsutil
+from kg.check import loader as check
 from kg.errors import DataError, Problem
-from kg.facts import ID
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.review.model import Target, articles, dump, load_doc, others, version_of
-from kg.sources import decode, read_bytes, read_source
+from kg.pipeline import corpus
+from kg.read.articles import decode, read_bytes, read_source
+from kg.read.facts import ID
+from kg.serve.review.model import Target, articles, dump, load_doc, others, version_of
 
 DECISIONS = ("accept", "reject", "merge", "pending")
 MAX_TEXT = 10_000

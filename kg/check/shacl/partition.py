@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from rdflib import RDF, RDFS, Graph, URIRef
 
+from kg.check.shacl.ntriples import _LINE
+from kg.check.shacl.planning import Plan, _Deep
+from kg.check.shacl.screening import _screen_in_parallel
 from kg.errors import UsageError
-from kg.validate.ntriples import _LINE
-from kg.validate.planning import Plan, _Deep
-from kg.validate.screening import _screen_in_parallel
 
 
 def _iri(token: str) -> str | None:

@@ -9,7 +9,7 @@ bytes, its article's bytes and the ontology. So that work is cut into one task p
   its result in the cache directory, so a rebuild after one article changed redoes that source only.
 Every path gives the same result, so the build output is byte-identical whichever is used (tested).
 The checks across files (ids, domains and ranges, unused entities, cycles) run afterwards on the merged facts
-(kg.check.check_global), because they need all of them.
+(kg.check.loader.check_global), because they need all of them.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import kg
-from kg import check
+from kg.check import loader as check
 from kg.errors import DataError, KgError, Problem, UsageError
-from kg.facts import _Reader, id_problem, nearest_articles
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import Ontology
-from kg.rdf import DEFAULT_BASE, Emitted, emit_source
-from kg.sources import SLUG, check_slug, decode, parse_source, read_bytes, read_source
+from kg.pipeline.rdf import DEFAULT_BASE, Emitted, emit_source
+from kg.read.articles import SLUG, check_slug, decode, parse_source, read_bytes, read_source
+from kg.read.facts import _Reader, id_problem, nearest_articles
 
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 Signature = tuple[int, int, int, int]  # size, mtime and ctime in ns, inode: a file unchanged since, as git's index
@@ -331,7 +331,7 @@ class Cache:
         self.directory = Path(directory) if directory else None
         self.used: set[str] = set()
         self.new: dict[str, Unit] = {}
-        # what the build read, for kg.increment's record of it: each file's status before it was read
+        # what the build read, for kg.pipeline.increment's record of it: each file's status before it was read
         self.signatures: dict[str, Signature | None] = {}
         self.tasks: list[Task] = []
         self.listing: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # names in articles/ and facts/
@@ -458,7 +458,7 @@ class _Share:
 
     def _collect(self, wait: bool) -> None:
         """Read the results the workers have announced; with `wait`, block until one says something or exits."""
-        from kg.parallel import receive
+        from kg.pipeline.parallel import receive
 
         if wait and not self.readers:
             raise RuntimeError("a worker process of --jobs stopped before finishing its batches; run with --jobs 1")
@@ -469,7 +469,7 @@ class _Share:
 
 def _work(batches: list[list[Task]], bounds: Any, lock: Any, spool: str, writer: Any) -> None:
     """A worker: claim batches from the front until none is left, each one's results written to a file."""
-    from kg.parallel import reporting
+    from kg.pipeline.parallel import reporting
 
     with reporting(writer, "a worker process of --jobs"):
         while True:
@@ -484,7 +484,7 @@ def _work(batches: list[list[Task]], bounds: Any, lock: Any, spool: str, writer:
 
 
 def _warm(task: Task) -> None:
-    from kg import regions
+    from kg.read import regions
 
     _ontology(task.ontology_text)
     regions.lookup("CN-SH")
@@ -671,7 +671,7 @@ def read(
             continue
         article_files[path.stem] = path
     facts_files = _facts_files(facts_dir, problems)
-    slugs = tuple(sorted(article_files))  # for the hint of a missing article (kg.facts.nearest_articles)
+    slugs = tuple(sorted(article_files))  # for the hint of a missing article (kg.read.facts.nearest_articles)
 
     tasks: list[Task] = []
     raw_articles: dict[str, bytes | None] = {}

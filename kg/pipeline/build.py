@@ -24,13 +24,17 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset as RdflibDataset
 
-from kg import check, corpus, export, fsutil, gcpause, increment, parallel, view
+from kg import export
+from kg import files as fsutil
+from kg.check import loader as check
 from kg.errors import DataError, UsageError, visible
+from kg.export import projection as view
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.progress import Progress, describe, stage
-from kg.rdf import DEFAULT_BASE, Dataset, assemble
-from kg.sources import climbs, iri_problem
+from kg.pipeline import corpus, gcpause, increment, parallel
+from kg.pipeline.progress import Progress, describe, stage
+from kg.pipeline.rdf import DEFAULT_BASE, Dataset, assemble
+from kg.read.articles import climbs, iri_problem
 
 
 @dataclass
@@ -42,7 +46,7 @@ class Build:
     rdf: Dataset
     base: str = DEFAULT_BASE
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks
-    cache: corpus.Cache | None = None  # what the per-source stage read (kg.increment records it)
+    cache: corpus.Cache | None = None  # what the per-source stage read (kg.pipeline.increment records it)
 
     @cached_property
     def view(self) -> nx.MultiDiGraph:
@@ -80,7 +84,7 @@ def load(
     """Read, check and emit; raises DataError listing every problem, before anything is written.
 
     The per-source stage (reading each facts file with its article and its own checks) runs in `jobs`
-    processes (0: one per CPU for a large corpus), or on the Dask scheduler at `dask`, and keeps its results in `cache` (see kg.corpus).
+    processes (0: one per CPU for a large corpus), or on the Dask scheduler at `dask`, and keeps its results in `cache` (see kg.pipeline.corpus).
     `progress` (the CLI's bar) is told of each of the progress.LOAD_STAGES stages."""
     if iri_problem(base) is not None or not base.endswith(("/", "#")):
         raise UsageError(f"--base {base!r} is not usable as a base IRI; give an http(s) address ending in / or #")
@@ -145,7 +149,7 @@ def _own_cache(cache: Path | str | None) -> Path | None:
             file=sys.stderr,
         )
         return None
-    from kg.corpus import key_trouble
+    from kg.pipeline.corpus import key_trouble
 
     trouble = key_trouble()
     if trouble is not None:
@@ -165,7 +169,7 @@ def build(
     dask: str | None = None,
     cache: Path | None = None,
 ) -> increment.Outcome:
-    """`kg build`: update the previous build in place when only a few sources changed since (kg.increment, which
+    """`kg build`: update the previous build in place when only a few sources changed since (kg.pipeline.increment, which
     needs `cache`), else read, check and write everything and record what the next build needs for that."""
     data_dir, out = Path(data_dir), output_dir(out)
     if cache is not None and Path(cache).exists() and not Path(cache).is_dir():
@@ -332,7 +336,7 @@ def write_side_by_side(
     progress: Progress | None,
     quads: int,
 ) -> None:
-    """Write `formats` into `staging` in this process and forked ones, one per core, heaviest first (kg.parallel):
+    """Write `formats` into `staging` in this process and forked ones, one per core, heaviest first (kg.pipeline.parallel):
     each writer is plain Python bound to one core, and each writes its own file. `build` is the build, or the
     projection alone when every format is a view format (an incremental update); `quads` the dataset's size."""
     ordered = sorted(formats, key=lambda fmt: -fmt.cost)

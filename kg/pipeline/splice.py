@@ -1,6 +1,6 @@
 """Updating a written output in place of rewriting it: find the changed records by binary search, copy the rest.
 
-An incremental build (kg.increment) knows, after one source changed, the few subjects of the default graph and
+An incremental build (kg.pipeline.increment) knows, after one source changed, the few subjects of the default graph and
 the few named graphs whose lines differ. Every kg output is sorted (lines, subject blocks, node objects, graph
 sections), so the records to replace are found by bisecting the old file's bytes, and the new file is the old
 file's unchanged byte ranges with the new records in between: tens of milliseconds for a file of hundreds of
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.rdf import PREFIXES
+from kg.pipeline.rdf import PREFIXES
 
 
 @dataclass

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg import dates, yamlsafe
 from kg.errors import DataError, Problem, blank, visible
 from kg.model import Entity, Source, Statement
+from kg.read import dates, yamlsafe
 
 if TYPE_CHECKING:
     from kg.ontology import Ontology
@@ -315,8 +315,8 @@ def parse_source(slug: str, text: str, display: str) -> Source:
             values[key] = ""
             continue
         values[key] = str(value).strip()
-    # the author and publisher become labels of the graph (kg.sources.front_matter_facts); the title is checked
-    # with the article's entity (kg.check.check_articles)
+    # the author and publisher become labels of the graph (kg.read.articles.front_matter_facts); the title is checked
+    # with the article's entity (kg.check.loader.check_articles)
     for key, names in (("author", authors), ("publisher", (values["publisher"],))):
         for name in names:
             found = character_problem(name, key)

@@ -19,10 +19,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import YAMLError
 
-from kg import yamlsafe
 from kg.errors import DataError, Problem, UsageError, visible
 from kg.ontology import KG, Ontology
-from kg.sources import SLUG, decode, read_bytes, read_source
+from kg.read import yamlsafe
+from kg.read.articles import SLUG, decode, read_bytes, read_source
 
 _DRAFT_LINE = re.compile(rb"^\s+draft:", re.M)
 

@@ -22,7 +22,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD
 
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
-from kg.rdf import DCTERMS, OA, PROV, SKOS, Dataset, Lit, Term, parse_term, split_line
+from kg.pipeline.rdf import DCTERMS, OA, PROV, SKOS, Dataset, Lit, Term, parse_term, split_line
 
 JOIN = " | "  # between list items in one attribute
 QUALIFIERS = ("date", "role", "note")  # a literal value's, in attributes <property>_date, _role and _note
@@ -161,7 +161,7 @@ def _label(props: dict[str, list[Term]], node: str) -> tuple[str, str]:
 
 
 def project(ds: Dataset, ontology: Ontology) -> nx.MultiDiGraph:
-    """Build the property-graph view of a dataset built by kg.rdf.to_dataset."""
+    """Build the property-graph view of a dataset built by kg.pipeline.rdf.to_dataset."""
     view = nx.MultiDiGraph()
     support = supports(ds)
     ours = {str(c) for c in ontology.classes.values()}

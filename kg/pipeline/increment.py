@@ -3,7 +3,7 @@
 A full build of a million triples takes tens of seconds, most of it in work whose result did not change: every
 other source read and checked again, a million lines sorted, every file and the store written again. After a
 build, `record` keeps what the next one needs to skip that work (in the cache directory, beside the per-source
-results of kg.corpus): each input file's status and content hash (as git's index does: a file whose size,
+results of kg.pipeline.corpus): each input file's status and content hash (as git's index does: a file whose size,
 times and inode are unchanged is not read), each source's result, every entity's class, how many statements
 name each entity, each source's partOf links, which default-graph lines several sources give, and the status
 of every output.
@@ -14,7 +14,7 @@ of every output.
    and checks only those sources;
 2. runs the checks across files on their statements only, with the recorded classes, counts and links;
 3. computes the changed lines: those sources' named graphs, and each touched subject of the default graph;
-4. updates each RDF output in place (kg.splice; the store by difference) and writes the projection's outputs
+4. updates each RDF output in place (kg.pipeline.splice; the store by difference) and writes the projection's outputs
    (GraphML, HTML, Neo4j, tables) again from the updated kg.nq, all staged beside the build and swapped in.
 
 It declines (and the caller runs a full build) whenever the shortcut could differ from a full build: no record,
@@ -39,13 +39,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kg
-from kg import check, corpus, export, fsutil, gcpause
+from kg import export
+from kg import files as fsutil
+from kg.check import loader as check
 from kg.errors import DataError, UsageError
 from kg.model import Facts, Source, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
-from kg.sources import SLUG, front_matter_uses, read_bytes, read_source
-from kg.splice import Changes, Splice, text_lines
+from kg.pipeline import corpus, gcpause
+from kg.pipeline.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
+from kg.pipeline.splice import Changes, Splice, text_lines
+from kg.read.articles import SLUG, front_matter_uses, read_bytes, read_source
 
 STATE = "state.pickle"
 DEFAULT_LINES = "default.nt"  # the default graph's sorted lines: where old lines of a subject are looked up
@@ -56,8 +59,8 @@ MAX_CHANGED = 64  # more changed sources than this: a full build, in parallel, i
 # 3: `repeated` counts the sources that give a default-graph line; before, a source that gave it twice counted
 # twice, and an update that took the line from that source kept it. 4: a source is an article with every facts
 # file that names it (before, the record kept one, and an update dropped the others' lines from its graph).
-# 5: the front matter's author and publisher are facts of the article (kg.rdf.front_matter_facts). 6: a text
-# holding a C1 control is refused (kg.sources.character_problem): outputs written before may hold one, so they
+# 5: the front matter's author and publisher are facts of the article (kg.pipeline.rdf.front_matter_facts). 6: a text
+# holding a C1 control is refused (kg.read.articles.character_problem): outputs written before may hold one, so they
 # are written again in full, every source checked. 7: a text holding a carriage return is refused too
 OUTPUTS_FORMAT = 7
 _RACY_NS = 2_000_000_000  # a file modified this close to the record is hashed next time whatever its status
@@ -265,7 +268,7 @@ def updatable(formats: tuple[str, ...]) -> bool:
 
 
 def _data_bytes(path: str | Path) -> bytes:
-    """A data file's bytes as the full build reads them (kg.sources.read_bytes: a regular file within the size
+    """A data file's bytes as the full build reads them (kg.read.articles.read_bytes: a regular file within the size
     limit); _Declined for anything else, so the full build that follows says what is wrong with it. Read as it
     was (Path.read_bytes), a facts file that a `git pull` had made a link to /dev/zero was read without end
     before the full build refused it (2.7 GB of memory in 2.5 s, until an allocation failed)."""
@@ -315,7 +318,7 @@ def update(
 def _update(
     state: State, data_dir: Path, out: Path, formats: tuple[str, ...], cache_dir: Path, ontology_dir: Path | None
 ) -> Outcome | None:
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     found = _find(state, data_dir)
     if not found.slugs:
@@ -449,7 +452,7 @@ def _read(
     for slug in [*found.changed, *found.added_loose]:
         if slug in state.loose or slug in found.added_loose:
             path = found.added_loose.get(slug) or state.loose[slug][0]
-            source = read_source(Path(path), path)  # as kg.corpus reads it; a problem declines
+            source = read_source(Path(path), path)  # as kg.pipeline.corpus reads it; a problem declines
             article = _loose(path, source, ontology, state.base)
             news[slug] = ([], corpus.Unit(slug, source, emitted=Emitted(slug, article[1], article[2])))
     for slug in [*found.changed, *found.added]:
@@ -610,7 +613,7 @@ def _added_and_removed(
 
 
 def _loose(path: str, source: Source, ontology: Ontology, base: str) -> tuple[str, list[str], list[str]]:
-    """An article no facts file names: its file and lines, as kg.rdf.assemble emits them."""
+    """An article no facts file names: its file and lines, as kg.pipeline.rdf.assemble emits them."""
     emitted = emit_source(source.slug, source, [], [], ontology, base, {})
     return path, emitted.default, emitted.graph
 
@@ -694,8 +697,9 @@ def _write(
 ) -> list[Path]:
     """Each output updated into a staging copy of the build, swapped in as one step (pipeline.staged), and the
     record's default-graph lines with it."""
-    from kg import pipeline, view
     from kg.export import nquads, ntriples
+    from kg.export import projection as view
+    from kg.pipeline import build as pipeline
 
     default_lines = cache_dir / DEFAULT_LINES
     fd, name = tempfile.mkstemp(prefix=".default.", suffix=".tmp", dir=cache_dir)
@@ -760,7 +764,7 @@ def _settled(files: dict[str, tuple[corpus.Signature | None, bytes]]) -> dict:
 
 
 def _summary(state: State) -> str:
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     return pipeline.summary(Counter(state.by_class), state.statements, state.article_count)
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import pycountry
 import yaml
 
-from kg import fsutil, regions
+from kg import files as fsutil
 from kg.errors import UsageError, visible
-from kg.fsutil import write_text
+from kg.files import write_text
+from kg.read import regions
 
 SYLLABLES = [
     "qing",

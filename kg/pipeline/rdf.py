@@ -31,10 +31,11 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import BNode
 from rdflib.term import Literal as RdflibLiteral
 
-from kg import DEFAULT_BASE, FOLDERS, OTHER_FOLDER, dates
+from kg import DEFAULT_BASE, FOLDERS, OTHER_FOLDER
 from kg.model import Entity, Facts, Source, Statement
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
-from kg.sources import front_matter_facts, name_key
+from kg.read import dates
+from kg.read.articles import front_matter_facts, name_key
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -110,7 +111,7 @@ def _unescape_match(match: re.Match) -> str:
 
 
 def parse_term(text: str) -> Term:
-    """A term from its canonical N-Triples form (as kg.rdf.nt writes it)."""
+    """A term from its canonical N-Triples form (as kg.pipeline.rdf.nt writes it)."""
     if text[0] == "<":
         return text[1:-1]
     if text[0] == "_":
@@ -324,7 +325,7 @@ def emit_source(
     iri_of: dict[str, str] | None = None,
 ) -> Emitted:
     """The N-Triples lines of one source: its article, the entities it declares, its statements with their
-    evidence. This runs in the per-source stage (kg.corpus), so it sees one facts file: an entity declared in
+    evidence. This runs in the per-source stage (kg.pipeline.corpus), so it sees one facts file: an entity declared in
     another file gets the stand-in IRI <\x00id> (no IRI holds a NUL), which `assemble` replaces once all files
     are read. `iri_of` gives known IRIs instead (to_dataset, which sees every file)."""
     mint = Minter(base, ontology)

@@ -3,10 +3,10 @@ dataset to any SPARQL 1.1 Graph Store Protocol server).
 
 `kg serve` runs Oxigraph's own server (the `oxigraph` package from PyPI, a compiled binary) in read-only mode on
 build/store: a full SPARQL 1.1 Protocol implementation is better than any endpoint written here, and the store it
-reads is the one `kg query` uses. It runs behind kg's own front (kg/serve_front.py), which reads each request
-with h11 (kg/http_guard.py), answers only its own host names, refuses SERVICE, limits request size, request and
+reads is the one `kg query` uses. It runs behind kg's own front (kg/serve/front.py), which reads each request
+with h11 (kg/serve/http_guard.py), answers only its own host names, refuses SERVICE, limits request size, request and
 query time, connections and each worker's memory, none of which Oxigraph's server bounds, follows a rebuilt
-store, and serves kg's own query page (kg/serve_page.py; Oxigraph's asks prefix.cc for prefixes when online).
+store, and serves kg's own query page (kg/serve/page.py; Oxigraph's asks prefix.cc for prefixes when online).
 
 `kg push` sends each graph of the dataset with an HTTP PUT (Graph Store Protocol, "indirect graph
 identification": `?graph=<IRI>` or `?default`). PUT replaces the graph, so pushing twice leaves the server
@@ -53,11 +53,12 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg import DEFAULT_BASE, __version__, inflate, serve_front, tls
+from kg import DEFAULT_BASE, __version__
 from kg.errors import KgError, UsageError
-from kg.http_guard import HostCheck, is_loopback
-from kg.ingest import encoding
-from kg.sources import climbs
+from kg.ingest import encoding, inflate, tls
+from kg.read.articles import climbs
+from kg.serve import front as serve_front
+from kg.serve.http_guard import HostCheck, is_loopback
 from kg.store import store_path
 
 USER_VARIABLE = "KG_PUSH_USER"
@@ -202,7 +203,7 @@ def serve(
     limits: serve_front.Limits | None = None,
     allow_hosts: tuple[str, ...] = (),
 ) -> int:
-    """Serve the store through the guarded front (kg/serve_front.py) until SIGTERM or Ctrl-C; returns the exit
+    """Serve the store through the guarded front (kg/serve/front.py) until SIGTERM or Ctrl-C; returns the exit
     code. The Oxigraph workers die with this process, so stopping `kg serve` leaves nothing listening.
     Requests are answered only when addressed to the server's own names (and `allow_hosts`): see HostCheck."""
     if limits is None:
@@ -285,7 +286,7 @@ def ontology_graph(base: str) -> str:
 PUSHED_GRAPH = list_graph(DEFAULT_BASE)
 
 
-_climbs = climbs  # kg/rdf.py: the same rule kg build applies to its base
+_climbs = climbs  # kg/pipeline/rdf.py: the same rule kg build applies to its base
 
 
 def _another_corpus(name: str, base: str) -> bool:
@@ -603,7 +604,7 @@ def _read_body(response: httpx.Response, limit: int, seconds: float) -> tuple[by
         return response.content[:limit], True
     deadline = time.monotonic() + seconds
     raw = bytearray()
-    try:  # inflated within the limit: httpx's decoders inflate each chunk whole (kg/inflate.py)
+    try:  # inflated within the limit: httpx's decoders inflate each chunk whole (kg/ingest/inflate.py)
         decoder = inflate.Decoder(response.headers.get("Content-Encoding", ""), limit)
         for chunk in response.iter_raw():
             raw += decoder.decode(chunk)
@@ -1077,7 +1078,7 @@ def _proxy_of(client: httpx.Client, url: httpx.URL) -> str | None:
 
 
 def _tls_context(url: httpx.URL) -> ssl.SSLContext:
-    """kg/tls.py's context for an https endpoint; certifi's alone for http (nothing to check, nothing to load)."""
+    """kg/ingest/tls.py's context for an https endpoint; certifi's alone for http (nothing to check, nothing to load)."""
     import certifi
 
     if url.scheme != "https":

@@ -2,5 +2,5 @@
 
 model.py turns the facts file (read with ruamel.yaml, which keeps comments and layout) and its article into the
 page's data, save.py applies the page's decisions to that same document, runs the loader's checks on the result
-and writes it atomically, server.py is the guarded local HTTP server (kg/http_guard.py), page.py the page.
+and writes it atomically, server.py is the guarded local HTTP server (kg/serve/http_guard.py), page.py the page.
 """

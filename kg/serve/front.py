@@ -7,14 +7,14 @@ minutes with `--timeout-s 1`. A query cannot be stopped from outside the process
 process answers one request at a time and a request that outlives --query-timeout gets its worker killed and a
 fresh one started: a runaway query costs one worker for --query-timeout seconds, never the service.
 
-Requests are read by h11 (kg/http_guard.py), never by hand. What the front enforces before Oxigraph sees a byte:
+Requests are read by h11 (kg/serve/http_guard.py), never by hand. What the front enforces before Oxigraph sees a byte:
 - the request is addressed to this server (Host: 127.0.0.1:PORT, localhost:PORT, ...; else 421), so a web page
   that rebinds its own name to 127.0.0.1 cannot read the graph, and is not made by another site's page (Origin,
   Sec-Fetch-Site; else 403), so no web page the user has open can make it work;
 - the request line and headers fit in HEAD_LIMIT bytes (else 431) and the body in --max-body bytes (else 413,
   refused from Content-Length alone, before the body is read);
 - the whole request arrives within --request-timeout seconds (else 408): slow-loris clients are dropped;
-- only GET, HEAD and POST (the query page at /, kg/serve_page.py, is answered here, not by Oxigraph, and posts
+- only GET, HEAD and POST (the query page at /, kg/serve/page.py, is answered here, not by Oxigraph, and posts
   to /query); writes (PUT, DELETE, PATCH, POST to /update or /store) get 403, as the store is read-only, other
   methods 405; only /query and reading /store reach a worker (other paths: 404);
 - the query is read here (GET ?query=, POST application/sparql-query, POST form) and refused if it cannot be
@@ -56,7 +56,7 @@ from pathlib import Path
 
 import h11
 
-from kg.http_guard import HEAD_LIMIT, ClientGone, HostCheck, Refusal, Request, read_request
+from kg.serve.http_guard import HEAD_LIMIT, ClientGone, HostCheck, Refusal, Request, read_request
 
 RESPONSE_BUFFER = 1024 * 1024
 FORWARDED_HEADERS = ("accept", "accept-language")
@@ -753,9 +753,9 @@ class Front:
         await self.checks.run(_refuse_reaching_out, text)
 
     async def _page(self, method: str, writer: asyncio.StreamWriter) -> None:
-        """kg's own query page (kg/serve_page.py), answered by the front: Oxigraph's built-in page fetches
+        """kg's own query page (kg/serve/page.py), answered by the front: Oxigraph's built-in page fetches
         prefix suggestions from the internet, and kg's pages load nothing from outside."""
-        from kg import serve_page
+        from kg.serve import page as serve_page
 
         writer.write(serve_page.response(head_only=method == "HEAD"))
         async with asyncio.timeout(self.limits.request_timeout):

@@ -11,12 +11,12 @@ import re
 
 from rdflib import XSD
 
-from kg import dates, regions
 from kg.errors import DataError, Problem
-from kg.facts import closest
 from kg.model import Entity, Evidence, Facts, Location, Source, Statement
 from kg.ontology import Ontology
-from kg.sources import character_problem, front_matter_uses, is_language_tag, language_hint
+from kg.read import dates, regions
+from kg.read.articles import character_problem, front_matter_uses, is_language_tag, language_hint
+from kg.read.facts import closest
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+\Z")  # ASCII digits only: RDF's lexical forms (\d takes any script's)
 _INT64_MAX = 2**63 - 1
@@ -97,7 +97,7 @@ def check_local(
     entities: list[Entity], statements: list[Statement], sources: dict[str, Source], ontology: Ontology
 ) -> list[Problem]:
     """The checks that need nothing beyond one facts file and its article: terms, literals, dates, quotes (whose
-    offsets are filled in here) and characters. They run once per source, in parallel and cached (kg.corpus)."""
+    offsets are filled in here) and characters. They run once per source, in parallel and cached (kg.pipeline.corpus)."""
     problems: list[Problem] = []
     for entity in entities:
         if entity.cls != "Article":
@@ -469,7 +469,7 @@ def _check_unused(facts: Facts, ontology: Ontology) -> list[Problem]:
 
 def front_matter_uses_of(facts: Facts, ontology: Ontology) -> list[str]:
     """Every declared entity that an article's front matter names (its author, its publisher): each is traced to
-    its source by the front matter, as by a statement (kg.sources.front_matter_uses)."""
+    its source by the front matter, as by a statement (kg.read.articles.front_matter_uses)."""
     entities: dict[str, list[Entity]] = {}
     statements: dict[str, list[Statement]] = {}
     for entity in facts.entities.values():
@@ -533,7 +533,7 @@ def _cycle_names(path: list[str], start: int, back: str) -> str:
 
 def _check_text(entities: list[Entity], statements: list[Statement]) -> list[Problem]:
     """Every free text that reaches an export holds only characters that XML 1.0 (GraphML) can carry, and no
-    control character a terminal acts on (see kg.sources.character_problem)."""
+    control character a terminal acts on (see kg.read.articles.character_problem)."""
     problems: list[Problem] = []
 
     def scan(text: str, path: str, line: int, what: str) -> None:

@@ -19,9 +19,9 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from kg.validate.engine import _sparql_cache
-from kg.validate.ntriples import _graph, _predicate
-from kg.validate.planning import Plan, _algebra_nodes
+from kg.check.shacl.engine import _sparql_cache
+from kg.check.shacl.ntriples import _graph, _predicate
+from kg.check.shacl.planning import Plan, _algebra_nodes
 
 
 def _string(term) -> str:

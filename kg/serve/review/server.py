@@ -1,6 +1,6 @@
 """The local server of `kg review`: the page, its data, and the one write (save).
 
-The page writes a file on this machine, so every request is read by h11 through kg/http_guard.py (the guard of
+The page writes a file on this machine, so every request is read by h11 through kg/serve/http_guard.py (the guard of
 `kg serve`) and:
 - the server listens on 127.0.0.1 only, and answers only requests addressed to it (Host: 127.0.0.1:PORT or
   localhost:PORT; else 421), so a web page that rebinds its own name to 127.0.0.1 reads and writes nothing;
@@ -8,7 +8,7 @@ The page writes a file on this machine, so every request is read by h11 through 
   never sends anywhere; the page sends it in a header, which another site's page cannot send without a CORS
   preflight this server never allows);
 - the save needs an Origin header naming this server, and a JSON body (another site's form cannot send one);
-- every answer says nosniff and no-store; the page's own has a Content-Security-Policy (kg/review/page.py);
+- every answer says nosniff and no-store; the page's own has a Content-Security-Policy (kg/serve/review/page.py);
 - at most `max_connections` connections are open at once (more are answered 503 at once and closed), so a local
   process holding idle connections cannot use up the server's file descriptors (each is dropped after
   REQUEST_TIMEOUT anyway, but a limit of 1,024 descriptors is reached in far less).
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KgError, UsageError
-from kg.http_guard import ClientGone, HostCheck, Refusal, Request, read_request, reply
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.review import model, page, save
+from kg.serve.http_guard import ClientGone, HostCheck, Refusal, Request, read_request, reply
+from kg.serve.review import model, page, save
 
 MAX_BODY = 8 * 1024 * 1024
 REQUEST_TIMEOUT = 30.0

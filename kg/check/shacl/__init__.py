@@ -61,16 +61,16 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib import URIRef as URIRef  # re-exported: the tests make terms with it
 
-from kg import gcpause
+from kg.check.shacl.engine import _init_worker, _run_chunk
+from kg.check.shacl.ntriples import _graph as _graph  # re-exported: the tests compare it to rdflib
+from kg.check.shacl.partition import _chunks, parse_sample, sample_nodes
+from kg.check.shacl.planning import Plan, _Deep, plan
+from kg.check.shacl.screening import screen
 from kg.errors import UsageError
 from kg.ontology import DEFAULT_DIR, ONTOLOGY_IRI
-from kg.pipeline import Build
-from kg.rdf import Minter
-from kg.validate.engine import _init_worker, _run_chunk
-from kg.validate.ntriples import _graph as _graph  # re-exported: the tests compare it to rdflib
-from kg.validate.partition import _chunks, parse_sample, sample_nodes
-from kg.validate.planning import Plan, _Deep, plan
-from kg.validate.screening import screen
+from kg.pipeline import gcpause
+from kg.pipeline.build import Build
+from kg.pipeline.rdf import Minter
 
 __all__ = [
     "Finding",

@@ -1,4 +1,4 @@
-"""The query page of `kg serve`, kg's own: one self-contained HTML file (kg/assets/query.html) with the saved
+"""The query page of `kg serve`, kg's own: one self-contained HTML file (kg/serve/assets/query.html) with the saved
 questions and kg's prefixes written into it when the server starts.
 
 Why not Oxigraph's built-in page: it asks prefix.cc for prefix suggestions whenever the machine is online, and
@@ -58,7 +58,7 @@ def script_json(value: object) -> str:
 
 def render(saved: Mapping[str, QueryText], prefixes: Mapping[str, str] = PREFIXES, example: str = EXAMPLE) -> str:
     """The page with these saved questions and prefixes written in."""
-    template = resources.files("kg").joinpath("assets/query.html").read_text(encoding="utf-8")
+    template = resources.files("kg.serve").joinpath("assets/query.html").read_text(encoding="utf-8")
     data = {
         "prefixes": dict(prefixes),
         "saved": [
