@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kg.check import loader as check
 from kg.extract import draftfile, extract
 from kg.ontology import Ontology
-from kg.read import facts
+from kg.pipeline import corpus
 
 PIECES = [
     "Xyz Province",
@@ -95,7 +95,7 @@ def test_any_draft_passes_every_check_of_the_loader(tmp_path_factory, pieces):
     assert text == draftfile.render(extract(article, data), str(article))  # deterministic
     (data / "facts").mkdir()
     (data / "facts" / "generated.yaml").write_text(text, encoding="utf-8")
-    check.check(facts.read(Path(data)), _ontology())  # raises DataError on any problem
+    check.check(corpus.read_facts(Path(data)), _ontology())  # raises DataError on any problem
 
 
 _CACHE: dict[str, Ontology] = {}

@@ -3,6 +3,8 @@
 `extract(article, data_dir)` reads one article and returns a Draft: proposed entities (resolved against the
 entities already curated in data_dir/facts/) and statements, each with the rule that proposed it and a
 confidence. Backends are listed in BACKENDS; the rules backend is the only one and needs nothing downloaded.
+
+May import kg/read/ and the base modules (model, errors, ontology, files).
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from kg import __version__
 from kg.errors import UsageError
 from kg.ingest import Original, Refused, inflate, tls
-from kg.serve.http_guard import is_loopback
+from kg.ingest.tls import is_loopback
+from kg.model import VERSION
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -181,7 +181,7 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits, via: Via | None) 
         follow_redirects=False,
         verify=_tls(current),
         trust_env=trust_env,
-        headers={"User-Agent": f"kg/{__version__} (kg add)", "Accept-Encoding": inflate.ACCEPT},
+        headers={"User-Agent": f"kg/{VERSION} (kg add)", "Accept-Encoding": inflate.ACCEPT},
         timeout=httpx.Timeout(limits.timeout),
     ) as client:
         while True:

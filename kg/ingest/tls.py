@@ -8,6 +8,7 @@ Verification is never off.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import ssl
 
@@ -35,3 +36,14 @@ def context(host: str) -> ssl.SSLContext:
                 "file of the certificates to trust (or a folder of them for SSL_CERT_DIR), or unset it"
             ) from None
     return ssl.create_default_context(cafile=certifi.where())
+
+
+def is_loopback(host: str) -> bool:
+    """A name or address of this machine (localhost, 127.0.0.0/8, ::1): what kg serve and kg review may listen
+    on alone, and what kg push and kg add reach without a proxy."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -27,11 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import kg
 from kg.check import loader as check
 from kg.errors import DataError, KgError, Problem, UsageError
-from kg.model import Entity, Facts, Source, Statement
-from kg.ontology import Ontology
+from kg.model import VERSION, Entity, Facts, Source, Statement
+from kg.ontology import DEFAULT_DIR, Ontology
 from kg.pipeline.rdf import DEFAULT_BASE, Emitted, emit_source
 from kg.read.articles import SLUG, check_slug, decode, parse_source, read_bytes, read_source
 from kg.read.facts import _Reader, id_problem, nearest_articles
@@ -237,7 +236,7 @@ class Task:
     def key(self) -> str:
         digest = hashlib.sha256()
         for part in (
-            f"kg {kg.__version__} cache {CACHE_FORMAT}",
+            f"kg {VERSION} cache {CACHE_FORMAT}",
             self.facts_path,
             self.slug,
             self.article_path,
@@ -626,6 +625,13 @@ def _refused(address: str) -> str:
 
 def _run_batch(tasks: list[Task]) -> list[Unit]:
     return [run(task) for task in tasks]
+
+
+def read_facts(data_dir: Path) -> Facts:
+    """Read every article and facts file under data_dir, in name order, with the per-file checks; raise DataError
+    on any reading problem. (The build's reading, serial, with the shipped ontology; moved here from
+    kg/read/facts.py, so that reading never imports the build.)"""
+    return read(Path(data_dir), DEFAULT_DIR)[0]
 
 
 def read(

@@ -38,14 +38,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import kg
 from kg import export
 from kg import files as fsutil
 from kg.check import loader as check
 from kg.errors import DataError, UsageError
-from kg.model import Facts, Source, Statement
+from kg.model import VERSION, Facts, Source, Statement
 from kg.ontology import DEFAULT_DIR, Ontology
-from kg.pipeline import corpus, gcpause
+from kg.pipeline import corpus, gcpause, outputs
 from kg.pipeline.rdf import DEFAULT_BASE, Emitted, Minter, emit_source, resolver, split_line
 from kg.pipeline.splice import Changes, Splice, text_lines
 from kg.read.articles import SLUG, front_matter_uses, read_bytes, read_source
@@ -254,7 +253,7 @@ def _load(cache_dir: Path) -> State | None:
 
 
 def _version() -> str:
-    return f"kg {kg.__version__} outputs {OUTPUTS_FORMAT}"
+    return f"kg {VERSION} outputs {OUTPUTS_FORMAT}"
 
 
 def _ontology_digest(ontology_dir: Path | None) -> str:
@@ -318,11 +317,9 @@ def update(
 def _update(
     state: State, data_dir: Path, out: Path, formats: tuple[str, ...], cache_dir: Path, ontology_dir: Path | None
 ) -> Outcome | None:
-    from kg.pipeline import build as pipeline
-
     found = _find(state, data_dir)
     if not found.slugs:
-        with pipeline.lock(out):  # a build running now may be about to change it: not up to date then
+        with outputs.lock(out):  # a build running now may be about to change it: not up to date then
             if corpus.signature(cache_dir / STATE) != state.status or _output_status(out, formats) != state.outputs:
                 raise _Declined
             state.files = _settled(found.files)
@@ -695,11 +692,10 @@ def _write(
     verify: Callable[[], None],
     done: Callable[[], None],
 ) -> list[Path]:
-    """Each output updated into a staging copy of the build, swapped in as one step (pipeline.staged), and the
+    """Each output updated into a staging copy of the build, swapped in as one step (outputs.staged), and the
     record's default-graph lines with it."""
     from kg.export import nquads, ntriples
     from kg.export import projection as view
-    from kg.pipeline import build as pipeline
 
     default_lines = cache_dir / DEFAULT_LINES
     fd, name = tempfile.mkstemp(prefix=".default.", suffix=".tmp", dir=cache_dir)
@@ -712,9 +708,9 @@ def _write(
 
     try:
         keep = {export.get(name).filename for name in formats}
-        with pipeline.staged(out, check=verify, done=in_place, keep=keep) as staging:
+        with outputs.staged(out, check=verify, done=in_place, keep=keep) as staging:
             for fmt in map(export.get, formats):
-                pipeline.remove(staging / fmt.filename)
+                outputs.remove(staging / fmt.filename)
             for fmt in (export.get(name) for name in formats if name in FORMATS):
                 fmt.load().update(out / fmt.filename, staging / fmt.filename, changes, ontology)
             others = [fmt for fmt in map(export.get, formats) if fmt.name not in FORMATS]
@@ -723,7 +719,7 @@ def _write(
             if others:  # the projection of the updated dataset, read back from the updated kg.nq
                 dataset = nquads.read(staging / export.get("nquads").filename)
                 graph = view.project(dataset, ontology)
-                pipeline.write_side_by_side(others, graph, staging, None, len(dataset))
+                outputs.write_side_by_side(others, graph, staging, None, len(dataset))
             ntriples.update(default_lines, updated, changes)
     finally:
         updated.unlink(missing_ok=True)
@@ -764,9 +760,7 @@ def _settled(files: dict[str, tuple[corpus.Signature | None, bytes]]) -> dict:
 
 
 def _summary(state: State) -> str:
-    from kg.pipeline import build as pipeline
-
-    return pipeline.summary(Counter(state.by_class), state.statements, state.article_count)
+    return outputs.summary(Counter(state.by_class), state.statements, state.article_count)
 
 
 def _part_of_by_source(statements: list[Statement]) -> dict[str, list[tuple[str, str]]]:

@@ -31,8 +31,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import BNode
 from rdflib.term import Literal as RdflibLiteral
 
-from kg import DEFAULT_BASE, FOLDERS, OTHER_FOLDER
-from kg.model import Entity, Facts, Source, Statement
+from kg.model import DEFAULT_BASE, FOLDERS, OTHER_FOLDER, Entity, Facts, Source, Statement
 from kg.ontology import KG, ONTOLOGY_IRI, Ontology
 from kg.read import dates
 from kg.read.articles import front_matter_facts, name_key

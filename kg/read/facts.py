@@ -363,13 +363,3 @@ class _Reader:
                 continue
             quotes.append((quote, start, line))
         return quotes
-
-
-def read(data_dir: Path) -> Facts:
-    """Read every article and facts file under data_dir, in name order; raise DataError on any reading problem.
-
-    (The build reads through kg.pipeline.corpus, which also runs the per-file checks; this is the same reading, serial.)"""
-    from kg.ontology import DEFAULT_DIR
-    from kg.pipeline import corpus
-
-    return corpus.read(Path(data_dir), DEFAULT_DIR)[0]

@@ -8,6 +8,7 @@ it came from in an error message.
 from __future__ import annotations
 
 import bisect
+import json
 import re
 
 import yaml
@@ -327,3 +328,15 @@ def load(text: str, path: str, first_line: int = 1, *, fast: bool = True):
     if problems:
         raise DataError(problems)
     return value
+
+
+# Writing: `kg extract`'s drafts (kg/extract/draftfile.py) and `kg review`'s saves (kg/serve/review/model.py) quote
+# every scalar the same way.
+def q(text: str) -> str:
+    """A YAML scalar for any text: a JSON string is a valid double-quoted YAML scalar, once the characters JSON
+    leaves raw and YAML does not take raw are escaped: DEL and the C1 controls (refused), U+0085, U+2028 and
+    U+2029 (read as line breaks, folded into a space), U+FEFF (a byte-order mark)."""
+    return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_YAML_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")

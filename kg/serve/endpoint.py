@@ -53,9 +53,9 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg import DEFAULT_BASE, __version__
 from kg.errors import KgError, UsageError
 from kg.ingest import encoding, inflate, tls
+from kg.model import DEFAULT_BASE, VERSION
 from kg.read.articles import climbs
 from kg.serve import front as serve_front
 from kg.serve.http_guard import HostCheck, is_loopback
@@ -1041,7 +1041,7 @@ def _client(url: httpx.URL, timeout: float, login: tuple[str, str] | None, auth:
             follow_redirects=True,
             trust_env=not is_loopback(url.host),
             event_hooks={"request": [stay_home], "response": [redirect_home]},
-            headers={"User-Agent": f"kg/{__version__}", "Accept-Encoding": inflate.ACCEPT},
+            headers={"User-Agent": f"kg/{VERSION}", "Accept-Encoding": inflate.ACCEPT},
         )
     except (ImportError, ValueError, httpx.InvalidURL) as err:
         # a proxy variable httpx cannot use: a SOCKS proxy without httpx's socks extra (ImportError), another

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import h11
 
+from kg.ingest.tls import is_loopback
+
 HEAD_LIMIT = 64 * 1024
 
 
@@ -78,17 +80,6 @@ class Request:
 def _is_wildcard(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_unspecified
-    except ValueError:
-        return False
-
-
-def is_loopback(host: str) -> bool:
-    """A name or address of this machine (localhost, 127.0.0.0/8, ::1): what kg serve and kg review may listen
-    on alone, and what kg push and kg add reach without a proxy."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 

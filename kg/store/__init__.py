@@ -30,6 +30,8 @@ The package has one module per job: `saved` (the saved questions in kg/store/que
 terms), `binding` (the VALUES block), `ordering` (a final ORDER BY applied in Python), `answers` (the Result
 and its formats) and `vocabulary` (the prefixes and datatypes they share). This module opens the store, runs
 queries (`execute`, `run`, `query`) and keeps every name reachable as `kg.store.<name>`.
+
+May import kg/export/ (the store format: its named graphs) and the base modules (model, errors, ontology, files).
 """
 
 from __future__ import annotations

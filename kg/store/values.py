@@ -17,8 +17,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import FOLDERS, OTHER_FOLDER
 from kg.errors import UsageError
+from kg.model import FOLDERS, OTHER_FOLDER
 from kg.store.vocabulary import _PREFIXED, ASSERTED_CLASSES_GRAPH, PREFIXES, XSD
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

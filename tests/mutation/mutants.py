@@ -110,7 +110,7 @@ MUTANTS = [
     Mutant(
         "STAGING_LEFT",
         "a build leaves nothing behind",
-        "kg/pipeline/build.py",
+        "kg/pipeline/outputs.py",
         "the staging directory never removed",
         "                shutil.rmtree(staging, ignore_errors=True)\n            if done is not None:",
         "                pass\n            if done is not None:",

@@ -47,6 +47,9 @@ that ties the parts together; each part is a module of its own:
   * partition.py: splitting the data into chunks of focus nodes with their triples; `--sample`,
   * engine.py: running pySHACL on a chunk, in this process or in each worker of the pool,
   * ntriples.py: reading the N-Triples lines (a line's predicate, the rdflib graph of lines), shared by the others.
+
+Part of kg/check/: may import kg/read/, the dataset (kg/pipeline/rdf.py's Minter, gcpause.py) and the base
+modules; the Build it validates is a type hint only.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 from rdflib import URIRef as URIRef  # re-exported: the tests make terms with it
@@ -69,8 +73,10 @@ from kg.check.shacl.screening import screen
 from kg.errors import UsageError
 from kg.ontology import DEFAULT_DIR, ONTOLOGY_IRI
 from kg.pipeline import gcpause
-from kg.pipeline.build import Build
 from kg.pipeline.rdf import Minter
+
+if TYPE_CHECKING:  # SHACL validates a build; the build itself sits above the checks
+    from kg.pipeline.build import Build
 
 __all__ = [
     "Finding",

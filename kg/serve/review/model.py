@@ -28,14 +28,14 @@ _DRAFT_LINE = re.compile(rb"^\s+draft:", re.M)
 
 
 class _Emitter(RoundTripEmitter):
-    """Double-quoted scalars written as `kg extract` writes them (kg.extract.draftfile.q: a JSON string with the
+    """Double-quoted scalars written as `kg extract` writes them (kg.read.yamlsafe.q, as kg/extract/draftfile.py writes: a JSON string with the
     characters YAML would read as line breaks escaped), so a draft's untouched entries come back byte for byte;
     ruamel's own style writes U+2028 as \\L and other escapes in upper case."""
 
     spellings: ClassVar[dict[str, str]] = {}  # a value -> how the file under review wrote it, double-quoted
 
     def write_double_quoted(self, text: Any, split: Any = True) -> None:
-        from kg.extract.draftfile import q
+        from kg.read.yamlsafe import q
 
         if self.root_context and self.requested_indent is not None:
             self.write_line_break()
