@@ -137,7 +137,7 @@ MUTANTS = [
     Mutant(
         "PUSH_LANG",
         "kg push puts the build's graphs on the server",
-        "kg/serve/endpoint.py",
+        "kg/serve/push.py",
         "language tags dropped from the literals pushed (every count unchanged)",
         "groups.setdefault(name, []).append(quad.triple)",
         "groups.setdefault(name, []).append(ox.Triple(quad.subject, quad.predicate, ox.Literal(quad.object.value) "
