@@ -71,7 +71,7 @@ def _rdflib_quads(dataset) -> list[tuple]:
     from rdflib import URIRef
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from kg.rdf import DEFAULT_GRAPH, rdflib_term
+    from kg.pipeline.rdf import DEFAULT_GRAPH, rdflib_term
 
     return [
         (rdflib_term(s), URIRef(p), rdflib_term(o), DATASET_DEFAULT_GRAPH_ID if name == DEFAULT_GRAPH else URIRef(name))
@@ -89,7 +89,7 @@ def _rdflib_dataset(dataset):
 
 
 def _load(corpus: Path):
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     return pipeline.load(corpus)
 
@@ -100,7 +100,7 @@ BUILD_FORMATS = ["turtle", "trig", "ntriples", "nquads", "jsonld", "store"]  # e
 def stage_build(corpus: Path, work: Path, repeat: int) -> dict:
     import rdflib
 
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     def ours() -> None:
         out = work / "build"
@@ -133,7 +133,7 @@ def stage_jobs(corpus: Path, work: Path, repeat: int) -> dict:
     """The per-source stage alone (reading and checking every facts file) in 2 processes against 1: the two
     alternate, at least JOBS_PAIRS times each (the stage is a few seconds even at 1M), so a slow spell of the
     machine falls on both sides; the medians are compared."""
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     quads = len(_load(corpus).rdf)
     timed: dict[int, list[float]] = {2: [], 1: []}
@@ -148,7 +148,7 @@ def stage_rebuild(corpus: Path, work: Path, repeat: int) -> dict:
     """`kg build` after one facts file changed (a label edited), updating the build before in place, against a
     full build; the output must be byte-identical to a clean build of the changed corpus, and the store hold the
     same quads (else the stage fails)."""
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     data, cache, out = work / "data", work / "cache", work / "incremental"
     shutil.rmtree(data, ignore_errors=True)
@@ -203,7 +203,8 @@ def stage_validate(corpus: Path, work: Path, repeat: int, limit: float, sample: 
     """`kg validate`: the loader's checks and SHACL (partitioned, screened, --jobs auto), from reading the files
     on; the baseline is one whole-graph pySHACL run over the same build (what kg validate did before), stopped
     after --limit seconds."""
-    from kg import pipeline, validate
+    from kg.check import shacl as validate
+    from kg.pipeline import build as pipeline
 
     fraction = validate.parse_sample(sample) if sample else None
     counted = {}
@@ -276,7 +277,8 @@ def _bounded(step: Callable[[], object], repeat: int, limit: float) -> float | N
 def stage_queries(corpus: Path, work: Path, repeat: int, limit: float) -> dict:
     """Every saved question through kg's store and through rdflib's engine over the store's own quads."""
 
-    from kg import pipeline, store
+    from kg import store
+    from kg.pipeline import build as pipeline
 
     out = work / "build"
     shutil.rmtree(out, ignore_errors=True)
@@ -344,7 +346,7 @@ def stage_extract_article(repeat: int, chars: int) -> dict:
     import dataclasses
 
     from kg.extract import rules
-    from kg.sources import read_source
+    from kg.read.articles import read_source
 
     path = ROOT / "data" / "articles" / "china-times-blockchain-lingang.md"
     article = read_source(path, str(path))
@@ -473,7 +475,8 @@ def _write_markdown(args: argparse.Namespace, table: list[str]) -> None:
 
 def _measure(args: argparse.Namespace, emit) -> None:
     """Every chosen stage at every size, one table row each."""
-    from kg import export, synth
+    from kg import export
+    from kg.pipeline import synth
 
     chosen = set(args.stages.split(",")) if args.stages else set(STAGES)
     if "extract" in chosen:  # no corpus: text; the "quads" column holds characters on these rows

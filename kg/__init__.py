@@ -17,21 +17,21 @@ if TYPE_CHECKING:
     from typing import Any
 
     from kg.errors import DataError, KgError, Problem, UsageError
+    from kg.model import DEFAULT_BASE as DEFAULT_BASE
+    from kg.model import FOLDERS as FOLDERS
+    from kg.model import OTHER_FOLDER as OTHER_FOLDER
+    from kg.model import VERSION as __version__  # noqa: F401 (kg.__version__, served by __getattr__)
 
 __all__ = ["DataError", "KgError", "Problem", "UsageError", "build", "query"]
-__version__ = "0.1.0"
-# An entity's IRI is the base, the folder of its top class and its id (kg.rdf mints them; kg query finds an entity
-# by its id the same way): here, so neither the CLI nor a query needs rdflib to know them.
-DEFAULT_BASE = "https://kg.example.org/"  # unless --base
-FOLDERS = {
-    "Organisation": "organisation",
-    "Person": "person",
-    "Region": "region",
-    "Policy": "policy",
-    "Article": "article",
-    "Event": "event",
+# kg.__version__, kg.DEFAULT_BASE, kg.FOLDERS and kg.OTHER_FOLDER live in kg/model.py, at the bottom of the package,
+# where every stage can import them without importing this module (whose build() and query() import the stages):
+# they are served from there on first use, as the errors are.
+_FROM_MODEL = {
+    "__version__": "VERSION",
+    "DEFAULT_BASE": "DEFAULT_BASE",
+    "FOLDERS": "FOLDERS",
+    "OTHER_FOLDER": "OTHER_FOLDER",
 }
-OTHER_FOLDER = "thing"  # an entity whose top class has no folder of its own
 
 
 def _is_the_kg_command() -> bool:
@@ -82,12 +82,17 @@ def __getattr__(name: str):
         from kg import errors
 
         return getattr(errors, name)
+    if name in _FROM_MODEL:
+        from kg import model
+
+        return getattr(model, _FROM_MODEL[name])
     raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 
 def build(data_dir: str | Path = "data", base: str | None = None):
     """Read and check the facts under data_dir and return the RDF dataset (default graph + provenance)."""
-    from kg import pipeline
+    from kg.model import DEFAULT_BASE
+    from kg.pipeline import build as pipeline
 
     return pipeline.load(data_dir, base=base or DEFAULT_BASE).dataset
 

@@ -59,7 +59,7 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
 def _formats(text: str) -> list[str]:
     """--formats: names, comma-separated; `rdf` stands for every RDF format and the store (the outputs an
     incremental build updates in place)."""
-    from kg.increment import FORMATS as RDF
+    from kg.pipeline.increment import FORMATS as RDF
 
     names: list[str] = []
     for name in (x.strip() for x in text.split(",") if x.strip()):
@@ -165,7 +165,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _jobs(text: str) -> int:
-    """--jobs: a positive number, or auto (0, decided by kg.corpus from the number of sources)."""
+    """--jobs: a positive number, or auto (0, decided by kg.pipeline.corpus from the number of sources)."""
     if text == "auto":
         return 0
     if not text.isdigit() or int(text) < 1:
@@ -174,7 +174,7 @@ def _jobs(text: str) -> int:
 
 
 def _load(args: argparse.Namespace, progress=None):
-    from kg import pipeline
+    from kg.pipeline import build as pipeline
 
     # processes for a large corpus, no cache
     return pipeline.load(args.data, args.ontology, args.base, progress, jobs=0)
@@ -192,8 +192,8 @@ def run(argv: list[str] | None = None) -> int:
             print(f"{fmt.name:<10} {fmt.filename:<11} {fmt.description}")
         return 0
     if args.command == "build":
-        from kg import pipeline
-        from kg.progress import LOAD_STAGES, Progress
+        from kg.pipeline import build as pipeline
+        from kg.pipeline.progress import LOAD_STAGES, Progress
 
         formats = _formats(args.formats) if args.formats else None
         jobs = _jobs(args.jobs)
@@ -219,8 +219,8 @@ def run(argv: list[str] | None = None) -> int:
                 print("wrote " + ", ".join(visible(str(p)) for p in outcome.written))
         return 0
     if args.command == "export":
-        from kg import pipeline
-        from kg.progress import LOAD_STAGES, Progress
+        from kg.pipeline import build as pipeline
+        from kg.pipeline.progress import LOAD_STAGES, Progress
 
         fmt = export.get(args.format)
         progress = Progress(LOAD_STAGES + 1 + (fmt.input != "rdf"), enabled=not args.quiet, command="export")
@@ -233,12 +233,12 @@ def run(argv: list[str] | None = None) -> int:
             print(f"wrote {visible(str(path))}")
         return 0
     if args.command == "validate":
-        from kg import validate
+        from kg.check import shacl as validate
         from kg.errors import UsageError
 
         if args.jobs is not None and args.jobs < 1:
             raise UsageError(f"--jobs {args.jobs}: give at least 1")
-        from kg.progress import LOAD_STAGES, Progress, stage
+        from kg.pipeline.progress import LOAD_STAGES, Progress, stage
 
         sample = validate.parse_sample(args.sample) if args.sample is not None else None
         progress = Progress(LOAD_STAGES + 1, enabled=not args.quiet, command="validate")

@@ -2,6 +2,10 @@
 
 No I/O here: the loader fills these, the RDF emitter reads them. Every object remembers where it was
 written (file and line) so a check far downstream can still point a person at the right place.
+
+Also the names every stage agrees on (kg's version, the default base IRI, each top class's IRI folder): here,
+at the bottom, so that no stage imports the kg package (whose kg.build and kg.query import the stages).
+May import nothing of kg's.
 """
 
 from __future__ import annotations
@@ -9,6 +13,20 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+VERSION = "0.1.0"  # kg.__version__: stamped on the cache and the outputs' record, sent as the User-Agent
+# An entity's IRI is the base, the folder of its top class and its id (kg/pipeline/rdf.py mints them; kg query finds an
+# entity by its id the same way): here, so neither the CLI nor a query needs rdflib to know them.
+DEFAULT_BASE = "https://kg.example.org/"  # unless --base
+FOLDERS = {
+    "Organisation": "organisation",
+    "Person": "person",
+    "Region": "region",
+    "Policy": "policy",
+    "Article": "article",
+    "Event": "event",
+}
+OTHER_FOLDER = "thing"  # an entity whose top class has no folder of its own
 
 
 class Location(NamedTuple):

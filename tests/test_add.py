@@ -17,7 +17,7 @@ from typing import ClassVar
 import pytest
 
 from kg.ingest import article, names
-from kg.sources import read_source
+from kg.read.articles import read_source
 from tests.conftest import ROOT, run_kg, serving
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "add"
@@ -711,7 +711,7 @@ def test_a_failed_write_leaves_neither_file(tmp_path):
 )
 def test_front_matter_retrieved_and_sha256_are_checked(line, message):
     from kg.errors import DataError
-    from kg.sources import parse_source
+    from kg.read.articles import parse_source
 
     good = parse_source(
         "x", f"---\ntitle: T\nretrieved: 2026-03-04T08:15:00Z\nsha256: {'a' * 64}\n---\nText.\n", "x.md"

@@ -1,4 +1,4 @@
-"""The per-source stage (kg.corpus): the same bytes from one process, N processes, a Dask cluster and the cache;
+"""The per-source stage (kg.pipeline.corpus): the same bytes from one process, N processes, a Dask cluster and the cache;
 a rebuild after one source changed redoes that source only and equals a clean build; problems are reported the
 same way whichever path found them."""
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import corpus, pipeline, synth
 from kg.errors import DataError
+from kg.pipeline import build as pipeline
+from kg.pipeline import corpus, synth
 from tests.conftest import run_kg
 
 FORMATS = ["turtle", "trig", "ntriples", "nquads", "jsonld", "graphml", "neo4j", "sheets"]
@@ -265,7 +266,7 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(data: Path, monkeypatch: pyte
 
 
 def test_no_garbage_collection_runs_during_a_build(data: Path, tmp_path: Path) -> None:
-    """kg.gcpause: a collection walks every object the build holds (0.8 s at a million quads); none may run
+    """kg.pipeline.gcpause: a collection walks every object the build holds (0.8 s at a million quads); none may run
     between reading and writing, where one ran when each paused on its own. Collection resumes afterwards."""
     import gc
 

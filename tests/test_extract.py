@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kg import cli, pipeline, regions, yamlsafe
+from kg import cli
 from kg.extract import draftfile, evaluate, extract, fit_ontology, when
 from kg.extract.entities import Known, resolve
 from kg.extract.model import DraftEntity, DraftStatement
 from kg.ontology import Ontology
+from kg.pipeline import build as pipeline
+from kg.read import regions, yamlsafe
 from tests.conftest import run_kg
 
 ROOT = Path(__file__).resolve().parent.parent

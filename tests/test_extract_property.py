@@ -8,9 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import check, facts
+from kg.check import loader as check
 from kg.extract import draftfile, extract
 from kg.ontology import Ontology
+from kg.pipeline import corpus
 
 PIECES = [
     "Xyz Province",
@@ -94,7 +95,7 @@ def test_any_draft_passes_every_check_of_the_loader(tmp_path_factory, pieces):
     assert text == draftfile.render(extract(article, data), str(article))  # deterministic
     (data / "facts").mkdir()
     (data / "facts" / "generated.yaml").write_text(text, encoding="utf-8")
-    check.check(facts.read(Path(data)), _ontology())  # raises DataError on any problem
+    check.check(corpus.read_facts(Path(data)), _ontology())  # raises DataError on any problem
 
 
 _CACHE: dict[str, Ontology] = {}
@@ -111,7 +112,7 @@ def _ontology() -> Ontology:
 def test_a_draft_scalar_reads_back_as_its_text(text: str) -> None:
     """Whatever an article holds (DEL, C1 controls, U+0085, U+2028, a BOM), the draft quotes it so that kg's own
     YAML loader reads the same text back: drafts are valid facts files however odd the article's characters."""
-    from kg import yamlsafe
+    from kg.read import yamlsafe
 
     loaded = yamlsafe.load(f"quote: {draftfile.q(text)}\n", "draft.yaml")
     assert loaded["quote"] == text

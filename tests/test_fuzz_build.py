@@ -42,11 +42,12 @@ from lxml import html as lxml_html
 from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg import export, pipeline
+from kg import export
 from kg.errors import DataError, KgError
 from kg.export import neo4j
+from kg.export.projection import JOIN, QUOTE_JOIN, split_list
 from kg.ontology import Ontology
-from kg.view import JOIN, QUOTE_JOIN, split_list
+from kg.pipeline import build as pipeline
 from tests.conftest import SPREADSHEET_FORMULA_STARTS
 from tests.test_neo4j import load_cypher, rows
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from kg import style
+from kg.export import style
 
 NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
 HAI_YU = "https://kg.example.org/person/hai-yu"
@@ -177,7 +177,8 @@ def test_the_shipped_view_is_written_as_networkx_writes_it(shipped, tmp_path: Pa
 
 
 def test_a_synthetic_corpus_is_written_as_networkx_writes_it(tmp_path: Path) -> None:
-    from kg import pipeline, synth
+    from kg.pipeline import build as pipeline
+    from kg.pipeline import synth
 
     synth.generate(tmp_path / "data", 600, seed=3, per_article=30)
     _same_as_networkx(pipeline.load(tmp_path / "data").view, tmp_path)

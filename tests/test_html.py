@@ -286,7 +286,7 @@ def _random_view(nodes: int, seed: int):
 def test_layout_has_no_overlap_on_a_dense_graph_and_is_stable() -> None:
     """Beyond the shipped graph: 200 entities with long labels, no two boxes overlapping, every placed edge label
     clear of the rest, and the same result twice. (Its time is in benchmarks/run.py's html export, never asserted.)"""
-    from kg import layout
+    from kg.export import layout
 
     view = _random_view(200, seed=3)
     edges = [(s, o, a["label"]) for s, o, _, a in sorted(view.edges(keys=True, data=True))]

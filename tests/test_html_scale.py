@@ -15,8 +15,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from kg import layout
-from kg.export import html
+from kg.export import html, layout
 from tests.browser import open_page
 from tests.conftest import ROOT, run_kg
 from tests.test_html import LABEL_BOXES, quiet, ready

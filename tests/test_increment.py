@@ -1,4 +1,4 @@
-"""Incremental builds (kg.increment): after an edit, `kg build` updates the previous build in place, and the
+"""Incremental builds (kg.pipeline.increment): after an edit, `kg build` updates the previous build in place, and the
 result is byte-identical to a clean build of the edited data; whenever that could differ it builds in full."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import export, increment, pipeline
+from kg import export
+from kg.pipeline import build as pipeline
+from kg.pipeline import increment
 from tests.conftest import run_kg
 
 RDF_FORMATS = list(increment.FORMATS)
@@ -154,7 +156,7 @@ def test_fact_one_source_states_twice_goes_when_both_statements_go(work: Path) -
 def test_literals_with_unicode_line_breaks_update_in_place(work: Path) -> None:
     """N-Triples leaves U+2028 and U+2029 in a literal unescaped; kg reads its own lines back split at LF only
     (str.splitlines() also splits there, which cut such a label's line in two in the updated files). U+0085,
-    which splitlines() splits at too, is refused at load (a C1 control: kg.sources.character_problem)."""
+    which splitlines() splits at too, is refused at load (a C1 control: kg.read.articles.character_problem)."""
     facts = _facts(work, 2)
     label = _label(facts)
     indent = label[: len(label) - len(label.lstrip())]

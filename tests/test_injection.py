@@ -30,9 +30,9 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from kg import pipeline
 from kg.export import sheets
-from kg.view import QUOTE_JOIN, split_list
+from kg.export.projection import QUOTE_JOIN, split_list
+from kg.pipeline import build as pipeline
 from tests.browser import open_page
 from tests.conftest import MINI, SPREADSHEET_FORMULA_STARTS, need_tool, run_kg
 from tests.test_fuzz_build import check_build

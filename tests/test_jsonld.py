@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 from kg.export import jsonld
 from kg.ontology import KG, Ontology
-from kg.rdf import SKOS, rdflib_graph, term_of
+from kg.pipeline.rdf import SKOS, rdflib_graph, term_of
 
 HAI_YU = "https://kg.example.org/person/hai-yu"
 INSTITUTE = "https://kg.example.org/organisation/lingang-blockchain-institute"

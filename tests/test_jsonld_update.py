@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Graph
 from rdflib.compare import isomorphic
 
-from kg import pipeline, synth
 from kg.export import jsonld
 from kg.ontology import Ontology
-from kg.rdf import DEFAULT_GRAPH, SKOS, Dataset, Lit, line, nt, rdflib_graph, split_line
+from kg.pipeline import build as pipeline
+from kg.pipeline import synth
+from kg.pipeline.rdf import DEFAULT_GRAPH, SKOS, Dataset, Lit, line, nt, rdflib_graph, split_line
 from tests.conftest import MINI
 
 LABEL = f"<{RDFS.label}>"

@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 
 from kg.export import neo4j
-from kg.view import QUOTE_JOIN, split_list
+from kg.export.projection import QUOTE_JOIN, split_list
 from tests.browser import open_page
 from tests.conftest import MINI, run_kg
 from tests.test_neo4j import as_lists, load_csv, load_cypher, rows

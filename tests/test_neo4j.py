@@ -30,8 +30,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import pipeline
 from kg.export import neo4j
+from kg.pipeline import build as pipeline
 from tests.conftest import MINI
 
 INSTITUTE = "https://kg.example.org/organisation/lingang-blockchain-institute"

@@ -1,4 +1,4 @@
-"""Writers side by side in forked processes (kg.parallel): each runs once, failures surface, output unchanged."""
+"""Writers side by side in forked processes (kg.pipeline.parallel): each runs once, failures surface, output unchanged."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import parallel, pipeline
+from kg.pipeline import build as pipeline
+from kg.pipeline import outputs, parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +81,7 @@ def test_a_build_side_by_side_writes_the_same_bytes_as_one_process(
 ) -> None:
     build = pipeline.load(ROOT / "data")
     formats = ["turtle", "trig", "ntriples", "nquads", "jsonld", "graphml", "html", "neo4j", "sheets"]
-    monkeypatch.setattr(pipeline, "SIDE_BY_SIDE_FROM", 0)  # the shipped data is far smaller than a real corpus
+    monkeypatch.setattr(outputs, "SIDE_BY_SIDE_FROM", 0)  # the shipped data is far smaller than a real corpus
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     pipeline.write(build, tmp_path / "one", formats)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
@@ -108,7 +109,7 @@ def test_every_format_written_elsewhere_counts_as_a_stage(tmp_path: Path, monkey
     build = pipeline.load(ROOT / "data")
     formats = ["turtle", "trig", "graphml", "neo4j", "sheets"]
     stages = Stages()
-    monkeypatch.setattr(pipeline, "SIDE_BY_SIDE_FROM", 0)
+    monkeypatch.setattr(outputs, "SIDE_BY_SIDE_FROM", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     pipeline.write(build, tmp_path / "out", formats, progress=stages)  # type: ignore[arg-type]
     assert len(stages.names) == pipeline.write_stages(formats)
@@ -122,7 +123,7 @@ def test_a_small_build_writes_everything_in_this_process(tmp_path: Path, monkeyp
     from kg.export import graphml, turtle
 
     build = pipeline.load(ROOT / "data")
-    assert len(build.rdf) < pipeline.SIDE_BY_SIDE_FROM
+    assert len(build.rdf) < outputs.SIDE_BY_SIDE_FROM
     pids: list[int] = []
     for module in (turtle, graphml):
         original = module.write

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import pipeline
-from kg.progress import LOAD_STAGES
+from kg.pipeline import build as pipeline
+from kg.pipeline.progress import LOAD_STAGES
 from tests.conftest import ROOT, run_kg
 
 

@@ -8,7 +8,7 @@ exactly as the loader read it. A format registered without a checker here fails 
 (like rdflib's test_serializer), so a new format is covered the moment it is added.
 
 Characters XML 1.0 cannot hold at all (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE, U+FFFF),
-and the C1 controls (U+0080-U+009F, which XML holds but a terminal acts on when an answer prints them), are refused by the loader with the file, the line and a hint (kg.sources.character_problem), before
+and the C1 controls (U+0080-U+009F, which XML holds but a terminal acts on when an answer prints them), are refused by the loader with the file, the line and a hint (kg.read.articles.character_problem), before
 any writer runs: the last tests here pin that decision.
 """
 
@@ -32,10 +32,11 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from kg import export, pipeline
+from kg import export
 from kg.errors import DataError, blank
 from kg.export import neo4j
-from kg.view import join_list, split_list
+from kg.export.projection import join_list, split_list
+from kg.pipeline import build as pipeline
 from tests.conftest import MINI, SPREADSHEET_FORMULA_STARTS, run_kg
 from tests.test_neo4j import load_cypher, rows
 
@@ -177,7 +178,7 @@ def check_graphml(path: Path, want: Expected) -> None:
     etree.parse(str(path))  # well-formed XML for lxml's parser too
     graph = nx.read_graphml(path, force_multigraph=True)
     assert graph.nodes[INSTITUTE]["label"] == want.label
-    # list values are joined texts with their items escaped (kg.view.join_list): split back, exactly
+    # list values are joined texts with their items escaped (kg.export.projection.join_list): split back, exactly
     assert split_list(graph.nodes[NORTHWIND]["aliases"]) == [want.alias]
     assert graph.nodes[POLYTECHNIC]["note"] == want.note
     assert split_list(graph.get_edge_data(ADA, NORTHWIND)["ada-wu/holdsPostIn/northwind"]["role"]) == [want.role]

@@ -17,7 +17,8 @@ from collections import Counter
 import pytest
 import rdflib
 
-from kg import endpoint
+from kg.serve import endpoint
+from kg.serve import push as kg_push
 from tests.conftest import run_kg, serving
 from tests.test_serve import NO_PROXY, free_port, port_is_closed, stop, wait_for_port
 
@@ -84,7 +85,7 @@ def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
             f"pushed 3 graphs, {sum(expected.values())} triples to {url}\n"
         )
         assert server_counts(port) == expected | {
-            endpoint.PUSHED_GRAPH: 3
+            kg_push.PUSHED_GRAPH: 3
         }  # kg's list: 2 named graphs, the default's digest
 
         # a real question over HTTP, answered from the pushed evidence graph
@@ -105,7 +106,7 @@ def test_push_query_push_again_then_endpoint_down(shipped_build, tmp_path):
         second = push(shipped_build, url)
         assert second.returncode == 0, second.stderr
         assert second.stdout == first.stdout
-        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 3}  # replaced, not duplicated
+        assert server_counts(port) == expected | {kg_push.PUSHED_GRAPH: 3}  # replaced, not duplicated
 
         stop(process)
         assert port_is_closed(port)
@@ -128,7 +129,7 @@ def test_push_facts_to_a_named_graph(shipped_build, tmp_path):
             facts: expected["default"],
             ARTICLE_GRAPH: expected[ARTICLE_GRAPH],
             ONTOLOGY_GRAPH: expected[ONTOLOGY_GRAPH],
-            endpoint.PUSHED_GRAPH: 4,  # three members and the facts graph kg recorded as its own
+            kg_push.PUSHED_GRAPH: 4,  # three members and the facts graph kg recorded as its own
         }
 
 
@@ -145,14 +146,14 @@ def test_facts_moved_to_a_named_graph_leave_the_default_graph(shipped_build, tmp
         moved = push(shipped_build, url, "--facts-graph", facts)
         assert moved.returncode == 0, moved.stderr
         assert f"DELETE default graph: an earlier push put the facts there; they are now in <{facts}>" in moved.stdout
-        assert server_counts(port) == named | {facts: expected["default"], endpoint.PUSHED_GRAPH: 4}
+        assert server_counts(port) == named | {facts: expected["default"], kg_push.PUSHED_GRAPH: 4}
 
         back = push(shipped_build, url)
         assert back.returncode == 0 and f"DELETE <{facts}>: no longer in the build" in back.stdout, back.stderr
-        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 3}
+        assert server_counts(port) == expected | {kg_push.PUSHED_GRAPH: 3}
 
         post = urllib.request.Request(
-            endpoint.graph_url(url, None),
+            kg_push.graph_url(url, None),
             data=b"<urn:a> <urn:b> <urn:c> .\n",
             method="POST",  # adds to the default graph: it is no longer just what kg put there
             headers={"Content-Type": "application/n-triples"},
@@ -176,7 +177,7 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
     with oxigraph_server(tmp_path) as (port, _):
         url = f"http://127.0.0.1:{port}/store"
         put = urllib.request.Request(
-            endpoint.graph_url(url, foreign),
+            kg_push.graph_url(url, foreign),
             data=b"<urn:a> <urn:b> <urn:c> .\n",
             method="PUT",
             headers={"Content-Type": "application/n-triples"},
@@ -184,7 +185,7 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
         NO_PROXY.open(put, timeout=30).close()
         assert push(build, url).returncode == 0
         named = len(first) - 1
-        assert server_counts(port) == first | {endpoint.PUSHED_GRAPH: named + 1, foreign: 1}
+        assert server_counts(port) == first | {kg_push.PUSHED_GRAPH: named + 1, foreign: 1}
 
         slug = removed.rsplit("/", 1)[1]
         (data / "articles" / f"{slug}.md").unlink()
@@ -195,11 +196,11 @@ def test_a_source_removed_since_the_last_push_loses_its_graph(tmp_path):
         again = push(build, url)
         assert again.returncode == 0, again.stderr
         assert f"DELETE <{removed}>: no longer in the build\n" in again.stdout
-        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named, foreign: 1}
+        assert server_counts(port) == second | {kg_push.PUSHED_GRAPH: named, foreign: 1}
 
         third = push(build, url)  # nothing left to remove
         assert third.returncode == 0 and "DELETE" not in third.stdout
-        assert server_counts(port) == second | {endpoint.PUSHED_GRAPH: named, foreign: 1}
+        assert server_counts(port) == second | {kg_push.PUSHED_GRAPH: named, foreign: 1}
 
 
 def test_push_to_the_wrong_path_says_what_to_check(shipped_build, tmp_path):
@@ -257,7 +258,7 @@ def _url(server) -> str:
 
 
 def test_credentials_from_the_environment(shipped_build, auth_server):
-    env = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: "s3cret pw", "NETRC": "/nonexistent"}
+    env = {kg_push.USER_VARIABLE: "analyst", kg_push.PASSWORD_VARIABLE: "s3cret pw", "NETRC": "/nonexistent"}
     result = push(shipped_build, _url(auth_server), env=env)
     assert result.returncode == 0, result.stderr
     assert "s3cret" not in result.stdout + result.stderr
@@ -265,7 +266,7 @@ def test_credentials_from_the_environment(shipped_build, auth_server):
         "/store?default",
         "/store?graph=" + urllib.parse.quote(ARTICLE_GRAPH, safe=""),
         "/store?graph=" + urllib.parse.quote(ONTOLOGY_GRAPH, safe=""),
-        "/store?graph=" + urllib.parse.quote(endpoint.PUSHED_GRAPH, safe=""),
+        "/store?graph=" + urllib.parse.quote(kg_push.PUSHED_GRAPH, safe=""),
     ]
     assert Counter(auth for _, auth in auth_server.seen) == Counter({_Recorder.expected: 4})
 
@@ -274,7 +275,7 @@ def test_credentials_from_netrc(shipped_build, auth_server, tmp_path):
     netrc = tmp_path / "netrc"
     netrc.write_text('machine 127.0.0.1 login analyst password "s3cret pw"\n', encoding="utf-8")
     netrc.chmod(0o600)
-    env = {"NETRC": str(netrc), endpoint.USER_VARIABLE: "", endpoint.PASSWORD_VARIABLE: ""}
+    env = {"NETRC": str(netrc), kg_push.USER_VARIABLE: "", kg_push.PASSWORD_VARIABLE: ""}
     env = {k: v for k, v in env.items() if v}
     result = push(shipped_build, _url(auth_server), env=env | {"HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
@@ -283,7 +284,7 @@ def test_credentials_from_netrc(shipped_build, auth_server, tmp_path):
 
 
 def test_wrong_credentials_get_a_clear_error_without_the_password(shipped_build, auth_server):
-    env = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: "wrong-password", "NETRC": "/nonexistent"}
+    env = {kg_push.USER_VARIABLE: "analyst", kg_push.PASSWORD_VARIABLE: "wrong-password", "NETRC": "/nonexistent"}
     result = push(shipped_build, _url(auth_server), env=env)
     assert result.returncode == 2
     assert result.stderr == (
@@ -322,8 +323,8 @@ def test_push_refuses_a_timeout_of_zero(shipped_build):
 def test_a_local_endpoint_never_goes_through_a_proxy(shipped_build, auth_server):
     """With a proxy set that accepts nothing, a push to 127.0.0.1 still arrives: loopback bypasses proxies."""
     env = {
-        endpoint.USER_VARIABLE: "analyst",
-        endpoint.PASSWORD_VARIABLE: "s3cret pw",
+        kg_push.USER_VARIABLE: "analyst",
+        kg_push.PASSWORD_VARIABLE: "s3cret pw",
         "NETRC": "/nonexistent",
         "http_proxy": "http://127.0.0.1:9",
         "HTTP_PROXY": "http://127.0.0.1:9",
@@ -361,7 +362,7 @@ def test_oxigraph_keeps_a_graph_whole_when_a_put_breaks(shipped_build, tmp_path)
             NO_PROXY.open(malformed, timeout=30)
         assert refused.value.code == 400
         time.sleep(1)  # the server sees the dropped connection's end of stream and gives up on that PUT
-        assert server_counts(port) == expected | {endpoint.PUSHED_GRAPH: 3}
+        assert server_counts(port) == expected | {kg_push.PUSHED_GRAPH: 3}
 
 
 def server_graph(port: int, name: str) -> rdflib.Graph:

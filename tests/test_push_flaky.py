@@ -19,14 +19,14 @@ from collections.abc import Iterator
 import pytest
 import rdflib
 
-from kg import endpoint
+from kg.serve import push as kg_push
 from tests.conftest import run_kg, serving
 from tests.test_push import ARTICLE_GRAPH, ONTOLOGY_GRAPH, expected_counts
 
 OLD = b"<urn:old> <urn:old> <urn:old> .\n"
 PASSWORD = "s3cret pw"
 TOKEN = base64.b64encode(f"analyst:{PASSWORD}".encode()).decode()
-ENV = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: PASSWORD, "NETRC": "/nonexistent"}
+ENV = {kg_push.USER_VARIABLE: "analyst", kg_push.PASSWORD_VARIABLE: PASSWORD, "NETRC": "/nonexistent"}
 
 
 class _Flaky(http.server.BaseHTTPRequestHandler):
@@ -98,7 +98,7 @@ def state(server: _Server, build) -> dict[str, str]:
     expected = expected_counts(build)
     found = {}
     for name, body in server.graphs.items():
-        if name == endpoint.PUSHED_GRAPH:  # kg's list of the graphs it pushed, put last
+        if name == kg_push.PUSHED_GRAPH:  # kg's list of the graphs it pushed, put last
             continue
         if body == OLD:
             found[name] = "old"
@@ -172,10 +172,10 @@ def test_a_server_that_cannot_list_what_was_pushed_keeps_every_graph(shipped_bui
         server.get_status = 405
         result = push(shipped_build, server)
         assert result.returncode == 0, result.stderr
-        assert server.count == 3 and endpoint.PUSHED_GRAPH not in server.graphs
+        assert server.count == 3 and kg_push.PUSHED_GRAPH not in server.graphs
         assert state(server, shipped_build) == {"default": "new", ARTICLE_GRAPH: "new", ONTOLOGY_GRAPH: "new"}
     port = server.server_address[1]
-    quoted = urllib.parse.quote(endpoint.PUSHED_GRAPH, safe="")
+    quoted = urllib.parse.quote(kg_push.PUSHED_GRAPH, safe="")
     assert result.stderr == (
         f"kg: cannot read kg's list of the graphs it pushed before (GET http://127.0.0.1:{port}/store?graph={quoted}: "
         "HTTP 405 Method Not Allowed); graphs of sources no longer in the build, if any, were not removed\n"

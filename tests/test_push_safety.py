@@ -25,7 +25,8 @@ import urllib.request
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import push as kg_push
 from tests.conftest import run_kg, serving
 from tests.test_push import (
     ARTICLE_GRAPH,
@@ -37,7 +38,7 @@ from tests.test_push import (
 )
 
 PASSWORD = 'pa ss"wörd/+%&<x>'
-ENV = {endpoint.USER_VARIABLE: "analyst", endpoint.PASSWORD_VARIABLE: PASSWORD, "NETRC": "/nonexistent"}
+ENV = {kg_push.USER_VARIABLE: "analyst", kg_push.PASSWORD_VARIABLE: PASSWORD, "NETRC": "/nonexistent"}
 TOKEN = base64.b64encode(f"analyst:{PASSWORD}".encode()).decode()
 
 
@@ -117,7 +118,7 @@ def test_a_redirect_to_another_origin_gets_neither_credentials_nor_graphs(shippe
             port = home.server_address[1]
             first = push(shipped_build, f"http://127.0.0.1:{port}/old/store")
             assert first.returncode == 0, first.stderr
-            quoted = urllib.parse.quote(endpoint.PUSHED_GRAPH, safe="")
+            quoted = urllib.parse.quote(kg_push.PUSHED_GRAPH, safe="")
             assert first.stderr == (
                 f"kg: cannot read kg's list of the graphs it pushed before (GET http://127.0.0.1:{port}/old/store?graph="
                 f"{quoted}: redirected to {other}/old/store?graph={quoted}, where kg sends nothing); graphs of sources no "
@@ -222,9 +223,9 @@ ESCAPED_ECHOES = {
 @pytest.mark.parametrize("why", list(ESCAPED_ECHOES))
 def test_a_password_echoed_in_an_escaped_form_is_not_printed(why):
     password = "p\U0001f600ss" if "surrogate" in why else UMLAUT_PASSWORD
-    secrets = endpoint._secret_forms(("analyst", password))
+    secrets = kg_push._secret_forms(("analyst", password))
     echo = ESCAPED_ECHOES[why]
-    said = endpoint.server_text(f"denied: {echo} (try again)".encode(), "text/plain", secrets)
+    said = kg_push.server_text(f"denied: {echo} (try again)".encode(), "text/plain", secrets)
     assert said == "denied: *** (try again)", said
 
 
@@ -236,7 +237,7 @@ def test_a_password_echoed_in_escaped_forms_by_a_server_is_not_printed(shipped_b
         return 401, "Unauthorized", {"Content-Type": "application/json"}, page.encode()
 
     server = scripted(answer)
-    env = {**ENV, endpoint.PASSWORD_VARIABLE: UMLAUT_PASSWORD}
+    env = {**ENV, kg_push.PASSWORD_VARIABLE: UMLAUT_PASSWORD}
     with serving(server):
         result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", env=env)
     assert result.returncode == 2
@@ -370,9 +371,9 @@ def test_two_corpora_share_a_server_without_deleting_each_others_graphs(tmp_path
     counts_a = {facts_a if n == "default" else n: c for n, c in expected_counts(build_a, "kg.nq").items()}
     counts_b = {facts_b if n == "default" else n: c for n, c in expected_counts(build_b, "kg.nq").items()}
     # each corpus's ontology in a graph of its own, under its base (the default base's is ONTOLOGY_GRAPH)
-    counts_b[endpoint.ontology_graph(b_base)] = counts_b.pop(ONTOLOGY_GRAPH)
+    counts_b[kg_push.ontology_graph(b_base)] = counts_b.pop(ONTOLOGY_GRAPH)
     own_a = {n: c for n, c in counts_a.items() if n != ONTOLOGY_GRAPH}
-    list_a, list_b = endpoint.list_graph(DEFAULT_BASE), endpoint.list_graph(b_base)
+    list_a, list_b = kg_push.list_graph(DEFAULT_BASE), kg_push.list_graph(b_base)
     assert (list_a, list_b) == ("https://kg.example.org/pushed", "https://b.example.org/kg/pushed")
     with oxigraph_server(tmp_path) as (port, _):
         url = f"http://127.0.0.1:{port}/store"
@@ -660,12 +661,12 @@ def test_a_user_name_with_a_line_break_is_refused_before_anything_is_sent(shippe
         return 401, "Unauthorized", {"WWW-Authenticate": 'Digest realm="kg", nonce="abc", qop="auth"'}, b""
 
     server = scripted(answer)
-    env = {**ENV, endpoint.USER_VARIABLE: "analyst\r\n"}
+    env = {**ENV, kg_push.USER_VARIABLE: "analyst\r\n"}
     with serving(server):
         result = push(shipped_build, f"http://127.0.0.1:{server.server_address[1]}/store", "--auth", "digest", env=env)
     assert result.returncode == 2, result.stderr
     assert result.stderr == (
-        f"kg: error: {endpoint.USER_VARIABLE}: the user name holds a line break or another control character; "
+        f"kg: error: {kg_push.USER_VARIABLE}: the user name holds a line break or another control character; "
         "remove it\n"
     )
     assert server.seen == []
@@ -691,7 +692,7 @@ def test_the_docs_name_the_list_graph_kg_writes():
 
     guide = Path(__file__).resolve().parent.parent / "docs" / "how-to" / "push.md"
     text = guide.read_text(encoding="utf-8")
-    assert f"<{endpoint.list_graph(DEFAULT_BASE)}>" in text and "<BASE>pushed" in text
+    assert f"<{kg_push.list_graph(DEFAULT_BASE)}>" in text and "<BASE>pushed" in text
 
 
 def test_another_corpus_cannot_take_or_delete_an_article_graph(shipped_build, tmp_path):
@@ -710,7 +711,7 @@ def test_another_corpus_cannot_take_or_delete_an_article_graph(shipped_build, tm
         a_graphs = server_counts(port)
         assert a_graphs[ARTICLE_GRAPH] > 0
 
-        for crafted in (ARTICLE_GRAPH, endpoint.PUSHED_GRAPH, "https://elsewhere.example/kg/graph/x"):
+        for crafted in (ARTICLE_GRAPH, kg_push.PUSHED_GRAPH, "https://elsewhere.example/kg/graph/x"):
             taken = push(build_b, url, "--base", b_base, "--facts-graph", crafted)
             assert taken.returncode == 2, taken.stdout
             assert taken.stderr.startswith(f"kg: error: --facts-graph {crafted}: may be another kg corpus's"), (
@@ -722,10 +723,10 @@ def test_another_corpus_cannot_take_or_delete_an_article_graph(shipped_build, tm
         assert server_counts(port) == a_graphs  # nothing was sent
 
         # B's list as an earlier kg left it after the crafted push: it names A's article graph
-        b_list = endpoint.list_graph(b_base)
+        b_list = kg_push.list_graph(b_base)
         old_list = f"<{b_list}> <http://www.w3.org/ns/prov#hadMember> <{ARTICLE_GRAPH}> .\n".encode()
         request = urllib.request.Request(
-            endpoint.graph_url(url, b_list),
+            kg_push.graph_url(url, b_list),
             data=old_list,
             method="PUT",
             headers={"Content-Type": "application/n-triples"},
@@ -919,7 +920,7 @@ def test_a_list_that_inflates_past_its_limit_is_not_inflated(shipped_build):
     at most the list's limit (64 MiB) is inflated; the list is unreadable, nothing is deleted, the push is done."""
     import tracemalloc
 
-    from kg.endpoint import push as push_graphs
+    from kg.serve.push import push as push_graphs
 
     bomb = _gzip_bomb(512 << 20)
 
@@ -1079,7 +1080,7 @@ def test_a_password_sent_unencrypted_over_the_network_is_warned_of(shipped_build
 def _list_answer(names: list[str]):
     """A scripted server's answer: kg's list on the server naming `names` (GET), 204 to everything else."""
     listing = "".join(
-        f"<{endpoint.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n" for name in names
+        f"<{kg_push.list_graph(DEFAULT_BASE)}> <http://www.w3.org/ns/prov#hadMember> <{name}> .\n" for name in names
     ).encode()
 
     def answer(handler, body):
@@ -1131,8 +1132,8 @@ def test_a_listed_name_with_control_characters_is_neither_deleted_nor_printed(sh
 @pytest.mark.parametrize(
     ("variable", "said"),
     [
-        (endpoint.PASSWORD_VARIABLE, "KG_PUSH_PASSWORD: the password is not UTF-8 text"),
-        (endpoint.USER_VARIABLE, "KG_PUSH_USER: the user name is not UTF-8 text"),
+        (kg_push.PASSWORD_VARIABLE, "KG_PUSH_PASSWORD: the password is not UTF-8 text"),
+        (kg_push.USER_VARIABLE, "KG_PUSH_USER: the user name is not UTF-8 text"),
     ],
 )
 def test_credentials_not_in_utf8_are_a_message(shipped_build, variable, said):

@@ -1,4 +1,4 @@
-"""Every saved question of kg/queries/ on the shipped article: its exact answer, and the same rows from
+"""Every saved question of kg/store/queries/ on the shipped article: its exact answer, and the same rows from
 pyoxigraph (the store) and from rdflib's SPARQL engine over the same quads.
 
 The expected rows were checked by hand against data/facts/china-times-blockchain-lingang.yaml and the article

@@ -1,4 +1,4 @@
-"""kg.rdf writes N-Triples terms itself (kg.rdf.nt) and reads its own lines back (parse_term): any text
+"""kg.pipeline.rdf writes N-Triples terms itself (kg.pipeline.rdf.nt) and reads its own lines back (parse_term): any text
 survives both, and pyoxigraph, an independent parser, reads the same value from every line kg writes."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.rdf import Lit, line, nt, parse_line, parse_term
+from kg.pipeline.rdf import Lit, line, nt, parse_line, parse_term
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 LANG = st.sampled_from(["", "en", "zh", "zh-hans", "en-gb"])
@@ -40,7 +40,7 @@ def test_blank_nodes_and_iris_parse_back() -> None:
 
 # The canonical N-Triples form (RDF 1.2 N-Triples, "Canonical N-Triples"; kg writes the upper-case hex of RDF 1.1's
 # canonical form): the seven ECHARs, and \uXXXX for every other C0 control and for DEL (U+007F). Written here
-# from the specification, not taken from kg.rdf.
+# from the specification, not taken from kg.pipeline.rdf.
 ECHARS = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 CONTROLS = [chr(code) for code in range(0x20)] + ["\x7f"]
 

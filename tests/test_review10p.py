@@ -8,14 +8,15 @@ import sys
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import push as kg_push
 from tests.conftest import ROOT, run_kg
 from tests.graph_store import StoreFront, get_graph, put_graph
 from tests.test_push import oxigraph_server, server_counts
 
 NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*", "NETRC": "/nonexistent"}
 GONE = DEFAULT_BASE + "graph/gone"  # an article graph an earlier push sent, its source since removed
-LIST = endpoint.list_graph(DEFAULT_BASE)
+LIST = kg_push.list_graph(DEFAULT_BASE)
 FIXTURES = ROOT / "tests" / "fixtures"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -38,7 +39,7 @@ def test_a_part_of_kg_s_list_is_not_taken_for_the_whole_list(shipped_build, tmp_
         assert first.returncode == 0, first.stderr
         put_graph(port, GONE, f'<{GONE}> <{LABEL}> "gone" .\n')
         members = sorted(name for name in server_counts(port) if name.startswith(DEFAULT_BASE) and name != LIST)
-        put_graph(port, LIST, "".join(f"<{LIST}> <{endpoint._MEMBER}> <{name}> .\n" for name in members))
+        put_graph(port, LIST, "".join(f"<{LIST}> <{kg_push._MEMBER}> <{name}> .\n" for name in members))
         assert members.index(GONE) > 0  # not on the list's first line: the part sent leaves it out
         with StoreFront(port, _first_line_only) as front:
             pushed = run_kg("push", "--build", str(shipped_build), "--endpoint", front.url, env=NO_PROXY)

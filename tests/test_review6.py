@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import endpoint
-from kg.serve_front import Worker
+from kg.serve import endpoint
+from kg.serve.front import Worker
 from tests.conftest import run_kg
 
 # (file, text replaced, its replacement, what the message names, line): each a YAML escape, so the file itself
@@ -423,7 +423,7 @@ def test_every_port_a_worker_may_take_is_one_chromium_refuses() -> None:
     held 4190 and 6679, which Debian's Chromium 156 still connects to (CI caught a worker on 6679 reached by a
     page). Each port kg may give a worker is tried from a page; each must fail as an unsafe port, not as a
     refused connection."""
-    from kg.serve_front import BROWSER_BLOCKED_PORTS
+    from kg.serve.front import BROWSER_BLOCKED_PORTS
     from tests.browser import chromium
 
     with chromium() as browser:

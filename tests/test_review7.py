@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import push as kg_push
 from tests.conftest import run_kg
 from tests.test_push import NO_PROXY as NO_PROXY_OPENER
 from tests.test_push import expected_counts, oxigraph_server, server_counts
@@ -108,7 +109,7 @@ def test_a_server_reading_an_upload_slowly_cannot_hold_the_push(tmp_path, monkey
     upload for days). Now an upload must be taken within --timeout plus a second per MIN_UPLOAD_RATE bytes of it;
     past that kg says so and does not send it again. The floor is 16 KiB/s; it is raised here to 1 MiB/s, so that
     the server's 80 KB/s is below it without the test taking minutes."""
-    monkeypatch.setattr(endpoint, "MIN_UPLOAD_RATE", 1024 * 1024, raising=False)
+    monkeypatch.setattr(kg_push, "MIN_UPLOAD_RATE", 1024 * 1024, raising=False)
     build = _big_build(tmp_path, 22000)
     size = (build / "kg.nq").stat().st_size
     server = _SlowReader(fast=1, step=16384, pause=0.2)  # kg's list (GET) at full speed, then the upload slowly
@@ -116,8 +117,8 @@ def test_a_server_reading_an_upload_slowly_cannot_hold_the_push(tmp_path, monkey
     warned: list[str] = []
     started = time.monotonic()
     try:
-        with pytest.raises(endpoint.EndpointError) as raised:
-            endpoint.push(
+        with pytest.raises(kg_push.EndpointError) as raised:
+            kg_push.push(
                 build,
                 f"http://127.0.0.1:{server.port}/store",
                 timeout=5,
@@ -143,7 +144,7 @@ def test_a_server_reading_an_upload_slowly_cannot_hold_the_push(tmp_path, monkey
 
 def test_the_floor_of_an_uploads_rate_is_a_poor_mobile_uplinks():
     """16 KiB/s (128 kbit/s): a 100 MB graph may take 1.7 hours past --timeout before kg gives up on it."""
-    assert endpoint.MIN_UPLOAD_RATE == 16 * 1024
+    assert kg_push.MIN_UPLOAD_RATE == 16 * 1024
 
 
 class _RawServer:
@@ -331,7 +332,7 @@ def test_a_corpus_under_anothers_base_keeps_its_graphs(shipped_build, tmp_path):
         assert pushed_b.returncode == 0, pushed_b.stderr
         before = server_counts(port)
         assert before[article_b] == counts_b[article_b]
-        for taken in (article_b, endpoint.list_graph(b_base)):
+        for taken in (article_b, kg_push.list_graph(b_base)):
             pushed_a = run_kg(
                 "push", "--build", str(shipped_build), "--endpoint", url, "--facts-graph", taken, env=NO_PROXY
             )
@@ -343,13 +344,13 @@ def test_a_corpus_under_anothers_base_keeps_its_graphs(shipped_build, tmp_path):
         # A's list naming B's article graph and B's list as A's facts graph (as a push before this version
         # could write it): A's push deletes neither
         listing = (
-            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._FACTS_GRAPH}> <{article_b}> .\n"
-            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <{article_b}> .\n"
-            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <{endpoint.list_graph(b_base)}> .\n"
-            f"<{endpoint.list_graph(DEFAULT_BASE)}> <{endpoint._MEMBER}> <https://kg.example.org/news#graph/x> .\n"
+            f"<{kg_push.list_graph(DEFAULT_BASE)}> <{kg_push._FACTS_GRAPH}> <{article_b}> .\n"
+            f"<{kg_push.list_graph(DEFAULT_BASE)}> <{kg_push._MEMBER}> <{article_b}> .\n"
+            f"<{kg_push.list_graph(DEFAULT_BASE)}> <{kg_push._MEMBER}> <{kg_push.list_graph(b_base)}> .\n"
+            f"<{kg_push.list_graph(DEFAULT_BASE)}> <{kg_push._MEMBER}> <https://kg.example.org/news#graph/x> .\n"
         )
         request = urllib.request.Request(
-            f"{url}?graph={urllib.parse.quote(endpoint.list_graph(DEFAULT_BASE), safe='')}",
+            f"{url}?graph={urllib.parse.quote(kg_push.list_graph(DEFAULT_BASE), safe='')}",
             data=listing.encode(),
             method="PUT",
             headers={"Content-Type": "application/n-triples"},
@@ -433,10 +434,10 @@ def test_the_pause_between_retries_stops_doubling(tmp_path, monkeypatch):
     build = _big_build(tmp_path, 10)
     for wait, retries, most in ((1.0, 70, 120.0), (300.0, 3, 300.0)):
         pauses: list[float] = []
-        monkeypatch.setattr(endpoint.time, "sleep", pauses.append)
+        monkeypatch.setattr(kg_push.time, "sleep", pauses.append)
         try:
-            with pytest.raises(endpoint.EndpointError) as raised:
-                endpoint.push(
+            with pytest.raises(kg_push.EndpointError) as raised:
+                kg_push.push(
                     build,
                     f"http://127.0.0.1:{server.port}/store",
                     timeout=5,

@@ -13,7 +13,8 @@ import urllib.request
 
 import pytest
 
-from kg import DEFAULT_BASE, endpoint
+from kg import DEFAULT_BASE
+from kg.serve import push as kg_push
 from tests.conftest import ROOT, run_kg
 from tests.graph_store import StoreFront, put_graph
 from tests.test_push import NO_PROXY as NO_PROXY_OPENER
@@ -22,7 +23,7 @@ from tests.test_serve import free_port, stop, wait_for_port
 
 NO_PROXY = {"NO_PROXY": "*", "no_proxy": "*", "NETRC": "/nonexistent"}
 GONE = DEFAULT_BASE + "graph/gone"  # an article graph an earlier push sent, its source since removed
-LIST = endpoint.list_graph(DEFAULT_BASE)
+LIST = kg_push.list_graph(DEFAULT_BASE)
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
@@ -35,12 +36,12 @@ def _list_as(how: str):
             return status, kind, data
         text = data.decode()
         if how == "turtle":
-            member = f"<{endpoint._MEMBER}>"
-            prefix = "@prefix kgp: <" + endpoint._MEMBER.rsplit("/", 1)[0] + "/> .\n"
+            member = f"<{kg_push._MEMBER}>"
+            prefix = "@prefix kgp: <" + kg_push._MEMBER.rsplit("/", 1)[0] + "/> .\n"
             return (
                 status,
                 "text/turtle",
-                (prefix + text).replace(member, "kgp:" + endpoint._MEMBER.rsplit("/", 1)[1]).encode(),
+                (prefix + text).replace(member, "kgp:" + kg_push._MEMBER.rsplit("/", 1)[1]).encode(),
             )
         if how == "nquads":
             return status, "application/n-quads", text.replace(" .\n", f" <{LIST}> .\n").encode()
@@ -62,7 +63,7 @@ def test_a_list_kg_cannot_read_is_not_forgotten(shipped_build, tmp_path, how):
         assert first.returncode == 0, first.stderr
         # as an earlier push of a build that still held the article "gone" left the server
         put_graph(port, GONE, f'<{GONE}> <http://www.w3.org/2000/01/rdf-schema#label> "gone" .\n')
-        put_graph(port, LIST, f"<{LIST}> <{endpoint._MEMBER}> <{GONE}> .\n")
+        put_graph(port, LIST, f"<{LIST}> <{kg_push._MEMBER}> <{GONE}> .\n")
         first = run_kg("push", "--build", str(shipped_build), "--endpoint", url, env=NO_PROXY)
         assert first.returncode == 0, first.stderr
         assert f"DELETE <{GONE}>" in first.stdout  # the list read: the graph goes
@@ -71,7 +72,7 @@ def test_a_list_kg_cannot_read_is_not_forgotten(shipped_build, tmp_path, how):
             port,
             LIST,
             "".join(
-                f"<{LIST}> <{endpoint._MEMBER}> <{name}> .\n"
+                f"<{LIST}> <{kg_push._MEMBER}> <{name}> .\n"
                 for name in sorted(server_counts(port))
                 if name.startswith(DEFAULT_BASE + "graph/")
             ),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.ontology import Ontology
-from kg.review import model, save
+from kg.serve.review import model, save
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg import endpoint
+from kg.serve import endpoint
 from tests.conftest import ROOT, run_kg
 
 PREFIX = "PREFIX kg: <https://kg.example.org/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

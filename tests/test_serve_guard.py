@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import endpoint
+from kg.serve import endpoint
 from tests.conftest import MINI, ROOT, run_kg
 from tests.test_serve import NO_PROXY, PREFIX, free_port, kg_serve, sparql
 from tests.test_services import GOOD, GOOD_ANSWER, good_query
@@ -347,7 +347,7 @@ def test_the_workers_caps_together_fit_in_the_machine(shipped_build):
         result.stderr
     )
     # the defaults: 1024 MiB where the machine has room, less where it has not, never below what starts a worker
-    from kg import serve_front
+    from kg.serve import front as serve_front
 
     assert serve_front.default_max_memory(2, 24 * 1024) == 1024
     assert serve_front.default_max_memory(8, 8 * 1024) == 910 and 8 * 910 < 8 * 1024
@@ -451,7 +451,7 @@ def test_serve_refuses_requests_from_other_web_pages(served):
 
 def test_host_check_names_per_bound_address():
     """The names each kind of address answers, for kg serve and any other server of kg on this machine."""
-    from kg.http_guard import HostCheck
+    from kg.serve.http_guard import HostCheck
 
     loopback = HostCheck("127.0.0.1", 7878)
     assert all(loopback.allows(h) for h in ("127.0.0.1:7878", "localhost:7878", "[::1]:7878", "localhost"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import pytest
 
-from kg import serve_page
+from kg.serve import page as serve_page
 from kg.store import PREFIXES, QueryText, saved_queries
 from tests.browser import CHROMIUM_ARGS
 from tests.conftest import need_tool

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kg import endpoint
+from kg.serve import endpoint
 from tests.test_serve import PREFIX, free_port, kg_serve, port_is_closed, sparql
 
 GOOD = PREFIX + "SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name } ORDER BY ?name"

@@ -1,4 +1,4 @@
-"""Outputs updated in place (kg.splice and each format's `update`) equal a clean write of the changed dataset:
+"""Outputs updated in place (kg.pipeline.splice and each format's `update`) equal a clean write of the changed dataset:
 subjects changed, added and removed anywhere in the default graph, named graphs changed, added and removed."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import pipeline
 from kg.export import nquads, ntriples, store, trig, turtle
-from kg.rdf import DEFAULT_GRAPH, Dataset, split_line
-from kg.splice import Changes
+from kg.pipeline import build as pipeline
+from kg.pipeline.rdf import DEFAULT_GRAPH, Dataset, split_line
+from kg.pipeline.splice import Changes
 from tests.conftest import MINI, run_kg
 
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"

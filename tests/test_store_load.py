@@ -8,9 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import pipeline
 from kg.errors import UsageError
 from kg.export import store
+from kg.pipeline import build as pipeline
+from kg.pipeline import outputs
 from tests.conftest import run_kg
 
 
@@ -88,7 +89,7 @@ def test_on_two_cores_the_other_writers_wait_for_the_stores_loads(
 
     monkeypatch.setattr(store, "write", slow_store)
     monkeypatch.setattr(turtle, "write", timed_turtle)
-    monkeypatch.setattr(pipeline, "SIDE_BY_SIDE_FROM", 0)  # the shipped data is far smaller than a real corpus
+    monkeypatch.setattr(outputs, "SIDE_BY_SIDE_FROM", 0)  # the shipped data is far smaller than a real corpus
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     pipeline.write(build, tmp_path / "two", ["turtle", "nquads", "store"])
     assert [name for name, _ in events] == ["loaded", "turtle"]
@@ -110,7 +111,7 @@ def test_a_store_that_fails_before_loading_does_not_keep_the_writers_waiting(
         raise OSError("disk full")
 
     monkeypatch.setattr(store, "write", failing)
-    monkeypatch.setattr(pipeline, "SIDE_BY_SIDE_FROM", 0)
+    monkeypatch.setattr(outputs, "SIDE_BY_SIDE_FROM", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     # the build turns a write that fails into a message naming the directory (a full disk, here)
     with pytest.raises(UsageError, match="disk full"):
@@ -126,7 +127,7 @@ def test_the_store_reads_kg_nq_while_it_is_written(tmp_path: Path, monkeypatch: 
     import time
 
     from kg.export import nquads
-    from kg.fsutil import Growing
+    from kg.files import Growing
 
     data = tmp_path / "data"
     assert run_kg("synth", "--statements", "400", "--out", str(data)).returncode == 0

@@ -9,9 +9,11 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
-from kg import pipeline, synth, validate
+from kg.check import shacl as validate
+from kg.check.shacl import screening
 from kg.errors import UsageError
-from kg.validate import screening
+from kg.pipeline import build as pipeline
+from kg.pipeline import synth
 from tests.conftest import run_kg
 
 KG = "https://kg.example.org/ontology#"

@@ -1,4 +1,4 @@
-"""The libyaml fast path of kg.yamlsafe gives exactly what the careful Python path gives: the same values,
+"""The libyaml fast path of kg.read.yamlsafe gives exactly what the careful Python path gives: the same values,
 the same line of every value and key, and for bad input the same problems (it hands every error over).
 libyaml is a little more lenient than PyYAML in some syntax corners (a comment right after a block scalar
 header, '>#'); on the shipped data, the fixtures and the whole bad-input catalogue both paths agree exactly."""
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg import yamlsafe
 from kg.errors import DataError
+from kg.read import yamlsafe
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(

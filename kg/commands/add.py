@@ -83,10 +83,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _overrides(args: argparse.Namespace, count: int) -> dict:
-    from kg import dates
     from kg.errors import blank
     from kg.ingest import names
-    from kg.sources import is_language_tag, language_hint
+    from kg.read import dates
+    from kg.read.articles import is_language_tag, language_hint
 
     if count > 1 and (args.title is not None or args.url is not None):
         raise UsageError("--title and --url name one article: give them with one SOURCE only (not with --feed)")
@@ -108,7 +108,7 @@ def _overrides(args: argparse.Namespace, count: int) -> dict:
             raise UsageError(f"--language {args.language!r} is not a BCP 47 tag; {language_hint(args.language)}")
         out["language"] = args.language
     if args.url is not None:
-        from kg.sources import iri_problem
+        from kg.read.articles import iri_problem
 
         if iri_problem(args.url) is not None:
             raise UsageError(f"--url {args.url!r}: give an absolute http(s) address")
@@ -278,7 +278,7 @@ class Adder:
             self._extract(done.article)
 
     def _extract(self, path: Path) -> None:
-        from kg import fsutil
+        from kg import files as fsutil
         from kg.extract import draftfile, extract
 
         try:

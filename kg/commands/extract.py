@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from kg import fsutil
+from kg import files as fsutil
 from kg.errors import UsageError, visible
 
 HELP = "propose a draft facts file for an article (rules, offline), or --evaluate against curated facts"
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     """Extract one article to a draft file, or evaluate; KgError becomes a message and an exit code in kg.cli."""
     # imported here: every kg command builds the parser of this one, and the rules' tables take 30 ms to load
     from kg.extract import draftfile, extract
-    from kg.sources import read_text
+    from kg.read.articles import read_text
 
     if args.evaluate:
         return _evaluate(args)

@@ -68,9 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg import endpoint
+    from kg.serve import push
 
-    sent = endpoint.push(
+    sent = push.push(
         args.build,
         args.endpoint,
         base=args.base,
@@ -83,5 +83,5 @@ def run(args: argparse.Namespace) -> int:
         warn=lambda text: print(f"kg: {text}", file=sys.stderr, flush=True),
     )
     total = sum(count for _, count in sent)
-    print(f"pushed {len(sent)} graphs, {total} triples to {endpoint._safe_url(args.endpoint)}")
+    print(f"pushed {len(sent)} graphs, {total} triples to {push._safe_url(args.endpoint)}")
     return 0

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from kg.cli import EXIT_INTERRUPTED
     from kg.errors import UsageError, visible
     from kg.ontology import Ontology
-    from kg.review import model, server
+    from kg.serve.review import model, server
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: give a port from 1 to 65535, or 0 for any free one")

@@ -1,7 +1,7 @@
 """Serve the build as a local, read-only SPARQL 1.1 endpoint with a query page for the browser.
 
 Runs Oxigraph's server (installed with kg) on build/store behind a small front that limits what a client may
-ask (kg/serve_front.py): the query page is at http://HOST:PORT/ and the SPARQL 1.1 Protocol endpoint at
+ask (kg/serve/front.py): the query page is at http://HOST:PORT/ and the SPARQL 1.1 Protocol endpoint at
 http://HOST:PORT/query (GET or POST; results as JSON, XML, CSV or TSV by the Accept header). Updates are
 refused, and so is a query with a SERVICE clause (it would make this machine send requests to other hosts).
 It listens on 127.0.0.1 unless --host says otherwise, and answers only requests addressed to that address's
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg import serve_front
+from kg.serve import front as serve_front
 
 HELP = "serve the build as a local read-only SPARQL endpoint with a query page (127.0.0.1:7878)"
 
@@ -84,7 +84,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg import endpoint
+    from kg.serve import endpoint
 
     limits = serve_front.Limits(
         max_body=args.max_body,

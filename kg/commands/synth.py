@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg import synth  # here: every kg command builds this parser, and pycountry and yaml take 30 ms to load
     from kg.errors import visible
+    from kg.pipeline import synth  # here: every kg command builds this parser, and pycountry and yaml: 30 ms
 
     replaced = synth.earlier_corpus(args.out)
     articles, statements = synth.generate(args.out, args.statements, args.seed, args.per_article)

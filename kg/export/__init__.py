@@ -5,6 +5,9 @@ To add a format, write `kg/export/<name>.py` with `write(data, path)` and add on
 A format that writes a directory (the Neo4j bundle, the store) names in `owns` the files it writes (glob
 patterns): only an empty directory, or one that holds nothing but such files and at least one of the names
 without a wildcard, is replaced, so `kg export --format neo4j --out ~/work` can never delete somebody's files.
+
+May import the dataset (kg/pipeline/rdf.py, and splice.py for in-place updates) and the base modules (model,
+errors, ontology, files); kg/pipeline/ runs these writers, kg/store/ reads the store format.
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ from pathlib import Path
 from types import ModuleType
 
 from kg.errors import UsageError
+
+# Named graphs of the store format (kg/export/store.py writes them, kg/store/ reads them): the entailed triples, and
+# the rdf:type triples the facts assert
+ENTAILED_GRAPH = "https://kg.example.org/ontology/entailed"
+ASSERTED_CLASSES_GRAPH = "https://kg.example.org/ontology/asserted-classes"
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class Format:
     # compaction after uses one): on a machine with no more cores, the other writers wait for that, then run
     cores: int = 0
     # about how long the writer takes at a million quads (seconds, on a 2-core machine): the build starts the
-    # heaviest writers first when it runs them side by side (kg.parallel), so none is left alone at the end
+    # heaviest writers first when it runs them side by side (kg.pipeline.parallel), so none is left alone at the end
     cost: float = 0.5
 
     @property

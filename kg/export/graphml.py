@@ -13,7 +13,7 @@ Three things networkx's writer leaves to us, each of which some reader trips ove
 
 GraphML has no list type: a list value (aliases, sources, a fact's dates and roles, its quotes) is the view's
 joined text, items separated by " | " (quotes by a line break) with `\\` and `\|` (in quotes `\\`, `\n`, `\r`)
-escaped inside an item, so a reader gets the exact items back with kg.view.split_list.
+escaped inside an item, so a reader gets the exact items back with kg.export.projection.split_list.
 
 The file is the one networkx's streaming (lxml) writer makes with those three changes, byte for byte
 (tests/test_graphml.py compares them), but written here as text: building an lxml element per value took
@@ -27,7 +27,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg import fsutil, style
+from kg import files as fsutil
+from kg.export import style
 
 EDGE_ID = "edge_id"  # the edge attribute written as the GraphML edge id
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg import layout, style
 from kg.errors import UsageError
-from kg.view import JOIN, QUALIFIERS, QUOTE_JOIN, split_list
+from kg.export import layout, style
+from kg.export.projection import JOIN, QUALIFIERS, QUOTE_JOIN, split_list
 
 VIS_VERSION = "9.1.2"
 

@@ -29,8 +29,20 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, URIRef
 
 from kg.ontology import ONTOLOGY_IRI, Ontology
-from kg.rdf import DCTERMS, PREFIXES, SCHEMA, SKOS, Dataset, Lit, Term, Triple, parse_line, parse_term, rdflib_term
-from kg.splice import Changes
+from kg.pipeline.rdf import (
+    DCTERMS,
+    PREFIXES,
+    SCHEMA,
+    SKOS,
+    Dataset,
+    Lit,
+    Term,
+    Triple,
+    parse_line,
+    parse_term,
+    rdflib_term,
+)
+from kg.pipeline.splice import Changes
 
 ID = "@id"
 TYPE = "@type"
@@ -380,5 +392,5 @@ def _pieces(
 
 
 def update(old: Path, new: Path, changes: Changes, ontology: Ontology) -> None:
-    """kg.jsonld of the changed dataset from the previous one (kg.increment): see update_subjects."""
+    """kg.jsonld of the changed dataset from the previous one (kg.pipeline.increment): see update_subjects."""
     update_subjects(old, new, changes.new_subjects(), ontology)

@@ -14,7 +14,7 @@
   exactly: import with `--array-delimiter=U+001F`. The `:LABEL` column uses the same delimiter, as
   neo4j-admin reads both with that one option. import.cypher writes lists as Cypher list literals and
   load-csv.cypher splits the fields on the same character. A property of the facts with several text values
-  (two founding dates from two articles) stays one text, the view's escaped list (kg.view.split_list reads it),
+  (two founding dates from two articles) stays one text, the view's escaped list (kg.export.projection.split_list reads it),
   so that its column keeps one type; with one value it is that value.
 - An empty view value (no date, no aliases) is an empty, unquoted CSV field, which the importer treats as
   "no property"; import.cypher leaves the property out too, so both routes give the same graph.
@@ -43,7 +43,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.errors import KgError
-from kg.view import QUALIFIERS, QUOTE_JOIN, split_list
+from kg.export.projection import QUALIFIERS, QUOTE_JOIN, split_list
 
 ENTITY_LABEL = "Entity"  # on every node: the label of the uniqueness constraint and of every MERGE
 ID_COLUMN = "iri:ID"
@@ -60,10 +60,10 @@ NODE_FIRST = ("id", "label", "class", "group", "aliases", "label_zh", "note")
 EDGE_FIRST = ("predicate", "label", "date", "role", "note", "evidence", "sources")
 
 CSV_TYPES = {bool: "boolean", int: "long", float: "double", str: "", list: "string[]"}
-# The view's list values (kg.view.join_list): node keys, edge keys, and the qualifiers of a node's values.
+# The view's list values (kg.export.projection.join_list): node keys, edge keys, and the qualifiers of a node's values.
 NODE_LISTS = {"aliases"}
 EDGE_LISTS = {"date", "role", "note", "evidence", "sources"}
-QUOTE_LISTS = {"evidence"}  # joined with kg.view.QUOTE_JOIN
+QUOTE_LISTS = {"evidence"}  # joined with kg.export.projection.QUOTE_JOIN
 
 
 class Neo4jExportError(KgError):
@@ -123,7 +123,7 @@ def _present(value: object) -> bool:
 
 def _node_attrs(attrs: dict) -> dict:
     """A node's properties as the bundle writes them: the view's list values as lists of their exact items
-    (kg.view.split_list), a value's text as it is when it holds one item."""
+    (kg.export.projection.split_list), a value's text as it is when it holds one item."""
     out = {}
     for key, value in attrs.items():
         base, _, what = key.rpartition("_")
@@ -132,7 +132,7 @@ def _node_attrs(attrs: dict) -> dict:
         elif key not in ("iri", "id", "label", "class", "classes", "group", "label_zh", "note") and isinstance(
             value, str
         ):
-            items = split_list(value)  # a property's values (kg.view joins text values as a list)
+            items = split_list(value)  # a property's values (kg.export.projection joins text values as a list)
             out[key] = items[0] if len(items) == 1 else value
         else:
             out[key] = value

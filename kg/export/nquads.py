@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg import fsutil
-from kg.rdf import DEFAULT_GRAPH, Dataset
-from kg.splice import Changes, Splice, lines_text, text_lines
+from kg import files as fsutil
+from kg.pipeline.rdf import DEFAULT_GRAPH, Dataset
+from kg.pipeline.splice import Changes, Splice, lines_text, text_lines
 
 
 def write(ds: Dataset, path: Path) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg import fsutil
-from kg.rdf import Dataset
-from kg.splice import Changes, Splice, lines_text
+from kg import files as fsutil
+from kg.pipeline.rdf import Dataset
+from kg.pipeline.splice import Changes, Splice, lines_text
 
 
 def write(ds: Dataset, path: Path) -> None:

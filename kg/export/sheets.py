@@ -15,7 +15,7 @@ kg.ttl, kg.graphml or the Neo4j bundle instead.
 
 A list in one cell (aliases, a fact's dates and roles, its quotes) is written as in GraphML: items joined by
 " | " (quotes by a line break), with `\\` and `\|` (in quotes `\\`, `\n`, `\r`) escaped inside an item, so an
-alias that itself holds " | " stays one alias (kg.view.split_list reads the items back).
+alias that itself holds " | " stays one alias (kg.export.projection.split_list reads the items back).
 """
 
 from __future__ import annotations

@@ -28,11 +28,11 @@ import pyoxigraph as ox
 from rdflib import RDFS
 
 from kg.errors import UsageError
-from kg.fsutil import Growing
+from kg.export import ASSERTED_CLASSES_GRAPH, ENTAILED_GRAPH
+from kg.files import Growing
 from kg.ontology import ONTOLOGY_IRI, Ontology
-from kg.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line, nt, ontology_triples, split_line
-from kg.splice import Changes
-from kg.store import ASSERTED_CLASSES_GRAPH, ENTAILED_GRAPH
+from kg.pipeline.rdf import DEFAULT_GRAPH, Dataset, Lit, Triple, line, nt, ontology_triples, split_line
+from kg.pipeline.splice import Changes
 
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg import fsutil
+from kg import files as fsutil
 from kg.export.turtle import blocks, header, update_blocks
-from kg.rdf import Dataset, nt
-from kg.splice import Changes, Splice
+from kg.pipeline.rdf import Dataset, nt
+from kg.pipeline.splice import Changes, Splice
 
 
 def write(ds: Dataset, path: Path) -> None:

@@ -3,7 +3,7 @@
 Written here from the dataset's sorted N-Triples lines rather than by rdflib (32 s for a million triples, DESIGN.md)
 or by pyoxigraph (fast to write, but turning a million triples into its Python objects takes 6 s). The text is
 plain Turtle: prefixes, one block per subject, `;` between predicates and `,` between objects, literals in
-their canonical N-Triples form (valid Turtle, every character escaped by kg.rdf.nt). Lines arrive sorted,
+their canonical N-Triples form (valid Turtle, every character escaped by kg.pipeline.rdf.nt). Lines arrive sorted,
 so a subject's triples are contiguous and the output is byte-stable.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from rdflib import RDF, XSD
 
-from kg import fsutil
-from kg.rdf import PREFIXES, Dataset, split_line
-from kg.splice import Changes, Splice, nt_subject
+from kg import files as fsutil
+from kg.pipeline.rdf import PREFIXES, Dataset, split_line
+from kg.pipeline.splice import Changes, Splice, nt_subject
 
 _RDF_TYPE = f"<{RDF.type}>"
 _XSD = str(XSD)

@@ -3,6 +3,8 @@
 `extract(article, data_dir)` reads one article and returns a Draft: proposed entities (resolved against the
 entities already curated in data_dir/facts/) and statements, each with the rule that proposed it and a
 confidence. Backends are listed in BACKENDS; the rules backend is the only one and needs nothing downloaded.
+
+May import kg/read/ and the base modules (model, errors, ontology, files).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from pathlib import Path
 
 import yaml
 
-from kg import yamlsafe
 from kg.errors import DataError, Problem, UsageError, visible
 from kg.extract.entities import Known
 from kg.extract.model import Draft
 from kg.model import Source
 from kg.ontology import Ontology
-from kg.sources import SLUG, read_source, read_text
+from kg.read import yamlsafe
+from kg.read.articles import SLUG, read_source, read_text
 
 # To add a backend, write a module with NAME and extract(source, known) -> Draft, and add one line here.
 BACKENDS = {"rules": "kg.extract.rules"}

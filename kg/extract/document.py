@@ -1,6 +1,6 @@
 """The article body cut into paragraphs, sentences and quotations, every piece with its character offsets.
 
-Offsets index the body exactly as loaded (kg.sources never normalises it), so a span found here is an
+Offsets index the body exactly as loaded (kg.read.articles never normalises it), so a span found here is an
 evidence quote the loader will find at the same place.
 """
 

@@ -7,12 +7,12 @@ Strings are written as JSON strings, which are YAML double-quoted scalars: any t
 
 from __future__ import annotations
 
-import json
 import re
 
-from kg import regions, yamlsafe
 from kg.errors import DataError, Problem, visible
 from kg.extract.model import Draft, DraftEntity, DraftStatement
+from kg.read import regions, yamlsafe
+from kg.read.yamlsafe import q
 
 LITERAL = re.compile(r"^(?:-?\d+|\d{4}(?:-\d{2}(?:-\d{2})?)?)$")
 
@@ -24,16 +24,6 @@ HEADER = """\
 # declare a new entity and point the statements at it. `draft.unlinked` lists names no rule linked to
 # anything: add a statement with evidence to keep one, or ignore it.
 """
-
-
-def q(text: str) -> str:
-    """A YAML scalar for any text: a JSON string is a valid double-quoted YAML scalar, once the characters JSON
-    leaves raw and YAML does not take raw are escaped: DEL and the C1 controls (refused), U+0085, U+2028 and
-    U+2029 (read as line breaks, folded into a space), U+FEFF (a byte-order mark)."""
-    return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
-
-
-_YAML_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def _value(value: str) -> str:

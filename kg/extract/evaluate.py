@@ -41,11 +41,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import yamlsafe
 from kg.errors import DataError, Problem, UsageError
 from kg.extract.model import Draft, DraftEntity
 from kg.ontology import Ontology
-from kg.sources import SLUG, read_text
+from kg.read import yamlsafe
+from kg.read.articles import SLUG, read_text
 
 FAMILIES = ("Organisation", "Person", "Region", "Policy", "Event")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")

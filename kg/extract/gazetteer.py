@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pycountry
 
-from kg import regions
+from kg.read import regions
 
 # Romanised type words in ISO 3166-2 names, dropped to get the name news uses.
 _TYPE_WORDS = {"sheng", "shi", "zizhiqu", "zhuangzu", "huizu", "uygur", "sar", "province", "municipality"}

@@ -5,6 +5,10 @@ the main text and what the source says about itself. article.py turns a Found in
 (the article, the original kept byte for byte) after refusing duplicates; add.py runs those steps for one
 source, which is all `kg add` (kg/commands/add.py) calls. Every refusal is a `Refused`,
 which names the source and says what to do; nothing is written for a refused source.
+
+May import the base modules (model, errors, ontology, files) and nothing else of kg's but, as listed in
+tests/test_layout.py, kg/read/'s own parsing of what it writes (articles.py, dates.py). Its HTTPS client pieces
+(tls.py, inflate.py) are what kg/serve/ imports from here.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def add_one(
         except article.SlugTaken:
             continue
         except OSError as err:
-            from kg import fsutil
+            from kg import files as fsutil
 
             raise fsutil.cannot_write(err.filename or display, err, "write the article", "--data") from None
     else:

@@ -22,7 +22,7 @@ import yaml
 
 from kg.errors import DataError, KgError, UsageError, visible
 from kg.ingest import Duplicate, Found, Original
-from kg.sources import SLUG, iri_problem, outside, parse_source, read_source
+from kg.read.articles import SLUG, iri_problem, outside, parse_source, read_source
 
 MAX_SLUG = 60
 NEAR = 0.8  # share of 5-word (or 5-character) shingles two texts have in common to count as the same story

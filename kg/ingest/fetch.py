@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from kg import __version__, inflate, tls
 from kg.errors import UsageError
-from kg.http_guard import is_loopback
-from kg.ingest import Original, Refused
+from kg.ingest import Original, Refused, inflate, tls
+from kg.ingest.tls import is_loopback
+from kg.model import VERSION
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -159,7 +159,7 @@ def fetch(url: str, limits: Limits = Limits(), via: Via | None = None) -> Origin
 
 
 def _tls(url: httpx.URL) -> ssl.SSLContext:
-    """kg/tls.py's context (SSL_CERT_FILE / SSL_CERT_DIR for every host; one it cannot load is a message) for an
+    """kg/ingest/tls.py's context (SSL_CERT_FILE / SSL_CERT_DIR for every host; one it cannot load is a message) for an
     https address; for http, the same if it loads, else certifi's (an http page checks no certificate, and one it
     redirects to https is still checked, against certifi's authorities)."""
     if url.scheme == "https":
@@ -181,7 +181,7 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits, via: Via | None) 
         follow_redirects=False,
         verify=_tls(current),
         trust_env=trust_env,
-        headers={"User-Agent": f"kg/{__version__} (kg add)", "Accept-Encoding": inflate.ACCEPT},
+        headers={"User-Agent": f"kg/{VERSION} (kg add)", "Accept-Encoding": inflate.ACCEPT},
         timeout=httpx.Timeout(limits.timeout),
     ) as client:
         while True:
@@ -234,7 +234,7 @@ async def _fetch(url: str, current: httpx.URL, limits: Limits, via: Via | None) 
                         raise _too_big(url, f"{int(declared):,} bytes", limits)
                     body = bytearray()
                     received = 0
-                    try:  # inflated within the limit (kg/inflate.py: httpx's decoders inflate a chunk whole)
+                    try:  # inflated within the limit (kg/ingest/inflate.py: httpx's decoders inflate a chunk whole)
                         decoder = inflate.Decoder(response.headers.get("content-encoding", ""), limits.max_bytes)
                         async for chunk in response.aiter_raw():
                             received += len(chunk)

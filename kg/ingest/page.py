@@ -229,7 +229,7 @@ def _language(value: Any) -> str:
 
 def _tag(text: str) -> str:
     """A BCP 47 tag from what pages write (zh_CN, en-us), or "" when it is not one."""
-    from kg.sources import is_language_tag
+    from kg.read.articles import is_language_tag
 
     tag = text.strip().replace("_", "-")
     if not tag:
@@ -247,7 +247,7 @@ def _day(text: str) -> str:
     match = _DATE.match(text.strip())
     if not match:
         return ""
-    from kg import dates
+    from kg.read import dates
 
     day = "-".join(part for part in match.groups() if part)
     return day if dates.parse(day) is not None else ""

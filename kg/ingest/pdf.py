@@ -101,7 +101,7 @@ def read_pdf(data: bytes, shown: str) -> Found:
     created = str(info.get("/CreationDate") or "")
     match = re.match(r"^D:(\d{4})(\d{2})?(\d{2})?", created)
     if match:
-        from kg import dates
+        from kg.read import dates
 
         day = "-".join(part for part in match.groups() if part)
         found.date = day if dates.parse(day) is not None else ""

@@ -66,7 +66,7 @@ def _clean_line(line: str) -> str:
 
 def _front_matter(text: str, shown: str, found: Found) -> None:
     from kg.errors import DataError
-    from kg.sources import parse_source
+    from kg.read.articles import parse_source
 
     try:
         source = parse_source("x", text, shown)

@@ -25,11 +25,13 @@ Parameters (`--param name=value`, or keyword arguments of `kg.query`) become RDF
 VALUES block placed at the start of the query's WHERE group, written from the terms by pyoxigraph's own
 N-Triples serialisation: a value is never pasted into query text, so it cannot change the query's shape.
 
-The package has one module per job: `saved` (the saved questions in kg/queries/*.rq and query files),
+The package has one module per job: `saved` (the saved questions in kg/store/queries/*.rq and query files),
 `syntax` (reading a query's text: its tokens, its shape, its syntax errors), `values` (parameter values -> RDF
 terms), `binding` (the VALUES block), `ordering` (a final ORDER BY applied in Python), `answers` (the Result
 and its formats) and `vocabulary` (the prefixes and datatypes they share). This module opens the store, runs
 queries (`execute`, `run`, `query`) and keeps every name reachable as `kg.store.<name>`.
+
+May import kg/export/ (the store format: its named graphs) and the base modules (model, errors, ontology, files).
 """
 
 from __future__ import annotations

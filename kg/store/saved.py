@@ -2,7 +2,7 @@
 
 A query's header says what it is: its first comment line describes it and its `# param` lines declare the
 parameters it takes, so `kg query --list`, the `--param` checks and the query page all read one source. The
-saved questions ship in kg/queries/*.rq and are found through importlib.resources, so they work from an
+saved questions ship in kg/store/queries/*.rq and are found through importlib.resources, so they work from an
 installed package as from a checkout.
 """
 
@@ -116,17 +116,17 @@ def read_query_bytes(stream: BinaryIO, origin: str) -> str:
 
 
 def _queries_dir():
-    return resources.files("kg") / "queries"
+    return resources.files("kg.store") / "queries"
 
 
 @cache
 def saved_queries() -> dict[str, QueryText]:
-    """The saved analyst questions shipped in kg/queries/*.rq, by name."""
+    """The saved analyst questions shipped in kg/store/queries/*.rq, by name."""
     out = {}
     for entry in sorted(_queries_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
             name = entry.name[: -len(".rq")]
-            out[name] = parse_query_file(entry.read_text(encoding="utf-8"), f"kg/queries/{entry.name}", name)
+            out[name] = parse_query_file(entry.read_text(encoding="utf-8"), f"kg/store/queries/{entry.name}", name)
     return out
 
 

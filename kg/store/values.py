@@ -17,8 +17,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import FOLDERS, OTHER_FOLDER
 from kg.errors import UsageError
+from kg.model import FOLDERS, OTHER_FOLDER
 from kg.store.vocabulary import _PREFIXED, ASSERTED_CLASSES_GRAPH, PREFIXES, XSD
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -32,7 +32,7 @@ _YEAR_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 class _Entities:
-    """kg ids -> entity IRIs. An entity's IRI is the build's base, its class's folder and its id (kg.rdf), so an
+    """kg ids -> entity IRIs. An entity's IRI is the build's base, its class's folder and its id (kg.pipeline.rdf), so an
     id is found by asking the store for those few IRIs; only an id not found that way (a store of another
     layout, or a typo, whose hint needs every id) reads every typed subject, which takes a second at a
     million triples."""

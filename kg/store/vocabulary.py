@@ -11,6 +11,9 @@ import re
 
 import pyoxigraph as ox
 
+from kg.export import ASSERTED_CLASSES_GRAPH as ASSERTED_CLASSES_GRAPH  # the store format's named graphs
+from kg.export import ENTAILED_GRAPH as ENTAILED_GRAPH
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -59,7 +62,5 @@ _INTEGER_TYPES = {
 # What a cell of an answer holds (None where a variable is unbound).
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
-# the store's named graphs beside the articles' (kg/export/store.py writes them)
+# the store's named graphs beside the articles' (kg/export/store.py writes them; the other two: kg/export/__init__.py)
 ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
-ENTAILED_GRAPH = "https://kg.example.org/ontology/entailed"
-ASSERTED_CLASSES_GRAPH = "https://kg.example.org/ontology/asserted-classes"

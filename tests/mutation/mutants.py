@@ -27,7 +27,7 @@ MUTANTS = [
     Mutant(
         "QUOTE_CASE",
         "every evidence quote occurs verbatim in the article",
-        "kg/check.py",
+        "kg/check/loader.py",
         "the quote search made case-insensitive",
         "found = finder.find(source, quote) if start is None else start if source.body.startswith(quote, start) else -1",
         "found = source.body.lower().find(quote.lower()) if start is None else start if "
@@ -37,7 +37,7 @@ MUTANTS = [
     Mutant(
         "ROLE_SET",
         "output is byte-identical whatever the hash seed",
-        "kg/view.py",
+        "kg/export/projection.py",
         "an edge's roles joined from a set instead of sorted",
         "role=join_list(sorted(info.roles)),",
         "role=join_list(info.roles),",
@@ -50,7 +50,7 @@ MUTANTS = [
     Mutant(
         "NT_DEL",
         "N-Triples in canonical form",
-        "kg/rdf.py",
+        "kg/pipeline/rdf.py",
         "DEL (U+007F) left unescaped",
         "[*range(0x20), 0x7F]",
         "[*range(0x20)]",
@@ -59,7 +59,7 @@ MUTANTS = [
     Mutant(
         "FRONT_403",
         "kg serve refuses writes at its front",
-        "kg/serve_front.py",
+        "kg/serve/front.py",
         "the front's 403 for POST /update and /store removed",
         'if method in WRITE_METHODS or (method == "POST" and (path == "/update" or path.startswith("/store"))):',
         "if method in WRITE_METHODS:",
@@ -68,7 +68,7 @@ MUTANTS = [
     Mutant(
         "FRONT_403_RELAY",
         "kg serve refuses writes at its front",
-        "kg/serve_front.py",
+        "kg/serve/front.py",
         "writes relayed to a worker, where Oxigraph's own 403 (read-only store) answers them",
         'if method in WRITE_METHODS or (method == "POST" and (path == "/update" or path.startswith("/store"))):',
         "if method in WRITE_METHODS:",
@@ -110,7 +110,7 @@ MUTANTS = [
     Mutant(
         "STAGING_LEFT",
         "a build leaves nothing behind",
-        "kg/pipeline.py",
+        "kg/pipeline/outputs.py",
         "the staging directory never removed",
         "                shutil.rmtree(staging, ignore_errors=True)\n            if done is not None:",
         "                pass\n            if done is not None:",
@@ -119,7 +119,7 @@ MUTANTS = [
     Mutant(
         "LABEL_WIDTH",
         "no label is drawn over another (large pages too)",
-        "kg/layout.py",
+        "kg/export/layout.py",
         "label widths underestimated 3x",
         "CHAR_PX = 8.0 ",
         "CHAR_PX = 8.0 / 3 ",
@@ -137,7 +137,7 @@ MUTANTS = [
     Mutant(
         "PUSH_LANG",
         "kg push puts the build's graphs on the server",
-        "kg/endpoint.py",
+        "kg/serve/push.py",
         "language tags dropped from the literals pushed (every count unchanged)",
         "groups.setdefault(name, []).append(quad.triple)",
         "groups.setdefault(name, []).append(ox.Triple(quad.subject, quad.predicate, ox.Literal(quad.object.value) "
