@@ -89,7 +89,7 @@ def _rdflib_dataset(dataset):
 
 
 def _load(corpus: Path):
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     return pipeline.load(corpus)
 
@@ -100,7 +100,7 @@ BUILD_FORMATS = ["turtle", "trig", "ntriples", "nquads", "jsonld", "store"]  # e
 def stage_build(corpus: Path, work: Path, repeat: int) -> dict:
     import rdflib
 
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     def ours() -> None:
         out = work / "build"
@@ -133,7 +133,7 @@ def stage_jobs(corpus: Path, work: Path, repeat: int) -> dict:
     """The per-source stage alone (reading and checking every facts file) in 2 processes against 1: the two
     alternate, at least JOBS_PAIRS times each (the stage is a few seconds even at 1M), so a slow spell of the
     machine falls on both sides; the medians are compared."""
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     quads = len(_load(corpus).rdf)
     timed: dict[int, list[float]] = {2: [], 1: []}
@@ -148,7 +148,7 @@ def stage_rebuild(corpus: Path, work: Path, repeat: int) -> dict:
     """`kg build` after one facts file changed (a label edited), updating the build before in place, against a
     full build; the output must be byte-identical to a clean build of the changed corpus, and the store hold the
     same quads (else the stage fails)."""
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     data, cache, out = work / "data", work / "cache", work / "incremental"
     shutil.rmtree(data, ignore_errors=True)
@@ -204,7 +204,7 @@ def stage_validate(corpus: Path, work: Path, repeat: int, limit: float, sample: 
     on; the baseline is one whole-graph pySHACL run over the same build (what kg validate did before), stopped
     after --limit seconds."""
     from kg.check import shacl as validate
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     fraction = validate.parse_sample(sample) if sample else None
     counted = {}
@@ -278,7 +278,7 @@ def stage_queries(corpus: Path, work: Path, repeat: int, limit: float) -> dict:
     """Every saved question through kg's store and through rdflib's engine over the store's own quads."""
 
     from kg import store
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     out = work / "build"
     shutil.rmtree(out, ignore_errors=True)

@@ -92,7 +92,7 @@ def __getattr__(name: str):
 def build(data_dir: str | Path = "data", base: str | None = None):
     """Read and check the facts under data_dir and return the RDF dataset (default graph + provenance)."""
     from kg.model import DEFAULT_BASE
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     return pipeline.load(data_dir, base=base or DEFAULT_BASE).dataset
 

@@ -174,7 +174,7 @@ def _jobs(text: str) -> int:
 
 
 def _load(args: argparse.Namespace, progress=None):
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     # processes for a large corpus, no cache
     return pipeline.load(args.data, args.ontology, args.base, progress, jobs=0)
@@ -192,7 +192,7 @@ def run(argv: list[str] | None = None) -> int:
             print(f"{fmt.name:<10} {fmt.filename:<11} {fmt.description}")
         return 0
     if args.command == "build":
-        from kg.pipeline import build as pipeline
+        from kg.pipeline import run as pipeline
         from kg.pipeline.progress import LOAD_STAGES, Progress
 
         formats = _formats(args.formats) if args.formats else None
@@ -219,7 +219,7 @@ def run(argv: list[str] | None = None) -> int:
                 print("wrote " + ", ".join(visible(str(p)) for p in outcome.written))
         return 0
     if args.command == "export":
-        from kg.pipeline import build as pipeline
+        from kg.pipeline import run as pipeline
         from kg.pipeline.progress import LOAD_STAGES, Progress
 
         fmt = export.get(args.format)

@@ -63,7 +63,7 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped():
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     return pipeline.load(DATA)
 

@@ -319,7 +319,7 @@ def test_a_quote_that_differs_only_in_case_is_not_in_the_article(mini_data: Path
     import yaml
 
     from kg.errors import DataError
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     body = _article_body(mini_data / "articles" / "mini-news.md")
     assert "opened in Shanghai" in body and "OPENED IN SHANGHAI" not in body
@@ -340,7 +340,7 @@ def test_every_written_quote_is_the_article_text_at_its_offsets(tmp_path: Path) 
     """oa:exact, oa:start and oa:end in kg.trig, read by pyoxigraph, against the article file cut by hand."""
     import pyoxigraph as ox
 
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     out = tmp_path / "build"
     pipeline.write(pipeline.load(MINI), out, formats=["trig"])

@@ -298,7 +298,7 @@ def test_a_broken_article_is_reported_once(tmp_path: Path, good_build: Path, cap
 
 def test_crlf_article_is_accepted(tmp_path: Path, capsys) -> None:
     """Windows line endings: read as saved; the body keeps its CR LF and evidence offsets index it."""
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
 
     data = tmp_path / "data"
     shutil.copytree(MINI, data)

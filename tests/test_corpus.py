@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import DataError
-from kg.pipeline import build as pipeline
 from kg.pipeline import corpus, synth
+from kg.pipeline import run as pipeline
 from tests.conftest import run_kg
 
 FORMATS = ["turtle", "trig", "ntriples", "nquads", "jsonld", "graphml", "neo4j", "sheets"]

@@ -30,7 +30,7 @@ import ladybug
 import pytest
 
 from kg.export.projection import QUOTE_JOIN, split_list
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from tests import test_injection, test_neo4j
 from tests.conftest import run_kg
 

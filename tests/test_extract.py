@@ -13,7 +13,7 @@ from kg.extract import draftfile, evaluate, extract, fit_ontology, when
 from kg.extract.entities import Known, resolve
 from kg.extract.model import DraftEntity, DraftStatement
 from kg.ontology import Ontology
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from kg.read import regions, yamlsafe
 from tests.conftest import run_kg
 

@@ -47,7 +47,7 @@ from kg.errors import DataError, KgError
 from kg.export import neo4j
 from kg.export.projection import JOIN, QUOTE_JOIN, split_list
 from kg.ontology import Ontology
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from tests.conftest import SPREADSHEET_FORMULA_STARTS
 from tests.test_neo4j import load_cypher, rows
 

@@ -177,7 +177,7 @@ def test_the_shipped_view_is_written_as_networkx_writes_it(shipped, tmp_path: Pa
 
 
 def test_a_synthetic_corpus_is_written_as_networkx_writes_it(tmp_path: Path) -> None:
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
     from kg.pipeline import synth
 
     synth.generate(tmp_path / "data", 600, seed=3, per_article=30)

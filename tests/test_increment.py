@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg import export
-from kg.pipeline import build as pipeline
 from kg.pipeline import increment
+from kg.pipeline import run as pipeline
 from tests.conftest import run_kg
 
 RDF_FORMATS = list(increment.FORMATS)

@@ -32,7 +32,7 @@ from lxml import html as lxml_html
 
 from kg.export import sheets
 from kg.export.projection import QUOTE_JOIN, split_list
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from tests.browser import open_page
 from tests.conftest import MINI, SPREADSHEET_FORMULA_STARTS, need_tool, run_kg
 from tests.test_fuzz_build import check_build

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 
 from kg.export import jsonld
 from kg.ontology import Ontology
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from kg.pipeline import synth
 from kg.pipeline.rdf import DEFAULT_GRAPH, SKOS, Dataset, Lit, line, nt, rdflib_graph, split_line
 from tests.conftest import MINI

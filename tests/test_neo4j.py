@@ -31,7 +31,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.export import neo4j
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from tests.conftest import MINI
 
 INSTITUTE = "https://kg.example.org/organisation/lingang-blockchain-institute"

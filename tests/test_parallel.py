@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import build as pipeline
 from kg.pipeline import outputs, parallel
+from kg.pipeline import run as pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 

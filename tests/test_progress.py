@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from kg.pipeline.progress import LOAD_STAGES
 from tests.conftest import ROOT, run_kg
 

@@ -36,7 +36,7 @@ from kg import export
 from kg.errors import DataError, blank
 from kg.export import neo4j
 from kg.export.projection import join_list, split_list
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from tests.conftest import MINI, SPREADSHEET_FORMULA_STARTS, run_kg
 from tests.test_neo4j import load_cypher, rows
 

@@ -348,7 +348,7 @@ def test_an_entity_id_is_found_as_every_typed_subject_would_find_it(shipped_buil
     """A kg id is resolved by asking the store for the few IRIs kg mints for it (base, class folder, id)
     rather than by reading every typed subject: both ways give the same entity for every id, whatever the
     build's base (one ending in '#' too)."""
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import run as pipeline
     from kg.store.values import _Entities
     from tests.conftest import DATA
 

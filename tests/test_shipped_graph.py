@@ -49,7 +49,7 @@ def select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
 def test_build_writes_outputs_and_summary(shipped_build: Path) -> None:
     for name in ("kg.ttl", "kg.trig", "kg.nt", "kg.nq", "kg.graphml", "kg.html"):
         assert (shipped_build / name).stat().st_size > 0
-    # the build writes into a staging directory beside build/ (.build.staging-*, kg/pipeline/build.py `staged`) and
+    # the build writes into a staging directory beside build/ (.build.staging-*, kg/pipeline/run.py `staged`) and
     # swaps it in: none may be left there, nor inside
     staging = f".{shipped_build.name}.staging-*"
     beside = sorted(p.name for p in shipped_build.parent.iterdir() if p.name != shipped_build.name)
@@ -200,7 +200,7 @@ def test_aliases_are_one_entity(store: ox.Store) -> None:
 
 
 def test_every_fact_has_evidence_at_its_offsets(store: ox.Store) -> None:
-    body = kg.pipeline.build.load(DATA).facts.sources["china-times-blockchain-lingang"].body
+    body = kg.pipeline.run.load(DATA).facts.sources["china-times-blockchain-lingang"].body
     facts = select(
         store,
         """

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.export import nquads, ntriples, store, trig, turtle
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from kg.pipeline.rdf import DEFAULT_GRAPH, Dataset, split_line
 from kg.pipeline.splice import Changes
 from tests.conftest import MINI, run_kg

@@ -10,8 +10,8 @@ import pytest
 
 from kg.errors import UsageError
 from kg.export import store
-from kg.pipeline import build as pipeline
 from kg.pipeline import outputs
+from kg.pipeline import run as pipeline
 from tests.conftest import run_kg
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from kg.pipeline import synth
 from tests.conftest import run_kg
 

@@ -12,7 +12,7 @@ from rdflib.namespace import SH
 from kg.check import shacl as validate
 from kg.check.shacl import screening
 from kg.errors import UsageError
-from kg.pipeline import build as pipeline
+from kg.pipeline import run as pipeline
 from kg.pipeline import synth
 from tests.conftest import run_kg
 

@@ -29,7 +29,7 @@ from kg.pipeline import parallel
 from kg.pipeline.progress import Progress, stage
 
 if TYPE_CHECKING:
-    from kg.pipeline.build import Build
+    from kg.pipeline.run import Build
 
 
 def summary(by_class: Counter[str], statements: int, sources: int) -> str:

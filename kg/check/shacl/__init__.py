@@ -76,7 +76,7 @@ from kg.pipeline import gcpause
 from kg.pipeline.rdf import Minter
 
 if TYPE_CHECKING:  # SHACL validates a build; the build itself sits above the checks
-    from kg.pipeline.build import Build
+    from kg.pipeline.run import Build
 
 __all__ = [
     "Finding",
