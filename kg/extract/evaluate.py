@@ -3,7 +3,7 @@ quoted people, mentions and the precision of what the draft proposes.
 
 The hand-written ("gold") facts are either the curated files of data/facts/ or a directory of `<slug>.md` articles
 beside `<slug>.yaml` files in the facts format (evidence optional; never loaded by kg build), such as a development
-set of real news kept outside the repo. Matching is documented here and in the README, so the numbers mean what
+set of real news kept outside the repo. Matching is documented here and in docs/how-to/extract.md, so the numbers mean what
 they say:
 
 - Names are compared after normalising: Unicode compatibility forms, case, curly apostrophes, spacing, a leading

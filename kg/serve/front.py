@@ -86,7 +86,7 @@ class Limits:
     request_timeout: float = 10.0
     max_connections: int = 64
     workers: int = max(2, min(8, os.cpu_count() or 2))
-    max_memory: int = 1024  # MiB of heap per worker; an idle worker holds about 75 (see the README)
+    max_memory: int = 1024  # MiB of heap per worker; an idle worker holds about 75 (docs/how-to/serve.md)
 
 
 def machine_memory() -> int | None:
