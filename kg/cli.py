@@ -70,7 +70,11 @@ def _formats(text: str) -> list[str]:
     return names
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or, given the command a user typed, only that command's module among the plugins:
+    kg build, kg query and the rest then start without importing every other command's libraries (the server's
+    asyncio, the store's parser). Any other word (a typo, --help, nothing) gets every command, so the usage and
+    "invalid choice" messages still list them all."""
     top = argparse.ArgumentParser(
         prog="kg",
         description="Build knowledge graphs of organisations, people, regions and policies from news articles.",
@@ -151,7 +155,13 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("formats", help="list the export formats")
 
-    for name, module in sorted(PLUGINS.items()):
+    if command in PLUGINS:
+        chosen = {command: PLUGINS[command]}
+    elif command in sub.choices:  # build, validate, export, formats: kg's own, registered above
+        chosen = {}
+    else:
+        chosen = PLUGINS
+    for name, module in sorted(chosen.items()):
         try:
             command = importlib.import_module(module)
         except ModuleNotFoundError as err:
@@ -180,8 +190,14 @@ def _load(args: argparse.Namespace, progress=None):
     return pipeline.load(args.data, args.ontology, args.base, progress, jobs=0)
 
 
+def _command_word(argv: list[str]) -> str | None:
+    """The command the user typed: the first word that is not an option (kg's own options come before it)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def run(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = parser(_command_word(words)).parse_args(argv)
     if args.command is None:
         parser().print_help()
         return 2
