@@ -177,6 +177,7 @@ def _pdf_of_fonts(pages: int, fonts: int) -> bytes:
     return bytes(out)
 
 
+@pytest.mark.long
 def test_a_small_pdf_of_costly_fonts_is_refused_within_kg_add_s_bounds(tmp_path: Path) -> None:
     """A 19 kB PDF, 50 pages each sharing 60 fonts whose /ToUnicode maps pypdf expands (65,536 entries each) for
     every font of every page: on a4ba58a kg add read it for about 10 minutes (a 3 kB PDF of 10 pages and 10 fonts:
