@@ -97,6 +97,7 @@ def test_5000_nodes_drawn_in_full_with_physics_off(tmp_path: Path) -> None:
         quiet(log)
 
 
+@pytest.mark.long
 def test_above_the_limit_the_page_is_an_overview_of_the_hubs(tmp_path: Path) -> None:
     view = scale_view(html.NODE_LIMIT + 1500, seed=2)
     shown, hubs = html.overview(view)
@@ -178,6 +179,7 @@ def test_fast_layout_leaves_no_label_over_another() -> None:
     assert edge < apart / 2
 
 
+@pytest.mark.long
 def test_no_label_over_another_on_a_large_page_as_chromium_draws_it(tmp_path: Path) -> None:
     """The check above measures with kg's own label-size estimate; this one asks Chromium: on a 1,500-node page
     (the fast layout), every node's box with its label as vis-network measured it in the browser, no two

@@ -95,6 +95,7 @@ def test_a_dask_scheduler_that_stops_mid_build_is_a_message_not_a_traceback(tmp_
     assert not (out / "kg.nq").exists()
 
 
+@pytest.mark.long
 def test_kg_review_of_a_draft_of_many_quotes_not_in_a_large_article_says_so_instead_of_hanging(tmp_path: Path) -> None:
     """A planted draft: 500 evidence quotes that are not in a 4.9 MB article. kg review searched each quote twice
     through the whole article, before its page opened and again on each page load and save: 5,000 such quotes held
