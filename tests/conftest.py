@@ -33,6 +33,31 @@ if os.environ.get("KG_MUTATION_RUN"):
     settings.load_profile("mutation")
 
 
+def long_run(config: pytest.Config) -> bool:
+    """Whether this is the long run (`python3 -m pytest -m long`): the README's command leaves out the tests marked
+    `long` (pyproject's addopts give `-m "not long"`), and CI runs them next."""
+    return "long" in config.getoption("markexpr", "") and "not long" not in config.getoption("markexpr", "")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A property test marked `fewer_examples(N)` runs N examples in the README's command and its full count in the
+    long run: there it is marked `long` too, before `-m` selects (so it runs in both, with the same assertions)."""
+    from hypothesis import settings
+
+    for item in items:
+        marker = item.get_closest_marker("fewer_examples")
+        if marker is None:
+            continue
+        if long_run(config):
+            item.add_marker(pytest.mark.long)
+            continue
+        test = item.obj
+        full = test._hypothesis_internal_use_settings
+        if full.max_examples > marker.args[0]:
+            test._hypothesis_internal_use_settings = settings(full, max_examples=marker.args[0])
+
+
 def need_tool(name: str) -> str:
     """Path of an external program the test needs. In CI a missing tool fails the test instead of skipping it,
     so a broken install step can never turn into a green run that tested nothing."""

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from tests.conftest import ROOT, run_kg
 
@@ -27,6 +28,7 @@ def _snapshot(directory: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.long
 def test_sigkill_at_random_points_leaves_a_whole_build(mini_data: Path, tmp_path: Path) -> None:
     """Full builds (no cache: an update in place, killed the same way, is tested in tests/test_increment.py)."""
     out, reference = tmp_path / "build", tmp_path / "reference"

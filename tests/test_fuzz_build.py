@@ -522,6 +522,7 @@ def test_every_format_is_checked_here() -> None:
 # -- the fuzz test -------------------------------------------------------------------------------------
 
 
+@pytest.mark.long
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -558,6 +559,7 @@ def test_build_either_round_trips_or_refuses_cleanly(case: tuple[str, str]) -> N
         OUTCOMES["built"] += 1
 
 
+@pytest.mark.long
 def test_fuzzing_reached_both_outcomes() -> None:
     """Runs after the fuzz test: a generator that only ever produced errors (or only valid files) proved little."""
     if OUTCOMES["built"] + OUTCOMES["refused"] == 0:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pytest
 
 from kg.export import html, layout
 from tests.browser import open_page
@@ -55,6 +56,7 @@ def drawn(page) -> list[int]:
     return page.evaluate("[kg.network.body.nodeIndices.length, kg.network.body.edgeIndices.length]")
 
 
+@pytest.mark.long
 def test_5000_nodes_drawn_in_full_with_physics_off(tmp_path: Path) -> None:
     view = scale_view(html.NODE_LIMIT)
     out = tmp_path / "kg.html"
@@ -94,6 +96,7 @@ def test_5000_nodes_drawn_in_full_with_physics_off(tmp_path: Path) -> None:
         quiet(log)
 
 
+@pytest.mark.long
 def test_above_the_limit_the_page_is_an_overview_of_the_hubs(tmp_path: Path) -> None:
     view = scale_view(html.NODE_LIMIT + 1500, seed=2)
     shown, hubs = html.overview(view)
@@ -135,6 +138,7 @@ def test_overview_of_one_hub_bigger_than_the_limit_keeps_its_most_connected_neig
     assert shown.number_of_nodes() == view.number_of_nodes() and hubs == view.number_of_nodes()
 
 
+@pytest.mark.long
 def test_a_graph_at_the_limit_is_not_cut() -> None:
     view = scale_view(html.NODE_LIMIT)
     data = html.page_data(view)
@@ -174,6 +178,7 @@ def test_fast_layout_leaves_no_label_over_another() -> None:
     assert edge < apart / 2
 
 
+@pytest.mark.long
 def test_no_label_over_another_on_a_large_page_as_chromium_draws_it(tmp_path: Path) -> None:
     """The check above measures with kg's own label-size estimate; this one asks Chromium: on a 1,500-node page
     (the fast layout), every node's box with its label as vis-network measured it in the browser, no two
@@ -207,6 +212,7 @@ print(hashlib.sha256(html.render(scale_view({nodes}, seed=4)).encode()).hexdiges
 """
 
 
+@pytest.mark.long
 def test_large_pages_are_byte_identical_across_hash_seeds() -> None:
     digests = set()
     for seed in ("0", "1", "12345"):
@@ -223,6 +229,7 @@ def test_large_pages_are_byte_identical_across_hash_seeds() -> None:
     assert digests == {local}
 
 
+@pytest.mark.long
 def test_kg_build_of_a_synthetic_corpus_above_the_threshold(tmp_path: Path) -> None:
     """The whole path on real data: `kg synth`, `kg build` (the fast layout: more than FAST_ABOVE entities), the
     page in Chromium drawing exactly the entities and links of the GraphML written beside it."""

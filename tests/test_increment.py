@@ -364,6 +364,7 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
 
 
+@pytest.mark.long
 def test_sigkill_during_updates_leaves_a_whole_build_and_the_next_one_right(mini_data: Path, tmp_path: Path) -> None:
     """Updates killed at random moments: build/ is always the old or the new version whole, and the next build
     (in place or full, whichever the record allows) gives exactly the edited data's output."""

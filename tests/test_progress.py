@@ -91,6 +91,7 @@ def test_quiet_with_captured_output_prints_nothing_but_errors(corpus: Path, tmp_
     assert broken.returncode == 1 and "mini-news.yaml" in broken.stderr and broken.stdout == ""
 
 
+@pytest.mark.long
 def test_export_and_validate_show_their_stages_and_are_quiet_when_asked(corpus: Path, tmp_path: Path) -> None:
     """`kg export` and `kg validate` read the whole corpus too (seconds at scale): the same bar, named after the
     command, with their own stages; nothing with --quiet but what they exist to print. (The HTML page's layout

@@ -273,6 +273,7 @@ def test_every_registered_format_has_a_round_trip_check() -> None:
     assert not set(CHECKERS) - set(export.FORMATS), "a checker for a format that is no longer registered"
 
 
+@pytest.mark.fewer_examples(10)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(label=texts, alias=texts, note=texts, role=texts, statement_note=texts)
 @example(label=HOSTILE[0], alias=HOSTILE[3], note=HOSTILE[2], role=HOSTILE[1], statement_note=HOSTILE[4])

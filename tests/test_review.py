@@ -650,6 +650,7 @@ def test_a_save_nested_without_end_is_a_bad_request(data: Path) -> None:
     assert facts.read_bytes() == before
 
 
+@pytest.mark.long
 def test_an_article_naming_an_entity_120000_times_stays_usable(browser, data: Path) -> None:
     """The article is untrusted text: one that names a proposed entity 120,000 times (1.5 MB) made the page compare
     every highlight with every piece of the text on each render, that is on every key press (30,000 mentions: 6 s

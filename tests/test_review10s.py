@@ -53,6 +53,7 @@ def _ask(port: int) -> int:
         return err.code
 
 
+@pytest.mark.long
 def test_a_flood_past_the_open_files_is_said_in_one_line_not_a_traceback_each(shipped_build, tmp_path):
     """When kg serve's open files run out (here: its limit lowered while it runs, as a flood of connections
     faster than their 1 s grace, or another leak, would), every accept() that failed printed asyncio's
@@ -109,6 +110,7 @@ def _post_query(port: int, body: bytes, answers: list, name: str) -> None:
         connection.close()
 
 
+@pytest.mark.long
 def test_queries_slow_to_check_for_service_neither_queue_without_bound_nor_hold_other_queries(shipped_build):
     """Every query went through asyncio's default pool of 6 threads before it reached a worker (a query holding
     the word "service" is parsed there in a child process, up to 10 s), and that pool's queue had no bound:
@@ -146,7 +148,9 @@ _CHAINS = {
 }
 
 
-@pytest.mark.parametrize("case", list(_CHAINS))
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=pytest.mark.long) if c == "optional-4000" else c for c in _CHAINS]
+)
 def test_a_query_chaining_thousands_of_clauses_is_no_segmentation_fault(shipped_build, tmp_path, case):
     """`kg query` of a 32 KB query, `SELECT (1 + 1 + ... (8,000 times) AS ?x) {}`, or of 4,000 `OPTIONAL {...}`
     in one group, ended in a segmentation fault: exit 139, nothing said (Oxigraph evaluates such a chain by
@@ -165,6 +169,7 @@ def test_a_query_chaining_thousands_of_clauses_is_no_segmentation_fault(shipped_
         assert result.stdout.endswith("(1 row)\n"), result.stdout[-300:]
 
 
+@pytest.mark.long
 def test_the_python_api_runs_a_long_chain_without_dying(shipped_build):
     """The same through kg.query() (a notebook's kernel died with the process)."""
     text = _CHAINS["optional-4000"][0]
@@ -181,6 +186,7 @@ def _peak_kib(pid: int) -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
+@pytest.mark.long
 def test_a_large_query_with_an_undeclared_prefix_costs_the_front_little_memory(shipped_build):
     """kg serve's front (the one process --max-memory does not cap) replaces Oxigraph's 400 for an undeclared
     prefix with kg's message, reading the query's tokens: it held them all as a list, so one 1 MB query (a

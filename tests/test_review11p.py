@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, run_kg
 from tests.test_review import FIXTURE as REVIEW_FIXTURE
 from tests.test_review import SLUG as REVIEW_SLUG
@@ -212,6 +214,7 @@ def test_kg_add_of_a_page_with_deeply_nested_json_ld_is_no_traceback(tmp_path: P
     assert (data / "articles" / "park-opens.md").is_file()
 
 
+@pytest.mark.long
 def test_an_ontology_with_a_deep_class_hierarchy_is_no_traceback(mini_data: Path, tmp_path: Path) -> None:
     """kg.ontology closed rdfs:subClassOf by recursion: an --ontology with a chain of 2,000 subclasses ended kg build
     in a RecursionError traceback; kg validate's pySHACL recurses the same way (now a clear message, exit 2)."""

@@ -95,6 +95,7 @@ def test_a_dask_scheduler_that_stops_mid_build_is_a_message_not_a_traceback(tmp_
     assert not (out / "kg.nq").exists()
 
 
+@pytest.mark.long
 def test_kg_review_of_a_draft_of_many_quotes_not_in_a_large_article_says_so_instead_of_hanging(tmp_path: Path) -> None:
     """A planted draft: 500 evidence quotes that are not in a 4.9 MB article. kg review searched each quote twice
     through the whole article, before its page opened and again on each page load and save: 5,000 such quotes held
@@ -177,6 +178,7 @@ def _pdf_of_fonts(pages: int, fonts: int) -> bytes:
     return bytes(out)
 
 
+@pytest.mark.long
 def test_a_small_pdf_of_costly_fonts_is_refused_within_kg_add_s_bounds(tmp_path: Path) -> None:
     """A 19 kB PDF, 50 pages each sharing 60 fonts whose /ToUnicode maps pypdf expands (65,536 entries each) for
     every font of every page: on a4ba58a kg add read it for about 10 minutes (a 3 kB PDF of 10 pages and 10 fonts:

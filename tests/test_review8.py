@@ -68,6 +68,7 @@ def _build_peak_memory(data, out) -> tuple[subprocess.CompletedProcess, int]:
     return result, int(result.stdout.split()[-1])
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("planted", ["state", "entry"])
 def test_a_planted_cache_file_costs_a_read_not_its_size_in_memory(planted, mini_data, tmp_path):
     """A data repository can ship `.build.kg-cache/state.pickle` and the entries named for its sources: regular

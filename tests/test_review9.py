@@ -145,6 +145,7 @@ def _serve_with_open_files(build, port: int, soft: int, hard: int, log, *more: s
     )
 
 
+@pytest.mark.long
 def test_connections_beyond_the_open_file_limit_print_no_tracebacks(shipped_build, tmp_path):
     """`kg serve --max-connections 1500` (allowed: 1 to 10000) under the usual soft limit of 1024 open files:
     1,200 idle connections made every accept() past the limit fail, and asyncio printed a traceback for each

@@ -134,6 +134,7 @@ def good_query(port: int) -> list[str]:
     return [b["name"]["value"] for b in doc["results"]["bindings"]]
 
 
+@pytest.mark.long
 def test_serve_survives_a_thousand_bad_or_slow_requests(shipped_build):
     endpoint.oxigraph_binary()  # a dependency of kg: missing, the test fails rather than skips
     rng = random.Random(7)

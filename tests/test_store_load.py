@@ -119,6 +119,7 @@ def test_a_store_that_fails_before_loading_does_not_keep_the_writers_waiting(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.long
 def test_the_store_reads_kg_nq_while_it_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The build's store starts on kg.nq while this process still writes it (fsutil.Growing): it follows the file
     as it grows, in pieces that end anywhere, and holds the same quads as from the whole file; a writer that

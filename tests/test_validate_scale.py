@@ -16,6 +16,8 @@ from kg.pipeline import run as pipeline
 from kg.pipeline import synth
 from tests.conftest import run_kg
 
+pytestmark = pytest.mark.long  # a 5,000-statement corpus validated many ways: minutes on two cores
+
 KG = "https://kg.example.org/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
