@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import re
 from functools import lru_cache
@@ -27,9 +28,15 @@ VIS_VERSION = "9.1.2"
 
 @lru_cache(maxsize=1)
 def _vis_network() -> tuple[str, str]:
-    """The vis-network script and stylesheet shipped in pyvis's package data."""
+    """The vis-network script and stylesheet shipped in pyvis's package data.
+
+    Found by the package's location, not by importing it: `import pyvis` loads pyvis.network, which imports
+    IPython, a quarter of a second of CPU in every process that writes the page, for two files kg only reads."""
     try:
-        lib = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
+        spec = importlib.util.find_spec("pyvis")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError("pyvis")
+        lib = Path(next(iter(spec.submodule_search_locations))) / "lib" / f"vis-{VIS_VERSION}"
         return (lib / "vis-network.min.js").read_text("utf-8"), (lib / "vis-network.css").read_text("utf-8")
     except (FileNotFoundError, ModuleNotFoundError) as err:
         raise UsageError(
