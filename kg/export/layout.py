@@ -20,6 +20,7 @@ side panel): a label drawn over another helps nobody.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 
@@ -227,7 +228,6 @@ def _spread(pos: dict[str, list[float]], boxes: dict[str, tuple[float, float, fl
 
 
 PLACE_STEP = 8.0  # pixels between the rings of candidate spots searched around a node's force-layout spot
-GRID_PX = 256.0  # cell size of the spatial index of placed boxes
 
 
 def _place(
@@ -241,8 +241,8 @@ def _place(
     Nodes are placed one by one, from the centre of the drawing outwards (then by id): each takes the first
     spot, on rings of growing radius around where the force layout put it, where its box overlaps no box
     placed before. It always ends (far enough out every spot is free), keeps the shape of the force layout,
-    and costs little: a grid index means each test looks only at nearby boxes. (Pushing overlapping boxes
-    apart pair by pair, the earlier method, oscillated on dense layouts: a minute for 200 nodes, and still
+    and costs little: each ring is tested at once against the boxes near it (`_first_free`). (Pushing
+    overlapping boxes apart pair by pair, the earlier method, oscillated on dense layouts: a minute for 200 nodes, and still
     overlaps after 2000 passes.)
     """
     if not nodes:
@@ -250,25 +250,8 @@ def _place(
     cx = sum(pos[n][0] for n in nodes) / len(nodes)
     cy = sum(pos[n][1] for n in nodes) / len(nodes)
     order = sorted(nodes, key=lambda n: (math.hypot(pos[n][0] - cx, pos[n][1] - cy), n))
-    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-
-    def cells(box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
-        return [
-            (i, j)
-            for i in range(math.floor(box[0] / GRID_PX), math.floor(box[2] / GRID_PX) + 1)
-            for j in range(math.floor(box[1] / GRID_PX), math.floor(box[3] / GRID_PX) + 1)
-        ]
-
-    def free(box: tuple[float, float, float, float]) -> bool:
-        left, top, right, bottom = box
-        for i in range(math.floor(left / GRID_PX), math.floor(right / GRID_PX) + 1):
-            for j in range(math.floor(top / GRID_PX), math.floor(bottom / GRID_PX) + 1):
-                for o in grid.get((i, j), ()):
-                    if left < o[2] and o[0] < right and top < o[3] and o[1] < bottom:
-                        return False
-        return True
-
-    for node in order:
+    placed = np.empty((len(order), 4))  # left, top, right, bottom of the boxes placed so far, in placing order
+    for done, node in enumerate(order):
         x0, y0 = pos[node]
         half_w, up, down = boxes[node]
         ring = 0
@@ -276,21 +259,51 @@ def _place(
             # rings PLACE_STEP apart near the spot, then ever wider apart (a crowded centre is left fast)
             radius = step * (ring if ring <= 16 else 16 * 1.12 ** (ring - 16))
             count = 1 if ring == 0 else min(64, max(8, int(2 * math.pi * radius / step)))
-            spot = None
-            for k in range(count):
-                angle = 2 * math.pi * k / count
-                x, y = x0 + radius * math.cos(angle), y0 + radius * math.sin(angle)
-                box = (x - half_w, y - up, x + half_w, y + down)
-                if free(box):
-                    spot = (x, y, box)
-                    break
-            if spot is not None:
+            first = _first_free(x0, y0, radius, count, half_w, up, down, placed[:done])
+            if first is not None:
                 break
             ring += 1
-        x, y, box = spot
+        x, y = first
         pos[node][0], pos[node][1] = x, y
-        for cell in cells(box):
-            grid.setdefault(cell, []).append(box)
+        placed[done] = (x - half_w, y - up, x + half_w, y + down)
+
+
+def _first_free(
+    x0: float, y0: float, radius: float, count: int, half_w: float, up: float, down: float, placed: np.ndarray
+) -> tuple[float, float] | None:
+    """The first of a ring's `count` spots, in order round the ring, whose box overlaps no placed box.
+
+    One ring is tested at once against the boxes near it (numpy), not spot by spot: on the shipped article the
+    spot-by-spot search made 430,000 tests, most of a build's time. The spots come from math.cos and math.sin of
+    the same angles as before, each coordinate one multiplication and one addition as before, and the overlap
+    test is the same strict comparison of the same floats: the chosen spot, and every output written from it, is
+    the same to the last bit."""
+    cos, sin = _ring(count)
+    x, y = x0 + radius * cos, y0 + radius * sin
+    left, top, right, bottom = x - half_w, y - up, x + half_w, y + down
+    near = placed[
+        (placed[:, 0] < right.max())
+        & (left.min() < placed[:, 2])
+        & (placed[:, 1] < bottom.max())
+        & (top.min() < placed[:, 3])
+    ]
+    if not len(near):
+        return float(x[0]), float(y[0])
+    overlaps = (
+        (left[:, None] < near[:, 2])
+        & (near[:, 0] < right[:, None])
+        & (top[:, None] < near[:, 3])
+        & (near[:, 1] < bottom[:, None])
+    ).any(axis=1)
+    free = np.flatnonzero(~overlaps)
+    return (float(x[free[0]]), float(y[free[0]])) if len(free) else None
+
+
+@functools.cache
+def _ring(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines and sines of a ring's `count` angles, by math.cos and math.sin of the same angles as always."""
+    angles = [2 * math.pi * k / count for k in range(count)]
+    return np.array([math.cos(a) for a in angles]), np.array([math.sin(a) for a in angles])
 
 
 FAST_STEPS = 80  # force-layout steps of `fast_positions`
