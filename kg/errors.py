@@ -24,6 +24,14 @@ def visible(text: str) -> str:
 
 _HIDDEN = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
+
+def first_names(names: list[str], shown: int = 3) -> str:
+    """The first `shown` names, visible, and how many more: a message about a folder of thousands of files stays
+    one short line ("a, b, c and 4997 more")."""
+    more = len(names) - shown
+    return ", ".join(visible(name) for name in names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
 # Characters that show nothing and are no space either: Unicode's default-ignorable code points outside the
 # format category Cf (which holds U+200B, U+200D, U+2060, U+FEFF and their kin), such as the Hangul fillers
 # and the variation selectors.

@@ -24,7 +24,7 @@ import networkx as nx
 
 from kg import export
 from kg import files as fsutil
-from kg.errors import UsageError, visible
+from kg.errors import UsageError, first_names
 from kg.pipeline import parallel
 from kg.pipeline.progress import Progress, stage
 
@@ -172,9 +172,7 @@ def _refuse_foreign(out_dir: Path) -> None:
         if not (ours and (fmt.is_earlier_output(entry) if fmt.is_directory else entry.is_file())):
             foreign.append(f"{entry.name}/" if entry.is_dir() and not entry.is_symlink() else entry.name)
     if foreign:
-        shown = ", ".join(visible(name) for name in foreign[:3]) + (
-            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
-        )
+        shown = first_names(foreign)
         raise UsageError(
             f"{out_dir}: holds {shown}, which kg build did not write; a build replaces the whole directory, "
             "so pass a new --out (or an empty directory)"

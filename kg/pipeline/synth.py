@@ -20,7 +20,7 @@ import pycountry
 import yaml
 
 from kg import files as fsutil
-from kg.errors import UsageError, visible
+from kg.errors import UsageError, first_names
 from kg.files import write_text
 from kg.read import regions
 
@@ -398,9 +398,7 @@ def _refuse_foreign(out: Path) -> None:
         return
     foreign = _foreign(out)
     if foreign:
-        shown = ", ".join(visible(name) for name in foreign[:3]) + (
-            f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
-        )
+        shown = first_names(foreign)
         raise UsageError(
             f"--out {out}: holds {shown}, which kg synth did not write; kg synth replaces the whole folder "
             "(an earlier corpus of its own), so pass a new or empty folder"
