@@ -142,14 +142,14 @@ def staged(
         with lock(out_dir):
             if check is not None:
                 check()
-            _refuse_foreign(out_dir)
+            refuse_foreign(out_dir)
             _remove_leftovers(out_dir)
             staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
             try:
                 if out_dir.is_dir():
                     _link_tree(out_dir, staging, keep)
                 yield staging
-                _fix_modes(staging)
+                fix_modes(staging)
                 fsutil.exchange(staging, out_dir)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -159,7 +159,7 @@ def staged(
         raise fsutil.cannot_write(out_dir, err, "write the build here") from err
 
 
-def _refuse_foreign(out_dir: Path) -> None:
+def refuse_foreign(out_dir: Path) -> None:
     """An existing out_dir must hold nothing but a build's outputs: the build replaces the whole directory, so
     anything else in it (a file of the user's, the articles) would be lost, and the outputs' modes are set."""
     if not out_dir.is_dir():
@@ -203,7 +203,9 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
-def _fix_modes(root: Path) -> None:
+def fix_modes(root: Path) -> None:
+    """The build's usual modes (directories 755, files 644): a staging directory is made private (mkdtemp's 700),
+    and a build is meant to be read by others, as `kg build` into an empty folder leaves it."""
     os.chmod(root, 0o755)
     for path in root.rglob("*"):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)

@@ -27,7 +27,7 @@ from kg.export import projection as view
 from kg.model import Facts
 from kg.ontology import DEFAULT_DIR, Ontology
 from kg.pipeline import corpus, gcpause, increment, outputs
-from kg.pipeline.outputs import _fix_modes, _refuse_foreign, remove, staged, summary, write_side_by_side
+from kg.pipeline.outputs import fix_modes, refuse_foreign, remove, staged, summary, write_side_by_side
 from kg.pipeline.progress import Progress, describe, stage
 from kg.pipeline.rdf import DEFAULT_BASE, Dataset, assemble
 from kg.read.articles import climbs, iri_problem
@@ -161,7 +161,7 @@ def build(
     if cache is not None and Path(cache).exists() and not Path(cache).is_dir():
         raise UsageError(f"--cache {cache}: is not a directory; pass a directory for the cache, or --no-cache")
     cache = _own_cache(cache)
-    _refuse_foreign(out)  # before anything is read or made beside it (and again under the build's lock)
+    refuse_foreign(out)  # before anything is read or made beside it (and again under the build's lock)
     if dask:  # checked here, not only when a source is sent to it: an up-to-date build sends none
         corpus.check_dask(dask)
     updated = increment.update(data_dir, out, formats, cache, ontology_dir, base)
@@ -314,7 +314,7 @@ def _export_directory(fmt: export.Format, data: object, path: Path) -> Path:
     try:
         staging.rmdir()  # the writer creates its directory
         fmt.load().write(data, staging)
-        _fix_modes(staging)
+        fix_modes(staging)
         fsutil.exchange(staging, path)  # afterwards `staging` holds the earlier output, if there was one
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -22,8 +22,9 @@ import sysconfig
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.ingest.tls import is_loopback
 from kg.serve import front as serve_front
-from kg.serve.http_guard import HostCheck, is_loopback
+from kg.serve.http_guard import HostCheck
 from kg.store import store_path
 
 

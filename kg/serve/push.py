@@ -45,9 +45,9 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
 from kg.ingest import encoding, inflate, tls
+from kg.ingest.tls import is_loopback
 from kg.model import DEFAULT_BASE, VERSION
 from kg.read.articles import climbs
-from kg.serve.http_guard import is_loopback
 
 USER_VARIABLE = "KG_PUSH_USER"
 _MEMBER = "http://www.w3.org/ns/prov#hadMember"
