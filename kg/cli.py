@@ -70,7 +70,7 @@ def _formats(text: str) -> list[str]:
     return names
 
 
-def parser(command: str | None = None) -> argparse.ArgumentParser:
+def parser(typed: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or, given the command a user typed, only that command's module among the plugins:
     kg build, kg query and the rest then start without importing every other command's libraries (the server's
     asyncio, the store's parser). Any other word (a typo, --help, nothing) gets every command, so the usage and
@@ -155,9 +155,9 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
 
     sub.add_parser("formats", help="list the export formats")
 
-    if command in PLUGINS:
-        chosen = {command: PLUGINS[command]}
-    elif command in sub.choices:  # build, validate, export, formats: kg's own, registered above
+    if typed in PLUGINS:
+        chosen = {typed: PLUGINS[typed]}
+    elif typed in sub.choices:  # build, validate, export, formats: kg's own, registered above
         chosen = {}
     else:
         chosen = PLUGINS
@@ -197,9 +197,10 @@ def _command_word(argv: list[str]) -> str | None:
 
 def run(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
-    args = parser(_command_word(words)).parse_args(argv)
-    if args.command is None:
-        parser().print_help()
+    line = parser(_command_word(words))
+    args = line.parse_args(argv)
+    if args.command is None:  # no command word: `line` is the whole command line
+        line.print_help()
         return 2
     if getattr(args, "plugin", None) is not None:
         return args.plugin.run(args)
