@@ -36,7 +36,8 @@ if os.environ.get("KG_MUTATION_RUN"):
 def long_run(config: pytest.Config) -> bool:
     """Whether this is the long run (`python3 -m pytest -m long`): the README's command leaves out the tests marked
     `long` (pyproject's addopts give `-m "not long"`), and CI runs them next."""
-    return "long" in config.getoption("markexpr", "") and "not long" not in config.getoption("markexpr", "")
+    chosen = config.getoption("markexpr", "")
+    return "long" in chosen and "not long" not in chosen
 
 
 @pytest.hookimpl(tryfirst=True)
